@@ -1,0 +1,3 @@
+from djreview.cli import main
+
+main()

@@ -1,0 +1,65 @@
+"""What a rule sees of the file under review, and how its reports become findings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+import libcst as cst
+from libcst.metadata import MetadataWrapper, PositionProvider
+
+from djreview.finding import Edit, Finding, Fix
+
+if TYPE_CHECKING:
+    from djreview.flow import Flow
+    from djreview.index.facts import ModuleFacts
+    from djreview.index.project import ProjectIndex
+    from djreview.rule import FixSpec, Rule
+
+
+@dataclass
+class FileContext:
+    path: str
+    text: str
+    module: cst.Module
+    facts: ModuleFacts
+    index: ProjectIndex
+    kinds: frozenset[str]
+    flow: Flow | None = None
+    pending: list[tuple] = field(default_factory=list)
+
+    def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None) -> None:
+        self.pending.append((rule, node, message, fix, lines))
+
+    def findings(self) -> list[Finding]:
+        """Positions are computed here, once per file, and only when something was reported."""
+        if not self.pending:
+            return []
+        positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        out = []
+        for rule, node, message, spec, lines in self.pending:
+            where = positions[node]
+            for key, other in (lines or {}).items():
+                message = message.replace(f"<line:{key}>", str(positions[other].start.line))
+            fix = None
+            if spec is not None:
+                edits = tuple(self._edit(positions, e) for e in spec.edits)
+                fix = Fix(spec.description, spec.applicability, edits)
+            out.append(
+                Finding(
+                    code=rule.code, name=rule.name, severity=rule.severity, path=self.path,
+                    line=where.start.line, column=where.start.column + 1,
+                    end_line=where.end.line, end_column=where.end.column + 1,
+                    message=message, fix=fix,
+                )
+            )
+        return out
+
+    def _edit(self, positions, edit) -> Edit:
+        where = positions[edit.node]
+        start, end = where.start, where.end
+        if edit.where == "after":
+            start = end
+        elif edit.where == "before":
+            end = start
+        return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, edit.replacement)

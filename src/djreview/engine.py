@@ -1,0 +1,222 @@
+"""prefilter → parse → one batched pass → positions only where something is reported.
+
+Phase 1 reads every file with the stdlib parser and extracts index facts; phase 2 parses with
+libcst only the files some enabled rule can concern and walks each once for all rules. Both
+phases use a process pool when there are enough files to pay for it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from djreview.discovery import discover, display_path, file_kinds
+from djreview.finding import FileResult, Finding
+from djreview.index.extract import extract, module_name
+from djreview.index.facts import ModuleFacts
+from djreview.index.project import ProjectIndex
+from djreview.source import load
+
+PARSE_ERROR = ("DJR001", "parse-error")
+POOL_THRESHOLD = 48  # below this many files a pool costs more than it saves
+_NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
+
+
+@dataclass
+class Settings:
+    codes: tuple[str, ...]  # enabled rule codes
+    exclude: tuple[str, ...] = ()
+    jobs: int = 0  # 0: one per core
+    query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
+
+
+@dataclass
+class Report:
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    errors: int = 0
+    notes: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+
+# -- phase 1 -------------------------------------------------------------------------------
+def _read(path: Path) -> tuple[bytes | None, str | None]:
+    try:
+        return path.read_bytes(), None
+    except OSError as exc:
+        return None, f"cannot read file: {exc.strerror or exc}"
+
+
+def _error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    return Finding(
+        code=PARSE_ERROR[0], name=PARSE_ERROR[1], severity="error", path=display,
+        line=line, column=column, end_line=line, end_column=column + 1, message=message,
+    )
+
+
+def index_file(path: Path) -> tuple[str, ModuleFacts | None, Finding | None]:
+    display = display_path(path)
+    data, problem = _read(path)
+    if data is None:
+        return display, None, _error_finding(display, problem or "cannot read file")
+    source = load(data)
+    if source.tree is None:
+        return display, None, _error_finding(display, source.error or "cannot parse", source.line, source.column)
+    return display, extract(source.tree, display, module_name(path)), None
+
+
+# -- phase 2 -------------------------------------------------------------------------------
+class _Worker:
+    """Per-process state: the index and rule objects are built once, not per file."""
+
+    def __init__(self, index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings):
+        from djreview.rule import all_rules
+
+        self.index = index
+        self.facts = facts
+        self.settings = settings
+        registry = all_rules()
+        self.rules = [registry[code]() for code in settings.codes if code in registry]
+        self._dispatch: dict[tuple[str, ...], object] = {}
+
+    def active_rules(self, text: str, kinds: frozenset[str]):
+        active = []
+        for rule in self.rules:
+            skip = rule.skip_kinds
+            if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
+                skip = skip - {"migrations", "tests"}
+            if skip & kinds:
+                continue
+            if rule.triggers and not any(t in text for t in rule.triggers):
+                continue
+            active.append(rule)
+        return active
+
+    def dispatch_for(self, rules):
+        from djreview.flow import Flow
+        from djreview.walk import Dispatch
+
+        key = tuple(r.code for r in rules)
+        if key not in self._dispatch:
+            flow = Flow()
+            self._dispatch[key] = (flow, Dispatch([flow, *rules]))
+        return self._dispatch[key]
+
+    def review(self, path: Path) -> FileResult:
+        display = display_path(path)
+        result = FileResult(display)
+        facts = self.facts.get(display)
+        if facts is None:
+            return result
+        data, _ = _read(path)
+        source = load(data) if data is not None else None
+        if source is None or source.text is None:
+            return result
+        kinds = file_kinds(display)
+        rules = self.active_rules(source.text, kinds)
+        if not rules:
+            return result
+        import libcst as cst
+
+        from djreview.context import FileContext
+
+        try:
+            module = cst.parse_module(source.text)
+        except Exception as exc:  # libcst rejects a file Python accepts: review what we can
+            result.notes.append(f"{display}: skipped, libcst cannot parse it ({type(exc).__name__})")
+            return result
+        ctx = FileContext(display, source.text, module, facts, self.index, kinds)
+        flow, dispatch = self.dispatch_for(rules)
+        ctx.flow = flow
+        flow.start(ctx)
+        for rule in rules:
+            rule.start(ctx)
+        dispatch.run(module)
+        for rule in rules:
+            rule.finish()
+        lines = source.text.splitlines()
+        result.findings = [f for f in ctx.findings() if not _suppressed(f, lines)]
+        return result
+
+
+def _suppressed(finding: Finding, lines: list[str]) -> bool:
+    if finding.line > len(lines):
+        return False
+    match = _NOQA.search(lines[finding.line - 1])
+    if not match:
+        return False
+    codes = match.group("codes")
+    if not codes:
+        return True
+    return any(finding.code.startswith(c.upper()) for c in re.split(r"[,\s]+", codes) if c)
+
+
+_WORKER: _Worker | None = None
+
+
+def _init_worker(index, facts, settings) -> None:
+    global _WORKER
+    _WORKER = _Worker(index, facts, settings)
+
+
+def _review_one(path: Path) -> FileResult:
+    assert _WORKER is not None
+    try:
+        return _WORKER.review(path)
+    except Exception as exc:  # a bug of ours must not end the whole run
+        result = FileResult(display_path(path))
+        result.notes.append(f"{result.path}: internal error, file skipped: {type(exc).__name__}: {exc}")
+        return result
+
+
+# -- the run -------------------------------------------------------------------------------
+def _jobs(settings: Settings, count: int) -> int:
+    if count < POOL_THRESHOLD:
+        return 1
+    return settings.jobs or os.cpu_count() or 1
+
+
+def run(paths: list[str], settings: Settings) -> Report:
+    start = time.perf_counter()
+    files = discover(paths, settings.exclude)
+    report = Report(files=len(files))
+    jobs = _jobs(settings, len(files))
+    chunk = max(1, len(files) // (jobs * 8) or 1)
+
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs) as pool:
+            indexed = list(pool.map(index_file, files, chunksize=chunk))
+    else:
+        indexed = [index_file(p) for p in files]
+    facts = {display: f for display, f, _ in indexed if f is not None}
+    for _, _, error in indexed:
+        if error is not None:
+            report.findings.append(error)
+            report.errors += 1
+    codes = set(settings.codes)
+    report.findings = [f for f in report.findings if f.code in codes]
+    index = ProjectIndex(list(facts.values()))
+
+    reviewable = [p for p, (display, f, _) in zip(files, indexed) if f is not None]
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(index, facts, settings)) as pool:
+            results = list(pool.map(_review_one, reviewable, chunksize=chunk))
+    else:
+        _init_worker(index, facts, settings)
+        results = [_review_one(p) for p in reviewable]
+    for result in results:
+        report.findings.extend(result.findings)
+        report.notes.extend(result.notes)
+    report.findings.sort(key=Finding.sort_key)
+    report.seconds = time.perf_counter() - start
+    return report
+
+
+def print_notes(report: Report) -> None:
+    for note in report.notes:
+        print(f"djreview: {note}", file=sys.stderr)

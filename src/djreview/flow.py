@@ -1,0 +1,534 @@
+"""Follow names through one file: which expressions are querysets, model rows, managers.
+
+The tracker runs first in the engine's single walk. It binds names on assignments, loop
+targets and comprehensions, and answers ``infer(expr)`` for the rules. It only claims what
+the index and the code show: an expression it cannot type is None, and rules report nothing
+about None (a loop variable whose type is unknown is never reported).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from djreview import orm
+from djreview.values import (
+    ClassFrame, Instance, ModelClass, Queryset, RelatedManager, SelfRef, Value, paths_with_prefixes,
+)
+
+_SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
+_LIST_LIKE = frozenset({"list", "sorted", "tuple", "reversed", "set"})
+
+
+@dataclass
+class Scope:
+    kind: str  # module | class | function
+    names: dict[str, Value] = field(default_factory=dict)
+    loop_base: int = 0  # loops below this index belong to an enclosing function
+
+
+@dataclass
+class LoopFrame:
+    node: cst.CSTNode
+    names: dict[str, Value] = field(default_factory=dict)
+
+
+def literal_string(node: cst.CSTNode | None) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    return None
+
+
+def dotted(node: cst.CSTNode) -> list[str] | None:
+    parts: list[str] = []
+    while isinstance(node, cst.Attribute):
+        parts.append(node.attr.value)
+        node = node.value
+    if isinstance(node, cst.Name):
+        parts.append(node.value)
+        return parts[::-1]
+    return None
+
+
+class Flow:
+    def start(self, ctx) -> None:
+        self.ctx = ctx
+        self.index = ctx.index
+        self.scopes: list[Scope] = [Scope("module")]
+        self.loops: list[LoopFrame] = []
+        self.classes: list[ClassFrame] = []
+        self._busy: set[int] = set()
+
+    # -- questions -----------------------------------------------------------------------
+    @property
+    def in_class_body(self) -> bool:
+        return self.scopes[-1].kind == "class"
+
+    @property
+    def at_module_level(self) -> bool:
+        return len(self.scopes) == 1
+
+    def in_loop(self) -> cst.CSTNode | None:
+        """The innermost loop of the current function, if any."""
+        base = self.scopes[-1].loop_base
+        return self.loops[-1].node if len(self.loops) > base else None
+
+    def qualify(self, node: cst.CSTNode) -> str | None:
+        """Qualified dotted name of `models.ForeignKey`-like references, through imports."""
+        parts = dotted(node)
+        if not parts:
+            return None
+        facts = self.ctx.facts
+        head = parts[0]
+        base = facts.imports.get(head) or facts.aliases.get(head) or f"{facts.module}.{head}"
+        return ".".join([base, *parts[1:]])
+
+    def class_qualname(self, name: str) -> str:
+        return f"{self.ctx.facts.module}.{name}"
+
+    def enclosing_class(self) -> ClassFrame | None:
+        return self.classes[-1] if self.classes else None
+
+    # -- scopes --------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        frame = ClassFrame(node, self.class_qualname(node.name.value), top_level=self.at_module_level)
+        for stmt in node.body.body if isinstance(node.body, cst.IndentedBlock) else ():
+            if isinstance(stmt, cst.FunctionDef):
+                frame.methods[stmt.name.value] = stmt
+            elif isinstance(stmt, cst.SimpleStatementLine):
+                for small in stmt.body:
+                    if isinstance(small, cst.Assign) and len(small.targets) == 1:
+                        target = small.targets[0].target
+                        if isinstance(target, cst.Name):
+                            frame.attrs[target.value] = small.value
+        self.classes.append(frame)
+        self.scopes.append(Scope("class", loop_base=len(self.loops)))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.pop()
+        self.classes.pop()
+
+    def _enter_function(self, params: cst.Parameters, method: bool) -> None:
+        scope = Scope("function", loop_base=len(self.loops))
+        every = [*params.posonly_params, *params.params, *params.kwonly_params]
+        for extra in (params.star_arg, params.star_kwarg):
+            if isinstance(extra, cst.Param):
+                every.append(extra)
+        for param in every:
+            scope.names[param.name.value] = None
+        if method and every and self.classes:
+            scope.names[every[0].name.value] = SelfRef(self.classes[-1])
+        self.scopes.append(scope)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        is_method = self.scopes[-1].kind == "class" and not any(
+            isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators
+        )
+        self._enter_function(node.params, is_method)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    def visit_Lambda(self, node: cst.Lambda) -> None:
+        self._enter_function(node.params, False)
+
+    def leave_Lambda(self, node: cst.Lambda) -> None:
+        self.scopes.pop()
+
+    # -- loops ---------------------------------------------------------------------------
+    def visit_For(self, node: cst.For) -> None:
+        frame = LoopFrame(node)
+        self._bind_loop_target(frame, node.target, node.iter)
+        self.loops.append(frame)
+
+    def leave_For(self, node: cst.For) -> None:
+        self.loops.pop()
+
+    def visit_While(self, node: cst.While) -> None:
+        self.loops.append(LoopFrame(node))
+
+    def leave_While(self, node: cst.While) -> None:
+        self.loops.pop()
+
+    def _visit_comprehension(self, node) -> None:
+        frame = LoopFrame(node)
+        self.loops.append(frame)  # later `for` clauses may use earlier targets
+        comp = node.for_in
+        while comp is not None:
+            self._bind_loop_target(frame, comp.target, comp.iter)
+            comp = comp.inner_for_in
+
+    def _leave_comprehension(self, node) -> None:
+        self.loops.pop()
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+    leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _leave_comprehension
+
+    def _bind_loop_target(self, frame: LoopFrame, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+        if (
+            isinstance(target, (cst.Tuple, cst.List))
+            and isinstance(iterable, cst.Call)
+            and isinstance(iterable.func, cst.Name)
+            and iterable.func.value == "enumerate"
+            and iterable.args
+            and len(target.elements) == 2
+        ):
+            self._bind_names(target.elements[0].value, None, frame)
+            inner = target.elements[1].value
+            if isinstance(inner, cst.Name):
+                frame.names[inner.value] = self.row_of(self.infer(iterable.args[0].value), frame.node, inner.value)
+            else:
+                self._bind_names(inner, None, frame)
+            return
+        if isinstance(target, cst.Name):
+            frame.names[target.value] = self.row_of(self.infer(iterable), frame.node, target.value)
+        else:
+            self._bind_names(target, None, frame)
+
+    def row_of(self, value: Value, loop: cst.CSTNode, name: str) -> Value:
+        """What one iteration of `for name in value` holds."""
+        if not isinstance(value, Queryset) or value.values:
+            return None
+        return Instance(
+            model=value.model,
+            loaded=value.selected | value.prefetched,
+            select_all=value.select_all,
+            opaque=value.opaque,
+            back_ref=value.back_ref,
+            loop=loop,
+            source=value,
+            root=name,
+        )
+
+    # -- assignments ---------------------------------------------------------------------
+    def _bind_names(self, target: cst.CSTNode, value: Value, frame: LoopFrame | None = None) -> None:
+        if isinstance(target, cst.Name):
+            name = target.value
+            if frame is not None:
+                frame.names[name] = value
+                return
+            for loop in reversed(self.loops[self.scopes[-1].loop_base:]):
+                if name in loop.names:
+                    loop.names[name] = value
+                    return
+            self.scopes[-1].names[name] = value
+        elif isinstance(target, (cst.Tuple, cst.List)):
+            for element in target.elements:
+                self._bind_names(element.value, None, frame)
+        elif isinstance(target, cst.StarredElement):
+            self._bind_names(target.value, None, frame)
+
+    def leave_Assign(self, node: cst.Assign) -> None:
+        value = self.infer(node.value)
+        for target in node.targets:
+            self._bind_names(target.target, value)
+
+    def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._bind_names(node.target, self.infer(node.value) if node.value is not None else None)
+
+    def leave_AugAssign(self, node: cst.AugAssign) -> None:
+        self._bind_names(node.target, None)
+
+    def leave_NamedExpr(self, node: cst.NamedExpr) -> None:
+        self._bind_names(node.target, self.infer(node.value))
+
+    def visit_WithItem(self, node: cst.WithItem) -> None:
+        if node.asname is not None:
+            self._bind_names(node.asname.name, None)
+
+    def visit_ImportFrom(self, node: cst.ImportFrom) -> None:
+        if self.at_module_level or isinstance(node.names, cst.ImportStar):
+            return
+        for alias in node.names:
+            name = alias.evaluated_alias or alias.evaluated_name
+            if "." in name:
+                continue
+            candidates = self.index._by_name.get(alias.evaluated_name, [])
+            self._bind_names(cst.Name(name), ModelClass(candidates[0]) if len(candidates) == 1 else None)
+
+    def leave_Expr(self, node: cst.Expr) -> None:
+        # prefetch_related_objects(rows, "author") caches relations on a list we track.
+        call = node.value
+        if (
+            isinstance(call, cst.Call)
+            and isinstance(call.func, (cst.Name, cst.Attribute))
+            and (dotted(call.func) or [""])[-1] == "prefetch_related_objects"
+            and call.args
+            and isinstance(call.args[0].value, cst.Name)
+        ):
+            current = self.lookup(call.args[0].value.value)
+            if isinstance(current, Queryset):
+                self._bind_names(call.args[0].value, current.with_(opaque=True))
+
+    # -- inference -----------------------------------------------------------------------
+    def lookup(self, name: str) -> Value:
+        for loop in reversed(self.loops[self.scopes[-1].loop_base:]):
+            if name in loop.names:
+                return loop.names[name]
+        for depth in range(len(self.scopes) - 1, -1, -1):
+            scope = self.scopes[depth]
+            if scope.kind == "class" and depth != len(self.scopes) - 1:
+                continue  # class bodies are not visible from their methods
+            if name in scope.names:
+                return scope.names[name]
+            if scope.kind == "function":
+                # a name bound in an enclosing loop of an outer function (closures over rows)
+                pass
+        model = self.index.model_for(self.qualify(cst.Name(name)))
+        return ModelClass(model) if model else None
+
+    def infer(self, node: cst.CSTNode | None) -> Value:
+        if node is None:
+            return None
+        key = id(node)
+        if key in self._busy:  # self.get_queryset() calling itself, and the like
+            return None
+        self._busy.add(key)
+        try:
+            return self._infer(node)
+        finally:
+            self._busy.discard(key)
+
+    def _infer(self, node: cst.CSTNode) -> Value:
+        if isinstance(node, cst.Name):
+            return self.lookup(node.value)
+        if isinstance(node, cst.Attribute):
+            return self._attribute(node)
+        if isinstance(node, cst.Call):
+            return self._call(node)
+        if isinstance(node, cst.Subscript):
+            base = self.infer(node.value)
+            if isinstance(base, Queryset):
+                is_slice = any(isinstance(e.slice, cst.Slice) for e in node.slice)
+                return base if is_slice else Instance(base.model)
+            return None
+        return None
+
+    def _manager_queryset(self, model: str, manager: str, node: cst.CSTNode) -> Queryset | None:
+        info = self.index.model(model)
+        if info is None:
+            return Queryset(model, manager=manager, origin=node) if manager == "objects" else None
+        if not (self.index.has_manager(info, manager) or manager in ("_default_manager", "_base_manager")):
+            return None
+        base = self.index.manager_base(info, manager)
+        qs = Queryset(model, manager=manager, origin=node)
+        if base is not None:
+            qs = qs.with_(
+                selected=paths_with_prefixes(base.select), prefetched=paths_with_prefixes(base.prefetch),
+                opaque=base.opaque or bool(base.calls),
+            )
+        return qs
+
+    def _attribute(self, node: cst.Attribute) -> Value:
+        attr = node.attr.value
+        base = self.infer(node.value)
+        if isinstance(base, ModelClass):
+            return self._manager_queryset(base.model, attr, node)
+        if isinstance(base, Instance):
+            return self.relation_of(base, attr)
+        if isinstance(base, SelfRef):
+            if attr == "queryset":
+                return self.view_queryset(base.frame)
+            if attr == "model" and "model" in base.frame.attrs:
+                return self.infer(base.frame.attrs["model"])
+        return None
+
+    def relation_of(self, owner: Instance, attr: str) -> Value:
+        info = self.index.model(owner.model)
+        if info is None:
+            return None
+        rel = info.relations.get(attr)
+        if rel is None:
+            return None
+        path = (*owner.path, attr)
+        if rel.kind in _SINGLE:
+            return Instance(
+                model=rel.target or "", loaded=owner.loaded, select_all=owner.select_all,
+                opaque=owner.opaque or rel.target is None, back_ref=None, loop=owner.loop, path=path,
+                source=owner.source, root=owner.root,
+            )
+        return RelatedManager(owner, attr, rel.target, rel.kind, "__".join(path) in owner.loaded)
+
+    def view_queryset(self, frame: ClassFrame) -> Value:
+        """A class-based view's queryset: get_queryset(), else `queryset = …`, else `model = …`."""
+        method = frame.methods.get("get_queryset")
+        if method is not None:
+            value = self._method_return(method)
+            if value is not None:
+                return value
+        if "queryset" in frame.attrs:
+            return self.infer(frame.attrs["queryset"])
+        if "model" in frame.attrs:
+            model = self.infer(frame.attrs["model"])
+            if isinstance(model, ModelClass):
+                return Queryset(model.model, manager="objects", origin=None, built_here=False)
+        return None
+
+    def _method_return(self, method: cst.FunctionDef) -> Value:
+        body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
+        returns = [
+            s.body[0] for s in body
+            if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Return)
+        ]
+        if len(returns) != 1 or returns[0].value is None:
+            return None
+        value = returns[0].value
+        if isinstance(value, cst.Name):  # qs = …; return qs
+            for stmt in reversed(body):
+                if isinstance(stmt, cst.SimpleStatementLine) and isinstance(stmt.body[0], cst.Assign):
+                    assign = stmt.body[0]
+                    if any(isinstance(t.target, cst.Name) and t.target.value == value.value for t in assign.targets):
+                        return self._in_class_context(assign.value)
+            return None
+        return self._in_class_context(value)
+
+    def _in_class_context(self, expr: cst.BaseExpression) -> Value:
+        # `self` and `super()` inside get_queryset mean the view itself.
+        return self.infer(expr)
+
+    def _call(self, node: cst.Call) -> Value:
+        func = node.func
+        if isinstance(func, cst.Attribute):
+            method = func.attr.value
+            owner_node = func.value
+            if (
+                isinstance(owner_node, cst.Call)
+                and isinstance(owner_node.func, cst.Name)
+                and owner_node.func.value == "super"
+                and method == "get_queryset"
+                and self.classes
+            ):
+                frame = self.classes[-1]
+                if "queryset" in frame.attrs:
+                    return self.infer(frame.attrs["queryset"])
+                if "model" in frame.attrs:
+                    model = self.infer(frame.attrs["model"])
+                    if isinstance(model, ModelClass):
+                        return Queryset(model.model, manager="objects", origin=None, built_here=False)
+                return None
+            base = self.infer(owner_node)
+            if isinstance(base, Queryset):
+                return self._queryset_method(base, method, node)
+            if isinstance(base, RelatedManager):
+                return self._related_manager_method(base, method, node)
+            if isinstance(base, SelfRef) and method in ("get_queryset", "filter_queryset"):
+                if method == "filter_queryset" and node.args:
+                    return self.infer(node.args[0].value)
+                return self.view_queryset(base.frame)
+            return None
+        if isinstance(func, cst.Name):
+            name = func.value
+            if name in _LIST_LIKE and node.args:
+                value = self.infer(node.args[0].value)
+                return value if isinstance(value, Queryset) else None
+            target = self.lookup(name)
+            if isinstance(target, ModelClass):
+                return Instance(target.model)
+            qual = self.qualify(func) or ""
+            if qual.endswith(("get_object_or_404", "aget_object_or_404")) and node.args:
+                first = self.infer(node.args[0].value)
+                if isinstance(first, (ModelClass, Queryset)):
+                    return Instance(first.model)
+            if qual.endswith("get_list_or_404") and node.args:
+                first = self.infer(node.args[0].value)
+                if isinstance(first, ModelClass):
+                    return Queryset(first.model, origin=None, built_here=False)
+                return first if isinstance(first, Queryset) else None
+        return None
+
+    def _queryset_method(self, qs: Queryset, method: str, node: cst.Call) -> Value:
+        if qs.values:
+            return None
+        if method == "select_related":
+            if not node.args:
+                return qs.with_(select_all=True, origin=node, select_call=None)
+            names = [literal_string(a.value) for a in node.args]
+            if any(n is None or a.star for n, a in zip(names, node.args)):
+                return qs.with_(opaque=True, origin=node)
+            return qs.with_(selected=qs.selected | paths_with_prefixes(names), origin=node, select_call=node)
+        if method == "prefetch_related":
+            prefetched = set(qs.prefetched)
+            for arg in node.args:
+                lookups = self._prefetch_lookups(arg)
+                if lookups is None:
+                    return qs.with_(opaque=True, origin=node)
+                prefetched |= lookups
+            return qs.with_(prefetched=paths_with_prefixes(prefetched), origin=node, prefetch_call=node)
+        if method in orm.QUERYSET_RETURNING:
+            return qs.with_(origin=node)
+        if method in ("values", "values_list"):
+            return qs.with_(values=True, origin=node)
+        if method in orm.INSTANCE_RETURNING:
+            return Instance(qs.model)
+        info = self.index.model(qs.model)
+        if info is None:
+            return None
+        chain = self.index.queryset_method(info, qs.manager or "objects", method)
+        if chain is None:
+            return None
+        if chain.values:
+            return qs.with_(values=True, origin=node)
+        return qs.with_(
+            selected=qs.selected | paths_with_prefixes(chain.select),
+            prefetched=qs.prefetched | paths_with_prefixes(p for p in chain.prefetch if "->" not in p),
+            opaque=qs.opaque or chain.opaque or bool(chain.calls),
+            origin=node,
+        )
+
+    def _prefetch_lookups(self, arg: cst.Arg) -> set[str] | None:
+        if arg.star:
+            return None
+        text = literal_string(arg.value)
+        if text is not None:
+            return {text}
+        call = arg.value
+        if not (isinstance(call, cst.Call) and (dotted(call.func) or [""])[-1] == "Prefetch"):
+            return None
+        lookup = None
+        to_attr = False
+        inner: Value = None
+        for i, a in enumerate(call.args):
+            key = a.keyword.value if a.keyword else ("lookup" if i == 0 else "queryset" if i == 1 else "to_attr")
+            if key == "lookup":
+                lookup = literal_string(a.value)
+            elif key == "queryset":
+                inner = self.infer(a.value)
+            elif key == "to_attr":
+                to_attr = True
+        if lookup is None:
+            return None
+        if to_attr:
+            return set()  # rows land on another attribute; the manager itself is not cached
+        found = {lookup}
+        if isinstance(inner, Queryset):
+            found |= {f"{lookup}__{p}" for p in inner.selected | inner.prefetched}
+        return found
+
+    def _related_manager_method(self, rm: RelatedManager, method: str, node: cst.Call) -> Value:
+        if rm.target is None or (method not in orm.QUERYSET_RETURNING and method not in ("values", "values_list")):
+            return None
+        owner = rm.owner
+        in_loop = owner.loop is not None
+        prefix = "__".join((*owner.path, rm.relation_name))
+        cached = rm.prefetched and method == "all"
+        inner_loaded = frozenset(p[len(prefix) + 2:] for p in owner.loaded if p.startswith(prefix + "__"))
+        info = self.index.model(owner.model)
+        rel = info.relations.get(rm.relation_name) if info else None
+        base = Queryset(
+            rm.target,
+            selected=inner_loaded if cached else frozenset(),
+            opaque=owner.opaque,
+            origin=None if in_loop else node.func.value,  # type: ignore[attr-defined]
+            built_here=not in_loop,
+            back_ref=rel.field_name if rel is not None and rel.kind == "reverse_fk" else None,
+            prefix=prefix if in_loop else "",
+            outer=owner.source if in_loop else None,
+        )
+        if method == "all":
+            return base.with_(origin=None if in_loop else node)
+        result = self._queryset_method(base, method, node)
+        if in_loop and isinstance(result, Queryset):
+            result = result.with_(origin=None, select_call=None, prefetch_call=None)
+        return result

@@ -1,0 +1,300 @@
+"""Extract a module's index facts from the stdlib AST.
+
+The index only needs declarations (imports, classes, class-level assignments, method returns),
+so it reads the cheap stdlib tree; the libcst tree is built later, and only for files a rule
+can concern.
+"""
+
+from __future__ import annotations
+
+import ast
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
+
+
+@lru_cache(maxsize=4096)
+def _is_package(directory: str) -> bool:
+    return os.path.isfile(os.path.join(directory, "__init__.py"))
+
+
+def module_name(path: Path) -> str:
+    """Dotted module name: the file's parts up to the first folder that is not a package."""
+    resolved = path.resolve()
+    parts = [resolved.stem] if resolved.name != "__init__.py" else []
+    directory = resolved.parent
+    while _is_package(str(directory)):
+        parts.append(directory.name)
+        if directory.parent == directory:
+            break
+        directory = directory.parent
+    return ".".join(reversed(parts)) or resolved.stem
+
+
+def _package_of(module: str, is_init: bool) -> list[str]:
+    parts = module.split(".")
+    return parts if is_init else parts[:-1]
+
+
+class _Resolver:
+    def __init__(self, facts: ModuleFacts):
+        self.facts = facts
+
+    def ref(self, node: ast.AST | None) -> str | None:
+        """Qualified dotted name an expression stands for, or None."""
+        if isinstance(node, ast.Name):
+            name = node.id
+            if name in self.facts.imports:
+                return self.facts.imports[name]
+            if name in self.facts.aliases:
+                return self.facts.aliases[name]
+            return f"{self.facts.module}.{name}"
+        if isinstance(node, ast.Attribute):
+            base = self.ref(node.value)
+            return f"{base}.{node.attr}" if base else None
+        return None
+
+
+def _string(node: ast.AST | None) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    return None
+
+
+def _const(node: ast.AST | None):
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _module_statements(body: list[ast.stmt]):
+    """Module-level statements, looking into if/try blocks (conditional imports)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _module_statements(stmt.body)
+            yield from _module_statements(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _module_statements(stmt.body)
+            for handler in stmt.handlers:
+                yield from _module_statements(handler.body)
+            yield from _module_statements(stmt.orelse)
+
+
+def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
+    if isinstance(stmt, ast.Import):
+        for alias in stmt.names:
+            if alias.asname:
+                facts.imports[alias.asname] = alias.name
+            else:
+                top = alias.name.split(".")[0]
+                facts.imports.setdefault(top, top)
+    elif isinstance(stmt, ast.ImportFrom):
+        if stmt.level:
+            package = _package_of(facts.module, is_init)
+            keep = len(package) - (stmt.level - 1)
+            base_parts = package[: max(keep, 0)]
+            if stmt.module:
+                base_parts = base_parts + stmt.module.split(".")
+            base = ".".join(base_parts)
+        else:
+            base = stmt.module or ""
+        for alias in stmt.names:
+            if alias.name == "*":
+                continue
+            facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
+
+
+def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
+    """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
+    calls: list[ast.Call] = []
+    node = expr
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        calls.append(node)
+        node = node.func.value
+    root_ok = (isinstance(node, ast.Name) and node.id == "self") or (
+        isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+    )
+    if not root_ok or not calls:
+        return None
+    chain = QuerysetChain()
+    select, prefetch, others = [], [], []
+    for call in reversed(calls):
+        method = call.func.attr  # type: ignore[union-attr]
+        if method == "select_related":
+            for arg in call.args:
+                text = _string(arg)
+                if text is None:
+                    chain.opaque = True
+                else:
+                    select.append(text)
+        elif method == "prefetch_related":
+            for arg in call.args:
+                text = _string(arg)
+                if text is None and isinstance(arg, ast.Call) and arg.args:
+                    text = _string(arg.args[0])
+                    to_attr = next((_string(k.value) for k in arg.keywords if k.arg == "to_attr"), None)
+                    if text and to_attr:
+                        text = f"{text}->{to_attr}"
+                if text is None:
+                    chain.opaque = True
+                else:
+                    prefetch.append(text)
+        elif method in VALUES_METHODS:
+            chain.values = True
+        elif method not in QUERYSET_RETURNING:
+            others.append(method)
+    chain.select, chain.prefetch, chain.calls = tuple(select), tuple(prefetch), tuple(others)
+    return chain
+
+
+def _method_chain(func: ast.FunctionDef | ast.AsyncFunctionDef) -> QuerysetChain | None:
+    returns = [
+        n for n in _walk_function(func) if isinstance(n, ast.Return)
+    ]
+    if not returns:
+        return None
+    merged: QuerysetChain | None = None
+    for ret in returns:
+        chain = chain_of(ret.value) if ret.value is not None else None
+        if chain is None:
+            return None
+        if merged is None:
+            merged = chain
+        else:  # any branch may be taken: only what every branch selects counts as selected
+            merged = QuerysetChain(
+                select=tuple(s for s in merged.select if s in chain.select),
+                prefetch=tuple(p for p in merged.prefetch if p in chain.prefetch),
+                calls=merged.calls + chain.calls,
+                values=merged.values or chain.values,
+                opaque=merged.opaque or chain.opaque,
+            )
+    return merged
+
+
+def _walk_function(func: ast.AST):
+    stack = list(ast.iter_child_nodes(func))
+    while stack:
+        node = stack.pop()
+        yield node
+        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
+            stack.extend(ast.iter_child_nodes(node))
+
+
+def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFacts:
+    field = FieldFacts(name=name, kind=kind, line=call.lineno)
+    kwargs = {k.arg: k.value for k in call.keywords if k.arg}
+    field.dynamic = any(k.arg is None for k in call.keywords)
+    target = call.args[0] if call.args else kwargs.get("to")
+    text = _string(target)
+    if text is not None:
+        field.target, field.target_is_string = text, True
+    elif target is not None:
+        field.target = resolver.ref(target)
+    related = kwargs.get("related_name")
+    if related is not None:
+        field.related_name = _string(related) or "<dynamic>"
+    field.null = _const(kwargs.get("null")) is True
+    field.primary_key = _const(kwargs.get("primary_key")) is True
+    auto = _const(kwargs.get("auto_now")) is True or _const(kwargs.get("auto_now_add")) is True
+    field.editable = not (auto or _const(kwargs.get("editable")) is False)
+    if "symmetrical" in kwargs:
+        field.symmetrical = _const(kwargs["symmetrical"]) is not False
+    field.has_through = "through" in kwargs
+    return field
+
+
+def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) -> ClassFacts:
+    cls = ClassFacts(
+        name=node.name,
+        qualname=f"{facts.module}.{node.name}",
+        line=node.lineno,
+        column=node.col_offset,
+        bases=[b for b in (resolver.ref(base) for base in node.bases) if b],
+    )
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            if stmt.name == "__str__":
+                cls.defines_str = True
+            cls.methods[stmt.name] = _method_chain(stmt)
+        elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            _read_meta(stmt, cls, resolver)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name):
+                continue
+            name, value = targets[0].id, stmt.value
+            if name == "__str__":
+                cls.defines_str = True
+            if isinstance(value, ast.Call):
+                _class_call(name, value, cls, resolver)
+    return cls
+
+
+def _class_call(name: str, value: ast.Call, cls: ClassFacts, resolver: _Resolver) -> None:
+    func = value.func
+    if isinstance(func, ast.Attribute) and func.attr == "as_manager":
+        cls.managers[name] = resolver.ref(func.value) or "?"
+        return
+    if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "from_queryset":
+        cls.managers[name] = resolver.ref(func.args[0]) if func.args else "?"
+        return
+    kind = resolver.ref(func)
+    if kind is None:
+        return
+    if kind.rsplit(".", 1)[-1].endswith("Manager"):
+        cls.managers[name] = kind
+    else:
+        cls.fields.append(_field(name, value, kind, resolver))
+
+
+def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None:
+    for stmt in meta.body:
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+            continue
+        target = stmt.targets[0]
+        if not isinstance(target, ast.Name):
+            continue
+        if target.id == "abstract":
+            cls.abstract = _const(stmt.value) is True
+        elif target.id == "proxy":
+            cls.proxy = _const(stmt.value) is True
+        elif target.id == "app_label":
+            cls.app_label = _string(stmt.value)
+        elif target.id == "model":
+            cls.meta_model = resolver.ref(stmt.value)
+        elif target.id == "fields":
+            cls.meta_fields_all = _string(stmt.value) == "__all__"
+
+
+def extract(tree: ast.Module, path: str, module: str) -> ModuleFacts:
+    facts = ModuleFacts(path=path, module=module)
+    is_init = path.endswith("__init__.py")
+    resolver = _Resolver(facts)
+    statements = list(_module_statements(tree.body))
+    for stmt in statements:
+        _record_import(facts, stmt, is_init)
+    for stmt in statements:
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
+            name, value = stmt.targets[0].id, stmt.value
+            if name == "AUTH_USER_MODEL" and _string(value):
+                facts.auth_user_model = _string(value)
+            elif isinstance(value, (ast.Name, ast.Attribute)):
+                ref = resolver.ref(value)
+                if ref:
+                    facts.aliases[name] = ref
+            elif (
+                isinstance(value, ast.Call)
+                and not value.args
+                and (resolver.ref(value.func) or "").endswith("get_user_model")
+            ):
+                facts.aliases[name] = "<user-model>"
+    for stmt in statements:
+        if isinstance(stmt, ast.ClassDef):
+            facts.classes.append(_class_facts(stmt, facts, resolver))
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Attribute):
+            facts.attribute_names.add(node.attr)
+    facts.default_accessors_used = {a for a in facts.attribute_names if a.endswith("_set")}
+    return facts

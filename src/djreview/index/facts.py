@@ -1,0 +1,63 @@
+"""Per-file facts extracted for the project index: plain, picklable data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+@dataclass
+class FieldFacts:
+    name: str
+    kind: str  # qualified class of the field call, e.g. "django.db.models.ForeignKey"
+    line: int
+    target: str | None = None  # relation target as written: qualified ref or "app.Model" string
+    target_is_string: bool = False
+    related_name: str | None = None
+    null: bool = False
+    editable: bool = True
+    primary_key: bool = False
+    symmetrical: bool | None = None
+    has_through: bool = False
+    dynamic: bool = False  # some argument we could not read (``**kwargs``)
+
+
+@dataclass
+class QuerysetChain:
+    """What a manager/queryset method returns when that is a queryset chain."""
+
+    select: tuple[str, ...] = ()
+    prefetch: tuple[str, ...] = ()
+    calls: tuple[str, ...] = ()  # other methods of the same class the chain calls
+    values: bool = False
+    opaque: bool = False  # select/prefetch arguments we could not read
+
+
+@dataclass
+class ClassFacts:
+    name: str
+    qualname: str
+    line: int
+    column: int  # 0-based character offset of the ``class`` keyword
+    bases: list[str] = field(default_factory=list)
+    fields: list[FieldFacts] = field(default_factory=list)
+    managers: dict[str, str] = field(default_factory=dict)  # attr -> qualified queryset/manager class
+    methods: dict[str, QuerysetChain | None] = field(default_factory=dict)
+    defines_str: bool = False
+    abstract: bool = False
+    proxy: bool = False
+    app_label: str | None = None  # Meta.app_label
+    meta_model: str | None = None  # Meta.model for forms/serializers
+    meta_fields_all: bool = False
+    queryset_attr: QuerysetChain | None = None
+
+
+@dataclass
+class ModuleFacts:
+    path: str
+    module: str
+    imports: dict[str, str] = field(default_factory=dict)
+    aliases: dict[str, str] = field(default_factory=dict)  # module-level Name = dotted ref
+    classes: list[ClassFacts] = field(default_factory=list)
+    auth_user_model: str | None = None
+    default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
+    attribute_names: set[str] = field(default_factory=set)

@@ -1,0 +1,294 @@
+"""The project index: every model, relation, reverse accessor and manager, across files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from djreview import orm
+from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+
+FORWARD_KINDS = {"fk", "o2o", "m2m", "gfk", "generic_relation"}
+
+
+@dataclass
+class Relation:
+    name: str
+    kind: str  # fk | o2o | m2m | gfk | generic_relation | reverse_fk | reverse_o2o | reverse_m2m
+    target: str | None  # qualified name of the model at the other end, when known
+    null: bool = False
+    field_name: str | None = None  # for reverse relations: the field on the other model
+    line: int = 0
+
+    @property
+    def many(self) -> bool:
+        return self.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation")
+
+
+@dataclass
+class ModelInfo:
+    qualname: str
+    name: str
+    module: str
+    path: str
+    app_label: str
+    line: int
+    abstract: bool = False
+    proxy: bool = False
+    fields: list[FieldFacts] = field(default_factory=list)  # own and inherited, in MRO order
+    relations: dict[str, Relation] = field(default_factory=dict)  # forward and reverse, by attribute
+    managers: dict[str, str | None] = field(default_factory=dict)  # attr -> queryset/manager class
+    has_str: bool = False
+    bases_known: bool = True
+    parents: list[str] = field(default_factory=list)  # concrete model parents (multi-table)
+
+    def attname(self, name: str) -> bool:
+        """Is `name` the ``<fk>_id`` column of a forward relation (costs no query)?"""
+        return name.endswith("_id") and self.relations.get(name[:-3], Relation("", "", None)).kind in ("fk", "o2o")
+
+
+class ProjectIndex:
+    def __init__(self, modules: list[ModuleFacts]):
+        self.modules = {m.module: m for m in modules}
+        self.classes: dict[str, ClassFacts] = {}
+        self.class_module: dict[str, ModuleFacts] = {}
+        for module in modules:
+            for cls in module.classes:
+                self.classes.setdefault(cls.qualname, cls)
+                self.class_module.setdefault(cls.qualname, module)
+        self.auth_user_model = next((m.auth_user_model for m in modules if m.auth_user_model), "auth.User")
+        self.accessors_used: set[str] = set().union(*(m.default_accessors_used for m in modules)) if modules else set()
+        self._kind_cache: dict[str, str | None] = {}
+        self.models: dict[str, ModelInfo] = {}
+        self._by_label: dict[tuple[str, str], str] = {}
+        self._by_name: dict[str, list[str]] = {}
+        self._build_models()
+
+    # -- names ---------------------------------------------------------------------------
+    def resolve(self, ref: str | None, depth: int = 0) -> str | None:
+        """Follow re-exports (``from .book import Book`` in a package) to a class's home."""
+        if ref is None or depth > 8:
+            return ref
+        if ref in self.classes:
+            return ref
+        module, _, name = ref.rpartition(".")
+        facts = self.modules.get(module)
+        if facts is not None:
+            target = facts.imports.get(name) or facts.aliases.get(name)
+            if target and target != ref:
+                return self.resolve(target, depth + 1)
+        return ref
+
+    def class_kind(self, ref: str | None) -> str | None:
+        """'model', 'manager', 'queryset', 'modelform', 'serializer' or None, through bases."""
+        qual = self.resolve(ref)
+        if qual is None:
+            return None
+        if qual in self._kind_cache:
+            return self._kind_cache[qual]
+        self._kind_cache[qual] = None  # cycle guard
+        kind = self._builtin_kind(qual)
+        if kind is None and qual in self.classes:
+            for base in self.classes[qual].bases:
+                kind = self.class_kind(base)
+                if kind:
+                    break
+        self._kind_cache[qual] = kind
+        return kind
+
+    @staticmethod
+    def _builtin_kind(qual: str) -> str | None:
+        if qual in orm.MODEL_BASES or qual in orm.DJANGO_MODELS:
+            return "model"
+        if qual in orm.MANAGER_BASES:
+            return "manager"
+        if qual in orm.QUERYSET_BASES:
+            return "queryset"
+        if qual in orm.MODELFORM_BASES:
+            return "modelform"
+        if qual in orm.SERIALIZER_BASES:
+            return "serializer"
+        return None
+
+    # -- models --------------------------------------------------------------------------
+    @staticmethod
+    def _app_label(cls: ClassFacts, module: str) -> str:
+        if cls.app_label:
+            return cls.app_label
+        parts = module.split(".")
+        if "models" in parts[1:]:
+            return parts[parts.index("models", 1) - 1]
+        return parts[-2] if len(parts) > 1 else parts[0]
+
+    def _build_models(self) -> None:
+        for qual, cls in self.classes.items():
+            if self.class_kind(qual) != "model" or qual in orm.DJANGO_MODELS:
+                continue
+            module = self.class_module[qual]
+            info = ModelInfo(
+                qualname=qual, name=cls.name, module=module.module, path=module.path,
+                app_label=self._app_label(cls, module.module), line=cls.line,
+                abstract=cls.abstract, proxy=cls.proxy,
+            )
+            self.models[qual] = info
+            self._by_label.setdefault((info.app_label, cls.name.lower()), qual)
+            self._by_name.setdefault(cls.name, []).append(qual)
+        for info in self.models.values():
+            self._inherit(info)
+        for info in self.models.values():
+            self._forward_relations(info)
+        for info in list(self.models.values()):
+            if not info.abstract:
+                self._reverse_relations(info)
+
+    def _mro(self, qual: str, seen: set[str] | None = None) -> list[str]:
+        """Project model classes from `qual` up, depth first (close enough to C3 for models)."""
+        seen = seen if seen is not None else set()
+        if qual in seen or qual not in self.classes:
+            return []
+        seen.add(qual)
+        order = [qual]
+        for base in self.classes[qual].bases:
+            resolved = self.resolve(base)
+            if resolved in self.models:
+                order.extend(self._mro(resolved, seen))
+        return order
+
+    def _inherit(self, info: ModelInfo) -> None:
+        cls = self.classes[info.qualname]
+        for base in cls.bases:
+            resolved = self.resolve(base)
+            if resolved in self.models or resolved in orm.DJANGO_MODELS or resolved in orm.MODEL_BASES:
+                continue
+            if resolved in self.classes and self.class_kind(resolved) is None:
+                if self._mixin_defines_str(resolved):
+                    info.has_str = True  # a plain mixin of the project's own
+                continue
+            if not resolved.endswith(".object"):
+                info.bases_known = False  # a class we cannot see may define __str__ or fields
+        fields: dict[str, FieldFacts] = {}
+        # Bases first: Django orders fields by creation, and a base's fields are created first;
+        # a subclass's field of the same name replaces the base's.
+        for qual in reversed(self._mro(info.qualname)):
+            facts = self.classes[qual]
+            model = self.models[qual]
+            if facts.defines_str:
+                info.has_str = True
+            for base in facts.bases:
+                resolved = self.resolve(base)
+                if resolved in orm.DJANGO_MODELS and orm.DJANGO_MODELS[resolved][1]:
+                    info.has_str = True
+            if qual != info.qualname and not model.abstract and not model.proxy and qual not in info.parents:
+                info.parents.append(qual)
+            for f in facts.fields:
+                fields[f.name] = f
+            for attr, manager in facts.managers.items():
+                info.managers[attr] = self.resolve(manager)
+        info.fields = list(fields.values())
+
+    def _mixin_defines_str(self, qual: str) -> bool:
+        return any(self.classes[q].defines_str for q in self._class_mro(qual))
+
+    def model_for(self, ref: str | None, context: ModelInfo | None = None, is_string: bool = False) -> str | None:
+        """Qualified name of the model a field target or a code reference points at."""
+        if ref is None:
+            return None
+        if ref in ("django.conf.settings.AUTH_USER_MODEL", "<user-model>") or ref.endswith(".<user-model>"):
+            return self.model_for(self.auth_user_model, is_string=True)
+        if is_string:
+            if ref == "self":
+                return context.qualname if context else None
+            if "." in ref:
+                label, _, name = ref.rpartition(".")
+            else:
+                label, name = (context.app_label if context else ""), ref
+            found = self._by_label.get((label, name.lower()))
+            if found:
+                return found
+            if ref in orm.DJANGO_MODEL_LABELS:
+                return orm.DJANGO_MODEL_LABELS[ref]
+            candidates = self._by_name.get(name, [])
+            return candidates[0] if len(candidates) == 1 else None
+        resolved = self.resolve(ref)
+        if resolved in self.models or resolved in orm.DJANGO_MODELS:
+            return resolved
+        module, _, name = (resolved or "").rpartition(".")
+        candidates = self._by_name.get(name, [])
+        if module not in self.modules and len(candidates) == 1:
+            return candidates[0]  # imported through a path we could not map to a module
+        return None
+
+    def _forward_relations(self, info: ModelInfo) -> None:
+        for f in info.fields:
+            kind = self._relation_kind(f.kind)
+            if kind is None:
+                continue
+            target = None if kind == "gfk" else self.model_for(f.target, info, f.target_is_string)
+            info.relations[f.name] = Relation(f.name, kind, target, null=f.null, line=f.line)
+
+    def _relation_kind(self, kind: str) -> str | None:
+        if kind in orm.FOREIGN_KEY:
+            return "fk"
+        if kind in orm.ONE_TO_ONE:
+            return "o2o"
+        if kind in orm.MANY_TO_MANY:
+            return "m2m"
+        if kind in orm.GENERIC_FK:
+            return "gfk"
+        if kind in orm.GENERIC_RELATION:
+            return "generic_relation"
+        return None
+
+    def _reverse_relations(self, info: ModelInfo) -> None:
+        for rel in list(info.relations.values()):
+            if rel.kind not in ("fk", "o2o", "m2m") or rel.target not in self.models:
+                continue
+            field = next(f for f in info.fields if f.name == rel.name)
+            accessor = self.reverse_accessor(info, field, rel.kind)
+            if accessor is None:
+                continue
+            if rel.kind == "m2m" and rel.target == info.qualname and field.symmetrical is not False:
+                continue  # symmetrical self M2M has no reverse accessor
+            reverse_kind = {"fk": "reverse_fk", "o2o": "reverse_o2o", "m2m": "reverse_m2m"}[rel.kind]
+            target = self.models[rel.target]
+            target.relations.setdefault(
+                accessor, Relation(accessor, reverse_kind, info.qualname, field_name=rel.name, line=rel.line)
+            )
+
+    @staticmethod
+    def reverse_accessor(info: ModelInfo, field: FieldFacts, kind: str) -> str | None:
+        related = field.related_name
+        if related == "<dynamic>":
+            return None
+        if related:
+            if related.endswith("+"):
+                return None
+            return related.replace("%(class)s", info.name.lower()).replace("%(app_label)s", info.app_label.lower())
+        return info.name.lower() if kind == "o2o" else f"{info.name.lower()}_set"
+
+    # -- questions rules ask ---------------------------------------------------------------
+    def model(self, qual: str | None) -> ModelInfo | None:
+        return self.models.get(qual) if qual else None
+
+    def queryset_method(self, model: ModelInfo, manager: str, method: str) -> QuerysetChain | None:
+        """What `Model.<manager>.<method>()` returns, when it is a custom queryset method."""
+        manager_class = model.managers.get(manager)
+        for qual in self._class_mro(manager_class):
+            methods = self.classes[qual].methods
+            if method in methods:
+                return methods[method]
+        return None
+
+    def manager_base(self, model: ModelInfo, manager: str) -> QuerysetChain | None:
+        """What a custom manager's get_queryset() already selects."""
+        return self.queryset_method(model, manager, "get_queryset")
+
+    def _class_mro(self, qual: str | None, depth: int = 0) -> list[str]:
+        if qual is None or qual not in self.classes or depth > 10:
+            return []
+        order = [qual]
+        for base in self.classes[qual].bases:
+            order.extend(self._class_mro(self.resolve(base), depth + 1))
+        return order
+
+    def has_manager(self, model: ModelInfo, name: str) -> bool:
+        return name == "objects" or name in model.managers

@@ -1,0 +1,3 @@
+"""Output formats. Each module renders an engine Report."""
+
+FORMATS = ("text", "json")

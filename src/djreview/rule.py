@@ -1,0 +1,84 @@
+"""The Rule base class and the registry of rules.
+
+A rule is a small class: metadata, the libcst node types it visits (``visit_<Node>`` /
+``leave_<Node>`` methods), and calls to ``self.report``. It knows nothing about positions,
+output formats, configuration or ``# noqa``: the engine does those.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, ClassVar
+
+if TYPE_CHECKING:
+    import libcst as cst
+
+    from djreview.context import FileContext
+
+REGISTRY: dict[str, type[Rule]] = {}
+
+CATEGORIES = {
+    "0": "tool", "1": "queries", "2": "models", "3": "forms-serializers", "4": "security",
+    "5": "migrations", "6": "async",
+}
+
+
+@dataclass(frozen=True)
+class NodeEdit:
+    """An edit expressed on the tree: the engine turns it into line/column positions."""
+
+    node: cst.CSTNode
+    replacement: str
+    where: str = "replace"  # "replace" the node, or insert "after" / "before" it
+
+
+@dataclass(frozen=True)
+class FixSpec:
+    description: str
+    applicability: str  # "safe" | "unsafe" | "suggestion"
+    edits: tuple[NodeEdit, ...] = ()
+
+
+class Rule:
+    code: ClassVar[str]
+    name: ClassVar[str]
+    severity: ClassVar[str] = "warning"
+    fixable: ClassVar[bool] = False
+    # The rule can only fire in a file whose text contains one of these strings.
+    triggers: ClassVar[tuple[str, ...]] = ()
+    # File kinds (see discovery.file_kinds) the rule does not review.
+    skip_kinds: ClassVar[frozenset[str]] = frozenset({"migrations"})
+
+    @classmethod
+    def category(cls) -> str:
+        return CATEGORIES[cls.code[3]]
+
+    def start(self, ctx: FileContext) -> None:
+        """Called before each file's walk; reset per-file state here."""
+        self.ctx = ctx
+
+    def finish(self) -> None:
+        """Called after each file's walk."""
+
+    def report(
+        self,
+        node: cst.CSTNode,
+        message: str,
+        fix: FixSpec | None = None,
+        lines: dict[str, cst.CSTNode] | None = None,
+    ) -> None:
+        """Report `node`. `<line:key>` in the message becomes the line of ``lines[key]``."""
+        self.ctx.report(self, node, message, fix, lines)
+
+
+def register(cls: type[Rule]) -> type[Rule]:
+    if cls.code in REGISTRY:
+        raise RuntimeError(f"duplicate rule code {cls.code}")
+    REGISTRY[cls.code] = cls
+    return cls
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    import djreview.rules  # noqa: F401  (registers every rule module)
+
+    return dict(sorted(REGISTRY.items()))

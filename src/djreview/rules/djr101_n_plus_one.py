@@ -1,0 +1,154 @@
+"""DJR101: a loop over a queryset touches a relation the queryset did not load.
+
+Each row then runs its own query: N rows, N+1 queries. Reported at the relation access, once
+per (loop, relation path); the fix adds ``select_related`` (forward FK/one-to-one) or
+``prefetch_related`` (reverse FK, many-to-many, generic FK) where the queryset is built.
+See "ORM facts" in DESIGN.md for what costs no query.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from djreview import orm
+from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.values import Instance, Queryset, RelatedManager
+
+_SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
+
+
+@dataclass
+class _Candidate:
+    node: cst.CSTNode
+    path: str
+    how: str  # "select" | "prefetch" | "query"
+    row: Instance
+    relation: str
+    target: str | None
+    method: str = ""
+
+
+@register
+class NPlusOne(Rule):
+    code = "DJR101"
+    name = "n-plus-one"
+    fixable = True
+    skip_kinds = frozenset({"migrations", "tests"})
+    triggers = ("for ",)
+
+    def start(self, ctx) -> None:
+        super().start(ctx)
+        self.pending: dict[int, list[_Candidate]] = {}
+
+    # -- collecting ----------------------------------------------------------------------
+    def visit_Attribute(self, node: cst.Attribute) -> None:
+        owner = self.ctx.flow.infer(node.value)
+        if not isinstance(owner, Instance) or owner.loop is None or owner.opaque:
+            return
+        info = self.ctx.index.model(owner.model)
+        rel = info.relations.get(node.attr.value) if info else None
+        if rel is None or rel.kind not in _SINGLE:
+            return
+        path = (*owner.path, rel.name)
+        if self._loaded(owner, path):
+            return
+        how = "prefetch" if rel.kind == "gfk" else "select"
+        self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target))
+
+    def visit_Call(self, node: cst.Call) -> None:
+        func = node.func
+        if not isinstance(func, cst.Attribute):
+            return
+        manager = self.ctx.flow.infer(func.value)
+        if not isinstance(manager, RelatedManager) or manager.owner.loop is None or manager.owner.opaque:
+            return
+        method = func.attr.value
+        path = "__".join((*manager.owner.path, manager.relation_name))
+        if method in orm.CACHED_ON_RELATED and method != "all" or method == "all":
+            if manager.prefetched:
+                return
+            how = "prefetch"
+        elif method in orm.QUERYING_ON_RELATED:
+            how = "query"
+        else:
+            return  # add(), remove(), create(): writes are not N+1 reads
+        self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method))
+
+    def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
+        joined = "__".join(path)
+        if joined in row.loaded:
+            return True
+        if row.back_ref and path == (row.back_ref,):
+            return True  # Django sets the FK back to the manager's owner on each row
+        if row.select_all:
+            return self._non_null_chain(row.model, path)
+        return False
+
+    def _non_null_chain(self, model: str, path: tuple[str, ...]) -> bool:
+        for step in path:
+            info = self.ctx.index.model(model)
+            rel = info.relations.get(step) if info else None
+            if rel is None or rel.kind not in ("fk", "o2o") or rel.null:
+                return False
+            model = rel.target or ""
+        return True
+
+    def _add(self, candidate: _Candidate) -> None:
+        self.pending.setdefault(id(candidate.row.loop), []).append(candidate)
+
+    # -- reporting at the end of each loop -------------------------------------------------
+    def _flush(self, node: cst.CSTNode) -> None:
+        candidates = self.pending.pop(id(node), [])
+        seen: set[str] = set()
+        paths = {c.path for c in candidates if c.how == "select"}
+        for c in candidates:
+            if c.how == "select" and any(p.startswith(c.path + "__") for p in paths):
+                continue  # item.order.customer covers item.order
+            if c.path in seen:
+                continue
+            seen.add(c.path)
+            self._report(c)
+
+    leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
+
+    def _report(self, c: _Candidate) -> None:
+        index = self.ctx.index
+        row = c.row
+        qs = row.source
+        root_model = qs.model if qs is not None else row.model
+        model = index.model(root_model)
+        model_name = model.name if model else root_model.rsplit(".", 1)[-1]
+        root = row.root or "row"
+        access = ".".join([root, *c.path.split("__")])
+        full_path, target_qs = c.path, qs
+        if qs is not None and qs.outer is not None and qs.prefix:
+            full_path, target_qs = f"{qs.prefix}__{c.path}", qs.outer
+        if c.how == "query":
+            message = (
+                f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop, "
+                f"even with prefetch_related. Prefetch the rows you need once with "
+                f'Prefetch("{full_path}", queryset=..., to_attr=...) or annotate the value on the queryset.'
+            )
+            return self.report(c.node, message, FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion"))
+        method = "select_related" if c.how == "select" else "prefetch_related"
+        fix, anchor = self._fix(target_qs, method, full_path)
+        where = " where it is built" if anchor is None else " built on line <line:origin>"
+        kind = "relation" if c.how == "select" else "related objects"
+        message = (
+            f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop. "
+            f'Add .{method}("{full_path}") to the queryset{where}.'
+        )
+        self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None)
+
+    def _fix(self, qs: Queryset | None, method: str, path: str):
+        if qs is None or qs.origin is None:
+            return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
+        existing = qs.select_call if method == "select_related" else qs.prefetch_call
+        anchor = existing if existing is not None else qs.origin
+        if existing is not None and existing.args:
+            edit = NodeEdit(existing.args[-1], f', "{path}"', "after")
+        else:
+            edit = NodeEdit(qs.origin, f'.{method}("{path}")', "after")
+        return FixSpec(f'add "{path}" to {method}() on the queryset', "safe", (edit,)), anchor

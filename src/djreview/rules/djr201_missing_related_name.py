@@ -1,0 +1,118 @@
+"""DJR201: a ForeignKey or ManyToManyField without ``related_name``.
+
+Without it the reverse accessor is the implicit ``<model>_set``, which reads poorly, clashes
+when two relations point at the same model, and hides the relation from readers of the
+target model. The fix names the accessor after the model that holds the field.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview import orm
+from djreview.flow import literal_string
+from djreview.naming import plural_snake
+from djreview.rule import FixSpec, NodeEdit, Rule, register
+
+
+@register
+class MissingRelatedName(Rule):
+    code = "DJR201"
+    name = "missing-related-name"
+    fixable = True
+    triggers = ("ForeignKey", "ManyToManyField")
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._check(node.targets[0].target.value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._check(node.target.value, node.value)
+
+    def _check(self, field: str, value: cst.BaseExpression) -> None:
+        flow = self.ctx.flow
+        frame = flow.enclosing_class()
+        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
+            return
+        kind = flow.qualify(value.func)
+        if kind in orm.FOREIGN_KEY:
+            label = "ForeignKey"
+        elif kind in orm.MANY_TO_MANY:
+            label = "ManyToManyField"
+        else:
+            return
+        keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
+        if "related_name" in keywords or any(a.star == "**" for a in value.args):
+            return
+        target_node = value.args[0].value if value.args and value.args[0].keyword is None else None
+        if target_node is None and "to" in keywords:
+            target_node = keywords["to"].value
+        target_text = literal_string(target_node)
+        if label == "ManyToManyField" and target_text == "self":
+            symmetrical = keywords.get("symmetrical")
+            if symmetrical is None or not (isinstance(symmetrical.value, cst.Name) and symmetrical.value.value == "False"):
+                return  # a symmetrical self relation has no reverse accessor to name
+        self._report(frame, field, label, value, target_node, target_text)
+
+    def _report(self, frame, field, label, call, target_node, target_text) -> None:
+        index = self.ctx.index
+        model = index.model(frame.qualname)
+        holder = frame.node.name.value
+        rel = model.relations.get(field) if model is not None else None
+        target = index.model(rel.target) if rel is not None else None
+        if target is not None:
+            target_name = target.name
+        else:
+            written = target_text or self.ctx.flow.qualify(target_node) or "?"
+            target_name = "User" if written.endswith("AUTH_USER_MODEL") else written.rsplit(".", 1)[-1]
+        default = f"{holder.lower()}_set"
+        if model is not None and model.abstract:
+            proposed = "%(app_label)s_%(class)s_related"
+        else:
+            proposed = self._proposed_name(model, holder, field)
+        used = default in index.accessors_used
+        warning = (
+            f" The project reads `{default}` somewhere: rename those uses too."
+            if used else ""
+        )
+        message = (
+            f"{holder}.{field}: {label} to {target_name} has no related_name, so the reverse "
+            f"accessor is the implicit `{target_name.lower()}.{default}`. "
+            f'Add related_name="{proposed}" (makemigrations will record it).{warning}'
+        )
+        last = call.args[-1] if call.args else None
+        if last is None:
+            return self.report(call, message)
+        multiline = isinstance(last.comma, cst.Comma) and isinstance(
+            last.comma.whitespace_after, cst.ParenthesizedWhitespace
+        )
+        if multiline:
+            indent = self._indent_of(call)
+            text = f',\n{indent}related_name="{proposed}"'
+        else:
+            text = f', related_name="{proposed}"'
+        fix = FixSpec(
+            f'add related_name="{proposed}" to {holder}.{field}',
+            "unsafe" if used else "safe",
+            (NodeEdit(last, text, "after"),),
+        )
+        self.report(call, message, fix)
+
+    def _indent_of(self, call: cst.Call) -> str:
+        ws = call.args[-1].comma.whitespace_after  # type: ignore[union-attr]
+        last_line = ws.last_line.value if isinstance(ws, cst.ParenthesizedWhitespace) else ""
+        return last_line or " " * 8
+
+    def _proposed_name(self, model, holder: str, field: str) -> str:
+        name = plural_snake(holder)
+        if model is None:
+            return name
+        rel = model.relations.get(field)
+        target = self.ctx.index.model(rel.target) if rel else None
+        siblings = [
+            r for r in model.relations.values()
+            if rel is not None and r.kind in ("fk", "m2m") and r.target == rel.target and r.name != field
+        ]
+        taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))
+        return f"{name}_as_{field}" if siblings or taken else name

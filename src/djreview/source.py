@@ -1,0 +1,39 @@
+"""Reading a source file the way Python does: encoding cookie, BOM, any line endings."""
+
+from __future__ import annotations
+
+import ast
+import io
+import tokenize
+import warnings
+from dataclasses import dataclass
+
+
+@dataclass
+class Source:
+    text: str | None = None
+    tree: ast.Module | None = None
+    error: str | None = None  # why the file could not be read or compiled
+    line: int = 1
+    column: int = 1
+
+
+def load(data: bytes) -> Source:
+    """Decode and compile-check `data`; a file Python rejects gets an error, not an exception."""
+    try:
+        encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+        text = data.decode(encoding)
+    except (SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        return Source(error=f"cannot decode file: {exc}")
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
+            tree = ast.parse(data)
+    except SyntaxError as exc:
+        detail = exc.msg or "invalid syntax"
+        return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
+    return Source(text=text, tree=tree)

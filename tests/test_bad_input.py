@@ -1,0 +1,95 @@
+"""Bad input gets a DJR001 finding or one clear line, and the run goes on."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+from tests.conftest import codes_lines
+
+GOOD_MODEL = """
+from django.db import models
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+"""
+
+
+def test_syntax_error_is_djr001_and_the_run_goes_on(review):
+    findings = review({"app/broken.py": "def f(:\n    pass\n", "app/models.py": GOOD_MODEL})
+    assert codes_lines(findings) == [("DJR001", "app/broken.py", 1), ("DJR202", "app/models.py", 4)]
+    assert findings[0].severity == "error"
+    assert findings[0].message.startswith("syntax error")
+
+
+def test_python2_file_is_djr001(review):
+    findings = review({"legacy.py": 'print "hello"\n'})
+    assert [f.code for f in findings] == ["DJR001"]
+
+
+def test_undecodable_bytes(review, tmp_path):
+    (tmp_path / "latin.py").write_bytes(b"x = '\xff\xfe'\n")
+    findings = review({})
+    assert codes_lines(findings) == [("DJR001", "latin.py", 1)]
+    assert "decode" in findings[0].message or "syntax" in findings[0].message
+
+
+def test_stray_byte_in_comment_with_latin1_cookie_is_reviewed(review, tmp_path):
+    data = b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + GOOD_MODEL.encode()
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").touch()
+    (tmp_path / "app" / "models.py").write_bytes(data)
+    assert codes_lines(review({})) == [("DJR202", "app/models.py", 6)]
+
+
+def test_bom_and_crlf_keep_positions(review, tmp_path):
+    (tmp_path / "app").mkdir()
+    (tmp_path / "app" / "__init__.py").touch()
+    data = "\ufeff" + GOOD_MODEL.replace("\n", "\r\n")
+    (tmp_path / "app" / "models.py").write_bytes(data.encode("utf-8"))
+    findings = review({})
+    assert [(f.code, f.line, f.column) for f in findings] == [("DJR202", 4, 1)]
+
+
+def test_unreadable_file_is_djr001(review, tmp_path):
+    os.symlink(tmp_path / "nowhere.py", tmp_path / "dangling.py")
+    findings = review({})
+    assert codes_lines(findings) == [("DJR001", "dangling.py", 1)]
+    assert findings[0].message.startswith("cannot read file")
+
+
+def test_match_statement_is_reviewed(review):
+    source = GOOD_MODEL + """
+def first(items):
+    match items:
+        case [x, *_]:
+            return x
+    return None
+"""
+    assert [f.code for f in review({"app/models.py": source})] == ["DJR202"]
+
+
+@pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 and PEP 701 need Python 3.12")
+def test_pep695_and_pep701_are_reviewed_on_312(review):
+    source = GOOD_MODEL + """
+type Alias = list[int]
+
+def first[T](items: list[T]) -> T:
+    return f"{items[0]!r:>{10}} {"nested"}"
+"""
+    assert [f.code for f in review({"app/models.py": source})] == ["DJR202"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="3.12 accepts this syntax")
+def test_syntax_newer_than_the_running_python_is_djr001(review):
+    findings = review({"new.py": "type Alias = list[int]\n"})
+    assert [f.code for f in findings] == ["DJR001"]
+
+
+def test_deep_nesting_and_huge_module_do_not_crash(review):
+    deep = "x = " + "(" * 150 + "1" + ")" * 150 + "\n"
+    huge = "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(5000))
+    findings = review({"deep.py": deep, "huge.py": huge, "app/models.py": GOOD_MODEL})
+    assert ("DJR202", "app/models.py", 4) in codes_lines(findings)

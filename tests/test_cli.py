@@ -1,0 +1,112 @@
+"""The command line contract: formats, exit codes, selection, subcommands."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from djreview import __version__
+from tests.conftest import write_project
+
+SRC = str(Path(__file__).parents[1] / "src")
+
+MODELS = """
+from django.db import models
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return self.title
+"""
+
+
+def djreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "djreview", *args], cwd=cwd, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
+
+
+@pytest.fixture
+def project(tmp_path):
+    write_project(tmp_path, {"shop/models.py": MODELS})
+    return tmp_path
+
+
+def test_plain_output_is_flake8_style_without_colour(project):
+    result = djreview("shop", cwd=project)
+    assert result.returncode == 1
+    first = result.stdout.splitlines()[0]
+    assert first.startswith("shop/models.py:12:14: DJR201 Book.author: ForeignKey to Author has no related_name")
+    assert "\x1b[" not in result.stdout
+    assert result.stdout.splitlines()[-1].startswith("Found 1 finding(s) in 2 file(s)")
+
+
+def test_json_output_follows_the_contract(project):
+    result = djreview("--format", "json", cwd=project)
+    assert result.returncode == 1
+    data = json.loads(result.stdout)
+    assert data["version"] == __version__
+    assert data["summary"] == {"files": 2, "findings": 1, "errors": 0, "by_code": {"DJR201": 1}}
+    finding = data["findings"][0]
+    assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column", "end_line")} == {
+        "code": "DJR201", "name": "missing-related-name", "severity": "warning",
+        "path": "shop/models.py", "line": 12, "column": 14, "end_line": 12,
+    }
+    assert finding["fix"]["applicability"] == "safe"
+    assert finding["fix"]["edits"] == [{
+        "path": "shop/models.py", "line": 12, "column": 64, "end_line": 12, "end_column": 64,
+        "replacement": ', related_name="books"',
+    }]
+
+
+def test_no_findings_exits_zero(project):
+    result = djreview("--ignore", "DJR2", cwd=project)
+    assert result.returncode == 0
+    assert result.stdout.startswith("Found 0 finding(s)")
+
+
+def test_select_by_prefix(project):
+    assert djreview("--select", "DJR1", "shop", cwd=project).returncode == 0
+    assert djreview("--select", "DJR201", "shop", cwd=project).returncode == 1
+
+
+@pytest.mark.parametrize("args", [["--select", "DJR999"], ["--ignore", "XYZ"], ["missing/"]])
+def test_usage_errors_exit_two_with_one_line(project, args):
+    result = djreview(*args, cwd=project)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stdout == ""
+
+
+def test_missing_path_names_the_path(project):
+    result = djreview("nowhere", cwd=project)
+    assert "no such file or directory: nowhere" in result.stderr
+
+
+def test_rule_page_and_rule_list(project):
+    listing = djreview("rules", cwd=project)
+    assert listing.returncode == 0
+    assert "DJR101  n-plus-one" in listing.stdout
+    page = djreview("rule", "DJR201", cwd=project)
+    assert page.returncode == 0
+    assert page.stdout.startswith("# DJR201")
+    assert djreview("rule", "DJR999", cwd=project).returncode == 2
+
+
+def test_version_and_help(project):
+    assert djreview("--version", cwd=project).stdout.strip() == f"djreview, version {__version__}"
+    assert "Review PATHS" in djreview("check", "--help", cwd=project).stdout

@@ -1,0 +1,72 @@
+"""Every rule page is executed: the bad example gives exactly its code, the good one nothing,
+and for fixable rules, applying the fix to the bad example gives the good one."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from djreview.engine import Settings, run
+from djreview.fixes import apply_edits
+from djreview.pages import load_page, pages_dir
+from djreview.rule import all_rules
+from tests.conftest import ALL_CODES, write_project
+
+PAGES = sorted(pages_dir().glob("DJR*.md"))
+HEADER = re.compile(r"^\|\s*(\w+)\s*\|\s*(.*?)\s*\|$", re.MULTILINE)
+
+
+def _review(root: Path, files: dict[str, str], monkeypatch):
+    write_project(root, files)
+    monkeypatch.chdir(root)
+    return run(["."], Settings(codes=ALL_CODES, jobs=1)).findings
+
+
+def test_every_rule_has_a_page_and_every_page_a_rule():
+    page_codes = {p.name.split("-", 1)[0] for p in PAGES}
+    assert page_codes <= set(all_rules())  # TODO: == once every rule has its page
+
+
+@pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
+def test_header_matches_the_rule(page_path):
+    page = load_page(page_path)
+    header = dict(HEADER.findall(page.text))
+    rule = all_rules()[page.code]
+    assert page_path.stem == f"{rule.code}-{rule.name}"
+    assert header["code"] == rule.code
+    assert header["name"] == rule.name
+    assert header["category"] == rule.category()
+    assert header["severity"] == rule.severity
+    assert header["fixable"].startswith("yes" if rule.fixable else "no")
+    assert re.search(r"\(`00\d_[0-9a-f]{16}\.txt`\)", header["seed"]), "seed sentence and file"
+    for section in ("What it finds", "Why it matters", "Example", "Use instead", "Fix"):
+        assert page.sections.get(section, "").strip(), f"missing section {section}"
+
+
+@pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
+def test_bad_example_gives_exactly_its_code(page_path, tmp_path, monkeypatch):
+    page = load_page(page_path)
+    findings = _review(tmp_path, page.example("Example").files, monkeypatch)
+    assert findings, "the bad example must trigger the rule"
+    assert {f.code for f in findings} == {page.code}
+
+
+@pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
+def test_good_example_gives_nothing(page_path, tmp_path, monkeypatch):
+    page = load_page(page_path)
+    assert _review(tmp_path, page.example("Use instead").files, monkeypatch) == []
+
+
+@pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
+def test_fixing_the_bad_example_gives_the_good_one(page_path, tmp_path, monkeypatch):
+    page = load_page(page_path)
+    if not all_rules()[page.code].fixable:
+        pytest.skip("not fixable")
+    bad = page.example("Example").files
+    findings = _review(tmp_path, bad, monkeypatch)
+    good = page.example("Use instead").files
+    for path, source in bad.items():
+        edits = [e for f in findings if f.fix for e in f.fix.edits if e.path == path]
+        assert apply_edits(source, edits) == good.get(path, source), path
