@@ -57,6 +57,20 @@ def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Path]:
     return [found[key] for key in sorted(found)]
 
 
+ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
+
+
+def project_root(path: Path) -> Path:
+    """The project a path belongs to: the nearest folder holding manage.py, pyproject.toml,
+    setup.cfg, setup.py or .git; the path itself (or its folder) when there is none."""
+    start = path.resolve()
+    start = start if start.is_dir() else start.parent
+    for folder in (start, *start.parents):
+        if any((folder / marker).exists() for marker in ROOT_MARKERS):
+            return folder
+    return start
+
+
 def display_path(path: Path) -> str:
     """The path as the user would type it: relative to the cwd when under it."""
     try:

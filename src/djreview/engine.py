@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from djreview.discovery import discover, display_path, file_kinds
+from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
@@ -67,7 +67,7 @@ def index_file(path: Path) -> tuple[str, ModuleFacts | None, Finding | None]:
     source = load(data)
     if source.tree is None:
         return display, None, _error_finding(display, source.error or "cannot parse", source.line, source.column)
-    return display, extract(source.tree, display, module_name(path)), None
+    return display, extract(source.tree, display, module_name(path), source.text or ""), None
 
 
 # -- phase 2 -------------------------------------------------------------------------------
@@ -84,7 +84,7 @@ class _Worker:
         self.rules = [registry[code]() for code in settings.codes if code in registry]
         self._dispatch: dict[tuple[str, ...], object] = {}
 
-    def active_rules(self, text: str, kinds: frozenset[str]):
+    def active_rules(self, text: str, kinds: frozenset[str], facts: ModuleFacts):
         active = []
         for rule in self.rules:
             skip = rule.skip_kinds
@@ -92,7 +92,7 @@ class _Worker:
                 skip = skip - {"migrations", "tests"}
             if skip & kinds:
                 continue
-            if rule.triggers and not any(t in text for t in rule.triggers):
+            if not rule.wants(text, facts, self.index):
                 continue
             active.append(rule)
         return active
@@ -114,11 +114,11 @@ class _Worker:
         if facts is None:
             return result
         data, _ = _read(path)
-        source = load(data) if data is not None else None
+        source = load(data, compile_check=False) if data is not None else None
         if source is None or source.text is None:
             return result
         kinds = file_kinds(display)
-        rules = self.active_rules(source.text, kinds)
+        rules = self.active_rules(source.text, kinds, facts)
         if not rules:
             return result
         import libcst as cst
@@ -181,34 +181,43 @@ def _jobs(settings: Settings, count: int) -> int:
     return settings.jobs or os.cpu_count() or 1
 
 
+def _map(jobs: int, func, items: list, chunk: int, **pool_args) -> list:
+    if jobs > 1:
+        with ProcessPoolExecutor(jobs, **pool_args) as pool:
+            return list(pool.map(func, items, chunksize=chunk))
+    if "initializer" in pool_args:
+        pool_args["initializer"](*pool_args["initargs"])
+    return [func(item) for item in items]
+
+
 def run(paths: list[str], settings: Settings) -> Report:
+    """Review `paths`. The index is built from the whole project each path belongs to, so a
+    single file is reviewed knowing the models of every other file."""
     start = time.perf_counter()
     files = discover(paths, settings.exclude)
+    roots = sorted({str(project_root(Path(p))) for p in paths})
+    project_files = discover(roots, settings.exclude) if roots != sorted(paths) else files
+    wanted = {os.path.normpath(os.path.abspath(p)) for p in files}
+    extra = [p for p in project_files if os.path.normpath(os.path.abspath(p)) not in wanted]
+    to_index = files + extra
     report = Report(files=len(files))
-    jobs = _jobs(settings, len(files))
-    chunk = max(1, len(files) // (jobs * 8) or 1)
+    jobs = _jobs(settings, len(to_index))
+    chunk = max(1, len(to_index) // (jobs * 8))
 
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs) as pool:
-            indexed = list(pool.map(index_file, files, chunksize=chunk))
-    else:
-        indexed = [index_file(p) for p in files]
+    indexed = _map(jobs, index_file, to_index, chunk)
     facts = {display: f for display, f, _ in indexed if f is not None}
-    for _, _, error in indexed:
-        if error is not None:
-            report.findings.append(error)
-            report.errors += 1
     codes = set(settings.codes)
-    report.findings = [f for f in report.findings if f.code in codes]
+    for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
+        if error is not None:
+            report.errors += 1
+            if error.code in codes:
+                report.findings.append(error)
     index = ProjectIndex(list(facts.values()))
 
-    reviewable = [p for p, (display, f, _) in zip(files, indexed) if f is not None]
-    if jobs > 1:
-        with ProcessPoolExecutor(jobs, initializer=_init_worker, initargs=(index, facts, settings)) as pool:
-            results = list(pool.map(_review_one, reviewable, chunksize=chunk))
-    else:
-        _init_worker(index, facts, settings)
-        results = [_review_one(p) for p in reviewable]
+    reviewable = [p for p, (_, f, _) in zip(files, indexed) if f is not None]
+    jobs = _jobs(settings, len(reviewable))
+    results = _map(jobs, _review_one, reviewable, max(1, len(reviewable) // (jobs * 8)),
+                   initializer=_init_worker, initargs=(index, facts, settings))
     for result in results:
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)

@@ -273,9 +273,6 @@ class Flow:
                 continue  # class bodies are not visible from their methods
             if name in scope.names:
                 return scope.names[name]
-            if scope.kind == "function":
-                # a name bound in an enclosing loop of an outer function (closures over rows)
-                pass
         model = self.index.model_for(self.qualify(cst.Name(name)))
         return ModelClass(model) if model else None
 
@@ -425,7 +422,7 @@ class Flow:
                 return value if isinstance(value, Queryset) else None
             target = self.lookup(name)
             if isinstance(target, ModelClass):
-                return Instance(target.model)
+                return Instance(target.model, created=True)
             qual = self.qualify(func) or ""
             if qual.endswith(("get_object_or_404", "aget_object_or_404")) and node.args:
                 first = self.infer(node.args[0].value)

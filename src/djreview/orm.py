@@ -42,17 +42,14 @@ MANAGER_BASES = frozenset(
 )
 QUERYSET_BASES = frozenset({f"{MODELS}.QuerySet", f"{MODELS}.query.QuerySet"})
 MODELFORM_BASES = frozenset({"django.forms.ModelForm", "django.forms.models.ModelForm"})
-SERIALIZER_BASES = frozenset(
-    {
-        "rest_framework.serializers.ModelSerializer",
-        "rest_framework.serializers.HyperlinkedModelSerializer",
-    }
-)
-MODELFORM_FACTORIES = frozenset(
-    {"django.forms.modelform_factory", "django.forms.models.modelform_factory",
-     "django.forms.modelformset_factory", "django.forms.models.modelformset_factory",
-     "django.forms.inlineformset_factory", "django.forms.models.inlineformset_factory"}
-)
+SERIALIZER_BASES = frozenset({"rest_framework.serializers.ModelSerializer"})
+HYPERLINKED_SERIALIZER_BASES = frozenset({"rest_framework.serializers.HyperlinkedModelSerializer"})
+# factory -> index of the positional argument that names the model
+MODELFORM_FACTORIES = {
+    "django.forms.modelform_factory": 0, "django.forms.models.modelform_factory": 0,
+    "django.forms.modelformset_factory": 0, "django.forms.models.modelformset_factory": 0,
+    "django.forms.inlineformset_factory": 1, "django.forms.models.inlineformset_factory": 1,
+}
 
 
 def _kinds(*names: str) -> frozenset[str]:

@@ -53,6 +53,10 @@ class Rule:
     def category(cls) -> str:
         return CATEGORIES[cls.code[3]]
 
+    def wants(self, text: str, facts, index) -> bool:
+        """Can this rule report anything in the file? Decided before the CST is built."""
+        return not self.triggers or any(t in text for t in self.triggers)
+
     def start(self, ctx: FileContext) -> None:
         """Called before each file's walk; reset per-file state here."""
         self.ctx = ctx

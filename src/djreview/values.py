@@ -46,6 +46,7 @@ class Instance:
     path: tuple[str, ...] = ()  # relation path from the loop row to this object
     source: Queryset | None = None
     root: str | None = None  # the loop variable's name
+    created: bool = False  # built with Model(...): its save() is an INSERT
 
 
 @dataclass(frozen=True)

@@ -9,11 +9,15 @@ from __future__ import annotations
 
 import ast
 import os
+import re
 from functools import lru_cache
 from pathlib import Path
 
 from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
+
+# `.book_set` read anywhere (a regex over the text is far cheaper than a walk of the tree).
+_ACCESSOR = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*_set)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -150,9 +154,7 @@ def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain 
 
 
 def _method_chain(func: ast.FunctionDef | ast.AsyncFunctionDef) -> QuerysetChain | None:
-    returns = [
-        n for n in _walk_function(func) if isinstance(n, ast.Return)
-    ]
+    returns = list(_returns(func.body))
     if not returns:
         return None
     merged: QuerysetChain | None = None
@@ -173,13 +175,24 @@ def _method_chain(func: ast.FunctionDef | ast.AsyncFunctionDef) -> QuerysetChain
     return merged
 
 
-def _walk_function(func: ast.AST):
-    stack = list(ast.iter_child_nodes(func))
-    while stack:
-        node = stack.pop()
-        yield node
-        if not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)):
-            stack.extend(ast.iter_child_nodes(node))
+def _returns(body: list[ast.stmt]):
+    """Return statements of a method, through if/try/with blocks but not nested functions.
+
+    Loops are not followed: a return inside a loop is not how queryset methods are written,
+    and walking every statement of every method is the index's most expensive step."""
+    for stmt in body:
+        if isinstance(stmt, ast.Return):
+            yield stmt
+        elif isinstance(stmt, ast.If):
+            yield from _returns(stmt.body)
+            yield from _returns(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            yield from _returns(stmt.body)
+            for handler in stmt.handlers:
+                yield from _returns(handler.body)
+            yield from _returns(stmt.orelse)
+        elif isinstance(stmt, ast.With):
+            yield from _returns(stmt.body)
 
 
 def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFacts:
@@ -268,7 +281,7 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.meta_fields_all = _string(stmt.value) == "__all__"
 
 
-def extract(tree: ast.Module, path: str, module: str) -> ModuleFacts:
+def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
     facts = ModuleFacts(path=path, module=module)
     is_init = path.endswith("__init__.py")
     resolver = _Resolver(facts)
@@ -293,8 +306,5 @@ def extract(tree: ast.Module, path: str, module: str) -> ModuleFacts:
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Attribute):
-            facts.attribute_names.add(node.attr)
-    facts.default_accessors_used = {a for a in facts.attribute_names if a.endswith("_set")}
+    facts.default_accessors_used = set(_ACCESSOR.findall(text))
     return facts

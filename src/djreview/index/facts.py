@@ -60,4 +60,3 @@ class ModuleFacts:
     classes: list[ClassFacts] = field(default_factory=list)
     auth_user_model: str | None = None
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
-    attribute_names: set[str] = field(default_factory=set)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from djreview import orm
 from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
 
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 FORWARD_KINDS = {"fk", "o2o", "m2m", "gfk", "generic_relation"}
 
 
@@ -18,6 +20,7 @@ class Relation:
     null: bool = False
     field_name: str | None = None  # for reverse relations: the field on the other model
     line: int = 0
+    query_name: str | None = None  # name in filter()/annotate() lookups, when not `name`
 
     @property
     def many(self) -> bool:
@@ -107,6 +110,8 @@ class ProjectIndex:
             return "modelform"
         if qual in orm.SERIALIZER_BASES:
             return "serializer"
+        if qual in orm.HYPERLINKED_SERIALIZER_BASES:
+            return "hyperlinked-serializer"
         return None
 
     # -- models --------------------------------------------------------------------------
@@ -250,8 +255,10 @@ class ProjectIndex:
                 continue  # symmetrical self M2M has no reverse accessor
             reverse_kind = {"fk": "reverse_fk", "o2o": "reverse_o2o", "m2m": "reverse_m2m"}[rel.kind]
             target = self.models[rel.target]
+            query_name = accessor if field.related_name else info.name.lower()
             target.relations.setdefault(
-                accessor, Relation(accessor, reverse_kind, info.qualname, field_name=rel.name, line=rel.line)
+                accessor,
+                Relation(accessor, reverse_kind, info.qualname, field_name=rel.name, line=rel.line, query_name=query_name),
             )
 
     @staticmethod
@@ -289,6 +296,31 @@ class ProjectIndex:
         for base in self.classes[qual].bases:
             order.extend(self._class_mro(self.resolve(base), depth + 1))
         return order
+
+    def mentions_models(self, text: str, facts: ModuleFacts) -> bool:
+        """Could code in this file name a model? (Querysets and rows can only start there.)"""
+        if any(v == "<user-model>" for v in facts.aliases.values()):
+            return True
+        return not self._by_name.keys().isdisjoint(_CAPITALISED.findall(text))
+
+    def lookup_path(self, model: str, path: str) -> str:
+        """`book_set__author` as attributes -> `book__author` as a query lookup."""
+        parts = []
+        for step in path.split("__"):
+            info = self.models.get(model)
+            rel = info.relations.get(step) if info else None
+            parts.append(rel.query_name or step if rel else step)
+            model = rel.target if rel and rel.target else ""
+        return "__".join(parts)
+
+    def declared_fields(self, qual: str) -> list[str]:
+        """Fields declared on a serializer class and its project bases, bases first (DRF order)."""
+        names: list[str] = []
+        for cls in reversed(self._class_mro(self.resolve(qual))):
+            for f in self.classes[cls].fields:
+                if f.name not in names:
+                    names.append(f.name)
+        return names
 
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers

@@ -28,6 +28,7 @@ class _Candidate:
     relation: str
     target: str | None
     method: str = ""
+    kind: str = ""
 
 
 @register
@@ -36,7 +37,9 @@ class NPlusOne(Rule):
     name = "n-plus-one"
     fixable = True
     skip_kinds = frozenset({"migrations", "tests"})
-    triggers = ("for ",)
+
+    def wants(self, text, facts, index) -> bool:
+        return "for " in text and index.mentions_models(text, facts)
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -55,7 +58,7 @@ class NPlusOne(Rule):
         if self._loaded(owner, path):
             return
         how = "prefetch" if rel.kind == "gfk" else "select"
-        self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target))
+        self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target, kind=rel.kind))
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
@@ -66,15 +69,17 @@ class NPlusOne(Rule):
             return
         method = func.attr.value
         path = "__".join((*manager.owner.path, manager.relation_name))
-        if method in orm.CACHED_ON_RELATED and method != "all" or method == "all":
+        if method in orm.CACHED_ON_RELATED:
             if manager.prefetched:
                 return
-            how = "prefetch"
+            # Loading every row to count it is worse than the N+1: counting wants annotate().
+            how = "prefetch" if method == "all" else "annotate"
         elif method in orm.QUERYING_ON_RELATED:
             how = "query"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
-        self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method))
+        self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method,
+                             manager.kind))
 
     def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
         joined = "__".join(path)
@@ -132,10 +137,21 @@ class NPlusOne(Rule):
                 f'Prefetch("{full_path}", queryset=..., to_attr=...) or annotate the value on the queryset.'
             )
             return self.report(c.node, message, FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion"))
-        method = "select_related" if c.how == "select" else "prefetch_related"
+        if c.how == "annotate":
+            lookup = index.lookup_path(target_qs.model if target_qs else root_model, full_path)
+            message = (
+                f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop. "
+                f'Annotate it on the queryset instead, e.g. .annotate({lookup.split("__")[-1]}_count='
+                f'Count("{lookup}")), and read the annotation in the loop.'
+            )
+            return self.report(c.node, message, FixSpec(f'annotate Count("{lookup}") on the queryset', "suggestion"))
+        # A path through a many-valued relation (rows of an outer loop's related manager)
+        # can only be prefetched: select_related follows single-valued relations only.
+        many = c.how != "select" or full_path != c.path
+        method = "prefetch_related" if many else "select_related"
         fix, anchor = self._fix(target_qs, method, full_path)
         where = " where it is built" if anchor is None else " built on line <line:origin>"
-        kind = "relation" if c.how == "select" else "related objects"
+        kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
         message = (
             f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop. "
             f'Add .{method}("{full_path}") to the queryset{where}.'

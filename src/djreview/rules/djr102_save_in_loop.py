@@ -7,9 +7,12 @@ says so, so the reader can judge whether the loop relies on them.
 
 from __future__ import annotations
 
+import keyword
+
 import libcst as cst
 
 from djreview.flow import literal_string
+from djreview.naming import plural
 from djreview.rule import FixSpec, Rule, register
 from djreview.values import Instance, Queryset, RelatedManager
 
@@ -20,6 +23,9 @@ class SaveInLoop(Rule):
     name = "save-in-loop"
     skip_kinds = frozenset({"migrations", "tests"})
     triggers = ("save(", "create(")
+
+    def wants(self, text, facts, index) -> bool:
+        return super().wants(text, facts, index) and index.mentions_models(text, facts)
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -49,7 +55,7 @@ class SaveInLoop(Rule):
         if func.attr.value == "save" and isinstance(owner, Instance):
             variable = func.value.value if isinstance(func.value, cst.Name) else None
             self.pending.setdefault(id(loop), []).append(
-                (node, "save", owner.model, variable, self._update_fields(node))
+                (node, "insert" if owner.created else "save", owner.model, variable, self._update_fields(node))
             )
         elif func.attr.value == "create" and isinstance(owner, (Queryset, RelatedManager)):
             model = owner.model if isinstance(owner, Queryset) else owner.target
@@ -74,12 +80,20 @@ class SaveInLoop(Rule):
             if kind == "save":
                 fields = update_fields or self.assigned.get((id(loop), variable or ""), [])
                 listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]" if fields else "[<fields you change>]"
-                rows = variable + "s" if variable else "objs"
+                rows = _list_name(variable)
                 code = f"{name}.objects.bulk_update({rows}, {listing})"
                 message = (
                     f"{name}.save() inside a loop runs one UPDATE per iteration. Collect the rows and "
                     f"call {code} once after the loop; bulk_update() does not call save() or send "
                     f"pre_save/post_save signals, so check that nothing here relies on them."
+                )
+            elif kind == "insert":
+                rows = _list_name(variable)
+                code = f"{name}.objects.bulk_create({rows})"
+                message = (
+                    f"{name}.save() on a new {name} inside a loop runs one INSERT per iteration. Collect the "
+                    f"new objects in a list and call {code} once after the loop; bulk_create() does not call "
+                    f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
                 )
             else:
                 code = f"{name}.objects.bulk_create([{name}(...) for ...])"
@@ -91,3 +105,11 @@ class SaveInLoop(Rule):
             self.report(call, message, FixSpec(f"use {code}", "suggestion"))
 
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
+
+
+def _list_name(variable: str | None) -> str:
+    """`book` -> `books`; never a keyword or the loop variable itself."""
+    if not variable or len(variable) < 3:
+        return "objs"
+    name = plural(variable)
+    return name if not keyword.iskeyword(name) and name != variable else f"{variable}_list"

@@ -112,7 +112,8 @@ class MissingRelatedName(Rule):
         target = self.ctx.index.model(rel.target) if rel else None
         siblings = [
             r for r in model.relations.values()
-            if rel is not None and r.kind in ("fk", "m2m") and r.target == rel.target and r.name != field
+            if rel is not None and rel.target is not None and r.kind in ("fk", "m2m")
+            and r.target == rel.target and r.name != field
         ]
         taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))
         return f"{name}_as_{field}" if siblings or taken else name

@@ -17,17 +17,23 @@ class MissingStr(Rule):
     code = "DJR202"
     name = "missing-str"
     fixable = True
-    triggers = ("class ",)
+
+    def wants(self, text, facts, index) -> bool:
+        return any(self._reportable(index.model(cls.qualname)) for cls in facts.classes)
+
+    @staticmethod
+    def _reportable(model) -> bool:
+        if model is None or model.abstract or model.proxy or model.has_str or not model.bases_known:
+            return False
+        return not model.parents  # a multi-table child shows its parent's __str__: report the parent
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         frame = self.ctx.flow.enclosing_class()
         if frame is None or frame.node is not node or not frame.top_level:
             return
         model = self.ctx.index.model(frame.qualname)
-        if model is None or model.abstract or model.proxy or model.has_str or not model.bases_known:
+        if not self._reportable(model):
             return
-        if model.parents:
-            return  # a multi-table child shows its parent's __str__; the parent is reported
         field, body = self._descriptive(model)
         message = (
             f"Model {model.name} has no __str__, so the admin, the shell and logs show it as "
@@ -61,6 +67,22 @@ class MissingStr(Rule):
                 leading.append(stmt)
             anchor = leading[-1] if leading else statements[-1]
         indent = node.body.indent if node.body.indent is not None else self.ctx.module.default_indent
-        code = f"\n\n{indent}def __str__(self):\n{indent}{indent}return {body}"
+        line_end = _line_end(anchor)
+        method = f"{indent}def __str__(self):\n{indent}{indent}return {body}"
+        if line_end is not None:  # after the anchor's newline, so a trailing comment stays put
+            edit = NodeEdit(line_end, f"\n{method}\n", "after")
+        else:
+            edit = NodeEdit(anchor, f"\n\n{method}", "after")
         applicability = "safe" if field else "suggestion"
-        return FixSpec(f"add {model_name}.__str__ returning {body}", applicability, (NodeEdit(anchor, code, "after"),))
+        return FixSpec(f"add {model_name}.__str__ returning {body}", applicability, (edit,))
+
+
+def _line_end(stmt: cst.CSTNode) -> cst.TrailingWhitespace | None:
+    """The comment-and-newline node that ends a statement's last line."""
+    while not isinstance(stmt, cst.SimpleStatementLine):
+        body = getattr(stmt, "body", None)
+        if not isinstance(body, cst.IndentedBlock) or getattr(stmt, "orelse", None) or not body.body:
+            return None
+        stmt = body.body[-1]
+    ws = stmt.trailing_whitespace
+    return ws if ws.newline.value is None or ws.newline.value else None

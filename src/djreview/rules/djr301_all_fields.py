@@ -1,7 +1,8 @@
-"""DJR301: ``fields = "__all__"`` on a ModelForm, a ModelSerializer or ``modelform_factory``.
+"""DJR301: ``fields = "__all__"`` on a ModelForm, a ModelSerializer or a model form factory.
 
 Every field added to the model later becomes writable (forms) or public (serializers) without
-anyone deciding it. The fix writes out the fields "__all__" means today, read from the index.
+anyone deciding it. The fix writes out what "__all__" means today, read from the index, in
+the order Django and DRF build the fields, so the form or the API output does not change.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ from djreview.index.project import ModelInfo
 from djreview.rule import FixSpec, NodeEdit, Rule, register
 
 _FIELD_SUFFIXES = ("Field", "ForeignKey")
+_SERIALIZERS = ("serializer", "hyperlinked-serializer")
+_NOT_FORM_FIELDS = orm.GENERIC_FK | orm.GENERIC_RELATION
 
 
 @register
@@ -21,7 +24,7 @@ class AllFields(Rule):
     code = "DJR301"
     name = "all-fields"
     fixable = True
-    triggers = ("__all__",)
+    triggers = ('"__all__"', "'__all__'")
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self.ctx.flow
@@ -34,30 +37,53 @@ class AllFields(Rule):
         if literal_string(node.value) != "__all__" or not owner.top_level:
             return
         kind = self.ctx.index.class_kind(owner.qualname)
-        if kind not in ("modelform", "serializer"):
+        if kind not in ("modelform", *_SERIALIZERS):
             return
-        model_node = meta.attrs.get("model")
-        model = self._model(model_node)
-        what = "ModelForm" if kind == "modelform" else "ModelSerializer"
-        self._report(target, node.value, model, what, owner.node.name.value)
+        model = self._model(meta.attrs.get("model"))
+        if kind == "modelform":
+            fields, complete = self.form_fields(model, self._excluded(meta.attrs.get("exclude")))
+            what = "ModelForm"
+        else:
+            declared = self.ctx.index.declared_fields(owner.qualname)
+            fields, complete = self.serializer_fields(model, declared, hyperlinked=kind != "serializer")
+            what = "ModelSerializer"
+        self._report(target, node.value, model, what, f"{owner.node.name.value}.Meta", fields, complete)
 
     def visit_Call(self, node: cst.Call) -> None:
-        if self.ctx.flow.qualify(node.func) not in orm.MODELFORM_FACTORIES:
+        factory = self.ctx.flow.qualify(node.func)
+        position = orm.MODELFORM_FACTORIES.get(factory or "")
+        if position is None:
             return
-        for arg in node.args:
-            if arg.keyword is not None and arg.keyword.value == "fields" and literal_string(arg.value) == "__all__":
-                model = self._model(node.args[0].value if node.args and node.args[0].keyword is None else None)
-                self._report(arg, arg.value, model, "modelform_factory()", None)
+        positional = [a for a in node.args if a.keyword is None and not a.star]
+        keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
+        fields_arg = keywords.get("fields")
+        if fields_arg is None or literal_string(fields_arg.value) != "__all__":
+            return
+        model_arg = keywords.get("model") or (positional[position] if len(positional) > position else None)
+        model = self._model(model_arg.value if model_arg is not None else None)
+        name = f"{factory.rsplit('.', 1)[-1]}()"
+        exclude = keywords.get("exclude")
+        fields, complete = self.form_fields(model, self._excluded(exclude.value if exclude else None))
+        self._report(fields_arg, fields_arg.value, model, "form", name, fields, complete)
 
     def _model(self, node) -> ModelInfo | None:
         value = self.ctx.flow.infer(node)
         return self.ctx.index.model(getattr(value, "model", None))
 
-    def _report(self, where, string: cst.BaseExpression, model: ModelInfo | None, what: str, owner: str | None) -> None:
-        subject = f"{owner}.Meta" if owner else what
+    @staticmethod
+    def _excluded(node) -> set[str] | None:
+        """Names in a literal `exclude`; None when it is there but not readable."""
+        if node is None:
+            return set()
+        if isinstance(node, (cst.List, cst.Tuple)):
+            names = [literal_string(e.value) for e in node.elements]
+            if all(names):
+                return set(names)  # type: ignore[arg-type]
+        return None
+
+    def _report(self, where, string, model, what, subject, fields, complete) -> None:
         model_name = model.name if model else "the model"
-        exposed = "writable through the form" if what != "ModelSerializer" else "readable and writable through the API"
-        fields, complete = self.field_list(model, serializer=what == "ModelSerializer")
+        exposed = "readable and writable through the API" if what == "ModelSerializer" else "writable through the form"
         listing = ", ".join(f'"{f}"' for f in fields)
         message = (
             f'{subject} uses fields = "__all__" for {model_name}: every field added to {model_name} later '
@@ -75,30 +101,45 @@ class AllFields(Rule):
             )
         self.report(where, message, fix)
 
+    # -- what "__all__" means ----------------------------------------------------------------
     @staticmethod
-    def field_list(model: ModelInfo | None, serializer: bool) -> tuple[list[str], bool]:
-        """The fields "__all__" means today, and whether every one of them is known for sure."""
+    def _model_fields(model: ModelInfo):
+        for f in model.fields:
+            if f.kind.rsplit(".", 1)[-1].endswith(_FIELD_SUFFIXES) or f.kind in _NOT_FORM_FIELDS:
+                yield f
+
+    @classmethod
+    def _certain(cls, model: ModelInfo) -> bool:
+        """Every field is a Django field and no base or parent is out of sight."""
+        return model.bases_known and not model.parents and all(
+            f.kind.startswith("django.") and not f.dynamic for f in cls._model_fields(model)
+        )
+
+    @classmethod
+    def form_fields(cls, model: ModelInfo | None, exclude: set[str] | None) -> tuple[list[str], bool]:
+        """ModelForm: editable model fields in creation order, M2M included (fields_for_model)."""
+        if model is None or exclude is None:
+            return [], False
+        names = [
+            f.name for f in cls._model_fields(model)
+            if f.kind not in orm.AUTO_FIELDS and f.kind not in _NOT_FORM_FIELDS and f.editable
+            and f.name not in exclude
+        ]
+        return names, cls._certain(model)
+
+    @classmethod
+    def serializer_fields(cls, model: ModelInfo | None, declared: list[str], hyperlinked: bool) -> tuple[list[str], bool]:
+        """DRF's get_default_field_names: pk (or url), declared, plain fields, forward relations."""
         if model is None:
             return [], False
-        complete = model.bases_known
+        fields = [f for f in cls._model_fields(model) if f.kind not in _NOT_FORM_FIELDS]
+        pk = next((f.name for f in fields if f.primary_key or f.kind in orm.AUTO_FIELDS), "id")
+        relation_kinds = orm.FOREIGN_KEY | orm.ONE_TO_ONE
+        plain = [f.name for f in fields if f.name != pk and f.kind not in relation_kinds | orm.MANY_TO_MANY]
+        single = [f.name for f in fields if f.name != pk and f.kind in relation_kinds]
+        many = [f.name for f in fields if f.kind in orm.MANY_TO_MANY]
         names: list[str] = []
-        has_pk = False
-        for f in model.fields:
-            short = f.kind.rsplit(".", 1)[-1]
-            if f.kind in orm.GENERIC_FK or f.kind in orm.GENERIC_RELATION:
-                continue
-            if not short.endswith(_FIELD_SUFFIXES):
-                continue
-            if not f.kind.startswith("django."):
-                complete = False
-            if f.primary_key or f.kind in orm.AUTO_FIELDS:
-                has_pk = True
-                if serializer:
-                    names.insert(0, f.name)
-                continue
-            if not f.editable and not serializer:
-                continue
-            names.append(f.name)
-        if serializer and not has_pk and not model.parents:
-            names.insert(0, "id")
-        return names, complete
+        for name in ["url" if hyperlinked else pk, *declared, *plain, *single, *many]:
+            if name not in names:
+                names.append(name)
+        return names, cls._certain(model)
