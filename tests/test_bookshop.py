@@ -55,3 +55,18 @@ def test_parallel_run_gives_the_same_findings(monkeypatch):
     monkeypatch.setattr(engine, "POOL_THRESHOLD", 1)
     two = run(["."], Settings(codes=ALL_CODES, jobs=2)).findings
     assert one == two
+
+
+def test_readme_command_from_the_repository_root_reports_every_rule():
+    """tests/fixtures/ is inside a folder named tests/: the sample project's own layout decides
+    what is test code, not the folders above its manage.py."""
+    repo = Path(__file__).parents[1]
+    result = subprocess.run(
+        [sys.executable, "-m", "djreview", "--format", "json", "tests/fixtures/bookshop"],
+        cwd=repo, capture_output=True, text=True,
+        env={**os.environ, "PYTHONPATH": str(repo / "src")},
+    )
+    import json
+
+    summary = json.loads(result.stdout)["summary"]
+    assert summary["by_code"] == {"DJR101": 10, "DJR102": 4, "DJR201": 4, "DJR202": 4, "DJR301": 4}

@@ -107,7 +107,7 @@ class _Worker:
             self._dispatch[key] = (flow, Dispatch([flow, *rules]))
         return self._dispatch[key]
 
-    def review(self, path: Path) -> FileResult:
+    def review(self, path: Path, kinds: frozenset[str]) -> FileResult:
         display = display_path(path)
         result = FileResult(display)
         facts = self.facts.get(display)
@@ -117,7 +117,6 @@ class _Worker:
         source = load(data, compile_check=False) if data is not None else None
         if source is None or source.text is None:
             return result
-        kinds = file_kinds(display)
         rules = self.active_rules(source.text, kinds, facts)
         if not rules:
             return result
@@ -164,12 +163,13 @@ def _init_worker(index, facts, settings) -> None:
     _WORKER = _Worker(index, facts, settings)
 
 
-def _review_one(path: Path) -> FileResult:
+def _review_one(job: tuple[Path, frozenset[str]]) -> FileResult:
     assert _WORKER is not None
+    path, kinds = job
     try:
-        return _WORKER.review(path)
+        return _WORKER.review(path, kinds)
     except Exception as exc:  # a bug of ours must not end the whole run
-        result = FileResult(display_path(path))
+        result = FileResult(display_path(job[0]))
         result.notes.append(f"{result.path}: internal error, file skipped: {type(exc).__name__}: {exc}")
         return result
 
@@ -188,6 +188,16 @@ def _map(jobs: int, func, items: list, chunk: int, **pool_args) -> list:
     if "initializer" in pool_args:
         pool_args["initializer"](*pool_args["initargs"])
     return [func(item) for item in items]
+
+
+def _root_finder(roots: list[str]):
+    absolute = sorted((os.path.abspath(r) for r in roots), key=len, reverse=True)
+
+    def root_of(path: Path) -> str:
+        full = os.path.abspath(path)
+        return next((r for r in absolute if full == r or full.startswith(r.rstrip(os.sep) + os.sep)), os.path.dirname(full))
+
+    return root_of
 
 
 def run(paths: list[str], settings: Settings) -> Report:
@@ -214,7 +224,13 @@ def run(paths: list[str], settings: Settings) -> Report:
                 report.findings.append(error)
     index = ProjectIndex(list(facts.values()))
 
-    reviewable = [p for p, (_, f, _) in zip(files, indexed) if f is not None]
+    # File kinds (tests, migrations) come from the path inside its project, so a project kept
+    # under a folder named tests/ is not taken for test code.
+    root_of = _root_finder(roots)
+    reviewable = [
+        (p, file_kinds(Path(os.path.relpath(os.path.abspath(p), root_of(p))).as_posix()))
+        for p, (_, f, _) in zip(files, indexed) if f is not None
+    ]
     jobs = _jobs(settings, len(reviewable))
     results = _map(jobs, _review_one, reviewable, max(1, len(reviewable) // (jobs * 8)),
                    initializer=_init_worker, initargs=(index, facts, settings))
