@@ -1,0 +1,847 @@
+"""DJR101 n-plus-one: a loop over a queryset touches a relation the queryset did not load.
+
+The cases follow the "ORM facts" table in DESIGN.md: each test is one row of it, or one way
+djreview must follow a queryset to the loop.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from djreview.fixes import apply_edits
+from tests.conftest import codes_lines
+
+MODELS = """
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.db import models
+
+
+class Customer(models.Model):
+    email = models.EmailField()
+
+    def __str__(self):
+        return self.email
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+
+    def __str__(self):
+        return self.label
+
+
+class BookQuerySet(models.QuerySet):
+    def with_author(self):
+        return self.select_related("author")
+
+    def published(self):
+        return self.filter(published=True)
+
+
+class AuthoredManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("author")
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    published = models.BooleanField(default=False)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="edited")
+    tags = models.ManyToManyField(Tag, related_name="books")
+
+    objects = BookQuerySet.as_manager()
+    authored = AuthoredManager()
+
+    def __str__(self):
+        return self.title
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Item(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="items")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Profile(models.Model):
+    author = models.OneToOneField(Author, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Comment(models.Model):
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+
+    def __str__(self):
+        return str(self.pk)
+"""
+
+VIEWS = "shop/views.py"
+
+
+def n_plus_one(review, view: str, path: str = VIEWS, **settings):
+    return review({"shop/models.py": MODELS, path: view}, select=("DJR101",), **settings)
+
+
+def fixed(view: str, finding) -> str:
+    return apply_edits(textwrap.dedent(view), list(finding.fix.edits))
+
+
+# -- forward foreign keys --------------------------------------------------------------------
+def test_forward_fk_in_for_loop(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.all():
+                print(book.title, book.author.name)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert (findings[0].column, findings[0].end_column) == (27, 38)  # `book.author`
+    assert findings[0].message == (
+        "N+1 query: `book.author` loads the relation `author` of Book once per row of this loop. "
+        'Add .select_related("author") to the queryset built on line 5.'
+    )
+
+
+def test_forward_fk_in_list_comprehension(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            return [book.author.name for book in Book.objects.filter(published=True)]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+
+
+def test_forward_fk_in_generator_expression(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            return ", ".join(book.author.name for book in Book.objects.all())
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+
+
+def test_forward_fk_in_dict_comprehension(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            return {book.pk: book.author for book in Book.objects.all()}
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+
+
+def test_fk_read_twice_in_a_row_is_reported_once(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.all():
+                print(book.author.name)
+                print(book.author)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_pk_of_the_fk_is_still_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def ids():
+            for book in Book.objects.all():
+                print(book.author.pk)
+            return [book.author.id for book in Book.objects.all()]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6), ("DJR101", VIEWS, 7)]
+
+
+def test_fk_id_column_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def ids():
+            for book in Book.objects.all():
+                print(book.author_id, book.editor_id)
+    """) == []
+
+
+def test_fk_in_a_condition_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def count():
+            for book in Book.objects.all():
+                if book.editor:
+                    print(book.title)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_enumerate_over_a_queryset_is_followed(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def numbered():
+            for i, book in enumerate(Book.objects.all()):
+                print(i, book.author)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_queryset_through_a_variable_and_list(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            qs = Book.objects.filter(published=True)
+            books = list(qs)
+            for book in books:
+                print(book.author)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 8)]
+
+
+def test_sliced_queryset_is_reported_and_fixed_before_the_slice(review):
+    view = """
+        from shop.models import Book
+
+        def latest():
+            for book in Book.objects.all()[:10]:
+                print(book.author)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'for book in Book.objects.all().select_related("author")[:10]:' in fixed(view, findings[0])
+
+
+def test_single_object_outside_a_loop_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def detail(pk):
+            book = Book.objects.get(pk=pk)
+            return book.author.name
+    """) == []
+
+
+# -- what loads a relation -------------------------------------------------------------------
+def test_select_related_on_the_queryset_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.select_related("author").filter(published=True):
+                print(book.author.name)
+    """) == []
+
+
+def test_prefetch_related_of_a_forward_fk_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.prefetch_related("author"):
+                print(book.author.name)
+    """) == []
+
+
+def test_select_related_on_a_variable_before_the_loop_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            qs = Book.objects.all()
+            qs = qs.select_related("author")
+            for book in qs:
+                print(book.author.name)
+    """) == []
+
+
+def test_select_related_as_a_statement_does_not_change_the_queryset(review):
+    view = """
+        from shop.models import Book
+
+        def titles():
+            base = Book.objects.all()
+            base.select_related("author")
+            for book in base:
+                print(book.author)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 8)]
+    assert 'base = Book.objects.all().select_related("author")' in fixed(view, findings[0])
+
+
+def test_values_rows_are_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for row in Book.objects.values("author__name"):
+                print(row["author__name"])
+            for author in Book.objects.values_list("author", flat=True):
+                print(author.name)
+    """) == []
+
+
+def test_only_with_the_fk_column_is_still_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.only("title", "author"):
+                print(book.author.name)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_select_related_of_another_relation_is_reported(review):
+    view = """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.select_related("editor"):
+                print(book.author.name)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_select_related_without_arguments_follows_non_null_fks(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.select_related():
+                print(book.author.name)
+    """) == []
+
+
+def test_select_related_without_arguments_does_not_follow_a_nullable_fk(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.select_related():
+                print(book.author.name, book.editor.name)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert "`book.editor`" in findings[0].message
+
+
+# -- deeper paths ----------------------------------------------------------------------------
+def test_two_deep_path_is_one_finding_for_the_whole_path(review):
+    view = """
+        from shop.models import Item
+
+        def emails():
+            for item in Item.objects.all():
+                print(item.order, item.order.customer.email)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'select_related("order__customer")' in findings[0].message
+    assert fixed(view, findings[0]) == textwrap.dedent("""
+        from shop.models import Item
+
+        def emails():
+            for item in Item.objects.all().select_related("order__customer"):
+                print(item.order, item.order.customer.email)
+    """)
+
+
+def test_first_step_selected_reports_the_second(review):
+    findings = n_plus_one(review, """
+        from shop.models import Item
+
+        def emails():
+            for item in Item.objects.select_related("order"):
+                print(item.order.customer.email)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert '"order__customer"' in findings[0].message
+
+
+def test_two_deep_path_selected_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Item
+
+        def emails():
+            for item in Item.objects.select_related("order__customer"):
+                print(item.order.customer.email, item.order.pk)
+    """) == []
+
+
+# -- reverse relations and many-to-many ------------------------------------------------------
+def test_reverse_fk_manager_is_reported(review):
+    view = """
+        from shop.models import Author
+
+        def shelves():
+            for author in Author.objects.all():
+                print(author.books.all())
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert findings[0].message == (
+        "N+1 query: `author.books` loads the related objects `books` of Author once per row of this loop. "
+        'Add .prefetch_related("books") to the queryset built on line 5.'
+    )
+    assert 'Author.objects.all().prefetch_related("books")' in fixed(view, findings[0])
+
+
+def test_many_to_many_manager_iterated_in_a_nested_loop_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def labels():
+            for book in Book.objects.all():
+                for tag in book.tags.all():
+                    print(tag.label)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'prefetch_related("tags")' in findings[0].message
+
+
+def test_count_on_a_manager_that_is_not_prefetched_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def counts():
+            for author in Author.objects.all():
+                print(author.books.count())
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_prefetched_manager_all_count_exists_and_len_are_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Author
+
+        def counts():
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.all(), author.books.count(), author.books.exists())
+                print(len(author.books.all()))
+                for book in author.books.all():
+                    print(book.title)
+    """) == []
+
+
+def test_filter_on_a_prefetched_manager_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def drafts():
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.filter(published=False))
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert findings[0].message == (
+        "N+1 query: `author.books.filter()` runs a query for every Author in this loop, even with "
+        'prefetch_related. Prefetch the rows you need once with Prefetch("books", queryset=..., '
+        "to_attr=...) or annotate the value on the queryset."
+    )
+    assert findings[0].fix.applicability == "suggestion"
+    assert findings[0].fix.edits == ()
+
+
+def test_other_querying_methods_on_a_prefetched_manager_are_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def queries():
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.exclude(pk=1))
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.get(pk=1))
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.order_by("title"))
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.values("title"))
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, line) for line in (6, 8, 10, 12)]
+
+
+def test_writes_on_a_related_manager_are_not_n_plus_one(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def tag_all(tag):
+            for book in Book.objects.prefetch_related("tags"):
+                book.tags.add(tag)
+    """) == []
+
+
+def test_prefetch_object_with_a_queryset_is_clean(review):
+    assert n_plus_one(review, """
+        from django.db.models import Prefetch
+        from shop.models import Author, Book
+
+        def shelves():
+            published = Book.objects.filter(published=True)
+            for author in Author.objects.prefetch_related(Prefetch("books", queryset=published)):
+                print(author.books.all())
+    """) == []
+
+
+def test_prefetch_queryset_selections_load_the_nested_rows(review):
+    assert n_plus_one(review, """
+        from django.db.models import Prefetch
+        from shop.models import Author, Book
+
+        def shelves():
+            books = Book.objects.select_related("editor")
+            for author in Author.objects.prefetch_related(Prefetch("books", queryset=books)):
+                for book in author.books.all():
+                    print(book.editor.name)
+    """) == []
+
+
+def test_prefetch_to_attr_leaves_the_manager_unprefetched(review):
+    findings = n_plus_one(review, """
+        from django.db.models import Prefetch
+        from shop.models import Author
+
+        def counts():
+            for author in Author.objects.prefetch_related(Prefetch("books", to_attr="book_list")):
+                print(author.books.count(), author.book_list)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+    assert "`author.books" in findings[0].message
+
+
+def test_back_reference_to_the_managers_owner_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Author
+
+        def shelf(pk):
+            author = Author.objects.get(pk=pk)
+            for book in author.books.all():
+                print(book.author.name)
+    """) == []
+
+
+def test_other_fk_on_rows_of_a_related_manager_is_reported(review):
+    view = """
+        from shop.models import Author
+
+        def shelf(pk):
+            author = Author.objects.get(pk=pk)
+            for book in author.books.all():
+                print(book.editor.name)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+    assert "for book in author.books.all().select_related(\"editor\"):" in fixed(view, findings[0])
+
+
+def test_nested_prefetched_manager_reports_the_full_path_on_the_outer_queryset(review):
+    view = """
+        from shop.models import Author
+
+        def shelves():
+            for author in Author.objects.prefetch_related("books"):
+                for book in author.books.all():
+                    print(book.author.name, book.tags.all())
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+    assert 'prefetch_related("books__tags")' in findings[0].message
+    assert 'Author.objects.prefetch_related("books", "books__tags")' in fixed(view, findings[0])
+
+
+def test_nested_prefetch_path_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Author
+
+        def shelves():
+            for author in Author.objects.prefetch_related("books__tags"):
+                for book in author.books.all():
+                    print(book.tags.all())
+    """) == []
+
+
+def test_reverse_one_to_one_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def profiles():
+            for author in Author.objects.all():
+                print(author.profile)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'select_related("profile")' in findings[0].message
+
+
+def test_reverse_one_to_one_selected_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Author
+
+        def profiles():
+            for author in Author.objects.select_related("profile"):
+                print(author.profile)
+    """) == []
+
+
+def test_reverse_one_to_one_is_not_followed_by_select_related_without_arguments(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def profiles():
+            for author in Author.objects.select_related():
+                print(author.profile)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_generic_foreign_key_is_reported_with_prefetch_related(review):
+    findings = n_plus_one(review, """
+        from shop.models import Comment
+
+        def targets():
+            for comment in Comment.objects.all():
+                print(comment.target)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'Add .prefetch_related("target")' in findings[0].message
+
+
+def test_generic_foreign_key_prefetched_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Comment
+
+        def targets():
+            for comment in Comment.objects.prefetch_related("target"):
+                print(comment.target)
+    """) == []
+
+
+# -- where the queryset comes from -----------------------------------------------------------
+def test_loop_variable_from_a_function_parameter_is_not_reported(review):
+    assert n_plus_one(review, """
+        def titles(books):
+            for book in books:
+                print(book.author.name)
+    """) == []
+
+
+def test_loop_over_a_class_based_view_queryset_attribute(review):
+    view = """
+        from django.views.generic import ListView
+        from shop.models import Book
+
+        class BookList(ListView):
+            queryset = Book.objects.filter(published=True)
+
+            def get_context_data(self, **kwargs):
+                return {"names": [book.author.name for book in self.queryset]}
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 9)]
+    assert "built on line 6" in findings[0].message
+    assert 'queryset = Book.objects.filter(published=True).select_related("author")' in fixed(view, findings[0])
+
+
+def test_loop_over_get_queryset_of_a_class_based_view(review):
+    view = """
+        from django.views.generic import ListView
+        from shop.models import Book
+
+        class BookList(ListView):
+            def get_queryset(self):
+                return Book.objects.select_related("author")
+
+            def get_context_data(self, **kwargs):
+                for book in self.get_queryset():
+                    print(book.author.name, book.editor.name)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 11)]
+    assert "`book.editor`" in findings[0].message
+    assert 'Book.objects.select_related("author", "editor")' in fixed(view, findings[0])
+
+
+def test_view_with_only_a_model_attribute_gets_a_suggestion(review):
+    findings = n_plus_one(review, """
+        from django.views.generic import ListView
+        from shop.models import Book
+
+        class BookList(ListView):
+            model = Book
+
+            def get_context_data(self, **kwargs):
+                for book in self.get_queryset():
+                    print(book.author)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
+    assert findings[0].fix.applicability == "suggestion"
+    assert findings[0].message.endswith('Add .select_related("author") to the queryset where it is built.')
+
+
+def test_custom_queryset_method_that_selects_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.filter(published=True).with_author():
+                print(book.author.name)
+    """) == []
+
+
+def test_custom_queryset_method_that_does_not_select_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.objects.published():
+                print(book.author.name)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_custom_manager_whose_get_queryset_selects_is_clean(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def names():
+            for book in Book.authored.all():
+                print(book.author.name)
+    """) == []
+
+
+# -- fixes -----------------------------------------------------------------------------------
+def test_fix_appends_select_related_to_the_queryset(review):
+    view = """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.filter(published=True):
+                print(book.author.name)
+    """
+    findings = n_plus_one(review, view)
+    assert findings[0].fix.applicability == "safe"
+    edit = findings[0].fix.edits[0]
+    assert (edit.path, edit.line, edit.column, edit.end_line, edit.end_column) == (VIEWS, 5, 52, 5, 52)
+    assert fixed(view, findings[0]) == textwrap.dedent("""
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.filter(published=True).select_related("author"):
+                print(book.author.name)
+    """)
+
+
+def test_fix_merges_into_an_existing_select_related(review):
+    view = """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.select_related("editor").filter(published=True):
+                print(book.author.name)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert "built on line 5" in findings[0].message
+    assert fixed(view, findings[0]) == textwrap.dedent("""
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.select_related("editor", "author").filter(published=True):
+                print(book.author.name)
+    """)
+
+
+def test_fix_merges_into_an_existing_prefetch_related(review):
+    view = """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.prefetch_related("tags"):
+                print(book.tags.all(), book.items.all())
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'Book.objects.prefetch_related("tags", "items")' in fixed(view, findings[0])
+
+
+def test_fix_on_the_assignment_that_built_the_queryset(review):
+    view = """
+        from shop.models import Book
+
+        def titles():
+            books = Book.objects.filter(published=True)
+            for book in books:
+                print(book.author.name)
+    """
+    findings = n_plus_one(review, view)
+    assert "built on line 5" in findings[0].message
+    assert 'books = Book.objects.filter(published=True).select_related("author")' in fixed(view, findings[0])
+
+
+# -- which files are reviewed ----------------------------------------------------------------
+LOOP = """
+from shop.models import Book
+
+
+def run():
+    for book in Book.objects.all():
+        print(book.author)
+"""
+
+
+def test_test_modules_are_skipped_by_default(review):
+    assert n_plus_one(review, LOOP, path="shop/tests/test_views.py") == []
+    assert n_plus_one(review, LOOP, path="shop/tests.py") == []
+    assert n_plus_one(review, LOOP, path="conftest.py") == []
+
+
+def test_migrations_are_skipped_by_default(review):
+    assert n_plus_one(review, LOOP, path="shop/migrations/0002_backfill.py") == []
+
+
+def test_tests_and_migrations_are_reviewed_with_query_rules_everywhere(review):
+    findings = review(
+        {
+            "shop/models.py": MODELS,
+            "shop/tests/test_views.py": LOOP,
+            "shop/migrations/0002_backfill.py": LOOP,
+        },
+        select=("DJR101",),
+        query_rules_everywhere=True,
+    )
+    assert codes_lines(findings) == [
+        ("DJR101", "shop/migrations/0002_backfill.py", 7),
+        ("DJR101", "shop/tests/test_views.py", 7),
+    ]
+
+
+def test_noqa_silences_the_finding(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def titles():
+            for book in Book.objects.all():
+                print(book.author)  # noqa: DJR101
+    """) == []

@@ -1,0 +1,375 @@
+"""DJR301 all-fields: ``fields = "__all__"`` on a ModelForm, a ModelSerializer or modelform_factory."""
+
+from __future__ import annotations
+
+import textwrap
+
+from djreview.fixes import apply_edits
+from tests.conftest import codes_lines
+
+MODELS = """
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+
+    def __str__(self):
+        return self.label
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(editable=False)
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    tags = models.ManyToManyField(Tag, related_name="books")
+
+    def __str__(self):
+        return self.title
+"""
+
+FORMS = "shop/forms.py"
+SERIALIZERS = "shop/serializers.py"
+
+
+def all_fields(review, files: dict[str, str]):
+    return review({"shop/models.py": MODELS, **files}, select=("DJR301",))
+
+
+def fixed(source: str, findings) -> str:
+    return apply_edits(textwrap.dedent(source), [e for f in findings if f.fix for e in f.fix.edits])
+
+
+MODEL_FORM = """
+from django import forms
+from shop.models import Book
+
+
+class BookForm(forms.ModelForm):
+    class Meta:
+        model = Book
+        fields = "__all__"
+"""
+
+MODEL_SERIALIZER = """
+from rest_framework import serializers
+from shop.models import Book
+
+
+class BookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = "__all__"
+"""
+
+
+def test_model_form_meta_is_reported_at_the_assignment(review):
+    findings = all_fields(review, {FORMS: MODEL_FORM})
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+    assert findings[0].column == 9  # `fields`
+    assert findings[0].message == (
+        'BookForm.Meta uses fields = "__all__" for Book: every field added to Book later becomes '
+        'writable through the form without review. List the fields explicitly: ["title", "author", "tags"].'
+    )
+
+
+def test_model_serializer_meta_is_reported(review):
+    findings = all_fields(review, {SERIALIZERS: MODEL_SERIALIZER})
+    assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
+    assert "readable and writable through the API" in findings[0].message
+
+
+def test_hyperlinked_model_serializer_is_reported(review):
+    source = MODEL_SERIALIZER.replace("serializers.ModelSerializer", "serializers.HyperlinkedModelSerializer")
+    assert codes_lines(all_fields(review, {SERIALIZERS: source})) == [("DJR301", SERIALIZERS, 9)]
+
+
+def test_subclass_of_a_project_model_form_is_reported(review):
+    source = """
+from django import forms
+from shop.models import Book
+
+
+class BaseForm(forms.ModelForm):
+    pass
+
+
+class BookForm(BaseForm):
+    class Meta:
+        model = Book
+        fields = "__all__"
+"""
+    assert codes_lines(all_fields(review, {FORMS: source})) == [("DJR301", FORMS, 13)]
+
+
+def test_modelform_factory_argument_is_reported(review):
+    source = """
+from django.forms import modelform_factory
+from shop.models import Author
+
+AuthorForm = modelform_factory(Author, fields="__all__")
+"""
+    findings = all_fields(review, {FORMS: source})
+    assert codes_lines(findings) == [("DJR301", FORMS, 5)]
+    assert findings[0].column == 40  # the `fields=` argument
+    assert fixed(source, findings) == textwrap.dedent("""
+from django.forms import modelform_factory
+from shop.models import Author
+
+AuthorForm = modelform_factory(Author, fields=["name"])
+""")
+
+
+def test_modelformset_factory_through_the_forms_module_is_reported(review):
+    source = """
+from django import forms
+from shop.models import Tag
+
+TagFormSet = forms.modelformset_factory(Tag, fields="__all__")
+"""
+    assert codes_lines(all_fields(review, {FORMS: source})) == [("DJR301", FORMS, 5)]
+
+
+def test_explicit_field_list_is_clean(review):
+    source = MODEL_FORM.replace('fields = "__all__"', 'fields = ["title", "author"]')
+    assert all_fields(review, {FORMS: source}) == []
+
+
+def test_exclude_is_clean(review):
+    source = MODEL_FORM.replace('fields = "__all__"', 'exclude = ["slug"]')
+    assert all_fields(review, {FORMS: source}) == []
+
+
+def test_plain_form_with_meta_fields_all_is_clean(review):
+    source = """
+from django import forms
+from shop.models import Book
+
+
+class ContactForm(forms.Form):
+    class Meta:
+        model = Book
+        fields = "__all__"
+"""
+    assert all_fields(review, {FORMS: source}) == []
+
+
+def test_other_class_with_meta_fields_all_is_clean(review):
+    source = """
+import django_filters
+
+
+class BookFilter(django_filters.FilterSet):
+    class Meta:
+        fields = "__all__"
+
+
+class Anything:
+    class Meta:
+        fields = "__all__"
+"""
+    assert all_fields(review, {"shop/filters.py": source}) == []
+
+
+def test_plain_function_with_fields_all_is_clean(review):
+    source = """
+def export(model, fields="__all__"):
+    return model, fields
+
+export(None, fields="__all__")
+"""
+    assert all_fields(review, {"shop/export.py": source}) == []
+
+
+def test_model_form_in_a_migration_is_not_reported(review):
+    assert all_fields(review, {"shop/migrations/0002_forms.py": MODEL_FORM}) == []
+
+
+# -- the fix ---------------------------------------------------------------------------------
+def test_form_fix_leaves_out_auto_now_non_editable_and_the_auto_pk(review):
+    findings = all_fields(review, {FORMS: MODEL_FORM})
+    assert findings[0].fix.applicability == "safe"
+    assert findings[0].fix.description == "list the 3 fields of Book that __all__ stands for"
+    assert fixed(MODEL_FORM, findings) == textwrap.dedent(
+        MODEL_FORM.replace('fields = "__all__"', 'fields = ["title", "author", "tags"]')
+    )
+
+
+def test_serializer_fix_includes_id_and_read_only_fields(review):
+    findings = all_fields(review, {SERIALIZERS: MODEL_SERIALIZER})
+    expected = '["id", "title", "slug", "created", "updated", "author", "tags"]'
+    assert fixed(MODEL_SERIALIZER, findings) == textwrap.dedent(
+        MODEL_SERIALIZER.replace('"__all__"', expected)
+    )
+
+
+def test_serializer_fix_uses_an_explicit_primary_key_instead_of_id(review):
+    models = MODELS + """
+
+class Isbn(models.Model):
+    code = models.CharField(primary_key=True, max_length=13)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="isbns")
+"""
+    source = MODEL_SERIALIZER.replace("model = Book", "model = Isbn").replace("import Book", "import Isbn")
+    findings = review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR301",))
+    assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
+
+
+def test_fix_keeps_the_quote_style(review):
+    source = MODEL_FORM.replace('"__all__"', "'__all__'")
+    findings = all_fields(review, {FORMS: source})
+    assert "fields = ['title', 'author', 'tags']" in fixed(source, findings)
+
+
+def test_fix_includes_inherited_abstract_fields_first(review):
+    models = MODELS + """
+
+class Stamped(models.Model):
+    stamp = models.CharField(max_length=10)
+
+    class Meta:
+        abstract = True
+
+
+class Note(Stamped):
+    body = models.TextField()
+"""
+    source = MODEL_FORM.replace("Book", "Note")
+    findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
+    assert 'List the fields explicitly: ["stamp", "body"].' in findings[0].message
+
+
+def test_fix_is_unsafe_when_the_model_has_a_base_we_cannot_see(review):
+    models = """
+from django.db import models
+from model_utils.models import TimeStampedModel
+
+
+class Event(TimeStampedModel, models.Model):
+    title = models.CharField(max_length=100)
+"""
+    source = MODEL_FORM.replace("Book", "Event")
+    findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+    assert findings[0].fix.applicability == "unsafe"
+
+
+def test_fix_is_unsafe_with_a_third_party_field(review):
+    models = """
+from django.db import models
+from phonenumber_field.modelfields import PhoneNumberField
+
+
+class Shop(models.Model):
+    name = models.CharField(max_length=100)
+    phone = PhoneNumberField()
+"""
+    source = MODEL_FORM.replace("Book", "Shop")
+    findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
+    assert 'List the fields explicitly: ["name", "phone"].' in findings[0].message
+    assert findings[0].fix.applicability == "unsafe"
+
+
+def test_unknown_model_is_reported_without_a_fix(review):
+    source = """
+from django import forms
+from elsewhere.models import Thing
+
+
+class ThingForm(forms.ModelForm):
+    class Meta:
+        model = Thing
+        fields = "__all__"
+"""
+    findings = all_fields(review, {FORMS: source})
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+    assert findings[0].fix is None
+    assert findings[0].message.endswith("List the fields explicitly.")
+
+
+def test_form_on_a_model_reexported_from_a_models_package(review):
+    files = {
+        "shop/models/__init__.py": "from .book import Book\n",
+        "shop/models/book.py": """
+from django.db import models
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.title
+""",
+        FORMS: MODEL_FORM,
+    }
+    findings = review(files, select=("DJR301",))
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+    assert 'List the fields explicitly: ["title"].' in findings[0].message
+
+
+def test_form_fix_keeps_a_primary_key_that_is_not_an_auto_field(review):
+    # Only AutoFields have no form field: a CharField primary key is a form field like any other.
+    models = MODELS + """
+
+class Isbn(models.Model):
+    code = models.CharField(primary_key=True, max_length=13)
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="isbns")
+"""
+    source = MODEL_FORM.replace("Book", "Isbn")
+    findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
+    assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
+
+
+PROXY_AND_CHILD = MODELS + """
+
+class Paperback(Book):
+    class Meta:
+        proxy = True
+
+
+class Ebook(Book):
+    url = models.URLField()
+"""
+
+
+def test_serializer_fix_on_a_proxy_model_includes_id(review):
+    source = MODEL_SERIALIZER.replace("Book", "Paperback")
+    findings = review({"shop/models.py": PROXY_AND_CHILD, SERIALIZERS: source}, select=("DJR301",))
+    assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
+    assert 'List the fields explicitly: ["id", "title", "slug", "created", "updated", "author", "tags"].' in (
+        findings[0].message
+    )
+
+
+def test_serializer_fix_on_a_multi_table_child_uses_the_parents_id(review):
+    # DRF follows the parent link to the root pk: the fields are id, the parent's, the child's.
+    source = MODEL_SERIALIZER.replace("Book", "Ebook")
+    findings = review({"shop/models.py": PROXY_AND_CHILD, SERIALIZERS: source}, select=("DJR301",))
+    assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
+    assert findings[0].message.endswith(
+        'List the fields explicitly: ["id", "title", "slug", "created", "updated", "url", "author", "tags"].'
+    )
+
+
+def test_form_fix_on_a_multi_table_child_orders_fields_by_creation(review):
+    # fields_for_model sorts by creation: the parent's editable fields, then the child's.
+    source = MODEL_FORM.replace("Book", "Ebook")
+    findings = review({"shop/models.py": PROXY_AND_CHILD, FORMS: source}, select=("DJR301",))
+    assert findings[0].message.endswith('List the fields explicitly: ["title", "author", "tags", "url"].')
+
+
+def test_hyperlinked_serializer_fix_starts_with_url(review):
+    source = MODEL_SERIALIZER.replace("serializers.ModelSerializer", "serializers.HyperlinkedModelSerializer")
+    findings = all_fields(review, {SERIALIZERS: source})
+    assert findings[0].message.endswith(
+        'List the fields explicitly: ["url", "title", "slug", "created", "updated", "author", "tags"].'
+    )
