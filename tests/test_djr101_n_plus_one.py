@@ -845,3 +845,150 @@ def test_noqa_silences_the_finding(review):
             for book in Book.objects.all():
                 print(book.author)  # noqa: DJR101
     """) == []
+
+
+# -- found by reviewing the rule against Django's behaviour ------------------------------------
+def test_nested_loop_through_a_many_relation_is_fixed_with_prefetch_related(review):
+    """select_related("books__author") would raise FieldError: books is many-valued."""
+    view = """
+        from shop.models import Tag
+
+        def shelf():
+            for tag in Tag.objects.prefetch_related("books"):
+                for book in tag.books.all():
+                    print(book.author.name)
+    """
+    findings = n_plus_one(review, view)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+    assert 'Add .prefetch_related("books__author")' in findings[0].message
+    assert 'prefetch_related("books", "books__author")' in fixed(view, findings[0])
+
+
+def test_named_select_related_after_the_bare_one_stops_following_every_fk(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def rows():
+            for book in Book.objects.select_related().select_related("editor"):
+                print(book.author.name, book.editor)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert "`book.author`" in findings[0].message
+
+
+def test_bare_select_related_after_a_named_one_drops_the_nullable_fk(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def rows():
+            for book in Book.objects.select_related("editor").select_related():
+                print(book.editor)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_fix_for_a_nullable_fk_under_bare_select_related_is_only_a_suggestion(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def rows():
+            for book in Book.objects.select_related():
+                print(book.author.name, book.editor)
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert findings[0].fix.applicability == "suggestion"
+    assert findings[0].fix.edits == ()
+
+
+def test_filter_after_all_on_a_prefetched_manager_is_still_a_query(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def rows():
+            for author in Author.objects.prefetch_related("books"):
+                print(author.books.all().filter(title="x"))
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert "Prefetch(" in findings[0].message
+
+
+def test_count_on_an_unprefetched_manager_suggests_an_annotation(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def rows():
+            return [(a.name, a.books.count()) for a in Author.objects.all()]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+    assert 'annotate(books_count=Count("books"))' in findings[0].message
+    assert findings[0].fix.applicability == "suggestion"
+
+
+def test_from_queryset_manager_keeps_its_get_queryset(review):
+    models = MODELS.replace(
+        "    authored = AuthoredManager()",
+        "    authored = AuthoredManager()\n    mixed = AuthoredManager.from_queryset(BookQuerySet)()",
+    )
+    findings = review({"shop/models.py": models, VIEWS: """
+        from shop.models import Book
+
+        def rows():
+            for book in Book.mixed.published():
+                print(book.author.name, book.editor)
+    """}, select=("DJR101",))
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert "`book.editor`" in findings[0].message
+
+
+INHERITANCE = """
+from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE, related_name="children")
+
+    def __str__(self):
+        return self.title
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class PostProxy(Post):
+    class Meta:
+        proxy = True
+
+
+class Featured(Post):
+    rank = models.IntegerField()
+"""
+
+
+def test_proxy_and_child_models_inherit_reverse_accessors(review):
+    findings = review({"blog/models.py": INHERITANCE, "blog/views.py": """
+        from blog.models import Featured, PostProxy
+
+        def rows():
+            for p in PostProxy.objects.all():
+                print(p.comments.all())
+            for f in Featured.objects.all():
+                print(f.comments.all())
+    """}, select=("DJR101",))
+    assert codes_lines(findings) == [("DJR101", "blog/views.py", 6), ("DJR101", "blog/views.py", 8)]
+
+
+def test_multi_table_parent_link_is_a_reverse_one_to_one(review):
+    findings = review({"blog/models.py": INHERITANCE, "blog/views.py": """
+        from blog.models import Post
+
+        def rows():
+            for p in Post.objects.all():
+                print(p.featured.rank)
+    """}, select=("DJR101",))
+    assert codes_lines(findings) == [("DJR101", "blog/views.py", 6)]
+    assert 'select_related("featured")' in findings[0].message

@@ -251,3 +251,27 @@ def test_migrations_are_reviewed_with_query_rules_everywhere(review):
                 book.save()
     """, path="shop/migrations/0002_data.py", query_rules_everywhere=True)
     assert codes_lines(findings) == [("DJR102", "shop/migrations/0002_data.py", 6)]
+
+
+def test_augmented_assignments_are_fields_to_update(review):
+    findings = save_in_loop(review, """
+        from shop.models import Book
+
+        def discount():
+            for book in Book.objects.all():
+                book.price -= 1
+                book.save()
+    """)
+    assert "Book.objects.bulk_update(books, [\"price\"])" in findings[0].message
+
+
+def test_list_name_is_never_a_keyword(review):
+    findings = save_in_loop(review, """
+        from shop.models import Book
+
+        def discount():
+            for a in Book.objects.all():
+                a.price = 0
+                a.save()
+    """)
+    assert "bulk_update(objs, [\"price\"])" in findings[0].message

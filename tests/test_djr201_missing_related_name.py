@@ -373,3 +373,31 @@ class Book(models.Model):
     findings = missing_related_name(review, {PATH: source, "shop/views.py": "def f(a):\n    return a.books\n"})
     assert "somewhere" not in findings[0].message
     assert findings[0].fix.applicability == "safe"
+
+
+def test_named_siblings_do_not_force_a_longer_name(review):
+    findings = missing_related_name(review, {PATH: HEAD + """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    editor = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="edited_books")
+
+    def __str__(self):
+        return self.title
+"""})
+    assert [f.line for f in findings] == [14]
+    assert 'related_name="books"' in findings[0].message
+
+
+def test_abstract_model_message_names_the_per_subclass_accessor(review):
+    findings = missing_related_name(review, {PATH: HEAD + """
+
+class Owned(models.Model):
+    owner = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+"""})
+    assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].message
+    assert '"%(app_label)s_%(class)s_related"' in findings[0].message

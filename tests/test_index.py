@@ -818,3 +818,16 @@ def test_index_from_files_on_disk(tmp_path):
     index = ProjectIndex(facts)
     assert set(index.models) == {"shop.models.Author", "shop.models.Book"}
     assert index.class_kind("shop.forms.BookForm") == "modelform"
+
+
+def test_inherited_self_relation_points_at_the_declaring_model():
+    from tests.test_djr101_n_plus_one import INHERITANCE
+
+    index = build({"blog/models.py": INHERITANCE})
+    assert index.models["blog.models.Featured"].relations["parent"].target == "blog.models.Post"
+    assert index.models["blog.models.PostProxy"].relations["parent"].target == "blog.models.Post"
+    post = index.models["blog.models.Post"]
+    assert {n for n, r in post.relations.items() if r.kind.startswith("reverse_")} == {
+        "children", "comments", "featured"
+    }
+    assert index.models["blog.models.Featured"].relations["post_ptr"].kind == "o2o"

@@ -16,9 +16,9 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         if ch == "\n":
             line_starts.append(i + 1)
     spans = sorted(
-        ((_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
-         for e in edits),
-        key=lambda s: (s[0], s[1]),
+        {(_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
+         for e in edits},  # the same edit from two findings is applied once
+        key=lambda s: (s[0], s[1], s[2]),
     )
     out, cursor = [], 0
     for start, end, replacement in spans:

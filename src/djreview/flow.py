@@ -439,12 +439,15 @@ class Flow:
         if qs.values:
             return None
         if method == "select_related":
+            # Django: select_related() with no arguments replaces any named selection with "every
+            # non-null FK"; named relations after it replace that mode again.
             if not node.args:
-                return qs.with_(select_all=True, origin=node, select_call=None)
+                return qs.with_(select_all=True, selected=frozenset(), origin=node, select_call=None)
             names = [literal_string(a.value) for a in node.args]
             if any(n is None or a.star for n, a in zip(names, node.args)):
                 return qs.with_(opaque=True, origin=node)
-            return qs.with_(selected=qs.selected | paths_with_prefixes(names), origin=node, select_call=node)
+            selected = paths_with_prefixes(names) | (frozenset() if qs.select_all else qs.selected)
+            return qs.with_(selected=selected, select_all=False, origin=node, select_call=node)
         if method == "prefetch_related":
             prefetched = set(qs.prefetched)
             for arg in node.args:
@@ -522,6 +525,7 @@ class Flow:
             back_ref=rel.field_name if rel is not None and rel.kind == "reverse_fk" else None,
             prefix=prefix if in_loop else "",
             outer=owner.source if in_loop else None,
+            via=rm if in_loop else None,
         )
         if method == "all":
             return base.with_(origin=None if in_loop else node)

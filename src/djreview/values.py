@@ -30,6 +30,7 @@ class Queryset:
     back_ref: str | None = None  # FK field set by Django on rows of a related manager
     prefix: str = ""  # for rows of a related manager of a loop row: path from the outer row
     outer: "Queryset | None" = None  # the outer loop's queryset that a fix should change
+    via: "RelatedManager | None" = None  # built from a loop row's related manager
 
     def with_(self, **changes) -> "Queryset":
         return replace(self, **changes)

@@ -251,7 +251,9 @@ def _class_call(name: str, value: ast.Call, cls: ClassFacts, resolver: _Resolver
         cls.managers[name] = resolver.ref(func.value) or "?"
         return
     if isinstance(func, ast.Call) and isinstance(func.func, ast.Attribute) and func.func.attr == "from_queryset":
-        cls.managers[name] = resolver.ref(func.args[0]) if func.args else "?"
+        # Manager.from_queryset(QuerySet)(): the manager's get_queryset and the queryset's methods
+        manager = resolver.ref(func.func.value) or "?"
+        cls.managers[name] = f"{manager}|{resolver.ref(func.args[0]) if func.args else '?'}"
         return
     kind = resolver.ref(func)
     if kind is None:

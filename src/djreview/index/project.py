@@ -43,6 +43,7 @@ class ModelInfo:
     has_str: bool = False
     bases_known: bool = True
     parents: list[str] = field(default_factory=list)  # concrete model parents (multi-table)
+    field_origin: dict[str, str] = field(default_factory=dict)  # field -> model that declares it
 
     def attname(self, name: str) -> bool:
         """Is `name` the ``<fk>_id`` column of a forward relation (costs no query)?"""
@@ -141,9 +142,13 @@ class ProjectIndex:
             self._inherit(info)
         for info in self.models.values():
             self._forward_relations(info)
+        for info in self.models.values():
+            self._parent_links(info)
         for info in list(self.models.values()):
             if not info.abstract:
                 self._reverse_relations(info)
+        for info in self.models.values():
+            self._inherit_reverse(info)
 
     def _mro(self, qual: str, seen: set[str] | None = None) -> list[str]:
         """Project model classes from `qual` up, depth first (close enough to C3 for models)."""
@@ -186,8 +191,9 @@ class ProjectIndex:
                 info.parents.append(qual)
             for f in facts.fields:
                 fields[f.name] = f
+                info.field_origin[f.name] = qual
             for attr, manager in facts.managers.items():
-                info.managers[attr] = self.resolve(manager)
+                info.managers[attr] = "|".join(self.resolve(m) or m for m in manager.split("|"))
         info.fields = list(fields.values())
 
     def _mixin_defines_str(self, qual: str) -> bool:
@@ -222,13 +228,43 @@ class ProjectIndex:
             return candidates[0]  # imported through a path we could not map to a module
         return None
 
+    def _declared_by(self, info: ModelInfo, name: str) -> ModelInfo:
+        """The model whose table holds a field: itself for its own and abstract-inherited fields,
+        the concrete parent for fields inherited through multi-table inheritance or a proxy."""
+        origin = self.models.get(info.field_origin.get(name, info.qualname), info)
+        return info if origin.abstract else origin
+
     def _forward_relations(self, info: ModelInfo) -> None:
         for f in info.fields:
             kind = self._relation_kind(f.kind)
             if kind is None:
                 continue
-            target = None if kind == "gfk" else self.model_for(f.target, info, f.target_is_string)
+            # "self" and "Author" resolve on the model that declares the field
+            context = self._declared_by(info, f.name)
+            target = None if kind == "gfk" else self.model_for(f.target, context, f.target_is_string)
             info.relations[f.name] = Relation(f.name, kind, target, null=f.null, line=f.line)
+
+    def _parent_links(self, info: ModelInfo) -> None:
+        """Multi-table inheritance: child.<parent>_ptr and the parent's reverse one-to-one."""
+        if info.proxy:
+            return
+        for base in self.classes[info.qualname].bases:
+            parent = self.models.get(self.resolve(base) or "")
+            if parent is None or parent.abstract or parent.proxy:
+                continue
+            ptr = f"{parent.name.lower()}_ptr"
+            info.relations.setdefault(ptr, Relation(ptr, "o2o", parent.qualname))
+            parent.relations.setdefault(
+                info.name.lower(),
+                Relation(info.name.lower(), "reverse_o2o", info.qualname, field_name=ptr, query_name=info.name.lower()),
+            )
+
+    def _inherit_reverse(self, info: ModelInfo) -> None:
+        """Proxies and multi-table children inherit their parents' reverse accessors."""
+        for qual in self._mro(info.qualname)[1:]:
+            for name, rel in self.models[qual].relations.items():
+                if rel.kind.startswith("reverse_"):
+                    info.relations.setdefault(name, rel)
 
     def _relation_kind(self, kind: str) -> str | None:
         if kind in orm.FOREIGN_KEY:
@@ -247,6 +283,8 @@ class ProjectIndex:
         for rel in list(info.relations.values()):
             if rel.kind not in ("fk", "o2o", "m2m") or rel.target not in self.models:
                 continue
+            if rel.name not in info.field_origin or self._declared_by(info, rel.name) is not info:
+                continue  # a parent link, or a field whose accessor the declaring model created
             field = next(f for f in info.fields if f.name == rel.name)
             accessor = self.reverse_accessor(info, field, rel.kind)
             if accessor is None:
@@ -278,11 +316,11 @@ class ProjectIndex:
 
     def queryset_method(self, model: ModelInfo, manager: str, method: str) -> QuerysetChain | None:
         """What `Model.<manager>.<method>()` returns, when it is a custom queryset method."""
-        manager_class = model.managers.get(manager)
-        for qual in self._class_mro(manager_class):
-            methods = self.classes[qual].methods
-            if method in methods:
-                return methods[method]
+        for manager_class in (model.managers.get(manager) or "").split("|"):
+            for qual in self._class_mro(manager_class or None):
+                methods = self.classes[qual].methods
+                if method in methods:
+                    return methods[method]
         return None
 
     def manager_base(self, model: ModelInfo, manager: str) -> QuerysetChain | None:

@@ -65,9 +65,16 @@ class NPlusOne(Rule):
         if not isinstance(func, cst.Attribute):
             return
         manager = self.ctx.flow.infer(func.value)
+        method = func.attr.value
+        if isinstance(manager, Queryset) and manager.via is not None and method in orm.QUERYING_ON_RELATED:
+            manager = manager.via  # author.books.all().filter(...): a new query all the same
+            if manager.owner.opaque:
+                return
+            path = "__".join((*manager.owner.path, manager.relation_name))
+            return self._add(_Candidate(func.value, path, "query", manager.owner, manager.relation_name,
+                                        manager.target, method, manager.kind))
         if not isinstance(manager, RelatedManager) or manager.owner.loop is None or manager.owner.opaque:
             return
-        method = func.attr.value
         path = "__".join((*manager.owner.path, manager.relation_name))
         if method in orm.CACHED_ON_RELATED:
             if manager.prefetched:
@@ -161,6 +168,13 @@ class NPlusOne(Rule):
     def _fix(self, qs: Queryset | None, method: str, path: str):
         if qs is None or qs.origin is None:
             return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
+        if qs.select_all and method == "select_related":
+            # Naming a relation would switch off select_related()'s follow-every-non-null-FK mode.
+            return FixSpec(
+                f'name every relation the loop reads in select_related(..., "{path}") instead of '
+                f"select_related() with no arguments, which follows non-null foreign keys only",
+                "suggestion",
+            ), None
         existing = qs.select_call if method == "select_related" else qs.prefetch_call
         anchor = existing if existing is not None else qs.origin
         if existing is not None and existing.args:

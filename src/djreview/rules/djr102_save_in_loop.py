@@ -33,11 +33,16 @@ class SaveInLoop(Rule):
         self.pending: dict[int, list[tuple[cst.Call, str, str, str | None, list[str] | None]]] = {}
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._assigned([t.target for t in node.targets])
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self._assigned([node.target])
+
+    def _assigned(self, targets) -> None:
         loop = self.ctx.flow.in_loop()
         if loop is None:
             return
-        for target in node.targets:
-            t = target.target
+        for t in targets:
             if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name):
                 names = self.assigned.setdefault((id(loop), t.value.value), [])
                 if t.attr.value not in names:

@@ -76,9 +76,13 @@ class MissingRelatedName(Rule):
             f" The project reads `{default}` somewhere: rename those uses too."
             if used else ""
         )
+        implicit = (
+            f"each concrete subclass gets its own implicit `{target_name.lower()}.<subclass>_set`"
+            if model is not None and model.abstract
+            else f"the reverse accessor is the implicit `{target_name.lower()}.{default}`"
+        )
         message = (
-            f"{holder}.{field}: {label} to {target_name} has no related_name, so the reverse "
-            f"accessor is the implicit `{target_name.lower()}.{default}`. "
+            f"{holder}.{field}: {label} to {target_name} has no related_name, so {implicit}. "
             f'Add related_name="{proposed}" (makemigrations will record it).{warning}'
         )
         last = call.args[-1] if call.args else None
@@ -110,10 +114,11 @@ class MissingRelatedName(Rule):
             return name
         rel = model.relations.get(field)
         target = self.ctx.index.model(rel.target) if rel else None
-        siblings = [
+        named = {f.name for f in model.fields if f.related_name}
+        siblings = [  # other relations to the same model that keep the default accessor
             r for r in model.relations.values()
             if rel is not None and rel.target is not None and r.kind in ("fk", "m2m")
-            and r.target == rel.target and r.name != field
+            and r.target == rel.target and r.name != field and r.name not in named
         ]
         taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))
         return f"{name}_as_{field}" if siblings or taken else name
