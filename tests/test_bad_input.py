@@ -93,3 +93,16 @@ def test_deep_nesting_and_huge_module_do_not_crash(review):
     huge = "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(5000))
     findings = review({"deep.py": deep, "huge.py": huge, "app/models.py": GOOD_MODEL})
     assert ("DJR202", "app/models.py", 4) in codes_lines(findings)
+
+
+def test_deep_chains_python_accepts_are_reviewed(review):
+    """Several hundred levels: libcst's position pass recurses once per level."""
+    head = "from django.db import models\n\nclass A(models.Model):\n    pass\n\n"
+    files = {
+        "app/models.py": head,
+        "app/attrs.py": "from app.models import A\nfor a in A.objects.all():\n    print(a" + ".x" * 600 + ")\n",
+        "app/chain.py": "from app.models import A\nfor a in A.objects" + ".filter()" * 400 + ":\n    a.save()\n",
+    }
+    findings = review(files)
+    assert ("DJR102", "app/chain.py", 3) in codes_lines(findings)
+    assert ("DJR202", "app/models.py", 3) in codes_lines(findings)

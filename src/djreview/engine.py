@@ -158,8 +158,14 @@ def _suppressed(finding: Finding, lines: list[str]) -> bool:
 _WORKER: _Worker | None = None
 
 
+# libcst's code generation (positions) recurses once per nesting level; Python accepts
+# expressions nested several hundred deep, which the default limit of 1000 frames does not.
+RECURSION_LIMIT = 12000
+
+
 def _init_worker(index, facts, settings) -> None:
     global _WORKER
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     _WORKER = _Worker(index, facts, settings)
 
 

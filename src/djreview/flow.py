@@ -60,6 +60,9 @@ class Flow:
         self.loops: list[LoopFrame] = []
         self.classes: list[ClassFrame] = []
         self._busy: set[int] = set()
+        # infer() results until the next binding change: rules ask about every link of a
+        # chain such as qs.filter().filter()..., which would otherwise cost O(n²).
+        self._memo: dict[int, Value] = {}
 
     # -- questions -----------------------------------------------------------------------
     @property
@@ -105,8 +108,10 @@ class Flow:
                             frame.attrs[target.value] = small.value
         self.classes.append(frame)
         self.scopes.append(Scope("class", loop_base=len(self.loops)))
+        self._memo.clear()
 
     def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self._memo.clear()
         self.scopes.pop()
         self.classes.pop()
 
@@ -121,6 +126,7 @@ class Flow:
         if method and every and self.classes:
             scope.names[every[0].name.value] = SelfRef(self.classes[-1])
         self.scopes.append(scope)
+        self._memo.clear()
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = self.scopes[-1].kind == "class" and not any(
@@ -129,12 +135,14 @@ class Flow:
         self._enter_function(node.params, is_method)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._memo.clear()
         self.scopes.pop()
 
     def visit_Lambda(self, node: cst.Lambda) -> None:
         self._enter_function(node.params, False)
 
     def leave_Lambda(self, node: cst.Lambda) -> None:
+        self._memo.clear()
         self.scopes.pop()
 
     # -- loops ---------------------------------------------------------------------------
@@ -142,25 +150,31 @@ class Flow:
         frame = LoopFrame(node)
         self._bind_loop_target(frame, node.target, node.iter)
         self.loops.append(frame)
+        self._memo.clear()
 
     def leave_For(self, node: cst.For) -> None:
+        self._memo.clear()
         self.loops.pop()
 
     def visit_While(self, node: cst.While) -> None:
+        self._memo.clear()
         self.loops.append(LoopFrame(node))
 
     def leave_While(self, node: cst.While) -> None:
+        self._memo.clear()
         self.loops.pop()
 
     def _visit_comprehension(self, node) -> None:
         frame = LoopFrame(node)
         self.loops.append(frame)  # later `for` clauses may use earlier targets
+        self._memo.clear()
         comp = node.for_in
         while comp is not None:
             self._bind_loop_target(frame, comp.target, comp.iter)
             comp = comp.inner_for_in
 
     def _leave_comprehension(self, node) -> None:
+        self._memo.clear()
         self.loops.pop()
 
     visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
@@ -204,6 +218,7 @@ class Flow:
 
     # -- assignments ---------------------------------------------------------------------
     def _bind_names(self, target: cst.CSTNode, value: Value, frame: LoopFrame | None = None) -> None:
+        self._memo.clear()
         if isinstance(target, cst.Name):
             name = target.value
             if frame is not None:
@@ -280,11 +295,14 @@ class Flow:
         if node is None:
             return None
         key = id(node)
+        if key in self._memo:
+            return self._memo[key]
         if key in self._busy:  # self.get_queryset() calling itself, and the like
             return None
         self._busy.add(key)
         try:
-            return self._infer(node)
+            value = self._memo[key] = self._infer(node)
+            return value
         finally:
             self._busy.discard(key)
 
