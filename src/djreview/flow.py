@@ -373,6 +373,10 @@ class Flow:
             value = self._method_return(method)
             if value is not None:
                 return value
+        return self._class_queryset(frame)
+
+    def _class_queryset(self, frame: ClassFrame) -> Value:
+        """What the generic views' get_queryset() starts from: `queryset`, else `model`."""
         if "queryset" in frame.attrs:
             return self.infer(frame.attrs["queryset"])
         if "model" in frame.attrs:
@@ -415,14 +419,7 @@ class Flow:
                 and method == "get_queryset"
                 and self.classes
             ):
-                frame = self.classes[-1]
-                if "queryset" in frame.attrs:
-                    return self.infer(frame.attrs["queryset"])
-                if "model" in frame.attrs:
-                    model = self.infer(frame.attrs["model"])
-                    if isinstance(model, ModelClass):
-                        return Queryset(model.model, manager="objects", origin=None, built_here=False)
-                return None
+                return self._class_queryset(self.classes[-1])
             base = self.infer(owner_node)
             if isinstance(base, Queryset):
                 return self._queryset_method(base, method, node)

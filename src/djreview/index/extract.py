@@ -72,18 +72,23 @@ def _const(node: ast.AST | None):
     return node.value if isinstance(node, ast.Constant) else None
 
 
+def _inner_blocks(stmt: ast.stmt, with_blocks: bool = False) -> list[list[ast.stmt]]:
+    """The statement lists nested in an if/try (and, on request, with) statement."""
+    if isinstance(stmt, ast.If):
+        return [stmt.body, stmt.orelse]
+    if isinstance(stmt, ast.Try):
+        return [stmt.body, *(h.body for h in stmt.handlers), stmt.orelse]
+    if with_blocks and isinstance(stmt, ast.With):
+        return [stmt.body]
+    return []
+
+
 def _module_statements(body: list[ast.stmt]):
     """Module-level statements, looking into if/try blocks (conditional imports)."""
     for stmt in body:
         yield stmt
-        if isinstance(stmt, ast.If):
-            yield from _module_statements(stmt.body)
-            yield from _module_statements(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            yield from _module_statements(stmt.body)
-            for handler in stmt.handlers:
-                yield from _module_statements(handler.body)
-            yield from _module_statements(stmt.orelse)
+        for block in _inner_blocks(stmt):
+            yield from _module_statements(block)
 
 
 def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
@@ -183,16 +188,8 @@ def _returns(body: list[ast.stmt]):
     for stmt in body:
         if isinstance(stmt, ast.Return):
             yield stmt
-        elif isinstance(stmt, ast.If):
-            yield from _returns(stmt.body)
-            yield from _returns(stmt.orelse)
-        elif isinstance(stmt, ast.Try):
-            yield from _returns(stmt.body)
-            for handler in stmt.handlers:
-                yield from _returns(handler.body)
-            yield from _returns(stmt.orelse)
-        elif isinstance(stmt, ast.With):
-            yield from _returns(stmt.body)
+        for block in _inner_blocks(stmt, with_blocks=True):
+            yield from _returns(block)
 
 
 def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFacts:

@@ -9,7 +9,21 @@ from djreview import orm
 from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
-FORWARD_KINDS = {"fk", "o2o", "m2m", "gfk", "generic_relation"}
+_BUILTIN_KINDS = (
+    (orm.MODEL_BASES, "model"),
+    (orm.MANAGER_BASES, "manager"),
+    (orm.QUERYSET_BASES, "queryset"),
+    (orm.MODELFORM_BASES, "modelform"),
+    (orm.SERIALIZER_BASES, "serializer"),
+    (orm.HYPERLINKED_SERIALIZER_BASES, "hyperlinked-serializer"),
+)
+_RELATION_KINDS = (
+    (orm.FOREIGN_KEY, "fk"),
+    (orm.ONE_TO_ONE, "o2o"),
+    (orm.MANY_TO_MANY, "m2m"),
+    (orm.GENERIC_FK, "gfk"),
+    (orm.GENERIC_RELATION, "generic_relation"),
+)
 
 
 @dataclass
@@ -101,19 +115,9 @@ class ProjectIndex:
 
     @staticmethod
     def _builtin_kind(qual: str) -> str | None:
-        if qual in orm.MODEL_BASES or qual in orm.DJANGO_MODELS:
+        if qual in orm.DJANGO_MODELS:
             return "model"
-        if qual in orm.MANAGER_BASES:
-            return "manager"
-        if qual in orm.QUERYSET_BASES:
-            return "queryset"
-        if qual in orm.MODELFORM_BASES:
-            return "modelform"
-        if qual in orm.SERIALIZER_BASES:
-            return "serializer"
-        if qual in orm.HYPERLINKED_SERIALIZER_BASES:
-            return "hyperlinked-serializer"
-        return None
+        return next((kind for bases, kind in _BUILTIN_KINDS if qual in bases), None)
 
     # -- models --------------------------------------------------------------------------
     @staticmethod
@@ -266,18 +270,9 @@ class ProjectIndex:
                 if rel.kind.startswith("reverse_"):
                     info.relations.setdefault(name, rel)
 
-    def _relation_kind(self, kind: str) -> str | None:
-        if kind in orm.FOREIGN_KEY:
-            return "fk"
-        if kind in orm.ONE_TO_ONE:
-            return "o2o"
-        if kind in orm.MANY_TO_MANY:
-            return "m2m"
-        if kind in orm.GENERIC_FK:
-            return "gfk"
-        if kind in orm.GENERIC_RELATION:
-            return "generic_relation"
-        return None
+    @staticmethod
+    def _relation_kind(kind: str) -> str | None:
+        return next((name for kinds, name in _RELATION_KINDS if kind in kinds), None)
 
     def _reverse_relations(self, info: ModelInfo) -> None:
         for rel in list(info.relations.values()):
