@@ -196,6 +196,13 @@ def _map(jobs: int, func, items: list, chunk: int, **pool_args) -> list:
     return [func(item) for item in items]
 
 
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0
+
+
 def _root_finder(roots: list[str]):
     absolute = sorted((os.path.abspath(r) for r in roots), key=len, reverse=True)
 
@@ -214,7 +221,17 @@ def run(paths: list[str], settings: Settings) -> Report:
     roots = sorted({str(project_root(Path(p))) for p in paths})
     project_files = discover(roots, settings.exclude) if roots != sorted(paths) else files
     wanted = {os.path.normpath(os.path.abspath(p)) for p in files}
-    extra = [p for p in project_files if os.path.normpath(os.path.abspath(p)) not in wanted]
+    root_of = _root_finder(roots)
+
+    def kinds(path: Path) -> frozenset[str]:
+        return file_kinds(Path(os.path.relpath(os.path.abspath(path), root_of(path))).as_posix())
+
+    # Files outside the given paths only teach the index; test modules and migrations
+    # declare no model that the reviewed code uses, and can be thousands of files.
+    extra = [
+        p for p in project_files
+        if os.path.normpath(os.path.abspath(p)) not in wanted and not kinds(p)
+    ]
     to_index = files + extra
     report = Report(files=len(files))
     jobs = _jobs(settings, len(to_index))
@@ -232,14 +249,13 @@ def run(paths: list[str], settings: Settings) -> Report:
 
     # File kinds (tests, migrations) come from the path inside its project, so a project kept
     # under a folder named tests/ is not taken for test code.
-    root_of = _root_finder(roots)
-    reviewable = [
-        (p, file_kinds(Path(os.path.relpath(os.path.abspath(p), root_of(p))).as_posix()))
-        for p, (_, f, _) in zip(files, indexed) if f is not None
-    ]
+    reviewable = [(p, kinds(p)) for p, (_, f, _) in zip(files, indexed) if f is not None]
     jobs = _jobs(settings, len(reviewable))
-    results = _map(jobs, _review_one, reviewable, max(1, len(reviewable) // (jobs * 8)),
-                   initializer=_init_worker, initargs=(index, facts, settings))
+    if jobs > 1:
+        # Largest files first, in small chunks: the few files that need a CST are the big ones,
+        # and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
+        reviewable.sort(key=lambda job: -_size(job[0]))
+    results = _map(jobs, _review_one, reviewable, 2, initializer=_init_worker, initargs=(index, facts, settings))
     for result in results:
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)
