@@ -97,7 +97,7 @@ def test_deep_nesting_and_huge_module_do_not_crash(review):
 
 def test_deep_chains_python_accepts_are_reviewed(review):
     """Several hundred levels: libcst's position pass recurses once per level."""
-    head = "from django.db import models\n\nclass A(models.Model):\n    pass\n\n"
+    head = "from django.db import models\n\nclass A(models.Model):\n    name = models.TextField()\n\n"
     files = {
         "app/models.py": head,
         "app/attrs.py": "from app.models import A\nfor a in A.objects.all():\n    print(a" + ".x" * 600 + ")\n",

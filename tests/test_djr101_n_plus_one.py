@@ -992,3 +992,141 @@ def test_multi_table_parent_link_is_a_reverse_one_to_one(review):
     """}, select=("DJR101",))
     assert codes_lines(findings) == [("DJR101", "blog/views.py", 6)]
     assert 'select_related("featured")' in findings[0].message
+
+
+def test_assigning_a_relation_is_not_a_read_and_caches_it(review):
+    assert n_plus_one(review, """
+        from shop.models import Book
+
+        def reassign(author):
+            for book in Book.objects.all():
+                book.author = author
+                print(book.author.name)
+    """) == []
+
+
+def test_read_before_the_assignment_is_still_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def reassign(author):
+            for book in Book.objects.all():
+                print(book.author.name)
+                book.author = author
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_view_whose_get_queryset_cannot_be_read_is_not_reported(review):
+    assert n_plus_one(review, """
+        from django.views.generic import ListView
+        from shop.models import Book
+
+        class Books(ListView):
+            model = Book
+
+            def get_queryset(self):
+                if self.request.GET.get("all"):
+                    return Book.objects.select_related("author")
+                return Book.objects.none()
+
+            def rows(self):
+                return [b.author.name for b in self.get_queryset()]
+    """) == []
+
+
+def test_view_with_a_project_mixin_defining_get_queryset_is_not_reported(review):
+    assert review({"shop/models.py": MODELS, "shop/mixins.py": """
+        class AuthorMixin:
+            def get_queryset(self):
+                return super().get_queryset().select_related("author")
+    """, VIEWS: """
+        from django.views.generic import ListView
+        from shop.mixins import AuthorMixin
+        from shop.models import Book
+
+        class Books(AuthorMixin, ListView):
+            model = Book
+
+            def rows(self):
+                return [b.author.name for b in self.get_queryset()]
+    """}, select=("DJR101",)) == []
+
+
+def test_object_list_of_a_list_view(review):
+    findings = n_plus_one(review, """
+        from django.views.generic import ListView
+        from shop.models import Book
+
+        class Books(ListView):
+            queryset = Book.objects.all()
+
+            def get_context_data(self, **kwargs):
+                context = super().get_context_data(**kwargs)
+                context["names"] = [b.author.name for b in self.object_list]
+                return context
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
+
+
+def test_parameter_annotated_with_a_model_is_one_row(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def titles(author: Author):
+            return [tag.label for book in author.books.all() for tag in book.tags.all()]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+    assert 'prefetch_related("tags")' in findings[0].message
+
+
+def test_model_bound_with_get_model(review):
+    findings = n_plus_one(review, """
+        from django.apps import apps
+
+        Book = apps.get_model("shop", "Book")
+
+        def names():
+            return [b.author.name for b in Book.objects.all()]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+
+
+def test_fix_goes_where_the_queryset_was_built_not_on_a_conditional_refinement(review):
+    view = """
+        from shop.models import Book
+
+        def rows(published):
+            books = Book.objects.all()
+            if published:
+                books = books.filter(published=True)
+            return [b.author.name for b in books]
+    """
+    findings = n_plus_one(review, view)
+    assert 'books = Book.objects.all().select_related("author")' in fixed(view, findings[0])
+
+
+def test_prefetch_fix_on_an_iterator_is_a_suggestion(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def rows():
+            for author in Author.objects.all().iterator():
+                print(list(author.books.all()))
+    """)
+    assert findings[0].fix.applicability == "suggestion"
+    assert "chunk_size" in findings[0].fix.description
+
+
+def test_filtered_inner_queryset_gets_its_own_select_related(review):
+    view = """
+        from shop.models import Author
+
+        def rows():
+            for author in Author.objects.all():
+                for book in author.books.filter(published=True):
+                    print(book.editor)
+    """
+    findings = n_plus_one(review, view)
+    inner = [f for f in findings if f.line == 7]
+    assert inner and 'author.books.filter(published=True).select_related("editor")' in fixed(view, inner[0])

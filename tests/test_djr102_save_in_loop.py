@@ -275,3 +275,95 @@ def test_list_name_is_never_a_keyword(review):
                 a.save()
     """)
     assert "bulk_update(objs, [\"price\"])" in findings[0].message
+
+
+# -- one write per iteration on purpose (found on real applications) -------------------------
+def test_atomic_block_per_iteration_is_not_reported(review):
+    assert save_in_loop(review, """
+        from django.db import transaction
+        from shop.models import Book
+
+        def reprice():
+            for book in Book.objects.all():
+                with transaction.atomic():
+                    book.price = 0
+                    book.save()
+    """) == []
+
+
+def test_loop_inside_one_atomic_block_is_reported(review):
+    findings = save_in_loop(review, """
+        from django.db import transaction
+        from shop.models import Book
+
+        def reprice():
+            with transaction.atomic():
+                for book in Book.objects.all():
+                    book.price = 0
+                    book.save()
+    """)
+    assert [f.line for f in findings] == [9]
+
+
+def test_row_locked_per_iteration_is_not_reported(review):
+    assert save_in_loop(review, """
+        from shop.models import Book
+
+        def reprice(ids):
+            for pk in ids:
+                book = Book.objects.select_for_update().get(pk=pk)
+                book.price = 0
+                book.save()
+    """) == []
+
+
+def test_write_followed_by_return_runs_once(review):
+    assert save_in_loop(review, """
+        from shop.models import Book
+
+        def first_cheap():
+            for book in Book.objects.all():
+                if book.price < 5:
+                    book.price = 5
+                    book.save()
+                    return book
+            return None
+    """) == []
+
+
+def test_created_row_used_in_the_same_iteration_is_not_reported(review):
+    assert save_in_loop(review, """
+        from shop.models import Author, Book
+
+        def import_rows(rows):
+            for row in rows:
+                author = Author.objects.create(name=row["author"])
+                Book.objects.filter(title=row["title"]).update(author=author)
+    """) == []
+
+
+def test_created_row_only_collected_is_still_reported(review):
+    findings = save_in_loop(review, """
+        from shop.models import Author
+
+        def import_rows(rows):
+            made = []
+            for row in rows:
+                author = Author.objects.create(name=row["author"])
+                made.append(author)
+            return made
+    """)
+    assert [(f.code, f.line) for f in findings] == [("DJR102", 7)]
+
+
+def test_cloned_row_is_an_insert_without_pk_in_the_field_list(review):
+    findings = save_in_loop(review, """
+        from shop.models import Book
+
+        def duplicate():
+            for book in Book.objects.all():
+                book.pk = None
+                book.title = book.title + " (copy)"
+                book.save()
+    """)
+    assert "bulk_create(books)" in findings[0].message

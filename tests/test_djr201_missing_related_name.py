@@ -360,7 +360,7 @@ def titles(author):
 """
     findings = missing_related_name(review, {PATH: source, "shop/views.py": view})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert findings[0].message.endswith("The project reads `book_set` somewhere: rename those uses too.")
+    assert findings[0].message.endswith("The project uses `book_set` somewhere: related_name renames the reverse accessor and the query name, so rename those uses too.")
     assert findings[0].fix.applicability == "unsafe"
 
 
@@ -401,3 +401,45 @@ class Owned(models.Model):
 """})
     assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].message
     assert '"%(app_label)s_%(class)s_related"' in findings[0].message
+
+
+def test_default_query_name_used_in_a_lookup_makes_the_fix_unsafe(review):
+    findings = missing_related_name(review, {PATH: HEAD + """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return self.title
+""", "shop/views.py": """
+from shop.models import Author
+
+def prolific():
+    return Author.objects.filter(book__title__startswith="A")
+"""})
+    assert findings[0].fix.applicability == "unsafe"
+    assert "the lookup `book__...`" in findings[0].message
+
+
+def test_abstract_model_checks_each_subclass_default_accessor(review):
+    findings = missing_related_name(review, {PATH: HEAD + """
+
+class Owned(models.Model):
+    owner = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    class Meta:
+        abstract = True
+
+
+class Note(Owned):
+    text = models.TextField()
+
+    def __str__(self):
+        return self.text
+""", "shop/views.py": """
+def notes(author):
+    return list(author.note_set.all())
+"""})
+    assert findings[0].fix.applicability == "unsafe"
+    assert "`note_set`" in findings[0].message

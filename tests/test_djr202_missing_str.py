@@ -365,3 +365,26 @@ class Counter(models.Model):
     def __str__(self):
         return f"Counter {self.pk}"
 """)
+
+
+def test_model_without_fields_is_not_reported(review):
+    assert missing_str(review, {PATH: """
+        from django.db import models
+
+        class Reports(models.Model):
+            class Meta:
+                managed = False
+                default_permissions = ()
+                permissions = [("view_reports", "Can view reports")]
+    """}) == []
+
+
+def test_models_in_test_modules_are_skipped_unless_asked(review):
+    files = {"shop/tests/models.py": """
+        from django.db import models
+
+        class Fixture(models.Model):
+            name = models.CharField(max_length=10)
+    """}
+    assert review(files) == []
+    assert [f.code for f in review(files, include_tests=True)] == ["DJR202"]

@@ -373,3 +373,12 @@ def test_hyperlinked_serializer_fix_starts_with_url(review):
     assert findings[0].message.endswith(
         'List the fields explicitly: ["url", "title", "slug", "created", "updated", "author", "tags"].'
     )
+
+
+def test_factory_over_a_runtime_model_is_not_reported(review):
+    assert all_fields(review, {"shop/models.py": MODELS, FORMS: """
+        from django.forms import modelform_factory
+
+        def form_for(model):
+            return modelform_factory(model, fields="__all__")
+    """}) == []

@@ -52,7 +52,8 @@ def main() -> None:
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--query-rules-everywhere", is_flag=True,
               help="Also run the DJR1xx query rules on migrations and test modules.")
-def check(paths, fmt, select, ignore, exclude, jobs, query_rules_everywhere) -> None:
+@click.option("--include-tests", is_flag=True, help="Review test modules with every rule.")
+def check(paths, fmt, select, ignore, exclude, jobs, query_rules_everywhere, include_tests) -> None:
     """Review PATHS (default: the current directory)."""
     from djreview.discovery import MissingPath
     from djreview.engine import PARSE_ERROR, Settings, print_notes, run
@@ -61,7 +62,7 @@ def check(paths, fmt, select, ignore, exclude, jobs, query_rules_everywhere) -> 
     known = [PARSE_ERROR[0], *all_rules()]
     codes = select_codes(_split_codes(select), _split_codes(ignore), known)
     settings = Settings(codes=codes, exclude=tuple(exclude), jobs=jobs,
-                        query_rules_everywhere=query_rules_everywhere)
+                        query_rules_everywhere=query_rules_everywhere, include_tests=include_tests)
     try:
         report = run(list(paths) or ["."], settings)
     except MissingPath as exc:

@@ -33,6 +33,7 @@ class Settings:
     exclude: tuple[str, ...] = ()
     jobs: int = 0  # 0: one per core
     query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
+    include_tests: bool = False  # review test modules with every rule
 
 
 @dataclass
@@ -90,6 +91,8 @@ class _Worker:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
                 skip = skip - {"migrations", "tests"}
+            if self.settings.include_tests:
+                skip = skip - {"tests"}
             if skip & kinds:
                 continue
             if not rule.wants(text, facts, self.index):

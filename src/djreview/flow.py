@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from djreview import orm
+from djreview.walk import children
 from djreview.values import (
     ClassFrame, Instance, ModelClass, Queryset, RelatedManager, SelfRef, Value, paths_with_prefixes,
 )
@@ -122,11 +123,24 @@ class Flow:
             if isinstance(extra, cst.Param):
                 every.append(extra)
         for param in every:
-            scope.names[param.name.value] = None
+            scope.names[param.name.value] = self._annotated(param)
         if method and every and self.classes:
             scope.names[every[0].name.value] = SelfRef(self.classes[-1])
         self.scopes.append(scope)
         self._memo.clear()
+
+    def _annotated(self, param: cst.Param) -> Value:
+        """`order: Order` (or `"Order"`) is one row of that model; anything else is unknown."""
+        if param.annotation is None:
+            return None
+        annotation = param.annotation.annotation
+        text = literal_string(annotation)
+        if text is not None:
+            annotation = cst.Name(text) if text.isidentifier() else None
+        if not isinstance(annotation, (cst.Name, cst.Attribute)):
+            return None
+        model = self.index.model_for(self.qualify(annotation))
+        return Instance(model) if model else None
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = self.scopes[-1].kind == "class" and not any(
@@ -237,8 +251,13 @@ class Flow:
 
     def leave_Assign(self, node: cst.Assign) -> None:
         value = self.infer(node.value)
+        if isinstance(value, Queryset) and not value.anchored:
+            value = value.with_(anchored=True)
         for target in node.targets:
-            self._bind_names(target.target, value)
+            t = target.target
+            if value is None and self.at_module_level and isinstance(t, cst.Name) and t.value in self.ctx.facts.aliases:
+                continue  # `Book = apps.get_model(...)`: the index knows better than infer()
+            self._bind_names(t, value)
 
     def leave_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._bind_names(node.target, self.infer(node.value) if node.value is not None else None)
@@ -321,6 +340,12 @@ class Flow:
             return None
         return None
 
+    @staticmethod
+    def _extend(qs: Queryset, node: cst.CSTNode) -> cst.CSTNode | None:
+        """Where a fix goes after `qs.<method>()`: a queryset bound to a name and extended later
+        (`qs = qs.filter(...)` under an if) is fixed where it was first built."""
+        return qs.origin if qs.anchored or qs.iterated else node
+
     def _manager_queryset(self, model: str, manager: str, node: cst.CSTNode) -> Queryset | None:
         info = self.index.model(model)
         if info is None:
@@ -344,8 +369,11 @@ class Flow:
         if isinstance(base, Instance):
             return self.relation_of(base, attr)
         if isinstance(base, SelfRef):
-            if attr == "queryset":
-                return self.view_queryset(base.frame)
+            if attr in ("queryset", "object_list"):  # object_list: ListView's page of rows
+                return self.view_queryset(base.frame) if attr == "object_list" else self._class_queryset(base.frame)
+            if attr == "object":  # DetailView/UpdateView's get_object()
+                value = self.view_queryset(base.frame)
+                return Instance(value.model) if isinstance(value, Queryset) else None
             if attr == "model" and "model" in base.frame.attrs:
                 return self.infer(base.frame.attrs["model"])
         return None
@@ -370,10 +398,20 @@ class Flow:
         """A class-based view's queryset: get_queryset(), else `queryset = …`, else `model = …`."""
         method = frame.methods.get("get_queryset")
         if method is not None:
-            value = self._method_return(method)
-            if value is not None:
-                return value
+            return self._method_return(method)  # an override we cannot read is unknown
+        if self._base_overrides_get_queryset(frame):
+            return None
         return self._class_queryset(frame)
+
+    def _base_overrides_get_queryset(self, frame: ClassFrame) -> bool:
+        """A project mixin's get_queryset() may change what the view iterates."""
+        index = self.index
+        for base in frame.node.bases:
+            qual = index.resolve(self.qualify(base.value))
+            for cls in index._class_mro(qual):
+                if "get_queryset" in index.classes[cls].methods:
+                    return True
+        return False
 
     def _class_queryset(self, frame: ClassFrame) -> Value:
         """What the generic views' get_queryset() starts from: `queryset`, else `model`."""
@@ -391,8 +429,8 @@ class Flow:
             s.body[0] for s in body
             if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Return)
         ]
-        if len(returns) != 1 or returns[0].value is None:
-            return None
+        if len(returns) != 1 or returns[0].value is None or _count_returns(method) != 1:
+            return None  # several ways out: which queryset comes back depends on the request
         value = returns[0].value
         if isinstance(value, cst.Name):  # qs = …; return qs
             for stmt in reversed(body):
@@ -437,7 +475,8 @@ class Flow:
                 return value if isinstance(value, Queryset) else None
             target = self.lookup(name)
             if isinstance(target, ModelClass):
-                return Instance(target.model, created=True)
+                explicit_pk = any(a.keyword is not None and a.keyword.value in ("pk", "id") for a in node.args)
+                return Instance(target.model, created=not explicit_pk)
             qual = self.qualify(func) or ""
             if qual.endswith(("get_object_or_404", "aget_object_or_404")) and node.args:
                 first = self.infer(node.args[0].value)
@@ -457,26 +496,30 @@ class Flow:
             # Django: select_related() with no arguments replaces any named selection with "every
             # non-null FK"; named relations after it replace that mode again.
             if not node.args:
-                return qs.with_(select_all=True, selected=frozenset(), origin=node, select_call=None)
+                return qs.with_(select_all=True, selected=frozenset(), origin=self._extend(qs, node), select_call=None)
             names = [literal_string(a.value) for a in node.args]
             if any(n is None or a.star for n, a in zip(names, node.args)):
-                return qs.with_(opaque=True, origin=node)
+                return qs.with_(opaque=True, origin=self._extend(qs, node))
             selected = paths_with_prefixes(names) | (frozenset() if qs.select_all else qs.selected)
-            return qs.with_(selected=selected, select_all=False, origin=node, select_call=node)
+            return qs.with_(selected=selected, select_all=False, origin=self._extend(qs, node), select_call=node)
         if method == "prefetch_related":
             prefetched = set(qs.prefetched)
             for arg in node.args:
                 lookups = self._prefetch_lookups(arg)
                 if lookups is None:
-                    return qs.with_(opaque=True, origin=node)
+                    return qs.with_(opaque=True, origin=self._extend(qs, node))
                 prefetched |= lookups
-            return qs.with_(prefetched=paths_with_prefixes(prefetched), origin=node, prefetch_call=node)
+            return qs.with_(prefetched=paths_with_prefixes(prefetched), origin=self._extend(qs, node), prefetch_call=node)
+        if method == "select_for_update":
+            return qs.with_(locked=True, origin=self._extend(qs, node))
+        if method == "iterator":  # returns a generator: a fix goes before it
+            return qs.with_(iterated=True)
         if method in orm.QUERYSET_RETURNING:
-            return qs.with_(origin=node)
+            return qs.with_(origin=self._extend(qs, node))
         if method in ("values", "values_list"):
-            return qs.with_(values=True, origin=node)
+            return qs.with_(values=True, origin=self._extend(qs, node))
         if method in orm.INSTANCE_RETURNING:
-            return Instance(qs.model)
+            return Instance(qs.model, locked=qs.locked)
         info = self.index.model(qs.model)
         if info is None:
             return None
@@ -484,12 +527,12 @@ class Flow:
         if chain is None:
             return None
         if chain.values:
-            return qs.with_(values=True, origin=node)
+            return qs.with_(values=True, origin=self._extend(qs, node))
         return qs.with_(
             selected=qs.selected | paths_with_prefixes(chain.select),
             prefetched=qs.prefetched | paths_with_prefixes(p for p in chain.prefetch if "->" not in p),
             opaque=qs.opaque or chain.opaque or bool(chain.calls),
-            origin=node,
+            origin=self._extend(qs, node),
         )
 
     def _prefetch_lookups(self, arg: cst.Arg) -> set[str] | None:
@@ -544,7 +587,19 @@ class Flow:
         )
         if method == "all":
             return base.with_(origin=None if in_loop else node)
-        result = self._queryset_method(base, method, node)
-        if in_loop and isinstance(result, Queryset):
-            result = result.with_(origin=None, select_call=None, prefetch_call=None)
-        return result
+        # .filter() and the like run a new query per row: its rows are not the outer prefetch,
+        # and a select_related for them belongs on this inner queryset.
+        base = base.with_(prefix="", outer=None, origin=node.func.value, built_here=True)  # type: ignore[attr-defined]
+        return self._queryset_method(base, method, node)
+
+
+def _count_returns(func: cst.FunctionDef) -> int:
+    """Return statements in a function's own body (nested functions and classes excluded)."""
+    count, stack = 0, [func.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Return):
+            count += 1
+        elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression)):
+            stack.extend(children(node))
+    return count

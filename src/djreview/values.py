@@ -31,6 +31,9 @@ class Queryset:
     prefix: str = ""  # for rows of a related manager of a loop row: path from the outer row
     outer: "Queryset | None" = None  # the outer loop's queryset that a fix should change
     via: "RelatedManager | None" = None  # built from a loop row's related manager
+    locked: bool = False  # select_for_update(): one write per locked row is the point
+    anchored: bool = False  # bound to a name: later calls extend it, the fix goes where it was built
+    iterated: bool = False  # .iterator(): a prefetch needs chunk_size
 
     def with_(self, **changes) -> "Queryset":
         return replace(self, **changes)
@@ -48,6 +51,7 @@ class Instance:
     source: Queryset | None = None
     root: str | None = None  # the loop variable's name
     created: bool = False  # built with Model(...): its save() is an INSERT
+    locked: bool = False  # one object fetched with select_for_update(): a lock per iteration
 
 
 @dataclass(frozen=True)

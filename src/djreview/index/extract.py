@@ -18,6 +18,8 @@ from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
 # `.book_set` read anywhere (a regex over the text is far cheaper than a walk of the tree).
 _ACCESSOR = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*_set)\b")
+# `book__title` in filter()/order_by(): the first part may be a default related query name.
+_LOOKUP_HEAD = re.compile(r"\b([a-z][a-z0-9_]*?)__[a-z]")
 
 
 @lru_cache(maxsize=4096)
@@ -302,8 +304,14 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
                 and (resolver.ref(value.func) or "").endswith("get_user_model")
             ):
                 facts.aliases[name] = "<user-model>"
+            elif isinstance(value, ast.Call) and (resolver.ref(value.func) or "").endswith("get_model"):
+                # apps.get_model("shop", "Book"), apps.get_model("shop.Book"), oscar's get_model()
+                label = ".".join(a for a in (_string(arg) for arg in value.args[:2]) if a)
+                if label.count(".") == 1:
+                    facts.aliases[name] = f"<label:{label}>"
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
     facts.default_accessors_used = set(_ACCESSOR.findall(text))
+    facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
     return facts

@@ -60,3 +60,4 @@ class ModuleFacts:
     classes: list[ClassFacts] = field(default_factory=list)
     auth_user_model: str | None = None
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
+    lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups

@@ -74,7 +74,8 @@ class ProjectIndex:
                 self.classes.setdefault(cls.qualname, cls)
                 self.class_module.setdefault(cls.qualname, module)
         self.auth_user_model = next((m.auth_user_model for m in modules if m.auth_user_model), "auth.User")
-        self.accessors_used: set[str] = set().union(*(m.default_accessors_used for m in modules)) if modules else set()
+        self.accessors_used: set[str] = set().union(*(m.default_accessors_used for m in modules))
+        self.lookup_heads: set[str] = set().union(*(m.lookup_heads for m in modules))
         self._kind_cache: dict[str, str | None] = {}
         self.models: dict[str, ModelInfo] = {}
         self._by_label: dict[tuple[str, str], str] = {}
@@ -209,6 +210,8 @@ class ProjectIndex:
             return None
         if ref in ("django.conf.settings.AUTH_USER_MODEL", "<user-model>") or ref.endswith(".<user-model>"):
             return self.model_for(self.auth_user_model, is_string=True)
+        if ref.startswith("<label:"):
+            return self.model_for(ref[len("<label:"):-1], is_string=True)
         if is_string:
             if ref == "self":
                 return context.qualname if context else None
@@ -345,6 +348,19 @@ class ProjectIndex:
             parts.append(rel.query_name or step if rel else step)
             model = rel.target if rel and rel.target else ""
         return "__".join(parts)
+
+    def lookup_name_count(self, name: str) -> int:
+        """How many relations of the project answer to `name` in a query lookup."""
+        if not hasattr(self, "_lookup_names"):
+            self._lookup_names: dict[str, int] = {}
+            for info in self.models.values():
+                for rel in info.relations.values():
+                    key = rel.query_name or rel.name
+                    self._lookup_names[key] = self._lookup_names.get(key, 0) + 1
+        return self._lookup_names.get(name, 0)
+
+    def concrete_subclasses(self, qual: str) -> list[ModelInfo]:
+        return [m for m in self.models.values() if not m.abstract and qual in self._mro(m.qualname)[1:]]
 
     def declared_fields(self, qual: str) -> list[str]:
         """Fields declared on a serializer class and its project bases, bases first (DRF order)."""

@@ -36,7 +36,6 @@ class NPlusOne(Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
-    skip_kinds = frozenset({"migrations", "tests"})
 
     def wants(self, text, facts, index) -> bool:
         return "for " in text and index.mentions_models(text, facts)
@@ -44,9 +43,29 @@ class NPlusOne(Rule):
     def start(self, ctx) -> None:
         super().start(ctx)
         self.pending: dict[int, list[_Candidate]] = {}
+        self.written: set[int] = set()  # attribute nodes that are assignment targets
+        self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
+
+    # -- `row.author = x` writes the relation: no query, and later reads are cached -------
+    def visit_Assign(self, node: cst.Assign) -> None:
+        for target in node.targets:
+            self._write(target.target)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self._write(node.target)
+
+    def _write(self, target: cst.BaseExpression) -> None:
+        if not isinstance(target, cst.Attribute):
+            return
+        self.written.add(id(target))
+        owner = self.ctx.flow.infer(target.value)
+        if isinstance(owner, Instance) and owner.loop is not None:
+            self.assigned.add((id(owner.loop), "__".join((*owner.path, target.attr.value))))
 
     # -- collecting ----------------------------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
+        if id(node) in self.written:
+            return
         owner = self.ctx.flow.infer(node.value)
         if not isinstance(owner, Instance) or owner.loop is None or owner.opaque:
             return
@@ -90,7 +109,7 @@ class NPlusOne(Rule):
 
     def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
         joined = "__".join(path)
-        if joined in row.loaded:
+        if joined in row.loaded or (id(row.loop), joined) in self.assigned:
             return True
         if row.back_ref and path == (row.back_ref,):
             return True  # Django sets the FK back to the manager's owner on each row
@@ -168,6 +187,12 @@ class NPlusOne(Rule):
     def _fix(self, qs: Queryset | None, method: str, path: str):
         if qs is None or qs.origin is None:
             return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
+        if qs.iterated and method == "prefetch_related":
+            return FixSpec(
+                f'add .prefetch_related("{path}") before .iterator() and pass iterator(chunk_size=...): '
+                f"Django prefetches per chunk",
+                "suggestion",
+            ), None
         if qs.select_all and method == "select_related":
             # Naming a relation would switch off select_related()'s follow-every-non-null-FK mode.
             return FixSpec(

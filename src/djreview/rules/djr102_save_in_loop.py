@@ -3,11 +3,19 @@
 Each call is its own INSERT/UPDATE round trip. ``bulk_update`` / ``bulk_create`` do the same
 in one query, but skip ``save()`` overrides and the pre_save/post_save signals: the message
 says so, so the reader can judge whether the loop relies on them.
+
+Not reported, because one write per iteration is what the code needs:
+- the write runs at most once (returned, or followed by return/break/raise in its block);
+- each iteration opens its own ``transaction.atomic()`` or works on a row it locked with
+  ``select_for_update()``;
+- a new row is used after it is written in the same iteration (its pk, an m2m ``.set()``,
+  a child row pointing at it), or an updated row is re-read with ``refresh_from_db()``.
 """
 
 from __future__ import annotations
 
 import keyword
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -15,13 +23,34 @@ from djreview.flow import literal_string
 from djreview.naming import plural
 from djreview.rule import FixSpec, Rule, register
 from djreview.values import Instance, Queryset, RelatedManager
+from djreview.walk import children
+
+_EXITS = (cst.Return, cst.Raise, cst.Break)
+
+
+@dataclass
+class _Write:
+    call: cst.Call
+    kind: str  # "save" (UPDATE) | "insert" (save() of a new object) | "create"
+    model: str
+    variable: str | None
+    update_fields: list[str] | None = None
+    armed: bool = False  # the call's own subtree has been walked
+    used_after: bool = False  # the object is read later in the iteration
+    refreshed: bool = False  # refresh_from_db() later in the iteration
+
+
+@dataclass
+class _Loop:
+    assigned: dict[str, list[str]] = field(default_factory=dict)  # variable -> fields set
+    cleared_pk: set[str] = field(default_factory=set)  # `obj.pk = None`: the save is an insert
+    writes: list[_Write] = field(default_factory=list)
 
 
 @register
 class SaveInLoop(Rule):
     code = "DJR102"
     name = "save-in-loop"
-    skip_kinds = frozenset({"migrations", "tests"})
     triggers = ("save(", "create(")
 
     def wants(self, text, facts, index) -> bool:
@@ -29,43 +58,110 @@ class SaveInLoop(Rule):
 
     def start(self, ctx) -> None:
         super().start(ctx)
-        self.assigned: dict[tuple[int, str], list[str]] = {}
-        self.pending: dict[int, list[tuple[cst.Call, str, str, str | None, list[str] | None]]] = {}
+        self.loops: dict[int, _Loop] = {}
+        self.result_names: dict[int, str] = {}  # create() call -> name it is assigned to
+        self.benign: set[int] = set()  # Name nodes that only collect the object (rows.append(obj))
+        self.atomic: list[cst.CSTNode | None] = []  # the loop each open atomic() block sits in
 
+    def _loop(self) -> tuple[cst.CSTNode | None, _Loop | None]:
+        node = self.ctx.flow.in_loop()
+        return node, (self.loops.setdefault(id(node), _Loop()) if node is not None else None)
+
+    # -- what the loop body does around the write -------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
-        self._assigned([t.target for t in node.targets])
+        targets = [t.target for t in node.targets]
+        self._assigned(targets, node.value)
+        if isinstance(node.value, cst.Call) and len(targets) == 1 and isinstance(targets[0], cst.Name):
+            self.result_names[id(node.value)] = targets[0].value
 
     def visit_AugAssign(self, node: cst.AugAssign) -> None:
-        self._assigned([node.target])
+        self._assigned([node.target], None)
 
-    def _assigned(self, targets) -> None:
-        loop = self.ctx.flow.in_loop()
+    def _assigned(self, targets, value) -> None:
+        _, loop = self._loop()
         if loop is None:
             return
         for t in targets:
             if isinstance(t, cst.Attribute) and isinstance(t.value, cst.Name):
-                names = self.assigned.setdefault((id(loop), t.value.value), [])
-                if t.attr.value not in names:
-                    names.append(t.attr.value)
+                variable, attr = t.value.value, t.attr.value
+                if attr in ("pk", "id") and isinstance(value, cst.Name) and value.value == "None":
+                    loop.cleared_pk.add(variable)
+                names = loop.assigned.setdefault(variable, [])
+                if attr not in names:
+                    names.append(attr)
 
+    def visit_With(self, node: cst.With) -> None:
+        atomic = any((self.ctx.flow.qualify(_callee(i.item)) or "").endswith("transaction.atomic") for i in node.items)
+        self.atomic.append(self.ctx.flow.in_loop() if atomic else False)
+
+    def leave_With(self, node: cst.With) -> None:
+        self.atomic.pop()
+
+    def visit_Name(self, node: cst.Name) -> None:
+        if id(node) in self.benign:
+            return
+        for loop in self.loops.values():
+            for write in loop.writes:
+                if write.armed and write.variable == node.value:
+                    write.used_after = True
+
+    def leave_Call(self, node: cst.Call) -> None:
+        for loop in self.loops.values():
+            for write in loop.writes:
+                if write.call is node:
+                    write.armed = True
+
+    # -- the writes ------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        flow = self.ctx.flow
-        if not isinstance(func, cst.Attribute) or func.attr.value not in ("save", "create"):
+        if not isinstance(func, cst.Attribute):
             return
-        loop = flow.in_loop()
-        if loop is None:
+        method = func.attr.value
+        if method in ("append", "add", "extend"):
+            self.benign.update(id(a.value) for a in node.args if isinstance(a.value, cst.Name))
             return
-        owner = flow.infer(func.value)
-        if func.attr.value == "save" and isinstance(owner, Instance):
+        if method == "refresh_from_db" and isinstance(func.value, cst.Name):
+            for loop in self.loops.values():  # re-reading the row needs the write done
+                for write in loop.writes:
+                    if write.armed and write.variable == func.value.value:
+                        write.refreshed = True
+            return
+        if method not in ("save", "create"):
+            return
+        loop_node, loop = self._loop()
+        if loop is None or self._own_transaction(loop_node) or self._runs_once(loop_node, node):
+            return
+        owner = self.ctx.flow.infer(func.value)
+        if method == "save" and isinstance(owner, Instance):
+            if owner.locked:
+                return
             variable = func.value.value if isinstance(func.value, cst.Name) else None
-            self.pending.setdefault(id(loop), []).append(
-                (node, "insert" if owner.created else "save", owner.model, variable, self._update_fields(node))
-            )
-        elif func.attr.value == "create" and isinstance(owner, (Queryset, RelatedManager)):
+            insert = owner.created or (variable in loop.cleared_pk)
+            loop.writes.append(_Write(node, "insert" if insert else "save", owner.model, variable,
+                                      self._update_fields(node)))
+        elif method == "create" and isinstance(owner, (Queryset, RelatedManager)):
             model = owner.model if isinstance(owner, Queryset) else owner.target
             if model:
-                self.pending.setdefault(id(loop), []).append((node, "create", model, None, None))
+                loop.writes.append(_Write(node, "create", model, self.result_names.get(id(node))))
+
+    def _own_transaction(self, loop_node) -> bool:
+        return any(frame is not False and frame is loop_node for frame in self.atomic)
+
+    @staticmethod
+    def _runs_once(loop_node: cst.CSTNode, call: cst.Call) -> bool:
+        """Is the write followed by return/break/raise in its block, or returned itself?"""
+        body = getattr(loop_node, "body", None)
+        if not isinstance(body, cst.IndentedBlock):
+            return False  # comprehensions: every element runs
+        block, statement = _containing_statement(body, call)
+        if statement is None:
+            return False
+        if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in statement.body):
+            return True
+        later = block.body[block.body.index(statement) + 1:]
+        return any(
+            isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, _EXITS) for x in s.body) for s in later
+        )
 
     @staticmethod
     def _update_fields(node: cst.Call) -> list[str] | None:
@@ -78,38 +174,76 @@ class SaveInLoop(Rule):
                         return names  # type: ignore[return-value]
         return None
 
-    def _flush(self, loop: cst.CSTNode) -> None:
-        for call, kind, model, variable, update_fields in self.pending.pop(id(loop), []):
-            info = self.ctx.index.model(model)
-            name = info.name if info else model.rsplit(".", 1)[-1]
-            if kind == "save":
-                fields = update_fields or self.assigned.get((id(loop), variable or ""), [])
-                listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]" if fields else "[<fields you change>]"
-                rows = _list_name(variable)
-                code = f"{name}.objects.bulk_update({rows}, {listing})"
-                message = (
-                    f"{name}.save() inside a loop runs one UPDATE per iteration. Collect the rows and "
-                    f"call {code} once after the loop; bulk_update() does not call save() or send "
-                    f"pre_save/post_save signals, so check that nothing here relies on them."
-                )
-            elif kind == "insert":
-                rows = _list_name(variable)
-                code = f"{name}.objects.bulk_create({rows})"
-                message = (
-                    f"{name}.save() on a new {name} inside a loop runs one INSERT per iteration. Collect the "
-                    f"new objects in a list and call {code} once after the loop; bulk_create() does not call "
-                    f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
-                )
-            else:
-                code = f"{name}.objects.bulk_create([{name}(...) for ...])"
-                message = (
-                    f"{name}.objects.create() inside a loop runs one INSERT per iteration. Build the "
-                    f"{name} objects in a list and call {code} once; bulk_create() does not call save() "
-                    f"or send pre_save/post_save signals, so check that nothing here relies on them."
-                )
-            self.report(call, message, FixSpec(f"use {code}", "suggestion"))
+    # -- reporting at the end of each loop ---------------------------------------------------
+    def _flush(self, loop_node: cst.CSTNode) -> None:
+        loop = self.loops.pop(id(loop_node), None)
+        if loop is None:
+            return
+        for write in loop.writes:
+            # a new row read again in the same iteration (its pk, m2m .set(), a child row)
+            # must exist by then; so must an updated row that is re-read from the database
+            if (write.used_after and write.kind != "save") or write.refreshed:
+                continue
+            self._report(write, loop)
+
+    def _report(self, write: _Write, loop: _Loop) -> None:
+        info = self.ctx.index.model(write.model)
+        name = info.name if info else write.model.rsplit(".", 1)[-1]
+        rows = _list_name(write.variable)
+        if write.kind == "save":
+            fields = write.update_fields or [
+                f for f in loop.assigned.get(write.variable or "", []) if f not in ("pk", "id") and not f.startswith("_")
+            ]
+            listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]" if fields else "[<fields you change>]"
+            code = f"{name}.objects.bulk_update({rows}, {listing})"
+            message = (
+                f"{name}.save() inside a loop runs one UPDATE per iteration. Collect the rows and "
+                f"call {code} once after the loop; bulk_update() does not call save() or send "
+                f"pre_save/post_save signals, so check that nothing here relies on them."
+            )
+        elif write.kind == "insert":
+            code = f"{name}.objects.bulk_create({rows})"
+            message = (
+                f"{name}.save() on a new {name} inside a loop runs one INSERT per iteration. Collect the "
+                f"new objects in a list and call {code} once after the loop; bulk_create() does not call "
+                f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
+            )
+        else:
+            code = f"{name}.objects.bulk_create([{name}(...) for ...])"
+            message = (
+                f"{name}.objects.create() inside a loop runs one INSERT per iteration. Build the "
+                f"{name} objects in a list and call {code} once; bulk_create() does not call save() "
+                f"or send pre_save/post_save signals, so check that nothing here relies on them."
+            )
+        self.report(write.call, message, FixSpec(f"use {code}", "suggestion"))
 
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
+
+
+def _callee(node: cst.BaseExpression) -> cst.BaseExpression:
+    return node.func if isinstance(node, cst.Call) else node
+
+
+def _containing_statement(block: cst.IndentedBlock, target: cst.CSTNode):
+    """The innermost statement block under `block` holding `target`, and its statement there."""
+    for statement in block.body:
+        if _contains(statement, target):
+            for child in children(statement):
+                inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
+                if isinstance(inner, cst.IndentedBlock) and _contains(inner, target):
+                    return _containing_statement(inner, target)
+            return block, statement
+    return block, None
+
+
+def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is target:
+            return True
+        stack.extend(children(current))
+    return False
 
 
 def _list_name(variable: str | None) -> str:

@@ -64,16 +64,19 @@ class MissingRelatedName(Rule):
         if target is not None:
             target_name = target.name
         else:
-            written = target_text or self.ctx.flow.qualify(target_node) or "?"
+            written = target_text or self.ctx.flow.qualify(target_node)
+            if written is None:
+                written = self.ctx.module.code_for_node(target_node) if target_node is not None else "its target"
             target_name = "User" if written.endswith("AUTH_USER_MODEL") else written.rsplit(".", 1)[-1]
         default = f"{holder.lower()}_set"
         if model is not None and model.abstract:
             proposed = "%(app_label)s_%(class)s_related"
         else:
             proposed = self._proposed_name(model, holder, field)
-        used = default in index.accessors_used
+        used = self._default_names_in_use(model, holder)
         warning = (
-            f" The project reads `{default}` somewhere: rename those uses too."
+            f" The project uses {used} somewhere: related_name renames the reverse accessor and "
+            f"the query name, so rename those uses too."
             if used else ""
         )
         implicit = (
@@ -102,6 +105,21 @@ class MissingRelatedName(Rule):
             (NodeEdit(last, text, "after"),),
         )
         self.report(call, message, fix)
+
+    def _default_names_in_use(self, model, holder: str) -> str:
+        """The first default accessor (`book_set`) or query name (`book__title`) the project
+        reads that naming the relation would break; for an abstract model, any subclass's."""
+        index = self.ctx.index
+        names = [m.name.lower() for m in index.concrete_subclasses(model.qualname)] if model and model.abstract else []
+        names = names or [holder.lower()]
+        for name in names:
+            if f"{name}_set" in index.accessors_used:
+                return f"`{name}_set`"
+            # `book__title` could start from another relation called `book`; count the lookup
+            # only when this relation's default query name is the only one by that name.
+            if name in index.lookup_heads and index.lookup_name_count(name) <= 1:
+                return f"the lookup `{name}__...`"
+        return ""
 
     def _indent_of(self, call: cst.Call) -> str:
         ws = call.args[-1].comma.whitespace_after  # type: ignore[union-attr]

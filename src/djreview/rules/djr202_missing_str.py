@@ -25,6 +25,8 @@ class MissingStr(Rule):
     def _reportable(model) -> bool:
         if model is None or model.abstract or model.proxy or model.has_str or not model.bases_known:
             return False
+        if not model.fields:
+            return False  # a fieldless model (permissions holder) has nothing to show
         return not model.parents  # a multi-table child shows its parent's __str__: report the parent
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:

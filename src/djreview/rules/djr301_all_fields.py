@@ -61,6 +61,8 @@ class AllFields(Rule):
             return
         model_arg = keywords.get("model") or (positional[position] if len(positional) > position else None)
         model = self._model(model_arg.value if model_arg is not None else None)
+        if model is None:
+            return  # generic code building forms for whatever model it is given
         name = f"{factory.rsplit('.', 1)[-1]}()"
         exclude = keywords.get("exclude")
         fields, complete = self.form_fields(model, self._excluded(exclude.value if exclude else None))
