@@ -17,6 +17,10 @@ if TYPE_CHECKING:
     from djreview.rule import FixSpec, Rule
 
 
+class TooDeep(Exception):
+    """The file nests deeper than libcst can compute positions for on this Python."""
+
+
 @dataclass
 class FileContext:
     path: str
@@ -35,7 +39,10 @@ class FileContext:
         """Positions are computed here, once per file, and only when something was reported."""
         if not self.pending:
             return []
-        positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        try:
+            positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+        except (RecursionError, KeyError) as exc:  # libcst recurses once per nesting level
+            raise TooDeep from exc
         out = []
         for rule, node, message, spec, lines in self.pending:
             where = positions[node]

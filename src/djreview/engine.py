@@ -125,7 +125,7 @@ class _Worker:
             return result
         import libcst as cst
 
-        from djreview.context import FileContext
+        from djreview.context import FileContext, TooDeep
 
         try:
             module = cst.parse_module(source.text)
@@ -142,7 +142,12 @@ class _Worker:
         for rule in rules:
             rule.finish()
         lines = source.text.splitlines()
-        result.findings = [f for f in ctx.findings() if not _suppressed(f, lines)]
+        try:
+            findings = ctx.findings()
+        except TooDeep:
+            result.notes.append(f"{display}: nested too deeply to locate findings on this Python; skipped")
+            return result
+        result.findings = [f for f in findings if not _suppressed(f, lines)]
         return result
 
 
