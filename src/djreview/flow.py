@@ -420,7 +420,7 @@ class Flow:
         if "model" in frame.attrs:
             model = self.infer(frame.attrs["model"])
             if isinstance(model, ModelClass):
-                return Queryset(model.model, manager="objects", origin=None, built_here=False)
+                return Queryset(model.model, manager="objects", origin=None)
         return None
 
     def _method_return(self, method: cst.FunctionDef) -> Value:
@@ -485,7 +485,7 @@ class Flow:
             if qual.endswith("get_list_or_404") and node.args:
                 first = self.infer(node.args[0].value)
                 if isinstance(first, ModelClass):
-                    return Queryset(first.model, origin=None, built_here=False)
+                    return Queryset(first.model, origin=None)
                 return first if isinstance(first, Queryset) else None
         return None
 
@@ -579,7 +579,6 @@ class Flow:
             selected=inner_loaded if cached else frozenset(),
             opaque=owner.opaque,
             origin=None if in_loop else node.func.value,  # type: ignore[attr-defined]
-            built_here=not in_loop,
             back_ref=rel.field_name if rel is not None and rel.kind == "reverse_fk" else None,
             prefix=prefix if in_loop else "",
             outer=owner.source if in_loop else None,
@@ -589,7 +588,7 @@ class Flow:
             return base.with_(origin=None if in_loop else node)
         # .filter() and the like run a new query per row: its rows are not the outer prefetch,
         # and a select_related for them belongs on this inner queryset.
-        base = base.with_(prefix="", outer=None, origin=node.func.value, built_here=True)  # type: ignore[attr-defined]
+        base = base.with_(prefix="", outer=None, origin=node.func.value)  # type: ignore[attr-defined]
         return self._queryset_method(base, method, node)
 
 

@@ -26,7 +26,6 @@ class Queryset:
     origin: cst.BaseExpression | None = None  # append .select_related(...) after this node
     select_call: cst.Call | None = None  # an existing select_related("…") call to merge into
     prefetch_call: cst.Call | None = None
-    built_here: bool = True  # False when selections come from another file (custom method)
     back_ref: str | None = None  # FK field set by Django on rows of a related manager
     prefix: str = ""  # for rows of a related manager of a loop row: path from the outer row
     outer: "Queryset | None" = None  # the outer loop's queryset that a fix should change

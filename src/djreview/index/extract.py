@@ -213,7 +213,6 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     field.editable = not (auto or _const(kwargs.get("editable")) is False)
     if "symmetrical" in kwargs:
         field.symmetrical = _const(kwargs["symmetrical"]) is not False
-    field.has_through = "through" in kwargs
     return field
 
 

@@ -17,7 +17,6 @@ class FieldFacts:
     editable: bool = True
     primary_key: bool = False
     symmetrical: bool | None = None
-    has_through: bool = False
     dynamic: bool = False  # some argument we could not read (``**kwargs``)
 
 
@@ -48,7 +47,6 @@ class ClassFacts:
     app_label: str | None = None  # Meta.app_label
     meta_model: str | None = None  # Meta.model for forms/serializers
     meta_fields_all: bool = False
-    queryset_attr: QuerysetChain | None = None
 
 
 @dataclass
