@@ -154,7 +154,7 @@ def test_create_on_a_related_manager_in_a_loop(review):
                 author.books.create(title=title)
     """)
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
-    assert findings[0].message.startswith("Book.objects.create() inside a loop")
+    assert findings[0].message.startswith("author.books.create() inside a loop")
 
 
 def test_save_in_a_while_loop(review):

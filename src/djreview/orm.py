@@ -41,7 +41,13 @@ MANAGER_BASES = frozenset(
     {f"{MODELS}.Manager", f"{MODELS}.manager.Manager", f"{MODELS}.manager.BaseManager"}
 )
 QUERYSET_BASES = frozenset({f"{MODELS}.QuerySet", f"{MODELS}.query.QuerySet"})
-MODELFORM_BASES = frozenset({"django.forms.ModelForm", "django.forms.models.ModelForm"})
+MODELFORM_BASES = frozenset(
+    {
+        "django.forms.ModelForm", "django.forms.models.ModelForm",
+        "django.contrib.auth.forms.UserCreationForm", "django.contrib.auth.forms.BaseUserCreationForm",
+        "django.contrib.auth.forms.UserChangeForm",
+    }
+)
 SERIALIZER_BASES = frozenset({"rest_framework.serializers.ModelSerializer"})
 HYPERLINKED_SERIALIZER_BASES = frozenset({"rest_framework.serializers.HyperlinkedModelSerializer"})
 # factory -> index of the positional argument that names the model

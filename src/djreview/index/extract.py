@@ -281,6 +281,29 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.meta_fields_all = _string(stmt.value) == "__all__"
 
 
+def _save_receivers(tree: ast.Module, resolver: _Resolver) -> set[str]:
+    """Senders of `@receiver(post_save, sender=X)` and `post_save.connect(f, sender=X)`."""
+    senders = set()
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = resolver.ref(node.func) or ""
+        if func.endswith("receiver") and node.args:
+            signal = resolver.ref(node.args[0]) or ""
+        elif func.endswith((".post_save.connect", ".pre_save.connect")) or func in ("post_save.connect", "pre_save.connect"):
+            signal = func.rsplit(".", 1)[0]
+        else:
+            continue
+        if not signal.endswith(("post_save", "pre_save")):
+            continue
+        sender = next((k.value for k in node.keywords if k.arg == "sender"), None)
+        text = _string(sender)
+        ref = f"<label:{text}>" if text else resolver.ref(sender)
+        if ref:
+            senders.add(ref)
+    return senders
+
+
 def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
     facts = ModuleFacts(path=path, module=module)
     is_init = path.endswith("__init__.py")
@@ -311,6 +334,10 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
-    facts.default_accessors_used = set(_ACCESSOR.findall(text))
-    facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
+    if "migrations" not in path.split("/")[:-1]:
+        # old migrations run on historical models: renaming an accessor does not touch them
+        facts.default_accessors_used = set(_ACCESSOR.findall(text))
+        facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
+    if "pre_save" in text or "post_save" in text:
+        facts.save_receivers = _save_receivers(tree, resolver)
     return facts

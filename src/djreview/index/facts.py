@@ -59,3 +59,4 @@ class ModuleFacts:
     auth_user_model: str | None = None
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
     lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
+    save_receivers: set[str] = field(default_factory=set)  # senders of pre_save/post_save receivers

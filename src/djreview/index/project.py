@@ -67,6 +67,13 @@ class ModelInfo:
 class ProjectIndex:
     def __init__(self, modules: list[ModuleFacts]):
         self.modules = {m.module: m for m in modules}
+        # `x.y` may be imported as written from a folder on sys.path that is itself a package
+        # (an __init__.py beside manage.py): let a unique suffix of a module name stand for it.
+        self._by_suffix: dict[str, list[str]] = {}
+        for name in self.modules:
+            parts = name.split(".")
+            for i in range(1, len(parts)):
+                self._by_suffix.setdefault(".".join(parts[i:]), []).append(name)
         self.classes: dict[str, ClassFacts] = {}
         self.class_module: dict[str, ModuleFacts] = {}
         for module in modules:
@@ -91,6 +98,12 @@ class ProjectIndex:
             return ref
         module, _, name = ref.rpartition(".")
         facts = self.modules.get(module)
+        if facts is None and module:
+            found = self._by_suffix.get(module, [])
+            if len(found) == 1:
+                module, facts = found[0], self.modules[found[0]]
+                if f"{module}.{name}" in self.classes:
+                    return f"{module}.{name}"
         if facts is not None:
             target = facts.imports.get(name) or facts.aliases.get(name)
             if target and target != ref:
@@ -348,6 +361,25 @@ class ProjectIndex:
             parts.append(rel.query_name or step if rel else step)
             model = rel.target if rel and rel.target else ""
         return "__".join(parts)
+
+    def save_logic(self, model: ModelInfo, manager: str | None = None) -> str | None:
+        """What a bulk operation would skip for this model: a save() override, a pre/post_save
+        receiver, or (for create) a manager's create() override; None when there is none."""
+        for qual in self._mro(model.qualname):
+            if "save" in self.classes[qual].methods:
+                return f"{self.classes[qual].name}.save()"
+        if not hasattr(self, "_receivers"):
+            self._receivers = {
+                self.model_for(ref) for m in self.modules.values() for ref in m.save_receivers
+            }
+        if model.qualname in self._receivers:
+            return f"a pre_save/post_save receiver for {model.name}"
+        if manager is not None:
+            for part in (model.managers.get(manager) or "").split("|"):
+                for qual in self._class_mro(part or None):
+                    if "create" in self.classes[qual].methods:
+                        return f"{self.classes[qual].name}.create()"
+        return None
 
     def lookup_name_count(self, name: str) -> int:
         """How many relations of the project answer to `name` in a query lookup."""

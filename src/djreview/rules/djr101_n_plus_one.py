@@ -17,6 +17,8 @@ from djreview.rule import FixSpec, NodeEdit, Rule, register
 from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
+_WRITES = frozenset({"update", "delete", "create", "get_or_create", "update_or_create", "bulk_create",
+                     "bulk_update", "add", "remove", "set", "clear"})
 
 
 @dataclass
@@ -44,6 +46,7 @@ class NPlusOne(Rule):
         super().start(ctx)
         self.pending: dict[int, list[_Candidate]] = {}
         self.written: set[int] = set()  # attribute nodes that are assignment targets
+        self.writes: set[int] = set()  # calls inside a chain that ends in update()/delete()
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
@@ -81,10 +84,17 @@ class NPlusOne(Rule):
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
-        if not isinstance(func, cst.Attribute):
+        if not isinstance(func, cst.Attribute) or id(node) in self.writes:
+            return
+        method = func.attr.value
+        if method in _WRITES:
+            # row.books.filter(...).update(...) writes: not a read N+1, and no prefetch helps
+            inner = func.value
+            while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+                self.writes.add(id(inner))
+                inner = inner.func.value
             return
         manager = self.ctx.flow.infer(func.value)
-        method = func.attr.value
         if isinstance(manager, Queryset) and manager.via is not None and method in orm.QUERYING_ON_RELATED:
             manager = manager.via  # author.books.all().filter(...): a new query all the same
             if manager.owner.opaque:
@@ -100,12 +110,17 @@ class NPlusOne(Rule):
                 return
             # Loading every row to count it is worse than the N+1: counting wants annotate().
             how = "prefetch" if method == "all" else "annotate"
-        elif method in orm.QUERYING_ON_RELATED:
+        elif method in orm.QUERYING_ON_RELATED or self._custom_method(manager, method):
             how = "query"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
         self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method,
                              manager.kind))
+
+    def _custom_method(self, manager: RelatedManager, method: str) -> bool:
+        """A method of the target's QuerySet/Manager class: related managers have it too."""
+        info = self.ctx.index.model(manager.target)
+        return info is not None and self.ctx.index.queryset_method(info, "objects", method) is not None
 
     def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
         joined = "__".join(path)

@@ -132,6 +132,8 @@ class SaveInLoop(Rule):
         if loop is None or self._own_transaction(loop_node) or self._runs_once(loop_node, node):
             return
         owner = self.ctx.flow.infer(func.value)
+        if self._needs_each_write(owner, method):
+            return
         if method == "save" and isinstance(owner, Instance):
             if owner.locked:
                 return
@@ -143,6 +145,20 @@ class SaveInLoop(Rule):
             model = owner.model if isinstance(owner, Queryset) else owner.target
             if model:
                 loop.writes.append(_Write(node, "create", model, self.result_names.get(id(node))))
+
+    def _needs_each_write(self, owner, method: str) -> bool:
+        """A save() override, a pre/post_save receiver or a create() override of the project
+        runs per object; bulk operations would skip it, so the loop is how it must be."""
+        index = self.ctx.index
+        if isinstance(owner, Instance):
+            info, manager = index.model(owner.model), None
+        elif isinstance(owner, Queryset):
+            info, manager = index.model(owner.model), owner.manager or "objects"
+        elif isinstance(owner, RelatedManager):
+            info, manager = index.model(owner.target), "objects"
+        else:
+            return False
+        return info is not None and index.save_logic(info, manager if method == "create" else None) is not None
 
     def _own_transaction(self, loop_node) -> bool:
         return any(frame is not False and frame is loop_node for frame in self.atomic)
@@ -210,8 +226,9 @@ class SaveInLoop(Rule):
             )
         else:
             code = f"{name}.objects.bulk_create([{name}(...) for ...])"
+            written = self.ctx.module.code_for_node(write.call.func)
             message = (
-                f"{name}.objects.create() inside a loop runs one INSERT per iteration. Build the "
+                f"{written}() inside a loop runs one INSERT per iteration. Build the "
                 f"{name} objects in a list and call {code} once; bulk_create() does not call save() "
                 f"or send pre_save/post_save signals, so check that nothing here relies on them."
             )

@@ -99,9 +99,11 @@ class MissingRelatedName(Rule):
             text = f',\n{indent}related_name="{proposed}"'
         else:
             text = f', related_name="{proposed}"'
+        # Without the target's model we cannot see the names already taken on it (fields.E304).
+        certain = target is not None and not used
         fix = FixSpec(
             f'add related_name="{proposed}" to {holder}.{field}',
-            "unsafe" if used else "safe",
+            "safe" if certain else "unsafe",
             (NodeEdit(last, text, "after"),),
         )
         self.report(call, message, fix)
@@ -133,10 +135,11 @@ class MissingRelatedName(Rule):
         rel = model.relations.get(field)
         target = self.ctx.index.model(rel.target) if rel else None
         named = {f.name for f in model.fields if f.related_name}
+        written = {f.name: f.target for f in model.fields}
         siblings = [  # other relations to the same model that keep the default accessor
             r for r in model.relations.values()
-            if rel is not None and rel.target is not None and r.kind in ("fk", "m2m")
-            and r.target == rel.target and r.name != field and r.name not in named
+            if rel is not None and r.kind in ("fk", "m2m") and r.name != field and r.name not in named
+            and (r.target == rel.target if rel.target is not None else written.get(r.name) == written.get(field))
         ]
         taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))
         return f"{name}_as_{field}" if siblings or taken else name

@@ -40,6 +40,8 @@ class AllFields(Rule):
         if kind not in ("modelform", *_SERIALIZERS):
             return
         model = self._model(meta.attrs.get("model"))
+        if model is not None and model.abstract:
+            return  # a base serializer/form for the subclasses' models, never used as is
         if kind == "modelform":
             fields, complete = self.form_fields(model, self._excluded(meta.attrs.get("exclude")))
             what = "ModelForm"
