@@ -6,9 +6,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
-from libcst.metadata import MetadataWrapper, PositionProvider
-
 from djreview.finding import Edit, Finding, Fix
+from djreview.positions import positions_of
 
 if TYPE_CHECKING:
     from djreview.flow import Flow
@@ -39,8 +38,11 @@ class FileContext:
         """Positions are computed here, once per file, and only when something was reported."""
         if not self.pending:
             return []
+        nodes = [node for _, node, _, _, _ in self.pending]
+        nodes += [e.node for _, _, _, spec, _ in self.pending if spec for e in spec.edits]
+        nodes += [n for *_, lines in self.pending for n in (lines or {}).values()]
         try:
-            positions = MetadataWrapper(self.module, unsafe_skip_copy=True).resolve(PositionProvider)
+            positions = positions_of(self.module, self.text, nodes)
         except (RecursionError, KeyError) as exc:  # libcst recurses once per nesting level
             raise TooDeep from exc
         out = []
