@@ -10,6 +10,7 @@ import sys
 import click
 
 from djreview import __version__
+from djreview.report import FORMATS
 
 SUBCOMMANDS = ("check", "rule", "rules")
 
@@ -23,17 +24,18 @@ class _DefaultToCheck(click.Group):
         return super().parse_args(ctx, args)
 
 
-def _split_codes(values: tuple[str, ...]) -> list[str]:
-    return [c.strip().upper() for v in values for c in v.split(",") if c.strip()]
+def _split(values: tuple[str, ...]) -> list[str]:
+    return [c.strip() for v in values for c in v.split(",") if c.strip()]
 
 
-def select_codes(select: list[str], ignore: list[str], known: list[str]) -> tuple[str, ...]:
-    """Codes enabled by --select/--ignore prefixes; an unknown code is a usage error."""
-    for code in [*select, *ignore]:
-        if not any(k.startswith(code) for k in known):
-            raise click.UsageError(f"unknown rule code or prefix {code!r} (see `djreview rules`)")
-    chosen = [k for k in known if not select or any(k.startswith(s) for s in select)]
-    return tuple(k for k in chosen if not any(k.startswith(i) for i in ignore))
+def _pairs(values: tuple[str, ...], sep: str, option: str) -> dict[str, str]:
+    out = {}
+    for value in values:
+        key, found, rest = value.partition(sep)
+        if not found or not key or not rest:
+            raise click.UsageError(f"{option} takes KEY{sep}VALUE, not {value!r}")
+        out[key.strip()] = rest.strip()
+    return out
 
 
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
@@ -44,34 +46,97 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text: colour in a terminal, flake8-style lines otherwise.")
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
+              help="text: colour in a terminal, flake8-style lines otherwise; concise: lines only; "
+                   "json; github: Actions annotations; gitlab: Code Quality report.")
 @click.option("--select", multiple=True, help="Codes or prefixes to enable, e.g. DJR1,DJR202.")
+@click.option("--extend-select", multiple=True, help="Codes or prefixes to enable on top of select.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
+              help="Codes to ignore in matching files, e.g. 'legacy/*:DJR201,DJR202'.")
+@click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Override a rule's severity.")
+@click.option("--config", "config_path", type=click.Path(dir_okay=False),
+              help="pyproject.toml to read (default: the nearest one above the first path).")
+@click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
-@click.option("--query-rules-everywhere", is_flag=True,
+@click.option("--query-rules-everywhere", is_flag=True, default=None,
               help="Also run the DJR1xx query rules on migrations and test modules.")
-@click.option("--include-tests", is_flag=True, help="Review test modules with every rule.")
-def check(paths, fmt, select, ignore, exclude, jobs, query_rules_everywhere, include_tests) -> None:
+@click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
+def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, severity, config_path,
+          statistics, jobs, query_rules_everywhere, include_tests) -> None:
     """Review PATHS (default: the current directory)."""
+    from pathlib import Path
+
+    from djreview import config as cfg
     from djreview.discovery import MissingPath
     from djreview.engine import PARSE_ERROR, Settings, print_notes, run
     from djreview.rule import all_rules
 
+    paths = list(paths) or ["."]
     known = [PARSE_ERROR[0], *all_rules()]
-    codes = select_codes(_split_codes(select), _split_codes(ignore), known)
-    settings = Settings(codes=codes, exclude=tuple(exclude), jobs=jobs,
-                        query_rules_everywhere=query_rules_everywhere, include_tests=include_tests)
     try:
-        report = run(list(paths) or ["."], settings)
+        pyproject = Path(config_path) if config_path else cfg.find_pyproject(Path(paths[0]))
+        if config_path and not pyproject.is_file():
+            raise cfg.ConfigError(f"no such config file: {config_path}")
+        config = cfg.load(pyproject)
+        # the command line wins over pyproject.toml, key by key
+        if select:
+            config.select = [c.upper() for c in _split(select)]
+        if extend_select:
+            config.extend_select = [c.upper() for c in _split(extend_select)]
+        if ignore:
+            config.ignore = [c.upper() for c in _split(ignore)]
+        if exclude:
+            config.exclude = list(exclude)
+        if per_file_ignores:
+            config.per_file_ignores = {
+                g: [c.upper() for c in _split((codes,))] for g, codes in _pairs(per_file_ignores, ":", "--per-file-ignores").items()
+            }
+        if severity:
+            config.severity = {c.upper(): lvl for c, lvl in _pairs(severity, "=", "--severity").items()}
+        if query_rules_everywhere is not None:
+            config.query_rules_everywhere = query_rules_everywhere
+        if include_tests is not None:
+            config.include_tests = include_tests
+        cfg.check_codes(config, known)
+    except cfg.ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    settings = Settings(
+        codes=cfg.enabled_codes(config, known), exclude=tuple(config.exclude), jobs=jobs,
+        query_rules_everywhere=config.query_rules_everywhere, include_tests=config.include_tests, config=config,
+    )
+    try:
+        report = run(paths, settings)
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
     print_notes(report)
+    _render(report, fmt)
+    if statistics:
+        from djreview.report.text import render_statistics
+
+        render_statistics(report, click.echo)
+    sys.exit(1 if report.findings else 0)
+
+
+def _render(report, fmt: str) -> None:
     if fmt == "json":
         from djreview.report.json_format import render
 
         click.echo(render(report))
+    elif fmt == "github":
+        from djreview.report.github import render
+
+        click.echo(render(report))
+    elif fmt == "gitlab":
+        from djreview.report.gitlab import render
+        from djreview.report.text import line_text
+
+        click.echo(render(report, line_text))
+    elif fmt == "concise":
+        from djreview.report.text import render_concise
+
+        render_concise(report, click.echo)
     elif sys.stdout.isatty():
         from rich.console import Console
 
@@ -82,7 +147,6 @@ def check(paths, fmt, select, ignore, exclude, jobs, query_rules_everywhere, inc
         from djreview.report.text import render_plain
 
         render_plain(report, click.echo)
-    sys.exit(1 if report.findings else 0)
 
 
 @main.command("rule")

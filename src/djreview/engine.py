@@ -34,6 +34,7 @@ class Settings:
     jobs: int = 0  # 0: one per core
     query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
     include_tests: bool = False  # review test modules with every rule
+    config: object = None  # djreview.config.Config: per-file-ignores and severity overrides
 
 
 @dataclass
@@ -267,6 +268,10 @@ def run(paths: list[str], settings: Settings) -> Report:
     for result in results:
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)
+    if settings.config is not None:
+        from djreview.config import apply
+
+        report.findings = apply(settings.config, report.findings)
     report.findings.sort(key=Finding.sort_key)
     report.seconds = time.perf_counter() - start
     return report

@@ -18,6 +18,26 @@ def _summary_counts(report) -> list[tuple[str, str, int]]:
     return [(code, names[code], counts[code]) for code in sorted(counts)]
 
 
+def render_statistics(report, write) -> None:
+    """flake8-style counts, one line per code."""
+    for code, name, n in _summary_counts(report):
+        write(f"{n:<6} {code} {name}")
+
+
+def render_concise(report, write) -> None:
+    for f in report.findings:
+        write(plain_line(f))
+
+
+_LINES: dict[str, list[str]] = {}
+
+
+def line_text(f: Finding) -> str:
+    """The text of the finding's line (fingerprints and baselines match on it)."""
+    lines = _LINES.setdefault(f.path, _source_lines(f.path))
+    return lines[f.line - 1] if 0 < f.line <= len(lines) else ""
+
+
 def render_plain(report, write) -> None:
     for f in report.findings:
         write(plain_line(f))

@@ -1,0 +1,148 @@
+"""Settings from `[tool.djreview]` in pyproject.toml, with the command line on top.
+
+Keys (the same names work as command-line options, which win):
+  select, ignore, extend-select   codes or prefixes ("DJR1", "DJR201")
+  exclude                         globs of paths to skip
+  per-file-ignores                {glob: [codes]}
+  severity                        {code: "error" | "warning" | "info"}
+  query-rules-everywhere, include-tests   booleans
+An unknown key, code or severity is an error that names it; nothing is silently ignored.
+"""
+
+from __future__ import annotations
+
+import fnmatch
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - exercised on 3.10 only
+    import tomli as tomllib
+
+KEYS = {
+    "select", "ignore", "extend-select", "exclude", "per-file-ignores", "severity",
+    "query-rules-everywhere", "include-tests",
+}
+SEVERITIES = ("error", "warning", "info")
+
+
+class ConfigError(Exception):
+    """A setting djreview cannot honour; the message names it."""
+
+
+@dataclass
+class Config:
+    path: Path | None = None  # the pyproject.toml read, if any
+    select: list[str] = field(default_factory=list)
+    ignore: list[str] = field(default_factory=list)
+    extend_select: list[str] = field(default_factory=list)
+    exclude: list[str] = field(default_factory=list)
+    per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
+    severity: dict[str, str] = field(default_factory=dict)
+    query_rules_everywhere: bool = False
+    include_tests: bool = False
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent if self.path else Path.cwd()
+
+
+def find_pyproject(start: Path) -> Path | None:
+    start = start.resolve()
+    folder = start if start.is_dir() else start.parent
+    for candidate in (folder, *folder.parents):
+        path = candidate / "pyproject.toml"
+        if path.is_file():
+            return path
+    return None
+
+
+def _codes(key: str, value) -> list[str]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise ConfigError(f"{key} must be a list of codes")
+    return [v.strip().upper() for v in value if v.strip()]
+
+
+def load(path: Path | None) -> Config:
+    if path is None:
+        return Config()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"cannot read {path}: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    section = data.get("tool", {}).get("djreview", {})
+    if not isinstance(section, dict):
+        raise ConfigError(f"{path}: [tool.djreview] must be a table")
+    unknown = sorted(set(section) - KEYS)
+    if unknown:
+        raise ConfigError(f"{path}: unknown key {unknown[0]!r} in [tool.djreview] (known: {', '.join(sorted(KEYS))})")
+    config = Config(path=path)
+    config.select = _codes("select", section.get("select", []))
+    config.ignore = _codes("ignore", section.get("ignore", []))
+    config.extend_select = _codes("extend-select", section.get("extend-select", []))
+    exclude = section.get("exclude", [])
+    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
+        raise ConfigError("exclude must be a list of globs")
+    config.exclude = exclude
+    pfi = section.get("per-file-ignores", {})
+    if not isinstance(pfi, dict):
+        raise ConfigError("per-file-ignores must be a table of glob = [codes]")
+    config.per_file_ignores = {glob: _codes(f"per-file-ignores.{glob}", codes) for glob, codes in pfi.items()}
+    severity = section.get("severity", {})
+    if not isinstance(severity, dict):
+        raise ConfigError("severity must be a table of CODE = level")
+    config.severity = {code.upper(): level for code, level in severity.items()}
+    for key in ("query-rules-everywhere", "include-tests"):
+        value = section.get(key, False)
+        if not isinstance(value, bool):
+            raise ConfigError(f"{key} must be true or false")
+        setattr(config, key.replace("-", "_"), value)
+    return config
+
+
+def check_codes(config: Config, known: list[str]) -> None:
+    """Every code or prefix must name at least one rule; every severity must be a level."""
+    named = [("select", c) for c in config.select] + [("ignore", c) for c in config.ignore]
+    named += [("extend-select", c) for c in config.extend_select]
+    named += [(f"per-file-ignores.{g}", c) for g, codes in config.per_file_ignores.items() for c in codes]
+    named += [("severity", c) for c in config.severity]
+    for key, code in named:
+        if not any(k.startswith(code) for k in known):
+            raise ConfigError(f"unknown rule code or prefix {code!r} in {key} (see `djreview rules`)")
+    for code, level in config.severity.items():
+        if level not in SEVERITIES:
+            raise ConfigError(f"severity for {code} must be one of {', '.join(SEVERITIES)}, not {level!r}")
+
+
+def enabled_codes(config: Config, known: list[str]) -> tuple[str, ...]:
+    chosen = [k for k in known if not config.select or any(k.startswith(s) for s in config.select)]
+    chosen += [k for k in known if k not in chosen and any(k.startswith(s) for s in config.extend_select)]
+    return tuple(k for k in known if k in chosen and not any(k.startswith(i) for i in config.ignore))
+
+
+def apply(config: Config, findings: list) -> list:
+    """per-file-ignores and severity overrides, on paths relative to the config's folder."""
+    from dataclasses import replace
+
+    out = []
+    root = config.root.resolve()
+    for f in findings:
+        try:
+            rel = Path(f.path).resolve().relative_to(root).as_posix()
+        except ValueError:
+            rel = f.path
+        ignored = any(
+            (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(f.path, glob)) and any(f.code.startswith(c) for c in codes)
+            for glob, codes in config.per_file_ignores.items()
+        )
+        if ignored:
+            continue
+        level = next((lvl for code, lvl in config.severity.items() if f.code.startswith(code)), None)
+        out.append(replace(f, severity=level) if level else f)
+    return out
