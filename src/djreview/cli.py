@@ -59,12 +59,18 @@ def main() -> None:
 @click.option("--config", "config_path", type=click.Path(dir_okay=False),
               help="pyproject.toml to read (default: the nearest one above the first path).")
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
+@click.option("--changed-since", metavar="REF",
+              help="Report only findings on lines added or changed since the git REF (e.g. origin/main).")
+@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
+              help="Report only findings not recorded in this baseline file.")
+@click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--query-rules-everywhere", is_flag=True, default=None,
               help="Also run the DJR1xx query rules on migrations and test modules.")
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
 def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, severity, config_path,
-          statistics, jobs, query_rules_everywhere, include_tests) -> None:
+          statistics, changed_since, baseline_path, write_baseline, jobs, query_rules_everywhere,
+          include_tests) -> None:
     """Review PATHS (default: the current directory)."""
     from pathlib import Path
 
@@ -106,17 +112,48 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
         codes=cfg.enabled_codes(config, known), exclude=tuple(config.exclude), jobs=jobs,
         query_rules_everywhere=config.query_rules_everywhere, include_tests=config.include_tests, config=config,
     )
+    if write_baseline and not baseline_path:
+        raise click.UsageError("--write-baseline needs --baseline FILE")
     try:
         report = run(paths, settings)
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
     print_notes(report)
+    _narrow(report, changed_since, baseline_path, write_baseline)
     _render(report, fmt)
     if statistics:
         from djreview.report.text import render_statistics
 
         render_statistics(report, click.echo)
     sys.exit(1 if report.findings else 0)
+
+
+def _narrow(report, changed_since, baseline_path, write_baseline) -> None:
+    """--changed-since and --baseline: the index saw the whole project; the report shrinks."""
+    from pathlib import Path
+
+    from djreview.report.text import line_text
+
+    if changed_since:
+        from djreview.changed import ChangedError, changed_lines, keep_changed
+
+        try:
+            report.findings = keep_changed(report.findings, changed_lines(changed_since, Path.cwd()))
+        except ChangedError as exc:
+            raise click.UsageError(f"--changed-since {changed_since}: {exc}") from None
+    if baseline_path:
+        from djreview import baseline
+
+        path = Path(baseline_path)
+        if write_baseline:
+            baseline.write(path, report.findings, line_text)
+            click.echo(f"djreview: wrote {len(report.findings)} finding(s) to {path}", err=True)
+            report.findings = []
+            return
+        try:
+            report.findings = baseline.new_findings(report.findings, baseline.load(path), line_text)
+        except baseline.BaselineError as exc:
+            raise click.UsageError(str(exc)) from None
 
 
 def _render(report, fmt: str) -> None:
