@@ -110,3 +110,29 @@ def test_rule_page_and_rule_list(project):
 def test_version_and_help(project):
     assert djreview("--version", cwd=project).stdout.strip() == f"djreview, version {__version__}"
     assert "Review PATHS" in djreview("check", "--help", cwd=project).stdout
+
+
+def test_index_cache_is_reused_and_a_corrupt_one_rebuilt(project):
+    first = djreview("shop", cwd=project)
+    cache = project / ".djreview_cache"
+    pickles = list(cache.glob("index-*.pickle"))
+    assert len(pickles) == 1
+    assert djreview("shop", cwd=project).stdout.splitlines()[0] == first.stdout.splitlines()[0]
+    pickles[0].write_bytes(b"not a pickle")
+    again = djreview("shop", cwd=project)
+    assert again.returncode == 1 and "Traceback" not in again.stderr
+    assert again.stdout.splitlines()[0] == first.stdout.splitlines()[0]
+
+
+def test_cache_notices_an_edited_model(project):
+    djreview("shop", cwd=project)
+    models = project / "shop" / "models.py"
+    models.write_text(models.read_text().replace(
+        "models.ForeignKey(Author, on_delete=models.CASCADE)",
+        'models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")'), encoding="utf-8")
+    assert djreview("shop", cwd=project).returncode == 0
+
+
+def test_no_cache_writes_nothing(project):
+    djreview("--no-cache", "shop", cwd=project)
+    assert not (project / ".djreview_cache").exists()

@@ -1130,3 +1130,26 @@ def test_filtered_inner_queryset_gets_its_own_select_related(review):
     findings = n_plus_one(review, view)
     inner = [f for f in findings if f.line == 7]
     assert inner and 'author.books.filter(published=True).select_related("editor")' in fixed(view, inner[0])
+
+
+def test_related_queryset_built_but_not_evaluated_is_not_reported(review):
+    assert n_plus_one(review, """
+        from shop.models import Author
+
+        def plan():
+            batches = {}
+            for author in Author.objects.all():
+                batches[author.pk] = author.books.filter(published=False)
+            return batches
+    """) == []
+
+
+def test_related_queryset_evaluated_by_a_call_is_reported(review):
+    findings = n_plus_one(review, """
+        from shop.models import Author
+
+        def show():
+            for author in Author.objects.all():
+                print(author.books.filter(published=True))
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]

@@ -367,3 +367,28 @@ def test_cloned_row_is_an_insert_without_pk_in_the_field_list(review):
                 book.save()
     """)
     assert "bulk_create(books)" in findings[0].message
+
+
+def test_write_inside_a_with_block_of_the_iteration_is_not_reported(review):
+    assert save_in_loop(review, """
+        from shop.models import Book
+
+        def attach(paths):
+            for book, path in zip(Book.objects.all(), paths):
+                with open(path, "rb") as handle:
+                    book.title = handle.name
+                    book.save()
+    """) == []
+
+
+def test_status_row_created_then_saved_in_the_same_iteration_is_not_reported(review):
+    assert save_in_loop(review, """
+        from shop.models import Author
+
+        def run(jobs):
+            for job in jobs:
+                status = Author.objects.create(name="running")
+                job()
+                status.name = "done"
+                status.save()
+    """) == []

@@ -65,12 +65,15 @@ def main() -> None:
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline file.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
+@click.option("--cache-dir", type=click.Path(file_okay=False),
+              help="Where the index cache lives (default: .djreview_cache at the project root).")
 @click.option("--query-rules-everywhere", is_flag=True, default=None,
               help="Also run the DJR1xx query rules on migrations and test modules.")
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
 def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, severity, config_path,
-          statistics, changed_since, baseline_path, write_baseline, jobs, query_rules_everywhere,
-          include_tests) -> None:
+          statistics, changed_since, baseline_path, write_baseline, jobs, no_cache, cache_dir,
+          query_rules_everywhere, include_tests) -> None:
     """Review PATHS (default: the current directory)."""
     from pathlib import Path
 
@@ -108,9 +111,22 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
         cfg.check_codes(config, known)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
+    from djreview.cache import FOLDER
+    from djreview.discovery import ROOT_MARKERS, project_root
+
+    if no_cache:
+        cache_folder = None
+    elif cache_dir:
+        cache_folder = Path(cache_dir)
+    else:
+        root = project_root(Path(paths[0])) if Path(paths[0]).exists() else Path.cwd()
+        if not any((root / marker).exists() for marker in ROOT_MARKERS):
+            root = Path.cwd()  # no project marker: keep the cache where djreview was run
+        cache_folder = root / FOLDER
     settings = Settings(
         codes=cfg.enabled_codes(config, known), exclude=tuple(config.exclude), jobs=jobs,
         query_rules_everywhere=config.query_rules_everywhere, include_tests=config.include_tests, config=config,
+        cache_dir=cache_folder,
     )
     if write_baseline and not baseline_path:
         raise click.UsageError("--write-baseline needs --baseline FILE")

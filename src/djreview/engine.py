@@ -35,6 +35,7 @@ class Settings:
     query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
     include_tests: bool = False  # review test modules with every rule
     config: object = None  # djreview.config.Config: per-file-ignores and severity overrides
+    cache_dir: Path | None = None  # index facts cache (None: no cache)
 
 
 @dataclass
@@ -111,16 +112,20 @@ class _Worker:
             self._dispatch[key] = (flow, Dispatch([flow, *rules]))
         return self._dispatch[key]
 
-    def review(self, path: Path, kinds: frozenset[str]) -> FileResult:
+    def review(self, path: Path, kinds: frozenset[str], text: str | None = None) -> FileResult:
+        """Review one file; `text` is the editor's buffer when it is not the file on disk."""
         display = display_path(path)
         result = FileResult(display)
         facts = self.facts.get(display)
         if facts is None:
             return result
-        data, _ = _read(path)
-        source = load(data, compile_check=False) if data is not None else None
-        if source is None or source.text is None:
-            return result
+        if text is None:
+            data, _ = _read(path)
+            source = load(data, compile_check=False) if data is not None else None
+            if source is None or source.text is None:
+                return result
+        else:
+            source = load(text.encode("utf-8"), compile_check=False)
         rules = self.active_rules(source.text, kinds, facts)
         if not rules:
             return result
@@ -189,6 +194,38 @@ def _review_one(job: tuple[Path, frozenset[str]]) -> FileResult:
         return result
 
 
+# -- one file, for editors (the flake8 plugin) ------------------------------------------------
+_PROJECTS: dict[tuple[str, tuple[str, ...]], tuple[dict, ProjectIndex]] = {}
+
+
+def review_text(path: Path, text: str, settings: Settings) -> FileResult:
+    """Review `text` as the content of `path`, with the index of the project it belongs to
+    (built once per process, from the on-disk cache when there is one)."""
+    root = project_root(path)
+    key = (str(root), settings.codes)
+    if key not in _PROJECTS:
+        files = [p for p in discover([str(root)], settings.exclude) if not file_kinds(_relative(p, root))]
+        indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16))
+        facts = {display: f for display, f, _ in indexed if f is not None}
+        _PROJECTS[key] = (facts, ProjectIndex(list(facts.values())))
+    facts, index = _PROJECTS[key]
+    display = display_path(path)
+    source = load(text.encode("utf-8"))
+    if source.tree is None:
+        return FileResult(display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)])
+    own = extract(source.tree, display, module_name(path), source.text or "")
+    if facts.get(display) != own:  # an unsaved buffer changed this file's declarations
+        facts = {**facts, display: own}
+        index = ProjectIndex(list(facts.values()))
+    worker = _Worker(index, facts, settings)
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    return worker.review(path, file_kinds(_relative(path, root)), source.text)
+
+
+def _relative(path: Path, root: Path) -> str:
+    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+
+
 # -- the run -------------------------------------------------------------------------------
 def _jobs(settings: Settings, count: int) -> int:
     if count < POOL_THRESHOLD:
@@ -222,6 +259,24 @@ def _root_finder(roots: list[str]):
     return root_of
 
 
+def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int) -> list:
+    """Phase 1 for every path, reusing cached facts of unchanged files."""
+    if settings.cache_dir is None:
+        return _map(jobs, index_file, paths, chunk)
+    from djreview.cache import IndexCache
+
+    cache = IndexCache(settings.cache_dir)
+    results: list = [cache.get(p, display_path(p)) for p in paths]
+    missing = [i for i, r in enumerate(results) if r is None]
+    fresh = _map(_jobs(settings, len(missing)), index_file, [paths[i] for i in missing],
+                 max(1, len(missing) // (jobs * 8)))
+    for i, result in zip(missing, fresh):
+        results[i] = result
+        cache.put(paths[i], result)
+    cache.save()
+    return results
+
+
 def run(paths: list[str], settings: Settings) -> Report:
     """Review `paths`. The index is built from the whole project each path belongs to, so a
     single file is reviewed knowing the models of every other file."""
@@ -246,7 +301,7 @@ def run(paths: list[str], settings: Settings) -> Report:
     jobs = _jobs(settings, len(to_index))
     chunk = max(1, len(to_index) // (jobs * 8))
 
-    indexed = _map(jobs, index_file, to_index, chunk)
+    indexed = _index(to_index, settings, jobs, chunk)
     facts = {display: f for display, f, _ in indexed if f is not None}
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for

@@ -17,6 +17,9 @@ from djreview.rule import FixSpec, NodeEdit, Rule, register
 from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
+# Methods that run the query they are called on.
+_EVALUATING = frozenset({"count", "exists", "first", "last", "get", "earliest", "latest", "aggregate",
+                         "in_bulk", "contains", "explain", "iterator"})
 _WRITES = frozenset({"update", "delete", "create", "get_or_create", "update_or_create", "bulk_create",
                      "bulk_update", "add", "remove", "set", "clear"})
 
@@ -47,6 +50,7 @@ class NPlusOne(Rule):
         self.pending: dict[int, list[_Candidate]] = {}
         self.written: set[int] = set()  # attribute nodes that are assignment targets
         self.writes: set[int] = set()  # calls inside a chain that ends in update()/delete()
+        self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
@@ -82,11 +86,42 @@ class NPlusOne(Rule):
         how = "prefetch" if rel.kind == "gfk" else "select"
         self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target, kind=rel.kind))
 
+    # -- which querysets are evaluated (a related queryset only costs a query when it is) ---
+    def _evaluate(self, node) -> None:
+        self.evaluated.add(id(node))
+
+    def visit_For(self, node: cst.For) -> None:
+        self._evaluate(node.iter)
+
+    def visit_CompFor(self, node: cst.CompFor) -> None:
+        self._evaluate(node.iter)
+
+    def visit_Subscript(self, node: cst.Subscript) -> None:
+        self._evaluate(node.value)
+
+    def visit_If(self, node: cst.If) -> None:
+        self._evaluate(node.test)
+
+    def visit_IfExp(self, node: cst.IfExp) -> None:
+        self._evaluate(node.test)
+
+    def visit_UnaryOperation(self, node: cst.UnaryOperation) -> None:
+        if isinstance(node.operator, cst.Not):
+            self._evaluate(node.expression)
+
+    def visit_BooleanOperation(self, node: cst.BooleanOperation) -> None:
+        self._evaluate(node.left)
+        self._evaluate(node.right)
+
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
+        for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
+            self._evaluate(arg.value)
         if not isinstance(func, cst.Attribute) or id(node) in self.writes:
             return
         method = func.attr.value
+        if method in _EVALUATING:
+            self._evaluate(func.value)
         if method in _WRITES:
             # row.books.filter(...).update(...) writes: not a read N+1, and no prefetch helps
             inner = func.value
@@ -96,6 +131,8 @@ class NPlusOne(Rule):
             return
         manager = self.ctx.flow.infer(func.value)
         if isinstance(manager, Queryset) and manager.via is not None and method in orm.QUERYING_ON_RELATED:
+            if not self._runs(node, method):
+                return
             manager = manager.via  # author.books.all().filter(...): a new query all the same
             if manager.owner.opaque:
                 return
@@ -106,16 +143,24 @@ class NPlusOne(Rule):
             return
         path = "__".join((*manager.owner.path, manager.relation_name))
         if method in orm.CACHED_ON_RELATED:
-            if manager.prefetched:
+            if manager.prefetched or (method == "all" and not self._runs(node, method)):
                 return
             # Loading every row to count it is worse than the N+1: counting wants annotate().
             how = "prefetch" if method == "all" else "annotate"
         elif method in orm.QUERYING_ON_RELATED or self._custom_method(manager, method):
+            if not self._runs(node, method):
+                return  # built and handed on (to a task, a template): no query on this line
             how = "query"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
         self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method,
                              manager.kind))
+
+    def _runs(self, call: cst.Call, method: str) -> bool:
+        """Does this queryset call run a query here: evaluating methods always do, lazy ones
+        (`.all()`, `.filter()`) only when the result is iterated, indexed, tested, counted or
+        passed to a call; not when it is only assigned, returned or put in a dict."""
+        return method in _EVALUATING or id(call) in self.evaluated
 
     def _custom_method(self, manager: RelatedManager, method: str) -> bool:
         """A method of the target's QuerySet/Manager class: related managers have it too."""

@@ -6,7 +6,7 @@ says so, so the reader can judge whether the loop relies on them.
 
 Not reported, because one write per iteration is what the code needs:
 - the write runs at most once (returned, or followed by return/break/raise in its block);
-- each iteration opens its own ``transaction.atomic()`` or works on a row it locked with
+- each iteration opens its own ``with`` block (``transaction.atomic()``, a file it stores) or works on a row it locked with
   ``select_for_update()``;
 - a new row is used after it is written in the same iteration (its pk, an m2m ``.set()``,
   a child row pointing at it), or an updated row is re-read with ``refresh_from_db()``.
@@ -44,6 +44,7 @@ class _Write:
 class _Loop:
     assigned: dict[str, list[str]] = field(default_factory=dict)  # variable -> fields set
     cleared_pk: set[str] = field(default_factory=set)  # `obj.pk = None`: the save is an insert
+    created: set[str] = field(default_factory=set)  # names bound to a create() of this iteration
     writes: list[_Write] = field(default_factory=list)
 
 
@@ -61,7 +62,7 @@ class SaveInLoop(Rule):
         self.loops: dict[int, _Loop] = {}
         self.result_names: dict[int, str] = {}  # create() call -> name it is assigned to
         self.benign: set[int] = set()  # Name nodes that only collect the object (rows.append(obj))
-        self.atomic: list[cst.CSTNode | None] = []  # the loop each open atomic() block sits in
+        self.contexts: list[cst.CSTNode | None] = []  # the loop each open `with` block sits in
 
     def _loop(self) -> tuple[cst.CSTNode | None, _Loop | None]:
         node = self.ctx.flow.in_loop()
@@ -91,11 +92,11 @@ class SaveInLoop(Rule):
                     names.append(attr)
 
     def visit_With(self, node: cst.With) -> None:
-        atomic = any((self.ctx.flow.qualify(_callee(i.item)) or "").endswith("transaction.atomic") for i in node.items)
-        self.atomic.append(self.ctx.flow.in_loop() if atomic else False)
+        # any block opened per iteration (atomic(), open(), a lock) scopes the write to it
+        self.contexts.append(self.ctx.flow.in_loop())
 
     def leave_With(self, node: cst.With) -> None:
-        self.atomic.pop()
+        self.contexts.pop()
 
     def visit_Name(self, node: cst.Name) -> None:
         if id(node) in self.benign:
@@ -135,16 +136,19 @@ class SaveInLoop(Rule):
         if self._needs_each_write(owner, method):
             return
         if method == "save" and isinstance(owner, Instance):
-            if owner.locked:
-                return
             variable = func.value.value if isinstance(func.value, cst.Name) else None
+            if owner.locked or variable in loop.created:
+                return  # a row this iteration created, saved again: a status row, a checkpoint
             insert = owner.created or (variable in loop.cleared_pk)
             loop.writes.append(_Write(node, "insert" if insert else "save", owner.model, variable,
                                       self._update_fields(node)))
         elif method == "create" and isinstance(owner, (Queryset, RelatedManager)):
             model = owner.model if isinstance(owner, Queryset) else owner.target
             if model:
-                loop.writes.append(_Write(node, "create", model, self.result_names.get(id(node))))
+                name = self.result_names.get(id(node))
+                loop.writes.append(_Write(node, "create", model, name))
+                if name:
+                    loop.created.add(name)
 
     def _needs_each_write(self, owner, method: str) -> bool:
         """A save() override, a pre/post_save receiver or a create() override of the project
@@ -161,7 +165,9 @@ class SaveInLoop(Rule):
         return info is not None and index.save_logic(info, manager if method == "create" else None) is not None
 
     def _own_transaction(self, loop_node) -> bool:
-        return any(frame is not False and frame is loop_node for frame in self.atomic)
+        """Inside a `with` opened by this very iteration: transaction.atomic() per row, a file
+        the write stores (File(f) from open()), a lock. One write per iteration is the point."""
+        return any(frame is loop_node for frame in self.contexts)
 
     @staticmethod
     def _runs_once(loop_node: cst.CSTNode, call: cst.Call) -> bool:
@@ -236,9 +242,6 @@ class SaveInLoop(Rule):
 
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
 
-
-def _callee(node: cst.BaseExpression) -> cst.BaseExpression:
-    return node.func if isinstance(node, cst.Call) else node
 
 
 def _containing_statement(block: cst.IndentedBlock, target: cst.CSTNode):

@@ -1,0 +1,92 @@
+"""On-disk cache of index facts, per file, so an unchanged file is not parsed again.
+
+One pickle per djreview version under `.djreview_cache/` at the project root. An entry is
+reused when the file's size and mtime are unchanged, or, when they changed, its content hash
+still matches. A corrupt, unreadable or foreign-version cache is ignored and rebuilt; writes
+go to a temporary file that replaces the old one, so a crash never leaves half a cache.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from dataclasses import replace
+from pathlib import Path
+
+from djreview import __version__
+
+FOLDER = ".djreview_cache"
+
+
+def _digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=16).hexdigest()
+
+
+class IndexCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.file = folder / f"index-{__version__}.pickle"
+        self.entries: dict[str, tuple[int, int, str, tuple]] = self._load()
+        self.changed = False
+
+    def _load(self) -> dict:
+        try:
+            with open(self.file, "rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("version") == __version__:
+                return data["entries"]
+        except Exception:  # a corrupt or foreign cache is rebuilt, never a crash
+            pass
+        return {}
+
+    def get(self, path: Path, display: str):
+        """The cached (display, facts, error) of `path`, or None when it must be indexed."""
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        size, mtime, digest, (facts, error) = entry
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            try:
+                if _digest(Path(path).read_bytes()) != digest:
+                    return None
+            except OSError:
+                return None
+            self.entries[key] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
+            self.changed = True
+        if facts is not None:
+            facts.path = display
+        if error is not None:
+            error = replace(error, path=display)
+        return display, facts, error
+
+    def put(self, path: Path, result) -> None:
+        try:
+            st = os.stat(path)
+            digest = _digest(Path(path).read_bytes())
+        except OSError:
+            return
+        _, facts, error = result
+        self.entries[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
+        self.changed = True
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            ignore = self.folder / ".gitignore"
+            if not ignore.exists():
+                ignore.write_text("# created by djreview\n*\n", encoding="utf-8")
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".index-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as handle:
+                pickle.dump({"version": __version__, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.file)
+        except OSError:
+            pass  # a read-only project still gets its review, just not a cache

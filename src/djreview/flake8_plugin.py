@@ -1,0 +1,37 @@
+"""flake8 plugin: `flake8 --select DJR` reports djreview's findings, with cross-file knowledge.
+
+flake8 hands over one file at a time; the plugin finds the file's project (manage.py,
+pyproject.toml, setup.cfg or .git above it), builds or loads that project's index from the
+on-disk cache once per process, and reviews the file's text as flake8 read it (an editor's
+unsaved buffer included).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from djreview import __version__
+
+
+class Plugin:
+    name = "djreview"
+    version = __version__
+
+    def __init__(self, tree, filename: str, lines: list[str]):
+        self.filename = filename
+        self.lines = lines
+
+    def run(self):
+        from djreview.cache import FOLDER
+        from djreview.discovery import project_root
+        from djreview.engine import PARSE_ERROR, Settings, review_text
+        from djreview.rule import all_rules
+
+        if self.filename in ("stdin", "-", None):
+            return
+        path = Path(self.filename)
+        codes = (PARSE_ERROR[0], *all_rules())
+        settings = Settings(codes=codes, cache_dir=project_root(path) / FOLDER)
+        result = review_text(path, "".join(self.lines), settings)
+        for f in result.findings:
+            yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)

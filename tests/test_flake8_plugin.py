@@ -1,0 +1,56 @@
+"""flake8 --select DJR reports what djreview reports, codes, lines and columns included."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.test_bookshop import BOOKSHOP, _expected
+
+FLAKE8_LINE = re.compile(r"^\./(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>DJR\d{3}) ")
+
+
+def _flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True)
+
+
+def test_flake8_reports_the_expected_findings_of_the_sample_project():
+    result = _flake8("--select", "DJR", "--isolated", ".", cwd=BOOKSHOP)
+    assert result.returncode == 1, result.stderr
+    found = sorted(
+        (m["path"], int(m["line"]), m["code"]) for m in map(FLAKE8_LINE.match, result.stdout.splitlines()) if m
+    )
+    assert found == _expected()
+
+
+def test_flake8_columns_match_djreview():
+    djreview = subprocess.run(
+        [sys.executable, "-m", "djreview", "--format", "concise", "--no-cache", "catalog/views.py"],
+        cwd=BOOKSHOP, capture_output=True, text=True,
+    )
+    flake8 = _flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=BOOKSHOP)
+    ours = [line.split(" ", 2)[:2] for line in djreview.stdout.splitlines()]
+    theirs = [line.split(" ", 2)[:2] for line in flake8.stdout.splitlines()]
+    assert ours and ours == theirs
+
+
+def test_one_file_still_knows_the_models_of_other_files(tmp_path):
+    (tmp_path / "manage.py").write_text("", encoding="utf-8")
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").write_text("", encoding="utf-8")
+    (tmp_path / "shop" / "models.py").write_text(
+        "from django.db import models\n\n\nclass Author(models.Model):\n    name = models.TextField()\n\n"
+        "    def __str__(self):\n        return self.name\n\n\nclass Book(models.Model):\n"
+        "    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name='books')\n\n"
+        "    def __str__(self):\n        return str(self.pk)\n",
+        encoding="utf-8",
+    )
+    (tmp_path / "shop" / "views.py").write_text(
+        "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n",
+        encoding="utf-8",
+    )
+    result = _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path)
+    assert result.stdout.startswith("shop/views.py:5:13: DJR101 N+1 query: `b.author`")
+    assert (tmp_path / ".djreview_cache" / ".gitignore").is_file()
