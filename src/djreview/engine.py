@@ -223,7 +223,10 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
 
 
 def _relative(path: Path, root: Path) -> str:
-    return Path(os.path.relpath(os.path.abspath(path), root)).as_posix()
+    full, prefix = os.path.abspath(path), str(root).rstrip(os.sep) + os.sep
+    if full.startswith(prefix):  # the common case, without relpath's cost on 1,000 files
+        return full[len(prefix):].replace(os.sep, "/")
+    return Path(os.path.relpath(full, root)).as_posix()
 
 
 # -- the run -------------------------------------------------------------------------------

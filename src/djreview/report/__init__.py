@@ -1,3 +1,3 @@
 """Output formats. Each module renders an engine Report."""
 
-FORMATS = ("text", "concise", "json", "github", "gitlab")
+FORMATS = ("text", "concise", "json", "github", "gitlab", "sarif")
