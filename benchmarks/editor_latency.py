@@ -1,0 +1,86 @@
+#!/usr/bin/env python3
+"""Latency of reviewing one file of a large project, as an editor does through flake8.
+
+    python benchmarks/editor_latency.py PROJECT_DIR FILE [FILE...] [--repeat 5] [--write]
+
+For each file: `flake8 --select DJR FILE` with a cold index (the project's .djreview_cache
+removed first) and warm (cache present, nothing changed), next to `flake8 --select E999 FILE`
+(flake8's own floor: start-up, pyflakes and pycodestyle run whatever --select says) and
+`djreview FILE` warm. Medians of --repeat runs. --write appends a table to
+benchmarks/RESULTS-editor.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+
+def _bin(name: str) -> str:
+    local = Path(sys.executable).parent / name
+    return str(local) if local.exists() else name
+
+
+def _time(cmd: list[str], cwd: Path, before=None) -> float:
+    if before:
+        before()
+    start = time.perf_counter()
+    subprocess.run(cmd, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
+    return time.perf_counter() - start
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("project", type=Path)
+    parser.add_argument("files", nargs="+")
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--write", action="store_true")
+    args = parser.parse_args()
+    project = args.project.resolve()
+    cache = project / ".djreview_cache"
+    flake8, djreview = _bin("flake8"), _bin("djreview")
+    lines = sum(len(p.read_bytes().splitlines()) for p in project.rglob("*.py"))
+    files = len(list(project.rglob("*.py")))
+
+    def clear() -> None:
+        shutil.rmtree(cache, ignore_errors=True)
+
+    rows = []
+    for name in args.files:
+        size = len((project / name).read_bytes().splitlines())
+        cells = {
+            "flake8 E999 only": [_time([flake8, "--isolated", "--select", "E999", name], project)
+                                 for _ in range(args.repeat)],
+            "flake8 DJR cold": [_time([flake8, "--isolated", "--select", "DJR", name], project, clear)
+                                for _ in range(args.repeat)],
+        }
+        _time([djreview, name], project)  # make sure the cache is warm
+        cells["flake8 DJR warm"] = [_time([flake8, "--isolated", "--select", "DJR", name], project)
+                                    for _ in range(args.repeat)]
+        cells["djreview FILE warm"] = [_time([djreview, name], project) for _ in range(args.repeat)]
+        rows.append((name, size, {k: statistics.median(v) for k, v in cells.items()}))
+    header = ["file", "lines", *rows[0][2]]
+    table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for name, size, cells in rows:
+        table.append(f"| `{name}` | {size} | " + " | ".join(f"{v:.2f} s" for v in cells.values()) + " |")
+    text = "\n".join(table)
+    print(f"project {project} ({files} files, {lines} lines), median of {args.repeat}\n{text}")
+    if args.write:
+        stamp = datetime.now(timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+        out = HERE / "RESULTS-editor.md"
+        head = "" if out.exists() else "# Editor latency (one file of a large project, through flake8)\n\n"
+        with out.open("a", encoding="utf-8") as handle:
+            handle.write(f"{head}## {stamp}: `{project}` ({files} files, {lines} lines), median of {args.repeat}\n\n")
+            handle.write(f"Command: `{' '.join(sys.argv)}`\n\n{text}\n\n")
+
+
+if __name__ == "__main__":
+    main()
