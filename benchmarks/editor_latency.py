@@ -4,9 +4,10 @@
     python benchmarks/editor_latency.py PROJECT_DIR FILE [FILE...] [--repeat 5] [--write]
 
 For each file: `flake8 --select DJR FILE` with a cold index (the project's .djreview_cache
-removed first) and warm (cache present, nothing changed), next to `flake8 --select E999 FILE`
-(flake8's own floor: start-up, pyflakes and pycodestyle run whatever --select says) and
-`djreview FILE` warm. Medians of --repeat runs. --write appends a table to
+removed first) and warm (cache present, nothing changed), next to flake8's own floor
+(`--bare-flake8 PATH`: a flake8 installed without djreview, run with `--select E999`; flake8
+runs every installed plugin whatever --select says, so the floor must come from another venv)
+and `djreview FILE` warm. Medians of --repeat runs. --write appends a table to
 benchmarks/RESULTS-editor.md.
 """
 
@@ -43,6 +44,7 @@ def main() -> None:
     parser.add_argument("files", nargs="+")
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--write", action="store_true")
+    parser.add_argument("--bare-flake8", help="a flake8 without djreview installed, for the floor")
     args = parser.parse_args()
     project = args.project.resolve()
     cache = project / ".djreview_cache"
@@ -56,12 +58,13 @@ def main() -> None:
     rows = []
     for name in args.files:
         size = len((project / name).read_bytes().splitlines())
-        cells = {
-            "flake8 E999 only": [_time([flake8, "--isolated", "--select", "E999", name], project)
-                                 for _ in range(args.repeat)],
-            "flake8 DJR cold": [_time([flake8, "--isolated", "--select", "DJR", name], project, clear)
-                                for _ in range(args.repeat)],
-        }
+        cells = {}
+        if args.bare_flake8:
+            cells["flake8 alone (no djreview)"] = [
+                _time([args.bare_flake8, "--isolated", "--select", "E999", name], project) for _ in range(args.repeat)
+            ]
+        cells["flake8 DJR cold"] = [_time([flake8, "--isolated", "--select", "DJR", name], project, clear)
+                                    for _ in range(args.repeat)]
         _time([djreview, name], project)  # make sure the cache is warm
         cells["flake8 DJR warm"] = [_time([flake8, "--isolated", "--select", "DJR", name], project)
                                     for _ in range(args.repeat)]
