@@ -64,6 +64,9 @@ def main() -> None:
 @click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
               help="Report only findings not recorded in this baseline file.")
 @click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline file.")
+@click.option("--fix", "do_fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
+@click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply the unsafe fixes.")
+@click.option("--diff", "show_diff", is_flag=True, help="Print the diff of the fixes --fix would apply; change nothing.")
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
 @click.option("--cache-dir", type=click.Path(file_okay=False),
@@ -72,8 +75,8 @@ def main() -> None:
               help="Also run the DJR1xx query rules on migrations and test modules.")
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
 def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, severity, config_path,
-          statistics, changed_since, baseline_path, write_baseline, jobs, no_cache, cache_dir,
-          query_rules_everywhere, include_tests) -> None:
+          statistics, changed_since, baseline_path, write_baseline, do_fix, unsafe_fixes, show_diff, jobs,
+          no_cache, cache_dir, query_rules_everywhere, include_tests) -> None:
     """Review PATHS (default: the current directory)."""
     from pathlib import Path
 
@@ -136,12 +139,50 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
         raise click.UsageError(f"no such file or directory: {exc}") from None
     print_notes(report)
     _narrow(report, changed_since, baseline_path, write_baseline)
+    if show_diff or do_fix:
+        report = _fix(report, paths, settings, unsafe_fixes, write=do_fix and not show_diff)
+        if show_diff:
+            sys.exit(1 if report.fix_diffs else 0)
     _render(report, fmt)
     if statistics:
         from djreview.report.text import render_statistics
 
         render_statistics(report, click.echo)
     sys.exit(1 if report.findings else 0)
+
+
+def _fix(report, paths, settings, unsafe: bool, write: bool):
+    """Apply fixes (or print their diff), re-review, and repeat while fixes still apply:
+    a fix whose span overlapped another's is re-derived from the fixed file, up to 3 rounds."""
+    from collections import Counter
+
+    from djreview.engine import run
+    from djreview.fixes import chosen, fix_files
+
+    applied: Counter = Counter()
+    for _ in range(3 if write else 1):
+        result = fix_files(report.findings, unsafe, write)
+        for line in result.skipped:
+            click.echo(f"djreview: {line}", err=True)
+        applied.update(result.applied)
+        if not write:
+            for diff in result.diffs:
+                click.echo(diff, nl=False)
+            report.fix_diffs = result.diffs
+            return report
+        if not result.applied:
+            break
+        report = run(paths, settings)
+    left = Counter(f.code for f in report.findings if f.fix and f.fix.edits)
+    done = ", ".join(f"{c} {n}" for c, n in sorted(applied.items())) or "none"
+    rest = ", ".join(f"{c} {n}" for c, n in sorted(left.items()))
+    unsafe_left = sum(1 for f in report.findings if chosen(f, True) and not chosen(f, False))
+    click.echo(
+        f"djreview: applied {sum(applied.values())} fix(es) ({done}); {sum(left.values())} fixable left"
+        + (f" ({rest})" if rest else "") + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else ""),
+        err=True,
+    )
+    return report
 
 
 def _narrow(report, changed_since, baseline_path, write_baseline) -> None:

@@ -45,6 +45,7 @@ class Report:
     errors: int = 0
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    fix_diffs: list[str] = field(default_factory=list)
 
 
 # -- phase 1 -------------------------------------------------------------------------------

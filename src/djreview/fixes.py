@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from djreview.finding import Edit
 
 
@@ -29,3 +31,106 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         cursor = end
     out.append(text[cursor:])
     return "".join(out)
+
+
+# -- applying fixes to files (djreview --fix / --diff) ---------------------------------------
+import ast  # noqa: E402
+import difflib  # noqa: E402
+import io  # noqa: E402
+import os  # noqa: E402
+import tempfile  # noqa: E402
+import tokenize  # noqa: E402
+from collections import Counter  # noqa: E402
+from dataclasses import dataclass, field  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+
+@dataclass
+class FixResult:
+    applied: Counter = field(default_factory=Counter)  # code -> fixes applied
+    diffs: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # files left alone, and why
+
+
+def chosen(finding, unsafe: bool) -> bool:
+    fix = finding.fix
+    return bool(fix and fix.edits and (fix.applicability == "safe" or (unsafe and fix.applicability == "unsafe")))
+
+
+def _decode(data: bytes) -> tuple[str, str, bool]:
+    encoding, _ = tokenize.detect_encoding(io.BytesIO(data).readline)
+    bom = data.startswith(b"\xef\xbb\xbf")
+    text = data.decode("utf-8-sig" if bom else encoding)
+    return text, ("utf-8" if encoding == "utf-8-sig" else encoding), bom
+
+
+def _write_atomically(path: Path, data: bytes) -> None:
+    mode = path.stat().st_mode
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".djreview")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+        os.chmod(tmp, mode & 0o7777)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+_CHAINED = re.compile(r'^\.(select_related|prefetch_related)\((.*)\)$')
+
+
+def _merge_insertions(edits: list[Edit]) -> list[Edit]:
+    """Two fixes appending .select_related("a") and .select_related("b") at one spot become
+    one .select_related("a", "b")."""
+    out: list[Edit] = []
+    for edit in edits:
+        match = _CHAINED.match(edit.replacement)
+        for i, prev in enumerate(out):
+            same_spot = (prev.line, prev.column, prev.end_line, prev.end_column) == (
+                edit.line, edit.column, edit.end_line, edit.end_column)
+            earlier = _CHAINED.match(prev.replacement)
+            if match and earlier and same_spot and earlier.group(1) == match.group(1):
+                args = earlier.group(2) + ", " + match.group(2)
+                out[i] = Edit(prev.path, prev.line, prev.column, prev.end_line, prev.end_column,
+                              f".{match.group(1)}({args})")
+                break
+        else:
+            out.append(edit)
+    return out
+
+
+def fix_files(findings: list, unsafe: bool, write: bool) -> FixResult:
+    """Apply the chosen fixes of `findings`, file by file. Edits only ever touch the file of
+    the finding that carries them (the files the user asked to review); a file whose result
+    would not parse is left unchanged."""
+    result = FixResult()
+    by_path: dict[str, list] = {}
+    for f in findings:
+        if chosen(f, unsafe):
+            by_path.setdefault(f.path, []).append(f)
+    for path, items in sorted(by_path.items()):
+        edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
+        file = Path(path)
+        try:
+            data = file.read_bytes()
+            text, encoding, bom = _decode(data)
+        except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
+            result.skipped.append(f"{path}: {exc}")
+            continue
+        new = apply_edits(text, edits)
+        if new == text:
+            continue
+        try:
+            ast.parse(new)
+        except (SyntaxError, ValueError) as exc:
+            result.skipped.append(f"{path}: the fixed file would not parse ({exc}); left unchanged")
+            continue
+        result.applied.update(f.code for f in items)
+        if write:
+            _write_atomically(file, (("\ufeff" if bom else "") + new).encode(encoding))
+        else:
+            result.diffs.append("".join(difflib.unified_diff(
+                text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")))
+    return result

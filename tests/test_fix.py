@@ -1,0 +1,71 @@
+"""djreview --fix / --diff: fixed files parse, a second run changes nothing, bytes outside the
+edits are kept (line endings, BOM, mode), and --diff writes nothing."""
+
+from __future__ import annotations
+
+import ast
+import shutil
+import stat
+
+import pytest
+
+from tests.test_bookshop import BOOKSHOP
+from tests.test_cli import MODELS, djreview
+from tests.conftest import write_project
+
+
+@pytest.fixture
+def shop(tmp_path):
+    root = tmp_path / "bookshop"
+    shutil.copytree(BOOKSHOP, root)
+    return root
+
+
+def _texts(root):
+    return {p: p.read_bytes() for p in sorted(root.rglob("*.py"))}
+
+
+def test_fix_then_again_changes_nothing_and_every_file_parses(shop):
+    first = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
+    assert "djreview: applied 18 fix(es) (DJR101 8, DJR201 4, DJR202 2, DJR301 4)" in first.stderr
+    after = _texts(shop)
+    for path, data in after.items():
+        ast.parse(data)
+    second = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
+    assert "applied 0 fix(es)" in second.stderr
+    assert _texts(shop) == after
+
+
+def test_two_select_related_fixes_at_one_spot_become_one_call(shop):
+    djreview("--fix", "--no-cache", ".", cwd=shop)
+    views = (shop / "catalog" / "views.py").read_text(encoding="utf-8")
+    assert '.order_by("title").select_related("author", "publisher")' in views
+
+
+def test_diff_writes_nothing_and_exits_one(shop):
+    before = _texts(shop)
+    result = djreview("--diff", "--no-cache", ".", cwd=shop)
+    assert result.returncode == 1
+    assert "+        fields = [\"name\", \"slug\", \"website\", \"country\"]  # expect: DJR301" in result.stdout
+    assert _texts(shop) == before
+
+
+def test_safe_only_by_default(tmp_path):
+    write_project(tmp_path, {"shop/models.py": MODELS, "shop/views.py": "def f(a):\n    return a.book_set.all()\n"})
+    result = djreview("--fix", "--no-cache", "shop", cwd=tmp_path)
+    assert "applied 0 fix(es)" in result.stderr  # DJR201 is unsafe: the project reads book_set
+    assert "1 of them unsafe (--unsafe-fixes)" in result.stderr
+
+
+def test_crlf_bom_and_mode_are_kept(tmp_path):
+    write_project(tmp_path, {"shop/models.py": MODELS})
+    path = tmp_path / "shop" / "models.py"
+    data = "\ufeff" + path.read_text(encoding="utf-8").replace("\n", "\r\n")
+    path.write_bytes(data.encode("utf-8"))
+    path.chmod(0o640)
+    djreview("--fix", "--no-cache", "shop", cwd=tmp_path)
+    fixed = path.read_bytes()
+    assert fixed.startswith(b"\xef\xbb\xbf")
+    assert b"\n" not in fixed.replace(b"\r\n", b"")
+    assert b'on_delete=models.CASCADE, related_name="books")\r\n' in fixed
+    assert stat.S_IMODE(path.stat().st_mode) == 0o640
