@@ -1153,3 +1153,15 @@ def test_related_queryset_evaluated_by_a_call_is_reported(review):
                 print(author.books.filter(published=True))
     """)
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_fix_on_a_queryset_with_only_is_a_suggestion(review):
+    findings = n_plus_one(review, """
+        from shop.models import Book
+
+        def rows():
+            return [b.author.name for b in Book.objects.only("title", "author_id")]
+    """)
+    assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
+    assert findings[0].fix.applicability == "suggestion"
+    assert "only()" in findings[0].fix.description

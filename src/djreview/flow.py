@@ -514,6 +514,8 @@ class Flow:
             return qs.with_(locked=True, origin=self._extend(qs, node))
         if method == "iterator":  # returns a generator: a fix goes before it
             return qs.with_(iterated=True)
+        if method in ("only", "defer"):
+            return qs.with_(restricted=True, origin=self._extend(qs, node))
         if method in orm.QUERYSET_RETURNING:
             return qs.with_(origin=self._extend(qs, node))
         if method in ("values", "values_list"):

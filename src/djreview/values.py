@@ -33,6 +33,7 @@ class Queryset:
     locked: bool = False  # select_for_update(): one write per locked row is the point
     anchored: bool = False  # bound to a name: later calls extend it, the fix goes where it was built
     iterated: bool = False  # .iterator(): a prefetch needs chunk_size
+    restricted: bool = False  # .only()/.defer(): a select_related must be named there too
 
     def with_(self, **changes) -> "Queryset":
         return replace(self, **changes)

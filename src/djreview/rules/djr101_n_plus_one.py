@@ -253,6 +253,12 @@ class NPlusOne(Rule):
                 f"Django prefetches per chunk",
                 "suggestion",
             ), None
+        if qs.restricted and method == "select_related":
+            # Django refuses to traverse a relation that only()/defer() deferred (FieldError)
+            return FixSpec(
+                f'add .select_related("{path}") and keep "{path.split("__")[0]}" in only() / out of defer()',
+                "suggestion",
+            ), None
         if qs.select_all and method == "select_related":
             # Naming a relation would switch off select_related()'s follow-every-non-null-FK mode.
             return FixSpec(
