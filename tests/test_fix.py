@@ -69,3 +69,15 @@ def test_crlf_bom_and_mode_are_kept(tmp_path):
     assert b"\n" not in fixed.replace(b"\r\n", b"")
     assert b'on_delete=models.CASCADE, related_name="books")\r\n' in fixed
     assert stat.S_IMODE(path.stat().st_mode) == 0o640
+
+
+def test_str_goes_inside_a_class_nested_in_an_if_block(tmp_path):
+    write_project(tmp_path, {"shop/models.py": (
+        "from django.db import models\n\nif True:\n\n    class Tag(models.Model):\n"
+        "        label = models.CharField(max_length=50)\n\n    OTHER = 1\n"
+    )})
+    djreview("--fix", "--unsafe-fixes", "--no-cache", "shop", cwd=tmp_path)
+    text = (tmp_path / "shop" / "models.py").read_text(encoding="utf-8")
+    assert "        label = models.CharField(max_length=50)\n\n        def __str__(self):\n            return self.label\n" in text
+    again = djreview("--fix", "--unsafe-fixes", "--no-cache", "shop", cwd=tmp_path)
+    assert "applied 0 fix(es)" in again.stderr

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 from djreview.finding import Edit, Finding, Fix
 from djreview.positions import positions_of
+from djreview.rule import INDENT
 
 if TYPE_CHECKING:
     from djreview.flow import Flow
@@ -40,6 +41,7 @@ class FileContext:
             return []
         nodes = [node for _, node, _, _, _ in self.pending]
         nodes += [e.node for _, _, _, spec, _ in self.pending if spec for e in spec.edits]
+        nodes += [e.indent_like for _, _, _, spec, _ in self.pending if spec for e in spec.edits if e.indent_like]
         nodes += [n for *_, lines in self.pending for n in (lines or {}).values()]
         try:
             positions = positions_of(self.module, self.text, nodes)
@@ -71,4 +73,9 @@ class FileContext:
             start = end
         elif edit.where == "before":
             end = start
-        return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, edit.replacement)
+        replacement = edit.replacement
+        if edit.indent_like is not None:
+            anchor = positions[edit.indent_like].start
+            line = self.text.splitlines()[anchor.line - 1]
+            replacement = replacement.replace(INDENT, line[: anchor.column])
+        return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, replacement)

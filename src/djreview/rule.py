@@ -30,6 +30,12 @@ class NodeEdit:
     node: cst.CSTNode
     replacement: str
     where: str = "replace"  # "replace" the node, or insert "after" / "before" it
+    # INDENT in `replacement` becomes the indentation of this node's first line: libcst only
+    # knows indentation relative to the enclosing block, the file needs it absolute.
+    indent_like: cst.CSTNode | None = None
+
+
+INDENT = "\x00"
 
 
 @dataclass(frozen=True)

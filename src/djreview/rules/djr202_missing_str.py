@@ -9,7 +9,7 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.naming import DESCRIPTIVE_FIELDS, TEXT_FIELD_KINDS
-from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.rule import INDENT, FixSpec, NodeEdit, Rule, register
 
 
 @register
@@ -68,13 +68,13 @@ class MissingStr(Rule):
                     break
                 leading.append(stmt)
             anchor = leading[-1] if leading else statements[-1]
-        indent = node.body.indent if node.body.indent is not None else self.ctx.module.default_indent
+        unit = node.body.indent if node.body.indent is not None else self.ctx.module.default_indent
         line_end = _line_end(anchor)
-        method = f"{indent}def __str__(self):\n{indent}{indent}return {body}"
+        method = f"{INDENT}def __str__(self):\n{INDENT}{unit}return {body}"
         if line_end is not None:  # after the anchor's newline, so a trailing comment stays put
-            edit = NodeEdit(line_end, f"\n{method}\n", "after")
+            edit = NodeEdit(line_end, f"\n{method}\n", "after", indent_like=anchor)
         else:
-            edit = NodeEdit(anchor, f"\n\n{method}", "after")
+            edit = NodeEdit(anchor, f"\n\n{method}", "after", indent_like=anchor)
         applicability = "safe" if field else "suggestion"
         return FixSpec(f"add {model_name}.__str__ returning {body}", applicability, (edit,))
 
