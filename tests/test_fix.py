@@ -81,3 +81,29 @@ def test_str_goes_inside_a_class_nested_in_an_if_block(tmp_path):
     assert "        label = models.CharField(max_length=50)\n\n        def __str__(self):\n            return self.label\n" in text
     again = djreview("--fix", "--unsafe-fixes", "--no-cache", "shop", cwd=tmp_path)
     assert "applied 0 fix(es)" in again.stderr
+
+
+def test_only_the_given_paths_are_written(tmp_path):
+    write_project(tmp_path, {"shop/models.py": MODELS, "shop/views.py": (
+        "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n"
+    )})
+    models_before = (tmp_path / "shop" / "models.py").read_bytes()
+    result = djreview("--fix", "--unsafe-fixes", "--no-cache", "shop/views.py", cwd=tmp_path)
+    assert "applied 1 fix(es) (DJR101 1)" in result.stderr
+    assert (tmp_path / "shop" / "models.py").read_bytes() == models_before
+    assert 'Book.objects.all().select_related("author")' in (tmp_path / "shop" / "views.py").read_text()
+
+
+def test_latin1_file_keeps_its_encoding_and_comments(tmp_path):
+    write_project(tmp_path, {})
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "__init__.py").touch()
+    source = (
+        "# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n" + MODELS
+    )
+    path = tmp_path / "shop" / "models.py"
+    path.write_bytes(source.encode("latin-1"))
+    djreview("--fix", "--no-cache", "shop", cwd=tmp_path)
+    fixed = path.read_bytes()
+    assert fixed.startswith(b"# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n")
+    assert b'related_name="books"' in fixed
