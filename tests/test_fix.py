@@ -107,3 +107,14 @@ def test_latin1_file_keeps_its_encoding_and_comments(tmp_path):
     fixed = path.read_bytes()
     assert fixed.startswith(b"# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n")
     assert b'related_name="books"' in fixed
+
+
+def test_overlapping_edits_apply_the_first_and_leave_the_second_for_the_next_round():
+    from djreview.finding import Edit
+    from djreview.fixes import apply_edits
+
+    text = "x = call(a, b)\n"
+    first = Edit("f.py", 1, 5, 1, 15, "other(a)")
+    second = Edit("f.py", 1, 10, 1, 11, "z")
+    assert apply_edits(text, [second, first]) == "x = other(a)\n"
+    assert apply_edits(text, [first, second]) == "x = other(a)\n"  # deterministic in any order
