@@ -1,8 +1,17 @@
-"""Apply a finding's edits to source text (used by the page tests; `--fix` builds on it)."""
+"""Apply findings' edits: to text (the page tests), and to files (`--fix`, `--diff`)."""
 
 from __future__ import annotations
 
+import ast
+import difflib
+import io
+import os
 import re
+import tempfile
+import tokenize
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from djreview.finding import Edit
 
@@ -34,15 +43,6 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
 
 
 # -- applying fixes to files (djreview --fix / --diff) ---------------------------------------
-import ast  # noqa: E402
-import difflib  # noqa: E402
-import io  # noqa: E402
-import os  # noqa: E402
-import tempfile  # noqa: E402
-import tokenize  # noqa: E402
-from collections import Counter  # noqa: E402
-from dataclasses import dataclass, field  # noqa: E402
-from pathlib import Path  # noqa: E402
 
 
 @dataclass
