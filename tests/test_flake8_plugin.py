@@ -54,3 +54,15 @@ def test_one_file_still_knows_the_models_of_other_files(tmp_path):
     result = _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path)
     assert result.stdout.startswith("shop/views.py:5:13: DJR101 N+1 query: `b.author`")
     assert (tmp_path / ".djreview_cache" / ".gitignore").is_file()
+
+
+
+def test_buffer_of_a_latin1_file_is_not_decoded_again():
+    """flake8 hands over decoded text: re-encoding it as UTF-8 and honouring the latin-1 cookie
+    would turn caf\u00e9 into caf\u00c3\u00a9 and shift every column after it."""
+    from djreview.source import load_text
+
+    text = "# -*- coding: latin-1 -*-\nname = 'caf\u00e9'; x = 1\n"
+    source = load_text(text)
+    assert source.tree is not None
+    assert source.text.splitlines()[1] == "name = 'caf\u00e9'; x = 1"

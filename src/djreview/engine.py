@@ -20,7 +20,7 @@ from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
-from djreview.source import load
+from djreview.source import load, load_text
 
 PARSE_ERROR = ("DJR001", "parse-error")
 POOL_THRESHOLD = 48  # below this many files a pool costs more than it saves
@@ -126,7 +126,7 @@ class _Worker:
             if source is None or source.text is None:
                 return result
         else:
-            source = load(text.encode("utf-8"), compile_check=False)
+            source = load_text(text, compile_check=False)
         rules = self.active_rules(source.text, kinds, facts)
         if not rules:
             return result
@@ -205,13 +205,13 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     root = project_root(path)
     key = (str(root), settings.codes)
     if key not in _PROJECTS:
-        files = [p for p in discover([str(root)], settings.exclude) if not file_kinds(_relative(p, root))]
+        files = [p for p in discover([str(root)], settings.exclude) if not _kinds(p, root)]
         indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16))
         facts = {display: f for display, f, _ in indexed if f is not None}
         _PROJECTS[key] = (facts, ProjectIndex(list(facts.values())))
     facts, index = _PROJECTS[key]
     display = display_path(path)
-    source = load(text.encode("utf-8"))
+    source = load_text(text)  # re-encoding would let a latin-1 cookie garble the buffer
     if source.tree is None:
         return FileResult(display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)])
     own = extract(source.tree, display, module_name(path), source.text or "")
@@ -220,7 +220,13 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
         index = ProjectIndex(list(facts.values()))
     worker = _Worker(index, facts, settings)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
-    return worker.review(path, file_kinds(_relative(path, root)), source.text)
+    return worker.review(path, _kinds(path, root), source.text)
+
+
+def _kinds(path: Path, root: Path | str) -> frozenset[str]:
+    """File kinds from the path inside its project, so a project kept under a folder named
+    tests/ is not taken for test code."""
+    return file_kinds(_relative(path, Path(root)))
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -292,7 +298,7 @@ def run(paths: list[str], settings: Settings) -> Report:
     root_of = _root_finder(roots)
 
     def kinds(path: Path) -> frozenset[str]:
-        return file_kinds(Path(os.path.relpath(os.path.abspath(path), root_of(path))).as_posix())
+        return _kinds(path, root_of(path))
 
     # Files outside the given paths only teach the index; test modules and migrations
     # declare no model that the reviewed code uses, and can be thousands of files.
@@ -315,8 +321,6 @@ def run(paths: list[str], settings: Settings) -> Report:
                 report.findings.append(error)
     index = ProjectIndex(list(facts.values()))
 
-    # File kinds (tests, migrations) come from the path inside its project, so a project kept
-    # under a folder named tests/ is not taken for test code.
     reviewable = [(p, kinds(p)) for p, (_, f, _) in zip(files, indexed) if f is not None]
     jobs = _jobs(settings, len(reviewable))
     if jobs > 1:

@@ -39,3 +39,21 @@ def load(data: bytes, compile_check: bool = True) -> Source:
     except (ValueError, RecursionError, MemoryError) as exc:
         return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
     return Source(text=text, tree=tree)
+
+
+def load_text(text: str, compile_check: bool = True) -> Source:
+    """Like load(), for text already decoded (an editor's buffer): no encoding cookie applies."""
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if not compile_check:
+        return Source(text=text)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            tree = ast.parse(text)
+    except SyntaxError as exc:
+        return Source(text=text, error=f"syntax error: {exc.msg or 'invalid syntax'}", line=exc.lineno or 1,
+                      column=exc.offset or 1)
+    except (ValueError, RecursionError, MemoryError) as exc:
+        return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
+    return Source(text=text, tree=tree)
