@@ -76,17 +76,31 @@ class IndexCache:
         self.entries[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
         self.changed = True
 
+    def digest(self, path: Path) -> str | None:
+        """The content digest of `path` as last indexed (after get() or put() this run)."""
+        entry = self.entries.get(os.path.abspath(path))
+        return entry[2] if entry is not None else None
+
     def save(self) -> None:
-        if not self.changed:
-            return
+        if self.changed:
+            write_pickle(self.folder, self.file, {"version": __version__, "entries": self.entries})
+
+
+def write_pickle(folder: Path, target: Path, data) -> None:
+    """Write `data` to `target` atomically (a temporary file in the same folder, renamed),
+    creating the cache folder with a .gitignore that keeps it out of version control."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        ignore = folder / ".gitignore"
+        if not ignore.exists():
+            ignore.write_text("# created by djreview\n*\n", encoding="utf-8")
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=".tmp")
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            ignore = self.folder / ".gitignore"
-            if not ignore.exists():
-                ignore.write_text("# created by djreview\n*\n", encoding="utf-8")
-            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".index-", suffix=".tmp")
             with os.fdopen(fd, "wb") as handle:
-                pickle.dump({"version": __version__, "entries": self.entries}, handle, protocol=pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.file)
-        except OSError:
-            pass  # a read-only project still gets its review, just not a cache
+                pickle.dump(data, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, target)
+        except BaseException:
+            os.unlink(tmp)
+            raise
+    except OSError:
+        pass  # a read-only project still gets its review, just not a cache

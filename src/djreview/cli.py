@@ -83,10 +83,10 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
     from djreview import config as cfg
     from djreview.discovery import MissingPath
     from djreview.engine import PARSE_ERROR, Settings, print_notes, run
-    from djreview.rule import all_rules
+    from djreview.rule import rule_codes
 
     paths = list(paths) or ["."]
-    known = [PARSE_ERROR[0], *all_rules()]
+    known = [PARSE_ERROR[0], *rule_codes()]
     try:
         pyproject = Path(config_path) if config_path else cfg.find_pyproject(Path(paths[0]))
         if config_path and not pyproject.is_file():

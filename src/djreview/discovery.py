@@ -19,42 +19,53 @@ class MissingPath(Exception):
     """A path the user named does not exist."""
 
 
-def _skipped_dir(path: Path, exclude: tuple[str, ...]) -> bool:
-    if path.name in SKIP_DIRS or path.name.endswith(".egg-info"):
+# Folders whose modules only ever hold tests or migrations (see file_kinds).
+KIND_DIRS = frozenset({"tests", "test", "migrations"})
+
+
+def _skipped_dir(dirpath: str, name: str, exclude: tuple[str, ...]) -> bool:
+    if name in SKIP_DIRS or name.endswith(".egg-info"):
         return True
-    if (path / "pyvenv.cfg").exists():  # any virtualenv, whatever its name
-        return True
-    return _excluded(path, exclude)
+    return bool(exclude) and _excluded(os.path.join(dirpath, name), name, exclude)
 
 
-def _excluded(path: Path, exclude: tuple[str, ...]) -> bool:
-    text = path.as_posix()
-    return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(path.name, pat) for pat in exclude)
+def _excluded(full: str, name: str, exclude: tuple[str, ...]) -> bool:
+    text = os.path.normpath(full).replace(os.sep, "/")
+    return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(name, pat) for pat in exclude)
 
 
-def discover(paths: list[str], exclude: tuple[str, ...] = ()) -> list[Path]:
+def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool = False,
+             skip: frozenset[str] = frozenset()) -> list[Path]:
     """Every .py file under `paths`, sorted, without duplicates.
 
     A file named explicitly is always included; folders are walked, skipping VCS, caches,
-    virtualenvs and build output.
+    virtualenvs and build output. `plain_only` also skips test modules and migrations below
+    each folder walked (the index does not need them, and they can be thousands of files);
+    `skip` holds absolute folders not to walk (already walked).
     """
-    found: dict[str, Path] = {}
+    found: dict[str, str] = {}
     for raw in paths:
-        root = Path(raw)
-        if not root.exists():
+        if not os.path.exists(raw):
             raise MissingPath(raw)
-        if root.is_file():
-            found.setdefault(os.path.normpath(str(root)), root)
+        if os.path.isfile(raw):
+            found.setdefault(os.path.normpath(raw), raw)
             continue
-        for dirpath, dirnames, filenames in os.walk(root):
-            base = Path(dirpath)
-            dirnames[:] = sorted(d for d in dirnames if not _skipped_dir(base / d, exclude))
+        for dirpath, dirnames, filenames in os.walk(raw):
+            if "pyvenv.cfg" in filenames and dirpath != raw:  # any virtualenv, whatever its name
+                dirnames[:] = []
+                continue
+            dirnames[:] = sorted(
+                d for d in dirnames
+                if not _skipped_dir(dirpath, d, exclude) and not (plain_only and d in KIND_DIRS)
+                and not (skip and os.path.abspath(os.path.join(dirpath, d)) in skip)
+            )
             for name in filenames:
-                if name.endswith(".py"):
-                    path = base / name
-                    if not _excluded(path, exclude):
-                        found.setdefault(os.path.normpath(str(path)), path)
-    return [found[key] for key in sorted(found)]
+                if not name.endswith(".py") or (plain_only and file_kinds(name)):
+                    continue
+                path = os.path.join(dirpath, name)
+                if not exclude or not _excluded(path, name, exclude):
+                    found.setdefault(os.path.normpath(path), path)
+    return [Path(found[key]) for key in sorted(found)]
 
 
 ROOT_MARKERS = ("manage.py", "pyproject.toml", "setup.cfg", "setup.py", ".git")
@@ -71,13 +82,17 @@ def project_root(path: Path) -> Path:
     return start
 
 
-def display_path(path: Path) -> str:
+def display_path(path: Path | str) -> str:
     """The path as the user would type it: relative to the cwd when under it."""
+    full, cwd = os.path.abspath(path), os.getcwd()
+    prefix = cwd.rstrip(os.sep) + os.sep
+    if full.startswith(prefix):  # the common case, without relpath's cost on 1,000 files
+        return full[len(prefix):].replace(os.sep, "/")
     try:
-        rel = os.path.relpath(os.path.abspath(path), os.getcwd())
+        rel = os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows
-        return path.as_posix()
-    return path.as_posix() if rel.startswith("..") else Path(rel).as_posix()
+        return Path(path).as_posix()
+    return Path(path).as_posix() if rel.startswith("..") else Path(rel).as_posix()
 
 
 def file_kinds(display: str) -> frozenset[str]:

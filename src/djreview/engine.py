@@ -19,7 +19,7 @@ from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
-from djreview.index.project import ProjectIndex
+from djreview.index.project import ProjectIndex, answer_digest
 from djreview.source import load, load_text
 
 PARSE_ERROR = ("DJR001", "parse-error")
@@ -87,6 +87,7 @@ class _Worker:
         registry = all_rules()
         self.rules = [registry[code]() for code in settings.codes if code in registry]
         self._dispatch: dict[tuple[str, ...], object] = {}
+        self._digests: dict[tuple, str] = {}  # one index, so one answer per question
 
     def active_rules(self, text: str, kinds: frozenset[str], facts: ModuleFacts):
         active = []
@@ -114,7 +115,20 @@ class _Worker:
         return self._dispatch[key]
 
     def review(self, path: Path, kinds: frozenset[str], text: str | None = None) -> FileResult:
-        """Review one file; `text` is the editor's buffer when it is not the file on disk."""
+        """Review one file; `text` is the editor's buffer when it is not the file on disk.
+        The questions the review asks of the index are recorded with their answers."""
+        self.index.recorded = {}
+        try:
+            result = self._review(path, kinds, text)
+        finally:
+            asked, self.index.recorded = self.index.recorded, None
+        for key, answer in asked.items():
+            if key not in self._digests:
+                self._digests[key] = answer_digest(answer)
+            result.answers[key] = self._digests[key]
+        return result
+
+    def _review(self, path: Path, kinds: frozenset[str], text: str | None) -> FileResult:
         display = display_path(path)
         result = FileResult(display)
         facts = self.facts.get(display)
@@ -205,7 +219,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     root = project_root(path)
     key = (str(root), settings.codes)
     if key not in _PROJECTS:
-        files = [p for p in discover([str(root)], settings.exclude) if not _kinds(p, root)]
+        files = discover([str(root)], settings.exclude, plain_only=True)
         indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16))
         facts = {display: f for display, f, _ in indexed if f is not None}
         _PROJECTS[key] = (facts, ProjectIndex(list(facts.values())))
@@ -230,7 +244,7 @@ def _kinds(path: Path, root: Path | str) -> frozenset[str]:
 
 
 def _relative(path: Path, root: Path) -> str:
-    full, prefix = os.path.abspath(path), str(root).rstrip(os.sep) + os.sep
+    full, prefix = os.path.abspath(path), os.path.abspath(root).rstrip(os.sep) + os.sep
     if full.startswith(prefix):  # the common case, without relpath's cost on 1,000 files
         return full[len(prefix):].replace(os.sep, "/")
     return Path(os.path.relpath(full, root)).as_posix()
@@ -269,8 +283,9 @@ def _root_finder(roots: list[str]):
     return root_of
 
 
-def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int) -> list:
-    """Phase 1 for every path, reusing cached facts of unchanged files."""
+def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int, digests: list | None = None) -> list:
+    """Phase 1 for every path, reusing cached facts of unchanged files. With a cache, the
+    content digest of each path is appended to `digests`."""
     if settings.cache_dir is None:
         return _map(jobs, index_file, paths, chunk)
     from djreview.cache import IndexCache
@@ -284,7 +299,64 @@ def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int) -> list
         results[i] = result
         cache.put(paths[i], result)
     cache.save()
+    if digests is not None:
+        digests.extend(cache.digest(p) for p in paths)
     return results
+
+
+def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict[str, ModuleFacts],
+                settings: Settings, indexed_digests: list[tuple[str, str]]) -> list[FileResult]:
+    """Phase 2: findings from the cache where they still hold, a review for the rest. The
+    project index is only built when some file needs it."""
+    cache, fp = None, ""
+    if settings.cache_dir is not None:
+        from djreview.findings_cache import FindingsCache, fingerprint
+
+        cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests)
+    key = _settings_key(settings)
+    results: list[FileResult | None] = [None] * len(jobs)
+    to_check = []
+    for i, (path, kinds, digest) in enumerate(jobs):
+        entry = cache.get(path, digest, display_path(path), kinds, key) if cache else None
+        if entry is None:
+            continue
+        if entry.fingerprint == fp:
+            results[i] = entry.result
+        else:
+            to_check.append((i, entry))
+    index = None
+    if to_check or None in results:
+        index = ProjectIndex(list(facts.values()))
+    known: dict[tuple, str | None] = {}
+    for i, entry in to_check:
+        if index.answers_match(entry.answers, known):
+            cache.confirm(entry, fp)
+            results[i] = entry.result
+    todo = [i for i, r in enumerate(results) if r is None]
+    if todo:
+        count = _jobs(settings, len(todo))
+        if count > 1:
+            # Largest files first, in small chunks: the few files that need a CST are the big
+            # ones, and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
+            todo.sort(key=lambda i: -_size(jobs[i][0]))
+        fresh = _map(count, _review_one, [jobs[i][:2] for i in todo], 2,
+                     initializer=_init_worker, initargs=(index, facts, settings))
+        for i, result in zip(todo, fresh):
+            results[i] = result
+            path, kinds, digest = jobs[i]
+            if cache is not None and digest is not None and not result.notes:
+                from djreview.findings_cache import Entry
+
+                cache.put(path, Entry(digest, result.path, kinds, key, fp, result.answers, result))
+    if cache is not None:
+        cache.save()
+    return results  # type: ignore[return-value]
+
+
+def _settings_key(settings: Settings) -> tuple:
+    """What shapes a file's findings besides its text and the index (per-file ignores and
+    severity overrides are applied afterwards)."""
+    return (settings.codes, settings.query_rules_everywhere, settings.include_tests)
 
 
 def run(paths: list[str], settings: Settings) -> Report:
@@ -293,8 +365,6 @@ def run(paths: list[str], settings: Settings) -> Report:
     start = time.perf_counter()
     files = discover(paths, settings.exclude)
     roots = sorted({str(project_root(Path(p))) for p in paths})
-    project_files = discover(roots, settings.exclude) if roots != sorted(paths) else files
-    wanted = {os.path.normpath(os.path.abspath(p)) for p in files}
     root_of = _root_finder(roots)
 
     def kinds(path: Path) -> frozenset[str]:
@@ -302,16 +372,21 @@ def run(paths: list[str], settings: Settings) -> Report:
 
     # Files outside the given paths only teach the index; test modules and migrations
     # declare no model that the reviewed code uses, and can be thousands of files.
-    extra = [
-        p for p in project_files
-        if os.path.normpath(os.path.abspath(p)) not in wanted and not kinds(p)
-    ]
+    extra = []
+    if roots != sorted(paths):
+        walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
+        wanted = {os.path.abspath(p) for p in files}
+        extra = [
+            p for p in discover(roots, settings.exclude, plain_only=True, skip=walked)
+            if os.path.abspath(p) not in wanted
+        ]
     to_index = files + extra
     report = Report(files=len(files))
     jobs = _jobs(settings, len(to_index))
     chunk = max(1, len(to_index) // (jobs * 8))
 
-    indexed = _index(to_index, settings, jobs, chunk)
+    digests: list[str | None] = []
+    indexed = _index(to_index, settings, jobs, chunk, digests)
     facts = {display: f for display, f, _ in indexed if f is not None}
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
@@ -319,18 +394,11 @@ def run(paths: list[str], settings: Settings) -> Report:
             report.errors += 1
             if error.code in codes:
                 report.findings.append(error)
-    index = ProjectIndex(list(facts.values()))
-
-    reviewable = [(p, kinds(p)) for p, (_, f, _) in zip(files, indexed) if f is not None]
-    jobs = _jobs(settings, len(reviewable))
-    if jobs > 1:
-        # Largest files first, in small chunks: the few files that need a CST are the big ones,
-        # and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
-        reviewable.sort(key=lambda job: -_size(job[0]))
-    results = _map(jobs, _review_one, reviewable, 2, initializer=_init_worker, initargs=(index, facts, settings))
-    for result in results:
+    reviewable = [(p, kinds(p), d) for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files)) if f is not None]
+    for result in _review_all(reviewable, facts, settings, [(r[0], d) for r, d in zip(indexed, digests) if d]):
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)
+    report.notes.sort()  # the same order whatever the number of workers
     if settings.config is not None:
         from djreview.config import apply
 

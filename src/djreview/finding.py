@@ -54,3 +54,5 @@ class FileResult:
     path: str
     findings: list[Finding] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # every question the review asked of the project index -> digest of the answer
+    answers: dict[tuple, str] = field(default_factory=dict)

@@ -25,12 +25,12 @@ class Plugin:
         from djreview.cache import FOLDER
         from djreview.discovery import project_root
         from djreview.engine import PARSE_ERROR, Settings, review_text
-        from djreview.rule import all_rules
+        from djreview.rule import rule_codes
 
         if self.filename in ("stdin", "-", None):
             return
         path = Path(self.filename)
-        codes = (PARSE_ERROR[0], *all_rules())
+        codes = (PARSE_ERROR[0], *rule_codes())
         settings = Settings(codes=codes, cache_dir=project_root(path) / FOLDER)
         result = review_text(path, "".join(self.lines), settings)
         for f in result.findings:

@@ -279,7 +279,7 @@ class Flow:
             name = alias.evaluated_alias or alias.evaluated_name
             if "." in name:
                 continue
-            candidates = self.index._by_name.get(alias.evaluated_name, [])
+            candidates = self.index.models_named(alias.evaluated_name)
             self._bind_names(cst.Name(name), ModelClass(candidates[0]) if len(candidates) == 1 else None)
 
     def leave_Expr(self, node: cst.Expr) -> None:
@@ -407,10 +407,8 @@ class Flow:
         """A project mixin's get_queryset() may change what the view iterates."""
         index = self.index
         for base in frame.node.bases:
-            qual = index.resolve(self.qualify(base.value))
-            for cls in index._class_mro(qual):
-                if "get_queryset" in index.classes[cls].methods:
-                    return True
+            if index.class_defines(index.resolve(self.qualify(base.value)), "get_queryset"):
+                return True
         return False
 
     def _class_queryset(self, frame: ClassFrame) -> Value:

@@ -7,6 +7,7 @@ output formats, configuration or ``# noqa``: the engine does those.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
@@ -90,7 +91,25 @@ def register(cls: type[Rule]) -> type[Rule]:
     return cls
 
 
-def all_rules() -> dict[str, type[Rule]]:
-    import djreview.rules  # noqa: F401  (registers every rule module)
+def _rule_modules() -> list[str]:
+    import pkgutil
 
+    import djreview.rules
+
+    return sorted(m.name for m in pkgutil.iter_modules(djreview.rules.__path__) if _MODULE.match(m.name))
+
+
+_MODULE = re.compile(r"djr[0-9]{3}_[a-z0-9_]+$")
+
+
+def rule_codes() -> list[str]:
+    """Every rule's code, from the module names alone: no rule (and no libcst) is imported."""
+    return [name[:6].upper() for name in _rule_modules()]
+
+
+def all_rules() -> dict[str, type[Rule]]:
+    import importlib
+
+    for name in _rule_modules():
+        importlib.import_module(f"djreview.rules.{name}")  # registers the rule
     return dict(sorted(REGISTRY.items()))

@@ -1,7 +1,16 @@
-"""The project index: every model, relation, reverse accessor and manager, across files."""
+"""The project index: every model, relation, reverse accessor and manager, across files.
+
+Rules ask it questions only through the methods marked ``@query``. While a file is reviewed
+the engine turns recording on, so each question and its answer are kept with the file's
+cached findings; on a later run the questions are asked again of the new index, and the
+findings are reused only when every answer is the same (a model edited in one file
+re-reviews the files whose findings used it, and only those).
+"""
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import re
 from dataclasses import dataclass, field
 
@@ -24,6 +33,43 @@ _RELATION_KINDS = (
     (orm.GENERIC_FK, "gfk"),
     (orm.GENERIC_RELATION, "generic_relation"),
 )
+
+
+def query(method):
+    """Mark a question rules may ask; its arguments and answer are recorded when recording."""
+    name = method.__name__
+
+    @functools.wraps(method)
+    def asked(self, *args, **kwargs):
+        answer = method(self, *args, **kwargs)
+        if self.recorded is not None:
+            key = (name, tuple(_by_name(a) for a in args), tuple(sorted(kwargs.items())))
+            self.recorded.setdefault(key, answer)
+        return answer
+
+    return asked
+
+
+_POSITIONS = re.compile(r"\b(?:line|column)=-?[0-9]+")
+
+
+def answer_digest(answer) -> str:
+    """A short digest of an answer: its repr covers every field of the dataclasses involved,
+    except the line and column of declarations, which no rule reports across files (so a
+    line added at the top of models.py does not re-review every file that uses its models)."""
+    text = _POSITIONS.sub("", repr(answer))
+    return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=12).hexdigest()
+
+
+def _by_name(value):
+    return ModelRef(value.qualname) if isinstance(value, ModelInfo) else value
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """A ModelInfo argument in a recorded question, by name (the info itself may change)."""
+
+    qualname: str
 
 
 @dataclass
@@ -66,6 +112,7 @@ class ModelInfo:
 
 class ProjectIndex:
     def __init__(self, modules: list[ModuleFacts]):
+        self.recorded: dict[tuple, object] | None = None  # question -> answer, while reviewing a file
         self.modules = {m.module: m for m in modules}
         # `x.y` may be imported as written from a folder on sys.path that is itself a package
         # (an __init__.py beside manage.py): let a unique suffix of a module name stand for it.
@@ -90,6 +137,7 @@ class ProjectIndex:
         self._build_models()
 
     # -- names ---------------------------------------------------------------------------
+    @query
     def resolve(self, ref: str | None, depth: int = 0) -> str | None:
         """Follow re-exports (``from .book import Book`` in a package) to a class's home."""
         if ref is None or depth > 8:
@@ -110,6 +158,7 @@ class ProjectIndex:
                 return self.resolve(target, depth + 1)
         return ref
 
+    @query
     def class_kind(self, ref: str | None) -> str | None:
         """'model', 'manager', 'queryset', 'modelform', 'serializer' or None, through bases."""
         qual = self.resolve(ref)
@@ -217,6 +266,7 @@ class ProjectIndex:
     def _mixin_defines_str(self, qual: str) -> bool:
         return any(self.classes[q].defines_str for q in self._class_mro(qual))
 
+    @query
     def model_for(self, ref: str | None, context: ModelInfo | None = None, is_string: bool = False) -> str | None:
         """Qualified name of the model a field target or a code reference points at."""
         if ref is None:
@@ -322,9 +372,11 @@ class ProjectIndex:
         return info.name.lower() if kind == "o2o" else f"{info.name.lower()}_set"
 
     # -- questions rules ask ---------------------------------------------------------------
+    @query
     def model(self, qual: str | None) -> ModelInfo | None:
         return self.models.get(qual) if qual else None
 
+    @query
     def queryset_method(self, model: ModelInfo, manager: str, method: str) -> QuerysetChain | None:
         """What `Model.<manager>.<method>()` returns, when it is a custom queryset method."""
         for manager_class in (model.managers.get(manager) or "").split("|"):
@@ -334,6 +386,7 @@ class ProjectIndex:
                     return methods[method]
         return None
 
+    @query
     def manager_base(self, model: ModelInfo, manager: str) -> QuerysetChain | None:
         """What a custom manager's get_queryset() already selects."""
         return self.queryset_method(model, manager, "get_queryset")
@@ -350,8 +403,58 @@ class ProjectIndex:
         """Could code in this file name a model? (Querysets and rows can only start there.)"""
         if any(v == "<user-model>" for v in facts.aliases.values()):
             return True
-        return not self._by_name.keys().isdisjoint(_CAPITALISED.findall(text))
+        return self.any_model_named(frozenset(_CAPITALISED.findall(text)))
 
+    @query
+    def any_model_named(self, names: frozenset[str]) -> bool:
+        return not self._by_name.keys().isdisjoint(names)
+
+    @query
+    def models_named(self, name: str) -> list[str]:
+        """Qualified names of the project's models called `name`."""
+        return list(self._by_name.get(name, []))
+
+    @query
+    def class_defines(self, qual: str | None, method: str) -> bool:
+        """Does the project class `qual`, or a project base of it, define `method`?"""
+        return any(method in self.classes[c].methods for c in self._class_mro(qual))
+
+    @query
+    def accessor_used(self, name: str) -> bool:
+        """Does any file of the project read the attribute `name` (a default `book_set`)?"""
+        return name in self.accessors_used
+
+    @query
+    def lookup_head_used(self, name: str) -> bool:
+        """Does any file of the project start a query lookup with `name` (`book__title`)?"""
+        return name in self.lookup_heads
+
+    # -- replaying recorded questions --------------------------------------------------------
+    def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
+        """Would every recorded question (key -> digest of its answer) get the same answer
+        now? `known` memoises answers across files."""
+        for key, digest in recorded.items():
+            if key not in known:
+                known[key] = self._replay(key)
+            if known[key] != digest:
+                return False
+        return True
+
+    def _replay(self, key: tuple) -> str | None:
+        name, args, kwargs = key
+        values = []
+        for arg in args:
+            if isinstance(arg, ModelRef):
+                arg = self.models.get(arg.qualname)
+                if arg is None:
+                    return None  # the model is gone: no recorded answer can match
+            values.append(arg)
+        try:
+            return answer_digest(getattr(self, name)(*values, **dict(kwargs)))
+        except Exception:  # a question that no longer makes sense has a different answer
+            return None
+
+    @query
     def lookup_path(self, model: str, path: str) -> str:
         """`book_set__author` as attributes -> `book__author` as a query lookup."""
         parts = []
@@ -362,6 +465,7 @@ class ProjectIndex:
             model = rel.target if rel and rel.target else ""
         return "__".join(parts)
 
+    @query
     def save_logic(self, model: ModelInfo, manager: str | None = None) -> str | None:
         """What a bulk operation would skip for this model: a save() override, a pre/post_save
         receiver, or (for create) a manager's create() override; None when there is none."""
@@ -381,6 +485,7 @@ class ProjectIndex:
                         return f"{self.classes[qual].name}.create()"
         return None
 
+    @query
     def lookup_name_count(self, name: str) -> int:
         """How many relations of the project answer to `name` in a query lookup."""
         if not hasattr(self, "_lookup_names"):
@@ -391,9 +496,11 @@ class ProjectIndex:
                     self._lookup_names[key] = self._lookup_names.get(key, 0) + 1
         return self._lookup_names.get(name, 0)
 
+    @query
     def concrete_subclasses(self, qual: str) -> list[ModelInfo]:
         return [m for m in self.models.values() if not m.abstract and qual in self._mro(m.qualname)[1:]]
 
+    @query
     def declared_fields(self, qual: str) -> list[str]:
         """Fields declared on a serializer class and its project bases, bases first (DRF order)."""
         names: list[str] = []
@@ -403,5 +510,6 @@ class ProjectIndex:
                     names.append(f.name)
         return names
 
+    @query
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers

@@ -115,11 +115,11 @@ class MissingRelatedName(Rule):
         names = [m.name.lower() for m in index.concrete_subclasses(model.qualname)] if model and model.abstract else []
         names = names or [holder.lower()]
         for name in names:
-            if f"{name}_set" in index.accessors_used:
+            if index.accessor_used(f"{name}_set"):
                 return f"`{name}_set`"
             # `book__title` could start from another relation called `book`; count the lookup
             # only when this relation's default query name is the only one by that name.
-            if name in index.lookup_heads and index.lookup_name_count(name) <= 1:
+            if index.lookup_head_used(name) and index.lookup_name_count(name) <= 1:
                 return f"the lookup `{name}__...`"
         return ""
 

@@ -1,0 +1,87 @@
+"""On-disk cache of each file's findings, so an unchanged file is neither parsed nor walked.
+
+An entry is reused when the file's content digest, its display path and kinds, and the
+settings that shape findings (djreview version, enabled rules, which files the rules
+review) are the same, and the project index is either the very one the findings were
+computed against (same fingerprint: every indexed file unchanged) or answers every question
+the review asked of it the same way (see `ProjectIndex.answers_match`). Per-file ignores and
+severity overrides are applied after the cache, so changing them costs no review.
+
+Like the index cache: one pickle per djreview version, ignored and rebuilt when corrupt or
+foreign, written to a temporary file that replaces the old one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+from djreview import __version__
+from djreview.cache import write_pickle
+from djreview.finding import FileResult
+
+
+@dataclass
+class Entry:
+    digest: str  # content digest of the file the findings were computed from
+    display: str
+    kinds: frozenset[str]
+    settings: tuple
+    fingerprint: str  # of the project index the answers were last checked against
+    answers: dict[tuple, str]  # question asked of the index -> digest of its answer
+    result: FileResult
+
+
+def fingerprint(digests: list[tuple[str, str]]) -> str:
+    """One digest for the whole indexed project: every file's path and content digest."""
+    h = hashlib.blake2b(digest_size=16)
+    for path, digest in sorted(digests):
+        h.update(f"{path}\0{digest}\n".encode("utf-8", "surrogatepass"))
+    return h.hexdigest()
+
+
+class FindingsCache:
+    def __init__(self, folder: Path):
+        self.folder = folder
+        self.file = folder / f"findings-{__version__}.pickle"
+        self.entries: dict[str, Entry] = self._load()
+        self.changed = False
+
+    def _load(self) -> dict:
+        try:
+            with open(self.file, "rb") as handle:
+                data = pickle.load(handle)
+            if isinstance(data, dict) and data.get("version") == __version__:
+                entries = data["entries"]
+                if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
+                    return entries
+        except Exception:  # a corrupt or foreign cache is rebuilt, never a crash
+            pass
+        return {}
+
+    def get(self, path: Path, digest: str | None, display: str, kinds: frozenset[str], settings: tuple) -> Entry | None:
+        """The entry for this exact file content and settings; its answers still need checking
+        unless its fingerprint is the current one."""
+        if digest is None:
+            return None
+        entry = self.entries.get(os.path.abspath(path))
+        if entry is None or (entry.digest, entry.display, entry.kinds, entry.settings) != (digest, display, kinds, settings):
+            return None
+        return entry
+
+    def confirm(self, entry: Entry, fingerprint: str) -> None:
+        """The entry's answers hold for the index with this fingerprint too."""
+        if entry.fingerprint != fingerprint:
+            entry.fingerprint = fingerprint
+            self.changed = True
+
+    def put(self, path: Path, entry: Entry) -> None:
+        self.entries[os.path.abspath(path)] = entry
+        self.changed = True
+
+    def save(self) -> None:
+        if self.changed:
+            write_pickle(self.folder, self.file, {"version": __version__, "entries": self.entries})
