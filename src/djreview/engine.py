@@ -24,6 +24,7 @@ from djreview.source import load, load_text
 
 PARSE_ERROR = ("DJR001", "parse-error")
 POOL_THRESHOLD = 48  # below this many files a pool costs more than it saves
+POOL_BYTES = 400_000  # ... unless they hold this much source (about 10,000 lines)
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 
 
@@ -334,7 +335,9 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
             results[i] = entry.result
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
-        count = _jobs(settings, len(todo))
+        # a few big files (a model edit re-reviews the modules that use it) pay for a pool too
+        big = len(todo) > 1 and sum(_size(jobs[i][0]) for i in todo) > POOL_BYTES
+        count = _jobs(settings, POOL_THRESHOLD if big else len(todo))
         if count > 1:
             # Largest files first, in small chunks: the few files that need a CST are the big
             # ones, and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
