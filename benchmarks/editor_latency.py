@@ -4,7 +4,9 @@
     python benchmarks/editor_latency.py PROJECT_DIR FILE [FILE...] [--repeat 5] [--write]
 
 For each file: `flake8 --select DJR FILE` with a cold index (the project's .djreview_cache
-removed first) and warm (cache present, nothing changed), next to flake8's own floor
+removed first), warm (cache present, nothing changed: the file's findings come from the
+cache) and warm with the file just edited (a comment appended before each run, so the file
+is parsed and reviewed against the cached project index), next to flake8's own floor
 (`--bare-flake8 PATH`: a flake8 installed without djreview, run with `--select E999`; flake8
 runs every installed plugin whatever --select says, so the floor must come from another venv)
 and `djreview FILE` warm. Medians of --repeat runs. --write appends a table to
@@ -69,6 +71,20 @@ def main() -> None:
         cells["flake8 DJR warm"] = [_time([flake8, "--isolated", "--select", "DJR", name], project)
                                     for _ in range(args.repeat)]
         cells["djreview FILE warm"] = [_time([djreview, name], project) for _ in range(args.repeat)]
+        # the editor's usual case: the file was just saved with an edit, so its findings must
+        # be computed afresh (the rest of the project stays cached)
+        original = (project / name).read_bytes()
+        edits = iter(range(args.repeat))
+
+        def edit() -> None:
+            (project / name).write_bytes(original + f"\n# edit {next(edits)}\n".encode())
+
+        try:
+            cells["flake8 DJR warm, file just edited"] = [
+                _time([flake8, "--isolated", "--select", "DJR", name], project, edit) for _ in range(args.repeat)
+            ]
+        finally:
+            (project / name).write_bytes(original)
         rows.append((name, size, {k: statistics.median(v) for k, v in cells.items()}))
     header = ["file", "lines", *rows[0][2]]
     table = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]

@@ -211,31 +211,84 @@ def _review_one(job: tuple[Path, frozenset[str]]) -> FileResult:
 
 
 # -- one file, for editors (the flake8 plugin) ------------------------------------------------
-_PROJECTS: dict[tuple[str, tuple[str, ...]], tuple[dict, ProjectIndex]] = {}
+@dataclass
+class _Project:
+    facts: dict[str, ModuleFacts]
+    digests: dict[str, str]  # display path -> content digest (with a cache)
+    fingerprint: str
+    index: ProjectIndex | None = None
+
+    def get_index(self) -> ProjectIndex:
+        if self.index is None:
+            self.index = ProjectIndex(list(self.facts.values()))
+        return self.index
 
 
-def review_text(path: Path, text: str, settings: Settings) -> FileResult:
-    """Review `text` as the content of `path`, with the index of the project it belongs to
-    (built once per process, from the on-disk cache when there is one)."""
-    root = project_root(path)
+_PROJECTS: dict[tuple[str, tuple[str, ...]], _Project] = {}
+
+
+def _project(root: Path, settings: Settings) -> _Project:
+    """The facts of the project at `root`, loaded once per process (from the cache if any)."""
     key = (str(root), settings.codes)
     if key not in _PROJECTS:
         files = discover([str(root)], settings.exclude, plain_only=True)
-        indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16))
+        digests: list[str | None] = []
+        indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16), digests)
         facts = {display: f for display, f, _ in indexed if f is not None}
-        _PROJECTS[key] = (facts, ProjectIndex(list(facts.values())))
-    facts, index = _PROJECTS[key]
-    display = display_path(path)
-    source = load_text(text)  # re-encoding would let a latin-1 cookie garble the buffer
-    if source.tree is None:
-        return FileResult(display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)])
-    own = extract(source.tree, display, module_name(path), source.text or "")
-    if facts.get(display) != own:  # an unsaved buffer changed this file's declarations
-        facts = {**facts, display: own}
-        index = ProjectIndex(list(facts.values()))
-    worker = _Worker(index, facts, settings)
+        known = {r[0]: d for r, d in zip(indexed, digests) if d}
+        fp = ""
+        if settings.cache_dir is not None:
+            from djreview.findings_cache import fingerprint
+
+            fp = fingerprint(list(known.items()))
+        _PROJECTS[key] = _Project(facts, known, fp)
+    return _PROJECTS[key]
+
+
+def review_text(path: Path, text: str, settings: Settings) -> FileResult:
+    """Review `text` as the content of `path`, with the index of the project it belongs to.
+    When `text` is the file as saved, findings cached by an earlier run are reused, and the
+    review is cached for the next one."""
+    root = project_root(path)
+    project = _project(root, settings)
+    display, kinds = display_path(path), _kinds(path, root)
+    cache, digest = _saved_digest(path, text, display, project, settings)
+    entry = cache.get(path, digest, display, kinds, _settings_key(settings)) if cache else None
+    if entry is not None and (
+        entry.fingerprint == project.fingerprint or project.get_index().answers_match(entry.answers, {})
+    ):
+        return entry.result
+    facts, index = project.facts, None
+    if digest is None or display not in facts:  # an unsaved buffer (or a file not indexed)
+        source = load_text(text)  # re-encoding would let a latin-1 cookie garble the buffer
+        if source.tree is None:
+            return FileResult(display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)])
+        own = extract(source.tree, display, module_name(path), source.text or "")
+        if facts.get(display) != own:  # the buffer changed this file's declarations
+            facts = {**facts, display: own}
+            index = ProjectIndex(list(facts.values()))
+    worker = _Worker(index or project.get_index(), facts, settings)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
-    return worker.review(path, _kinds(path, root), source.text)
+    result = worker.review(path, kinds, text)
+    if cache is not None and digest is not None and index is None and not result.notes:
+        from djreview.findings_cache import Entry
+
+        cache.put(path, Entry(digest, display, kinds, _settings_key(settings), project.fingerprint, result.answers, result))
+        cache.save()
+    return result
+
+
+def _saved_digest(path: Path, text: str, display: str, project: _Project, settings: Settings):
+    """The findings cache, and the content digest of `path` when `text` is what is saved
+    there (an editor's unsaved buffer has none)."""
+    digest = project.digests.get(display)
+    if settings.cache_dir is None or digest is None:
+        return None, None
+    from djreview.findings_cache import FindingsCache
+
+    data, _ = _read(path)
+    saved = load(data, compile_check=False).text if data is not None else None
+    return FindingsCache(settings.cache_dir), (digest if saved == text else None)
 
 
 def _kinds(path: Path, root: Path | str) -> frozenset[str]:
