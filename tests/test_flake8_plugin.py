@@ -66,3 +66,34 @@ def test_buffer_of_a_latin1_file_is_not_decoded_again():
     source = load_text(text)
     assert source.tree is not None
     assert source.text.splitlines()[1] == "name = 'caf\u00e9'; x = 1"
+
+
+def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_not(tmp_path):
+    import dataclasses
+
+    from djreview.finding import Finding
+    from djreview.findings_cache import FindingsCache
+    from tests.conftest import write_project
+    from tests.test_cli import MODELS
+
+    write_project(tmp_path, {"manage.py": "", "shop/models.py": MODELS,
+                             "shop/views.py": "def names(authors):\n    return [a.name for a in authors]\n"})
+    assert _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == ""
+    cache = FindingsCache(tmp_path / ".djreview_cache")
+    entry = cache.entries[str(tmp_path / "shop" / "views.py")]
+    # plant a finding: if the next run prints it, the saved file was served from the cache
+    planted = Finding("DJR101", "n-plus-one", "warning", "shop/views.py", 2, 5, 2, 6, "planted")
+    entry.result = dataclasses.replace(entry.result, findings=[planted])
+    cache.changed = True
+    cache.save()
+    assert _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == (
+        "shop/views.py:2:5: DJR101 planted\n"
+    )
+    # an unsaved buffer with an N+1 is reviewed as it is, not answered from the cache
+    buffer = "from shop.models import Book\n\ndef titles():\n    return [b.author.name for b in Book.objects.all()]\n"
+    edited = subprocess.run(
+        [sys.executable, "-m", "flake8", "--select", "DJR", "--isolated", "--stdin-display-name", "shop/views.py", "-"],
+        cwd=tmp_path, capture_output=True, text=True, input=buffer,
+    )
+    assert edited.stdout.startswith("shop/views.py:4:")
+    assert "DJR101" in edited.stdout and "planted" not in edited.stdout

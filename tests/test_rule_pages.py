@@ -29,6 +29,13 @@ def test_every_rule_has_a_page_and_every_page_a_rule():
     assert page_codes == set(all_rules())
 
 
+def test_rule_codes_without_importing_rules_match_the_registry():
+    from djreview.rule import rule_codes
+
+    assert rule_codes() == list(all_rules())
+    assert all(rule.__module__.rsplit(".", 1)[-1][:6].upper() == code for code, rule in all_rules().items())
+
+
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
 def test_header_matches_the_rule(page_path):
     page = load_page(page_path)
