@@ -176,3 +176,16 @@ def test_output_is_byte_identical_with_one_or_two_workers(tmp_path):
     for fmt in ("concise", "json", "sarif"):
         assert outputs["1", fmt] == outputs["2", fmt]
     assert outputs["1", "concise"][0].count("catalog/views_") > 40
+
+
+def test_deleted_files_leave_the_caches(shop):
+    _run(shop)
+    (shop / "shop/utils.py").unlink()
+    (shop / "shop/views.py").write_text(VIEWS + "\n# changed\n")
+    _run(shop)
+    from djreview.cache import IndexCache
+
+    gone = str(shop / "shop" / "utils.py")
+    assert gone not in IndexCache(shop / ".djreview_cache").entries
+    assert gone not in FindingsCache(shop / ".djreview_cache").entries
+    assert str(shop / "shop" / "views.py") in FindingsCache(shop / ".djreview_cache").entries

@@ -83,6 +83,8 @@ class IndexCache:
 
     def save(self) -> None:
         if self.changed:
+            # files deleted since they were cached would otherwise stay in the cache for ever
+            self.entries = {path: e for path, e in self.entries.items() if os.path.exists(path)}
             write_pickle(self.folder, self.file, {"version": __version__, "entries": self.entries})
 
 
