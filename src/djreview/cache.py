@@ -20,6 +20,23 @@ from djreview import __version__
 FOLDER = ".djreview_cache"
 
 
+def code_version() -> str:
+    """djreview's version plus a digest of its own modules' sizes and mtimes: a cache written
+    by other code (a development checkout, a reinstall of the same version) is not reused."""
+    global _CODE_VERSION
+    if _CODE_VERSION is None:
+        package = Path(__file__).parent
+        h = hashlib.blake2b(digest_size=8)
+        for module in sorted(package.rglob("*.py")):
+            st = module.stat()
+            h.update(f"{module.relative_to(package)}:{st.st_size}:{st.st_mtime_ns}\n".encode())
+        _CODE_VERSION = f"{__version__}+{h.hexdigest()}"
+    return _CODE_VERSION
+
+
+_CODE_VERSION: str | None = None
+
+
 def _digest(data: bytes) -> str:
     return hashlib.blake2b(data, digest_size=16).hexdigest()
 
@@ -35,7 +52,7 @@ class IndexCache:
         try:
             with open(self.file, "rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("version") == __version__:
+            if isinstance(data, dict) and data.get("version") == code_version():
                 return data["entries"]
         except Exception:  # a corrupt or foreign cache is rebuilt, never a crash
             pass
@@ -85,7 +102,7 @@ class IndexCache:
         if self.changed:
             # files deleted since they were cached would otherwise stay in the cache for ever
             self.entries = {path: e for path, e in self.entries.items() if os.path.exists(path)}
-            write_pickle(self.folder, self.file, {"version": __version__, "entries": self.entries})
+            write_pickle(self.folder, self.file, {"version": code_version(), "entries": self.entries})
 
 
 def write_pickle(folder: Path, target: Path, data) -> None:

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from djreview import __version__
-from djreview.cache import write_pickle
+from djreview.cache import code_version, write_pickle
 from djreview.finding import FileResult
 
 
@@ -54,7 +54,7 @@ class FindingsCache:
         try:
             with open(self.file, "rb") as handle:
                 data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("version") == __version__:
+            if isinstance(data, dict) and data.get("version") == code_version():
                 entries = data["entries"]
                 if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
                     return entries
@@ -86,4 +86,4 @@ class FindingsCache:
         if self.changed:
             # files deleted since they were cached would otherwise stay in the cache for ever
             self.entries = {path: e for path, e in self.entries.items() if os.path.exists(path)}
-            write_pickle(self.folder, self.file, {"version": __version__, "entries": self.entries})
+            write_pickle(self.folder, self.file, {"version": code_version(), "entries": self.entries})
