@@ -45,18 +45,10 @@ class IndexCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.file = folder / f"index-{__version__}.pickle"
-        self.entries: dict[str, tuple[int, int, str, tuple]] = self._load()
+        self.entries: dict[str, tuple[int, int, str, tuple]] = read_entries(
+            self.file, lambda e: isinstance(e, tuple) and len(e) == 4
+        )
         self.changed = False
-
-    def _load(self) -> dict:
-        try:
-            with open(self.file, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("version") == code_version():
-                return data["entries"]
-        except Exception:  # a corrupt or foreign cache is rebuilt, never a crash
-            pass
-        return {}
 
     def get(self, path: Path, display: str):
         """The cached (display, facts, error) of `path`, or None when it must be indexed."""
@@ -103,6 +95,21 @@ class IndexCache:
             # files deleted since they were cached would otherwise stay in the cache for ever
             self.entries = {path: e for path, e in self.entries.items() if os.path.exists(path)}
             write_pickle(self.folder, self.file, {"version": code_version(), "entries": self.entries})
+
+
+def read_entries(target: Path, valid) -> dict:
+    """The entries of a cache file written by this very code, or {} for a missing, corrupt
+    or foreign one (rebuilt, never a crash)."""
+    try:
+        with open(target, "rb") as handle:
+            data = pickle.load(handle)
+        if isinstance(data, dict) and data.get("version") == code_version():
+            entries = data["entries"]
+            if isinstance(entries, dict) and all(valid(e) for e in entries.values()):
+                return entries
+    except Exception:
+        pass
+    return {}
 
 
 def write_pickle(folder: Path, target: Path, data) -> None:

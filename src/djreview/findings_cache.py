@@ -15,12 +15,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
 from djreview import __version__
-from djreview.cache import code_version, write_pickle
+from djreview.cache import code_version, read_entries, write_pickle
 from djreview.finding import FileResult
 
 
@@ -47,20 +46,8 @@ class FindingsCache:
     def __init__(self, folder: Path):
         self.folder = folder
         self.file = folder / f"findings-{__version__}.pickle"
-        self.entries: dict[str, Entry] = self._load()
+        self.entries: dict[str, Entry] = read_entries(self.file, lambda e: isinstance(e, Entry))
         self.changed = False
-
-    def _load(self) -> dict:
-        try:
-            with open(self.file, "rb") as handle:
-                data = pickle.load(handle)
-            if isinstance(data, dict) and data.get("version") == code_version():
-                entries = data["entries"]
-                if isinstance(entries, dict) and all(isinstance(e, Entry) for e in entries.values()):
-                    return entries
-        except Exception:  # a corrupt or foreign cache is rebuilt, never a crash
-            pass
-        return {}
 
     def get(self, path: Path, digest: str | None, display: str, kinds: frozenset[str], settings: tuple) -> Entry | None:
         """The entry for this exact file content and settings; its answers still need checking
