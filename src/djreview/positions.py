@@ -23,50 +23,98 @@ def _first_line(stmt: ast.stmt) -> int:
     return min([stmt.lineno, *(d.lineno for d in decorators or ())])
 
 
-def _start_lines(module: cst.Module, tree: ast.Module) -> list[int] | None:
-    """Line on which each top-level libcst statement's code (leading lines included) starts."""
+def _start_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, ast.stmt]] | None:
+    """For each libcst statement of a block, the line its code (leading lines included)
+    starts on and its first stdlib statement; None when the two do not line up."""
     starts, i = [], 0
-    for stmt in module.body:
-        if i >= len(tree.body):
+    for stmt in body:
+        if i >= len(tree_body):
             return None
-        line = _first_line(tree.body[i]) - len(stmt.leading_lines)
+        line = _first_line(tree_body[i]) - len(stmt.leading_lines)
         decorators = getattr(stmt, "decorators", ())
         if decorators:
             line -= len(decorators[0].leading_lines)
-        starts.append(line)
+        starts.append((line, tree_body[i]))
         i += len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
-    return starts if i == len(tree.body) else None
+    return starts if i == len(tree_body) else None
 
 
-def _contains(root: cst.CSTNode, wanted: set[int]) -> set[int]:
-    found, stack = set(), [root]
-    while stack and len(found) < len(wanted):
-        node = stack.pop()
+def _holders(module: cst.Module, wanted: set[int]) -> dict[int, set[int]]:
+    """One walk of the tree: for every node holding wanted nodes (itself included), their ids."""
+    holding: dict[int, set[int]] = {}
+    path: list[cst.CSTNode] = []
+    stack: list[tuple[cst.CSTNode, int]] = [(module, 0)]
+    while stack:
+        node, depth = stack.pop()
+        del path[depth:]
+        path.append(node)
         if id(node) in wanted:
-            found.add(id(node))
-        stack.extend(children(node))
-    return found
+            for ancestor in path:
+                holding.setdefault(id(ancestor), set()).add(id(node))
+        stack.extend((child, depth + 1) for child in children(node))
+    return holding
+
+
+_DEFINITIONS = (cst.ClassDef, cst.FunctionDef)
+_AST_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+
+
+class _Renderer:
+    def __init__(self, module: cst.Module, wanted: set[int]):
+        self.module = module
+        self.provider = PositionProvider()
+        self.holding = _holders(module, wanted)
+
+    def block(self, body, tree_body: list[ast.stmt], indents: list[str], wanted: set[int]) -> bool:
+        """Render the statements of `body` holding wanted nodes; False when the stdlib
+        statements do not line up with libcst's (the caller then renders the whole)."""
+        starts = _start_lines(body, tree_body)
+        if starts is None:
+            return False
+        for stmt, (line, tree_stmt) in zip(body, starts):
+            if not wanted:
+                break
+            found = self.holding.get(id(stmt), set()) & wanted
+            if found:
+                if not self._inside(stmt, tree_stmt, indents, found):
+                    self.statement(stmt, line, indents)
+                wanted -= found
+        return True
+
+    def _inside(self, stmt, tree_stmt, indents: list[str], found: set[int]) -> bool:
+        """A class or function whose wanted nodes all lie in statements of its body is
+        rendered statement by statement, not whole (a model or view class can be long)."""
+        if id(stmt) in found or not isinstance(stmt, _DEFINITIONS) or not isinstance(tree_stmt, _AST_DEFINITIONS):
+            return False
+        block = stmt.body
+        if not isinstance(block, cst.IndentedBlock):
+            return False
+        inner: set[int] = set()
+        for child in block.body:
+            inner |= self.holding.get(id(child), set())
+        if inner & found != found:
+            return False  # something in the header: render the definition whole
+        indent = self.module.default_indent if block.indent is None else block.indent
+        return self.block(block.body, tree_stmt.body, [*indents, indent], set(found))
+
+    def statement(self, stmt: cst.CSTNode, line: int, indents: list[str]) -> None:
+        state = PositionProvidingCodegenState(
+            default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+            provider=self.provider,
+        )
+        state.indent_tokens = list(indents)
+        state.line, state.column = line, 0
+        stmt._codegen(state)
 
 
 def positions_of(module: cst.Module, source: str, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
-    provider = PositionProvider()
+    wanted = {id(n) for n in nodes}
+    renderer = _Renderer(module, wanted)
     try:
         tree = ast.parse(source)
-        starts = _start_lines(module, tree)
+        done = renderer.block(module.body, tree.body, [], wanted)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
-        starts = None
-    if starts is None:  # fall back to rendering everything (still without the metadata walk)
-        provider._gen_impl(module)
-        return provider._computed
-    wanted = {id(n) for n in nodes}
-    for stmt, line in zip(module.body, starts):
-        if not wanted:
-            break
-        if isinstance(stmt, cst.CSTNode) and id(stmt) in wanted or _contains(stmt, wanted):
-            state = PositionProvidingCodegenState(
-                default_indent=module.default_indent, default_newline=module.default_newline, provider=provider,
-            )
-            state.line, state.column = line, 0
-            stmt._codegen(state)
-            wanted -= {id(n) for n in nodes if n in provider._computed}
-    return provider._computed
+        done = False
+    if not done:  # fall back to rendering everything (still without the metadata walk)
+        renderer.provider._gen_impl(module)
+    return renderer.provider._computed
