@@ -10,6 +10,10 @@ Not reported, because one write per iteration is what the code needs:
   ``select_for_update()``;
 - a new row is used after it is written in the same iteration (its pk, an m2m ``.set()``,
   a child row pointing at it), or an updated row is re-read with ``refresh_from_db()``.
+
+The fix rewrites a plain ``for`` loop into the bulk call when its body is simple enough for the
+result to write the same rows and values (see ``_bulk_rewrite``); it is unsafe, since what the
+bulk calls skip no longer runs. Any other loop keeps a suggestion naming the call.
 """
 
 from __future__ import annotations
@@ -21,7 +25,8 @@ import libcst as cst
 
 from djreview.flow import literal_string
 from djreview.naming import plural
-from djreview.rule import FixSpec, Rule, register
+from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.rules import _bulk_rewrite
 from djreview.values import Instance, Queryset, RelatedManager
 from djreview.walk import children
 
@@ -35,6 +40,7 @@ class _Write:
     model: str
     variable: str | None
     update_fields: list[str] | None = None
+    owner: object = None  # what the flow tracker inferred the call is made on
     armed: bool = False  # the call's own subtree has been walked
     used_after: bool = False  # the object is read later in the iteration
     refreshed: bool = False  # refresh_from_db() later in the iteration
@@ -52,6 +58,7 @@ class _Loop:
 class SaveInLoop(Rule):
     code = "DJR102"
     name = "save-in-loop"
+    fixable = True
     triggers = ("save(", "create(")
 
     def wants(self, text, facts, index) -> bool:
@@ -63,6 +70,18 @@ class SaveInLoop(Rule):
         self.result_names: dict[int, str] = {}  # create() call -> name it is assigned to
         self.benign: set[int] = set()  # Name nodes that only collect the object (rows.append(obj))
         self.contexts: list[cst.CSTNode | None] = []  # the loop each open `with` block sits in
+        self.scopes: list[cst.CSTNode] = [ctx.module]  # module, then each enclosing def/class
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.append(node)
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.scopes.append(node)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.scopes.pop()
+
+    leave_ClassDef = leave_FunctionDef
 
     def _loop(self) -> tuple[cst.CSTNode | None, _Loop | None]:
         node = self.ctx.flow.in_loop()
@@ -141,12 +160,12 @@ class SaveInLoop(Rule):
                 return  # a row this iteration created, saved again: a status row, a checkpoint
             insert = owner.created or (variable in loop.cleared_pk)
             loop.writes.append(_Write(node, "insert" if insert else "save", owner.model, variable,
-                                      self._update_fields(node)))
+                                      self._update_fields(node), owner))
         elif method == "create" and isinstance(owner, (Queryset, RelatedManager)):
             model = owner.model if isinstance(owner, Queryset) else owner.target
             if model:
                 name = self.result_names.get(id(node))
-                loop.writes.append(_Write(node, "create", model, name))
+                loop.writes.append(_Write(node, "create", model, name, owner=owner))
                 if name:
                     loop.created.add(name)
 
@@ -206,9 +225,9 @@ class SaveInLoop(Rule):
             # must exist by then; so must an updated row that is re-read from the database
             if (write.used_after and write.kind != "save") or write.refreshed:
                 continue
-            self._report(write, loop)
+            self._report(write, loop, loop_node)
 
-    def _report(self, write: _Write, loop: _Loop) -> None:
+    def _report(self, write: _Write, loop: _Loop, loop_node: cst.CSTNode) -> None:
         info = self.ctx.index.model(write.model)
         name = info.name if info else write.model.rsplit(".", 1)[-1]
         rows = _list_name(write.variable)
@@ -238,7 +257,38 @@ class SaveInLoop(Rule):
                 f"{name} objects in a list and call {code} once; bulk_create() does not call save() "
                 f"or send pre_save/post_save signals, so check that nothing here relies on them."
             )
-        self.report(write.call, message, FixSpec(f"use {code}", "suggestion"))
+        fix = self._fix(write, loop_node, info, rows) or FixSpec(f"use {code}", "suggestion")
+        self.report(write.call, message, fix)
+
+    def _fix(self, write: _Write, loop_node: cst.CSTNode, info, rows: str) -> FixSpec | None:
+        """The loop rewritten into the bulk call, when it is simple enough to be rewritten
+        exactly (see _bulk_rewrite); unsafe, since what the bulk calls skip no longer runs."""
+        if info is None or not isinstance(loop_node, cst.For):
+            return None
+        try:
+            return self._rewrite(write, loop_node, info, rows)
+        except RecursionError:  # code nested deeper than libcst's code generation can go
+            return None
+
+    def _rewrite(self, write: _Write, loop_node: cst.For, info, rows: str) -> FixSpec | None:
+        if write.kind == "save":
+            rewrite = _bulk_rewrite.update(self.ctx, loop_node, write.call, write.owner, info, self.scopes, rows)
+            skipped = "bulk_update() does not call save() or send pre_save/post_save signals"
+        elif write.kind == "insert":
+            rewrite = _bulk_rewrite.insert(self.ctx, loop_node, write.call, info, self.scopes)
+            skipped = "bulk_create() does not call save() or send pre_save/post_save signals"
+        elif isinstance(write.owner, Queryset):
+            rewrite = _bulk_rewrite.create(self.ctx, loop_node, write.call, info, self.scopes)
+            skipped = "bulk_create() does not call save() or send pre_save/post_save signals"
+        else:
+            return None  # a related manager's create(): its bulk_create() is another call
+        if rewrite is None:
+            return None
+        description = (
+            f"rewrite the loop to call {rewrite.code} once (unsafe: {skipped}, and the rows are "
+            f"written together, so an error part-way writes none of them)"
+        )
+        return FixSpec(description, "unsafe", (NodeEdit(loop_node, rewrite.replacement, indent_like=loop_node),))
 
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
 
