@@ -1,10 +1,19 @@
 #!/usr/bin/env python3
 """Benchmark djreview against peer Django linters on real code bases.
 
-Standalone: standard library only; psutil is used when importable (otherwise
-process-tree memory is sampled straight from /proc on Linux).
+Standard library only; psutil is used when importable (otherwise process-tree
+memory is sampled straight from /proc on Linux). The warm, changed and scaling
+modes live in cache_and_scaling.py beside this file.
 
-For every corpus it counts .py files and lines, then runs each tool
+Modes (``--mode``, or ``--all`` for every one of them):
+
+  cold     (default) every tool without a cache, side by side, on each corpus
+  warm     djreview again on an unchanged copy of the corpus, with its cache
+  changed  the same after a fresh edit of one file (a body edit; a new model field),
+           compared with a --no-cache run of the edited copy
+  scaling  djreview cold on 1x, 2x, 4x copies of a corpus (``--scales``)
+
+In the cold mode, for every corpus it counts .py files and lines, then runs each tool
 ``--repeat`` times and reports the median wall time, CPU time, peak memory of
 the whole process tree and the number of findings:
 
@@ -16,7 +25,9 @@ Exit status 1 means "findings" for all three tools, not failure.
 
 Examples::
 
-  python3 benchmarks/run.py                          # all corpora found, all tools
+  python3 benchmarks/run.py --all --write            # every number of RESULTS.md (about 16 min)
+  python3 benchmarks/run.py --all --corpus django --repeat 1   # a quick check of every mode
+  python3 benchmarks/run.py                          # cold: all corpora found, all tools
   python3 benchmarks/run.py --only flake8,ruff --write
   python3 benchmarks/run.py --corpus django --corpus mine=/src/myproj --repeat 5
   python3 benchmarks/run.py --djreview-cmd ".venv/bin/djreview --format json --no-cache"
@@ -291,6 +302,26 @@ def measure(argv: list[str], cwd: str, interval: float, timeout: float | None) -
     )
 
 
+def make_runner(cwd: str, interval: float, timeout: float | None, idle_wait: float):
+    """measure() with fixed settings: ``runner(argv) -> Run``, waiting for an idle machine
+    first when *idle_wait* > 0."""
+    def runner(argv: list[str]) -> Run:
+        if idle_wait > 0:
+            wait_idle(idle_wait)
+        return measure(argv, cwd, interval, timeout)
+    return runner
+
+
+def describe(run: Run, findings: str) -> str:
+    """One progress line's worth of a run."""
+    return (f"{run.wall:7.2f}s rc={run.rc} tree={mib(run.tree_peak)}MiB "
+            f"single={mib(run.single_peak)}MiB findings={findings} others={run.others:.2f}")
+
+
+def stderr_tail(run: Run, lines: int = 5) -> str:
+    return " / ".join(run.stderr.strip().splitlines()[-lines:])[:600]
+
+
 # --------------------------------------------------------------------------
 # tools
 # --------------------------------------------------------------------------
@@ -468,25 +499,87 @@ def machine_info() -> dict[str, str]:
     return info
 
 
+MODES = ("cold", "warm", "changed", "scaling")
+
+
+def run_cold(corpora: list[tuple[str, Path]], tools: list[str], cmds: dict[str, list[str]],
+             runner, args, notes: list[str]) -> list[Result]:
+    """Each tool on each corpus, ``--warmup`` + ``--repeat`` times (the timed runs kept)."""
+    results: list[Result] = []
+    for name, path in corpora:
+        if not path.is_dir():
+            print(f"warning: corpus {name}: {path} is not a directory, skipped", file=sys.stderr)
+            notes.append(f"corpus {name}: {path} missing, skipped")
+            continue
+        files, lines = count_py(path)
+        print(f"== cold {name}: {path} ({files} files, {lines} lines)", file=sys.stderr)
+        for t in tools:
+            argv_t = cmds[t] + [str(path)]
+            res = Result(name, files, lines, t, argv_t)
+            for i in range(args.warmup + args.repeat):
+                run = runner(argv_t)
+                timed = i >= args.warmup
+                print(f"   {t:8s} {'run' if timed else 'warmup'} {i + 1 - args.warmup if timed else i + 1}: "
+                      + describe(run, COUNTERS[t](run)), file=sys.stderr)
+                if run.rc not in (0, 1):
+                    res.status = f"FAILED rc={run.rc}"
+                    notes.append(f"{t} on {name} exited {run.rc}: " + stderr_tail(run))
+                    print("     stderr:", stderr_tail(run), file=sys.stderr)
+                    res.runs.append(run)
+                    break
+                if timed:
+                    res.runs.append(run)
+            if args.keep_output and res.runs:
+                args.keep_output.mkdir(parents=True, exist_ok=True)
+                (args.keep_output / f"{name}.{t}.stdout").write_text(res.runs[-1].stdout)
+                (args.keep_output / f"{name}.{t}.stderr").write_text(res.runs[-1].stderr)
+            results.append(res)
+    return results
+
+
+def parse_modes(args, ap) -> list[str]:
+    if args.all:
+        return list(MODES)
+    modes = [m.strip() for m in args.mode.split(",") if m.strip()]
+    bad = [m for m in modes if m not in MODES]
+    if bad or not modes:
+        ap.error(f"unknown mode(s) in --mode: {', '.join(bad) or '(none)'}; choose among {', '.join(MODES)}")
+    return [m for m in MODES if m in modes]
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--mode", default="cold",
+                    help="comma-separated modes among cold,warm,changed,scaling (default: %(default)s): "
+                         "cold = every tool, no cache, side by side; warm = djreview again on an "
+                         "unchanged copy with its cache; changed = the same after one edited file; "
+                         "scaling = djreview cold on 1x, 2x, 4x copies of a corpus")
+    ap.add_argument("--all", action="store_true",
+                    help="every mode: reproduces every number of RESULTS.md (with --write)")
     ap.add_argument("--corpus", action="append", default=[], metavar="NAME[=PATH]",
                     help="corpus to run (repeatable). NAME alone picks a default corpus; "
-                         "NAME=PATH any directory. Default: every default corpus that exists.")
+                         "NAME=PATH any directory. Default: cold, every default corpus that exists; "
+                         "warm/changed: django and the largest other one; scaling: see --scale-corpus.")
+    ap.add_argument("--scale-corpus", default=None, metavar="NAME[=PATH]",
+                    help="corpus copied 1x, 2x, 4x for the scaling mode "
+                         "(default: the first --corpus, else django)")
+    ap.add_argument("--scales", default="1,2,4",
+                    help="numbers of copies for the scaling mode (default: %(default)s)")
     ap.add_argument("--djreview-cmd", default="djreview --format json",
                     help="djreview command line without the path (default: %(default)r; "
                          "if 'djreview' is not on PATH, .venv/bin/djreview of the repo is used)")
     ap.add_argument("--djreview-no-cache", choices=("auto", "yes", "no"), default="auto",
-                    help="append --no-cache to the djreview command: auto = only if "
+                    help="append --no-cache to the djreview command of the cold mode: auto = only if "
                          "`djreview --help` mentions it (default: %(default)s)")
     ap.add_argument("--flake8", default=f"{PEERS}/bin/flake8 --select DJ",
                     help="flake8 command line without the path (default: %(default)r)")
     ap.add_argument("--ruff", default=f"{PEERS}/bin/ruff check --select DJ --no-cache",
                     help="ruff command line without the path (default: %(default)r)")
     ap.add_argument("--only", default=",".join(TOOLS),
-                    help="comma-separated tools to run, among djreview,flake8,ruff (default: all)")
-    ap.add_argument("--repeat", type=int, default=3, help="runs per tool and corpus (median kept)")
-    ap.add_argument("--warmup", type=int, default=0, help="untimed runs before the timed ones")
+                    help="comma-separated tools of the cold mode, among djreview,flake8,ruff (default: all)")
+    ap.add_argument("--repeat", type=int, default=3,
+                    help="timed runs per cell (median kept); for changed, edits per variant (default: 3)")
+    ap.add_argument("--warmup", type=int, default=0, help="untimed runs before the timed ones (cold mode)")
     ap.add_argument("--sample-ms", type=float, default=20.0,
                     help="RSS sampling interval in ms; 0 disables tree sampling (default: 20)")
     ap.add_argument("--wait-idle", type=float, default=0.0, metavar="SECONDS",
@@ -498,15 +591,19 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--note", action="append", default=[],
                     help="free-text note added to the Notes section of RESULTS.md (repeatable)")
     ap.add_argument("--keep-output", type=Path, default=None, metavar="DIR",
-                    help="save each tool's stdout/stderr of the last run under DIR")
+                    help="save each tool's stdout/stderr of the last run under DIR (cold mode)")
     args = ap.parse_args(argv)
 
-    only = [t.strip() for t in args.only.split(",") if t.strip()]
+    modes = parse_modes(args, ap)
+    only = [t.strip() for t in args.only.split(",") if t.strip()] if "cold" in modes else []
     bad = [t for t in only if t not in TOOLS]
     if bad:
         ap.error(f"unknown tool(s) in --only: {', '.join(bad)}")
+    cold_tools = list(only)
+    if any(m != "cold" for m in modes) and "djreview" not in only:
+        only.insert(0, "djreview")  # the other modes measure djreview alone
     corpora = parse_corpora(args.corpus)
-    if not corpora:
+    if not corpora and "cold" in modes:
         ap.error(f"no corpus found under {CORPUS_ROOT}; run benchmarks/fetch_corpora.sh or pass --corpus")
 
     cmds = {"djreview": resolve_cmd(args.djreview_cmd), "flake8": resolve_cmd(args.flake8),
@@ -528,54 +625,64 @@ def main(argv: list[str] | None = None) -> int:
 
     # run from an empty directory so that no tool picks up a config file from the cwd
     cwd = tempfile.mkdtemp(prefix="djreview-bench-")
-    interval = args.sample_ms / 1000.0
+    runner = make_runner(cwd, args.sample_ms / 1000.0, args.timeout, args.wait_idle)
     results: list[Result] = []
-    for name, path in corpora:
-        if not path.is_dir():
-            print(f"warning: corpus {name}: {path} is not a directory, skipped", file=sys.stderr)
-            notes.append(f"corpus {name}: {path} missing, skipped")
-            continue
-        files, lines = count_py(path)
-        print(f"== {name}: {path} ({files} files, {lines} lines)", file=sys.stderr)
-        for t in tools:
-            argv_t = cmds[t] + [str(path)]
-            res = Result(name, files, lines, t, argv_t)
-            for i in range(args.warmup + args.repeat):
-                if args.wait_idle > 0:
-                    wait_idle(args.wait_idle)
-                run = measure(argv_t, cwd, interval, args.timeout)
-                timed = i >= args.warmup
-                print(f"   {t:8s} {'run' if timed else 'warmup'} {i + 1 - args.warmup if timed else i + 1}: "
-                      f"{run.wall:7.2f}s rc={run.rc} tree={mib(run.tree_peak)}MiB "
-                      f"single={mib(run.single_peak)}MiB findings={COUNTERS[t](run)} others={run.others:.2f}", file=sys.stderr)
-                if run.rc not in (0, 1):
-                    res.status = f"FAILED rc={run.rc}"
-                    tail = run.stderr.strip().splitlines()[-5:]
-                    notes.append(f"{t} on {name} exited {run.rc}: " + " / ".join(tail)[:600])
-                    print("     stderr:", "\n     ".join(tail), file=sys.stderr)
-                    res.runs.append(run)
-                    break
-                if timed:
-                    res.runs.append(run)
-            if args.keep_output and res.runs:
-                args.keep_output.mkdir(parents=True, exist_ok=True)
-                (args.keep_output / f"{name}.{t}.stdout").write_text(res.runs[-1].stdout)
-                (args.keep_output / f"{name}.{t}.stderr").write_text(res.runs[-1].stderr)
-            results.append(res)
-    shutil.rmtree(cwd, ignore_errors=True)
+    sections: list[str] = []
+    ok = True
+    try:
+        if "cold" in modes:
+            results = run_cold(corpora, [t for t in tools if t in cold_tools], cmds, runner, args, notes)
+            sections.append(cold_section(fmt_table(results)))
+            print(fmt_table(results))
+            ok = all(r.status == "ok" for r in results)
+        extra = [m for m in modes if m != "cold"]
+        if extra:
+            if "djreview" not in tools:
+                ap.error("the warm, changed and scaling modes need djreview")
+            if HERE.as_posix() not in sys.path:
+                sys.path.insert(0, HERE.as_posix())
+            import cache_and_scaling  # noqa: PLC0415 - it imports this module
 
-    table = fmt_table(results)
-    print(table)
+            targets, more, more_ok = cache_and_scaling.run_modes(extra, args, cmds["djreview"], runner,
+                                                                 results, notes)
+            sections = [targets, *sections, *more]
+            ok = ok and more_ok
+            for text in [*more, targets]:
+                print("\n" + text)
+    finally:
+        shutil.rmtree(cwd, ignore_errors=True)
+
     if notes:
         print("\nNotes:\n" + "\n".join(f"- {n}" for n in notes))
     if args.write:
-        write_results(args.results, table, results, cmds, tools, versions, notes, args)
+        write_results(args.results, sections, results, cmds, tools, versions, notes, args, modes)
         print(f"\nwrote {args.results}", file=sys.stderr)
-    return 0 if all(r.status == "ok" for r in results) else 1
+    return 0 if ok else 1
 
 
-def write_results(dest: Path, table: str, results: list[Result], cmds: dict[str, list[str]],
-                  tools: list[str], versions: dict[str, str], notes: list[str], args) -> None:
+def cold_section(table: str) -> str:
+    return "\n".join([
+        "## Cold runs, side by side",
+        "",
+        "No cache: `djreview --no-cache`, flake8 (which has none), `ruff --no-cache`.",
+        "",
+        table,
+        "",
+        "Columns: *wall s* is the median elapsed time; *CPU s* is user+sys of the whole process tree",
+        "(`wait4` rusage); *kLOC/s* is lines / median wall; *peak RSS tree* is the largest sampled sum",
+        "of the RSS of the process and all its descendants (shared copy-on-write pages of forked",
+        "workers are counted once per process, so this over-states real use a little); *peak RSS 1 proc*",
+        "is `ru_maxrss` of the largest single process in the tree. *findings*: djreview",
+        "`summary.findings` of its JSON output (with `summary.errors` when non-zero), flake8",
+        "output lines, ruff's `Found N errors`; values differing between runs are joined by `/`.",
+        "*other load*: median of the mean number of cores that other processes on the machine",
+        "kept busy during the run (`/proc/stat` minus the tool and the sampler; n/a under 0.5 s); wall times with",
+        "other load well above 0 are inflated. *exit* 1 means findings, not failure.",
+    ])
+
+
+def write_results(dest: Path, sections: list[str], results: list[Result], cmds: dict[str, list[str]],
+                  tools: list[str], versions: dict[str, str], notes: list[str], args, modes: list[str]) -> None:
     info = machine_info()
     corpora = []
     seen = set()
@@ -587,11 +694,12 @@ def write_results(dest: Path, table: str, results: list[Result], cmds: dict[str,
         "# Benchmark results",
         "",
         "Generated by `benchmarks/run.py` (see `benchmarks/README.md`). Do not edit by hand;",
-        "re-run with `--write`.",
+        "re-run the invocation below.",
         "",
         f"- date: {info.pop('date')}",
         "- invocation: `" + " ".join(shlex.quote(a) for a in
                                   [Path(sys.executable).name, "benchmarks/run.py", *sys.argv[1:]]) + "`",
+        f"- modes: {', '.join(modes)}",
     ]
     lines += [f"- {k}: {v}" for k, v in info.items()]
     lines += [
@@ -608,30 +716,19 @@ def write_results(dest: Path, table: str, results: list[Result], cmds: dict[str,
               "`PATH` is the corpus directory.", "", "```"]
     for t in tools:
         lines.append(" ".join(shlex.quote(a) for a in cmds[t]) + " PATH")
-    lines += ["```", "", "## Corpora", "", "| corpus | path | .py files | lines |", "|---|---|--:|--:|"]
-    for name, path, files, nlines in corpora:
-        lines.append(f"| {name} | `{path}` | {files} | {nlines} |")
-    lines += [
-        "",
-        "## Results",
-        "",
-        table,
-        "",
-        "Columns: *wall s* is the median elapsed time; *CPU s* is user+sys of the whole process tree",
-        "(`wait4` rusage); *kLOC/s* is lines / median wall; *peak RSS tree* is the largest sampled sum",
-        "of the RSS of the process and all its descendants (shared copy-on-write pages of forked",
-        "workers are counted once per process, so this over-states real use a little); *peak RSS 1 proc*",
-        "is `ru_maxrss` of the largest single process in the tree. *findings*: djreview",
-        "`summary.findings` of its JSON output (with `summary.errors` when non-zero), flake8",
-        "output lines, ruff's `Found N errors`; values differing between runs are joined by `/`.",
-        "*other load*: median of the mean number of cores that other processes on the machine",
-        "kept busy during the run (`/proc/stat` minus the tool and the sampler; n/a under 0.5 s); wall times with",
-        "other load well above 0 are inflated. *exit* 1 means findings, not failure.",
-    ]
+    lines.append("```")
+    if corpora:
+        lines += ["", "## Corpora", "", "| corpus | path | .py files | lines |", "|---|---|--:|--:|"]
+        for name, path, files, nlines in corpora:
+            lines.append(f"| {name} | `{path}` | {files} | {nlines} |")
+    for text in sections:
+        lines += ["", text]
     if notes:
         lines += ["", "## Notes", ""] + [f"- {n}" for n in notes]
     dest.write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":
+    # cache_and_scaling.py does `import run`: let that be this very module, not a second copy
+    sys.modules.setdefault("run", sys.modules[__name__])
     sys.exit(main())
