@@ -270,10 +270,8 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     worker = _Worker(index or project.get_index(), facts, settings)
     sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
     result = worker.review(path, kinds, text)
-    if cache is not None and digest is not None and index is None and not result.notes:
-        from djreview.findings_cache import Entry
-
-        cache.put(path, Entry(digest, display, kinds, _settings_key(settings), project.fingerprint, result.answers, result))
+    if cache is not None and index is None:
+        cache.record(path, digest, kinds, _settings_key(settings), project.fingerprint, result)
         cache.save()
     return result
 
@@ -400,10 +398,8 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
         for i, result in zip(todo, fresh):
             results[i] = result
             path, kinds, digest = jobs[i]
-            if cache is not None and digest is not None and not result.notes:
-                from djreview.findings_cache import Entry
-
-                cache.put(path, Entry(digest, result.path, kinds, key, fp, result.answers, result))
+            if cache is not None:
+                cache.record(path, digest, kinds, key, fp, result)
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]

@@ -65,7 +65,13 @@ class FindingsCache:
             entry.fingerprint = fingerprint
             self.changed = True
 
-    def put(self, path: Path, entry: Entry) -> None:
+    def record(self, path: Path, digest: str | None, kinds: frozenset[str], settings: tuple,
+               fingerprint: str, result: FileResult) -> None:
+        """Keep a fresh review of `path` (content `digest`) for the next run; a review that
+        left notes (a file skipped or an internal error) is tried again instead."""
+        if digest is None or result.notes:
+            return
+        entry = Entry(digest, result.path, kinds, settings, fingerprint, result.answers, result)
         self.entries[os.path.abspath(path)] = entry
         self.changed = True
 

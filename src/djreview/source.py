@@ -27,33 +27,26 @@ def load(data: bytes, compile_check: bool = True) -> Source:
         return Source(error=f"cannot decode file: {exc}")
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not compile_check:
-        return Source(text=text)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
-            tree = ast.parse(data)
-    except SyntaxError as exc:
-        detail = exc.msg or "invalid syntax"
-        return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
-    except (ValueError, RecursionError, MemoryError) as exc:
-        return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
-    return Source(text=text, tree=tree)
+    return _compiled(text, data) if compile_check else Source(text=text)
 
 
 def load_text(text: str, compile_check: bool = True) -> Source:
     """Like load(), for text already decoded (an editor's buffer): no encoding cookie applies."""
     if text.startswith("\ufeff"):
         text = text[1:]
-    if not compile_check:
-        return Source(text=text)
+    return _compiled(text, text) if compile_check else Source(text=text)
+
+
+def _compiled(text: str, code: bytes | str) -> Source:
+    """`text` with the tree of `code` (the bytes when there are any, so the cookie applies),
+    or the reason Python rejects it."""
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            tree = ast.parse(text)
+            warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
+            tree = ast.parse(code)
     except SyntaxError as exc:
-        return Source(text=text, error=f"syntax error: {exc.msg or 'invalid syntax'}", line=exc.lineno or 1,
-                      column=exc.offset or 1)
+        detail = exc.msg or "invalid syntax"
+        return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
     except (ValueError, RecursionError, MemoryError) as exc:
         return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
     return Source(text=text, tree=tree)
