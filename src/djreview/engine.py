@@ -7,6 +7,7 @@ phases use a process pool when there are enough files to pay for it.
 
 from __future__ import annotations
 
+import ast
 import os
 import re
 import sys
@@ -19,6 +20,7 @@ from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
+from djreview.index.prefilter import PrefilterFacts, prefilter_facts
 from djreview.index.project import ProjectIndex, answer_digest
 from djreview.source import load, load_text
 
@@ -92,6 +94,7 @@ class _Worker:
 
     def active_rules(self, text: str, kinds: frozenset[str], facts: ModuleFacts):
         active = []
+        prefilter = _LazyPrefilter(text, facts)
         for rule in self.rules:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
@@ -100,7 +103,7 @@ class _Worker:
                 skip = skip - {"tests"}
             if skip & kinds:
                 continue
-            if not rule.wants(text, facts, self.index):
+            if not rule.wants(text, facts, self.index, prefilter):
                 continue
             active.append(rule)
         return active
@@ -171,6 +174,29 @@ class _Worker:
             return result
         result.findings = [f for f in findings if not _suppressed(f, lines)]
         return result
+
+
+class _LazyPrefilter:
+    """The file's PrefilterFacts, computed when a rule first asks: a stdlib parse and a walk
+    of the functions that loop cost about a tenth of the libcst parse they can spare."""
+
+    def __init__(self, text: str, facts: ModuleFacts):
+        self.text, self.facts, self.done, self.value = text, facts, False, None
+
+    def __call__(self) -> PrefilterFacts | None:
+        if not self.done:
+            self.done = True
+            try:
+                tree = ast.parse(self.text)
+            except (SyntaxError, ValueError, MemoryError, RecursionError):
+                return None
+            facts = self.facts
+
+            def qualify(name: str) -> str:  # as the flow tracker qualifies a name
+                return facts.imports.get(name) or facts.aliases.get(name) or f"{facts.module}.{name}"
+
+            self.value = prefilter_facts(tree, self.text, qualify)
+        return self.value
 
 
 def _suppressed(finding: Finding, lines: list[str]) -> bool:

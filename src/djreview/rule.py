@@ -62,8 +62,10 @@ class Rule:
     def category(cls) -> str:
         return CATEGORIES[cls.code[3]]
 
-    def wants(self, text: str, facts, index) -> bool:
-        """Can this rule report anything in the file? Decided before the CST is built."""
+    def wants(self, text: str, facts, index, prefilter) -> bool:
+        """Can this rule report anything in the file? Decided before the CST is built.
+        `prefilter()` gives the file's PrefilterFacts (index/prefilter.py), or None when the
+        stdlib parser cannot read it."""
         return not self.triggers or any(t in text for t in self.triggers)
 
     def start(self, ctx: FileContext) -> None:
@@ -102,6 +104,35 @@ def _rule_modules() -> list[str]:
 _MODULE = re.compile(r"djr[0-9]{3}_[a-z0-9_]+$")
 
 
+def _defer_libcst() -> None:
+    """Rule modules import libcst at the top, but a file every rule's ``wants`` rules out needs
+    none of it, and importing libcst costs about as much as parsing a 1,000-line file. Until
+    something uses it, ``import libcst`` gives a stand-in that loads the real module on its
+    first attribute lookup (the rules touch libcst only inside methods). importlib's
+    LazyLoader does not do here: on Python 3.11 the next ``import libcst`` loads it."""
+    import importlib.util
+    import sys
+    import types
+
+    if "libcst" in sys.modules:
+        return
+    spec = importlib.util.find_spec("libcst")
+    if spec is None:
+        return
+
+    class StandIn(types.ModuleType):
+        def __getattr__(self, name: str):
+            if sys.modules.get("libcst") is self:
+                del sys.modules["libcst"]
+            real = importlib.import_module("libcst")
+            vars(self).update(vars(real))  # later lookups find the attribute directly
+            return getattr(real, name)
+
+    stand_in = StandIn("libcst")
+    stand_in.__spec__ = spec  # what `import` checks of a module already in sys.modules
+    sys.modules["libcst"] = stand_in
+
+
 def rule_codes() -> list[str]:
     """Every rule's code, from the module names alone: no rule (and no libcst) is imported."""
     return [name[:6].upper() for name in _rule_modules()]
@@ -110,6 +141,7 @@ def rule_codes() -> list[str]:
 def all_rules() -> dict[str, type[Rule]]:
     import importlib
 
+    _defer_libcst()
     for name in _rule_modules():
         importlib.import_module(f"djreview.rules.{name}")  # registers the rule
     return dict(sorted(REGISTRY.items()))

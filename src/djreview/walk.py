@@ -48,7 +48,7 @@ def children(node: cst.CSTNode) -> list[cst.CSTNode]:
     return out
 
 
-Hook = Callable[[cst.CSTNode], None]
+Hook = Callable[["cst.CSTNode"], None]  # a string: libcst may be loaded lazily (rule.all_rules)
 
 
 class Dispatch:

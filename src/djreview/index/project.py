@@ -134,6 +134,7 @@ class ProjectIndex:
         self.models: dict[str, ModelInfo] = {}
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
+        self._relation_names: set[str] | None = None
         self._build_models()
 
     # -- names ---------------------------------------------------------------------------
@@ -408,6 +409,18 @@ class ProjectIndex:
     @query
     def any_model_named(self, names: frozenset[str]) -> bool:
         return not self._by_name.keys().isdisjoint(names)
+
+    @query
+    def any_relation_named(self, names: frozenset[str]) -> bool:
+        """Is one of `names` a relation attribute (forward or reverse) of some model?"""
+        if self._relation_names is None:
+            self._relation_names = {name for info in self.models.values() for name in info.relations}
+        return not self._relation_names.isdisjoint(names)
+
+    @query
+    def any_model_ref(self, refs: frozenset[str]) -> bool:
+        """Does one of these code references (qualified dotted names) name a model?"""
+        return any(self.model_for(ref) for ref in refs)
 
     @query
     def models_named(self, name: str) -> list[str]:

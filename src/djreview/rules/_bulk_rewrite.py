@@ -19,6 +19,7 @@ whose body holds simple statements only, with no comment inside:
 
 from __future__ import annotations
 
+import functools
 import io
 import re
 import tokenize
@@ -28,7 +29,6 @@ import libcst as cst
 
 from djreview import orm
 from djreview.flow import dotted, literal_string
-from djreview.positions import positions_of
 from djreview.rule import INDENT
 from djreview.values import Instance, ModelClass, Queryset, RelatedManager
 from djreview.walk import children
@@ -275,10 +275,13 @@ def _target_names(target: cst.BaseExpression) -> list[str] | None:
     return None
 
 
-_BINDING = (
-    cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.AsName, cst.Del,
-    cst.Global, cst.Nonlocal, cst.ImportAlias, cst.FunctionDef, cst.ClassDef, cst.ImportStar, cst.Match,
-)
+@functools.cache
+def _binding() -> tuple[type, ...]:
+    """The node types that can bind a name (a function: libcst is only loaded when used)."""
+    return (
+        cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.AsName, cst.Del,
+        cst.Global, cst.Nonlocal, cst.ImportAlias, cst.FunctionDef, cst.ClassDef, cst.ImportStar, cst.Match,
+    )
 
 
 def _binds(statements, name: str) -> bool:
@@ -287,7 +290,7 @@ def _binds(statements, name: str) -> bool:
     stack = list(statements)
     while stack:
         node = stack.pop()
-        if isinstance(node, _BINDING) and _binds_directly(node, name):
+        if isinstance(node, _binding()) and _binds_directly(node, name):
             return True
         if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
             stack.extend(d.decorator for d in node.decorators)
@@ -396,6 +399,8 @@ class _Source:
 
     def __init__(self, ctx, nodes: list[cst.CSTNode]):
         self.text = ctx.text
+        from djreview.positions import positions_of  # libcst.metadata: only when rewriting
+
         self.positions = positions_of(ctx.module, ctx.text, nodes)
         self.starts = [0] + [m.end() for m in re.finditer("\n", ctx.text)]
 
@@ -547,7 +552,7 @@ def _reiterable_name(ctx, scopes, iterable, model: str):
     if not isinstance(scope, cst.FunctionDef) or not isinstance(scope.body, cst.IndentedBlock):
         return None
     name = iterable.value
-    bindings = [n for n in _descendants(scope.body) if isinstance(n, _BINDING) and _binds_directly(n, name)]
+    bindings = [n for n in _descendants(scope.body) if isinstance(n, _binding()) and _binds_directly(n, name)]
     if len(bindings) != 1 or not isinstance(bindings[0], cst.Assign) or len(bindings[0].targets) != 1:
         return None
     if not isinstance(bindings[0].targets[0].target, cst.Name):

@@ -42,8 +42,11 @@ class NPlusOne(Rule):
     name = "n-plus-one"
     fixable = True
 
-    def wants(self, text, facts, index) -> bool:
-        return "for " in text and index.mentions_models(text, facts)
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if "for " not in text or not index.mentions_models(text, facts):
+            return False
+        found = prefilter()  # a loop row's relation is read under one of these attribute names
+        return found is None or index.any_relation_named(found.loop_attributes)
 
     def start(self, ctx) -> None:
         super().start(ctx)

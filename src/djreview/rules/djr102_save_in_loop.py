@@ -30,7 +30,6 @@ from djreview.rules import _bulk_rewrite
 from djreview.values import Instance, Queryset, RelatedManager
 from djreview.walk import children
 
-_EXITS = (cst.Return, cst.Raise, cst.Break)
 
 
 @dataclass
@@ -61,8 +60,11 @@ class SaveInLoop(Rule):
     fixable = True
     triggers = ("save(", "create(")
 
-    def wants(self, text, facts, index) -> bool:
-        return super().wants(text, facts, index) and index.mentions_models(text, facts)
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if not super().wants(text, facts, index, prefilter) or not index.mentions_models(text, facts):
+            return False
+        found = prefilter()  # save()/create() in a loop on a receiver that may be a row or a manager
+        return found is None or found.write_roots is None or index.any_model_ref(found.write_roots)
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -200,8 +202,9 @@ class SaveInLoop(Rule):
         if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in statement.body):
             return True
         later = block.body[block.body.index(statement) + 1:]
+        exits = (cst.Return, cst.Raise, cst.Break)
         return any(
-            isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, _EXITS) for x in s.body) for s in later
+            isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, exits) for x in s.body) for s in later
         )
 
     @staticmethod

@@ -22,6 +22,12 @@ class MissingRelatedName(Rule):
     fixable = True
     triggers = ("ForeignKey", "ManyToManyField")
 
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        found = prefilter()  # the callables class bodies assign to a name
+        return found is None or not found.class_calls.isdisjoint(orm.FOREIGN_KEY | orm.MANY_TO_MANY)
+
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
             self._check(node.targets[0].target.value, node.value)

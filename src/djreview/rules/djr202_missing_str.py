@@ -18,7 +18,7 @@ class MissingStr(Rule):
     name = "missing-str"
     fixable = True
 
-    def wants(self, text, facts, index) -> bool:
+    def wants(self, text, facts, index, prefilter) -> bool:
         return any(self._reportable(index.model(cls.qualname)) for cls in facts.classes)
 
     @staticmethod

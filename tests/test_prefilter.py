@@ -1,0 +1,183 @@
+"""The stdlib prefilter: which files the rules rule out before a libcst tree is built, and
+that ruling a file out never drops a finding."""
+
+from __future__ import annotations
+
+import ast
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from djreview.index.prefilter import prefilter_facts
+from tests.conftest import codes_lines
+from tests.test_cache import parses  # noqa: F401  (a fixture)
+from tests.test_cli import SRC
+
+
+def _facts(source: str):
+    source = textwrap.dedent(source)
+    return prefilter_facts(ast.parse(source), source, lambda name: {"models": "django.db.models"}.get(name, f"app.{name}"))
+
+
+def test_loop_attributes_follow_names_the_loops_bind():
+    facts = _facts("""
+        def f(request, rows):
+            for row in rows:
+                alias = row
+                print(alias.author.name, request.user, row.books.all().first().publisher)
+            return [x.shelf for x in rows]
+    """)
+    # request is a parameter, never a loop row: request.user cannot be an N+1
+    assert facts.loop_attributes == {"author", "name", "books", "all", "first", "publisher", "shelf"}
+
+
+def test_loop_attributes_keep_chains_they_cannot_follow():
+    facts = _facts("""
+        def f(rows):
+            for row in rows:
+                sorted(row.books.all())[0].author
+    """)
+    assert {"author", "books"} <= facts.loop_attributes
+
+
+def test_a_function_without_loops_is_not_walked_but_class_bodies_are():
+    facts = _facts("""
+        from django.db import models
+
+        def helper(book):
+            return book.author.name
+
+        class Book(models.Model):
+            if True:
+                author = models.ForeignKey("Author", on_delete=models.CASCADE)
+            title: str = models.CharField(max_length=10)
+
+            def shelves(self):
+                return [s.room for s in self.shelf_set.all()]
+    """)
+    assert facts.loop_attributes == {"room"}
+    assert facts.class_calls == {"django.db.models.ForeignKey", "django.db.models.CharField"}
+
+
+def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
+    unbound = _facts("""
+        from django.db import models
+
+        def f(bits):
+            for bit in bits:
+                models.Q.create(bit)
+                Book.objects.create(title=bit)
+    """)
+    assert unbound.write_roots == {"django.db.models", "app.Book"}
+    for receiver in ("book", "self.row", "Book.objects.filter(x=1)", "models"):
+        bound = _facts(f"""
+            def f(self, rows, book):
+                models = None
+                for row in rows:
+                    {receiver}.save()
+        """)
+        assert bound.write_roots is None, receiver
+
+
+MODELS = """
+from django.db import models
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+    def __str__(self):
+        return self.title
+"""
+
+
+def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):  # noqa: F811
+    found = review({
+        "shop/models.py": MODELS,
+        "shop/views.py": """
+            from shop.models import Book
+
+            def titles(request):
+                return [(book.title, request.user.pk) for book in Book.objects.all()]
+        """,
+    }, select=("DJR1",))
+    assert found == []
+    assert "shop/views.py" not in parses
+
+
+def test_a_row_renamed_in_the_loop_is_still_reported(review):
+    found = review({
+        "shop/models.py": MODELS,
+        "shop/views.py": """
+            from shop.models import Book
+
+            def names():
+                out = []
+                for book in Book.objects.all():
+                    current = book
+                    out.append(current.author.name)
+                return out
+        """,
+    }, select=("DJR101",))
+    assert codes_lines(found) == [("DJR101", "shop/views.py", 8)]
+
+
+def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
+    found = review({
+        "shop/models.py": MODELS,
+        "shop/load.py": """
+            from shop import models as m
+            from shop.models import Author
+
+            def load(names):
+                for name in names:
+                    m.Q.create(name)  # not a model: nothing to say
+                    Author.objects.create(name=name)
+        """,
+    }, select=("DJR102",))
+    assert codes_lines(found) == [("DJR102", "shop/load.py", 8)]
+
+
+def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parses):  # noqa: F811
+    found = review({
+        "shop/models.py": MODELS.replace(', related_name="books"', ""),
+        "shop/admin.py": """
+            from django.db import models
+
+            def is_fk(field):
+                return isinstance(field, models.ForeignKey)
+        """,
+    }, select=("DJR201",))
+    assert codes_lines(found) == [("DJR201", "shop/models.py", 12)]
+    assert "shop/admin.py" not in parses
+
+
+@pytest.mark.parametrize("needs_cst", [False, True])
+def test_libcst_is_loaded_only_when_a_file_needs_a_cst(tmp_path, needs_cst):
+    from tests.conftest import write_project
+
+    loop = "book.author.name" if needs_cst else "book.title"
+    write_project(tmp_path, {
+        "manage.py": "",
+        "shop/models.py": MODELS,
+        "shop/views.py": f"from shop.models import Book\n\ndef f():\n    return [{loop} for book in Book.objects.all()]\n",
+    })
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['djreview', 'check', '--no-cache', '--select', 'DJR101', 'shop/views.py']\n"
+        "try:\n    runpy.run_module('djreview', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('LOADED' if 'libcst._nodes' in sys.modules else 'NOT LOADED')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
+                            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
+    assert result.stdout.strip().endswith("LOADED" if needs_cst else "NOT LOADED"), result.stdout + result.stderr
+    assert ("DJR101" in result.stdout) == needs_cst
