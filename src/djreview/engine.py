@@ -74,7 +74,15 @@ def index_file(path: Path) -> tuple[str, ModuleFacts | None, Finding | None]:
     source = load(data)
     if source.tree is None:
         return display, None, _error_finding(display, source.error or "cannot parse", source.line, source.column)
+    _RECENT_TREES[display] = (source.text, source.tree)
+    while len(_RECENT_TREES) > 4:
+        del _RECENT_TREES[next(iter(_RECENT_TREES))]
     return display, extract(source.tree, display, module_name(path), source.text or ""), None
+
+
+# The stdlib trees of the last files indexed in this process: when one changed file is
+# indexed and then reviewed in the same process, the prefilter reuses its tree.
+_RECENT_TREES: dict[str, tuple[str | None, ast.Module]] = {}
 
 
 # -- phase 2 -------------------------------------------------------------------------------
@@ -186,11 +194,12 @@ class _LazyPrefilter:
     def __call__(self) -> PrefilterFacts | None:
         if not self.done:
             self.done = True
-            try:
-                tree = ast.parse(self.text)
-            except (SyntaxError, ValueError, MemoryError, RecursionError):
-                return None
             facts = self.facts
+            text, tree = _RECENT_TREES.get(facts.path, (None, None))
+            if text != self.text:
+                tree = load_text(self.text).tree
+            if tree is None:
+                return None
 
             def qualify(name: str) -> str:  # as the flow tracker qualifies a name
                 return facts.imports.get(name) or facts.aliases.get(name) or f"{facts.module}.{name}"

@@ -20,6 +20,8 @@ from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 _ACCESSOR = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*_set)\b")
 # `book__title` in filter()/order_by(): the first part may be a default related query name.
 _LOOKUP_HEAD = re.compile(r"\b([a-z][a-z0-9_]*?)__[a-z]")
+# Only a file naming the signals can connect a receiver to them (not `response_post_save_add`).
+_SAVE_SIGNAL = re.compile(r"\b(?:pre|post)_save\b")
 
 
 @lru_cache(maxsize=4096)
@@ -338,6 +340,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.default_accessors_used = set(_ACCESSOR.findall(text))
         facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
-    if "pre_save" in text or "post_save" in text:
+    if _SAVE_SIGNAL.search(text):
         facts.save_receivers = _save_receivers(tree, resolver)
     return facts

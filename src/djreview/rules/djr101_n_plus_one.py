@@ -46,7 +46,7 @@ class NPlusOne(Rule):
         if "for " not in text or not index.mentions_models(text, facts):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
-        return found is None or index.any_relation_named(found.loop_attributes)
+        return found is None or index.reads_a_relation(found.loop_attributes)
 
     def start(self, ctx) -> None:
         super().start(ctx)

@@ -64,7 +64,7 @@ class SaveInLoop(Rule):
         if not super().wants(text, facts, index, prefilter) or not index.mentions_models(text, facts):
             return False
         found = prefilter()  # save()/create() in a loop on a receiver that may be a row or a manager
-        return found is None or found.write_roots is None or index.any_model_ref(found.write_roots)
+        return found is None or found.write_roots is None or index.names_a_model(found.write_roots)
 
     def start(self, ctx) -> None:
         super().start(ctx)
