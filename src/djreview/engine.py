@@ -140,6 +140,13 @@ class _Worker:
             result.answers[key] = self._digests[key]
         return result
 
+    def needs_cst(self, path: Path, kinds: frozenset[str]) -> bool:
+        """Would reviewing this file on disk build its libcst tree?"""
+        facts = self.facts.get(display_path(path))
+        data, _ = _read(path)
+        text = load(data, compile_check=False).text if data is not None and facts is not None else None
+        return text is not None and bool(self.active_rules(text, kinds, facts))
+
     def _review(self, path: Path, kinds: frozenset[str], text: str | None) -> FileResult:
         display = display_path(path)
         result = FileResult(display)
@@ -392,9 +399,10 @@ def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int, digests
 
 
 def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict[str, ModuleFacts],
-                settings: Settings, indexed_digests: list[tuple[str, str]]) -> list[FileResult]:
+                settings: Settings, indexed_digests: list[tuple[str, str]], prewarmed=None) -> list[FileResult]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
-    project index is only built when some file needs it."""
+    project index is only built when some file needs it. `prewarmed`: a worker that has
+    libcst loaded already (prewarm.py), for a few files."""
     cache, fp = None, ""
     if settings.cache_dir is not None:
         from djreview.findings_cache import FindingsCache, fingerprint
@@ -428,8 +436,10 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
             # Largest files first, in small chunks: the few files that need a CST are the big
             # ones, and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
             todo.sort(key=lambda i: -_size(jobs[i][0]))
-        fresh = _map(count, _review_one, [jobs[i][:2] for i in todo], 2,
-                     initializer=_init_worker, initargs=(index, facts, settings))
+        work = [jobs[i][:2] for i in todo]
+        fresh = _review_beside(prewarmed, index, facts, settings, work) if prewarmed and count == 1 else None
+        if fresh is None:
+            fresh = _map(count, _review_one, work, 2, initializer=_init_worker, initargs=(index, facts, settings))
         for i, result in zip(todo, fresh):
             results[i] = result
             path, kinds, digest = jobs[i]
@@ -438,6 +448,20 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]
+
+
+def _review_beside(prewarmed, index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings,
+                   work: list) -> list[FileResult] | None:
+    """The files that need a CST are reviewed by the prewarmed worker (libcst loaded), the
+    others here; None if the worker failed."""
+    _init_worker(index, facts, settings)
+    assert _WORKER is not None
+    parsed = [job for job in work if _WORKER.needs_cst(*job)]
+    remote = prewarmed.review(index, facts, settings, parsed) if parsed else []
+    if remote is None:
+        return None
+    done = dict(zip((id(job) for job in parsed), remote))
+    return [done[id(job)] if id(job) in done else _review_one(job) for job in work]
 
 
 def _settings_key(settings: Settings) -> tuple:
@@ -472,17 +496,19 @@ def run(paths: list[str], settings: Settings) -> Report:
     jobs = _jobs(settings, len(to_index))
     chunk = max(1, len(to_index) // (jobs * 8))
 
-    digests: list[str | None] = []
-    indexed = _index(to_index, settings, jobs, chunk, digests)
-    facts = {display: f for display, f, _ in indexed if f is not None}
+    prewarmed = _prewarm(settings)
+    try:
+        results, indexed = _phases(files, to_index, kinds, settings, jobs, chunk, prewarmed)
+    finally:
+        if prewarmed is not None:
+            prewarmed.close()
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
             report.errors += 1
             if error.code in codes:
                 report.findings.append(error)
-    reviewable = [(p, kinds(p), d) for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files)) if f is not None]
-    for result in _review_all(reviewable, facts, settings, [(r[0], d) for r, d in zip(indexed, digests) if d]):
+    for result in results:
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)
     report.notes.sort()  # the same order whatever the number of workers
@@ -493,6 +519,30 @@ def run(paths: list[str], settings: Settings) -> Report:
     report.findings.sort(key=Finding.sort_key)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _prewarm(settings: Settings):
+    """On a cached run (few files, if any, to review), a worker that loads libcst meanwhile."""
+    if settings.cache_dir is None or settings.jobs == 1 or (os.cpu_count() or 1) < 2:
+        return None
+    from djreview import prewarm
+
+    if not prewarm.available() or not any(settings.cache_dir.glob("findings-*.pickle")):
+        return None
+    return prewarm.Prewarmed()
+
+
+def _phases(files: list[Path], to_index: list[Path], kinds, settings: Settings, jobs: int, chunk: int,
+            prewarmed) -> tuple[list[FileResult], list]:
+    """Index `to_index`, then review `files`: the results, and the index phase's output."""
+    digests: list[str | None] = []
+    indexed = _index(to_index, settings, jobs, chunk, digests)
+    facts = {display: f for display, f, _ in indexed if f is not None}
+    reviewable = [
+        (p, kinds(p), d) for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files)) if f is not None
+    ]
+    known = [(r[0], d) for r, d in zip(indexed, digests) if d]
+    return _review_all(reviewable, facts, settings, known, prewarmed), indexed
 
 
 def print_notes(report: Report) -> None:
