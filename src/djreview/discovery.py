@@ -43,28 +43,32 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool =
     each folder walked (the index does not need them, and they can be thousands of files);
     `skip` holds absolute folders not to walk (already walked).
     """
+    # Keys: the path as written under the argument (exclude patterns and the order use it);
+    # values: the absolute path, so that nothing downstream asks for the cwd once per file.
     found: dict[str, str] = {}
     for raw in paths:
         if not os.path.exists(raw):
             raise MissingPath(raw)
         if os.path.isfile(raw):
-            found.setdefault(os.path.normpath(raw), raw)
+            found.setdefault(os.path.normpath(raw), os.path.abspath(raw))
             continue
-        for dirpath, dirnames, filenames in os.walk(raw):
-            if "pyvenv.cfg" in filenames and dirpath != raw:  # any virtualenv, whatever its name
+        top = os.path.abspath(raw)
+        for dirpath, dirnames, filenames in os.walk(top):
+            if "pyvenv.cfg" in filenames and dirpath != top:  # any virtualenv, whatever its name
                 dirnames[:] = []
                 continue
+            written = raw + dirpath[len(top):]
             dirnames[:] = sorted(
                 d for d in dirnames
-                if not _skipped_dir(dirpath, d, exclude) and not (plain_only and d in KIND_DIRS)
-                and not (skip and os.path.abspath(os.path.join(dirpath, d)) in skip)
+                if not _skipped_dir(written, d, exclude) and not (plain_only and d in KIND_DIRS)
+                and not (skip and os.path.join(dirpath, d) in skip)
             )
             for name in filenames:
                 if not name.endswith(".py") or (plain_only and file_kinds(name)):
                     continue
-                path = os.path.join(dirpath, name)
+                path = os.path.join(written, name)
                 if not exclude or not _excluded(path, name, exclude):
-                    found.setdefault(os.path.normpath(path), path)
+                    found.setdefault(os.path.normpath(path), os.path.join(dirpath, name))
     return [Path(found[key]) for key in sorted(found)]
 
 
