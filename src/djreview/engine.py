@@ -12,7 +12,6 @@ import os
 import re
 import sys
 import time
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -353,6 +352,8 @@ def _jobs(settings: Settings, count: int) -> int:
 
 def _map(jobs: int, func, items: list, chunk: int, **pool_args) -> list:
     if jobs > 1:
+        from concurrent.futures import ProcessPoolExecutor  # 35 ms of imports: only for a pool
+
         with ProcessPoolExecutor(jobs, **pool_args) as pool:
             return list(pool.map(func, items, chunksize=chunk))
     if "initializer" in pool_args:
