@@ -6,6 +6,8 @@ import fnmatch
 import os
 from pathlib import Path
 
+from djreview.listing_cache import ListingCache
+
 SKIP_DIRS = frozenset(
     {
         ".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist", ".tox", ".nox",
@@ -35,14 +37,16 @@ def _excluded(full: str, name: str, exclude: tuple[str, ...]) -> bool:
 
 
 def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool = False,
-             skip: frozenset[str] = frozenset()) -> list[Path]:
+             skip: frozenset[str] = frozenset(), listings: ListingCache | None = None) -> list[Path]:
     """Every .py file under `paths`, sorted, without duplicates.
 
     A file named explicitly is always included; folders are walked, skipping VCS, caches,
     virtualenvs and build output. `plain_only` also skips test modules and migrations below
     each folder walked (the index does not need them, and they can be thousands of files);
-    `skip` holds absolute folders not to walk (already walked).
+    `skip` holds absolute folders not to walk (already walked); `listings` may hold the
+    folder listings of the last run.
     """
+    listings = listings if listings is not None else ListingCache()
     # Keys: the path as written under the argument (exclude patterns and the order use it);
     # values: the absolute path, so that nothing downstream asks for the cwd once per file.
     found: dict[str, str] = {}
@@ -53,22 +57,27 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool =
             found.setdefault(os.path.normpath(raw), os.path.abspath(raw))
             continue
         top = os.path.abspath(raw)
-        for dirpath, dirnames, filenames in os.walk(top):
-            if "pyvenv.cfg" in filenames and dirpath != top:  # any virtualenv, whatever its name
-                dirnames[:] = []
+        stack = [top]
+        while stack:
+            folder = stack.pop()
+            listed = listings.listing(folder)
+            if listed is None:
+                continue  # unreadable: as os.walk, go on without it
+            subfolders, filenames = listed
+            if "pyvenv.cfg" in filenames and folder != top:  # any virtualenv, whatever its name
                 continue
-            written = raw + dirpath[len(top):]
-            dirnames[:] = sorted(
-                d for d in dirnames
+            written = raw + folder[len(top):]
+            stack.extend(
+                os.path.join(folder, d) for d in subfolders
                 if not _skipped_dir(written, d, exclude) and not (plain_only and d in KIND_DIRS)
-                and not (skip and os.path.join(dirpath, d) in skip)
+                and not (skip and os.path.join(folder, d) in skip)
             )
             for name in filenames:
                 if not name.endswith(".py") or (plain_only and file_kinds(name)):
                     continue
                 path = os.path.join(written, name)
                 if not exclude or not _excluded(path, name, exclude):
-                    found.setdefault(os.path.normpath(path), os.path.join(dirpath, name))
+                    found.setdefault(os.path.normpath(path), os.path.join(folder, name))
     return [Path(found[key]) for key in sorted(found)]
 
 

@@ -272,7 +272,9 @@ def _project(root: Path, settings: Settings) -> _Project:
     """The facts of the project at `root`, loaded once per process (from the cache if any)."""
     key = (str(root), settings.codes)
     if key not in _PROJECTS:
-        files = discover([str(root)], settings.exclude, plain_only=True)
+        listings = _listings(settings)
+        files = discover([str(root)], settings.exclude, plain_only=True, listings=listings)
+        listings.save()
         digests: list[str | None] = []
         indexed = _index(files, settings, _jobs(settings, len(files)), max(1, len(files) // 16), digests)
         facts = {display: f for display, f, _ in indexed if f is not None}
@@ -475,7 +477,8 @@ def run(paths: list[str], settings: Settings) -> Report:
     """Review `paths`. The index is built from the whole project each path belongs to, so a
     single file is reviewed knowing the models of every other file."""
     start = time.perf_counter()
-    files = discover(paths, settings.exclude)
+    listings = _listings(settings)
+    files = discover(paths, settings.exclude, listings=listings)
     roots = sorted({str(project_root(Path(p))) for p in paths})
     root_of = _root_finder(roots)
 
@@ -489,9 +492,10 @@ def run(paths: list[str], settings: Settings) -> Report:
         walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
         wanted = {os.path.abspath(p) for p in files}
         extra = [
-            p for p in discover(roots, settings.exclude, plain_only=True, skip=walked)
+            p for p in discover(roots, settings.exclude, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+    listings.save()
     to_index = files + extra
     report = Report(files=len(files))
     jobs = _jobs(settings, len(to_index))
@@ -520,6 +524,12 @@ def run(paths: list[str], settings: Settings) -> Report:
     report.findings.sort(key=Finding.sort_key)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _listings(settings: Settings):
+    from djreview.listing_cache import ListingCache
+
+    return ListingCache(settings.cache_dir)
 
 
 def _prewarm(settings: Settings):
