@@ -13,7 +13,7 @@ import pytest
 from djreview.index.prefilter import prefilter_facts
 from tests.conftest import codes_lines
 from tests.test_cache import parses  # noqa: F401  (a fixture)
-from tests.test_cli import SRC
+from tests.test_cli import MODELS, SRC  # Author, and Book with a ForeignKey to it
 
 
 def _facts(source: str):
@@ -81,24 +81,6 @@ def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
         assert bound.write_roots is None, receiver
 
 
-MODELS = """
-from django.db import models
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-
-class Book(models.Model):
-    title = models.CharField(max_length=200)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-
-    def __str__(self):
-        return self.title
-"""
-
-
 def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):  # noqa: F811
     found = review({
         "shop/models.py": MODELS,
@@ -148,7 +130,7 @@ def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
 
 def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parses):  # noqa: F811
     found = review({
-        "shop/models.py": MODELS.replace(', related_name="books"', ""),
+        "shop/models.py": MODELS,
         "shop/admin.py": """
             from django.db import models
 
