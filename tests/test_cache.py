@@ -190,3 +190,17 @@ def test_deleted_files_leave_the_caches(shop):
     assert gone not in IndexCache(shop / ".djreview_cache").entries
     assert gone not in FindingsCache(shop / ".djreview_cache").entries
     assert str(shop / "shop" / "views.py") in FindingsCache(shop / ".djreview_cache").entries
+
+
+def test_an_entry_whose_answers_cannot_be_read_is_reviewed_again(shop, parses):
+    _run(shop)
+    cache = FindingsCache(shop / ".djreview_cache")
+    for entry in cache.entries.values():
+        entry.answers = b"\x80\x05 damaged"
+    cache.changed = True
+    cache.save()
+    (shop / "shop/models.py").write_text(MODELS.replace(_CHAR, _FK))  # the index changed: answers are read
+    parses.clear()
+    after = _run(shop)
+    assert "shop/views.py" in parses
+    assert after.findings == run(["."], Settings(codes=ALL_CODES, jobs=1)).findings

@@ -8,6 +8,7 @@ go to a temporary file that replaces the old one, so a crash never leaves half a
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -102,7 +103,7 @@ def read_entries(target: Path, valid) -> dict:
     or foreign one (rebuilt, never a crash)."""
     try:
         with open(target, "rb") as handle:
-            data = pickle.load(handle)
+            data = _load(handle)
         if isinstance(data, dict) and data.get("version") == code_version():
             entries = data["entries"]
             if isinstance(entries, dict) and all(valid(e) for e in entries.values()):
@@ -110,6 +111,18 @@ def read_entries(target: Path, valid) -> dict:
     except Exception:
         pass
     return {}
+
+
+def _load(handle):
+    """pickle.load without the cyclic collector, which would otherwise scan the growing heap
+    again and again while a cache of 100,000 objects is built (a quarter of the load time)."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return pickle.load(handle)
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def write_pickle(folder: Path, target: Path, data) -> None:

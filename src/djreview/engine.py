@@ -298,7 +298,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     cache, digest = _saved_digest(path, text, display, project, settings)
     entry = cache.get(path, digest, display, kinds, _settings_key(settings)) if cache else None
     if entry is not None and (
-        entry.fingerprint == project.fingerprint or project.get_index().answers_match(entry.answers, {})
+        entry.fingerprint == project.fingerprint or _still_holds(entry, project.get_index(), {})
     ):
         return entry.result
     facts, index = project.facts, None
@@ -427,7 +427,7 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
         index = ProjectIndex(list(facts.values()))
     known: dict[tuple, str | None] = {}
     for i, entry in to_check:
-        if index.answers_match(entry.answers, known):
+        if _still_holds(entry, index, known):
             cache.confirm(entry, fp)
             results[i] = entry.result
     todo = [i for i, r in enumerate(results) if r is None]
@@ -451,6 +451,12 @@ def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict
     if cache is not None:
         cache.save()
     return results  # type: ignore[return-value]
+
+
+def _still_holds(entry, index: ProjectIndex, known: dict) -> bool:
+    """Does the index answer every question the cached review asked the same way?"""
+    questions = entry.questions()
+    return questions is not None and index.answers_match(questions, known)
 
 
 def _review_beside(prewarmed, index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings,
