@@ -141,25 +141,27 @@ class _Worker:
 
     def needs_cst(self, path: Path, kinds: frozenset[str]) -> bool:
         """Would reviewing this file on disk build its libcst tree?"""
+        return bool(self._rules_for(path, kinds, None)[2])
+
+    def _rules_for(self, path: Path, kinds: frozenset[str], text: str | None):
+        """(facts, text, rules that want the file) for the file on disk, or for `text`; no
+        rules when it is not indexed or cannot be read."""
         facts = self.facts.get(display_path(path))
-        data, _ = _read(path)
-        text = load(data, compile_check=False).text if data is not None and facts is not None else None
-        return text is not None and bool(self.active_rules(text, kinds, facts))
+        if facts is None:
+            return None, None, []
+        if text is None:
+            data, _ = _read(path)
+            text = load(data, compile_check=False).text if data is not None else None
+        else:
+            text = load_text(text, compile_check=False).text
+        if text is None:
+            return facts, None, []
+        return facts, text, self.active_rules(text, kinds, facts)
 
     def _review(self, path: Path, kinds: frozenset[str], text: str | None) -> FileResult:
         display = display_path(path)
         result = FileResult(display)
-        facts = self.facts.get(display)
-        if facts is None:
-            return result
-        if text is None:
-            data, _ = _read(path)
-            source = load(data, compile_check=False) if data is not None else None
-            if source is None or source.text is None:
-                return result
-        else:
-            source = load_text(text, compile_check=False)
-        rules = self.active_rules(source.text, kinds, facts)
+        facts, text, rules = self._rules_for(path, kinds, text)
         if not rules:
             return result
         import libcst as cst
@@ -167,11 +169,11 @@ class _Worker:
         from djreview.context import FileContext, TooDeep
 
         try:
-            module = cst.parse_module(source.text)
+            module = cst.parse_module(text)
         except Exception as exc:  # libcst rejects a file Python accepts: review what we can
             result.notes.append(f"{display}: skipped, libcst cannot parse it ({type(exc).__name__})")
             return result
-        ctx = FileContext(display, source.text, module, facts, self.index, kinds)
+        ctx = FileContext(display, text, module, facts, self.index, kinds)
         flow, dispatch = self.dispatch_for(rules)
         ctx.flow = flow
         flow.start(ctx)
@@ -180,7 +182,7 @@ class _Worker:
         dispatch.run(module)
         for rule in rules:
             rule.finish()
-        lines = source.text.splitlines()
+        lines = text.splitlines()
         try:
             findings = ctx.findings()
         except TooDeep:
@@ -200,17 +202,12 @@ class _LazyPrefilter:
     def __call__(self) -> PrefilterFacts | None:
         if not self.done:
             self.done = True
-            facts = self.facts
-            text, tree = _RECENT_TREES.get(facts.path, (None, None))
+            text, tree = _RECENT_TREES.get(self.facts.path, (None, None))
             if text != self.text:
                 tree = load_text(self.text).tree
             if tree is None:
                 return None
-
-            def qualify(name: str) -> str:  # as the flow tracker qualifies a name
-                return facts.imports.get(name) or facts.aliases.get(name) or f"{facts.module}.{name}"
-
-            self.value = prefilter_facts(tree, self.text, qualify)
+            self.value = prefilter_facts(tree, self.text, self.facts.qualify)
         return self.value
 
 

@@ -84,10 +84,7 @@ class Flow:
         parts = dotted(node)
         if not parts:
             return None
-        facts = self.ctx.facts
-        head = parts[0]
-        base = facts.imports.get(head) or facts.aliases.get(head) or f"{facts.module}.{head}"
-        return ".".join([base, *parts[1:]])
+        return ".".join([self.ctx.facts.qualify(parts[0]), *parts[1:]])
 
     def class_qualname(self, name: str) -> str:
         return f"{self.ctx.facts.module}.{name}"

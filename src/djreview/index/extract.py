@@ -54,12 +54,7 @@ class _Resolver:
     def ref(self, node: ast.AST | None) -> str | None:
         """Qualified dotted name an expression stands for, or None."""
         if isinstance(node, ast.Name):
-            name = node.id
-            if name in self.facts.imports:
-                return self.facts.imports[name]
-            if name in self.facts.aliases:
-                return self.facts.aliases[name]
-            return f"{self.facts.module}.{name}"
+            return self.facts.qualify(node.id)
         if isinstance(node, ast.Attribute):
             base = self.ref(node.value)
             return f"{base}.{node.attr}" if base else None

@@ -60,3 +60,8 @@ class ModuleFacts:
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
     lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
     save_receivers: set[str] = field(default_factory=set)  # senders of pre_save/post_save receivers
+
+    def qualify(self, name: str) -> str:
+        """The dotted reference a module-level name stands for: an import, an alias, or a
+        name of this module."""
+        return self.imports.get(name) or self.aliases.get(name) or f"{self.module}.{name}"

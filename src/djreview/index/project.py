@@ -139,6 +139,7 @@ class ProjectIndex:
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
+        self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         self._build_models()
 
     # -- names ---------------------------------------------------------------------------
@@ -408,7 +409,9 @@ class ProjectIndex:
         """Could code in this file name a model? (Querysets and rows can only start there.)"""
         if any(v == "<user-model>" for v in facts.aliases.values()):
             return True
-        return self.any_model_named(_joined(_CAPITALISED.findall(text)))
+        if self._words[0] is not text:  # DJR101 and DJR102 both ask, about the same text
+            self._words = (text, _joined(_CAPITALISED.findall(text)))
+        return self.any_model_named(self._words[1])
 
     def reads_a_relation(self, names) -> bool:
         """Is one of these attribute names a relation (forward or reverse) of some model?"""

@@ -31,7 +31,6 @@ from djreview.values import Instance, Queryset, RelatedManager
 from djreview.walk import children
 
 
-
 @dataclass
 class _Write:
     call: cst.Call
