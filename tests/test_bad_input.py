@@ -61,24 +61,30 @@ def test_unreadable_file_is_djr001(review, tmp_path):
 
 
 def test_match_statement_is_reviewed(review):
-    source = GOOD_MODEL + """
+    source = (
+        GOOD_MODEL
+        + """
 def first(items):
     match items:
         case [x, *_]:
             return x
     return None
 """
+    )
     assert [f.code for f in review({"app/models.py": source})] == ["DJR202"]
 
 
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 and PEP 701 need Python 3.12")
 def test_pep695_and_pep701_are_reviewed_on_312(review):
-    source = GOOD_MODEL + """
+    source = (
+        GOOD_MODEL
+        + """
 type Alias = list[int]
 
 def first[T](items: list[T]) -> T:
     return f"{items[0]!r:>{10}} {"nested"}"
 """
+    )
     assert [f.code for f in review({"app/models.py": source})] == ["DJR202"]
 
 
@@ -112,12 +118,17 @@ def test_deep_chains_python_accepts_are_reviewed(review):
 
 
 def test_too_deep_for_positions_is_a_note(tmp_path, monkeypatch):
-    from tests.conftest import write_project
     from djreview.engine import Settings, run
+    from tests.conftest import write_project
 
     head = "from django.db import models\n\nclass A(models.Model):\n    name = models.TextField()\n"
-    write_project(tmp_path, {"app/models.py": head, "app/chain.py":
-                             "from app.models import A\nfor a in A.objects" + ".filter()" * 3000 + ":\n    a.save()\n"})
+    write_project(
+        tmp_path,
+        {
+            "app/models.py": head,
+            "app/chain.py": "from app.models import A\nfor a in A.objects" + ".filter()" * 3000 + ":\n    a.save()\n",
+        },
+    )
     monkeypatch.chdir(tmp_path)
     report = run(["."], Settings(codes=("DJR001", "DJR102", "DJR202"), jobs=1))
     chain = [f for f in report.findings if f.path == "app/chain.py"]

@@ -36,7 +36,10 @@ def test_findings_match_expect_comments(monkeypatch):
 def test_output_matches_reviewed_snapshot():
     """The full flake8-style output (messages included) is reviewed as data."""
     result = subprocess.run(
-        [sys.executable, "-m", "djreview", "."], cwd=BOOKSHOP, capture_output=True, text=True,
+        [sys.executable, "-m", "djreview", "."],
+        cwd=BOOKSHOP,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(Path(__file__).parents[1] / "src")},
     )
     assert result.returncode == 1, result.stderr
@@ -63,7 +66,9 @@ def test_readme_command_from_the_repository_root_reports_every_rule():
     repo = Path(__file__).parents[1]
     result = subprocess.run(
         [sys.executable, "-m", "djreview", "--format", "json", "tests/fixtures/bookshop"],
-        cwd=repo, capture_output=True, text=True,
+        cwd=repo,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PYTHONPATH": str(repo / "src")},
     )
     import json

@@ -54,8 +54,9 @@ def total(prices):
 
 @pytest.fixture
 def shop(tmp_path, monkeypatch):
-    write_project(tmp_path, {"shop/models.py": MODELS, "shop/views.py": VIEWS, "shop/utils.py": UNRELATED,
-                             "manage.py": ""})
+    write_project(
+        tmp_path, {"shop/models.py": MODELS, "shop/views.py": VIEWS, "shop/utils.py": UNRELATED, "manage.py": ""}
+    )
     monkeypatch.chdir(tmp_path)
     return tmp_path
 
@@ -156,8 +157,9 @@ def test_warm_cli_run_imports_neither_libcst_nor_rich(shop):
         "except SystemExit:\n    pass\n"
         "print('libcst' in sys.modules, 'rich' in sys.modules, file=sys.stderr)\n"
     )
-    warm = subprocess.run([sys.executable, "-c", probe], cwd=shop, capture_output=True, text=True,
-                          env={"PYTHONPATH": SRC})
+    warm = subprocess.run(
+        [sys.executable, "-c", probe], cwd=shop, capture_output=True, text=True, env={"PYTHONPATH": SRC}
+    )
     assert warm.stdout == cold.stdout
     assert warm.stderr.strip().splitlines()[-1] == "False False"
 

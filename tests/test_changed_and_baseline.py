@@ -39,9 +39,20 @@ class Tag(models.Model):
 
 
 def _git(root, *args):
-    subprocess.run(["git", *args], cwd=root, check=True, capture_output=True,
-                   env={"GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@t", "GIT_COMMITTER_NAME": "t",
-                        "GIT_COMMITTER_EMAIL": "t@t", "HOME": str(root), "PATH": "/usr/bin:/bin"})
+    subprocess.run(
+        ["git", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "HOME": str(root),
+            "PATH": "/usr/bin:/bin",
+        },
+    )
 
 
 def _findings(result):
@@ -61,7 +72,8 @@ def repo(tmp_path):
 
 def test_everything_without_changed_since(repo):
     assert _findings(djreview("--format", "json", cwd=repo)) == [
-        ("DJR202", "shop/legacy.py", 5), ("DJR201", "shop/models.py", 14)
+        ("DJR202", "shop/legacy.py", 5),
+        ("DJR201", "shop/models.py", 14),
     ]
 
 

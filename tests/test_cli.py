@@ -35,7 +35,10 @@ class Book(models.Model):
 
 def djreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
     return subprocess.run(
-        [sys.executable, "-m", "djreview", *args], cwd=cwd, capture_output=True, text=True,
+        [sys.executable, "-m", "djreview", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
         env={**os.environ, "PYTHONPATH": SRC},
     )
 
@@ -63,14 +66,25 @@ def test_json_output_follows_the_contract(project):
     assert data["summary"] == {"files": 2, "findings": 1, "errors": 0, "by_code": {"DJR201": 1}}
     finding = data["findings"][0]
     assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column", "end_line")} == {
-        "code": "DJR201", "name": "missing-related-name", "severity": "warning",
-        "path": "shop/models.py", "line": 12, "column": 14, "end_line": 12,
+        "code": "DJR201",
+        "name": "missing-related-name",
+        "severity": "warning",
+        "path": "shop/models.py",
+        "line": 12,
+        "column": 14,
+        "end_line": 12,
     }
     assert finding["fix"]["applicability"] == "safe"
-    assert finding["fix"]["edits"] == [{
-        "path": "shop/models.py", "line": 12, "column": 64, "end_line": 12, "end_column": 64,
-        "replacement": ', related_name="books"',
-    }]
+    assert finding["fix"]["edits"] == [
+        {
+            "path": "shop/models.py",
+            "line": 12,
+            "column": 64,
+            "end_line": 12,
+            "end_column": 64,
+            "replacement": ', related_name="books"',
+        }
+    ]
 
 
 def test_no_findings_exits_zero(project):
@@ -127,9 +141,13 @@ def test_index_cache_is_reused_and_a_corrupt_one_rebuilt(project):
 def test_cache_notices_an_edited_model(project):
     djreview("shop", cwd=project)
     models = project / "shop" / "models.py"
-    models.write_text(models.read_text().replace(
-        "models.ForeignKey(Author, on_delete=models.CASCADE)",
-        'models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")'), encoding="utf-8")
+    models.write_text(
+        models.read_text().replace(
+            "models.ForeignKey(Author, on_delete=models.CASCADE)",
+            'models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")',
+        ),
+        encoding="utf-8",
+    )
     assert djreview("shop", cwd=project).returncode == 0
 
 

@@ -100,9 +100,14 @@ def test_noqa_with_one_code_several_codes_and_bare(tmp_path):
         "author = models.ForeignKey(Author, on_delete=models.CASCADE)",
         "author = models.ForeignKey(Author, on_delete=models.CASCADE)  # noqa: DJR101, DJR201",
     )
-    write_project(tmp_path, {"a/models.py": source, "b/models.py": NO_STR.replace(
-        "class Tag(models.Model):", "class Tag(models.Model):  # noqa"), "c/models.py": NO_STR.replace(
-        "class Tag(models.Model):", "class Tag(models.Model):  # noqa: DJR201")})
+    write_project(
+        tmp_path,
+        {
+            "a/models.py": source,
+            "b/models.py": NO_STR.replace("class Tag(models.Model):", "class Tag(models.Model):  # noqa"),
+            "c/models.py": NO_STR.replace("class Tag(models.Model):", "class Tag(models.Model):  # noqa: DJR201"),
+        },
+    )
     assert _codes(djreview("--format", "json", cwd=tmp_path)) == [("DJR202", "c/models.py", "warning")]
 
 

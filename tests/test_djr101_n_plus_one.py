@@ -108,13 +108,16 @@ def fixed(view: str, finding) -> str:
 
 # -- forward foreign keys --------------------------------------------------------------------
 def test_forward_fk_in_for_loop(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def titles():
             for book in Book.objects.all():
                 print(book.title, book.author.name)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert (findings[0].column, findings[0].end_column) == (27, 38)  # `book.author`
     assert findings[0].message == (
@@ -124,94 +127,123 @@ def test_forward_fk_in_for_loop(review):
 
 
 def test_forward_fk_in_list_comprehension(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             return [book.author.name for book in Book.objects.filter(published=True)]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
 
 
 def test_forward_fk_in_generator_expression(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             return ", ".join(book.author.name for book in Book.objects.all())
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
 
 
 def test_forward_fk_in_dict_comprehension(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             return {book.pk: book.author for book in Book.objects.all()}
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
 
 
 def test_fk_read_twice_in_a_row_is_reported_once(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def titles():
             for book in Book.objects.all():
                 print(book.author.name)
                 print(book.author)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_pk_of_the_fk_is_still_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def ids():
             for book in Book.objects.all():
                 print(book.author.pk)
             return [book.author.id for book in Book.objects.all()]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6), ("DJR101", VIEWS, 7)]
 
 
 def test_fk_id_column_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def ids():
             for book in Book.objects.all():
                 print(book.author_id, book.editor_id)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_fk_in_a_condition_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def count():
             for book in Book.objects.all():
                 if book.editor:
                     print(book.title)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_enumerate_over_a_queryset_is_followed(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def numbered():
             for i, book in enumerate(Book.objects.all()):
                 print(i, book.author)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_queryset_through_a_variable_and_list(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def titles():
@@ -219,7 +251,8 @@ def test_queryset_through_a_variable_and_list(review):
             books = list(qs)
             for book in books:
                 print(book.author)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 8)]
 
 
@@ -237,38 +270,59 @@ def test_sliced_queryset_is_reported_and_fixed_before_the_slice(review):
 
 
 def test_single_object_outside_a_loop_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def detail(pk):
             book = Book.objects.get(pk=pk)
             return book.author.name
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- what loads a relation -------------------------------------------------------------------
 def test_select_related_on_the_queryset_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def titles():
             for book in Book.objects.select_related("author").filter(published=True):
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_prefetch_related_of_a_forward_fk_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def titles():
             for book in Book.objects.prefetch_related("author"):
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_select_related_on_a_variable_before_the_loop_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def titles():
@@ -276,7 +330,10 @@ def test_select_related_on_a_variable_before_the_loop_is_clean(review):
             qs = qs.select_related("author")
             for book in qs:
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_select_related_as_a_statement_does_not_change_the_queryset(review):
@@ -295,7 +352,10 @@ def test_select_related_as_a_statement_does_not_change_the_queryset(review):
 
 
 def test_values_rows_are_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def names():
@@ -303,17 +363,23 @@ def test_values_rows_are_clean(review):
                 print(row["author__name"])
             for author in Book.objects.values_list("author", flat=True):
                 print(author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_only_with_the_fk_column_is_still_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             for book in Book.objects.only("title", "author"):
                 print(book.author.name)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
@@ -330,23 +396,32 @@ def test_select_related_of_another_relation_is_reported(review):
 
 
 def test_select_related_without_arguments_follows_non_null_fks(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def names():
             for book in Book.objects.select_related():
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_select_related_without_arguments_does_not_follow_a_nullable_fk(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             for book in Book.objects.select_related():
                 print(book.author.name, book.editor.name)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert "`book.editor`" in findings[0].message
 
@@ -373,25 +448,34 @@ def test_two_deep_path_is_one_finding_for_the_whole_path(review):
 
 
 def test_first_step_selected_reports_the_second(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Item
 
         def emails():
             for item in Item.objects.select_related("order"):
                 print(item.order.customer.email)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert '"order__customer"' in findings[0].message
 
 
 def test_two_deep_path_selected_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Item
 
         def emails():
             for item in Item.objects.select_related("order__customer"):
                 print(item.order.customer.email, item.order.pk)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- reverse relations and many-to-many ------------------------------------------------------
@@ -413,31 +497,40 @@ def test_reverse_fk_manager_is_reported(review):
 
 
 def test_many_to_many_manager_iterated_in_a_nested_loop_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def labels():
             for book in Book.objects.all():
                 for tag in book.tags.all():
                     print(tag.label)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert 'prefetch_related("tags")' in findings[0].message
 
 
 def test_count_on_a_manager_that_is_not_prefetched_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def counts():
             for author in Author.objects.all():
                 print(author.books.count())
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_prefetched_manager_all_count_exists_and_len_are_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Author
 
         def counts():
@@ -446,17 +539,23 @@ def test_prefetched_manager_all_count_exists_and_len_are_clean(review):
                 print(len(author.books.all()))
                 for book in author.books.all():
                     print(book.title)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_filter_on_a_prefetched_manager_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def drafts():
             for author in Author.objects.prefetch_related("books"):
                 print(author.books.filter(published=False))
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert findings[0].message == (
         "N+1 query: `author.books.filter()` runs a query for every Author in this loop, even with "
@@ -468,7 +567,9 @@ def test_filter_on_a_prefetched_manager_is_reported(review):
 
 
 def test_other_querying_methods_on_a_prefetched_manager_are_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def queries():
@@ -480,22 +581,32 @@ def test_other_querying_methods_on_a_prefetched_manager_are_reported(review):
                 print(author.books.order_by("title"))
             for author in Author.objects.prefetch_related("books"):
                 print(author.books.values("title"))
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, line) for line in (6, 8, 10, 12)]
 
 
 def test_writes_on_a_related_manager_are_not_n_plus_one(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def tag_all(tag):
             for book in Book.objects.prefetch_related("tags"):
                 book.tags.add(tag)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_prefetch_object_with_a_queryset_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from django.db.models import Prefetch
         from shop.models import Author, Book
 
@@ -503,11 +614,17 @@ def test_prefetch_object_with_a_queryset_is_clean(review):
             published = Book.objects.filter(published=True)
             for author in Author.objects.prefetch_related(Prefetch("books", queryset=published)):
                 print(author.books.all())
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_prefetch_queryset_selections_load_the_nested_rows(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from django.db.models import Prefetch
         from shop.models import Author, Book
 
@@ -516,31 +633,43 @@ def test_prefetch_queryset_selections_load_the_nested_rows(review):
             for author in Author.objects.prefetch_related(Prefetch("books", queryset=books)):
                 for book in author.books.all():
                     print(book.editor.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_prefetch_to_attr_leaves_the_manager_unprefetched(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from django.db.models import Prefetch
         from shop.models import Author
 
         def counts():
             for author in Author.objects.prefetch_related(Prefetch("books", to_attr="book_list")):
                 print(author.books.count(), author.book_list)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
     assert "`author.books" in findings[0].message
 
 
 def test_back_reference_to_the_managers_owner_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Author
 
         def shelf(pk):
             author = Author.objects.get(pk=pk)
             for book in author.books.all():
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_other_fk_on_rows_of_a_related_manager_is_reported(review):
@@ -554,7 +683,7 @@ def test_other_fk_on_rows_of_a_related_manager_is_reported(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
-    assert "for book in author.books.all().select_related(\"editor\"):" in fixed(view, findings[0])
+    assert 'for book in author.books.all().select_related("editor"):' in fixed(view, findings[0])
 
 
 def test_nested_prefetched_manager_reports_the_full_path_on_the_outer_queryset(review):
@@ -573,78 +702,111 @@ def test_nested_prefetched_manager_reports_the_full_path_on_the_outer_queryset(r
 
 
 def test_nested_prefetch_path_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Author
 
         def shelves():
             for author in Author.objects.prefetch_related("books__tags"):
                 for book in author.books.all():
                     print(book.tags.all())
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_reverse_one_to_one_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def profiles():
             for author in Author.objects.all():
                 print(author.profile)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert 'select_related("profile")' in findings[0].message
 
 
 def test_reverse_one_to_one_selected_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Author
 
         def profiles():
             for author in Author.objects.select_related("profile"):
                 print(author.profile)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_reverse_one_to_one_is_not_followed_by_select_related_without_arguments(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def profiles():
             for author in Author.objects.select_related():
                 print(author.profile)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_generic_foreign_key_is_reported_with_prefetch_related(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Comment
 
         def targets():
             for comment in Comment.objects.all():
                 print(comment.target)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert 'Add .prefetch_related("target")' in findings[0].message
 
 
 def test_generic_foreign_key_prefetched_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Comment
 
         def targets():
             for comment in Comment.objects.prefetch_related("target"):
                 print(comment.target)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- where the queryset comes from -----------------------------------------------------------
 def test_loop_variable_from_a_function_parameter_is_not_reported(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         def titles(books):
             for book in books:
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_loop_over_a_class_based_view_queryset_attribute(review):
@@ -684,7 +846,9 @@ def test_loop_over_get_queryset_of_a_class_based_view(review):
 
 
 def test_view_with_only_a_model_attribute_gets_a_suggestion(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from django.views.generic import ListView
         from shop.models import Book
 
@@ -694,41 +858,57 @@ def test_view_with_only_a_model_attribute_gets_a_suggestion(review):
             def get_context_data(self, **kwargs):
                 for book in self.get_queryset():
                     print(book.author)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
     assert findings[0].fix.applicability == "suggestion"
     assert findings[0].message.endswith('Add .select_related("author") to the queryset where it is built.')
 
 
 def test_custom_queryset_method_that_selects_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def names():
             for book in Book.objects.filter(published=True).with_author():
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_custom_queryset_method_that_does_not_select_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def names():
             for book in Book.objects.published():
                 print(book.author.name)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_custom_manager_whose_get_queryset_selects_is_clean(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def names():
             for book in Book.authored.all():
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- fixes -----------------------------------------------------------------------------------
@@ -838,13 +1018,19 @@ def test_tests_and_migrations_are_reviewed_with_query_rules_everywhere(review):
 
 
 def test_noqa_silences_the_finding(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def titles():
             for book in Book.objects.all():
                 print(book.author)  # noqa: DJR101
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- found by reviewing the rule against Django's behaviour ------------------------------------
@@ -865,60 +1051,75 @@ def test_nested_loop_through_a_many_relation_is_fixed_with_prefetch_related(revi
 
 
 def test_named_select_related_after_the_bare_one_stops_following_every_fk(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def rows():
             for book in Book.objects.select_related().select_related("editor"):
                 print(book.author.name, book.editor)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert "`book.author`" in findings[0].message
 
 
 def test_bare_select_related_after_a_named_one_drops_the_nullable_fk(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def rows():
             for book in Book.objects.select_related("editor").select_related():
                 print(book.editor)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_fix_for_a_nullable_fk_under_bare_select_related_is_only_a_suggestion(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def rows():
             for book in Book.objects.select_related():
                 print(book.author.name, book.editor)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert findings[0].fix.applicability == "suggestion"
     assert findings[0].fix.edits == ()
 
 
 def test_filter_after_all_on_a_prefetched_manager_is_still_a_query(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def rows():
             for author in Author.objects.prefetch_related("books"):
                 print(author.books.all().filter(title="x"))
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert "Prefetch(" in findings[0].message
 
 
 def test_count_on_an_unprefetched_manager_suggests_an_annotation(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def rows():
             return [(a.name, a.books.count()) for a in Author.objects.all()]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
     assert 'annotate(books_count=Count("books"))' in findings[0].message
     assert findings[0].fix.applicability == "suggestion"
@@ -929,13 +1130,19 @@ def test_from_queryset_manager_keeps_its_get_queryset(review):
         "    authored = AuthoredManager()",
         "    authored = AuthoredManager()\n    mixed = AuthoredManager.from_queryset(BookQuerySet)()",
     )
-    findings = review({"shop/models.py": models, VIEWS: """
+    findings = review(
+        {
+            "shop/models.py": models,
+            VIEWS: """
         from shop.models import Book
 
         def rows():
             for book in Book.mixed.published():
                 print(book.author.name, book.editor)
-    """}, select=("DJR101",))
+    """,
+        },
+        select=("DJR101",),
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert "`book.editor`" in findings[0].message
 
@@ -970,7 +1177,10 @@ class Featured(Post):
 
 
 def test_proxy_and_child_models_inherit_reverse_accessors(review):
-    findings = review({"blog/models.py": INHERITANCE, "blog/views.py": """
+    findings = review(
+        {
+            "blog/models.py": INHERITANCE,
+            "blog/views.py": """
         from blog.models import Featured, PostProxy
 
         def rows():
@@ -978,47 +1188,68 @@ def test_proxy_and_child_models_inherit_reverse_accessors(review):
                 print(p.comments.all())
             for f in Featured.objects.all():
                 print(f.comments.all())
-    """}, select=("DJR101",))
+    """,
+        },
+        select=("DJR101",),
+    )
     assert codes_lines(findings) == [("DJR101", "blog/views.py", 6), ("DJR101", "blog/views.py", 8)]
 
 
 def test_multi_table_parent_link_is_a_reverse_one_to_one(review):
-    findings = review({"blog/models.py": INHERITANCE, "blog/views.py": """
+    findings = review(
+        {
+            "blog/models.py": INHERITANCE,
+            "blog/views.py": """
         from blog.models import Post
 
         def rows():
             for p in Post.objects.all():
                 print(p.featured.rank)
-    """}, select=("DJR101",))
+    """,
+        },
+        select=("DJR101",),
+    )
     assert codes_lines(findings) == [("DJR101", "blog/views.py", 6)]
     assert 'select_related("featured")' in findings[0].message
 
 
 def test_assigning_a_relation_is_not_a_read_and_caches_it(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Book
 
         def reassign(author):
             for book in Book.objects.all():
                 book.author = author
                 print(book.author.name)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_read_before_the_assignment_is_still_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def reassign(author):
             for book in Book.objects.all():
                 print(book.author.name)
                 book.author = author
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_view_whose_get_queryset_cannot_be_read_is_not_reported(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from django.views.generic import ListView
         from shop.models import Book
 
@@ -1032,15 +1263,23 @@ def test_view_whose_get_queryset_cannot_be_read_is_not_reported(review):
 
             def rows(self):
                 return [b.author.name for b in self.get_queryset()]
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_view_with_a_project_mixin_defining_get_queryset_is_not_reported(review):
-    assert review({"shop/models.py": MODELS, "shop/mixins.py": """
+    assert (
+        review(
+            {
+                "shop/models.py": MODELS,
+                "shop/mixins.py": """
         class AuthorMixin:
             def get_queryset(self):
                 return super().get_queryset().select_related("author")
-    """, VIEWS: """
+    """,
+                VIEWS: """
         from django.views.generic import ListView
         from shop.mixins import AuthorMixin
         from shop.models import Book
@@ -1050,11 +1289,18 @@ def test_view_with_a_project_mixin_defining_get_queryset_is_not_reported(review)
 
             def rows(self):
                 return [b.author.name for b in self.get_queryset()]
-    """}, select=("DJR101",)) == []
+    """,
+            },
+            select=("DJR101",),
+        )
+        == []
+    )
 
 
 def test_object_list_of_a_list_view(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from django.views.generic import ListView
         from shop.models import Book
 
@@ -1065,30 +1311,37 @@ def test_object_list_of_a_list_view(review):
                 context = super().get_context_data(**kwargs)
                 context["names"] = [b.author.name for b in self.object_list]
                 return context
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
 
 
 def test_parameter_annotated_with_a_model_is_one_row(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def titles(author: Author):
             return [tag.label for book in author.books.all() for tag in book.tags.all()]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
     assert 'prefetch_related("tags")' in findings[0].message
 
 
 def test_model_bound_with_get_model(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from django.apps import apps
 
         Book = apps.get_model("shop", "Book")
 
         def names():
             return [b.author.name for b in Book.objects.all()]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
 
 
@@ -1107,13 +1360,16 @@ def test_fix_goes_where_the_queryset_was_built_not_on_a_conditional_refinement(r
 
 
 def test_prefetch_fix_on_an_iterator_is_a_suggestion(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def rows():
             for author in Author.objects.all().iterator():
                 print(list(author.books.all()))
-    """)
+    """,
+    )
     assert findings[0].fix.applicability == "suggestion"
     assert "chunk_size" in findings[0].fix.description
 
@@ -1133,7 +1389,10 @@ def test_filtered_inner_queryset_gets_its_own_select_related(review):
 
 
 def test_related_queryset_built_but_not_evaluated_is_not_reported(review):
-    assert n_plus_one(review, """
+    assert (
+        n_plus_one(
+            review,
+            """
         from shop.models import Author
 
         def plan():
@@ -1141,27 +1400,36 @@ def test_related_queryset_built_but_not_evaluated_is_not_reported(review):
             for author in Author.objects.all():
                 batches[author.pk] = author.books.filter(published=False)
             return batches
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_related_queryset_evaluated_by_a_call_is_reported(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Author
 
         def show():
             for author in Author.objects.all():
                 print(author.books.filter(published=True))
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
 
 
 def test_fix_on_a_queryset_with_only_is_a_suggestion(review):
-    findings = n_plus_one(review, """
+    findings = n_plus_one(
+        review,
+        """
         from shop.models import Book
 
         def rows():
             return [b.author.name for b in Book.objects.only("title", "author_id")]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
     assert findings[0].fix.applicability == "suggestion"
     assert "only()" in findings[0].fix.description

@@ -75,13 +75,13 @@ VIEWS = "shop/views.py"
 
 
 def save_in_loop(review, view: str, path: str = VIEWS, **settings):
-    return review(
-        {"shop/models.py": MODELS, "shop/forms.py": FORMS, path: view}, select=("DJR102",), **settings
-    )
+    return review({"shop/models.py": MODELS, "shop/forms.py": FORMS, path: view}, select=("DJR102",), **settings)
 
 
 def test_save_on_rows_of_a_queryset_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def shout():
@@ -89,13 +89,16 @@ def test_save_on_rows_of_a_queryset_loop(review):
                 book.title = book.title.upper()
                 book.price = 3
                 book.save()
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 8)]
     assert (findings[0].column, findings[0].end_column) == (9, 20)  # the call `book.save()`
 
 
 def test_message_names_bulk_update_and_the_fields_assigned_in_the_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def shout():
@@ -103,7 +106,8 @@ def test_message_names_bulk_update_and_the_fields_assigned_in_the_loop(review):
                 book.title = book.title.upper()
                 book.price = 3
                 book.save()
-    """)
+    """,
+    )
     assert findings[0].message == (
         "Book.save() inside a loop runs one UPDATE per iteration. Collect the rows and call "
         'Book.objects.bulk_update(books, ["title", "price"]) once after the loop; bulk_update() '
@@ -113,37 +117,46 @@ def test_message_names_bulk_update_and_the_fields_assigned_in_the_loop(review):
 
 
 def test_update_fields_are_the_fields_named_in_the_message(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def shout():
             for book in Book.objects.all():
                 book.save(update_fields=["title"])
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 6)]
     assert 'bulk_update(books, ["title"])' in findings[0].message
 
 
 def test_no_fields_assigned_gives_a_placeholder(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def touch():
             for book in Book.objects.all():
                 book.save()
-    """)
+    """,
+    )
     assert "bulk_update(books, [<fields you change>])" in findings[0].message
 
 
 def test_save_on_a_model_built_in_the_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def import_names(names):
             for name in names:
                 author = Author(name=name)
                 author.save()
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
     assert findings[0].message == (
         "Author.save() on a new Author inside a loop runs one INSERT per iteration. Collect the new "
@@ -154,13 +167,16 @@ def test_save_on_a_model_built_in_the_loop(review):
 
 
 def test_create_in_a_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def import_names(names):
             for name in names:
                 Author.objects.create(name=name)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 6)]
     assert findings[0].message == (
         "Author.objects.create() inside a loop runs one INSERT per iteration. Build the Author objects "
@@ -170,30 +186,38 @@ def test_create_in_a_loop(review):
 
 
 def test_create_in_a_list_comprehension(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def import_names(names):
             return [Author.objects.create(name=name) for name in names]
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 5)]
 
 
 def test_create_on_a_related_manager_in_a_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def seed(titles):
             author = Author.objects.get(pk=1)
             for title in titles:
                 author.books.create(title=title)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
     assert findings[0].message.startswith("author.books.create() inside a loop")
 
 
 def test_save_in_a_while_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def drain():
@@ -201,12 +225,15 @@ def test_save_in_a_while_loop(review):
             while book.price > 0:
                 book.price -= 1
                 book.save()
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 8)]
 
 
 def test_save_on_rows_of_a_nested_related_manager_loop(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def reprice():
@@ -214,13 +241,17 @@ def test_save_on_rows_of_a_nested_related_manager_loop(review):
                 for book in author.books.all():
                     book.price = 1
                     book.save()
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 8)]
     assert 'bulk_update(books, ["price"])' in findings[0].message
 
 
 def test_save_outside_a_loop_is_clean(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Book
 
         def rename(pk, title):
@@ -228,11 +259,17 @@ def test_save_outside_a_loop_is_clean(review):
             book.title = title
             book.save()
             Book.objects.create(title=title)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_form_save_in_a_loop_is_clean(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.forms import BookForm
 
         def import_rows(rows):
@@ -240,21 +277,33 @@ def test_form_save_in_a_loop_is_clean(review):
                 form = BookForm(row)
                 if form.is_valid():
                     form.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_save_on_an_object_of_unknown_type_is_clean(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         def save_all(objects):
             for obj in objects:
                 obj.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_save_in_a_function_defined_in_a_loop_is_not_reported(review):
     # Decided: a function defined in a loop body is not run by the loop itself (it may be a
     # callback stored for later, run once, or never), so its body is not "inside the loop".
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Book
 
         def schedule(callbacks):
@@ -262,7 +311,10 @@ def test_save_in_a_function_defined_in_a_loop_is_not_reported(review):
                 def later():
                     book.save()
                 callbacks.append(later)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_migrations_and_tests_are_skipped_by_default(review):
@@ -278,43 +330,57 @@ def test_migrations_and_tests_are_skipped_by_default(review):
 
 
 def test_migrations_are_reviewed_with_query_rules_everywhere(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def run():
             for book in Book.objects.all():
                 book.save()
-    """, path="shop/migrations/0002_data.py", query_rules_everywhere=True)
+    """,
+        path="shop/migrations/0002_data.py",
+        query_rules_everywhere=True,
+    )
     assert codes_lines(findings) == [("DJR102", "shop/migrations/0002_data.py", 6)]
 
 
 def test_augmented_assignments_are_fields_to_update(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def discount():
             for book in Book.objects.all():
                 book.price -= 1
                 book.save()
-    """)
-    assert "Book.objects.bulk_update(books, [\"price\"])" in findings[0].message
+    """,
+    )
+    assert 'Book.objects.bulk_update(books, ["price"])' in findings[0].message
 
 
 def test_list_name_is_never_a_keyword(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def discount():
             for a in Book.objects.all():
                 a.price = 0
                 a.save()
-    """)
-    assert "bulk_update(objs, [\"price\"])" in findings[0].message
+    """,
+    )
+    assert 'bulk_update(objs, ["price"])' in findings[0].message
 
 
 # -- one write per iteration on purpose (found on real applications) -------------------------
 def test_atomic_block_per_iteration_is_not_reported(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from django.db import transaction
         from shop.models import Book
 
@@ -323,11 +389,16 @@ def test_atomic_block_per_iteration_is_not_reported(review):
                 with transaction.atomic():
                     book.price = 0
                     book.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_loop_inside_one_atomic_block_is_reported(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from django.db import transaction
         from shop.models import Book
 
@@ -336,12 +407,16 @@ def test_loop_inside_one_atomic_block_is_reported(review):
                 for book in Book.objects.all():
                     book.price = 0
                     book.save()
-    """)
+    """,
+    )
     assert [f.line for f in findings] == [9]
 
 
 def test_row_locked_per_iteration_is_not_reported(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Book
 
         def reprice(ids):
@@ -349,11 +424,17 @@ def test_row_locked_per_iteration_is_not_reported(review):
                 book = Book.objects.select_for_update().get(pk=pk)
                 book.price = 0
                 book.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_write_followed_by_return_runs_once(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Book
 
         def first_cheap():
@@ -363,22 +444,33 @@ def test_write_followed_by_return_runs_once(review):
                     book.save()
                     return book
             return None
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_created_row_used_in_the_same_iteration_is_not_reported(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Author, Book
 
         def import_rows(rows):
             for row in rows:
                 author = Author.objects.create(name=row["author"])
                 Book.objects.filter(title=row["title"]).update(author=author)
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_created_row_only_collected_is_still_reported(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def import_rows(rows):
@@ -387,12 +479,15 @@ def test_created_row_only_collected_is_still_reported(review):
                 author = Author.objects.create(name=row["author"])
                 made.append(author)
             return made
-    """)
+    """,
+    )
     assert [(f.code, f.line) for f in findings] == [("DJR102", 7)]
 
 
 def test_cloned_row_is_an_insert_without_pk_in_the_field_list(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def duplicate():
@@ -400,12 +495,16 @@ def test_cloned_row_is_an_insert_without_pk_in_the_field_list(review):
                 book.pk = None
                 book.title = book.title + " (copy)"
                 book.save()
-    """)
+    """,
+    )
     assert "bulk_create(books)" in findings[0].message
 
 
 def test_write_inside_a_with_block_of_the_iteration_is_not_reported(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Book
 
         def attach(paths):
@@ -413,11 +512,17 @@ def test_write_inside_a_with_block_of_the_iteration_is_not_reported(review):
                 with open(path, "rb") as handle:
                     book.title = handle.name
                     book.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 def test_status_row_created_then_saved_in_the_same_iteration_is_not_reported(review):
-    assert save_in_loop(review, """
+    assert (
+        save_in_loop(
+            review,
+            """
         from shop.models import Author
 
         def run(jobs):
@@ -426,7 +531,10 @@ def test_status_row_created_then_saved_in_the_same_iteration_is_not_reported(rev
                 job()
                 status.name = "done"
                 status.save()
-    """) == []
+    """,
+        )
+        == []
+    )
 
 
 # -- the fix: the loop rewritten into one bulk call (unsafe), or a suggestion ----------------
@@ -569,7 +677,9 @@ def test_update_fields_on_rows_of_a_queryset_bound_to_a_name_reuse_that_name(rev
 def test_bare_save_on_rows_bound_to_a_name_is_a_suggestion(review):
     # save() writes every field as the object holds it; rows fetched before the loop may hold
     # changes made elsewhere, which bulk_update(["price"]) would not write
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def discount():
@@ -577,7 +687,8 @@ def test_bare_save_on_rows_bound_to_a_name_is_a_suggestion(review):
             for book in books:
                 book.price -= 1
                 book.save()
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
     assert only_fix(findings).edits == ()
 
@@ -607,19 +718,24 @@ def test_an_extra_statement_in_the_body_gives_a_suggestion(review):
 
 
 def test_save_that_is_not_the_last_statement_gives_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def reprice():
             for book in Book.objects.all():
                 book.save()
                 book.price = 1
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
 def test_loop_with_an_else_clause_gives_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def reprice():
@@ -628,7 +744,8 @@ def test_loop_with_an_else_clause_gives_a_suggestion(review):
                 book.save()
             else:
                 print("done")
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
     assert only_fix(findings).applicability == "suggestion"
 
@@ -642,20 +759,25 @@ def test_a_comment_in_the_loop_gives_a_suggestion(review):
     ):
         findings = save_in_loop(review, book_loop(*body))
         assert only_fix(findings).applicability == "suggestion", body
-    source = "from shop.models import Book\n\ndef reprice():\n    for book in Book.objects.all():  # all\n" \
-             "        book.price = 1\n        book.save()\n"
+    source = (
+        "from shop.models import Book\n\ndef reprice():\n    for book in Book.objects.all():  # all\n"
+        "        book.price = 1\n        book.save()\n"
+    )
     assert only_fix(save_in_loop(review, source)).applicability == "suggestion"
 
 
 def test_list_name_already_used_in_the_function_gives_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         def reprice(books):
             for book in Book.objects.exclude(pk__in=books):
                 book.price = 1
                 book.save()
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -678,14 +800,17 @@ def test_list_name_used_in_another_function_does_not_clash(review):
 
 def test_auto_now_field_keeps_a_suggestion(review):
     # save() refreshes `updated` (auto_now); bulk_update() would leave it as it was
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Shelf
 
         def rename():
             for shelf in Shelf.objects.all():
                 shelf.label = shelf.label.upper()
                 shelf.save()
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -705,14 +830,17 @@ def test_auto_now_field_outside_update_fields_is_rewritten(review):
 
 def test_manager_that_filters_its_rows_keeps_a_suggestion(review):
     # Offer.objects hides rows that save() (the base manager) would still update
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Offer
 
         def reprice():
             for offer in Offer.objects.all():
                 offer.price = 0
                 offer.save()
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -771,28 +899,34 @@ def test_create_with_a_tuple_target_and_a_multiline_call(review):
 
 
 def test_create_on_a_related_manager_keeps_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def seed(titles):
             author = Author.objects.get(pk=1)
             for title in titles:
                 author.books.create(title=title)
-    """)
+    """,
+    )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
     assert only_fix(findings).applicability == "suggestion"
 
 
 def test_create_whose_loop_variable_is_read_after_the_loop_keeps_a_suggestion(review):
     # a comprehension's variable is its own: `row` would no longer be bound after the loop
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Tag
 
         def import_tags(rows):
             for row in rows:
                 Tag.objects.create(name=row["name"], slug=row["slug"])
             return row
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -802,21 +936,27 @@ def test_create_whose_arguments_cannot_be_moved_keeps_a_suggestion(review):
         "Tag.objects.create(**row)",  # which fields it sets is unknown
         'Tag.objects.create(name=unique_name(row["name"]), slug=row["slug"])',  # may read Tag
     ):
-        findings = save_in_loop(review, (
-            "from shop.models import Tag\n\ndef import_tags(rows, unique_name):\n"
-            f"    for row in rows:\n        {call}\n"
-        ))
+        findings = save_in_loop(
+            review,
+            (
+                "from shop.models import Tag\n\ndef import_tags(rows, unique_name):\n"
+                f"    for row in rows:\n        {call}\n"
+            ),
+        )
         assert only_fix(findings).applicability == "suggestion", call
 
 
 def test_create_with_its_result_assigned_keeps_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Tag
 
         def import_tags(rows):
             for row in rows:
                 tag = Tag.objects.create(name=row["name"], slug=row["slug"])
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -842,19 +982,24 @@ def test_new_object_saved_in_the_loop_is_rewritten_into_bulk_create(review):
 
 def test_new_object_with_its_pk_given_keeps_a_suggestion(review):
     # save() of an object whose pk is given may UPDATE an existing row; bulk_create() cannot
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Author
 
         def import_names(rows):
             for row in rows:
                 author = Author(name=row[1], id=row[0])
                 author.save()
-    """)
+    """,
+    )
     assert all(f.fix.applicability == "suggestion" for f in findings)
 
 
 def test_while_loops_and_comprehensions_keep_a_suggestion(review):
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book, Tag
 
         def drain(names):
@@ -863,7 +1008,8 @@ def test_while_loops_and_comprehensions_keep_a_suggestion(review):
                 book.price -= 1
                 book.save()
             return [Tag.objects.create(name=name, slug=name) for name in names]
-    """)
+    """,
+    )
     assert [f.line for f in findings] == [8, 9]
     assert [f.fix.applicability for f in findings] == ["suggestion", "suggestion"]
 
@@ -878,7 +1024,7 @@ def test_fix_from_the_command_line_parses_and_a_second_run_changes_nothing(tmp_p
     assert "applied 2 fix(es) (DJR102 2)" in first.stderr, first.stderr
     text = (tmp_path / VIEWS).read_text(encoding="utf-8")
     ast.parse(text)
-    assert "    Book.objects.bulk_update(books, [\"price\", \"on_sale\"])\n" in text
+    assert '    Book.objects.bulk_update(books, ["price", "on_sale"])\n' in text
     assert '    Tag.objects.bulk_create([Tag(name=row["name"], slug=row["slug"]) for row in rows])\n' in text
     second = djreview("--fix", "--unsafe-fixes", "--no-cache", "--select", "DJR102", "shop", cwd=tmp_path)
     assert "applied 0 fix(es)" in second.stderr
@@ -896,7 +1042,9 @@ def test_rewrite_keeps_crlf_line_endings(tmp_path):
 
 def test_list_name_read_by_the_loop_itself_gives_a_suggestion(review):
     # `books` is the module's list here: a local `books` would hide it from the loop
-    findings = save_in_loop(review, """
+    findings = save_in_loop(
+        review,
+        """
         from shop.models import Book
 
         books = []
@@ -905,7 +1053,8 @@ def test_list_name_read_by_the_loop_itself_gives_a_suggestion(review):
             for book in Book.objects.exclude(pk__in=books):
                 book.price = 1
                 book.save()
-    """)
+    """,
+    )
     assert only_fix(findings).applicability == "suggestion"
 
 
@@ -921,7 +1070,9 @@ def test_names_in_strings_and_attributes_are_not_uses(review):
     '''
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
-    assert '    Tag.objects.bulk_create([Tag(name=row["name"], slug=row["slug"]) for row in rows])\n' in fixed(findings, source)
+    assert '    Tag.objects.bulk_create([Tag(name=row["name"], slug=row["slug"]) for row in rows])\n' in fixed(
+        findings, source
+    )
 
 
 def test_copying_rows_of_the_same_model_is_rewritten_unless_streamed(review):
@@ -946,8 +1097,10 @@ def test_copying_rows_of_the_same_model_is_rewritten_unless_streamed(review):
 
 def test_only_known_pure_functions_may_compute_the_values(review):
     def import_tags(head: str, call: str) -> str:
-        return f"{head}\nfrom shop.models import Tag\n\ndef import_tags(names):\n    for name in names:\n" \
-               f"        Tag.objects.create(name=name, slug={call})\n"
+        return (
+            f"{head}\nfrom shop.models import Tag\n\ndef import_tags(names):\n    for name in names:\n"
+            f"        Tag.objects.create(name=name, slug={call})\n"
+        )
 
     django_slugify = save_in_loop(review, import_tags("from django.utils.text import slugify", "slugify(name)"))
     assert only_fix(django_slugify).applicability == "unsafe"

@@ -30,7 +30,9 @@ def fixed(source: str, findings) -> str:
 
 
 def test_foreign_key_without_related_name_is_reported_at_the_call(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
@@ -38,6 +40,7 @@ class Book(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
     assert findings[0].column == 14  # `models.ForeignKey(`, not the field name
@@ -48,7 +51,9 @@ class Book(models.Model):
 
 
 def test_many_to_many_without_related_name_is_reported(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     authors = models.ManyToManyField(Author)
@@ -56,13 +61,16 @@ class Book(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
     assert "ManyToManyField to Author" in findings[0].message
 
 
 def test_multi_line_call_is_reported_where_the_call_starts(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(
@@ -73,11 +81,14 @@ class Book(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     assert codes_lines(missing_related_name(review, {PATH: source})) == [("DJR201", PATH, 13)]
 
 
 def test_related_name_present_is_clean(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
@@ -86,11 +97,14 @@ class Book(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     assert missing_related_name(review, {PATH: source}) == []
 
 
 def test_related_name_plus_is_clean(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="+")
@@ -98,11 +112,14 @@ class Book(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     assert missing_related_name(review, {PATH: source}) == []
 
 
 def test_one_to_one_is_clean(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Profile(models.Model):
     author = models.OneToOneField(Author, on_delete=models.CASCADE)
@@ -110,11 +127,14 @@ class Profile(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     assert missing_related_name(review, {PATH: source}) == []
 
 
 def test_symmetrical_self_many_to_many_is_clean(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Person(models.Model):
     friends = models.ManyToManyField("self")
@@ -123,11 +143,14 @@ class Person(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     assert missing_related_name(review, {PATH: source}) == []
 
 
 def test_non_symmetrical_self_many_to_many_is_reported(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Person(models.Model):
     follows = models.ManyToManyField("self", symmetrical=False)
@@ -135,6 +158,7 @@ class Person(models.Model):
     def __str__(self):
         return str(self.pk)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
 
@@ -155,11 +179,14 @@ class Book(Model):
 
 
 def test_annotated_field_assignment_is_reported(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author: models.ForeignKey = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     assert codes_lines(missing_related_name(review, {PATH: source})) == [("DJR201", PATH, 13)]
 
 
@@ -222,7 +249,9 @@ field = models.ForeignKey("shop.Author", on_delete=models.CASCADE)
 
 
 def test_call_with_double_star_kwargs_is_not_reported(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 OPTIONS = {"related_name": "books"}
 
@@ -230,28 +259,37 @@ OPTIONS = {"related_name": "books"}
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, **OPTIONS)
 """
+    )
     assert missing_related_name(review, {PATH: source}) == []
 
 
 # -- the fix ---------------------------------------------------------------------------------
 def test_fix_on_a_single_line_call(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert findings[0].fix.applicability == "safe"
     assert findings[0].fix.description == 'add related_name="books" to Book.author'
-    assert fixed(source, findings) == textwrap.dedent(HEAD + """
+    assert fixed(source, findings) == textwrap.dedent(
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-""")
+"""
+    )
 
 
 def test_fix_on_a_multi_line_call_with_a_trailing_comma(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(
@@ -259,8 +297,11 @@ class Book(models.Model):
         on_delete=models.CASCADE,
     )
 """
+    )
     findings = missing_related_name(review, {PATH: source})
-    assert fixed(source, findings) == textwrap.dedent(HEAD + """
+    assert fixed(source, findings) == textwrap.dedent(
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(
@@ -268,11 +309,14 @@ class Book(models.Model):
         on_delete=models.CASCADE,
         related_name="books",
     )
-""")
+"""
+    )
 
 
 def test_fix_on_a_multi_line_call_without_a_trailing_comma(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(
@@ -280,46 +324,61 @@ class Book(models.Model):
         on_delete=models.CASCADE
     )
 """
+    )
     findings = missing_related_name(review, {PATH: source})
-    assert fixed(source, findings) == textwrap.dedent(HEAD + """
+    assert fixed(source, findings) == textwrap.dedent(
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(
         Author,
         on_delete=models.CASCADE, related_name="books"
     )
-""")
+"""
+    )
 
 
 def test_fix_names_the_accessor_in_plural_snake_case(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class BookCategory(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert 'related_name="book_categories"' in findings[0].message
 
 
 def test_two_foreign_keys_to_the_same_model_get_distinct_names(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Review(models.Model):
     writer = models.ForeignKey(Author, on_delete=models.CASCADE)
     subject = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13), ("DJR201", PATH, 14)]
-    assert fixed(source, findings) == textwrap.dedent(HEAD + """
+    assert fixed(source, findings) == textwrap.dedent(
+        HEAD
+        + """
 
 class Review(models.Model):
     writer = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="reviews_as_writer")
     subject = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="reviews_as_subject")
-""")
+"""
+    )
 
 
 def test_proposed_name_already_taken_on_the_target_gets_a_suffix(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
@@ -329,13 +388,16 @@ class Shelf(models.Model):
     books = models.ManyToManyField("Book", related_name="shelves")
     owner = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
     assert 'related_name="books_as_author"' in findings[0].message
 
 
 def test_abstract_model_gets_a_placeholder_name(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Owned(models.Model):
     owner = models.ForeignKey(Author, on_delete=models.CASCADE)
@@ -343,40 +405,56 @@ class Owned(models.Model):
     class Meta:
         abstract = True
 """
+    )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert 'owner = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_related")' in fixed(source, findings)
+    assert (
+        'owner = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_related")'
+        in fixed(source, findings)
+    )
 
 
 def test_message_warns_when_the_project_reads_the_default_accessor(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     view = """
 def titles(author):
     return [book.title for book in author.book_set.all()]
 """
     findings = missing_related_name(review, {PATH: source, "shop/views.py": view})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert findings[0].message.endswith("The project uses `book_set` somewhere: related_name renames the reverse accessor and the query name, so rename those uses too.")
+    assert findings[0].message.endswith(
+        "The project uses `book_set` somewhere: related_name renames the reverse accessor and the query name, so rename those uses too."
+    )
     assert findings[0].fix.applicability == "unsafe"
 
 
 def test_no_warning_when_the_default_accessor_is_unused(review):
-    source = HEAD + """
+    source = (
+        HEAD
+        + """
 
 class Book(models.Model):
     author = models.ForeignKey(Author, on_delete=models.CASCADE)
 """
+    )
     findings = missing_related_name(review, {PATH: source, "shop/views.py": "def f(a):\n    return a.books\n"})
     assert "somewhere" not in findings[0].message
     assert findings[0].fix.applicability == "safe"
 
 
 def test_named_siblings_do_not_force_a_longer_name(review):
-    findings = missing_related_name(review, {PATH: HEAD + """
+    findings = missing_related_name(
+        review,
+        {
+            PATH: HEAD
+            + """
 
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -385,26 +463,38 @@ class Book(models.Model):
 
     def __str__(self):
         return self.title
-"""})
+"""
+        },
+    )
     assert [f.line for f in findings] == [14]
     assert 'related_name="books"' in findings[0].message
 
 
 def test_abstract_model_message_names_the_per_subclass_accessor(review):
-    findings = missing_related_name(review, {PATH: HEAD + """
+    findings = missing_related_name(
+        review,
+        {
+            PATH: HEAD
+            + """
 
 class Owned(models.Model):
     owner = models.ForeignKey(Author, on_delete=models.CASCADE)
 
     class Meta:
         abstract = True
-"""})
+"""
+        },
+    )
     assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].message
     assert '"%(app_label)s_%(class)s_related"' in findings[0].message
 
 
 def test_default_query_name_used_in_a_lookup_makes_the_fix_unsafe(review):
-    findings = missing_related_name(review, {PATH: HEAD + """
+    findings = missing_related_name(
+        review,
+        {
+            PATH: HEAD
+            + """
 
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -412,18 +502,25 @@ class Book(models.Model):
 
     def __str__(self):
         return self.title
-""", "shop/views.py": """
+""",
+            "shop/views.py": """
 from shop.models import Author
 
 def prolific():
     return Author.objects.filter(book__title__startswith="A")
-"""})
+""",
+        },
+    )
     assert findings[0].fix.applicability == "unsafe"
     assert "the lookup `book__...`" in findings[0].message
 
 
 def test_abstract_model_checks_each_subclass_default_accessor(review):
-    findings = missing_related_name(review, {PATH: HEAD + """
+    findings = missing_related_name(
+        review,
+        {
+            PATH: HEAD
+            + """
 
 class Owned(models.Model):
     owner = models.ForeignKey(Author, on_delete=models.CASCADE)
@@ -437,9 +534,12 @@ class Note(Owned):
 
     def __str__(self):
         return self.text
-""", "shop/views.py": """
+""",
+            "shop/views.py": """
 def notes(author):
     return list(author.note_set.all())
-"""})
+""",
+        },
+    )
     assert findings[0].fix.applicability == "unsafe"
     assert "`note_set`" in findings[0].message

@@ -229,10 +229,13 @@ from django.db import models
 class Book(models.Model):
     title = models.CharField(max_length=200)
 """
-    findings = missing_str(review, {
-        "shop/models/__init__.py": "from .book import Book\n",
-        "shop/models/book.py": source,
-    })
+    findings = missing_str(
+        review,
+        {
+            "shop/models/__init__.py": "from .book import Book\n",
+            "shop/models/book.py": source,
+        },
+    )
     assert codes_lines(findings) == [("DJR202", "shop/models/book.py", 5)]
 
 
@@ -368,7 +371,11 @@ class Counter(models.Model):
 
 
 def test_model_without_fields_is_not_reported(review):
-    assert missing_str(review, {PATH: """
+    assert (
+        missing_str(
+            review,
+            {
+                PATH: """
         from django.db import models
 
         class Reports(models.Model):
@@ -376,15 +383,21 @@ def test_model_without_fields_is_not_reported(review):
                 managed = False
                 default_permissions = ()
                 permissions = [("view_reports", "Can view reports")]
-    """}) == []
+    """
+            },
+        )
+        == []
+    )
 
 
 def test_models_in_test_modules_are_skipped_unless_asked(review):
-    files = {"shop/tests/models.py": """
+    files = {
+        "shop/tests/models.py": """
         from django.db import models
 
         class Fixture(models.Model):
             name = models.CharField(max_length=10)
-    """}
+    """
+    }
     assert review(files) == []
     assert [f.code for f in review(files, include_tests=True)] == ["DJR202"]

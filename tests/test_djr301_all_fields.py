@@ -207,18 +207,19 @@ def test_form_fix_leaves_out_auto_now_non_editable_and_the_auto_pk(review):
 def test_serializer_fix_includes_id_and_read_only_fields(review):
     findings = all_fields(review, {SERIALIZERS: MODEL_SERIALIZER})
     expected = '["id", "title", "slug", "created", "updated", "author", "tags"]'
-    assert fixed(MODEL_SERIALIZER, findings) == textwrap.dedent(
-        MODEL_SERIALIZER.replace('"__all__"', expected)
-    )
+    assert fixed(MODEL_SERIALIZER, findings) == textwrap.dedent(MODEL_SERIALIZER.replace('"__all__"', expected))
 
 
 def test_serializer_fix_uses_an_explicit_primary_key_instead_of_id(review):
-    models = MODELS + """
+    models = (
+        MODELS
+        + """
 
 class Isbn(models.Model):
     code = models.CharField(primary_key=True, max_length=13)
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="isbns")
 """
+    )
     source = MODEL_SERIALIZER.replace("model = Book", "model = Isbn").replace("import Book", "import Isbn")
     findings = review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR301",))
     assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
@@ -231,7 +232,9 @@ def test_fix_keeps_the_quote_style(review):
 
 
 def test_fix_includes_inherited_abstract_fields_first(review):
-    models = MODELS + """
+    models = (
+        MODELS
+        + """
 
 class Stamped(models.Model):
     stamp = models.CharField(max_length=10)
@@ -243,6 +246,7 @@ class Stamped(models.Model):
 class Note(Stamped):
     body = models.TextField()
 """
+    )
     source = MODEL_FORM.replace("Book", "Note")
     findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
     assert 'List the fields explicitly: ["stamp", "body"].' in findings[0].message
@@ -318,18 +322,23 @@ class Book(models.Model):
 
 def test_form_fix_keeps_a_primary_key_that_is_not_an_auto_field(review):
     # Only AutoFields have no form field: a CharField primary key is a form field like any other.
-    models = MODELS + """
+    models = (
+        MODELS
+        + """
 
 class Isbn(models.Model):
     code = models.CharField(primary_key=True, max_length=13)
     book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="isbns")
 """
+    )
     source = MODEL_FORM.replace("Book", "Isbn")
     findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
     assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
 
 
-PROXY_AND_CHILD = MODELS + """
+PROXY_AND_CHILD = (
+    MODELS
+    + """
 
 class Paperback(Book):
     class Meta:
@@ -339,6 +348,7 @@ class Paperback(Book):
 class Ebook(Book):
     url = models.URLField()
 """
+)
 
 
 def test_serializer_fix_on_a_proxy_model_includes_id(review):
@@ -376,9 +386,18 @@ def test_hyperlinked_serializer_fix_starts_with_url(review):
 
 
 def test_factory_over_a_runtime_model_is_not_reported(review):
-    assert all_fields(review, {"shop/models.py": MODELS, FORMS: """
+    assert (
+        all_fields(
+            review,
+            {
+                "shop/models.py": MODELS,
+                FORMS: """
         from django.forms import modelform_factory
 
         def form_for(model):
             return modelform_factory(model, fields="__all__")
-    """}) == []
+    """,
+            },
+        )
+        == []
+    )

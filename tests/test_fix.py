@@ -9,9 +9,9 @@ import stat
 
 import pytest
 
+from tests.conftest import write_project
 from tests.test_bookshop import BOOKSHOP
 from tests.test_cli import MODELS, djreview
-from tests.conftest import write_project
 
 
 @pytest.fixture
@@ -29,7 +29,7 @@ def test_fix_then_again_changes_nothing_and_every_file_parses(shop):
     first = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
     assert "djreview: applied 18 fix(es) (DJR101 8, DJR201 4, DJR202 2, DJR301 4)" in first.stderr
     after = _texts(shop)
-    for path, data in after.items():
+    for data in after.values():
         ast.parse(data)
     second = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
     assert "applied 0 fix(es)" in second.stderr
@@ -46,7 +46,7 @@ def test_diff_writes_nothing_and_exits_one(shop):
     before = _texts(shop)
     result = djreview("--diff", "--no-cache", ".", cwd=shop)
     assert result.returncode == 1
-    assert "+        fields = [\"name\", \"slug\", \"website\", \"country\"]  # expect: DJR301" in result.stdout
+    assert '+        fields = ["name", "slug", "website", "country"]  # expect: DJR301' in result.stdout
     assert _texts(shop) == before
 
 
@@ -72,21 +72,35 @@ def test_crlf_bom_and_mode_are_kept(tmp_path):
 
 
 def test_str_goes_inside_a_class_nested_in_an_if_block(tmp_path):
-    write_project(tmp_path, {"shop/models.py": (
-        "from django.db import models\n\nif True:\n\n    class Tag(models.Model):\n"
-        "        label = models.CharField(max_length=50)\n\n    OTHER = 1\n"
-    )})
+    write_project(
+        tmp_path,
+        {
+            "shop/models.py": (
+                "from django.db import models\n\nif True:\n\n    class Tag(models.Model):\n"
+                "        label = models.CharField(max_length=50)\n\n    OTHER = 1\n"
+            )
+        },
+    )
     djreview("--fix", "--unsafe-fixes", "--no-cache", "shop", cwd=tmp_path)
     text = (tmp_path / "shop" / "models.py").read_text(encoding="utf-8")
-    assert "        label = models.CharField(max_length=50)\n\n        def __str__(self):\n            return self.label\n" in text
+    assert (
+        "        label = models.CharField(max_length=50)\n\n        def __str__(self):\n            return self.label\n"
+        in text
+    )
     again = djreview("--fix", "--unsafe-fixes", "--no-cache", "shop", cwd=tmp_path)
     assert "applied 0 fix(es)" in again.stderr
 
 
 def test_only_the_given_paths_are_written(tmp_path):
-    write_project(tmp_path, {"shop/models.py": MODELS, "shop/views.py": (
-        "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n"
-    )})
+    write_project(
+        tmp_path,
+        {
+            "shop/models.py": MODELS,
+            "shop/views.py": (
+                "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n"
+            ),
+        },
+    )
     models_before = (tmp_path / "shop" / "models.py").read_bytes()
     result = djreview("--fix", "--unsafe-fixes", "--no-cache", "shop/views.py", cwd=tmp_path)
     assert "applied 1 fix(es) (DJR101 1)" in result.stderr
@@ -98,9 +112,7 @@ def test_latin1_file_keeps_its_encoding_and_comments(tmp_path):
     write_project(tmp_path, {})
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "__init__.py").touch()
-    source = (
-        "# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n" + MODELS
-    )
+    source = "# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n" + MODELS
     path = tmp_path / "shop" / "models.py"
     path.write_bytes(source.encode("latin-1"))
     djreview("--fix", "--no-cache", "shop", cwd=tmp_path)

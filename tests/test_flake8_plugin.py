@@ -28,7 +28,9 @@ def test_flake8_reports_the_expected_findings_of_the_sample_project():
 def test_flake8_columns_match_djreview():
     djreview = subprocess.run(
         [sys.executable, "-m", "djreview", "--format", "concise", "--no-cache", "catalog/views.py"],
-        cwd=BOOKSHOP, capture_output=True, text=True,
+        cwd=BOOKSHOP,
+        capture_output=True,
+        text=True,
     )
     flake8 = _flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=BOOKSHOP)
     ours = [line.split(" ", 2)[:2] for line in djreview.stdout.splitlines()]
@@ -56,7 +58,6 @@ def test_one_file_still_knows_the_models_of_other_files(tmp_path):
     assert (tmp_path / ".djreview_cache" / ".gitignore").is_file()
 
 
-
 def test_buffer_of_a_latin1_file_is_not_decoded_again():
     """flake8 hands over decoded text: re-encoding it as UTF-8 and honouring the latin-1 cookie
     would turn caf\u00e9 into caf\u00c3\u00a9 and shift every column after it."""
@@ -76,8 +77,14 @@ def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_no
     from tests.conftest import write_project
     from tests.test_cli import MODELS
 
-    write_project(tmp_path, {"manage.py": "", "shop/models.py": MODELS,
-                             "shop/views.py": "def names(authors):\n    return [a.name for a in authors]\n"})
+    write_project(
+        tmp_path,
+        {
+            "manage.py": "",
+            "shop/models.py": MODELS,
+            "shop/views.py": "def names(authors):\n    return [a.name for a in authors]\n",
+        },
+    )
     assert _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == ""
     cache = FindingsCache(tmp_path / ".djreview_cache")
     entry = cache.entries[str(tmp_path / "shop" / "views.py")]
@@ -93,7 +100,10 @@ def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_no
     buffer = "from shop.models import Book\n\ndef titles():\n    return [b.author.name for b in Book.objects.all()]\n"
     edited = subprocess.run(
         [sys.executable, "-m", "flake8", "--select", "DJR", "--isolated", "--stdin-display-name", "shop/views.py", "-"],
-        cwd=tmp_path, capture_output=True, text=True, input=buffer,
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        input=buffer,
     )
     assert edited.stdout.startswith("shop/views.py:4:")
     assert "DJR101" in edited.stdout and "planted" not in edited.stdout

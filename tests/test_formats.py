@@ -85,7 +85,10 @@ def test_sarif_result_has_region_and_fix(project):
     result = sarif["runs"][0]["results"][0]
     assert result["ruleId"] == "DJR201"
     assert result["locations"][0]["physicalLocation"]["region"] == {
-        "startLine": 12, "startColumn": 14, "endLine": 12, "endColumn": 65,
+        "startLine": 12,
+        "startColumn": 14,
+        "endLine": 12,
+        "endColumn": 65,
     }
     replacement = result["fixes"][0]["artifactChanges"][0]["replacements"][0]
     assert replacement["insertedContent"]["text"] == ', related_name="books"'

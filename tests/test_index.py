@@ -62,8 +62,9 @@ def test_non_model_classes_are_not_models():
 
 
 def test_base_model_in_another_app_gives_its_fields_first():
-    index = build({
-        "core/models.py": """
+    index = build(
+        {
+            "core/models.py": """
             from django.db import models
 
             class TimeStamped(models.Model):
@@ -72,14 +73,15 @@ def test_base_model_in_another_app_gives_its_fields_first():
                 class Meta:
                     abstract = True
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from django.db import models
             from core.models import TimeStamped
 
             class Post(TimeStamped):
                 title = models.CharField(max_length=100)
         """,
-    })
+        }
+    )
     assert index.models["core.models.TimeStamped"].abstract
     post = index.models["blog.models.Post"]
     assert post.app_label == "blog"
@@ -89,8 +91,9 @@ def test_base_model_in_another_app_gives_its_fields_first():
 
 
 def test_project_base_model_in_a_non_models_module():
-    index = build({
-        "core/base.py": """
+    index = build(
+        {
+            "core/base.py": """
             from django.db import models
 
             class BaseModel(models.Model):
@@ -99,41 +102,45 @@ def test_project_base_model_in_a_non_models_module():
                 class Meta:
                     abstract = True
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from django.db import models
             from core.base import BaseModel
 
             class Post(BaseModel):
                 title = models.CharField(max_length=100)
         """,
-    })
+        }
+    )
     assert "blog.models.Post" in index.models
     assert field_names(index, "blog.models.Post") == ["uuid", "title"]
 
 
 def test_base_model_through_a_relative_import():
-    index = build({
-        "blog/base.py": """
+    index = build(
+        {
+            "blog/base.py": """
             from django.db import models
 
             class BaseModel(models.Model):
                 class Meta:
                     abstract = True
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from .base import BaseModel
 
             class Post(BaseModel):
                 pass
         """,
-    })
+        }
+    )
     assert index.class_kind("blog.models.Post") == "model"
     assert "blog.models.Post" in index.models
 
 
 def test_subclass_of_a_subclass_is_a_model():
-    index = build({
-        "blog/models.py": """
+    index = build(
+        {
+            "blog/models.py": """
             from django.db import models
 
             class A(models.Model):
@@ -147,15 +154,19 @@ def test_subclass_of_a_subclass_is_a_model():
             class C(B):
                 pass
         """,
-    })
+        }
+    )
     assert [index.models[q].abstract for q in ("blog.models.A", "blog.models.B", "blog.models.C")] == [
-        True, True, False,
+        True,
+        True,
+        False,
     ]
 
 
 def test_aliased_models_import():
-    index = build({
-        "blog/models.py": """
+    index = build(
+        {
+            "blog/models.py": """
             from django.db import models as m
 
             class Author(m.Model):
@@ -164,14 +175,16 @@ def test_aliased_models_import():
             class Post(m.Model):
                 author = m.ForeignKey(Author, on_delete=m.CASCADE)
         """,
-    })
+        }
+    )
     assert set(index.models) == {"blog.models.Author", "blog.models.Post"}
     assert relations(index, "blog.models.Post") == {"author": ("fk", "blog.models.Author")}
 
 
 def test_direct_import_of_model_and_field_classes():
-    index = build({
-        "blog/models.py": """
+    index = build(
+        {
+            "blog/models.py": """
             from django.db.models import CASCADE, CharField, ForeignKey, Model
 
             class Author(Model):
@@ -180,19 +193,23 @@ def test_direct_import_of_model_and_field_classes():
             class Post(Model):
                 author = ForeignKey(Author, CASCADE)
         """,
-    })
+        }
+    )
     assert relations(index, "blog.models.Post") == {"author": ("fk", "blog.models.Author")}
 
 
 def test_proxy_model():
-    index = build({
-        "shop/models.py": SHOP + """
+    index = build(
+        {
+            "shop/models.py": SHOP
+            + """
 
 class Paperback(Book):
     class Meta:
         proxy = True
 """,
-    })
+        }
+    )
     proxy = index.models["shop.models.Paperback"]
     assert proxy.proxy and not proxy.abstract
     assert field_names(index, "shop.models.Paperback") == ["title", "author"]
@@ -200,13 +217,16 @@ class Paperback(Book):
 
 
 def test_multi_table_inheritance_records_the_concrete_parent():
-    index = build({
-        "shop/models.py": SHOP + """
+    index = build(
+        {
+            "shop/models.py": SHOP
+            + """
 
 class Ebook(Book):
     url = models.URLField()
 """,
-    })
+        }
+    )
     ebook = index.models["shop.models.Ebook"]
     assert ebook.parents == ["shop.models.Book"]
     assert field_names(index, "shop.models.Ebook") == ["title", "author", "url"]
@@ -214,34 +234,39 @@ class Ebook(Book):
 
 
 def test_model_subclassing_django_abstract_user():
-    index = build({
-        "accounts/models.py": """
+    index = build(
+        {
+            "accounts/models.py": """
             from django.contrib.auth.models import AbstractUser
 
             class User(AbstractUser):
                 pass
         """,
-    })
+        }
+    )
     user = index.models["accounts.models.User"]
     assert user.has_str and user.bases_known
 
 
 def test_base_from_an_unseen_package_is_flagged_unknown():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
             from model_utils.models import TimeStampedModel
 
             class Event(TimeStampedModel, models.Model):
                 pass
         """,
-    })
+        }
+    )
     assert index.models["shop.models.Event"].bases_known is False
 
 
 def test_str_from_an_abstract_base_in_another_module():
-    index = build({
-        "core/models.py": """
+    index = build(
+        {
+            "core/models.py": """
             from django.db import models
 
             class Named(models.Model):
@@ -253,53 +278,59 @@ def test_str_from_an_abstract_base_in_another_module():
                 def __str__(self):
                     return self.name
         """,
-        "shop/models.py": """
+            "shop/models.py": """
             from core.models import Named
 
             class Publisher(Named):
                 pass
         """,
-    })
+        }
+    )
     assert index.models["shop.models.Publisher"].has_str
 
 
 def test_str_from_a_plain_project_mixin():
-    index = build({
-        "core/mixins.py": """
+    index = build(
+        {
+            "core/mixins.py": """
             class StrMixin:
                 def __str__(self):
                     return "x"
         """,
-        "shop/models.py": """
+            "shop/models.py": """
             from django.db import models
             from core.mixins import StrMixin
 
             class Tag(StrMixin, models.Model):
                 pass
         """,
-    })
+        }
+    )
     tag = index.models["shop.models.Tag"]
     assert tag.has_str and tag.bases_known
 
 
 def test_meta_app_label_wins_over_the_module_path():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Book(models.Model):
                 class Meta:
                     app_label = "library"
         """,
-    })
+        }
+    )
     assert index.models["shop.models.Book"].app_label == "library"
     assert index.model_for("library.Book", is_string=True) == "shop.models.Book"
 
 
 # -- relation targets ------------------------------------------------------------------------
 def test_string_reference_to_a_model_of_the_same_app():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Book(models.Model):
@@ -308,39 +339,45 @@ def test_string_reference_to_a_model_of_the_same_app():
             class Author(models.Model):
                 pass
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Book")["author"] == ("fk", "shop.models.Author")
 
 
 def test_string_reference_to_another_app():
-    index = build({
-        "blog/models.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
-        "shop/models.py": """
+    index = build(
+        {
+            "blog/models.py": "from django.db import models\n\nclass Post(models.Model):\n    pass\n",
+            "shop/models.py": """
             from django.db import models
 
             class Book(models.Model):
                 post = models.ForeignKey("blog.Post", on_delete=models.CASCADE)
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Book")["post"] == ("fk", "blog.models.Post")
 
 
 def test_self_reference():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Category(models.Model):
                 parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE)
         """,
-    })
+        }
+    )
     parent = index.models["shop.models.Category"].relations["parent"]
     assert (parent.kind, parent.target, parent.null) == ("fk", "shop.models.Category", True)
 
 
 def test_to_keyword_reference():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Author(models.Model):
@@ -349,7 +386,8 @@ def test_to_keyword_reference():
             class Book(models.Model):
                 author = models.ForeignKey(to=Author, on_delete=models.CASCADE)
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Book")["author"] == ("fk", "shop.models.Author")
 
 
@@ -363,16 +401,18 @@ class Post(models.Model):
 
 
 def test_auth_user_model_from_the_settings_module():
-    index = build({
-        "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
-        "accounts/models.py": """
+    index = build(
+        {
+            "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
+            "accounts/models.py": """
             from django.contrib.auth.models import AbstractUser
 
             class User(AbstractUser):
                 pass
         """,
-        "blog/models.py": AUTH_USER_FK,
-    })
+            "blog/models.py": AUTH_USER_FK,
+        }
+    )
     assert index.auth_user_model == "accounts.User"
     assert relations(index, "blog.models.Post")["owner"] == ("fk", "accounts.models.User")
     assert relations(index, "accounts.models.User")["post_set"] == ("reverse_fk", "blog.models.Post")
@@ -385,15 +425,16 @@ def test_auth_user_model_defaults_to_django_user():
 
 
 def test_get_user_model_alias_is_the_user_model():
-    index = build({
-        "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
-        "accounts/models.py": """
+    index = build(
+        {
+            "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\n',
+            "accounts/models.py": """
             from django.contrib.auth.models import AbstractUser
 
             class User(AbstractUser):
                 pass
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from django.contrib.auth import get_user_model
             from django.db import models
 
@@ -402,13 +443,15 @@ def test_get_user_model_alias_is_the_user_model():
             class Profile(models.Model):
                 user = models.OneToOneField(User, on_delete=models.CASCADE)
         """,
-    })
+        }
+    )
     assert relations(index, "blog.models.Profile")["user"] == ("o2o", "accounts.models.User")
 
 
 def test_generic_foreign_key_is_a_relation_without_a_target():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.contrib.contenttypes.fields import GenericForeignKey
             from django.db import models
 
@@ -417,7 +460,8 @@ def test_generic_foreign_key_is_a_relation_without_a_target():
                 object_id = models.PositiveIntegerField()
                 target = GenericForeignKey("content_type", "object_id")
         """,
-    })
+        }
+    )
     rels = relations(index, "shop.models.Comment")
     assert rels["target"] == ("gfk", None)
     assert rels["content_type"] == ("fk", "django.contrib.contenttypes.models.ContentType")
@@ -438,18 +482,23 @@ def test_default_reverse_accessor_is_model_set():
 
 
 def test_related_name_names_the_reverse_accessor():
-    index = build({"shop/models.py": SHOP.replace("on_delete=models.CASCADE)", 'on_delete=models.CASCADE, related_name="books")')})
+    index = build(
+        {"shop/models.py": SHOP.replace("on_delete=models.CASCADE)", 'on_delete=models.CASCADE, related_name="books")')}
+    )
     assert relations(index, "shop.models.Author") == {"books": ("reverse_fk", "shop.models.Book")}
 
 
 def test_related_name_plus_has_no_reverse_accessor():
-    index = build({"shop/models.py": SHOP.replace("on_delete=models.CASCADE)", 'on_delete=models.CASCADE, related_name="+")')})
+    index = build(
+        {"shop/models.py": SHOP.replace("on_delete=models.CASCADE)", 'on_delete=models.CASCADE, related_name="+")')}
+    )
     assert relations(index, "shop.models.Author") == {}
 
 
 def test_one_to_one_default_reverse_accessor_is_the_model_name():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Author(models.Model):
@@ -458,13 +507,15 @@ def test_one_to_one_default_reverse_accessor_is_the_model_name():
             class Profile(models.Model):
                 author = models.OneToOneField(Author, on_delete=models.CASCADE)
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Author") == {"profile": ("reverse_o2o", "shop.models.Profile")}
 
 
 def test_many_to_many_reverse_accessor():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Tag(models.Model):
@@ -473,21 +524,24 @@ def test_many_to_many_reverse_accessor():
             class Book(models.Model):
                 tags = models.ManyToManyField(Tag)
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Tag") == {"book_set": ("reverse_m2m", "shop.models.Book")}
     assert index.models["shop.models.Book"].relations["tags"].many
 
 
 def test_symmetrical_self_many_to_many_has_no_reverse_accessor():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class Person(models.Model):
                 friends = models.ManyToManyField("self")
                 follows = models.ManyToManyField("self", symmetrical=False)
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Person") == {
         "friends": ("m2m", "shop.models.Person"),
         "follows": ("m2m", "shop.models.Person"),
@@ -496,8 +550,9 @@ def test_symmetrical_self_many_to_many_has_no_reverse_accessor():
 
 
 def test_class_placeholder_on_an_abstract_base_is_filled_per_subclass():
-    index = build({
-        "core/models.py": """
+    index = build(
+        {
+            "core/models.py": """
             from django.db import models
 
             class Tag(models.Model):
@@ -509,7 +564,7 @@ def test_class_placeholder_on_an_abstract_base_is_filled_per_subclass():
                 class Meta:
                     abstract = True
         """,
-        "blog/models.py": """
+            "blog/models.py": """
             from core.models import Tagged
 
             class Post(Tagged):
@@ -518,7 +573,8 @@ def test_class_placeholder_on_an_abstract_base_is_filled_per_subclass():
             class Note(Tagged):
                 pass
         """,
-    })
+        }
+    )
     assert relations(index, "core.models.Tag") == {
         "blog_post_items": ("reverse_fk", "blog.models.Post"),
         "blog_note_items": ("reverse_fk", "blog.models.Note"),
@@ -526,8 +582,9 @@ def test_class_placeholder_on_an_abstract_base_is_filled_per_subclass():
 
 
 def test_abstract_model_gives_no_reverse_accessor_of_its_own():
-    index = build({
-        "core/models.py": """
+    index = build(
+        {
+            "core/models.py": """
             from django.db import models
 
             class Tag(models.Model):
@@ -539,21 +596,24 @@ def test_abstract_model_gives_no_reverse_accessor_of_its_own():
                 class Meta:
                     abstract = True
         """,
-    })
+        }
+    )
     assert relations(index, "core.models.Tag") == {}
 
 
 def test_reverse_accessor_across_files():
-    index = build({
-        "shop/models.py": SHOP,
-        "reviews/models.py": """
+    index = build(
+        {
+            "shop/models.py": SHOP,
+            "reviews/models.py": """
             from django.db import models
             from shop.models import Book
 
             class Review(models.Model):
                 book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="reviews")
         """,
-    })
+        }
+    )
     assert relations(index, "shop.models.Book")["reviews"] == ("reverse_fk", "reviews.models.Review")
 
 
@@ -666,8 +726,9 @@ def test_custom_manager_get_queryset_selection():
 
 
 def test_managers_are_inherited_from_an_abstract_base():
-    index = build({
-        "shop/models.py": """
+    index = build(
+        {
+            "shop/models.py": """
             from django.db import models
 
             class LiveQuerySet(models.QuerySet):
@@ -683,7 +744,8 @@ def test_managers_are_inherited_from_an_abstract_base():
             class Page(Base):
                 pass
         """,
-    })
+        }
+    )
     page = index.models["shop.models.Page"]
     assert page.managers == {"objects": "shop.models.LiveQuerySet"}
     assert index.queryset_method(page, "objects", "live") is not None
@@ -799,11 +861,14 @@ def test_form_on_a_reexported_model():
 
 # -- from files on disk ----------------------------------------------------------------------
 def test_module_names_from_files_on_disk(tmp_path):
-    write_project(tmp_path, {
-        "shop/models/__init__.py": "from .book import Book\n",
-        "shop/models/book.py": "from django.db import models\n\nclass Book(models.Model):\n    pass\n",
-        "manage.py": "",
-    })
+    write_project(
+        tmp_path,
+        {
+            "shop/models/__init__.py": "from .book import Book\n",
+            "shop/models/book.py": "from django.db import models\n\nclass Book(models.Model):\n    pass\n",
+            "manage.py": "",
+        },
+    )
     assert module_name(tmp_path / "shop" / "models" / "__init__.py") == "shop.models"
     assert module_name(tmp_path / "shop" / "models" / "book.py") == "shop.models.book"
     assert module_name(tmp_path / "manage.py") == "manage"
@@ -828,6 +893,8 @@ def test_inherited_self_relation_points_at_the_declaring_model():
     assert index.models["blog.models.PostProxy"].relations["parent"].target == "blog.models.Post"
     post = index.models["blog.models.Post"]
     assert {n for n, r in post.relations.items() if r.kind.startswith("reverse_")} == {
-        "children", "comments", "featured"
+        "children",
+        "comments",
+        "featured",
     }
     assert index.models["blog.models.Featured"].relations["post_ptr"].kind == "o2o"

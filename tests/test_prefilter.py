@@ -18,7 +18,9 @@ from tests.test_cli import MODELS, SRC  # Author, and Book with a ForeignKey to 
 
 def _facts(source: str):
     source = textwrap.dedent(source)
-    return prefilter_facts(ast.parse(source), source, lambda name: {"models": "django.db.models"}.get(name, f"app.{name}"))
+    return prefilter_facts(
+        ast.parse(source), source, lambda name: {"models": "django.db.models"}.get(name, f"app.{name}")
+    )
 
 
 def test_loop_attributes_follow_names_the_loops_bind():
@@ -82,23 +84,27 @@ def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
 
 
 def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):  # noqa: F811
-    found = review({
-        "shop/models.py": MODELS,
-        "shop/views.py": """
+    found = review(
+        {
+            "shop/models.py": MODELS,
+            "shop/views.py": """
             from shop.models import Book
 
             def titles(request):
                 return [(book.title, request.user.pk) for book in Book.objects.all()]
         """,
-    }, select=("DJR1",))
+        },
+        select=("DJR1",),
+    )
     assert found == []
     assert "shop/views.py" not in parses
 
 
 def test_a_row_renamed_in_the_loop_is_still_reported(review):
-    found = review({
-        "shop/models.py": MODELS,
-        "shop/views.py": """
+    found = review(
+        {
+            "shop/models.py": MODELS,
+            "shop/views.py": """
             from shop.models import Book
 
             def names():
@@ -108,14 +114,17 @@ def test_a_row_renamed_in_the_loop_is_still_reported(review):
                     out.append(current.author.name)
                 return out
         """,
-    }, select=("DJR101",))
+        },
+        select=("DJR101",),
+    )
     assert codes_lines(found) == [("DJR101", "shop/views.py", 8)]
 
 
 def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
-    found = review({
-        "shop/models.py": MODELS,
-        "shop/load.py": """
+    found = review(
+        {
+            "shop/models.py": MODELS,
+            "shop/load.py": """
             from shop import models as m
             from shop.models import Author
 
@@ -124,20 +133,25 @@ def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
                     m.Q.create(name)  # not a model: nothing to say
                     Author.objects.create(name=name)
         """,
-    }, select=("DJR102",))
+        },
+        select=("DJR102",),
+    )
     assert codes_lines(found) == [("DJR102", "shop/load.py", 8)]
 
 
 def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parses):  # noqa: F811
-    found = review({
-        "shop/models.py": MODELS,
-        "shop/admin.py": """
+    found = review(
+        {
+            "shop/models.py": MODELS,
+            "shop/admin.py": """
             from django.db import models
 
             def is_fk(field):
                 return isinstance(field, models.ForeignKey)
         """,
-    }, select=("DJR201",))
+        },
+        select=("DJR201",),
+    )
     assert codes_lines(found) == [("DJR201", "shop/models.py", 12)]
     assert "shop/admin.py" not in parses
 
@@ -147,19 +161,27 @@ def test_libcst_is_loaded_only_when_a_file_needs_a_cst(tmp_path, needs_cst):
     from tests.conftest import write_project
 
     loop = "book.author.name" if needs_cst else "book.title"
-    write_project(tmp_path, {
-        "manage.py": "",
-        "shop/models.py": MODELS,
-        "shop/views.py": f"from shop.models import Book\n\ndef f():\n    return [{loop} for book in Book.objects.all()]\n",
-    })
+    write_project(
+        tmp_path,
+        {
+            "manage.py": "",
+            "shop/models.py": MODELS,
+            "shop/views.py": f"from shop.models import Book\n\ndef f():\n    return [{loop} for book in Book.objects.all()]\n",
+        },
+    )
     probe = (
         "import runpy, sys\n"
-        f"sys.argv = ['djreview', 'check', '--no-cache', '--select', 'DJR101', 'shop/views.py']\n"
+        "sys.argv = ['djreview', 'check', '--no-cache', '--select', 'DJR101', 'shop/views.py']\n"
         "try:\n    runpy.run_module('djreview', run_name='__main__')\n"
         "except SystemExit:\n    pass\n"
         "print('LOADED' if 'libcst._nodes' in sys.modules else 'NOT LOADED')\n"
     )
-    result = subprocess.run([sys.executable, "-c", probe], cwd=tmp_path, capture_output=True, text=True,
-                            env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"})
+    result = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+    )
     assert result.stdout.strip().endswith("LOADED" if needs_cst else "NOT LOADED"), result.stdout + result.stderr
     assert ("DJR101" in result.stdout) == needs_cst

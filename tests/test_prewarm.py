@@ -13,7 +13,7 @@ from djreview import engine, prewarm
 from djreview.engine import Settings
 from djreview.index.project import ProjectIndex
 from tests.conftest import ALL_CODES, write_project
-from tests.test_cache import MODELS, VIEWS, _CHAR, _FK
+from tests.test_cache import _CHAR, _FK, MODELS, VIEWS
 from tests.test_cli import djreview
 
 pytestmark = pytest.mark.skipif(not prewarm.available(), reason="the prewarmed worker needs fork")

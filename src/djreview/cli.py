@@ -46,37 +46,87 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="text", show_default=True,
-              help="text: colour in a terminal, flake8-style lines otherwise; concise: lines only; "
-                   "json; github: Actions annotations; gitlab: Code Quality report; sarif: SARIF 2.1.0.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(list(FORMATS)),
+    default="text",
+    show_default=True,
+    help="text: colour in a terminal, flake8-style lines otherwise; concise: lines only; "
+    "json; github: Actions annotations; gitlab: Code Quality report; sarif: SARIF 2.1.0.",
+)
 @click.option("--select", multiple=True, help="Codes or prefixes to enable, e.g. DJR1,DJR202.")
 @click.option("--extend-select", multiple=True, help="Codes or prefixes to enable on top of select.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
 @click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
-@click.option("--per-file-ignores", multiple=True, metavar="GLOB:CODES",
-              help="Codes to ignore in matching files, e.g. 'legacy/*:DJR201,DJR202'.")
+@click.option(
+    "--per-file-ignores",
+    multiple=True,
+    metavar="GLOB:CODES",
+    help="Codes to ignore in matching files, e.g. 'legacy/*:DJR201,DJR202'.",
+)
 @click.option("--severity", multiple=True, metavar="CODE=LEVEL", help="Override a rule's severity.")
-@click.option("--config", "config_path", type=click.Path(dir_okay=False),
-              help="pyproject.toml to read (default: the nearest one above the first path).")
+@click.option(
+    "--config",
+    "config_path",
+    type=click.Path(dir_okay=False),
+    help="pyproject.toml to read (default: the nearest one above the first path).",
+)
 @click.option("--statistics", is_flag=True, help="Print the number of findings per code.")
-@click.option("--changed-since", metavar="REF",
-              help="Report only findings on lines added or changed since the git REF (e.g. origin/main).")
-@click.option("--baseline", "baseline_path", type=click.Path(dir_okay=False),
-              help="Report only findings not recorded in this baseline file.")
+@click.option(
+    "--changed-since",
+    metavar="REF",
+    help="Report only findings on lines added or changed since the git REF (e.g. origin/main).",
+)
+@click.option(
+    "--baseline",
+    "baseline_path",
+    type=click.Path(dir_okay=False),
+    help="Report only findings not recorded in this baseline file.",
+)
 @click.option("--write-baseline", is_flag=True, help="Record today's findings in the --baseline file.")
 @click.option("--fix", "do_fix", is_flag=True, help="Apply the safe fixes, then report what is left.")
 @click.option("--unsafe-fixes", is_flag=True, help="With --fix or --diff, also apply the unsafe fixes.")
-@click.option("--diff", "show_diff", is_flag=True, help="Print the diff of the fixes --fix would apply; change nothing.")
+@click.option(
+    "--diff", "show_diff", is_flag=True, help="Print the diff of the fixes --fix would apply; change nothing."
+)
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
-@click.option("--cache-dir", type=click.Path(file_okay=False),
-              help="Where the index cache lives (default: .djreview_cache at the project root).")
-@click.option("--query-rules-everywhere", is_flag=True, default=None,
-              help="Also run the DJR1xx query rules on migrations and test modules.")
+@click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where the index cache lives (default: .djreview_cache at the project root).",
+)
+@click.option(
+    "--query-rules-everywhere",
+    is_flag=True,
+    default=None,
+    help="Also run the DJR1xx query rules on migrations and test modules.",
+)
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
-def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, severity, config_path,
-          statistics, changed_since, baseline_path, write_baseline, do_fix, unsafe_fixes, show_diff, jobs,
-          no_cache, cache_dir, query_rules_everywhere, include_tests) -> None:
+def check(
+    paths,
+    fmt,
+    select,
+    extend_select,
+    ignore,
+    exclude,
+    per_file_ignores,
+    severity,
+    config_path,
+    statistics,
+    changed_since,
+    baseline_path,
+    write_baseline,
+    do_fix,
+    unsafe_fixes,
+    show_diff,
+    jobs,
+    no_cache,
+    cache_dir,
+    query_rules_everywhere,
+    include_tests,
+) -> None:
     """Review PATHS (default: the current directory)."""
     from pathlib import Path
 
@@ -103,7 +153,8 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
             config.exclude = list(exclude)
         if per_file_ignores:
             config.per_file_ignores = {
-                g: [c.upper() for c in _split((codes,))] for g, codes in _pairs(per_file_ignores, ":", "--per-file-ignores").items()
+                g: [c.upper() for c in _split((codes,))]
+                for g, codes in _pairs(per_file_ignores, ":", "--per-file-ignores").items()
             }
         if severity:
             config.severity = {c.upper(): lvl for c, lvl in _pairs(severity, "=", "--severity").items()}
@@ -127,8 +178,12 @@ def check(paths, fmt, select, extend_select, ignore, exclude, per_file_ignores, 
             root = Path.cwd()  # no project marker: keep the cache where djreview was run
         cache_folder = root / FOLDER
     settings = Settings(
-        codes=cfg.enabled_codes(config, known), exclude=tuple(config.exclude), jobs=jobs,
-        query_rules_everywhere=config.query_rules_everywhere, include_tests=config.include_tests, config=config,
+        codes=cfg.enabled_codes(config, known),
+        exclude=tuple(config.exclude),
+        jobs=jobs,
+        query_rules_everywhere=config.query_rules_everywhere,
+        include_tests=config.include_tests,
+        config=config,
         cache_dir=cache_folder,
     )
     if write_baseline and not baseline_path:
@@ -179,7 +234,8 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     unsafe_left = sum(1 for f in report.findings if chosen(f, True) and not chosen(f, False))
     click.echo(
         f"djreview: applied {sum(applied.values())} fix(es) ({done}); {sum(left.values())} fixable left"
-        + (f" ({rest})" if rest else "") + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else ""),
+        + (f" ({rest})" if rest else "")
+        + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else ""),
         err=True,
     )
     return report

@@ -22,8 +22,14 @@ else:  # pragma: no cover - exercised on 3.10 only
     import tomli as tomllib
 
 KEYS = {
-    "select", "ignore", "extend-select", "exclude", "per-file-ignores", "severity",
-    "query-rules-everywhere", "include-tests",
+    "select",
+    "ignore",
+    "extend-select",
+    "exclude",
+    "per-file-ignores",
+    "severity",
+    "query-rules-everywhere",
+    "include-tests",
 }
 SEVERITIES = ("error", "warning", "info")
 

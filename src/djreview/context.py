@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 import libcst as cst
+
 from djreview.finding import Edit, Finding, Fix
 from djreview.positions import positions_of
 from djreview.rule import INDENT
@@ -58,10 +59,16 @@ class FileContext:
                 fix = Fix(spec.description, spec.applicability, edits)
             out.append(
                 Finding(
-                    code=rule.code, name=rule.name, severity=rule.severity, path=self.path,
-                    line=where.start.line, column=where.start.column + 1,
-                    end_line=where.end.line, end_column=where.end.column + 1,
-                    message=message, fix=fix,
+                    code=rule.code,
+                    name=rule.name,
+                    severity=rule.severity,
+                    path=self.path,
+                    line=where.start.line,
+                    column=where.start.column + 1,
+                    end_line=where.end.line,
+                    end_column=where.end.column + 1,
+                    message=message,
+                    fix=fix,
                 )
             )
         return out

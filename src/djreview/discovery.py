@@ -10,9 +10,23 @@ from djreview.listing_cache import ListingCache
 
 SKIP_DIRS = frozenset(
     {
-        ".git", ".hg", ".svn", "__pycache__", "node_modules", "build", "dist", ".tox", ".nox",
-        ".eggs", ".mypy_cache", ".pytest_cache", ".ruff_cache", ".djreview_cache", "venv",
-        ".venv", "site-packages",
+        ".git",
+        ".hg",
+        ".svn",
+        "__pycache__",
+        "node_modules",
+        "build",
+        "dist",
+        ".tox",
+        ".nox",
+        ".eggs",
+        ".mypy_cache",
+        ".pytest_cache",
+        ".ruff_cache",
+        ".djreview_cache",
+        "venv",
+        ".venv",
+        "site-packages",
     }
 )
 
@@ -36,8 +50,13 @@ def _excluded(full: str, name: str, exclude: tuple[str, ...]) -> bool:
     return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(name, pat) for pat in exclude)
 
 
-def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool = False,
-             skip: frozenset[str] = frozenset(), listings: ListingCache | None = None) -> list[Path]:
+def discover(
+    paths: list[str],
+    exclude: tuple[str, ...] = (),
+    plain_only: bool = False,
+    skip: frozenset[str] = frozenset(),
+    listings: ListingCache | None = None,
+) -> list[Path]:
     """Every .py file under `paths`, sorted, without duplicates.
 
     A file named explicitly is always included; folders are walked, skipping VCS, caches,
@@ -66,10 +85,12 @@ def discover(paths: list[str], exclude: tuple[str, ...] = (), plain_only: bool =
             subfolders, filenames = listed
             if "pyvenv.cfg" in filenames and folder != top:  # any virtualenv, whatever its name
                 continue
-            written = raw + folder[len(top):]
+            written = raw + folder[len(top) :]
             stack.extend(
-                os.path.join(folder, d) for d in subfolders
-                if not _skipped_dir(written, d, exclude) and not (plain_only and d in KIND_DIRS)
+                os.path.join(folder, d)
+                for d in subfolders
+                if not _skipped_dir(written, d, exclude)
+                and not (plain_only and d in KIND_DIRS)
                 and not (skip and os.path.join(folder, d) in skip)
             )
             for name in filenames:
@@ -100,7 +121,7 @@ def display_path(path: Path | str) -> str:
     full, cwd = os.path.abspath(path), os.getcwd()
     prefix = cwd.rstrip(os.sep) + os.sep
     if full.startswith(prefix):  # the common case, without relpath's cost on 1,000 files
-        return full[len(prefix):].replace(os.sep, "/")
+        return full[len(prefix) :].replace(os.sep, "/")
     try:
         rel = os.path.relpath(full, cwd)
     except ValueError:  # another drive on Windows

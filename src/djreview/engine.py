@@ -60,8 +60,15 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
 
 def _error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
     return Finding(
-        code=PARSE_ERROR[0], name=PARSE_ERROR[1], severity="error", path=display,
-        line=line, column=column, end_line=line, end_column=column + 1, message=message,
+        code=PARSE_ERROR[0],
+        name=PARSE_ERROR[1],
+        severity="error",
+        path=display,
+        line=line,
+        column=column,
+        end_line=line,
+        end_column=column + 1,
+        message=message,
     )
 
 
@@ -294,15 +301,15 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     display, kinds = display_path(path), _kinds(path, root)
     cache, digest = _saved_digest(path, text, display, project, settings)
     entry = cache.get(path, digest, display, kinds, _settings_key(settings)) if cache else None
-    if entry is not None and (
-        entry.fingerprint == project.fingerprint or _still_holds(entry, project.get_index(), {})
-    ):
+    if entry is not None and (entry.fingerprint == project.fingerprint or _still_holds(entry, project.get_index(), {})):
         return entry.result
     facts, index = project.facts, None
     if digest is None or display not in facts:  # an unsaved buffer (or a file not indexed)
         source = load_text(text)  # re-encoding would let a latin-1 cookie garble the buffer
         if source.tree is None:
-            return FileResult(display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)])
+            return FileResult(
+                display, [_error_finding(display, source.error or "cannot parse", source.line, source.column)]
+            )
         own = extract(source.tree, display, module_name(path), source.text or "")
         if facts.get(display) != own:  # the buffer changed this file's declarations
             facts = {**facts, display: own}
@@ -338,7 +345,7 @@ def _kinds(path: Path, root: Path | str) -> frozenset[str]:
 def _relative(path: Path, root: Path) -> str:
     full, prefix = os.path.abspath(path), os.path.abspath(root).rstrip(os.sep) + os.sep
     if full.startswith(prefix):  # the common case, without relpath's cost on 1,000 files
-        return full[len(prefix):].replace(os.sep, "/")
+        return full[len(prefix) :].replace(os.sep, "/")
     return Path(os.path.relpath(full, root)).as_posix()
 
 
@@ -372,7 +379,9 @@ def _root_finder(roots: list[str]):
 
     def root_of(path: Path) -> str:
         full = os.path.abspath(path)
-        return next((r for r in absolute if full == r or full.startswith(r.rstrip(os.sep) + os.sep)), os.path.dirname(full))
+        return next(
+            (r for r in absolute if full == r or full.startswith(r.rstrip(os.sep) + os.sep)), os.path.dirname(full)
+        )
 
     return root_of
 
@@ -387,8 +396,9 @@ def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int, digests
     cache = IndexCache(settings.cache_dir)
     results: list = [cache.get(p, display_path(p)) for p in paths]
     missing = [i for i, r in enumerate(results) if r is None]
-    fresh = _map(_jobs(settings, len(missing)), index_file, [paths[i] for i in missing],
-                 max(1, len(missing) // (jobs * 8)))
+    fresh = _map(
+        _jobs(settings, len(missing)), index_file, [paths[i] for i in missing], max(1, len(missing) // (jobs * 8))
+    )
     for i, result in zip(missing, fresh):
         results[i] = result
         cache.put(paths[i], result)
@@ -398,8 +408,13 @@ def _index(paths: list[Path], settings: Settings, jobs: int, chunk: int, digests
     return results
 
 
-def _review_all(jobs: list[tuple[Path, frozenset[str], str | None]], facts: dict[str, ModuleFacts],
-                settings: Settings, indexed_digests: list[tuple[str, str]], prewarmed=None) -> list[FileResult]:
+def _review_all(
+    jobs: list[tuple[Path, frozenset[str], str | None]],
+    facts: dict[str, ModuleFacts],
+    settings: Settings,
+    indexed_digests: list[tuple[str, str]],
+    prewarmed=None,
+) -> list[FileResult]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
     project index is only built when some file needs it. `prewarmed`: a worker that has
     libcst loaded already (prewarm.py), for a few files."""
@@ -456,8 +471,9 @@ def _still_holds(entry, index: ProjectIndex, known: dict) -> bool:
     return questions is not None and index.answers_match(questions, known)
 
 
-def _review_beside(prewarmed, index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings,
-                   work: list) -> list[FileResult] | None:
+def _review_beside(
+    prewarmed, index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings, work: list
+) -> list[FileResult] | None:
     """The files that need a CST are reviewed by the prewarmed worker (libcst loaded), the
     others here; None if the worker failed."""
     _init_worker(index, facts, settings)
@@ -495,7 +511,8 @@ def run(paths: list[str], settings: Settings) -> Report:
         walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
         wanted = {os.path.abspath(p) for p in files}
         extra = [
-            p for p in discover(roots, settings.exclude, plain_only=True, skip=walked, listings=listings)
+            p
+            for p in discover(roots, settings.exclude, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
     listings.save()
@@ -546,8 +563,9 @@ def _prewarm(settings: Settings):
     return prewarm.Prewarmed()
 
 
-def _phases(files: list[Path], to_index: list[Path], kinds, settings: Settings, jobs: int, chunk: int,
-            prewarmed) -> tuple[list[FileResult], list]:
+def _phases(
+    files: list[Path], to_index: list[Path], kinds, settings: Settings, jobs: int, chunk: int, prewarmed
+) -> tuple[list[FileResult], list]:
     """Index `to_index`, then review `files`: the results, and the index phase's output."""
     digests: list[str | None] = []
     indexed = _index(to_index, settings, jobs, chunk, digests)

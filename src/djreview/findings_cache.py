@@ -65,7 +65,12 @@ class FindingsCache:
         if digest is None:
             return None
         entry = self.entries.get(os.path.abspath(path))
-        if entry is None or (entry.digest, entry.display, entry.kinds, entry.settings) != (digest, display, kinds, settings):
+        if entry is None or (entry.digest, entry.display, entry.kinds, entry.settings) != (
+            digest,
+            display,
+            kinds,
+            settings,
+        ):
             return None
         return entry
 
@@ -75,8 +80,15 @@ class FindingsCache:
             entry.fingerprint = fingerprint
             self.changed = True
 
-    def record(self, path: Path, digest: str | None, kinds: frozenset[str], settings: tuple,
-               fingerprint: str, result: FileResult) -> None:
+    def record(
+        self,
+        path: Path,
+        digest: str | None,
+        kinds: frozenset[str],
+        settings: tuple,
+        fingerprint: str,
+        result: FileResult,
+    ) -> None:
         """Keep a fresh review of `path` (content `digest`) for the next run; a review that
         left notes (a file skipped or an internal error) is tried again instead."""
         if digest is None or result.notes:

@@ -27,8 +27,10 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         if ch == "\n":
             line_starts.append(i + 1)
     spans = sorted(
-        {(_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
-         for e in edits},  # the same edit from two findings is applied once
+        {
+            (_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
+            for e in edits
+        },  # the same edit from two findings is applied once
         key=lambda s: (s[0], s[1], s[2]),
     )
     out, cursor = [], 0
@@ -78,7 +80,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
-_CHAINED = re.compile(r'^\.(select_related|prefetch_related)\((.*)\)$')
+_CHAINED = re.compile(r"^\.(select_related|prefetch_related)\((.*)\)$")
 
 
 def _merge_insertions(edits: list[Edit]) -> list[Edit]:
@@ -89,12 +91,17 @@ def _merge_insertions(edits: list[Edit]) -> list[Edit]:
         match = _CHAINED.match(edit.replacement)
         for i, prev in enumerate(out):
             same_spot = (prev.line, prev.column, prev.end_line, prev.end_column) == (
-                edit.line, edit.column, edit.end_line, edit.end_column)
+                edit.line,
+                edit.column,
+                edit.end_line,
+                edit.end_column,
+            )
             earlier = _CHAINED.match(prev.replacement)
             if match and earlier and same_spot and earlier.group(1) == match.group(1):
                 args = earlier.group(2) + ", " + match.group(2)
-                out[i] = Edit(prev.path, prev.line, prev.column, prev.end_line, prev.end_column,
-                              f".{match.group(1)}({args})")
+                out[i] = Edit(
+                    prev.path, prev.line, prev.column, prev.end_line, prev.end_column, f".{match.group(1)}({args})"
+                )
                 break
         else:
             out.append(edit)
@@ -131,6 +138,11 @@ def fix_files(findings: list, unsafe: bool, write: bool) -> FixResult:
         if write:
             _write_atomically(file, (("\ufeff" if bom else "") + new).encode(encoding))
         else:
-            result.diffs.append("".join(difflib.unified_diff(
-                text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}")))
+            result.diffs.append(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+                    )
+                )
+            )
     return result

@@ -13,10 +13,17 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from djreview import orm
-from djreview.walk import children
 from djreview.values import (
-    ClassFrame, Instance, ModelClass, Queryset, RelatedManager, SelfRef, Value, paths_with_prefixes,
+    ClassFrame,
+    Instance,
+    ModelClass,
+    Queryset,
+    RelatedManager,
+    SelfRef,
+    Value,
+    paths_with_prefixes,
 )
+from djreview.walk import children
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 _LIST_LIKE = frozenset({"list", "sorted", "tuple", "reversed", "set"})
@@ -235,7 +242,7 @@ class Flow:
             if frame is not None:
                 frame.names[name] = value
                 return
-            for loop in reversed(self.loops[self.scopes[-1].loop_base:]):
+            for loop in reversed(self.loops[self.scopes[-1].loop_base :]):
                 if name in loop.names:
                     loop.names[name] = value
                     return
@@ -295,7 +302,7 @@ class Flow:
 
     # -- inference -----------------------------------------------------------------------
     def lookup(self, name: str) -> Value:
-        for loop in reversed(self.loops[self.scopes[-1].loop_base:]):
+        for loop in reversed(self.loops[self.scopes[-1].loop_base :]):
             if name in loop.names:
                 return loop.names[name]
         for depth in range(len(self.scopes) - 1, -1, -1):
@@ -353,7 +360,8 @@ class Flow:
         qs = Queryset(model, manager=manager, origin=node)
         if base is not None:
             qs = qs.with_(
-                selected=paths_with_prefixes(base.select), prefetched=paths_with_prefixes(base.prefetch),
+                selected=paths_with_prefixes(base.select),
+                prefetched=paths_with_prefixes(base.prefetch),
                 opaque=base.opaque or bool(base.calls),
             )
         return qs
@@ -385,9 +393,15 @@ class Flow:
         path = (*owner.path, attr)
         if rel.kind in _SINGLE:
             return Instance(
-                model=rel.target or "", loaded=owner.loaded, select_all=owner.select_all,
-                opaque=owner.opaque or rel.target is None, back_ref=None, loop=owner.loop, path=path,
-                source=owner.source, root=owner.root,
+                model=rel.target or "",
+                loaded=owner.loaded,
+                select_all=owner.select_all,
+                opaque=owner.opaque or rel.target is None,
+                back_ref=None,
+                loop=owner.loop,
+                path=path,
+                source=owner.source,
+                root=owner.root,
             )
         return RelatedManager(owner, attr, rel.target, rel.kind, "__".join(path) in owner.loaded)
 
@@ -421,8 +435,7 @@ class Flow:
     def _method_return(self, method: cst.FunctionDef) -> Value:
         body = method.body.body if isinstance(method.body, cst.IndentedBlock) else ()
         returns = [
-            s.body[0] for s in body
-            if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Return)
+            s.body[0] for s in body if isinstance(s, cst.SimpleStatementLine) and isinstance(s.body[0], cst.Return)
         ]
         if len(returns) != 1 or returns[0].value is None or _count_returns(method) != 1:
             return None  # several ways out: which queryset comes back depends on the request
@@ -504,7 +517,9 @@ class Flow:
                 if lookups is None:
                     return qs.with_(opaque=True, origin=self._extend(qs, node))
                 prefetched |= lookups
-            return qs.with_(prefetched=paths_with_prefixes(prefetched), origin=self._extend(qs, node), prefetch_call=node)
+            return qs.with_(
+                prefetched=paths_with_prefixes(prefetched), origin=self._extend(qs, node), prefetch_call=node
+            )
         if method == "select_for_update":
             return qs.with_(locked=True, origin=self._extend(qs, node))
         if method == "iterator":  # returns a generator: a fix goes before it
@@ -568,7 +583,7 @@ class Flow:
         in_loop = owner.loop is not None
         prefix = "__".join((*owner.path, rm.relation_name))
         cached = rm.prefetched and method == "all"
-        inner_loaded = frozenset(p[len(prefix) + 2:] for p in owner.loaded if p.startswith(prefix + "__"))
+        inner_loaded = frozenset(p[len(prefix) + 2 :] for p in owner.loaded if p.startswith(prefix + "__"))
         info = self.index.model(owner.model)
         rel = info.relations.get(rm.relation_name) if info else None
         base = Queryset(

@@ -27,7 +27,17 @@ def plural_snake(class_name: str) -> str:
 # Field names that make a good __str__, most descriptive first. Not "code" or "token": those
 # are often secrets (an OAuth grant's code) that must not end up in logs and admin pages.
 DESCRIPTIVE_FIELDS = (
-    "name", "title", "full_name", "display_name", "username", "label", "headline", "subject",
-    "slug", "email", "number", "reference",
+    "name",
+    "title",
+    "full_name",
+    "display_name",
+    "username",
+    "label",
+    "headline",
+    "subject",
+    "slug",
+    "email",
+    "number",
+    "reference",
 )
 TEXT_FIELD_KINDS = ("CharField", "SlugField", "EmailField", "TextField")

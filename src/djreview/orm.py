@@ -8,9 +8,27 @@ from __future__ import annotations
 # QuerySet methods that return another queryset of the same model instances.
 QUERYSET_RETURNING = frozenset(
     {
-        "all", "filter", "exclude", "order_by", "select_related", "prefetch_related", "annotate",
-        "alias", "distinct", "reverse", "defer", "only", "using", "select_for_update", "extra",
-        "none", "union", "intersection", "difference", "complex_filter", "get_queryset",
+        "all",
+        "filter",
+        "exclude",
+        "order_by",
+        "select_related",
+        "prefetch_related",
+        "annotate",
+        "alias",
+        "distinct",
+        "reverse",
+        "defer",
+        "only",
+        "using",
+        "select_for_update",
+        "extra",
+        "none",
+        "union",
+        "intersection",
+        "difference",
+        "complex_filter",
+        "get_queryset",
         "iterator",
     }
 )
@@ -21,9 +39,25 @@ INSTANCE_RETURNING = frozenset({"get", "first", "last", "earliest", "latest", "c
 # On a related manager these always run a query, prefetched or not.
 QUERYING_ON_RELATED = frozenset(
     {
-        "filter", "exclude", "get", "order_by", "values", "values_list", "annotate", "aggregate",
-        "latest", "earliest", "first", "last", "distinct", "only", "defer", "select_related",
-        "in_bulk", "reverse", "extra",
+        "filter",
+        "exclude",
+        "get",
+        "order_by",
+        "values",
+        "values_list",
+        "annotate",
+        "aggregate",
+        "latest",
+        "earliest",
+        "first",
+        "last",
+        "distinct",
+        "only",
+        "defer",
+        "select_related",
+        "in_bulk",
+        "reverse",
+        "extra",
     }
 )
 # On a related manager these are served by the prefetch cache.
@@ -37,14 +71,14 @@ MODEL_BASES = frozenset(
         "django.contrib.gis.db.models.Model",
     }
 )
-MANAGER_BASES = frozenset(
-    {f"{MODELS}.Manager", f"{MODELS}.manager.Manager", f"{MODELS}.manager.BaseManager"}
-)
+MANAGER_BASES = frozenset({f"{MODELS}.Manager", f"{MODELS}.manager.Manager", f"{MODELS}.manager.BaseManager"})
 QUERYSET_BASES = frozenset({f"{MODELS}.QuerySet", f"{MODELS}.query.QuerySet"})
 MODELFORM_BASES = frozenset(
     {
-        "django.forms.ModelForm", "django.forms.models.ModelForm",
-        "django.contrib.auth.forms.UserCreationForm", "django.contrib.auth.forms.BaseUserCreationForm",
+        "django.forms.ModelForm",
+        "django.forms.models.ModelForm",
+        "django.contrib.auth.forms.UserCreationForm",
+        "django.contrib.auth.forms.BaseUserCreationForm",
         "django.contrib.auth.forms.UserChangeForm",
     }
 )
@@ -52,15 +86,20 @@ SERIALIZER_BASES = frozenset({"rest_framework.serializers.ModelSerializer"})
 HYPERLINKED_SERIALIZER_BASES = frozenset({"rest_framework.serializers.HyperlinkedModelSerializer"})
 # factory -> index of the positional argument that names the model
 MODELFORM_FACTORIES = {
-    "django.forms.modelform_factory": 0, "django.forms.models.modelform_factory": 0,
-    "django.forms.modelformset_factory": 0, "django.forms.models.modelformset_factory": 0,
-    "django.forms.inlineformset_factory": 1, "django.forms.models.inlineformset_factory": 1,
+    "django.forms.modelform_factory": 0,
+    "django.forms.models.modelform_factory": 0,
+    "django.forms.modelformset_factory": 0,
+    "django.forms.models.modelformset_factory": 0,
+    "django.forms.inlineformset_factory": 1,
+    "django.forms.models.inlineformset_factory": 1,
 }
 
 
 def _kinds(*names: str) -> frozenset[str]:
     prefixes = (
-        f"{MODELS}.", f"{MODELS}.fields.related.", "django.contrib.gis.db.models.",
+        f"{MODELS}.",
+        f"{MODELS}.fields.related.",
+        "django.contrib.gis.db.models.",
     )
     return frozenset(p + n for p in prefixes for n in names)
 
@@ -69,8 +108,7 @@ FOREIGN_KEY = _kinds("ForeignKey")
 ONE_TO_ONE = _kinds("OneToOneField")
 MANY_TO_MANY = _kinds("ManyToManyField")
 GENERIC_FK = frozenset(
-    {"django.contrib.contenttypes.fields.GenericForeignKey",
-     "django.contrib.contenttypes.generic.GenericForeignKey"}
+    {"django.contrib.contenttypes.fields.GenericForeignKey", "django.contrib.contenttypes.generic.GenericForeignKey"}
 )
 GENERIC_RELATION = frozenset({"django.contrib.contenttypes.fields.GenericRelation"})
 AUTO_FIELDS = _kinds("AutoField", "BigAutoField", "SmallAutoField")

@@ -38,7 +38,7 @@ class Page:
         for block in _BLOCK.findall(body):
             first, _, rest = block.partition("\n")
             if first.startswith("# file:"):
-                files[first[len("# file:"):].strip()] = rest
+                files[first[len("# file:") :].strip()] = rest
             else:
                 files["example.py"] = block
         return Example(files)

@@ -11,8 +11,7 @@ from __future__ import annotations
 import ast
 
 import libcst as cst
-from libcst.metadata import CodeRange
-from libcst.metadata import PositionProvider
+from libcst.metadata import CodeRange, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
 from djreview.walk import children
@@ -99,7 +98,8 @@ class _Renderer:
 
     def statement(self, stmt: cst.CSTNode, line: int, indents: list[str]) -> None:
         state = PositionProvidingCodegenState(
-            default_indent=self.module.default_indent, default_newline=self.module.default_newline,
+            default_indent=self.module.default_indent,
+            default_newline=self.module.default_newline,
             provider=self.provider,
         )
         state.indent_tokens = list(indents)

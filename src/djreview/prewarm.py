@@ -13,6 +13,7 @@ the files itself, with the same output.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pickle
 import signal
@@ -55,17 +56,13 @@ class Prewarmed:
     def close(self) -> None:
         if self._pid is None:
             return
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.kill(self._pid, signal.SIGKILL)  # done, or not needed: nothing of it is kept
-        except ProcessLookupError:
-            pass
         os.waitpid(self._pid, 0)
         self._pid = None
         for stream in (self._work, self._results):
-            try:
+            with contextlib.suppress(OSError):
                 stream.close()
-            except OSError:
-                pass
 
 
 def _serve(work_fd: int, result_fd: int) -> None:

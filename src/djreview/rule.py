@@ -19,8 +19,13 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, type[Rule]] = {}
 
 CATEGORIES = {
-    "0": "tool", "1": "queries", "2": "models", "3": "forms-serializers", "4": "security",
-    "5": "migrations", "6": "async",
+    "0": "tool",
+    "1": "queries",
+    "2": "models",
+    "3": "forms-serializers",
+    "4": "security",
+    "5": "migrations",
+    "6": "async",
 }
 
 

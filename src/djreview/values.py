@@ -28,14 +28,14 @@ class Queryset:
     prefetch_call: cst.Call | None = None
     back_ref: str | None = None  # FK field set by Django on rows of a related manager
     prefix: str = ""  # for rows of a related manager of a loop row: path from the outer row
-    outer: "Queryset | None" = None  # the outer loop's queryset that a fix should change
-    via: "RelatedManager | None" = None  # built from a loop row's related manager
+    outer: Queryset | None = None  # the outer loop's queryset that a fix should change
+    via: RelatedManager | None = None  # built from a loop row's related manager
     locked: bool = False  # select_for_update(): one write per locked row is the point
     anchored: bool = False  # bound to a name: later calls extend it, the fix goes where it was built
     iterated: bool = False  # .iterator(): a prefetch needs chunk_size
     restricted: bool = False  # .only()/.defer(): a select_related must be named there too
 
-    def with_(self, **changes) -> "Queryset":
+    def with_(self, **changes) -> Queryset:
         return replace(self, **changes)
 
 
@@ -67,7 +67,7 @@ class RelatedManager:
 class SelfRef:
     """`self` inside a method of a class defined in this file."""
 
-    frame: "ClassFrame"
+    frame: ClassFrame
 
 
 @dataclass(eq=False)

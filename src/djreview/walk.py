@@ -15,10 +15,32 @@ import libcst as cst
 
 _TRIVIA = frozenset(
     {
-        "colon", "comma", "dot", "equal", "first_colon", "second_colon", "footer", "header",
-        "leading_lines", "lines_after_decorators", "lpar", "rpar", "lbrace", "rbrace",
-        "lbracket", "rbracket", "newline", "semicolon", "empty_lines", "trailing_whitespace",
-        "leading_whitespace", "operator", "asynchronous", "posonly_ind", "star", "indent",
+        "colon",
+        "comma",
+        "dot",
+        "equal",
+        "first_colon",
+        "second_colon",
+        "footer",
+        "header",
+        "leading_lines",
+        "lines_after_decorators",
+        "lpar",
+        "rpar",
+        "lbrace",
+        "rbrace",
+        "lbracket",
+        "rbracket",
+        "newline",
+        "semicolon",
+        "empty_lines",
+        "trailing_whitespace",
+        "leading_whitespace",
+        "operator",
+        "asynchronous",
+        "posonly_ind",
+        "star",
+        "indent",
     }
 )
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -28,9 +50,7 @@ def child_fields(cls: type) -> tuple[str, ...]:
     fields = _FIELDS.get(cls)
     if fields is None:
         fields = tuple(
-            f.name
-            for f in dataclasses.fields(cls)
-            if f.name not in _TRIVIA and not f.name.startswith("whitespace")
+            f.name for f in dataclasses.fields(cls) if f.name not in _TRIVIA and not f.name.startswith("whitespace")
         )
         _FIELDS[cls] = fields
     return fields

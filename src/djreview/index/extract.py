@@ -287,7 +287,10 @@ def _save_receivers(tree: ast.Module, resolver: _Resolver) -> set[str]:
         func = resolver.ref(node.func) or ""
         if func.endswith("receiver") and node.args:
             signal = resolver.ref(node.args[0]) or ""
-        elif func.endswith((".post_save.connect", ".pre_save.connect")) or func in ("post_save.connect", "pre_save.connect"):
+        elif func.endswith((".post_save.connect", ".pre_save.connect")) or func in (
+            "post_save.connect",
+            "pre_save.connect",
+        ):
             signal = func.rsplit(".", 1)[0]
         else:
             continue

@@ -100,9 +100,13 @@ def _worth_walking(unit: ast.AST, lines: list[str]) -> bool:
 
 def _class_call(node: ast.AST) -> ast.AST | None:
     """The call a class-body statement assigns to one name, if any."""
-    if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
-        value = node.value
-    elif isinstance(node, ast.AnnAssign) and isinstance(node.target, ast.Name):
+    if (
+        isinstance(node, ast.Assign)
+        and len(node.targets) == 1
+        and isinstance(node.targets[0], ast.Name)
+        or isinstance(node, ast.AnnAssign)
+        and isinstance(node.target, ast.Name)
+    ):
         value = node.value
     else:
         return None
@@ -128,9 +132,10 @@ def prefilter_facts(tree: ast.Module, text: str, qualify: Callable[[str], str]) 
         if in_loop:
             if isinstance(node, ast.Attribute):
                 attributes.append(node)
-            elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-                if node.func.attr in WRITE_METHODS:
-                    writes.append(node.func.value)
+            elif (
+                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS
+            ):
+                writes.append(node.func.value)
         if scope == "class" and isinstance(node, (ast.Assign, ast.AnnAssign)):
             func = _class_call(node)
             parts = _dotted(func) if func is not None else None

@@ -204,9 +204,14 @@ class ProjectIndex:
                 continue
             module = self.class_module[qual]
             info = ModelInfo(
-                qualname=qual, name=cls.name, module=module.module, path=module.path,
-                app_label=self._app_label(cls, module.module), line=cls.line,
-                abstract=cls.abstract, proxy=cls.proxy,
+                qualname=qual,
+                name=cls.name,
+                module=module.module,
+                path=module.path,
+                app_label=self._app_label(cls, module.module),
+                line=cls.line,
+                abstract=cls.abstract,
+                proxy=cls.proxy,
             )
             self.models[qual] = info
             self._by_label.setdefault((info.app_label, cls.name.lower()), qual)
@@ -280,7 +285,7 @@ class ProjectIndex:
         if ref in ("django.conf.settings.AUTH_USER_MODEL", "<user-model>") or ref.endswith(".<user-model>"):
             return self.model_for(self.auth_user_model, is_string=True)
         if ref.startswith("<label:"):
-            return self.model_for(ref[len("<label:"):-1], is_string=True)
+            return self.model_for(ref[len("<label:") : -1], is_string=True)
         if is_string:
             if ref == "self":
                 return context.qualname if context else None
@@ -363,7 +368,9 @@ class ProjectIndex:
             query_name = accessor if field.related_name else info.name.lower()
             target.relations.setdefault(
                 accessor,
-                Relation(accessor, reverse_kind, info.qualname, field_name=rel.name, line=rel.line, query_name=query_name),
+                Relation(
+                    accessor, reverse_kind, info.qualname, field_name=rel.name, line=rel.line, query_name=query_name
+                ),
             )
 
     @staticmethod
@@ -501,9 +508,7 @@ class ProjectIndex:
             if "save" in self.classes[qual].methods:
                 return f"{self.classes[qual].name}.save()"
         if not hasattr(self, "_receivers"):
-            self._receivers = {
-                self.model_for(ref) for m in self.modules.values() for ref in m.save_receivers
-            }
+            self._receivers = {self.model_for(ref) for m in self.modules.values() for ref in m.save_receivers}
         if model.qualname in self._receivers:
             return f"a pre_save/post_save receiver for {model.name}"
         if manager is not None:

@@ -49,28 +49,34 @@ def _result(f, index: int, fingerprint: str) -> dict:
         "ruleIndex": index,
         "level": LEVELS.get(f.severity, "warning"),
         "message": {"text": f.message},
-        "locations": [{
-            "physicalLocation": {
-                "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
-                "region": _region(f.line, f.column, f.end_line, f.end_column),
+        "locations": [
+            {
+                "physicalLocation": {
+                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "region": _region(f.line, f.column, f.end_line, f.end_column),
+                }
             }
-        }],
+        ],
         "partialFingerprints": {"djreview/v1": fingerprint},
     }
     if f.fix is not None and f.fix.edits:
         changes: dict[str, list] = {}
         for e in f.fix.edits:
-            changes.setdefault(e.path, []).append({
-                "deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
-                "insertedContent": {"text": e.replacement},
-            })
-        result["fixes"] = [{
-            "description": {"text": f"{f.fix.description} ({f.fix.applicability})"},
-            "artifactChanges": [
-                {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "replacements": reps}
-                for path, reps in changes.items()
-            ],
-        }]
+            changes.setdefault(e.path, []).append(
+                {
+                    "deletedRegion": _region(e.line, e.column, e.end_line, e.end_column),
+                    "insertedContent": {"text": e.replacement},
+                }
+            )
+        result["fixes"] = [
+            {
+                "description": {"text": f"{f.fix.description} ({f.fix.applicability})"},
+                "artifactChanges": [
+                    {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "replacements": reps}
+                    for path, reps in changes.items()
+                ],
+            }
+        ]
     return result
 
 
@@ -85,14 +91,21 @@ def render(report, line_text) -> str:
     sarif = {
         "$schema": SCHEMA,
         "version": "2.1.0",
-        "runs": [{
-            "tool": {"driver": {
-                "name": "djreview", "version": __version__, "semanticVersion": __version__,
-                "informationUri": "https://pypi.org/project/djreview/", "rules": rules,
-            }},
-            "columnKind": "unicodeCodePoints",
-            "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the folder djreview ran in"}}},
-            "results": [_result(f, index[f.code], fingerprint(f, line_text(f))) for f in report.findings],
-        }],
+        "runs": [
+            {
+                "tool": {
+                    "driver": {
+                        "name": "djreview",
+                        "version": __version__,
+                        "semanticVersion": __version__,
+                        "informationUri": "https://pypi.org/project/djreview/",
+                        "rules": rules,
+                    }
+                },
+                "columnKind": "unicodeCodePoints",
+                "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "the folder djreview ran in"}}},
+                "results": [_result(f, index[f.code], fingerprint(f, line_text(f))) for f in report.findings],
+            }
+        ],
     }
     return json.dumps(sarif, indent=2)

@@ -81,8 +81,7 @@ def render_rich(report, console) -> None:
         lines = cache.setdefault(f.path, _source_lines(f.path))
         colour = "red" if f.severity == "error" else "yellow"
         console.print(
-            f"[bold]{escape(f.path)}:{f.line}:{f.column}[/bold] [{colour}]{f.code}[/{colour}] "
-            f"[dim]{f.name}[/dim]"
+            f"[bold]{escape(f.path)}:{f.line}:{f.column}[/bold] [{colour}]{f.code}[/{colour}] [dim]{f.name}[/dim]"
         )
         console.print(f"  {escape(f.message)}")
         for number in range(max(1, f.line - 1), min(len(lines), f.line + 1) + 1):
@@ -101,6 +100,4 @@ def render_rich(report, console) -> None:
     for code, name, n in _summary_counts(report):
         table.add_row(code, name, str(n))
     console.print(table)
-    console.print(
-        f"{len(report.findings)} finding(s), {report.files} file(s) reviewed, {report.seconds:.2f}s"
-    )
+    console.print(f"{len(report.findings)} finding(s), {report.files} file(s) reviewed, {report.seconds:.2f}s")

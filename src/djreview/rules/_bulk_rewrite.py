@@ -36,26 +36,64 @@ from djreview.walk import children
 # -- what the model and its manager must be ------------------------------------------------
 
 _FIELD_PREFIXES = (
-    "django.db.models.", "django.db.models.fields.", "django.db.models.fields.related.",
-    "django.db.models.fields.json.", "django.db.models.fields.files.", "django.contrib.gis.db.models.",
+    "django.db.models.",
+    "django.db.models.fields.",
+    "django.db.models.fields.related.",
+    "django.db.models.fields.json.",
+    "django.db.models.fields.files.",
+    "django.contrib.gis.db.models.",
 )
 # Django fields whose pre_save() returns the attribute as it is: writing the attribute with
 # bulk_update() stores what save() would have stored.
-_PLAIN_FIELDS = frozenset({
-    "AutoField", "BigAutoField", "SmallAutoField", "BigIntegerField", "BinaryField", "BooleanField",
-    "CharField", "CommaSeparatedIntegerField", "DecimalField", "DurationField", "EmailField",
-    "FilePathField", "FloatField", "GenericIPAddressField", "IPAddressField", "IntegerField",
-    "JSONField", "NullBooleanField", "PositiveBigIntegerField", "PositiveIntegerField",
-    "PositiveSmallIntegerField", "SlugField", "SmallIntegerField", "TextField", "URLField",
-    "UUIDField", "ForeignKey", "OneToOneField",
-})
+_PLAIN_FIELDS = frozenset(
+    {
+        "AutoField",
+        "BigAutoField",
+        "SmallAutoField",
+        "BigIntegerField",
+        "BinaryField",
+        "BooleanField",
+        "CharField",
+        "CommaSeparatedIntegerField",
+        "DecimalField",
+        "DurationField",
+        "EmailField",
+        "FilePathField",
+        "FloatField",
+        "GenericIPAddressField",
+        "IPAddressField",
+        "IntegerField",
+        "JSONField",
+        "NullBooleanField",
+        "PositiveBigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SlugField",
+        "SmallIntegerField",
+        "TextField",
+        "URLField",
+        "UUIDField",
+        "ForeignKey",
+        "OneToOneField",
+    }
+)
 _DATE_FIELDS = frozenset({"DateField", "DateTimeField", "TimeField"})  # auto_now: save() sets them
 _FILE_FIELDS = frozenset({"FileField", "ImageField"})  # save() stores a newly assigned file
 _NO_COLUMN = frozenset({"ManyToManyField"})
-_POSTGRES_FIELDS = frozenset({
-    "ArrayField", "HStoreField", "IntegerRangeField", "BigIntegerRangeField", "DecimalRangeField",
-    "DateTimeRangeField", "DateRangeField", "CICharField", "CIEmailField", "CITextField",
-})
+_POSTGRES_FIELDS = frozenset(
+    {
+        "ArrayField",
+        "HStoreField",
+        "IntegerRangeField",
+        "BigIntegerRangeField",
+        "DecimalRangeField",
+        "DateTimeRangeField",
+        "DateRangeField",
+        "CICharField",
+        "CIEmailField",
+        "CITextField",
+    }
+)
 # Methods through which a model could write itself other than save(): an override of any of
 # them (in the model or a mixin of the project) is logic the bulk calls would skip.
 _SAVE_METHODS = ("save", "save_base", "_save_table", "_do_update", "_do_insert")
@@ -71,7 +109,7 @@ def _field_kind(field) -> str | None:
         return "generic"
     for prefix in _FIELD_PREFIXES:
         if kind.startswith(prefix):
-            name = kind[len(prefix):]
+            name = kind[len(prefix) :]
             if name in _PLAIN_FIELDS or name in _DATE_FIELDS or name in _FILE_FIELDS or name in _NO_COLUMN:
                 return name
     if kind.startswith("django.contrib.postgres.fields.") and kind.rsplit(".", 1)[-1] in _POSTGRES_FIELDS:
@@ -130,24 +168,79 @@ def _column(info, name: str) -> tuple[str, object] | None:
 
 # Calls that only compute a value: they cannot write, and read no table. Builtins count only
 # when the file does not define a function of that name; others by their qualified name.
-_PURE_BUILTINS = frozenset({
-    "str", "int", "float", "bool", "len", "min", "max", "abs", "round", "sum", "sorted", "tuple",
-    "list", "dict", "set", "frozenset", "repr", "format", "divmod", "any", "all", "isinstance",
-})
-_PURE_QUALIFIED = frozenset({
-    "django.utils.text.slugify", "django.template.defaultfilters.slugify", "django.utils.timezone.now",
-    "datetime.datetime.now", "datetime.datetime.utcnow", "datetime.date.today", "datetime.timedelta",
-    "datetime.date", "datetime.datetime", "decimal.Decimal", "uuid.uuid4",
-})
+_PURE_BUILTINS = frozenset(
+    {
+        "str",
+        "int",
+        "float",
+        "bool",
+        "len",
+        "min",
+        "max",
+        "abs",
+        "round",
+        "sum",
+        "sorted",
+        "tuple",
+        "list",
+        "dict",
+        "set",
+        "frozenset",
+        "repr",
+        "format",
+        "divmod",
+        "any",
+        "all",
+        "isinstance",
+    }
+)
+_PURE_QUALIFIED = frozenset(
+    {
+        "django.utils.text.slugify",
+        "django.template.defaultfilters.slugify",
+        "django.utils.timezone.now",
+        "datetime.datetime.now",
+        "datetime.datetime.utcnow",
+        "datetime.date.today",
+        "datetime.timedelta",
+        "datetime.date",
+        "datetime.datetime",
+        "decimal.Decimal",
+        "uuid.uuid4",
+    }
+)
 # Methods of strings, dicts, dates and decimals (`get` only as dict.get(key[, default])).
-_PURE_METHODS = frozenset({
-    "strip", "lstrip", "rstrip", "lower", "upper", "title", "capitalize", "casefold", "replace",
-    "split", "rsplit", "join", "format", "startswith", "endswith", "get", "isoformat", "zfill",
-    "encode", "decode", "quantize",
-})
+_PURE_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "title",
+        "capitalize",
+        "casefold",
+        "replace",
+        "split",
+        "rsplit",
+        "join",
+        "format",
+        "startswith",
+        "endswith",
+        "get",
+        "isoformat",
+        "zfill",
+        "encode",
+        "decode",
+        "quantize",
+    }
+)
 # Reads on another model's querysets and managers (the loop writes one table only).
 _READS = (orm.QUERYSET_RETURNING | orm.VALUES_METHODS | orm.INSTANCE_RETURNING) - {
-    "create", "select_for_update", "iterator", "extra",
+    "create",
+    "select_for_update",
+    "iterator",
+    "extra",
 }
 
 
@@ -198,7 +291,8 @@ def _call_ok(ctx, scopes, call: cst.Call, model: str, row: str | None) -> bool:
         return True
     if isinstance(func, cst.Name):
         return (
-            func.value in _PURE_BUILTINS and func.value not in ctx.facts.imports
+            func.value in _PURE_BUILTINS
+            and func.value not in ctx.facts.imports
             and _free_in_scopes(scopes, ctx.module, func.value, module_level=True)
         )
     if not isinstance(func, cst.Attribute):
@@ -279,8 +373,21 @@ def _target_names(target: cst.BaseExpression) -> list[str] | None:
 def _binding() -> tuple[type, ...]:
     """The node types that can bind a name (a function: libcst is only loaded when used)."""
     return (
-        cst.Assign, cst.AnnAssign, cst.AugAssign, cst.For, cst.CompFor, cst.NamedExpr, cst.AsName, cst.Del,
-        cst.Global, cst.Nonlocal, cst.ImportAlias, cst.FunctionDef, cst.ClassDef, cst.ImportStar, cst.Match,
+        cst.Assign,
+        cst.AnnAssign,
+        cst.AugAssign,
+        cst.For,
+        cst.CompFor,
+        cst.NamedExpr,
+        cst.AsName,
+        cst.Del,
+        cst.Global,
+        cst.Nonlocal,
+        cst.ImportAlias,
+        cst.FunctionDef,
+        cst.ClassDef,
+        cst.ImportStar,
+        cst.Match,
     )
 
 
@@ -385,8 +492,19 @@ def _model_expression(flow, expr: cst.BaseExpression, model: str) -> cst.BaseExp
 
 def _wrap_for_comprehension(node: cst.BaseExpression, text: str) -> str:
     atoms = (
-        cst.Name, cst.Attribute, cst.Call, cst.Subscript, cst.List, cst.Set, cst.Dict, cst.ListComp,
-        cst.SetComp, cst.DictComp, cst.SimpleString, cst.ConcatenatedString, cst.FormattedString,
+        cst.Name,
+        cst.Attribute,
+        cst.Call,
+        cst.Subscript,
+        cst.List,
+        cst.Set,
+        cst.Dict,
+        cst.ListComp,
+        cst.SetComp,
+        cst.DictComp,
+        cst.SimpleString,
+        cst.ConcatenatedString,
+        cst.FormattedString,
     )
     return text if isinstance(node, atoms) else f"({text})"
 
@@ -413,11 +531,11 @@ class _Source:
         return self.starts[where.line - 1] + where.column
 
     def of(self, node: cst.CSTNode) -> str:
-        return self.text[self.start(node):self.end(node)]
+        return self.text[self.start(node) : self.end(node)]
 
     def line_indent(self, node: cst.CSTNode) -> str:
         where = self.positions[node].start
-        return self.text[self.starts[where.line - 1]:self.start(node)]
+        return self.text[self.starts[where.line - 1] : self.start(node)]
 
 
 def _source(ctx, nodes) -> _Source | None:
@@ -519,7 +637,7 @@ def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite
         if isinstance(iterable, cst.Tuple):
             iter_text = f"({iter_text})"
         code = f"{model_text}.objects.bulk_update({rows}, {listing})"
-        body = src.text[src.start(first):src.end(smalls[-2])]
+        body = src.text[src.start(first) : src.end(smalls[-2])]
         nl = ctx.module.default_newline
         replacement = (
             f"{rows} = list({iter_text}){nl}{INDENT}for {row} in {rows}:{nl}{src.line_indent(first)}{body}"
@@ -538,7 +656,7 @@ def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite
     if src is None:
         return None
     code = f"{src.of(model_node)}.objects.bulk_update({name}, {listing})"
-    replacement = src.text[src.start(loop):src.end(smalls[-2])] + f"{ctx.module.default_newline}{INDENT}{code}"
+    replacement = src.text[src.start(loop) : src.end(smalls[-2])] + f"{ctx.module.default_newline}{INDENT}{code}"
     return Rewrite(code, replacement)
 
 
@@ -649,7 +767,7 @@ def create(ctx, loop, call: cst.Call, info, scopes) -> Rewrite | None:
     if src is None:
         return None
     model_text = src.of(model_node)
-    instance = model_text + src.text[src.end(call.func):src.end(call)]
+    instance = model_text + src.text[src.end(call.func) : src.end(call)]
     iter_text = _wrap_for_comprehension(loop.iter, src.of(loop.iter))
     target = src.of(loop.target)
     code = f"{model_text}.{manager.attr.value}.bulk_create([{model_text}(...) for {target} in {iter_text}])"

@@ -18,10 +18,37 @@ from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 # Methods that run the query they are called on.
-_EVALUATING = frozenset({"count", "exists", "first", "last", "get", "earliest", "latest", "aggregate",
-                         "in_bulk", "contains", "explain", "iterator"})
-_WRITES = frozenset({"update", "delete", "create", "get_or_create", "update_or_create", "bulk_create",
-                     "bulk_update", "add", "remove", "set", "clear"})
+_EVALUATING = frozenset(
+    {
+        "count",
+        "exists",
+        "first",
+        "last",
+        "get",
+        "earliest",
+        "latest",
+        "aggregate",
+        "in_bulk",
+        "contains",
+        "explain",
+        "iterator",
+    }
+)
+_WRITES = frozenset(
+    {
+        "update",
+        "delete",
+        "create",
+        "get_or_create",
+        "update_or_create",
+        "bulk_create",
+        "bulk_update",
+        "add",
+        "remove",
+        "set",
+        "clear",
+    }
+)
 
 
 @dataclass
@@ -140,8 +167,18 @@ class NPlusOne(Rule):
             if manager.owner.opaque:
                 return
             path = "__".join((*manager.owner.path, manager.relation_name))
-            return self._add(_Candidate(func.value, path, "query", manager.owner, manager.relation_name,
-                                        manager.target, method, manager.kind))
+            return self._add(
+                _Candidate(
+                    func.value,
+                    path,
+                    "query",
+                    manager.owner,
+                    manager.relation_name,
+                    manager.target,
+                    method,
+                    manager.kind,
+                )
+            )
         if not isinstance(manager, RelatedManager) or manager.owner.loop is None or manager.owner.opaque:
             return
         path = "__".join((*manager.owner.path, manager.relation_name))
@@ -156,8 +193,11 @@ class NPlusOne(Rule):
             how = "query"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
-        self._add(_Candidate(func.value, path, how, manager.owner, manager.relation_name, manager.target, method,
-                             manager.kind))
+        self._add(
+            _Candidate(
+                func.value, path, how, manager.owner, manager.relation_name, manager.target, method, manager.kind
+            )
+        )
 
     def _runs(self, call: cst.Call, method: str) -> bool:
         """Does this queryset call run a query here: evaluating methods always do, lazy ones
@@ -225,12 +265,14 @@ class NPlusOne(Rule):
                 f"even with prefetch_related. Prefetch the rows you need once with "
                 f'Prefetch("{full_path}", queryset=..., to_attr=...) or annotate the value on the queryset.'
             )
-            return self.report(c.node, message, FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion"))
+            return self.report(
+                c.node, message, FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion")
+            )
         if c.how == "annotate":
             lookup = index.lookup_path(target_qs.model if target_qs else root_model, full_path)
             message = (
                 f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop. "
-                f'Annotate it on the queryset instead, e.g. .annotate({lookup.split("__")[-1]}_count='
+                f"Annotate it on the queryset instead, e.g. .annotate({lookup.split('__')[-1]}_count="
                 f'Count("{lookup}")), and read the annotation in the loop.'
             )
             return self.report(c.node, message, FixSpec(f'annotate Count("{lookup}") on the queryset', "suggestion"))

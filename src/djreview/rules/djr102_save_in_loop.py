@@ -160,8 +160,9 @@ class SaveInLoop(Rule):
             if owner.locked or variable in loop.created:
                 return  # a row this iteration created, saved again: a status row, a checkpoint
             insert = owner.created or (variable in loop.cleared_pk)
-            loop.writes.append(_Write(node, "insert" if insert else "save", owner.model, variable,
-                                      self._update_fields(node), owner))
+            loop.writes.append(
+                _Write(node, "insert" if insert else "save", owner.model, variable, self._update_fields(node), owner)
+            )
         elif method == "create" and isinstance(owner, (Queryset, RelatedManager)):
             model = owner.model if isinstance(owner, Queryset) else owner.target
             if model:
@@ -200,11 +201,9 @@ class SaveInLoop(Rule):
             return False
         if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in statement.body):
             return True
-        later = block.body[block.body.index(statement) + 1:]
+        later = block.body[block.body.index(statement) + 1 :]
         exits = (cst.Return, cst.Raise, cst.Break)
-        return any(
-            isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, exits) for x in s.body) for s in later
-        )
+        return any(isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, exits) for x in s.body) for s in later)
 
     @staticmethod
     def _update_fields(node: cst.Call) -> list[str] | None:
@@ -235,7 +234,9 @@ class SaveInLoop(Rule):
         rows = _list_name(write.variable)
         if write.kind == "save":
             fields = write.update_fields or [
-                f for f in loop.assigned.get(write.variable or "", []) if f not in ("pk", "id") and not f.startswith("_")
+                f
+                for f in loop.assigned.get(write.variable or "", [])
+                if f not in ("pk", "id") and not f.startswith("_")
             ]
             listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]" if fields else "[<fields you change>]"
             code = f"{name}.objects.bulk_update({rows}, {listing})"
@@ -293,7 +294,6 @@ class SaveInLoop(Rule):
         return FixSpec(description, "unsafe", (NodeEdit(loop_node, rewrite.replacement, indent_like=loop_node),))
 
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
-
 
 
 def _containing_statement(block: cst.IndentedBlock, target: cst.CSTNode):

@@ -57,7 +57,9 @@ class MissingRelatedName(Rule):
         target_text = literal_string(target_node)
         if label == "ManyToManyField" and target_text == "self":
             symmetrical = keywords.get("symmetrical")
-            if symmetrical is None or not (isinstance(symmetrical.value, cst.Name) and symmetrical.value.value == "False"):
+            if symmetrical is None or not (
+                isinstance(symmetrical.value, cst.Name) and symmetrical.value.value == "False"
+            ):
                 return  # a symmetrical self relation has no reverse accessor to name
         self._report(frame, field, label, value, target_node, target_text)
 
@@ -83,7 +85,8 @@ class MissingRelatedName(Rule):
         warning = (
             f" The project uses {used} somewhere: related_name renames the reverse accessor and "
             f"the query name, so rename those uses too."
-            if used else ""
+            if used
+            else ""
         )
         implicit = (
             f"each concrete subclass gets its own implicit `{target_name.lower()}.<subclass>_set`"
@@ -143,8 +146,12 @@ class MissingRelatedName(Rule):
         named = {f.name for f in model.fields if f.related_name}
         written = {f.name: f.target for f in model.fields}
         siblings = [  # other relations to the same model that keep the default accessor
-            r for r in model.relations.values()
-            if rel is not None and r.kind in ("fk", "m2m") and r.name != field and r.name not in named
+            r
+            for r in model.relations.values()
+            if rel is not None
+            and r.kind in ("fk", "m2m")
+            and r.name != field
+            and r.name not in named
             and (r.target == rel.target if rel.target is not None else written.get(r.name) == written.get(field))
         ]
         taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))

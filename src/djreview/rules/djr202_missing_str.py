@@ -45,10 +45,7 @@ class MissingStr(Rule):
 
     @staticmethod
     def _descriptive(model) -> tuple[str | None, str]:
-        fields = {
-            f.name: f for f in model.fields
-            if f.kind.rsplit(".", 1)[-1] in TEXT_FIELD_KINDS and not f.null
-        }
+        fields = {f.name: f for f in model.fields if f.kind.rsplit(".", 1)[-1] in TEXT_FIELD_KINDS and not f.null}
         for name in DESCRIPTIVE_FIELDS:
             if name in fields:
                 return name, f"self.{name}"
@@ -58,9 +55,7 @@ class MissingStr(Rule):
         if not isinstance(node.body, cst.IndentedBlock):
             return None
         statements = list(node.body.body)
-        anchor = next(
-            (s for s in statements if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None
-        )
+        anchor = next((s for s in statements if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
         if anchor is None:
             leading = []
             for stmt in statements:

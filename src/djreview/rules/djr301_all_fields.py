@@ -91,8 +91,7 @@ class AllFields(Rule):
         listing = ", ".join(f'"{f}"' for f in fields)
         message = (
             f'{subject} uses fields = "__all__" for {model_name}: every field added to {model_name} later '
-            f"becomes {exposed} without review. List the fields explicitly"
-            + (f": [{listing}]." if fields else ".")
+            f"becomes {exposed} without review. List the fields explicitly" + (f": [{listing}]." if fields else ".")
         )
         fix = None
         if fields:
@@ -115,8 +114,10 @@ class AllFields(Rule):
     @classmethod
     def _certain(cls, model: ModelInfo) -> bool:
         """Every field is a Django field and no base or parent is out of sight."""
-        return model.bases_known and not model.parents and all(
-            f.kind.startswith("django.") and not f.dynamic for f in cls._model_fields(model)
+        return (
+            model.bases_known
+            and not model.parents
+            and all(f.kind.startswith("django.") and not f.dynamic for f in cls._model_fields(model))
         )
 
     @classmethod
@@ -125,14 +126,16 @@ class AllFields(Rule):
         if model is None or exclude is None:
             return [], False
         names = [
-            f.name for f in cls._model_fields(model)
-            if f.kind not in orm.AUTO_FIELDS and f.kind not in _NOT_FORM_FIELDS and f.editable
-            and f.name not in exclude
+            f.name
+            for f in cls._model_fields(model)
+            if f.kind not in orm.AUTO_FIELDS and f.kind not in _NOT_FORM_FIELDS and f.editable and f.name not in exclude
         ]
         return names, cls._certain(model)
 
     @classmethod
-    def serializer_fields(cls, model: ModelInfo | None, declared: list[str], hyperlinked: bool) -> tuple[list[str], bool]:
+    def serializer_fields(
+        cls, model: ModelInfo | None, declared: list[str], hyperlinked: bool
+    ) -> tuple[list[str], bool]:
         """DRF's get_default_field_names: pk (or url), declared, plain fields, forward relations."""
         if model is None:
             return [], False
