@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
 import textwrap
 from pathlib import Path
 
 import pytest
 
-from djreview.engine import PARSE_ERROR, Settings, run
+from djreview.engine import Settings, run
 from djreview.rule import all_rules
+from djreview.worker import PARSE_ERROR
 
 ALL_CODES = (PARSE_ERROR[0], *all_rules())
+
+
+def pytest_configure(config) -> None:
+    """The per-user cache key (djreview/cache/key.py) lives under a folder of the test run's
+    own, never in the home of whoever runs the tests; subprocesses inherit it."""
+    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="djreview-tests-xdg-")
 
 
 def write_project(root: Path, files: dict[str, str]) -> None:

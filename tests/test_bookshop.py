@@ -53,9 +53,9 @@ def test_output_matches_reviewed_snapshot():
 def test_parallel_run_gives_the_same_findings(monkeypatch):
     monkeypatch.chdir(BOOKSHOP)
     one = run(["."], Settings(codes=ALL_CODES, jobs=1)).findings
-    import djreview.engine as engine
+    from djreview import pool
 
-    monkeypatch.setattr(engine, "POOL_THRESHOLD", 1)
+    monkeypatch.setattr(pool, "POOL_THRESHOLD", 1)
     two = run(["."], Settings(codes=ALL_CODES, jobs=2)).findings
     assert one == two
 

@@ -4,14 +4,15 @@ depend on the number of workers."""
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
 
 import pytest
 
+from djreview.cache.findings import FindingsCache
 from djreview.engine import Settings, run
-from djreview.findings_cache import FindingsCache
 from tests.conftest import ALL_CODES, write_project
 from tests.test_bookshop import BOOKSHOP
 from tests.test_cli import SRC, djreview
@@ -158,7 +159,11 @@ def test_warm_cli_run_imports_neither_libcst_nor_rich(shop):
         "print('libcst' in sys.modules, 'rich' in sys.modules, file=sys.stderr)\n"
     )
     warm = subprocess.run(
-        [sys.executable, "-c", probe], cwd=shop, capture_output=True, text=True, env={"PYTHONPATH": SRC}
+        [sys.executable, "-c", probe],
+        cwd=shop,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": SRC, "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
     assert warm.stdout == cold.stdout
     assert warm.stderr.strip().splitlines()[-1] == "False False"
@@ -186,7 +191,7 @@ def test_deleted_files_leave_the_caches(shop):
     (shop / "shop/utils.py").unlink()
     (shop / "shop/views.py").write_text(VIEWS + "\n# changed\n")
     _run(shop)
-    from djreview.cache import IndexCache
+    from djreview.cache.index import IndexCache
 
     gone = str(shop / "shop" / "utils.py")
     assert gone not in IndexCache(shop / ".djreview_cache").entries

@@ -72,8 +72,8 @@ def test_buffer_of_a_latin1_file_is_not_decoded_again():
 def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_not(tmp_path):
     import dataclasses
 
+    from djreview.cache.findings import FindingsCache
     from djreview.finding import Finding
-    from djreview.findings_cache import FindingsCache
     from tests.conftest import write_project
     from tests.test_cli import MODELS
 

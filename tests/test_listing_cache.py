@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from djreview import listing_cache
+from djreview.cache import listings as listing_cache
+from djreview.cache.listings import ListingCache
 from djreview.discovery import discover
-from djreview.listing_cache import ListingCache
 from tests.conftest import write_project
 
 

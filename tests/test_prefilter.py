@@ -4,6 +4,7 @@ that ruling a file out never drops a finding."""
 from __future__ import annotations
 
 import ast
+import os
 import subprocess
 import sys
 import textwrap
@@ -181,7 +182,7 @@ def test_libcst_is_loaded_only_when_a_file_needs_a_cst(tmp_path, needs_cst):
         cwd=tmp_path,
         capture_output=True,
         text=True,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin"},
+        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
     assert result.stdout.strip().endswith("LOADED" if needs_cst else "NOT LOADED"), result.stdout + result.stderr
     assert ("DJR101" in result.stdout) == needs_cst

@@ -104,6 +104,7 @@ def main() -> None:
     help="Also run the DJR1xx query rules on migrations and test modules.",
 )
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
+@click.option("-v", "--verbose", is_flag=True, help="Also say why a cache file was ignored.")
 def check(
     paths,
     fmt,
@@ -126,14 +127,17 @@ def check(
     cache_dir,
     query_rules_everywhere,
     include_tests,
+    verbose,
 ) -> None:
     """Review PATHS (default: the current directory)."""
     from pathlib import Path
 
     from djreview import config as cfg
     from djreview.discovery import MissingPath
-    from djreview.engine import PARSE_ERROR, Settings, print_notes, run
+    from djreview.engine import print_notes, run
     from djreview.rule import rule_codes
+    from djreview.settings import Settings
+    from djreview.worker import PARSE_ERROR
 
     paths = list(paths) or ["."]
     known = [PARSE_ERROR[0], *rule_codes()]
@@ -165,18 +169,14 @@ def check(
         cfg.check_codes(config, known)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    from djreview.cache import FOLDER
-    from djreview.discovery import ROOT_MARKERS, project_root
+    from djreview.cache import default_folder
 
     if no_cache:
         cache_folder = None
     elif cache_dir:
         cache_folder = Path(cache_dir)
     else:
-        root = project_root(Path(paths[0])) if Path(paths[0]).exists() else Path.cwd()
-        if not any((root / marker).exists() for marker in ROOT_MARKERS):
-            root = Path.cwd()  # no project marker: keep the cache where djreview was run
-        cache_folder = root / FOLDER
+        cache_folder = default_folder(Path(paths[0]))
     settings = Settings(
         codes=cfg.enabled_codes(config, known),
         exclude=tuple(config.exclude),
@@ -185,6 +185,7 @@ def check(
         include_tests=config.include_tests,
         config=config,
         cache_dir=cache_folder,
+        verbose=verbose,
     )
     if write_baseline and not baseline_path:
         raise click.UsageError("--write-baseline needs --baseline FILE")

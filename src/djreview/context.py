@@ -30,7 +30,7 @@ class FileContext:
     facts: ModuleFacts
     index: ProjectIndex
     kinds: frozenset[str]
-    flow: Flow | None = None
+    flow: Flow  # what names hold at the node being visited (runs first in the walk)
     pending: list[tuple] = field(default_factory=list)
 
     def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None) -> None:

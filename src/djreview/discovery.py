@@ -6,7 +6,7 @@ import fnmatch
 import os
 from pathlib import Path
 
-from djreview.listing_cache import ListingCache
+from djreview.cache.listings import ListingCache
 
 SKIP_DIRS = frozenset(
     {

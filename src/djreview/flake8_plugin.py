@@ -22,16 +22,17 @@ class Plugin:
         self.lines = lines
 
     def run(self):
-        from djreview.cache import FOLDER
-        from djreview.discovery import project_root
-        from djreview.engine import PARSE_ERROR, Settings, review_text
+        from djreview.cache import default_folder
+        from djreview.editor import review_text
         from djreview.rule import rule_codes
+        from djreview.settings import Settings
+        from djreview.worker import PARSE_ERROR
 
         if self.filename in ("stdin", "-", None):
             return
         path = Path(self.filename)
         codes = (PARSE_ERROR[0], *rule_codes())
-        settings = Settings(codes=codes, cache_dir=project_root(path) / FOLDER)
+        settings = Settings(codes=codes, cache_dir=default_folder(path))
         result = review_text(path, "".join(self.lines), settings)
         for f in result.findings:
             yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)

@@ -1,7 +1,7 @@
 """The project index: every model, relation, reverse accessor and manager, across files.
 
-Rules ask it questions only through the methods marked ``@query``. While a file is reviewed
-the engine turns recording on, so each question and its answer are kept with the file's
+Rules ask it questions only through the methods marked ``@query``. A file is reviewed
+against a `Recorder` of the index, which keeps each question and its answer with the file's
 cached findings; on a later run the questions are asked again of the new index, and the
 findings are reused only when every answer is the same (a model edited in one file
 re-reviews the files whose findings used it, and only those).
@@ -9,9 +9,9 @@ re-reviews the files whose findings used it, and only those).
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import re
+import types
 from dataclasses import dataclass, field
 
 from djreview import orm
@@ -36,18 +36,38 @@ _RELATION_KINDS = (
 
 
 def query(method):
-    """Mark a question rules may ask; its arguments and answer are recorded when recording."""
-    name = method.__name__
+    """Mark a question rules may ask: a `Recorder` keeps its arguments and answer."""
+    method.is_query = True
+    return method
 
-    @functools.wraps(method)
-    def asked(self, *args, **kwargs):
-        answer = method(self, *args, **kwargs)
-        if self.recorded is not None:
-            key = (name, tuple(_by_name(a) for a in args), tuple(sorted(kwargs.items())))
-            self.recorded.setdefault(key, answer)
-        return answer
 
-    return asked
+class Recorder:
+    """The index as one file's review sees it. Every ``@query`` is answered by the index and
+    kept in `asked` (question -> answer). Other methods run with the recorder as ``self``, so
+    the questions they ask on the rule's behalf (`mentions_models` asks `any_model_named`)
+    are kept too; a query's own inner calls need not be, its answer covers them."""
+
+    def __init__(self, index: ProjectIndex):
+        self._index = index
+        self.asked: dict[tuple, object] = {}
+
+    def __getattr__(self, name: str):
+        func = getattr(type(self._index), name, None)
+        if not isinstance(func, types.FunctionType):
+            return getattr(self._index, name)  # data, or a property
+        if not getattr(func, "is_query", False):
+            method = types.MethodType(func, self)
+        else:
+            answer_of, asked = types.MethodType(func, self._index), self.asked
+
+            def method(*args, **kwargs):
+                answer = answer_of(*args, **kwargs)
+                key = (name, tuple(_by_name(a) for a in args), tuple(sorted(kwargs.items())))
+                asked.setdefault(key, answer)
+                return answer
+
+        setattr(self, name, method)  # the next lookup finds it without __getattr__
+        return method
 
 
 _POSITIONS = re.compile(r"\b(?:line|column)=-?[0-9]+")
@@ -116,7 +136,6 @@ class ModelInfo:
 
 class ProjectIndex:
     def __init__(self, modules: list[ModuleFacts]):
-        self.recorded: dict[tuple, object] | None = None  # question -> answer, while reviewing a file
         self.modules = {m.module: m for m in modules}
         # `x.y` may be imported as written from a folder on sys.path that is itself a package
         # (an __init__.py beside manage.py): let a unique suffix of a module name stand for it.

@@ -7,20 +7,16 @@ computed against (same fingerprint: every indexed file unchanged) or answers eve
 the review asked of it the same way (see `ProjectIndex.answers_match`). Per-file ignores and
 severity overrides are applied after the cache, so changing them costs no review.
 
-Like the index cache: one pickle per djreview version, ignored and rebuilt when corrupt or
-foreign, written to a temporary file that replaces the old one.
 """
 
 from __future__ import annotations
 
 import hashlib
 import os
-import pickle
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from djreview import __version__
-from djreview.cache import code_version, read_entries, write_pickle
+from djreview.cache.store import CacheFile, pack, unpack
 from djreview.finding import FileResult
 
 
@@ -38,7 +34,7 @@ class Entry:
 
     def questions(self) -> dict[tuple, str] | None:
         try:
-            questions = pickle.loads(self.answers)
+            questions = unpack(self.answers)
         except Exception:  # a damaged entry: review the file again
             return None
         return questions if isinstance(questions, dict) else None
@@ -52,12 +48,13 @@ def fingerprint(digests: list[tuple[str, str]]) -> str:
     return h.hexdigest()
 
 
-class FindingsCache:
-    def __init__(self, folder: Path):
-        self.folder = folder
-        self.file = folder / f"findings-{__version__}.pickle"
-        self.entries: dict[str, Entry] = read_entries(self.file, lambda e: isinstance(e, Entry))
-        self.changed = False
+class FindingsCache(CacheFile):
+    kind = "findings"
+    entries: dict[str, Entry]
+
+    @staticmethod
+    def valid(entry) -> bool:
+        return isinstance(entry, Entry)
 
     def get(self, path: Path, digest: str | None, display: str, kinds: frozenset[str], settings: tuple) -> Entry | None:
         """The entry for this exact file content and settings; its answers still need checking
@@ -93,13 +90,7 @@ class FindingsCache:
         left notes (a file skipped or an internal error) is tried again instead."""
         if digest is None or result.notes:
             return
-        answers = pickle.dumps(result.answers, protocol=pickle.HIGHEST_PROTOCOL)
+        answers = pack(result.answers)
         entry = Entry(digest, result.path, kinds, settings, fingerprint, answers, replace(result, answers={}))
         self.entries[os.path.abspath(path)] = entry
         self.changed = True
-
-    def save(self) -> None:
-        if self.changed:
-            # files deleted since they were cached would otherwise stay in the cache for ever
-            self.entries = {path: e for path, e in self.entries.items() if os.path.exists(path)}
-            write_pickle(self.folder, self.file, {"version": code_version(), "entries": self.entries})

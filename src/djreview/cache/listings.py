@@ -12,28 +12,25 @@ from __future__ import annotations
 
 import os
 import time
-from pathlib import Path
 
-from djreview import __version__
-from djreview.cache import code_version, read_entries, write_pickle
+from djreview.cache.store import CacheFile
 
 RACY_NS = 2_000_000_000
 
 
-def _valid(entry) -> bool:
-    return isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], int)
+class ListingCache(CacheFile):
+    kind = "listing"
+    # folder -> (mtime_ns, subfolders, files); subfolders exclude symlinks, as os.walk does
+    # not descend into them
+    entries: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]]
 
+    @staticmethod
+    def valid(entry) -> bool:
+        return isinstance(entry, tuple) and len(entry) == 3 and isinstance(entry[0], int)
 
-class ListingCache:
-    def __init__(self, folder: Path | None = None):
-        self.folder = folder
-        self.file = folder / f"listing-{__version__}.pickle" if folder is not None else None
-        # folder -> (mtime_ns, subfolders, files); subfolders exclude symlinks, as os.walk
-        # does not descend into them
-        self.entries: dict[str, tuple[int, tuple[str, ...], tuple[str, ...]]] = (
-            read_entries(self.file, _valid) if self.file is not None else {}
-        )
-        self.changed = False
+    @staticmethod
+    def still_there(path: str) -> bool:
+        return os.path.isdir(path)
 
     def listing(self, folder: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
         """The subfolders and files of `folder` (an absolute path), or None if unreadable."""
@@ -59,16 +56,10 @@ class ListingCache:
         except OSError:
             return None
         listed = (tuple(subfolders), tuple(files))
-        if self.file is not None and time.time_ns() - mtime > RACY_NS:
+        if self.folder is not None and time.time_ns() - mtime > RACY_NS:
             self.entries[folder] = (mtime, *listed)
             self.changed = True
         elif cached is not None:
             del self.entries[folder]
             self.changed = True
         return listed
-
-    def save(self) -> None:
-        if self.changed and self.folder is not None and self.file is not None:
-            self.entries = {path: e for path, e in self.entries.items() if os.path.isdir(path)}
-            write_pickle(self.folder, self.file, {"version": code_version(), "entries": self.entries})
-            self.changed = False

@@ -1,0 +1,62 @@
+"""Index facts per file, so an unchanged file is not parsed again.
+
+An entry is reused when the file's size and mtime are unchanged, or, when they changed, its
+content hash still matches.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import replace
+from pathlib import Path
+
+from djreview.cache.store import CacheFile, content_digest
+
+
+class IndexCache(CacheFile):
+    kind = "index"
+    entries: dict[str, tuple[int, int, str, tuple]]  # path -> (size, mtime, digest, (facts, error))
+
+    @staticmethod
+    def valid(entry) -> bool:
+        return isinstance(entry, tuple) and len(entry) == 4
+
+    def get(self, path: Path, display: str):
+        """The cached (display, facts, error) of `path`, or None when it must be indexed."""
+        key = os.path.abspath(path)
+        entry = self.entries.get(key)
+        if entry is None:
+            return None
+        try:
+            st = os.stat(path)
+        except OSError:
+            return None
+        size, mtime, digest, (facts, error) = entry
+        if (st.st_size, st.st_mtime_ns) != (size, mtime):
+            try:
+                if content_digest(Path(path).read_bytes()) != digest:
+                    return None
+            except OSError:
+                return None
+            self.entries[key] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
+            self.changed = True
+        if facts is not None:
+            facts.path = display
+        if error is not None:
+            error = replace(error, path=display)
+        return display, facts, error
+
+    def put(self, path: Path, result) -> None:
+        try:
+            st = os.stat(path)
+            digest = content_digest(Path(path).read_bytes())
+        except OSError:
+            return
+        _, facts, error = result
+        self.entries[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
+        self.changed = True
+
+    def digest(self, path: Path) -> str | None:
+        """The content digest of `path` as last indexed (after get() or put() this run)."""
+        entry = self.entries.get(os.path.abspath(path))
+        return entry[2] if entry is not None else None

@@ -1,0 +1,23 @@
+"""What a run is asked to do, as the command line or the flake8 plugin decided it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass
+class Settings:
+    codes: tuple[str, ...]  # enabled rule codes
+    exclude: tuple[str, ...] = ()
+    jobs: int = 0  # 0: one per core
+    query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
+    include_tests: bool = False  # review test modules with every rule
+    config: object = None  # djreview.config.Config: per-file-ignores and severity overrides
+    cache_dir: Path | None = None  # the cache folder (None: no cache)
+    verbose: bool = False  # say why a cache file was ignored
+
+    def findings_key(self) -> tuple:
+        """What shapes a file's findings besides its text and the index (per-file ignores and
+        severity overrides are applied afterwards, so they are not part of it)."""
+        return (self.codes, self.query_rules_everywhere, self.include_tests)
