@@ -143,7 +143,7 @@ def check(
     known = [PARSE_ERROR[0], *rule_codes()]
     try:
         pyproject = Path(config_path) if config_path else cfg.find_pyproject(Path(paths[0]))
-        if config_path and not pyproject.is_file():
+        if config_path and not (pyproject and pyproject.is_file()):
             raise cfg.ConfigError(f"no such config file: {config_path}")
         config = cfg.load(pyproject)
         # the command line wins over pyproject.toml, key by key
@@ -272,23 +272,23 @@ def _narrow(report, changed_since, baseline_path, write_baseline) -> None:
 
 def _render(report, fmt: str) -> None:
     if fmt == "json":
-        from djreview.report.json_format import render
+        from djreview.report import json_format
 
-        click.echo(render(report))
+        click.echo(json_format.render(report))
     elif fmt == "github":
-        from djreview.report.github import render
+        from djreview.report import github
 
-        click.echo(render(report))
+        click.echo(github.render(report))
     elif fmt == "gitlab":
-        from djreview.report.gitlab import render
+        from djreview.report import gitlab
         from djreview.report.text import line_text
 
-        click.echo(render(report, line_text))
+        click.echo(gitlab.render(report, line_text))
     elif fmt == "sarif":
-        from djreview.report.sarif import render
+        from djreview.report import sarif
         from djreview.report.text import line_text
 
-        click.echo(render(report, line_text))
+        click.echo(sarif.render(report, line_text))
     elif fmt == "concise":
         from djreview.report.text import render_concise
 

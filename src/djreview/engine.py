@@ -111,13 +111,12 @@ def _review_all(
             results[i] = entry.result
         else:
             to_check.append((i, entry))
-    index = None
-    if to_check or None in results:
-        index = ProjectIndex(list(facts.values()))
+    index = ProjectIndex(list(facts.values())) if to_check or None in results else None
     known: dict[tuple, str | None] = {}
     for i, entry in to_check:
+        assert cache is not None and index is not None  # entries come from the cache
         if still_holds(entry, index, known):
-            cache.confirm(entry, fp)  # type: ignore[union-attr]  (to_check is empty without a cache)
+            cache.confirm(entry, fp)
             results[i] = entry.result
     todo = [i for i, r in enumerate(results) if r is None]
     if todo:
@@ -139,7 +138,7 @@ def _review_all(
                 cache.record(path, digest, kinds, key, fp, result)
     if cache is not None:
         cache.save()
-    return results  # type: ignore[return-value]  (every slot is filled by now)
+    return [r for r in results if r is not None]  # every slot is filled by now
 
 
 def still_holds(entry, index: ProjectIndex, known: dict) -> bool:

@@ -9,6 +9,7 @@ starting each at the line the stdlib AST gives for that statement.
 from __future__ import annotations
 
 import ast
+from typing import cast
 
 import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
@@ -117,4 +118,4 @@ def positions_of(module: cst.Module, source: str, nodes: list[cst.CSTNode]) -> d
         done = False
     if not done:  # fall back to rendering everything (still without the metadata walk)
         renderer.provider._gen_impl(module)
-    return renderer.provider._computed
+    return cast(dict[cst.CSTNode, CodeRange], renderer.provider._computed)  # computed: no lazy values

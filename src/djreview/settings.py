@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from djreview.config import Config
 
 
 @dataclass
@@ -13,7 +17,7 @@ class Settings:
     jobs: int = 0  # 0: one per core
     query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
     include_tests: bool = False  # review test modules with every rule
-    config: object = None  # djreview.config.Config: per-file-ignores and severity overrides
+    config: Config | None = None  # per-file-ignores and severity overrides
     cache_dir: Path | None = None  # the cache folder (None: no cache)
     verbose: bool = False  # say why a cache file was ignored
 

@@ -116,10 +116,10 @@ def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
 
 def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
     """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
-    calls: list[ast.Call] = []
+    calls: list[tuple[ast.Call, str]] = []  # each call with its method name
     node = expr
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
-        calls.append(node)
+        calls.append((node, node.func.attr))
         node = node.func.value
     root_ok = (isinstance(node, ast.Name) and node.id == "self") or (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
@@ -128,8 +128,7 @@ def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain 
         return None
     chain = QuerysetChain()
     select, prefetch, others = [], [], []
-    for call in reversed(calls):
-        method = call.func.attr  # type: ignore[union-attr]
+    for call, method in reversed(calls):
         if method == "select_related":
             for arg in call.args:
                 text = _string(arg)

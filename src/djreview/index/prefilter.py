@@ -156,11 +156,16 @@ def prefilter_facts(tree: ast.Module, text: str, qualify: Callable[[str], str]) 
         root = _root(node.value)
         if not isinstance(root, ast.Name) or root.id in loop_bound:
             read.add(node.attr)
-    roots: set[str] | None = set()
+    return PrefilterFacts(frozenset(read), _write_roots(writes, bound, qualify), frozenset(calls))
+
+
+def _write_roots(writes: list[ast.AST], bound: set[str], qualify: Callable[[str], str]) -> frozenset[str] | None:
+    """The qualified names the save()/create() receivers start at, or None when one of them
+    is not a plain dotted name on a name the file never binds."""
+    roots = set()
     for receiver in writes:
         parts = _dotted(receiver)
         if parts is None or parts[0] in bound:
-            roots = None
-            break
+            return None
         roots.add(qualify(parts[0]))
-    return PrefilterFacts(frozenset(read), frozenset(roots) if roots is not None else None, frozenset(calls))
+    return frozenset(roots)

@@ -55,19 +55,20 @@ class Recorder:
         func = getattr(type(self._index), name, None)
         if not isinstance(func, types.FunctionType):
             return getattr(self._index, name)  # data, or a property
-        if not getattr(func, "is_query", False):
-            method = types.MethodType(func, self)
-        else:
-            answer_of, asked = types.MethodType(func, self._index), self.asked
-
-            def method(*args, **kwargs):
-                answer = answer_of(*args, **kwargs)
-                key = (name, tuple(_by_name(a) for a in args), tuple(sorted(kwargs.items())))
-                asked.setdefault(key, answer)
-                return answer
-
+        method = self._recording(name, func) if getattr(func, "is_query", False) else types.MethodType(func, self)
         setattr(self, name, method)  # the next lookup finds it without __getattr__
         return method
+
+    def _recording(self, name: str, func: types.FunctionType):
+        answer_of, asked = types.MethodType(func, self._index), self.asked
+
+        def recorded(*args, **kwargs):
+            answer = answer_of(*args, **kwargs)
+            key = (name, tuple(_by_name(a) for a in args), tuple(sorted(kwargs.items())))
+            asked.setdefault(key, answer)
+            return answer
+
+        return recorded
 
 
 _POSITIONS = re.compile(r"\b(?:line|column)=-?[0-9]+")
