@@ -21,7 +21,7 @@ from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.prefilter import PrefilterFacts, prefilter_facts
 from djreview.index.project import ProjectIndex, answer_digest
-from djreview.source import load, load_text
+from djreview.source import load, load_text, split_suggestion
 
 PARSE_ERROR = ("DJR001", "parse-error")
 POOL_THRESHOLD = 48  # below this many files a pool costs more than it saves
@@ -59,6 +59,7 @@ def _read(path: Path) -> tuple[bytes | None, str | None]:
 
 
 def _error_finding(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    message, hint = split_suggestion(message)
     return Finding(
         code=PARSE_ERROR[0],
         name=PARSE_ERROR[1],
@@ -69,6 +70,7 @@ def _error_finding(display: str, message: str, line: int = 1, column: int = 1) -
         end_line=line,
         end_column=column + 1,
         message=message,
+        hint=hint,
     )
 
 
