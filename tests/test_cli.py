@@ -121,6 +121,15 @@ def test_rule_page_and_rule_list(project):
     assert djreview("rule", "DJR999", cwd=project).returncode == 2
 
 
+def test_djr001_has_a_page_and_is_listed_first(project):
+    page = djreview("rule", "djr001", cwd=project)
+    assert page.returncode == 0, page.stderr
+    assert page.stdout.startswith("# DJR001 parse-error\n")
+    listing = djreview("rules", cwd=project).stdout.splitlines()
+    assert listing[0] == "DJR001  parse-error            tool"
+    assert [line.split()[0] for line in listing[1:]] == ["DJR101", "DJR102", "DJR201", "DJR202", "DJR301"]
+
+
 def test_version_and_help(project):
     assert djreview("--version", cwd=project).stdout.strip() == f"djreview, version {__version__}"
     assert "Review PATHS" in djreview("check", "--help", cwd=project).stdout

@@ -120,7 +120,7 @@ def test_forward_fk_in_for_loop(review):
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert (findings[0].column, findings[0].end_column) == (27, 38)  # `book.author`
-    assert findings[0].message == (
+    assert findings[0].text == (
         "N+1 query: `book.author` loads the relation `author` of Book once per row of this loop. "
         'Add .select_related("author") to the queryset built on line 5.'
     )
@@ -423,7 +423,7 @@ def test_select_related_without_arguments_does_not_follow_a_nullable_fk(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert "`book.editor`" in findings[0].message
+    assert "`book.editor`" in findings[0].text
 
 
 # -- deeper paths ----------------------------------------------------------------------------
@@ -437,7 +437,7 @@ def test_two_deep_path_is_one_finding_for_the_whole_path(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert 'select_related("order__customer")' in findings[0].message
+    assert 'select_related("order__customer")' in findings[0].text
     assert fixed(view, findings[0]) == textwrap.dedent("""
         from shop.models import Item
 
@@ -459,7 +459,7 @@ def test_first_step_selected_reports_the_second(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert '"order__customer"' in findings[0].message
+    assert '"order__customer"' in findings[0].text
 
 
 def test_two_deep_path_selected_is_clean(review):
@@ -489,7 +489,7 @@ def test_reverse_fk_manager_is_reported(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert findings[0].message == (
+    assert findings[0].text == (
         "N+1 query: `author.books` loads the related objects `books` of Author once per row of this loop. "
         'Add .prefetch_related("books") to the queryset built on line 5.'
     )
@@ -509,7 +509,7 @@ def test_many_to_many_manager_iterated_in_a_nested_loop_is_reported(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert 'prefetch_related("tags")' in findings[0].message
+    assert 'prefetch_related("tags")' in findings[0].text
 
 
 def test_count_on_a_manager_that_is_not_prefetched_is_reported(review):
@@ -557,7 +557,7 @@ def test_filter_on_a_prefetched_manager_is_reported(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert findings[0].message == (
+    assert findings[0].text == (
         "N+1 query: `author.books.filter()` runs a query for every Author in this loop, even with "
         'prefetch_related. Prefetch the rows you need once with Prefetch("books", queryset=..., '
         "to_attr=...) or annotate the value on the queryset."
@@ -652,7 +652,7 @@ def test_prefetch_to_attr_leaves_the_manager_unprefetched(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
-    assert "`author.books" in findings[0].message
+    assert "`author.books" in findings[0].text
 
 
 def test_back_reference_to_the_managers_owner_is_clean(review):
@@ -697,7 +697,7 @@ def test_nested_prefetched_manager_reports_the_full_path_on_the_outer_queryset(r
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
-    assert 'prefetch_related("books__tags")' in findings[0].message
+    assert 'prefetch_related("books__tags")' in findings[0].text
     assert 'Author.objects.prefetch_related("books", "books__tags")' in fixed(view, findings[0])
 
 
@@ -730,7 +730,7 @@ def test_reverse_one_to_one_is_reported(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert 'select_related("profile")' in findings[0].message
+    assert 'select_related("profile")' in findings[0].text
 
 
 def test_reverse_one_to_one_selected_is_clean(review):
@@ -775,7 +775,7 @@ def test_generic_foreign_key_is_reported_with_prefetch_related(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert 'Add .prefetch_related("target")' in findings[0].message
+    assert 'Add .prefetch_related("target")' in findings[0].text
 
 
 def test_generic_foreign_key_prefetched_is_clean(review):
@@ -822,7 +822,7 @@ def test_loop_over_a_class_based_view_queryset_attribute(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 9)]
-    assert "built on line 6" in findings[0].message
+    assert "built on line 6" in findings[0].text
     assert 'queryset = Book.objects.filter(published=True).select_related("author")' in fixed(view, findings[0])
 
 
@@ -841,7 +841,7 @@ def test_loop_over_get_queryset_of_a_class_based_view(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 11)]
-    assert "`book.editor`" in findings[0].message
+    assert "`book.editor`" in findings[0].text
     assert 'Book.objects.select_related("author", "editor")' in fixed(view, findings[0])
 
 
@@ -862,7 +862,7 @@ def test_view_with_only_a_model_attribute_gets_a_suggestion(review):
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
     assert findings[0].fix.applicability == "suggestion"
-    assert findings[0].message.endswith('Add .select_related("author") to the queryset where it is built.')
+    assert findings[0].text.endswith('Add .select_related("author") to the queryset where it is built.')
 
 
 def test_custom_queryset_method_that_selects_is_clean(review):
@@ -943,7 +943,7 @@ def test_fix_merges_into_an_existing_select_related(review):
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert "built on line 5" in findings[0].message
+    assert "built on line 5" in findings[0].text
     assert fixed(view, findings[0]) == textwrap.dedent("""
         from shop.models import Book
 
@@ -976,7 +976,7 @@ def test_fix_on_the_assignment_that_built_the_queryset(review):
                 print(book.author.name)
     """
     findings = n_plus_one(review, view)
-    assert "built on line 5" in findings[0].message
+    assert "built on line 5" in findings[0].text
     assert 'books = Book.objects.filter(published=True).select_related("author")' in fixed(view, findings[0])
 
 
@@ -1046,7 +1046,7 @@ def test_nested_loop_through_a_many_relation_is_fixed_with_prefetch_related(revi
     """
     findings = n_plus_one(review, view)
     assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
-    assert 'Add .prefetch_related("books__author")' in findings[0].message
+    assert 'Add .prefetch_related("books__author")' in findings[0].text
     assert 'prefetch_related("books", "books__author")' in fixed(view, findings[0])
 
 
@@ -1062,7 +1062,7 @@ def test_named_select_related_after_the_bare_one_stops_following_every_fk(review
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert "`book.author`" in findings[0].message
+    assert "`book.author`" in findings[0].text
 
 
 def test_bare_select_related_after_a_named_one_drops_the_nullable_fk(review):
@@ -1107,7 +1107,7 @@ def test_filter_after_all_on_a_prefetched_manager_is_still_a_query(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert "Prefetch(" in findings[0].message
+    assert "Prefetch(" in findings[0].text
 
 
 def test_count_on_an_unprefetched_manager_suggests_an_annotation(review):
@@ -1121,7 +1121,7 @@ def test_count_on_an_unprefetched_manager_suggests_an_annotation(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
-    assert 'annotate(books_count=Count("books"))' in findings[0].message
+    assert 'annotate(books_count=Count("books"))' in findings[0].text
     assert findings[0].fix.applicability == "suggestion"
 
 
@@ -1144,7 +1144,7 @@ def test_from_queryset_manager_keeps_its_get_queryset(review):
         select=("DJR101",),
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
-    assert "`book.editor`" in findings[0].message
+    assert "`book.editor`" in findings[0].text
 
 
 INHERITANCE = """
@@ -1210,7 +1210,7 @@ def test_multi_table_parent_link_is_a_reverse_one_to_one(review):
         select=("DJR101",),
     )
     assert codes_lines(findings) == [("DJR101", "blog/views.py", 6)]
-    assert 'select_related("featured")' in findings[0].message
+    assert 'select_related("featured")' in findings[0].text
 
 
 def test_assigning_a_relation_is_not_a_read_and_caches_it(review):
@@ -1327,7 +1327,7 @@ def test_parameter_annotated_with_a_model_is_one_row(review):
     """,
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
-    assert 'prefetch_related("tags")' in findings[0].message
+    assert 'prefetch_related("tags")' in findings[0].text
 
 
 def test_model_bound_with_get_model(review):

@@ -108,7 +108,7 @@ def test_message_names_bulk_update_and_the_fields_assigned_in_the_loop(review):
                 book.save()
     """,
     )
-    assert findings[0].message == (
+    assert findings[0].text == (
         "Book.save() inside a loop runs one UPDATE per iteration. Collect the rows and call "
         'Book.objects.bulk_update(books, ["title", "price"]) once after the loop; bulk_update() '
         "does not call save() or send pre_save/post_save signals, so check that nothing here relies on them."
@@ -128,7 +128,7 @@ def test_update_fields_are_the_fields_named_in_the_message(review):
     """,
     )
     assert codes_lines(findings) == [("DJR102", VIEWS, 6)]
-    assert 'bulk_update(books, ["title"])' in findings[0].message
+    assert 'bulk_update(books, ["title"])' in findings[0].text
 
 
 def test_no_fields_assigned_gives_a_placeholder(review):
@@ -142,7 +142,7 @@ def test_no_fields_assigned_gives_a_placeholder(review):
                 book.save()
     """,
     )
-    assert "bulk_update(books, [<fields you change>])" in findings[0].message
+    assert "bulk_update(books, [<fields you change>])" in findings[0].text
 
 
 def test_save_on_a_model_built_in_the_loop(review):
@@ -158,7 +158,7 @@ def test_save_on_a_model_built_in_the_loop(review):
     """,
     )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
-    assert findings[0].message == (
+    assert findings[0].text == (
         "Author.save() on a new Author inside a loop runs one INSERT per iteration. Collect the new "
         "objects in a list and call Author.objects.bulk_create(authors) once after the loop; "
         "bulk_create() does not call save() or send pre_save/post_save signals, so check that nothing "
@@ -178,7 +178,7 @@ def test_create_in_a_loop(review):
     """,
     )
     assert codes_lines(findings) == [("DJR102", VIEWS, 6)]
-    assert findings[0].message == (
+    assert findings[0].text == (
         "Author.objects.create() inside a loop runs one INSERT per iteration. Build the Author objects "
         "in a list and call Author.objects.bulk_create([Author(...) for ...]) once; bulk_create() does "
         "not call save() or send pre_save/post_save signals, so check that nothing here relies on them."
@@ -211,7 +211,7 @@ def test_create_on_a_related_manager_in_a_loop(review):
     """,
     )
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
-    assert findings[0].message.startswith("author.books.create() inside a loop")
+    assert findings[0].text.startswith("author.books.create() inside a loop")
 
 
 def test_save_in_a_while_loop(review):
@@ -244,7 +244,7 @@ def test_save_on_rows_of_a_nested_related_manager_loop(review):
     """,
     )
     assert codes_lines(findings) == [("DJR102", VIEWS, 8)]
-    assert 'bulk_update(books, ["price"])' in findings[0].message
+    assert 'bulk_update(books, ["price"])' in findings[0].text
 
 
 def test_save_outside_a_loop_is_clean(review):
@@ -357,7 +357,7 @@ def test_augmented_assignments_are_fields_to_update(review):
                 book.save()
     """,
     )
-    assert 'Book.objects.bulk_update(books, ["price"])' in findings[0].message
+    assert 'Book.objects.bulk_update(books, ["price"])' in findings[0].text
 
 
 def test_list_name_is_never_a_keyword(review):
@@ -372,7 +372,7 @@ def test_list_name_is_never_a_keyword(review):
                 a.save()
     """,
     )
-    assert 'bulk_update(objs, ["price"])' in findings[0].message
+    assert 'bulk_update(objs, ["price"])' in findings[0].text
 
 
 # -- one write per iteration on purpose (found on real applications) -------------------------
@@ -497,7 +497,7 @@ def test_cloned_row_is_an_insert_without_pk_in_the_field_list(review):
                 book.save()
     """,
     )
-    assert "bulk_create(books)" in findings[0].message
+    assert "bulk_create(books)" in findings[0].text
 
 
 def test_write_inside_a_with_block_of_the_iteration_is_not_reported(review):

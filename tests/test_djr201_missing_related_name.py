@@ -44,7 +44,7 @@ class Book(models.Model):
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
     assert findings[0].column == 14  # `models.ForeignKey(`, not the field name
-    assert findings[0].message == (
+    assert findings[0].text == (
         "Book.author: ForeignKey to Author has no related_name, so the reverse accessor is the "
         'implicit `author.book_set`. Add related_name="books" (makemigrations will record it).'
     )
@@ -64,7 +64,7 @@ class Book(models.Model):
     )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert "ManyToManyField to Author" in findings[0].message
+    assert "ManyToManyField to Author" in findings[0].text
 
 
 def test_multi_line_call_is_reported_where_the_call_starts(review):
@@ -201,8 +201,8 @@ class Post(models.Model):
 """
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 7)]
-    assert "ForeignKey to User" in findings[0].message
-    assert "`user.post_set`" in findings[0].message
+    assert "ForeignKey to User" in findings[0].text
+    assert "`user.post_set`" in findings[0].text
 
 
 def test_sqlalchemy_foreign_key_is_clean(review):
@@ -349,7 +349,7 @@ class BookCategory(models.Model):
 """
     )
     findings = missing_related_name(review, {PATH: source})
-    assert 'related_name="book_categories"' in findings[0].message
+    assert 'related_name="book_categories"' in findings[0].text
 
 
 def test_two_foreign_keys_to_the_same_model_get_distinct_names(review):
@@ -391,7 +391,7 @@ class Shelf(models.Model):
     )
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert 'related_name="books_as_author"' in findings[0].message
+    assert 'related_name="books_as_author"' in findings[0].text
 
 
 def test_abstract_model_gets_a_placeholder_name(review):
@@ -429,7 +429,7 @@ def titles(author):
 """
     findings = missing_related_name(review, {PATH: source, "shop/views.py": view})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
-    assert findings[0].message.endswith(
+    assert findings[0].text.endswith(
         "The project uses `book_set` somewhere: related_name renames the reverse accessor and the query name, so rename those uses too."
     )
     assert findings[0].fix.applicability == "unsafe"
@@ -445,7 +445,7 @@ class Book(models.Model):
 """
     )
     findings = missing_related_name(review, {PATH: source, "shop/views.py": "def f(a):\n    return a.books\n"})
-    assert "somewhere" not in findings[0].message
+    assert "somewhere" not in findings[0].text
     assert findings[0].fix.applicability == "safe"
 
 
@@ -467,7 +467,7 @@ class Book(models.Model):
         },
     )
     assert [f.line for f in findings] == [14]
-    assert 'related_name="books"' in findings[0].message
+    assert 'related_name="books"' in findings[0].text
 
 
 def test_abstract_model_message_names_the_per_subclass_accessor(review):
@@ -485,8 +485,8 @@ class Owned(models.Model):
 """
         },
     )
-    assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].message
-    assert '"%(app_label)s_%(class)s_related"' in findings[0].message
+    assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].text
+    assert '"%(app_label)s_%(class)s_related"' in findings[0].text
 
 
 def test_default_query_name_used_in_a_lookup_makes_the_fix_unsafe(review):
@@ -512,7 +512,7 @@ def prolific():
         },
     )
     assert findings[0].fix.applicability == "unsafe"
-    assert "the lookup `book__...`" in findings[0].message
+    assert "the lookup `book__...`" in findings[0].text
 
 
 def test_abstract_model_checks_each_subclass_default_accessor(review):
@@ -542,4 +542,4 @@ def notes(author):
         },
     )
     assert findings[0].fix.applicability == "unsafe"
-    assert "`note_set`" in findings[0].message
+    assert "`note_set`" in findings[0].text

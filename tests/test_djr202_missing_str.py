@@ -29,7 +29,7 @@ class Book(models.Model):
     findings = missing_str(review, {PATH: source})
     assert codes_lines(findings) == [("DJR202", PATH, 5)]
     assert findings[0].column == 1
-    assert findings[0].message == (
+    assert findings[0].text == (
         'Model Book has no __str__, so the admin, the shell and logs show it as "Book object (1)". '
         "Add a __str__ that returns self.title."
     )
@@ -345,7 +345,7 @@ class Shop(Named):
 """
     findings = missing_str(review, {PATH: source})
     assert codes_lines(findings) == [("DJR202", PATH, 12)]
-    assert findings[0].message.endswith("Add a __str__ that returns self.name.")
+    assert findings[0].text.endswith("Add a __str__ that returns self.name.")
 
 
 def test_fix_without_a_text_field_is_a_suggestion_with_the_pk(review):

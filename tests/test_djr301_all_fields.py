@@ -76,7 +76,7 @@ def test_model_form_meta_is_reported_at_the_assignment(review):
     findings = all_fields(review, {FORMS: MODEL_FORM})
     assert codes_lines(findings) == [("DJR301", FORMS, 9)]
     assert findings[0].column == 9  # `fields`
-    assert findings[0].message == (
+    assert findings[0].text == (
         'BookForm.Meta uses fields = "__all__" for Book: every field added to Book later becomes '
         'writable through the form without review. List the fields explicitly: ["title", "author", "tags"].'
     )
@@ -85,7 +85,7 @@ def test_model_form_meta_is_reported_at_the_assignment(review):
 def test_model_serializer_meta_is_reported(review):
     findings = all_fields(review, {SERIALIZERS: MODEL_SERIALIZER})
     assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
-    assert "readable and writable through the API" in findings[0].message
+    assert "readable and writable through the API" in findings[0].text
 
 
 def test_hyperlinked_model_serializer_is_reported(review):
@@ -222,7 +222,7 @@ class Isbn(models.Model):
     )
     source = MODEL_SERIALIZER.replace("model = Book", "model = Isbn").replace("import Book", "import Isbn")
     findings = review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR301",))
-    assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
+    assert 'List the fields explicitly: ["code", "book"].' in findings[0].text
 
 
 def test_fix_keeps_the_quote_style(review):
@@ -249,7 +249,7 @@ class Note(Stamped):
     )
     source = MODEL_FORM.replace("Book", "Note")
     findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
-    assert 'List the fields explicitly: ["stamp", "body"].' in findings[0].message
+    assert 'List the fields explicitly: ["stamp", "body"].' in findings[0].text
 
 
 def test_fix_is_unsafe_when_the_model_has_a_base_we_cannot_see(review):
@@ -279,7 +279,7 @@ class Shop(models.Model):
 """
     source = MODEL_FORM.replace("Book", "Shop")
     findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
-    assert 'List the fields explicitly: ["name", "phone"].' in findings[0].message
+    assert 'List the fields explicitly: ["name", "phone"].' in findings[0].text
     assert findings[0].fix.applicability == "unsafe"
 
 
@@ -297,7 +297,7 @@ class ThingForm(forms.ModelForm):
     findings = all_fields(review, {FORMS: source})
     assert codes_lines(findings) == [("DJR301", FORMS, 9)]
     assert findings[0].fix is None
-    assert findings[0].message.endswith("List the fields explicitly.")
+    assert findings[0].text.endswith("List the fields explicitly.")
 
 
 def test_form_on_a_model_reexported_from_a_models_package(review):
@@ -317,7 +317,7 @@ class Book(models.Model):
     }
     findings = review(files, select=("DJR301",))
     assert codes_lines(findings) == [("DJR301", FORMS, 9)]
-    assert 'List the fields explicitly: ["title"].' in findings[0].message
+    assert 'List the fields explicitly: ["title"].' in findings[0].text
 
 
 def test_form_fix_keeps_a_primary_key_that_is_not_an_auto_field(review):
@@ -333,7 +333,7 @@ class Isbn(models.Model):
     )
     source = MODEL_FORM.replace("Book", "Isbn")
     findings = review({"shop/models.py": models, FORMS: source}, select=("DJR301",))
-    assert 'List the fields explicitly: ["code", "book"].' in findings[0].message
+    assert 'List the fields explicitly: ["code", "book"].' in findings[0].text
 
 
 PROXY_AND_CHILD = (
@@ -356,7 +356,7 @@ def test_serializer_fix_on_a_proxy_model_includes_id(review):
     findings = review({"shop/models.py": PROXY_AND_CHILD, SERIALIZERS: source}, select=("DJR301",))
     assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
     assert 'List the fields explicitly: ["id", "title", "slug", "created", "updated", "author", "tags"].' in (
-        findings[0].message
+        findings[0].text
     )
 
 
@@ -365,7 +365,7 @@ def test_serializer_fix_on_a_multi_table_child_uses_the_parents_id(review):
     source = MODEL_SERIALIZER.replace("Book", "Ebook")
     findings = review({"shop/models.py": PROXY_AND_CHILD, SERIALIZERS: source}, select=("DJR301",))
     assert codes_lines(findings) == [("DJR301", SERIALIZERS, 9)]
-    assert findings[0].message.endswith(
+    assert findings[0].text.endswith(
         'List the fields explicitly: ["id", "title", "slug", "created", "updated", "url", "author", "tags"].'
     )
 
@@ -374,13 +374,13 @@ def test_form_fix_on_a_multi_table_child_orders_fields_by_creation(review):
     # fields_for_model sorts by creation: the parent's editable fields, then the child's.
     source = MODEL_FORM.replace("Book", "Ebook")
     findings = review({"shop/models.py": PROXY_AND_CHILD, FORMS: source}, select=("DJR301",))
-    assert findings[0].message.endswith('List the fields explicitly: ["title", "author", "tags", "url"].')
+    assert findings[0].text.endswith('List the fields explicitly: ["title", "author", "tags", "url"].')
 
 
 def test_hyperlinked_serializer_fix_starts_with_url(review):
     source = MODEL_SERIALIZER.replace("serializers.ModelSerializer", "serializers.HyperlinkedModelSerializer")
     findings = all_fields(review, {SERIALIZERS: source})
-    assert findings[0].message.endswith(
+    assert findings[0].text.endswith(
         'List the fields explicitly: ["url", "title", "slug", "created", "updated", "author", "tags"].'
     )
 

@@ -80,6 +80,15 @@ def test_sarif_validates_against_the_official_schema():
     assert len(run["results"]) == 25
 
 
+def test_sarif_describes_djr001_from_its_page(project):
+    sarif = json.loads(djreview("--format", "sarif", cwd=project).stdout)
+    rule = next(r for r in sarif["runs"][0]["tool"]["driver"]["rules"] if r["id"] == "DJR001")
+    assert rule["name"] == "parse-error"
+    assert rule["shortDescription"] == {"text": "A file that Python cannot compile, decode or read."}
+    assert rule["help"]["markdown"].startswith("# DJR001 parse-error")
+    assert rule["defaultConfiguration"] == {"level": "error"}
+
+
 def test_sarif_result_has_region_and_fix(project):
     sarif = json.loads(djreview("--format", "sarif", cwd=project).stdout)
     result = sarif["runs"][0]["results"][0]

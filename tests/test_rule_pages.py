@@ -11,7 +11,8 @@ import pytest
 from djreview.engine import Settings, run
 from djreview.fixes import apply_edits
 from djreview.pages import load_page, pages_dir
-from djreview.rule import all_rules
+from djreview.rule import CATEGORIES, all_rules
+from djreview.worker import PARSE_ERROR
 from tests.conftest import ALL_CODES, write_project
 
 PAGES = sorted(pages_dir().glob("DJR*.md"))
@@ -24,9 +25,17 @@ def _review(root: Path, files: dict[str, str], monkeypatch):
     return run(["."], Settings(codes=ALL_CODES, jobs=1)).findings
 
 
+def _described(code: str) -> tuple[str, str, str, bool]:
+    """(name, category, severity, fixable) of a rule, or of DJR001, the tool's own code."""
+    if code == PARSE_ERROR[0]:
+        return PARSE_ERROR[1], CATEGORIES[code[3]], "error", False
+    rule = all_rules()[code]
+    return rule.name, rule.category(), rule.severity, rule.fixable
+
+
 def test_every_rule_has_a_page_and_every_page_a_rule():
     page_codes = {p.name.split("-", 1)[0] for p in PAGES}
-    assert page_codes == set(all_rules())
+    assert page_codes == {PARSE_ERROR[0], *all_rules()}
 
 
 def test_rule_codes_without_importing_rules_match_the_registry():
@@ -40,14 +49,17 @@ def test_rule_codes_without_importing_rules_match_the_registry():
 def test_header_matches_the_rule(page_path):
     page = load_page(page_path)
     header = dict(HEADER.findall(page.text))
-    rule = all_rules()[page.code]
-    assert page_path.stem == f"{rule.code}-{rule.name}"
-    assert header["code"] == rule.code
-    assert header["name"] == rule.name
-    assert header["category"] == rule.category()
-    assert header["severity"] == rule.severity
-    assert header["fixable"].startswith("yes" if rule.fixable else "no")
-    assert re.search(r"\(`00\d_[0-9a-f]{16}\.txt`\)", header["seed"]), "seed sentence and file"
+    name, category, severity, fixable = _described(page.code)
+    assert page_path.stem == f"{page.code}-{name}"
+    assert header["code"] == page.code
+    assert header["name"] == name
+    assert header["category"] == category
+    assert header["severity"] == severity
+    assert header["fixable"].startswith("yes" if fixable else "no")
+    if page.code == PARSE_ERROR[0]:  # the tool's own code: no seed sentence, and the page says so
+        assert header["seed"].startswith("none: ")
+    else:
+        assert re.search(r"\(`00\d_[0-9a-f]{16}\.txt`\)", header["seed"]), "seed sentence and file"
     for section in ("What it finds", "Why it matters", "Example", "Use instead", "Fix"):
         assert page.sections.get(section, "").strip(), f"missing section {section}"
 
@@ -69,7 +81,7 @@ def test_good_example_gives_nothing(page_path, tmp_path, monkeypatch):
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
 def test_fixing_the_bad_example_gives_the_good_one(page_path, tmp_path, monkeypatch):
     page = load_page(page_path)
-    if not all_rules()[page.code].fixable:
+    if not _described(page.code)[3]:
         pytest.skip("not fixable")
     bad = page.example("Example").files
     findings = _review(tmp_path, bad, monkeypatch)

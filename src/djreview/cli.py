@@ -319,8 +319,11 @@ def rule_page(code: str) -> None:
 
 @main.command("rules")
 def list_rules() -> None:
-    """List every rule: code, name, category, fixable."""
-    from djreview.rule import all_rules
+    """List every code: code, name, category, fixable (DJR001, the tool's own, first)."""
+    from djreview.rule import CATEGORIES, all_rules
+    from djreview.worker import PARSE_ERROR
 
-    for code, rule in all_rules().items():
-        click.echo(f"{code}  {rule.name:<22} {rule.category():<18} {'fixable' if rule.fixable else ''}".rstrip())
+    rows = [(*PARSE_ERROR, CATEGORIES[PARSE_ERROR[0][3]], False)]
+    rows += [(code, rule.name, rule.category(), rule.fixable) for code, rule in all_rules().items()]
+    for code, name, category, fixable in rows:
+        click.echo(f"{code}  {name:<22} {category:<18} {'fixable' if fixable else ''}".rstrip())

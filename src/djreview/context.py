@@ -33,26 +33,27 @@ class FileContext:
     flow: Flow  # what names hold at the node being visited (runs first in the walk)
     pending: list[tuple] = field(default_factory=list)
 
-    def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None) -> None:
-        self.pending.append((rule, node, message, fix, lines))
+    def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None, hint="") -> None:
+        self.pending.append((rule, node, message, fix, lines, hint))
 
     def findings(self) -> list[Finding]:
         """Positions are computed here, once per file, and only when something was reported."""
         if not self.pending:
             return []
-        nodes = [node for _, node, _, _, _ in self.pending]
-        nodes += [e.node for _, _, _, spec, _ in self.pending if spec for e in spec.edits]
-        nodes += [e.indent_like for _, _, _, spec, _ in self.pending if spec for e in spec.edits if e.indent_like]
-        nodes += [n for *_, lines in self.pending for n in (lines or {}).values()]
+        nodes = [node for _, node, _, _, _, _ in self.pending]
+        nodes += [e.node for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits]
+        nodes += [e.indent_like for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits if e.indent_like]
+        nodes += [n for *_, lines, _ in self.pending for n in (lines or {}).values()]
         try:
             positions = positions_of(self.module, self.text, nodes)
         except (RecursionError, KeyError) as exc:  # libcst recurses once per nesting level
             raise TooDeep from exc
         out = []
-        for rule, node, message, spec, lines in self.pending:
+        for rule, node, message, spec, lines, hint in self.pending:
             where = positions[node]
             for key, other in (lines or {}).items():
                 message = message.replace(f"<line:{key}>", str(positions[other].start.line))
+                hint = hint.replace(f"<line:{key}>", str(positions[other].start.line))
             fix = None
             if spec is not None:
                 edits = tuple(self._edit(positions, e) for e in spec.edits)
@@ -68,6 +69,7 @@ class FileContext:
                     end_line=where.end.line,
                     end_column=where.end.column + 1,
                     message=message,
+                    hint=hint,
                     fix=fix,
                 )
             )

@@ -34,14 +34,21 @@ class Finding:
     column: int
     end_line: int
     end_column: int
-    message: str
+    message: str  # what is wrong
+    hint: str = ""  # what to do about it (Django's check vocabulary: msg + hint)
     fix: Fix | None = None
+
+    @property
+    def text(self) -> str:
+        """The whole sentence as line-oriented outputs print it: the message, then the hint."""
+        return f"{self.message} {self.hint}" if self.hint else self.message
 
     def sort_key(self) -> tuple:
         return (self.path, self.line, self.column, self.code)
 
     def to_dict(self) -> dict:
         data = asdict(self)
+        data["message"] = self.text  # the JSON contract's "message" is the whole sentence
         if self.fix is not None:
             data["fix"]["edits"] = [asdict(e) for e in self.fix.edits]
         return data

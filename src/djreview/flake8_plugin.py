@@ -35,4 +35,4 @@ class Plugin:
         settings = Settings(codes=codes, cache_dir=default_folder(path))
         result = review_text(path, "".join(self.lines), settings)
         for f in result.findings:
-            yield f.line, f.column - 1, f"{f.code} {f.message}", type(self)
+            yield f.line, f.column - 1, f"{f.code} {f.text}", type(self)

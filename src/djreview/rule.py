@@ -86,9 +86,11 @@ class Rule:
         message: str,
         fix: FixSpec | None = None,
         lines: dict[str, cst.CSTNode] | None = None,
+        hint: str = "",
     ) -> None:
-        """Report `node`. `<line:key>` in the message becomes the line of ``lines[key]``."""
-        self.ctx.report(self, node, message, fix, lines)
+        """Report `node`: `message` says what is wrong, `hint` what to do. `<line:key>` in
+        either becomes the line of ``lines[key]``."""
+        self.ctx.report(self, node, message, fix, lines, hint)
 
 
 def register(cls: type[Rule]) -> type[Rule]:

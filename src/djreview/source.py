@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ast
 import io
+import re
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -50,3 +51,15 @@ def _compiled(text: str, code: bytes | str) -> Source:
     except (ValueError, RecursionError, MemoryError) as exc:
         return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
     return Source(text=text, tree=tree)
+
+
+# Python's own suggestion at the end of a SyntaxError ("invalid syntax. Perhaps you forgot a
+# comma?", "Missing parentheses in call to 'print'. Did you mean print(...)?").
+_SUGGESTION = re.compile(r"(.*?[.!?]) ((?:Perhaps|Maybe|Did you mean)\b.*)", re.DOTALL)
+
+
+def split_suggestion(error: str) -> tuple[str, str]:
+    """`error` as (what is wrong, what to do): the hint is the suggestion Python itself made,
+    if any, so that message + " " + hint is `error` unchanged."""
+    match = _SUGGESTION.fullmatch(error)
+    return (match.group(1), match.group(2)) if match else (error, "")

@@ -15,7 +15,7 @@ from djreview.index.prefilter import PrefilterFacts, prefilter_facts
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
 from djreview.noqa import suppressed
 from djreview.settings import Settings
-from djreview.source import load, load_text
+from djreview.source import load, load_text, split_suggestion
 
 PARSE_ERROR = ("DJR001", "parse-error")
 
@@ -32,6 +32,7 @@ def read(path: Path) -> tuple[bytes | None, str | None]:
 
 
 def parse_error(display: str, message: str, line: int = 1, column: int = 1) -> Finding:
+    message, hint = split_suggestion(message)
     return Finding(
         code=PARSE_ERROR[0],
         name=PARSE_ERROR[1],
@@ -42,6 +43,7 @@ def parse_error(display: str, message: str, line: int = 1, column: int = 1) -> F
         end_line=line,
         end_column=column + 1,
         message=message,
+        hint=hint,
     )
 
 

@@ -26,7 +26,7 @@ def render(report) -> str:
                 f"title={_property(f'{f.code} {f.name}')}",
             ]
         )
-        message = f.message
+        message = f.text
         if f.fix is not None:
             message += f"\nFix ({f.fix.applicability}): {f.fix.description}"
         lines.append(f"::{LEVELS.get(f.severity, 'warning')} {props}::{_data(message)}")

@@ -22,7 +22,7 @@ def render(report, line_text) -> str:
         seen[base] = seen.get(base, 0) + 1
         issues.append(
             {
-                "description": f"{f.code} {f.message}",
+                "description": f"{f.code} {f.text}",
                 "check_name": f"{f.code} {f.name}",
                 "fingerprint": base if seen[base] == 1 else f"{base}-{seen[base]}",
                 "severity": SEVERITIES.get(f.severity, "major"),

@@ -48,7 +48,7 @@ def _result(f, index: int, fingerprint: str) -> dict:
         "ruleId": f.code,
         "ruleIndex": index,
         "level": LEVELS.get(f.severity, "warning"),
-        "message": {"text": f.message},
+        "message": {"text": f.text},
         "locations": [
             {
                 "physicalLocation": {
@@ -58,6 +58,7 @@ def _result(f, index: int, fingerprint: str) -> dict:
             }
         ],
         "partialFingerprints": {"djreview/v1": fingerprint},
+        "properties": {"hint": f.hint},  # what to do; the message text ends with it too
     }
     if f.fix is not None and f.fix.edits:
         changes: dict[str, list] = {}

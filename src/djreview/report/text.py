@@ -1,4 +1,5 @@
-"""Human output: rich in a terminal (source context, fix as a diff), flake8-style lines otherwise."""
+"""Human output: rich in a terminal (message, hint, source context, fix as a diff), flake8-style lines
+otherwise (message and hint as one sentence)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from djreview.finding import Finding
 
 
 def plain_line(f: Finding) -> str:
-    return f"{f.path}:{f.line}:{f.column}: {f.code} {f.message}"
+    return f"{f.path}:{f.line}:{f.column}: {f.code} {f.text}"
 
 
 def _summary_counts(report) -> list[tuple[str, str, int]]:
@@ -84,6 +85,8 @@ def render_rich(report, console) -> None:
             f"[bold]{escape(f.path)}:{f.line}:{f.column}[/bold] [{colour}]{f.code}[/{colour}] [dim]{f.name}[/dim]"
         )
         console.print(f"  {escape(f.message)}")
+        if f.hint:
+            console.print(f"  [blue]hint:[/blue] {escape(f.hint)}")
         for number in range(max(1, f.line - 1), min(len(lines), f.line + 1) + 1):
             marker = ">" if number == f.line else " "
             console.print(f"  [dim]{marker}{number:>5} |[/dim] {escape(lines[number - 1])}", highlight=False)

@@ -262,20 +262,27 @@ class NPlusOne(Rule):
         if c.how == "query":
             message = (
                 f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop, "
-                f"even with prefetch_related. Prefetch the rows you need once with "
-                f'Prefetch("{full_path}", queryset=..., to_attr=...) or annotate the value on the queryset.'
+                f"even with prefetch_related."
+            )
+            hint = (
+                f'Prefetch the rows you need once with Prefetch("{full_path}", queryset=..., to_attr=...) '
+                f"or annotate the value on the queryset."
             )
             return self.report(
-                c.node, message, FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion")
+                c.node,
+                message,
+                FixSpec(f'use Prefetch("{full_path}", ...) or an annotation', "suggestion"),
+                hint=hint,
             )
         if c.how == "annotate":
             lookup = index.lookup_path(target_qs.model if target_qs else root_model, full_path)
-            message = (
-                f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop. "
+            message = f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop."
+            hint = (
                 f"Annotate it on the queryset instead, e.g. .annotate({lookup.split('__')[-1]}_count="
                 f'Count("{lookup}")), and read the annotation in the loop.'
             )
-            return self.report(c.node, message, FixSpec(f'annotate Count("{lookup}") on the queryset', "suggestion"))
+            fix = FixSpec(f'annotate Count("{lookup}") on the queryset', "suggestion")
+            return self.report(c.node, message, fix, hint=hint)
         # A path through a many-valued relation (rows of an outer loop's related manager)
         # can only be prefetched: select_related follows single-valued relations only.
         many = c.how != "select" or full_path != c.path
@@ -283,11 +290,9 @@ class NPlusOne(Rule):
         fix, anchor = self._fix(target_qs, method, full_path)
         where = " where it is built" if anchor is None else " built on line <line:origin>"
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
-        message = (
-            f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop. "
-            f'Add .{method}("{full_path}") to the queryset{where}.'
-        )
-        self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None)
+        message = f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop."
+        hint = f'Add .{method}("{full_path}") to the queryset{where}.'
+        self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
     def _fix(self, qs: Queryset | None, method: str, path: str):
         if qs is None or qs.origin is None:

@@ -240,28 +240,29 @@ class SaveInLoop(Rule):
             ]
             listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]" if fields else "[<fields you change>]"
             code = f"{name}.objects.bulk_update({rows}, {listing})"
-            message = (
-                f"{name}.save() inside a loop runs one UPDATE per iteration. Collect the rows and "
-                f"call {code} once after the loop; bulk_update() does not call save() or send "
-                f"pre_save/post_save signals, so check that nothing here relies on them."
+            message = f"{name}.save() inside a loop runs one UPDATE per iteration."
+            hint = (
+                f"Collect the rows and call {code} once after the loop; bulk_update() does not call "
+                f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
             )
         elif write.kind == "insert":
             code = f"{name}.objects.bulk_create({rows})"
-            message = (
-                f"{name}.save() on a new {name} inside a loop runs one INSERT per iteration. Collect the "
-                f"new objects in a list and call {code} once after the loop; bulk_create() does not call "
-                f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
+            message = f"{name}.save() on a new {name} inside a loop runs one INSERT per iteration."
+            hint = (
+                f"Collect the new objects in a list and call {code} once after the loop; bulk_create() "
+                f"does not call save() or send pre_save/post_save signals, so check that nothing here "
+                f"relies on them."
             )
         else:
             code = f"{name}.objects.bulk_create([{name}(...) for ...])"
             written = self.ctx.module.code_for_node(write.call.func)
-            message = (
-                f"{written}() inside a loop runs one INSERT per iteration. Build the "
-                f"{name} objects in a list and call {code} once; bulk_create() does not call save() "
-                f"or send pre_save/post_save signals, so check that nothing here relies on them."
+            message = f"{written}() inside a loop runs one INSERT per iteration."
+            hint = (
+                f"Build the {name} objects in a list and call {code} once; bulk_create() does not call "
+                f"save() or send pre_save/post_save signals, so check that nothing here relies on them."
             )
         fix = self._fix(write, loop_node, info, rows) or FixSpec(f"use {code}", "suggestion")
-        self.report(write.call, message, fix)
+        self.report(write.call, message, fix, hint=hint)
 
     def _fix(self, write: _Write, loop_node: cst.CSTNode, info, rows: str) -> FixSpec | None:
         """The loop rewritten into the bulk call, when it is simple enough to be rewritten

@@ -93,13 +93,11 @@ class MissingRelatedName(Rule):
             if model is not None and model.abstract
             else f"the reverse accessor is the implicit `{target_name.lower()}.{default}`"
         )
-        message = (
-            f"{holder}.{field}: {label} to {target_name} has no related_name, so {implicit}. "
-            f'Add related_name="{proposed}" (makemigrations will record it).{warning}'
-        )
+        message = f"{holder}.{field}: {label} to {target_name} has no related_name, so {implicit}."
+        hint = f'Add related_name="{proposed}" (makemigrations will record it).{warning}'
         last = call.args[-1] if call.args else None
         if last is None:
-            return self.report(call, message)
+            return self.report(call, message, hint=hint)
         multiline = isinstance(last.comma, cst.Comma) and isinstance(
             last.comma.whitespace_after, cst.ParenthesizedWhitespace
         )
@@ -115,7 +113,7 @@ class MissingRelatedName(Rule):
             "safe" if certain else "unsafe",
             (NodeEdit(last, text, "after"),),
         )
-        self.report(call, message, fix)
+        self.report(call, message, fix, hint=hint)
 
     def _default_names_in_use(self, model, holder: str) -> str:
         """The first default accessor (`book_set`) or query name (`book__title`) the project

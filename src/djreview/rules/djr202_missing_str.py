@@ -38,10 +38,10 @@ class MissingStr(Rule):
             return
         field, body = self._descriptive(model)
         message = (
-            f"Model {model.name} has no __str__, so the admin, the shell and logs show it as "
-            f'"{model.name} object (1)". Add a __str__ that returns {body}.'
+            f'Model {model.name} has no __str__, so the admin, the shell and logs show it as "{model.name} object (1)".'
         )
-        self.report(node, message, self._fix(node, model.name, field, body))
+        hint = f"Add a __str__ that returns {body}."
+        self.report(node, message, self._fix(node, model.name, field, body), hint=hint)
 
     @staticmethod
     def _descriptive(model) -> tuple[str | None, str]:

@@ -91,8 +91,9 @@ class AllFields(Rule):
         listing = ", ".join(f'"{f}"' for f in fields)
         message = (
             f'{subject} uses fields = "__all__" for {model_name}: every field added to {model_name} later '
-            f"becomes {exposed} without review. List the fields explicitly" + (f": [{listing}]." if fields else ".")
+            f"becomes {exposed} without review."
         )
+        hint = "List the fields explicitly" + (f": [{listing}]." if fields else ".")
         fix = None
         if fields:
             quote = string.value[0] if isinstance(string, cst.SimpleString) else '"'
@@ -102,7 +103,7 @@ class AllFields(Rule):
                 "safe" if complete else "unsafe",
                 (NodeEdit(string, replacement),),
             )
-        self.report(where, message, fix)
+        self.report(where, message, fix, hint=hint)
 
     # -- what "__all__" means ----------------------------------------------------------------
     @staticmethod
