@@ -2,24 +2,63 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 import libcst as cst
 
 from djreview.finding import Edit, Finding, Fix
+from djreview.fix_spec import INDENT
 from djreview.positions import positions_of
-from djreview.rule import INDENT
 
 if TYPE_CHECKING:
+    from djreview.fix_spec import FixSpec
     from djreview.flow import Flow
     from djreview.index.facts import ModuleFacts
     from djreview.index.project import ProjectIndex
-    from djreview.rule import FixSpec, Rule
 
 
 class TooDeep(Exception):
     """The file nests deeper than libcst can compute positions for on this Python."""
+
+
+class Reporter(Protocol):
+    """What the context needs of the rule that reports (rule.Rule has it)."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def severity(self) -> str: ...
+
+
+class NodeSpans:
+    """Where some nodes lie in the file's text, as offsets; a node's span leaves out the
+    parentheses around it."""
+
+    def __init__(self, text: str, positions: dict):
+        self.text = text
+        self._positions = positions
+        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+
+    def start(self, node: cst.CSTNode) -> int:
+        where = self._positions[node].start
+        return self._starts[where.line - 1] + where.column
+
+    def end(self, node: cst.CSTNode) -> int:
+        where = self._positions[node].end
+        return self._starts[where.line - 1] + where.column
+
+    def of(self, node: cst.CSTNode) -> str:
+        """The node's own text, as written in the file."""
+        return self.text[self.start(node) : self.end(node)]
+
+    def line_indent(self, node: cst.CSTNode) -> str:
+        """The text between the start of the node's first line and the node."""
+        where = self._positions[node].start
+        return self.text[self._starts[where.line - 1] : self.start(node)]
 
 
 @dataclass
@@ -33,7 +72,15 @@ class FileContext:
     flow: Flow  # what names hold at the node being visited (runs first in the walk)
     pending: list[tuple] = field(default_factory=list)
 
-    def report(self, rule: Rule, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None, hint="") -> None:
+    def spans(self, nodes: list[cst.CSTNode]) -> NodeSpans | None:
+        """The spans of `nodes` in the file (for a fix that reuses the code as written), or
+        None when the file nests too deeply to locate them."""
+        try:
+            return NodeSpans(self.text, positions_of(self.module, self.text, nodes))
+        except (RecursionError, KeyError, IndexError):
+            return None
+
+    def report(self, rule: Reporter, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None, hint="") -> None:
         self.pending.append((rule, node, message, fix, lines, hint))
 
     def findings(self) -> list[Finding]:

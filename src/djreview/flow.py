@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import libcst as cst
 
 from djreview import orm
+from djreview.syntax import dotted, literal_string
 from djreview.values import (
     ClassFrame,
     Instance,
@@ -40,24 +41,6 @@ class Scope:
 class LoopFrame:
     node: cst.CSTNode
     names: dict[str, Value] = field(default_factory=dict)
-
-
-def literal_string(node: cst.CSTNode | None) -> str | None:
-    if isinstance(node, cst.SimpleString):
-        value = node.evaluated_value
-        return value if isinstance(value, str) else None
-    return None
-
-
-def dotted(node: cst.CSTNode) -> list[str] | None:
-    parts: list[str] = []
-    while isinstance(node, cst.Attribute):
-        parts.append(node.attr.value)
-        node = node.value
-    if isinstance(node, cst.Name):
-        parts.append(node.value)
-        return parts[::-1]
-    return None
 
 
 class Flow:

@@ -8,13 +8,13 @@ output formats, configuration or ``# noqa``: the engine does those.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
     import libcst as cst
 
     from djreview.context import FileContext
+    from djreview.fix_spec import FixSpec
 
 REGISTRY: dict[str, type[Rule]] = {}
 
@@ -27,28 +27,6 @@ CATEGORIES = {
     "5": "migrations",
     "6": "async",
 }
-
-
-@dataclass(frozen=True)
-class NodeEdit:
-    """An edit expressed on the tree: the engine turns it into line/column positions."""
-
-    node: cst.CSTNode
-    replacement: str
-    where: str = "replace"  # "replace" the node, or insert "after" / "before" it
-    # INDENT in `replacement` becomes the indentation of this node's first line: libcst only
-    # knows indentation relative to the enclosing block, the file needs it absolute.
-    indent_like: cst.CSTNode | None = None
-
-
-INDENT = "\x00"
-
-
-@dataclass(frozen=True)
-class FixSpec:
-    description: str
-    applicability: str  # "safe" | "unsafe" | "suggestion"
-    edits: tuple[NodeEdit, ...] = ()
 
 
 class Rule:

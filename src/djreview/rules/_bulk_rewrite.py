@@ -28,8 +28,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from djreview import orm
-from djreview.flow import dotted, literal_string
-from djreview.rule import INDENT
+from djreview.fix_spec import INDENT
+from djreview.syntax import dotted, literal_string
 from djreview.values import Instance, ModelClass, Queryset, RelatedManager
 from djreview.walk import children
 
@@ -509,42 +509,6 @@ def _wrap_for_comprehension(node: cst.BaseExpression, text: str) -> str:
     return text if isinstance(node, atoms) else f"({text})"
 
 
-# -- source text of nodes ---------------------------------------------------------------------
-
-
-class _Source:
-    """The file's own text of nodes (positions exclude a node's parentheses)."""
-
-    def __init__(self, ctx, nodes: list[cst.CSTNode]):
-        self.text = ctx.text
-        from djreview.positions import positions_of  # libcst.metadata: only when rewriting
-
-        self.positions = positions_of(ctx.module, ctx.text, nodes)
-        self.starts = [0] + [m.end() for m in re.finditer("\n", ctx.text)]
-
-    def start(self, node: cst.CSTNode) -> int:
-        where = self.positions[node].start
-        return self.starts[where.line - 1] + where.column
-
-    def end(self, node: cst.CSTNode) -> int:
-        where = self.positions[node].end
-        return self.starts[where.line - 1] + where.column
-
-    def of(self, node: cst.CSTNode) -> str:
-        return self.text[self.start(node) : self.end(node)]
-
-    def line_indent(self, node: cst.CSTNode) -> str:
-        where = self.positions[node].start
-        return self.text[self.starts[where.line - 1] : self.start(node)]
-
-
-def _source(ctx, nodes) -> _Source | None:
-    try:
-        return _Source(ctx, nodes)
-    except (RecursionError, KeyError, IndexError):
-        return None
-
-
 # -- the rewrites ------------------------------------------------------------------------------
 
 
@@ -629,7 +593,7 @@ def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite
         if _name_count(scopes[-1], rows) or not _free_in_scopes(scopes, ctx.module, "list", module_level=True):
             return None
         first = loop.body.body[0]
-        src = _source(ctx, [iterable, model_node, first, smalls[-2]])
+        src = ctx.spans([iterable, model_node, first, smalls[-2]])
         if src is None:
             return None
         model_text = src.of(model_node)
@@ -652,7 +616,7 @@ def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite
     if rows_name is None:
         return None
     name, model_node = rows_name
-    src = _source(ctx, [loop, model_node, smalls[-2]])
+    src = ctx.spans([loop, model_node, smalls[-2]])
     if src is None:
         return None
     code = f"{src.of(model_node)}.objects.bulk_update({name}, {listing})"
@@ -763,7 +727,7 @@ def create(ctx, loop, call: cst.Call, info, scopes) -> Rewrite | None:
         return None
     if _comprehension_ok(ctx, loop, scopes) is None:
         return None
-    src = _source(ctx, [loop.iter, loop.target, model_node, manager, call.func, call])
+    src = ctx.spans([loop.iter, loop.target, model_node, manager, call.func, call])
     if src is None:
         return None
     model_text = src.of(model_node)
@@ -807,7 +771,7 @@ def insert(ctx, loop, call: cst.Call, info, scopes) -> Rewrite | None:
     names = _comprehension_ok(ctx, loop, scopes, extra=(variable,))
     if names is None or variable in names:
         return None
-    src = _source(ctx, [loop.iter, loop.target, ctor, ctor.func])
+    src = ctx.spans([loop.iter, loop.target, ctor, ctor.func])
     if src is None:
         return None
     model_text = src.of(ctor.func)

@@ -13,7 +13,8 @@ from dataclasses import dataclass
 import libcst as cst
 
 from djreview import orm
-from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.rule import Rule, register
 from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")

@@ -23,10 +23,11 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from djreview.flow import literal_string
+from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.naming import plural
-from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.rule import Rule, register
 from djreview.rules import _bulk_rewrite
+from djreview.syntax import literal_string
 from djreview.values import Instance, Queryset, RelatedManager
 from djreview.walk import children
 

@@ -10,9 +10,10 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview import orm
-from djreview.flow import literal_string
+from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.naming import plural_snake
-from djreview.rule import FixSpec, NodeEdit, Rule, register
+from djreview.rule import Rule, register
+from djreview.syntax import literal_string
 
 
 @register

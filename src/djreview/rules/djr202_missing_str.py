@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import libcst as cst
 
+from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.naming import DESCRIPTIVE_FIELDS, TEXT_FIELD_KINDS
-from djreview.rule import INDENT, FixSpec, NodeEdit, Rule, register
+from djreview.rule import Rule, register
 
 
 @register
