@@ -531,34 +531,65 @@ def _loop_ok(ctx, loop, scopes) -> list[cst.BaseSmallStatement] | None:
 def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite | None:
     """`for row in <rows>: row.f = ...; row.save()` -> the loop, then one bulk_update()."""
     smalls = _loop_ok(ctx, loop, scopes)
-    index, flow = ctx.index, ctx.flow
-    if smalls is None or not isinstance(loop.target, cst.Name):
+    if smalls is None or not _saves_its_row(ctx, loop, call, owner, info, smalls):
         return None
     row = loop.target.value
-    last = smalls[-1]
+    ok, update_fields = _update_fields_argument(call)
+    assigned = _assigned_columns(ctx, scopes, info, smalls[:-1], row) if ok else None
+    if assigned is None:
+        return None
+    fields = _bulk_update_fields(info, update_fields if update_fields is not None else assigned)
+    if fields is None or (update_fields is None and any(_maybe_auto_now(f) for f in info.fields)):
+        return None  # save() would refresh an auto_now field that bulk_update() leaves alone
+    listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]"
+    model_node = _model_expression(ctx.flow, loop.iter, info.qualname)
+    if model_node is not None:  # a query written in the `for`: keep its rows in a list
+        return _update_after_listing_query(ctx, loop, scopes, smalls, rows, model_node, listing)
+    if update_fields is None:
+        # bare save() writes every field as the object holds it: only rows fetched by this very
+        # loop are known to hold nothing but what the loop assigns
+        return None
+    return _update_after_reiterating(ctx, loop, scopes, smalls, info, listing)
+
+
+def _saves_its_row(ctx, loop, call: cst.Call, owner, info, smalls) -> bool:
+    """The loop's last statement is `row.save(...)` on its own row, of a plain model whose
+    default manager can bulk_update()."""
+    if not isinstance(loop.target, cst.Name):
+        return False
+    row, last = loop.target.value, smalls[-1]
     if not (isinstance(last, cst.Expr) and last.value is call and isinstance(call.func, cst.Attribute)):
-        return None
+        return False
     if not (isinstance(call.func.value, cst.Name) and call.func.value.value == row):
-        return None
+        return False
     if not (isinstance(owner, Instance) and owner.loop is loop and owner.root == row and not owner.path):
-        return None
-    if not _plain_model(index, info) or not _usable_manager(index, info, "objects", _UPDATE_MANAGER_METHODS):
-        return None
-    # the save: bare, or update_fields given as a literal list of names
-    update_fields: list[str] | None = None
-    if call.args:
-        if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "update_fields":
-            return None
-        value = call.args[0].value
-        if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements:
-            return None
-        names = [literal_string(e.value) if isinstance(e, cst.Element) else None for e in value.elements]
-        if not all(names):
-            return None
-        update_fields = names  # type: ignore[assignment]
-    # the rest: `row.<attr> = <expr>` / `row.<attr> += <expr>`
+        return False
+    index = ctx.index
+    return _plain_model(index, info) and _usable_manager(index, info, "objects", _UPDATE_MANAGER_METHODS)
+
+
+def _update_fields_argument(call: cst.Call) -> tuple[bool, list[str] | None]:
+    """The save's arguments: (True, None) for a bare save(), (True, names) for update_fields
+    given as a literal list of names, (False, None) for anything else."""
+    if not call.args:
+        return True, None
+    if len(call.args) != 1 or call.args[0].keyword is None or call.args[0].keyword.value != "update_fields":
+        return False, None
+    value = call.args[0].value
+    if not isinstance(value, (cst.List, cst.Tuple)) or not value.elements:
+        return False, None
+    names = [literal_string(e.value) if isinstance(e, cst.Element) else None for e in value.elements]
+    if not all(names):
+        return False, None
+    return True, [n for n in names if n]
+
+
+def _assigned_columns(ctx, scopes, info, statements, row: str) -> list[str] | None:
+    """The attributes the statements before the save set, each `row.<attr> = <expr>` or
+    `row.<attr> += <expr>` with an expression the rewrite may move, each a column (not a
+    property, not a file field); None when a statement is anything else."""
     assigned: list[str] = []
-    for small in smalls[:-1]:
+    for small in statements:
         if isinstance(small, cst.Assign) and len(small.targets) == 1:
             target = small.targets[0].target
         elif isinstance(small, cst.AugAssign):
@@ -570,49 +601,52 @@ def update(ctx, loop, call: cst.Call, owner, info, scopes, rows: str) -> Rewrite
         if not _expression_ok(ctx, scopes, small.value, info.qualname, row):
             return None
         assigned.append(target.attr.value)
-    if not assigned:
-        return None
-    for attr in assigned:  # every attribute set must be a column (not a property, not the pk)
+    for attr in assigned:
         column = _column(info, attr)
         if column is None or _field_kind(column[1]) in _FILE_FIELDS:
             return None
+    return assigned or None
+
+
+def _bulk_update_fields(info, names: list[str]) -> list[str] | None:
+    """The column names bulk_update() must write for these attributes, in order, once each;
+    None when one is not a plain column (a file field, or one that auto_now refreshes)."""
     fields: list[str] = []
-    for name in update_fields if update_fields is not None else assigned:
+    for name in names:
         column = _column(info, name)
         if column is None or _field_kind(column[1]) in _FILE_FIELDS or _maybe_auto_now(column[1]):
             return None
         if column[0] not in fields:
             fields.append(column[0])
-    if update_fields is None and any(_maybe_auto_now(f) for f in info.fields):
-        return None  # save() would refresh an auto_now field that bulk_update() leaves alone
-    listing = "[" + ", ".join(f'"{f}"' for f in fields) + "]"
+    return fields
 
-    iterable = loop.iter
-    model_node = _model_expression(flow, iterable, info.qualname)
-    if model_node is not None:  # a query written in the `for`: keep its rows in a list
-        if _name_count(scopes[-1], rows) or not _free_in_scopes(scopes, ctx.module, "list", module_level=True):
-            return None
-        first = loop.body.body[0]
-        src = ctx.spans([iterable, model_node, first, smalls[-2]])
-        if src is None:
-            return None
-        model_text = src.of(model_node)
-        iter_text = src.of(iterable)
-        if isinstance(iterable, cst.Tuple):
-            iter_text = f"({iter_text})"
-        code = f"{model_text}.objects.bulk_update({rows}, {listing})"
-        body = src.text[src.start(first) : src.end(smalls[-2])]
-        nl = ctx.module.default_newline
-        replacement = (
-            f"{rows} = list({iter_text}){nl}{INDENT}for {row} in {rows}:{nl}{src.line_indent(first)}{body}"
-            f"{nl}{INDENT}{code}"
-        )
-        return Rewrite(code, replacement)
-    if update_fields is None:
-        # bare save() writes every field as the object holds it: only rows fetched by this very
-        # loop are known to hold nothing but what the loop assigns
+
+def _update_after_listing_query(ctx, loop, scopes, smalls, rows: str, model_node, listing: str) -> Rewrite | None:
+    """`for row in Model.objects...:` -> `rows = list(<query>)`, the loop over it, then
+    `Model.objects.bulk_update(rows, [...])`."""
+    if _name_count(scopes[-1], rows) or not _free_in_scopes(scopes, ctx.module, "list", module_level=True):
         return None
-    rows_name = _reiterable_name(ctx, scopes, iterable, info.qualname)
+    iterable, first = loop.iter, loop.body.body[0]
+    src = ctx.spans([iterable, model_node, first, smalls[-2]])
+    if src is None:
+        return None
+    iter_text = src.of(iterable)
+    if isinstance(iterable, cst.Tuple):
+        iter_text = f"({iter_text})"
+    code = f"{src.of(model_node)}.objects.bulk_update({rows}, {listing})"
+    body = src.text[src.start(first) : src.end(smalls[-2])]
+    nl, row = ctx.module.default_newline, loop.target.value
+    replacement = (
+        f"{rows} = list({iter_text}){nl}{INDENT}for {row} in {rows}:{nl}{src.line_indent(first)}{body}"
+        f"{nl}{INDENT}{code}"
+    )
+    return Rewrite(code, replacement)
+
+
+def _update_after_reiterating(ctx, loop, scopes, smalls, info, listing: str) -> Rewrite | None:
+    """`for row in rows:` over a name that holds the same rows after the loop -> the loop
+    without its save, then `Model.objects.bulk_update(rows, [...])`."""
+    rows_name = _reiterable_name(ctx, scopes, loop.iter, info.qualname)
     if rows_name is None:
         return None
     name, model_node = rows_name
