@@ -1,4 +1,4 @@
-"""The Rule base class and the registry of rules.
+"""The Rule base class, and the rules found by their module names.
 
 A rule is a small class: metadata, the libcst node types it visits (``visit_<Node>`` /
 ``leave_<Node>`` methods), and calls to ``self.report``. It knows nothing about positions,
@@ -15,8 +15,6 @@ if TYPE_CHECKING:
 
     from djreview.context import FileContext
     from djreview.fix_spec import FixSpec
-
-REGISTRY: dict[str, type[Rule]] = {}
 
 CATEGORIES = {
     "0": "tool",
@@ -71,13 +69,6 @@ class Rule:
         self.ctx.report(self, node, message, fix, lines, hint)
 
 
-def register(cls: type[Rule]) -> type[Rule]:
-    if cls.code in REGISTRY:
-        raise RuntimeError(f"duplicate rule code {cls.code}")
-    REGISTRY[cls.code] = cls
-    return cls
-
-
 def _rule_modules() -> list[str]:
     import pkgutil
 
@@ -124,9 +115,33 @@ def rule_codes() -> list[str]:
 
 
 def all_rules() -> dict[str, type[Rule]]:
-    import importlib
+    """Every rule, by code. A rule is registered by its module alone: `rules/djr<NNN>_<name>.py`
+    defining one Rule subclass whose code is DJR<NNN> (a mismatch is a bug, caught here)."""
+    global _ALL
+    if _ALL is None:
+        import importlib
 
-    _defer_libcst()
-    for name in _rule_modules():
-        importlib.import_module(f"djreview.rules.{name}")  # registers the rule
-    return dict(sorted(REGISTRY.items()))
+        _defer_libcst()
+        found = {}
+        for name in _rule_modules():
+            module = importlib.import_module(f"djreview.rules.{name}")
+            rule = _the_rule_of(module)
+            if rule.code != name[:6].upper():
+                raise RuntimeError(f"{module.__name__} defines {rule.code}: its file name says {name[:6].upper()}")
+            found[rule.code] = rule
+        _ALL = found
+    return dict(_ALL)
+
+
+_ALL: dict[str, type[Rule]] | None = None
+
+
+def _the_rule_of(module) -> type[Rule]:
+    rules = [
+        v
+        for v in vars(module).values()
+        if isinstance(v, type) and issubclass(v, Rule) and v.__module__ == module.__name__
+    ]
+    if len(rules) != 1:
+        raise RuntimeError(f"{module.__name__} must define exactly one Rule subclass, not {len(rules)}")
+    return rules[0]

@@ -14,7 +14,7 @@ import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.rule import Rule, register
+from djreview.rule import Rule
 from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
@@ -64,7 +64,6 @@ class _Candidate:
     kind: str = ""
 
 
-@register
 class NPlusOne(Rule):
     code = "DJR101"
     name = "n-plus-one"

@@ -25,7 +25,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.naming import plural
-from djreview.rule import Rule, register
+from djreview.rule import Rule
 from djreview.rules import _bulk_rewrite
 from djreview.syntax import literal_string
 from djreview.values import Instance, Queryset, RelatedManager
@@ -53,7 +53,6 @@ class _Loop:
     writes: list[_Write] = field(default_factory=list)
 
 
-@register
 class SaveInLoop(Rule):
     code = "DJR102"
     name = "save-in-loop"

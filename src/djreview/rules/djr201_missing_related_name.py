@@ -12,11 +12,10 @@ import libcst as cst
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.naming import plural_snake
-from djreview.rule import Rule, register
+from djreview.rule import Rule
 from djreview.syntax import literal_string
 
 
-@register
 class MissingRelatedName(Rule):
     code = "DJR201"
     name = "missing-related-name"

@@ -10,10 +10,9 @@ import libcst as cst
 
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.naming import DESCRIPTIVE_FIELDS, TEXT_FIELD_KINDS
-from djreview.rule import Rule, register
+from djreview.rule import Rule
 
 
-@register
 class MissingStr(Rule):
     code = "DJR202"
     name = "missing-str"

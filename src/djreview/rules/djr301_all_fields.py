@@ -12,7 +12,7 @@ import libcst as cst
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo
-from djreview.rule import Rule, register
+from djreview.rule import Rule
 from djreview.syntax import literal_string
 
 _FIELD_SUFFIXES = ("Field", "ForeignKey")
@@ -20,7 +20,6 @@ _SERIALIZERS = ("serializer", "hyperlinked-serializer")
 _NOT_FORM_FIELDS = orm.GENERIC_FK | orm.GENERIC_RELATION
 
 
-@register
 class AllFields(Rule):
     code = "DJR301"
     name = "all-fields"
