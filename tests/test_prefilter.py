@@ -11,21 +11,32 @@ import textwrap
 
 import pytest
 
-from djreview.index.prefilter import prefilter_facts
+from djreview.index.prefilter import walk
+from djreview.rules.djr101_n_plus_one import LoopAttributes
+from djreview.rules.djr102_save_in_loop import WriteRoots
+from djreview.rules.djr201_missing_related_name import ClassBodyCalls
 from tests.conftest import codes_lines
 from tests.test_cache import parses  # noqa: F401  (a fixture)
 from tests.test_cli import MODELS, SRC  # Author, and Book with a ForeignKey to it
 
 
-def _facts(source: str):
-    source = textwrap.dedent(source)
-    return prefilter_facts(
-        ast.parse(source), source, lambda name: {"models": "django.db.models"}.get(name, f"app.{name}")
-    )
+class _Facts:
+    """What the three rules' collectors gather from one walk of `source`."""
+
+    def __init__(self, source: str):
+        source = textwrap.dedent(source)
+        collectors = [LoopAttributes(), WriteRoots(), ClassBodyCalls()]
+        walked = walk(
+            ast.parse(source),
+            source,
+            lambda name: {"models": "django.db.models"}.get(name, f"app.{name}"),
+            collectors,
+        )
+        self.loop_attributes, self.write_roots, self.class_calls = (c.result(walked) for c in collectors)
 
 
 def test_loop_attributes_follow_names_the_loops_bind():
-    facts = _facts("""
+    facts = _Facts("""
         def f(request, rows):
             for row in rows:
                 alias = row
@@ -37,7 +48,7 @@ def test_loop_attributes_follow_names_the_loops_bind():
 
 
 def test_loop_attributes_keep_chains_they_cannot_follow():
-    facts = _facts("""
+    facts = _Facts("""
         def f(rows):
             for row in rows:
                 sorted(row.books.all())[0].author
@@ -46,7 +57,7 @@ def test_loop_attributes_keep_chains_they_cannot_follow():
 
 
 def test_a_function_without_loops_is_not_walked_but_class_bodies_are():
-    facts = _facts("""
+    facts = _Facts("""
         from django.db import models
 
         def helper(book):
@@ -65,7 +76,7 @@ def test_a_function_without_loops_is_not_walked_but_class_bodies_are():
 
 
 def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
-    unbound = _facts("""
+    unbound = _Facts("""
         from django.db import models
 
         def f(bits):
@@ -75,7 +86,7 @@ def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
     """)
     assert unbound.write_roots == {"django.db.models", "app.Book"}
     for receiver in ("book", "self.row", "Book.objects.filter(x=1)", "models"):
-        bound = _facts(f"""
+        bound = _Facts(f"""
             def f(self, rows, book):
                 models = None
                 for row in rows:

@@ -15,6 +15,7 @@ if TYPE_CHECKING:
 
     from djreview.context import FileContext
     from djreview.fix_spec import FixSpec
+    from djreview.index.prefilter import Collector
 
 CATEGORIES = {
     "0": "tool",
@@ -34,6 +35,9 @@ class Rule:
     fixable: ClassVar[bool] = False
     # The rule can only fire in a file whose text contains one of these strings.
     triggers: ClassVar[tuple[str, ...]] = ()
+    # What the rule gathers from the stdlib walk to rule files out (index/prefilter.py); its
+    # result is what `prefilter()` gives `wants`.
+    prefilter: ClassVar[type[Collector] | None] = None
     # File kinds (see discovery.file_kinds) the rule does not review. Test modules are skipped
     # too: their models and forms are fixtures (one survey of real apps found 1,100 of 1,349
     # model/form findings there), and reviewers do not hold them to production standards.
@@ -45,8 +49,8 @@ class Rule:
 
     def wants(self, text: str, facts, index, prefilter) -> bool:
         """Can this rule report anything in the file? Decided before the CST is built.
-        `prefilter()` gives the file's PrefilterFacts (index/prefilter.py), or None when the
-        stdlib parser cannot read it."""
+        `prefilter()` gives the result of this rule's `prefilter` collector on the file's
+        stdlib tree, or None when the stdlib parser cannot read it."""
         return not self.triggers or any(t in text for t in self.triggers)
 
     def start(self, ctx: FileContext) -> None:

@@ -11,7 +11,7 @@ from djreview.discovery import display_path
 from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
-from djreview.index.prefilter import PrefilterFacts, prefilter_facts
+from djreview.index.prefilter import walk
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
 from djreview.noqa import suppressed
 from djreview.settings import Settings
@@ -91,7 +91,7 @@ class Reviewer:
 
     def active_rules(self, text: str, kinds: frozenset[str], facts: ModuleFacts, index) -> list:
         active = []
-        prefilter = _LazyPrefilter(text, facts)
+        prefilter = _LazyPrefilter(text, facts, self.rules)
         for rule in self.rules:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
@@ -100,7 +100,7 @@ class Reviewer:
                 skip = skip - {"tests"}
             if skip & kinds:
                 continue
-            if not rule.wants(text, facts, index, prefilter):
+            if not rule.wants(text, facts, index, prefilter.of(rule)):
                 continue
             active.append(rule)
         return active
@@ -170,23 +170,28 @@ class Reviewer:
 
 
 class _LazyPrefilter:
-    """The file's PrefilterFacts, computed when a rule first asks: a stdlib parse and a walk
-    of the functions that loop cost about a tenth of the libcst parse they can spare."""
+    """The rules' prefilter results for one file, computed when a rule first asks: one stdlib
+    parse and one walk for every rule's collector cost about a tenth of the libcst parse
+    they can spare."""
 
-    def __init__(self, text: str, facts: ModuleFacts):
-        self.text, self.facts, self.done = text, facts, False
-        self.value: PrefilterFacts | None = None
+    def __init__(self, text: str, facts: ModuleFacts, rules: list):
+        self.text, self.facts, self.rules = text, facts, rules
+        self.results: dict[str, object] | None = None
 
-    def __call__(self) -> PrefilterFacts | None:
-        if not self.done:
-            self.done = True
+    def of(self, rule):
+        return lambda: self._results().get(rule.code)
+
+    def _results(self) -> dict[str, object]:
+        if self.results is None:
+            self.results = {}
             text, tree = _RECENT_TREES.get(self.facts.path, (None, None))
             if text != self.text or tree is None:
                 tree = load_text(self.text).tree
-            if tree is None:
-                return None
-            self.value = prefilter_facts(tree, self.text, self.facts.qualify)
-        return self.value
+            if tree is not None:
+                collectors = {r.code: r.prefilter() for r in self.rules if r.prefilter is not None}
+                walked = walk(tree, self.text, self.facts.qualify, list(collectors.values()))
+                self.results = {code: c.result(walked) for code, c in collectors.items()}
+        return self.results
 
 
 # -- the per-process entry points a pool calls -----------------------------------------------

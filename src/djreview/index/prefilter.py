@@ -1,21 +1,11 @@
-"""Facts read from the stdlib tree that let a rule rule a file out before its CST is built.
+"""One walk of the stdlib tree that lets rules rule a file out before its CST is built.
 
 The libcst parse and walk are most of what a review costs, and a stdlib parse plus a walk of
-the functions that loop cost about a tenth of it. The facts over-approximate what the rules
-can see, never under: when in doubt, a name counts.
-
-- ``loop_attributes`` (DJR101 reports a relation read on a row of a loop over a queryset):
-  every attribute name read inside a loop on a chain that starts at a name bound inside a
-  loop (``row.author.name``, ``row.books.all()``), or at an expression we do not follow. The
-  flow tracker gives rows only to loop targets, and names assigned in the loop keep them; a
-  parameter is never a loop row.
-- ``write_roots`` (DJR102 reports ``save()``/``create()`` called in a loop on a row, a
-  queryset or a manager): for each such call whose receiver is a plain dotted name
-  (``models.Q.create``, ``Book.objects.create``) starting at a name the file never binds, the
-  qualified reference of that name; the receiver can only be a row, a queryset or a manager
-  when that name is a model class. ``None`` when some receiver is anything else.
-- ``class_calls`` (DJR201 reports ``name = ForeignKey(...)`` in a class body): the qualified
-  names of the callables whose result a class body assigns to a name.
+the functions that loop cost about a tenth of it. Each rule that wants to rule files out
+this way defines a `Collector` in its own module (`Rule.prefilter`): the walk shows every
+collector each node with whether it sits in a loop and in which kind of scope, and then
+asks each for its result, given the names the file binds. What a collector gathers must
+over-approximate what its rule can see, never under: when in doubt, a name counts.
 
 A function whose text has neither ``for``/``while`` nor ``class`` holds no loop and no class
 body, and the names it binds are its own (the flow tracker resolves names lexically): it is
@@ -28,18 +18,30 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _WORTH_WALKING = re.compile(r"\b(?:for|while|class)\b")
-WRITE_METHODS = frozenset({"save", "create"})
 
 
-@dataclass(frozen=True)
-class PrefilterFacts:
-    loop_attributes: frozenset[str] = frozenset()
-    write_roots: frozenset[str] | None = frozenset()
-    class_calls: frozenset[str] = frozenset()
+@dataclass
+class Walked:
+    """What the walk learnt of the file's names, for the collectors' results."""
+
+    bound: set[str]  # bound in the module, a class body, or a function worth walking
+    loop_bound: set[str]  # bound inside a loop (the flow tracker gives rows only to these)
+    qualify: Callable[[str], str]  # a name -> the dotted reference the flow tracker resolves
+
+
+class Collector:
+    """What one rule gathers from the walk; a rule module subclasses it."""
+
+    def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
+        """`scope`: "module", "class" (a class body) or "function"."""
+
+    def result(self, walked: Walked) -> Any:
+        raise NotImplementedError
 
 
 def _bound_names(node: ast.AST, scope: str) -> list[str]:
@@ -59,7 +61,7 @@ def _bound_names(node: ast.AST, scope: str) -> list[str]:
     return []
 
 
-def _root(node: ast.AST) -> ast.AST:
+def chain_root(node: ast.AST) -> ast.AST:
     """The start of a chain of attributes, subscripts and method calls."""
     while True:
         if isinstance(node, (ast.Attribute, ast.Subscript)):
@@ -70,7 +72,7 @@ def _root(node: ast.AST) -> ast.AST:
             return node
 
 
-def _dotted(node: ast.AST) -> list[str] | None:
+def dotted_names(node: ast.AST) -> list[str] | None:
     parts = []
     while isinstance(node, ast.Attribute):
         parts.append(node.attr)
@@ -98,7 +100,7 @@ def _worth_walking(unit: ast.AST, lines: list[str]) -> bool:
     return any(_WORTH_WALKING.search(line) for line in lines[start - 1 : unit.end_lineno])
 
 
-def _class_call(node: ast.AST) -> ast.AST | None:
+def class_body_call(node: ast.AST) -> ast.AST | None:
     """The call a class-body statement assigns to one name, if any."""
     if (
         isinstance(node, ast.Assign)
@@ -113,36 +115,22 @@ def _class_call(node: ast.AST) -> ast.AST | None:
     return value.func if isinstance(value, ast.Call) else None
 
 
-def prefilter_facts(tree: ast.Module, text: str, qualify: Callable[[str], str]) -> PrefilterFacts:
-    """`qualify` maps a name to the dotted reference the flow tracker resolves it to."""
+def walk(tree: ast.Module, text: str, qualify: Callable[[str], str], collectors: list[Collector]) -> Walked:
+    """Show every collector the nodes worth walking; the names bound, for their results."""
     lines = text.splitlines()
-    bound: set[str] = set()  # bound in the module, a class body, or a function worth walking
-    loop_bound: set[str] = set()  # bound inside a loop
-    attributes: list[ast.Attribute] = []
-    writes: list[ast.AST] = []  # receivers of save()/create() inside loops
-    calls: set[str] = set()
+    walked = Walked(set(), set(), qualify)
     stack = [(unit, False, scope) for unit, scope in _units(tree) if _worth_walking(unit, lines)]
     while stack:
         node, in_loop, scope = stack.pop()
         names = _bound_names(node, scope)
         if names:
-            bound.update(names)
+            walked.bound.update(names)
             if in_loop:
-                loop_bound.update(names)
-        if in_loop:
-            if isinstance(node, ast.Attribute):
-                attributes.append(node)
-            elif (
-                isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in WRITE_METHODS
-            ):
-                writes.append(node.func.value)
-        if scope == "class" and isinstance(node, (ast.Assign, ast.AnnAssign)):
-            func = _class_call(node)
-            parts = _dotted(func) if func is not None else None
-            if parts:
-                calls.add(".".join([qualify(parts[0]), *parts[1:]]))
+                walked.loop_bound.update(names)
+        for collector in collectors:
+            collector.visit(node, in_loop, scope)
         if isinstance(node, ast.arg):
-            bound.add(node.arg)  # a parameter is never a loop row, but hides a module name
+            walked.bound.add(node.arg)  # a parameter is never a loop row, but hides a module name
         inner_loop = in_loop or isinstance(node, _LOOPS)
         if isinstance(node, ast.ClassDef):
             inner = "class"
@@ -151,21 +139,4 @@ def prefilter_facts(tree: ast.Module, text: str, qualify: Callable[[str], str]) 
         else:
             inner = scope
         stack.extend((child, inner_loop, inner) for child in ast.iter_child_nodes(node))
-    read = set()
-    for node in attributes:
-        root = _root(node.value)
-        if not isinstance(root, ast.Name) or root.id in loop_bound:
-            read.add(node.attr)
-    return PrefilterFacts(frozenset(read), _write_roots(writes, bound, qualify), frozenset(calls))
-
-
-def _write_roots(writes: list[ast.AST], bound: set[str], qualify: Callable[[str], str]) -> frozenset[str] | None:
-    """The qualified names the save()/create() receivers start at, or None when one of them
-    is not a plain dotted name on a name the file never binds."""
-    roots = set()
-    for receiver in writes:
-        parts = _dotted(receiver)
-        if parts is None or parts[0] in bound:
-            return None
-        roots.add(qualify(parts[0]))
-    return frozenset(roots)
+    return walked

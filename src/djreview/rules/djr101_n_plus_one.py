@@ -8,12 +8,14 @@ See "ORM facts" in DESIGN.md for what costs no query.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
 from djreview.values import Instance, Queryset, RelatedManager
 
@@ -64,16 +66,39 @@ class _Candidate:
     kind: str = ""
 
 
+class LoopAttributes(Collector):
+    """Every attribute name read inside a loop on a chain that starts at a name bound inside a
+    loop (``row.author.name``, ``row.books.all()``), or at an expression we do not follow. The
+    flow tracker gives rows only to loop targets, and names assigned in the loop keep them; a
+    parameter is never a loop row. A file none of whose names is a relation has no N+1."""
+
+    def __init__(self) -> None:
+        self.read: list[ast.Attribute] = []
+
+    def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
+        if in_loop and isinstance(node, ast.Attribute):
+            self.read.append(node)
+
+    def result(self, walked: Walked) -> frozenset[str]:
+        names = set()
+        for node in self.read:
+            root = chain_root(node.value)
+            if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
+                names.add(node.attr)
+        return frozenset(names)
+
+
 class NPlusOne(Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
+    prefilter = LoopAttributes
 
     def wants(self, text, facts, index, prefilter) -> bool:
         if "for " not in text or not index.mentions_models(text, facts):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
-        return found is None or index.reads_a_relation(found.loop_attributes)
+        return found is None or index.reads_a_relation(found)
 
     def start(self, ctx) -> None:
         super().start(ctx)

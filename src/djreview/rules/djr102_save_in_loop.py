@@ -18,12 +18,14 @@ bulk calls skip no longer runs. Any other loop keeps a suggestion naming the cal
 
 from __future__ import annotations
 
+import ast
 import keyword
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.prefilter import Collector, Walked, dotted_names
 from djreview.naming import plural
 from djreview.rule import Rule
 from djreview.rules import _bulk_rewrite
@@ -53,17 +55,42 @@ class _Loop:
     writes: list[_Write] = field(default_factory=list)
 
 
+class WriteRoots(Collector):
+    """For each ``save()``/``create()`` called in a loop whose receiver is a plain dotted name
+    (``models.Q.create``, ``Book.objects.create``) starting at a name the file never binds,
+    the qualified reference of that name: the receiver can only be a row, a queryset or a
+    manager when that name is a model class. None when some receiver is anything else."""
+
+    def __init__(self) -> None:
+        self.receivers: list[ast.AST] = []
+
+    def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
+        called = node.func if isinstance(node, ast.Call) else None
+        if in_loop and isinstance(called, ast.Attribute) and called.attr in ("save", "create"):
+            self.receivers.append(called.value)
+
+    def result(self, walked: Walked) -> frozenset[str] | None:
+        roots = set()
+        for receiver in self.receivers:
+            parts = dotted_names(receiver)
+            if parts is None or parts[0] in walked.bound:
+                return None
+            roots.add(walked.qualify(parts[0]))
+        return frozenset(roots)
+
+
 class SaveInLoop(Rule):
     code = "DJR102"
     name = "save-in-loop"
     fixable = True
     triggers = ("save(", "create(")
+    prefilter = WriteRoots
 
     def wants(self, text, facts, index, prefilter) -> bool:
         if not super().wants(text, facts, index, prefilter) or not index.mentions_models(text, facts):
             return False
-        found = prefilter()  # save()/create() in a loop on a receiver that may be a row or a manager
-        return found is None or found.write_roots is None or index.names_a_model(found.write_roots)
+        roots = prefilter()  # save()/create() in a loop on a receiver that may be a row or a manager
+        return roots is None or index.names_a_model(roots)
 
     def start(self, ctx) -> None:
         super().start(ctx)

@@ -7,13 +7,35 @@ target model. The fix names the accessor after the model that holds the field.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.prefilter import Collector, Walked, class_body_call, dotted_names
 from djreview.naming import plural_snake
 from djreview.rule import Rule
 from djreview.syntax import literal_string
+
+
+class ClassBodyCalls(Collector):
+    """The qualified names of the callables whose result a class body assigns to a name
+    (``author = models.ForeignKey(...)``): without a ForeignKey or ManyToManyField among
+    them the file declares no relation field."""
+
+    def __init__(self) -> None:
+        self.called: list[list[str]] = []
+
+    def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
+        if scope == "class" and isinstance(node, (ast.Assign, ast.AnnAssign)):
+            func = class_body_call(node)
+            parts = dotted_names(func) if func is not None else None
+            if parts:
+                self.called.append(parts)
+
+    def result(self, walked: Walked) -> frozenset[str]:
+        return frozenset(".".join([walked.qualify(parts[0]), *parts[1:]]) for parts in self.called)
 
 
 class MissingRelatedName(Rule):
@@ -21,12 +43,13 @@ class MissingRelatedName(Rule):
     name = "missing-related-name"
     fixable = True
     triggers = ("ForeignKey", "ManyToManyField")
+    prefilter = ClassBodyCalls
 
     def wants(self, text, facts, index, prefilter) -> bool:
         if not super().wants(text, facts, index, prefilter):
             return False
         found = prefilter()  # the callables class bodies assign to a name
-        return found is None or not found.class_calls.isdisjoint(orm.FOREIGN_KEY | orm.MANY_TO_MANY)
+        return found is None or not found.isdisjoint(orm.FOREIGN_KEY | orm.MANY_TO_MANY)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
