@@ -9,6 +9,7 @@ about None (a loop variable whose type is unknown is never reported).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import cast
 
 import libcst as cst
 
@@ -120,7 +121,7 @@ class Flow:
         """`order: Order` (or `"Order"`) is one row of that model; anything else is unknown."""
         if param.annotation is None:
             return None
-        annotation = param.annotation.annotation
+        annotation: cst.BaseExpression | None = param.annotation.annotation
         text = literal_string(annotation)
         if text is not None:
             annotation = cst.Name(text) if text.isidentifier() else None
@@ -333,7 +334,7 @@ class Flow:
         (`qs = qs.filter(...)` under an if) is fixed where it was first built."""
         return qs.origin if qs.anchored or qs.iterated else node
 
-    def _manager_queryset(self, model: str, manager: str, node: cst.CSTNode) -> Queryset | None:
+    def _manager_queryset(self, model: str, manager: str, node: cst.BaseExpression) -> Queryset | None:
         info = self.index.model(model)
         if info is None:
             return Queryset(model, manager=manager, origin=node) if manager == "objects" else None
@@ -589,7 +590,7 @@ class Flow:
 
 def _count_returns(func: cst.FunctionDef) -> int:
     """Return statements in a function's own body (nested functions and classes excluded)."""
-    count, stack = 0, [func.body]
+    count, stack = 0, [cast(cst.CSTNode, func.body)]
     while stack:
         node = stack.pop()
         if isinstance(node, cst.Return):

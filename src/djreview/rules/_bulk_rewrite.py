@@ -158,7 +158,9 @@ def _column(info, name: str) -> tuple[str, object] | None:
         field = by_name.get(name[:-3])
         if field is None or _field_kind(field) not in ("ForeignKey", "OneToOneField"):
             return None
-    kind = _field_kind(field) if field is not None else None
+    if field is None:
+        return None
+    kind = _field_kind(field)
     if kind is None or kind in _NO_COLUMN or kind == "generic" or field.primary_key:
         return None
     return field.name, field
@@ -370,7 +372,7 @@ def _target_names(target: cst.BaseExpression) -> list[str] | None:
 
 
 @functools.cache
-def _binding() -> tuple[type, ...]:
+def _binding() -> tuple[type[cst.CSTNode], ...]:
     """The node types that can bind a name (a function: libcst is only loaded when used)."""
     return (
         cst.Assign,
@@ -418,8 +420,7 @@ def _binds_directly(node: cst.CSTNode, name: str) -> bool:
     if isinstance(node, cst.ImportAlias):
         if node.asname is not None:
             return False  # its AsName child binds
-        parts = dotted(node.name)
-        return bool(parts) and parts[0] == name
+        return (dotted(node.name) or [""])[0] == name
     if isinstance(node, cst.Assign):
         targets = [t.target for t in node.targets]
     elif isinstance(node, cst.AsName):

@@ -169,15 +169,15 @@ class SaveInLoop(Rule):
             self.benign.update(id(a.value) for a in node.args if isinstance(a.value, cst.Name))
             return
         if method == "refresh_from_db" and isinstance(func.value, cst.Name):
-            for loop in self.loops.values():  # re-reading the row needs the write done
-                for write in loop.writes:
+            for open_loop in self.loops.values():  # re-reading the row needs the write done
+                for write in open_loop.writes:
                     if write.armed and write.variable == func.value.value:
                         write.refreshed = True
             return
         if method not in ("save", "create"):
             return
         loop_node, loop = self._loop()
-        if loop is None or self._own_transaction(loop_node) or self._runs_once(loop_node, node):
+        if loop_node is None or loop is None or self._own_transaction(loop_node) or self._runs_once(loop_node, node):
             return
         owner = self.ctx.flow.infer(func.value)
         if self._needs_each_write(owner, method):

@@ -55,9 +55,11 @@ class MissingStr(Rule):
         if not isinstance(node.body, cst.IndentedBlock):
             return None
         statements = list(node.body.body)
-        anchor = next((s for s in statements if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
+        anchor: cst.BaseStatement | None = next(
+            (s for s in statements if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None
+        )
         if anchor is None:
-            leading = []
+            leading: list[cst.BaseStatement] = []
             for stmt in statements:
                 if isinstance(stmt, (cst.FunctionDef, cst.ClassDef)):
                     break

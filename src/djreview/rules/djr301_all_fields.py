@@ -52,8 +52,8 @@ class AllFields(Rule):
         self._report(target, node.value, model, what, f"{owner.node.name.value}.Meta", fields, complete)
 
     def visit_Call(self, node: cst.Call) -> None:
-        factory = self.ctx.flow.qualify(node.func)
-        position = orm.MODELFORM_FACTORIES.get(factory or "")
+        factory = self.ctx.flow.qualify(node.func) or ""
+        position = orm.MODELFORM_FACTORIES.get(factory)
         if position is None:
             return
         positional = [a for a in node.args if a.keyword is None and not a.star]
