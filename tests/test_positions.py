@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 import pytest
 from libcst.metadata import MetadataWrapper, PositionProvider
@@ -52,14 +54,14 @@ def test_partial_positions_match_the_full_provider(newline):
     module = cst.parse_module(source)
     full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     nodes = _every_node(module)
-    partial = positions_of(module, source, nodes)
+    partial = positions_of(module, ast.parse(source), nodes)
     assert [partial[n] for n in nodes] == [full[n] for n in nodes]
 
 
 def test_only_the_statements_holding_the_nodes_are_rendered():
     module = cst.parse_module(TRICKY)
     target = module.body[-1]  # the if __name__ block
-    partial = positions_of(module, TRICKY, [target])
+    partial = positions_of(module, ast.parse(TRICKY), [target])
     assert module.body[2] not in partial  # class A was not rendered
     assert partial[target].start.line == 20
 
@@ -105,7 +107,7 @@ def test_each_node_alone_gets_the_full_providers_position(source):
     module = cst.parse_module(source)
     full = MetadataWrapper(module, unsafe_skip_copy=True).resolve(PositionProvider)
     for node in _every_node(module):
-        assert positions_of(module, source, [node])[node] == full[node], node
+        assert positions_of(module, ast.parse(source), [node])[node] == full[node], node
 
 
 def test_a_node_in_a_method_renders_that_method_only():
@@ -113,6 +115,6 @@ def test_a_node_in_a_method_renders_that_method_only():
     shop = module.body[1]
     title, meta = shop.body.body[2], shop.body.body[3]
     loop = title.body.body[0]
-    partial = positions_of(module, NESTED, [loop])
+    partial = positions_of(module, ast.parse(NESTED), [loop])
     assert partial[loop].start.line == 16
     assert shop not in partial and meta not in partial  # neither the class nor its Meta

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
 
@@ -70,13 +72,14 @@ class FileContext:
     index: ProjectIndex
     kinds: frozenset[str]
     flow: Flow  # what names hold at the node being visited (runs first in the walk)
+    stdlib_tree: Callable[[], ast.Module | None]  # the file's stdlib tree, parsed at most once
     pending: list[tuple] = field(default_factory=list)
 
     def spans(self, nodes: list[cst.CSTNode]) -> NodeSpans | None:
         """The spans of `nodes` in the file (for a fix that reuses the code as written), or
         None when the file nests too deeply to locate them."""
         try:
-            return NodeSpans(self.text, positions_of(self.module, self.text, nodes))
+            return NodeSpans(self.text, positions_of(self.module, self.stdlib_tree(), nodes))
         except (RecursionError, KeyError, IndexError):
             return None
 
@@ -92,7 +95,7 @@ class FileContext:
         nodes += [e.indent_like for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits if e.indent_like]
         nodes += [n for *_, lines, _ in self.pending for n in (lines or {}).values()]
         try:
-            positions = positions_of(self.module, self.text, nodes)
+            positions = positions_of(self.module, self.stdlib_tree(), nodes)
         except (RecursionError, KeyError) as exc:  # libcst recurses once per nesting level
             raise TooDeep from exc
         out = []

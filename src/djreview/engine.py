@@ -65,7 +65,7 @@ def index_files(paths: list[Path], settings: Settings, digests: list | None = No
     processes = pool.worker_count(settings.jobs, len(paths))
     chunk = max(1, len(paths) // (processes * 8))
     if settings.cache_dir is None:
-        return pool.map_in(processes, worker.index_file, paths, chunk)
+        return [result for result, _ in pool.map_in(processes, worker.index_file, paths, chunk)]
     from djreview.cache.index import IndexCache
 
     cache = IndexCache(settings.cache_dir)
@@ -77,9 +77,9 @@ def index_files(paths: list[Path], settings: Settings, digests: list | None = No
         [paths[i] for i in missing],
         max(1, len(missing) // (processes * 8)),
     )
-    for i, result in zip(missing, fresh):
+    for i, (result, stamp) in zip(missing, fresh):
         results[i] = result
-        cache.put(paths[i], result)
+        cache.put(paths[i], result, stamp)
     cache.save()
     if digests is not None:
         digests.extend(cache.digest(p) for p in paths)

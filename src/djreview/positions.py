@@ -108,13 +108,14 @@ class _Renderer:
         stmt._codegen(state)
 
 
-def positions_of(module: cst.Module, source: str, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
+def positions_of(module: cst.Module, tree: ast.Module | None, nodes: list[cst.CSTNode]) -> dict[cst.CSTNode, CodeRange]:
+    """The positions of `nodes`; `tree` is the stdlib tree of the same text (None: render
+    the whole module instead)."""
     wanted = {id(n) for n in nodes}
     renderer = _Renderer(module, wanted)
     try:
-        tree = ast.parse(source)
-        done = renderer.block(module.body, tree.body, [], wanted)
-    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        done = tree is not None and renderer.block(module.body, tree.body, [], wanted)
+    except (ValueError, RecursionError, MemoryError):
         done = False
     if not done:  # fall back to rendering everything (still without the metadata walk)
         renderer.provider._gen_impl(module)

@@ -4,9 +4,11 @@ file (phase 2). The index and rule objects are built once per process, not per f
 from __future__ import annotations
 
 import ast
+import os
 import sys
 from pathlib import Path
 
+from djreview.cache.store import content_digest
 from djreview.discovery import display_path
 from djreview.finding import FileResult, Finding
 from djreview.index.extract import extract, module_name
@@ -48,16 +50,28 @@ def parse_error(display: str, message: str, line: int = 1, column: int = 1) -> F
 
 
 # -- phase 1 -------------------------------------------------------------------------------
-def index_file(path: Path) -> tuple[str, ModuleFacts | None, Finding | None]:
+Stamp = tuple[int, int, str]  # size, mtime (ns) and content digest of the bytes indexed
+
+
+def index_file(path: Path) -> tuple[tuple[str, ModuleFacts | None, Finding | None], Stamp | None]:
+    """(display path, facts, parse error) of `path`, and the stamp of what was read: the file
+    is read once, and the cache keys on exactly these bytes. The stat comes first, so a file
+    changed while it is read has a newer stat than the one kept, and is indexed again."""
     display = display_path(path)
+    try:
+        st = os.stat(path)
+    except OSError:
+        st = None
     data, problem = read(path)
     if data is None:
-        return display, None, parse_error(display, problem or "cannot read file")
+        return (display, None, parse_error(display, problem or "cannot read file")), None
+    stamp = (st.st_size, st.st_mtime_ns, content_digest(data)) if st is not None else None
     source = load(data)
     if source.tree is None:
-        return display, None, parse_error(display, source.error or "cannot parse", source.line, source.column)
+        error = parse_error(display, source.error or "cannot parse", source.line, source.column)
+        return (display, None, error), stamp
     remember_tree(display, source.text or "", source.tree)
-    return display, extract(source.tree, display, module_name(path), source.text or ""), None
+    return (display, extract(source.tree, display, module_name(path), source.text or ""), None), stamp
 
 
 # The stdlib trees of the last files indexed in this process: when a changed file is indexed
@@ -89,9 +103,8 @@ class Reviewer:
         self._dispatch: dict[tuple[str, ...], object] = {}
         self._digests: dict[tuple, str] = {}  # one index, so one answer per question
 
-    def active_rules(self, text: str, kinds: frozenset[str], facts: ModuleFacts, index) -> list:
-        active = []
-        prefilter = _LazyPrefilter(text, facts, self.rules)
+    def active_rules(self, prefilter: _LazyPrefilter, kinds: frozenset[str], facts: ModuleFacts, index) -> list:
+        active, text = [], prefilter.text
         for rule in self.rules:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
@@ -139,7 +152,8 @@ class Reviewer:
             text = load_text(text, compile_check=False).text
         if text is None:
             return result
-        rules = self.active_rules(text, kinds, facts, index)
+        prefilter = _LazyPrefilter(text, facts, self.rules)
+        rules = self.active_rules(prefilter, kinds, facts, index)
         if not rules:
             return result
         import libcst as cst
@@ -152,7 +166,7 @@ class Reviewer:
             result.notes.append(f"{display}: skipped, libcst cannot parse it ({type(exc).__name__})")
             return result
         flow, dispatch = self.dispatch_for(rules)
-        ctx = FileContext(display, text, module, facts, index, kinds, flow)
+        ctx = FileContext(display, text, module, facts, index, kinds, flow, prefilter.tree)
         flow.start(ctx)
         for rule in rules:
             rule.start(ctx)
@@ -177,16 +191,25 @@ class _LazyPrefilter:
     def __init__(self, text: str, facts: ModuleFacts, rules: list):
         self.text, self.facts, self.rules = text, facts, rules
         self.results: dict[str, object] | None = None
+        self._tree: ast.Module | None = None
+        self._parsed = False
 
     def of(self, rule):
         return lambda: self._results().get(rule.code)
 
+    def tree(self) -> ast.Module | None:
+        """The file's stdlib tree, parsed once per review (or reused from indexing): the
+        prefilter walks it, and locating findings (positions.py) follows it."""
+        if not self._parsed:
+            self._parsed = True
+            text, tree = _RECENT_TREES.get(self.facts.path, (None, None))
+            self._tree = tree if text == self.text else load_text(self.text).tree
+        return self._tree
+
     def _results(self) -> dict[str, object]:
         if self.results is None:
             self.results = {}
-            text, tree = _RECENT_TREES.get(self.facts.path, (None, None))
-            if text != self.text or tree is None:
-                tree = load_text(self.text).tree
+            tree = self.tree()
             if tree is not None:
                 collectors = {r.code: r.prefilter() for r in self.rules if r.prefilter is not None}
                 walked = walk(tree, self.text, self.facts.qualify, list(collectors.values()))

@@ -46,14 +46,13 @@ class IndexCache(CacheFile):
             error = replace(error, path=display)
         return display, facts, error
 
-    def put(self, path: Path, result) -> None:
-        try:
-            st = os.stat(path)
-            digest = content_digest(Path(path).read_bytes())
-        except OSError:
+    def put(self, path: Path, result, stamp: tuple[int, int, str] | None) -> None:
+        """Keep what indexing `path` gave; `stamp` (size, mtime, digest) describes the bytes it
+        read (None: the file could not be read, nothing to key on)."""
+        if stamp is None:
             return
         _, facts, error = result
-        self.entries[os.path.abspath(path)] = (st.st_size, st.st_mtime_ns, digest, (facts, error))
+        self.entries[os.path.abspath(path)] = (*stamp, (facts, error))
         self.changed = True
 
     def digest(self, path: Path) -> str | None:
