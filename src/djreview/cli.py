@@ -169,14 +169,14 @@ def check(
         cfg.check_codes(config, known)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    from djreview.cache import default_folder
+    from djreview.discovery import default_cache_folder
 
     if no_cache:
         cache_folder = None
     elif cache_dir:
         cache_folder = Path(cache_dir)
     else:
-        cache_folder = default_folder(Path(paths[0]))
+        cache_folder = default_cache_folder(Path(paths[0]))
     settings = Settings(
         codes=cfg.enabled_codes(config, known),
         exclude=tuple(config.exclude),

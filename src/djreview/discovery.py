@@ -145,3 +145,15 @@ def file_kinds(display: str) -> frozenset[str]:
     ):
         kinds.add("tests")
     return frozenset(kinds)
+
+
+def default_cache_folder(path: Path) -> Path:
+    """The cache folder for a run on `path`: `.djreview_cache` at the root of its project, or
+    in the current directory when no project marker (manage.py, pyproject.toml, setup.cfg,
+    setup.py, .git) is found above it."""
+    from djreview.cache import FOLDER
+
+    root = project_root(path) if path.exists() else Path.cwd()
+    if not any((root / marker).exists() for marker in ROOT_MARKERS):
+        root = Path.cwd()
+    return root / FOLDER

@@ -22,7 +22,7 @@ class Plugin:
         self.lines = lines
 
     def run(self):
-        from djreview.cache import default_folder
+        from djreview.discovery import default_cache_folder
         from djreview.editor import review_text
         from djreview.rule import rule_codes
         from djreview.settings import Settings
@@ -32,7 +32,7 @@ class Plugin:
             return
         path = Path(self.filename)
         codes = (PARSE_ERROR[0], *rule_codes())
-        settings = Settings(codes=codes, cache_dir=default_folder(path))
+        settings = Settings(codes=codes, cache_dir=default_cache_folder(path))
         result = review_text(path, "".join(self.lines), settings)
         for f in result.findings:
             yield f.line, f.column - 1, f"{f.code} {f.text}", type(self)

@@ -75,10 +75,10 @@ class Rule:
 
 def _rule_modules() -> list[str]:
     import pkgutil
+    from pathlib import Path
 
-    import djreview.rules
-
-    return sorted(m.name for m in pkgutil.iter_modules(djreview.rules.__path__) if _MODULE.match(m.name))
+    folder = Path(__file__).with_name("rules")  # the package's folder, without importing it
+    return sorted(m.name for m in pkgutil.iter_modules([str(folder)]) if _MODULE.match(m.name))
 
 
 _MODULE = re.compile(r"djr[0-9]{3}_[a-z0-9_]+$")
