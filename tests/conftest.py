@@ -1,37 +1,22 @@
-"""Helpers: review a small in-memory project through the real engine."""
+"""Fixtures: review a small in-memory project through the real engine, and copies of the
+sample project. Plain helpers and shared model sources are in helpers.py."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
-import textwrap
-from pathlib import Path
 
 import pytest
 
 from djreview.engine import Settings, run
-from djreview.rule import all_rules
-from djreview.worker import PARSE_ERROR
-
-ALL_CODES = (PARSE_ERROR[0], *all_rules())
+from tests.helpers import ALL_CODES, AUTHOR_AND_BOOK, BOOKSHOP, write_project
 
 
 def pytest_configure(config) -> None:
     """The per-user cache key (djreview/cache/key.py) lives under a folder of the test run's
     own, never in the home of whoever runs the tests; subprocesses inherit it."""
     os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="djreview-tests-xdg-")
-
-
-def write_project(root: Path, files: dict[str, str]) -> None:
-    for rel, source in files.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(textwrap.dedent(source), encoding="utf-8")
-        # make every folder on the way a package, as in a real Django project
-        parent = path.parent
-        while parent != root:
-            (parent / "__init__.py").touch()
-            parent = parent.parent
 
 
 @pytest.fixture
@@ -47,5 +32,33 @@ def review(tmp_path, monkeypatch):
     return _review
 
 
-def codes_lines(findings) -> list[tuple[str, str, int]]:
-    return [(f.code, f.path, f.line) for f in findings]
+@pytest.fixture
+def parses(monkeypatch):
+    """The files reviewed from now on with a CST (not served from the cache)."""
+    from djreview.context import FileContext
+
+    seen: list[str] = []
+    original = FileContext.__init__
+
+    def spy(self, display, *args, **kwargs):
+        seen.append(display)
+        original(self, display, *args, **kwargs)
+
+    monkeypatch.setattr(FileContext, "__init__", spy)
+    return seen
+
+
+@pytest.fixture
+def shop_project(tmp_path):
+    """A project of one file, shop/models.py: AUTHOR_AND_BOOK (one DJR201 finding)."""
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK})
+    return tmp_path
+
+
+@pytest.fixture
+def bookshop(tmp_path):
+    """A copy of the sample project, for tests that run djreview (or flake8) with a cache or
+    with --fix: what they write stays under tmp_path."""
+    root = tmp_path / "bookshop"
+    shutil.copytree(BOOKSHOP, root, ignore=shutil.ignore_patterns(".djreview_cache", "__pycache__"))
+    return root

@@ -8,19 +8,12 @@ import sys
 import pytest
 
 from djreview.engine import Settings, run
-from tests.conftest import codes_lines, write_project
-
-GOOD_MODEL = """
-from django.db import models
-
-class Tag(models.Model):
-    label = models.CharField(max_length=50)
-"""
+from tests.helpers import TAG_WITHOUT_STR, codes_lines, write_project
 
 
 def test_syntax_error_is_djr001_and_the_run_goes_on(review):
-    findings = review({"app/broken.py": "def f(:\n    pass\n", "app/models.py": GOOD_MODEL})
-    assert codes_lines(findings) == [("DJR001", "app/broken.py", 1), ("DJR202", "app/models.py", 4)]
+    findings = review({"app/broken.py": "def f(:\n    pass\n", "app/models.py": TAG_WITHOUT_STR})
+    assert codes_lines(findings) == [("DJR001", "app/broken.py", 1), ("DJR202", "app/models.py", 5)]
     assert findings[0].severity == "error"
     assert findings[0].message.startswith("syntax error")
 
@@ -38,20 +31,20 @@ def test_undecodable_bytes(review, tmp_path):
 
 
 def test_stray_byte_in_comment_with_latin1_cookie_is_reviewed(review, tmp_path):
-    data = b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + GOOD_MODEL.encode()
+    data = b"# -*- coding: latin-1 -*-\n# caf\xe9\n" + TAG_WITHOUT_STR.encode()
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").touch()
     (tmp_path / "app" / "models.py").write_bytes(data)
-    assert codes_lines(review({})) == [("DJR202", "app/models.py", 6)]
+    assert codes_lines(review({})) == [("DJR202", "app/models.py", 7)]
 
 
 def test_bom_and_crlf_keep_positions(review, tmp_path):
     (tmp_path / "app").mkdir()
     (tmp_path / "app" / "__init__.py").touch()
-    data = "\ufeff" + GOOD_MODEL.replace("\n", "\r\n")
+    data = "\ufeff" + TAG_WITHOUT_STR.replace("\n", "\r\n")
     (tmp_path / "app" / "models.py").write_bytes(data.encode("utf-8"))
     findings = review({})
-    assert [(f.code, f.line, f.column) for f in findings] == [("DJR202", 4, 1)]
+    assert [(f.code, f.line, f.column) for f in findings] == [("DJR202", 5, 1)]
 
 
 def test_unreadable_file_is_djr001(review, tmp_path):
@@ -63,7 +56,7 @@ def test_unreadable_file_is_djr001(review, tmp_path):
 
 def test_match_statement_is_reviewed(review):
     source = (
-        GOOD_MODEL
+        TAG_WITHOUT_STR
         + """
 def first(items):
     match items:
@@ -78,7 +71,7 @@ def first(items):
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 and PEP 701 need Python 3.12")
 def test_pep695_and_pep701_are_reviewed_on_312(review):
     source = (
-        GOOD_MODEL
+        TAG_WITHOUT_STR
         + """
 type Alias = list[int]
 
@@ -98,8 +91,8 @@ def test_syntax_newer_than_the_running_python_is_djr001(review):
 def test_deep_nesting_and_huge_module_do_not_crash(review):
     deep = "x = " + "(" * 150 + "1" + ")" * 150 + "\n"
     huge = "".join(f"def f{i}(a):\n    return a + {i}\n" for i in range(5000))
-    findings = review({"deep.py": deep, "huge.py": huge, "app/models.py": GOOD_MODEL})
-    assert ("DJR202", "app/models.py", 4) in codes_lines(findings)
+    findings = review({"deep.py": deep, "huge.py": huge, "app/models.py": TAG_WITHOUT_STR})
+    assert ("DJR202", "app/models.py", 5) in codes_lines(findings)
 
 
 def test_deep_chains_python_accepts_are_reviewed(review):

@@ -7,35 +7,7 @@ import subprocess
 
 import pytest
 
-from tests.conftest import write_project
-from tests.test_cli import djreview
-
-OLD = """
-from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-"""
-NEW_FIELD = """
-
-class Book(models.Model):
-    title = models.CharField(max_length=200)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE)
-
-    def __str__(self):
-        return self.title
-"""
-LEGACY = """
-from django.db import models
-
-
-class Tag(models.Model):
-    label = models.CharField(max_length=50)
-"""
+from tests.helpers import AUTHOR_MODULE, BOOK_WITHOUT_RELATED_NAME, TAG_WITHOUT_STR, djreview, write_project
 
 
 def _git(root, *args):
@@ -61,11 +33,11 @@ def _findings(result):
 
 @pytest.fixture
 def repo(tmp_path):
-    write_project(tmp_path, {"shop/models.py": OLD, "shop/legacy.py": LEGACY})
+    write_project(tmp_path, {"shop/models.py": AUTHOR_MODULE, "shop/legacy.py": TAG_WITHOUT_STR})
     _git(tmp_path, "init", "-q", "-b", "main")
     _git(tmp_path, "add", ".")
     _git(tmp_path, "commit", "-q", "-m", "first")
-    (tmp_path / "shop" / "models.py").write_text(OLD + NEW_FIELD, encoding="utf-8")
+    (tmp_path / "shop" / "models.py").write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
     _git(tmp_path, "commit", "-q", "-am", "second: a Book with an FK")
     return tmp_path
 
@@ -83,7 +55,7 @@ def test_changed_since_keeps_only_lines_of_the_change(repo):
 
 
 def test_changed_since_includes_uncommitted_and_untracked_files(repo):
-    (repo / "shop" / "new.py").write_text(LEGACY, encoding="utf-8")
+    (repo / "shop" / "new.py").write_text(TAG_WITHOUT_STR, encoding="utf-8")
     result = djreview("--format", "json", "--changed-since", "HEAD", cwd=repo)
     assert _findings(result) == [("DJR202", "shop/new.py", 5)]
 
@@ -96,7 +68,9 @@ def test_changed_since_with_an_unknown_ref_is_a_usage_error(repo):
 
 
 def test_baseline_hides_known_findings_across_line_shifts(tmp_path):
-    write_project(tmp_path, {"shop/models.py": OLD + NEW_FIELD, "shop/legacy.py": LEGACY})
+    write_project(
+        tmp_path, {"shop/models.py": AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, "shop/legacy.py": TAG_WITHOUT_STR}
+    )
     written = djreview("--baseline", "djreview-baseline.json", "--write-baseline", cwd=tmp_path)
     assert written.returncode == 0
     assert "wrote 2 finding(s)" in written.stderr
@@ -106,13 +80,13 @@ def test_baseline_hides_known_findings_across_line_shifts(tmp_path):
     models.write_text("# a comment\n# another\n" + models.read_text(), encoding="utf-8")
     assert djreview("--baseline", "djreview-baseline.json", cwd=tmp_path).returncode == 0
     # a new finding is reported
-    (tmp_path / "shop" / "more.py").write_text(LEGACY.replace("Tag", "Label"), encoding="utf-8")
+    (tmp_path / "shop" / "more.py").write_text(TAG_WITHOUT_STR.replace("Tag", "Label"), encoding="utf-8")
     result = djreview("--format", "json", "--baseline", "djreview-baseline.json", cwd=tmp_path)
     assert _findings(result) == [("DJR202", "shop/more.py", 5)]
 
 
 def test_missing_baseline_file_is_a_usage_error(tmp_path):
-    write_project(tmp_path, {"shop/legacy.py": LEGACY})
+    write_project(tmp_path, {"shop/legacy.py": TAG_WITHOUT_STR})
     result = djreview("--baseline", "nope.json", cwd=tmp_path)
     assert result.returncode == 2
     assert "--write-baseline" in result.stderr

@@ -6,21 +6,12 @@ import json
 
 import pytest
 
-from tests.conftest import write_project
-from tests.test_cli import MODELS, djreview
-
-NO_STR = """
-from django.db import models
-
-
-class Tag(models.Model):
-    label = models.CharField(max_length=50)
-"""
+from tests.helpers import AUTHOR_AND_BOOK, TAG_WITHOUT_STR, djreview, write_project
 
 
 @pytest.fixture
 def project(tmp_path):
-    write_project(tmp_path, {"shop/models.py": MODELS, "legacy/models.py": NO_STR})
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK, "legacy/models.py": TAG_WITHOUT_STR})
     return tmp_path
 
 
@@ -96,7 +87,7 @@ def test_broken_config_is_one_clear_line(project, body, expected):
 
 
 def test_noqa_with_one_code_several_codes_and_bare(tmp_path):
-    source = MODELS.replace(
+    source = AUTHOR_AND_BOOK.replace(
         "author = models.ForeignKey(Author, on_delete=models.CASCADE)",
         "author = models.ForeignKey(Author, on_delete=models.CASCADE)  # noqa: DJR101, DJR201",
     )
@@ -104,8 +95,10 @@ def test_noqa_with_one_code_several_codes_and_bare(tmp_path):
         tmp_path,
         {
             "a/models.py": source,
-            "b/models.py": NO_STR.replace("class Tag(models.Model):", "class Tag(models.Model):  # noqa"),
-            "c/models.py": NO_STR.replace("class Tag(models.Model):", "class Tag(models.Model):  # noqa: DJR201"),
+            "b/models.py": TAG_WITHOUT_STR.replace("class Tag(models.Model):", "class Tag(models.Model):  # noqa"),
+            "c/models.py": TAG_WITHOUT_STR.replace(
+                "class Tag(models.Model):", "class Tag(models.Model):  # noqa: DJR201"
+            ),
         },
     )
     assert _codes(djreview("--format", "json", cwd=tmp_path)) == [("DJR202", "c/models.py", "warning")]

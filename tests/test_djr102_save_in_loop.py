@@ -5,20 +5,11 @@ from __future__ import annotations
 import ast
 import textwrap
 
-from djreview.fixes import apply_edits
-from tests.conftest import codes_lines, write_project
-from tests.test_cli import djreview
+from tests.helpers import AUTHOR_MODULE, codes_lines, djreview, fixed, write_project
 
-MODELS = """
-from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-
+MODELS = (
+    AUTHOR_MODULE
+    + """
 
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -59,6 +50,7 @@ class Offer(models.Model):
     def __str__(self):
         return str(self.price)
 """
+)
 
 FORMS = """
 from django import forms
@@ -538,14 +530,6 @@ def test_status_row_created_then_saved_in_the_same_iteration_is_not_reported(rev
 
 
 # -- the fix: the loop rewritten into one bulk call (unsafe), or a suggestion ----------------
-def fixed(findings, source: str, path: str = VIEWS) -> str:
-    """The file as written by the `review` fixture, with every finding's edits applied."""
-    edits = [e for f in findings if f.fix for e in f.fix.edits if e.path == path]
-    text = apply_edits(textwrap.dedent(source), edits)
-    ast.parse(text)
-    return text
-
-
 def only_fix(findings):
     assert len(findings) == 1 and findings[0].code == "DJR102"
     return findings[0].fix
@@ -572,7 +556,7 @@ def test_update_loop_is_rewritten_into_bulk_update(review):
         "bulk_update() does not call save() or send pre_save/post_save signals, and the rows are written "
         "together, so an error part-way writes none of them)"
     )
-    assert fixed(findings, UPDATE_LOOP) == textwrap.dedent("""
+    assert fixed(UPDATE_LOOP, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Book
 
         def reprice():
@@ -602,7 +586,7 @@ def test_rewrite_in_a_nested_function_is_indented_like_the_loop(review):
     findings = save_in_loop(review, source)
     assert codes_lines(findings) == [("DJR102", VIEWS, 12)]
     assert only_fix(findings).applicability == "unsafe"
-    assert fixed(findings, source) == textwrap.dedent("""
+    assert fixed(source, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Book
 
         class Pricing:
@@ -634,7 +618,7 @@ def test_update_fields_are_the_bulk_update_fields(review):
     assert only_fix(findings).applicability == "unsafe"
     # save(update_fields=...) writes only those fields (the title is not saved): bulk_update
     # is given the same ones, the `author_id` column by its field name
-    assert fixed(findings, source) == textwrap.dedent("""
+    assert fixed(source, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Book
 
         def discount(author):
@@ -661,7 +645,7 @@ def test_update_fields_on_rows_of_a_queryset_bound_to_a_name_reuse_that_name(rev
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
     # the queryset caches its rows on the first iteration: bulk_update() gets the same objects
-    assert fixed(findings, source) == textwrap.dedent("""
+    assert fixed(source, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Book
 
         def discount():
@@ -795,7 +779,7 @@ def test_list_name_used_in_another_function_does_not_clash(review):
     """
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
-    assert "    books = list(Book.objects.all())\n" in fixed(findings, source)
+    assert "    books = list(Book.objects.all())\n" in fixed(source, findings, VIEWS)
 
 
 def test_auto_now_field_keeps_a_suggestion(review):
@@ -825,7 +809,7 @@ def test_auto_now_field_outside_update_fields_is_rewritten(review):
     """
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
-    assert 'Shelf.objects.bulk_update(shelfs, ["label"])' in fixed(findings, source)
+    assert 'Shelf.objects.bulk_update(shelfs, ["label"])' in fixed(source, findings, VIEWS)
 
 
 def test_manager_that_filters_its_rows_keeps_a_suggestion(review):
@@ -863,7 +847,7 @@ def test_create_loop_is_rewritten_into_bulk_create(review):
         "rewrite the loop to call Tag.objects.bulk_create([Tag(...) for row in rows]) once (unsafe: "
         "bulk_create() does not call save()"
     )
-    assert fixed(findings, CREATE_LOOP) == textwrap.dedent("""
+    assert fixed(CREATE_LOOP, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Tag
 
         def import_tags(rows):
@@ -886,7 +870,7 @@ def test_create_with_a_tuple_target_and_a_multiline_call(review):
     """
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
-    assert fixed(findings, source) == textwrap.dedent("""
+    assert fixed(source, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Book
 
         def import_books(author, pairs):
@@ -972,7 +956,7 @@ def test_new_object_saved_in_the_loop_is_rewritten_into_bulk_create(review):
     findings = save_in_loop(review, source)
     assert codes_lines(findings) == [("DJR102", VIEWS, 7)]
     assert only_fix(findings).applicability == "unsafe"
-    assert fixed(findings, source) == textwrap.dedent("""
+    assert fixed(source, findings, VIEWS) == textwrap.dedent("""
         from shop.models import Author
 
         def import_names(names):
@@ -1071,7 +1055,7 @@ def test_names_in_strings_and_attributes_are_not_uses(review):
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
     assert '    Tag.objects.bulk_create([Tag(name=row["name"], slug=row["slug"]) for row in rows])\n' in fixed(
-        findings, source
+        source, findings, VIEWS
     )
 
 
@@ -1086,7 +1070,7 @@ def test_copying_rows_of_the_same_model_is_rewritten_unless_streamed(review):
     """
     findings = save_in_loop(review, source)
     assert only_fix(findings).applicability == "unsafe"
-    assert fixed(findings, source).endswith(
+    assert fixed(source, findings, VIEWS).endswith(
         '    Tag.objects.bulk_create([Tag(name=tag.name + " (copy)", slug=tag.slug + "-copy") '
         "for tag in Tag.objects.filter(name__startswith=prefix)])\n"
     )

@@ -4,34 +4,18 @@ from __future__ import annotations
 
 import textwrap
 
-from djreview.fixes import apply_edits
-from tests.conftest import codes_lines
+from tests.helpers import AUTHOR_AND_BOOK, AUTHOR_MODULE, codes_lines, fixed
 
 PATH = "shop/models.py"
-
-HEAD = """
-from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-"""
 
 
 def missing_related_name(review, files: dict[str, str]):
     return review(files, select=("DJR201",))
 
 
-def fixed(source: str, findings) -> str:
-    return apply_edits(textwrap.dedent(source), [e for f in findings if f.fix for e in f.fix.edits])
-
-
 def test_foreign_key_without_related_name_is_reported_at_the_call(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -52,7 +36,7 @@ class Book(models.Model):
 
 def test_many_to_many_without_related_name_is_reported(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -69,7 +53,7 @@ class Book(models.Model):
 
 def test_multi_line_call_is_reported_where_the_call_starts(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -87,7 +71,7 @@ class Book(models.Model):
 
 def test_related_name_present_is_clean(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -103,7 +87,7 @@ class Book(models.Model):
 
 def test_related_name_plus_is_clean(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -118,7 +102,7 @@ class Book(models.Model):
 
 def test_one_to_one_is_clean(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Profile(models.Model):
@@ -133,7 +117,7 @@ class Profile(models.Model):
 
 def test_symmetrical_self_many_to_many_is_clean(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Person(models.Model):
@@ -149,7 +133,7 @@ class Person(models.Model):
 
 def test_non_symmetrical_self_many_to_many_is_reported(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Person(models.Model):
@@ -180,7 +164,7 @@ class Book(Model):
 
 def test_annotated_field_assignment_is_reported(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -250,7 +234,7 @@ field = models.ForeignKey("shop.Author", on_delete=models.CASCADE)
 
 def test_call_with_double_star_kwargs_is_not_reported(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 OPTIONS = {"related_name": "books"}
@@ -266,7 +250,7 @@ class Book(models.Model):
 # -- the fix ---------------------------------------------------------------------------------
 def test_fix_on_a_single_line_call(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -277,7 +261,7 @@ class Book(models.Model):
     assert findings[0].fix.applicability == "safe"
     assert findings[0].fix.description == 'add related_name="books" to Book.author'
     assert fixed(source, findings) == textwrap.dedent(
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -288,7 +272,7 @@ class Book(models.Model):
 
 def test_fix_on_a_multi_line_call_with_a_trailing_comma(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -300,7 +284,7 @@ class Book(models.Model):
     )
     findings = missing_related_name(review, {PATH: source})
     assert fixed(source, findings) == textwrap.dedent(
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -315,7 +299,7 @@ class Book(models.Model):
 
 def test_fix_on_a_multi_line_call_without_a_trailing_comma(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -327,7 +311,7 @@ class Book(models.Model):
     )
     findings = missing_related_name(review, {PATH: source})
     assert fixed(source, findings) == textwrap.dedent(
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -341,7 +325,7 @@ class Book(models.Model):
 
 def test_fix_names_the_accessor_in_plural_snake_case(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class BookCategory(models.Model):
@@ -354,7 +338,7 @@ class BookCategory(models.Model):
 
 def test_two_foreign_keys_to_the_same_model_get_distinct_names(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Review(models.Model):
@@ -365,7 +349,7 @@ class Review(models.Model):
     findings = missing_related_name(review, {PATH: source})
     assert codes_lines(findings) == [("DJR201", PATH, 13), ("DJR201", PATH, 14)]
     assert fixed(source, findings) == textwrap.dedent(
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Review(models.Model):
@@ -377,7 +361,7 @@ class Review(models.Model):
 
 def test_proposed_name_already_taken_on_the_target_gets_a_suffix(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -396,7 +380,7 @@ class Shelf(models.Model):
 
 def test_abstract_model_gets_a_placeholder_name(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Owned(models.Model):
@@ -416,7 +400,7 @@ class Owned(models.Model):
 
 def test_message_warns_when_the_project_reads_the_default_accessor(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -437,7 +421,7 @@ def titles(author):
 
 def test_no_warning_when_the_default_accessor_is_unused(review):
     source = (
-        HEAD
+        AUTHOR_MODULE
         + """
 
 class Book(models.Model):
@@ -453,7 +437,7 @@ def test_named_siblings_do_not_force_a_longer_name(review):
     findings = missing_related_name(
         review,
         {
-            PATH: HEAD
+            PATH: AUTHOR_MODULE
             + """
 
 class Book(models.Model):
@@ -474,7 +458,7 @@ def test_abstract_model_message_names_the_per_subclass_accessor(review):
     findings = missing_related_name(
         review,
         {
-            PATH: HEAD
+            PATH: AUTHOR_MODULE
             + """
 
 class Owned(models.Model):
@@ -493,16 +477,7 @@ def test_default_query_name_used_in_a_lookup_makes_the_fix_unsafe(review):
     findings = missing_related_name(
         review,
         {
-            PATH: HEAD
-            + """
-
-class Book(models.Model):
-    title = models.CharField(max_length=200)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE)
-
-    def __str__(self):
-        return self.title
-""",
+            PATH: AUTHOR_AND_BOOK,
             "shop/views.py": """
 from shop.models import Author
 
@@ -519,7 +494,7 @@ def test_abstract_model_checks_each_subclass_default_accessor(review):
     findings = missing_related_name(
         review,
         {
-            PATH: HEAD
+            PATH: AUTHOR_MODULE
             + """
 
 class Owned(models.Model):

@@ -4,18 +4,13 @@ from __future__ import annotations
 
 import textwrap
 
-from djreview.fixes import apply_edits
-from tests.conftest import codes_lines
+from tests.helpers import NAMED_BASE, codes_lines, fixed
 
 PATH = "shop/models.py"
 
 
 def missing_str(review, files: dict[str, str]):
     return review(files, select=("DJR202",))
-
-
-def fixed(source: str, findings) -> str:
-    return apply_edits(textwrap.dedent(source), [e for f in findings if f.fix for e in f.fix.edits])
 
 
 def test_concrete_model_without_str_is_reported_at_the_class_line(review):
@@ -67,19 +62,6 @@ class Book(models.Model):
 
 
 def test_str_inherited_from_an_abstract_base_in_another_file_is_clean(review):
-    base = """
-from django.db import models
-
-
-class Named(models.Model):
-    name = models.CharField(max_length=100)
-
-    class Meta:
-        abstract = True
-
-    def __str__(self):
-        return self.name
-"""
     source = """
 from django.db import models
 from core.models import Named
@@ -88,7 +70,7 @@ from core.models import Named
 class Publisher(Named):
     city = models.CharField(max_length=100)
 """
-    assert missing_str(review, {"core/models.py": base, PATH: source}) == []
+    assert missing_str(review, {"core/models.py": NAMED_BASE, PATH: source}) == []
 
 
 def test_str_from_a_plain_mixin_is_clean(review):

@@ -4,19 +4,11 @@ from __future__ import annotations
 
 import textwrap
 
-from djreview.fixes import apply_edits
-from tests.conftest import codes_lines
+from tests.helpers import AUTHOR_MODULE, codes_lines, fixed
 
-MODELS = """
-from django.db import models
-
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-
+MODELS = (
+    AUTHOR_MODULE
+    + """
 
 class Tag(models.Model):
     label = models.CharField(max_length=50)
@@ -36,6 +28,7 @@ class Book(models.Model):
     def __str__(self):
         return self.title
 """
+)
 
 FORMS = "shop/forms.py"
 SERIALIZERS = "shop/serializers.py"
@@ -43,10 +36,6 @@ SERIALIZERS = "shop/serializers.py"
 
 def all_fields(review, files: dict[str, str]):
     return review({"shop/models.py": MODELS, **files}, select=("DJR301",))
-
-
-def fixed(source: str, findings) -> str:
-    return apply_edits(textwrap.dedent(source), [e for f in findings if f.fix for e in f.fix.edits])
 
 
 MODEL_FORM = """

@@ -4,61 +4,51 @@ edits are kept (line endings, BOM, mode), and --diff writes nothing."""
 from __future__ import annotations
 
 import ast
-import shutil
 import stat
 
-import pytest
-
-from tests.conftest import write_project
-from tests.test_bookshop import BOOKSHOP
-from tests.test_cli import MODELS, djreview
-
-
-@pytest.fixture
-def shop(tmp_path):
-    root = tmp_path / "bookshop"
-    shutil.copytree(BOOKSHOP, root)
-    return root
+from tests.helpers import AUTHOR_AND_BOOK, djreview, write_project
 
 
 def _texts(root):
     return {p: p.read_bytes() for p in sorted(root.rglob("*.py"))}
 
 
-def test_fix_then_again_changes_nothing_and_every_file_parses(shop):
-    first = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
+def test_fix_then_again_changes_nothing_and_every_file_parses(bookshop):
+    first = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=bookshop)
     assert "djreview: applied 18 fix(es) (DJR101 8, DJR201 4, DJR202 2, DJR301 4)" in first.stderr
-    after = _texts(shop)
+    after = _texts(bookshop)
     for data in after.values():
         ast.parse(data)
-    second = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=shop)
+    second = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=bookshop)
     assert "applied 0 fix(es)" in second.stderr
-    assert _texts(shop) == after
+    assert _texts(bookshop) == after
 
 
-def test_two_select_related_fixes_at_one_spot_become_one_call(shop):
-    djreview("--fix", "--no-cache", ".", cwd=shop)
-    views = (shop / "catalog" / "views.py").read_text(encoding="utf-8")
+def test_two_select_related_fixes_at_one_spot_become_one_call(bookshop):
+    djreview("--fix", "--no-cache", ".", cwd=bookshop)
+    views = (bookshop / "catalog" / "views.py").read_text(encoding="utf-8")
     assert '.order_by("title").select_related("author", "publisher")' in views
 
 
-def test_diff_writes_nothing_and_exits_one(shop):
-    before = _texts(shop)
-    result = djreview("--diff", "--no-cache", ".", cwd=shop)
+def test_diff_writes_nothing_and_exits_one(bookshop):
+    before = _texts(bookshop)
+    result = djreview("--diff", "--no-cache", ".", cwd=bookshop)
     assert result.returncode == 1
     assert '+        fields = ["name", "slug", "website", "country"]  # expect: DJR301' in result.stdout
-    assert _texts(shop) == before
+    assert _texts(bookshop) == before
 
 
 def test_safe_only_by_default(tmp_path):
-    write_project(tmp_path, {"shop/models.py": MODELS, "shop/views.py": "def f(a):\n    return a.book_set.all()\n"})
+    write_project(
+        tmp_path, {"shop/models.py": AUTHOR_AND_BOOK, "shop/views.py": "def f(a):\n    return a.book_set.all()\n"}
+    )
     result = djreview("--fix", "--no-cache", "shop", cwd=tmp_path)
     assert "applied 0 fix(es)" in result.stderr  # DJR201 is unsafe: the project reads book_set
     assert "1 of them unsafe (--unsafe-fixes)" in result.stderr
 
 
 def test_crlf_bom_and_mode_are_kept(tmp_path):
-    write_project(tmp_path, {"shop/models.py": MODELS})
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK})
     path = tmp_path / "shop" / "models.py"
     data = "\ufeff" + path.read_text(encoding="utf-8").replace("\n", "\r\n")
     path.write_bytes(data.encode("utf-8"))
@@ -95,7 +85,7 @@ def test_only_the_given_paths_are_written(tmp_path):
     write_project(
         tmp_path,
         {
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/views.py": (
                 "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n"
             ),
@@ -112,7 +102,7 @@ def test_latin1_file_keeps_its_encoding_and_comments(tmp_path):
     write_project(tmp_path, {})
     (tmp_path / "shop").mkdir()
     (tmp_path / "shop" / "__init__.py").touch()
-    source = "# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n" + MODELS
+    source = "# -*- coding: latin-1 -*-\n# r\xe9sum\xe9 of the shop\n" + AUTHOR_AND_BOOK
     path = tmp_path / "shop" / "models.py"
     path.write_bytes(source.encode("latin-1"))
     djreview("--fix", "--no-cache", "shop", cwd=tmp_path)

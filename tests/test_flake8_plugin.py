@@ -3,38 +3,26 @@
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
-from pathlib import Path
 
-from tests.test_bookshop import BOOKSHOP, _expected
+from tests.helpers import AUTHOR_AND_BOOK, BOOKSHOP, bookshop_expected, djreview, flake8, write_project
 
 FLAKE8_LINE = re.compile(r"^\./(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>DJR\d{3}) ")
 
 
-def _flake8(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True)
-
-
 def test_flake8_reports_the_expected_findings_of_the_sample_project():
-    result = _flake8("--select", "DJR", "--isolated", ".", cwd=BOOKSHOP)
+    result = flake8("--select", "DJR", "--isolated", ".", cwd=BOOKSHOP)
     assert result.returncode == 1, result.stderr
     found = sorted(
         (m["path"], int(m["line"]), m["code"]) for m in map(FLAKE8_LINE.match, result.stdout.splitlines()) if m
     )
-    assert found == _expected()
+    assert found == bookshop_expected()
 
 
 def test_flake8_columns_match_djreview():
-    djreview = subprocess.run(
-        [sys.executable, "-m", "djreview", "--format", "concise", "--no-cache", "catalog/views.py"],
-        cwd=BOOKSHOP,
-        capture_output=True,
-        text=True,
-    )
-    flake8 = _flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=BOOKSHOP)
-    ours = [line.split(" ", 2)[:2] for line in djreview.stdout.splitlines()]
-    theirs = [line.split(" ", 2)[:2] for line in flake8.stdout.splitlines()]
+    result = djreview("--format", "concise", "--no-cache", "catalog/views.py", cwd=BOOKSHOP)
+    theirs = flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=BOOKSHOP)
+    ours = [line.split(" ", 2)[:2] for line in result.stdout.splitlines()]
+    theirs = [line.split(" ", 2)[:2] for line in theirs.stdout.splitlines()]
     assert ours and ours == theirs
 
 
@@ -53,7 +41,7 @@ def test_one_file_still_knows_the_models_of_other_files(tmp_path):
         "from shop.models import Book\n\n\ndef names():\n    return [b.author.name for b in Book.objects.all()]\n",
         encoding="utf-8",
     )
-    result = _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path)
+    result = flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path)
     assert result.stdout.startswith("shop/views.py:5:13: DJR101 N+1 query: `b.author`")
     assert (tmp_path / ".djreview_cache" / ".gitignore").is_file()
 
@@ -74,18 +62,16 @@ def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_no
 
     from djreview.cache.findings import FindingsCache
     from djreview.finding import Finding
-    from tests.conftest import write_project
-    from tests.test_cli import MODELS
 
     write_project(
         tmp_path,
         {
             "manage.py": "",
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/views.py": "def names(authors):\n    return [a.name for a in authors]\n",
         },
     )
-    assert _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == ""
+    assert flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == ""
     cache = FindingsCache(tmp_path / ".djreview_cache")
     entry = cache.entries[str(tmp_path / "shop" / "views.py")]
     # plant a finding: if the next run prints it, the saved file was served from the cache
@@ -93,17 +79,13 @@ def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_no
     entry.result = dataclasses.replace(entry.result, findings=[planted])
     cache.changed = True
     cache.save()
-    assert _flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == (
+    assert flake8("--select", "DJR", "--isolated", "shop/views.py", cwd=tmp_path).stdout == (
         "shop/views.py:2:5: DJR101 planted\n"
     )
     # an unsaved buffer with an N+1 is reviewed as it is, not answered from the cache
     buffer = "from shop.models import Book\n\ndef titles():\n    return [b.author.name for b in Book.objects.all()]\n"
-    edited = subprocess.run(
-        [sys.executable, "-m", "flake8", "--select", "DJR", "--isolated", "--stdin-display-name", "shop/views.py", "-"],
-        cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        input=buffer,
+    edited = flake8(
+        "--select", "DJR", "--isolated", "--stdin-display-name", "shop/views.py", "-", cwd=tmp_path, input=buffer
     )
     assert edited.stdout.startswith("shop/views.py:4:")
     assert "DJR101" in edited.stdout and "planted" not in edited.stdout

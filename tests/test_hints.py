@@ -11,9 +11,7 @@ from types import SimpleNamespace
 import pytest
 
 from djreview.finding import Finding
-from tests.test_cli import djreview
-from tests.test_djr101_n_plus_one import MODELS as SHOP_MODELS
-from tests.test_flake8_plugin import _flake8
+from tests.helpers import AUTHOR_AND_BOOK, BOOKSHOP, N_PLUS_ONE_MODELS, djreview, flake8, sarif_schema, write_project
 
 VIEWS = "shop/views.py"
 
@@ -41,7 +39,7 @@ def test_djr101_select_hint_names_the_call_and_the_line_it_goes_on(review):
             books = Book.objects.all()
             return [book.author.name for book in books]
     """
-    f = _one(review({"shop/models.py": SHOP_MODELS, VIEWS: view}, select=("DJR101",)))
+    f = _one(review({"shop/models.py": N_PLUS_ONE_MODELS, VIEWS: view}, select=("DJR101",)))
     assert f.message == "N+1 query: `book.author` loads the relation `author` of Book once per row of this loop."
     # <line:origin> is substituted in the hint as it was in the message
     assert f.hint == 'Add .select_related("author") to the queryset built on line 5.'
@@ -55,7 +53,7 @@ def test_djr101_prefetched_manager_query_hint_suggests_prefetch_objects(review):
             for author in Author.objects.prefetch_related("books"):
                 print(author.books.filter(title="x"))
     """
-    f = _one(review({"shop/models.py": SHOP_MODELS, VIEWS: view}, select=("DJR101",)))
+    f = _one(review({"shop/models.py": N_PLUS_ONE_MODELS, VIEWS: view}, select=("DJR101",)))
     assert f.message == (
         "N+1 query: `author.books.filter()` runs a query for every Author in this loop, even with prefetch_related."
     )
@@ -72,7 +70,7 @@ def test_djr101_count_hint_suggests_an_annotation(review):
         def rows():
             return [(a.name, a.books.count()) for a in Author.objects.all()]
     """
-    f = _one(review({"shop/models.py": SHOP_MODELS, VIEWS: view}, select=("DJR101",)))
+    f = _one(review({"shop/models.py": N_PLUS_ONE_MODELS, VIEWS: view}, select=("DJR101",)))
     assert f.message == "N+1 query: `a.books.count()` runs a query for every Author in this loop."
     assert f.hint == (
         'Annotate it on the queryset instead, e.g. .annotate(books_count=Count("books")), '
@@ -123,25 +121,8 @@ def test_djr102_hint_names_the_bulk_call(review, body, message, hint):
 
 
 # -- DJR201 ----------------------------------------------------------------------------------
-RELATED_MODELS = """
-from django.db import models
-
-class Author(models.Model):
-    name = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.name
-
-class Book(models.Model):
-    author = models.ForeignKey(Author, on_delete=models.CASCADE)
-
-    def __str__(self):
-        return str(self.pk)
-"""
-
-
 def test_djr201_hint_is_the_related_name_to_add(review):
-    f = _one(review({"shop/models.py": RELATED_MODELS}, select=("DJR201",)))
+    f = _one(review({"shop/models.py": AUTHOR_AND_BOOK}, select=("DJR201",)))
     assert f.message == (
         "Book.author: ForeignKey to Author has no related_name, so the reverse accessor is the implicit "
         "`author.book_set`."
@@ -151,7 +132,7 @@ def test_djr201_hint_is_the_related_name_to_add(review):
 
 def test_djr201_hint_includes_the_uses_to_rename(review):
     view = "from shop.models import Author\n\n\ndef books(author: Author):\n    return author.book_set.all()\n"
-    f = _one(review({"shop/models.py": RELATED_MODELS, VIEWS: view}, select=("DJR201",)))
+    f = _one(review({"shop/models.py": AUTHOR_AND_BOOK, VIEWS: view}, select=("DJR201",)))
     assert f.message.endswith("has no related_name, so the reverse accessor is the implicit `author.book_set`.")
     assert f.hint.startswith('Add related_name="books" (makemigrations will record it). The project uses ')
     assert f.hint.endswith("so rename those uses too.")
@@ -201,27 +182,19 @@ def test_djr001_without_a_suggestion_has_no_hint(review):
 
 
 # -- outputs ---------------------------------------------------------------------------------
-@pytest.fixture
-def project(tmp_path):
-    from tests.conftest import write_project
-
-    write_project(tmp_path, {"shop/models.py": RELATED_MODELS})
-    return tmp_path
-
-
 SENTENCE = (
     "Book.author: ForeignKey to Author has no related_name, so the reverse accessor is the implicit "
     '`author.book_set`. Add related_name="books" (makemigrations will record it).'
 )
 
 
-def test_concise_prints_message_and_hint_as_one_sentence(project):
-    lines = djreview("--format", "concise", cwd=project).stdout.splitlines()
-    assert lines == [f"shop/models.py:11:14: DJR201 {SENTENCE}"]
+def test_concise_prints_message_and_hint_as_one_sentence(shop_project):
+    lines = djreview("--format", "concise", cwd=shop_project).stdout.splitlines()
+    assert lines == [f"shop/models.py:14:14: DJR201 {SENTENCE}"]
 
 
-def test_json_has_the_whole_sentence_and_the_hint(project):
-    data = json.loads(djreview("--format", "json", cwd=project).stdout)
+def test_json_has_the_whole_sentence_and_the_hint(shop_project):
+    data = json.loads(djreview("--format", "json", cwd=shop_project).stdout)
     finding = data["findings"][0]
     assert finding["message"] == SENTENCE
     assert finding["hint"] == 'Add related_name="books" (makemigrations will record it).'
@@ -229,9 +202,7 @@ def test_json_has_the_whole_sentence_and_the_hint(project):
 
 
 def test_json_has_a_hint_key_on_every_finding(tmp_path):
-    from tests.conftest import write_project
-
-    write_project(tmp_path, {"shop/models.py": RELATED_MODELS, "broken.py": "def f(x)\n    pass\n"})
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK, "broken.py": "def f(x)\n    pass\n"})
     data = json.loads(djreview("--format", "json", cwd=tmp_path).stdout)
     assert {f["code"]: f["hint"] for f in data["findings"]} == {
         "DJR001": "",
@@ -239,8 +210,8 @@ def test_json_has_a_hint_key_on_every_finding(tmp_path):
     }
 
 
-def test_sarif_message_is_the_sentence_and_the_hint_a_property(project):
-    sarif = json.loads(djreview("--format", "sarif", cwd=project).stdout)
+def test_sarif_message_is_the_sentence_and_the_hint_a_property(shop_project):
+    sarif = json.loads(djreview("--format", "sarif", cwd=shop_project).stdout)
     result = sarif["runs"][0]["results"][0]
     assert result["message"]["text"] == SENTENCE
     assert result["properties"] == {"hint": 'Add related_name="books" (makemigrations will record it).'}
@@ -249,27 +220,24 @@ def test_sarif_message_is_the_sentence_and_the_hint_a_property(project):
 def test_sarif_with_hints_validates_against_the_official_schema():
     import jsonschema
 
-    from tests.test_bookshop import BOOKSHOP
-    from tests.test_formats import _sarif_schema
-
     sarif = json.loads(djreview("--format", "sarif", "--no-cache", ".", cwd=BOOKSHOP).stdout)
-    jsonschema.Draft4Validator(_sarif_schema()).validate(sarif)
+    jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
     results = sarif["runs"][0]["results"]
     assert results and all(r["properties"]["hint"] for r in results)
     assert all(r["message"]["text"].endswith(" " + r["properties"]["hint"]) for r in results)
 
 
-def test_github_and_gitlab_print_the_whole_sentence(project):
-    github = djreview("--format", "github", cwd=project).stdout
+def test_github_and_gitlab_print_the_whole_sentence(shop_project):
+    github = djreview("--format", "github", cwd=shop_project).stdout
     assert f"::{SENTENCE}%0AFix (safe): " in github
-    gitlab = json.loads(djreview("--format", "gitlab", cwd=project).stdout)
+    gitlab = json.loads(djreview("--format", "gitlab", cwd=shop_project).stdout)
     assert gitlab[0]["description"] == f"DJR201 {SENTENCE}"
 
 
-def test_flake8_prints_the_whole_sentence(project):
-    (project / "manage.py").write_text("", encoding="utf-8")
-    result = _flake8("--select", "DJR", "--isolated", "shop/models.py", cwd=project)
-    assert result.stdout == f"shop/models.py:11:14: DJR201 {SENTENCE}\n"
+def test_flake8_prints_the_whole_sentence(shop_project):
+    (shop_project / "manage.py").write_text("", encoding="utf-8")
+    result = flake8("--select", "DJR", "--isolated", "shop/models.py", cwd=shop_project)
+    assert result.stdout == f"shop/models.py:14:14: DJR201 {SENTENCE}\n"
 
 
 def test_rich_output_puts_the_hint_on_its_own_line():

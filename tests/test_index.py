@@ -11,7 +11,7 @@ import textwrap
 
 from djreview.index.extract import extract, module_name
 from djreview.index.project import ProjectIndex
-from tests.conftest import write_project
+from tests.helpers import BLOG_INHERITANCE, NAMED_BASE, write_project
 
 
 def build(files: dict[str, str]) -> ProjectIndex:
@@ -266,18 +266,7 @@ def test_base_from_an_unseen_package_is_flagged_unknown():
 def test_str_from_an_abstract_base_in_another_module():
     index = build(
         {
-            "core/models.py": """
-            from django.db import models
-
-            class Named(models.Model):
-                name = models.CharField(max_length=100)
-
-                class Meta:
-                    abstract = True
-
-                def __str__(self):
-                    return self.name
-        """,
+            "core/models.py": NAMED_BASE,
             "shop/models.py": """
             from core.models import Named
 
@@ -886,9 +875,7 @@ def test_index_from_files_on_disk(tmp_path):
 
 
 def test_inherited_self_relation_points_at_the_declaring_model():
-    from tests.test_djr101_n_plus_one import INHERITANCE
-
-    index = build({"blog/models.py": INHERITANCE})
+    index = build({"blog/models.py": BLOG_INHERITANCE})
     assert index.models["blog.models.Featured"].relations["parent"].target == "blog.models.Post"
     assert index.models["blog.models.PostProxy"].relations["parent"].target == "blog.models.Post"
     post = index.models["blog.models.Post"]

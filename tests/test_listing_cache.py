@@ -10,7 +10,7 @@ import pytest
 from djreview.cache import listings as listing_cache
 from djreview.cache.listings import ListingCache
 from djreview.discovery import discover
-from tests.conftest import write_project
+from tests.helpers import write_project
 
 
 def _age(root, seconds=60):

@@ -4,9 +4,6 @@ that ruling a file out never drops a finding."""
 from __future__ import annotations
 
 import ast
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -15,9 +12,7 @@ from djreview.index.prefilter import walk
 from djreview.rules.djr101_n_plus_one import LoopAttributes
 from djreview.rules.djr102_save_in_loop import WriteRoots
 from djreview.rules.djr201_missing_related_name import ClassBodyCalls
-from tests.conftest import codes_lines
-from tests.test_cache import parses  # noqa: F401  (a fixture)
-from tests.test_cli import MODELS, SRC  # Author, and Book with a ForeignKey to it
+from tests.helpers import AUTHOR_AND_BOOK, codes_lines, djreview_then, write_project
 
 
 class _Facts:
@@ -95,10 +90,10 @@ def test_write_roots_are_known_only_for_dotted_names_the_file_never_binds():
         assert bound.write_roots is None, receiver
 
 
-def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):  # noqa: F811
+def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):
     found = review(
         {
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/views.py": """
             from shop.models import Book
 
@@ -115,7 +110,7 @@ def test_a_file_whose_loops_read_no_relation_gets_no_cst(review, parses):  # noq
 def test_a_row_renamed_in_the_loop_is_still_reported(review):
     found = review(
         {
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/views.py": """
             from shop.models import Book
 
@@ -135,7 +130,7 @@ def test_a_row_renamed_in_the_loop_is_still_reported(review):
 def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
     found = review(
         {
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/load.py": """
             from shop import models as m
             from shop.models import Author
@@ -151,10 +146,10 @@ def test_a_loop_calling_create_on_a_model_manager_is_still_reported(review):
     assert codes_lines(found) == [("DJR102", "shop/load.py", 8)]
 
 
-def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parses):  # noqa: F811
+def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parses):
     found = review(
         {
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/admin.py": """
             from django.db import models
 
@@ -164,36 +159,29 @@ def test_a_foreign_key_built_outside_a_class_body_rules_out_djr201(review, parse
         },
         select=("DJR201",),
     )
-    assert codes_lines(found) == [("DJR201", "shop/models.py", 12)]
+    assert codes_lines(found) == [("DJR201", "shop/models.py", 14)]
     assert "shop/admin.py" not in parses
 
 
 @pytest.mark.parametrize("needs_cst", [False, True])
 def test_libcst_is_loaded_only_when_a_file_needs_a_cst(tmp_path, needs_cst):
-    from tests.conftest import write_project
-
     loop = "book.author.name" if needs_cst else "book.title"
     write_project(
         tmp_path,
         {
             "manage.py": "",
-            "shop/models.py": MODELS,
+            "shop/models.py": AUTHOR_AND_BOOK,
             "shop/views.py": f"from shop.models import Book\n\ndef f():\n    return [{loop} for book in Book.objects.all()]\n",
         },
     )
-    probe = (
-        "import runpy, sys\n"
-        "sys.argv = ['djreview', 'check', '--no-cache', '--select', 'DJR101', 'shop/views.py']\n"
-        "try:\n    runpy.run_module('djreview', run_name='__main__')\n"
-        "except SystemExit:\n    pass\n"
-        "print('LOADED' if 'libcst._nodes' in sys.modules else 'NOT LOADED')\n"
-    )
-    result = subprocess.run(
-        [sys.executable, "-c", probe],
+    result = djreview_then(
+        "check",
+        "--no-cache",
+        "--select",
+        "DJR101",
+        "shop/views.py",
         cwd=tmp_path,
-        capture_output=True,
-        text=True,
-        env={"PYTHONPATH": str(SRC), "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
+        then="print('LOADED' if 'libcst._nodes' in sys.modules else 'NOT LOADED')",
     )
     assert result.stdout.strip().endswith("LOADED" if needs_cst else "NOT LOADED"), result.stdout + result.stderr
     assert ("DJR101" in result.stdout) == needs_cst

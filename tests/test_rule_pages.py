@@ -4,25 +4,16 @@ and for fixable rules, applying the fix to the bad example gives the good one.""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import pytest
 
-from djreview.engine import Settings, run
 from djreview.fixes import apply_edits
 from djreview.pages import load_page, pages_dir
 from djreview.rule import CATEGORIES, all_rules
 from djreview.worker import PARSE_ERROR
-from tests.conftest import ALL_CODES, write_project
 
 PAGES = sorted(pages_dir().glob("DJR*.md"))
 HEADER = re.compile(r"^\|\s*(\w+)\s*\|\s*(.*?)\s*\|$", re.MULTILINE)
-
-
-def _review(root: Path, files: dict[str, str], monkeypatch):
-    write_project(root, files)
-    monkeypatch.chdir(root)
-    return run(["."], Settings(codes=ALL_CODES, jobs=1)).findings
 
 
 def _described(code: str) -> tuple[str, str, str, bool]:
@@ -65,26 +56,26 @@ def test_header_matches_the_rule(page_path):
 
 
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
-def test_bad_example_gives_exactly_its_code(page_path, tmp_path, monkeypatch):
+def test_bad_example_gives_exactly_its_code(page_path, review):
     page = load_page(page_path)
-    findings = _review(tmp_path, page.example("Example").files, monkeypatch)
+    findings = review(page.example("Example").files)
     assert findings, "the bad example must trigger the rule"
     assert {f.code for f in findings} == {page.code}
 
 
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
-def test_good_example_gives_nothing(page_path, tmp_path, monkeypatch):
+def test_good_example_gives_nothing(page_path, review):
     page = load_page(page_path)
-    assert _review(tmp_path, page.example("Use instead").files, monkeypatch) == []
+    assert review(page.example("Use instead").files) == []
 
 
 @pytest.mark.parametrize("page_path", PAGES, ids=lambda p: p.stem)
-def test_fixing_the_bad_example_gives_the_good_one(page_path, tmp_path, monkeypatch):
+def test_fixing_the_bad_example_gives_the_good_one(page_path, review):
     page = load_page(page_path)
     if not _described(page.code)[3]:
         pytest.skip("not fixable")
     bad = page.example("Example").files
-    findings = _review(tmp_path, bad, monkeypatch)
+    findings = review(bad)
     good = page.example("Use instead").files
     for path, source in bad.items():
         edits = [e for f in findings if f.fix for e in f.fix.edits if e.path == path]

