@@ -1,5 +1,6 @@
-"""Fixtures: review a small in-memory project through the real engine, and copies of the
-sample project. Plain helpers and shared model sources are in helpers.py."""
+"""Fixtures: review a small in-memory project through the real engine, copies of the sample
+project, and a check that the suite leaves tests/fixtures/ as it found it. Plain helpers and
+shared model sources are in helpers.py."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import tempfile
 import pytest
 
 from djreview.engine import Settings, run
-from tests.helpers import ALL_CODES, AUTHOR_AND_BOOK, BOOKSHOP, write_project
+from tests.helpers import ALL_CODES, AUTHOR_AND_BOOK, BOOKSHOP, FIXTURES, write_project
 
 
 def pytest_configure(config) -> None:
@@ -62,3 +63,26 @@ def bookshop(tmp_path):
     root = tmp_path / "bookshop"
     shutil.copytree(BOOKSHOP, root, ignore=shutil.ignore_patterns(".djreview_cache", "__pycache__"))
     return root
+
+
+def _fixture_files() -> dict[str, tuple[int, int]]:
+    seen = {}
+    for folder, folders, files in os.walk(FIXTURES):
+        for name in folders + files:
+            path = os.path.join(folder, name)
+            st = os.lstat(path)
+            seen[os.path.relpath(path, FIXTURES)] = (st.st_size, st.st_mtime_ns)
+    if os.environ.get("DJREVIEW_UPDATE_SNAPSHOTS"):  # test_bookshop rewrites its snapshot on purpose
+        seen.pop("bookshop.expected", None)
+    return seen
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fixtures_are_left_untouched():
+    """The suite fails (an error at the teardown of its last test) if anything under
+    tests/fixtures/ was created, changed or removed while it ran."""
+    before = _fixture_files()
+    yield
+    after = _fixture_files()
+    changed = sorted(p for p in before.keys() | after.keys() if before.get(p) != after.get(p))
+    assert not changed, f"the tests wrote into tests/fixtures/: {changed}"

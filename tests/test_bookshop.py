@@ -18,9 +18,9 @@ def test_findings_match_expect_comments(monkeypatch):
     assert sorted((f.path, f.line, f.code) for f in findings) == bookshop_expected()
 
 
-def test_output_matches_reviewed_snapshot():
+def test_output_matches_reviewed_snapshot(bookshop):
     """The full flake8-style output (messages included) is reviewed as data."""
-    result = djreview(".", cwd=BOOKSHOP)
+    result = djreview(".", cwd=bookshop)  # a copy: the run writes its cache at the project root
     assert result.returncode == 1, result.stderr
     lines = [line for line in result.stdout.splitlines() if not line.startswith("Found ")]
     if os.environ.get("DJREVIEW_UPDATE_SNAPSHOTS"):
@@ -39,10 +39,11 @@ def test_parallel_run_gives_the_same_findings(monkeypatch):
     assert one == two
 
 
-def test_readme_command_from_the_repository_root_reports_every_rule():
+def test_readme_command_from_the_repository_root_reports_every_rule(tmp_path):
     """tests/fixtures/ is inside a folder named tests/: the sample project's own layout decides
     what is test code, not the folders above its manage.py."""
     repo = Path(__file__).parents[1]
-    result = djreview("--format", "json", "tests/fixtures/bookshop", cwd=repo)
+    # the cache would go to tests/fixtures/bookshop/.djreview_cache
+    result = djreview("--format", "json", "--cache-dir", str(tmp_path / "cache"), "tests/fixtures/bookshop", cwd=repo)
     summary = json.loads(result.stdout)["summary"]
     assert summary["by_code"] == {"DJR101": 10, "DJR102": 3, "DJR201": 4, "DJR202": 4, "DJR301": 4}

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import AUTHOR_AND_BOOK, BOOKSHOP, bookshop_expected, djreview, flake8, write_project
+from tests.helpers import AUTHOR_AND_BOOK, bookshop_expected, djreview, flake8, write_project
 
 FLAKE8_LINE = re.compile(r"^\./(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>DJR\d{3}) ")
 
 
-def test_flake8_reports_the_expected_findings_of_the_sample_project():
-    result = flake8("--select", "DJR", "--isolated", ".", cwd=BOOKSHOP)
+def test_flake8_reports_the_expected_findings_of_the_sample_project(bookshop):
+    result = flake8("--select", "DJR", "--isolated", ".", cwd=bookshop)  # a copy: the plugin writes a cache
     assert result.returncode == 1, result.stderr
     found = sorted(
         (m["path"], int(m["line"]), m["code"]) for m in map(FLAKE8_LINE.match, result.stdout.splitlines()) if m
@@ -18,9 +18,9 @@ def test_flake8_reports_the_expected_findings_of_the_sample_project():
     assert found == bookshop_expected()
 
 
-def test_flake8_columns_match_djreview():
-    result = djreview("--format", "concise", "--no-cache", "catalog/views.py", cwd=BOOKSHOP)
-    theirs = flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=BOOKSHOP)
+def test_flake8_columns_match_djreview(bookshop):
+    result = djreview("--format", "concise", "--no-cache", "catalog/views.py", cwd=bookshop)
+    theirs = flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=bookshop)
     ours = [line.split(" ", 2)[:2] for line in result.stdout.splitlines()]
     theirs = [line.split(" ", 2)[:2] for line in theirs.stdout.splitlines()]
     assert ours and ours == theirs
