@@ -115,20 +115,41 @@ def test_warm_cli_run_imports_neither_libcst_nor_rich(shop):
     assert warm.stderr.strip().splitlines()[-1] == "False False"
 
 
-def test_output_is_byte_identical_with_one_or_two_workers(bookshop):
-    root = bookshop
-    views = (root / "catalog" / "views.py").read_text(encoding="utf-8")
-    for i in range(40):  # enough files for the process pool to start
-        (root / "catalog" / f"views_{i}.py").write_text(views, encoding="utf-8")
+def test_output_is_byte_identical_with_one_or_two_workers(bookshop, monkeypatch):
+    """-j 1 and -j 2 print the same bytes (stdout and stderr) in every format read by machines.
+    The sample project gets just enough copies of catalog/views.py to reach POOL_THRESHOLD, so
+    -j 2 starts a process pool of 2 (checked), which shares the files out in chunks of two."""
+    from concurrent import futures
+
+    from djreview.pool import POOL_THRESHOLD
+
+    copies = max(2, POOL_THRESHOLD - len(list(bookshop.rglob("*.py"))))
+    views = (bookshop / "catalog" / "views.py").read_text(encoding="utf-8")
+    for i in range(copies):
+        (bookshop / "catalog" / f"views_{i}.py").write_text(views, encoding="utf-8")
+    pools: list[int] = []
+
+    class CountingPool(futures.ProcessPoolExecutor):
+        def __init__(self, max_workers=None, *args, **kwargs):
+            pools.append(max_workers)
+            super().__init__(max_workers, *args, **kwargs)
+
+    monkeypatch.setattr(futures, "ProcessPoolExecutor", CountingPool)
     outputs = {}
     for jobs in ("1", "2"):
         for fmt in ("concise", "json", "sarif"):
-            result = djreview("--no-cache", "-j", jobs, "--format", fmt, ".", cwd=root)
+            pools.clear()
+            result = djreview("--no-cache", "-j", jobs, "--format", fmt, ".", cwd=bookshop)
             assert result.returncode == 1
+            assert set(pools) == ({2} if jobs == "2" else set())
             outputs[jobs, fmt] = (result.stdout, result.stderr)
     for fmt in ("concise", "json", "sarif"):
         assert outputs["1", fmt] == outputs["2", fmt]
-    assert outputs["1", "concise"][0].count("catalog/views_") > 40
+    lines = outputs["1", "concise"][0].splitlines()
+    original = [line.partition(":")[2] for line in lines if line.startswith("catalog/views.py:")]
+    assert original
+    for i in range(copies):  # every copy is reviewed as the original is
+        assert [line.partition(":")[2] for line in lines if line.startswith(f"catalog/views_{i}.py:")] == original
 
 
 def test_deleted_files_leave_the_caches(shop):
