@@ -378,10 +378,10 @@ class Shelf(models.Model):
     assert 'related_name="books_as_author"' in findings[0].text
 
 
-def test_abstract_model_gets_a_placeholder_name(review):
-    source = (
-        AUTHOR_MODULE
-        + """
+# An abstract model: its FK has no related_name, and each concrete subclass gets its own accessor.
+OWNED = (
+    AUTHOR_MODULE
+    + """
 
 class Owned(models.Model):
     owner = models.ForeignKey(Author, on_delete=models.CASCADE)
@@ -389,12 +389,15 @@ class Owned(models.Model):
     class Meta:
         abstract = True
 """
-    )
-    findings = missing_related_name(review, {PATH: source})
+)
+
+
+def test_abstract_model_gets_a_placeholder_name(review):
+    findings = missing_related_name(review, {PATH: OWNED})
     assert codes_lines(findings) == [("DJR201", PATH, 13)]
     assert (
         'owner = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="%(app_label)s_%(class)s_related")'
-        in fixed(source, findings)
+        in fixed(OWNED, findings)
     )
 
 
@@ -457,17 +460,7 @@ class Book(models.Model):
 def test_abstract_model_message_names_the_per_subclass_accessor(review):
     findings = missing_related_name(
         review,
-        {
-            PATH: AUTHOR_MODULE
-            + """
-
-class Owned(models.Model):
-    owner = models.ForeignKey(Author, on_delete=models.CASCADE)
-
-    class Meta:
-        abstract = True
-"""
-        },
+        {PATH: OWNED},
     )
     assert "each concrete subclass gets its own implicit `author.<subclass>_set`" in findings[0].text
     assert '"%(app_label)s_%(class)s_related"' in findings[0].text
@@ -494,15 +487,8 @@ def test_abstract_model_checks_each_subclass_default_accessor(review):
     findings = missing_related_name(
         review,
         {
-            PATH: AUTHOR_MODULE
+            PATH: OWNED
             + """
-
-class Owned(models.Model):
-    owner = models.ForeignKey(Author, on_delete=models.CASCADE)
-
-    class Meta:
-        abstract = True
-
 
 class Note(Owned):
     text = models.TextField()
