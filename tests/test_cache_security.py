@@ -20,20 +20,9 @@ from djreview.cache import FOLDER, key, store
 from djreview.cache.findings import FindingsCache
 from djreview.cache.index import IndexCache
 from djreview.cache.listings import ListingCache
+from tests.helpers import SRC, djreview, djreview_process, flake8
 
-SRC = str(Path(__file__).parents[1] / "src")
-BOOKSHOP = Path(__file__).parent / "fixtures" / "bookshop"
 CACHE_KINDS = sorted(cls.kind for cls in (IndexCache, FindingsCache, ListingCache))
-
-
-def _cli(*args: str, cwd: Path, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-m", "djreview", *args],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, "PYTHONPATH": SRC, **(env or {})},
-    )
 
 
 class _Payload:
@@ -60,26 +49,19 @@ def test_every_cache_file_kind_is_covered():
     assert sorted(cls.kind for cls in store.CacheFile.__subclasses__()) == CACHE_KINDS
 
 
-@pytest.fixture
-def shop(tmp_path):
-    root = tmp_path / "bookshop"
-    shutil.copytree(BOOKSHOP, root, ignore=shutil.ignore_patterns(FOLDER))
-    return root
-
-
 @pytest.mark.parametrize("forged_header", [False, True], ids=["bare-pickle", "forged-header"])
 @pytest.mark.parametrize(
     "mode",
     [(), ("-j", "1"), ("--diff",), ("--fix",), ("--format", "json")],
     ids=["check", "one-process", "diff", "fix", "json"],
 )
-def test_a_planted_cache_never_runs_and_changes_nothing(shop, tmp_path, mode, forged_header):
+def test_a_planted_cache_never_runs_and_changes_nothing(bookshop, tmp_path, mode, forged_header):
     clean = tmp_path / "clean"
-    shutil.copytree(shop, clean)
-    expected = _cli("--no-cache", "--format", "concise", *mode, ".", cwd=clean)
+    shutil.copytree(bookshop, clean)
+    expected = djreview("--no-cache", "--format", "concise", *mode, ".", cwd=clean)
     marker = tmp_path / "pwned"
-    _plant(shop, marker, forged_header)
-    result = _cli("--format", "concise", *mode, ".", cwd=shop)
+    _plant(bookshop, marker, forged_header)
+    result = djreview("--format", "concise", *mode, ".", cwd=bookshop)
     assert not marker.exists()
     assert (result.returncode, result.stdout, result.stderr) == (
         expected.returncode,
@@ -88,49 +70,39 @@ def test_a_planted_cache_never_runs_and_changes_nothing(shop, tmp_path, mode, fo
     )
     if "--fix" in mode:  # the same files were fixed the same way
         for path in clean.rglob("*.py"):
-            assert (shop / path.relative_to(clean)).read_bytes() == path.read_bytes()
+            assert (bookshop / path.relative_to(clean)).read_bytes() == path.read_bytes()
     # the planted files were replaced by authentic ones, which a second run reads
-    assert FindingsCache(shop / FOLDER).entries
+    assert FindingsCache(bookshop / FOLDER).entries
 
 
-def test_a_planted_cache_never_runs_in_the_flake8_plugin(shop, tmp_path):
-    expected = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "DJR", "catalog/views.py"],
-        cwd=shop,
-        capture_output=True,
-        text=True,
-    )
-    shutil.rmtree(shop / FOLDER)
+def test_a_planted_cache_never_runs_in_the_flake8_plugin(bookshop, tmp_path):
+    expected = flake8("--isolated", "--select", "DJR", "catalog/views.py", cwd=bookshop)
+    shutil.rmtree(bookshop / FOLDER)
     marker = tmp_path / "pwned"
-    _plant(shop, marker, forged_header=False)
-    result = subprocess.run(
-        [sys.executable, "-m", "flake8", "--isolated", "--select", "DJR", "catalog/views.py"],
-        cwd=shop,
-        capture_output=True,
-        text=True,
-    )
+    _plant(bookshop, marker, forged_header=False)
+    result = flake8("--isolated", "--select", "DJR", "catalog/views.py", cwd=bookshop)
     assert not marker.exists()
     assert "DJR101" in expected.stdout
     assert (result.returncode, result.stdout) == (expected.returncode, expected.stdout)
 
 
-def test_a_rejected_cache_is_silent_unless_verbose(shop, tmp_path):
-    _plant(shop, tmp_path / "pwned", forged_header=True)
-    quiet = _cli("--format", "concise", ".", cwd=shop)
+def test_a_rejected_cache_is_silent_unless_verbose(bookshop, tmp_path):
+    _plant(bookshop, tmp_path / "pwned", forged_header=True)
+    quiet = djreview("--format", "concise", ".", cwd=bookshop)
     assert "cache" not in quiet.stderr
-    _plant(shop, tmp_path / "pwned", forged_header=True)
-    loud = _cli("--format", "concise", "--verbose", ".", cwd=shop)
+    _plant(bookshop, tmp_path / "pwned", forged_header=True)
+    loud = djreview("--format", "concise", "--verbose", ".", cwd=bookshop)
     assert loud.stdout == quiet.stdout
     for kind in CACHE_KINDS:
         name = f"{kind}-{__version__}.pickle"
-        assert f"ignored cache file {shop / FOLDER / name}: not written by this user's djreview" in loud.stderr
+        assert f"ignored cache file {bookshop / FOLDER / name}: not written by this user's djreview" in loud.stderr
     assert not (tmp_path / "pwned").exists()
 
 
-def test_another_users_cache_is_not_trusted(shop, tmp_path):
+def test_another_users_cache_is_not_trusted(bookshop, tmp_path):
     """A cache written with one key (another user, a shared CI cache) fails with another."""
-    first = _cli("--format", "concise", ".", cwd=shop, env={"XDG_CACHE_HOME": str(tmp_path / "alice")})
-    again = _cli("--format", "concise", "-v", ".", cwd=shop, env={"XDG_CACHE_HOME": str(tmp_path / "bob")})
+    first = djreview("--format", "concise", ".", cwd=bookshop, env={"XDG_CACHE_HOME": str(tmp_path / "alice")})
+    again = djreview("--format", "concise", "-v", ".", cwd=bookshop, env={"XDG_CACHE_HOME": str(tmp_path / "bob")})
     assert again.stdout == first.stdout
     assert "authentication failed" in again.stderr
 
@@ -153,14 +125,14 @@ def test_the_key_is_private_and_made_once(tmp_path, monkeypatch):
         key.forget()
 
 
-def test_no_usable_key_means_no_cache_read_or_written(shop, tmp_path):
+def test_no_usable_key_means_no_cache_read_or_written(bookshop, tmp_path):
     xdg = tmp_path / "xdg"
     (xdg / "djreview").mkdir(parents=True)
     (xdg / "djreview" / "cache-key").write_bytes(b"k" * key.KEY_BYTES)
     (xdg / "djreview" / "cache-key").chmod(0o644)
-    result = _cli("--format", "concise", ".", cwd=shop, env={"XDG_CACHE_HOME": str(xdg)})
+    result = djreview("--format", "concise", ".", cwd=bookshop, env={"XDG_CACHE_HOME": str(xdg)})
     assert result.returncode == 1 and "DJR101" in result.stdout
-    assert not list((shop / FOLDER).glob("*.pickle")) if (shop / FOLDER).exists() else True
+    assert not list((bookshop / FOLDER).glob("*.pickle")) if (bookshop / FOLDER).exists() else True
 
 
 PROJECT_CODE = """
@@ -193,6 +165,6 @@ def test_project_code_is_never_imported_or_run(tmp_path):
     )
     assert "DJR202" in plugin.stdout  # the model was understood, from its text
     for args in (("--no-cache", "."), (".",), ("-j", "1", "shop/models.py"), ("--diff", "."), ("--fix", ".")):
-        result = _cli("--format", "concise", *args, cwd=project, env=env)
+        result = djreview_process("--format", "concise", *args, cwd=project, env=env)
         assert result.returncode in (0, 1), result.stderr
     assert not list(tmp_path.glob("ran*"))
