@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import hashlib
-import shutil
 import sys
 from collections import Counter
 from pathlib import Path
@@ -14,9 +13,7 @@ from pathlib import Path
 import libcst
 
 from djreview.engine import Settings, run
-from djreview.worker import PARSE_ERROR
-
-BOOKSHOP = Path(__file__).parent / "fixtures" / "bookshop"
+from tests.helpers import ALL_CODES
 
 
 def _key(source) -> str:
@@ -24,11 +21,8 @@ def _key(source) -> str:
     return hashlib.blake2b(data.lstrip(b"\xef\xbb\xbf")).hexdigest()
 
 
-def test_each_file_is_read_and_parsed_at_most_once_per_phase(tmp_path, monkeypatch):
-    from djreview.rule import all_rules
-
-    shop = tmp_path / "bookshop"
-    shutil.copytree(BOOKSHOP, shop, ignore=shutil.ignore_patterns(".djreview_cache"))
+def test_each_file_is_read_and_parsed_at_most_once_per_phase(bookshop, tmp_path, monkeypatch):
+    shop = bookshop
     monkeypatch.chdir(shop)
     libcst.Module  # noqa: B018  (loads the real module behind rule.py's lazy stand-in)
     real_libcst = sys.modules["libcst"]
@@ -50,8 +44,7 @@ def test_each_file_is_read_and_parsed_at_most_once_per_phase(tmp_path, monkeypat
     monkeypatch.setattr(Path, "read_bytes", counted_read)
     monkeypatch.setattr(ast, "parse", counted_parse)
     monkeypatch.setattr(real_libcst, "parse_module", counted_cst)
-    codes = (PARSE_ERROR[0], *all_rules())
-    report = run(["."], Settings(codes=codes, jobs=1, cache_dir=tmp_path / "cache"))
+    report = run(["."], Settings(codes=ALL_CODES, jobs=1, cache_dir=tmp_path / "cache"))
     assert report.findings  # the sample has findings: positions and fixes were computed
     sources = Counter({path: n for path, n in reads.items() if path.endswith(".py")})
     assert set(sources) == {str(p) for p in shop.rglob("*.py")}  # every file indexed
