@@ -118,6 +118,30 @@ def _stack_depth() -> int:
     return depth
 
 
+def _deep_chain_run(tmp_path, monkeypatch, links: int):
+    """Review a loop over a chain of `links` calls with the recursion limit 2,000 frames above
+    this test's stack."""
+    from djreview import worker
+
+    head = "from django.db import models\n\nclass A(models.Model):\n    name = models.TextField()\n"
+    write_project(
+        tmp_path,
+        {
+            "app/models.py": head,
+            "app/chain.py": "from app.models import A\nfor a in A.objects" + ".filter()" * links + ":\n    a.save()\n",
+        },
+    )
+    monkeypatch.chdir(tmp_path)
+    limit = _stack_depth() + 2000
+    monkeypatch.setattr(worker, "RECURSION_LIMIT", limit)  # run() raises the limit to at least this
+    before = sys.getrecursionlimit()
+    sys.setrecursionlimit(limit)
+    try:
+        return run(["."], Settings(codes=("DJR001", "DJR102", "DJR202"), jobs=1))
+    finally:
+        sys.setrecursionlimit(before)
+
+
 def test_too_deep_for_positions_is_a_note(tmp_path, monkeypatch):
     """libcst's code generation (positions) recurses about four frames per nesting level: a file
     Python accepts but that runs out of frames there is skipped with a note, never a crash.
@@ -128,24 +152,14 @@ def test_too_deep_for_positions_is_a_note(tmp_path, monkeypatch):
     below ~500 calls the positions fit (DJR102 is reported), above ~640 the flow analysis (three
     frames per level) runs out first. The limit is set before indexing, so Python's own parser
     gets the same room and accepts the file."""
-    from djreview import worker
-
-    head = "from django.db import models\n\nclass A(models.Model):\n    name = models.TextField()\n"
-    write_project(
-        tmp_path,
-        {
-            "app/models.py": head,
-            "app/chain.py": "from app.models import A\nfor a in A.objects" + ".filter()" * 570 + ":\n    a.save()\n",
-        },
-    )
-    monkeypatch.chdir(tmp_path)
-    limit = _stack_depth() + 2000
-    monkeypatch.setattr(worker, "RECURSION_LIMIT", limit)  # run() raises the limit to at least this
-    before = sys.getrecursionlimit()
-    sys.setrecursionlimit(limit)
-    try:
-        report = run(["."], Settings(codes=("DJR001", "DJR102", "DJR202"), jobs=1))
-    finally:
-        sys.setrecursionlimit(before)
+    report = _deep_chain_run(tmp_path, monkeypatch, 570)
     assert codes_lines(report.findings) == [("DJR202", "app/models.py", 3)]  # the run goes on
     assert report.notes == ["app/chain.py: nested too deeply to locate findings on this Python; skipped"]
+
+
+def test_too_deep_for_the_flow_tracker_is_a_note(tmp_path, monkeypatch):
+    """Deeper still (700 calls at the same limit), the flow tracker runs out of frames during
+    the walk: the same kind of note, not an "internal error"."""
+    report = _deep_chain_run(tmp_path, monkeypatch, 700)
+    assert codes_lines(report.findings) == [("DJR202", "app/models.py", 3)]
+    assert report.notes == ["app/chain.py: nested too deeply to review on this Python; skipped"]
