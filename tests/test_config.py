@@ -107,3 +107,12 @@ def test_noqa_with_one_code_several_codes_and_bare(tmp_path):
 def test_statistics(project):
     result = djreview("--format", "concise", "--statistics", cwd=project)
     assert result.stdout.splitlines()[-2:] == ["1      DJR201 missing-related-name", "1      DJR202 missing-str"]
+
+
+@pytest.mark.parametrize("fmt", ["json", "sarif", "gitlab", "github"])
+def test_statistics_with_a_machine_format_go_to_stderr(project, fmt):
+    result = djreview("--format", fmt, "--statistics", cwd=project)
+    assert result.stdout == djreview("--format", fmt, cwd=project).stdout  # the document alone
+    if fmt != "github":
+        json.loads(result.stdout)
+    assert result.stderr.splitlines()[-2:] == ["1      DJR201 missing-related-name", "1      DJR202 missing-str"]

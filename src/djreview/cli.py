@@ -13,6 +13,7 @@ from djreview import __version__
 from djreview.report import FORMATS
 
 SUBCOMMANDS = ("check", "rule", "rules")
+MACHINE_FORMATS = frozenset({"json", "sarif", "gitlab", "github"})
 
 
 class _DefaultToCheck(click.Group):
@@ -203,7 +204,9 @@ def check(
     if statistics:
         from djreview.report.text import render_statistics
 
-        render_statistics(report, click.echo)
+        # machine formats stay one parseable document: their counts go to stderr
+        to_stderr = fmt in MACHINE_FORMATS
+        render_statistics(report, lambda line: click.echo(line, err=to_stderr))
     sys.exit(1 if report.findings else 0)
 
 
