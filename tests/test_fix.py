@@ -120,3 +120,60 @@ def test_overlapping_edits_apply_the_first_and_leave_the_second_for_the_next_rou
     second = Edit("f.py", 1, 10, 1, 11, "z")
     assert apply_edits(text, [second, first]) == "x = other(a)\n"
     assert apply_edits(text, [first, second]) == "x = other(a)\n"  # deterministic in any order
+
+
+def _reviewed(root, monkeypatch):
+    from djreview.engine import Settings, run
+    from tests.helpers import ALL_CODES
+
+    monkeypatch.chdir(root)
+    return run(["."], Settings(codes=ALL_CODES, jobs=1))
+
+
+def test_a_file_changed_since_the_review_is_left_alone(tmp_path, monkeypatch):
+    """Two `--fix` runs at once: the second must not apply edits located on the text the
+    first one has just rewritten (it once left a duplicated related_name that no longer
+    compiled)."""
+    from djreview.fixes import fix_files
+
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK})
+    report = _reviewed(tmp_path, monkeypatch)
+    models = tmp_path / "shop/models.py"
+    someone_else = models.read_text(encoding="utf-8").replace("on_delete=", 'related_name="books", on_delete=')
+    models.write_text(someone_else, encoding="utf-8")
+    result = fix_files(report.findings, unsafe=True, write=True, reviewed=report.digests)
+    assert models.read_text(encoding="utf-8") == someone_else
+    assert not result.applied
+    assert result.skipped == ["shop/models.py: changed since it was reviewed; left unchanged (run djreview again)"]
+
+
+def test_a_file_saved_while_it_is_fixed_is_not_overwritten(tmp_path):
+    from djreview.fixes import _write_if_unchanged
+
+    target = tmp_path / "views.py"
+    target.write_bytes(b"x = 2\n")  # saved after the fixer read b"x = 1\n"
+    assert _write_if_unchanged(target, b"x = 1\n", b"x = 1  # fixed\n") is False
+    assert target.read_bytes() == b"x = 2\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["views.py"]  # no temporary file left
+    assert _write_if_unchanged(target, b"x = 2\n", b"x = 3\n") is True
+    assert target.read_bytes() == b"x = 3\n"
+
+
+def test_a_fix_that_would_not_compile_is_left_out(tmp_path, monkeypatch):
+    """ast.parse accepts a keyword argument given twice; compile() does not."""
+    from dataclasses import replace
+
+    from djreview.finding import Fix
+    from djreview.fixes import fix_files
+
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK})
+    report = _reviewed(tmp_path, monkeypatch)
+    finding = next(f for f in report.findings if f.code == "DJR201")
+    edit = finding.fix.edits[0]
+    twice = replace(edit, replacement=', related_name="a", related_name="b"')
+    broken = replace(finding, fix=Fix("twice", "safe", (twice,)))
+    before = (tmp_path / "shop/models.py").read_bytes()
+    result = fix_files([broken], unsafe=False, write=True, reviewed=report.digests)
+    assert (tmp_path / "shop/models.py").read_bytes() == before
+    assert not result.applied
+    assert "would not compile" in result.skipped[0] and "keyword argument repeated" in result.skipped[0]

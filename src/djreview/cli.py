@@ -220,7 +220,7 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
 
     applied: Counter = Counter()
     for _ in range(3 if write else 1):
-        result = fix_files(report.findings, unsafe, write)
+        result = fix_files(report.findings, unsafe, write, report.digests)
         for line in result.skipped:
             click.echo(f"djreview: {line}", err=True)
         applied.update(result.applied)

@@ -31,6 +31,9 @@ class Report:
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
     fix_diffs: list[str] = field(default_factory=list)
+    # display path -> content digest of the text the findings were computed from: a fix is
+    # applied only to that very text (another process may have changed the file since)
+    digests: dict[str, str] = field(default_factory=dict)
 
 
 def kinds_in(path: Path, root: Path | str) -> frozenset[str]:
@@ -60,12 +63,15 @@ def _root_finder(roots: list[str]):
 
 # -- phase 1 -------------------------------------------------------------------------------
 def index_files(paths: list[Path], settings: Settings, digests: list | None = None) -> list:
-    """Phase 1 for every path, reusing cached facts of unchanged files. With a cache, the
-    content digest of each path is appended to `digests`."""
+    """Phase 1 for every path, reusing cached facts of unchanged files. The content digest of
+    each path as indexed (None if unreadable) is appended to `digests`."""
     processes = pool.worker_count(settings.jobs, len(paths))
     chunk = max(1, len(paths) // (processes * 8))
     if settings.cache_dir is None:
-        return [result for result, _ in pool.map_in(processes, worker.index_file, paths, chunk)]
+        done = pool.map_in(processes, worker.index_file, paths, chunk)
+        if digests is not None:
+            digests.extend(stamp[2] if stamp else None for _, stamp in done)
+        return [result for result, _ in done]
     from djreview.cache.index import IndexCache
 
     cache = IndexCache(settings.cache_dir)
@@ -180,6 +186,7 @@ def run(paths: list[str], settings: Settings) -> Report:
         if f is not None
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
+    report.digests = dict(known)
     results = _review_all(reviewable, facts, settings, known)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for

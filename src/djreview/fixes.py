@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ast
 import difflib
 import io
 import os
@@ -13,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from djreview.cache.store import content_digest
 from djreview.finding import Edit
 
 
@@ -66,14 +66,21 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
     return text, ("utf-8" if encoding == "utf-8-sig" else encoding), bom
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
+def _write_if_unchanged(path: Path, read: bytes, data: bytes) -> bool:
+    """Replace `path` with `data` atomically, unless its content is no longer `read`: the new
+    file is written beside it first, and the content is compared again just before the
+    rename, so a save by another process in between is never overwritten."""
     mode = path.stat().st_mode
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".djreview")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
         os.chmod(tmp, mode & 0o7777)
+        if path.read_bytes() != read:
+            os.unlink(tmp)
+            return False
         os.replace(tmp, path)
+        return True
     except BaseException:
         if os.path.exists(tmp):
             os.unlink(tmp)
@@ -108,10 +115,12 @@ def _merge_insertions(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-def fix_files(findings: list, unsafe: bool, write: bool) -> FixResult:
+def fix_files(findings: list, unsafe: bool, write: bool, reviewed: dict[str, str] | None = None) -> FixResult:
     """Apply the chosen fixes of `findings`, file by file. Edits only ever touch the file of
-    the finding that carries them (the files the user asked to review); a file whose result
-    would not parse is left unchanged."""
+    the finding that carries them (the files the user asked to review). A file is left
+    unchanged when its content is no longer what was reviewed (`reviewed`: display path ->
+    content digest) or changes while it is fixed (another djreview --fix, an editor's save),
+    and when the result would not compile."""
     result = FixResult()
     by_path: dict[str, list] = {}
     for f in findings:
@@ -126,23 +135,24 @@ def fix_files(findings: list, unsafe: bool, write: bool) -> FixResult:
         except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
             result.skipped.append(f"{path}: {exc}")
             continue
+        if reviewed is not None and reviewed.get(path) != content_digest(data):
+            result.skipped.append(f"{path}: changed since it was reviewed; left unchanged (run djreview again)")
+            continue
         new = apply_edits(text, edits)
         if new == text:
             continue
-        try:
-            ast.parse(new)
+        try:  # compile(), not ast.parse(): it also rejects a keyword argument given twice
+            compile(new, path, "exec", dont_inherit=True)
         except (SyntaxError, ValueError) as exc:
-            result.skipped.append(f"{path}: the fixed file would not parse ({exc}); left unchanged")
+            result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
+            continue
+        if write and not _write_if_unchanged(file, data, (("\ufeff" if bom else "") + new).encode(encoding)):
+            result.skipped.append(f"{path}: changed while it was being fixed; left unchanged (run djreview again)")
             continue
         result.applied.update(f.code for f in items)
-        if write:
-            _write_atomically(file, (("\ufeff" if bom else "") + new).encode(encoding))
-        else:
-            result.diffs.append(
-                "".join(
-                    difflib.unified_diff(
-                        text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
-                    )
-                )
+        if not write:
+            diff = difflib.unified_diff(
+                text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
             )
+            result.diffs.append("".join(diff))
     return result
