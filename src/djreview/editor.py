@@ -8,7 +8,6 @@ cached for the next one.
 
 from __future__ import annotations
 
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -82,7 +81,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
             facts = {**facts, display: own}
             index = ProjectIndex(list(facts.values()))
     reviewer = worker.Reviewer(index or project.get_index(), facts, settings)
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), worker.RECURSION_LIMIT))
+    worker.allow_deep_nesting()
     result = reviewer.review(path, kinds, text)
     if cache is not None and index is None:
         cache.record(path, digest, kinds, settings.findings_key(), project.fingerprint, result)

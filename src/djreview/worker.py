@@ -225,9 +225,13 @@ class _LazyPrefilter:
 _REVIEWER: Reviewer | None = None
 
 
+def allow_deep_nesting() -> None:
+    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+
+
 def start(index: ProjectIndex, facts: dict[str, ModuleFacts], settings: Settings) -> None:
     global _REVIEWER
-    sys.setrecursionlimit(max(sys.getrecursionlimit(), RECURSION_LIMIT))
+    allow_deep_nesting()
     _REVIEWER = Reviewer(index, facts, settings)
 
 
