@@ -90,3 +90,79 @@ def test_missing_baseline_file_is_a_usage_error(tmp_path):
     result = djreview("--baseline", "nope.json", cwd=tmp_path)
     assert result.returncode == 2
     assert "--write-baseline" in result.stderr
+
+
+@pytest.fixture
+def branch(repo):
+    """`feature` branches off before main's Book commit and adds the same Book; main then
+    renames the legacy model, which the branch never touched."""
+    _git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")
+    (repo / "shop" / "models.py").write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "feature: the same Book")
+    _git(repo, "checkout", "-q", "main")
+    (repo / "shop" / "legacy.py").write_text(TAG_WITHOUT_STR.replace("Tag", "Label"), encoding="utf-8")
+    _git(repo, "commit", "-q", "-am", "main: Tag becomes Label")
+    _git(repo, "checkout", "-q", "feature")
+    return repo
+
+
+def test_changed_since_compares_with_the_merge_base_not_the_tip(branch):
+    # the branch added the Book (line 14); main's rename of the legacy model is not the branch's
+    for ref in ("main", "main...HEAD", "main...", "main...feature"):
+        result = djreview("--format", "json", "--changed-since", ref, cwd=branch)
+        assert _findings(result) == [("DJR201", "shop/models.py", 14)], ref
+
+
+def test_two_dots_compare_with_the_first_commit_itself(branch):
+    # against main's tip the Book is old news and the branch seems to rename Label back to Tag
+    result = djreview("--format", "json", "--changed-since", "main..HEAD", cwd=branch)
+    assert _findings(result) == [("DJR202", "shop/legacy.py", 5)]
+
+
+@pytest.mark.parametrize(
+    "config",
+    [
+        ("diff.noprefix", "true"),
+        ("diff.mnemonicPrefix", "true"),
+        ("diff.external", "false"),
+        ("color.diff", "always"),
+        ("diff.relative", "true"),
+        ("core.quotePath", "false"),
+        ("diff.renames", "false"),
+    ],
+)
+def test_changed_since_ignores_the_users_git_configuration(repo, config):
+    _git(repo, "config", *config)
+    result = djreview("--format", "json", "--changed-since", "HEAD~1", cwd=repo / "shop")
+    assert _findings(result) == [("DJR201", "models.py", 14)]
+
+
+@pytest.mark.parametrize("name", ["my models.py", "modèles.py", 'quote"d.py', "tab\tname.py"])
+def test_changed_since_keeps_files_with_unusual_names(repo, name):
+    (repo / "shop" / name).write_text(AUTHOR_MODULE, encoding="utf-8")
+    _git(repo, "add", ".")
+    _git(repo, "commit", "-q", "-m", "a model module with an unusual name")
+    (repo / "shop" / name).write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
+    result = djreview("--format", "json", "--changed-since", "HEAD", cwd=repo)
+    assert _findings(result) == [("DJR201", f"shop/{name}", 14)]
+
+
+def test_unknown_ref_is_named(branch):
+    result = djreview("--changed-since", "main...no-such-branch", cwd=branch)
+    assert result.returncode == 2
+    assert "cannot resolve git ref 'no-such-branch'" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_git_runs_in_the_repository_of_the_reviewed_path(repo, tmp_path_factory):
+    elsewhere = tmp_path_factory.mktemp("not-a-repository")
+    result = djreview("--format", "json", "--changed-since", "HEAD~1", str(repo), cwd=elsewhere)
+    assert result.returncode == 1
+    assert [(code, line) for code, _, line in _findings(result)] == [("DJR201", 14)]
+
+
+def test_a_path_outside_any_repository_is_a_usage_error(tmp_path):
+    write_project(tmp_path, {"shop/legacy.py": TAG_WITHOUT_STR})
+    result = djreview("--changed-since", "HEAD", cwd=tmp_path)
+    assert result.returncode == 2
+    assert "not in a git repository" in result.stderr

@@ -93,7 +93,21 @@ def test_djr001_has_a_page_and_is_listed_first(shop_project):
 
 def test_version_and_help(shop_project):
     assert djreview("--version", cwd=shop_project).stdout.strip() == f"djreview, version {__version__}"
-    assert "Review PATHS" in djreview("check", "--help", cwd=shop_project).stdout
+    assert "Review the Django code in PATHS" in djreview("check", "--help", cwd=shop_project).stdout
+
+
+def test_bare_help_is_the_reviews_help(tmp_path):
+    text = djreview("--help", cwd=tmp_path).stdout
+    assert text.startswith("Usage: djreview [OPTIONS] [PATHS]...\n")
+    for option in ("--format", "--select", "--changed-since", "--fix", "--baseline"):
+        assert option in text
+    assert "djreview rule CODE" in text and "djreview rules" in text
+
+
+def test_a_mistyped_option_is_one_line_with_the_suggestion(tmp_path):
+    result = djreview("--formt", "json", cwd=tmp_path)
+    assert result.returncode == 2
+    assert result.stderr == "djreview: error: No such option '--formt'. Did you mean '--format'?\n"
 
 
 def test_index_cache_is_reused_and_a_corrupt_one_rebuilt(shop_project):

@@ -6,6 +6,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or internal error (one line, no 
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
 import click
 
@@ -17,12 +18,44 @@ MACHINE_FORMATS = frozenset({"json", "sarif", "gitlab", "github"})
 
 
 class _DefaultToCheck(click.Group):
-    """`djreview backend/` means `djreview check backend/`."""
+    """`djreview backend/` means `djreview check backend/`, and `djreview --help` is the review's
+    help: reviewing is what the command is for. Errors are one line, never a usage block."""
 
     def parse_args(self, ctx, args):
-        if not args or (args[0] not in SUBCOMMANDS and args[0] not in ("--help", "-h", "--version")):
+        if not args or (args[0] not in SUBCOMMANDS and args[0] != "--version"):
             args = ["check", *args]
         return super().parse_args(ctx, args)
+
+    def main(self, args=None, prog_name=None, **extra):
+        extra.pop("standalone_mode", None)
+        try:
+            return super().main(args, prog_name or "djreview", standalone_mode=False, **extra)
+        except click.exceptions.Exit as done:
+            sys.exit(done.exit_code)
+        except click.ClickException as exc:
+            click.echo(f"djreview: error: {exc.format_message()}", err=True)
+            sys.exit(2)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("djreview: interrupted", err=True)
+            sys.exit(130)
+
+
+class _ReviewCommand(click.Command):
+    """The review, shown as what it is: `djreview [OPTIONS] [PATHS]...`."""
+
+    def format_usage(self, ctx, formatter):
+        formatter.write_usage("djreview", "[OPTIONS] [PATHS]...")
+
+    def format_epilog(self, ctx, formatter):
+        formatter.write_paragraph()
+        with formatter.section("Other commands"):
+            formatter.write_dl(
+                [
+                    ("djreview rules", "List every rule: code, name, category, fixable."),
+                    ("djreview rule CODE", "Print the page of one rule."),
+                    ("djreview --version", "Print the version."),
+                ]
+            )
 
 
 def _split(values: tuple[str, ...]) -> list[str]:
@@ -45,7 +78,7 @@ def main() -> None:
     """Review a Django codebase the way an expert Django reviewer would."""
 
 
-@main.command()
+@main.command(cls=_ReviewCommand)
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -130,7 +163,8 @@ def check(
     include_tests,
     verbose,
 ) -> None:
-    """Review PATHS (default: the current directory)."""
+    """Review the Django code in PATHS (default: the current directory) the way an expert
+    Django reviewer would: findings as flake8-style lines, or in a machine format."""
     from pathlib import Path
 
     from djreview import config as cfg
@@ -195,7 +229,7 @@ def check(
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
     print_notes(report)
-    _narrow(report, changed_since, baseline_path, write_baseline)
+    _narrow(report, changed_since, Path(paths[0]), baseline_path, write_baseline)
     if show_diff or do_fix:
         report = _fix(report, paths, settings, unsafe_fixes, write=do_fix and not show_diff)
         if show_diff:
@@ -245,7 +279,7 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     return report
 
 
-def _narrow(report, changed_since, baseline_path, write_baseline) -> None:
+def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline) -> None:
     """--changed-since and --baseline: the index saw the whole project; the report shrinks."""
     from pathlib import Path
 
@@ -255,7 +289,7 @@ def _narrow(report, changed_since, baseline_path, write_baseline) -> None:
         from djreview.changed import ChangedError, changed_lines, keep_changed
 
         try:
-            report.findings = keep_changed(report.findings, changed_lines(changed_since, Path.cwd()))
+            report.findings = keep_changed(report.findings, changed_lines(changed_since, reviewed))
         except ChangedError as exc:
             raise click.UsageError(f"--changed-since {changed_since}: {exc}") from None
     if baseline_path:
