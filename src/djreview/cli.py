@@ -26,7 +26,7 @@ class _DefaultToCheck(click.Group):
             args = ["check", *args]
         return super().parse_args(ctx, args)
 
-    def main(self, args=None, prog_name=None, **extra):
+    def main(self, args=None, prog_name=None, **extra):  # type: ignore[override]
         extra.pop("standalone_mode", None)
         try:
             return super().main(args, prog_name or "djreview", standalone_mode=False, **extra)
