@@ -92,7 +92,25 @@ def main() -> None:
 @click.option("--select", multiple=True, help="Codes or prefixes to enable, e.g. DJR1,DJR202.")
 @click.option("--extend-select", multiple=True, help="Codes or prefixes to enable on top of select.")
 @click.option("--ignore", multiple=True, help="Codes or prefixes to disable.")
-@click.option("--exclude", multiple=True, help="Glob of paths to skip (repeatable).")
+@click.option("--extend-ignore", multiple=True, help="Codes or prefixes to disable on top of ignore.")
+@click.option(
+    "--exclude",
+    multiple=True,
+    help="gitignore pattern of paths to skip, relative to the pyproject.toml's folder (repeatable; "
+    "replaces the configured list).",
+)
+@click.option("--extend-exclude", multiple=True, help="Pattern of paths to skip on top of exclude.")
+@click.option(
+    "--force-exclude/--no-force-exclude",
+    default=True,
+    show_default=True,
+    help="Skip excluded files even when they are named on the command line (as pre-commit does).",
+)
+@click.option(
+    "--respect-gitignore/--no-respect-gitignore",
+    default=None,
+    help="Skip the files git ignores (default: on, or the respect-gitignore setting).",
+)
 @click.option(
     "--per-file-ignores",
     multiple=True,
@@ -145,7 +163,11 @@ def check(
     select,
     extend_select,
     ignore,
+    extend_ignore,
     exclude,
+    extend_exclude,
+    force_exclude,
+    respect_gitignore,
     per_file_ignores,
     severity,
     config_path,
@@ -168,7 +190,7 @@ def check(
     from pathlib import Path
 
     from djreview import config as cfg
-    from djreview.discovery import MissingPath
+    from djreview.discovery import MissingPath, project_root
     from djreview.engine import print_notes, run
     from djreview.rule import rule_codes
     from djreview.settings import Settings
@@ -188,8 +210,15 @@ def check(
             config.extend_select = [c.upper() for c in _split(extend_select)]
         if ignore:
             config.ignore = [c.upper() for c in _split(ignore)]
+        if extend_ignore:
+            config.extend_ignore += [c.upper() for c in _split(extend_ignore)]
         if exclude:
             config.exclude = list(exclude)
+        config.extend_exclude += list(extend_exclude)
+        if respect_gitignore is not None:
+            config.respect_gitignore = respect_gitignore
+        if config.path is None:
+            config.folder = project_root(Path(paths[0]))
         if per_file_ignores:
             config.per_file_ignores = {
                 g: [c.upper() for c in _split((codes,))]
@@ -214,7 +243,7 @@ def check(
         cache_folder = default_cache_folder(Path(paths[0]))
     settings = Settings(
         codes=cfg.enabled_codes(config, known),
-        exclude=tuple(config.exclude),
+        paths=cfg.path_rules(config, force_exclude),
         jobs=jobs,
         query_rules_everywhere=config.query_rules_everywhere,
         include_tests=config.include_tests,
@@ -229,7 +258,7 @@ def check(
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
     print_notes(report)
-    _narrow(report, changed_since, Path(paths[0]), baseline_path, write_baseline)
+    _narrow(report, changed_since, Path(paths[0]), baseline_path, write_baseline, config.root)
     if show_diff or do_fix:
         report = _fix(report, paths, settings, unsafe_fixes, write=do_fix and not show_diff)
         if show_diff:
@@ -279,7 +308,7 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     return report
 
 
-def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline) -> None:
+def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline, root: Path) -> None:
     """--changed-since and --baseline: the index saw the whole project; the report shrinks."""
     from pathlib import Path
 
@@ -296,13 +325,13 @@ def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline
         from djreview import baseline
 
         path = Path(baseline_path)
-        if write_baseline:
-            baseline.write(path, report.findings, line_text)
-            click.echo(f"djreview: wrote {len(report.findings)} finding(s) to {path}", err=True)
-            report.findings = []
-            return
         try:
-            report.findings = baseline.new_findings(report.findings, baseline.load(path), line_text)
+            if write_baseline:
+                baseline.write(path, report.findings, line_text, root)
+                click.echo(f"djreview: wrote {len(report.findings)} finding(s) to {path}", err=True)
+                report.findings = []
+                return
+            report.findings = baseline.new_findings(report.findings, baseline.load(path), line_text, root)
         except baseline.BaselineError as exc:
             raise click.UsageError(str(exc)) from None
 

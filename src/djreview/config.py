@@ -2,8 +2,10 @@
 
 Keys (the same names work as command-line options, which win):
   select, ignore, extend-select   codes or prefixes ("DJR1", "DJR201")
-  exclude                         globs of paths to skip
-  per-file-ignores                {glob: [codes]}
+  extend-ignore                   codes or prefixes to disable on top of ignore
+  exclude, extend-exclude         gitignore patterns of paths to skip (see paths.py)
+  per-file-ignores                {pattern: [codes]}
+  respect-gitignore               skip what git ignores (default true)
   severity                        {code: "error" | "warning" | "info"}
   query-rules-everywhere, include-tests   booleans
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
@@ -11,10 +13,12 @@ An unknown key, code or severity is an error that names it; nothing is silently 
 
 from __future__ import annotations
 
-import fnmatch
+import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from djreview.paths import PathRules, matches
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -25,7 +29,10 @@ KEYS = {
     "select",
     "ignore",
     "extend-select",
+    "extend-ignore",
     "exclude",
+    "extend-exclude",
+    "respect-gitignore",
     "per-file-ignores",
     "severity",
     "query-rules-everywhere",
@@ -44,15 +51,22 @@ class Config:
     select: list[str] = field(default_factory=list)
     ignore: list[str] = field(default_factory=list)
     extend_select: list[str] = field(default_factory=list)
+    extend_ignore: list[str] = field(default_factory=list)
     exclude: list[str] = field(default_factory=list)
+    extend_exclude: list[str] = field(default_factory=list)
+    respect_gitignore: bool = True
     per_file_ignores: dict[str, list[str]] = field(default_factory=dict)
     severity: dict[str, str] = field(default_factory=dict)
     query_rules_everywhere: bool = False
     include_tests: bool = False
+    folder: Path | None = None  # where patterns are anchored when there is no config file
 
     @property
     def root(self) -> Path:
-        return self.path.parent if self.path else Path.cwd()
+        """The folder that path patterns and baseline paths are relative to."""
+        if self.path:
+            return self.path.parent.resolve()
+        return (self.folder or Path.cwd()).resolve()
 
 
 def find_pyproject(start: Path) -> Path | None:
@@ -82,6 +96,8 @@ def load(path: Path | None) -> Config:
         raise ConfigError(f"cannot read {path}: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{path} is not valid TOML: {exc}") from None
+    except RecursionError:
+        raise ConfigError(f"{path} nests tables or arrays too deeply to read") from None
     section = data.get("tool", {}).get("djreview", {})
     if not isinstance(section, dict):
         raise ConfigError(f"{path}: [tool.djreview] must be a table")
@@ -92,20 +108,22 @@ def load(path: Path | None) -> Config:
     config.select = _codes("select", section.get("select", []))
     config.ignore = _codes("ignore", section.get("ignore", []))
     config.extend_select = _codes("extend-select", section.get("extend-select", []))
-    exclude = section.get("exclude", [])
-    if not isinstance(exclude, list) or not all(isinstance(e, str) for e in exclude):
-        raise ConfigError("exclude must be a list of globs")
-    config.exclude = exclude
+    config.extend_ignore = _codes("extend-ignore", section.get("extend-ignore", []))
+    for key in ("exclude", "extend-exclude"):
+        patterns = section.get(key, [])
+        if not isinstance(patterns, list) or not all(isinstance(e, str) for e in patterns):
+            raise ConfigError(f"{key} must be a list of path patterns")
+        setattr(config, key.replace("-", "_"), patterns)
     pfi = section.get("per-file-ignores", {})
     if not isinstance(pfi, dict):
-        raise ConfigError("per-file-ignores must be a table of glob = [codes]")
+        raise ConfigError("per-file-ignores must be a table of pattern = [codes]")
     config.per_file_ignores = {glob: _codes(f"per-file-ignores.{glob}", codes) for glob, codes in pfi.items()}
     severity = section.get("severity", {})
     if not isinstance(severity, dict):
         raise ConfigError("severity must be a table of CODE = level")
     config.severity = {code.upper(): level for code, level in severity.items()}
-    for key in ("query-rules-everywhere", "include-tests"):
-        value = section.get(key, False)
+    for key in ("query-rules-everywhere", "include-tests", "respect-gitignore"):
+        value = section.get(key, getattr(config, key.replace("-", "_")))
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false")
         setattr(config, key.replace("-", "_"), value)
@@ -116,6 +134,7 @@ def check_codes(config: Config, known: list[str]) -> None:
     """Every code or prefix must name at least one rule; every severity must be a level."""
     named = [("select", c) for c in config.select] + [("ignore", c) for c in config.ignore]
     named += [("extend-select", c) for c in config.extend_select]
+    named += [("extend-ignore", c) for c in config.extend_ignore]
     named += [(f"per-file-ignores.{g}", c) for g, codes in config.per_file_ignores.items() for c in codes]
     named += [("severity", c) for c in config.severity]
     for key, code in named:
@@ -129,7 +148,17 @@ def check_codes(config: Config, known: list[str]) -> None:
 def enabled_codes(config: Config, known: list[str]) -> tuple[str, ...]:
     chosen = [k for k in known if not config.select or any(k.startswith(s) for s in config.select)]
     chosen += [k for k in known if k not in chosen and any(k.startswith(s) for s in config.extend_select)]
-    return tuple(k for k in known if k in chosen and not any(k.startswith(i) for i in config.ignore))
+    ignored = config.ignore + config.extend_ignore
+    return tuple(k for k in known if k in chosen and not any(k.startswith(i) for i in ignored))
+
+
+def path_rules(config: Config, force_exclude: bool = True) -> PathRules:
+    return PathRules(
+        root=str(config.root),
+        exclude=tuple(config.exclude + config.extend_exclude),
+        respect_gitignore=config.respect_gitignore,
+        force_exclude=force_exclude,
+    )
 
 
 def apply(config: Config, findings: list) -> list:
@@ -137,15 +166,12 @@ def apply(config: Config, findings: list) -> list:
     from dataclasses import replace
 
     out = []
-    root = config.root.resolve()
+    root = str(config.root)
     for f in findings:
-        try:
-            rel = Path(f.path).resolve().relative_to(root).as_posix()
-        except ValueError:
-            rel = f.path
+        full = os.path.abspath(f.path)
         ignored = any(
-            (fnmatch.fnmatch(rel, glob) or fnmatch.fnmatch(f.path, glob)) and any(f.code.startswith(c) for c in codes)
-            for glob, codes in config.per_file_ignores.items()
+            any(f.code.startswith(c) for c in codes) and matches((pattern,), root, full)
+            for pattern, codes in config.per_file_ignores.items()
         )
         if ignored:
             continue

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import fnmatch
 import os
 from pathlib import Path
 
 from djreview.cache.listings import ListingCache
+from djreview.paths import GitIgnores, PathRules
 
 SKIP_DIRS = frozenset(
     {
@@ -39,41 +39,47 @@ class MissingPath(Exception):
 KIND_DIRS = frozenset({"tests", "test", "migrations"})
 
 
-def _skipped_dir(dirpath: str, name: str, exclude: tuple[str, ...]) -> bool:
-    if name in SKIP_DIRS or name.endswith(".egg-info"):
-        return True
-    return bool(exclude) and _excluded(os.path.join(dirpath, name), name, exclude)
+class _Skips:
+    """The user's exclude patterns and git's ignore files, asked about absolute paths."""
 
+    def __init__(self, rules: PathRules | None):
+        self.rules = rules
+        self.git = GitIgnores() if rules is not None and rules.respect_gitignore else None
 
-def _excluded(full: str, name: str, exclude: tuple[str, ...]) -> bool:
-    text = os.path.normpath(full).replace(os.sep, "/")
-    return any(fnmatch.fnmatch(text, pat) or fnmatch.fnmatch(name, pat) for pat in exclude)
+    def __call__(self, path: str, is_dir: bool) -> bool:
+        if self.rules is not None and self.rules.excludes(path, is_dir):
+            return True
+        return self.git is not None and self.git.ignores(path, is_dir)
 
 
 def discover(
     paths: list[str],
-    exclude: tuple[str, ...] = (),
+    rules: PathRules | None = None,
     plain_only: bool = False,
     skip: frozenset[str] = frozenset(),
     listings: ListingCache | None = None,
 ) -> list[Path]:
     """Every .py file under `paths`, sorted, without duplicates.
 
-    A file named explicitly is always included; folders are walked, skipping VCS, caches,
-    virtualenvs and build output. `plain_only` also skips test modules and migrations below
-    each folder walked (the index does not need them, and they can be thousands of files);
-    `skip` holds absolute folders not to walk (already walked); `listings` may hold the
-    folder listings of the last run.
+    Folders are walked, skipping VCS, caches, virtualenvs, build output, and what `rules`
+    exclude (patterns and .gitignore). A file named explicitly is skipped only when `rules`
+    exclude it and force the exclusion (pre-commit names every file). `plain_only` also skips
+    test modules and migrations below each folder walked (the index does not need them, and
+    they can be thousands of files); `skip` holds absolute folders not to walk (already
+    walked); `listings` may hold the folder listings of the last run.
     """
     listings = listings if listings is not None else ListingCache()
-    # Keys: the path as written under the argument (exclude patterns and the order use it);
-    # values: the absolute path, so that nothing downstream asks for the cwd once per file.
+    skipped = _Skips(rules)
+    # Keys: the path as written under the argument (the order uses it); values: the absolute
+    # path, so that nothing downstream asks for the cwd once per file.
     found: dict[str, str] = {}
     for raw in paths:
         if not os.path.exists(raw):
             raise MissingPath(raw)
         if os.path.isfile(raw):
-            found.setdefault(os.path.normpath(raw), os.path.abspath(raw))
+            full = os.path.abspath(raw)
+            if not (rules is not None and rules.force_exclude and skipped(full, False)):
+                found.setdefault(os.path.normpath(raw), full)
             continue
         top = os.path.abspath(raw)
         stack = [top]
@@ -86,19 +92,18 @@ def discover(
             if "pyvenv.cfg" in filenames and folder != top:  # any virtualenv, whatever its name
                 continue
             written = raw + folder[len(top) :]
-            stack.extend(
-                os.path.join(folder, d)
-                for d in subfolders
-                if not _skipped_dir(written, d, exclude)
-                and not (plain_only and d in KIND_DIRS)
-                and not (skip and os.path.join(folder, d) in skip)
-            )
+            for d in subfolders:
+                full = os.path.join(folder, d)
+                if d in SKIP_DIRS or d.endswith(".egg-info") or (plain_only and d in KIND_DIRS):
+                    continue
+                if not (skip and full in skip) and not skipped(full, True):
+                    stack.append(full)
             for name in filenames:
                 if not name.endswith(".py") or (plain_only and file_kinds(name)):
                     continue
-                path = os.path.join(written, name)
-                if not exclude or not _excluded(path, name, exclude):
-                    found.setdefault(os.path.normpath(path), os.path.join(folder, name))
+                full = os.path.join(folder, name)
+                if not skipped(full, False):
+                    found.setdefault(os.path.normpath(os.path.join(written, name)), full)
     return [Path(found[key]) for key in sorted(found)]
 
 

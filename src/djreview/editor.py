@@ -45,7 +45,7 @@ def _project(root: Path, settings: Settings) -> _Project:
         from djreview.cache.listings import ListingCache
 
         listings = ListingCache(settings.cache_dir)
-        files = discover([str(root)], settings.exclude, plain_only=True, listings=listings)
+        files = discover([str(root)], settings.paths, plain_only=True, listings=listings)
         listings.save()
         digests: list[str | None] = []
         indexed = index_files(files, settings, digests)

@@ -160,7 +160,7 @@ def run(paths: list[str], settings: Settings) -> Report:
     start = time.perf_counter()
     store.rejected.clear()
     listings = _listings(settings)
-    files = discover(paths, settings.exclude, listings=listings)
+    files = discover(paths, settings.paths, listings=listings)
     roots = sorted({str(project_root(Path(p))) for p in paths})
     root_of = _root_finder(roots)
 
@@ -172,7 +172,7 @@ def run(paths: list[str], settings: Settings) -> Report:
         wanted = {os.path.abspath(p) for p in files}
         extra = [
             p
-            for p in discover(roots, settings.exclude, plain_only=True, skip=walked, listings=listings)
+            for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
     listings.save()

@@ -8,12 +8,13 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from djreview.config import Config
+    from djreview.paths import PathRules
 
 
 @dataclass
 class Settings:
     codes: tuple[str, ...]  # enabled rule codes
-    exclude: tuple[str, ...] = ()
+    paths: PathRules | None = None  # what to skip (None: only VCS, caches, virtualenvs)
     jobs: int = 0  # 0: one per core
     query_rules_everywhere: bool = False  # review migrations and tests with DJR1xx too
     include_tests: bool = False  # review test modules with every rule

@@ -1,0 +1,114 @@
+"""Which files a run skips, and which codes a file ignores: one rule for every path pattern.
+
+Patterns (`exclude`, `extend-exclude`, `per-file-ignores`, from pyproject.toml or the command
+line) are gitignore patterns relative to the folder of the configuration file, or of the
+current folder when there is none: `legacy/` skips every folder named legacy, `/legacy/` only
+the one at the root, `*.gen.py` any such file. The same holds wherever djreview is run from.
+
+Files that git ignores (`.gitignore` files inside the repository and `.git/info/exclude`) are
+skipped too, unless `respect-gitignore = false`.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+import pathspec
+
+
+@lru_cache(maxsize=64)
+def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
+    return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+def relative_to(root: str, path: str) -> str | None:
+    """`path` (absolute) relative to `root` in posix form, or None when it is outside it."""
+    if path == root:
+        return ""
+    prefix = root.rstrip(os.sep) + os.sep
+    if not path.startswith(prefix):
+        return None
+    return path[len(prefix) :].replace(os.sep, "/")
+
+
+def matches(patterns: tuple[str, ...], root: str, path: str, is_dir: bool = False) -> bool:
+    """Does `path` (absolute) match one of the gitignore `patterns` anchored at `root`? A path
+    outside `root` is matched by its name only, so unanchored patterns still apply to it."""
+    if not patterns:
+        return False
+    rel = relative_to(root, path)
+    if rel is None:  # maybe reached through a symlinked folder; else matched by its name
+        rel = relative_to(root, os.path.realpath(path))
+    if rel is None:
+        rel = os.path.basename(path)
+    if not rel:
+        return False
+    return _spec(patterns).match_file(rel + "/" if is_dir else rel)
+
+
+@dataclass(frozen=True)
+class PathRules:
+    """What a run skips. Picklable: pool workers and the flake8 plugin get the same rules."""
+
+    root: str  # absolute folder the patterns are relative to
+    exclude: tuple[str, ...] = ()
+    respect_gitignore: bool = True
+    force_exclude: bool = True  # also skip excluded files that were named explicitly
+
+    def excludes(self, path: str, is_dir: bool = False) -> bool:
+        return matches(self.exclude, self.root, path, is_dir)
+
+
+@dataclass
+class GitIgnores:
+    """The `.gitignore` files met during one walk, with those of the folders above it up to
+    the repository's top. Outside a git work tree nothing is ignored, as git does."""
+
+    read: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folder -> its patterns
+    tops: dict[str, str | None] = field(default_factory=dict)  # folder -> its work tree
+
+    def _work_tree(self, folder: str) -> str | None:
+        if folder not in self.tops:
+            parent = os.path.dirname(folder)
+            if os.path.exists(os.path.join(folder, ".git")):
+                self.tops[folder] = folder
+            else:
+                self.tops[folder] = None if parent == folder else self._work_tree(parent)
+        return self.tops[folder]
+
+    def _patterns(self, folder: str, top: str) -> tuple[str, ...]:
+        if folder not in self.read:
+            names = [os.path.join(folder, ".gitignore")]
+            if folder == top:
+                names.append(os.path.join(folder, ".git", "info", "exclude"))
+            lines: list[str] = []
+            for name in names:
+                try:
+                    with open(name, encoding="utf-8", errors="surrogateescape") as handle:
+                        lines += handle.read().splitlines()
+                except OSError:  # none there, unreadable, or a folder: nothing to ignore
+                    pass
+            self.read[folder] = tuple(line for line in lines if line.strip() and not line.startswith("#"))
+        return self.read[folder]
+
+    def ignores(self, path: str, is_dir: bool = False) -> bool:
+        """Is `path` (absolute) ignored by git? The deepest `.gitignore` with a say decides;
+        the walk never enters an ignored folder, so a parent's exclusion is already honoured."""
+        folder = os.path.dirname(path)
+        top = self._work_tree(folder)
+        if top is None:
+            return False
+        chain = [folder]
+        while chain[-1] != top:
+            chain.append(os.path.dirname(chain[-1]))
+        for base in chain:  # deepest first
+            patterns = self._patterns(base, top)
+            if not patterns:
+                continue
+            rel = relative_to(base, path) or ""
+            result = _spec(patterns).check_file(rel + "/" if is_dir else rel)
+            if result.include is not None:
+                return result.include
+        return False
