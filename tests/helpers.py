@@ -265,7 +265,8 @@ def djreview(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpro
     """`djreview ARGS` run in `cwd` (with `env` added to the environment) in this process,
     through click: a new interpreter costs ~0.2 s a call. It runs as a new process would:
     djreview's per-process memory is emptied before and after, stdout and stderr are captured
-    apart, and an exception that would have ended the process with a traceback is raised here.
+    apart, and an exception that would have ended the process with its one-line "internal
+    error" is raised here (DJREVIEW_DEBUG=1; pass env={"DJREVIEW_DEBUG": ""} to see the line).
     Tests of what a new process imports or runs use djreview_process() or djreview_then()."""
     from click.testing import CliRunner
 
@@ -274,7 +275,13 @@ def djreview(*args: str, cwd: Path, env: dict[str, str] | None = None) -> subpro
     _forget_process_state()
     try:
         with _working_directory(cwd):
-            result = CliRunner().invoke(main, list(args), env=env, prog_name="djreview", catch_exceptions=False)
+            result = CliRunner().invoke(
+                main,
+                list(args),
+                env={"DJREVIEW_DEBUG": "1", **(env or {})},
+                prog_name="djreview",
+                catch_exceptions=False,
+            )
     finally:
         _forget_process_state()
     return subprocess.CompletedProcess(["djreview", *args], result.exit_code, result.stdout, result.stderr)

@@ -5,6 +5,7 @@ Exit status: 0 no findings, 1 findings, 2 usage or internal error (one line, no 
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -38,6 +39,23 @@ class _DefaultToCheck(click.Group):
         except (click.exceptions.Abort, KeyboardInterrupt):
             click.echo("djreview: interrupted", err=True)
             sys.exit(130)
+        except Exception as exc:  # a bug of djreview's: one line, exit 2, never "findings found"
+            if os.environ.get("DJREVIEW_DEBUG"):
+                raise
+            where = _innermost_frame(exc)
+            click.echo(
+                f"djreview: internal error: {type(exc).__name__}: {exc} ({where}); "
+                "set DJREVIEW_DEBUG=1 for the traceback, and please report it",
+                err=True,
+            )
+            sys.exit(2)
+
+
+def _innermost_frame(exc: BaseException) -> str:
+    import traceback
+
+    frames = traceback.extract_tb(exc.__traceback__)
+    return f"{Path(frames[-1].filename).name}:{frames[-1].lineno}" if frames else "?"
 
 
 class _ReviewCommand(click.Command):
@@ -282,10 +300,15 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     from djreview.fixes import chosen, fix_files
 
     applied: Counter = Counter()
+    written: set[str] = set()
+    unchanged: set[str] = set()
     for _ in range(3 if write else 1):
-        result = fix_files(report.findings, unsafe, write, report.digests)
+        result = fix_files(report.findings, unsafe, write, report.digests, within=paths)
         for line in result.skipped:
-            click.echo(f"djreview: {line}", err=True)
+            if line.partition(": ")[0] not in unchanged:  # said once, not once per round
+                click.echo(f"djreview: {line}", err=True)
+        unchanged.update(line.partition(": ")[0] for line in result.skipped)
+        written.update(result.written)
         applied.update(result.applied)
         if not write:
             for diff in result.diffs:
@@ -300,7 +323,9 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     rest = ", ".join(f"{c} {n}" for c, n in sorted(left.items()))
     unsafe_left = sum(1 for f in report.findings if chosen(f, True) and not chosen(f, False))
     click.echo(
-        f"djreview: applied {sum(applied.values())} fix(es) ({done}); {sum(left.values())} fixable left"
+        f"djreview: applied {sum(applied.values())} fix(es) ({done}) to {len(written)} file(s)"
+        + (f", left {len(unchanged - written)} file(s) unchanged" if unchanged - written else "")
+        + f"; {sum(left.values())} fixable left"
         + (f" ({rest})" if rest else "")
         + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else ""),
         err=True,

@@ -20,12 +20,12 @@ def _offset(line_starts: list[int], line: int, column: int) -> int:
     return line_starts[line - 1] + column - 1
 
 
+_LINE_END = re.compile(r"\r\n|\r|\n")  # the parser's line breaks, lone CR included
+
+
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits; an edit overlapping an earlier-applied one is skipped."""
-    line_starts = [0]
-    for i, ch in enumerate(text):
-        if ch == "\n":
-            line_starts.append(i + 1)
+    line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
     spans = sorted(
         {
             (_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
@@ -52,6 +52,7 @@ class FixResult:
     applied: Counter = field(default_factory=Counter)  # code -> fixes applied
     diffs: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files left alone, and why
+    written: list[str] = field(default_factory=list)  # files rewritten
 
 
 def chosen(finding, unsafe: bool) -> bool:
@@ -67,15 +68,27 @@ def _decode(data: bytes) -> tuple[str, str, bool]:
 
 
 def _write_if_unchanged(path: Path, read: bytes, data: bytes) -> bool:
-    """Replace `path` with `data` atomically, unless its content is no longer `read`: the new
-    file is written beside it first, and the content is compared again just before the
-    rename, so a save by another process in between is never overwritten."""
-    mode = path.stat().st_mode
+    """Write `data` to `path` (a real file, not a link), unless its content is no longer
+    `read`: the content is compared again just before the write, so a save by another process
+    in between is never overwritten.
+
+    The new file is written beside it and renamed over it (atomic), keeping its mode and,
+    where allowed, its owner. A file with hard links, or whose owner cannot be kept, is
+    rewritten in place instead, so that it stays the same file."""
+    st = path.stat()
+    if st.st_nlink > 1:
+        return _write_in_place(path, read, data)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".djreview")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.chmod(tmp, mode & 0o7777)
+        os.chmod(tmp, st.st_mode & 0o7777)
+        if hasattr(os, "getuid") and (st.st_uid, st.st_gid) != (os.getuid(), os.getgid()):
+            try:
+                os.chown(tmp, st.st_uid, st.st_gid)
+            except OSError:
+                os.unlink(tmp)
+                return _write_in_place(path, read, data)
         if path.read_bytes() != read:
             os.unlink(tmp)
             return False
@@ -85,6 +98,25 @@ def _write_if_unchanged(path: Path, read: bytes, data: bytes) -> bool:
         if os.path.exists(tmp):
             os.unlink(tmp)
         raise
+
+
+def _write_in_place(path: Path, read: bytes, data: bytes) -> bool:
+    with open(path, "r+b") as handle:
+        if handle.read() != read:
+            return False
+        handle.seek(0)
+        handle.write(data)
+        handle.truncate()
+    return True
+
+
+def _outside(path: str, within: list[str]) -> str | None:
+    """Where `path` really is, when that is outside every folder or file in `within`."""
+    real = os.path.realpath(path)
+    for top in within:
+        if real == top or real.startswith(top.rstrip(os.sep) + os.sep):
+            return None
+    return real
 
 
 _CHAINED = re.compile(r"^\.(select_related|prefetch_related)\((.*)\)$")
@@ -115,20 +147,32 @@ def _merge_insertions(edits: list[Edit]) -> list[Edit]:
     return out
 
 
-def fix_files(findings: list, unsafe: bool, write: bool, reviewed: dict[str, str] | None = None) -> FixResult:
+def fix_files(
+    findings: list,
+    unsafe: bool,
+    write: bool,
+    reviewed: dict[str, str] | None = None,
+    within: list[str] | None = None,
+) -> FixResult:
     """Apply the chosen fixes of `findings`, file by file. Edits only ever touch the file of
     the finding that carries them (the files the user asked to review). A file is left
     unchanged when its content is no longer what was reviewed (`reviewed`: display path ->
     content digest) or changes while it is fixed (another djreview --fix, an editor's save),
-    and when the result would not compile."""
+    when the result would not compile, when it is a symlink that leads outside the paths
+    given (`within`), and when it cannot be written (the others are still fixed)."""
     result = FixResult()
+    within = [os.path.realpath(p) for p in within] if within is not None else None
     by_path: dict[str, list] = {}
     for f in findings:
         if chosen(f, unsafe):
             by_path.setdefault(f.path, []).append(f)
     for path, items in sorted(by_path.items()):
         edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
-        file = Path(path)
+        elsewhere = _outside(path, within) if within is not None else None
+        if elsewhere is not None:
+            result.skipped.append(f"{path}: a link to {elsewhere}, outside the paths given; left unchanged")
+            continue
+        file = Path(os.path.realpath(path))
         try:
             data = file.read_bytes()
             text, encoding, bom = _decode(data)
@@ -146,9 +190,21 @@ def fix_files(findings: list, unsafe: bool, write: bool, reviewed: dict[str, str
         except (SyntaxError, ValueError) as exc:
             result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
             continue
-        if write and not _write_if_unchanged(file, data, (("\ufeff" if bom else "") + new).encode(encoding)):
-            result.skipped.append(f"{path}: changed while it was being fixed; left unchanged (run djreview again)")
-            continue
+        if write:
+            try:
+                written = os.access(file, os.W_OK) and _write_if_unchanged(
+                    file, data, (("\ufeff" if bom else "") + new).encode(encoding)
+                )
+            except OSError as exc:
+                result.skipped.append(f"{path}: cannot write it ({exc.strerror or exc}); left unchanged")
+                continue
+            if not written and not os.access(file, os.W_OK):
+                result.skipped.append(f"{path}: not writable; left unchanged")
+                continue
+            if not written:
+                result.skipped.append(f"{path}: changed while it was being fixed; left unchanged (run djreview again)")
+                continue
+            result.written.append(path)
         result.applied.update(f.code for f in items)
         if not write:
             diff = difflib.unified_diff(

@@ -11,7 +11,8 @@ SEVERITIES = {"error": "critical", "warning": "major", "info": "info"}
 def fingerprint(f, line_text: str) -> str:
     """Stable across unrelated edits: code, path and the flagged line's text, not its number."""
     key = f"{f.code}\0{f.path}\0{line_text.strip()}"
-    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:32]
+    # surrogateescape: a file name that is not valid UTF-8 still has a fingerprint
+    return hashlib.sha256(key.encode("utf-8", "surrogateescape")).hexdigest()[:32]
 
 
 def render(report, line_text) -> str:

@@ -4,13 +4,21 @@ regions, and each suggested fix as a SARIF fix."""
 from __future__ import annotations
 
 import json
+import os
 import re
+from urllib.parse import quote
 
 from djreview import __version__
 from djreview.pages import load_page, page_path
 
 LEVELS = {"error": "error", "warning": "warning", "info": "note"}
 SCHEMA = "https://json.schemastore.org/sarif-2.1.0.json"
+
+
+def uri_of(path: str) -> str:
+    """A relative URI reference, as SARIF requires: the path's bytes percent-encoded (spaces,
+    non-ASCII letters, and names that are not valid UTF-8 alike)."""
+    return quote(os.fsencode(path), safe="/")
 
 
 def _plain(markdown: str) -> str:
@@ -52,7 +60,7 @@ def _result(f, index: int, fingerprint: str) -> dict:
         "locations": [
             {
                 "physicalLocation": {
-                    "artifactLocation": {"uri": f.path, "uriBaseId": "%SRCROOT%"},
+                    "artifactLocation": {"uri": uri_of(f.path), "uriBaseId": "%SRCROOT%"},
                     "region": _region(f.line, f.column, f.end_line, f.end_column),
                 }
             }
@@ -73,7 +81,7 @@ def _result(f, index: int, fingerprint: str) -> dict:
             {
                 "description": {"text": f"{f.fix.description} ({f.fix.applicability})"},
                 "artifactChanges": [
-                    {"artifactLocation": {"uri": path, "uriBaseId": "%SRCROOT%"}, "replacements": reps}
+                    {"artifactLocation": {"uri": uri_of(path), "uriBaseId": "%SRCROOT%"}, "replacements": reps}
                     for path, reps in changes.items()
                 ],
             }
