@@ -155,3 +155,35 @@ def test_a_pyproject_nested_too_deeply(project):
     _one_line_error(djreview_process(cwd=project), "nests tables or arrays too deeply")
     (project / "pyproject.toml").write_text("x = " + "{a = " * 5000 + "1" + "}" * 5000 + "\n", encoding="utf-8")
     _one_line_error(djreview_process(cwd=project), "nests tables or arrays too deeply")
+
+
+GIT_PATTERN_SETS = {
+    "no negation (joined into one expression)": "__pycache__/\n*.gen.py\n/top_only/\nbuild/\ndeep/**/skip_*.py\n",
+    "with negation (pathspec decides)": "*.py\n!keep*.py\n!*/\nbuild/\n",
+}
+
+
+@pytest.mark.parametrize("patterns", GIT_PATTERN_SETS.values(), ids=GIT_PATTERN_SETS.keys())
+def test_discovery_skips_exactly_what_git_ignores(tmp_path, patterns):
+    from djreview.discovery import discover
+    from djreview.paths import PathRules
+
+    names = [
+        "a.py", "keep_a.py", "x.gen.py", "top_only/a.py", "pkg/top_only/a.py", "build/a.py",
+        "pkg/build/keep.py", "deep/one/two/skip_me.py", "deep/one/keep_me.py", "pkg/sub/b.py",
+        "pkg/sub/keep.gen.py",
+    ]  # fmt: skip
+    for name in names:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("x = 1\n", encoding="utf-8")
+    _git_init(tmp_path)
+    (tmp_path / ".gitignore").write_text(patterns, encoding="utf-8")
+    (tmp_path / "pkg" / ".gitignore").write_text("sub/b.py\n", encoding="utf-8")
+    listed = subprocess.run(
+        ["git", "ls-files", "-co", "--exclude-standard", "-z", "--", "*.py"],
+        cwd=tmp_path, check=True, capture_output=True, env={"HOME": str(tmp_path), "PATH": os.environ["PATH"]},
+    ).stdout.decode()  # fmt: skip
+    expected = sorted(name for name in listed.split("\0") if name)
+    found = discover([str(tmp_path)], PathRules(root=str(tmp_path)))
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in found) == expected
+    assert len(expected) < len(names)  # the patterns did skip something

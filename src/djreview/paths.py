@@ -12,15 +12,43 @@ skipped too, unless `respect-gitignore = false`.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
 import pathspec
+from pathspec.pattern import RegexPattern
 
 
 @lru_cache(maxsize=64)
 def _spec(patterns: tuple[str, ...]) -> pathspec.GitIgnoreSpec:
     return pathspec.GitIgnoreSpec.from_lines(patterns)
+
+
+class _IgnoreFile:
+    """One folder's ignore patterns, asked "does this file say anything about `rel`?".
+
+    Without negated (`!`) patterns the answer is "ignored" as soon as any pattern matches, so
+    the patterns are joined into one regular expression (one search per path instead of one
+    per pattern: discovery asks about every file and folder). With negations, pathspec decides
+    which matching pattern wins."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.spec = _spec(patterns)
+        active = [p for p in self.spec.patterns if isinstance(p, RegexPattern) and p.include is not None]
+        self.joined: re.Pattern[str] | None = None
+        if active and len(active) == len(self.spec.patterns) and all(p.include for p in active):
+            sources = [_NAMED_GROUP.sub("(?:", p.regex.pattern) for p in active if p.regex is not None]
+            self.joined = re.compile("|".join(f"(?:{source})" for source in sources))
+
+    def says(self, rel: str) -> bool | None:
+        """True: ignored; False: re-included by a `!` pattern; None: no pattern matches."""
+        if self.joined is not None:
+            return True if self.joined.search(rel) else None
+        return self.spec.check_file(rel).include
+
+
+_NAMED_GROUP = re.compile(r"\(\?P<\w+>")
 
 
 def relative_to(root: str, path: str) -> str | None:
@@ -68,6 +96,7 @@ class GitIgnores:
 
     read: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folder -> its patterns
     tops: dict[str, str | None] = field(default_factory=dict)  # folder -> its work tree
+    chains: dict[str, tuple[tuple[str, _IgnoreFile], ...]] = field(default_factory=dict)
 
     def _work_tree(self, folder: str) -> str | None:
         if folder not in self.tops:
@@ -93,22 +122,27 @@ class GitIgnores:
             self.read[folder] = tuple(line for line in lines if line.strip() and not line.startswith("#"))
         return self.read[folder]
 
+    def _chain(self, folder: str) -> tuple[tuple[str, _IgnoreFile], ...]:
+        """The folders from `folder` up to its work tree's top that have patterns, deepest
+        first, each with its compiled patterns (asked once per folder, not once per file)."""
+        if folder not in self.chains:
+            top = self._work_tree(folder)
+            chain: list[tuple[str, _IgnoreFile]] = []
+            if top is not None:
+                if folder != top:
+                    chain += self._chain(os.path.dirname(folder))
+                patterns = self._patterns(folder, top)
+                if patterns:
+                    chain.insert(0, (folder, _IgnoreFile(patterns)))
+            self.chains[folder] = tuple(chain)
+        return self.chains[folder]
+
     def ignores(self, path: str, is_dir: bool = False) -> bool:
         """Is `path` (absolute) ignored by git? The deepest `.gitignore` with a say decides;
         the walk never enters an ignored folder, so a parent's exclusion is already honoured."""
-        folder = os.path.dirname(path)
-        top = self._work_tree(folder)
-        if top is None:
-            return False
-        chain = [folder]
-        while chain[-1] != top:
-            chain.append(os.path.dirname(chain[-1]))
-        for base in chain:  # deepest first
-            patterns = self._patterns(base, top)
-            if not patterns:
-                continue
+        for base, ignore_file in self._chain(os.path.dirname(path)):  # deepest first
             rel = relative_to(base, path) or ""
-            result = _spec(patterns).check_file(rel + "/" if is_dir else rel)
-            if result.include is not None:
-                return result.include
+            said = ignore_file.says(rel + "/" if is_dir else rel)
+            if said is not None:
+                return said
         return False
