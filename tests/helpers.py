@@ -220,6 +220,21 @@ class Featured(Post):
 
 
 # -- projects and findings -------------------------------------------------------------------
+def index_of(files: dict[str, str]):
+    """A ProjectIndex of a few modules ({"blog/models.py": source}; the module name is the
+    path, as in a Django project), each parsed and extracted as the engine's first phase does."""
+    from djreview.index.extract import extract
+    from djreview.index.project import ProjectIndex
+
+    facts = []
+    for path, source in files.items():
+        module = path[: -len(".py")].replace("/", ".")
+        if module.endswith(".__init__"):
+            module = module[: -len(".__init__")]
+        facts.append(extract(ast.parse(textwrap.dedent(source)), path, module))
+    return ProjectIndex(facts)
+
+
 def write_project(root: Path, files: dict[str, str]) -> None:
     for rel, source in files.items():
         path = root / rel

@@ -7,22 +7,11 @@ through `extract`, exactly as the engine's first phase does, and asks it one que
 from __future__ import annotations
 
 import ast
-import textwrap
 
 from djreview.index.extract import extract, module_name
 from djreview.index.project import ProjectIndex
 from tests.helpers import BLOG_INHERITANCE, NAMED_BASE, write_project
-
-
-def build(files: dict[str, str]) -> ProjectIndex:
-    """files: {"blog/models.py": source}; the module name is the path, as in a Django project."""
-    facts = []
-    for path, source in files.items():
-        module = path[: -len(".py")].replace("/", ".")
-        if module.endswith(".__init__"):
-            module = module[: -len(".__init__")]
-        facts.append(extract(ast.parse(textwrap.dedent(source)), path, module))
-    return ProjectIndex(facts)
+from tests.helpers import index_of as build
 
 
 def relations(index: ProjectIndex, model: str) -> dict[str, tuple[str, str | None]]:

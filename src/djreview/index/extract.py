@@ -110,6 +110,8 @@ def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
             base = stmt.module or ""
         for alias in stmt.names:
             if alias.name == "*":
+                if base and base not in facts.star_imports:
+                    facts.star_imports.append(base)
                 continue
             facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
@@ -303,11 +305,61 @@ def _save_receivers(tree: ast.Module, resolver: _Resolver) -> set[str]:
     return senders
 
 
+def _strings(node: ast.AST | None) -> list[str] | None:
+    """The strings of a literal list or tuple of strings, else None."""
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    items = [_string(item) for item in node.elts]
+    strings = [item for item in items if item is not None]
+    return strings if len(strings) == len(items) else None
+
+
+def _call_on(node: ast.AST, name: str) -> bool:
+    """Is `node` a method call on the module-level name `name` (`__all__.append(...)`)?"""
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and isinstance(node.func.value, ast.Name)
+        and node.func.value.id == name
+    )
+
+
+def _public_names(statements: list[ast.stmt]) -> tuple[str, ...] | None:
+    """A module's `__all__` when every statement building it is literal (`=`, `+=`,
+    `.append()`, `.extend()`), else None: a star import then takes every public name."""
+    names: list[str] | None = None
+    for stmt in statements:
+        value: list[str] | None
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "__all__" for t in stmt.targets):
+            names = _strings(stmt.value)
+            if names is None:
+                return None
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name) and stmt.target.id == "__all__":
+            value = _strings(stmt.value)
+            if value is None or names is None:
+                return None
+            names += value
+        elif isinstance(stmt, ast.Expr) and _call_on(stmt.value, "__all__"):
+            call = stmt.value
+            assert isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+            arg = call.args[0] if len(call.args) == 1 else None
+            item = _string(arg)
+            if call.func.attr == "append":
+                value = [item] if item is not None else None
+            else:
+                value = _strings(arg) if call.func.attr == "extend" else None
+            if value is None or names is None:
+                return None
+            names += value
+    return tuple(names) if names is not None else None
+
+
 def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
     facts = ModuleFacts(path=path, module=module)
     is_init = path.endswith("__init__.py")
     resolver = _Resolver(facts)
     statements = list(_module_statements(tree.body))
+    facts.class_names = {stmt.name for stmt in statements if isinstance(stmt, ast.ClassDef)}
     for stmt in statements:
         _record_import(facts, stmt, is_init)
     for stmt in statements:
@@ -330,6 +382,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
                 label = ".".join(a for a in (_string(arg) for arg in value.args[:2]) if a)
                 if label.count(".") == 1:
                     facts.aliases[name] = f"<label:{label}>"
+    facts.public_names = _public_names(statements)
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))

@@ -60,8 +60,14 @@ class ModuleFacts:
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
     lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
     save_receivers: set[str] = field(default_factory=set)  # senders of pre_save/post_save receivers
+    star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`, in order
+    public_names: tuple[str, ...] | None = None  # a literal `__all__`; None: every public name
+    class_names: set[str] = field(default_factory=set)  # classes defined at module level
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a
-        name of this module."""
+        name of this module. A class defined here wins over an import of the same name
+        (`try: from x import Base` / `except ImportError: class Base`): it is the one we see."""
+        if name in self.class_names:
+            return f"{self.module}.{name}"
         return self.imports.get(name) or self.aliases.get(name) or f"{self.module}.{name}"

@@ -182,7 +182,40 @@ class ProjectIndex:
             target = facts.imports.get(name) or facts.aliases.get(name)
             if target and target != ref:
                 return self.resolve(target, depth + 1)
+            source = self._star_source(facts, name, {facts.module})
+            if source is not None:
+                return self.resolve(f"{source}.{name}", depth + 1)
         return ref
+
+    def _module_named(self, name: str) -> ModuleFacts | None:
+        """A project module by its dotted name, or by the unique module it is a suffix of."""
+        facts = self.modules.get(name)
+        if facts is None:
+            found = self._by_suffix.get(name, [])
+            facts = self.modules[found[0]] if len(found) == 1 else None
+        return facts
+
+    def _star_source(self, facts: ModuleFacts, name: str, seen: set[str]) -> str | None:
+        """The module whose `from M import *` in `facts` brings `name`; the last star import
+        wins, as at run time. Chains are followed; `seen` ends cycles."""
+        for source in reversed(facts.star_imports):
+            module = self._module_named(source)
+            if module is None or module.module in seen:
+                continue
+            if self._exports(module, name, seen | {module.module}):
+                return module.module
+        return None
+
+    def _exports(self, facts: ModuleFacts, name: str, seen: set[str]) -> bool:
+        """Does `from <facts> import *` bind `name`? Its literal `__all__` decides; without
+        one, every public name it defines, imports or star-imports itself."""
+        if facts.public_names is not None:
+            return name in facts.public_names
+        if name.startswith("_"):
+            return False
+        if name in facts.imports or name in facts.aliases or f"{facts.module}.{name}" in self.classes:
+            return True
+        return self._star_source(facts, name, seen) is not None
 
     @query
     def class_kind(self, ref: str | None) -> str | None:
