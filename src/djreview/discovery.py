@@ -35,8 +35,12 @@ class MissingPath(Exception):
     """A path the user named does not exist."""
 
 
-# Folders whose modules only ever hold tests or migrations (see file_kinds).
-KIND_DIRS = frozenset({"tests", "test", "migrations"})
+# Folders whose modules only hold tests and their support code (factories, fixtures,
+# helpers), and modules that do: rules that skip tests skip them too (see file_kinds).
+TEST_DIRS = frozenset({"tests", "test", "testing", "test_utils", "factories", "fixtures"})
+TEST_MODULES = frozenset({"tests.py", "conftest.py", "factories.py"})
+# Folders whose modules only ever hold tests or migrations.
+KIND_DIRS = TEST_DIRS | {"migrations"}
 
 
 class _Skips:
@@ -144,9 +148,8 @@ def file_kinds(display: str) -> frozenset[str]:
     if (
         name.startswith("test_")
         or name.endswith("_tests.py")
-        or name == "tests.py"
-        or name == "conftest.py"
-        or any(p in ("tests", "test") for p in parts[:-1])
+        or name in TEST_MODULES
+        or any(p in TEST_DIRS for p in parts[:-1])
     ):
         kinds.add("tests")
     return frozenset(kinds)
