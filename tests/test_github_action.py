@@ -71,8 +71,9 @@ def parse_outputs(text: str) -> dict[str, str]:
     return outputs
 
 
-def run_step(workspace: Path, tmp: Path, **inputs: str) -> Step:
-    """The action's review step in `workspace` with these inputs (paths="." -> INPUT_PATHS)."""
+def run_step(workspace: Path, tmp: Path, cwd: Path | None = None, **inputs: str) -> Step:
+    """The action's review step in `workspace` (or in `cwd`, a folder of it) with these inputs
+    (paths="." -> INPUT_PATHS)."""
     runner_temp = tmp / "runner-temp"
     runner_temp.mkdir(exist_ok=True)
     summary, output = tmp / "step-summary.md", tmp / "github-output"
@@ -90,7 +91,7 @@ def run_step(workspace: Path, tmp: Path, **inputs: str) -> Step:
     )
     env.update({f"INPUT_{name.upper()}": value for name, value in inputs.items()})
     done = subprocess.run(
-        [sys.executable, "-m", "djreview.github_action"], cwd=workspace, env=env, capture_output=True, text=True
+        [sys.executable, "-m", "djreview.github_action"], cwd=cwd or workspace, env=env, capture_output=True, text=True
     )
     read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""  # noqa: E731
     return Step(done.returncode, done.stdout, done.stderr, read(summary), parse_outputs(read(output)), runner_temp)
@@ -176,6 +177,23 @@ def test_annotation_data_and_properties_are_escaped(tmp_path):
     # the message's second line (the fix) is data: its newline is escaped, the colon is not
     assert "%0AFix (safe): add Tag.__str__ returning self.label" in warning
     assert step.status == 0
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="needs a file system that takes any bytes in a name")
+def test_paths_are_relative_to_the_workspace_from_a_subfolder_a_link_and_with_any_bytes(tmp_path):
+    real = tmp_path / "real"
+    write_project(real, {"backend/shop/models.py": TAG_WITHOUT_STR})
+    odd = os.fsdecode(b"m\xff.py")
+    (real / "backend" / "shop" / "models.py").rename(real / "backend" / "shop" / odd)
+    (tmp_path / "link").symlink_to(real)  # GITHUB_WORKSPACE names the checkout through a link
+    step = run_step(tmp_path / "link", tmp_path, cwd=real / "backend", sarif="true")
+    [warning] = annotations(step.stdout, "warning")
+    assert warning.startswith("::warning file=backend/shop/m\\udcff.py,line=5,")
+    assert "| backend/shop/m\\udcff.py:5 | DJR202 |" in step.summary
+    sarif = json.loads(Path(step.outputs["sarif-file"]).read_text(encoding="utf-8"))
+    location = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "backend/shop/m%FF.py"
+    assert step.status == 1 and "Traceback" not in step.stderr
 
 
 # -- the job summary --------------------------------------------------------------------------

@@ -162,13 +162,15 @@ def relative_to(root: Path, path: str) -> str:
     """`path` (relative to the current folder, as djreview prints it) relative to `root`, with
     forward slashes, as annotations and SARIF want it; unchanged when outside `root`."""
     absolute = os.path.normpath(os.path.join(os.getcwd(), path))
-    try:
-        rel = os.path.relpath(absolute, os.path.normpath(root))
-    except ValueError:  # another drive, on Windows
-        return path
-    if rel == os.pardir or rel.startswith(os.pardir + os.sep):
-        return path
-    return rel.replace(os.sep, "/")
+    # getcwd() names the real folder; the workspace may be named through a link (macOS's /tmp)
+    for base in dict.fromkeys((os.path.normpath(root), os.path.realpath(root))):
+        try:
+            rel = os.path.relpath(absolute, base)
+        except ValueError:  # another drive, on Windows
+            continue
+        if rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+            return rel.replace(os.sep, "/")
+    return path
 
 
 def rooted(findings: list[Finding], root: Path) -> list[Finding]:
