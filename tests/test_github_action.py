@@ -93,7 +93,7 @@ def run_step(workspace: Path, tmp: Path, cwd: Path | None = None, **inputs: str)
     done = subprocess.run(
         [sys.executable, "-m", "djreview.github_action"], cwd=cwd or workspace, env=env, capture_output=True, text=True
     )
-    read = lambda p: p.read_text(encoding="utf-8") if p.exists() else ""  # noqa: E731
+    read = lambda p: p.read_text(encoding="utf-8") if p.is_file() else ""  # noqa: E731
     return Step(done.returncode, done.stdout, done.stderr, read(summary), parse_outputs(read(output)), runner_temp)
 
 
@@ -316,6 +316,16 @@ def test_errors_exit_2_with_one_line_even_with_fail_on_findings_false(shop_proje
     assert "Traceback" not in step.stderr
     assert annotations(step.stdout, "warning") == []
     assert "findings" not in step.outputs
+
+
+def test_an_output_file_it_cannot_write_is_one_line_and_exit_2(shop_project, tmp_path):
+    (tmp_path / "github-output").mkdir()  # GITHUB_OUTPUT is a folder
+    step = run_step(shop_project, tmp_path, fail_on_findings="false")
+    assert step.status == 2
+    assert step.stderr.splitlines()[-1].startswith(
+        "djreview: error: the GitHub Action step failed: IsADirectoryError: "
+    )
+    assert "Traceback" not in step.stderr
 
 
 def test_paths_and_args_are_split_as_a_shell_would(tmp_path):

@@ -27,6 +27,7 @@ import re
 import shlex
 import sys
 import tempfile
+import traceback
 import uuid
 from collections import Counter
 from dataclasses import dataclass, fields, replace
@@ -374,5 +375,22 @@ def main(environ=None) -> int:
     return 1 if failing else 0
 
 
+def entry() -> None:
+    """`python -m djreview.github_action`: a failure of the step itself (an unwritable summary
+    or output file, a bug) is one line and exit 2, never a traceback's exit 1, which would read
+    as "findings"."""
+    try:
+        status = main()
+    except KeyboardInterrupt:
+        print("djreview: interrupted", file=sys.stderr)
+        status = 130
+    except Exception as exc:
+        if os.environ.get("DJREVIEW_DEBUG"):
+            traceback.print_exc()
+        print(f"djreview: error: the GitHub Action step failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+        status = 2
+    sys.exit(status)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    entry()
