@@ -313,6 +313,8 @@ def test_errors_exit_2_with_one_line_even_with_fail_on_findings_false(shop_proje
     assert step.status == 2
     errors = [line for line in step.stderr.splitlines() if line.startswith("djreview:")]
     assert len(errors) == 1 and says in errors[0], step.stderr
+    # and where the checks are read, as an error annotation
+    assert annotations(step.stdout, "error") == [f"::error title=djreview::{errors[0]}"]
     assert "Traceback" not in step.stderr
     assert annotations(step.stdout, "warning") == []
     assert "findings" not in step.outputs

@@ -128,19 +128,19 @@ def review_argv(inputs: Inputs, environ) -> list[str]:
     return [*argv, "--", *inputs.paths]
 
 
-def run_review(argv: list[str]) -> tuple[int, str]:
-    """Run `djreview ARGV` in this process; its exit status and what it printed on stdout.
-    Its one-line errors and notes go to stderr as usual."""
+def run_review(argv: list[str]) -> tuple[int, str, str]:
+    """Run `djreview ARGV` in this process: its exit status, what it printed on stdout (the
+    JSON) and on stderr (notes, or its one-line error)."""
     from djreview.cli import main
 
-    out = io.StringIO()
+    out, err = io.StringIO(), io.StringIO()
     status: int = 0
-    with contextlib.redirect_stdout(out):
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         try:
             main(argv)
         except SystemExit as done:
             status = done.code if isinstance(done.code, int) else (0 if done.code is None else 2)
-    return status, out.getvalue()
+    return status, out.getvalue(), err.getvalue()
 
 
 def _build(cls, data: dict):
@@ -325,6 +325,15 @@ def write_sarif(findings: list[Finding], path: Path, root: Path) -> None:
     path.write_text(sarif.render(SimpleNamespace(findings=findings), text_of) + "\n", encoding="utf-8")
 
 
+def fail(line: str, status: int = 2, echo: bool = True) -> int:
+    """Say why the step fails: the line in the log, and as an error annotation, which shows
+    where the pull request's checks are read."""
+    if echo:
+        print(line, file=sys.stderr, flush=True)
+    print(f"::error title=djreview::{escape_data(line)}", flush=True)
+    return status
+
+
 def main(environ=None) -> int:
     environ = os.environ if environ is None else environ
     # a file name that is not valid UTF-8 must not end the step with an encoding error
@@ -335,25 +344,26 @@ def main(environ=None) -> int:
     try:
         inputs = read_inputs(environ)
     except InputError as exc:
-        print(f"djreview: error: {exc}", file=sys.stderr)
-        return 2
+        return fail(f"djreview: error: {exc}")
     summary_path, output_path = environ.get("GITHUB_STEP_SUMMARY"), environ.get("GITHUB_OUTPUT")
 
-    with commands_stopped():  # djreview's notes on stderr name the repository's files
-        status, printed = run_review(review_argv(inputs, environ))
+    status, printed, said = run_review(review_argv(inputs, environ))
+    if said:
+        with commands_stopped():  # djreview's notes name the repository's files
+            sys.stderr.write(said)
     if status not in (0, 1):
         if summary_path:
             append_to(
                 summary_path, f"## djreview\n\ndjreview could not run (exit status {status}): see the step's log.\n"
             )
-        return status
+        lines = said.strip().splitlines()
+        return fail(lines[-1] if lines else f"djreview: exit status {status}", status, echo=False)
     try:
         data = json.loads(printed)
         root = Path(environ.get("GITHUB_WORKSPACE") or os.getcwd())
         findings = rooted([finding_of(item) for item in data["findings"]], root)
     except (ValueError, KeyError, TypeError) as exc:
-        print(f"djreview: internal error: the review's JSON could not be read: {exc!r}", file=sys.stderr)
-        return 2
+        return fail(f"djreview: internal error: the review's JSON could not be read: {exc!r}")
 
     shown = print_annotations(findings, summary_written=bool(summary_path))
     if summary_path:
@@ -387,8 +397,7 @@ def entry() -> None:
     except Exception as exc:
         if os.environ.get("DJREVIEW_DEBUG"):
             traceback.print_exc()
-        print(f"djreview: error: the GitHub Action step failed: {type(exc).__name__}: {exc}", file=sys.stderr)
-        status = 2
+        status = fail(f"djreview: error: the GitHub Action step failed: {type(exc).__name__}: {exc}")
     sys.exit(status)
 
 
