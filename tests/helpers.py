@@ -231,7 +231,8 @@ def index_of(files: dict[str, str]):
         module = path[: -len(".py")].replace("/", ".")
         if module.endswith(".__init__"):
             module = module[: -len(".__init__")]
-        facts.append(extract(ast.parse(textwrap.dedent(source)), path, module))
+        text = textwrap.dedent(source)
+        facts.append(extract(ast.parse(text), path, module, text))
     return ProjectIndex(facts)
 
 

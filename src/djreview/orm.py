@@ -128,6 +128,14 @@ DJANGO_MODELS = {
     "django.contrib.flatpages.models.FlatPage": ("flatpages", True, False),
     "django.contrib.sessions.base_session.AbstractBaseSession": ("sessions", True, True),
 }
+# Django's own models whose save() does more than write the row (a bulk operation skips it).
+DJANGO_SAVE_LOGIC = {
+    "django.contrib.auth.models.AbstractBaseUser": "AbstractBaseUser.save() (password_changed)",
+    "django.contrib.auth.base_user.AbstractBaseUser": "AbstractBaseUser.save() (password_changed)",
+    "django.contrib.auth.models.AbstractUser": "AbstractBaseUser.save() (password_changed)",
+    "django.contrib.auth.models.User": "AbstractBaseUser.save() (password_changed)",
+    "django.contrib.sites.models.Site": "the pre_save receiver clear_site_cache of Site",
+}
 DJANGO_MODEL_LABELS = {
     "auth.User": "django.contrib.auth.models.User",
     "auth.Group": "django.contrib.auth.models.Group",

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
 # `.book_set` read anywhere (a regex over the text is far cheaper than a walk of the tree).
@@ -21,7 +21,7 @@ _ACCESSOR = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*_set)\b")
 # `book__title` in filter()/order_by(): the first part may be a default related query name.
 _LOOKUP_HEAD = re.compile(r"\b([a-z][a-z0-9_]*?)__[a-z]")
 # Only a file naming the signals can connect a receiver to them (not `response_post_save_add`).
-_SAVE_SIGNAL = re.compile(r"\b(?:pre|post)_save\b")
+_SIGNAL = re.compile(r"\b(?:pre_save|post_save|m2m_changed|pre_delete|post_delete)\b")
 
 
 @lru_cache(maxsize=4096)
@@ -279,30 +279,70 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.meta_fields_all = _string(stmt.value) == "__all__"
 
 
-def _save_receivers(tree: ast.Module, resolver: _Resolver) -> set[str]:
-    """Senders of `@receiver(post_save, sender=X)` and `post_save.connect(f, sender=X)`."""
-    senders = set()
+_SIGNALS = ("pre_save", "post_save", "m2m_changed", "pre_delete", "post_delete")
+
+
+def _signals(node: ast.AST | None, resolver: _Resolver) -> list[str]:
+    """The model signals an expression names (`post_save`, `[pre_save, post_save]`)."""
+    nodes = node.elts if isinstance(node, (ast.List, ast.Tuple)) else [node]
+    names = [(resolver.ref(n) or "").rsplit(".", 1)[-1] for n in nodes]
+    return [name for name in names if name in _SIGNALS]
+
+
+def _loop_values(tree: ast.Module) -> dict[str, list[ast.expr]]:
+    """Names bound by `for name in (A, B):` loops over literal tuples/lists of names."""
+    values: dict[str, list[ast.expr]] = {}
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.For) or not isinstance(node.target, ast.Name):
+            continue
+        if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)):
+            values.setdefault(node.target.id, []).extend(node.iter.elts)
+    return values
+
+
+def _senders(node: ast.expr | None, resolver: _Resolver, loops: dict[str, list[ast.expr]], depth: int = 0) -> set[str]:
+    """The models a `sender` argument names: a model, an "app.Model" label, a list or tuple of
+    them, or a loop variable over a literal list; anything else could be any model."""
+    if node is None or (isinstance(node, ast.Constant) and node.value is None):
+        return {ANY_SENDER}
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)) and depth < 3:
+        return set().union(*(_senders(item, resolver, loops, depth + 1) for item in node.elts)) or {ANY_SENDER}
+    if isinstance(node, ast.Name) and node.id in loops and depth < 3:
+        return set().union(*(_senders(item, resolver, loops, depth + 1) for item in loops[node.id]))
+    text = _string(node)
+    if text:
+        return {f"<label:{text}>"}
+    facts = resolver.facts
+    if isinstance(node, ast.Name) and not (
+        node.id in facts.imports or node.id in facts.aliases or node.id in facts.class_names
+    ):
+        return {ANY_SENDER}  # a parameter or a loop variable over models we cannot list
+    ref = resolver.ref(node)
+    return {ref} if ref else {ANY_SENDER}
+
+
+def _receivers(tree: ast.Module, resolver: _Resolver) -> dict[str, set[str]]:
+    """Per model signal, the senders of its receivers: `@receiver(post_save, sender=X)`,
+    `post_save.connect(handler, X)` or `sender=X`, lists and tuples of senders, loops over a
+    literal list of models; ANY_SENDER when a receiver listens to every model."""
+    found: dict[str, set[str]] = {}
+    loops = _loop_values(tree)
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
             continue
-        func = resolver.ref(node.func) or ""
-        if func.endswith("receiver") and node.args:
-            signal = resolver.ref(node.args[0]) or ""
-        elif func.endswith((".post_save.connect", ".pre_save.connect")) or func in (
-            "post_save.connect",
-            "pre_save.connect",
-        ):
-            signal = func.rsplit(".", 1)[0]
+        sender = next((k.value for k in node.keywords if k.arg == "sender"), None)
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr == "connect":
+            signals = _signals(func.value, resolver)
+            if sender is None and len(node.args) > 1:
+                sender = node.args[1]
+        elif (resolver.ref(func) or "").rsplit(".", 1)[-1] == "receiver" and node.args:
+            signals = _signals(node.args[0], resolver)
         else:
             continue
-        if not signal.endswith(("post_save", "pre_save")):
-            continue
-        sender = next((k.value for k in node.keywords if k.arg == "sender"), None)
-        text = _string(sender)
-        ref = f"<label:{text}>" if text else resolver.ref(sender)
-        if ref:
-            senders.add(ref)
-    return senders
+        for signal in signals:
+            found.setdefault(signal, set()).update(_senders(sender, resolver, loops))
+    return found
 
 
 def _strings(node: ast.AST | None) -> list[str] | None:
@@ -390,6 +430,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.default_accessors_used = set(_ACCESSOR.findall(text))
         facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
-    if _SAVE_SIGNAL.search(text):
-        facts.save_receivers = _save_receivers(tree, resolver)
+    if _SIGNAL.search(text):
+        facts.receivers = _receivers(tree, resolver)
     return facts

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+ANY_SENDER = "<any>"  # a signal receiver connected without a sender runs for every model
+
 
 @dataclass
 class FieldFacts:
@@ -59,7 +61,7 @@ class ModuleFacts:
     auth_user_model: str | None = None
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
     lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
-    save_receivers: set[str] = field(default_factory=set)  # senders of pre_save/post_save receivers
+    receivers: dict[str, set[str]] = field(default_factory=dict)  # model signal -> senders ("<any>": all)
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`, in order
     public_names: tuple[str, ...] | None = None  # a literal `__all__`; None: every public name
     class_names: set[str] = field(default_factory=set)  # classes defined at module level

@@ -15,7 +15,7 @@ import types
 from dataclasses import dataclass, field
 
 from djreview import orm
-from djreview.index.facts import ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 _BUILTIN_KINDS = (
@@ -560,9 +560,15 @@ class ProjectIndex:
         for qual in self._mro(model.qualname):
             if "save" in self.classes[qual].methods:
                 return f"{self.classes[qual].name}.save()"
-        if not hasattr(self, "_receivers"):
-            self._receivers = {self.model_for(ref) for m in self.modules.values() for ref in m.save_receivers}
-        if model.qualname in self._receivers:
+        for qual in self._mro(model.qualname):
+            for base in self.classes[qual].bases:
+                logic = orm.DJANGO_SAVE_LOGIC.get(self.resolve(base) or "")
+                if logic:
+                    return logic
+        receivers = self._save_receivers()
+        if ANY_SENDER in receivers:
+            return "a pre_save/post_save receiver for every model"
+        if model.qualname in receivers:
             return f"a pre_save/post_save receiver for {model.name}"
         if manager is not None:
             for part in (model.managers.get(manager) or "").split("|"):
@@ -570,6 +576,18 @@ class ProjectIndex:
                     if "create" in self.classes[qual].methods:
                         return f"{self.classes[qual].name}.create()"
         return None
+
+    def _save_receivers(self) -> set[str | None]:
+        """The models pre_save/post_save receivers are connected to (ANY_SENDER: every one)."""
+        if not hasattr(self, "_receivers"):
+            refs = {
+                ref
+                for m in self.modules.values()
+                for signal in ("pre_save", "post_save")
+                for ref in m.receivers.get(signal, ())
+            }
+            self._receivers = {ref if ref == ANY_SENDER else self.model_for(ref) for ref in refs}
+        return self._receivers
 
     @query
     def lookup_name_count(self, name: str) -> int:

@@ -27,6 +27,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, dotted_names
 from djreview.naming import plural
+from djreview.orm import DJANGO_SAVE_LOGIC
 from djreview.rule import Rule
 from djreview.rules import _bulk_rewrite
 from djreview.syntax import literal_string
@@ -202,15 +203,19 @@ class SaveInLoop(Rule):
         """A save() override, a pre/post_save receiver or a create() override of the project
         runs per object; bulk operations would skip it, so the loop is how it must be."""
         index = self.ctx.index
+        model: str | None
         if isinstance(owner, Instance):
-            info, manager = index.model(owner.model), None
+            model, manager = owner.model, None
         elif isinstance(owner, Queryset):
-            info, manager = index.model(owner.model), owner.manager or "objects"
+            model, manager = owner.model, owner.manager or "objects"
         elif isinstance(owner, RelatedManager):
-            info, manager = index.model(owner.target), "objects"
+            model, manager = owner.target, "objects"
         else:
             return False
-        return info is not None and index.save_logic(info, manager if method == "create" else None) is not None
+        info = index.model(model)
+        if info is None:  # Django's own User and Site do more in save() than write the row
+            return model in DJANGO_SAVE_LOGIC
+        return index.save_logic(info, manager if method == "create" else None) is not None
 
     def _own_transaction(self, loop_node) -> bool:
         """Inside a `with` opened by this very iteration: transaction.atomic() per row, a file
