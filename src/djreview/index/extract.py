@@ -236,6 +236,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             name, value = targets[0].id, stmt.value
             if name == "__str__":
                 cls.defines_str = True
+            if name in ("name", "label") and cls.bases:  # an AppConfig's? the index decides
+                setattr(cls, "app_name" if name == "name" else "app_config_label", _string(value))
             if isinstance(value, ast.Call):
                 _class_call(name, value, cls, resolver)
     return cls
@@ -394,6 +396,54 @@ def _public_names(statements: list[ast.stmt]) -> tuple[str, ...] | None:
     return tuple(names) if names is not None else None
 
 
+_LABEL = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")  # "app_label.ModelName"
+
+
+def _loaded_class(value: ast.Call, resolver: _Resolver) -> list[str] | None:
+    """The references of the classes a dynamic loader call returns, in order: Django's
+    `apps.get_model("app", "Model")`/`("app.Model")` and `get_user_model()`, django-oscar's
+    `get_model("app", "Model")`, `get_class("app.module", "Name")` and
+    `get_classes("app.module", ["A", "B"])` (module labels resolve by their unique suffix)."""
+    loader = (resolver.ref(value.func) or "").rsplit(".", 1)[-1]
+    args = [_string(arg) for arg in value.args[:2]]
+    if loader == "get_user_model" and not value.args:
+        return ["<user-model>"]
+    if loader == "get_model":
+        label = ".".join(a for a in args if a)
+        return [f"<label:{label}>"] if label.count(".") == 1 else None
+    if loader == "get_class" and len(args) == 2 and args[0] and args[1]:
+        return [f"{args[0]}.{args[1]}"]
+    if loader == "get_classes" and len(value.args) == 2 and args[0]:
+        names = _strings(value.args[1])
+        return [f"{args[0]}.{name}" for name in names] if names is not None else None
+    return None
+
+
+def _module_assignment(facts: ModuleFacts, target: ast.expr, value: ast.expr, resolver: _Resolver) -> None:
+    """What a module-level `NAME = ...` (or `A, B = ...`) tells the index: a setting naming a
+    model ("app.Model"), an alias of another name, or a class a loader returns."""
+    if isinstance(target, ast.Name):
+        name, text = target.id, _string(value)
+        if text is not None and name.isupper() and name.endswith("_MODEL") and _LABEL.match(text):
+            facts.model_settings[name] = text  # AUTH_USER_MODEL and swappable settings alike
+            if name == "AUTH_USER_MODEL":
+                facts.auth_user_model = text
+        elif isinstance(value, (ast.Name, ast.Attribute)):
+            ref = resolver.ref(value)
+            if ref:
+                facts.aliases[name] = ref
+        elif isinstance(value, ast.Call):
+            loaded = _loaded_class(value, resolver)
+            if loaded is not None and len(loaded) == 1:
+                facts.aliases[name] = loaded[0]
+    elif isinstance(target, ast.Tuple) and isinstance(value, ast.Call):
+        loaded = _loaded_class(value, resolver)
+        if loaded is not None and len(loaded) == len(target.elts):
+            for element, ref in zip(target.elts, loaded):
+                if isinstance(element, ast.Name):
+                    facts.aliases[element.id] = ref
+
+
 def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
     facts = ModuleFacts(path=path, module=module)
     is_init = path.endswith("__init__.py")
@@ -403,25 +453,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     for stmt in statements:
         _record_import(facts, stmt, is_init)
     for stmt in statements:
-        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name):
-            name, value = stmt.targets[0].id, stmt.value
-            if name == "AUTH_USER_MODEL" and _string(value):
-                facts.auth_user_model = _string(value)
-            elif isinstance(value, (ast.Name, ast.Attribute)):
-                ref = resolver.ref(value)
-                if ref:
-                    facts.aliases[name] = ref
-            elif (
-                isinstance(value, ast.Call)
-                and not value.args
-                and (resolver.ref(value.func) or "").endswith("get_user_model")
-            ):
-                facts.aliases[name] = "<user-model>"
-            elif isinstance(value, ast.Call) and (resolver.ref(value.func) or "").endswith("get_model"):
-                # apps.get_model("shop", "Book"), apps.get_model("shop.Book"), oscar's get_model()
-                label = ".".join(a for a in (_string(arg) for arg in value.args[:2]) if a)
-                if label.count(".") == 1:
-                    facts.aliases[name] = f"<label:{label}>"
+        if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            _module_assignment(facts, stmt.targets[0], stmt.value, resolver)
     facts.public_names = _public_names(statements)
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):

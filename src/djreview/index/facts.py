@@ -49,6 +49,8 @@ class ClassFacts:
     app_label: str | None = None  # Meta.app_label
     meta_model: str | None = None  # Meta.model for forms/serializers
     meta_fields_all: bool = False
+    app_name: str | None = None  # an AppConfig's `name` (the app's package)
+    app_config_label: str | None = None  # an AppConfig's `label`
 
 
 @dataclass
@@ -59,6 +61,7 @@ class ModuleFacts:
     aliases: dict[str, str] = field(default_factory=dict)  # module-level Name = dotted ref
     classes: list[ClassFacts] = field(default_factory=list)
     auth_user_model: str | None = None
+    model_settings: dict[str, str] = field(default_factory=dict)  # FOO_MODEL = "app.Model"
     default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
     lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
     receivers: dict[str, set[str]] = field(default_factory=dict)  # model signal -> senders ("<any>": all)

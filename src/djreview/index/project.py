@@ -135,6 +135,9 @@ class ModelInfo:
         return name.endswith("_id") and self.relations.get(name[:-3], Relation("", "", None)).kind in ("fk", "o2o")
 
 
+_APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
+
+
 class ProjectIndex:
     def __init__(self, modules: list[ModuleFacts]):
         self.modules = {m.module: m for m in modules}
@@ -152,6 +155,11 @@ class ProjectIndex:
                 self.classes.setdefault(cls.qualname, cls)
                 self.class_module.setdefault(cls.qualname, module)
         self.auth_user_model = next((m.auth_user_model for m in modules if m.auth_user_model), "auth.User")
+        self.model_settings: dict[str, str] = {}
+        for module in modules:
+            for name, label in module.model_settings.items():
+                self.model_settings.setdefault(name, label)
+        self.app_labels = self._app_configs(modules)
         self.accessors_used: set[str] = set().union(*(m.default_accessors_used for m in modules))
         self.lookup_heads: set[str] = set().union(*(m.lookup_heads for m in modules))
         self._kind_cache: dict[str, str | None] = {}
@@ -242,10 +250,31 @@ class ProjectIndex:
         return next((kind for bases, kind in _BUILTIN_KINDS if qual in bases), None)
 
     # -- models --------------------------------------------------------------------------
-    @staticmethod
-    def _app_label(cls: ClassFacts, module: str) -> str:
+    def _app_configs(self, modules: list[ModuleFacts]) -> dict[str, str]:
+        """App package -> label, from the AppConfig classes that declare `name` (and `label`)."""
+        labels: dict[str, str] = {}
+        for module in modules:
+            for cls in module.classes:
+                if cls.app_name and self._is_app_config(cls.qualname):
+                    labels.setdefault(cls.app_name, cls.app_config_label or cls.app_name.rsplit(".", 1)[-1])
+        return labels
+
+    def _is_app_config(self, qual: str, depth: int = 0) -> bool:
+        if qual in _APP_CONFIG or depth > 8:
+            return qual in _APP_CONFIG
+        cls = self.classes.get(qual)
+        return cls is not None and any(self._is_app_config(self.resolve(b) or b, depth + 1) for b in cls.bases)
+
+    def _app_label(self, cls: ClassFacts, module: str) -> str:
+        """Meta.app_label, else the label of the AppConfig whose package holds the module,
+        else the package's name (the folder above `models`)."""
         if cls.app_label:
             return cls.app_label
+        package = module
+        while package:
+            if package in self.app_labels:
+                return self.app_labels[package]
+            package = package.rpartition(".")[0]
         parts = module.split(".")
         if "models" in parts[1:]:
             return parts[parts.index("models", 1) - 1]
@@ -337,6 +366,9 @@ class ProjectIndex:
             return None
         if ref in ("django.conf.settings.AUTH_USER_MODEL", "<user-model>") or ref.endswith(".<user-model>"):
             return self.model_for(self.auth_user_model, is_string=True)
+        if ref.startswith("django.conf.settings.") and ref.count(".") == 3:
+            label = self.model_settings.get(ref.rsplit(".", 1)[1])  # a swappable model setting
+            return self.model_for(label, is_string=True) if label else None
         if ref.startswith("<label:"):
             return self.model_for(ref[len("<label:") : -1], is_string=True)
         if is_string:
@@ -356,6 +388,8 @@ class ProjectIndex:
         resolved = self.resolve(ref)
         if resolved in self.models or resolved in orm.DJANGO_MODELS:
             return resolved
+        if resolved and resolved != ref and (resolved[0] == "<" or resolved.startswith("django.conf.settings.")):
+            return self.model_for(resolved, context)  # an alias of a loader call or a setting
         module, _, name = (resolved or "").rpartition(".")
         candidates = self._by_name.get(name, [])
         if module not in self.modules and len(candidates) == 1:
