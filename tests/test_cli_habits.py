@@ -198,6 +198,9 @@ def test_show_settings_prints_the_resolved_settings_and_reviews_nothing(shop_pro
 
 def test_show_fixes_lists_what_fix_would_apply_and_applied(shop_project):
     listing = ["- shop/models.py:", "    1 × DJR201 (missing-related-name)"]
+    diff = djreview("--diff", "--show-fixes", "shop", cwd=shop_project)
+    assert diff.stdout.startswith("--- a/shop/models.py")  # the patch stays a patch
+    assert diff.stderr.splitlines() == ["Would apply 1 fix(es):", *listing]
     would = djreview("--show-fixes", "shop", cwd=shop_project)
     assert would.stdout.splitlines()[-3:] == ["Would apply 1 fix(es):", *listing]
     machine = djreview("--show-fixes", "--format", "json", "shop", cwd=shop_project)
@@ -328,3 +331,15 @@ def test_models_found_through_an_alias(tmp_path):
         },
     )
     assert "no Django model" not in djreview("--no-cache", "shop", cwd=tmp_path).stderr
+
+
+def test_readme_options_table_covers_every_option_of_the_review():
+    from pathlib import Path
+
+    from djreview.cli import check
+
+    readme = (Path(__file__).parents[1] / "README.md").read_text(encoding="utf-8")
+    table = [line for line in readme.splitlines() if line.startswith("| `-")]
+    names = [name for p in check.params if p.name != "paths" for name in p.opts + p.secondary_opts]
+    missing = [n for n in names if not any(f"`{n}`" in row or f"`{n} " in row for row in table)]
+    assert missing == []

@@ -387,6 +387,8 @@ def _review(out: _Output, paths, settings, *, fmt, quiet, changed_since, baselin
             if fixes.summary:
                 say(fixes.summary)
         if asked["show_diff"]:
+            if asked["show_fixes"]:  # stdout holds the diff, a patch to apply: the list goes beside it
+                _show_fixes(report, fixes, asked["unsafe_fixes"], lambda line: click.echo(line, err=True))
             return 1 if report.fix_diffs else 0
     footer: list[str] = []
     if fmt == "text" and not quiet and not asked["do_fix"]:

@@ -76,6 +76,7 @@ class ProgressDisplay:
             TimeElapsedColumn(),
             console=self.console or Console(stderr=True),
             transient=True,
+            redirect_stdout=False,  # the report on stdout is never drawn into stderr
         )
         self._progress.start()
 
