@@ -317,7 +317,15 @@ def test_warning_when_no_python_file_or_no_model(tmp_path):
     write_project(tmp_path / "tools", {"tools/run.py": "print('not django')\n"})
     plain = djreview("--no-cache", "tools", cwd=tmp_path / "tools")
     assert plain.returncode == 0
-    assert plain.stderr == "djreview: warning: no Django model found in tools (is it a Django project?)\n"
+    assert plain.stderr == (
+        "djreview: warning: no Django model found in tools or the rest of its project (is it a Django project?)\n"
+    )
+    named = ["tools/a.py", "tools/b.py", "tools/c.py", "tools/d.py"]
+    for name in named:
+        (tmp_path / "tools" / name).write_text("")
+    # as pre-commit names files, all excluded here
+    many = djreview("--no-cache", "--extend-exclude", "[a-d].py", *named, cwd=tmp_path / "tools")
+    assert many.stderr == "djreview: warning: no Python file found in the 4 paths given\n"
     assert djreview("--no-cache", "-q", "empty", cwd=tmp_path).stderr == ""
 
 

@@ -419,11 +419,12 @@ def _run(paths, settings, fmt: str, quiet: bool):
 
 
 def _warn_if_empty(report, paths, say) -> None:
-    where = " ".join(paths)
+    """Nothing to review is more often a wrong path than a clean project."""
+    where = " ".join(paths) if len(paths) <= 3 else f"the {len(paths)} paths given"
     if report.files == 0:
         say(f"djreview: warning: no Python file found in {where}")
     elif not report.has_models:
-        say(f"djreview: warning: no Django model found in {where} (is it a Django project?)")
+        say(f"djreview: warning: no Django model found in {where} or the rest of its project (is it a Django project?)")
 
 
 def _add_noqa(report, paths, say) -> int:
