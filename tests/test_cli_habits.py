@@ -351,3 +351,27 @@ def test_readme_options_table_covers_every_option_of_the_review():
     names = [name for p in check.params if p.name != "paths" for name in p.opts + p.secondary_opts]
     missing = [n for n in names if not any(f"`{n}`" in row or f"`{n} " in row for row in table)]
     assert missing == []
+
+
+def test_where_a_noqa_comment_can_go():
+    from djreview.noqa import CommentPlaces
+
+    source = 'x = f"""a\n{1}\nb""" + """c\nd"""\ny = 1 + \\\n    2  # ends with \\\nz = (1,\n     2)\n'
+    places = CommentPlaces(source)
+    # lines 1-3 end inside strings, the last of which closes on line 4; line 5 is continued
+    assert [places.line_for(n) for n in range(1, 9)] == [4, 4, 4, 4, 6, 6, 7, 8]
+    assert CommentPlaces('s = """never closed\n').line_for(1) == 1  # not Python: its own line
+
+
+def test_a_noqa_silences_its_own_line_or_where_the_comment_can_go():
+    from djreview.finding import Finding
+    from djreview.noqa import NoqaComments
+
+    def finding(line: int) -> Finding:
+        return Finding("DJR201", "missing-related-name", "warning", "m.py", line, 1, line, 2, "m")
+
+    text = 'a = f(x, help="""one\ntwo""")  # noqa: DJR201\nb = 1\n\nc = 2  # noqa: DJR201\n'
+    noqa = NoqaComments(text, text.splitlines())
+    assert noqa.suppresses(finding(1))  # its line ends inside the string that line 2 closes
+    assert noqa.suppresses(finding(5))
+    assert not noqa.suppresses(finding(3))  # a noqa on another line silences nothing else

@@ -6,6 +6,7 @@ that can: where `djreview --add-noqa` writes it."""
 
 from __future__ import annotations
 
+import contextlib
 import io
 import re
 import tokenize
@@ -14,6 +15,9 @@ from djreview.finding import Finding
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _SPLIT = re.compile(r"[,\s]+")
+# f-strings (3.12) and t-strings (3.14) come as several tokens, from a START to an END
+_STRING_STARTS = {getattr(tokenize, n) for n in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, n)}
+_STRING_ENDS = {getattr(tokenize, n) for n in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, n)}
 
 
 def _codes(match: re.Match) -> list[str] | None:
@@ -62,19 +66,20 @@ class CommentPlaces:
 
     def __init__(self, text: str):
         self.moved: dict[int, int] = {}  # line -> the next line to try
-        string_starts = {
-            getattr(tokenize, name) for name in ("FSTRING_START", "TSTRING_START") if hasattr(tokenize, name)
-        }
-        string_ends = {getattr(tokenize, name) for name in ("FSTRING_END", "TSTRING_END") if hasattr(tokenize, name)}
+        # not Python after all: comments stay on their own line
+        with contextlib.suppress(tokenize.TokenError, SyntaxError):
+            self._read(text)
+
+    def _read(self, text: str) -> None:
         opened: list[int] = []
         previous_end = 0
         for token in tokenize.generate_tokens(io.StringIO(text, newline=None).readline):
             kind, (start, _), (end, _) = token.type, token.start, token.end
-            if kind in string_starts:
+            if kind in _STRING_STARTS:
                 opened.append(start)
-            elif kind in string_ends and opened:
+            elif kind in _STRING_ENDS and opened:
                 start = opened.pop()
-            if kind == tokenize.STRING or (kind in string_ends and not opened):
+            if kind == tokenize.STRING or (kind in _STRING_ENDS and not opened):
                 for line in range(start, end):  # a string spanning lines: its end line
                     self.moved[line] = end
             elif not opened and previous_end and start > previous_end and kind not in (tokenize.DEDENT,):
