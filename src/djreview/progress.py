@@ -7,7 +7,6 @@ callback (engine.OnProgress) and knows nothing about rich."""
 from __future__ import annotations
 
 import sys
-import threading
 import time
 
 DELAY = 1.0  # seconds before the display appears
@@ -23,49 +22,46 @@ def stderr_is_terminal() -> bool:
 
 class ProgressDisplay:
     """A context manager whose `update` is the engine's on_progress callback. The rich display
-    starts on the first update after DELAY seconds, or from a timer when no update comes."""
+    starts on the first update once DELAY seconds have passed, and is redrawn from the updates
+    (at most REFRESH times a second): no thread of its own, so the process pools the engine
+    starts never fork a process in the middle of a draw."""
+
+    REFRESH = 10
 
     def __init__(self, console=None):
         self.console = console
         self.totals: dict[str, tuple[int, int]] = {}  # phase -> (done, total), last heard
         self._progress = None
         self._tasks: dict[str, int] = {}
-        self._lock = threading.Lock()
         self._started_at = 0.0
-        self._timer: threading.Timer | None = None
-        self._closed = False
+        self._drawn_at = 0.0
 
     def __enter__(self) -> ProgressDisplay:
         self._started_at = time.monotonic()
-        self._timer = threading.Timer(DELAY, self._show)
-        self._timer.daemon = True
-        self._timer.start()
         return self
 
     def __exit__(self, *exc) -> None:
-        with self._lock:
-            self._closed = True
-            if self._timer is not None:
-                self._timer.cancel()
-            if self._progress is not None:
-                self._progress.stop()
+        if self._progress is not None:
+            self._progress.stop()
+            self._progress = None
 
     def update(self, phase: str, done: int, total: int) -> None:
-        with self._lock:
-            self.totals[phase] = (done, total)
-            if self._progress is None and time.monotonic() - self._started_at >= DELAY:
-                self._start()
-            self._sync()
-
-    def _show(self) -> None:
-        with self._lock:
-            if self._progress is None:
-                self._start()
-                self._sync()
+        self.totals[phase] = (done, total)
+        now = time.monotonic()
+        if self._progress is None:
+            if now - self._started_at < DELAY:
+                return
+            self._start()
+        assert self._progress is not None
+        for name, (finished, size) in self.totals.items():
+            if name not in self._tasks:
+                self._tasks[name] = self._progress.add_task(LABELS.get(name, name), total=size)
+            self._progress.update(self._tasks[name], completed=finished, total=size)
+        if now - self._drawn_at >= 1 / self.REFRESH or done == total:
+            self._drawn_at = now
+            self._progress.refresh()
 
     def _start(self) -> None:
-        if self._closed:
-            return
         from rich.console import Console
         from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
@@ -76,14 +72,8 @@ class ProgressDisplay:
             TimeElapsedColumn(),
             console=self.console or Console(stderr=True),
             transient=True,
+            auto_refresh=False,
             redirect_stdout=False,  # the report on stdout is never drawn into stderr
+            redirect_stderr=False,
         )
         self._progress.start()
-
-    def _sync(self) -> None:
-        if self._progress is None:
-            return
-        for phase, (done, total) in self.totals.items():
-            if phase not in self._tasks:
-                self._tasks[phase] = self._progress.add_task(LABELS.get(phase, phase), total=total)
-            self._progress.update(self._tasks[phase], completed=done, total=total)
