@@ -9,7 +9,6 @@ the caches hold (cache/), and run the per-file work in worker.py.
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -259,8 +258,3 @@ def _listings(settings: Settings):
     from djreview.cache.listings import ListingCache
 
     return ListingCache(settings.cache_dir)
-
-
-def print_notes(report: Report) -> None:
-    for note in report.notes:
-        print(f"djreview: {note}", file=sys.stderr)
