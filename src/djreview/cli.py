@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
+from typing import IO
 
 import click
 
@@ -175,6 +176,21 @@ def main() -> None:
 )
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
 @click.option("-v", "--verbose", is_flag=True, help="Also say why a cache file was ignored.")
+@click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary, notes or warnings.")
+@click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
+@click.option(
+    "--output-file",
+    type=click.Path(dir_okay=False),
+    metavar="PATH",
+    help="Write the report to PATH instead of standard output.",
+)
+@click.option("--show-settings", is_flag=True, help="Print the settings the review would use, and exit.")
+@click.option("--show-fixes", is_flag=True, help="List, per file, the fixes --fix applied or would apply.")
+@click.option(
+    "--add-noqa",
+    is_flag=True,
+    help="Write `# noqa: CODE` on each reported line (merged with an existing # noqa), and exit.",
+)
 def check(
     paths,
     fmt,
@@ -202,14 +218,19 @@ def check(
     query_rules_everywhere,
     include_tests,
     verbose,
+    quiet,
+    exit_zero,
+    output_file,
+    show_settings,
+    show_fixes,
+    add_noqa,
 ) -> None:
     """Review the Django code in PATHS (default: the current directory) the way an expert
     Django reviewer would: findings as flake8-style lines, or in a machine format."""
     from pathlib import Path
 
     from djreview import config as cfg
-    from djreview.discovery import MissingPath, project_root
-    from djreview.engine import print_notes, run
+    from djreview.discovery import project_root
     from djreview.rule import rule_codes
     from djreview.settings import Settings
     from djreview.worker import PARSE_ERROR
@@ -271,27 +292,217 @@ def check(
     )
     if write_baseline and not baseline_path:
         raise click.UsageError("--write-baseline needs --baseline FILE")
+    if add_noqa and (do_fix or show_diff):
+        raise click.UsageError("--add-noqa cannot be combined with --fix or --diff")
+    with _Output(output_file) as out:
+        if show_settings:
+            _show_settings(out, config, settings, force_exclude)
+            sys.exit(0)
+        status = _review(
+            out,
+            paths,
+            settings,
+            fmt=fmt,
+            quiet=quiet,
+            changed_since=changed_since,
+            baseline_path=baseline_path,
+            write_baseline=write_baseline,
+            root=config.root,
+            do_fix=do_fix,
+            unsafe_fixes=unsafe_fixes,
+            show_diff=show_diff,
+            statistics=statistics,
+            show_fixes=show_fixes,
+            add_noqa=add_noqa,
+        )
+    sys.exit(0 if exit_zero else status)
+
+
+class _Output:
+    """Where the report goes: standard output, or the --output-file (a file that cannot be
+    opened or written is one line and exit 2)."""
+
+    def __init__(self, path: str | None):
+        self.path = path
+        self.stream: IO[str] | None = None
+
+    def __enter__(self) -> _Output:
+        if self.path:
+            try:
+                self.stream = open(self.path, "w", encoding="utf-8")  # noqa: SIM115 - closed in __exit__
+            except OSError as exc:
+                raise click.UsageError(f"--output-file {self.path}: {exc.strerror or exc}") from None
+        return self
+
+    def __exit__(self, kind, exc, tb) -> None:
+        if self.stream is None:
+            return
+        try:
+            self.stream.close()
+        except OSError as error:
+            if kind is None or kind is SystemExit:
+                raise click.UsageError(f"--output-file {self.path}: {error.strerror or error}") from None
+
+    def echo(self, line: str = "", nl: bool = True) -> None:
+        try:
+            click.echo(line, file=self.stream, nl=nl)
+        except OSError as exc:
+            if self.stream is None:
+                raise
+            raise click.UsageError(f"--output-file {self.path}: {exc.strerror or exc}") from None
+
+    def is_terminal(self) -> bool:
+        return self.stream is None and sys.stdout.isatty()
+
+    def console(self):
+        from rich.console import Console
+
+        return Console(file=self.stream) if self.stream is not None else Console()
+
+
+def _review(out: _Output, paths, settings, *, fmt, quiet, changed_since, baseline_path, write_baseline, root, **asked):
+    """The review, narrowed, fixed or silenced as asked, then reported: the exit status."""
+    from djreview.discovery import MissingPath
+
+    machine = fmt in MACHINE_FORMATS
+    say = (lambda line: None) if quiet else (lambda line: click.echo(line, err=True))
     try:
-        report = run(paths, settings)
+        report = _run(paths, settings, fmt, quiet)
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
-    print_notes(report)
-    _narrow(report, changed_since, Path(paths[0]), baseline_path, write_baseline, config.root)
-    if show_diff or do_fix:
-        report = _fix(report, paths, settings, unsafe_fixes, write=do_fix and not show_diff)
-        if show_diff:
-            sys.exit(1 if report.fix_diffs else 0)
-    _render(report, fmt)
-    if statistics:
+    for note in report.notes:
+        say(f"djreview: {note}")
+    _warn_if_empty(report, paths, say)
+    _narrow(report, changed_since, Path(paths[0]), baseline_path, write_baseline, root, say)
+    if asked["add_noqa"]:
+        return _add_noqa(report, paths, say)
+    fixes = None
+    if asked["show_diff"] or asked["do_fix"]:
+        report, fixes = _fix(
+            report, paths, settings, asked["unsafe_fixes"], write=asked["do_fix"] and not asked["show_diff"], out=out
+        )
+        if not quiet:
+            for line in fixes.skipped:
+                say(f"djreview: {line}")
+            if fixes.summary:
+                say(fixes.summary)
+        if asked["show_diff"]:
+            if asked["show_fixes"]:  # stdout holds the diff, a patch to apply: the list goes beside it
+                _show_fixes(report, fixes, asked["unsafe_fixes"], lambda line: click.echo(line, err=True))
+            return 1 if report.fix_diffs else 0
+    footer: list[str] = []
+    if fmt == "text" and not quiet and not asked["do_fix"]:
+        from djreview.report.text import fixable_line
+
+        footer += [line for line in [fixable_line(report.findings, asked["unsafe_fixes"])] if line]
+    _render(report, fmt, out, quiet, footer)
+    # machine formats stay one parseable document: their counts and lists go to stderr
+    extra = (lambda line: click.echo(line, err=True)) if machine else out.echo
+    if asked["statistics"]:
         from djreview.report.text import render_statistics
 
-        # machine formats stay one parseable document: their counts go to stderr
-        to_stderr = fmt in MACHINE_FORMATS
-        render_statistics(report, lambda line: click.echo(line, err=to_stderr))
-    sys.exit(1 if report.findings else 0)
+        render_statistics(report, extra)
+    if asked["show_fixes"]:
+        _show_fixes(report, fixes, asked["unsafe_fixes"], extra)
+    return 1 if report.findings else 0
 
 
-def _fix(report, paths, settings, unsafe: bool, write: bool):
+def _run(paths, settings, fmt: str, quiet: bool):
+    """engine.run with a progress display on stderr for a text run in a terminal."""
+    from djreview import progress
+    from djreview.engine import run
+
+    if fmt != "text" or quiet or not progress.stderr_is_terminal():
+        return run(paths, settings)
+    with progress.ProgressDisplay() as display:
+        return run(paths, settings, on_progress=display.update)
+
+
+def _warn_if_empty(report, paths, say) -> None:
+    """Nothing to review is more often a wrong path than a clean project."""
+    where = " ".join(paths) if len(paths) <= 3 else f"the {len(paths)} paths given"
+    if report.files == 0:
+        say(f"djreview: warning: no Python file found in {where}")
+    elif not report.has_models:
+        say(f"djreview: warning: no Django model found in {where} or the rest of its project (is it a Django project?)")
+
+
+def _add_noqa(report, paths, say) -> int:
+    from djreview.add_noqa import add_noqa
+
+    result = add_noqa(report.findings, report.digests, within=paths)
+    for line in result.skipped:
+        say(f"djreview: {line}")
+    say(f"djreview: added # noqa to {result.lines} line(s) in {len(result.files)} file(s)")
+    left = [f for f in report.findings if f.path not in set(result.files)]
+    return 1 if left else 0
+
+
+def _show_fixes(report, fixes, unsafe: bool, write) -> None:
+    """The fixes per file: those --fix applied, or those it would apply."""
+    from collections import Counter
+
+    from djreview.fixes import chosen
+
+    names = {f.code: f.name for f in report.findings}
+    if fixes is not None:
+        per_file, names = fixes.applied_in, {**fixes.names, **names}
+        title = "Applied" if fixes.write else "Would apply"
+    else:
+        per_file = {}
+        for f in report.findings:
+            if chosen(f, unsafe):
+                per_file.setdefault(f.path, Counter())[f.code] += 1
+        title = "Would apply"
+    total = sum(sum(c.values()) for c in per_file.values())
+    if not total:
+        write("No fixes " + ("applied." if title == "Applied" else "to apply."))
+        return
+    write(f"{title} {total} fix(es):")
+    for path, counts in sorted(per_file.items()):
+        write(f"- {path}:")
+        for code, n in sorted(counts.items()):
+            write(f"    {n} × {code} ({names.get(code, '')})")
+
+
+def _show_settings(out: _Output, config, settings, force_exclude: bool) -> None:
+    """What this run would use, resolved: files, codes, path rules, cache, workers."""
+    rules = settings.paths
+    jobs = settings.jobs or os.cpu_count() or 1
+    lines = [
+        f"config file: {config.path.resolve() if config.path else '(none)'}",
+        f"root: {config.root}",
+        f"enabled codes: {', '.join(settings.codes) or '(none)'}",
+        f"exclude: {', '.join(rules.exclude) or '(none)'}",
+        f"force-exclude: {str(force_exclude).lower()}",
+        f"respect-gitignore: {str(rules.respect_gitignore).lower()}",
+        "per-file-ignores: "
+        + ("; ".join(f"{g} = {', '.join(c)}" for g, c in config.per_file_ignores.items()) or "(none)"),
+        "severity: " + (", ".join(f"{c} = {lvl}" for c, lvl in config.severity.items()) or "(defaults)"),
+        f"include-tests: {str(settings.include_tests).lower()}",
+        f"query-rules-everywhere: {str(settings.query_rules_everywhere).lower()}",
+        f"cache dir: {settings.cache_dir.resolve() if settings.cache_dir else '(none)'}",
+        f"jobs: {jobs}" + (" (one per core; one process below 48 files)" if not settings.jobs else ""),
+    ]
+    for line in lines:
+        out.echo(line)
+
+
+class _Fixed:
+    """What the --fix or --diff rounds did, for the messages and --show-fixes."""
+
+    def __init__(self) -> None:
+        from collections import Counter
+
+        self.skipped: list[str] = []
+        self.summary = ""
+        self.applied_in: dict[str, Counter] = {}  # path -> code -> fixes
+        self.names: dict[str, str] = {}
+        self.written: set[str] = set()
+        self.write = False  # --fix (True) or --diff
+
+
+def _fix(report, paths, settings, unsafe: bool, write: bool, out: _Output):
     """Apply fixes (or print their diff), re-review, and repeat while fixes still apply:
     a fix whose span overlapped another's is re-derived from the fixed file, up to 3 rounds."""
     from collections import Counter
@@ -299,41 +510,44 @@ def _fix(report, paths, settings, unsafe: bool, write: bool):
     from djreview.engine import run
     from djreview.fixes import chosen, fix_files
 
+    done = _Fixed()
+    done.write = write
     applied: Counter = Counter()
-    written: set[str] = set()
     unchanged: set[str] = set()
     for _ in range(3 if write else 1):
+        done.names.update({f.code: f.name for f in report.findings})
         result = fix_files(report.findings, unsafe, write, report.digests, within=paths)
         for line in result.skipped:
             if line.partition(": ")[0] not in unchanged:  # said once, not once per round
-                click.echo(f"djreview: {line}", err=True)
+                done.skipped.append(line)
         unchanged.update(line.partition(": ")[0] for line in result.skipped)
-        written.update(result.written)
+        done.written.update(result.written)
         applied.update(result.applied)
+        for path, counts in result.applied_in.items():
+            done.applied_in.setdefault(path, Counter()).update(counts)
         if not write:
             for diff in result.diffs:
-                click.echo(diff, nl=False)
+                out.echo(diff, nl=False)
             report.fix_diffs = result.diffs
-            return report
+            return report, done
         if not result.applied:
             break
         report = run(paths, settings)
     left = Counter(f.code for f in report.findings if f.fix and f.fix.edits)
-    done = ", ".join(f"{c} {n}" for c, n in sorted(applied.items())) or "none"
+    fixed = ", ".join(f"{c} {n}" for c, n in sorted(applied.items())) or "none"
     rest = ", ".join(f"{c} {n}" for c, n in sorted(left.items()))
     unsafe_left = sum(1 for f in report.findings if chosen(f, True) and not chosen(f, False))
-    click.echo(
-        f"djreview: applied {sum(applied.values())} fix(es) ({done}) to {len(written)} file(s)"
-        + (f", left {len(unchanged - written)} file(s) unchanged" if unchanged - written else "")
+    done.summary = (
+        f"djreview: applied {sum(applied.values())} fix(es) ({fixed}) to {len(done.written)} file(s)"
+        + (f", left {len(unchanged - done.written)} file(s) unchanged" if unchanged - done.written else "")
         + f"; {sum(left.values())} fixable left"
         + (f" ({rest})" if rest else "")
-        + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else ""),
-        err=True,
+        + (f", {unsafe_left} of them unsafe (--unsafe-fixes)" if unsafe_left else "")
     )
-    return report
+    return report, done
 
 
-def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline, root: Path) -> None:
+def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline, root: Path, say) -> None:
     """--changed-since and --baseline: the index saw the whole project; the report shrinks."""
     from pathlib import Path
 
@@ -353,7 +567,7 @@ def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline
         try:
             if write_baseline:
                 baseline.write(path, report.findings, line_text, root)
-                click.echo(f"djreview: wrote {len(report.findings)} finding(s) to {path}", err=True)
+                say(f"djreview: wrote {len(report.findings)} finding(s) to {path}")
                 report.findings = []
                 return
             report.findings = baseline.new_findings(report.findings, baseline.load(path), line_text, root)
@@ -361,39 +575,38 @@ def _narrow(report, changed_since, reviewed: Path, baseline_path, write_baseline
             raise click.UsageError(str(exc)) from None
 
 
-def _render(report, fmt: str) -> None:
+def _render(report, fmt: str, out: _Output, quiet: bool = False, footer: list[str] | None = None) -> None:
+    """The report in `fmt`; `footer`: lines a text report ends with (what is fixable)."""
     if fmt == "json":
         from djreview.report import json_format
 
-        click.echo(json_format.render(report))
+        out.echo(json_format.render(report))
     elif fmt == "github":
         from djreview.report import github
 
-        click.echo(github.render(report))
+        out.echo(github.render(report))
     elif fmt == "gitlab":
         from djreview.report import gitlab
         from djreview.report.text import line_text
 
-        click.echo(gitlab.render(report, line_text))
+        out.echo(gitlab.render(report, line_text))
     elif fmt == "sarif":
         from djreview.report import sarif
         from djreview.report.text import line_text
 
-        click.echo(sarif.render(report, line_text))
+        out.echo(sarif.render(report, line_text))
     elif fmt == "concise":
         from djreview.report.text import render_concise
 
-        render_concise(report, click.echo)
-    elif sys.stdout.isatty():
-        from rich.console import Console
-
+        render_concise(report, out.echo)
+    elif out.is_terminal():
         from djreview.report.text import render_rich
 
-        render_rich(report, Console())
+        render_rich(report, out.console(), quiet=quiet, footer=footer or [])
     else:
         from djreview.report.text import render_plain
 
-        render_plain(report, click.echo)
+        render_plain(report, out.echo, quiet=quiet, footer=footer or [])
 
 
 @main.command("rule")

@@ -9,8 +9,8 @@ the caches hold (cache/), and run the per-file work in worker.py.
 from __future__ import annotations
 
 import os
-import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,10 @@ from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.settings import Settings
+
+# on_progress(phase, done, total): "index" (files read for the project index) or "review"
+# (files reviewed), called as files are done; the engine knows nothing about how it is shown
+OnProgress = Callable[[str, int, int], None]
 
 
 @dataclass
@@ -34,6 +38,7 @@ class Report:
     # display path -> content digest of the text the findings were computed from: a fix is
     # applied only to that very text (another process may have changed the file since)
     digests: dict[str, str] = field(default_factory=dict)
+    has_models: bool = True  # did the index find any Django model in the reviewed projects?
 
 
 def kinds_in(path: Path, root: Path | str) -> frozenset[str]:
@@ -62,13 +67,30 @@ def _root_finder(roots: list[str]):
 
 
 # -- phase 1 -------------------------------------------------------------------------------
-def index_files(paths: list[Path], settings: Settings, digests: list | None = None) -> list:
+class _Counter:
+    """Calls on_progress(phase, done, total) once per file done."""
+
+    def __init__(self, on_progress: OnProgress | None, phase: str, total: int, done: int = 0):
+        self.on_progress, self.phase, self.total, self.done = on_progress, phase, total, done
+        if on_progress is not None:
+            on_progress(phase, done, total)
+
+    def step(self) -> None:
+        self.done += 1
+        if self.on_progress is not None:
+            self.on_progress(self.phase, self.done, self.total)
+
+
+def index_files(
+    paths: list[Path], settings: Settings, digests: list | None = None, on_progress: OnProgress | None = None
+) -> list:
     """Phase 1 for every path, reusing cached facts of unchanged files. The content digest of
     each path as indexed (None if unreadable) is appended to `digests`."""
     processes = pool.worker_count(settings.jobs, len(paths))
     chunk = max(1, len(paths) // (processes * 8))
     if settings.cache_dir is None:
-        done = pool.map_in(processes, worker.index_file, paths, chunk)
+        counter = _Counter(on_progress, "index", len(paths))
+        done = pool.map_in(processes, worker.index_file, paths, chunk, on_done=counter.step)
         if digests is not None:
             digests.extend(stamp[2] if stamp else None for _, stamp in done)
         return [result for result, _ in done]
@@ -77,11 +99,13 @@ def index_files(paths: list[Path], settings: Settings, digests: list | None = No
     cache = IndexCache(settings.cache_dir)
     results: list = [cache.get(p, display_path(p)) for p in paths]
     missing = [i for i, r in enumerate(results) if r is None]
+    counter = _Counter(on_progress, "index", len(paths), len(paths) - len(missing))
     fresh = pool.map_in(
         pool.worker_count(settings.jobs, len(missing)),
         worker.index_file,
         [paths[i] for i in missing],
         max(1, len(missing) // (processes * 8)),
+        on_done=counter.step,
     )
     for i, (result, stamp) in zip(missing, fresh):
         results[i] = result
@@ -98,6 +122,7 @@ def _review_all(
     facts: dict[str, ModuleFacts],
     settings: Settings,
     indexed_digests: list[tuple[str, str]],
+    on_progress: OnProgress | None = None,
 ) -> list[FileResult]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
     project index is only built when some file needs it."""
@@ -125,6 +150,7 @@ def _review_all(
             cache.confirm(entry, fp)
             results[i] = entry.result
     todo = [i for i, r in enumerate(results) if r is None]
+    counter = _Counter(on_progress, "review", len(jobs), len(jobs) - len(todo))
     if todo:
         # a few big files (a model edit re-reviews the modules that use it) pay for a pool too
         big = len(todo) > 1 and sum(pool.size_of(jobs[i][0]) for i in todo) > pool.POOL_BYTES
@@ -135,7 +161,13 @@ def _review_all(
             todo.sort(key=lambda i: -pool.size_of(jobs[i][0]))
         work = [jobs[i][:2] for i in todo]
         fresh = pool.map_in(
-            processes, worker.review_one, work, 2, initializer=worker.start, initargs=(index, facts, settings)
+            processes,
+            worker.review_one,
+            work,
+            2,
+            initializer=worker.start,
+            initargs=(index, facts, settings),
+            on_done=counter.step,
         )
         for i, result in zip(todo, fresh):
             results[i] = result
@@ -147,6 +179,17 @@ def _review_all(
     return [r for r in results if r is not None]  # every slot is filled by now
 
 
+def has_models(modules: list[ModuleFacts]) -> bool:
+    """Does any class derive from a Django model? A direct base of Django's answers at once;
+    only when there is none is the project index built to follow bases across modules."""
+    from djreview import orm
+
+    known = orm.MODEL_BASES | set(orm.DJANGO_MODELS)
+    if any(base in known for module in modules for cls in module.classes for base in cls.bases):
+        return True
+    return bool(ProjectIndex(modules).models) if modules else False
+
+
 def still_holds(entry, index: ProjectIndex, known: dict) -> bool:
     """Does the index answer every question the cached review asked the same way?"""
     questions = entry.questions()
@@ -154,9 +197,10 @@ def still_holds(entry, index: ProjectIndex, known: dict) -> bool:
 
 
 # -- the run -------------------------------------------------------------------------------
-def run(paths: list[str], settings: Settings) -> Report:
+def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = None) -> Report:
     """Review `paths`. The index is built from the whole project each path belongs to, so a
-    single file is reviewed knowing the models of every other file."""
+    single file is reviewed knowing the models of every other file. `on_progress` hears how
+    many files each phase has done (see OnProgress)."""
     start = time.perf_counter()
     store.rejected.clear()
     listings = _listings(settings)
@@ -178,8 +222,9 @@ def run(paths: list[str], settings: Settings) -> Report:
     listings.save()
     report = Report(files=len(files))
     digests: list[str | None] = []
-    indexed = index_files(files + extra, settings, digests)
+    indexed = index_files(files + extra, settings, digests, on_progress)
     facts = {display: f for display, f, _ in indexed if f is not None}
+    report.has_models = has_models(list(facts.values()))
     reviewable = [
         (p, kinds_in(p, root_of(p)), d)
         for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files))
@@ -187,7 +232,7 @@ def run(paths: list[str], settings: Settings) -> Report:
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
-    results = _review_all(reviewable, facts, settings, known)
+    results = _review_all(reviewable, facts, settings, known, on_progress)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
@@ -213,8 +258,3 @@ def _listings(settings: Settings):
     from djreview.cache.listings import ListingCache
 
     return ListingCache(settings.cache_dir)
-
-
-def print_notes(report: Report) -> None:
-    for note in report.notes:
-        print(f"djreview: {note}", file=sys.stderr)

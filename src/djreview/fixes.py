@@ -9,7 +9,9 @@ import re
 import tempfile
 import tokenize
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from djreview.cache.store import content_digest
@@ -53,6 +55,7 @@ class FixResult:
     diffs: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)  # files left alone, and why
     written: list[str] = field(default_factory=list)  # files rewritten
+    applied_in: dict[str, Counter] = field(default_factory=dict)  # path -> code -> fixes applied
 
 
 def chosen(finding, unsafe: bool) -> bool:
@@ -161,54 +164,77 @@ def fix_files(
     when the result would not compile, when it is a symlink that leads outside the paths
     given (`within`), and when it cannot be written (the others are still fixed)."""
     result = FixResult()
-    within = [os.path.realpath(p) for p in within] if within is not None else None
     by_path: dict[str, list] = {}
     for f in findings:
         if chosen(f, unsafe):
             by_path.setdefault(f.path, []).append(f)
     for path, items in sorted(by_path.items()):
         edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
-        elsewhere = _outside(path, within) if within is not None else None
-        if elsewhere is not None:
-            result.skipped.append(f"{path}: a link to {elsewhere}, outside the paths given; left unchanged")
+        change = rewrite(path, partial(_apply_to, edits), result, write, reviewed, within)
+        if change is None:
             continue
-        file = Path(os.path.realpath(path))
-        try:
-            data = file.read_bytes()
-            text, encoding, bom = _decode(data)
-        except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
-            result.skipped.append(f"{path}: {exc}")
-            continue
-        if reviewed is not None and reviewed.get(path) != content_digest(data):
-            result.skipped.append(f"{path}: changed since it was reviewed; left unchanged (run djreview again)")
-            continue
-        new = apply_edits(text, edits)
-        if new == text:
-            continue
-        try:  # compile(), not ast.parse(): it also rejects a keyword argument given twice
-            compile(new, path, "exec", dont_inherit=True)
-        except (SyntaxError, ValueError) as exc:
-            result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
-            continue
-        if write:
-            try:
-                written = os.access(file, os.W_OK) and _write_if_unchanged(
-                    file, data, (("\ufeff" if bom else "") + new).encode(encoding)
-                )
-            except OSError as exc:
-                result.skipped.append(f"{path}: cannot write it ({exc.strerror or exc}); left unchanged")
-                continue
-            if not written and not os.access(file, os.W_OK):
-                result.skipped.append(f"{path}: not writable; left unchanged")
-                continue
-            if not written:
-                result.skipped.append(f"{path}: changed while it was being fixed; left unchanged (run djreview again)")
-                continue
-            result.written.append(path)
         result.applied.update(f.code for f in items)
+        result.applied_in[path] = Counter(f.code for f in items)
         if not write:
+            text, new = change
             diff = difflib.unified_diff(
                 text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
             )
             result.diffs.append("".join(diff))
     return result
+
+
+def _apply_to(edits: list[Edit], text: str) -> str:
+    return apply_edits(text, edits)
+
+
+def rewrite(
+    path: str,
+    change: Callable[[str], str],
+    result: FixResult,
+    write: bool,
+    reviewed: dict[str, str] | None = None,
+    within: list[str] | None = None,
+) -> tuple[str, str] | None:
+    """Replace the text of `path` with `change(text)`, safely (what fix_files promises): the
+    (old, new) texts when it was (or, without `write`, would be) rewritten, else None, with
+    the reason in `result.skipped` when there is one."""
+    within = [os.path.realpath(p) for p in within] if within is not None else None
+    elsewhere = _outside(path, within) if within is not None else None
+    if elsewhere is not None:
+        result.skipped.append(f"{path}: a link to {elsewhere}, outside the paths given; left unchanged")
+        return None
+    file = Path(os.path.realpath(path))
+    try:
+        data = file.read_bytes()
+        text, encoding, bom = _decode(data)
+    except (OSError, SyntaxError, UnicodeDecodeError, LookupError) as exc:
+        result.skipped.append(f"{path}: {exc}")
+        return None
+    if reviewed is not None and reviewed.get(path) != content_digest(data):
+        result.skipped.append(f"{path}: changed since it was reviewed; left unchanged (run djreview again)")
+        return None
+    new = change(text)
+    if new == text:
+        return None
+    try:  # compile(), not ast.parse(): it also rejects a keyword argument given twice
+        compile(new, path, "exec", dont_inherit=True)
+    except (SyntaxError, ValueError) as exc:
+        result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
+        return None
+    if write:
+        try:
+            written = os.access(file, os.W_OK) and _write_if_unchanged(
+                file, data, (("\ufeff" if bom else "") + new).encode(encoding)
+            )
+        except OSError as exc:
+            result.skipped.append(f"{path}: cannot write it ({exc.strerror or exc}); left unchanged")
+            return None
+        if not written and not os.access(file, os.W_OK):
+            result.skipped.append(f"{path}: not writable; left unchanged")
+            return None
+        if not written:
+            result.skipped.append(f"{path}: changed while it was being fixed; left unchanged (run djreview again)")
+            return None
+        result.written.append(path)
+    return text, new

@@ -15,7 +15,7 @@ from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.prefilter import walk
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
-from djreview.noqa import suppressed
+from djreview.noqa import NoqaComments, unknown_codes
 from djreview.settings import Settings
 from djreview.source import load, load_text, split_suggestion
 
@@ -100,6 +100,7 @@ class Reviewer:
         self.settings = settings
         registry = all_rules()
         self.rules = [registry[code]() for code in settings.codes if code in registry]
+        self.known_codes = (PARSE_ERROR[0], *registry)  # the codes a noqa comment may name
         self._dispatch: dict[tuple[str, ...], object] = {}
         self._digests: dict[tuple, str] = {}  # one index, so one answer per question
 
@@ -152,6 +153,7 @@ class Reviewer:
             text = load_text(text, compile_check=False).text
         if text is None:
             return result
+        result.notes.extend(unknown_codes(display, text, self.known_codes))
         prefilter = _LazyPrefilter(text, facts, self.rules)
         rules = self.active_rules(prefilter, kinds, facts, index)
         if not rules:
@@ -183,7 +185,8 @@ class Reviewer:
         except TooDeep:
             result.notes.append(f"{display}: nested too deeply to locate findings on this Python; skipped")
             return result
-        result.findings = [f for f in findings if not suppressed(f, lines)]
+        noqa = NoqaComments(text, lines)
+        result.findings = [f for f in findings if not noqa.suppresses(f)]
         return result
 
 

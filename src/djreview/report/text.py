@@ -39,14 +39,30 @@ def line_text(f: Finding) -> str:
     return lines[f.line - 1] if 0 < f.line <= len(lines) else ""
 
 
-def render_plain(report, write) -> None:
+def render_plain(report, write, quiet: bool = False, footer: list[str] | tuple[str, ...] = ()) -> None:
     for f in report.findings:
         write(plain_line(f))
+    if quiet:
+        return
     counts = ", ".join(f"{code} {n}" for code, _, n in _summary_counts(report))
     write(
         f"Found {len(report.findings)} finding(s) in {report.files} file(s) "
         f"in {report.seconds:.2f}s" + (f" ({counts})" if counts else "") + "."
     )
+    for line in footer:
+        write(line)
+
+
+def fixable_line(findings: list[Finding], unsafe: bool = False) -> str | None:
+    """ "12 fixable with `--fix` (4 more with `--unsafe-fixes`)", or None when nothing is;
+    with --unsafe-fixes already given, the unsafe ones count as fixable with --fix."""
+    safe = sum(1 for f in findings if f.fix and f.fix.edits and f.fix.applicability == "safe")
+    more = sum(1 for f in findings if f.fix and f.fix.edits and f.fix.applicability == "unsafe")
+    if unsafe:
+        safe, more = safe + more, 0
+    if not safe and not more:
+        return None
+    return f"{safe} fixable with `--fix`" + (f" ({more} more with `--unsafe-fixes`)" if more else "")
 
 
 def _source_lines(path: str) -> list[str]:
@@ -73,7 +89,7 @@ def _fix_diff(f: Finding, lines: list[str]) -> list[str]:
     return out
 
 
-def render_rich(report, console) -> None:
+def render_rich(report, console, quiet: bool = False, footer: list[str] | tuple[str, ...] = ()) -> None:
     from rich.markup import escape
     from rich.table import Table
 
@@ -96,6 +112,8 @@ def render_rich(report, console) -> None:
                 style = "red" if line.startswith("-") else "green"
                 console.print(f"    [{style}]{escape(line)}[/{style}]", highlight=False)
         console.print()
+    if quiet:
+        return
     table = Table(title="djreview summary", show_edge=False)
     table.add_column("code")
     table.add_column("rule")
@@ -104,3 +122,5 @@ def render_rich(report, console) -> None:
         table.add_row(code, name, str(n))
     console.print(table)
     console.print(f"{len(report.findings)} finding(s), {report.files} file(s) reviewed, {report.seconds:.2f}s")
+    for line in footer:
+        console.print(escape(line), highlight=False)
