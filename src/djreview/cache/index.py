@@ -32,8 +32,9 @@ class IndexCache(CacheFile):
     def valid(entry) -> bool:
         return isinstance(entry, tuple) and len(entry) == 4
 
-    def get(self, path: Path, display: str):
-        """The cached (display, facts, error) of `path`, or None when it must be indexed."""
+    def get(self, path: Path, display: str, limit: int = 0):
+        """The cached (display, facts, error) of `path`, or None when it must be indexed; a
+        file now over `limit` bytes is indexed again (and skipped there)."""
         key = os.path.abspath(path)
         entry = self.entries.get(key)
         if entry is None:
@@ -41,6 +42,8 @@ class IndexCache(CacheFile):
         try:
             st = os.stat(path)
         except OSError:
+            return None
+        if limit and st.st_size > limit:
             return None
         size, mtime, digest, (facts, error) = entry
         if (st.st_size, st.st_mtime_ns) != (size, mtime):
