@@ -210,7 +210,8 @@ def write(folder: Path, kind: str, entries: dict) -> None:
     try:
         if not os.path.lexists(folder):
             folder.parent.mkdir(parents=True, exist_ok=True)
-            os.mkdir(folder, FOLDER_MODE)
+            with contextlib.suppress(FileExistsError):  # another djreview made it just now
+                os.mkdir(folder, FOLDER_MODE)
         if folder_problem(folder) is not None:
             return  # never write through a link or into a folder others control
         ignore = folder / ".gitignore"
