@@ -4,6 +4,8 @@ depend on the number of workers."""
 
 from __future__ import annotations
 
+import os
+
 import pytest
 
 from djreview.cache.findings import FindingsCache
@@ -177,3 +179,20 @@ def test_an_entry_whose_answers_cannot_be_read_is_reviewed_again(shop, parses):
     after = _run(shop)
     assert "shop/views.py" in parses
     assert after.findings == run(["."], Settings(codes=ALL_CODES, jobs=1)).findings
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_seen_when_the_file_was_racy(shop):
+    """A file modified within the clock's granularity (2 s) of the run that cached it is
+    hashed again next time: an edit of the same size with its mtime restored is noticed."""
+    models = shop / "shop/models.py"
+    before = _run(shop)
+    assert ("DJR202", "shop/models.py", 12) in codes_lines(before.findings)  # Publisher, no __str__
+    st = models.stat()
+    text = models.read_text()
+    edited = text.replace("class Publisher(models.Model):", "class Publisher(models.Modex):")
+    assert len(edited) == len(text) and edited != text
+    models.write_text(edited)
+    os.utime(models, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert models.stat().st_size == st.st_size
+    after = _run(shop)
+    assert ("DJR202", "shop/models.py", 12) not in codes_lines(after.findings)  # no longer a model

@@ -289,6 +289,7 @@ def check(
         config=config,
         cache_dir=cache_folder,
         verbose=verbose,
+        max_file_size=config.max_file_size,
     )
     if write_baseline and not baseline_path:
         raise click.UsageError("--write-baseline needs --baseline FILE")

@@ -8,6 +8,7 @@ Keys (the same names work as command-line options, which win):
   respect-gitignore               skip what git ignores (default true)
   severity                        {code: "error" | "warning" | "info"}
   query-rules-everywhere, include-tests   booleans
+  max-file-size                   larger files are skipped with a note (bytes, or "512KiB")
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
 """
 
@@ -18,6 +19,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from djreview.limits import DEFAULT_MAX_FILE_SIZE, parse_size
 from djreview.paths import PathRules, matches
 
 if sys.version_info >= (3, 11):
@@ -37,6 +39,7 @@ KEYS = {
     "severity",
     "query-rules-everywhere",
     "include-tests",
+    "max-file-size",
 }
 SEVERITIES = ("error", "warning", "info")
 
@@ -59,6 +62,7 @@ class Config:
     severity: dict[str, str] = field(default_factory=dict)
     query_rules_everywhere: bool = False
     include_tests: bool = False
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE
     folder: Path | None = None  # where patterns are anchored when there is no config file
 
     @property
@@ -127,6 +131,11 @@ def load(path: Path | None) -> Config:
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false")
         setattr(config, key.replace("-", "_"), value)
+    if "max-file-size" in section:
+        size = parse_size(section["max-file-size"])
+        if size is None:
+            raise ConfigError('max-file-size must be a size in bytes, or like "512KiB" or "1MB" (0: no limit)')
+        config.max_file_size = size
     return config
 
 

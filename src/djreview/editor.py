@@ -18,6 +18,7 @@ from djreview.finding import FileResult
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
+from djreview.limits import skipped_note
 from djreview.settings import Settings
 from djreview.source import load, load_text
 
@@ -65,6 +66,9 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     root = project_root(path)
     project = _project(root, settings)
     display, kinds = display_path(path), kinds_in(path, root)
+    size = len(text.encode("utf-8", "surrogatepass"))
+    if settings.max_file_size and size > settings.max_file_size:  # never parsed
+        return FileResult(display, notes=[skipped_note(display, size, settings.max_file_size)])
     cache, digest = _saved_digest(path, text, display, project, settings)
     entry = cache.get(path, digest, display, kinds, settings.findings_key()) if cache else None
     if entry is not None and (entry.fingerprint == project.fingerprint or still_holds(entry, project.get_index(), {})):

@@ -12,9 +12,10 @@ import os
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
-from djreview import pool, worker
+from djreview import limits, pool, worker
 from djreview.cache import store
 from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
@@ -88,21 +89,22 @@ def index_files(
     each path as indexed (None if unreadable) is appended to `digests`."""
     processes = pool.worker_count(settings.jobs, len(paths))
     chunk = max(1, len(paths) // (processes * 8))
+    index_file = partial(worker.index_file, limit=settings.max_file_size)
     if settings.cache_dir is None:
         counter = _Counter(on_progress, "index", len(paths))
-        done = pool.map_in(processes, worker.index_file, paths, chunk, on_done=counter.step)
+        done = pool.map_in(processes, index_file, paths, chunk, on_done=counter.step)
         if digests is not None:
             digests.extend(stamp[2] if stamp else None for _, stamp in done)
         return [result for result, _ in done]
     from djreview.cache.index import IndexCache
 
     cache = IndexCache(settings.cache_dir)
-    results: list = [cache.get(p, display_path(p)) for p in paths]
+    results: list = [cache.get(p, display_path(p), settings.max_file_size) for p in paths]
     missing = [i for i, r in enumerate(results) if r is None]
     counter = _Counter(on_progress, "index", len(paths), len(paths) - len(missing))
     fresh = pool.map_in(
         pool.worker_count(settings.jobs, len(missing)),
-        worker.index_file,
+        index_file,
         [paths[i] for i in missing],
         max(1, len(missing) // (processes * 8)),
         on_done=counter.step,
@@ -223,6 +225,10 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     report = Report(files=len(files))
     digests: list[str | None] = []
     indexed = index_files(files + extra, settings, digests, on_progress)
+    # neither facts nor an error: over max-file-size, never read (the others only teach the index)
+    too_big = [p for p, (_, f, error) in zip(files, indexed) if f is None and error is None]
+    report.files -= len(too_big)
+    report.notes.extend(limits.skipped_note(display_path(p), pool.size_of(p), settings.max_file_size) for p in too_big)
     facts = {display: f for display, f, _ in indexed if f is not None}
     report.has_models = has_models(list(facts.values()))
     reviewable = [

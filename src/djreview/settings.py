@@ -6,6 +6,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from djreview.limits import DEFAULT_MAX_FILE_SIZE
+
 if TYPE_CHECKING:
     from djreview.config import Config
     from djreview.paths import PathRules
@@ -21,6 +23,7 @@ class Settings:
     config: Config | None = None  # per-file-ignores and severity overrides
     cache_dir: Path | None = None  # the cache folder (None: no cache)
     verbose: bool = False  # say why a cache file was ignored
+    max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are skipped (0: no limit)
 
     def findings_key(self) -> tuple:
         """What shapes a file's findings besides its text and the index (per-file ignores and

@@ -53,15 +53,18 @@ def parse_error(display: str, message: str, line: int = 1, column: int = 1) -> F
 Stamp = tuple[int, int, str]  # size, mtime (ns) and content digest of the bytes indexed
 
 
-def index_file(path: Path) -> tuple[tuple[str, ModuleFacts | None, Finding | None], Stamp | None]:
+def index_file(path: Path, limit: int = 0) -> tuple[tuple[str, ModuleFacts | None, Finding | None], Stamp | None]:
     """(display path, facts, parse error) of `path`, and the stamp of what was read: the file
     is read once, and the cache keys on exactly these bytes. The stat comes first, so a file
-    changed while it is read has a newer stat than the one kept, and is indexed again."""
+    changed while it is read has a newer stat than the one kept, and is indexed again. A file
+    over `limit` bytes (0: no limit) is not read: (display, None, None), see limits.py."""
     display = display_path(path)
     try:
         st = os.stat(path)
     except OSError:
         st = None
+    if limit and st is not None and st.st_size > limit:
+        return (display, None, None), None
     data, problem = read(path)
     if data is None:
         return (display, None, parse_error(display, problem or "cannot read file")), None

@@ -6,7 +6,8 @@ A cache file is `MAGIC`, a keyed BLAKE2b MAC of the rest (made with the per-user
 unpickled, so a planted file is only ever read as bytes. A missing, foreign, corrupt or
 unauthenticated file, or entries of the wrong shape, give an empty cache that the run
 rebuilds; the reason is kept for `--verbose`. Writes go to a temporary file that replaces
-the old one, so a crash never leaves half a cache.
+the old one, so a crash never leaves half a cache. The folder and every file in it must be
+real (no symbolic link, FIFO or device) and the user's own, or no cache is used at all.
 
 Why pickle: measured on Django's source, a warm run loads about 2 MB of cached facts and
 findings; pickle reads them several times faster than JSON, and the MAC costs a few ms.
@@ -14,11 +15,14 @@ findings; pickle reads them several times faster than JSON, and the MAC costs a 
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import hashlib
 import hmac
 import os
 import pickle
+import secrets
+import stat
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -70,11 +74,16 @@ def read(folder: Path | None, kind: str, valid: Callable[[Any], bool]) -> dict:
     this very code and every entry passes `valid`; otherwise {}."""
     if folder is None:
         return {}
+    problem = folder_problem(folder)
+    if problem is not None:
+        return _reject_folder(folder, problem)
     target = file_for(folder, kind)
     try:
-        data = target.read_bytes()
+        data = _read_regular(target)
     except FileNotFoundError:
         return {}
+    except _NotRegular as exc:
+        return _reject(target, str(exc))
     except OSError as exc:
         return _reject(target, f"unreadable ({exc.strerror or exc})")
     key = user_key()
@@ -100,6 +109,84 @@ def _reject(target: Path, why: str) -> dict:
     return {}
 
 
+def _reject_folder(folder: Path, why: str) -> dict:
+    line = f"ignored cache folder {folder}: {why}; running without a cache"
+    if line not in rejected:  # each cache file asks: say it once
+        rejected.append(line)
+    return {}
+
+
+# -- the folder and its files are real, and the user's own ---------------------------------
+# A repository can commit `.djreview_cache` as a symbolic link (or fill it with links, a FIFO,
+# files of another owner): following one would make djreview read or write outside the
+# repository, or hang. Such a folder is not used at all.
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0)
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)  # opening a FIFO must not wait for a writer
+_BINARY = getattr(os, "O_BINARY", 0)
+FILE_MODE, FOLDER_MODE = 0o600, 0o700
+
+
+class _NotRegular(OSError):
+    pass
+
+
+def _foreign(st: os.stat_result) -> bool:
+    return hasattr(os, "getuid") and st.st_uid != os.getuid()
+
+
+def folder_problem(folder: Path) -> str | None:
+    """Why the cache folder must not be used, or None (a missing one is made when written)."""
+    try:
+        st = os.lstat(folder)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    if stat.S_ISLNK(st.st_mode):
+        return "it is a symbolic link"
+    if not stat.S_ISDIR(st.st_mode):
+        return "it is not a folder"
+    if _foreign(st):
+        return "it belongs to another user"
+    if hasattr(os, "getuid") and st.st_mode & 0o002:  # group-writable is a umask 002 habit
+        return "anyone can write into it"
+    try:
+        for name in os.listdir(folder):  # a handful of files
+            est = os.lstat(os.path.join(folder, name))
+            if stat.S_ISLNK(est.st_mode):
+                return f"it holds a symbolic link ({name})"
+            if not stat.S_ISREG(est.st_mode):
+                return f"it holds {name}, which is not a regular file"
+            if _foreign(est):
+                return f"it holds {name}, which belongs to another user"
+    except OSError as exc:
+        return f"cannot be read ({exc.strerror or exc})"
+    return None
+
+
+def _read_regular(path: Path) -> bytes:
+    """The bytes of `path` if it is a regular file of this user's; never follows a link, and
+    never waits on a FIFO."""
+    fd = os.open(path, os.O_RDONLY | _NOFOLLOW | _NONBLOCK | _BINARY)
+    try:
+        st = os.fstat(fd)
+        if not stat.S_ISREG(st.st_mode):
+            raise _NotRegular("not a regular file")
+        if _foreign(st):
+            raise _NotRegular("it belongs to another user")
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
+
+
+def _create(path: Path, data: bytes) -> None:
+    """Write `data` to a new file `path` (mode 0600); fails if anything is already there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | _NOFOLLOW | _BINARY, FILE_MODE)
+    with os.fdopen(fd, "wb") as handle:
+        handle.write(data)
+
+
 def _unpickle(payload: bytes) -> Any:
     """pickle.loads without the cyclic collector, which would otherwise scan the growing heap
     again and again while a cache of 100,000 objects is built (a quarter of the load time)."""
@@ -120,20 +207,24 @@ def write(folder: Path, kind: str, entries: dict) -> None:
         return  # nothing could read it back
     payload = pickle.dumps({"version": code_version(), "entries": entries}, protocol=pickle.HIGHEST_PROTOCOL)
     target = file_for(folder, kind)
-    import tempfile  # only runs that write pay for its import
-
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        if not os.path.lexists(folder):
+            folder.parent.mkdir(parents=True, exist_ok=True)
+            with contextlib.suppress(FileExistsError):  # another djreview made it just now
+                os.mkdir(folder, FOLDER_MODE)
+        if folder_problem(folder) is not None:
+            return  # never write through a link or into a folder others control
         ignore = folder / ".gitignore"
-        if not ignore.exists():
-            ignore.write_text("# created by djreview\n*\n", encoding="utf-8")
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{target.stem}-", suffix=".tmp")
+        if not os.path.lexists(ignore):
+            with contextlib.suppress(FileExistsError):  # another djreview made it just now
+                _create(ignore, b"# created by djreview\n*\n")
+        tmp = folder / f".{target.stem}-{os.getpid()}-{secrets.token_hex(4)}.tmp"
         try:
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(MAGIC + _mac(key, kind, payload) + payload)
-            os.replace(tmp, target)
+            _create(tmp, MAGIC + _mac(key, kind, payload) + payload)
+            os.replace(tmp, target)  # replaces a name: never writes through a link there
         except BaseException:
-            os.unlink(tmp)
+            if os.path.lexists(tmp):
+                os.unlink(tmp)
             raise
     except OSError:
         pass  # a read-only project still gets its review, just not a cache

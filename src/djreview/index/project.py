@@ -33,6 +33,15 @@ _RELATION_KINDS = (
     (orm.GENERIC_FK, "gfk"),
     (orm.GENERIC_RELATION, "generic_relation"),
 )
+# Names djreview gives Django's and DRF's meaning. A project that vendors a copy of Django
+# (a `django/db/models/__init__.py` of its own) must not redefine them: its classes of these
+# names are left out of the index, and a reference to one never follows the copy's imports.
+_KNOWN_NAMES = frozenset().union(
+    *(bases for bases, _ in _BUILTIN_KINDS),
+    *(kinds for kinds, _ in _RELATION_KINDS),
+    orm.DJANGO_MODELS,
+    orm.MODELFORM_FACTORIES,
+)
 
 
 def query(method):
@@ -152,6 +161,8 @@ class ProjectIndex:
         self.class_module: dict[str, ModuleFacts] = {}
         for module in modules:
             for cls in module.classes:
+                if cls.qualname in _KNOWN_NAMES:
+                    continue
                 self.classes.setdefault(cls.qualname, cls)
                 self.class_module.setdefault(cls.qualname, module)
         self.auth_user_model = next((m.auth_user_model for m in modules if m.auth_user_model), "auth.User")
@@ -176,7 +187,7 @@ class ProjectIndex:
         """Follow re-exports (``from .book import Book`` in a package) to a class's home."""
         if ref is None or depth > 8:
             return ref
-        if ref in self.classes:
+        if ref in self.classes or ref in _KNOWN_NAMES:
             return ref
         module, _, name = ref.rpartition(".")
         facts = self.modules.get(module)
