@@ -20,9 +20,10 @@ from djreview.cache import FOLDER, key, store
 from djreview.cache.findings import FindingsCache
 from djreview.cache.index import IndexCache
 from djreview.cache.listings import ListingCache
+from djreview.cache.summary import SummaryCache
 from tests.helpers import SRC, djreview, djreview_process, flake8
 
-CACHE_KINDS = sorted(cls.kind for cls in (IndexCache, FindingsCache, ListingCache))
+CACHE_KINDS = sorted(cls.kind for cls in (IndexCache, FindingsCache, ListingCache, SummaryCache))
 
 
 class _Payload:

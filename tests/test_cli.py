@@ -16,7 +16,8 @@ def test_plain_output_is_flake8_style_without_colour(shop_project):
     first = result.stdout.splitlines()[0]
     assert first.startswith("shop/models.py:14:14: DJR201 Book.author: ForeignKey to Author has no related_name")
     assert "\x1b[" not in result.stdout
-    assert result.stdout.splitlines()[-2].startswith("Found 1 finding(s) in 2 file(s)")
+    assert result.stdout.splitlines()[-3].startswith("Found 1 finding(s) in 2 file(s)")
+    assert result.stdout.splitlines()[-2] == "2 model(s)."
     assert result.stdout.splitlines()[-1] == "1 fixable with `--fix`"
 
 

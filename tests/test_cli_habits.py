@@ -148,7 +148,7 @@ def test_output_file_holds_the_report_and_stdout_stays_empty(shop_project):
     assert result.returncode == 1 and result.stdout == ""
     lines = (shop_project / "report.txt").read_text(encoding="utf-8").splitlines()
     assert lines[0].startswith(FINDING_LINE)
-    assert lines[1].startswith("Found 1 finding(s)") and lines[2] == "1 fixable with `--fix`"
+    assert lines[1].startswith("Found 1 finding(s)") and lines[2:] == ["2 model(s).", "1 fixable with `--fix`"]
     as_json = djreview("--format", "json", "--output-file", "report.json", "shop", cwd=shop_project)
     assert as_json.stdout == ""
     assert json.loads((shop_project / "report.json").read_text())["summary"]["findings"] == 1

@@ -15,7 +15,7 @@ import click
 from djreview import __version__
 from djreview.report import FORMATS
 
-SUBCOMMANDS = ("check", "rule", "rules")
+SUBCOMMANDS = ("check", "rule", "rules", "models")
 MACHINE_FORMATS = frozenset({"json", "sarif", "gitlab", "github"})
 
 
@@ -70,6 +70,7 @@ class _ReviewCommand(click.Command):
         with formatter.section("Other commands"):
             formatter.write_dl(
                 [
+                    ("djreview models [PATHS]", "List the models djreview understood, and the classes it could not."),
                     ("djreview rules", "List every rule: code, name, category, fixable."),
                     ("djreview rule CODE", "Print the page of one rule."),
                     ("djreview --version", "Print the version."),
@@ -392,6 +393,10 @@ def _review(out: _Output, paths, settings, *, fmt, quiet, changed_since, baselin
                 _show_fixes(report, fixes, asked["unsafe_fixes"], lambda line: click.echo(line, err=True))
             return 1 if report.fix_diffs else 0
     footer: list[str] = []
+    if fmt == "text" and not quiet:
+        from djreview.models_report import summary
+
+        footer.append(summary(report.models, report.unresolved) + ".")  # silence is not a clean bill
     if fmt == "text" and not quiet and not asked["do_fix"]:
         from djreview.report.text import fixable_line
 
@@ -620,6 +625,46 @@ def rule_page(code: str) -> None:
     if path is None:
         raise click.UsageError(f"unknown rule code {code!r} (see `djreview rules`)")
     click.echo(path.read_text(encoding="utf-8"))
+
+
+@main.command("models")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
+def list_models(paths, fmt: str, no_cache: bool) -> None:
+    """List what the index understood of the project PATHS belong to: each model by app with
+    its kind (concrete, abstract, proxy, assumed), fields, relations and managers, then the
+    classes that look like models but whose bases could not be followed, and why."""
+    import json
+    from pathlib import Path
+
+    from djreview import config as cfg
+    from djreview.discovery import MissingPath, default_cache_folder, project_root
+    from djreview.engine import learn
+    from djreview.models_report import describe, render_text
+    from djreview.settings import Settings
+
+    paths = list(paths) or ["."]
+    try:
+        config = cfg.load(cfg.find_pyproject(Path(paths[0])))
+    except cfg.ConfigError as exc:
+        raise click.UsageError(str(exc)) from None
+    if config.path is None:
+        config.folder = project_root(Path(paths[0]))
+    settings = Settings(
+        codes=(),
+        paths=cfg.path_rules(config),
+        cache_dir=None if no_cache else default_cache_folder(Path(paths[0])),
+        max_file_size=config.max_file_size,
+    )
+    try:
+        data = describe(learn(paths, settings))
+    except MissingPath as exc:
+        raise click.UsageError(f"no such file or directory: {exc}") from None
+    if fmt == "json":
+        click.echo(json.dumps(data, indent=2))
+    else:
+        render_text(data, click.echo)
 
 
 @main.command("rules")

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from djreview import limits, pool, worker
 from djreview.cache import store
+from djreview.cache.findings import fingerprint
 from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
@@ -39,7 +40,12 @@ class Report:
     # display path -> content digest of the text the findings were computed from: a fix is
     # applied only to that very text (another process may have changed the file since)
     digests: dict[str, str] = field(default_factory=dict)
-    has_models: bool = True  # did the index find any Django model in the reviewed projects?
+    models: int = 0  # models the index found in the reviewed projects
+    unresolved: int = 0  # classes that look like models but whose bases could not be followed
+
+    @property
+    def has_models(self) -> bool:
+        return self.models > 0
 
 
 def kinds_in(path: Path, root: Path | str) -> frozenset[str]:
@@ -125,12 +131,12 @@ def _review_all(
     settings: Settings,
     indexed_digests: list[tuple[str, str]],
     on_progress: OnProgress | None = None,
-) -> list[FileResult]:
+) -> tuple[list[FileResult], ProjectIndex | None]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
-    project index is only built when some file needs it."""
+    project index is only built when some file needs it (and returned, or None)."""
     cache, fp = None, ""
     if settings.cache_dir is not None:
-        from djreview.cache.findings import FindingsCache, fingerprint
+        from djreview.cache.findings import FindingsCache
 
         cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests)
     key = settings.findings_key()
@@ -178,18 +184,27 @@ def _review_all(
                 cache.record(path, digest, kinds, key, fp, result)
     if cache is not None:
         cache.save()
-    return [r for r in results if r is not None]  # every slot is filled by now
+    return [r for r in results if r is not None], index  # every slot is filled by now
 
 
-def has_models(modules: list[ModuleFacts]) -> bool:
-    """Does any class derive from a Django model? A direct base of Django's answers at once;
-    only when there is none is the project index built to follow bases across modules."""
-    from djreview import orm
+def understood(
+    facts: dict[str, ModuleFacts], settings: Settings, fp: str, index: ProjectIndex | None
+) -> tuple[int, int]:
+    """How many models the index found and how many classes it could not resolve. Kept in
+    the cache by index fingerprint: a warm run does not build the index to say it."""
+    cache = None
+    if settings.cache_dir is not None:
+        from djreview.cache.summary import SummaryCache
 
-    known = orm.MODEL_BASES | set(orm.DJANGO_MODELS)
-    if any(base in known for module in modules for cls in module.classes for base in cls.bases):
-        return True
-    return bool(ProjectIndex(modules).models) if modules else False
+        cache = SummaryCache(settings.cache_dir)
+        if fp in cache.entries:
+            return cache.entries[fp]
+    index = index if index is not None else ProjectIndex(list(facts.values()))
+    counts = (len(index.models), len(index.unresolved_classes()))
+    if cache is not None:
+        cache.put(fp, counts)
+        cache.save()
+    return counts
 
 
 def still_holds(entry, index: ProjectIndex, known: dict) -> bool:
@@ -205,23 +220,8 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     many files each phase has done (see OnProgress)."""
     start = time.perf_counter()
     store.rejected.clear()
-    listings = _listings(settings)
-    files = discover(paths, settings.paths, listings=listings)
-    roots = sorted({str(project_root(Path(p))) for p in paths})
+    files, extra, roots = _project_files(paths, settings)
     root_of = _root_finder(roots)
-
-    # Files outside the given paths only teach the index; test modules and migrations
-    # declare no model that the reviewed code uses, and can be thousands of files.
-    extra = []
-    if roots != sorted(paths):
-        walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
-        wanted = {os.path.abspath(p) for p in files}
-        extra = [
-            p
-            for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
-            if os.path.abspath(p) not in wanted
-        ]
-    listings.save()
     report = Report(files=len(files))
     digests: list[str | None] = []
     indexed = index_files(files + extra, settings, digests, on_progress)
@@ -230,7 +230,6 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     report.files -= len(too_big)
     report.notes.extend(limits.skipped_note(display_path(p), pool.size_of(p), settings.max_file_size) for p in too_big)
     facts = {display: f for display, f, _ in indexed if f is not None}
-    report.has_models = has_models(list(facts.values()))
     reviewable = [
         (p, kinds_in(p, root_of(p)), d)
         for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files))
@@ -238,7 +237,8 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
-    results = _review_all(reviewable, facts, settings, known, on_progress)
+    results, index = _review_all(reviewable, facts, settings, known, on_progress)
+    report.models, report.unresolved = understood(facts, settings, fingerprint(known), index)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
@@ -258,6 +258,34 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     report.findings.sort(key=Finding.sort_key)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _project_files(paths: list[str], settings: Settings) -> tuple[list[Path], list[Path], list[str]]:
+    """The files to review under `paths`, the other files of their projects (they only teach
+    the index), and the project roots."""
+    listings = _listings(settings)
+    files = discover(paths, settings.paths, listings=listings)
+    roots = sorted({str(project_root(Path(p))) for p in paths})
+    # Test modules and migrations outside the given paths declare no model that the reviewed
+    # code uses, and can be thousands of files.
+    extra = []
+    if roots != sorted(paths):
+        walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
+        wanted = {os.path.abspath(p) for p in files}
+        extra = [
+            p
+            for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
+            if os.path.abspath(p) not in wanted
+        ]
+    listings.save()
+    return files, extra, roots
+
+
+def learn(paths: list[str], settings: Settings) -> ProjectIndex:
+    """The project index a review of `paths` would use (`djreview models` shows it)."""
+    files, extra, _ = _project_files(paths, settings)
+    indexed = index_files(files + extra, settings)
+    return ProjectIndex([f for _, f, _ in indexed if f is not None])
 
 
 def _listings(settings: Settings):

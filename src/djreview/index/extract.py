@@ -222,12 +222,14 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
         column=node.col_offset,
         bases=[b for b in (resolver.ref(base) for base in node.bases) if b],
     )
+    cls.dynamic_bases = len(node.bases) - len(cls.bases)
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if stmt.name == "__str__":
                 cls.defines_str = True
             cls.methods[stmt.name] = _method_chain(stmt)
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            cls.has_meta = True
             _read_meta(stmt, cls, resolver)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]

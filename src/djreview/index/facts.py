@@ -50,6 +50,8 @@ class ClassFacts:
     meta_model: str | None = None  # Meta.model for forms/serializers
     meta_fields_all: bool = False
     app_name: str | None = None  # an AppConfig's `name` (the app's package)
+    has_meta: bool = False  # declares an inner `class Meta`
+    dynamic_bases: int = 0  # bases that are not plain names (`six.with_metaclass(...)`)
     app_config_label: str | None = None  # an AppConfig's `label`
 
 

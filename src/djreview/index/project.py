@@ -136,12 +136,33 @@ class ModelInfo:
     managers: dict[str, str | None] = field(default_factory=dict)  # attr -> queryset/manager class
     has_str: bool = False
     bases_known: bool = True
+    assumed: bool = False  # its bases could not be followed; its fields say it is a model
     parents: list[str] = field(default_factory=list)  # concrete model parents (multi-table)
     field_origin: dict[str, str] = field(default_factory=dict)  # field -> model that declares it
 
     def attname(self, name: str) -> bool:
         """Is `name` the ``<fk>_id`` column of a forward relation (costs no query)?"""
         return name.endswith("_id") and self.relations.get(name[:-3], Relation("", "", None)).kind in ("fk", "o2o")
+
+
+# Packages whose classes djreview knows by name: a base from them is followed, not unknown.
+_KNOWN_PACKAGES = ("django.", "rest_framework.", "builtins.", "typing.", "abc.", "enum.", "collections.")
+_FIELD_MODULES = {"models", "fields"}
+_FIELD_NAMES = ("Field", "ForeignKey", "ManyToManyField", "OneToOneField")
+
+
+def _known_outside(ref: str) -> bool:
+    return ref.startswith(_KNOWN_PACKAGES) or "." not in ref or ref.endswith(".object")
+
+
+_NOT_MODEL_FIELDS = ("django.forms.", "rest_framework.", "django_filters.")
+
+
+def _field_name(kind: str) -> bool:
+    """`models.CharField`, `mptt.fields.TreeForeignKey`: a field class from a models/fields
+    module (a bare `Field` is import-export's or graphene's column, not a model field)."""
+    module, _, name = kind.rpartition(".")
+    return name != "Field" and name.endswith(_FIELD_NAMES) and bool(_FIELD_MODULES & set(module.split(".")))
 
 
 _APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"})
@@ -201,9 +222,16 @@ class ProjectIndex:
             target = facts.imports.get(name) or facts.aliases.get(name)
             if target and target != ref:
                 return self.resolve(target, depth + 1)
-            source = self._star_source(facts, name, {facts.module})
-            if source is not None:
-                return self.resolve(f"{source}.{name}", depth + 1)
+            # Several star imports may bind the name (a package re-exporting its modules, one
+            # of which imports the name back from the package): the last one that leads to a
+            # class wins, as the same class is bound either way.
+            star = None
+            for source in self._star_sources(facts, name, {facts.module}):
+                star = self.resolve(f"{source}.{name}", depth + 1)
+                if star in self.classes:
+                    return star
+            if star is not None:
+                return star
         return ref
 
     def _module_named(self, name: str) -> ModuleFacts | None:
@@ -214,16 +242,13 @@ class ProjectIndex:
             facts = self.modules[found[0]] if len(found) == 1 else None
         return facts
 
-    def _star_source(self, facts: ModuleFacts, name: str, seen: set[str]) -> str | None:
-        """The module whose `from M import *` in `facts` brings `name`; the last star import
-        wins, as at run time. Chains are followed; `seen` ends cycles."""
+    def _star_sources(self, facts: ModuleFacts, name: str, seen: set[str]):
+        """The modules whose `from M import *` in `facts` binds `name`, the last one first
+        (it wins at run time). Chains are followed; `seen` ends cycles."""
         for source in reversed(facts.star_imports):
             module = self._module_named(source)
-            if module is None or module.module in seen:
-                continue
-            if self._exports(module, name, seen | {module.module}):
-                return module.module
-        return None
+            if module is not None and module.module not in seen and self._exports(module, name, seen | {module.module}):
+                yield module.module
 
     def _exports(self, facts: ModuleFacts, name: str, seen: set[str]) -> bool:
         """Does `from <facts> import *` bind `name`? Its literal `__all__` decides; without
@@ -234,7 +259,7 @@ class ProjectIndex:
             return False
         if name in facts.imports or name in facts.aliases or f"{facts.module}.{name}" in self.classes:
             return True
-        return self._star_source(facts, name, seen) is not None
+        return next(self._star_sources(facts, name, seen), None) is not None
 
     @query
     def class_kind(self, ref: str | None) -> str | None:
@@ -291,7 +316,69 @@ class ProjectIndex:
             return parts[parts.index("models", 1) - 1]
         return parts[-2] if len(parts) > 1 else parts[0]
 
+    # -- classes whose bases cannot be followed ----------------------------------------
+    def unfollowed_bases(self, qual: str, seen: set[str] | None = None) -> list[str]:
+        """The bases of a project class, and of its project bases, that lead to a class the
+        index cannot see and does not know ("<dynamic>" for a base that is not a name)."""
+        seen = seen if seen is not None else set()
+        cls = self.classes.get(qual)
+        if cls is None or qual in seen:
+            return []
+        seen.add(qual)
+        out = ["<dynamic>"] * min(cls.dynamic_bases, 1)
+        for base in cls.bases:
+            resolved = self.resolve(base) or base
+            if resolved in self.classes:
+                out += self.unfollowed_bases(resolved, seen)
+            elif not _known_outside(resolved) and resolved not in out:
+                out.append(resolved)
+        return out
+
+    def looks_like_model(self, cls: ClassFacts) -> bool:
+        """Model fields declared in the body (a `*Field`, ForeignKey, ... from a module named
+        `models` or `fields`), and a Meta or a manager: a form or a serializer has neither."""
+        return (cls.has_meta or bool(cls.managers)) and any(self.looks_like_field(f.kind) for f in cls.fields)
+
+    def looks_like_field(self, kind: str, depth: int = 0) -> bool:
+        """Is `kind` a model field class? A project field class is followed to the base it
+        comes from: a serializer's or a form's field is not one, whatever its name."""
+        kind = self.resolve(kind) or kind
+        if kind.startswith(_NOT_MODEL_FIELDS):
+            return False
+        if kind.startswith("django.db.models."):
+            return True
+        cls = self.classes.get(kind)
+        if cls is not None and cls.bases and depth < 8:
+            return any(self.looks_like_field(base, depth + 1) for base in cls.bases)
+        return _field_name(kind)
+
+    def unresolved_classes(self) -> dict[str, list[str]]:
+        """Classes that look like models (model fields in the body) but whose bases could not
+        all be followed, assumed models included: qualname -> the bases not followed."""
+        found = {}
+        for qual, cls in self.classes.items():
+            info = self.models.get(qual)
+            if info is not None and not info.assumed:
+                continue
+            if info is None and not any(self.looks_like_field(f.kind) for f in cls.fields):
+                continue
+            bases = self.unfollowed_bases(qual)
+            if bases:
+                found[qual] = bases
+        return found
+
+    def _assume_models(self) -> set[str]:
+        """Classes that are models by every sign but whose bases cannot be followed."""
+        assumed = set()
+        for qual, cls in self.classes.items():
+            if self._builtin_kind(qual) is None and self.looks_like_model(cls) and self.unfollowed_bases(qual):
+                assumed.add(qual)
+        self._kind_cache.clear()
+        self._kind_cache.update(dict.fromkeys(assumed, "model"))
+        return assumed
+
     def _build_models(self) -> None:
+        assumed = self._assume_models()
         for qual, cls in self.classes.items():
             if self.class_kind(qual) != "model" or qual in orm.DJANGO_MODELS:
                 continue
@@ -305,6 +392,7 @@ class ProjectIndex:
                 line=cls.line,
                 abstract=cls.abstract,
                 proxy=cls.proxy,
+                assumed=qual in assumed,
             )
             self.models[qual] = info
             self._by_label.setdefault((info.app_label, cls.name.lower()), qual)
