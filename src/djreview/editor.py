@@ -36,12 +36,19 @@ class _Project:
         return self.index
 
 
-_PROJECTS: dict[tuple[str, tuple[str, ...]], _Project] = {}
+_PROJECTS: dict[tuple, _Project] = {}
+
+
+def prepare(roots: list[Path], settings: Settings) -> None:
+    """Load the facts and build the index of each project now (flake8 forks its workers
+    afterwards, and they inherit them)."""
+    for root in roots:
+        _project(root, settings).get_index()
 
 
 def _project(root: Path, settings: Settings) -> _Project:
     """The facts of the project at `root`, loaded once per process (from the cache if any)."""
-    key = (str(root), settings.codes)
+    key = (str(root), settings.codes, settings.paths, settings.cache_dir)
     if key not in _PROJECTS:
         from djreview.cache.listings import ListingCache
 
