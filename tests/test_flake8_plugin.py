@@ -197,6 +197,11 @@ def test_flake8_jobs_2_runs_without_a_nested_pool(tmp_path):
     assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
     assert _found(result.stdout) == _found(cli.stdout)
     assert len(_found(result.stdout)) == 63
+    # each worker writes its reviews when it ends, keeping the other's: all of them are cached
+    from djreview.cache.findings import FindingsCache
+
+    reviewed = {str(p) for p in tmp_path.rglob("*.py") if "legacy" not in p.parts}
+    assert set(FindingsCache(tmp_path / ".djreview_cache").entries) == reviewed
 
 
 def test_the_parse_error_code_is_the_workers():

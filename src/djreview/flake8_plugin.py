@@ -25,6 +25,7 @@ from djreview import __version__
 if TYPE_CHECKING:
     import argparse
 
+    from djreview.paths import GitIgnores
     from djreview.settings import Settings
 
 # worker.PARSE_ERROR's code: importing worker costs 40 ms that a run without DJR must not pay
@@ -118,25 +119,34 @@ def _here(settings: Settings) -> Settings:
 
 
 def _prepare(paths: list[Path], settings: Settings) -> None:
-    """Load the projects' indexes before flake8 forks its workers, which then inherit them
-    instead of each building its own."""
+    """Index what the CLI indexes for these paths before flake8 forks its workers, which then
+    inherit the index instead of each building its own."""
     from contextlib import suppress
 
-    from djreview.discovery import project_root
     from djreview.editor import prepare
 
     # a failure here would end flake8 with a traceback; the first review tries again, and
     # flake8 reports what fails there as the plugin's error, its other checks unharmed
     with suppress(Exception):
-        prepare(sorted({project_root(p) for p in paths}), _here(settings))
+        prepare(paths, _here(settings))
+
+
+_GIT_IGNORES: GitIgnores | None = None  # the .gitignore files read so far, for every file
 
 
 def _excluded(path: Path, settings: Settings) -> bool:
-    """Is the file one the CLI would skip (exclude patterns, .gitignore), as a named file?"""
-    if settings.paths is None:
+    """Would the CLI skip this file if it were named (exclude patterns, .gitignore)?"""
+    global _GIT_IGNORES
+    rules = settings.paths
+    if rules is None or not rules.force_exclude:
         return False
-    if os.path.isfile(path):
-        from djreview.discovery import discover
+    full = os.path.abspath(path)
+    if rules.excludes(full):
+        return True
+    if not rules.respect_gitignore:
+        return False
+    if _GIT_IGNORES is None:
+        from djreview.paths import GitIgnores
 
-        return not discover([str(path)], settings.paths)
-    return settings.paths.force_exclude and settings.paths.excludes(os.path.abspath(path))
+        _GIT_IGNORES = GitIgnores()
+    return _GIT_IGNORES.ignores(full)
