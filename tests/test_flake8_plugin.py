@@ -129,7 +129,8 @@ LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+
 
 
 def test_flake8_gives_the_cli_findings_under_the_pyproject_path_rules(tmp_path):
-    write_project(tmp_path, SHOP_WITH_CONFIG)
+    (tmp_path / ".git").mkdir()  # a work tree, whose .gitignore both skip
+    write_project(tmp_path, {**SHOP_WITH_CONFIG, ".gitignore": "generated/\n", "generated/models.py": TAG_WITHOUT_STR})
     cli = djreview("--format", "concise", "--no-cache", ".", cwd=tmp_path)
     plugin = flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path)
     assert plugin.returncode == 1, plugin.stderr
@@ -143,6 +144,7 @@ def test_flake8_gives_the_cli_findings_under_the_pyproject_path_rules(tmp_path):
     assert flake8("--isolated", "--select", "DJR", "legacy/models.py", cwd=tmp_path).stdout == ""
     assert flake8("--isolated", "--select", "DJR", "orders/models.py", cwd=tmp_path).stdout == ""
     assert flake8("--isolated", "--select", "DJR", "shop/models.py", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", "generated/models.py", cwd=tmp_path).stdout == ""
 
 
 def test_pyproject_select_narrows_what_flake8_selects(tmp_path):
@@ -209,3 +211,17 @@ def test_the_parse_error_code_is_the_workers():
     from djreview.worker import PARSE_ERROR
 
     assert PARSE_ERROR[0] == PARSE_ERROR_CODE
+
+
+def test_settings_from_narrows_the_configured_codes_and_refuses_unknown_ones(tmp_path):
+    from djreview import config as cfg
+    from djreview.rule import rule_codes
+
+    write_project(tmp_path, {"pyproject.toml": '[tool.djreview]\nselect = ["DJR2"]\nexclude = ["legacy/"]\n'})
+    config = cfg.config_for(tmp_path)
+    settings = cfg.settings_from(config, selected=lambda code: code != "DJR202")
+    assert settings.codes == tuple(c for c in rule_codes() if c.startswith("DJR2") and c != "DJR202")
+    assert settings.paths is not None and settings.paths.excludes(str(tmp_path / "legacy" / "a.py"))
+    config.ignore = ["DJR9"]
+    with pytest.raises(cfg.ConfigError, match="unknown rule code or prefix 'DJR9' in ignore"):
+        cfg.settings_from(config)
