@@ -142,23 +142,25 @@ def _saved_digest(path: Path, text: str, display: str, project: _Project, settin
     return project.findings, (digest if saved == text else None)
 
 
-# findings caches with reviews of this process to write when it ends, and the files reviewed
-_PENDING: dict[int, tuple[FindingsCache, set[str]]] = {}
+# (process, cache) -> the cache and the files this process reviewed; keyed by process too: a
+# forked child inherits this dict but not the parent's exit hooks
+_PENDING: dict[tuple[int, int], tuple[FindingsCache, set[str]]] = {}
 
 
 def _save_at_exit(cache: FindingsCache, path: Path) -> None:
     """Write this process's reviews once, when it ends (saving after each file would rewrite
     the whole cache once per file). multiprocessing's exit hook runs in flake8's main process
     and in its pool workers alike; entries other processes saved meanwhile are kept."""
-    if id(cache) not in _PENDING:
+    key = (os.getpid(), id(cache))
+    if key not in _PENDING:
         from multiprocessing import util
 
-        _PENDING[id(cache)] = (cache, set())
-        util.Finalize(None, _save_merged, args=(id(cache),), exitpriority=10)
-    _PENDING[id(cache)][1].add(os.path.abspath(path))
+        _PENDING[key] = (cache, set())
+        util.Finalize(None, _save_merged, args=(key,), exitpriority=10)
+    _PENDING[key][1].add(os.path.abspath(path))
 
 
-def _save_merged(key: int) -> None:
+def _save_merged(key: tuple[int, int]) -> None:
     cache, reviewed = _PENDING.pop(key, (None, set()))
     if cache is None or cache.folder is None or not reviewed:
         return
