@@ -225,3 +225,15 @@ def test_settings_from_narrows_the_configured_codes_and_refuses_unknown_ones(tmp
     config.ignore = ["DJR9"]
     with pytest.raises(cfg.ConfigError, match="unknown rule code or prefix 'DJR9' in ignore"):
         cfg.settings_from(config)
+
+
+def test_max_file_size_from_pyproject_skips_the_file_as_the_cli_does(tmp_path):
+    big = AUTHOR_AND_BOOK + "# padding\n" * 50
+    write_project(
+        tmp_path,
+        {"manage.py": "", "pyproject.toml": "[tool.djreview]\nmax-file-size = 400\n", "shop/models.py": big},
+    )
+    assert djreview("--format", "concise", "--no-cache", ".", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout == ""
+    write_project(tmp_path, {"pyproject.toml": "[tool.djreview]\nmax-file-size = 0\n"})
+    assert [c for *_, c in _found(flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout)] == ["DJR201"]
