@@ -4,7 +4,18 @@ from __future__ import annotations
 
 import re
 
-from tests.helpers import AUTHOR_AND_BOOK, bookshop_expected, djreview, flake8, write_project
+import pytest
+
+from tests.helpers import (
+    AUTHOR_AND_BOOK,
+    SHOP_MODELS_FK,
+    SHOP_VIEWS,
+    TAG_WITHOUT_STR,
+    bookshop_expected,
+    djreview,
+    flake8,
+    write_project,
+)
 
 FLAKE8_LINE = re.compile(r"^\./(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>DJR\d{3}) ")
 
@@ -89,3 +100,140 @@ def test_a_saved_file_comes_from_the_findings_cache_and_an_edited_buffer_does_no
     )
     assert edited.stdout.startswith("shop/views.py:4:")
     assert "DJR101" in edited.stdout and "planted" not in edited.stdout
+
+
+# -- what runs is decided the way flake8 and the CLI decide it (issue 13 item 10) -------------
+SHOP_WITH_CONFIG = {
+    "manage.py": "",
+    "pyproject.toml": """
+        [tool.djreview]
+        extend-exclude = ["legacy/"]
+        per-file-ignores = { "shop/models.py" = ["DJR202"], "orders/" = ["DJR201"] }
+        severity = { DJR201 = "error" }
+        """,
+    "shop/models.py": SHOP_MODELS_FK,  # DJR202 (Publisher): ignored for this file
+    "shop/views.py": SHOP_VIEWS,  # DJR101
+    "catalog/models.py": AUTHOR_AND_BOOK,  # DJR201
+    "catalog/tags.py": TAG_WITHOUT_STR,  # DJR202
+    "orders/models.py": AUTHOR_AND_BOOK,  # DJR201: ignored under orders/
+    "legacy/models.py": TAG_WITHOUT_STR,  # excluded
+}
+
+
+def _found(stdout: str) -> list[tuple[str, int, int, str]]:
+    lines = (LINE.match(line) for line in stdout.splitlines())
+    return sorted((m["path"].removeprefix("./"), int(m["line"]), int(m["col"]), m["code"]) for m in lines if m)
+
+
+LINE = re.compile(r"^(?P<path>[^:]+):(?P<line>\d+):(?P<col>\d+): (?P<code>[A-Z]+\d+) ")
+
+
+def test_flake8_gives_the_cli_findings_under_the_pyproject_path_rules(tmp_path):
+    (tmp_path / ".git").mkdir()  # a work tree, whose .gitignore both skip
+    write_project(tmp_path, {**SHOP_WITH_CONFIG, ".gitignore": "generated/\n", "generated/models.py": TAG_WITHOUT_STR})
+    cli = djreview("--format", "concise", "--no-cache", ".", cwd=tmp_path)
+    plugin = flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path)
+    assert plugin.returncode == 1, plugin.stderr
+    assert _found(plugin.stdout) == _found(cli.stdout)
+    assert [(path, code) for path, _, _, code in _found(plugin.stdout)] == [
+        ("catalog/models.py", "DJR201"),
+        ("catalog/tags.py", "DJR202"),
+        ("shop/views.py", "DJR101"),
+    ]
+    # a file named on its own (as an editor names it) is excluded and ignored the same way
+    assert flake8("--isolated", "--select", "DJR", "legacy/models.py", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", "orders/models.py", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", "shop/models.py", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", "generated/models.py", cwd=tmp_path).stdout == ""
+
+
+def test_pyproject_select_narrows_what_flake8_selects(tmp_path):
+    write_project(tmp_path, {**SHOP_WITH_CONFIG, "pyproject.toml": '[tool.djreview]\nignore = ["DJR2"]\n'})
+    found = _found(flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout)
+    assert [(path, code) for path, _, _, code in found] == [("shop/views.py", "DJR101")]
+    # and flake8's own selection narrows what pyproject.toml enables
+    write_project(tmp_path, {"pyproject.toml": "[tool.djreview]\n"})
+    found = _found(flake8("--isolated", "--select", "DJR202", ".", cwd=tmp_path).stdout)
+    assert {code for *_, code in found} == {"DJR202"} and len(found) == 3
+
+
+@pytest.mark.parametrize(
+    "selection",
+    [("--select", "E9"), ("--select", "E,F,W", "--extend-select", "C90"), ("--extend-ignore", "DJR")],
+    ids=["select-E9", "extend-select-other", "extend-ignore-DJR"],
+)
+def test_no_djr_code_selected_costs_no_review_no_index_no_config(tmp_path, selection):
+    # a configuration djreview would refuse: reading it would print an error
+    write_project(tmp_path, {**SHOP_WITH_CONFIG, "pyproject.toml": "[tool.djreview]\nbogus = 1\n"})
+    result = flake8("--isolated", *selection, ".", cwd=tmp_path)
+    assert "DJR" not in result.stdout
+    assert result.stderr == ""
+    assert not (tmp_path / ".djreview_cache").exists()
+
+
+def test_by_default_flake8_selects_djr_and_reviews(tmp_path):
+    write_project(tmp_path, SHOP_WITH_CONFIG)
+    result = flake8("--isolated", "--select", "E9,DJR1", ".", cwd=tmp_path)
+    assert [(p, c) for p, _, _, c in _found(result.stdout)] == [("shop/views.py", "DJR101")]
+    result = flake8("--isolated", ".", cwd=tmp_path)  # no --select: flake8 selects every plugin's codes
+    assert ("shop/views.py", "DJR101") in [(p, c) for p, _, _, c in _found(result.stdout)]
+    assert (tmp_path / ".djreview_cache").is_dir()
+
+
+def test_a_bad_djreview_config_is_one_line_and_flake8_goes_on(tmp_path):
+    write_project(tmp_path, {"manage.py": "", "pyproject.toml": "[tool.djreview]\nbogus = 1\n", "a.py": "x = 1 \n"})
+    result = flake8("--isolated", "--select", "DJR,W291", ".", cwd=tmp_path)
+    assert result.returncode == 1
+    assert result.stdout == "./a.py:1:6: W291 trailing whitespace\n"
+    assert result.stderr.startswith("djreview: error: ") and "'bogus'" in result.stderr
+    assert result.stderr.count("\n") == 1
+
+
+def test_flake8_jobs_2_runs_without_a_nested_pool(tmp_path):
+    """flake8 -j2 reviews in daemonic pool workers, which cannot start djreview's pool: a
+    project large enough for one (48 files and more) used to fail with a traceback."""
+    many = {f"tags/tag{i}.py": TAG_WITHOUT_STR for i in range(60)}
+    write_project(tmp_path, {**SHOP_WITH_CONFIG, **many})
+    cli = djreview("--format", "concise", "--no-cache", ".", cwd=tmp_path)
+    result = flake8("--isolated", "-j", "2", "--select", "DJR", ".", cwd=tmp_path)
+    assert "Traceback" not in result.stderr and result.returncode == 1, result.stderr
+    assert _found(result.stdout) == _found(cli.stdout)
+    assert len(_found(result.stdout)) == 63
+    # each worker writes its reviews when it ends, keeping the other's: all of them are cached
+    from djreview.cache.findings import FindingsCache
+
+    reviewed = {str(p) for p in tmp_path.rglob("*.py") if "legacy" not in p.parts}
+    assert set(FindingsCache(tmp_path / ".djreview_cache").entries) == reviewed
+
+
+def test_the_parse_error_code_is_the_workers():
+    from djreview.flake8_plugin import PARSE_ERROR_CODE
+    from djreview.worker import PARSE_ERROR
+
+    assert PARSE_ERROR[0] == PARSE_ERROR_CODE
+
+
+def test_settings_from_narrows_the_configured_codes_and_refuses_unknown_ones(tmp_path):
+    from djreview import config as cfg
+    from djreview.rule import rule_codes
+
+    write_project(tmp_path, {"pyproject.toml": '[tool.djreview]\nselect = ["DJR2"]\nexclude = ["legacy/"]\n'})
+    config = cfg.config_for(tmp_path)
+    settings = cfg.settings_from(config, selected=lambda code: code != "DJR202")
+    assert settings.codes == tuple(c for c in rule_codes() if c.startswith("DJR2") and c != "DJR202")
+    assert settings.paths is not None and settings.paths.excludes(str(tmp_path / "legacy" / "a.py"))
+    config.ignore = ["DJR9"]
+    with pytest.raises(cfg.ConfigError, match="unknown rule code or prefix 'DJR9' in ignore"):
+        cfg.settings_from(config)
+
+
+def test_max_file_size_from_pyproject_skips_the_file_as_the_cli_does(tmp_path):
+    big = AUTHOR_AND_BOOK + "# padding\n" * 50
+    write_project(
+        tmp_path,
+        {"manage.py": "", "pyproject.toml": "[tool.djreview]\nmax-file-size = 400\n", "shop/models.py": big},
+    )
+    assert djreview("--format", "concise", "--no-cache", ".", cwd=tmp_path).stdout == ""
+    assert flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout == ""
+    write_project(tmp_path, {"pyproject.toml": "[tool.djreview]\nmax-file-size = 0\n"})
+    assert [c for *_, c in _found(flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout)] == ["DJR201"]

@@ -231,18 +231,17 @@ def check(
     from pathlib import Path
 
     from djreview import config as cfg
-    from djreview.discovery import project_root
-    from djreview.rule import rule_codes
-    from djreview.settings import Settings
-    from djreview.worker import PARSE_ERROR
+    from djreview.discovery import default_cache_folder
 
     paths = list(paths) or ["."]
-    known = [PARSE_ERROR[0], *rule_codes()]
+    if no_cache:
+        cache_folder = None
+    elif cache_dir:
+        cache_folder = Path(cache_dir)
+    else:
+        cache_folder = default_cache_folder(Path(paths[0]))
     try:
-        pyproject = Path(config_path) if config_path else cfg.find_pyproject(Path(paths[0]))
-        if config_path and not (pyproject and pyproject.is_file()):
-            raise cfg.ConfigError(f"no such config file: {config_path}")
-        config = cfg.load(pyproject)
+        config = cfg.config_for(Path(paths[0]), Path(config_path) if config_path else None)
         # the command line wins over pyproject.toml, key by key
         if select:
             config.select = [c.upper() for c in _split(select)]
@@ -257,8 +256,6 @@ def check(
         config.extend_exclude += list(extend_exclude)
         if respect_gitignore is not None:
             config.respect_gitignore = respect_gitignore
-        if config.path is None:
-            config.folder = project_root(Path(paths[0]))
         if per_file_ignores:
             config.per_file_ignores = {
                 g: [c.upper() for c in _split((codes,))]
@@ -270,28 +267,11 @@ def check(
             config.query_rules_everywhere = query_rules_everywhere
         if include_tests is not None:
             config.include_tests = include_tests
-        cfg.check_codes(config, known)
+        settings = cfg.settings_from(
+            config, force_exclude=force_exclude, jobs=jobs, cache_dir=cache_folder, verbose=verbose
+        )
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    from djreview.discovery import default_cache_folder
-
-    if no_cache:
-        cache_folder = None
-    elif cache_dir:
-        cache_folder = Path(cache_dir)
-    else:
-        cache_folder = default_cache_folder(Path(paths[0]))
-    settings = Settings(
-        codes=cfg.enabled_codes(config, known),
-        paths=cfg.path_rules(config, force_exclude),
-        jobs=jobs,
-        query_rules_everywhere=config.query_rules_everywhere,
-        include_tests=config.include_tests,
-        config=config,
-        cache_dir=cache_folder,
-        verbose=verbose,
-        max_file_size=config.max_file_size,
-    )
     if write_baseline and not baseline_path:
         raise click.UsageError("--write-baseline needs --baseline FILE")
     if add_noqa and (do_fix or show_diff):

@@ -8,10 +8,13 @@ cached for the next one.
 
 from __future__ import annotations
 
+import os
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from djreview import worker
+from djreview.cache.findings import FindingsCache
 from djreview.discovery import discover, display_path, project_root
 from djreview.engine import index_files, kinds_in, still_holds
 from djreview.finding import FileResult
@@ -29,6 +32,7 @@ class _Project:
     digests: dict[str, str]  # display path -> content digest (with a cache)
     fingerprint: str
     index: ProjectIndex | None = None
+    findings: FindingsCache | None = None  # read once; written when the process ends
 
     def get_index(self) -> ProjectIndex:
         if self.index is None:
@@ -36,17 +40,38 @@ class _Project:
         return self.index
 
 
-_PROJECTS: dict[tuple[str, tuple[str, ...]], _Project] = {}
+_PROJECTS: dict[tuple, _Project] = {}
 
 
-def _project(root: Path, settings: Settings) -> _Project:
-    """The facts of the project at `root`, loaded once per process (from the cache if any)."""
-    key = (str(root), settings.codes)
+def prepare(paths: list[Path], settings: Settings) -> None:
+    """Index what `djreview PATHS` indexes, now: every Python file under `paths` (test
+    modules and migrations included) and the plain modules of the rest of their projects.
+    Each file flake8 then hands over is in the index as the CLI saw it, and flake8's forked
+    workers inherit the index instead of each building one."""
+    by_root: dict[Path, list[str]] = {}
+    for path in paths:
+        if path.exists():
+            by_root.setdefault(project_root(path), []).append(str(path))
+    for root, named in sorted(by_root.items()):
+        _project(root, settings, named).get_index()
+
+
+def _project(root: Path, settings: Settings, named: list[str] | None = None) -> _Project:
+    """The facts of the project at `root`, loaded once per process (from the cache if any):
+    its plain modules, and every file under the `named` paths."""
+    key = (str(root), settings.codes, settings.paths, settings.cache_dir)
     if key not in _PROJECTS:
         from djreview.cache.listings import ListingCache
 
         listings = ListingCache(settings.cache_dir)
-        files = discover([str(root)], settings.paths, plain_only=True, listings=listings)
+        files = discover(named, settings.paths, listings=listings) if named else []
+        walked = frozenset(os.path.abspath(p) for p in named or [] if os.path.isdir(p))
+        wanted = {os.path.abspath(p) for p in files}
+        files += [
+            p
+            for p in discover([str(root)], settings.paths, plain_only=True, skip=walked, listings=listings)
+            if os.path.abspath(p) not in wanted
+        ]
         listings.save()
         digests: list[str | None] = []
         indexed = index_files(files, settings, digests)
@@ -61,9 +86,20 @@ def _project(root: Path, settings: Settings) -> _Project:
     return _PROJECTS[key]
 
 
+_ROOTS: dict[str, Path] = {}  # folder -> its project root
+
+
+def _root_of(path: Path) -> Path:
+    """project_root, asked once per folder: flake8 hands over a whole tree a file at a time."""
+    folder = os.path.dirname(os.path.realpath(path))  # project_root follows links too
+    if folder not in _ROOTS:
+        _ROOTS[folder] = project_root(path)
+    return _ROOTS[folder]
+
+
 def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     """Review `text` as the content of `path`, with the index of the project it belongs to."""
-    root = project_root(path)
+    root = _root_of(path)
     project = _project(root, settings)
     display, kinds = display_path(path), kinds_in(path, root)
     size = len(text.encode("utf-8", "surrogatepass"))
@@ -89,7 +125,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
     result = reviewer.review(path, kinds, text)
     if cache is not None and index is None:
         cache.record(path, digest, kinds, settings.findings_key(), project.fingerprint, result)
-        cache.save()
+        _save_at_exit(cache, path)
     return result
 
 
@@ -99,8 +135,55 @@ def _saved_digest(path: Path, text: str, display: str, project: _Project, settin
     digest = project.digests.get(display)
     if settings.cache_dir is None or digest is None:
         return None, None
-    from djreview.cache.findings import FindingsCache
-
+    if project.findings is None:
+        project.findings = FindingsCache(settings.cache_dir)
     data, _ = worker.read(path)
     saved = load(data, compile_check=False).text if data is not None else None
-    return FindingsCache(settings.cache_dir), (digest if saved == text else None)
+    return project.findings, (digest if saved == text else None)
+
+
+# (process, cache) -> the cache and the files this process reviewed; keyed by process too: a
+# forked child inherits this dict but not the parent's exit hooks
+_PENDING: dict[tuple[int, int], tuple[FindingsCache, set[str]]] = {}
+
+
+def _save_at_exit(cache: FindingsCache, path: Path) -> None:
+    """Write this process's reviews once, when it ends (saving after each file would rewrite
+    the whole cache once per file). multiprocessing's exit hook runs in flake8's main process
+    and in its pool workers alike; entries other processes saved meanwhile are kept."""
+    key = (os.getpid(), id(cache))
+    if key not in _PENDING:
+        from multiprocessing import util
+
+        _PENDING[key] = (cache, set())
+        util.Finalize(None, _save_merged, args=(key,), exitpriority=10)
+    _PENDING[key][1].add(os.path.abspath(path))
+
+
+def _save_merged(key: tuple[int, int]) -> None:
+    cache, reviewed = _PENDING.pop(key, (None, set()))
+    if cache is None or cache.folder is None or not reviewed:
+        return
+    with _locked(cache.folder):  # flake8's workers end together: read, merge and write in turn
+        on_disk = FindingsCache(cache.folder)
+        on_disk.entries.update({p: cache.entries[p] for p in reviewed if p in cache.entries})
+        on_disk.changed = True
+        on_disk.save()
+
+
+@contextmanager
+def _locked(folder: Path):
+    """An exclusive lock on the cache folder itself (no lock file to leave behind); none where
+    the system has no flock or the folder cannot be opened: then the last writer wins."""
+    try:
+        import fcntl
+
+        fd = os.open(folder, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | getattr(os, "O_NOFOLLOW", 0))
+    except (ImportError, OSError):
+        yield
+        return
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(fd)
