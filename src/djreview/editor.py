@@ -19,6 +19,7 @@ from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.limits import skipped_note
+from djreview.index.project_files import ProjectFiles, scan
 from djreview.settings import Settings
 from djreview.source import load, load_text
 
@@ -28,11 +29,12 @@ class _Project:
     facts: dict[str, ModuleFacts]
     digests: dict[str, str]  # display path -> content digest (with a cache)
     fingerprint: str
+    files: ProjectFiles | None = None  # templates and packaging, when DJR201 is enabled
     index: ProjectIndex | None = None
 
     def get_index(self) -> ProjectIndex:
         if self.index is None:
-            self.index = ProjectIndex(list(self.facts.values()))
+            self.index = ProjectIndex(list(self.facts.values()), self.files)
         return self.index
 
 
@@ -47,6 +49,7 @@ def _project(root: Path, settings: Settings) -> _Project:
 
         listings = ListingCache(settings.cache_dir)
         files = discover([str(root)], settings.paths, plain_only=True, listings=listings)
+        project_files = scan([str(root)], settings.paths, listings) if "DJR201" in settings.codes else None
         listings.save()
         digests: list[str | None] = []
         indexed = index_files(files, settings, digests)
@@ -56,8 +59,9 @@ def _project(root: Path, settings: Settings) -> _Project:
         if settings.cache_dir is not None:
             from djreview.cache.findings import fingerprint
 
-            fp = fingerprint(list(known.items()))
-        _PROJECTS[key] = _Project(facts, known, fp)
+            extra = [("<templates and packaging>", project_files.digest())] if project_files is not None else []
+            fp = fingerprint(list(known.items()) + extra)
+        _PROJECTS[key] = _Project(facts, known, fp, project_files)
     return _PROJECTS[key]
 
 
@@ -83,7 +87,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
         own = extract(source.tree, display, module_name(path), source.text or "")
         if facts.get(display) != own:  # the buffer changed this file's declarations
             facts = {**facts, display: own}
-            index = ProjectIndex(list(facts.values()))
+            index = ProjectIndex(list(facts.values()), project.files)
     reviewer = worker.Reviewer(index or project.get_index(), facts, settings)
     worker.allow_deep_nesting()
     result = reviewer.review(path, kinds, text)

@@ -21,6 +21,7 @@ from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
+from djreview.index.project_files import ProjectFiles, scan
 from djreview.settings import Settings
 
 # on_progress(phase, done, total): "index" (files read for the project index) or "review"
@@ -125,6 +126,7 @@ def _review_all(
     settings: Settings,
     indexed_digests: list[tuple[str, str]],
     on_progress: OnProgress | None = None,
+    files: ProjectFiles | None = None,
 ) -> list[FileResult]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
     project index is only built when some file needs it."""
@@ -132,7 +134,8 @@ def _review_all(
     if settings.cache_dir is not None:
         from djreview.cache.findings import FindingsCache, fingerprint
 
-        cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests)
+        extra = [("<templates and packaging>", files.digest())] if files is not None else []
+        cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests + extra)
     key = settings.findings_key()
     results: list[FileResult | None] = [None] * len(jobs)
     to_check = []
@@ -144,7 +147,7 @@ def _review_all(
             results[i] = entry.result
         else:
             to_check.append((i, entry))
-    index = ProjectIndex(list(facts.values())) if to_check or None in results else None
+    index = ProjectIndex(list(facts.values()), files) if to_check or None in results else None
     known: dict[tuple, str | None] = {}
     for i, entry in to_check:
         assert cache is not None and index is not None  # entries come from the cache
@@ -221,6 +224,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
             for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+    project_files = scan(roots, settings.paths, listings) if "DJR201" in settings.codes else None
     listings.save()
     report = Report(files=len(files))
     digests: list[str | None] = []
@@ -238,7 +242,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
-    results = _review_all(reviewable, facts, settings, known, on_progress)
+    results = _review_all(reviewable, facts, settings, known, on_progress, project_files)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
