@@ -667,7 +667,12 @@ def view(request, books):
     )
     findings = missing_related_name(
         review,
-        {PATH: models, "shop/views.py": view, "shop/templates/shop/book.html": "{{ book.title }} {{ books }}"},
+        {
+            PATH: models,
+            "shop/views.py": view,
+            "shop/urls.py": 'from django.urls import path\n\nurlpatterns = [path("book", view, name="book")]\n',
+            "shop/templates/shop/book.html": "{{ book.title }} {{ books }}",
+        },
     )
     assert findings[0].fix.applicability == "safe"
     assert findings[0].hint == 'Add related_name="books" (makemigrations will record it).'
@@ -736,3 +741,19 @@ class Book(models.Model):
     assert fixed(source, findings, PATH).endswith(
         '        on_delete=models.CASCADE,\n        related_name="books",\n        related_query_name="book",\n    )\n'
     )
+
+
+def test_the_editor_path_sees_templates_too(tmp_path, monkeypatch):
+    """The flake8 plugin reviews one file with the index of its project: templates included."""
+    from djreview import editor
+    from djreview.engine import Settings
+    from tests.helpers import write_project
+
+    write_project(tmp_path, {PATH: AUTHOR_AND_BOOK, "shop/templates/author.html": "{{ author.book_set.count }}"})
+    (tmp_path / "manage.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(editor, "_PROJECTS", {})
+    path = tmp_path / PATH
+    result = editor.review_text(path, path.read_text(encoding="utf-8"), Settings(codes=("DJR201",), jobs=1))
+    assert [f.line for f in result.findings] == [14]
+    assert "The project reads `book_set` (shop/templates/author.html:1)" in result.findings[0].hint
