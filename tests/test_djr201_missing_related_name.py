@@ -757,3 +757,18 @@ def test_the_editor_path_sees_templates_too(tmp_path, monkeypatch):
     result = editor.review_text(path, path.read_text(encoding="utf-8"), Settings(codes=("DJR201",), jobs=1))
     assert [f.line for f in result.findings] == [14]
     assert "The project reads `book_set` (shop/templates/author.html:1)" in result.findings[0].hint
+
+
+def test_a_run_on_one_file_still_sees_the_uses_in_test_modules(tmp_path, monkeypatch):
+    """pre-commit names the changed files: the index learns the rest of the project without
+    its test modules, but a rename would break the tests too."""
+    from djreview.engine import Settings, run
+    from tests.helpers import write_project
+
+    test_module = "def test_count(author):\n    assert author.book_set.count() == 0\n"
+    write_project(tmp_path, {PATH: AUTHOR_AND_BOOK, "shop/tests/test_views.py": test_module})
+    (tmp_path / "manage.py").write_text("", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    findings = run([PATH], Settings(codes=("DJR201",), jobs=1)).findings
+    assert findings[0].fix.applicability == "unsafe"
+    assert "The project reads `book_set` (shop/tests/test_views.py:2)" in findings[0].hint

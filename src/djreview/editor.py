@@ -49,7 +49,9 @@ def _project(root: Path, settings: Settings) -> _Project:
 
         listings = ListingCache(settings.cache_dir)
         files = discover([str(root)], settings.paths, plain_only=True, listings=listings)
-        project_files = scan([str(root)], settings.paths, listings) if "DJR201" in settings.codes else None
+        project_files = None
+        if "DJR201" in settings.codes:  # templates, and the test modules not indexed (read if asked)
+            project_files = scan([str(root)], settings.paths, listings, {str(p) for p in files})
         listings.save()
         digests: list[str | None] = []
         indexed = index_files(files, settings, digests)

@@ -224,7 +224,11 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
             for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
-    project_files = scan(roots, settings.paths, listings) if "DJR201" in settings.codes else None
+    # DJR201 must see every use of the names a related_name renames, in templates and in the
+    # test modules this run does not index too.
+    project_files = None
+    if "DJR201" in settings.codes:
+        project_files = scan(roots, settings.paths, listings, {os.path.abspath(p) for p in files + extra})
     listings.save()
     report = Report(files=len(files))
     digests: list[str | None] = []

@@ -576,12 +576,14 @@ class ProjectIndex:
     @query
     def accessor_uses(self, name: str, shown: int = 3) -> tuple[int, tuple[str, ...]]:
         """Where the project reads the attribute `name` (a default `book_set`), in code, in
-        strings ("book_set__title", DRF `source=`) or in templates: how many uses, and the
-        first `shown` as "path:line". Migrations are left out: they run on historical models."""
+        strings ("book_set__title", DRF `source=`), in templates or in test modules the run
+        did not index: how many uses, and the first `shown` as "path:line". Migrations are
+        left out: they run on historical models."""
         if self._accessor_uses is None:
             self._accessor_uses = _uses_by_name(self._every_module, "accessor_uses")
-            for accessor, places in (self.files.template_uses if self.files else {}).items():
-                self._accessor_uses.setdefault(accessor, []).extend(places)
+            for more in (self.files.template_uses, self.files.python_uses()[0]) if self.files else ():
+                for accessor, places in more.items():
+                    self._accessor_uses.setdefault(accessor, []).extend(places)
         return _shown(self._accessor_uses.get(name, []), shown)
 
     @query
@@ -591,6 +593,8 @@ class ProjectIndex:
         `shown` as "path:line"."""
         if self._query_uses is None:
             self._query_uses = _uses_by_name(self._every_module, "query_uses")
+            for word, places in (self.files.python_uses()[1] if self.files else {}).items():
+                self._query_uses.setdefault(word, []).extend(places)
         return _shown(self._query_uses.get(name, []), shown)
 
     @query

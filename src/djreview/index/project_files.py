@@ -1,7 +1,9 @@
-"""The project's files besides its Python modules that the index must see for DJR201: the
-templates, which may read a default reverse accessor (`{{ author.book_set.count }}`), and the
-packaging files that say whether the project is a library other code installs (renaming a
-reverse accessor then breaks code the index cannot see).
+"""The project's files besides the Python modules it indexed that the index must see for
+DJR201: the templates, which may read a default reverse accessor (`{{ author.book_set.count }}`),
+the test modules a partial run does not index (a run on one app, pre-commit naming a few
+files, the editor), whose uses a rename would break too, and the packaging files that say
+whether the project is a library other code installs (renaming a reverse accessor then breaks
+code the index cannot see).
 
 Templates are read as text, never rendered. The walk skips what discovery skips (VCS and
 cache folders, virtualenvs, build output, `exclude` patterns, git-ignored folders) and
@@ -19,8 +21,8 @@ import sys
 from dataclasses import dataclass, field
 
 from djreview.cache.listings import ListingCache
-from djreview.discovery import SKIP_DIRS, _Skips, display_path
-from djreview.index.uses import accessor_uses
+from djreview.discovery import SKIP_DIRS, _Skips, display_path, file_kinds
+from djreview.index.uses import accessor_uses, query_uses
 from djreview.paths import PathRules
 
 if sys.version_info >= (3, 11):
@@ -41,43 +43,86 @@ class ProjectFiles:
     template_uses: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
     # (absolute project root, distribution name) of each root that is a distributed package
     packages: tuple[tuple[str, str], ...] = ()
+    # test modules the run did not index: (absolute path, size, mtime in ns), read only when
+    # DJR201 first asks (a run whose models all have a related_name never reads them)
+    unindexed: tuple[tuple[str, int, int], ...] = ()
+    _python_uses: tuple[dict, dict] | None = None
 
     def digest(self) -> str:
         """Changes whenever an answer drawn from these files may change (for the findings
         cache's fingerprint of the project)."""
-        text = repr((sorted(self.template_uses.items()), self.packages))
+        text = repr((sorted(self.template_uses.items()), self.packages, self.unindexed))
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def python_uses(self) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
+        """The accessor and query-name uses in the unindexed test modules (name -> places)."""
+        if self._python_uses is None:
+            accessors: dict[str, list[tuple[str, int]]] = {}
+            queries: dict[str, list[tuple[str, int]]] = {}
+            for path, _, _ in self.unindexed:
+                text = _read(path)
+                if text is None:
+                    continue
+                display = display_path(path)
+                for found, into in ((accessor_uses(text), accessors), (query_uses(text), queries)):
+                    for name, lines in found.items():
+                        into.setdefault(name, []).extend((display, line) for line in lines)
+            self._python_uses = (accessors, queries)
+        return self._python_uses
 
     def package_of(self, path: str) -> str | None:
         """The distribution name of the distributed package `path` (a display path) is in."""
-        full = os.path.abspath(path)
+        full = os.path.realpath(path)  # the roots are resolved paths
         for root, name in self.packages:
             if full == root or full.startswith(root.rstrip(os.sep) + os.sep):
                 return name
         return None
 
 
-def scan(roots: list[str], rules: PathRules | None = None, listings: ListingCache | None = None) -> ProjectFiles:
-    """The templates and packaging of the projects at `roots` (absolute folders)."""
+def scan(
+    roots: list[str],
+    rules: PathRules | None = None,
+    listings: ListingCache | None = None,
+    indexed: set[str] | None = None,
+) -> ProjectFiles:
+    """The templates, packaging and unindexed test modules of the projects at `roots`
+    (absolute folders); `indexed` holds the absolute paths of the Python files indexed."""
     found = ProjectFiles()
-    packages = []
+    packages, unindexed = [], []
+    indexed = indexed or set()
+    real: set[str] | None = None  # the indexed paths with links resolved, made when needed
     for root in roots:
         name = distribution_name(root)
         if name is not None:
             packages.append((root, name))
-        for path in _templates(root, rules, listings if listings is not None else ListingCache()):
+        listed = listings if listings is not None else ListingCache()
+        for path, is_template in _walk(root, rules, listed):
+            if not is_template:
+                if path in indexed:
+                    continue
+                if real is None:  # roots are resolved paths, discovery's are not
+                    real = {os.path.realpath(p) for p in indexed}
+                if os.path.realpath(path) not in real:
+                    try:
+                        st = os.stat(path)
+                    except OSError:
+                        continue
+                    unindexed.append((path, st.st_size, st.st_mtime_ns))
+                continue
             text = _read(path)
             if text is None:
                 continue
             display = display_path(path)
             for accessor, lines in accessor_uses(text).items():
                 found.template_uses.setdefault(accessor, []).extend((display, line) for line in lines)
-    found.packages = tuple(packages)
+    found.packages, found.unindexed = tuple(packages), tuple(sorted(unindexed))
     return found
 
 
-def _templates(top: str, rules: PathRules | None, listings: ListingCache):
-    """Template files under `top`: files with a template suffix below a templates/ folder."""
+def _walk(top: str, rules: PathRules | None, listings: ListingCache):
+    """(path, True) for each template under `top` (a file with a template suffix below a
+    templates/ folder), (path, False) for each test module (migrations run on historical
+    models: a rename does not concern them)."""
     skipped = _Skips(rules)
     stack = [(top, False)]
     while stack:
@@ -93,11 +138,19 @@ def _templates(top: str, rules: PathRules | None, listings: ListingCache):
             if d in SKIP_DIRS or d.endswith(".egg-info") or skipped(full, True):
                 continue
             stack.append((full, in_templates or d in TEMPLATE_FOLDERS))
-        if in_templates:
-            for name in filenames:
-                full = os.path.join(folder, name)
-                if name.endswith(TEMPLATE_SUFFIXES) and not skipped(full, False):
-                    yield full
+        for name in filenames:
+            if in_templates and name.endswith(TEMPLATE_SUFFIXES):
+                is_template = True
+            elif name.endswith(".py"):
+                kinds = file_kinds(os.path.relpath(os.path.join(folder, name), top).replace(os.sep, "/"))
+                if "tests" not in kinds or "migrations" in kinds:
+                    continue
+                is_template = False
+            else:
+                continue
+            full = os.path.join(folder, name)
+            if not skipped(full, False):
+                yield full, is_template
 
 
 def _read(path: str) -> str | None:
