@@ -772,3 +772,10 @@ def test_a_run_on_one_file_still_sees_the_uses_in_test_modules(tmp_path, monkeyp
     findings = run([PATH], Settings(codes=("DJR201",), jobs=1)).findings
     assert findings[0].fix.applicability == "unsafe"
     assert "The project reads `book_set` (shop/tests/test_views.py:2)" in findings[0].hint
+
+
+def test_an_unpacked_wheel_is_a_distributed_package(review):
+    metadata = "Metadata-Version: 2.1\nName: django-shop\nVersion: 1.0\n"
+    findings = missing_related_name(review, {PATH: AUTHOR_AND_BOOK, "django_shop-1.0.dist-info/METADATA": metadata})
+    assert findings[0].fix.applicability == "unsafe"
+    assert "This project is the distributed package 'django-shop'" in findings[0].hint

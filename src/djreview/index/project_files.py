@@ -13,6 +13,7 @@ reuses the folder listings discovery made.
 from __future__ import annotations
 
 import configparser
+import contextlib
 import hashlib
 import os
 import re
@@ -35,6 +36,7 @@ TEMPLATE_SUFFIXES = (".html", ".htm", ".txt", ".xml", ".jinja", ".jinja2", ".j2"
 MAX_BYTES = 2_000_000  # a bigger "template" is generated output, not something code renders
 _SETUP_NAME = re.compile(r"""\bname\s*=\s*["']([^"']+)["']""")
 _PROJECT_TABLE = re.compile(r"^\s*\[project\]", re.MULTILINE)
+_METADATA_NAME = re.compile(r"^Name:\s*(\S+)", re.MULTILINE)  # core metadata (PKG-INFO, METADATA)
 
 
 @dataclass
@@ -167,7 +169,8 @@ def _read(path: str) -> str | None:
 
 def distribution_name(root: str) -> str | None:
     """The name under which the project at `root` is distributed (setup.py, setup.cfg's
-    [metadata] name, pyproject.toml's [project] name), or None for an application. A
+    [metadata] name, pyproject.toml's [project] name, or the core metadata of an unpacked
+    sdist or wheel: PKG-INFO, *.dist-info/METADATA), or None for an application. A
     pyproject.toml that says it builds no package (`[tool.poetry] package-mode = false`,
     `[tool.uv] package = false`) is an application; one that cannot be read but has a
     [project] table is taken for a package."""
@@ -199,6 +202,19 @@ def distribution_name(root: str) -> str | None:
     if setup_py is not None:
         match = _SETUP_NAME.search(setup_py)
         return match.group(1) if match else "setup.py"
+    return _unpacked_distribution(root)
+
+
+def _unpacked_distribution(root: str) -> str | None:
+    """The name in the core metadata of a distribution unpacked at `root`."""
+    candidates = [os.path.join(root, "PKG-INFO")]
+    with contextlib.suppress(OSError):  # an unreadable root: no metadata to read
+        candidates += [os.path.join(root, n, "METADATA") for n in os.listdir(root) if n.endswith(".dist-info")]
+    for path in candidates:
+        text = _read(path)
+        match = _METADATA_NAME.search(text) if text is not None else None
+        if match:
+            return match.group(1)
     return None
 
 
