@@ -779,3 +779,20 @@ def test_an_unpacked_wheel_is_a_distributed_package(review):
     findings = missing_related_name(review, {PATH: AUTHOR_AND_BOOK, "django_shop-1.0.dist-info/METADATA": metadata})
     assert findings[0].fix.applicability == "unsafe"
     assert "This project is the distributed package 'django-shop'" in findings[0].hint
+
+
+def test_abstract_model_hint_names_the_subclass_accessor_that_is_read(review):
+    source = (
+        OWNED
+        + """
+
+class Note(Owned):
+    text = models.TextField()
+
+
+class Memo(Owned):
+    text = models.TextField()
+"""
+    )
+    findings = missing_related_name(review, {PATH: source, "shop/views.py": "def f(a):\n    return a.memo_set.all()\n"})
+    assert "The project reads `memo_set` (shop/views.py:2)" in findings[0].hint

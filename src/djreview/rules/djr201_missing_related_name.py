@@ -2,7 +2,10 @@
 
 Without it the reverse accessor is the implicit ``<model>_set``, which reads poorly, clashes
 when two relations point at the same model, and hides the relation from readers of the
-target model. The fix names the accessor after the model that holds the field.
+target model. The fix names the accessor after the model that holds the field, and takes care
+not to break working code: the rename also changes the reverse query name, so when the project
+may use the old one in lookups the fix keeps it (`related_query_name`); when the project reads
+the old accessor (code, strings, templates) or is a package others install, it is unsafe.
 """
 
 from __future__ import annotations
@@ -105,8 +108,8 @@ class MissingRelatedName(Rule):
         else:
             proposed, query_name = self._proposed_name(model, holder, field), holder.lower()
         names = self._default_names(model, holder)
-        accessor_count, accessor_places = self._uses(names, "accessor_uses", "_set", 3)
-        query_count, query_places = self._uses(names, "query_name_uses", "", 1)
+        accessor_count, accessor_places, read = self._uses(names, "accessor_uses", "_set", 3)
+        query_count, query_places, queried = self._uses(names, "query_name_uses", "", 1)
         package = self.ctx.index.distribution(self.ctx.path)
         implicit = (
             f"each concrete subclass gets its own implicit `{target_name.lower()}.<subclass>_set`"
@@ -120,15 +123,14 @@ class MissingRelatedName(Rule):
             arguments.append(f'related_query_name="{query_name}"')
             hint = (
                 f'Add related_name="{proposed}" and related_query_name="{query_name}" (makemigrations '
-                f"will record them): the project may use `{names[0]}` in query lookups "
+                f"will record them): the project may use {queried} in query lookups "
                 f"({_places(query_count, query_places)}), which related_query_name keeps working."
             )
         else:
             hint = f'Add related_name="{proposed}" (makemigrations will record it).'
         if accessor_count:
-            accessor = f"{names[0]}_set"
             hint += (
-                f" The project reads `{accessor}` ({_places(accessor_count, accessor_places)}): "
+                f" The project reads {read} ({_places(accessor_count, accessor_places)}): "
                 f"rename those uses to `{proposed}` too, or the rename breaks them."
             )
         elif package is not None:
@@ -163,14 +165,17 @@ class MissingRelatedName(Rule):
         names = [m.name.lower() for m in index.concrete_subclasses(model.qualname)] if model and model.abstract else []
         return names or [holder.lower()]
 
-    def _uses(self, names: list[str], question: str, suffix: str, shown: int) -> tuple[int, list[str]]:
-        """How many uses of the default names the index saw, and the first `shown` places."""
-        count, places = 0, []
+    def _uses(self, names: list[str], question: str, suffix: str, shown: int) -> tuple[int, list[str], str]:
+        """How many uses of the default names the index saw, the first `shown` places, and
+        the names used (`book_set`, or `note_set`, `memo_set` for an abstract model)."""
+        count, places, used = 0, [], []
         for name in names:
             found, where = getattr(self.ctx.index, question)(f"{name}{suffix}", shown)
             count += found
             places += where
-        return count, sorted(places)[:shown]
+            if found:
+                used.append(f"`{name}{suffix}`")
+        return count, sorted(places)[:shown], ", ".join(used)
 
     def _indent_of(self, call: cst.Call) -> str:
         ws = call.args[-1].comma.whitespace_after  # type: ignore[union-attr]
