@@ -18,8 +18,8 @@ from djreview.finding import FileResult
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
-from djreview.limits import skipped_note
 from djreview.index.project_files import ProjectFiles, scan
+from djreview.limits import skipped_note
 from djreview.settings import Settings
 from djreview.source import load, load_text
 
