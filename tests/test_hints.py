@@ -134,8 +134,10 @@ def test_djr201_hint_includes_the_uses_to_rename(review):
     view = "from shop.models import Author\n\n\ndef books(author: Author):\n    return author.book_set.all()\n"
     f = _one(review({"shop/models.py": AUTHOR_AND_BOOK, VIEWS: view}, select=("DJR201",)))
     assert f.message.endswith("has no related_name, so the reverse accessor is the implicit `author.book_set`.")
-    assert f.hint.startswith('Add related_name="books" (makemigrations will record it). The project uses ')
-    assert f.hint.endswith("so rename those uses too.")
+    assert f.hint == (
+        'Add related_name="books" (makemigrations will record it). The project reads `book_set` '
+        "(shop/views.py:5): rename those uses to `books` too, or the rename breaks them."
+    )
 
 
 # -- DJR202 ----------------------------------------------------------------------------------

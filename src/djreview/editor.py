@@ -21,6 +21,7 @@ from djreview.finding import FileResult
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
+from djreview.index.project_files import ProjectFiles, scan
 from djreview.limits import skipped_note
 from djreview.settings import Settings
 from djreview.source import load, load_text
@@ -31,12 +32,13 @@ class _Project:
     facts: dict[str, ModuleFacts]
     digests: dict[str, str]  # display path -> content digest (with a cache)
     fingerprint: str
+    files: ProjectFiles | None = None  # templates and packaging, when DJR201 is enabled
     index: ProjectIndex | None = None
     findings: FindingsCache | None = None  # read once; written when the process ends
 
     def get_index(self) -> ProjectIndex:
         if self.index is None:
-            self.index = ProjectIndex(list(self.facts.values()))
+            self.index = ProjectIndex(list(self.facts.values()), self.files)
         return self.index
 
 
@@ -72,6 +74,9 @@ def _project(root: Path, settings: Settings, named: list[str] | None = None) -> 
             for p in discover([str(root)], settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+        project_files = None
+        if "DJR201" in settings.codes:  # templates, and the test modules not indexed (read if asked)
+            project_files = scan([str(root)], settings.paths, listings, {os.path.abspath(p) for p in files})
         listings.save()
         digests: list[str | None] = []
         indexed = index_files(files, settings, digests)
@@ -81,8 +86,9 @@ def _project(root: Path, settings: Settings, named: list[str] | None = None) -> 
         if settings.cache_dir is not None:
             from djreview.cache.findings import fingerprint
 
-            fp = fingerprint(list(known.items()))
-        _PROJECTS[key] = _Project(facts, known, fp)
+            extra = [("<templates and packaging>", project_files.digest())] if project_files is not None else []
+            fp = fingerprint(list(known.items()) + extra)
+        _PROJECTS[key] = _Project(facts, known, fp, project_files)
     return _PROJECTS[key]
 
 
@@ -119,7 +125,7 @@ def review_text(path: Path, text: str, settings: Settings) -> FileResult:
         own = extract(source.tree, display, module_name(path), source.text or "")
         if facts.get(display) != own:  # the buffer changed this file's declarations
             facts = {**facts, display: own}
-            index = ProjectIndex(list(facts.values()))
+            index = ProjectIndex(list(facts.values()), project.files)
     reviewer = worker.Reviewer(index or project.get_index(), facts, settings)
     worker.allow_deep_nesting()
     result = reviewer.review(path, kinds, text)

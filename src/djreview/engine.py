@@ -22,6 +22,7 @@ from djreview.discovery import discover, display_path, file_kinds, project_root
 from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
+from djreview.index.project_files import ProjectFiles, scan
 from djreview.settings import Settings
 
 # on_progress(phase, done, total): "index" (files read for the project index) or "review"
@@ -131,6 +132,7 @@ def _review_all(
     settings: Settings,
     indexed_digests: list[tuple[str, str]],
     on_progress: OnProgress | None = None,
+    files: ProjectFiles | None = None,
 ) -> tuple[list[FileResult], ProjectIndex | None]:
     """Phase 2: findings from the cache where they still hold, a review for the rest. The
     project index is only built when some file needs it (and returned, or None)."""
@@ -138,7 +140,8 @@ def _review_all(
     if settings.cache_dir is not None:
         from djreview.cache.findings import FindingsCache
 
-        cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests)
+        extra = [("<templates and packaging>", files.digest())] if files is not None else []
+        cache, fp = FindingsCache(settings.cache_dir), fingerprint(indexed_digests + extra)
     key = settings.findings_key()
     results: list[FileResult | None] = [None] * len(jobs)
     to_check = []
@@ -150,7 +153,7 @@ def _review_all(
             results[i] = entry.result
         else:
             to_check.append((i, entry))
-    index = ProjectIndex(list(facts.values())) if to_check or None in results else None
+    index = ProjectIndex(list(facts.values()), files) if to_check or None in results else None
     known: dict[tuple, str | None] = {}
     for i, entry in to_check:
         assert cache is not None and index is not None  # entries come from the cache
@@ -220,7 +223,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     many files each phase has done (see OnProgress)."""
     start = time.perf_counter()
     store.rejected.clear()
-    files, extra, roots = _project_files(paths, settings)
+    files, extra, roots, project_files = _project_files(paths, settings)
     root_of = _root_finder(roots)
     report = Report(files=len(files))
     digests: list[str | None] = []
@@ -237,7 +240,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
-    results, index = _review_all(reviewable, facts, settings, known, on_progress)
+    results, index = _review_all(reviewable, facts, settings, known, on_progress, project_files)
     report.models, report.unresolved = understood(facts, settings, fingerprint(known), index)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
@@ -260,9 +263,11 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     return report
 
 
-def _project_files(paths: list[str], settings: Settings) -> tuple[list[Path], list[Path], list[str]]:
+def _project_files(
+    paths: list[str], settings: Settings
+) -> tuple[list[Path], list[Path], list[str], ProjectFiles | None]:
     """The files to review under `paths`, the other files of their projects (they only teach
-    the index), and the project roots."""
+    the index), the project roots, and (when DJR201 is enabled) their templates and packaging."""
     listings = _listings(settings)
     files = discover(paths, settings.paths, listings=listings)
     roots = sorted({str(project_root(Path(p))) for p in paths})
@@ -277,13 +282,18 @@ def _project_files(paths: list[str], settings: Settings) -> tuple[list[Path], li
             for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+    # DJR201 must see every use of the names a related_name renames, in templates and in the
+    # test modules this run does not index too.
+    project_files = None
+    if "DJR201" in settings.codes:
+        project_files = scan(roots, settings.paths, listings, {os.path.abspath(p) for p in files + extra})
     listings.save()
-    return files, extra, roots
+    return files, extra, roots, project_files
 
 
 def learn(paths: list[str], settings: Settings) -> ProjectIndex:
     """The project index a review of `paths` would use (`djreview models` shows it)."""
-    files, extra, _ = _project_files(paths, settings)
+    files, extra, _, _ = _project_files(paths, settings)
     indexed = index_files(files + extra, settings)
     return ProjectIndex([f for _, f, _ in indexed if f is not None])
 

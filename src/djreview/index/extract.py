@@ -14,12 +14,9 @@ from functools import lru_cache
 from pathlib import Path
 
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
-# `.book_set` read anywhere (a regex over the text is far cheaper than a walk of the tree).
-_ACCESSOR = re.compile(r"\.([A-Za-z_][A-Za-z0-9_]*_set)\b")
-# `book__title` in filter()/order_by(): the first part may be a default related query name.
-_LOOKUP_HEAD = re.compile(r"\b([a-z][a-z0-9_]*?)__[a-z]")
 # Only a file naming the signals can connect a receiver to them (not `response_post_save_add`).
 _SIGNAL = re.compile(r"\b(?:pre_save|post_save|m2m_changed|pre_delete|post_delete)\b")
 
@@ -463,8 +460,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             facts.classes.append(_class_facts(stmt, facts, resolver))
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
-        facts.default_accessors_used = set(_ACCESSOR.findall(text))
-        facts.lookup_heads = set(_LOOKUP_HEAD.findall(text))
+        facts.accessor_uses = accessor_uses(text)
+        facts.query_uses = query_uses(text)
     if _SIGNAL.search(text):
         facts.receivers = _receivers(tree, resolver)
     return facts

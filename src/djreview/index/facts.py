@@ -64,8 +64,9 @@ class ModuleFacts:
     classes: list[ClassFacts] = field(default_factory=list)
     auth_user_model: str | None = None
     model_settings: dict[str, str] = field(default_factory=dict)  # FOO_MODEL = "app.Model"
-    default_accessors_used: set[str] = field(default_factory=set)  # attribute names ending "_set"
-    lookup_heads: set[str] = field(default_factory=set)  # "book" of "book__title" lookups
+    # names a related_name would rename, with the lines that use them (index/uses.py)
+    accessor_uses: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "book_set" -> lines
+    query_uses: dict[str, tuple[int, ...]] = field(default_factory=dict)  # "book" of lookups -> line
     receivers: dict[str, set[str]] = field(default_factory=dict)  # model signal -> senders ("<any>": all)
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`, in order
     public_names: tuple[str, ...] | None = None  # a literal `__all__`; None: every public name

@@ -13,9 +13,13 @@ import hashlib
 import re
 import types
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from djreview import orm
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+
+if TYPE_CHECKING:
+    from djreview.index.project_files import ProjectFiles
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 _BUILTIN_KINDS = (
@@ -95,6 +99,20 @@ def _joined(names) -> str:
     return " ".join(sorted(set(names)))
 
 
+def _uses_by_name(modules, kind: str) -> dict[str, list[tuple[str, int]]]:
+    """name -> (path, line) of each use recorded in the modules' `kind` facts."""
+    found: dict[str, list[tuple[str, int]]] = {}
+    for module in modules:
+        for name, lines in getattr(module, kind).items():
+            found.setdefault(name, []).extend((module.path, line) for line in lines)
+    return found
+
+
+def _shown(places: list[tuple[str, int]], shown: int) -> tuple[int, tuple[str, ...]]:
+    """How many places, and the first `shown` of them (by path and line) as "path:line"."""
+    return len(places), tuple(f"{path}:{line}" for path, line in sorted(places)[:shown])
+
+
 def _by_name(value):
     return ModelRef(value.qualname) if isinstance(value, ModelInfo) else value
 
@@ -169,8 +187,11 @@ _APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"
 
 
 class ProjectIndex:
-    def __init__(self, modules: list[ModuleFacts]):
+    def __init__(self, modules: list[ModuleFacts], files: ProjectFiles | None = None):
+        """`files`: the project's templates and packaging (index/project_files.py)."""
         self.modules = {m.module: m for m in modules}
+        self._every_module = modules  # two files may share a module name; each may use accessors
+        self.files = files
         # `x.y` may be imported as written from a folder on sys.path that is itself a package
         # (an __init__.py beside manage.py): let a unique suffix of a module name stand for it.
         self._by_suffix: dict[str, list[str]] = {}
@@ -192,8 +213,8 @@ class ProjectIndex:
             for name, label in module.model_settings.items():
                 self.model_settings.setdefault(name, label)
         self.app_labels = self._app_configs(modules)
-        self.accessors_used: set[str] = set().union(*(m.default_accessors_used for m in modules))
-        self.lookup_heads: set[str] = set().union(*(m.lookup_heads for m in modules))
+        self._accessor_uses: dict[str, list[tuple[str, int]]] | None = None  # built when first asked
+        self._query_uses: dict[str, list[tuple[str, int]]] | None = None
         self._kind_cache: dict[str, str | None] = {}
         self.models: dict[str, ModelInfo] = {}
         self._by_label: dict[tuple[str, str], str] = {}
@@ -641,14 +662,34 @@ class ProjectIndex:
         return any(method in self.classes[c].methods for c in self._class_mro(qual))
 
     @query
-    def accessor_used(self, name: str) -> bool:
-        """Does any file of the project read the attribute `name` (a default `book_set`)?"""
-        return name in self.accessors_used
+    def accessor_uses(self, name: str, shown: int = 3) -> tuple[int, tuple[str, ...]]:
+        """Where the project reads the attribute `name` (a default `book_set`), in code, in
+        strings ("book_set__title", DRF `source=`), in templates or in test modules the run
+        did not index: how many uses, and the first `shown` as "path:line". Migrations are
+        left out: they run on historical models."""
+        if self._accessor_uses is None:
+            self._accessor_uses = _uses_by_name(self._every_module, "accessor_uses")
+            for more in (self.files.template_uses, self.files.python_uses()[0]) if self.files else ():
+                for accessor, places in more.items():
+                    self._accessor_uses.setdefault(accessor, []).extend(places)
+        return _shown(self._accessor_uses.get(name, []), shown)
 
     @query
-    def lookup_head_used(self, name: str) -> bool:
-        """Does any file of the project start a query lookup with `name` (`book__title`)?"""
-        return name in self.lookup_heads
+    def query_name_uses(self, name: str, shown: int = 1) -> tuple[int, tuple[str, ...]]:
+        """Where the project may use `name` as the first step of a query lookup
+        (`filter(book=b)`, `Count("book")`, "book__title"): how many files, and the first
+        `shown` as "path:line"."""
+        if self._query_uses is None:
+            self._query_uses = _uses_by_name(self._every_module, "query_uses")
+            for word, places in (self.files.python_uses()[1] if self.files else {}).items():
+                self._query_uses.setdefault(word, []).extend(places)
+        return _shown(self._query_uses.get(name, []), shown)
+
+    @query
+    def distribution(self, path: str) -> str | None:
+        """The name of the distributed package (setup.py, setup.cfg, pyproject.toml [project])
+        the file at `path` belongs to: other code may install it and use its models."""
+        return self.files.package_of(path) if self.files else None
 
     # -- replaying recorded questions --------------------------------------------------------
     def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
@@ -721,17 +762,6 @@ class ProjectIndex:
             }
             self._receivers = {ref if ref == ANY_SENDER else self.model_for(ref) for ref in refs}
         return self._receivers
-
-    @query
-    def lookup_name_count(self, name: str) -> int:
-        """How many relations of the project answer to `name` in a query lookup."""
-        if not hasattr(self, "_lookup_names"):
-            self._lookup_names: dict[str, int] = {}
-            for info in self.models.values():
-                for rel in info.relations.values():
-                    key = rel.query_name or rel.name
-                    self._lookup_names[key] = self._lookup_names.get(key, 0) + 1
-        return self._lookup_names.get(name, 0)
 
     @query
     def concrete_subclasses(self, qual: str) -> list[ModelInfo]:

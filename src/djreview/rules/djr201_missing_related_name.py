@@ -2,7 +2,10 @@
 
 Without it the reverse accessor is the implicit ``<model>_set``, which reads poorly, clashes
 when two relations point at the same model, and hides the relation from readers of the
-target model. The fix names the accessor after the model that holds the field.
+target model. The fix names the accessor after the model that holds the field, and takes care
+not to break working code: the rename also changes the reverse query name, so when the project
+may use the old one in lookups the fix keeps it (`related_query_name`); when the project reads
+the old accessor (code, strings, templates) or is a package others install, it is unsafe.
 """
 
 from __future__ import annotations
@@ -101,23 +104,40 @@ class MissingRelatedName(Rule):
             target_name = "User" if written.endswith("AUTH_USER_MODEL") else written.rsplit(".", 1)[-1]
         default = f"{holder.lower()}_set"
         if model is not None and model.abstract:
-            proposed = "%(app_label)s_%(class)s_related"
+            proposed, query_name = "%(app_label)s_%(class)s_related", "%(class)s"
         else:
-            proposed = self._proposed_name(model, holder, field)
-        used = self._default_names_in_use(model, holder)
-        warning = (
-            f" The project uses {used} somewhere: related_name renames the reverse accessor and "
-            f"the query name, so rename those uses too."
-            if used
-            else ""
-        )
+            proposed, query_name = self._proposed_name(model, holder, field), holder.lower()
+        names = self._default_names(model, holder)
+        accessor_count, accessor_places, read = self._uses(names, "accessor_uses", "_set", 3)
+        query_count, query_places, queried = self._uses(names, "query_name_uses", "", 1)
+        package = self.ctx.index.distribution(self.ctx.path)
         implicit = (
             f"each concrete subclass gets its own implicit `{target_name.lower()}.<subclass>_set`"
             if model is not None and model.abstract
             else f"the reverse accessor is the implicit `{target_name.lower()}.{default}`"
         )
         message = f"{holder}.{field}: {label} to {target_name} has no related_name, so {implicit}."
-        hint = f'Add related_name="{proposed}" (makemigrations will record it).{warning}'
+        arguments = [f'related_name="{proposed}"']
+        if query_count:
+            # Without it the query name becomes the related_name: `filter(book=...)` fails.
+            arguments.append(f'related_query_name="{query_name}"')
+            hint = (
+                f'Add related_name="{proposed}" and related_query_name="{query_name}" (makemigrations '
+                f"will record them): the project may use {queried} in query lookups "
+                f"({_places(query_count, query_places)}), which related_query_name keeps working."
+            )
+        else:
+            hint = f'Add related_name="{proposed}" (makemigrations will record it).'
+        if accessor_count:
+            hint += (
+                f" The project reads {read} ({_places(accessor_count, accessor_places)}): "
+                f"rename those uses to `{proposed}` too, or the rename breaks them."
+            )
+        elif package is not None:
+            hint += (
+                f" This project is the distributed package {package!r}: code that installs it may "
+                f"read `{target_name.lower()}.{default}`, so renaming the accessor is not safe."
+            )
         last = call.args[-1] if call.args else None
         if last is None:
             return self.report(call, message, hint=hint)
@@ -126,32 +146,36 @@ class MissingRelatedName(Rule):
         )
         if multiline:
             indent = self._indent_of(call)
-            text = f',\n{indent}related_name="{proposed}"'
+            text = "".join(f",\n{indent}{argument}" for argument in arguments)
         else:
-            text = f', related_name="{proposed}"'
+            text = "".join(f", {argument}" for argument in arguments)
         # Without the target's model we cannot see the names already taken on it (fields.E304).
-        certain = target is not None and not used
+        certain = target is not None and not accessor_count and package is None
         fix = FixSpec(
-            f'add related_name="{proposed}" to {holder}.{field}',
+            f"add {' and '.join(arguments)} to {holder}.{field}",
             "safe" if certain else "unsafe",
             (NodeEdit(last, text, "after"),),
         )
         self.report(call, message, fix, hint=hint)
 
-    def _default_names_in_use(self, model, holder: str) -> str:
-        """The first default accessor (`book_set`) or query name (`book__title`) the project
-        reads that naming the relation would break; for an abstract model, any subclass's."""
+    def _default_names(self, model, holder: str) -> list[str]:
+        """The default query names the relation has now (`book`, its accessor `book_set`):
+        for an abstract model, one per concrete subclass."""
         index = self.ctx.index
         names = [m.name.lower() for m in index.concrete_subclasses(model.qualname)] if model and model.abstract else []
-        names = names or [holder.lower()]
+        return names or [holder.lower()]
+
+    def _uses(self, names: list[str], question: str, suffix: str, shown: int) -> tuple[int, list[str], str]:
+        """How many uses of the default names the index saw, the first `shown` places, and
+        the names used (`book_set`, or `note_set`, `memo_set` for an abstract model)."""
+        count, places, used = 0, [], []
         for name in names:
-            if index.accessor_used(f"{name}_set"):
-                return f"`{name}_set`"
-            # `book__title` could start from another relation called `book`; count the lookup
-            # only when this relation's default query name is the only one by that name.
-            if index.lookup_head_used(name) and index.lookup_name_count(name) <= 1:
-                return f"the lookup `{name}__...`"
-        return ""
+            found, where = getattr(self.ctx.index, question)(f"{name}{suffix}", shown)
+            count += found
+            places += where
+            if found:
+                used.append(f"`{name}{suffix}`")
+        return count, sorted(places)[:shown], ", ".join(used)
 
     def _indent_of(self, call: cst.Call) -> str:
         ws = call.args[-1].comma.whitespace_after  # type: ignore[union-attr]
@@ -177,3 +201,8 @@ class MissingRelatedName(Rule):
         ]
         taken = target is not None and (name in target.relations or any(f.name == name for f in target.fields))
         return f"{name}_as_{field}" if siblings or taken else name
+
+
+def _places(count: int, places: list[str]) -> str:
+    more = count - len(places)
+    return ", ".join(places) + (f" and {more} more" if more > 0 else "")
