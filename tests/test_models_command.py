@@ -135,6 +135,15 @@ def test_a_dynamic_base_is_named_as_such():
     assert index.unresolved_classes()["shop.models.Odd"] == ["<dynamic>"]
 
 
+def test_a_fix_on_an_assumed_model_is_unsafe(tmp_path):
+    write_project(tmp_path, {"shop/models.py": MODELS})
+    result = djreview("--format", "json", "--select", "DJR201", "--no-cache", ".", cwd=tmp_path)
+    found = {f["message"].split(":")[0]: f["fix"]["applicability"] for f in json.loads(result.stdout)["findings"]}
+    assert found == {"Book.author": "unsafe", "Shelf.owner": "safe"}
+    hint = next(f["hint"] for f in json.loads(result.stdout)["findings"] if f["message"].startswith("Book."))
+    assert "djreview assumed Book to be a model" in hint
+
+
 def test_models_command_lists_models_by_app_then_the_unresolved(tmp_path):
     write_project(tmp_path, {"shop/models.py": MODELS, "blog/models.py": "from django.db import models\n\n"
                              "class Post(models.Model):\n    title = models.CharField(max_length=9)\n"})  # fmt: skip

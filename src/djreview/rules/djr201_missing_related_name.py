@@ -149,8 +149,15 @@ class MissingRelatedName(Rule):
             text = "".join(f",\n{indent}{argument}" for argument in arguments)
         else:
             text = "".join(f", {argument}" for argument in arguments)
-        # Without the target's model we cannot see the names already taken on it (fields.E304).
-        certain = target is not None and not accessor_count and package is None
+        # Without the target's model we cannot see the names already taken on it (fields.E304);
+        # an assumed model (bases not followed) may have fields and accessors we cannot see.
+        assumed = [m.name for m in (model, target) if m is not None and m.assumed]
+        if assumed and not accessor_count and package is None:
+            hint += (
+                f" djreview assumed {' and '.join(dict.fromkeys(assumed))} to be a model (`djreview models` "
+                "lists the bases it could not follow), so check the name is free before applying."
+            )
+        certain = target is not None and not accessor_count and package is None and not assumed
         fix = FixSpec(
             f"add {' and '.join(arguments)} to {holder}.{field}",
             "safe" if certain else "unsafe",
