@@ -156,7 +156,7 @@ def test_models_command_lists_models_by_app_then_the_unresolved(tmp_path):
     assert [line.split()[:2] for line in lines[3:8]] == [
         ["Author", "concrete"], ["Base", "assumed"], ["Book", "assumed"], ["Node", "assumed"], ["Shelf", "concrete"]
     ]  # fmt: skip
-    assert "base django_lifecycle.LifecycleModel: not found in the project" in result.stdout
+    assert "base django_lifecycle.LifecycleModel: not found in the project or its Python environment" in result.stdout
     assert lines[-1] == "6 model(s); 4 class(es) with unresolved bases: listed above."
 
 
@@ -177,7 +177,7 @@ def test_models_command_json(tmp_path):
         "managers": [],
     }
     assert {"qualname": "shop.models.Loose", "path": "shop/models.py", "line": line_of("class Loose(LifecycleModel):"),
-            "base": "django_lifecycle.LifecycleModel", "reason": "not found in the project"} in data["unresolved"]  # fmt: skip
+            "base": "django_lifecycle.LifecycleModel", "reason": "not found in the project or its Python environment"} in data["unresolved"]  # fmt: skip
 
 
 def test_models_command_on_a_missing_path_is_one_line(tmp_path):

@@ -176,6 +176,11 @@ def main() -> None:
     help="Also run the DJR1xx query rules on migrations and test modules.",
 )
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
+@click.option(
+    "--python",
+    metavar="PATH",
+    help="The project's virtualenv or its python: bases from installed packages are read there.",
+)
 @click.option("-v", "--verbose", is_flag=True, help="Also say why a cache file was ignored.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary, notes or warnings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
@@ -218,6 +223,7 @@ def check(
     cache_dir,
     query_rules_everywhere,
     include_tests,
+    python,
     verbose,
     quiet,
     exit_zero,
@@ -267,6 +273,8 @@ def check(
             config.query_rules_everywhere = query_rules_everywhere
         if include_tests is not None:
             config.include_tests = include_tests
+        if python:
+            config.python = python
         settings = cfg.settings_from(
             config, force_exclude=force_exclude, jobs=jobs, cache_dir=cache_folder, verbose=verbose
         )
@@ -611,7 +619,12 @@ def rule_page(code: str) -> None:
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
-def list_models(paths, fmt: str, no_cache: bool) -> None:
+@click.option(
+    "--python",
+    metavar="PATH",
+    help="The project's virtualenv or its python: bases from installed packages are read there.",
+)
+def list_models(paths, fmt: str, no_cache: bool, python: str | None) -> None:
     """List what the index understood of the project PATHS belong to: each model by app with
     its kind (concrete, abstract, proxy, assumed), fields, relations and managers, then the
     classes that look like models but whose bases could not be followed, and why."""
@@ -619,28 +632,25 @@ def list_models(paths, fmt: str, no_cache: bool) -> None:
     from pathlib import Path
 
     from djreview import config as cfg
-    from djreview.discovery import MissingPath, default_cache_folder, project_root
+    from djreview.discovery import MissingPath, default_cache_folder
     from djreview.engine import learn
     from djreview.models_report import describe, render_text
-    from djreview.settings import Settings
 
     paths = list(paths) or ["."]
     try:
-        config = cfg.load(cfg.find_pyproject(Path(paths[0])))
+        config = cfg.config_for(Path(paths[0]), None)
+        config.python = python or config.python
+        cache_dir = None if no_cache else default_cache_folder(Path(paths[0]))
+        settings = cfg.settings_from(config, cache_dir=cache_dir)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
-    if config.path is None:
-        config.folder = project_root(Path(paths[0]))
-    settings = Settings(
-        codes=(),
-        paths=cfg.path_rules(config),
-        cache_dir=None if no_cache else default_cache_folder(Path(paths[0])),
-        max_file_size=config.max_file_size,
-    )
+    notes: list[str] = []
     try:
-        data = describe(learn(paths, settings))
+        data = describe(learn(paths, settings, notes))
     except MissingPath as exc:
         raise click.UsageError(f"no such file or directory: {exc}") from None
+    for note in notes:
+        click.echo(f"djreview: {note}", err=True)
     if fmt == "json":
         click.echo(json.dumps(data, indent=2))
     else:

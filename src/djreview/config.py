@@ -9,6 +9,8 @@ Keys (the same names work as command-line options, which win):
   severity                        {code: "error" | "warning" | "info"}
   query-rules-everywhere, include-tests   booleans
   max-file-size                   larger files are skipped with a note (bytes, or "512KiB")
+  python                          the project's virtualenv (or its interpreter), where the bases
+                                  of third-party packages are read from (see environment.py)
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
 """
 
@@ -46,6 +48,7 @@ KEYS = {
     "query-rules-everywhere",
     "include-tests",
     "max-file-size",
+    "python",
 }
 SEVERITIES = ("error", "warning", "info")
 
@@ -69,6 +72,7 @@ class Config:
     query_rules_everywhere: bool = False
     include_tests: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
+    python: str | None = None
     folder: Path | None = None  # where patterns are anchored when there is no config file
 
     @property
@@ -140,6 +144,7 @@ def settings_from(
         cache_dir=cache_dir,
         verbose=verbose,
         max_file_size=config.max_file_size,
+        python=config.python,
     )
 
 
@@ -196,6 +201,10 @@ def load(path: Path | None) -> Config:
         if size is None:
             raise ConfigError('max-file-size must be a size in bytes, or like "512KiB" or "1MB" (0: no limit)')
         config.max_file_size = size
+    if "python" in section:
+        if not isinstance(section["python"], str) or not section["python"].strip():
+            raise ConfigError("python must be the path of a virtualenv or of its python")
+        config.python = section["python"]
     return config
 
 

@@ -203,7 +203,7 @@ def understood(
         if fp in cache.entries:
             return cache.entries[fp]
     index = index if index is not None else ProjectIndex(list(facts.values()))
-    counts = (len(index.models), len(index.unresolved_classes()))
+    counts = (len(index.project_models()), len(index.unresolved_classes()))
     if cache is not None:
         cache.put(fp, counts)
         cache.save()
@@ -228,11 +228,15 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     report = Report(files=len(files))
     digests: list[str | None] = []
     indexed = index_files(files + extra, settings, digests, on_progress)
+    installed, installed_digests = _installed_bases(
+        [f for _, f, _ in indexed if f is not None], settings, Path(roots[0]), report.notes
+    )
     # neither facts nor an error: over max-file-size, never read (the others only teach the index)
     too_big = [p for p, (_, f, error) in zip(files, indexed) if f is None and error is None]
     report.files -= len(too_big)
     report.notes.extend(limits.skipped_note(display_path(p), pool.size_of(p), settings.max_file_size) for p in too_big)
     facts = {display: f for display, f, _ in indexed if f is not None}
+    facts.update((f.path, f) for f in installed)
     reviewable = [
         (p, kinds_in(p, root_of(p)), d)
         for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files))
@@ -240,6 +244,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     ]
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
+    known += installed_digests
     results, index = _review_all(reviewable, facts, settings, known, on_progress, project_files)
     report.models, report.unresolved = understood(facts, settings, fingerprint(known), index)
     codes = set(settings.codes)
@@ -291,11 +296,53 @@ def _project_files(
     return files, extra, roots, project_files
 
 
-def learn(paths: list[str], settings: Settings) -> ProjectIndex:
+def learn(paths: list[str], settings: Settings, notes: list[str] | None = None) -> ProjectIndex:
     """The project index a review of `paths` would use (`djreview models` shows it)."""
-    files, extra, _, _ = _project_files(paths, settings)
-    indexed = index_files(files + extra, settings)
-    return ProjectIndex([f for _, f, _ in indexed if f is not None])
+    files, extra, roots, _ = _project_files(paths, settings)
+    modules = [f for _, f, _ in index_files(files + extra, settings) if f is not None]
+    installed, _ = _installed_bases(modules, settings, Path(roots[0]), notes if notes is not None else [])
+    return ProjectIndex(modules + installed)
+
+
+# Rounds of reading installed packages (a base's base's module...) and modules read at most.
+_ROUNDS, _MOST_MODULES = 6, 300
+
+
+def _installed_bases(
+    modules: list[ModuleFacts], settings: Settings, root: Path, notes: list[str]
+) -> tuple[list[ModuleFacts], list[tuple[str, str]]]:
+    """The modules of installed packages that the project's classes reach through their bases
+    (`django_lifecycle.LifecycleModel`), read as text from the project's environment and
+    indexed like project files (cached too), with their content digests."""
+    from djreview.environment import NoEnvironment, find
+
+    try:
+        env = find(root, settings.python, settings.config.root if settings.config else root)
+    except NoEnvironment as exc:
+        notes.append(f"{exc}; bases from installed packages are not followed")
+        return [], []
+    tried: set[str] = set()
+    read: list[ModuleFacts] = []
+    digests: list[tuple[str, str]] = []
+
+    def tried_already(ref: str) -> bool:
+        return ref.rpartition(".")[0] in tried
+
+    for _ in range(_ROUNDS):
+        index = ProjectIndex(modules + read, models=False)
+        wanted = index.reached_modules(tried_already) - tried
+        tried |= wanted
+        found = sorted({f for f in map(env.module_file, wanted) if f})[: _MOST_MODULES - len(read)]
+        if not found:
+            break
+        got: list[str | None] = []
+        for (display, facts, _), digest in zip(index_files([Path(f) for f in found], settings, got), got):
+            if facts is not None:
+                facts.external = True
+                read.append(facts)
+                if digest:
+                    digests.append((display, digest))
+    return read, digests
 
 
 def _listings(settings: Settings):

@@ -21,13 +21,13 @@ def _kind(info: ModelInfo) -> str:
 def _reason(base: str) -> str:
     if base == "<dynamic>":
         return "dynamic base (not a plain name)"
-    return "not found in the project"
+    return "not found in the project or its Python environment"
 
 
 def describe(index: ProjectIndex) -> dict:
     """The JSON object `djreview models --format json` prints."""
     models = []
-    for info in sorted(index.models.values(), key=lambda m: (m.app_label, m.name, m.qualname)):
+    for info in sorted(index.project_models(), key=lambda m: (m.app_label, m.name, m.qualname)):
         forward = sum(1 for rel in info.relations.values() if rel.kind in _FORWARD)
         models.append(
             {

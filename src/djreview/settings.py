@@ -24,6 +24,7 @@ class Settings:
     cache_dir: Path | None = None  # the cache folder (None: no cache)
     verbose: bool = False  # say why a cache file was ignored
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are skipped (0: no limit)
+    python: str | None = None  # the project's interpreter or virtualenv (None: found as editors do)
 
     def findings_key(self) -> tuple:
         """What shapes a file's findings besides its text and the index (per-file ignores and

@@ -59,6 +59,7 @@ class ClassFacts:
 class ModuleFacts:
     path: str
     module: str
+    external: bool = False  # read from an installed package to follow a base class, not reviewed
     imports: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # module-level Name = dotted ref
     classes: list[ClassFacts] = field(default_factory=list)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 import types
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -187,15 +188,18 @@ _APP_CONFIG = frozenset({"django.apps.AppConfig", "django.apps.config.AppConfig"
 
 
 class ProjectIndex:
-    def __init__(self, modules: list[ModuleFacts], files: ProjectFiles | None = None):
-        """`files`: the project's templates and packaging (index/project_files.py)."""
+    def __init__(self, modules: list[ModuleFacts], files: ProjectFiles | None = None, models: bool = True):
+        """`files`: the project's templates and packaging (index/project_files.py); `models`:
+        False builds only what resolving names needs (modules and classes)."""
         self.modules = {m.module: m for m in modules}
         self._every_module = modules  # two files may share a module name; each may use accessors
         self.files = files
         # `x.y` may be imported as written from a folder on sys.path that is itself a package
         # (an __init__.py beside manage.py): let a unique suffix of a module name stand for it.
         self._by_suffix: dict[str, list[str]] = {}
-        for name in self.modules:
+        for name, facts in self.modules.items():
+            if facts.external:
+                continue  # an installed package is imported by its full name
             parts = name.split(".")
             for i in range(1, len(parts)):
                 self._by_suffix.setdefault(".".join(parts[i:]), []).append(name)
@@ -221,7 +225,8 @@ class ProjectIndex:
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
-        self._build_models()
+        if models:
+            self._build_models()
 
     # -- names ---------------------------------------------------------------------------
     @query
@@ -373,11 +378,40 @@ class ProjectIndex:
             return any(self.looks_like_field(base, depth + 1) for base in cls.bases)
         return _field_name(kind)
 
+    def project_models(self) -> list[ModelInfo]:
+        """The models of the project itself (not the bases read from installed packages)."""
+        return [m for m in self.models.values() if not self.class_module[m.qualname].external]
+
+    def reached_modules(self, is_known: Callable[[str], bool]) -> set[str]:
+        """The modules outside the index that the project's classes name as bases, directly or
+        through the bases already read: what to read next from the environment."""
+        wanted: set[str] = set()
+        seen: set[str] = set()
+        todo = [q for q, m in self.class_module.items() if not m.external]
+        while todo:
+            qual = todo.pop()
+            if qual in seen:
+                continue
+            seen.add(qual)
+            for base in self.classes[qual].bases:
+                resolved = self.resolve(base) or base
+                if resolved in self.classes:
+                    todo.append(resolved)
+                elif not _known_outside(resolved) and not is_known(resolved):
+                    module = resolved.rpartition(".")[0]
+                    facts = self._module_named(module)
+                    # a module of the index that star-imports a package (`from modelsearch.index
+                    # import *`): the name may come from there
+                    wanted.update(facts.star_imports if facts is not None else [module])
+        return wanted
+
     def unresolved_classes(self) -> dict[str, list[str]]:
         """Classes that look like models (model fields in the body) but whose bases could not
         all be followed, assumed models included: qualname -> the bases not followed."""
         found = {}
         for qual, cls in self.classes.items():
+            if self.class_module[qual].external:
+                continue
             info = self.models.get(qual)
             if info is not None and not info.assumed:
                 continue
@@ -417,8 +451,11 @@ class ProjectIndex:
             )
             self.models[qual] = info
             self._by_label.setdefault((info.app_label, cls.name.lower()), qual)
-            self._by_name.setdefault(cls.name, []).append(qual)
+            if not module.external:  # a model is found by its bare name only in the project
+                self._by_name.setdefault(cls.name, []).append(qual)
         for info in self.models.values():
+            # a model through an assumed base rests on the same assumption
+            info.assumed = any(qual in assumed for qual in self._mro(info.qualname))
             self._inherit(info)
         for info in self.models.values():
             self._forward_relations(info)
