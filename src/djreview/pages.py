@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from djreview.source import split_lines
+
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
@@ -48,7 +50,7 @@ def load_page(path: Path) -> Page:
     text = path.read_text(encoding="utf-8")
     sections: dict[str, str] = {}
     current = ""
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text, keepends=True):
         if line.startswith("## "):
             current = line[3:].strip()
             sections[current] = ""

@@ -17,7 +17,7 @@ from djreview.index.prefilter import walk
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
 from djreview.noqa import NoqaComments, unknown_codes
 from djreview.settings import Settings
-from djreview.source import load, load_text, split_suggestion
+from djreview.source import load, load_text, split_lines, split_suggestion
 
 PARSE_ERROR = ("DJR001", "parse-error")
 
@@ -182,7 +182,7 @@ class Reviewer:
             return result
         for rule in rules:
             rule.finish()
-        lines = text.splitlines()
+        lines = split_lines(text)
         try:
             findings = ctx.findings()
         except TooDeep:

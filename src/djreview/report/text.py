@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from djreview.finding import Finding
+from djreview.source import split_lines
 
 
 def plain_line(f: Finding) -> str:
@@ -67,7 +68,7 @@ def fixable_line(findings: list[Finding], unsafe: bool = False) -> str | None:
 
 def _source_lines(path: str) -> list[str]:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        return split_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 
