@@ -9,6 +9,8 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
+from djreview.compile_errors import compile_error
+
 
 @dataclass
 class Source:
@@ -38,19 +40,38 @@ def load_text(text: str, compile_check: bool = True) -> Source:
     return _compiled(text, text) if compile_check else Source(text=text)
 
 
+def parse_tree(text: str) -> ast.Module | None:
+    """The stdlib tree of text indexing already accepted (a review's prefilter), or None."""
+    parsed = _parsed(text, text)
+    return parsed if isinstance(parsed, ast.Module) else None
+
+
 def _compiled(text: str, code: bytes | str) -> Source:
     """`text` with the tree of `code` (the bytes when there are any, so the cookie applies),
     or the reason Python rejects it."""
+    parsed = _parsed(text, code)
+    if isinstance(parsed, Source):
+        return parsed
+    rejected = compile_error(parsed, text)  # what the parser lets through (`return` outside a function)
+    if rejected is not None:
+        return _syntax_error(text, rejected)
+    return Source(text=text, tree=parsed)
+
+
+def _parsed(text: str, code: bytes | str) -> ast.Module | Source:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
-            tree = ast.parse(code)
+            return ast.parse(code)
     except SyntaxError as exc:
-        detail = exc.msg or "invalid syntax"
-        return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
+        return _syntax_error(text, exc)
     except (ValueError, RecursionError, MemoryError) as exc:
         return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
-    return Source(text=text, tree=tree)
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> Source:
+    detail = exc.msg or "invalid syntax"
+    return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
 
 
 # Where Python's parser ends a line. str.splitlines() also splits on \f, \v, \x1c-\x1e, \x85,
