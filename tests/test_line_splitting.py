@@ -88,3 +88,12 @@ def test_a_loop_after_a_form_feed_is_still_reviewed(review):
     line = VIEWS_WITH_PAGE_BREAKS.split("\n").index("        names.append(book.author.name)") + 1
     assert [(f.code, f.path, f.line, f.column) for f in findings] == [("DJR101", "shop/views.py", line, 22)]
     assert "book.author" in findings[0].message
+
+
+def test_an_unknown_noqa_code_is_named_at_its_own_line():
+    from djreview.noqa import unknown_codes
+
+    text = "import os\n" + ODD_LINES + "x = 1  # noqa: DJR999\n"
+    assert unknown_codes("app.py", text, ("DJR101",)) == [
+        "app.py:4: warning: `# noqa: DJR999` names no djreview code (see `djreview rules`)"
+    ]
