@@ -3,13 +3,11 @@ the code on each reported line (merged into one already there), written as safel
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from djreview.fixes import FixResult, rewrite
 from djreview.noqa import CommentPlaces, add_codes
-
-_LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)?")  # one physical line and its own ending
+from djreview.source import split_lines
 
 
 @dataclass
@@ -47,16 +45,14 @@ def _with_noqa(text: str, by_line: dict[int, list[str]], count: list[int]) -> st
     for line, names in by_line.items():
         target = codes.setdefault(places.line_for(line), [])
         target += [c for c in names if c not in target]
-    lines = _LINE.findall(text)
-    if lines and lines[-1] == "":
-        lines.pop()
+    lines = split_lines(text, keepends=True)
     for number, names in codes.items():
         if not 0 < number <= len(lines):
             continue
-        line = lines[number - 1]
-        body = line.rstrip("\r\n")
+        physical = lines[number - 1]
+        body = physical.rstrip("\r\n")
         new = add_codes(body, sorted(names))
         if new != body:
-            lines[number - 1] = new + line[len(body) :]
+            lines[number - 1] = new + physical[len(body) :]
             count[0] += 1
     return "".join(lines)

@@ -607,12 +607,12 @@ def _render(report, fmt: str, out: _Output, quiet: bool = False, footer: list[st
 @click.argument("code")
 def rule_page(code: str) -> None:
     """Print the page of rule CODE."""
-    from djreview.pages import page_path
+    from djreview.pages import page_path, printed
 
     path = page_path(code)
     if path is None:
         raise click.UsageError(f"unknown rule code {code!r} (see `djreview rules`)")
-    click.echo(path.read_text(encoding="utf-8"))
+    click.echo(printed(path.read_text(encoding="utf-8")))
 
 
 @main.command("models")

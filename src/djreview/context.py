@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import ast
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol
@@ -13,6 +12,7 @@ import libcst as cst
 from djreview.finding import Edit, Finding, Fix
 from djreview.fix_spec import INDENT
 from djreview.positions import positions_of
+from djreview.source import line_starts, split_lines
 
 if TYPE_CHECKING:
     from djreview.fix_spec import FixSpec
@@ -43,7 +43,7 @@ class NodeSpans:
     def __init__(self, text: str, positions: dict):
         self.text = text
         self._positions = positions
-        self._starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self._starts = line_starts(text)
 
     def start(self, node: cst.CSTNode) -> int:
         where = self._positions[node].start
@@ -135,6 +135,6 @@ class FileContext:
         replacement = edit.replacement
         if edit.indent_like is not None:
             anchor = positions[edit.indent_like].start
-            line = self.text.splitlines()[anchor.line - 1]
+            line = split_lines(self.text)[anchor.line - 1]
             replacement = replacement.replace(INDENT, line[: anchor.column])
         return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, replacement)

@@ -16,22 +16,19 @@ from pathlib import Path
 
 from djreview.cache.store import content_digest
 from djreview.finding import Edit
+from djreview.source import line_starts, split_lines
 
 
-def _offset(line_starts: list[int], line: int, column: int) -> int:
-    return line_starts[line - 1] + column - 1
-
-
-_LINE_END = re.compile(r"\r\n|\r|\n")  # the parser's line breaks, lone CR included
+def _offset(starts: list[int], line: int, column: int) -> int:
+    return starts[line - 1] + column - 1
 
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits; an edit overlapping an earlier-applied one is skipped."""
-    line_starts = [0] + [m.end() for m in _LINE_END.finditer(text)]
+    starts = line_starts(text)  # the parser's line breaks, lone CR included
     spans = sorted(
         {
-            (_offset(line_starts, e.line, e.column), _offset(line_starts, e.end_line, e.end_column), e.replacement)
-            for e in edits
+            (_offset(starts, e.line, e.column), _offset(starts, e.end_line, e.end_column), e.replacement) for e in edits
         },  # the same edit from two findings is applied once
         key=lambda s: (s[0], s[1], s[2]),
     )
@@ -178,7 +175,7 @@ def fix_files(
         if not write:
             text, new = change
             diff = difflib.unified_diff(
-                text.splitlines(keepends=True), new.splitlines(keepends=True), f"a/{path}", f"b/{path}"
+                split_lines(text, keepends=True), split_lines(new, keepends=True), f"a/{path}", f"b/{path}"
             )
             result.diffs.append("".join(diff))
     return result

@@ -12,6 +12,7 @@ import re
 import tokenize
 
 from djreview.finding import Finding
+from djreview.source import split_lines
 
 _NOQA = re.compile(r"#\s*noqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _SPLIT = re.compile(r"[,\s]+")
@@ -105,7 +106,7 @@ def unknown_codes(display: str, text: str, known: frozenset[str] | tuple[str, ..
     if "noqa" not in text.lower():
         return []
     notes = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(split_lines(text), 1):
         match = _NOQA.search(line)
         for code in (match and _codes(match)) or []:
             if code.startswith("DJR") and not any(k.startswith(code) for k in known):

@@ -6,6 +6,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from djreview.source import split_lines
+
 _BLOCK = re.compile(r"```python\n(.*?)```", re.DOTALL)
 
 
@@ -44,11 +46,32 @@ class Page:
         return Example(files)
 
 
+# The header row naming the seed: its sentence is for users, the file it was drawn from (in
+# ../shared/seeds/) only for whoever maintains the page.
+_SEED_ROW = re.compile(r"\| seed \| (?P<value>.*) \|")
+_SEED_FILE = re.compile(r"\s*\(`[^`]*`\)")
+
+
+def printed(text: str) -> str:
+    """The page as `djreview rule` prints it: the seed sentence without its file name, and no
+    seed row where there is no sentence (DJR001)."""
+    out = []
+    for line in split_lines(text, keepends=True):
+        match = _SEED_ROW.fullmatch(line.rstrip("\r\n"))
+        if match:
+            value = match.group("value")
+            if not value.startswith('"'):
+                continue
+            line = f"| seed | {_SEED_FILE.sub('', value)} |\n"
+        out.append(line)
+    return "".join(out)
+
+
 def load_page(path: Path) -> Page:
     text = path.read_text(encoding="utf-8")
     sections: dict[str, str] = {}
     current = ""
-    for line in text.splitlines(keepends=True):
+    for line in split_lines(text, keepends=True):
         if line.startswith("## "):
             current = line[3:].strip()
             sections[current] = ""

@@ -9,6 +9,8 @@ import tokenize
 import warnings
 from dataclasses import dataclass
 
+from djreview.compile_errors import compile_error
+
 
 @dataclass
 class Source:
@@ -38,19 +40,60 @@ def load_text(text: str, compile_check: bool = True) -> Source:
     return _compiled(text, text) if compile_check else Source(text=text)
 
 
+def parse_tree(text: str) -> ast.Module | None:
+    """The stdlib tree of text indexing already accepted (a review's prefilter), or None."""
+    parsed = _parsed(text, text)
+    return parsed if isinstance(parsed, ast.Module) else None
+
+
 def _compiled(text: str, code: bytes | str) -> Source:
     """`text` with the tree of `code` (the bytes when there are any, so the cookie applies),
     or the reason Python rejects it."""
+    parsed = _parsed(text, code)
+    if isinstance(parsed, Source):
+        return parsed
+    rejected = compile_error(parsed, text)  # what the parser lets through (`return` outside a function)
+    if rejected is not None:
+        return _syntax_error(text, rejected)
+    return Source(text=text, tree=parsed)
+
+
+def _parsed(text: str, code: bytes | str) -> ast.Module | Source:
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # SyntaxWarning for invalid escapes is not ours to print
-            tree = ast.parse(code)
+            return ast.parse(code)
     except SyntaxError as exc:
-        detail = exc.msg or "invalid syntax"
-        return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
+        return _syntax_error(text, exc)
     except (ValueError, RecursionError, MemoryError) as exc:
         return Source(text=text, error=f"cannot compile file: {exc or type(exc).__name__}")
-    return Source(text=text, tree=tree)
+
+
+def _syntax_error(text: str, exc: SyntaxError) -> Source:
+    detail = exc.msg or "invalid syntax"
+    return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
+
+
+# Where Python's parser ends a line. str.splitlines() also splits on \f, \v, \x1c-\x1e, \x85,
+# \u2028 and \u2029, which the parser reads as part of a line (a form feed in indentation, any of
+# them in a comment or a string): line numbers from such a split drift from the tree's.
+LINE_END = re.compile(r"\r\n|\r|\n")
+_LINE_WITH_END = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)|[^\r\n]+")
+
+
+def split_lines(text: str, keepends: bool = False) -> list[str]:
+    """`text`'s lines as the parser counts them (line N is item N - 1), like splitlines()."""
+    if keepends:
+        return _LINE_WITH_END.findall(text)
+    lines = LINE_END.split(text) if "\r" in text else text.split("\n")  # split() is 8x faster
+    if lines[-1] == "":
+        lines.pop()  # a final line break ends the last line, it does not start one
+    return lines
+
+
+def line_starts(text: str) -> list[int]:
+    """The offset in `text` where each line starts."""
+    return [0, *(m.end() for m in LINE_END.finditer(text))]
 
 
 # Python's own suggestion at the end of a SyntaxError ("invalid syntax. Perhaps you forgot a

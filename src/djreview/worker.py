@@ -17,7 +17,7 @@ from djreview.index.prefilter import walk
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
 from djreview.noqa import NoqaComments, unknown_codes
 from djreview.settings import Settings
-from djreview.source import load, load_text, split_suggestion
+from djreview.source import load, load_text, parse_tree, split_lines, split_suggestion
 
 PARSE_ERROR = ("DJR001", "parse-error")
 
@@ -182,7 +182,7 @@ class Reviewer:
             return result
         for rule in rules:
             rule.finish()
-        lines = text.splitlines()
+        lines = split_lines(text)
         try:
             findings = ctx.findings()
         except TooDeep:
@@ -213,7 +213,7 @@ class _LazyPrefilter:
         if not self._parsed:
             self._parsed = True
             text, tree = _RECENT_TREES.get(self.facts.path, (None, None))
-            self._tree = tree if text == self.text else load_text(self.text).tree
+            self._tree = tree if text == self.text else parse_tree(self.text)
         return self._tree
 
     def _results(self) -> dict[str, object]:

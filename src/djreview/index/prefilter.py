@@ -20,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from djreview.source import split_lines
+
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)
 _WORTH_WALKING = re.compile(r"\b(?:for|while|class)\b")
@@ -117,7 +119,7 @@ def class_body_call(node: ast.AST) -> ast.AST | None:
 
 def walk(tree: ast.Module, text: str, qualify: Callable[[str], str], collectors: list[Collector]) -> Walked:
     """Show every collector the nodes worth walking; the names bound, for their results."""
-    lines = text.splitlines()
+    lines = split_lines(text)
     walked = Walked(set(), set(), qualify)
     stack = [(unit, False, scope) for unit, scope in _units(tree) if _worth_walking(unit, lines)]
     while stack:

@@ -7,6 +7,7 @@ from collections import Counter
 from pathlib import Path
 
 from djreview.finding import Finding
+from djreview.source import split_lines
 
 
 def plain_line(f: Finding) -> str:
@@ -67,7 +68,7 @@ def fixable_line(findings: list[Finding], unsafe: bool = False) -> str | None:
 
 def _source_lines(path: str) -> list[str]:
     try:
-        return Path(path).read_text(encoding="utf-8", errors="replace").splitlines()
+        return split_lines(Path(path).read_text(encoding="utf-8", errors="replace"))
     except OSError:
         return []
 
@@ -89,28 +90,72 @@ def _fix_diff(f: Finding, lines: list[str]) -> list[str]:
     return out
 
 
+def _labelled(label: str, text: str, style: str):
+    """`label text`, the text wrapping under itself, not under the label."""
+    from rich.padding import Padding
+    from rich.table import Table
+    from rich.text import Text
+
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style=style, no_wrap=True)
+    grid.add_column()
+    grid.add_row(label, Text(text))
+    return Padding(grid, (0, 0, 0, 2), expand=False)
+
+
+def _print_finding(console, f: Finding, lines: list[str], tree) -> None:
+    """The message and hint (wrapping under themselves), the statement that holds the finding
+    in Python colours, the fix."""
+    from rich.padding import Padding
+    from rich.syntax import Syntax
+    from rich.text import Text
+
+    from djreview.report.frame import frame
+
+    console.print(Padding(Text(f.message), (0, 0, 0, 2), expand=False))
+    if f.hint:
+        console.print(_labelled("hint:", f.hint, "blue"))
+    if 0 < f.line <= len(lines):
+        shown = frame(lines, tree, f.line)
+        code = "\n".join(lines[shown.first - 1 : shown.last])
+        if shown.cut_before:
+            console.print("  [dim]…[/dim]")
+        syntax = Syntax(
+            code,
+            "python",
+            line_numbers=True,
+            start_line=shown.first,
+            highlight_lines={f.line},
+            background_color="default",
+            word_wrap=True,
+        )
+        console.print(Padding(syntax, (0, 0, 0, 2), expand=False))
+        if shown.cut_after:
+            console.print("  [dim]…[/dim]")
+    if f.fix is not None:
+        console.print(_labelled(f"fix ({f.fix.applicability}):", f.fix.description, "cyan"))
+        for line in _fix_diff(f, lines):
+            style = "red" if line.startswith("-") else "green"
+            console.print(Padding(Text(line, style=style), (0, 0, 0, 4), expand=False))
+
+
 def render_rich(report, console, quiet: bool = False, footer: list[str] | tuple[str, ...] = ()) -> None:
     from rich.markup import escape
     from rich.table import Table
 
+    from djreview.report.frame import parse
+
     cache: dict[str, list[str]] = {}
+    trees: dict[str, object] = {}
     for f in report.findings:
         lines = cache.setdefault(f.path, _source_lines(f.path))
+        if f.path not in trees:
+            trees[f.path] = parse(lines)
         colour = "red" if f.severity == "error" else "yellow"
         console.print(
             f"[bold]{escape(f.path)}:{f.line}:{f.column}[/bold] [{colour}]{f.code}[/{colour}] [dim]{f.name}[/dim]"
         )
-        console.print(f"  {escape(f.message)}")
-        if f.hint:
-            console.print(f"  [blue]hint:[/blue] {escape(f.hint)}")
-        for number in range(max(1, f.line - 1), min(len(lines), f.line + 1) + 1):
-            marker = ">" if number == f.line else " "
-            console.print(f"  [dim]{marker}{number:>5} |[/dim] {escape(lines[number - 1])}", highlight=False)
-        if f.fix is not None:
-            console.print(f"  [cyan]fix ({f.fix.applicability}):[/cyan] {escape(f.fix.description)}")
-            for line in _fix_diff(f, lines):
-                style = "red" if line.startswith("-") else "green"
-                console.print(f"    [{style}]{escape(line)}[/{style}]", highlight=False)
+        _print_finding(console, f, lines, trees[f.path])
         console.print()
     if quiet:
         return
