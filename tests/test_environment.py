@@ -121,3 +121,19 @@ def test_find_prefers_the_configured_python(tmp_path, monkeypatch):
     assert env.module_file("django.db.models") is None  # Django's names come from djreview's tables
     with pytest.raises(NoEnvironment):
         find(tmp_path, "missing")
+
+
+def test_a_package_installed_after_a_cached_run_is_read(project):
+    site = make_venv(project / ".venv", {})
+    cache = ("--cache-dir", str(project.parent / "cache"))
+
+    def book():
+        result = djreview("models", "--format", "json", *cache, ".", cwd=project)
+        return next(m["kind"] for m in json.loads(result.stdout)["models"] if m["name"] == "Book")
+
+    assert book() == "assumed"
+    assert book() == "assumed"  # warm: the files to read come from the cache
+    for name, source in LIFECYCLE.items():  # pip install django-lifecycle
+        (site / name).parent.mkdir(parents=True, exist_ok=True)
+        (site / name).write_text(source, encoding="utf-8")
+    assert book() == "concrete"

@@ -620,11 +620,16 @@ def rule_page(code: str) -> None:
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 @click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
 @click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where the index cache lives (default: .djreview_cache at the project root).",
+)
+@click.option(
     "--python",
     metavar="PATH",
     help="The project's virtualenv or its python: bases from installed packages are read there.",
 )
-def list_models(paths, fmt: str, no_cache: bool, python: str | None) -> None:
+def list_models(paths, fmt: str, no_cache: bool, cache_dir: str | None, python: str | None) -> None:
     """List what the index understood of the project PATHS belong to: each model by app with
     its kind (concrete, abstract, proxy, assumed), fields, relations and managers, then the
     classes that look like models but whose bases could not be followed, and why."""
@@ -640,8 +645,8 @@ def list_models(paths, fmt: str, no_cache: bool, python: str | None) -> None:
     try:
         config = cfg.config_for(Path(paths[0]), None)
         config.python = python or config.python
-        cache_dir = None if no_cache else default_cache_folder(Path(paths[0]))
-        settings = cfg.settings_from(config, cache_dir=cache_dir)
+        folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_folder(Path(paths[0]))
+        settings = cfg.settings_from(config, cache_dir=folder)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     notes: list[str] = []

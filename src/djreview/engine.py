@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from djreview import limits, pool, worker
 from djreview.cache import store
@@ -24,6 +25,9 @@ from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
 from djreview.settings import Settings
+
+if TYPE_CHECKING:
+    from djreview.cache.index import IndexCache
 
 # on_progress(phase, done, total): "index" (files read for the project index) or "review"
 # (files reviewed), called as files are done; the engine knows nothing about how it is shown
@@ -90,10 +94,15 @@ class _Counter:
 
 
 def index_files(
-    paths: list[Path], settings: Settings, digests: list | None = None, on_progress: OnProgress | None = None
+    paths: list[Path],
+    settings: Settings,
+    digests: list | None = None,
+    on_progress: OnProgress | None = None,
+    cache: IndexCache | None = None,
 ) -> list:
     """Phase 1 for every path, reusing cached facts of unchanged files. The content digest of
-    each path as indexed (None if unreadable) is appended to `digests`."""
+    each path as indexed (None if unreadable) is appended to `digests`. `cache`: the index
+    cache already read this run (reading it again costs an unpickle of the whole file)."""
     processes = pool.worker_count(settings.jobs, len(paths))
     chunk = max(1, len(paths) // (processes * 8))
     index_file = partial(worker.index_file, limit=settings.max_file_size)
@@ -105,7 +114,7 @@ def index_files(
         return [result for result, _ in done]
     from djreview.cache.index import IndexCache
 
-    cache = IndexCache(settings.cache_dir)
+    cache = cache if cache is not None else IndexCache(settings.cache_dir)
     results: list = [cache.get(p, display_path(p), settings.max_file_size) for p in paths]
     missing = [i for i, r in enumerate(results) if r is None]
     counter = _Counter(on_progress, "index", len(paths), len(paths) - len(missing))
@@ -200,12 +209,13 @@ def understood(
         from djreview.cache.summary import SummaryCache
 
         cache = SummaryCache(settings.cache_dir)
-        if fp in cache.entries:
-            return cache.entries[fp]
+        known = cache.counts(fp)
+        if known is not None:
+            return known
     index = index if index is not None else ProjectIndex(list(facts.values()))
     counts = (len(index.project_models()), len(index.unresolved_classes()))
     if cache is not None:
-        cache.put(fp, counts)
+        cache.put_counts(fp, counts)
         cache.save()
     return counts
 
@@ -227,9 +237,12 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     root_of = _root_finder(roots)
     report = Report(files=len(files))
     digests: list[str | None] = []
-    indexed = index_files(files + extra, settings, digests, on_progress)
+    index_cache = _index_cache(settings)
+    indexed = index_files(files + extra, settings, digests, on_progress, index_cache)
+    known = [(r[0], d) for r, d in zip(indexed, digests) if d]
+    modules = [f for _, f, _ in indexed if f is not None]
     installed, installed_digests = _installed_bases(
-        [f for _, f, _ in indexed if f is not None], settings, Path(roots[0]), report.notes
+        modules, settings, Path(roots[0]), report.notes, index_cache, fingerprint(known)
     )
     # neither facts nor an error: over max-file-size, never read (the others only teach the index)
     too_big = [p for p, (_, f, error) in zip(files, indexed) if f is None and error is None]
@@ -242,7 +255,6 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
         for p, (_, f, _), d in zip(files, indexed, digests or [None] * len(files))
         if f is not None
     ]
-    known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     report.digests = dict(known)
     known += installed_digests
     results, index = _review_all(reviewable, facts, settings, known, on_progress, project_files)
@@ -299,8 +311,13 @@ def _project_files(
 def learn(paths: list[str], settings: Settings, notes: list[str] | None = None) -> ProjectIndex:
     """The project index a review of `paths` would use (`djreview models` shows it)."""
     files, extra, roots, _ = _project_files(paths, settings)
-    modules = [f for _, f, _ in index_files(files + extra, settings) if f is not None]
-    installed, _ = _installed_bases(modules, settings, Path(roots[0]), notes if notes is not None else [])
+    index_cache, digests = _index_cache(settings), list[str | None]()
+    indexed = index_files(files + extra, settings, digests, cache=index_cache)
+    modules = [f for _, f, _ in indexed if f is not None]
+    project = fingerprint([(r[0], d) for r, d in zip(indexed, digests) if d])
+    installed, _ = _installed_bases(
+        modules, settings, Path(roots[0]), notes if notes is not None else [], index_cache, project
+    )
     return ProjectIndex(modules + installed)
 
 
@@ -308,12 +325,25 @@ def learn(paths: list[str], settings: Settings, notes: list[str] | None = None) 
 _ROUNDS, _MOST_MODULES = 6, 300
 
 
+def _index_cache(settings: Settings) -> IndexCache | None:
+    from djreview.cache.index import IndexCache
+
+    return IndexCache(settings.cache_dir) if settings.cache_dir is not None else None
+
+
 def _installed_bases(
-    modules: list[ModuleFacts], settings: Settings, root: Path, notes: list[str]
+    modules: list[ModuleFacts],
+    settings: Settings,
+    root: Path,
+    notes: list[str],
+    cache: IndexCache | None = None,
+    project: str = "",
 ) -> tuple[list[ModuleFacts], list[tuple[str, str]]]:
     """The modules of installed packages that the project's classes reach through their bases
     (`django_lifecycle.LifecycleModel`), read as text from the project's environment and
-    indexed like project files (cached too), with their content digests."""
+    indexed like project files (cached too), with their content digests. `project` is the
+    fingerprint of the project's files: with the same files and the same environment, the
+    files read last time are read again without searching."""
     from djreview.environment import NoEnvironment, find
 
     try:
@@ -321,9 +351,18 @@ def _installed_bases(
     except NoEnvironment as exc:
         notes.append(f"{exc}; bases from installed packages are not followed")
         return [], []
+    summary = None
+    if settings.cache_dir is not None and project:
+        from djreview.cache.summary import SummaryCache
+
+        summary = SummaryCache(settings.cache_dir)
+        known = summary.installed(project, env.state())
+        if known is not None:
+            read, digests = _read_installed(list(known), settings, cache)
+            if len(read) == len(known):
+                return read, digests
     tried: set[str] = set()
-    read: list[ModuleFacts] = []
-    digests: list[tuple[str, str]] = []
+    read, digests = [], []
 
     def tried_already(ref: str) -> bool:
         return ref.rpartition(".")[0] in tried
@@ -335,13 +374,26 @@ def _installed_bases(
         found = sorted({f for f in map(env.module_file, wanted) if f})[: _MOST_MODULES - len(read)]
         if not found:
             break
-        got: list[str | None] = []
-        for (display, facts, _), digest in zip(index_files([Path(f) for f in found], settings, got), got):
-            if facts is not None:
-                facts.external = True
-                read.append(facts)
-                if digest:
-                    digests.append((display, digest))
+        more, more_digests = _read_installed(found, settings, cache)
+        read += more
+        digests += more_digests
+    if summary is not None:
+        summary.put_installed(project, env.state(), tuple(m.path for m in read))
+        summary.save()
+    return read, digests
+
+
+def _read_installed(
+    files: list[str], settings: Settings, cache: IndexCache | None
+) -> tuple[list[ModuleFacts], list[tuple[str, str]]]:
+    read, digests = [], []
+    got: list[str | None] = []
+    for (display, facts, _), digest in zip(index_files([Path(f) for f in files], settings, got, cache=cache), got):
+        if facts is not None:
+            facts.external = True
+            read.append(facts)
+            if digest:
+                digests.append((display, digest))
     return read, digests
 
 

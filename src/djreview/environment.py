@@ -30,6 +30,17 @@ class Environment:
     where: str  # how it was found, for messages: "python = ...", "VIRTUAL_ENV", ".venv", ...
     site_packages: tuple[str, ...]
 
+    def state(self) -> str:
+        """Where it is and when its site-packages folders last changed (an install or an
+        uninstall adds or removes entries there)."""
+        stamps = []
+        for folder in self.site_packages:
+            try:
+                stamps.append(str(os.stat(folder).st_mtime_ns))
+            except OSError:
+                stamps.append("-")
+        return f"{self.where}|{'|'.join(self.site_packages)}|{'|'.join(stamps)}"
+
     def module_file(self, module: str) -> str | None:
         """The source file of a dotted module name in this environment, or None."""
         if not module or module.split(".")[0] in _KNOWN_TOP:
