@@ -706,7 +706,7 @@ class ProjectIndex:
         left out: they run on historical models."""
         if self._accessor_uses is None:
             self._accessor_uses = _uses_by_name(self._every_module, "accessor_uses")
-            for more in (self.files.template_uses, self.files.python_uses()[0]) if self.files else ():
+            for more in (self.files.template_uses(), self.files.python_uses()[0]) if self.files else ():
                 for accessor, places in more.items():
                     self._accessor_uses.setdefault(accessor, []).extend(places)
         return _shown(self._accessor_uses.get(name, []), shown)

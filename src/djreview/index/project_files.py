@@ -19,7 +19,7 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from djreview.cache.listings import ListingCache
 from djreview.discovery import SKIP_DIRS, _Skips, display_path, file_kinds
@@ -41,20 +41,35 @@ _METADATA_NAME = re.compile(r"^Name:\s*(\S+)", re.MULTILINE)  # core metadata (P
 
 @dataclass
 class ProjectFiles:
-    # "book_set" -> the (display path, line) of its uses in templates
-    template_uses: dict[str, list[tuple[str, int]]] = field(default_factory=dict)
+    # templates: (absolute path, size, mtime in ns), read only when DJR201 first asks (a warm
+    # run with nothing to re-review never reads them)
+    templates: tuple[tuple[str, int, int], ...] = ()
     # (absolute project root, distribution name) of each root that is a distributed package
     packages: tuple[tuple[str, str], ...] = ()
     # test modules the run did not index: (absolute path, size, mtime in ns), read only when
     # DJR201 first asks (a run whose models all have a related_name never reads them)
     unindexed: tuple[tuple[str, int, int], ...] = ()
     _python_uses: tuple[dict, dict] | None = None
+    _template_uses: dict[str, list[tuple[str, int]]] | None = None
 
     def digest(self) -> str:
         """Changes whenever an answer drawn from these files may change (for the findings
         cache's fingerprint of the project)."""
-        text = repr((sorted(self.template_uses.items()), self.packages, self.unindexed))
+        text = repr((self.templates, self.packages, self.unindexed))
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+    def template_uses(self) -> dict[str, list[tuple[str, int]]]:
+        """ "book_set" -> the (display path, line) of its uses in templates."""
+        if self._template_uses is None:
+            self._template_uses = {}
+            for path, _, _ in self.templates:
+                text = _read(path)
+                if text is None:
+                    continue
+                display = display_path(path)
+                for accessor, lines in accessor_uses(text).items():
+                    self._template_uses.setdefault(accessor, []).extend((display, line) for line in lines)
+        return self._template_uses
 
     def python_uses(self) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
         """The accessor and query-name uses in the unindexed test modules (name -> places)."""
@@ -90,7 +105,9 @@ def scan(
     """The templates, packaging and unindexed test modules of the projects at `roots`
     (absolute folders); `indexed` holds the absolute paths of the Python files indexed."""
     found = ProjectFiles()
-    packages, unindexed = [], []
+    packages: list[tuple[str, str]] = []
+    unindexed: list[tuple[str, int, int]] = []
+    templates: list[tuple[str, int, int]] = []
     indexed = indexed or set()
     real: set[str] | None = None  # the indexed paths with links resolved, made when needed
     for root in roots:
@@ -104,20 +121,18 @@ def scan(
                     continue
                 if real is None:  # roots are resolved paths, discovery's are not
                     real = {os.path.realpath(p) for p in indexed}
-                if os.path.realpath(path) not in real:
-                    try:
-                        st = os.stat(path)
-                    except OSError:
-                        continue
-                    unindexed.append((path, st.st_size, st.st_mtime_ns))
+                if os.path.realpath(path) in real:
+                    continue
+            try:
+                st = os.stat(path)
+            except OSError:
                 continue
-            text = _read(path)
-            if text is None:
-                continue
-            display = display_path(path)
-            for accessor, lines in accessor_uses(text).items():
-                found.template_uses.setdefault(accessor, []).extend((display, line) for line in lines)
-    found.packages, found.unindexed = tuple(packages), tuple(sorted(unindexed))
+            (templates if is_template else unindexed).append((path, st.st_size, st.st_mtime_ns))
+    found.packages, found.unindexed, found.templates = (
+        tuple(packages),
+        tuple(sorted(unindexed)),
+        tuple(sorted(templates)),
+    )
     return found
 
 
