@@ -874,3 +874,15 @@ def test_inherited_self_relation_points_at_the_declaring_model():
         "featured",
     }
     assert index.models["blog.models.Featured"].relations["post_ptr"].kind == "o2o"
+
+
+def test_an_annotated_meta_attribute_counts():
+    # django-polymorphic: `abstract: ClassVar[bool] = True`
+    base = "from typing import ClassVar\nfrom django.db import models\n\n\nclass Poly(models.Model):\n"
+    base += "    class Meta:\n        abstract: ClassVar[bool] = True\n"
+    models = "from django.db import models\nfrom poly.models import Poly\n\n\nclass File(Poly):\n"
+    models += "    file = models.FileField()\n"
+    index = build({"poly/models.py": base, "shop/models.py": models})
+    assert index.models["poly.models.Poly"].abstract
+    assert index.models["shop.models.File"].parents == []
+    assert "file" not in index.models["shop.models.File"].relations  # no reverse one-to-one from a parent

@@ -262,22 +262,27 @@ def _class_call(name: str, value: ast.Call, cls: ClassFacts, resolver: _Resolver
 
 
 def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None:
+    target: ast.expr
     for stmt in meta.body:
-        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1:
+        # `abstract = True`, or annotated: `abstract: ClassVar[bool] = True` (django-polymorphic)
+        if isinstance(stmt, ast.AnnAssign) and stmt.value is not None:
+            target, value = stmt.target, stmt.value
+        elif isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
+            target, value = stmt.targets[0], stmt.value
+        else:
             continue
-        target = stmt.targets[0]
         if not isinstance(target, ast.Name):
             continue
         if target.id == "abstract":
-            cls.abstract = _const(stmt.value) is True
+            cls.abstract = _const(value) is True
         elif target.id == "proxy":
-            cls.proxy = _const(stmt.value) is True
+            cls.proxy = _const(value) is True
         elif target.id == "app_label":
-            cls.app_label = _string(stmt.value)
+            cls.app_label = _string(value)
         elif target.id == "model":
-            cls.meta_model = resolver.ref(stmt.value)
+            cls.meta_model = resolver.ref(value)
         elif target.id == "fields":
-            cls.meta_fields_all = _string(stmt.value) == "__all__"
+            cls.meta_fields_all = _string(value) == "__all__"
 
 
 _SIGNALS = ("pre_save", "post_save", "m2m_changed", "pre_delete", "post_delete")
