@@ -177,3 +177,33 @@ def test_a_fix_that_would_not_compile_is_left_out(tmp_path, monkeypatch):
     assert (tmp_path / "shop/models.py").read_bytes() == before
     assert not result.applied
     assert "would not compile" in result.skipped[0] and "keyword argument repeated" in result.skipped[0]
+
+
+def test_two_fixing_processes_at_once_apply_each_fix_once(bookshop, tmp_path):
+    """Two `djreview --fix` on one tree at the same moment (two editor saves, a hook and a
+    terminal): every file still compiles, and together they apply each fix exactly once."""
+    import shutil
+    import subprocess
+    import sys
+
+    from tests.helpers import SRC
+
+    expected = tmp_path / "expected"
+    shutil.copytree(bookshop, expected)
+    djreview("--fix", "--no-cache", ".", cwd=expected)  # what one run alone writes
+    env = {"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "HOME": str(tmp_path)}
+    for round in range(3):
+        tree = tmp_path / f"tree{round}"
+        shutil.copytree(bookshop, tree)
+        command = [sys.executable, "-m", "djreview", "--fix", "--no-cache", "-j1", "."]
+        runs = [
+            subprocess.Popen(command, cwd=tree, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE) for _ in "ab"
+        ]
+        for run in runs:
+            out, err = run.communicate(timeout=120)
+            assert run.returncode in (0, 1), err.decode()
+        for path, data in _texts(tree).items():
+            compile(data, str(path), "exec")  # also rejects a repeated keyword argument
+        assert {p.relative_to(tree): d for p, d in _texts(tree).items()} == {
+            p.relative_to(expected): d for p, d in _texts(expected).items()
+        }
