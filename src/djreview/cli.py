@@ -92,6 +92,20 @@ def _pairs(values: tuple[str, ...], sep: str, option: str) -> dict[str, str]:
     return out
 
 
+# Options the review and `djreview models` share.
+_NO_CACHE = click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
+_CACHE_DIR = click.option(
+    "--cache-dir",
+    type=click.Path(file_okay=False),
+    help="Where the index cache lives (default: .djreview_cache at the project root).",
+)
+_PYTHON = click.option(
+    "--python",
+    metavar="PATH",
+    help="The project's virtualenv or its python: bases from installed packages are read there.",
+)
+
+
 @click.group(cls=_DefaultToCheck, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="djreview")
 def main() -> None:
@@ -163,12 +177,8 @@ def main() -> None:
     "--diff", "show_diff", is_flag=True, help="Print the diff of the fixes --fix would apply; change nothing."
 )
 @click.option("-j", "--jobs", type=click.IntRange(min=0), default=0, help="Worker processes (0: one per core).")
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    help="Where the index cache lives (default: .djreview_cache at the project root).",
-)
+@_NO_CACHE
+@_CACHE_DIR
 @click.option(
     "--query-rules-everywhere",
     is_flag=True,
@@ -176,11 +186,7 @@ def main() -> None:
     help="Also run the DJR1xx query rules on migrations and test modules.",
 )
 @click.option("--include-tests", is_flag=True, default=None, help="Review test modules with every rule.")
-@click.option(
-    "--python",
-    metavar="PATH",
-    help="The project's virtualenv or its python: bases from installed packages are read there.",
-)
+@_PYTHON
 @click.option("-v", "--verbose", is_flag=True, help="Also say why a cache file was ignored.")
 @click.option("-q", "--quiet", is_flag=True, help="Print the findings and nothing else: no summary, notes or warnings.")
 @click.option("--exit-zero", is_flag=True, help="Exit 0 even when there are findings (2 still means an error).")
@@ -618,17 +624,9 @@ def rule_page(code: str) -> None:
 @main.command("models")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--no-cache", is_flag=True, help="Neither read nor write the index cache.")
-@click.option(
-    "--cache-dir",
-    type=click.Path(file_okay=False),
-    help="Where the index cache lives (default: .djreview_cache at the project root).",
-)
-@click.option(
-    "--python",
-    metavar="PATH",
-    help="The project's virtualenv or its python: bases from installed packages are read there.",
-)
+@_NO_CACHE
+@_CACHE_DIR
+@_PYTHON
 def list_models(paths, fmt: str, no_cache: bool, cache_dir: str | None, python: str | None) -> None:
     """List what the index understood of the project PATHS belong to: each model by app with
     its kind (concrete, abstract, proxy, assumed), fields, relations and managers, then the
