@@ -175,3 +175,25 @@ def numbers():
     findings = json.loads(result.stdout)["findings"]
     assert [(f["code"], f["path"], f["line"]) for f in findings] == [("DJR101", "order/views.py", 6)]
     assert "Order" in findings[0]["message"] and "customer" in findings[0]["message"]
+
+
+def test_a_name_defined_in_two_branches_is_a_model_if_either_is():
+    models = """
+from django.db import models
+from shop.compat import PlainBase
+
+if USE_PLAIN:
+
+    class Tag(PlainBase):
+        pass
+
+else:
+
+    class Tag(models.Model):
+        name = models.CharField(max_length=10)
+"""
+    index = index_of({"shop/models.py": models})
+    assert concrete(index) == {"shop.models.Tag"}
+    assert [f.name for f in index.models["shop.models.Tag"].fields] == ["name"]
+    flipped = models.replace("class Tag(PlainBase)", "class Tag(models.Model)", 1)
+    assert concrete(index_of({"shop/models.py": flipped})) == {"shop.models.Tag"}  # the first one wins then

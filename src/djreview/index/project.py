@@ -205,10 +205,13 @@ class ProjectIndex:
                 self._by_suffix.setdefault(".".join(parts[i:]), []).append(name)
         self.classes: dict[str, ClassFacts] = {}
         self.class_module: dict[str, ModuleFacts] = {}
+        alternatives: dict[str, list[ClassFacts]] = {}
         for module in modules:
             for cls in module.classes:
                 if cls.qualname in _KNOWN_NAMES:
                     continue
+                if cls.qualname in self.classes:
+                    alternatives.setdefault(cls.qualname, []).append(cls)
                 self.classes.setdefault(cls.qualname, cls)
                 self.class_module.setdefault(cls.qualname, module)
         self.auth_user_model = next((m.auth_user_model for m in modules if m.auth_user_model), "auth.User")
@@ -220,6 +223,8 @@ class ProjectIndex:
         self._accessor_uses: dict[str, list[tuple[str, int]]] | None = None  # built when first asked
         self._query_uses: dict[str, list[tuple[str, int]]] | None = None
         self._kind_cache: dict[str, str | None] = {}
+        for qual, others in alternatives.items():
+            self._either(qual, others)
         self.models: dict[str, ModelInfo] = {}
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
@@ -286,6 +291,16 @@ class ProjectIndex:
         if name in facts.imports or name in facts.aliases or f"{facts.module}.{name}" in self.classes:
             return True
         return next(self._star_sources(facts, name, seen), None) is not None
+
+    def _either(self, qual: str, others: list[ClassFacts]) -> None:
+        """One name, two definitions (`if ...: class Order(A)` / `else: class Order(B)`, or a
+        try/except fallback): either may run, so the name is a model if either is one."""
+        kinds = {id(cls): next((k for k in map(self.class_kind, cls.bases) if k), None) for cls in others}
+        if next((k for k in map(self.class_kind, self.classes[qual].bases) if k), None) is None:
+            chosen = next((cls for cls in others if kinds[id(cls)]), None)
+            if chosen is not None:
+                self.classes[qual] = chosen
+        self._kind_cache.clear()
 
     @query
     def class_kind(self, ref: str | None) -> str | None:
