@@ -14,8 +14,7 @@ import textwrap
 from pathlib import Path
 
 from djreview.fixes import apply_edits
-from djreview.rule import all_rules
-from djreview.worker import PARSE_ERROR
+from djreview.rule import PARSE_ERROR, all_rules
 
 SRC = str(Path(__file__).parents[1] / "src")
 FIXTURES = Path(__file__).parent / "fixtures"

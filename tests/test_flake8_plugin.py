@@ -208,7 +208,7 @@ def test_flake8_jobs_2_runs_without_a_nested_pool(tmp_path):
 
 def test_the_parse_error_code_is_the_workers():
     from djreview.flake8_plugin import PARSE_ERROR_CODE
-    from djreview.worker import PARSE_ERROR
+    from djreview.rule import PARSE_ERROR
 
     assert PARSE_ERROR[0] == PARSE_ERROR_CODE
 
@@ -216,15 +216,16 @@ def test_the_parse_error_code_is_the_workers():
 def test_settings_from_narrows_the_configured_codes_and_refuses_unknown_ones(tmp_path):
     from djreview import config as cfg
     from djreview.rule import rule_codes
+    from djreview.settings import settings_from
 
     write_project(tmp_path, {"pyproject.toml": '[tool.djreview]\nselect = ["DJR2"]\nexclude = ["legacy/"]\n'})
     config = cfg.config_for(tmp_path)
-    settings = cfg.settings_from(config, selected=lambda code: code != "DJR202")
+    settings = settings_from(config, selected=lambda code: code != "DJR202")
     assert settings.codes == tuple(c for c in rule_codes() if c.startswith("DJR2") and c != "DJR202")
     assert settings.paths is not None and settings.paths.excludes(str(tmp_path / "legacy" / "a.py"))
     config.ignore = ["DJR9"]
     with pytest.raises(cfg.ConfigError, match="unknown rule code or prefix 'DJR9' in ignore"):
-        cfg.settings_from(config)
+        settings_from(config)
 
 
 def test_max_file_size_from_pyproject_skips_the_file_as_the_cli_does(tmp_path):

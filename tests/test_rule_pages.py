@@ -9,8 +9,7 @@ import pytest
 
 from djreview.fixes import apply_edits
 from djreview.pages import load_page, pages_dir
-from djreview.rule import CATEGORIES, all_rules
-from djreview.worker import PARSE_ERROR
+from djreview.rule import CATEGORIES, PARSE_ERROR, all_rules
 
 PAGES = sorted(pages_dir().glob("DJR*.md"))
 HEADER = re.compile(r"^\|\s*(\w+)\s*\|\s*(.*?)\s*\|$", re.MULTILINE)

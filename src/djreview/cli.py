@@ -244,6 +244,7 @@ def check(
 
     from djreview import config as cfg
     from djreview.discovery import default_cache_folder
+    from djreview.settings import settings_from
 
     paths = list(paths) or ["."]
     if no_cache:
@@ -281,7 +282,7 @@ def check(
             config.include_tests = include_tests
         if python:
             config.python = python
-        settings = cfg.settings_from(
+        settings = settings_from(
             config, force_exclude=force_exclude, jobs=jobs, cache_dir=cache_folder, verbose=verbose
         )
     except cfg.ConfigError as exc:
@@ -638,13 +639,14 @@ def list_models(paths, fmt: str, no_cache: bool, cache_dir: str | None, python: 
     from djreview.discovery import MissingPath, default_cache_folder
     from djreview.engine import learn
     from djreview.models_report import describe, render_text
+    from djreview.settings import settings_from
 
     paths = list(paths) or ["."]
     try:
         config = cfg.config_for(Path(paths[0]), None)
         config.python = python or config.python
         folder = None if no_cache else Path(cache_dir) if cache_dir else default_cache_folder(Path(paths[0]))
-        settings = cfg.settings_from(config, cache_dir=folder)
+        settings = settings_from(config, cache_dir=folder)
     except cfg.ConfigError as exc:
         raise click.UsageError(str(exc)) from None
     notes: list[str] = []
@@ -663,8 +665,7 @@ def list_models(paths, fmt: str, no_cache: bool, cache_dir: str | None, python: 
 @main.command("rules")
 def list_rules() -> None:
     """List every code: code, name, category, fixable (DJR001, the tool's own, first)."""
-    from djreview.rule import CATEGORIES, all_rules
-    from djreview.worker import PARSE_ERROR
+    from djreview.rule import CATEGORIES, PARSE_ERROR, all_rules
 
     rows = [(*PARSE_ERROR, CATEGORIES[PARSE_ERROR[0][3]], False)]
     rows += [(code, rule.name, rule.category(), rule.fixable) for code, rule in all_rules().items()]

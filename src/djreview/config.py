@@ -20,15 +20,9 @@ import os
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from djreview.limits import DEFAULT_MAX_FILE_SIZE, parse_size
 from djreview.paths import PathRules, matches
-
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
-    from djreview.settings import Settings
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -108,44 +102,9 @@ def config_for(start: Path, explicit: Path | None = None) -> Config:
 
 def known_codes() -> list[str]:
     """Every code a run can report: the parse error's and each rule's."""
-    from djreview.rule import rule_codes
-    from djreview.worker import PARSE_ERROR
+    from djreview.rule import PARSE_ERROR, rule_codes
 
     return [PARSE_ERROR[0], *rule_codes()]
-
-
-def settings_from(
-    config: Config,
-    *,
-    force_exclude: bool = True,
-    jobs: int = 0,
-    cache_dir: Path | None = None,
-    verbose: bool = False,
-    selected: Callable[[str], bool] | None = None,
-) -> Settings:
-    """What a run does under `config`: the one place where the command line and the flake8
-    plugin turn a configuration into settings, so the two cannot drift apart. `selected`
-    narrows the enabled codes further (flake8's own --select/--ignore). Raises ConfigError
-    for a code, prefix or severity that names nothing."""
-    from djreview.settings import Settings
-
-    known = known_codes()
-    check_codes(config, known)
-    codes = enabled_codes(config, known)
-    if selected is not None:
-        codes = tuple(code for code in codes if selected(code))
-    return Settings(
-        codes=codes,
-        paths=path_rules(config, force_exclude),
-        jobs=jobs,
-        query_rules_everywhere=config.query_rules_everywhere,
-        include_tests=config.include_tests,
-        config=config,
-        cache_dir=cache_dir,
-        verbose=verbose,
-        max_file_size=config.max_file_size,
-        python=config.python,
-    )
 
 
 def _codes(key: str, value) -> list[str]:

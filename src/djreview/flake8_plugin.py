@@ -8,7 +8,7 @@ unsaved buffer included).
 What runs is decided once, in `parse_options`, the way the command line decides it:
 flake8's own select/ignore (its DecisionEngine, default selection included) say which DJR
 codes flake8 would show; `[tool.djreview]` in pyproject.toml narrows them and supplies the
-path rules, per-file ignores and severities (`config.settings_from`, shared with the CLI).
+path rules, per-file ignores and severities (`settings.settings_from`, shared with the CLI).
 When flake8 shows no DJR code (`flake8 --select E9`) the plugin does nothing at all: no
 config, no index, no cache, no pool.
 """
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from djreview.paths import GitIgnores
     from djreview.settings import Settings
 
-# worker.PARSE_ERROR's code: importing worker costs 40 ms that a run without DJR must not pay
+# rule.PARSE_ERROR's code: importing the rule registry costs 40 ms that a run without DJR must not pay
 PARSE_ERROR_CODE = "DJR001"
 
 
@@ -94,10 +94,11 @@ def _settings_for(start: Path, shown: frozenset[str] | None) -> Settings | None:
     line on stderr: flake8's other checks still run)."""
     from djreview import config as cfg
     from djreview.discovery import default_cache_folder
+    from djreview.settings import settings_from
 
     try:
         config = cfg.config_for(start)
-        settings = cfg.settings_from(
+        settings = settings_from(
             config,
             cache_dir=default_cache_folder(start),
             selected=shown.__contains__ if shown is not None else None,

@@ -17,6 +17,8 @@ if TYPE_CHECKING:
     from djreview.fix_spec import FixSpec
     from djreview.index.prefilter import Collector
 
+# The code of djreview's own finding: a file Python cannot compile, decode or read.
+PARSE_ERROR = ("DJR001", "parse-error")
 CATEGORIES = {
     "0": "tool",
     "1": "queries",

@@ -16,10 +16,9 @@ from djreview.index.facts import ModuleFacts
 from djreview.index.prefilter import walk
 from djreview.index.project import ProjectIndex, Recorder, answer_digest
 from djreview.noqa import NoqaComments, unknown_codes
+from djreview.rule import PARSE_ERROR
 from djreview.settings import Settings
 from djreview.source import load, load_text, parse_tree, split_lines, split_suggestion
-
-PARSE_ERROR = ("DJR001", "parse-error")
 
 # libcst's code generation (positions) recurses once per nesting level; Python accepts
 # expressions nested several hundred deep, which the default limit of 1000 frames does not.
