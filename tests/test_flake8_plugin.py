@@ -206,13 +206,6 @@ def test_flake8_jobs_2_runs_without_a_nested_pool(tmp_path):
     assert set(FindingsCache(tmp_path / ".djreview_cache").entries) == reviewed
 
 
-def test_the_parse_error_code_is_the_workers():
-    from djreview.flake8_plugin import PARSE_ERROR_CODE
-    from djreview.rule import PARSE_ERROR
-
-    assert PARSE_ERROR[0] == PARSE_ERROR_CODE
-
-
 def test_settings_from_narrows_the_configured_codes_and_refuses_unknown_ones(tmp_path):
     from djreview import config as cfg
     from djreview.rule import rule_codes

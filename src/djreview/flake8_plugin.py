@@ -28,9 +28,6 @@ if TYPE_CHECKING:
     from djreview.paths import GitIgnores
     from djreview.settings import Settings
 
-# rule.PARSE_ERROR's code: importing the rule registry costs 40 ms that a run without DJR must not pay
-PARSE_ERROR_CODE = "DJR001"
-
 
 class Plugin:
     name = "djreview"
@@ -48,11 +45,11 @@ class Plugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         from flake8.style_guide import Decision, DecisionEngine
 
-        from djreview.rule import rule_codes
+        from djreview.rule import PARSE_ERROR, rule_codes
 
         engine = DecisionEngine(options)
         shown = frozenset(
-            code for code in (PARSE_ERROR_CODE, *rule_codes()) if engine.decision_for(code) is Decision.Selected
+            code for code in (PARSE_ERROR[0], *rule_codes()) if engine.decision_for(code) is Decision.Selected
         )
         cls._decided, cls._settings = True, None
         if not shown:
