@@ -26,7 +26,9 @@ def test_json_output_follows_the_contract(shop_project):
     assert result.returncode == 1
     data = json.loads(result.stdout)
     assert data["version"] == __version__
-    assert data["summary"] == {"files": 2, "findings": 1, "errors": 0, "by_code": {"DJR201": 1}}
+    assert data["summary"] == {
+        "files": 2, "findings": 1, "errors": 0, "by_code": {"DJR201": 1}, "models": 2, "unresolved_classes": 0
+    }  # fmt: skip
     finding = data["findings"][0]
     assert {k: finding[k] for k in ("code", "name", "severity", "path", "line", "column", "end_line")} == {
         "code": "DJR201",

@@ -18,6 +18,9 @@ def render(report) -> str:
             "findings": len(report.findings),
             "errors": report.errors,
             "by_code": dict(sorted(by_code.items())),
+            # what the index understood: no finding is not a clean bill when models went unseen
+            "models": report.models,
+            "unresolved_classes": report.unresolved,
         },
     }
     return json.dumps(data, indent=2)
