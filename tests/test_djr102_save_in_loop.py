@@ -1097,3 +1097,53 @@ def test_only_known_pure_functions_may_compute_the_values(review):
     assert only_fix(shadowed).applicability == "suggestion"
     query_get = save_in_loop(review, import_tags("", "names.get(slug=name)"))
     assert only_fix(query_get).applicability == "suggestion"
+
+
+def test_write_followed_by_break_in_an_enclosing_block_runs_once(review):
+    # pretix's login loop: the device that matched is saved once, then the loop ends
+    view = """
+        from shop.models import Book
+
+        def mark_first(title):
+            for book in Book.objects.all():
+                if book.title == title:
+                    if book.price < 5:
+                        book.price = 5
+                        book.save()
+                    found = True
+                    break
+    """
+    assert save_in_loop(review, view) == []
+
+
+def test_break_after_an_inner_loop_does_not_make_its_saves_run_once(review):
+    view = """
+        from shop.models import Book, Shelf
+
+        def relabel(shelves):
+            for shelf in shelves:
+                for book in Book.objects.filter(price__gt=0):
+                    book.price = 1
+                    book.save()
+                break
+    """
+    assert codes_lines(save_in_loop(review, view)) == [("DJR102", VIEWS, 8)]
+
+
+def test_a_save_override_on_a_plain_mixin_counts(review):
+    # django-lifecycle: LifecycleModelMixin.save() runs the model's hooks; bulk_update would not
+    models = MODELS.replace(
+        "class Book(models.Model):",
+        "class HooksMixin:\n    def save(self, *args, **kwargs):\n        super().save(*args, **kwargs)\n\n\n"
+        "class Book(HooksMixin, models.Model):",
+    )
+    view = """
+        from shop.models import Book
+
+        def shout():
+            for book in Book.objects.all():
+                book.title = book.title.upper()
+                book.save()
+    """
+    files = {"shop/models.py": models, "shop/forms.py": FORMS, VIEWS: view}
+    assert review(files, select=("DJR102",)) == []

@@ -783,7 +783,9 @@ class ProjectIndex:
     def save_logic(self, model: ModelInfo, manager: str | None = None) -> str | None:
         """What a bulk operation would skip for this model: a save() override, a pre/post_save
         receiver, or (for create) a manager's create() override; None when there is none."""
-        for qual in self._mro(model.qualname):
+        # every base the index can see, mixins and installed packages' classes included
+        # (django-lifecycle's LifecycleModelMixin.save() runs its hooks)
+        for qual in self._class_mro(model.qualname):
             if "save" in self.classes[qual].methods:
                 return f"{self.classes[qual].name}.save()"
         for qual in self._mro(model.qualname):

@@ -224,18 +224,24 @@ class SaveInLoop(Rule):
 
     @staticmethod
     def _runs_once(loop_node: cst.CSTNode, call: cst.Call) -> bool:
-        """Is the write followed by return/break/raise in its block, or returned itself?"""
+        """Is the write followed by return/break/raise in its block or in a block around it
+        (up to the loop's body), or returned itself? Then it runs once, not per iteration."""
         body = getattr(loop_node, "body", None)
         if not isinstance(body, cst.IndentedBlock):
             return False  # comprehensions: every element runs
-        block, statement = _containing_statement(body, call)
-        if statement is None:
+        path = _containing_path(body, call)
+        if not path:
             return False
+        statement = path[-1][1]
         if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in statement.body):
             return True
-        later = block.body[block.body.index(statement) + 1 :]
         exits = (cst.Return, cst.Raise, cst.Break)
-        return any(isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, exits) for x in s.body) for s in later)
+        loops = [i for i, (_, holder) in enumerate(path) if isinstance(holder, (cst.For, cst.While))]
+        for block, holder in path[loops[-1] + 1 if loops else 0 :]:  # an exit after an inner loop ends only it
+            later = block.body[block.body.index(holder) + 1 :]
+            if any(isinstance(s, cst.SimpleStatementLine) and any(isinstance(x, exits) for x in s.body) for s in later):
+                return True
+        return False
 
     @staticmethod
     def _update_fields(node: cst.Call) -> list[str] | None:
@@ -329,16 +335,17 @@ class SaveInLoop(Rule):
     leave_For = leave_While = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
 
 
-def _containing_statement(block: cst.IndentedBlock, target: cst.CSTNode):
-    """The innermost statement block under `block` holding `target`, and its statement there."""
+def _containing_path(block: cst.IndentedBlock, target: cst.CSTNode) -> list[tuple[cst.IndentedBlock, cst.CSTNode]]:
+    """Each statement block from `block` down to the innermost one holding `target`, with the
+    statement there that holds it (outermost first); empty when `block` does not hold it."""
     for statement in block.body:
         if _contains(statement, target):
             for child in children(statement):
                 inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
                 if isinstance(inner, cst.IndentedBlock) and _contains(inner, target):
-                    return _containing_statement(inner, target)
-            return block, statement
-    return block, None
+                    return [(block, statement), *_containing_path(inner, target)]
+            return [(block, statement)]
+    return []
 
 
 def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
