@@ -137,3 +137,52 @@ def test_a_package_installed_after_a_cached_run_is_read(project):
         (site / name).parent.mkdir(parents=True, exist_ok=True)
         (site / name).write_text(source, encoding="utf-8")
     assert book() == "concrete"
+
+
+DJANGO_AUTH = {
+    "django/__init__.py": "",
+    "django/contrib/__init__.py": "",
+    "django/contrib/auth/__init__.py": "",
+    "django/contrib/auth/base_user.py": "from django.db import models\n\n\nclass AbstractBaseUser(models.Model):\n"
+    "    password = models.CharField(max_length=128)\n\n    class Meta:\n        abstract = True\n\n"
+    "    def __str__(self):\n        return self.get_username()\n",
+    "django/contrib/auth/models.py": "from django.contrib.auth.base_user import AbstractBaseUser\n"
+    "from django.db import models\n\n\nclass Group(models.Model):\n    name = models.CharField(max_length=150)\n\n\n"
+    "class PermissionsMixin(models.Model):\n    groups = models.ManyToManyField(Group, related_name='user_set')\n\n"
+    "    class Meta:\n        abstract = True\n\n\nclass AbstractUser(AbstractBaseUser, PermissionsMixin):\n"
+    "    username = models.CharField(max_length=150)\n\n    class Meta:\n        abstract = True\n",
+    # the rest of Django is known by name and never read
+    "django/db/models/__init__.py": "open('IMPORTED', 'w').write('x')\nclass Model:\n    pass\n",
+}
+
+ACCOUNTS = """
+from django.contrib.auth.models import AbstractUser
+
+
+class User(AbstractUser):
+    pass
+"""
+
+GROUPS_VIEW = """
+from accounts.models import User
+
+
+def group_names():
+    return [[g.name for g in user.groups.all()] for user in User.objects.all()]
+"""
+
+
+def test_djangos_own_contrib_models_are_read_when_django_is_installed(project):
+    write_project(project, {"accounts/models.py": ACCOUNTS, "accounts/views.py": GROUPS_VIEW})
+
+    def findings():
+        result = djreview("--format", "json", "--no-cache", "--select", "DJR101,DJR202", ".", cwd=project)
+        return [(f["code"], f["path"], f["line"]) for f in json.loads(result.stdout)["findings"]]
+
+    assert findings() == []  # Django's table knows AbstractUser, not its relations
+    make_venv(project / ".venv", DJANGO_AUTH)
+    assert findings() == [("DJR101", "accounts/views.py", 6)]  # user.groups, per user
+    kinds, unresolved, _ = models_of(project)
+    assert kinds["User"] == "concrete" and "AbstractUser" not in kinds
+    assert {u["base"] for u in unresolved} == {"django_lifecycle.LifecycleModel"}  # not installed here
+    assert not (project / "IMPORTED").exists()

@@ -43,8 +43,8 @@ class Environment:
 
     def module_file(self, module: str) -> str | None:
         """The source file of a dotted module name in this environment, or None."""
-        if not module or module.split(".")[0] in _KNOWN_TOP:
-            return None
+        if not module or (module.split(".")[0] in _KNOWN_TOP and not module.startswith("django.contrib.")):
+            return None  # Django's contrib models are read; the rest of Django is known by name
         parts = module.split(".")
         for folder in self.site_packages:
             base = os.path.join(folder, *parts)

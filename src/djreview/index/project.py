@@ -170,6 +170,12 @@ _FIELD_MODULES = {"models", "fields"}
 _FIELD_NAMES = ("Field", "ForeignKey", "ManyToManyField", "OneToOneField")
 
 
+def _real_django(module: ModuleFacts) -> bool:
+    """Django's own contrib models, read from the project's environment (never from a copy
+    inside the project: its classes must not stand for Django's)."""
+    return module.external and module.module.startswith("django.contrib.")
+
+
 def _known_outside(ref: str) -> bool:
     return ref.startswith(_KNOWN_PACKAGES) or "." not in ref or ref.endswith(".object")
 
@@ -208,7 +214,7 @@ class ProjectIndex:
         alternatives: dict[str, list[ClassFacts]] = {}
         for module in modules:
             for cls in module.classes:
-                if cls.qualname in _KNOWN_NAMES:
+                if cls.qualname in _KNOWN_NAMES and not _real_django(module):
                     continue
                 if cls.qualname in self.classes:
                     alternatives.setdefault(cls.qualname, []).append(cls)
@@ -412,6 +418,8 @@ class ProjectIndex:
                 resolved = self.resolve(base) or base
                 if resolved in self.classes:
                     todo.append(resolved)
+                elif resolved in orm.DJANGO_MODELS and not is_known(resolved):
+                    wanted.add(resolved.rpartition(".")[0])  # Django's own, when it is installed
                 elif not _known_outside(resolved) and not is_known(resolved):
                     module = resolved.rpartition(".")[0]
                     facts = self._module_named(module)
@@ -450,7 +458,9 @@ class ProjectIndex:
     def _build_models(self) -> None:
         assumed = self._assume_models()
         for qual, cls in self.classes.items():
-            if self.class_kind(qual) != "model" or qual in orm.DJANGO_MODELS:
+            if self.class_kind(qual) != "model":
+                continue
+            if qual in orm.DJANGO_MODELS and not _real_django(self.class_module[qual]):
                 continue
             module = self.class_module[qual]
             info = ModelInfo(
@@ -472,6 +482,8 @@ class ProjectIndex:
             # a model through an assumed base rests on the same assumption
             info.assumed = any(qual in assumed for qual in self._mro(info.qualname))
             self._inherit(info)
+        for info in self.models.values():  # a base's unseen base is unseen for its subclasses too
+            info.bases_known = all(self.models[qual].bases_known for qual in self._mro(info.qualname))
         for info in self.models.values():
             self._forward_relations(info)
         for info in self.models.values():
