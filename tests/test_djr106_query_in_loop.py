@@ -354,3 +354,17 @@ def test_reported_together_with_djr101_never_on_the_same_call(review):
         """
     findings = query_in_loop(review, view, select=("DJR101", "DJR106"))
     assert codes_lines(findings) == [("DJR101", VIEWS, 6), ("DJR106", VIEWS, 8)]
+
+
+def test_reports_a_loop_inside_one_transaction(review):
+    view = """
+        from django.db import transaction
+        from shop.models import Book
+
+        def retitle(ids):
+            with transaction.atomic():
+                for book_id in ids:
+                    book = Book.objects.get(pk=book_id)
+                    book.title = book.title.strip()
+        """
+    assert codes_lines(query_in_loop(review, view)) == [("DJR106", VIEWS, 8)]

@@ -8,9 +8,12 @@ a call that always queries (``get()``, ``filter(...).first()/last()/exists()/cou
 body derives from it.
 
 Not reported, since a false alarm costs more than a miss:
-- the loop runs a small number of times the code shows (a literal tuple or list,
+- the loop runs a small number of times the code shows (a literal tuple, list or set,
   ``range(n)`` with a literal n <= 5), or stops after the query (``break``/``return`` later
-  in the body, ``raise`` right after it): a retry or a search loop;
+  in the body, ``raise`` right after it, ``if <query>: raise``): a retry, search or check loop;
+- the query sits in a ``with`` block the iteration opens (a transaction per row) or in an
+  ``except`` handler, takes a lock (``select_for_update()``) or a batch (``__in``);
+- the value looked up is what a function call of the iteration produced (``pk = generate(x)``);
 - arguments that do not depend on the loop variable (that query can be hoisted; another matter);
 - a related manager of a row of the loop's own queryset: that N+1 is DJR101's;
 - ``while`` loops, whose iterations differ by state we do not follow.
@@ -33,7 +36,7 @@ from djreview.walk import children
 _RUNNING = frozenset({"get", "first", "last", "exists", "count", "earliest", "latest"})
 _SHORTCUTS = ("get_object_or_404", "aget_object_or_404")
 _NO_ARGUMENTS = frozenset({"first", "last", "exists", "count"})
-_CONVERSIONS = frozenset({"int", "str", "float", "Decimal", "UUID", "uuid.UUID", "tuple", "frozenset"})
+_CONVERSIONS = frozenset({"int", "str", "float", "Decimal", "UUID", "tuple", "frozenset"})
 _FEW = 5  # a loop the code bounds to this many iterations is not worth batching
 _SHOWN = 40  # longest loop iterable quoted in the message
 
@@ -156,7 +159,8 @@ class QueryInLoop(Rule):
         loop = self._varying(args)
         if loop is None or loop.bounded or _stops_after(loop.node, node):
             return
-        if any(depth > self.loops.index(loop) for depth in self.opened):
+        level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
+        if any(depth > level for depth in self.opened):
             return
         self._report(node, loop, model, written, lookup, manager)
 
