@@ -368,3 +368,15 @@ def test_reports_a_loop_inside_one_transaction(review):
                     book.title = book.title.strip()
         """
     assert codes_lines(query_in_loop(review, view)) == [("DJR106", VIEWS, 8)]
+
+
+def test_a_file_whose_loops_only_call_dict_get_is_not_parsed(review, parses):
+    view = """
+        from shop.models import Book
+
+        def labels(keys, names):
+            shown = [names.get(k) for k in keys]
+            return shown, Book.objects.get(pk=1)
+        """
+    assert query_in_loop(review, view) == []
+    assert VIEWS not in parses  # the lookup names no loop variable: ruled out before the CST

@@ -42,19 +42,33 @@ _SHOWN = 40  # longest loop iterable quoted in the message
 
 
 class LoopQueries(Collector):
-    """Is there, inside a loop, a call of one of the running methods or a shortcut?"""
+    """The names in the lookups (keyword arguments, anywhere in the chain) of each running
+    method or shortcut called inside a loop: the file can only concern the rule when one of
+    them is bound inside a loop (a loop variable, or a name a loop body assigns)."""
 
     def __init__(self) -> None:
-        self.found = False
+        self.lookups: list[set[str]] = []
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
-        if in_loop and isinstance(node, ast.Call) and not self.found:
-            func = node.func
-            name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-            self.found = name in _RUNNING or name in _SHORTCUTS
+        if not in_loop or not isinstance(node, ast.Call):
+            return
+        func = node.func
+        if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
+            self.lookups.append(_ast_names(node.keywords))
+        elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
+            keywords = list(node.keywords)
+            inner = func.value
+            while isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute):
+                keywords.extend(inner.keywords)
+                inner = inner.func.value
+            self.lookups.append(_ast_names(keywords))
 
     def result(self, walked: Walked) -> bool:
-        return self.found
+        return any(names & walked.loop_bound for names in self.lookups)
+
+
+def _ast_names(keywords: list[ast.keyword]) -> set[str]:
+    return {n.id for k in keywords for n in ast.walk(k.value) if isinstance(n, ast.Name)}
 
 
 @dataclass
@@ -174,7 +188,8 @@ class QueryInLoop(Rule):
                 return None
             model = self._model_name(first.model)
             lookup = ("get", *_single_keyword(node.args[1:]))
-            return model, f"{func.value}({model})", [a.value for a in node.args[1:]], lookup, f"{model}.objects"
+            keywords = [a.value for a in node.args[1:] if a.keyword is not None]
+            return model, f"{func.value}({model})", keywords, lookup, f"{model}.objects"
         if not isinstance(func, cst.Attribute) or func.attr.value not in _RUNNING:
             return None
         method = func.attr.value
@@ -208,7 +223,7 @@ class QueryInLoop(Rule):
         manager = base if isinstance(self.ctx.flow.infer(inner), (Queryset, RelatedManager)) else f"{model}.objects"
         written = ".".join([base, *reversed(parts)])
         lookup = (method, *_single_keyword(arguments))
-        return model, written, [a.value for a in arguments], lookup, manager
+        return model, written, [a.value for a in arguments if a.keyword is not None], lookup, manager
 
     def _model_name(self, qual: str) -> str:
         info = self.ctx.index.model(qual)
