@@ -92,7 +92,7 @@ def test_djr001_has_a_page_and_is_listed_first(shop_project):
     assert page.stdout.startswith("# DJR001 parse-error\n")
     listing = djreview("rules", cwd=shop_project).stdout.splitlines()
     assert listing[0] == "DJR001  parse-error            tool"
-    assert [line.split()[0] for line in listing[1:]] == ["DJR101", "DJR102", "DJR201", "DJR202", "DJR301"]
+    assert [line.split()[0] for line in listing[1:]] == ["DJR101", "DJR102", "DJR106", "DJR201", "DJR202", "DJR301"]
 
 
 def test_version_and_help(shop_project):

@@ -57,10 +57,10 @@ def test_sarif_validates_against_the_official_schema():
     jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
     run = sarif["runs"][0]
     rules = {r["id"]: r for r in run["tool"]["driver"]["rules"]}
-    assert set(rules) == {"DJR001", "DJR101", "DJR102", "DJR201", "DJR202", "DJR301"}
+    assert set(rules) == {"DJR001", "DJR101", "DJR102", "DJR106", "DJR201", "DJR202", "DJR301"}
     assert rules["DJR101"]["name"] == "n-plus-one"
     assert rules["DJR101"]["help"]["markdown"].startswith("# DJR101 n-plus-one")
-    assert len(run["results"]) == 25
+    assert len(run["results"]) == 26
 
 
 def test_sarif_describes_djr001_from_its_page(shop_project):

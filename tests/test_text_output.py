@@ -121,7 +121,7 @@ def test_plain_output_is_unchanged(tmp_path, monkeypatch):
     )
 
 
-@pytest.mark.parametrize("code", ["DJR101", "DJR102", "DJR201", "DJR202", "DJR301"])
+@pytest.mark.parametrize("code", ["DJR101", "DJR102", "DJR106", "DJR201", "DJR202", "DJR301"])
 def test_a_rule_page_quotes_its_seed_without_the_file_name(code):
     result = CliRunner().invoke(main, ["rule", code])
     assert result.exit_code == 0

@@ -152,6 +152,8 @@ def file_kinds(display: str) -> frozenset[str]:
         or any(p in TEST_DIRS for p in parts[:-1])
     ):
         kinds.add("tests")
+    if "commands" in parts[:-1] and "management" in parts[:-2]:
+        kinds.add("commands")  # management commands: one-off scripts, reviewed by some rules only
     return frozenset(kinds)
 
 

@@ -111,7 +111,7 @@ class Reviewer:
         for rule in self.rules:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:
-                skip = skip - {"migrations", "tests"}
+                skip = skip - {"migrations", "tests", "commands"}
             if self.settings.include_tests:
                 skip = skip - {"tests"}
             if skip & kinds:
