@@ -104,3 +104,14 @@ class Dispatch:
                 hook(node)
             stack.append((node, True))
             stack.extend((child, False) for child in reversed(children(node)))
+
+
+def contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
+    """Is `target` (by identity) `node` or a node below it?"""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if current is target:
+            return True
+        stack.extend(children(current))
+    return False

@@ -32,7 +32,7 @@ from djreview.rule import Rule
 from djreview.rules import _bulk_rewrite
 from djreview.syntax import literal_string
 from djreview.values import Instance, Queryset, RelatedManager
-from djreview.walk import children
+from djreview.walk import children, contains
 
 
 @dataclass
@@ -339,23 +339,13 @@ def _containing_path(block: cst.IndentedBlock, target: cst.CSTNode) -> list[tupl
     """Each statement block from `block` down to the innermost one holding `target`, with the
     statement there that holds it (outermost first); empty when `block` does not hold it."""
     for statement in block.body:
-        if _contains(statement, target):
+        if contains(statement, target):
             for child in children(statement):
                 inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
-                if isinstance(inner, cst.IndentedBlock) and _contains(inner, target):
+                if isinstance(inner, cst.IndentedBlock) and contains(inner, target):
                     return [(block, statement), *_containing_path(inner, target)]
             return [(block, statement)]
     return []
-
-
-def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current is target:
-            return True
-        stack.extend(children(current))
-    return False
 
 
 def _list_name(variable: str | None) -> str:

@@ -30,7 +30,7 @@ from djreview.index.prefilter import Collector, Walked
 from djreview.naming import plural_snake
 from djreview.rule import Rule
 from djreview.values import ModelClass, Queryset, RelatedManager
-from djreview.walk import children
+from djreview.walk import children, contains
 
 # Calls that run their query where they are written.
 _RUNNING = frozenset({"get", "first", "last", "exists", "count", "earliest", "latest"})
@@ -346,7 +346,7 @@ def _stops_after(loop: cst.CSTNode, call: cst.Call) -> bool:
         return False  # comprehensions run every element
     seen, line = False, None
     for statement, block in _statements(body):
-        if _contains(statement, call):
+        if contains(statement, call):
             seen = True
             if isinstance(statement, cst.SimpleStatementLine):
                 line = (statement, block)
@@ -378,13 +378,3 @@ def _statements(block: cst.IndentedBlock):
             inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
             if isinstance(inner, cst.IndentedBlock):
                 yield from _statements(inner)
-
-
-def _contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
-    stack = [node]
-    while stack:
-        current = stack.pop()
-        if current is target:
-            return True
-        stack.extend(children(current))
-    return False
