@@ -1315,3 +1315,40 @@ def test_fix_on_a_queryset_with_only_is_a_suggestion(review):
     assert codes_lines(findings) == [("DJR101", VIEWS, 5)]
     assert findings[0].fix.applicability == "suggestion"
     assert "only()" in findings[0].fix.description
+
+
+# -- a relation only compared: its key column is already on the row ------------------------
+def test_a_relation_only_compared_suggests_its_id_column(review):
+    findings = n_plus_one(
+        review,
+        """
+        from shop.models import Book
+
+        def mine(me, allowed):
+            for book in Book.objects.all():
+                if book.author == me or book.author in allowed:
+                    yield book.title
+    """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert findings[0].hint == (
+        "The loop only compares `book.author`: compare `book.author_id` with the other object's pk instead "
+        '(e.g. `book.author_id == other.pk`, or `in` a set of pks), or add .select_related("author") '
+        "to the queryset built on line 5."
+    )
+
+
+def test_a_relation_compared_and_read_keeps_the_select_related_hint(review):
+    findings = n_plus_one(
+        review,
+        """
+        from shop.models import Book
+
+        def mine(me):
+            for book in Book.objects.all():
+                if book.author != me:
+                    print(book.author.name)
+    """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert findings[0].hint == 'Add .select_related("author") to the queryset built on line 5.'

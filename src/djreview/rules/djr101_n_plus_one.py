@@ -64,6 +64,7 @@ class _Candidate:
     target: str | None
     method: str = ""
     kind: str = ""
+    compared: bool = False  # an operand of ==, !=, in, not in, is: only its key matters
 
 
 class LoopAttributes(Collector):
@@ -107,6 +108,7 @@ class NPlusOne(Rule):
         self.writes: set[int] = set()  # calls inside a chain that ends in update()/delete()
         self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
+        self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -125,6 +127,10 @@ class NPlusOne(Rule):
             self.assigned.add((id(owner.loop), "__".join((*owner.path, target.attr.value))))
 
     # -- collecting ----------------------------------------------------------------------
+    def visit_Comparison(self, node: cst.Comparison) -> None:
+        self.compared.add(id(node.left))
+        self.compared.update(id(target.comparator) for target in node.comparisons)
+
     def visit_Attribute(self, node: cst.Attribute) -> None:
         if id(node) in self.written:
             return
@@ -139,7 +145,8 @@ class NPlusOne(Rule):
         if self._loaded(owner, path):
             return
         how = "prefetch" if rel.kind == "gfk" else "select"
-        self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target, kind=rel.kind))
+        compared = id(node) in self.compared and rel.kind in ("fk", "o2o") and not owner.path
+        self._add(_Candidate(node, "__".join(path), how, owner, rel.name, rel.target, kind=rel.kind, compared=compared))
 
     # -- which querysets are evaluated (a related queryset only costs a query when it is) ---
     def _evaluate(self, node) -> None:
@@ -262,17 +269,18 @@ class NPlusOne(Rule):
         candidates = self.pending.pop(id(node), [])
         seen: set[str] = set()
         paths = {c.path for c in candidates if c.how == "select"}
+        read = {c.path for c in candidates if not c.compared}  # a use beyond comparing the key
         for c in candidates:
             if c.how == "select" and any(p.startswith(c.path + "__") for p in paths):
                 continue  # item.order.customer covers item.order
             if c.path in seen:
                 continue
             seen.add(c.path)
-            self._report(c)
+            self._report(c, only_compared=c.path not in read)
 
     leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
 
-    def _report(self, c: _Candidate) -> None:
+    def _report(self, c: _Candidate, only_compared: bool = False) -> None:
         index = self.ctx.index
         row = c.row
         qs = row.source
@@ -317,6 +325,12 @@ class NPlusOne(Rule):
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
         message = f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop."
         hint = f'Add .{method}("{full_path}") to the queryset{where}.'
+        if only_compared:  # the row already holds the key: no query and no join needed
+            hint = (
+                f"The loop only compares `{access}`: compare `{access}_id` with the other object's pk "
+                f"instead (e.g. `{access}_id == other.pk`, or `in` a set of pks), or add "
+                f'.{method}("{full_path}") to the queryset{where}.'
+            )
         self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
     def _fix(self, qs: Queryset | None, method: str, path: str):
