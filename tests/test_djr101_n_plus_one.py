@@ -1352,3 +1352,22 @@ def test_a_relation_compared_and_read_keeps_the_select_related_hint(review):
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
     assert findings[0].hint == 'Add .select_related("author") to the queryset built on line 5.'
+
+
+def test_exists_beside_all_of_the_same_relation_suggests_the_prefetch(review):
+    findings = n_plus_one(
+        review,
+        """
+        from shop.models import Author
+
+        def shelves():
+            for author in Author.objects.all():
+                if author.books.exists():
+                    print([book.title for book in author.books.all()])
+    """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 7)]
+    assert findings[0].hint == (
+        'Add .prefetch_related("books") to the queryset built on line 5. '
+        "Its .exists() in this loop then reads the prefetched rows too."
+    )

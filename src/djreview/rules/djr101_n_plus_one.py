@@ -270,17 +270,23 @@ class NPlusOne(Rule):
         seen: set[str] = set()
         paths = {c.path for c in candidates if c.how == "select"}
         read = {c.path for c in candidates if not c.compared}  # a use beyond comparing the key
+        # row.tags.exists() beside row.tags.all(): once prefetched, exists() and count() read
+        # the prefetched rows, so the prefetch is the fix, not an annotation
+        prefetched = {c.path for c in candidates if c.how == "prefetch"}
+        counted = {c.path: c.method for c in candidates if c.how == "annotate" and c.path in prefetched}
         for c in candidates:
             if c.how == "select" and any(p.startswith(c.path + "__") for p in paths):
                 continue  # item.order.customer covers item.order
+            if c.how == "annotate" and c.path in prefetched:
+                continue
             if c.path in seen:
                 continue
             seen.add(c.path)
-            self._report(c, only_compared=c.path not in read)
+            self._report(c, only_compared=c.path not in read, counted=counted.get(c.path))
 
     leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
 
-    def _report(self, c: _Candidate, only_compared: bool = False) -> None:
+    def _report(self, c: _Candidate, only_compared: bool = False, counted: str | None = None) -> None:
         index = self.ctx.index
         row = c.row
         qs = row.source
@@ -325,6 +331,8 @@ class NPlusOne(Rule):
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
         message = f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop."
         hint = f'Add .{method}("{full_path}") to the queryset{where}.'
+        if counted:
+            hint += f" Its .{counted}() in this loop then reads the prefetched rows too."
         if only_compared:  # the row already holds the key: no query and no join needed
             hint = (
                 f"The loop only compares `{access}`: compare `{access}_id` with the other object's pk "
