@@ -40,3 +40,9 @@ def test_a_rule_module_defines_exactly_one_rule():
 def test_each_rule_lives_in_the_module_named_after_its_code():
     for code, rule in all_rules().items():
         assert rule.__module__.rsplit(".", 1)[-1][:6].upper() == code
+
+
+def test_the_rules_that_read_project_files_are_known_without_importing_them():
+    from djreview.rule import PROJECT_FILE_RULES, all_rules
+
+    assert {code for code, rule in all_rules().items() if rule.reads_project_files} == PROJECT_FILE_RULES

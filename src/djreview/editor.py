@@ -23,6 +23,7 @@ from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
 from djreview.limits import skipped_note
+from djreview.rule import reads_project_files
 from djreview.settings import Settings
 from djreview.source import load, load_text
 
@@ -75,7 +76,7 @@ def _project(root: Path, settings: Settings, named: list[str] | None = None) -> 
             if os.path.abspath(p) not in wanted
         ]
         project_files = None
-        if "DJR201" in settings.codes:  # templates, and the test modules not indexed (read if asked)
+        if reads_project_files(settings.codes):  # templates, and the test modules not indexed (read if asked)
             project_files = scan([str(root)], settings.paths, listings, {os.path.abspath(p) for p in files})
         listings.save()
         digests: list[str | None] = []

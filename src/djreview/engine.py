@@ -24,6 +24,7 @@ from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
+from djreview.rule import reads_project_files
 from djreview.settings import Settings
 
 if TYPE_CHECKING:
@@ -302,7 +303,7 @@ def _project_files(
     # DJR201 must see every use of the names a related_name renames, in templates and in the
     # test modules this run does not index too.
     project_files = None
-    if "DJR201" in settings.codes:
+    if reads_project_files(settings.codes):
         project_files = scan(roots, settings.paths, listings, {os.path.abspath(p) for p in files + extra})
     listings.save()
     return files, extra, roots, project_files

@@ -44,6 +44,9 @@ class Rule:
     # too: their models and forms are fixtures (one survey of real apps found 1,100 of 1,349
     # model/form findings there), and reviewers do not hold them to production standards.
     skip_kinds: ClassVar[frozenset[str]] = frozenset({"migrations", "tests"})
+    # Does the rule ask the index about the project's templates, packaging and unindexed test
+    # modules (index/project_files.py)? Only then does a run gather them.
+    reads_project_files: ClassVar[bool] = False
 
     @classmethod
     def category(cls) -> str:
@@ -140,6 +143,16 @@ def all_rules() -> dict[str, type[Rule]]:
 
 
 _ALL: dict[str, type[Rule]] | None = None
+
+
+# The rules whose `reads_project_files` is true, known without importing any rule (a warm run
+# imports none); tests/test_registry.py keeps it equal to what the rules say.
+PROJECT_FILE_RULES = frozenset({"DJR201"})
+
+
+def reads_project_files(codes) -> bool:
+    """Does any enabled rule need the project's templates and packaging files?"""
+    return not PROJECT_FILE_RULES.isdisjoint(codes)
 
 
 def _the_rule_of(module) -> type[Rule]:

@@ -46,6 +46,7 @@ class MissingRelatedName(Rule):
     name = "missing-related-name"
     fixable = True
     triggers = ("ForeignKey", "ManyToManyField")
+    reads_project_files = True  # a rename breaks uses in templates and unindexed tests too
     prefilter = ClassBodyCalls
 
     def wants(self, text, facts, index, prefilter) -> bool:
