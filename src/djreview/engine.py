@@ -292,12 +292,14 @@ def _project_files(
     # Test modules and migrations outside the given paths declare no model that the reviewed
     # code uses, and can be thousands of files.
     extra = []
-    if roots != sorted(paths):
-        walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
+    walked = frozenset(os.path.abspath(p) for p in paths if os.path.isdir(p))
+    # a root that is itself a given folder holds nothing more (`djreview .` walks once)
+    beyond = [root for root in roots if os.path.abspath(root) not in walked]
+    if beyond:
         wanted = {os.path.abspath(p) for p in files}
         extra = [
             p
-            for p in discover(roots, settings.paths, plain_only=True, skip=walked, listings=listings)
+            for p in discover(beyond, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
     # DJR201 must see every use of the names a related_name renames, in templates and in the
