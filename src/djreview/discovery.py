@@ -50,6 +50,11 @@ class _Skips:
         self.rules = rules
         self.git = GitIgnores() if rules is not None and rules.respect_gitignore else None
 
+    def saw(self, folder: str, subfolders, filenames) -> None:
+        """The walk listed `folder`: what git's ignore rules need to know of it."""
+        if self.git is not None:
+            self.git.saw(folder, subfolders, filenames)
+
     def __call__(self, path: str, is_dir: bool) -> bool:
         if self.rules is not None and self.rules.excludes(path, is_dir):
             return True
@@ -95,6 +100,7 @@ def discover(
             subfolders, filenames = listed
             if "pyvenv.cfg" in filenames and folder != top:  # any virtualenv, whatever its name
                 continue
+            skipped.saw(folder, subfolders, filenames)
             written = raw + folder[len(top) :]
             for d in subfolders:
                 full = os.path.join(folder, d)

@@ -97,11 +97,23 @@ class GitIgnores:
     read: dict[str, tuple[str, ...]] = field(default_factory=dict)  # folder -> its patterns
     tops: dict[str, str | None] = field(default_factory=dict)  # folder -> its work tree
     chains: dict[str, tuple[tuple[str, _IgnoreFile], ...]] = field(default_factory=dict)
+    # folder -> the names in it, when the walk listed it: no stat for `.git`, no open of a
+    # `.gitignore` that is not there (most folders have neither)
+    listed: dict[str, frozenset[str]] = field(default_factory=dict)
+
+    def saw(self, folder: str, subfolders, filenames) -> None:
+        """The walk listed `folder` (call before asking about anything in it)."""
+        names = {".git", ".gitignore"}.intersection((*subfolders, *filenames))
+        self.listed[folder] = frozenset(names)
+
+    def _has(self, folder: str, name: str) -> bool:
+        names = self.listed.get(folder)
+        return name in names if names is not None else os.path.exists(os.path.join(folder, name))
 
     def _work_tree(self, folder: str) -> str | None:
         if folder not in self.tops:
             parent = os.path.dirname(folder)
-            if os.path.exists(os.path.join(folder, ".git")):
+            if self._has(folder, ".git"):
                 self.tops[folder] = folder
             else:
                 self.tops[folder] = None if parent == folder else self._work_tree(parent)
@@ -109,7 +121,7 @@ class GitIgnores:
 
     def _patterns(self, folder: str, top: str) -> tuple[str, ...]:
         if folder not in self.read:
-            names = [os.path.join(folder, ".gitignore")]
+            names = [os.path.join(folder, ".gitignore")] if self._has(folder, ".gitignore") else []
             if folder == top:
                 names.append(os.path.join(folder, ".git", "info", "exclude"))
             lines: list[str] = []

@@ -150,6 +150,7 @@ def _walk(top: str, rules: PathRules | None, listings: ListingCache):
         subfolders, filenames = listed
         if "pyvenv.cfg" in filenames and folder != top:
             continue  # a virtualenv
+        skipped.saw(folder, subfolders, filenames)
         for d in subfolders:
             full = os.path.join(folder, d)
             if d in SKIP_DIRS or d.endswith(".egg-info") or skipped(full, True):
