@@ -29,6 +29,7 @@ from djreview.settings import Settings
 
 if TYPE_CHECKING:
     from djreview.cache.index import IndexCache
+    from djreview.cache.summary import SummaryCache
 
 # on_progress(phase, done, total): "index" (files read for the project index) or "review"
 # (files reviewed), called as files are done; the engine knows nothing about how it is shown
@@ -201,18 +202,13 @@ def _review_all(
 
 
 def understood(
-    facts: dict[str, ModuleFacts], settings: Settings, fp: str, index: ProjectIndex | None
+    facts: dict[str, ModuleFacts], fp: str, index: ProjectIndex | None, cache: SummaryCache | None
 ) -> tuple[int, int]:
     """How many models the index found and how many classes it could not resolve. Kept in
     the cache by index fingerprint: a warm run does not build the index to say it."""
-    cache = None
-    if settings.cache_dir is not None:
-        from djreview.cache.summary import SummaryCache
-
-        cache = SummaryCache(settings.cache_dir)
-        known = cache.counts(fp)
-        if known is not None:
-            return known
+    known = cache.counts(fp) if cache is not None else None
+    if known is not None:
+        return known
     index = index if index is not None else ProjectIndex(list(facts.values()))
     counts = (len(index.project_models()), len(index.unresolved_classes()))
     if cache is not None:
@@ -238,12 +234,12 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     root_of = _root_finder(roots)
     report = Report(files=len(files))
     digests: list[str | None] = []
-    index_cache = _index_cache(settings)
+    index_cache, summary = _index_cache(settings), _summary_cache(settings)
     indexed = index_files(files + extra, settings, digests, on_progress, index_cache)
     known = [(r[0], d) for r, d in zip(indexed, digests) if d]
     modules = [f for _, f, _ in indexed if f is not None]
     installed, installed_digests = _installed_bases(
-        modules, settings, Path(roots[0]), report.notes, index_cache, fingerprint(known)
+        modules, settings, Path(roots[0]), report.notes, index_cache, summary, fingerprint(known)
     )
     # neither facts nor an error: over max-file-size, never read (the others only teach the index)
     too_big = [p for p, (_, f, error) in zip(files, indexed) if f is None and error is None]
@@ -259,7 +255,7 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     report.digests = dict(known)
     known += installed_digests
     results, index = _review_all(reviewable, facts, settings, known, on_progress, project_files)
-    report.models, report.unresolved = understood(facts, settings, fingerprint(known), index)
+    report.models, report.unresolved = understood(facts, fingerprint(known), index, summary)
     codes = set(settings.codes)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
@@ -319,7 +315,13 @@ def learn(paths: list[str], settings: Settings, notes: list[str] | None = None) 
     modules = [f for _, f, _ in indexed if f is not None]
     project = fingerprint([(r[0], d) for r, d in zip(indexed, digests) if d])
     installed, _ = _installed_bases(
-        modules, settings, Path(roots[0]), notes if notes is not None else [], index_cache, project
+        modules,
+        settings,
+        Path(roots[0]),
+        notes if notes is not None else [],
+        index_cache,
+        _summary_cache(settings),
+        project,
     )
     return ProjectIndex(modules + installed)
 
@@ -334,12 +336,19 @@ def _index_cache(settings: Settings) -> IndexCache | None:
     return IndexCache(settings.cache_dir) if settings.cache_dir is not None else None
 
 
+def _summary_cache(settings: Settings) -> SummaryCache | None:
+    from djreview.cache.summary import SummaryCache
+
+    return SummaryCache(settings.cache_dir) if settings.cache_dir is not None else None
+
+
 def _installed_bases(
     modules: list[ModuleFacts],
     settings: Settings,
     root: Path,
     notes: list[str],
     cache: IndexCache | None = None,
+    summary: SummaryCache | None = None,
     project: str = "",
 ) -> tuple[list[ModuleFacts], list[tuple[str, str]]]:
     """The modules of installed packages that the project's classes reach through their bases
@@ -354,11 +363,7 @@ def _installed_bases(
     except NoEnvironment as exc:
         notes.append(f"{exc}; bases from installed packages are not followed")
         return [], []
-    summary = None
-    if settings.cache_dir is not None and project:
-        from djreview.cache.summary import SummaryCache
-
-        summary = SummaryCache(settings.cache_dir)
+    if summary is not None and project:
         known = summary.installed(project, env.state())
         if known is not None:
             read, digests = _read_installed(list(known), settings, cache)
@@ -380,7 +385,7 @@ def _installed_bases(
         more, more_digests = _read_installed(found, settings, cache)
         read += more
         digests += more_digests
-    if summary is not None:
+    if summary is not None and project:
         summary.put_installed(project, env.state(), tuple(m.path for m in read))
         summary.save()
     return read, digests

@@ -295,15 +295,13 @@ def _signals(node: ast.AST | None, resolver: _Resolver) -> list[str]:
     return [name for name in names if name in _SIGNALS]
 
 
-def _loop_values(tree: ast.Module) -> dict[str, list[ast.expr]]:
-    """Names bound by `for name in (A, B):` loops over literal tuples/lists of names."""
-    values: dict[str, list[ast.expr]] = {}
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.For) or not isinstance(node.target, ast.Name):
-            continue
-        if isinstance(node.iter, (ast.List, ast.Tuple, ast.Set)):
-            values.setdefault(node.target.id, []).extend(node.iter.elts)
-    return values
+def _literal_loop(node: ast.AST) -> bool:
+    """`for name in (A, B):`, `for name in [A, B]:`: a loop variable whose values we can list."""
+    return (
+        isinstance(node, ast.For)
+        and isinstance(node.target, ast.Name)
+        and isinstance(node.iter, (ast.List, ast.Tuple, ast.Set))
+    )
 
 
 def _senders(node: ast.expr | None, resolver: _Resolver, loops: dict[str, list[ast.expr]], depth: int = 0) -> set[str]:
@@ -332,10 +330,15 @@ def _receivers(tree: ast.Module, resolver: _Resolver) -> dict[str, set[str]]:
     `post_save.connect(handler, X)` or `sender=X`, lists and tuples of senders, loops over a
     literal list of models; ANY_SENDER when a receiver listens to every model."""
     found: dict[str, set[str]] = {}
-    loops = _loop_values(tree)
+    # one walk: the calls, and the names bound by `for name in (A, B):` over literal lists
+    loops: dict[str, list[ast.expr]] = {}
+    calls: list[ast.Call] = []
     for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
+        if isinstance(node, ast.Call):
+            calls.append(node)
+        elif _literal_loop(node):
+            loops.setdefault(node.target.id, []).extend(node.iter.elts)  # type: ignore[attr-defined]
+    for node in calls:
         sender = next((k.value for k in node.keywords if k.arg == "sender"), None)
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "connect":
