@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
@@ -47,6 +48,19 @@ def _package_of(module: str, is_init: bool) -> list[str]:
 class _Resolver:
     def __init__(self, facts: ModuleFacts):
         self.facts = facts
+        self.functions: set[str] = set()  # module-level function names
+
+    def callee(self, name: str, attr: str | None) -> str | None:
+        """The qualified ref of a function called by a module-level name (`helper`,
+        `utils.helper`): an import, an alias or a function of this module, else None."""
+        facts = self.facts
+        if name in facts.imports or name in facts.aliases:
+            base = facts.qualify(name)
+        elif attr is None and (name in self.functions or facts.star_imports):
+            base = f"{facts.module}.{name}"  # a star import may bind it: the index will know
+        else:
+            return None
+        return f"{base}.{attr}" if attr else base
 
     def ref(self, node: ast.AST | None) -> str | None:
         """Qualified dotted name an expression stands for, or None."""
@@ -225,6 +239,9 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             if stmt.name == "__str__":
                 cls.defines_str = True
             cls.methods[stmt.name] = _method_chain(stmt)
+            summary = summarize(stmt, True, resolver.callee)
+            if summary is not None:
+                cls.summaries[stmt.name] = summary
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             cls.has_meta = True
             _read_meta(stmt, cls, resolver)
@@ -463,9 +480,14 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             _module_assignment(facts, stmt.targets[0], stmt.value, resolver)
     facts.public_names = _public_names(statements)
+    resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary = summarize(stmt, False, resolver.callee)
+            if summary is not None:
+                facts.functions[stmt.name] = summary
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.accessor_uses = accessor_uses(text)

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from djreview import orm
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.reads import Reach, Reader, display
 
 if TYPE_CHECKING:
     from djreview.index.project_files import ProjectFiles
@@ -235,6 +236,7 @@ class ProjectIndex:
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
+        self._reader_names: set[str] | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -294,7 +296,9 @@ class ProjectIndex:
             return name in facts.public_names
         if name.startswith("_"):
             return False
-        if name in facts.imports or name in facts.aliases or f"{facts.module}.{name}" in self.classes:
+        if name in facts.imports or name in facts.aliases or name in facts.functions:
+            return True
+        if f"{facts.module}.{name}" in self.classes:
             return True
         return next(self._star_sources(facts, name, seen), None) is not None
 
@@ -695,6 +699,10 @@ class ProjectIndex:
         """Is one of these attribute names a relation (forward or reverse) of some model?"""
         return self.any_relation_named(_joined(names))
 
+    def calls_a_reader(self, names) -> bool:
+        """Is one of these names a function, method or property that reads its parameters?"""
+        return self.any_reader_named(_joined(names))
+
     def names_a_model(self, refs) -> bool:
         """Does one of these code references (qualified dotted names) name a model?"""
         return self.any_model_ref(_joined(refs))
@@ -719,6 +727,40 @@ class ProjectIndex:
     def models_named(self, name: str) -> list[str]:
         """Qualified names of the project's models called `name`."""
         return list(self._by_name.get(name, []))
+
+    @query
+    def reads_of(self, callee: str, where: int | str, model: str) -> tuple[Reach, ...]:
+        """The relations of a `model` row that a call reads when the row is its argument at
+        `where` (a position at the call site, or a keyword). `callee`: a function's qualified
+        ref, or "<class qual>#<method>" for `self.method(row)` found through the class's MRO,
+        or "<model>::<name>" / "<model>::<name>()" for a property / method of the row itself."""
+        reader = Reader(self)
+        if "::" in callee:
+            owner, _, name = callee.partition("::")
+            return tuple(reader.member(owner, name.removesuffix("()"), name.endswith("()")))
+        if "#" in callee:  # "<class qual>#<method>": self.method(row) inside a class
+            owner, _, name = callee.partition("#")
+            found = reader.method(owner, name)
+            if found is None:
+                return ()
+            qual, summary = found
+            if isinstance(where, int) and summary.is_method:
+                where += 1  # the call site does not pass `self`
+            via = (display(qual, summary),)
+            return tuple(reader.of_call(summary, where, model, owner, via, 1))
+        function = reader.function(self.resolve(callee) or callee)
+        if function is None:
+            return ()
+        return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1))
+
+    @query
+    def any_reader_named(self, names: str) -> bool:
+        """Is one of these names a project function or method that reads its parameters?"""
+        if self._reader_names is None:
+            found = {name for m in self._every_module for name in m.functions}
+            found |= {name for cls in self.classes.values() for name in cls.summaries}
+            self._reader_names = found
+        return not self._reader_names.isdisjoint(names.split())
 
     @query
     def class_defines(self, qual: str | None, method: str) -> bool:

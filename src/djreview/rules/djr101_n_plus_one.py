@@ -17,7 +17,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
-from djreview.values import Instance, Queryset, RelatedManager
+from djreview.values import Instance, Queryset, RelatedManager, SelfRef
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 # Methods that run the query they are called on.
@@ -65,6 +65,7 @@ class _Candidate:
     method: str = ""
     kind: str = ""
     compared: bool = False  # an operand of ==, !=, in, not in, is: only its key matters
+    via: tuple[str, ...] = ()  # the functions the relation is read in (a helper called per row)
 
 
 class LoopAttributes(Collector):
@@ -75,10 +76,13 @@ class LoopAttributes(Collector):
 
     def __init__(self) -> None:
         self.read: list[ast.Attribute] = []
+        self.calls: list[ast.Call] = []
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if in_loop and isinstance(node, ast.Attribute):
             self.read.append(node)
+        elif in_loop and isinstance(node, ast.Call) and (node.args or node.keywords):
+            self.calls.append(node)
 
     def result(self, walked: Walked) -> frozenset[str]:
         names = set()
@@ -86,6 +90,16 @@ class LoopAttributes(Collector):
             root = chain_root(node.value)
             if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
                 names.add(node.attr)
+        for call in self.calls:  # helper(row): the helper may read a relation of the row
+            func = call.func
+            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            if name is None or name in names:
+                continue
+            for arg in (*call.args, *(k.value for k in call.keywords)):
+                root = chain_root(arg)
+                if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
+                    names.add(name)
+                    break
         return frozenset(names)
 
 
@@ -99,7 +113,7 @@ class NPlusOne(Rule):
         if "for " not in text or not index.mentions_models(text, facts):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
-        return found is None or index.reads_a_relation(found)
+        return found is None or index.reads_a_relation(found) or index.calls_a_reader(found)
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -109,6 +123,7 @@ class NPlusOne(Rule):
         self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
+        self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -139,6 +154,8 @@ class NPlusOne(Rule):
             return
         info = self.ctx.index.model(owner.model)
         rel = info.relations.get(node.attr.value) if info else None
+        if rel is None and info is not None and id(node) not in self.called:
+            return self._follow(node, owner, f"{owner.model}::{node.attr.value}", 0)  # a property
         if rel is None or rel.kind not in _SINGLE:
             return
         path = (*owner.path, rel.name)
@@ -179,6 +196,8 @@ class NPlusOne(Rule):
         func = node.func
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)
+        if self.ctx.flow.in_loop() is not None:
+            self._calls_per_row(node)
         if not isinstance(func, cst.Attribute) or id(node) in self.writes:
             return
         method = func.attr.value
@@ -230,6 +249,48 @@ class NPlusOne(Rule):
                 func.value, path, how, manager.owner, manager.relation_name, manager.target, method, manager.kind
             )
         )
+
+    # -- a function, method or property called per row reads a relation of it -----------
+    def _calls_per_row(self, node: cst.Call) -> None:
+        func, flow = node.func, self.ctx.flow
+        callee = None
+        if isinstance(func, cst.Attribute):
+            self.called.add(id(func))
+            owner = flow.infer(func.value)
+            if isinstance(owner, Instance):  # row.get_title(): the method reads the row as self
+                if owner.loop is not None and not owner.opaque and self._is_plain_attribute(owner, func.attr.value):
+                    self._follow(node, owner, f"{owner.model}::{func.attr.value}()", 0)
+                return
+            if isinstance(owner, SelfRef):
+                callee = f"{owner.frame.qualname}#{func.attr.value}"
+        if callee is None and isinstance(func, (cst.Name, cst.Attribute)):
+            callee = flow.qualify(func)
+        if callee is None:
+            return
+        for position, arg in enumerate(node.args):
+            if arg.star:
+                return
+            row = flow.infer(arg.value)
+            if isinstance(row, Instance) and row.loop is not None and not row.opaque:
+                where = arg.keyword.value if arg.keyword is not None else position
+                self._follow(node, row, callee, where)
+
+    def _is_plain_attribute(self, owner: Instance, name: str) -> bool:
+        info = self.ctx.index.model(owner.model)
+        return info is not None and name not in info.relations
+
+    def _follow(self, node: cst.CSTNode, row: Instance, callee: str, where: int | str) -> None:
+        for reach in self.ctx.index.reads_of(callee, where, row.model):
+            path = (*row.path, *reach.path)
+            if reach.how in ("select", "prefetch") and self._loaded(row, path):
+                continue
+            if reach.how == "annotate" and "__".join(path) in row.loaded:
+                continue  # counting prefetched rows costs nothing
+            candidate = _Candidate(
+                node, "__".join(path), reach.how, row, reach.path[-1], reach.target, reach.method, reach.kind
+            )
+            candidate.via = reach.via
+            self._add(candidate)
 
     def _runs(self, call: cst.Call, method: str) -> bool:
         """Does this queryset call run a query here: evaluating methods always do, lazy ones
@@ -298,9 +359,10 @@ class NPlusOne(Rule):
         full_path, target_qs = c.path, qs
         if qs is not None and qs.outer is not None and qs.prefix:
             full_path, target_qs = f"{qs.prefix}__{c.path}", qs.outer
+        where = _read_in(c.via)
         if c.how == "query":
             message = (
-                f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop, "
+                f"N+1 query: `{access}.{c.method}()`{where} runs a query for every {model_name} in this loop, "
                 f"even with prefetch_related."
             )
             hint = (
@@ -315,7 +377,7 @@ class NPlusOne(Rule):
             )
         if c.how == "annotate":
             lookup = index.lookup_path(target_qs.model if target_qs else root_model, full_path)
-            message = f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop."
+            message = f"N+1 query: `{access}.{c.method}()`{where} runs a query for every {model_name} in this loop."
             hint = (
                 f"Annotate it on the queryset instead, e.g. .annotate({lookup.split('__')[-1]}_count="
                 f'Count("{lookup}")), and read the annotation in the loop.'
@@ -327,17 +389,17 @@ class NPlusOne(Rule):
         many = c.how != "select" or full_path != c.path
         method = "prefetch_related" if many else "select_related"
         fix, anchor = self._fix(target_qs, method, full_path)
-        where = " where it is built" if anchor is None else " built on line <line:origin>"
+        built = " where it is built" if anchor is None else " built on line <line:origin>"
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
-        message = f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop."
-        hint = f'Add .{method}("{full_path}") to the queryset{where}.'
+        message = f"N+1 query: `{access}`{where} loads the {kind} `{c.path}` of {model_name} once per row of this loop."
+        hint = f'Add .{method}("{full_path}") to the queryset{built}.'
         if counted:
             hint += f" Its .{counted}() in this loop then reads the prefetched rows too."
         if only_compared:  # the row already holds the key: no query and no join needed
             hint = (
                 f"The loop only compares `{access}`: compare `{access}_id` with the other object's pk "
                 f"instead (e.g. `{access}_id == other.pk`, or `in` a set of pks), or add "
-                f'.{method}("{full_path}") to the queryset{where}.'
+                f'.{method}("{full_path}") to the queryset{built}.'
             )
         self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
@@ -370,3 +432,10 @@ class NPlusOne(Rule):
         else:
             edit = NodeEdit(qs.origin, f'.{method}("{path}")', "after")
         return FixSpec(f'add "{path}" to {method}() on the queryset', "safe", (edit,)), anchor
+
+
+def _read_in(via: tuple[str, ...]) -> str:
+    """`, read in `format_line()` -> `Product.get_title()`,` for a relation a called function reads."""
+    if not via:
+        return ""
+    return ", read in " + " -> ".join(f"`{name}`" for name in via) + ","

@@ -1,0 +1,241 @@
+"""Function summaries: which attribute chains of its parameters a function reads.
+
+A helper called once per row (`format_line(line)`), a model method (`line.get_title()`) or a
+property (`line.title`) may read a relation of its argument or of `self`; DJR101 follows the
+call with these summaries. They are extracted per file from the stdlib tree, with no model
+knowledge (a chain is attribute names: `("product", "parent", "title")`), and resolved against
+the models by the index (`ProjectIndex.reads_of`), where the relations become known.
+
+A chain element ending in "()" is a method call on what precedes it (`("tags", "count()")`).
+A lazy queryset call (`obj.tags.all()`, `.filter()`) counts only where its result is iterated,
+indexed, tested or passed to a call in the function: built and returned, it runs no query here.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+
+from djreview.orm import QUERYSET_RETURNING
+
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+# Calls that make a parameter an argument without reading it (`isinstance(obj, Book)`).
+_NOT_A_READ = frozenset({"isinstance", "issubclass", "id", "type", "hasattr", "getattr", "setattr", "super"})
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+_MAX_CHAINS = 64  # per parameter: a function reading more is not a per-row helper we can judge
+
+
+@dataclass
+class CallOut:
+    """A call that hands (an attribute chain of) a parameter to another function."""
+
+    callee: str  # qualified ref ("app.utils.helper"), or "self.<name>" for a method of the class
+    args: tuple[tuple[int | str, str, tuple[str, ...]], ...]  # (position or keyword, param, chain)
+    line: int
+
+
+@dataclass
+class FunctionSummary:
+    name: str
+    line: int
+    params: tuple[str, ...]  # positional parameters in order, `self` included for methods
+    keyword_only: tuple[str, ...] = ()
+    is_method: bool = False  # the first parameter is the instance (not a static/class method)
+    is_property: bool = False
+    reads: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # param -> chains
+    calls: tuple[CallOut, ...] = ()
+
+
+def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    names = set()
+    for dec in func.decorator_list:
+        node = dec.func if isinstance(dec, ast.Call) else dec
+        if isinstance(node, ast.Attribute):
+            names.add(node.attr)
+        elif isinstance(node, ast.Name):
+            names.add(node.id)
+    return names
+
+
+def _unwind(node: ast.expr) -> tuple[ast.expr, list[str], list[ast.Call]]:
+    """`obj.tags.filter(x=1).count()` -> (obj, ["tags", "filter()", "count()"], its calls)."""
+    parts: list[str] = []
+    calls: list[ast.Call] = []
+    while True:
+        if isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            parts.append(node.func.attr + "()")
+            calls.append(node)
+            node = node.func.value
+        else:
+            break
+    parts.reverse()
+    return node, parts, calls
+
+
+class _Reader:
+    """One walk of a function body, collecting chains rooted at its parameters."""
+
+    def __init__(self, params: set[str], resolve):
+        self.params = params
+        self.resolve = resolve  # module-level name -> qualified ref
+        self.reads: dict[str, set[tuple[str, ...]]] = {}
+        self.calls: list[CallOut] = []
+        self.rebound: set[str] = set()
+
+    def chain(self, node: ast.expr, evaluated: bool) -> None:
+        root, parts, calls = _unwind(node)
+        for call in calls:
+            self.arguments(call)
+        if not isinstance(root, ast.Name):  # helper(obj).x, (a or b).x: read what it is made of
+            self.expr(root, evaluated=True)
+        if not isinstance(root, ast.Name) or root.id not in self.params or not parts:
+            return
+        if not evaluated:  # obj.tags.all() built and handed back: no query here
+            while parts and parts[-1].endswith("()") and parts[-1][:-2] in QUERYSET_RETURNING:
+                parts.pop()
+        if parts:
+            self.reads.setdefault(root.id, set()).add(tuple(parts))
+
+    def arguments(self, call: ast.Call) -> None:
+        for arg in call.args:
+            self.expr(arg.value if isinstance(arg, ast.Starred) else arg, evaluated=True)
+        for kw in call.keywords:
+            self.expr(kw.value, evaluated=True)
+
+    def call(self, node: ast.Call, evaluated: bool) -> None:
+        func = node.func
+        if isinstance(func, ast.Attribute):
+            self.chain(node, evaluated)
+            callee = None
+            if isinstance(func.value, ast.Name) and func.value.id == "self":
+                callee = f"self.{func.attr}"
+            elif isinstance(func.value, ast.Name) and func.value.id not in self.params:
+                callee = self.resolve(func.value.id, func.attr)
+        else:
+            self.expr(func, evaluated=False)
+            self.arguments(node)
+            callee = self.resolve(func.id, None) if isinstance(func, ast.Name) else None
+            if isinstance(func, ast.Name) and func.id in _NOT_A_READ:
+                callee = None
+        if callee is None:
+            return
+        handed: list[tuple[int | str, str, tuple[str, ...]]] = []
+        passed: list[tuple[int | str, ast.expr]] = [*enumerate(node.args)]
+        passed += [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
+        for where, value in passed:
+            root, parts, calls = _unwind(value)
+            if isinstance(root, ast.Name) and root.id in self.params and not calls:
+                handed.append((where, root.id, tuple(parts)))
+        if handed:
+            self.calls.append(CallOut(callee, tuple(handed), node.lineno))
+
+    def expr(self, node: ast.AST | None, evaluated: bool = False) -> None:
+        if node is None:
+            return
+        if isinstance(node, ast.stmt):
+            self.statements([node])
+            return
+        if isinstance(node, ast.Call):
+            self.call(node, evaluated)
+            return
+        if isinstance(node, ast.Attribute):
+            if isinstance(node.ctx, ast.Load):
+                self.chain(node, evaluated)
+            else:  # obj.author = x writes the relation: the value is what is read
+                root, parts, calls = _unwind(node.value)
+                for call in calls:
+                    self.arguments(call)
+            return
+        if isinstance(node, ast.Subscript):
+            self.expr(node.value, evaluated=True)
+            self.expr(node.slice)
+            return
+        if isinstance(node, (ast.comprehension,)):
+            self.expr(node.iter, evaluated=True)
+            for cond in node.ifs:
+                self.expr(cond, evaluated=True)
+            return
+        if isinstance(node, ast.BoolOp):
+            for value in node.values:
+                self.expr(value, evaluated=True)
+            return
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            self.expr(node.operand, evaluated=True)
+            return
+        if isinstance(node, ast.IfExp):
+            self.expr(node.test, evaluated=True)
+            self.expr(node.body)
+            self.expr(node.orelse)
+            return
+        if isinstance(node, _FUNCTIONS):
+            return  # a nested function runs when it is called, with parameters of its own
+        for child in ast.iter_child_nodes(node):
+            self.expr(child)
+
+    def statements(self, body: list[ast.stmt]) -> None:
+        for stmt in body:
+            if isinstance(stmt, (ast.For, ast.AsyncFor)):
+                self.expr(stmt.iter, evaluated=True)
+                self.rebinds(stmt.target)
+                self.statements(stmt.body)
+                self.statements(stmt.orelse)
+            elif isinstance(stmt, (ast.If, ast.While)):
+                self.expr(stmt.test, evaluated=True)
+                self.statements(stmt.body)
+                self.statements(stmt.orelse)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                self.expr(stmt.value)
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+                for target in targets:
+                    self.expr(target)
+                    self.rebinds(target)
+            elif isinstance(stmt, _FUNCTIONS):
+                continue
+            else:  # return, with, try, match, expressions: every child in order
+                for child in ast.iter_child_nodes(stmt):
+                    self.expr(child)
+
+    def rebinds(self, target: ast.AST) -> None:
+        """A parameter assigned in the body no longer holds the argument everywhere."""
+        for node in ast.walk(target):
+            if isinstance(node, ast.Name) and node.id in self.params:
+                self.rebound.add(node.id)
+
+
+def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, resolve) -> FunctionSummary | None:
+    """The summary of one function, or None when no parameter is read or handed on.
+    `resolve(name, attr)` gives the qualified ref of a module-level name (and attribute)."""
+    decorators = _decorator_names(func)
+    args = func.args
+    params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
+    named = set(params) | {a.arg for a in args.kwonlyargs}
+    is_method = in_class and bool(params) and not decorators & {"staticmethod", "classmethod"}
+    if in_class and "classmethod" in decorators and params:
+        named.discard(params[0])  # cls: the class, not a row
+    reader = _Reader(named, resolve)
+    reader.statements(func.body)
+    reads = {
+        param: tuple(sorted(chains))
+        for param, chains in reader.reads.items()
+        if param not in reader.rebound and len(chains) <= _MAX_CHAINS
+    }
+    calls = tuple(
+        CallOut(c.callee, tuple(a for a in c.args if a[1] not in reader.rebound), c.line)
+        for c in reader.calls
+        if any(a[1] not in reader.rebound for a in c.args)
+    )
+    if not reads and not calls:
+        return None
+    return FunctionSummary(
+        name=func.name,
+        line=func.lineno,
+        params=params,
+        keyword_only=tuple(a.arg for a in args.kwonlyargs),
+        is_method=is_method,
+        is_property=in_class and bool(decorators & _PROPERTY_DECORATORS),
+        reads=reads,
+        calls=calls,
+    )
