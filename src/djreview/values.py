@@ -34,6 +34,9 @@ class Queryset:
     anchored: bool = False  # bound to a name: later calls extend it, the fix goes where it was built
     iterated: bool = False  # .iterator(): a prefetch needs chunk_size
     restricted: bool = False  # .only()/.defer(): a select_related must be named there too
+    paginator: bool = False  # Paginator(qs, n): its pages (.page(k), .get_page(k)) hold the rows
+    parameter: str | None = None  # a parameter annotated `QuerySet[Book]`: built by the callers
+    producer: str | None = None  # built by a project function (`published_books()`) we call
 
     def with_(self, **changes) -> Queryset:
         return replace(self, **changes)

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -127,18 +127,28 @@ def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
             facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
 
-def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
-    """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
-    calls: list[tuple[ast.Call, str]] = []  # each call with its method name
+def _calls_to_root(expr: ast.AST) -> tuple[list[tuple[ast.Call, str]], ast.AST]:
+    """`a.filter(x).select_related("b")` -> its calls with their method names, and `a`."""
+    calls: list[tuple[ast.Call, str]] = []
     node = expr
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         calls.append((node, node.func.attr))
         node = node.func.value
+    return calls, node
+
+
+def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
+    """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
+    calls, node = _calls_to_root(expr)
     root_ok = (isinstance(node, ast.Name) and node.id == "self") or (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
     )
     if not root_ok or not calls:
         return None
+    return _read_chain(calls)
+
+
+def _read_chain(calls: list[tuple[ast.Call, str]]) -> QuerysetChain:
     chain = QuerysetChain()
     select, prefetch, others = [], [], []
     for call, method in reversed(calls):
@@ -178,17 +188,35 @@ def _method_chain(func: ast.FunctionDef | ast.AsyncFunctionDef) -> QuerysetChain
         chain = chain_of(ret.value) if ret.value is not None else None
         if chain is None:
             return None
-        if merged is None:
-            merged = chain
-        else:  # any branch may be taken: only what every branch selects counts as selected
-            merged = QuerysetChain(
-                select=tuple(s for s in merged.select if s in chain.select),
-                prefetch=tuple(p for p in merged.prefetch if p in chain.prefetch),
-                calls=merged.calls + chain.calls,
-                values=merged.values or chain.values,
-                opaque=merged.opaque or chain.opaque,
-            )
+        merged = chain if merged is None else _either_chain(merged, chain)
     return merged
+
+
+def _either_chain(one: QuerysetChain, other: QuerysetChain) -> QuerysetChain:
+    """Any branch may be taken: only what every branch selects counts as selected."""
+    return QuerysetChain(
+        select=tuple(s for s in one.select if s in other.select),
+        prefetch=tuple(p for p in one.prefetch if p in other.prefetch),
+        calls=one.calls + other.calls,
+        values=one.values or other.values,
+        opaque=one.opaque or other.opaque,
+    )
+
+
+def _selector(func: ast.FunctionDef | ast.AsyncFunctionDef, resolver: _Resolver) -> Selector | None:
+    """`def published_books(): return Book.objects.filter(...).select_related("author")`:
+    the model, manager and chain every return statement builds, else None."""
+    found: Selector | None = None
+    for ret in _returns(func.body):
+        calls, root = _calls_to_root(ret.value) if ret.value is not None else ([], None)
+        if not calls or not isinstance(root, ast.Attribute):
+            return None
+        model = resolver.ref(root.value)
+        if model is None or (found is not None and (found.model, found.manager) != (model, root.attr)):
+            return None
+        chain = _read_chain(calls)
+        found = Selector(model, root.attr, chain if found is None else _either_chain(found.chain, chain), func.lineno)
+    return found
 
 
 def _returns(body: list[ast.stmt]):
@@ -488,6 +516,9 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             summary = summarize(stmt, False, resolver.callee)
             if summary is not None:
                 facts.functions[stmt.name] = summary
+            selector = _selector(stmt, resolver)
+            if selector is not None:
+                facts.selectors[stmt.name] = selector
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.accessor_uses = accessor_uses(text)

@@ -36,6 +36,16 @@ class QuerysetChain:
 
 
 @dataclass
+class Selector:
+    """A module function whose every return is `Model.<manager>.<chain>` (a "selector")."""
+
+    model: str  # the model's reference as written (qualified through the imports)
+    manager: str
+    chain: QuerysetChain
+    line: int
+
+
+@dataclass
 class ClassFacts:
     name: str
     qualname: str
@@ -76,6 +86,7 @@ class ModuleFacts:
     public_names: tuple[str, ...] | None = None  # a literal `__all__`; None: every public name
     class_names: set[str] = field(default_factory=set)  # classes defined at module level
     functions: dict[str, FunctionSummary] = field(default_factory=dict)  # module-level functions (summaries.py)
+    selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

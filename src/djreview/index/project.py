@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview import orm
-from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.reads import Reach, Reader, display
 
 if TYPE_CHECKING:
@@ -237,6 +237,7 @@ class ProjectIndex:
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
         self._reader_names: set[str] | None = None
+        self._selector_names: set[str] | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -699,6 +700,22 @@ class ProjectIndex:
         """Is one of these attribute names a relation (forward or reverse) of some model?"""
         return self.any_relation_named(_joined(names))
 
+    def imports_a_selector(self, facts: ModuleFacts) -> bool:
+        """Could this file loop over a queryset a project function returns (no model named)?"""
+        if facts.selectors:
+            return True
+        refs = [ref for ref in facts.imports.values() if "." in ref]
+        return bool(refs) and self.any_selector_ref(_joined(refs))
+
+    @query
+    def any_selector_ref(self, refs: str) -> bool:
+        if self._selector_names is None:
+            self._selector_names = {name for m in self._every_module for name in m.selectors}
+        names = {ref.rpartition(".")[2] for ref in refs.split()}
+        if self._selector_names.isdisjoint(names):
+            return False
+        return any(self.selector(ref) for ref in refs.split() if ref.rpartition(".")[2] in self._selector_names)
+
     def calls_a_reader(self, names) -> bool:
         """Is one of these names a function, method or property that reads its parameters?"""
         return self.any_reader_named(_joined(names))
@@ -752,6 +769,25 @@ class ProjectIndex:
         if function is None:
             return ()
         return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1))
+
+    @query
+    def selector(self, ref: str) -> tuple[str, Selector] | None:
+        """A project function that returns `Model.<manager>.<chain>` on every path: its
+        model's qualified name and what it builds (the queryset a loop over its result gets)."""
+        module, name = (self.resolve(ref) or ref).rpartition(".")[::2]
+        for _ in range(6):  # through re-exports
+            facts = self._module_named(module)
+            if facts is None:
+                return None
+            if name in facts.selectors:
+                found = facts.selectors[name]
+                model = self.model_for(found.model)  # qualified through its module's imports
+                return (model, found) if model else None
+            target = facts.imports.get(name)
+            if not target:
+                return None
+            module, name = target.rpartition(".")[::2]
+        return None
 
     @query
     def any_reader_named(self, names: str) -> bool:

@@ -110,7 +110,7 @@ class NPlusOne(Rule):
     prefilter = LoopAttributes
 
     def wants(self, text, facts, index, prefilter) -> bool:
-        if "for " not in text or not index.mentions_models(text, facts):
+        if "for " not in text or not (index.mentions_models(text, facts) or index.imports_a_selector(facts)):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
         return found is None or index.reads_a_relation(found) or index.calls_a_reader(found)
@@ -305,10 +305,14 @@ class NPlusOne(Rule):
 
     def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
         joined = "__".join(path)
-        if joined in row.loaded or (id(row.loop), joined) in self.assigned:
+        if joined in row.loaded:
             return True
-        if row.back_ref and path == (row.back_ref,):
-            return True  # Django sets the FK back to the manager's owner on each row
+        if any((id(row.loop), "__".join(path[:i])) in self.assigned for i in range(1, len(path) + 1)):
+            return True  # `row.event = event` in the loop: that object and what it holds
+        if row.back_ref and path[0] == row.back_ref:
+            # Django sets the FK back to the manager's owner on each row: one object shared
+            # by every row, whose own relations load once for the whole loop
+            return True
         if row.select_all:
             return self._non_null_chain(row.model, path)
         return False
@@ -390,6 +394,10 @@ class NPlusOne(Rule):
         method = "prefetch_related" if many else "select_related"
         fix, anchor = self._fix(target_qs, method, full_path)
         built = " where it is built" if anchor is None else " built on line <line:origin>"
+        if anchor is None and target_qs is not None and target_qs.parameter:
+            built = f" that each caller passes as `{target_qs.parameter}`"
+        elif anchor is None and target_qs is not None and target_qs.producer:
+            built = f" that `{target_qs.producer}` returns"
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
         message = f"N+1 query: `{access}`{where} loads the {kind} `{c.path}` of {model_name} once per row of this loop."
         hint = f'Add .{method}("{full_path}") to the queryset{built}.'
