@@ -68,7 +68,9 @@ def listing(request):
     assert findings[1].fix.edits[0].replacement == '.select_related("editor")'
 
 
-def test_parameters_annotated_with_rows_of_a_model(review):
+def test_a_queryset_handed_to_a_function_that_loops_over_it(review):
+    # Inside `report`, the rows are whatever each caller built (weblate's callers select what
+    # its annotated `QuerySet[Change]` loops read): judged at each call that hands a queryset.
     findings = review_views(
         review,
         """
@@ -79,28 +81,31 @@ from django.db.models import QuerySet
 from shop.models import Book
 
 
-def report(books: QuerySet[Book], listed: "list[Book]", more: Iterable[Book], one: Book):
+def report(books: QuerySet[Book], more: Iterable[Book] = ()):
     for book in books:
-        print(book.author)
-    for book in listed:
-        print(book.tags.all())
-    for book in more:
-        print(book.author_id)
-    print(one.author)
+        print(book.author, book.editor_id)
+    return [book.tags.count() for book in more]
 
 
-def unknown(books: QuerySet, things: list[str], maybe: "list[Unknown]"):
-    for book in books:
-        print(book.author)
+def callers():
+    report(Book.objects.filter(published=True))
+    report(Book.objects.select_related("author"))
+    report(Book.objects.none(), more=Book.objects.all())
+    report(Book.objects.values("title"))
+    report(Book.objects.select_related("author"), Book.objects.prefetch_related("tags"))
 """,
     )
-    assert codes_lines(findings) == [("DJR101", VIEWS, 11), ("DJR101", VIEWS, 13)]
+    assert codes_lines(findings) == [("DJR101", VIEWS, 16), ("DJR101", VIEWS, 18)]
     assert findings[0].text == (
-        "N+1 query: `book.author` loads the relation `author` of Book once per row of this loop. "
-        'Add .select_related("author") to the queryset that each caller passes as `books`.'
+        "N+1 query: `report()` loops over this queryset and loads `author` of Book once per row. "
+        'Add .select_related("author") to the queryset built on line 16.'
     )
-    assert findings[0].fix.applicability == "suggestion"
-    assert 'prefetch_related("tags")' in findings[1].text
+    assert findings[0].column == 12  # the argument
+    assert findings[0].fix.edits[0].replacement == '.select_related("author")'
+    assert findings[1].text == (
+        "N+1 query: `report()` loops over this queryset and runs `.tags.count()` for every Book. "
+        'Annotate it on the queryset (Count("tags")) or add .prefetch_related("tags").'
+    )
 
 
 def test_a_project_function_returning_a_queryset(review):

@@ -140,7 +140,9 @@ class Flow:
             element = annotation.slice[0].slice
             if container in _ROW_CONTAINERS and isinstance(element, cst.Index):
                 model = self._annotation_model(element.value)
-                return Queryset(model, origin=None, parameter=param.name.value) if model else None
+                # the callers build it, and may well select what the loop reads (measured on
+                # weblate): judged at each call site that hands a queryset (function summaries)
+                return Queryset(model, origin=None, parameter=param.name.value, opaque=True) if model else None
             return None
         model = self._annotation_model(annotation)
         return Instance(model) if model else None
@@ -560,6 +562,8 @@ class Flow:
             return qs.with_(
                 prefetched=paths_with_prefixes(prefetched), origin=self._extend(qs, node), prefetch_call=node
             )
+        if method == "none":  # an empty result: no row to read anything from
+            return qs.with_(values=True, origin=self._extend(qs, node))
         if method == "select_for_update":
             return qs.with_(locked=True, origin=self._extend(qs, node))
         if method == "iterator":  # returns a generator: a fix goes before it

@@ -746,11 +746,12 @@ class ProjectIndex:
         return list(self._by_name.get(name, []))
 
     @query
-    def reads_of(self, callee: str, where: int | str, model: str) -> tuple[Reach, ...]:
+    def reads_of(self, callee: str, where: int | str, model: str, rows: bool = False) -> tuple[Reach, ...]:
         """The relations of a `model` row that a call reads when the row is its argument at
         `where` (a position at the call site, or a keyword). `callee`: a function's qualified
         ref, or "<class qual>#<method>" for `self.method(row)` found through the class's MRO,
-        or "<model>::<name>" / "<model>::<name>()" for a property / method of the row itself."""
+        or "<model>::<name>" / "<model>::<name>()" for a property / method of the row itself.
+        `rows`: the argument is a queryset of `model`, which the function loops over."""
         reader = Reader(self)
         if "::" in callee:
             owner, _, name = callee.partition("::")
@@ -764,11 +765,11 @@ class ProjectIndex:
             if isinstance(where, int) and summary.is_method:
                 where += 1  # the call site does not pass `self`
             via = (display(qual, summary),)
-            return tuple(reader.of_call(summary, where, model, owner, via, 1))
+            return tuple(reader.of_call(summary, where, model, owner, via, 1, rows))
         function = reader.function(self.resolve(callee) or callee)
         if function is None:
             return ()
-        return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1))
+        return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1, rows))
 
     @query
     def selector(self, ref: str) -> tuple[str, Selector] | None:

@@ -12,12 +12,16 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from djreview import orm
+from djreview.index.summaries import ELEMENT
 
 if TYPE_CHECKING:
     from djreview.index.project import ProjectIndex
     from djreview.index.summaries import FunctionSummary
 
 MAX_DEPTH = 4  # calls followed from the one in the loop: helpers calling helpers
+# Methods not followed: a write per row is DJR102's matter, and what save() and delete()
+# read depends on the state of the row (created or not) more than any other method.
+NOT_FOLLOWED = frozenset({"save", "delete", "full_clean", "clean", "clean_fields", "validate_unique", "__init__"})
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 
 
@@ -51,6 +55,8 @@ class Reader:
 
     def method(self, class_qual: str, name: str) -> tuple[str, FunctionSummary] | None:
         """The summary of `name` on a project class or its project bases, with its class."""
+        if name in NOT_FOLLOWED:
+            return None
         for qual in self.index._class_mro(class_qual):
             cls = self.index.classes[qual]
             if name in cls.summaries:
@@ -60,8 +66,13 @@ class Reader:
         return None
 
     # -- what they read -------------------------------------------------------------------
-    def of_call(self, summary: FunctionSummary, where: int | str, model: str, owner: str | None, via, depth: int):
-        """What `summary` reads from the row passed at `where` (position or keyword)."""
+    def of_call(
+        self, summary: FunctionSummary, where: int | str, model: str, owner: str | None, via, depth: int, rows=False
+    ):
+        """What `summary` reads from the row passed at `where` (position or keyword); with
+        `rows`, from each row of the queryset passed there (`for row in rows:` in its body)."""
+        if via.count(via[-1]) > 1:  # a function calling itself (on a related row): once is enough
+            return []
         if isinstance(where, int):
             param = summary.params[where] if where < len(summary.params) else None
         else:
@@ -70,31 +81,37 @@ class Reader:
             return []
         out = []
         for chain in summary.reads.get(param, ()):
-            out += self.chain(model, chain, via, depth)
+            if (chain[0] == ELEMENT) == rows:
+                out += self.chain(model, chain[1:] if rows else chain, via, depth)
         for call in summary.calls:
             for position, name, chain in call.args:
                 if name != param:
+                    continue
+                handed_rows = rows and not chain  # the queryset itself, handed on
+                if rows and chain[:1] == (ELEMENT,):
+                    chain = chain[1:]  # one of its rows
+                elif rows != handed_rows:
                     continue
                 end = self._single_path(model, chain)
                 if end is None:
                     continue
                 target, prefix = end
-                found = self._callee(call.callee, position, target, owner, via, depth + 1)
+                found = self._callee(call.callee, position, target, owner, via, depth + 1, handed_rows)
                 out += [_prefixed(r, prefix) for r in found]
         return out
 
-    def _callee(self, callee: str, position, model: str, owner: str | None, via, depth: int):
+    def _callee(self, callee: str, position, model: str, owner: str | None, via, depth: int, rows=False):
         if callee.startswith("self."):
             found = self.method(owner, callee[5:]) if owner else None
             if found is None:
                 return []
             qual, summary = found
             where = position + 1 if isinstance(position, int) and summary.is_method else position
-            return self.of_call(summary, where, model, owner, (*via, display(qual, summary)), depth)
+            return self.of_call(summary, where, model, owner, (*via, display(qual, summary)), depth, rows)
         function = self.function(self.index.resolve(callee) or callee)
         if function is None:
             return []
-        return self.of_call(function, position, model, None, (*via, f"{function.name}()"), depth)
+        return self.of_call(function, position, model, None, (*via, f"{function.name}()"), depth, rows)
 
     def member(self, model: str, name: str, called: bool, via=(), depth: int = 0):
         """What `row.name()` (a model method) or `row.name` (a property) reads from the row."""

@@ -22,6 +22,7 @@ _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
 # Calls that make a parameter an argument without reading it (`isinstance(obj, Book)`).
 _NOT_A_READ = frozenset({"isinstance", "issubclass", "id", "type", "hasattr", "getattr", "setattr", "super"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
+ELEMENT = "[]"  # a chain step: each element of an iterable parameter (`for row in rows`)
 _MAX_CHAINS = 64  # per parameter: a function reading more is not a per-row helper we can judge
 
 
@@ -84,6 +85,16 @@ class _Reader:
         self.reads: dict[str, set[tuple[str, ...]]] = {}
         self.calls: list[CallOut] = []
         self.rebound: set[str] = set()
+        self.elements: dict[str, str] = {}  # `for row in rows:` -> row: rows (a parameter)
+
+    def rooted(self, root: ast.AST, parts: list[str]) -> tuple[str, list[str]] | None:
+        """The parameter a chain starts from, and the chain; a loop variable over a parameter
+        reads its elements: `row.author` in `for row in rows` is `rows` -> ["[]", "author"]."""
+        if not isinstance(root, ast.Name):
+            return None
+        if root.id in self.elements:
+            return self.elements[root.id], [ELEMENT, *parts]
+        return (root.id, parts) if root.id in self.params else None
 
     def chain(self, node: ast.expr, evaluated: bool) -> None:
         root, parts, calls = _unwind(node)
@@ -91,13 +102,27 @@ class _Reader:
             self.arguments(call)
         if not isinstance(root, ast.Name):  # helper(obj).x, (a or b).x: read what it is made of
             self.expr(root, evaluated=True)
-        if not isinstance(root, ast.Name) or root.id not in self.params or not parts:
+        found = self.rooted(root, parts) if parts else None
+        if found is None:
             return
+        param, parts = found
         if not evaluated:  # obj.tags.all() built and handed back: no query here
             while parts and parts[-1].endswith("()") and parts[-1][:-2] in QUERYSET_RETURNING:
                 parts.pop()
-        if parts:
-            self.reads.setdefault(root.id, set()).add(tuple(parts))
+        if parts and parts != [ELEMENT]:
+            self.reads.setdefault(param, set()).add(tuple(parts))
+
+    def over_parameter(self, target: ast.AST, iterable: ast.AST) -> str | None:
+        """`for row in rows` over a parameter: the loop variable, which then reads elements."""
+        if (
+            isinstance(target, ast.Name)
+            and isinstance(iterable, ast.Name)
+            and iterable.id in self.params
+            and target.id not in self.params
+        ):
+            self.elements[target.id] = iterable.id
+            return target.id
+        return None
 
     def arguments(self, call: ast.Call) -> None:
         for arg in call.args:
@@ -127,8 +152,9 @@ class _Reader:
         passed += [(kw.arg, kw.value) for kw in node.keywords if kw.arg]
         for where, value in passed:
             root, parts, calls = _unwind(value)
-            if isinstance(root, ast.Name) and root.id in self.params and not calls:
-                handed.append((where, root.id, tuple(parts)))
+            found = self.rooted(root, parts) if not calls else None
+            if found is not None:
+                handed.append((where, found[0], tuple(found[1])))
         if handed:
             self.calls.append(CallOut(callee, tuple(handed), node.lineno))
 
@@ -153,10 +179,17 @@ class _Reader:
             self.expr(node.value, evaluated=True)
             self.expr(node.slice)
             return
-        if isinstance(node, (ast.comprehension,)):
-            self.expr(node.iter, evaluated=True)
-            for cond in node.ifs:
-                self.expr(cond, evaluated=True)
+        if isinstance(node, (ast.ListComp, ast.SetComp, ast.GeneratorExp, ast.DictComp)):
+            bound = []
+            for comp in node.generators:  # the clauses first: they bind what the element reads
+                self.expr(comp.iter, evaluated=True)
+                bound.append(self.over_parameter(comp.target, comp.iter))
+                for cond in comp.ifs:
+                    self.expr(cond, evaluated=True)
+            for part in (node.key, node.value) if isinstance(node, ast.DictComp) else (node.elt,):
+                self.expr(part)
+            for name in bound:
+                self.elements.pop(name or "", None)
             return
         if isinstance(node, ast.BoolOp):
             for value in node.values:
@@ -180,7 +213,9 @@ class _Reader:
             if isinstance(stmt, (ast.For, ast.AsyncFor)):
                 self.expr(stmt.iter, evaluated=True)
                 self.rebinds(stmt.target)
+                bound = self.over_parameter(stmt.target, stmt.iter)
                 self.statements(stmt.body)
+                self.elements.pop(bound or "", None)
                 self.statements(stmt.orelse)
             elif isinstance(stmt, (ast.If, ast.While)):
                 self.expr(stmt.test, evaluated=True)

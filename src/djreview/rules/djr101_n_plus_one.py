@@ -66,6 +66,7 @@ class _Candidate:
     kind: str = ""
     compared: bool = False  # an operand of ==, !=, in, not in, is: only its key matters
     via: tuple[str, ...] = ()  # the functions the relation is read in (a helper called per row)
+    handed: bool = False  # the queryset is handed to a function that loops over it
 
 
 class LoopAttributes(Collector):
@@ -196,8 +197,7 @@ class NPlusOne(Rule):
         func = node.func
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)
-        if self.ctx.flow.in_loop() is not None:
-            self._calls_per_row(node)
+        self._calls_per_row(node, self.ctx.flow.in_loop() is not None)
         if not isinstance(func, cst.Attribute) or id(node) in self.writes:
             return
         method = func.attr.value
@@ -251,8 +251,14 @@ class NPlusOne(Rule):
         )
 
     # -- a function, method or property called per row reads a relation of it -----------
-    def _calls_per_row(self, node: cst.Call) -> None:
+    def _calls_per_row(self, node: cst.Call, in_loop: bool) -> None:
+        """`helper(row)` in a loop, or `helper(qs)` anywhere when the helper loops over it."""
         func, flow = node.func, self.ctx.flow
+        handed = [(i, arg) for i, arg in enumerate(node.args) if not arg.star]
+        values = [(arg.keyword.value if arg.keyword else i, arg, flow.infer(arg.value)) for i, arg in handed]
+        querysets = [v for v in values if isinstance(v[2], Queryset) and _rows_to_follow(v[2])]
+        if not in_loop and not querysets:
+            return
         callee = None
         if isinstance(func, cst.Attribute):
             self.called.add(id(func))
@@ -267,20 +273,22 @@ class NPlusOne(Rule):
             callee = flow.qualify(func)
         if callee is None:
             return
-        for position, arg in enumerate(node.args):
-            if arg.star:
-                return
-            row = flow.infer(arg.value)
-            if isinstance(row, Instance) and row.loop is not None and not row.opaque:
-                where = arg.keyword.value if arg.keyword is not None else position
-                self._follow(node, row, callee, where)
+        if len(handed) != len(node.args):
+            return  # *args: positions unknown
+        for where, _arg, value in values:
+            if in_loop and isinstance(value, Instance) and value.loop is not None and not value.opaque:
+                self._follow(node, value, callee, where)
+        for where, arg, value in querysets:
+            rows = flow.row_of(value, node, "row")
+            if isinstance(rows, Instance):  # its loop is this call: reported when the call ends
+                self._follow(arg.value, rows, callee, where, rows=True)
 
     def _is_plain_attribute(self, owner: Instance, name: str) -> bool:
         info = self.ctx.index.model(owner.model)
         return info is not None and name not in info.relations
 
-    def _follow(self, node: cst.CSTNode, row: Instance, callee: str, where: int | str) -> None:
-        for reach in self.ctx.index.reads_of(callee, where, row.model):
+    def _follow(self, node: cst.CSTNode, row: Instance, callee: str, where: int | str, rows: bool = False) -> None:
+        for reach in self.ctx.index.reads_of(callee, where, row.model, rows):
             path = (*row.path, *reach.path)
             if reach.how in ("select", "prefetch") and self._loaded(row, path):
                 continue
@@ -289,7 +297,7 @@ class NPlusOne(Rule):
             candidate = _Candidate(
                 node, "__".join(path), reach.how, row, reach.path[-1], reach.target, reach.method, reach.kind
             )
-            candidate.via = reach.via
+            candidate.via, candidate.handed = reach.via, rows
             self._add(candidate)
 
     def _runs(self, call: cst.Call, method: str) -> bool:
@@ -349,7 +357,7 @@ class NPlusOne(Rule):
             seen.add(c.path)
             self._report(c, only_compared=c.path not in read, counted=counted.get(c.path))
 
-    leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
+    leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = leave_Call = _flush
 
     def _report(self, c: _Candidate, only_compared: bool = False, counted: str | None = None) -> None:
         index = self.ctx.index
@@ -364,6 +372,8 @@ class NPlusOne(Rule):
         if qs is not None and qs.outer is not None and qs.prefix:
             full_path, target_qs = f"{qs.prefix}__{c.path}", qs.outer
         where = _read_in(c.via)
+        if c.handed:
+            return self._report_handed(c, model_name, full_path, target_qs)
         if c.how == "query":
             message = (
                 f"N+1 query: `{access}.{c.method}()`{where} runs a query for every {model_name} in this loop, "
@@ -411,6 +421,31 @@ class NPlusOne(Rule):
             )
         self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
+    def _report_handed(self, c: _Candidate, model_name: str, full_path: str, qs: Queryset | None) -> None:
+        """A queryset handed to a function that loops over it and reads a relation per row."""
+        loops = " -> ".join(f"`{name}`" for name in c.via)
+        if c.how in ("query", "annotate"):
+            message = (
+                f"N+1 query: {loops} loops over this queryset and runs `.{c.path.replace('__', '.')}.{c.method}()` "
+                f"for every {model_name}."
+            )
+            if c.how == "annotate":  # count()/exists() read a prefetched manager's rows
+                hint = f'Annotate it on the queryset (Count("{full_path}")) or add .prefetch_related("{full_path}").'
+            else:
+                hint = (
+                    f'Annotate the value on the queryset, or prefetch with Prefetch("{full_path}", queryset=..., '
+                    f"to_attr=...) and read that in the loop."
+                )
+            return self.report(
+                c.node, message, FixSpec("annotate or prefetch on the queryset", "suggestion"), hint=hint
+            )
+        method = "prefetch_related" if c.how == "prefetch" else "select_related"
+        fix, anchor = self._fix(qs, method, full_path)
+        built = " where it is built" if anchor is None else " built on line <line:origin>"
+        message = f"N+1 query: {loops} loops over this queryset and loads `{c.path}` of {model_name} once per row."
+        hint = f'Add .{method}("{full_path}") to the queryset{built}.'
+        self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
+
     def _fix(self, qs: Queryset | None, method: str, path: str):
         if qs is None or qs.origin is None:
             return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
@@ -447,3 +482,8 @@ def _read_in(via: tuple[str, ...]) -> str:
     if not via:
         return ""
     return ", read in " + " -> ".join(f"`{name}`" for name in via) + ","
+
+
+def _rows_to_follow(qs: Queryset) -> bool:
+    """A queryset handed to a function whose loop we may judge: model rows we can read."""
+    return not (qs.values or qs.opaque or qs.paginator)
