@@ -135,3 +135,43 @@ def use(flag):
     assert findings[0].text.endswith('Add .select_related("author") to the queryset that `unselected_books()` returns.')
     assert findings[1].fix.edits[0].replacement == '.select_related("author")'  # after .filter(title="x")
     assert findings[2].text.endswith("that `authored_only_sometimes()` returns.")
+
+
+def test_the_row_a_model_form_saves(review):
+    findings = review_views(
+        review,
+        """
+from django import forms
+
+from shop.models import Author
+
+
+class AuthorForm(forms.ModelForm):
+    class Meta:
+        model = Author
+        fields = ["name"]
+
+
+class NotAModelForm(forms.Form):
+    pass
+
+
+def edit(request):
+    form = AuthorForm(request.POST)
+    author = form.save()
+    for book in author.books.all():
+        print(book.author.name, book.editor)
+    for book in form.instance.books.all():
+        print(book.title)
+
+
+def handle(form: AuthorForm, other: NotAModelForm):
+    for book in form.save().books.all():
+        print(book.tags.count())
+    for book in other.save().books.all():
+        print(book.editor)
+""",
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 21), ("DJR101", VIEWS, 28)]
+    assert findings[0].text.startswith("N+1 query: `book.editor` loads the relation `editor` of Book")
+    assert findings[1].text.startswith("N+1 query: `book.tags.count()` runs a query for every Book")

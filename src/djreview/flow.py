@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.syntax import dotted, literal_string
 from djreview.values import (
     ClassFrame,
+    FormInstance,
     Instance,
     ModelClass,
     Queryset,
@@ -145,7 +146,10 @@ class Flow:
                 return Queryset(model, origin=None, parameter=param.name.value, opaque=True) if model else None
             return None
         model = self._annotation_model(annotation)
-        return Instance(model) if model else None
+        if model:
+            return Instance(model)
+        form = self.index.form_model(self.qualify(annotation)) if annotation is not None else None
+        return FormInstance(form) if form else None  # `form: BookForm`
 
     def _annotation_model(self, annotation: cst.BaseExpression | None) -> str | None:
         text = literal_string(annotation)
@@ -382,6 +386,8 @@ class Flow:
             return self._manager_queryset(base.model, attr, node)
         if isinstance(base, Instance):
             return self.relation_of(base, attr)
+        if isinstance(base, FormInstance) and attr == "instance":
+            return Instance(base.model)
         if isinstance(base, Queryset) and attr == "object_list":  # page.object_list
             return base if not base.paginator else base.with_(paginator=False)
         if isinstance(base, SelfRef):
@@ -482,6 +488,8 @@ class Flow:
                 return self._queryset_method(base, method, node)
             if isinstance(base, RelatedManager):
                 return self._related_manager_method(base, method, node)
+            if isinstance(base, FormInstance) and method == "save":  # the row the form saved
+                return Instance(base.model)
             if isinstance(base, SelfRef) and method in ("get_queryset", "filter_queryset", "paginate_queryset"):
                 if method != "get_queryset" and node.args:  # DRF: the same rows, filtered or one page
                     return self.infer(node.args[0].value)
@@ -499,6 +507,9 @@ class Flow:
                 explicit_pk = any(a.keyword is not None and a.keyword.value in ("pk", "id") for a in node.args)
                 return Instance(target.model, created=not explicit_pk)
             qual = self.qualify(func) or ""
+            form = self.index.form_model(qual) if qual else None
+            if form:  # BookForm(request.POST)
+                return FormInstance(form)
             if qual.rsplit(".", 1)[-1] in _PAGINATORS and node.args:  # Paginator(qs, 20)
                 rows = self.infer(node.args[0].value)
                 return rows.with_(paginator=True) if isinstance(rows, Queryset) else None

@@ -67,6 +67,13 @@ class RelatedManager:
 
 
 @dataclass(frozen=True)
+class FormInstance:
+    """A bound ModelForm of `model`: its save() and .instance are one row of it."""
+
+    model: str
+
+
+@dataclass(frozen=True)
 class SelfRef:
     """`self` inside a method of a class defined in this file."""
 
@@ -82,7 +89,7 @@ class ClassFrame:
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
 
 
-Value = ModelClass | Queryset | Instance | RelatedManager | SelfRef | None
+Value = ModelClass | Queryset | Instance | RelatedManager | SelfRef | FormInstance | None
 
 
 def paths_with_prefixes(paths) -> frozenset[str]:

@@ -791,6 +791,17 @@ class ProjectIndex:
         return None
 
     @query
+    def form_model(self, ref: str | None) -> str | None:
+        """The model of a ModelForm class (its Meta.model, through its bases), else None."""
+        if not ref or self.class_kind(ref) != "modelform":
+            return None
+        for qual in self._class_mro(self.resolve(ref)):
+            meta = self.classes[qual].meta_model
+            if meta:
+                return self.model_for(meta)
+        return None
+
+    @query
     def any_reader_named(self, names: str) -> bool:
         """Is one of these names a project function or method that reads its parameters?"""
         if self._reader_names is None:
