@@ -238,6 +238,7 @@ class ProjectIndex:
         self._relation_names: set[str] | None = None
         self._reader_names: set[str] | None = None
         self._selector_names: set[str] | None = None
+        self._querier_names: set[str] | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -716,6 +717,18 @@ class ProjectIndex:
             return False
         return any(self.selector(ref) for ref in refs.split() if ref.rpartition(".")[2] in self._selector_names)
 
+    def calls_a_querier(self, names) -> bool:
+        """Is one of these names a function or method that queries with a parameter?"""
+        return self.any_querier_named(_joined(names))
+
+    @query
+    def any_querier_named(self, names: str) -> bool:
+        if self._querier_names is None:
+            found = {name for m in self._every_module for name, f in m.functions.items() if f.queries or f.calls}
+            found |= {name for c in self.classes.values() for name, f in c.summaries.items() if f.queries or f.calls}
+            self._querier_names = found
+        return not self._querier_names.isdisjoint(names.split())
+
     def calls_a_reader(self, names) -> bool:
         """Is one of these names a function, method or property that reads its parameters?"""
         return self.any_reader_named(_joined(names))
@@ -772,6 +785,26 @@ class ProjectIndex:
         return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1, rows))
 
     @query
+    def queries_of(self, callee: str, where: int | str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """The queries a called function always runs with a lookup on its argument at `where`
+        (`def book(pk): return Book.objects.get(pk=pk)`): (model, written form, functions).
+        `callee` as for `reads_of` ("<class qual>#<method>" for `self.method(x)`)."""
+        reader = Reader(self)
+        if "#" in callee:
+            owner, _, name = callee.partition("#")
+            found = reader.method(owner, name)
+            if found is None:
+                return ()
+            qual, summary = found
+            if isinstance(where, int) and summary.is_method:
+                where += 1
+            return tuple(reader.queries_of(summary, where, owner, (display(qual, summary),), 1))
+        function = reader.function(self.resolve(callee) or callee)
+        if function is None:
+            return ()
+        return tuple(reader.queries_of(function, where, None, (f"{function.name}()",), 1))
+
+    @query
     def selector(self, ref: str) -> tuple[str, Selector] | None:
         """A project function that returns `Model.<manager>.<chain>` on every path: its
         model's qualified name and what it builds (the queryset a loop over its result gets)."""
@@ -807,6 +840,7 @@ class ProjectIndex:
         if self._reader_names is None:
             found = {name for m in self._every_module for name in m.functions}
             found |= {name for cls in self.classes.values() for name in cls.summaries}
+            found.discard("__init__")
             self._reader_names = found
         return not self._reader_names.isdisjoint(names.split())
 

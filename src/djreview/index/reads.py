@@ -73,10 +73,7 @@ class Reader:
         `rows`, from each row of the queryset passed there (`for row in rows:` in its body)."""
         if via.count(via[-1]) > 1:  # a function calling itself (on a related row): once is enough
             return []
-        if isinstance(where, int):
-            param = summary.params[where] if where < len(summary.params) else None
-        else:
-            param = where if where in summary.params or where in summary.keyword_only else None
+        param = self._param(summary, where)
         if param is None or depth > MAX_DEPTH:
             return []
         out = []
@@ -99,6 +96,42 @@ class Reader:
                 found = self._callee(call.callee, position, target, owner, via, depth + 1, handed_rows)
                 out += [_prefixed(r, prefix) for r in found]
         return out
+
+    def queries_of(self, summary: FunctionSummary, where: int | str, owner: str | None, via, depth: int):
+        """The queries `summary` always runs with a lookup on the value passed at `where`, as
+        (model, written form, via), through the functions it hands that value to."""
+        param = self._param(summary, where)
+        if param is None or depth > MAX_DEPTH or via.count(via[-1]) > 1:
+            return []
+        out = []
+        for ref, written in summary.queries.get(param, ()):
+            model = self.index.model_for(ref)
+            if model:
+                out.append((model, written, via))
+        for call in summary.calls:
+            for position, name, chain in call.args:
+                if name == param and not chain:  # handed on as it is
+                    out += self._callee_queries(call.callee, position, owner, via, depth + 1)
+        return out
+
+    def _callee_queries(self, callee: str, position, owner: str | None, via, depth: int):
+        if callee.startswith("self."):
+            found = self.method(owner, callee[5:]) if owner else None
+            if found is None:
+                return []
+            qual, summary = found
+            where = position + 1 if isinstance(position, int) and summary.is_method else position
+            return self.queries_of(summary, where, owner, (*via, display(qual, summary)), depth)
+        function = self.function(self.index.resolve(callee) or callee)
+        if function is None:
+            return []
+        return self.queries_of(function, position, None, (*via, f"{function.name}()"), depth)
+
+    @staticmethod
+    def _param(summary: FunctionSummary, where: int | str) -> str | None:
+        if isinstance(where, int):
+            return summary.params[where] if where < len(summary.params) else None
+        return where if where in summary.params or where in summary.keyword_only else None
 
     def _callee(self, callee: str, position, model: str, owner: str | None, via, depth: int, rows=False):
         if callee.startswith("self."):

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 from djreview.orm import QUERYSET_RETURNING
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+# Queryset methods that run their query where they are called (DJR106's).
+_RUNNING = frozenset({"get", "first", "last", "exists", "count", "earliest", "latest"})
 # Calls that make a parameter an argument without reading it (`isinstance(obj, Book)`).
 _NOT_A_READ = frozenset({"isinstance", "issubclass", "id", "type", "hasattr", "getattr", "setattr", "super"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
@@ -45,6 +47,9 @@ class FunctionSummary:
     is_property: bool = False
     reads: dict[str, tuple[tuple[str, ...], ...]] = field(default_factory=dict)  # param -> chains
     calls: tuple[CallOut, ...] = ()
+    # param -> queries the body always runs with a lookup on it: (model ref, written form),
+    # e.g. ("app.models.Book", "Book.objects.get()") for `Book.objects.get(pk=book_id)`
+    queries: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
 
 
 def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -86,6 +91,9 @@ class _Reader:
         self.calls: list[CallOut] = []
         self.rebound: set[str] = set()
         self.elements: dict[str, str] = {}  # `for row in rows:` -> row: rows (a parameter)
+        self.queries: dict[str, set[tuple[str, str]]] = {}
+        self.branching = 0  # inside an if/loop/except/conditional expression: may not run
+        self.left = False  # a conditional return or raise came before: what follows may not run
 
     def rooted(self, root: ast.AST, parts: list[str]) -> tuple[str, list[str]] | None:
         """The parameter a chain starts from, and the chain; a loop variable over a parameter
@@ -130,9 +138,30 @@ class _Reader:
         for kw in call.keywords:
             self.expr(kw.value, evaluated=True)
 
+    def query(self, node: ast.Call) -> None:
+        """`Book.objects.filter(isbn=isbn).first()` run on every call: a query per call."""
+        if self.branching or self.left or node.func.attr not in _RUNNING:  # type: ignore[attr-defined]
+            return
+        root, parts, calls = _unwind(node)
+        if not isinstance(root, ast.Name) or root.id in self.params or root.id in self.elements or len(parts) < 2:
+            return
+        if any(p.removesuffix("()") in ("select_for_update", "using") for p in parts):
+            return
+        ref = self.resolve(root.id, None)
+        keywords = [kw for call in calls for kw in call.keywords]
+        if ref is None or any((kw.arg or "").endswith("__in") for kw in keywords):
+            return
+        written = ".".join([root.id, *parts])
+        for kw in keywords:
+            lookup_root, lookup_parts, lookup_calls = _unwind(kw.value)
+            found = self.rooted(lookup_root, lookup_parts) if not lookup_calls else None
+            if found is not None and found[1][:1] != [ELEMENT]:
+                self.queries.setdefault(found[0], set()).add((ref, written))
+
     def call(self, node: ast.Call, evaluated: bool) -> None:
         func = node.func
         if isinstance(func, ast.Attribute):
+            self.query(node)
             self.chain(node, evaluated)
             callee = None
             if isinstance(func.value, ast.Name) and func.value.id == "self":
@@ -192,16 +221,21 @@ class _Reader:
                 self.elements.pop(name or "", None)
             return
         if isinstance(node, ast.BoolOp):
-            for value in node.values:
+            self.expr(node.values[0], evaluated=True)
+            self.branching += 1  # `a or b`: b may not be evaluated
+            for value in node.values[1:]:
                 self.expr(value, evaluated=True)
+            self.branching -= 1
             return
         if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
             self.expr(node.operand, evaluated=True)
             return
         if isinstance(node, ast.IfExp):
             self.expr(node.test, evaluated=True)
+            self.branching += 1
             self.expr(node.body)
             self.expr(node.orelse)
+            self.branching -= 1
             return
         if isinstance(node, _FUNCTIONS):
             return  # a nested function runs when it is called, with parameters of its own
@@ -214,13 +248,26 @@ class _Reader:
                 self.expr(stmt.iter, evaluated=True)
                 self.rebinds(stmt.target)
                 bound = self.over_parameter(stmt.target, stmt.iter)
+                self.branching += 1
                 self.statements(stmt.body)
                 self.elements.pop(bound or "", None)
                 self.statements(stmt.orelse)
+                self.branching -= 1
             elif isinstance(stmt, (ast.If, ast.While)):
                 self.expr(stmt.test, evaluated=True)
+                self.branching += 1
                 self.statements(stmt.body)
                 self.statements(stmt.orelse)
+                self.branching -= 1
+            elif isinstance(stmt, (ast.Return, ast.Raise)) and self.branching:
+                for child in ast.iter_child_nodes(stmt):
+                    self.expr(child)
+                self.left = True
+            elif isinstance(stmt, (ast.Try, ast.Match)) or type(stmt).__name__ == "TryStar":
+                self.branching += 1  # handlers and cases may not run (and the try body may raise)
+                for child in ast.iter_child_nodes(stmt):
+                    self.expr(child)
+                self.branching -= 1
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 self.expr(stmt.value)
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
@@ -262,7 +309,8 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
         for c in reader.calls
         if any(a[1] not in reader.rebound for a in c.args)
     )
-    if not reads and not calls:
+    queries = {param: tuple(sorted(found)) for param, found in reader.queries.items() if param not in reader.rebound}
+    if not reads and not calls and not queries:
         return None
     return FunctionSummary(
         name=func.name,
@@ -273,4 +321,5 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
         is_property=in_class and bool(decorators & _PROPERTY_DECORATORS),
         reads=reads,
         calls=calls,
+        queries=queries,
     )

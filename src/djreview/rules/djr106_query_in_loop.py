@@ -29,7 +29,7 @@ import libcst as cst
 from djreview.index.prefilter import Collector, Walked
 from djreview.naming import plural_snake
 from djreview.rule import Rule
-from djreview.values import ModelClass, Queryset, RelatedManager
+from djreview.values import ModelClass, Queryset, RelatedManager, SelfRef
 from djreview.walk import children, contains
 
 # Calls that run their query where they are written.
@@ -48,11 +48,16 @@ class LoopQueries(Collector):
 
     def __init__(self) -> None:
         self.lookups: list[set[str]] = []
+        self.calls: list[tuple[str, set[str]]] = []  # (callee name, names in its arguments)
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if not in_loop or not isinstance(node, ast.Call):
             return
         func = node.func
+        callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        if callee and (node.args or node.keywords):  # a project function may query with them
+            values = [*node.args, *(k.value for k in node.keywords)]
+            self.calls.append((callee, {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}))
         if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
             self.lookups.append(_ast_names(node.keywords))
         elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
@@ -63,8 +68,10 @@ class LoopQueries(Collector):
                 inner = inner.func.value
             self.lookups.append(_ast_names(keywords))
 
-    def result(self, walked: Walked) -> bool:
-        return any(names & walked.loop_bound for names in self.lookups)
+    def result(self, walked: Walked) -> tuple[bool, frozenset[str]]:
+        """Whether a query's lookups use a loop-bound name, and the functions called with one."""
+        direct = any(names & walked.loop_bound for names in self.lookups)
+        return direct, frozenset(callee for callee, names in self.calls if names & walked.loop_bound)
 
 
 def _ast_names(keywords: list[ast.keyword]) -> set[str]:
@@ -85,10 +92,12 @@ class QueryInLoop(Rule):
     skip_kinds = frozenset({"migrations", "tests", "commands"})
 
     def wants(self, text, facts, index, prefilter) -> bool:
-        if "for " not in text or not index.mentions_models(text, facts):
+        if "for " not in text:
             return False
         found = prefilter()
-        return found is None or found
+        if found is not None and found[1] and index.calls_a_querier(found[1]):
+            return True  # a project function queries for it: the file need not name a model
+        return index.mentions_models(text, facts) and (found is None or found[0])
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -168,7 +177,7 @@ class QueryInLoop(Rule):
             return
         query = self._query(node)
         if query is None:
-            return
+            return self._through_a_function(node)
         model, written, args, lookup, manager = query
         loop = self._varying(args)
         if loop is None or loop.bounded or _stops_after(loop.node, node):
@@ -225,6 +234,43 @@ class QueryInLoop(Rule):
         lookup = (method, *_single_keyword(arguments))
         return model, written, [a.value for a in arguments if a.keyword is not None], lookup, manager
 
+    # -- a function called per item that queries with its argument ------------------------
+    def _through_a_function(self, node: cst.Call) -> None:
+        func, flow = node.func, self.ctx.flow
+        callee = None
+        if isinstance(func, cst.Attribute):
+            owner = flow.infer(func.value)
+            if isinstance(owner, SelfRef):
+                callee = f"{owner.frame.qualname}#{func.attr.value}"
+            elif owner is not None or not isinstance(func.value, cst.Name):
+                return  # a method of a row, a queryset, or an object we do not follow
+        if callee is None:
+            callee = flow.qualify(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if not callee or any(arg.star for arg in node.args):
+            return
+        for position, arg in enumerate(node.args):
+            loop = self._varying([arg.value])
+            if loop is None or loop.bounded or _stops_after(loop.node, node):
+                continue
+            level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
+            if any(depth > level for depth in self.opened):
+                return
+            found = self.ctx.index.queries_of(callee, arg.keyword.value if arg.keyword else position)
+            if found:
+                model, written, via = found[0]
+                return self._report_call(node, loop, self._model_name(model), written, via)
+
+    def _report_call(self, node: cst.Call, loop: _Loop, model: str, written: str, via: tuple[str, ...]) -> None:
+        shown = self.ctx.module.code_for_node(_iterable(loop.node))
+        items = f"item of `{shown}`" if len(shown) <= _SHOWN and "\n" not in shown else "iteration"
+        inside = f" (in {' -> '.join(f'`{v}`' for v in via[1:])})" if len(via) > 1 else ""
+        message = f"`{via[0]}` runs `{written}`{inside} once per {items} in this loop."
+        hint = (
+            f"Fetch the {model} rows for every item once before the loop ({model}.objects.filter(<field>__in=...) "
+            f"or in_bulk()) and hand each call its row, or give `{via[0]}` a batch version."
+        )
+        self.report(node, message, hint=hint)
+
     def _model_name(self, qual: str) -> str:
         info = self.ctx.index.model(qual)
         return info.name if info else qual.rsplit(".", 1)[-1]
@@ -242,10 +288,7 @@ class QueryInLoop(Rule):
         return None
 
     def _report(self, node: cst.Call, loop: _Loop, model: str, written: str, lookup, manager: str) -> None:
-        iterable = getattr(loop.node, "iter", None)
-        if iterable is None:
-            iterable = loop.node.for_in.iter  # type: ignore[attr-defined]
-        shown = self.ctx.module.code_for_node(iterable)
+        shown = self.ctx.module.code_for_node(_iterable(loop.node))
         if len(shown) > _SHOWN or "\n" in shown:
             message = f"{written} runs one query per iteration of this loop."
             values = "[...]"
@@ -257,6 +300,11 @@ class QueryInLoop(Rule):
             values = "[...]"  # the lookup is not the item itself: no ready-made list to pass
         hint = _hint(model, manager, method, keyword, values)
         self.report(node, message, hint=hint)
+
+
+def _iterable(loop: cst.CSTNode) -> cst.BaseExpression:
+    iterable = getattr(loop, "iter", None)
+    return iterable if iterable is not None else loop.for_in.iter  # type: ignore[attr-defined]
 
 
 def _hint(model: str, manager: str, method: str, keyword: str | None, values: str) -> str:
