@@ -63,6 +63,11 @@ class Line(models.Model):
 """
 
 HELPERS = """
+from django.core.cache import cache
+
+from shop.models import Tag
+
+
 def category_name(product):
     return product.category.name
 
@@ -99,6 +104,27 @@ def sets_it(product, category):
 
 def parent_name(category):
     return category.parent.name
+
+
+def guarded(product):
+    if product.category_id:
+        return product.category.name
+    return ""
+
+
+def early(product):
+    if not product.title:
+        return None
+    return product.category.name
+
+
+def cached_name(product):
+    cache.get(product.pk)  # a cached value first: the query runs on a miss only
+    return product.category.name
+
+
+def subquery(product):
+    return Tag.objects.filter(pk__in=product.tags.values_list("pk"))
 
 
 def ping(product, n=0):
@@ -281,6 +307,25 @@ def test_helpers_calling_helpers_keywords_and_methods_of_the_view(review):
     assert codes_lines(findings) == [("DJR101", VIEWS, 10), ("DJR101", VIEWS, 15)]
     assert "`product.category.parent`, read in `ProductList.label()` -> `parent_name()`" in findings[0].text
     assert "`product.category`, read in `through()` -> `category_name()`" in findings[1].text
+
+
+def test_reads_that_may_not_run_on_every_call_are_not_followed(review):
+    # reviewers judged reads under a guard, after an early return, behind a cache lookup or
+    # inside a subquery to be no query per row for the rows the loop passes
+    assert (
+        calls(
+            review,
+            """
+        def view():
+            for product in Product.objects.all():
+                guarded(product)
+                early(product)
+                cached_name(product)
+                subquery(product)
+        """,
+        )
+        == []
+    )
 
 
 def test_a_rebound_or_written_parameter_and_a_cycle_are_clean(review):

@@ -85,15 +85,18 @@ def test_through_another_function_and_keyword_arguments(review):
     findings = calls(
         review,
         """
-from shop.lookups import through
+from shop.lookups import checked, through
 
 
 def view(request):
+    for pk in request.GET.getlist("pk"):
+        checked(pk)  # in a try body: the query runs, whatever it raises
     return [through(value=pk) for pk in request.GET.getlist('pk')]
 """,
     )
-    assert codes_lines(findings) == [("DJR106", VIEWS, 6)]
-    assert findings[0].text.startswith(
+    assert codes_lines(findings) == [("DJR106", VIEWS, 7), ("DJR106", VIEWS, 8)]
+    assert findings[0].text.startswith("`checked()` runs `Book.objects.get()` once per item")
+    assert findings[1].text.startswith(
         "`through()` runs `Book.objects.get()` (in `book()`) once per item of `request.GET.getlist('pk')`"
     )
 
@@ -109,7 +112,6 @@ from shop.lookups import batch, book, by_title, checked, locked, maybe_book
 def view(request, fixed):
     for item in request.data:
         maybe_book(item)  # an early return may skip the query
-        checked(item)  # inside try: the query may raise
         by_title(item)  # in one branch of a conditional expression
         batch([item])  # a batch per item already
         locked(item)  # a lock per row, on purpose
