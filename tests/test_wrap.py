@@ -198,6 +198,100 @@ def test_a_loop_header_deep_in_a_class_is_wrapped_at_its_own_indent(review):
     """)
 
 
+# -- the other fixable rules -------------------------------------------------------------------
+def fixed_files(review, files: dict[str, str], path: str, select: str, line_length: int = 88) -> str:
+    findings = review(files, select=(select,))
+    assert findings, "the example must have a finding to fix"
+    text = textwrap.dedent(files[path])
+    edits = [e for f in findings if f.fix for e in f.fix.edits if e.path == path]
+    return wrap_fixed(text, *apply_edits_placed(text, edits), line_length)
+
+
+MODELS = """
+    from django.db import models
+
+
+    class Author(models.Model):
+        name = models.CharField(max_length=100)
+
+        def __str__(self):
+            return self.name
+
+
+    class Book(models.Model):
+        title = models.CharField(max_length=200)
+        subtitle = models.CharField(max_length=200)
+        isbn = models.CharField(max_length=20)
+        published_on = models.DateField()
+        author = models.ForeignKey(Author, on_delete=models.CASCADE, verbose_name="author")
+        editor = models.ForeignKey(
+            Author, on_delete=models.CASCADE, null=True, blank=True, verbose_name="ed"
+        )
+        short = models.ForeignKey(Author, on_delete=models.CASCADE, null=True)
+
+        def __str__(self):
+            return self.title
+"""
+
+
+def test_related_name_added_to_a_field_is_laid_out_as_black_would(review):
+    text = fixed_files(review, {"lib/models.py": MODELS}, "lib/models.py", "DJR201")
+    assert text.split("class Book(models.Model):\n")[1].split("\n\n")[0] == textwrap.indent(
+        textwrap.dedent("""\
+            title = models.CharField(max_length=200)
+            subtitle = models.CharField(max_length=200)
+            isbn = models.CharField(max_length=20)
+            published_on = models.DateField()
+            author = models.ForeignKey(
+                Author,
+                on_delete=models.CASCADE,
+                verbose_name="author",
+                related_name="books_as_author",
+            )
+            editor = models.ForeignKey(
+                Author,
+                on_delete=models.CASCADE,
+                null=True,
+                blank=True,
+                verbose_name="ed",
+                related_name="books_as_editor",
+            )
+            short = models.ForeignKey(
+                Author, on_delete=models.CASCADE, null=True, related_name="books_as_short"
+            )"""),
+        "    ",
+    )
+
+
+def test_a_field_list_that_does_not_fit_goes_one_field_per_line(review):
+    form = """
+        from django import forms
+
+        from lib.models import Book
+
+
+        class BookForm(forms.ModelForm):
+            class Meta:
+                model = Book
+                fields = "__all__"
+    """
+    files = {"lib/models.py": MODELS, "lib/forms.py": form}
+    assert fixed_files(review, files, "lib/forms.py", "DJR301").endswith(
+        "        fields = [\n"
+        '            "title", "subtitle", "isbn", "published_on", "author", "editor", "short"\n'
+        "        ]\n"
+    )
+    assert fixed_files(review, files, "lib/forms.py", "DJR301", line_length=60).endswith(
+        "        fields = [\n"
+        + "".join(f'            "{name}",\n' for name in ("title", "subtitle", "isbn", "published_on", "author"))
+        + "".join(f'            "{name}",\n' for name in ("editor", "short"))
+        + "        ]\n"
+    )
+    assert fixed_files(review, files, "lib/forms.py", "DJR301", line_length=120).endswith(
+        '        fields = ["title", "subtitle", "isbn", "published_on", "author", "editor", "short"]\n'
+    )
+
+
 # -- left as the edit made it --------------------------------------------------------------
 def test_a_line_with_a_comment_is_left_long(review):
     text = fixed(

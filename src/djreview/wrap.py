@@ -6,12 +6,16 @@ Two layouts, applied to the lines that hold an edit:
   a `.select_related(...)` appended to a member of a chain laid out one call per line goes on
   its own line; an argument appended to a call laid out one argument per line with a trailing
   comma goes on its own line, with its comma.
-- A one-line statement (`x = <chain>`, `return <chain>`, `for x in <chain>:`, a bare chain)
+- A one-line statement (`x = <chain>`, `return <chain>`, `for x in <chain>:`, a bare chain,
+  `fields = [...]`)
   that the edit pushed past the line length, when it fitted before, is split as Black splits it:
   when the chain has two or more calls after its first call (dots that follow a call or a
   subscript), in parentheses, on one line inside them if it fits there, else one call per
   line; otherwise inside the brackets of the last call whose first and last lines then fit,
-  its arguments on a line of their own. A line with a comment, a statement sharing its line, or an
+  its arguments on a line of their own, or one per line with a trailing comma when they do
+  not fit on one. The one line of arguments of a call already split at its brackets is laid
+  out one per line likewise when the edit makes it too long. A list, set or parenthesised
+  tuple is split at its brackets the same way. A line with a comment, a statement sharing its line, or an
   expression that is not a plain chain is left as it is: still correct, only long.
 Whatever this produces must compile, or the fixed text is kept as the edits made it.
 """
@@ -99,7 +103,10 @@ def _layout(row, lines, edits, statements, limit, old_fit) -> list[str] | None:
         return [line + ending for line in own]
     if len(code) <= limit or not old_fit:
         return None
-    split = _split_statement(code, statements.get(row + 1), limit)
+    if starts_statement:
+        split = _split_statement(code, statements.get(row + 1), limit)
+    else:
+        split = _explode_arguments(code, prev, nxt)
     return [line + ending for line in split] if split is not None else None
 
 
@@ -181,11 +188,13 @@ def _split_statement(code: str, stmt: ast.stmt | None, limit: int) -> list[str] 
         return None  # a comment, `; more`, or the end of a header we do not know
     if not isinstance(stmt, (ast.For, ast.AsyncFor)) and stmt.end_lineno != stmt.lineno:
         return None
+    indent = _indent(code)
+    inner = indent + ("\t" if "\t" in indent else "    ")
+    if isinstance(expr, (ast.List, ast.Set)) or (isinstance(expr, ast.Tuple) and code[start : start + 1] == "("):
+        return _split_display(expr, line, start, end, inner, indent + code[end - 1] + suffix, limit)
     dots = _chain_dots(expr, line)
     if dots is None:
         return None
-    indent = _indent(code)
-    inner = indent + ("\t" if "\t" in indent else "    ")
     head, text = code[:start], code[start:end]
     in_parens = [head + "(", inner + text, indent + ")" + suffix]
     pieces = [text[a - start : b - start].strip() for a, b in zip([start, *dots], [*dots, end])]
@@ -239,6 +248,40 @@ def _split_at_a_call(expr, line: _Line, indent: str, inner: str, suffix: str, li
         head, body, tail = code[: opening + 1], code[opening + 1 : closing].strip(), code[closing:end] + suffix
         if len(head) > limit or len(indent + tail) > limit:
             continue
-        if len(inner + body) <= limit:  # it always does when the line fitted before the edit
+        if len(inner + body) <= limit:
             return [head, inner + body, indent + tail]
+        return [head, *_one_per_line(call, line, inner), indent + tail]  # the edit added an argument
     return None
+
+
+def _split_display(expr, line: _Line, start: int, end: int, inner: str, tail: str, limit: int) -> list[str]:
+    """`fields = [` / `    "a", "b"` / `]`, or one item per line when they do not fit on one."""
+    code = line.code
+    head, body = code[: start + 1], code[start + 1 : end - 1].strip()
+    if len(inner + body) <= limit and not body.endswith(","):
+        return [head, inner + body, tail]
+    items = [code[line.col(e.col_offset) : line.col(e.end_col_offset or 0)] for e in expr.elts]
+    return [head, *(inner + item + "," for item in items), tail]
+
+
+def _one_per_line(call: ast.Call, line: _Line, inner: str) -> list[str]:
+    """The arguments of `call`, one per line, each with its comma (Black's "magic trailing
+    comma" then keeps them so)."""
+    items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
+    items.sort(key=lambda item: (item.lineno, item.col_offset))
+    return [inner + line.code[line.col(i.col_offset) : line.col(i.end_col_offset or 0)] + "," for i in items]
+
+
+def _explode_arguments(code: str, prev: str, nxt: str) -> list[str] | None:
+    """The one line of arguments between `name(` and `)` lines, which the edit made too long:
+    one argument per line, as Black lays out arguments that do not fit on one line."""
+    if not prev.rstrip().endswith("(") or not nxt.lstrip().startswith(")"):
+        return None
+    body = code.strip().rstrip(",")
+    try:
+        tree = ast.parse(f"f({body})", mode="eval")
+    except (SyntaxError, ValueError):
+        return None  # a comment, or not arguments
+    if not isinstance(tree.body, ast.Call) or tree.body.end_lineno != 1:
+        return None
+    return _one_per_line(tree.body, _Line(f"f({body})"), _indent(code))
