@@ -292,6 +292,24 @@ def test_a_field_list_that_does_not_fit_goes_one_field_per_line(review):
     )
 
 
+def test_an_argument_added_to_a_line_of_several_arguments_stays_on_that_line(review):
+    """`"a", "b",` is not one argument per line: the new one joins them rather than starting
+    a layout the rest of the call does not follow (seen in pretix)."""
+    text = fixed(
+        review,
+        """
+        from shop.models import Book
+
+        def titles():
+            qs = Book.objects.select_related(
+                "editor", "editor__profile",
+            )
+            return [(b.author.name, b.editor) for b in qs]
+    """,
+    )
+    assert '        "editor", "editor__profile", "author",\n    )\n' in text
+
+
 # -- left as the edit made it --------------------------------------------------------------
 def test_a_line_with_a_comment_is_left_long(review):
     text = fixed(

@@ -147,8 +147,8 @@ def _own_line_args(code: str, edits, prev: str, starts_statement: bool) -> list[
             break
         cuts.append(start)
         end = start
-    if not cuts:
-        return None
+    if not cuts or not _single_argument(code[: cuts[-1]]):
+        return None  # `"a", "b",`: several to a line is not that layout; leave it
     cuts.reverse()
     pieces = [code[: cuts[0]] + ","]
     for a, b in zip(cuts, [*cuts[1:], len(body) - 1]):
@@ -270,6 +270,14 @@ def _one_per_line(call: ast.Call, line: _Line, inner: str) -> list[str]:
     items: list[ast.expr | ast.keyword] = [*call.args, *call.keywords]
     items.sort(key=lambda item: (item.lineno, item.col_offset))
     return [inner + line.code[line.col(i.col_offset) : line.col(i.end_col_offset or 0)] + "," for i in items]
+
+
+def _single_argument(text: str) -> bool:
+    try:
+        tree = ast.parse(f"f({text.strip()})", mode="eval")
+    except (SyntaxError, ValueError):
+        return False
+    return isinstance(tree.body, ast.Call) and len(tree.body.args) + len(tree.body.keywords) == 1
 
 
 def _explode_arguments(code: str, prev: str, nxt: str) -> list[str] | None:
