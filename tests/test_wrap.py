@@ -198,6 +198,31 @@ def test_a_loop_header_deep_in_a_class_is_wrapped_at_its_own_indent(review):
     """)
 
 
+def test_a_comprehension_clause_on_its_own_line_splits_at_a_call(review):
+    assert fixed(
+        review,
+        """
+        from shop.models import Book
+
+        def titles(wanted):
+            return {
+                b.title: b.author.name
+                for b in Book.objects.filter(published=True, title__icontains=wanted)
+            }
+    """,
+    ) == textwrap.dedent("""
+        from shop.models import Book
+
+        def titles(wanted):
+            return {
+                b.title: b.author.name
+                for b in Book.objects.filter(
+                    published=True, title__icontains=wanted
+                ).select_related("author")
+            }
+    """)
+
+
 # -- the other fixable rules -------------------------------------------------------------------
 def fixed_files(review, files: dict[str, str], path: str, select: str, line_length: int = 88) -> str:
     findings = review(files, select=(select,))

@@ -14,7 +14,8 @@ Two layouts, applied to the lines that hold an edit:
   line; otherwise inside the brackets of the last call whose first and last lines then fit,
   its arguments on a line of their own, or one per line with a trailing comma when they do
   not fit on one. The one line of arguments of a call already split at its brackets is laid
-  out one per line likewise when the edit makes it too long. A list, set or parenthesised
+  out one per line likewise when the edit makes it too long, and so is a comprehension's
+  `for x in <chain>` on a line of its own (at a call's brackets). A list, set or parenthesised
   tuple is split at its brackets the same way. A line with a comment, a statement sharing its line, or an
   expression that is not a plain chain is left as it is: still correct, only long.
 Whatever this produces must compile, or the fixed text is kept as the edits made it.
@@ -66,7 +67,12 @@ def wrap_fixed(old: str, new: str, placed: list[Placed], line_length: int) -> st
         tree = ast.parse(new)
     except (SyntaxError, ValueError):
         return new
-    statements = {node.lineno: node for node in ast.walk(tree) if isinstance(node, ast.stmt)}
+    statements: dict[int, ast.AST] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.stmt):
+            statements[node.lineno] = node
+        elif isinstance(node, ast.comprehension):
+            statements.setdefault(-node.iter.lineno, node)  # a `for` clause on a line of its own
     new_starts, old_starts = line_starts(new), line_starts(old)
     old_lines = split_lines(old)
     lines = split_lines(new, keepends=True)
@@ -106,7 +112,7 @@ def _layout(row, lines, edits, statements, limit, old_fit) -> list[str] | None:
     if starts_statement:
         split = _split_statement(code, statements.get(row + 1), limit)
     else:
-        split = _explode_arguments(code, prev, nxt)
+        split = _explode_arguments(code, prev, nxt) or _split_clause(code, statements.get(-(row + 1)), limit)
     return [line + ending for line in split] if split is not None else None
 
 
@@ -207,6 +213,23 @@ def _split_statement(code: str, stmt: ast.stmt | None, limit: int) -> list[str] 
     if dots and parens:
         return in_parens if len(in_parens[1]) <= limit else fluent
     return None
+
+
+def _split_clause(code: str, clause: ast.AST | None, limit: int) -> list[str] | None:
+    """`for x in <chain>` ending its line inside a comprehension spread over lines: split at a
+    call's brackets (a comprehension clause gets no parentheses of its own)."""
+    if not isinstance(clause, ast.comprehension):
+        return None
+    expr, line = clause.iter, _Line(code)
+    if expr.lineno != expr.end_lineno or expr.end_col_offset is None:
+        return None
+    start, end = line.col(expr.col_offset), line.col(expr.end_col_offset)
+    if not code[:start].lstrip().startswith(("for ", "async for ")) or code[end:].strip():
+        return None
+    if _chain_dots(expr, line) is None:
+        return None
+    indent = _indent(code)
+    return _split_at_a_call(expr, line, indent, indent + ("\t" if "\t" in indent else "    "), "", limit)
 
 
 def _chain_dots(expr: ast.expr, line: _Line) -> list[int] | None:
