@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
+from djreview.rules._written_querysets import WrittenQuerysets
 from djreview.values import Instance, Queryset, RelatedManager, SelfRef
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
@@ -125,6 +126,7 @@ class NPlusOne(Rule):
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
         self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
+        self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow)  # builds a delete()/update() shares
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -402,7 +404,7 @@ class NPlusOne(Rule):
         # can only be prefetched: select_related follows single-valued relations only.
         many = c.how != "select" or full_path != c.path
         method = "prefetch_related" if many else "select_related"
-        fix, anchor = self._fix(target_qs, method, full_path)
+        fix, anchor = self._fix(target_qs, method, full_path, row.loop if target_qs is qs else None)
         built = " where it is built" if anchor is None else " built on line <line:origin>"
         if anchor is None and target_qs is not None and target_qs.parameter:
             built = f" that each caller passes as `{target_qs.parameter}`"
@@ -446,7 +448,7 @@ class NPlusOne(Rule):
         hint = f'Add .{method}("{full_path}") to the queryset{built}.'
         self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
-    def _fix(self, qs: Queryset | None, method: str, path: str):
+    def _fix(self, qs: Queryset | None, method: str, path: str, loop: cst.CSTNode | None = None):
         if qs is None or qs.origin is None:
             return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
         if qs.iterated and method == "prefetch_related":
@@ -468,6 +470,10 @@ class NPlusOne(Rule):
                 f"select_related() with no arguments, which follows non-null foreign keys only",
                 "suggestion",
             ), None
+        own = self.shared_builds.loop_anchor(loop, qs)  # never on the build a delete()/update() shares
+        if own is not None:
+            edit = NodeEdit(own, f'.{method}("{path}")', "after")
+            return FixSpec(f'add .{method}("{path}") to the loop\'s own queryset', "safe", (edit,)), own
         existing = qs.select_call if method == "select_related" else qs.prefetch_call
         anchor = existing if existing is not None else qs.origin
         if existing is not None and existing.args:
