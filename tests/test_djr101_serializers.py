@@ -473,3 +473,65 @@ def test_an_own_to_representation_reads_what_it_reads(review):
     # author_name is never read; the .filter() queries per row even if prefetched
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
     assert "`instance.tags` in `BookSerializer.to_representation()` runs `.filter()`" in findings[0].text
+
+
+def test_get_serializer_class_a_list_mixin_and_a_paginated_action(review):
+    views = """
+    from rest_framework import mixins
+    from rest_framework.decorators import action
+    from rest_framework.response import Response
+
+
+    class One(generics.ListAPIView):
+        queryset = Book.objects.all()
+
+        def get_serializer_class(self):
+            return BookSerializer
+
+
+    class Either(generics.ListAPIView):
+        queryset = Book.objects.all()
+
+        def get_serializer_class(self):
+            if self.request.user.is_staff:
+                return BookSerializer
+            return serializers.Serializer
+
+
+    class Mixed(mixins.ListModelMixin, viewsets.GenericViewSet):
+        queryset = Book.objects.select_related("author")
+        serializer_class = BookSerializer
+
+        @action(detail=False)
+        def cheap(self, request):
+            page = self.paginate_queryset(self.get_queryset().filter(title="x"))
+            return Response(self.get_serializer(page, many=True).data)
+    """
+    findings = review_drf(review, METHOD_FIELD, views)
+    # One lists BookSerializer rows without the author; Either's class depends on the request;
+    # Mixed and its action go through the selected queryset
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
+    assert "every Book that One (shop/views.py:12) serializes:" in findings[0].text
+
+
+def test_editing_the_view_re_reviews_the_serializer(tmp_path):
+    from tests.helpers import djreview, write_project
+
+    views = (
+        HEAD
+        + "from shop.serializers import BookSerializer\n"
+        + textwrap.dedent(
+            """
+        class BookViewSet(viewsets.ModelViewSet):
+            queryset = Book.objects.all()
+            serializer_class = BookSerializer
+        """
+        )
+    )
+    write_project(tmp_path, {"shop/models.py": MODELS, SERIALIZERS: HEAD + textwrap.dedent(METHOD_FIELD), VIEWS: views})
+    args = ("--select", "DJR101", "--format", "concise", ".")
+    assert "shop/serializers.py:13:" in djreview(*args, cwd=tmp_path).stdout
+    (tmp_path / VIEWS).write_text(views.replace("Book.objects.all()", 'Book.objects.select_related("author")'))
+    assert djreview(*args, cwd=tmp_path).stdout == ""
+    (tmp_path / VIEWS).write_text(views)
+    assert "shop/serializers.py:13:" in djreview(*args, cwd=tmp_path).stdout
