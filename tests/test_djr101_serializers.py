@@ -171,10 +171,18 @@ def test_method_name_and_a_to_attr_prefetch(review):
     class TopTags(generics.ListAPIView):
         queryset = Book.objects.prefetch_related(Prefetch("tags", queryset=Tag.objects.all(), to_attr="top_tags"))
         serializer_class = TopTagsSerializer
+
+
+    class Prefetched(generics.ListAPIView):
+        queryset = Book.objects.prefetch_related("tags")
+        serializer_class = BookSerializer
     """
     findings = review_drf(review, serializer, views)
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
-    assert 'prefetch_related("tags")' in findings[0].text
+    # the view that prefetches the tags is not listed
+    assert "every Book that BookViewSet (shop/views.py:7) serializes: the queryset does not prefetch_related() it" in (
+        findings[0].text
+    )
 
 
 def test_a_serializer_used_by_no_list_view_or_an_opaque_queryset_is_clean(review):
@@ -489,6 +497,14 @@ def test_get_serializer_class_a_list_mixin_and_a_paginated_action(review):
             return BookSerializer
 
 
+    class Own(generics.ListAPIView):
+        queryset = Book.objects.filter(title="x")
+        serializer_class = BookSerializer
+
+        def get_serializer_class(self):
+            return self.serializer_class
+
+
     class Either(generics.ListAPIView):
         queryset = Book.objects.all()
 
@@ -511,7 +527,7 @@ def test_get_serializer_class_a_list_mixin_and_a_paginated_action(review):
     # One lists BookSerializer rows without the author; Either's class depends on the request;
     # Mixed and its action go through the selected queryset
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
-    assert "every Book that One (shop/views.py:12) serializes:" in findings[0].text
+    assert "every Book that One (shop/views.py:12), Own (shop/views.py:19) serialize:" in findings[0].text
 
 
 def test_editing_the_view_re_reviews_the_serializer(tmp_path):

@@ -220,7 +220,7 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
         facts.queryset = source_of(assigned["queryset"], resolver, {})
     if "get_serializer_class" in methods:
         returns = _returns(methods["get_serializer_class"])
-        refs = {resolver.ref(r.value) if r.value is not None else None for r in returns}
+        refs = {_serializer_ref(r.value, resolver, facts.serializer) for r in returns}
         if len(refs) == 1 and None not in refs:
             facts.serializer = refs.pop()
         else:
@@ -234,6 +234,13 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
     if facts == ViewFacts():
         return None
     return facts
+
+
+def _serializer_ref(value, resolver, own: str | None) -> str | None:
+    """A class get_serializer_class() returns: a name, or `self.serializer_class` (the class's)."""
+    if isinstance(value, ast.Attribute) and _is_self(value.value):
+        return own if value.attr == "serializer_class" else None
+    return resolver.ref(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
 
 
 def _returns_super_list(func) -> bool:
