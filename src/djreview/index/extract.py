@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -49,6 +50,7 @@ class _Resolver:
     def __init__(self, facts: ModuleFacts):
         self.facts = facts
         self.functions: set[str] = set()  # module-level function names
+        self.serializes = False  # the file calls something with many=True (a serializer?)
 
     def callee(self, name: str, attr: str | None) -> str | None:
         """The qualified ref of a function called by a module-level name (`helper`,
@@ -284,6 +286,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 setattr(cls, "app_name" if name == "name" else "app_config_label", _string(value))
             if isinstance(value, ast.Call):
                 _class_call(name, value, cls, resolver)
+    if cls.bases:
+        cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
     return cls
 
 
@@ -508,6 +512,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             _module_assignment(facts, stmt.targets[0], stmt.value, resolver)
     facts.public_names = _public_names(statements)
+    resolver.serializes = "many=True" in text
     resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):

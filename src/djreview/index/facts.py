@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.summaries import FunctionSummary
 
 ANY_SENDER = "<any>"  # a signal receiver connected without a sender runs for every model
@@ -66,6 +67,8 @@ class ClassFacts:
     dynamic_bases: int = 0  # bases that are not plain names (`six.with_metaclass(...)`)
     app_config_label: str | None = None  # an AppConfig's `label`
     summaries: dict[str, FunctionSummary] = field(default_factory=dict)  # methods reading their parameters
+    serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
+    view: ViewFacts | None = None  # a DRF view's serializer and queryset
 
 
 @dataclass

@@ -239,6 +239,8 @@ class ProjectIndex:
         self._reader_names: set[str] | None = None
         self._selector_names: set[str] | None = None
         self._querier_names: set[str] | None = None
+        self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
+        self._drf_answers: dict[str, tuple] = {}
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -833,6 +835,18 @@ class ProjectIndex:
             if meta:
                 return self.model_for(meta)
         return None
+
+    @query
+    def serializer_reads(self, qual: str) -> tuple:
+        """The relations a DRF serializer's fields read per row that the queryset of a view
+        feeding it rows does not load, each with those views (index/drf_reads.py)."""
+        from djreview.index import drf_reads
+
+        if self._drf_users is None:
+            self._drf_users = drf_reads.DrfReader(self).users()
+        if qual not in self._drf_answers:  # asked by `wants` and again by the walk
+            self._drf_answers[qual] = drf_reads.serializer_reads(self, qual, self._drf_users)
+        return self._drf_answers[qual]
 
     @query
     def any_reader_named(self, names: str) -> bool:

@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
+from djreview.rules._serializer_reads import SerializerReads
 from djreview.rules._written_querysets import WrittenQuerysets
 from djreview.values import Instance, Queryset, RelatedManager, SelfRef
 
@@ -105,13 +106,15 @@ class LoopAttributes(Collector):
         return frozenset(names)
 
 
-class NPlusOne(Rule):
+class NPlusOne(SerializerReads, Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
     prefilter = LoopAttributes
 
     def wants(self, text, facts, index, prefilter) -> bool:
+        if self.serializer_wants(facts, index):  # DRF serializers: rows of a view's queryset
+            return True
         if "for " not in text or not (index.mentions_models(text, facts) or index.imports_a_selector(facts)):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
