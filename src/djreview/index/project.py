@@ -731,6 +731,13 @@ class ProjectIndex:
             self._querier_names = found
         return not self._querier_names.isdisjoint(names.split())
 
+    def may_query(self, name: str) -> bool:
+        """Could a call of this name reach a function that queries? (Not recorded: a rule asks
+        `queries_of` for the answer it uses; this only spares it the question.)"""
+        if self._querier_names is None:
+            self.any_querier_named("")
+        return name in (self._querier_names or ())
+
     def calls_a_reader(self, names) -> bool:
         """Is one of these names a function, method or property that reads its parameters?"""
         return self.any_reader_named(_joined(names))

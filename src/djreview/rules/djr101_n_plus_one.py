@@ -95,7 +95,9 @@ class LoopAttributes(Collector):
                 names.add(node.attr)
         for call in self.calls:  # helper(row): the helper may read a relation of the row
             func = call.func
-            name = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+            name = func.id if isinstance(func, ast.Name) else None
+            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].islower():
+                name = func.attr  # self.helper(row), module.helper(row); not data.get(row)
             if name is None or name in names:
                 continue
             for arg in (*call.args, *(k.value for k in call.keywords)):

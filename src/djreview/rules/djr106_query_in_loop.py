@@ -22,6 +22,7 @@ Not reported, since a false alarm costs more than a miss:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -39,6 +40,7 @@ _NO_ARGUMENTS = frozenset({"first", "last", "exists", "count"})
 _CONVERSIONS = frozenset({"int", "str", "float", "Decimal", "UUID", "tuple", "frozenset"})
 _FEW = 5  # a loop the code bounds to this many iterations is not worth batching
 _SHOWN = 40  # longest loop iterable quoted in the message
+_CALLED = re.compile(r"(\w+)\(")  # names called in a text
 
 
 class LoopQueries(Collector):
@@ -54,7 +56,7 @@ class LoopQueries(Collector):
         if not in_loop or not isinstance(node, ast.Call):
             return
         func = node.func
-        callee = func.id if isinstance(func, ast.Name) else func.attr if isinstance(func, ast.Attribute) else None
+        callee = _callee_name(func)
         if callee and (node.args or node.keywords):  # a project function may query with them
             values = [*node.args, *(k.value for k in node.keywords)]
             self.calls.append((callee, {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}))
@@ -72,6 +74,16 @@ class LoopQueries(Collector):
         """Whether a query's lookups use a loop-bound name, and the functions called with one."""
         direct = any(names & walked.loop_bound for names in self.lookups)
         return direct, frozenset(callee for callee, names in self.calls if names & walked.loop_bound)
+
+
+def _callee_name(func: ast.expr) -> str | None:
+    """The name of what a call may reach in the project: `helper(...)`, `self.helper(...)`,
+    `module.helper(...)`; not a method of some object (`data.get(key)`)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].islower():
+        return func.attr  # self.x or module.x: which, the rule decides with the flow tracker
+    return None
 
 
 def _ast_names(keywords: list[ast.keyword]) -> set[str]:
@@ -94,10 +106,13 @@ class QueryInLoop(Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         if "for " not in text:
             return False
-        found = prefilter()
-        if found is not None and found[1] and index.calls_a_querier(found[1]):
-            return True  # a project function queries for it: the file need not name a model
-        return index.mentions_models(text, facts) and (found is None or found[0])
+        if index.mentions_models(text, facts):
+            found = prefilter()
+            return found is None or found[0] or index.calls_a_querier(found[1])
+        if not index.calls_a_querier(_CALLED.findall(text)):
+            return False
+        found = prefilter()  # a project function queries for it: the file need not name a model
+        return found is None or index.calls_a_querier(found[1])
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -237,6 +252,9 @@ class QueryInLoop(Rule):
     # -- a function called per item that queries with its argument ------------------------
     def _through_a_function(self, node: cst.Call) -> None:
         func, flow = node.func, self.ctx.flow
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        if not node.args or not self.ctx.index.may_query(name):
+            return
         callee = None
         if isinstance(func, cst.Attribute):
             owner = flow.infer(func.value)
@@ -250,15 +268,16 @@ class QueryInLoop(Rule):
             return
         for position, arg in enumerate(node.args):
             loop = self._varying([arg.value])
-            if loop is None or loop.bounded or _stops_after(loop.node, node):
+            if loop is None or loop.bounded:
+                continue
+            found = self.ctx.index.queries_of(callee, arg.keyword.value if arg.keyword else position)
+            if not found or _stops_after(loop.node, node):
                 continue
             level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
             if any(depth > level for depth in self.opened):
                 return
-            found = self.ctx.index.queries_of(callee, arg.keyword.value if arg.keyword else position)
-            if found:
-                model, written, via = found[0]
-                return self._report_call(node, loop, self._model_name(model), written, via)
+            model, written, via = found[0]
+            return self._report_call(node, loop, self._model_name(model), written, via)
 
     def _report_call(self, node: cst.Call, loop: _Loop, model: str, written: str, via: tuple[str, ...]) -> None:
         shown = self.ctx.module.code_for_node(_iterable(loop.node))
