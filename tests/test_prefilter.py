@@ -40,7 +40,7 @@ def test_loop_attributes_follow_names_the_loops_bind():
     """)
     # request is a parameter, never a loop row: request.user cannot be an N+1; print() is
     # called with a loop row's chain, and a project function of that name could read it
-    assert facts.loop_attributes == {"author", "name", "books", "all", "first", "publisher", "shelf", "print"}
+    assert facts.loop_attributes == {"author", "name", "books", "all", "first", "publisher", "shelf", "app.print()"}
 
 
 def test_loop_attributes_keep_chains_they_cannot_follow():

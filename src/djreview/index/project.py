@@ -701,7 +701,7 @@ class ProjectIndex:
 
     def reads_a_relation(self, names) -> bool:
         """Is one of these attribute names a relation (forward or reverse) of some model?"""
-        return self.any_relation_named(_joined(names))
+        return self.any_relation_named(_joined(n for n in names if not n.endswith("()")))
 
     def imports_a_selector(self, facts: ModuleFacts) -> bool:
         """Could this file loop over a queryset a project function returns (no model named)?"""
@@ -729,7 +729,7 @@ class ProjectIndex:
             found = {name for m in self._every_module for name, f in m.functions.items() if f.queries or f.calls}
             found |= {name for c in self.classes.values() for name, f in c.summaries.items() if f.queries or f.calls}
             self._querier_names = found
-        return not self._querier_names.isdisjoint(names.split())
+        return any(self._names_a_function(name, self._querier_names) for name in names.split())
 
     def may_query(self, name: str) -> bool:
         """Could a call of this name reach a function that queries? (Not recorded: a rule asks
@@ -857,13 +857,29 @@ class ProjectIndex:
 
     @query
     def any_reader_named(self, names: str) -> bool:
-        """Is one of these names a project function or method that reads its parameters?"""
+        """Is one of these names a project function or method that reads its parameters
+        ("helper()": a call), or a method or property of a model ("title": a row's attribute)?"""
         if self._reader_names is None:
-            found = {name for m in self._every_module for name in m.functions}
-            found |= {name for cls in self.classes.values() for name in cls.summaries}
-            found.discard("__init__")
+            found = {f"{name}()" for m in self._every_module for name in m.functions}
+            found |= {f"{name}()" for cls in self.classes.values() for name in cls.summaries if name != "__init__"}
+            found |= {
+                name
+                for model in self.models
+                for qual in self._class_mro(model)
+                for name in self.classes[qual].summaries
+            }
             self._reader_names = found
-        return not self._reader_names.isdisjoint(names.split())
+        return any(self._names_a_function(name, self._reader_names) for name in names.split())
+
+    def _names_a_function(self, name: str, known: set[str]) -> bool:
+        """`name` (bare, or "app.utils.helper()" qualified) is in `known`, and a qualified one
+        lives in a project module (`itertools.product()` is not the project's `product()`)."""
+        if name in known:
+            return True
+        module, dot, function = name.rpartition(".")
+        if not dot or not module or self._module_named(module) is None:
+            return False
+        return function in known or f"{function.removesuffix('()')}()" in known
 
     @query
     def class_defines(self, qual: str | None, method: str) -> bool:

@@ -94,18 +94,30 @@ class LoopAttributes(Collector):
             if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
                 names.add(node.attr)
         for call in self.calls:  # helper(row): the helper may read a relation of the row
-            func = call.func
-            name = func.id if isinstance(func, ast.Name) else None
-            if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].islower():
-                name = func.attr  # self.helper(row), module.helper(row); not data.get(row)
-            if name is None or name in names:
+            name = _callee(call.func, walked)
+            if name is None or f"{name}()" in names:
                 continue
             for arg in (*call.args, *(k.value for k in call.keywords)):
                 root = chain_root(arg)
                 if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
-                    names.add(name)
+                    names.add(f"{name}()")  # a call: any project function of that name
                     break
         return frozenset(names)
+
+
+def _callee(func: ast.expr, walked: Walked) -> str | None:
+    """What a call may reach in the project, as the index's `any_reader_named` takes it:
+    `helper(...)` as its qualified name ("app.utils.helper"), `self.helper(...)` as the bare
+    name, `utils.helper(...)` qualified through the import; not a method of a local object
+    (`data.get(row)`), which is no project function."""
+    if isinstance(func, ast.Name):
+        return func.id if func.id in walked.bound else walked.qualify(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id == "self":
+            return func.attr
+        if func.value.id not in walked.bound:
+            return f"{walked.qualify(func.value.id)}.{func.attr}"
+    return None
 
 
 class NPlusOne(SerializerReads, Rule):

@@ -50,7 +50,7 @@ class LoopQueries(Collector):
 
     def __init__(self) -> None:
         self.lookups: list[set[str]] = []
-        self.calls: list[tuple[str, set[str]]] = []  # (callee name, names in its arguments)
+        self.calls: list[tuple[str, str | None, set[str]]] = []  # (callee, its owner name, argument names)
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if not in_loop or not isinstance(node, ast.Call):
@@ -59,7 +59,9 @@ class LoopQueries(Collector):
         callee = _callee_name(func)
         if callee and (node.args or node.keywords):  # a project function may query with them
             values = [*node.args, *(k.value for k in node.keywords)]
-            self.calls.append((callee, {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}))
+            owner = func.value.id if isinstance(func, ast.Attribute) else None  # type: ignore[attr-defined]
+            names = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
+            self.calls.append((callee, owner, names))
         if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
             self.lookups.append(_ast_names(node.keywords))
         elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
@@ -73,7 +75,17 @@ class LoopQueries(Collector):
     def result(self, walked: Walked) -> tuple[bool, frozenset[str]]:
         """Whether a query's lookups use a loop-bound name, and the functions called with one."""
         direct = any(names & walked.loop_bound for names in self.lookups)
-        return direct, frozenset(callee for callee, names in self.calls if names & walked.loop_bound)
+        called = set()  # helper(x), self.helper(x), module.helper(x); not data.get(x)
+        for callee, owner, names in self.calls:
+            if not names & walked.loop_bound:
+                continue
+            if owner is None:
+                called.add(callee if callee in walked.bound else walked.qualify(callee))
+            elif owner == "self":
+                called.add(callee)
+            elif owner not in walked.bound:
+                called.add(f"{walked.qualify(owner)}.{callee}")
+        return direct, frozenset(called)
 
 
 def _callee_name(func: ast.expr) -> str | None:
@@ -81,8 +93,8 @@ def _callee_name(func: ast.expr) -> str | None:
     `module.helper(...)`; not a method of some object (`data.get(key)`)."""
     if isinstance(func, ast.Name):
         return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name) and func.value.id[:1].islower():
-        return func.attr  # self.x or module.x: which, the rule decides with the flow tracker
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.attr  # self.x or module.x (the result keeps those): the rule decides which
     return None
 
 
