@@ -154,8 +154,8 @@ def fix_files(
     reviewed: dict[str, str] | None = None,
     within: list[str] | None = None,
 ) -> FixResult:
-    """Apply the chosen fixes of `findings`, file by file. Edits only ever touch the file of
-    the finding that carries them (the files the user asked to review). A file is left
+    """Apply the chosen fixes of `findings`, file by file. Edits only ever touch a file the
+    user asked to review: the finding's own, or (a finding in a template) its view's. A file is left
     unchanged when its content is no longer what was reviewed (`reviewed`: display path ->
     content digest) or changes while it is fixed (another djreview --fix, an editor's save),
     when the result would not compile, when it is a symlink that leads outside the paths
@@ -164,7 +164,9 @@ def fix_files(
     by_path: dict[str, list] = {}
     for f in findings:
         if chosen(f, unsafe):
-            by_path.setdefault(f.path, []).append(f)
+            # a finding in a template (DJR101) carries its fix in the view's file
+            for path in dict.fromkeys(e.path for e in f.fix.edits):
+                by_path.setdefault(path, []).append(f)
     for path, items in sorted(by_path.items()):
         edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
         change = rewrite(path, partial(_apply_to, edits), result, write, reviewed, within)

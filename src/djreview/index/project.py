@@ -755,6 +755,15 @@ class ProjectIndex:
         the file at `path` belongs to: other code may install it and use its models."""
         return self.files.package_of(path) if self.files else None
 
+    @query
+    def template(self, name: str):
+        """The project's template of that name (templates/lexer.py's Template), or None."""
+        return self.files.template(name) if self.files else None
+
+    @query
+    def has_templates(self) -> bool:
+        return bool(self.files and self.files.templates)
+
     # -- replaying recorded questions --------------------------------------------------------
     def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
         """Would every recorded question (key -> digest of its answer) get the same answer

@@ -19,12 +19,14 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from djreview.cache.listings import ListingCache
 from djreview.discovery import SKIP_DIRS, _Skips, display_path, file_kinds
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.paths import PathRules
+from djreview.templates.lexer import Template, parse
+from djreview.templates.names import by_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,6 +53,8 @@ class ProjectFiles:
     unindexed: tuple[tuple[str, int, int], ...] = ()
     _python_uses: tuple[dict, dict] | None = None
     _template_uses: dict[str, list[tuple[str, int]]] | None = None
+    _template_paths: dict[str, str | None] | None = None  # template name -> file, built when asked
+    _parsed: dict[str, Template | None] = field(default_factory=dict)  # file -> its template
 
     def digest(self) -> str:
         """Changes whenever an answer drawn from these files may change (for the findings
@@ -70,6 +74,19 @@ class ProjectFiles:
                 for accessor, lines in accessor_uses(text).items():
                     self._template_uses.setdefault(accessor, []).extend((display, line) for line in lines)
         return self._template_uses
+
+    def template(self, name: str) -> Template | None:
+        """The template views call `name` ("catalog/book_list.html"), read with Django's
+        template grammar; None when no file, or more than one, has that name."""
+        if self._template_paths is None:
+            self._template_paths = by_name(path for path, _, _ in self.templates)
+        path = self._template_paths.get(name)
+        if path is None:
+            return None
+        if path not in self._parsed:
+            text = _read(path)
+            self._parsed[path] = parse(text, display_path(path)) if text is not None else None
+        return self._parsed[path]
 
     def python_uses(self) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
         """The accessor and query-name uses in the unindexed test modules (name -> places)."""

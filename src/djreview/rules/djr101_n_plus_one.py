@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
+from djreview.rules._djr101_templates import TemplateLoops, renders_templates
 from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
@@ -89,13 +90,16 @@ class LoopAttributes(Collector):
         return frozenset(names)
 
 
-class NPlusOne(Rule):
+class NPlusOne(TemplateLoops, Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
     prefilter = LoopAttributes
+    reads_project_files = True  # loops in the templates its views render
 
     def wants(self, text, facts, index, prefilter) -> bool:
+        if renders_templates(text, index) and index.mentions_models(text, facts):
+            return True
         if "for " not in text or not index.mentions_models(text, facts):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
@@ -109,9 +113,11 @@ class NPlusOne(Rule):
         self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
+        self._templates_start()
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._template_assign(node)
         for target in node.targets:
             self._write(target.target)
 
@@ -176,6 +182,7 @@ class NPlusOne(Rule):
         self._evaluate(node.right)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._template_call(node)
         func = node.func
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)

@@ -1,0 +1,314 @@
+"""DJR101 in templates: the views of a file that render a template with a queryset in its
+context, and the `{% for %}` loops of that template (templates/loops.py) that read a
+relation of the queryset's rows that it did not select or prefetch.
+
+Views found: `render(request, "x.html", {...})` and its `context=` keyword,
+`TemplateResponse`, `render_to_string`, with a dict literal or a dict built in a variable
+before the call (`ctx = {...}`, `ctx["k"] = v`, `ctx.update(...)`); ListView (`object_list`,
+`<model>_list`, `context_object_name`, `page_obj`) with its `template_name`, or the default
+`<app>/<model>_list.html` when nothing can change it; any class view whose
+`get_context_data` adds querysets. What each context value is comes from the flow tracker,
+at the place the dict is built. A value it cannot type is unknown, and a loop over an
+unknown value reports nothing.
+
+The finding is located at the template's variable (path, line, column); its fix edits the
+view's queryset in the file under review, like DJR101's own.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, ClassVar
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec
+from djreview.syntax import literal_string
+from djreview.templates.loops import Page, Read, Rows, Value, Walk, covered
+from djreview.values import Queryset
+
+if TYPE_CHECKING:
+    from djreview.context import FileContext
+
+# callable -> (position of the template name, position of the context) among its arguments
+_RENDERERS = {
+    "django.shortcuts.render": (1, 2),
+    "django.shortcuts.render_to_response": (0, 1),
+    "django.template.response.TemplateResponse": (1, 2),
+    "django.template.response.SimpleTemplateResponse": (0, 1),
+    "django.template.loader.render_to_string": (0, 1),
+}
+_LIST_VIEWS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
+_TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", "ListView")
+
+
+def renders_templates(text: str, index) -> bool:
+    """Could this file render a project template (decided before the CST is built)?"""
+    return any(t in text for t in _TRIGGERS) and index.has_templates()
+
+
+@dataclass
+class _Function:
+    name: str
+    dicts: dict[str, dict[str, object]] = field(default_factory=dict)  # name -> key -> value
+    in_class: cst.ClassDef | None = None  # a method's class
+
+
+@dataclass
+class _Class:
+    node: cst.ClassDef
+    context: dict[str, object] | None = None  # what get_context_data adds, when read
+
+
+class TemplateLoops:
+    """The DJR101 rule's side for templates (a mixin: NPlusOne calls `_template_*` from its
+    own visit_Assign/visit_Call; the visit/leave hooks below are its own)."""
+
+    if TYPE_CHECKING:  # what the rule it is mixed into provides
+        code: ClassVar[str]
+        name: ClassVar[str]
+        severity: ClassVar[str]
+        ctx: FileContext
+
+        def _fix(self, qs: Queryset | None, method: str, path: str) -> tuple[FixSpec, cst.CSTNode | None]: ...
+
+    def _templates_start(self) -> None:
+        self._functions: list[_Function] = []
+        self._classes: list[_Class] = []
+        self._reported: set[tuple] = set()
+
+    # -- scopes ----------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self._classes.append(_Class(node))
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        cls = self._classes.pop()
+        self._class_view(cls)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        in_class = self._classes[-1].node if self._classes and self._owner_is_class(node) else None
+        function = _Function(node.name.value, in_class=in_class)
+        star = node.params.star_kwarg
+        if node.name.value == "get_context_data" and isinstance(star, cst.Param):
+            function.dicts[star.name.value] = {}  # kwargs["k"] = v; return super()...(**kwargs)
+        self._functions.append(function)
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def _owner_is_class(self, node: cst.FunctionDef) -> bool:
+        """Is `node` a method of the innermost class (not a function nested in a method)?"""
+        cls = self._classes[-1].node
+        body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+        return any(stmt is node for stmt in body)
+
+    # -- dicts built before the render ---------------------------------------------------
+    def _template_assign(self, node: cst.Assign) -> None:
+        if not self._functions:
+            return
+        dicts = self._functions[-1].dicts
+        for target in node.targets:
+            t = target.target
+            if isinstance(t, cst.Name):
+                built = self._dict_of(node.value)
+                if built is not None:
+                    dicts[t.value] = built
+                else:
+                    dicts.pop(t.value, None)
+            elif isinstance(t, cst.Subscript) and isinstance(t.value, cst.Name) and t.value.value in dicts:
+                key = _key(t)
+                if key is not None:
+                    dicts[t.value.value][key] = self.ctx.flow.infer(node.value)
+
+    def _dict_of(self, expr: cst.BaseExpression) -> dict[str, object] | None:
+        """The keys and values of a dict built here: a literal (with `**other` of a tracked
+        dict), `dict(k=v)`, or `super().get_context_data(...)` (what it adds is known)."""
+        flow = self.ctx.flow
+        if isinstance(expr, cst.Dict):
+            out: dict[str, object] = {}
+            for element in expr.elements:
+                if isinstance(element, cst.DictElement):
+                    key = literal_string(element.key)
+                    if key is not None:
+                        out[key] = flow.infer(element.value)
+                elif isinstance(element.value, cst.Name):
+                    out.update(self._functions[-1].dicts.get(element.value.value, {}) if self._functions else {})
+            return out
+        if isinstance(expr, cst.Call):
+            func = expr.func
+            if isinstance(func, cst.Name) and func.value == "dict" and all(a.keyword for a in expr.args):
+                return {a.keyword.value: flow.infer(a.value) for a in expr.args if a.keyword}
+            if isinstance(func, cst.Attribute) and func.attr.value == "get_context_data":
+                out = {}
+                for arg in expr.args:
+                    if arg.keyword is not None:
+                        out[arg.keyword.value] = flow.infer(arg.value)
+                    elif arg.star == "**" and isinstance(arg.value, cst.Name) and self._functions:
+                        out.update(self._functions[-1].dicts.get(arg.value.value, {}))
+                return out
+        if isinstance(expr, cst.Name) and self._functions:
+            known = self._functions[-1].dicts.get(expr.value)
+            return dict(known) if known is not None else None
+        return None
+
+    def visit_Return(self, node: cst.Return) -> None:
+        if not self._functions or not self._classes:
+            return
+        function = self._functions[-1]
+        if function.name == "get_context_data" and function.in_class is self._classes[-1].node and node.value:
+            self._classes[-1].context = self._dict_of(node.value)
+
+    # -- render calls --------------------------------------------------------------------
+    def _template_call(self, node: cst.Call) -> None:
+        func = node.func
+        if isinstance(func, cst.Attribute) and func.attr.value == "update" and isinstance(func.value, cst.Name):
+            return self._update(func.value.value, node)
+        if not isinstance(func, (cst.Name, cst.Attribute)):
+            return
+        positions = _RENDERERS.get(self.ctx.flow.qualify(func) or "")
+        if positions is None:
+            return
+        name_arg = _argument(node, positions[0], ("template_name", "template"))
+        context_arg = _argument(node, positions[1], ("context",))
+        name = literal_string(name_arg) if name_arg is not None else None
+        if name is None and isinstance(name_arg, (cst.List, cst.Tuple)) and name_arg.elements:
+            name = literal_string(name_arg.elements[0].value)  # select_template: the first that exists
+        if name is None or context_arg is None:
+            return
+        context = self._dict_of(context_arg)
+        if context:
+            view = self._functions[-1].name if self._functions else "<module>"
+            self._review_template(name, _template_values(context), f"{view}()")
+
+    def _update(self, name: str, node: cst.Call) -> None:
+        """`ctx.update({...})`, `ctx.update(k=v)` on a dict being built."""
+        dicts = self._functions[-1].dicts if self._functions else {}
+        if name not in dicts:
+            return
+        for arg in node.args:
+            more = self._dict_of(arg.value) if arg.keyword is None else None
+            if arg.keyword is not None:
+                dicts[name][arg.keyword.value] = self.ctx.flow.infer(arg.value)
+            elif more is not None:
+                dicts[name].update(more)
+            else:
+                dicts.pop(name)  # update(something unknown): its keys are unknown
+                return
+
+    # -- class-based views ---------------------------------------------------------------
+    def _class_view(self, cls: _Class) -> None:
+        flow = self.ctx.flow
+        frame = flow.enclosing_class()
+        if frame is None or frame.node is not cls.node:
+            return
+        index = self.ctx.index
+        bases = {index.resolve(flow.qualify(base.value)) for base in cls.node.bases}
+        context: dict[str, Value] = {}
+        name = literal_string(frame.attrs["template_name"]) if "template_name" in frame.attrs else None
+        if bases & _LIST_VIEWS:
+            qs = flow.view_queryset(frame)
+            if not isinstance(qs, Queryset) or qs.values or qs.opaque:
+                qs = None
+            info = index.model(qs.model) if qs is not None else None
+            if qs is not None:
+                context["object_list"] = Rows(qs)
+                context["page_obj"] = Page(qs)
+                if info is not None:
+                    context[f"{info.name.lower()}_list"] = Rows(qs)
+                own = frame.attrs.get("context_object_name")
+                own_name = literal_string(own) if own is not None else None
+                if own_name:
+                    context[own_name] = Rows(qs)
+            if (
+                name is None
+                and "template_name" not in frame.attrs
+                and "template_name_suffix" not in frame.attrs
+                and "get_template_names" not in frame.methods
+                and info is not None
+            ):
+                name = f"{info.app_label}/{info.name.lower()}_list.html"
+        if cls.context:
+            context.update(_template_values(cls.context))
+        elif "get_context_data" in frame.methods and not context:
+            return
+        if name is not None and context:
+            self._review_template(name, context, cls.node.name.value)
+
+    # -- the template --------------------------------------------------------------------
+    def _review_template(self, name: str, context: dict[str, Value], view: str) -> None:
+        if not any(isinstance(v, (Rows, Page)) for v in context.values()):
+            return
+        index = self.ctx.index
+        template = index.template(name)
+        if template is None:
+            return
+        walk = Walk(index, index.template, self.code)
+        walk.template(template, [context])
+        for read in covered(walk.reads):
+            key = (read.path, read.line, read.column, read.full_path, read.how, view)
+            if key in self._reported:
+                continue
+            self._reported.add(key)
+            self._report_read(read, view)
+
+    def _report_read(self, read: Read, view: str) -> None:
+        index, qs = self.ctx.index, read.qs
+        full_path, target_qs = read.full_path, qs
+        if qs.outer is not None and qs.prefix:
+            full_path, target_qs = f"{qs.prefix}__{read.full_path}", qs.outer
+        where = (read.path, read.line, read.column, read.end_column)
+        rendered = f"(rendered by {view} in {self.ctx.path})"
+        if read.how == "annotate":
+            lookup = index.lookup_path(target_qs.model, full_path)
+            message = (
+                f"N+1 query: `{read.access}.{read.method}()` runs a query for every {read.model} "
+                f"in this loop {rendered}."
+            )
+            hint = (
+                f"Annotate it on the queryset instead, e.g. .annotate({lookup.split('__')[-1]}_count="
+                f'Count("{lookup}")), and read the annotation in the loop.'
+            )
+            fix = FixSpec(f'annotate Count("{lookup}") on the queryset', "suggestion")
+            self.ctx.report_at(self, where, message, fix, hint=hint)
+            return
+        many = read.how != "select" or full_path != read.full_path
+        method = "prefetch_related" if many else "select_related"
+        fix, anchor = self._fix(target_qs, method, full_path)
+        built = " where it is built" if anchor is None else f" built on line <line:origin> of {self.ctx.path}"
+        kind = (
+            "related objects" if read.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
+        )
+        message = (
+            f"N+1 query: `{read.access}` loads the {kind} `{read.relation}` of {read.model} once per row "
+            f"of this loop {rendered}."
+        )
+        hint = f'Add .{method}("{full_path}") to the queryset{built}.'
+        lines = {"origin": anchor} if anchor is not None else None
+        self.ctx.report_at(self, where, message, fix, lines=lines, hint=hint)
+
+
+def _key(target: cst.Subscript) -> str | None:
+    if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
+        return None
+    return literal_string(target.slice[0].slice.value)
+
+
+def _argument(call: cst.Call, position: int, keywords: tuple[str, ...]) -> cst.BaseExpression | None:
+    positional = [a for a in call.args if a.keyword is None and not a.star]
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value in keywords:
+            return arg.value
+    return positional[position].value if len(positional) > position else None
+
+
+def _template_values(context: dict[str, object]) -> dict[str, Value]:
+    """Flow values as a template sees them: a queryset's rows; anything else unknown."""
+    out: dict[str, Value] = {}
+    for key, value in context.items():
+        if isinstance(value, (Rows, Page)):
+            out[key] = value
+        elif isinstance(value, Queryset) and not value.values and not value.opaque:
+            out[key] = Rows(value)
+        else:
+            out[key] = None
+    return out
