@@ -470,3 +470,32 @@ def test_cached_findings_follow_the_template(tmp_path):
     assert again.stdout.startswith(f"{BOOKS}:1:")
     (tmp_path / BOOKS).write_text("{% for book in books %}{{ book.author.name }}{# noqa: DJR101 #}{% endfor %}\n")
     assert djreview("--select", "DJR101", cwd=tmp_path).returncode == 0
+
+
+def test_a_subclass_here_with_its_own_queryset_is_the_view_rendered(review):
+    views = LIST_VIEW + (
+        "\n\nclass SelectedBookList(BookList):\n"
+        "    def get_queryset(self):\n"
+        '        return Book.objects.select_related("author")\n'
+    )
+    assert templates(review, views, {BOOKS: "{% for book in books %}{{ book.author }}{% endfor %}"}) == []
+    views = (
+        LIST_VIEW
+        + "\n\nclass PlainBookList(SecurityMixin, BookList):\n    def get_queryset(self):\n        return Book.objects.all()\n"
+    )
+    findings = templates(review, views, {BOOKS: "{% for book in books %}{{ book.author }}{% endfor %}"})
+    assert len(findings) == 1 and "rendered by PlainBookList" in findings[0].text
+    views = LIST_VIEW + "\n\nclass SameBookList(BookList):\n    paginate_by = 10\n"
+    findings = templates(review, views, {BOOKS: "{% for book in books %}{{ book.author }}{% endfor %}"})
+    assert sorted(f.text.split("rendered by ")[1].split(" ")[0] for f in findings) == ["BookList", "SameBookList"]
+
+
+def test_default_template_name_only_with_django_bases(review):
+    views = (
+        "from django.views.generic import ListView\n\nfrom shop.mixins import Titled\nfrom shop.models import Book\n\n\n"
+        "class BookList(Titled, ListView):\n    model = Book\n"
+    )
+    mixins = "class Titled:\n    template_name = 'shop/other.html'\n"
+    default = "shop/templates/shop/book_list.html"
+    files = {"shop/mixins.py": mixins, default: "{% for b in object_list %}{{ b.author }}{% endfor %}"}
+    assert templates(review, views, files) == []

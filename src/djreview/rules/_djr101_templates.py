@@ -55,6 +55,25 @@ class _Function:
 
 
 @dataclass
+class _View:
+    """A class-based view of the file, as its subclasses in the file inherit it."""
+
+    name: str
+    attrs: dict[str, cst.BaseExpression]
+    own: set[str]  # attribute and method names it (or a parent view here) defines
+    is_list: bool
+    sure: bool  # every base is Django's or such a view: the default template name holds
+    qualname: str
+    context: dict[str, object] | None = None  # what get_context_data adds
+    qs: Queryset | None = None
+
+    @property
+    def renders(self) -> bool:
+        """Is it a view that renders a template (not a mixin beside one)?"""
+        return self.is_list or "template_name" in self.attrs or bool(self.context)
+
+
+@dataclass
 class _Class:
     node: cst.ClassDef
     context: dict[str, object] | None = None  # what get_context_data adds, when read
@@ -76,6 +95,9 @@ class TemplateLoops:
         self._functions: list[_Function] = []
         self._classes: list[_Class] = []
         self._reported: set[tuple] = set()
+        self._views: dict[str, _View] = {}  # class views of this file, by name
+        self._pending: list[_View] = []
+        self._overridden: set[str] = set()  # views a subclass here gives another queryset
 
     # -- scopes ----------------------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
@@ -197,42 +219,73 @@ class TemplateLoops:
 
     # -- class-based views ---------------------------------------------------------------
     def _class_view(self, cls: _Class) -> None:
-        flow = self.ctx.flow
+        flow, index = self.ctx.flow, self.ctx.index
         frame = flow.enclosing_class()
         if frame is None or frame.node is not cls.node:
             return
-        index = self.ctx.index
-        bases = {index.resolve(flow.qualify(base.value)) for base in cls.node.bases}
+        bases = [index.resolve(flow.qualify(base.value)) for base in cls.node.bases]
+        local = [
+            self._views[b.value.value]
+            for b in cls.node.bases
+            if isinstance(b.value, cst.Name) and b.value.value in self._views and self._views[b.value.value].renders
+        ]
+        parent = local[0] if len(local) == 1 else None  # a view of this file it extends
+        own = frame.attrs.keys() | frame.methods.keys()
+        if parent is not None and own & {"get_queryset", "queryset", "model"}:
+            self._overridden.add(parent.name)  # the parent's queryset is not what this view renders
+        view = _View(
+            cls.node.name.value,
+            {**(parent.attrs if parent else {}), **frame.attrs},
+            own | (parent.own if parent else set()),
+            is_list=bool(_LIST_VIEWS.intersection(bases)) or bool(parent and parent.is_list),
+            # Django's default template name holds unless a base we cannot read changes it
+            sure=all((b or "").startswith("django.") or (parent is not None and b == parent.qualname) for b in bases)
+            and (parent is None or parent.sure),
+            qualname=frame.qualname,
+            context=cls.context if cls.context is not None else (parent.context if parent else None),
+        )
+        if view.is_list:
+            qs = (
+                flow.view_queryset(frame)
+                if parent is None or own & {"get_queryset", "queryset", "model"}
+                else parent.qs
+            )
+            view.qs = qs if isinstance(qs, Queryset) and not qs.values and not qs.opaque else None
+        self._views[view.name] = view
+        self._pending.append(view)
+
+    def _list_context(self, view: _View) -> tuple[str | None, dict[str, Value]]:
+        """The template a class view renders and what its context holds."""
         context: dict[str, Value] = {}
-        name = literal_string(frame.attrs["template_name"]) if "template_name" in frame.attrs else None
-        if bases & _LIST_VIEWS:
-            qs = flow.view_queryset(frame)
-            if not isinstance(qs, Queryset) or qs.values or qs.opaque:
-                qs = None
-            info = index.model(qs.model) if qs is not None else None
-            if qs is not None:
-                context["object_list"] = Rows(qs)
-                context["page_obj"] = Page(qs)
-                if info is not None:
-                    context[f"{info.name.lower()}_list"] = Rows(qs)
-                own = frame.attrs.get("context_object_name")
-                own_name = literal_string(own) if own is not None else None
-                if own_name:
-                    context[own_name] = Rows(qs)
-            if (
-                name is None
-                and "template_name" not in frame.attrs
-                and "template_name_suffix" not in frame.attrs
-                and "get_template_names" not in frame.methods
-                and info is not None
-            ):
-                name = f"{info.app_label}/{info.name.lower()}_list.html"
-        if cls.context:
-            context.update(_template_values(cls.context))
-        elif "get_context_data" in frame.methods and not context:
-            return
-        if name is not None and context:
-            self._review_template(name, context, cls.node.name.value)
+        template = view.attrs.get("template_name")
+        name = literal_string(template) if template is not None else None
+        qs = view.qs
+        info = self.ctx.index.model(qs.model) if qs is not None else None
+        if qs is not None:
+            context["object_list"] = Rows(qs)
+            context["page_obj"] = Page(qs)
+            if info is not None:
+                context[f"{info.name.lower()}_list"] = Rows(qs)
+            own = view.attrs.get("context_object_name")
+            own_name = literal_string(own) if own is not None else None
+            if own_name:
+                context[own_name] = Rows(qs)
+        default = view.sure and not {"template_name", "template_name_suffix", "get_template_names"} & view.own
+        if name is None and default and info is not None and view.is_list:
+            name = f"{info.app_label}/{info.name.lower()}_list.html"
+        if view.context:
+            context.update(_template_values(view.context))
+        return name, context
+
+    def leave_Module(self, node: cst.Module) -> None:
+        """Class views are reviewed once the file is read: a subclass further down that
+        brings its own queryset means its parent's is not the one rendered."""
+        for view in self._pending:
+            if view.name in self._overridden:
+                continue
+            name, context = self._list_context(view)
+            if name is not None and context:
+                self._review_template(name, context, view.name)
 
     # -- the template --------------------------------------------------------------------
     def _review_template(self, name: str, context: dict[str, Value], view: str) -> None:
