@@ -499,3 +499,28 @@ def test_default_template_name_only_with_django_bases(review):
     default = "shop/templates/shop/book_list.html"
     files = {"shop/mixins.py": mixins, default: "{% for b in object_list %}{{ b.author }}{% endfor %}"}
     assert templates(review, views, files) == []
+
+
+def test_the_same_edit_from_the_view_and_its_template_is_made_once(tmp_path):
+    views = FBV.replace(
+        "    return render(", "    labels = [t.label for book in books for t in book.tags.all()]\n    return render("
+    )
+    write_project(
+        tmp_path,
+        {
+            "shop/models.py": N_PLUS_ONE_MODELS,
+            VIEWS: views,
+            BOOKS: "{% for book in books %}{% for t in book.tags.all %}{{ t }}{% endfor %}{% endfor %}",
+        },
+    )
+    result = djreview("--select", "DJR101", "--fix", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert 'books = Book.objects.filter(published=True).prefetch_related("tags")\n' in (tmp_path / VIEWS).read_text()
+
+
+def test_flake8_shows_only_the_python_files_lines(tmp_path):
+    from tests.helpers import flake8
+
+    _project(tmp_path)
+    result = flake8("--select", "DJR", "--isolated", VIEWS, cwd=tmp_path)
+    assert "DJR101" not in result.stdout, result.stdout

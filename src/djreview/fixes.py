@@ -124,9 +124,12 @@ _CHAINED = re.compile(r"^\.(select_related|prefetch_related)\((.*)\)$")
 
 def _merge_insertions(edits: list[Edit]) -> list[Edit]:
     """Two fixes appending .select_related("a") and .select_related("b") at one spot become
-    one .select_related("a", "b")."""
+    one .select_related("a", "b"); the same edit twice (a loop in the view and one in its
+    template both wanting "tags") is made once."""
     out: list[Edit] = []
     for edit in edits:
+        if edit in out:
+            continue
         match = _CHAINED.match(edit.replacement)
         for i, prev in enumerate(out):
             same_spot = (prev.line, prev.column, prev.end_line, prev.end_column) == (
@@ -137,7 +140,8 @@ def _merge_insertions(edits: list[Edit]) -> list[Edit]:
             )
             earlier = _CHAINED.match(prev.replacement)
             if match and earlier and same_spot and earlier.group(1) == match.group(1):
-                args = earlier.group(2) + ", " + match.group(2)
+                known = [a.strip() for a in earlier.group(2).split(",")]
+                args = earlier.group(2) if match.group(2).strip() in known else earlier.group(2) + ", " + match.group(2)
                 out[i] = Edit(
                     prev.path, prev.line, prev.column, prev.end_line, prev.end_column, f".{match.group(1)}({args})"
                 )
