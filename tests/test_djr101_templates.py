@@ -5,6 +5,7 @@ and column; its fix edits the view's queryset. Each construct has its clean twin
 from __future__ import annotations
 
 import json
+import textwrap
 
 from djreview.templates.lexer import Include, Loop, Use, With, parse
 from tests.helpers import N_PLUS_ONE_MODELS, codes_lines, djreview, fixed, write_project
@@ -524,3 +525,54 @@ def test_flake8_shows_only_the_python_files_lines(tmp_path):
     _project(tmp_path)
     result = flake8("--select", "DJR", "--isolated", VIEWS, cwd=tmp_path)
     assert "DJR101" not in result.stdout, result.stdout
+
+
+SETTINGS = """
+from pathlib import Path
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "site" / "html", os.path.join(BASE_DIR, "templates"), "/nowhere/at/all"],
+        "APP_DIRS": True,
+    }
+]
+"""
+
+
+def test_settings_dirs_name_templates_and_come_first(review):
+    loop = "{% for book in books %}{{ book.author }}{% endfor %}"
+    files = {"config/settings.py": SETTINGS, "site/html/shop/books.html": loop}
+    assert codes_lines(templates(review, FBV, files)) == [("DJR101", "site/html/shop/books.html", 1)]
+
+
+def test_a_dirs_folder_overrides_an_apps_template_of_the_same_name(review):
+    loop = "{% for book in books %}{{ book.author }}{% endfor %}"
+    files = {"config/settings.py": SETTINGS, "templates/shop/books.html": loop, BOOKS: loop}
+    assert codes_lines(templates(review, FBV, files)) == [("DJR101", "templates/shop/books.html", 1)]
+
+
+def test_settings_dirs_entries_as_written():
+    from djreview.templates.dirs import is_settings, template_dirs
+
+    assert is_settings("proj/settings.py") and is_settings("proj/settings/base.py")
+    assert is_settings("proj/settings_dev.py") and not is_settings("proj/views.py")
+    assert template_dirs([("/x/proj/settings.py", "TEMPLATES = [{'DIRS': []}]")], "/x") == []
+
+
+def test_changed_since_keeps_a_template_finding_whose_view_changed(tmp_path):
+    from tests.test_changed_and_baseline import _git
+
+    selected = FBV.replace(".filter(published=True)", '.select_related("author")')
+    loop = "{% for book in books %}\n{{ book.author }}\n{% endfor %}\n"
+    write_project(tmp_path, {"shop/models.py": N_PLUS_ONE_MODELS, VIEWS: selected, BOOKS: loop})
+    _git(tmp_path, "init", "-q", "-b", "main")
+    _git(tmp_path, "add", ".")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    args = ("--select", "DJR101", "--format", "concise", "--no-cache", "--changed-since", "HEAD")
+    (tmp_path / BOOKS).write_text(loop + "<p>more</p>\n")  # a change elsewhere in the template
+    assert djreview(*args, cwd=tmp_path).stdout == ""
+    (tmp_path / VIEWS).write_text(textwrap.dedent(FBV))  # the view drops its select_related
+    assert djreview(*args, cwd=tmp_path).stdout.startswith(f"{BOOKS}:2:4: DJR101")
