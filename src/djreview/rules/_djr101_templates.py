@@ -17,6 +17,7 @@ view's queryset in the file under review, like DJR101's own.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, ClassVar
 
@@ -24,7 +25,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec
 from djreview.syntax import literal_string
-from djreview.templates.loops import Page, Read, Rows, Value, Walk, covered
+from djreview.templates.loops import Page, Read, Rows, Value, Walk, covered, loop_reads
 from djreview.values import Queryset
 
 if TYPE_CHECKING:
@@ -39,12 +40,22 @@ _RENDERERS = {
     "django.template.loader.render_to_string": (0, 1),
 }
 _LIST_VIEWS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
+_TEMPLATE_NAME = re.compile(r"""(["'])([\w./-]+\.(?:html|htm|txt|xml))\1""")
 _TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", "ListView")
 
 
 def renders_templates(text: str, index) -> bool:
-    """Could this file render a project template (decided before the CST is built)?"""
-    return any(t in text for t in _TRIGGERS) and index.has_templates()
+    """Could this file render a project template with a loop that reads a relation (decided
+    before the CST is built)? It names one (or is a ListView, whose template may go unnamed)
+    and calls something that renders."""
+    if not any(t in text for t in _TRIGGERS) or not index.has_templates():
+        return False
+    if "ListView" in text:
+        return True
+    read: set[str] = set()
+    for name in sorted({m.group(2) for m in _TEMPLATE_NAME.finditer(text)}):
+        read |= loop_reads(index.template(name), index.template)
+    return bool(read) and index.reads_a_relation(read)
 
 
 @dataclass

@@ -246,6 +246,38 @@ class Walk:
         )
 
 
+def loop_reads(template: Template | None, load: Loader) -> set[str]:
+    """The attribute names read in the template, and in those it extends or includes, when
+    one of them has a `{% for %}` (no loop: nothing is read per row, the empty set)."""
+    names, looped = _reads(template, load, 0)
+    return names if looped else set()
+
+
+def _reads(template: Template | None, load: Loader, depth: int) -> tuple[set[str], bool]:
+    if template is None or depth > _MOST_INCLUDES:
+        return set(), False
+    names: set[str] = set()
+    looped = False
+    stack = list(template.nodes)
+    includes = [template.extends] if template.extends else []
+    while stack:
+        node = stack.pop()
+        looped = looped or isinstance(node, Loop)
+        uses = [node] if isinstance(node, Use) else [node.source] if isinstance(node, Loop) and node.source else []
+        uses += [use for _, use in getattr(node, "bindings", ()) if use is not None]
+        for use in uses:
+            names.update(use.parts[1:])
+        if isinstance(node, Include) and node.name:
+            includes.append(node.name)
+        stack.extend(getattr(node, "body", ()))
+        stack.extend(getattr(node, "empty", ()))
+    for name in includes:
+        more, more_looped = _reads(load(name), load, depth + 1)
+        names |= more
+        looped = looped or more_looped
+    return names, looped
+
+
 def _lookup(scope: list[dict[str, Value]], name: str) -> Value:
     for names in reversed(scope):
         if name in names:
