@@ -576,3 +576,13 @@ def test_changed_since_keeps_a_template_finding_whose_view_changed(tmp_path):
     assert djreview(*args, cwd=tmp_path).stdout == ""
     (tmp_path / VIEWS).write_text(textwrap.dedent(FBV))  # the view drops its select_related
     assert djreview(*args, cwd=tmp_path).stdout.startswith(f"{BOOKS}:2:4: DJR101")
+
+
+def test_a_reverse_managers_rows_know_their_owner(review):
+    views = (
+        FBV.replace("Book", "Author").replace('"books": books', '"authors": authors').replace("books =", "authors =")
+    )
+    views = views.replace(".filter(published=True)", '.prefetch_related("books")')
+    body = "{% for author in authors %}{% for b in author.books.all %}{{ b.author.name }}{{ b.editor }}{% endfor %}{% endfor %}"
+    findings = templates(review, views, {BOOKS: body})
+    assert [f.text.split("`")[1] for f in findings] == ["b.editor"]  # b.author is the loop's author

@@ -35,6 +35,7 @@ class Rows:
     qs: Queryset
     path: tuple[str, ...] = ()
     many: bool = False  # the path goes through a many-valued relation: only prefetch reaches it
+    known: frozenset[str] = frozenset()  # paths Django fills without a query (a manager's back-reference)
 
 
 @dataclass(frozen=True)
@@ -52,6 +53,7 @@ class Row:
     loop: tuple[str, int, int]  # (template path, line, column) of its {% for %}
     root: str  # the loop variable
     local: tuple[str, ...] = ()  # the attributes read from the loop variable to here
+    known: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -60,6 +62,7 @@ class _Manager:
     name: str  # the relation
     target: str | None
     kind: str
+    back: str | None = None  # a reverse foreign key's field: Django sets it on each row it gives
 
 
 Value = Rows | Page | Row | _Manager | None
@@ -139,7 +142,7 @@ class Walk:
         if len(loop.names) == 1:
             name = loop.names[0]
             if isinstance(source, Rows):
-                bound[name] = Row(source.qs, source.path, source.many, key, name)
+                bound[name] = Row(source.qs, source.path, source.many, key, name, known=source.known)
             elif isinstance(source, Page):
                 bound[name] = Row(source.qs, (), False, key, name)
         self._nodes(loop.body, [*scope, bound], where, overrides)
@@ -178,11 +181,12 @@ class Walk:
                 return None  # a column (`author_id`), a field, a method: no relation read
             path = (*value.path, part)
             if rel.kind in _SINGLE:
-                if not self._loaded(value.qs, path, value.many):
+                if not self._loaded(value.qs, path, value.many) and "__".join(path) not in value.known:
                     how = "prefetch" if rel.kind == "gfk" or value.many else "select"
                     self._found(use, i, where, value, part, how, "", rel.kind)
-                return Row(value.qs, path, value.many, value.loop, value.root, (*value.local, part))
-            return _Manager(value, part, rel.target, rel.kind)
+                return Row(value.qs, path, value.many, value.loop, value.root, (*value.local, part), value.known)
+            back = rel.field_name if rel.kind == "reverse_fk" else None
+            return _Manager(value, part, rel.target, rel.kind, back)
         if isinstance(value, _Manager):
             row = value.row
             path = (*row.path, value.name)
@@ -197,7 +201,8 @@ class Walk:
                 return None  # first/last/a custom method: not followed
             if not loaded:
                 self._found(use, i - 1, where, row, value.name, "prefetch", "all", value.kind)
-            return Rows(row.qs, path, many=True)
+            known = row.known | ({"__".join((*path, value.back))} if value.back else set())
+            return Rows(row.qs, path, many=True, known=frozenset(known))
         return None
 
     def _model_at(self, row: Row):
