@@ -586,3 +586,35 @@ def test_a_reverse_managers_rows_know_their_owner(review):
     body = "{% for author in authors %}{% for b in author.books.all %}{{ b.author.name }}{{ b.editor }}{% endfor %}{% endfor %}"
     findings = templates(review, views, {BOOKS: body})
     assert [f.text.split("`")[1] for f in findings] == ["b.editor"]  # b.author is the loop's author
+
+
+DETAIL_VIEW = """
+from django.views.generic import DetailView
+
+from shop.models import Author
+
+
+class AuthorDetail(DetailView):
+    queryset = Author.objects.all()
+    context_object_name = "writer"
+"""
+AUTHOR_DETAIL = "shop/templates/shop/author_detail.html"
+
+
+def test_detail_view_rows_of_its_objects_managers(review):
+    body = (
+        "{{ object.profile }}{{ author.books.count }}\n"  # one object: one query each, not N+1
+        "{% for b in writer.books.all %}{{ b.editor.name }}{{ b.author.name }}{% endfor %}\n"
+    )
+    findings = templates(review, DETAIL_VIEW, {AUTHOR_DETAIL: body})
+    assert codes_lines(findings) == [("DJR101", AUTHOR_DETAIL, 2)]
+    assert findings[0].text.startswith("N+1 query: `b.editor` loads the relation `editor` of Book once per row")
+    assert 'queryset = Author.objects.all().prefetch_related("books__editor")' in fixed(DETAIL_VIEW, findings, VIEWS)
+    clean = DETAIL_VIEW.replace(".all()", '.prefetch_related("books__editor")')
+    assert templates(review, clean, {AUTHOR_DETAIL: body}) == []
+
+
+def test_detail_view_with_its_own_get_object_is_left_alone(review):
+    views = DETAIL_VIEW + "\n    def get_object(self):\n        return Author.objects.first()\n"
+    body = "{% for b in object.books.all %}{{ b.editor.name }}{% endfor %}"
+    assert templates(review, views, {AUTHOR_DETAIL: body}) == []

@@ -25,7 +25,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec
 from djreview.syntax import literal_string
-from djreview.templates.loops import Page, Read, Rows, Value, Walk, covered, loop_reads
+from djreview.templates.loops import Page, Read, Row, Rows, Value, Walk, covered, loop_reads
 from djreview.values import Queryset
 
 if TYPE_CHECKING:
@@ -40,17 +40,18 @@ _RENDERERS = {
     "django.template.loader.render_to_string": (0, 1),
 }
 _LIST_VIEWS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
+_DETAIL_VIEWS = frozenset({"django.views.generic.DetailView", "django.views.generic.detail.DetailView"})
 _TEMPLATE_NAME = re.compile(r"""(["'])([\w./-]+\.(?:html|htm|txt|xml))\1""")
-_TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", "ListView")
+_TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", "ListView", "DetailView")
 
 
 def renders_templates(text: str, index) -> bool:
     """Could this file render a project template with a loop that reads a relation (decided
-    before the CST is built)? It names one (or is a ListView, whose template may go unnamed)
+    before the CST is built)? It names one (or is a ListView or DetailView, whose template may go unnamed)
     and calls something that renders."""
     if not any(t in text for t in _TRIGGERS) or not index.has_templates():
         return False
-    if "ListView" in text:
+    if "ListView" in text or "DetailView" in text:  # their default template names go unwritten
         return True
     read: set[str] = set()
     for name in sorted({m.group(2) for m in _TEMPLATE_NAME.finditer(text)}):
@@ -77,11 +78,12 @@ class _View:
     qualname: str
     context: dict[str, object] | None = None  # what get_context_data adds
     qs: Queryset | None = None
+    is_detail: bool = False
 
     @property
     def renders(self) -> bool:
         """Is it a view that renders a template (not a mixin beside one)?"""
-        return self.is_list or "template_name" in self.attrs or bool(self.context)
+        return self.is_list or self.is_detail or "template_name" in self.attrs or bool(self.context)
 
 
 @dataclass
@@ -255,15 +257,25 @@ class TemplateLoops:
             qualname=frame.qualname,
             context=cls.context if cls.context is not None else (parent.context if parent else None),
         )
-        if view.is_list:
+        view.is_detail = bool(_DETAIL_VIEWS.intersection(bases)) or bool(parent and parent.is_detail)
+        if view.is_list or view.is_detail:
             qs = (
                 flow.view_queryset(frame)
                 if parent is None or own & {"get_queryset", "queryset", "model"}
                 else parent.qs
             )
             view.qs = qs if isinstance(qs, Queryset) and not qs.values and not qs.opaque else None
+        if view.is_detail and self._own_get_object(bases, view):
+            view.qs = None  # the object may not come from the queryset, nor load what it does
         self._views[view.name] = view
         self._pending.append(view)
+
+    def _own_get_object(self, bases: list[str | None], view: _View) -> bool:
+        """Does the view, or a base that is not Django's, define get_object()?"""
+        if "get_object" in view.own:
+            return True
+        index = self.ctx.index
+        return any(b and not b.startswith("django.") and index.class_defines(b, "get_object") for b in bases)
 
     def _list_context(self, view: _View) -> tuple[str | None, dict[str, Value]]:
         """The template a class view renders and what its context holds."""
@@ -272,7 +284,12 @@ class TemplateLoops:
         name = literal_string(template) if template is not None else None
         qs = view.qs
         info = self.ctx.index.model(qs.model) if qs is not None else None
-        if qs is not None:
+        if qs is not None and view.is_detail:
+            # one object of the queryset: only the rows of its managers are loop rows
+            for key in ("object", info.name.lower() if info else "", _literal_attr(view, "context_object_name")):
+                if key:
+                    context[key] = Row(qs, (), False, None, key)
+        elif qs is not None:
             context["object_list"] = Rows(qs)
             context["page_obj"] = Page(qs)
             if info is not None:
@@ -282,8 +299,8 @@ class TemplateLoops:
             if own_name:
                 context[own_name] = Rows(qs)
         default = view.sure and not {"template_name", "template_name_suffix", "get_template_names"} & view.own
-        if name is None and default and info is not None and view.is_list:
-            name = f"{info.app_label}/{info.name.lower()}_list.html"
+        if name is None and default and info is not None and (view.is_list or view.is_detail):
+            name = f"{info.app_label}/{info.name.lower()}_{'list' if view.is_list else 'detail'}.html"
         if view.context:
             context.update(_template_values(view.context))
         return name, context
@@ -300,7 +317,7 @@ class TemplateLoops:
 
     # -- the template --------------------------------------------------------------------
     def _review_template(self, name: str, context: dict[str, Value], view: str) -> None:
-        if not any(isinstance(v, (Rows, Page)) for v in context.values()):
+        if not any(isinstance(v, (Rows, Page, Row)) for v in context.values()):
             return
         index = self.ctx.index
         template = index.template(name)
@@ -351,6 +368,11 @@ class TemplateLoops:
         self.ctx.report_at(self, where, message, fix, lines=lines, hint=hint)
 
 
+def _literal_attr(view: _View, name: str) -> str | None:
+    value = view.attrs.get(name)
+    return literal_string(value) if value is not None else None
+
+
 def _key(target: cst.Subscript) -> str | None:
     if len(target.slice) != 1 or not isinstance(target.slice[0].slice, cst.Index):
         return None
@@ -369,7 +391,7 @@ def _template_values(context: dict[str, object]) -> dict[str, Value]:
     """Flow values as a template sees them: a queryset's rows; anything else unknown."""
     out: dict[str, Value] = {}
     for key, value in context.items():
-        if isinstance(value, (Rows, Page)):
+        if isinstance(value, (Rows, Page, Row)):
             out[key] = value
         elif isinstance(value, Queryset) and not value.values and not value.opaque:
             out[key] = Rows(value)

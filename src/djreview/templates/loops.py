@@ -50,7 +50,9 @@ class Row:
     qs: Queryset
     path: tuple[str, ...]
     many: bool
-    loop: tuple[str, int, int]  # (template path, line, column) of its {% for %}
+    loop: tuple[str, int, int] | None  # (template path, line, column) of its {% for %}; None: one
+    # object of the queryset outside any loop (a DetailView's `object`): reading its relations
+    # is one query, but the rows of its managers are rows of a loop
     root: str  # the loop variable
     local: tuple[str, ...] = ()  # the attributes read from the loop variable to here
     known: frozenset[str] = frozenset()
@@ -84,7 +86,7 @@ class Read:
     kind: str  # the relation's kind (fk, m2m, ...)
     model: str  # model of the loop variable's rows
     qs: Queryset
-    loop: tuple[str, int, int]
+    loop: tuple[str, int, int] | None
 
 
 Loader = Callable[[str], "Template | None"]
@@ -181,7 +183,8 @@ class Walk:
                 return None  # a column (`author_id`), a field, a method: no relation read
             path = (*value.path, part)
             if rel.kind in _SINGLE:
-                if not self._loaded(value.qs, path, value.many) and "__".join(path) not in value.known:
+                loaded = self._loaded(value.qs, path, value.many) or "__".join(path) in value.known
+                if not loaded and value.loop is not None:
                     how = "prefetch" if rel.kind == "gfk" or value.many else "select"
                     self._found(use, i, where, value, part, how, "", rel.kind)
                 return Row(value.qs, path, value.many, value.loop, value.root, (*value.local, part), value.known)
@@ -192,6 +195,7 @@ class Walk:
             path = (*row.path, value.name)
             loaded = "__".join(path) in row.qs.prefetched
             after = use.parts[i + 1] if i + 1 < len(use.parts) else None
+            loaded = loaded or row.loop is None  # one object: one query, not one per row
             if part in _COUNTING or (part == "all" and after in _COUNTING):
                 if not loaded:
                     method = part if part in _COUNTING else str(after)
@@ -237,7 +241,7 @@ class Walk:
         line = use.at[0]
         full = "__".join((*row.path, relation))
         key = (row.loop, full, how)
-        if key in self._seen or where.silenced(line, self.code):
+        if row.loop is None or key in self._seen or where.silenced(line, self.code):
             return
         self._seen.add(key)
         own = row.path[: len(row.path) - len(row.local)]  # the loop variable's rows
