@@ -42,6 +42,7 @@ _RENDERERS = {
 _LIST_VIEWS = frozenset({"django.views.generic.ListView", "django.views.generic.list.ListView"})
 _DETAIL_VIEWS = frozenset({"django.views.generic.DetailView", "django.views.generic.detail.DetailView"})
 _TEMPLATE_NAME = re.compile(r"""(["'])([\w./-]+\.(?:html|htm|txt|xml))\1""")
+_CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 _TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", "ListView", "DetailView")
 
 
@@ -51,12 +52,24 @@ def renders_templates(text: str, index) -> bool:
     and calls something that renders."""
     if not any(t in text for t in _TRIGGERS) or not index.has_templates():
         return False
+    names = {m.group(2) for m in _TEMPLATE_NAME.finditer(text)}
     if "ListView" in text or "DetailView" in text:  # their default template names go unwritten
-        return True
+        names |= _default_names(text, index)
     read: set[str] = set()
-    for name in sorted({m.group(2) for m in _TEMPLATE_NAME.finditer(text)}):
+    for name in sorted(names):
         read |= loop_reads(index.template(name), index.template)
     return bool(read) and index.reads_a_relation(read)
+
+
+def _default_names(text: str, index) -> set[str]:
+    """`<app>/<model>_list.html` and `_detail.html` of every model the text names."""
+    names = set()
+    for word in sorted(set(_CAPITALISED.findall(text))):
+        for qualname in index.models_named(word):
+            info = index.model(qualname)
+            if info is not None:
+                names |= {f"{info.app_label}/{info.name.lower()}_{kind}.html" for kind in ("list", "detail")}
+    return names
 
 
 @dataclass
