@@ -48,8 +48,8 @@ _TRIGGERS = ("render", "TemplateResponse", "template_name", "get_context_data", 
 
 def renders_templates(text: str, index) -> bool:
     """Could this file render a project template with a loop that reads a relation (decided
-    before the CST is built)? It names one (or is a ListView or DetailView, whose template may go unnamed)
-    and calls something that renders."""
+    before the CST is built)? It calls something that renders and names such a template, or
+    is a ListView or DetailView whose model has one under Django's default name."""
     if not any(t in text for t in _TRIGGERS) or not index.has_templates():
         return False
     names = {m.group(2) for m in _TEMPLATE_NAME.finditer(text)}
@@ -62,14 +62,9 @@ def renders_templates(text: str, index) -> bool:
 
 
 def _default_names(text: str, index) -> set[str]:
-    """`<app>/<model>_list.html` and `_detail.html` of every model the text names."""
-    names = set()
-    for word in sorted(set(_CAPITALISED.findall(text))):
-        for qualname in index.models_named(word):
-            info = index.model(qualname)
-            if info is not None:
-                names |= {f"{info.app_label}/{info.name.lower()}_{kind}.html" for kind in ("list", "detail")}
-    return names
+    """`<app>/<model>_list.html` and `_detail.html` of every model the text names (one
+    question of the index for the whole file)."""
+    return set(index.default_template_names(" ".join(sorted(set(_CAPITALISED.findall(text))))))
 
 
 @dataclass
