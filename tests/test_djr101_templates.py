@@ -618,3 +618,25 @@ def test_detail_view_with_its_own_get_object_is_left_alone(review):
     views = DETAIL_VIEW + "\n    def get_object(self):\n        return Author.objects.first()\n"
     body = "{% for b in object.books.all %}{{ b.editor.name }}{% endfor %}"
     assert templates(review, views, {AUTHOR_DETAIL: body}) == []
+
+
+def test_includes_many_times_over_and_deep_nesting_end(review):
+    import time
+
+    files = {BOOKS: '{% for book in books %}{% include "shop/t0.html" %}{% endfor %}'}
+    for level in range(7):  # every level includes the next one four times: 4**7 paths
+        files[f"shop/templates/shop/t{level}.html"] = f'{{% include "shop/t{level + 1}.html" %}}' * 4
+    files["shop/templates/shop/t7.html"] = "{{ book.author }}"
+    started = time.perf_counter()
+    assert codes_lines(templates(review, FBV, files)) == [("DJR101", "shop/templates/shop/t7.html", 1)]
+    assert time.perf_counter() - started < 20
+    deep = (
+        "{% for book in books %}"
+        + "{% with a=1 %}" * 5000
+        + "{{ book.author }}"
+        + "{% endwith %}" * 5000
+        + "{% endfor %}"
+    )
+    views = FBV + "\n\ndef authors():\n    return [b.author for b in Book.objects.all()]\n"
+    # too deep to walk: that template is left out, and the view's own loop is still reviewed
+    assert codes_lines(templates(review, views, {BOOKS: deep})) == [("DJR101", VIEWS, 13)]

@@ -332,7 +332,10 @@ class TemplateLoops:
         if template is None:
             return
         walk = Walk(index, index.template, self.code)
-        walk.template(template, [context])
+        try:
+            walk.template(template, [context])
+        except RecursionError:  # tags nested deeper than Python's stack: that template is not reviewed
+            return
         for read in covered(walk.reads):
             key = (read.path, read.line, read.column, read.full_path, read.how, view)
             if key in self._reported:

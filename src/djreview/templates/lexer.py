@@ -23,6 +23,9 @@ _HEAD = re.compile(rf"(?P<constant>{_CONSTANT})|(?P<var>[\w.]+)")
 _FILTER = re.compile(rf"\s*\|\s*(?P<name>\w+)(?::(?:(?P<constant>{_CONSTANT})|(?P<var>[\w.]+)))?")
 _NOQA = re.compile(r"\bnoqa(?::\s*(?P<codes>[A-Z]+[0-9]+(?:[,\s]+[A-Z]+[0-9]+)*))?", re.IGNORECASE)
 _LITERALS = frozenset({"True", "False", "None"})
+# Tags nested deeper than this make a template unreadable for djreview (its nodes would nest
+# past Python's stack wherever they are walked or compared); real templates nest a few dozen.
+MOST_NESTING = 200
 # Words of `{% if %}` and friends that are operators, not variables.
 _OPERATORS = frozenset({"and", "or", "not", "in", "is", "==", "!=", "<", ">", "<=", ">=", "as", "with", "only"})
 # Tags whose arguments are names, literals or filters rather than variables read.
@@ -145,9 +148,11 @@ class _Parser:
         self.loops: list[Loop] = []
         self.noqa: list[tuple[int, tuple[str, ...] | None]] = []
         self.skip_until: str | None = None  # inside {% comment %} / {% verbatim %}
+        self.deepest = 0
 
     @property
     def body(self) -> list:
+        self.deepest = max(self.deepest, len(self.stack))
         return self.stack[-1][1]
 
     def run(self, text: str) -> Template:
@@ -162,6 +167,8 @@ class _Parser:
                 column_base = offset + piece.rfind("\n") + 1
             offset += len(piece)
         self.template.noqa = tuple(self.noqa)
+        if self.deepest > MOST_NESTING:
+            self.template.nodes = []  # read as nothing: never reviewed
         return self.template
 
     def token(self, piece: str, line: int, column: int) -> None:

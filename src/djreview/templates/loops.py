@@ -26,6 +26,9 @@ _COUNTING = ("count", "exists")
 # filters a loop's source may pass through and still give the queryset's rows
 _ROW_FILTERS = frozenset({"slice", "dictsort", "dictsortreversed"})
 _MOST_INCLUDES = 8  # nesting of {% include %} / {% extends %} followed
+# Nodes walked for one view's template at most: a template that includes others many times
+# over, at every level, would otherwise cost a walk per path through the includes.
+_MOST_NODES = 100_000
 
 
 @dataclass(frozen=True)
@@ -100,6 +103,7 @@ class Walk:
         self.reads: list[Read] = []
         self._seen: set[tuple] = set()
         self._names: list[str] = []  # templates being walked (an include cycle ends here)
+        self._budget = _MOST_NODES
 
     def template(self, template: Template, scope: list[dict[str, Value]]) -> None:
         """Walk `template` (its ancestors first, with its blocks in their place)."""
@@ -121,6 +125,9 @@ class Walk:
         self._nodes(root.nodes, scope, root, overrides)
 
     def _nodes(self, nodes: list, scope: list[dict[str, Value]], where: Template, overrides: dict) -> None:
+        self._budget -= len(nodes)
+        if self._budget < 0:
+            return  # what was found so far stands; the rest is not walked
         for node in nodes:
             if isinstance(node, Use):
                 self._read(node, scope, where)
@@ -258,13 +265,15 @@ class Walk:
 def loop_reads(template: Template | None, load: Loader) -> set[str]:
     """The attribute names read in the template, and in those it extends or includes, when
     one of them has a `{% for %}` (no loop: nothing is read per row, the empty set)."""
-    names, looped = _reads(template, load, 0)
+    names, looped = _reads(template, load, 0, set())
     return names if looped else set()
 
 
-def _reads(template: Template | None, load: Loader, depth: int) -> tuple[set[str], bool]:
-    if template is None or depth > _MOST_INCLUDES:
+def _reads(template: Template | None, load: Loader, depth: int, seen: set[str]) -> tuple[set[str], bool]:
+    """(attribute names, has a loop) of the template and the ones it pulls in, each read once."""
+    if template is None or depth > _MOST_INCLUDES or template.path in seen:
         return set(), False
+    seen.add(template.path)
     names: set[str] = set()
     looped = False
     stack = list(template.nodes)
@@ -281,7 +290,7 @@ def _reads(template: Template | None, load: Loader, depth: int) -> tuple[set[str
         stack.extend(getattr(node, "body", ()))
         stack.extend(getattr(node, "empty", ()))
     for name in includes:
-        more, more_looped = _reads(load(name), load, depth + 1)
+        more, more_looped = _reads(load(name), load, depth + 1, seen)
         names |= more
         looped = looped or more_looped
     return names, looped
