@@ -640,3 +640,16 @@ def test_includes_many_times_over_and_deep_nesting_end(review):
     views = FBV + "\n\ndef authors():\n    return [b.author for b in Book.objects.all()]\n"
     # too deep to walk: that template is left out, and the view's own loop is still reviewed
     assert codes_lines(templates(review, views, {BOOKS: deep})) == [("DJR101", VIEWS, 13)]
+
+
+def test_add_noqa_writes_the_template_form(tmp_path):
+    _project(tmp_path, "{{ book.author.name }}{# noqa: DJR201 #}\n  {{ book.editor.name }}")
+    result = djreview("--select", "DJR101", "--add-noqa", "--no-cache", cwd=tmp_path)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert (tmp_path / BOOKS).read_text() == (
+        "{% for book in books %}\n"
+        "  {{ book.author.name }}{# noqa: DJR201, DJR101 #}\n"
+        "  {{ book.editor.name }}{# noqa: DJR101 #}\n"
+        "{% endfor %}\n"
+    )
+    assert djreview("--select", "DJR101", "--no-cache", cwd=tmp_path).returncode == 0

@@ -198,10 +198,12 @@ def rewrite(
     write: bool,
     reviewed: dict[str, str] | None = None,
     within: list[str] | None = None,
+    python: bool = True,
 ) -> tuple[str, str] | None:
     """Replace the text of `path` with `change(text)`, safely (what fix_files promises): the
     (old, new) texts when it was (or, without `write`, would be) rewritten, else None, with
-    the reason in `result.skipped` when there is one."""
+    the reason in `result.skipped` when there is one. `python`: the result must compile (not
+    so for a template)."""
     within = [os.path.realpath(p) for p in within] if within is not None else None
     elsewhere = _outside(path, within) if within is not None else None
     if elsewhere is not None:
@@ -221,7 +223,8 @@ def rewrite(
     if new == text:
         return None
     try:  # compile(), not ast.parse(): it also rejects a keyword argument given twice
-        compile(new, path, "exec", dont_inherit=True)
+        if python:
+            compile(new, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
         return None
