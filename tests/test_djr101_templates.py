@@ -653,3 +653,13 @@ def test_add_noqa_writes_the_template_form(tmp_path):
         "{% endfor %}\n"
     )
     assert djreview("--select", "DJR101", "--no-cache", cwd=tmp_path).returncode == 0
+
+
+def test_baseline_matches_the_template_line(tmp_path):
+    _project(tmp_path)
+    baseline = tmp_path / "baseline.json"
+    djreview("--select", "DJR101", "--no-cache", "--baseline", str(baseline), "--write-baseline", cwd=tmp_path)
+    assert "books.html" in baseline.read_text()
+    assert djreview("--select", "DJR101", "--no-cache", "--baseline", str(baseline), cwd=tmp_path).returncode == 0
+    (tmp_path / BOOKS).write_text("<h1>Books</h1>\n" + (tmp_path / BOOKS).read_text())  # lines shift
+    assert djreview("--select", "DJR101", "--no-cache", "--baseline", str(baseline), cwd=tmp_path).returncode == 0
