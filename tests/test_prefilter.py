@@ -38,8 +38,9 @@ def test_loop_attributes_follow_names_the_loops_bind():
                 print(alias.author.name, request.user, row.books.all().first().publisher)
             return [x.shelf for x in rows]
     """)
-    # request is a parameter, never a loop row: request.user cannot be an N+1
-    assert facts.loop_attributes == {"author", "name", "books", "all", "first", "publisher", "shelf"}
+    # request is a parameter, never a loop row: request.user cannot be an N+1; print() is
+    # called with a loop row's chain, and a project function of that name could read it
+    assert facts.loop_attributes == {"author", "name", "books", "all", "first", "publisher", "shelf", "app.print()"}
 
 
 def test_loop_attributes_keep_chains_they_cannot_follow():

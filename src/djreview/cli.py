@@ -484,6 +484,7 @@ def _show_settings(out: _Output, config, settings, force_exclude: bool) -> None:
         f"query-rules-everywhere: {str(settings.query_rules_everywhere).lower()}",
         f"cache dir: {settings.cache_dir.resolve() if settings.cache_dir else '(none)'}",
         f"jobs: {jobs}" + (" (one per core; one process below 48 files)" if not settings.jobs else ""),
+        f"line length: {config.line_length} ({config.line_length_from})",
     ]
     for line in lines:
         out.echo(line)
@@ -517,7 +518,9 @@ def _fix(report, paths, settings, unsafe: bool, write: bool, out: _Output):
     unchanged: set[str] = set()
     for _ in range(3 if write else 1):
         done.names.update({f.code: f.name for f in report.findings})
-        result = fix_files(report.findings, unsafe, write, report.digests, within=paths)
+        result = fix_files(
+            report.findings, unsafe, write, report.digests, within=paths, line_length=settings.line_length
+        )
         for line in result.skipped:
             if line.partition(": ")[0] not in unchanged:  # said once, not once per round
                 done.skipped.append(line)

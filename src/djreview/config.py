@@ -11,6 +11,8 @@ Keys (the same names work as command-line options, which win):
   max-file-size                   larger files are skipped with a note (bytes, or "512KiB")
   python                          the project's virtualenv (or its interpreter), where the bases
                                   of third-party packages are read from (see environment.py)
+The line length fixes wrap to is not a djreview key: it is the project's Ruff, Black or
+flake8 setting, read beside the same pyproject.toml (see line_length.py).
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
 """
 
@@ -22,6 +24,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from djreview.limits import DEFAULT_MAX_FILE_SIZE, parse_size
+from djreview.line_length import DEFAULT as DEFAULT_LINE_LENGTH
+from djreview.line_length import project_line_length
 from djreview.paths import PathRules, matches
 
 if sys.version_info >= (3, 11):
@@ -68,6 +72,8 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     python: str | None = None
     folder: Path | None = None  # where patterns are anchored when there is no config file
+    line_length: int = DEFAULT_LINE_LENGTH  # the project's formatter's, for wrapping fixed lines
+    line_length_from: str = "default"  # where line_length was read (see line_length.py)
 
     @property
     def root(self) -> Path:
@@ -97,6 +103,7 @@ def config_for(start: Path, explicit: Path | None = None) -> Config:
         from djreview.discovery import project_root
 
         config.folder = project_root(start)
+        config.line_length, config.line_length_from = project_line_length(config.root)
     return config
 
 
@@ -133,6 +140,7 @@ def load(path: Path | None) -> Config:
     if unknown:
         raise ConfigError(f"{path}: unknown key {unknown[0]!r} in [tool.djreview] (known: {', '.join(sorted(KEYS))})")
     config = Config(path=path)
+    config.line_length, config.line_length_from = project_line_length(path.parent, data)
     config.select = _codes("select", section.get("select", []))
     config.ignore = _codes("ignore", section.get("ignore", []))
     config.extend_select = _codes("extend-select", section.get("extend-select", []))

@@ -17,6 +17,7 @@ from pathlib import Path
 from djreview.cache.store import content_digest
 from djreview.finding import Edit
 from djreview.source import line_starts, split_lines
+from djreview.wrap import Placed, wrap_fixed
 
 
 def _offset(starts: list[int], line: int, column: int) -> int:
@@ -25,6 +26,11 @@ def _offset(starts: list[int], line: int, column: int) -> int:
 
 def apply_edits(text: str, edits: list[Edit]) -> str:
     """Apply non-overlapping edits; an edit overlapping an earlier-applied one is skipped."""
+    return apply_edits_placed(text, edits)[0]
+
+
+def apply_edits_placed(text: str, edits: list[Edit]) -> tuple[str, list[Placed]]:
+    """apply_edits(), and where each applied replacement landed (for wrap.py)."""
     starts = line_starts(text)  # the parser's line breaks, lone CR included
     spans = sorted(
         {
@@ -32,15 +38,18 @@ def apply_edits(text: str, edits: list[Edit]) -> str:
         },  # the same edit from two findings is applied once
         key=lambda s: (s[0], s[1], s[2]),
     )
-    out, cursor = [], 0
+    out, cursor, placed, length = [], 0, [], 0
     for start, end, replacement in spans:
         if start < cursor:
             continue  # overlaps: left for the next run
         out.append(text[cursor:start])
+        length += start - cursor
+        placed.append(Placed(length, length + len(replacement), start, replacement))
         out.append(replacement)
+        length += len(replacement)
         cursor = end
     out.append(text[cursor:])
-    return "".join(out)
+    return "".join(out), placed
 
 
 # -- applying fixes to files (djreview --fix / --diff) ---------------------------------------
@@ -157,13 +166,15 @@ def fix_files(
     write: bool,
     reviewed: dict[str, str] | None = None,
     within: list[str] | None = None,
+    line_length: int = 88,
 ) -> FixResult:
     """Apply the chosen fixes of `findings`, file by file. Edits only ever touch a file the
     user asked to review: the finding's own, or (a finding in a template) its view's. A file is left
     unchanged when its content is no longer what was reviewed (`reviewed`: display path ->
     content digest) or changes while it is fixed (another djreview --fix, an editor's save),
     when the result would not compile, when it is a symlink that leads outside the paths
-    given (`within`), and when it cannot be written (the others are still fixed)."""
+    given (`within`), and when it cannot be written (the others are still fixed). A line a fix
+    makes longer than `line_length` is wrapped as a formatter would (wrap.py)."""
     result = FixResult()
     by_path: dict[str, list] = {}
     for f in findings:
@@ -173,7 +184,7 @@ def fix_files(
                 by_path.setdefault(path, []).append(f)
     for path, items in sorted(by_path.items()):
         edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
-        change = rewrite(path, partial(_apply_to, edits), result, write, reviewed, within)
+        change = rewrite(path, partial(_apply_to, edits, line_length), result, write, reviewed, within)
         if change is None:
             continue
         result.applied.update(f.code for f in items)
@@ -187,8 +198,8 @@ def fix_files(
     return result
 
 
-def _apply_to(edits: list[Edit], text: str) -> str:
-    return apply_edits(text, edits)
+def _apply_to(edits: list[Edit], line_length: int, text: str) -> str:
+    return wrap_fixed(text, *apply_edits_placed(text, edits), line_length)
 
 
 def rewrite(

@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.syntax import dotted, literal_string
 from djreview.values import (
     ClassFrame,
+    FormInstance,
     Instance,
     ModelClass,
     Queryset,
@@ -29,6 +30,11 @@ from djreview.walk import children
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 _LIST_LIKE = frozenset({"list", "sorted", "tuple", "reversed", "set"})
+# Annotations whose element type is the type of the rows a loop over the value gives.
+_ROW_CONTAINERS = frozenset(
+    {"QuerySet", "list", "List", "Iterable", "Iterator", "Sequence", "Collection", "tuple", "Tuple", "set", "Set"}
+)
+_PAGINATORS = ("Paginator",)
 
 
 @dataclass
@@ -118,17 +124,40 @@ class Flow:
         self._memo.clear()
 
     def _annotated(self, param: cst.Param) -> Value:
-        """`order: Order` (or `"Order"`) is one row of that model; anything else is unknown."""
+        """`order: Order` (or `"Order"`) is one row of that model; `QuerySet[Order]`,
+        `list[Order]`, `Iterable[Order]` and the like are rows the callers built; anything
+        else is unknown."""
         if param.annotation is None:
             return None
         annotation: cst.BaseExpression | None = param.annotation.annotation
         text = literal_string(annotation)
         if text is not None:
+            try:
+                annotation = cst.parse_expression(text)
+            except cst.ParserSyntaxError:
+                return None
+        if isinstance(annotation, cst.Subscript) and len(annotation.slice) == 1:
+            container = (dotted(annotation.value) or [""])[-1]
+            element = annotation.slice[0].slice
+            if container in _ROW_CONTAINERS and isinstance(element, cst.Index):
+                model = self._annotation_model(element.value)
+                # the callers build it, and may well select what the loop reads (measured on
+                # weblate): judged at each call site that hands a queryset (function summaries)
+                return Queryset(model, origin=None, parameter=param.name.value, opaque=True) if model else None
+            return None
+        model = self._annotation_model(annotation)
+        if model:
+            return Instance(model)
+        form = self.index.form_model(self.qualify(annotation)) if annotation is not None else None
+        return FormInstance(form) if form else None  # `form: BookForm`
+
+    def _annotation_model(self, annotation: cst.BaseExpression | None) -> str | None:
+        text = literal_string(annotation)
+        if text is not None:
             annotation = cst.Name(text) if text.isidentifier() else None
         if not isinstance(annotation, (cst.Name, cst.Attribute)):
             return None
-        model = self.index.model_for(self.qualify(annotation))
-        return Instance(model) if model else None
+        return self.index.model_for(self.qualify(annotation))
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         is_method = self.scopes[-1].kind == "class" and not any(
@@ -205,8 +234,8 @@ class Flow:
 
     def row_of(self, value: Value, loop: cst.CSTNode, name: str) -> Value:
         """What one iteration of `for name in value` holds."""
-        if not isinstance(value, Queryset) or value.values:
-            return None
+        if not isinstance(value, Queryset) or value.values or value.paginator:
+            return None  # a paginator's items are pages
         return Instance(
             model=value.model,
             loaded=value.selected | value.prefetched,
@@ -334,7 +363,7 @@ class Flow:
         (`qs = qs.filter(...)` under an if) is fixed where it was first built."""
         return qs.origin if qs.anchored or qs.iterated else node
 
-    def _manager_queryset(self, model: str, manager: str, node: cst.BaseExpression) -> Queryset | None:
+    def _manager_queryset(self, model: str, manager: str, node: cst.BaseExpression | None) -> Queryset | None:
         info = self.index.model(model)
         if info is None:
             return Queryset(model, manager=manager, origin=node) if manager == "objects" else None
@@ -357,6 +386,10 @@ class Flow:
             return self._manager_queryset(base.model, attr, node)
         if isinstance(base, Instance):
             return self.relation_of(base, attr)
+        if isinstance(base, FormInstance) and attr == "instance":
+            return Instance(base.model)
+        if isinstance(base, Queryset) and attr == "object_list":  # page.object_list
+            return base if not base.paginator else base.with_(paginator=False)
         if isinstance(base, SelfRef):
             if attr in ("queryset", "object_list"):  # object_list: ListView's page of rows
                 return self.view_queryset(base.frame) if attr == "object_list" else self._class_queryset(base.frame)
@@ -455,10 +488,14 @@ class Flow:
                 return self._queryset_method(base, method, node)
             if isinstance(base, RelatedManager):
                 return self._related_manager_method(base, method, node)
-            if isinstance(base, SelfRef) and method in ("get_queryset", "filter_queryset"):
-                if method == "filter_queryset" and node.args:
+            if isinstance(base, FormInstance) and method == "save":  # the row the form saved
+                return Instance(base.model)
+            if isinstance(base, SelfRef) and method in ("get_queryset", "filter_queryset", "paginate_queryset"):
+                if method != "get_queryset" and node.args:  # DRF: the same rows, filtered or one page
                     return self.infer(node.args[0].value)
                 return self.view_queryset(base.frame)
+            if base is None and isinstance(owner_node, cst.Name):  # selectors.published_books()
+                return self._selector(self.qualify(func) or "")
             return None
         if isinstance(func, cst.Name):
             name = func.value
@@ -470,10 +507,19 @@ class Flow:
                 explicit_pk = any(a.keyword is not None and a.keyword.value in ("pk", "id") for a in node.args)
                 return Instance(target.model, created=not explicit_pk)
             qual = self.qualify(func) or ""
+            form = self.index.form_model(qual) if qual else None
+            if form:  # BookForm(request.POST)
+                return FormInstance(form)
+            if qual.rsplit(".", 1)[-1] in _PAGINATORS and node.args:  # Paginator(qs, 20)
+                rows = self.infer(node.args[0].value)
+                return rows.with_(paginator=True) if isinstance(rows, Queryset) else None
             if qual.endswith(("get_object_or_404", "aget_object_or_404")) and node.args:
                 first = self.infer(node.args[0].value)
                 if isinstance(first, (ModelClass, Queryset)):
                     return Instance(first.model)
+            selected = self._selector(qual)
+            if selected is not None:
+                return selected
             if qual.endswith("get_list_or_404") and node.args:
                 first = self.infer(node.args[0].value)
                 if isinstance(first, ModelClass):
@@ -481,7 +527,30 @@ class Flow:
                 return first if isinstance(first, Queryset) else None
         return None
 
+    def _selector(self, qual: str) -> Queryset | None:
+        """The queryset a project function returns (`for b in published_books():`)."""
+        found = self.index.selector(qual) if qual else None
+        if found is None:
+            return None
+        model, selector = found
+        chain = selector.chain
+        if any(c in orm.INSTANCE_RETURNING or c in orm.VALUES_METHODS for c in chain.calls):
+            return None  # a row or a number, not rows
+        qs = self._manager_queryset(model, selector.manager, None)
+        if qs is None:
+            return None
+        return qs.with_(
+            selected=qs.selected | paths_with_prefixes(chain.select),
+            prefetched=qs.prefetched | paths_with_prefixes(p for p in chain.prefetch if "->" not in p),
+            values=chain.values,
+            opaque=qs.opaque or chain.opaque or bool(chain.calls),
+            origin=None,
+            producer=f"{qual.rsplit('.', 1)[-1]}()",
+        )
+
     def _queryset_method(self, qs: Queryset, method: str, node: cst.Call) -> Value:
+        if qs.paginator:  # paginator.page(2): one page of the queryset's rows
+            return qs.with_(paginator=False) if method in ("page", "get_page") else None
         if qs.values:
             return None
         if method == "select_related":
@@ -504,6 +573,8 @@ class Flow:
             return qs.with_(
                 prefetched=paths_with_prefixes(prefetched), origin=self._extend(qs, node), prefetch_call=node
             )
+        if method == "none":  # an empty result: no row to read anything from
+            return qs.with_(values=True, origin=self._extend(qs, node))
         if method == "select_for_update":
             return qs.with_(locked=True, origin=self._extend(qs, node))
         if method == "iterator":  # returns a generator: a fix goes before it

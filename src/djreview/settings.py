@@ -27,6 +27,7 @@ class Settings:
     verbose: bool = False  # say why a cache file was ignored
     max_file_size: int = DEFAULT_MAX_FILE_SIZE  # bytes; larger files are skipped (0: no limit)
     python: str | None = None  # the project's interpreter or virtualenv (None: found as editors do)
+    line_length: int = 88  # fixes wrap a line they make longer than this (see line_length.py)
 
     def findings_key(self) -> tuple:
         """What shapes a file's findings besides its text and the index (per-file ignores and
@@ -63,4 +64,5 @@ def settings_from(
         verbose=verbose,
         max_file_size=config.max_file_size,
         python=config.python,
+        line_length=config.line_length,
     )

@@ -34,6 +34,9 @@ class Queryset:
     anchored: bool = False  # bound to a name: later calls extend it, the fix goes where it was built
     iterated: bool = False  # .iterator(): a prefetch needs chunk_size
     restricted: bool = False  # .only()/.defer(): a select_related must be named there too
+    paginator: bool = False  # Paginator(qs, n): its pages (.page(k), .get_page(k)) hold the rows
+    parameter: str | None = None  # a parameter annotated `QuerySet[Book]`: built by the callers
+    producer: str | None = None  # built by a project function (`published_books()`) we call
 
     def with_(self, **changes) -> Queryset:
         return replace(self, **changes)
@@ -64,6 +67,13 @@ class RelatedManager:
 
 
 @dataclass(frozen=True)
+class FormInstance:
+    """A bound ModelForm of `model`: its save() and .instance are one row of it."""
+
+    model: str
+
+
+@dataclass(frozen=True)
 class SelfRef:
     """`self` inside a method of a class defined in this file."""
 
@@ -79,7 +89,7 @@ class ClassFrame:
     methods: dict[str, cst.FunctionDef] = field(default_factory=dict)
 
 
-Value = ModelClass | Queryset | Instance | RelatedManager | SelfRef | None
+Value = ModelClass | Queryset | Instance | RelatedManager | SelfRef | FormInstance | None
 
 
 def paths_with_prefixes(paths) -> frozenset[str]:

@@ -13,7 +13,9 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.serializers import serializer_facts, view_facts
+from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
@@ -47,6 +49,20 @@ def _package_of(module: str, is_init: bool) -> list[str]:
 class _Resolver:
     def __init__(self, facts: ModuleFacts):
         self.facts = facts
+        self.functions: set[str] = set()  # module-level function names
+        self.serializes = False  # the file calls something with many=True (a serializer?)
+
+    def callee(self, name: str, attr: str | None) -> str | None:
+        """The qualified ref of a function called by a module-level name (`helper`,
+        `utils.helper`): an import, an alias or a function of this module, else None."""
+        facts = self.facts
+        if name in facts.imports or name in facts.aliases:
+            base = facts.qualify(name)
+        elif attr is None and (name in self.functions or facts.star_imports):
+            base = f"{facts.module}.{name}"  # a star import may bind it: the index will know
+        else:
+            return None
+        return f"{base}.{attr}" if attr else base
 
     def ref(self, node: ast.AST | None) -> str | None:
         """Qualified dotted name an expression stands for, or None."""
@@ -113,18 +129,28 @@ def _record_import(facts: ModuleFacts, stmt: ast.stmt, is_init: bool) -> None:
             facts.imports[alias.asname or alias.name] = f"{base}.{alias.name}" if base else alias.name
 
 
-def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
-    """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
-    calls: list[tuple[ast.Call, str]] = []  # each call with its method name
+def _calls_to_root(expr: ast.AST) -> tuple[list[tuple[ast.Call, str]], ast.AST]:
+    """`a.filter(x).select_related("b")` -> its calls with their method names, and `a`."""
+    calls: list[tuple[ast.Call, str]] = []
     node = expr
     while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
         calls.append((node, node.func.attr))
         node = node.func.value
+    return calls, node
+
+
+def chain_of(expr: ast.AST, resolver: _Resolver | None = None) -> QuerysetChain | None:
+    """Read ``self.filter(...).select_related("a")``-like chains rooted at the queryset itself."""
+    calls, node = _calls_to_root(expr)
     root_ok = (isinstance(node, ast.Name) and node.id == "self") or (
         isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
     )
     if not root_ok or not calls:
         return None
+    return _read_chain(calls)
+
+
+def _read_chain(calls: list[tuple[ast.Call, str]]) -> QuerysetChain:
     chain = QuerysetChain()
     select, prefetch, others = [], [], []
     for call, method in reversed(calls):
@@ -164,17 +190,35 @@ def _method_chain(func: ast.FunctionDef | ast.AsyncFunctionDef) -> QuerysetChain
         chain = chain_of(ret.value) if ret.value is not None else None
         if chain is None:
             return None
-        if merged is None:
-            merged = chain
-        else:  # any branch may be taken: only what every branch selects counts as selected
-            merged = QuerysetChain(
-                select=tuple(s for s in merged.select if s in chain.select),
-                prefetch=tuple(p for p in merged.prefetch if p in chain.prefetch),
-                calls=merged.calls + chain.calls,
-                values=merged.values or chain.values,
-                opaque=merged.opaque or chain.opaque,
-            )
+        merged = chain if merged is None else _either_chain(merged, chain)
     return merged
+
+
+def _either_chain(one: QuerysetChain, other: QuerysetChain) -> QuerysetChain:
+    """Any branch may be taken: only what every branch selects counts as selected."""
+    return QuerysetChain(
+        select=tuple(s for s in one.select if s in other.select),
+        prefetch=tuple(p for p in one.prefetch if p in other.prefetch),
+        calls=one.calls + other.calls,
+        values=one.values or other.values,
+        opaque=one.opaque or other.opaque,
+    )
+
+
+def _selector(func: ast.FunctionDef | ast.AsyncFunctionDef, resolver: _Resolver) -> Selector | None:
+    """`def published_books(): return Book.objects.filter(...).select_related("author")`:
+    the model, manager and chain every return statement builds, else None."""
+    found: Selector | None = None
+    for ret in _returns(func.body):
+        calls, root = _calls_to_root(ret.value) if ret.value is not None else ([], None)
+        if not calls or not isinstance(root, ast.Attribute):
+            return None
+        model = resolver.ref(root.value)
+        if model is None or (found is not None and (found.model, found.manager) != (model, root.attr)):
+            return None
+        chain = _read_chain(calls)
+        found = Selector(model, root.attr, chain if found is None else _either_chain(found.chain, chain), func.lineno)
+    return found
 
 
 def _returns(body: list[ast.stmt]):
@@ -225,6 +269,9 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             if stmt.name == "__str__":
                 cls.defines_str = True
             cls.methods[stmt.name] = _method_chain(stmt)
+            summary = summarize(stmt, True, resolver.callee)
+            if summary is not None:
+                cls.summaries[stmt.name] = summary
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
             cls.has_meta = True
             _read_meta(stmt, cls, resolver)
@@ -239,6 +286,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 setattr(cls, "app_name" if name == "name" else "app_config_label", _string(value))
             if isinstance(value, ast.Call):
                 _class_call(name, value, cls, resolver)
+    if cls.bases:
+        cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
     return cls
 
 
@@ -463,9 +512,18 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         if isinstance(stmt, ast.Assign) and len(stmt.targets) == 1:
             _module_assignment(facts, stmt.targets[0], stmt.value, resolver)
     facts.public_names = _public_names(statements)
+    resolver.serializes = "many=True" in text
+    resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
+        elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            summary = summarize(stmt, False, resolver.callee)
+            if summary is not None:
+                facts.functions[stmt.name] = summary
+            selector = _selector(stmt, resolver)
+            if selector is not None:
+                facts.selectors[stmt.name] = selector
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.accessor_uses = accessor_uses(text)

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from djreview.index.serializers import SerializerFacts, ViewFacts
+from djreview.index.summaries import FunctionSummary
+
 ANY_SENDER = "<any>"  # a signal receiver connected without a sender runs for every model
 
 
@@ -34,6 +37,16 @@ class QuerysetChain:
 
 
 @dataclass
+class Selector:
+    """A module function whose every return is `Model.<manager>.<chain>` (a "selector")."""
+
+    model: str  # the model's reference as written (qualified through the imports)
+    manager: str
+    chain: QuerysetChain
+    line: int
+
+
+@dataclass
 class ClassFacts:
     name: str
     qualname: str
@@ -53,6 +66,9 @@ class ClassFacts:
     has_meta: bool = False  # declares an inner `class Meta`
     dynamic_bases: int = 0  # bases that are not plain names (`six.with_metaclass(...)`)
     app_config_label: str | None = None  # an AppConfig's `label`
+    summaries: dict[str, FunctionSummary] = field(default_factory=dict)  # methods reading their parameters
+    serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
+    view: ViewFacts | None = None  # a DRF view's serializer and queryset
 
 
 @dataclass
@@ -72,6 +88,8 @@ class ModuleFacts:
     star_imports: list[str] = field(default_factory=list)  # modules of `from X import *`, in order
     public_names: tuple[str, ...] | None = None  # a literal `__all__`; None: every public name
     class_names: set[str] = field(default_factory=set)  # classes defined at module level
+    functions: dict[str, FunctionSummary] = field(default_factory=dict)  # module-level functions (summaries.py)
+    selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -17,7 +17,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview import orm
-from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain
+from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.reads import Reach, Reader, display
 
 if TYPE_CHECKING:
     from djreview.index.project_files import ProjectFiles
@@ -235,6 +236,11 @@ class ProjectIndex:
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
+        self._reader_names: set[str] | None = None
+        self._selector_names: set[str] | None = None
+        self._querier_names: set[str] | None = None
+        self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
+        self._drf_answers: dict[str, tuple] = {}
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -294,7 +300,9 @@ class ProjectIndex:
             return name in facts.public_names
         if name.startswith("_"):
             return False
-        if name in facts.imports or name in facts.aliases or f"{facts.module}.{name}" in self.classes:
+        if name in facts.imports or name in facts.aliases or name in facts.functions:
+            return True
+        if f"{facts.module}.{name}" in self.classes:
             return True
         return next(self._star_sources(facts, name, seen), None) is not None
 
@@ -693,7 +701,46 @@ class ProjectIndex:
 
     def reads_a_relation(self, names) -> bool:
         """Is one of these attribute names a relation (forward or reverse) of some model?"""
-        return self.any_relation_named(_joined(names))
+        return self.any_relation_named(_joined(n for n in names if not n.endswith("()")))
+
+    def imports_a_selector(self, facts: ModuleFacts) -> bool:
+        """Could this file loop over a queryset a project function returns (no model named)?"""
+        if facts.selectors:
+            return True
+        refs = [ref for ref in facts.imports.values() if "." in ref]
+        return bool(refs) and self.any_selector_ref(_joined(refs))
+
+    @query
+    def any_selector_ref(self, refs: str) -> bool:
+        if self._selector_names is None:
+            self._selector_names = {name for m in self._every_module for name in m.selectors}
+        names = {ref.rpartition(".")[2] for ref in refs.split()}
+        if self._selector_names.isdisjoint(names):
+            return False
+        return any(self.selector(ref) for ref in refs.split() if ref.rpartition(".")[2] in self._selector_names)
+
+    def calls_a_querier(self, names) -> bool:
+        """Is one of these names a function or method that queries with a parameter?"""
+        return self.any_querier_named(_joined(names))
+
+    @query
+    def any_querier_named(self, names: str) -> bool:
+        if self._querier_names is None:
+            found = {name for m in self._every_module for name, f in m.functions.items() if f.queries or f.calls}
+            found |= {name for c in self.classes.values() for name, f in c.summaries.items() if f.queries or f.calls}
+            self._querier_names = found
+        return any(self._names_a_function(name, self._querier_names) for name in names.split())
+
+    def may_query(self, name: str) -> bool:
+        """Could a call of this name reach a function that queries? (Not recorded: a rule asks
+        `queries_of` for the answer it uses; this only spares it the question.)"""
+        if self._querier_names is None:
+            self.any_querier_named("")
+        return name in (self._querier_names or ())
+
+    def calls_a_reader(self, names) -> bool:
+        """Is one of these names a function, method or property that reads its parameters?"""
+        return self.any_reader_named(_joined(names))
 
     def names_a_model(self, refs) -> bool:
         """Does one of these code references (qualified dotted names) name a model?"""
@@ -719,6 +766,120 @@ class ProjectIndex:
     def models_named(self, name: str) -> list[str]:
         """Qualified names of the project's models called `name`."""
         return list(self._by_name.get(name, []))
+
+    @query
+    def reads_of(self, callee: str, where: int | str, model: str, rows: bool = False) -> tuple[Reach, ...]:
+        """The relations of a `model` row that a call reads when the row is its argument at
+        `where` (a position at the call site, or a keyword). `callee`: a function's qualified
+        ref, or "<class qual>#<method>" for `self.method(row)` found through the class's MRO,
+        or "<model>::<name>" / "<model>::<name>()" for a property / method of the row itself.
+        `rows`: the argument is a queryset of `model`, which the function loops over."""
+        reader = Reader(self)
+        if "::" in callee:
+            owner, _, name = callee.partition("::")
+            return tuple(reader.member(owner, name.removesuffix("()"), name.endswith("()")))
+        if "#" in callee:  # "<class qual>#<method>": self.method(row) inside a class
+            owner, _, name = callee.partition("#")
+            found = reader.method(owner, name)
+            if found is None:
+                return ()
+            qual, summary = found
+            if isinstance(where, int) and summary.is_method:
+                where += 1  # the call site does not pass `self`
+            via = (display(qual, summary),)
+            return tuple(reader.of_call(summary, where, model, owner, via, 1, rows))
+        function = reader.function(self.resolve(callee) or callee)
+        if function is None:
+            return ()
+        return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1, rows))
+
+    @query
+    def queries_of(self, callee: str, where: int | str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """The queries a called function always runs with a lookup on its argument at `where`
+        (`def book(pk): return Book.objects.get(pk=pk)`): (model, written form, functions).
+        `callee` as for `reads_of` ("<class qual>#<method>" for `self.method(x)`)."""
+        reader = Reader(self)
+        if "#" in callee:
+            owner, _, name = callee.partition("#")
+            found = reader.method(owner, name)
+            if found is None:
+                return ()
+            qual, summary = found
+            if isinstance(where, int) and summary.is_method:
+                where += 1
+            return tuple(reader.queries_of(summary, where, owner, (display(qual, summary),), 1))
+        function = reader.function(self.resolve(callee) or callee)
+        if function is None:
+            return ()
+        return tuple(reader.queries_of(function, where, None, (f"{function.name}()",), 1))
+
+    @query
+    def selector(self, ref: str) -> tuple[str, Selector] | None:
+        """A project function that returns `Model.<manager>.<chain>` on every path: its
+        model's qualified name and what it builds (the queryset a loop over its result gets)."""
+        module, name = (self.resolve(ref) or ref).rpartition(".")[::2]
+        for _ in range(6):  # through re-exports
+            facts = self._module_named(module)
+            if facts is None:
+                return None
+            if name in facts.selectors:
+                found = facts.selectors[name]
+                model = self.model_for(found.model)  # qualified through its module's imports
+                return (model, found) if model else None
+            target = facts.imports.get(name)
+            if not target:
+                return None
+            module, name = target.rpartition(".")[::2]
+        return None
+
+    @query
+    def form_model(self, ref: str | None) -> str | None:
+        """The model of a ModelForm class (its Meta.model, through its bases), else None."""
+        if not ref or self.class_kind(ref) != "modelform":
+            return None
+        for qual in self._class_mro(self.resolve(ref)):
+            meta = self.classes[qual].meta_model
+            if meta:
+                return self.model_for(meta)
+        return None
+
+    @query
+    def serializer_reads(self, qual: str) -> tuple:
+        """The relations a DRF serializer's fields read per row that the queryset of a view
+        feeding it rows does not load, each with those views (index/drf_reads.py)."""
+        from djreview.index import drf_reads
+
+        if self._drf_users is None:
+            self._drf_users = drf_reads.DrfReader(self).users()
+        if qual not in self._drf_answers:  # asked by `wants` and again by the walk
+            self._drf_answers[qual] = drf_reads.serializer_reads(self, qual, self._drf_users)
+        return self._drf_answers[qual]
+
+    @query
+    def any_reader_named(self, names: str) -> bool:
+        """Is one of these names a project function or method that reads its parameters
+        ("helper()": a call), or a method or property of a model ("title": a row's attribute)?"""
+        if self._reader_names is None:
+            found = {f"{name}()" for m in self._every_module for name in m.functions}
+            found |= {f"{name}()" for cls in self.classes.values() for name in cls.summaries if name != "__init__"}
+            found |= {
+                name
+                for model in self.models
+                for qual in self._class_mro(model)
+                for name in self.classes[qual].summaries
+            }
+            self._reader_names = found
+        return any(self._names_a_function(name, self._reader_names) for name in names.split())
+
+    def _names_a_function(self, name: str, known: set[str]) -> bool:
+        """`name` (bare, or "app.utils.helper()" qualified) is in `known`, and a qualified one
+        lives in a project module (`itertools.product()` is not the project's `product()`)."""
+        if name in known:
+            return True
+        module, dot, function = name.rpartition(".")
+        if not dot or not module or self._module_named(module) is None:
+            return False
+        return function in known or f"{function.removesuffix('()')}()" in known
 
     @query
     def class_defines(self, qual: str | None, method: str) -> bool:

@@ -315,7 +315,14 @@ class TemplateLoops:
 
     def leave_Module(self, node: cst.Module) -> None:
         """Class views are reviewed once the file is read: a subclass further down that
-        brings its own queryset means its parent's is not the one rendered."""
+        brings its own queryset means its parent's is not the one rendered. The other
+        mixins of the rule leave the module too (DRF serializers)."""
+        after = getattr(super(), "leave_Module", None)
+        self._template_views()
+        if after is not None:
+            after(node)
+
+    def _template_views(self) -> None:
         for view in self._pending:
             if view.name in self._overridden:
                 continue
@@ -341,9 +348,9 @@ class TemplateLoops:
             if key in self._reported:
                 continue
             self._reported.add(key)
-            self._report_read(read, view)
+            self._report_template_read(read, view)
 
-    def _report_read(self, read: Read, view: str) -> None:
+    def _report_template_read(self, read: Read, view: str) -> None:
         index, qs = self.ctx.index, read.qs
         full_path, target_qs = read.full_path, qs
         if qs.outer is not None and qs.prefix:

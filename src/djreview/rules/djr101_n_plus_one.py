@@ -18,7 +18,9 @@ from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
 from djreview.rules._djr101_templates import TemplateLoops, renders_templates
-from djreview.values import Instance, Queryset, RelatedManager
+from djreview.rules._serializer_reads import SerializerReads
+from djreview.rules._written_querysets import WrittenQuerysets
+from djreview.values import Instance, Queryset, RelatedManager, SelfRef
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 # Methods that run the query they are called on.
@@ -66,6 +68,8 @@ class _Candidate:
     method: str = ""
     kind: str = ""
     compared: bool = False  # an operand of ==, !=, in, not in, is: only its key matters
+    via: tuple[str, ...] = ()  # the functions the relation is read in (a helper called per row)
+    handed: bool = False  # the queryset is handed to a function that loops over it
 
 
 class LoopAttributes(Collector):
@@ -76,10 +80,13 @@ class LoopAttributes(Collector):
 
     def __init__(self) -> None:
         self.read: list[ast.Attribute] = []
+        self.calls: list[ast.Call] = []
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if in_loop and isinstance(node, ast.Attribute):
             self.read.append(node)
+        elif in_loop and isinstance(node, ast.Call) and (node.args or node.keywords):
+            self.calls.append(node)
 
     def result(self, walked: Walked) -> frozenset[str]:
         names = set()
@@ -87,10 +94,34 @@ class LoopAttributes(Collector):
             root = chain_root(node.value)
             if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
                 names.add(node.attr)
+        for call in self.calls:  # helper(row): the helper may read a relation of the row
+            name = _callee(call.func, walked)
+            if name is None or f"{name}()" in names:
+                continue
+            for arg in (*call.args, *(k.value for k in call.keywords)):
+                root = chain_root(arg)
+                if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
+                    names.add(f"{name}()")  # a call: any project function of that name
+                    break
         return frozenset(names)
 
 
-class NPlusOne(TemplateLoops, Rule):
+def _callee(func: ast.expr, walked: Walked) -> str | None:
+    """What a call may reach in the project, as the index's `any_reader_named` takes it:
+    `helper(...)` as its qualified name ("app.utils.helper"), `self.helper(...)` as the bare
+    name, `utils.helper(...)` qualified through the import; not a method of a local object
+    (`data.get(row)`), which is no project function."""
+    if isinstance(func, ast.Name):
+        return func.id if func.id in walked.bound else walked.qualify(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id == "self":
+            return func.attr
+        if func.value.id not in walked.bound:
+            return f"{walked.qualify(func.value.id)}.{func.attr}"
+    return None
+
+
+class NPlusOne(TemplateLoops, SerializerReads, Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
@@ -100,10 +131,12 @@ class NPlusOne(TemplateLoops, Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         if renders_templates(text, index) and index.mentions_models(text, facts):
             return True
-        if "for " not in text or not index.mentions_models(text, facts):
+        if self.serializer_wants(facts, index):  # DRF serializers: rows of a view's queryset
+            return True
+        if "for " not in text or not (index.mentions_models(text, facts) or index.imports_a_selector(facts)):
             return False
         found = prefilter()  # a loop row's relation is read under one of these attribute names
-        return found is None or index.reads_a_relation(found)
+        return found is None or index.reads_a_relation(found) or index.calls_a_reader(found)
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -114,6 +147,8 @@ class NPlusOne(TemplateLoops, Rule):
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
         self._templates_start()
+        self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
+        self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow)  # builds a delete()/update() shares
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
@@ -145,6 +180,8 @@ class NPlusOne(TemplateLoops, Rule):
             return
         info = self.ctx.index.model(owner.model)
         rel = info.relations.get(node.attr.value) if info else None
+        if rel is None and info is not None and id(node) not in self.called:
+            return self._follow(node, owner, f"{owner.model}::{node.attr.value}", 0)  # a property
         if rel is None or rel.kind not in _SINGLE:
             return
         path = (*owner.path, rel.name)
@@ -186,6 +223,7 @@ class NPlusOne(TemplateLoops, Rule):
         func = node.func
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)
+        self._calls_per_row(node, self.ctx.flow.in_loop() is not None)
         if not isinstance(func, cst.Attribute) or id(node) in self.writes:
             return
         method = func.attr.value
@@ -238,6 +276,56 @@ class NPlusOne(TemplateLoops, Rule):
             )
         )
 
+    # -- a function, method or property called per row reads a relation of it -----------
+    def _calls_per_row(self, node: cst.Call, in_loop: bool) -> None:
+        """`helper(row)` in a loop, or `helper(qs)` anywhere when the helper loops over it."""
+        func, flow = node.func, self.ctx.flow
+        handed = [(i, arg) for i, arg in enumerate(node.args) if not arg.star]
+        values = [(arg.keyword.value if arg.keyword else i, arg, flow.infer(arg.value)) for i, arg in handed]
+        querysets = [v for v in values if isinstance(v[2], Queryset) and _rows_to_follow(v[2])]
+        if not in_loop and not querysets:
+            return
+        callee = None
+        if isinstance(func, cst.Attribute):
+            self.called.add(id(func))
+            owner = flow.infer(func.value)
+            if isinstance(owner, Instance):  # row.get_title(): the method reads the row as self
+                if owner.loop is not None and not owner.opaque and self._is_plain_attribute(owner, func.attr.value):
+                    self._follow(node, owner, f"{owner.model}::{func.attr.value}()", 0)
+                return
+            if isinstance(owner, SelfRef):
+                callee = f"{owner.frame.qualname}#{func.attr.value}"
+        if callee is None and isinstance(func, (cst.Name, cst.Attribute)):
+            callee = flow.qualify(func)
+        if callee is None:
+            return
+        if len(handed) != len(node.args):
+            return  # *args: positions unknown
+        for where, _arg, value in values:
+            if in_loop and isinstance(value, Instance) and value.loop is not None and not value.opaque:
+                self._follow(node, value, callee, where)
+        for where, arg, value in querysets:
+            rows = flow.row_of(value, node, "row")
+            if isinstance(rows, Instance):  # its loop is this call: reported when the call ends
+                self._follow(arg.value, rows, callee, where, rows=True)
+
+    def _is_plain_attribute(self, owner: Instance, name: str) -> bool:
+        info = self.ctx.index.model(owner.model)
+        return info is not None and name not in info.relations
+
+    def _follow(self, node: cst.CSTNode, row: Instance, callee: str, where: int | str, rows: bool = False) -> None:
+        for reach in self.ctx.index.reads_of(callee, where, row.model, rows):
+            path = (*row.path, *reach.path)
+            if reach.how in ("select", "prefetch") and self._loaded(row, path):
+                continue
+            if reach.how == "annotate" and "__".join(path) in row.loaded:
+                continue  # counting prefetched rows costs nothing
+            candidate = _Candidate(
+                node, "__".join(path), reach.how, row, reach.path[-1], reach.target, reach.method, reach.kind
+            )
+            candidate.via, candidate.handed = reach.via, rows
+            self._add(candidate)
+
     def _runs(self, call: cst.Call, method: str) -> bool:
         """Does this queryset call run a query here: evaluating methods always do, lazy ones
         (`.all()`, `.filter()`) only when the result is iterated, indexed, tested, counted or
@@ -251,10 +339,14 @@ class NPlusOne(TemplateLoops, Rule):
 
     def _loaded(self, row: Instance, path: tuple[str, ...]) -> bool:
         joined = "__".join(path)
-        if joined in row.loaded or (id(row.loop), joined) in self.assigned:
+        if joined in row.loaded:
             return True
-        if row.back_ref and path == (row.back_ref,):
-            return True  # Django sets the FK back to the manager's owner on each row
+        if any((id(row.loop), "__".join(path[:i])) in self.assigned for i in range(1, len(path) + 1)):
+            return True  # `row.event = event` in the loop: that object and what it holds
+        if row.back_ref and path[0] == row.back_ref:
+            # Django sets the FK back to the manager's owner on each row: one object shared
+            # by every row, whose own relations load once for the whole loop
+            return True
         if row.select_all:
             return self._non_null_chain(row.model, path)
         return False
@@ -291,7 +383,7 @@ class NPlusOne(TemplateLoops, Rule):
             seen.add(c.path)
             self._report(c, only_compared=c.path not in read, counted=counted.get(c.path))
 
-    leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = _flush
+    leave_For = leave_ListComp = leave_SetComp = leave_DictComp = leave_GeneratorExp = leave_Call = _flush
 
     def _report(self, c: _Candidate, only_compared: bool = False, counted: str | None = None) -> None:
         index = self.ctx.index
@@ -305,9 +397,12 @@ class NPlusOne(TemplateLoops, Rule):
         full_path, target_qs = c.path, qs
         if qs is not None and qs.outer is not None and qs.prefix:
             full_path, target_qs = f"{qs.prefix}__{c.path}", qs.outer
+        where = _read_in(c.via)
+        if c.handed:
+            return self._report_handed(c, model_name, full_path, target_qs)
         if c.how == "query":
             message = (
-                f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop, "
+                f"N+1 query: `{access}.{c.method}()`{where} runs a query for every {model_name} in this loop, "
                 f"even with prefetch_related."
             )
             hint = (
@@ -322,7 +417,7 @@ class NPlusOne(TemplateLoops, Rule):
             )
         if c.how == "annotate":
             lookup = index.lookup_path(target_qs.model if target_qs else root_model, full_path)
-            message = f"N+1 query: `{access}.{c.method}()` runs a query for every {model_name} in this loop."
+            message = f"N+1 query: `{access}.{c.method}()`{where} runs a query for every {model_name} in this loop."
             hint = (
                 f"Annotate it on the queryset instead, e.g. .annotate({lookup.split('__')[-1]}_count="
                 f'Count("{lookup}")), and read the annotation in the loop.'
@@ -333,22 +428,51 @@ class NPlusOne(TemplateLoops, Rule):
         # can only be prefetched: select_related follows single-valued relations only.
         many = c.how != "select" or full_path != c.path
         method = "prefetch_related" if many else "select_related"
-        fix, anchor = self._fix(target_qs, method, full_path)
-        where = " where it is built" if anchor is None else " built on line <line:origin>"
+        fix, anchor = self._fix(target_qs, method, full_path, row.loop if target_qs is qs else None)
+        built = " where it is built" if anchor is None else " built on line <line:origin>"
+        if anchor is None and target_qs is not None and target_qs.parameter:
+            built = f" that each caller passes as `{target_qs.parameter}`"
+        elif anchor is None and target_qs is not None and target_qs.producer:
+            built = f" that `{target_qs.producer}` returns"
         kind = "related objects" if c.kind in ("m2m", "reverse_fk", "reverse_m2m", "generic_relation") else "relation"
-        message = f"N+1 query: `{access}` loads the {kind} `{c.path}` of {model_name} once per row of this loop."
-        hint = f'Add .{method}("{full_path}") to the queryset{where}.'
+        message = f"N+1 query: `{access}`{where} loads the {kind} `{c.path}` of {model_name} once per row of this loop."
+        hint = f'Add .{method}("{full_path}") to the queryset{built}.'
         if counted:
             hint += f" Its .{counted}() in this loop then reads the prefetched rows too."
         if only_compared:  # the row already holds the key: no query and no join needed
             hint = (
                 f"The loop only compares `{access}`: compare `{access}_id` with the other object's pk "
                 f"instead (e.g. `{access}_id == other.pk`, or `in` a set of pks), or add "
-                f'.{method}("{full_path}") to the queryset{where}.'
+                f'.{method}("{full_path}") to the queryset{built}.'
             )
         self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
 
-    def _fix(self, qs: Queryset | None, method: str, path: str):
+    def _report_handed(self, c: _Candidate, model_name: str, full_path: str, qs: Queryset | None) -> None:
+        """A queryset handed to a function that loops over it and reads a relation per row."""
+        loops = " -> ".join(f"`{name}`" for name in c.via)
+        if c.how in ("query", "annotate"):
+            message = (
+                f"N+1 query: {loops} loops over this queryset and runs `.{c.path.replace('__', '.')}.{c.method}()` "
+                f"for every {model_name}."
+            )
+            if c.how == "annotate":  # count()/exists() read a prefetched manager's rows
+                hint = f'Annotate it on the queryset (Count("{full_path}")) or add .prefetch_related("{full_path}").'
+            else:
+                hint = (
+                    f'Annotate the value on the queryset, or prefetch with Prefetch("{full_path}", queryset=..., '
+                    f"to_attr=...) and read that in the loop."
+                )
+            return self.report(
+                c.node, message, FixSpec("annotate or prefetch on the queryset", "suggestion"), hint=hint
+            )
+        method = "prefetch_related" if c.how == "prefetch" else "select_related"
+        fix, anchor = self._fix(qs, method, full_path)
+        built = " where it is built" if anchor is None else " built on line <line:origin>"
+        message = f"N+1 query: {loops} loops over this queryset and loads `{c.path}` of {model_name} once per row."
+        hint = f'Add .{method}("{full_path}") to the queryset{built}.'
+        self.report(c.node, message, fix, lines={"origin": anchor} if anchor is not None else None, hint=hint)
+
+    def _fix(self, qs: Queryset | None, method: str, path: str, loop: cst.CSTNode | None = None):
         if qs is None or qs.origin is None:
             return FixSpec(f'add .{method}("{path}") where the queryset is built', "suggestion"), None
         if qs.iterated and method == "prefetch_related":
@@ -370,6 +494,10 @@ class NPlusOne(TemplateLoops, Rule):
                 f"select_related() with no arguments, which follows non-null foreign keys only",
                 "suggestion",
             ), None
+        own = self.shared_builds.loop_anchor(loop, qs)  # never on the build a delete()/update() shares
+        if own is not None:
+            edit = NodeEdit(own, f'.{method}("{path}")', "after")
+            return FixSpec(f'add .{method}("{path}") to the loop\'s own queryset', "safe", (edit,)), own
         existing = qs.select_call if method == "select_related" else qs.prefetch_call
         anchor = existing if existing is not None else qs.origin
         if existing is not None and existing.args:
@@ -377,3 +505,15 @@ class NPlusOne(TemplateLoops, Rule):
         else:
             edit = NodeEdit(qs.origin, f'.{method}("{path}")', "after")
         return FixSpec(f'add "{path}" to {method}() on the queryset', "safe", (edit,)), anchor
+
+
+def _read_in(via: tuple[str, ...]) -> str:
+    """`, read in `format_line()` -> `Product.get_title()`,` for a relation a called function reads."""
+    if not via:
+        return ""
+    return ", read in " + " -> ".join(f"`{name}`" for name in via) + ","
+
+
+def _rows_to_follow(qs: Queryset) -> bool:
+    """A queryset handed to a function whose loop we may judge: model rows we can read."""
+    return not (qs.values or qs.opaque or qs.paginator)

@@ -22,6 +22,7 @@ Not reported, since a false alarm costs more than a miss:
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -29,7 +30,7 @@ import libcst as cst
 from djreview.index.prefilter import Collector, Walked
 from djreview.naming import plural_snake
 from djreview.rule import Rule
-from djreview.values import ModelClass, Queryset, RelatedManager
+from djreview.values import ModelClass, Queryset, RelatedManager, SelfRef
 from djreview.walk import children, contains
 
 # Calls that run their query where they are written.
@@ -39,6 +40,7 @@ _NO_ARGUMENTS = frozenset({"first", "last", "exists", "count"})
 _CONVERSIONS = frozenset({"int", "str", "float", "Decimal", "UUID", "tuple", "frozenset"})
 _FEW = 5  # a loop the code bounds to this many iterations is not worth batching
 _SHOWN = 40  # longest loop iterable quoted in the message
+_CALLED = re.compile(r"(\w+)\(")  # names called in a text
 
 
 class LoopQueries(Collector):
@@ -48,11 +50,18 @@ class LoopQueries(Collector):
 
     def __init__(self) -> None:
         self.lookups: list[set[str]] = []
+        self.calls: list[tuple[str, str | None, set[str]]] = []  # (callee, its owner name, argument names)
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if not in_loop or not isinstance(node, ast.Call):
             return
         func = node.func
+        callee = _callee_name(func)
+        if callee and (node.args or node.keywords):  # a project function may query with them
+            values = [*node.args, *(k.value for k in node.keywords)]
+            owner = func.value.id if isinstance(func, ast.Attribute) else None  # type: ignore[attr-defined]
+            names = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
+            self.calls.append((callee, owner, names))
         if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
             self.lookups.append(_ast_names(node.keywords))
         elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
@@ -63,8 +72,30 @@ class LoopQueries(Collector):
                 inner = inner.func.value
             self.lookups.append(_ast_names(keywords))
 
-    def result(self, walked: Walked) -> bool:
-        return any(names & walked.loop_bound for names in self.lookups)
+    def result(self, walked: Walked) -> tuple[bool, frozenset[str]]:
+        """Whether a query's lookups use a loop-bound name, and the functions called with one."""
+        direct = any(names & walked.loop_bound for names in self.lookups)
+        called = set()  # helper(x), self.helper(x), module.helper(x); not data.get(x)
+        for callee, owner, names in self.calls:
+            if not names & walked.loop_bound:
+                continue
+            if owner is None:
+                called.add(callee if callee in walked.bound else walked.qualify(callee))
+            elif owner == "self":
+                called.add(callee)
+            elif owner not in walked.bound:
+                called.add(f"{walked.qualify(owner)}.{callee}")
+        return direct, frozenset(called)
+
+
+def _callee_name(func: ast.expr) -> str | None:
+    """The name of what a call may reach in the project: `helper(...)`, `self.helper(...)`,
+    `module.helper(...)`; not a method of some object (`data.get(key)`)."""
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        return func.attr  # self.x or module.x (the result keeps those): the rule decides which
+    return None
 
 
 def _ast_names(keywords: list[ast.keyword]) -> set[str]:
@@ -85,10 +116,15 @@ class QueryInLoop(Rule):
     skip_kinds = frozenset({"migrations", "tests", "commands"})
 
     def wants(self, text, facts, index, prefilter) -> bool:
-        if "for " not in text or not index.mentions_models(text, facts):
+        if "for " not in text:
             return False
-        found = prefilter()
-        return found is None or found
+        if index.mentions_models(text, facts):
+            found = prefilter()
+            return found is None or found[0] or index.calls_a_querier(found[1])
+        if not index.calls_a_querier(_CALLED.findall(text)):
+            return False
+        found = prefilter()  # a project function queries for it: the file need not name a model
+        return found is None or index.calls_a_querier(found[1])
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -168,7 +204,7 @@ class QueryInLoop(Rule):
             return
         query = self._query(node)
         if query is None:
-            return
+            return self._through_a_function(node)
         model, written, args, lookup, manager = query
         loop = self._varying(args)
         if loop is None or loop.bounded or _stops_after(loop.node, node):
@@ -225,6 +261,47 @@ class QueryInLoop(Rule):
         lookup = (method, *_single_keyword(arguments))
         return model, written, [a.value for a in arguments if a.keyword is not None], lookup, manager
 
+    # -- a function called per item that queries with its argument ------------------------
+    def _through_a_function(self, node: cst.Call) -> None:
+        func, flow = node.func, self.ctx.flow
+        name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
+        if not node.args or not self.ctx.index.may_query(name):
+            return
+        callee = None
+        if isinstance(func, cst.Attribute):
+            owner = flow.infer(func.value)
+            if isinstance(owner, SelfRef):
+                callee = f"{owner.frame.qualname}#{func.attr.value}"
+            elif owner is not None or not isinstance(func.value, cst.Name):
+                return  # a method of a row, a queryset, or an object we do not follow
+        if callee is None:
+            callee = flow.qualify(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if not callee or any(arg.star for arg in node.args):
+            return
+        for position, arg in enumerate(node.args):
+            loop = self._varying([arg.value])
+            if loop is None or loop.bounded:
+                continue
+            found = self.ctx.index.queries_of(callee, arg.keyword.value if arg.keyword else position)
+            if not found or _stops_after(loop.node, node):
+                continue
+            level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
+            if any(depth > level for depth in self.opened):
+                return
+            model, written, via = found[0]
+            return self._report_call(node, loop, self._model_name(model), written, via)
+
+    def _report_call(self, node: cst.Call, loop: _Loop, model: str, written: str, via: tuple[str, ...]) -> None:
+        shown = self.ctx.module.code_for_node(_iterable(loop.node))
+        items = f"item of `{shown}`" if len(shown) <= _SHOWN and "\n" not in shown else "iteration"
+        inside = f" (in {' -> '.join(f'`{v}`' for v in via[1:])})" if len(via) > 1 else ""
+        message = f"`{via[0]}` runs `{written}`{inside} once per {items} in this loop."
+        hint = (
+            f"Fetch the {model} rows for every item once before the loop ({model}.objects.filter(<field>__in=...) "
+            f"or in_bulk()) and hand each call its row, or give `{via[0]}` a batch version."
+        )
+        self.report(node, message, hint=hint)
+
     def _model_name(self, qual: str) -> str:
         info = self.ctx.index.model(qual)
         return info.name if info else qual.rsplit(".", 1)[-1]
@@ -242,10 +319,7 @@ class QueryInLoop(Rule):
         return None
 
     def _report(self, node: cst.Call, loop: _Loop, model: str, written: str, lookup, manager: str) -> None:
-        iterable = getattr(loop.node, "iter", None)
-        if iterable is None:
-            iterable = loop.node.for_in.iter  # type: ignore[attr-defined]
-        shown = self.ctx.module.code_for_node(iterable)
+        shown = self.ctx.module.code_for_node(_iterable(loop.node))
         if len(shown) > _SHOWN or "\n" in shown:
             message = f"{written} runs one query per iteration of this loop."
             values = "[...]"
@@ -257,6 +331,11 @@ class QueryInLoop(Rule):
             values = "[...]"  # the lookup is not the item itself: no ready-made list to pass
         hint = _hint(model, manager, method, keyword, values)
         self.report(node, message, hint=hint)
+
+
+def _iterable(loop: cst.CSTNode) -> cst.BaseExpression:
+    iterable = getattr(loop, "iter", None)
+    return iterable if iterable is not None else loop.for_in.iter  # type: ignore[attr-defined]
 
 
 def _hint(model: str, manager: str, method: str, keyword: str | None, values: str) -> str:
