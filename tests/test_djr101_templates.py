@@ -663,3 +663,21 @@ def test_baseline_matches_the_template_line(tmp_path):
     assert djreview("--select", "DJR101", "--no-cache", "--baseline", str(baseline), cwd=tmp_path).returncode == 0
     (tmp_path / BOOKS).write_text("<h1>Books</h1>\n" + (tmp_path / BOOKS).read_text())  # lines shift
     assert djreview("--select", "DJR101", "--no-cache", "--baseline", str(baseline), cwd=tmp_path).returncode == 0
+
+
+def test_a_paginators_page_holds_rows_the_paginator_pages(review):
+    views = FBV.replace(
+        '    return render(request, "shop/books.html", {"books": books})',
+        "    paginator = Paginator(books, 20)\n"
+        '    return render(request, "shop/books.html", {"page": paginator.get_page(1), "paginator": paginator})',
+    ).replace(
+        "from django.shortcuts import render",
+        "from django.core.paginator import Paginator\nfrom django.shortcuts import render",
+    )
+    body = (
+        "{% for book in page %}{{ book.author }}{% endfor %}\n"
+        "{% for book in page.object_list %}{{ book.editor }}{% endfor %}\n"
+        "{% for p in paginator %}{{ p.author }}{% endfor %}\n"
+    )
+    findings = templates(review, views, {BOOKS: body})
+    assert [(f.line, f.text.split("`")[1]) for f in findings] == [(1, "book.author"), (2, "book.editor")]

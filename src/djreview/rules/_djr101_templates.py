@@ -412,7 +412,8 @@ def _template_values(context: dict[str, object]) -> dict[str, Value]:
         if isinstance(value, (Rows, Page, Row)):
             out[key] = value
         elif isinstance(value, Queryset) and not value.values and not value.opaque:
-            out[key] = Rows(value)
+            # a Paginator's items are pages; a page (paginator.get_page(n)) iterates its rows
+            out[key] = None if getattr(value, "paginator", False) else Page(value)
         else:
             out[key] = None
     return out
