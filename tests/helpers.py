@@ -264,9 +264,10 @@ _EXPECT = re.compile(r"#\s*expect:\s*(DJR\d{3}(?:\s*,\s*DJR\d{3})*)")
 
 
 def bookshop_expected() -> list[tuple[str, int, str]]:
-    """(path, line, code) of every `# expect: CODE` comment in the sample project, sorted."""
+    """(path, line, code) of every `# expect: CODE` comment in the sample project (`{# expect:
+    CODE #}` in its templates), sorted."""
     out = []
-    for path in sorted(BOOKSHOP.rglob("*.py")):
+    for path in sorted([*BOOKSHOP.rglob("*.py"), *BOOKSHOP.rglob("*.html")]):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             match = _EXPECT.search(line)
             if match:

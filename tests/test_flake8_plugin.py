@@ -26,13 +26,14 @@ def test_flake8_reports_the_expected_findings_of_the_sample_project(bookshop):
     found = sorted(
         (m["path"], int(m["line"]), m["code"]) for m in map(FLAKE8_LINE.match, result.stdout.splitlines()) if m
     )
-    assert found == bookshop_expected()
+    # flake8 reads Python files: the findings in templates are djreview's own
+    assert found == [e for e in bookshop_expected() if e[0].endswith(".py")]
 
 
 def test_flake8_columns_match_djreview(bookshop):
     result = djreview("--format", "concise", "--no-cache", "catalog/views.py", cwd=bookshop)
     theirs = flake8("--select", "DJR", "--isolated", "catalog/views.py", cwd=bookshop)
-    ours = [line.split(" ", 2)[:2] for line in result.stdout.splitlines()]
+    ours = [line.split(" ", 2)[:2] for line in result.stdout.splitlines() if line.startswith("catalog/views.py:")]
     theirs = [line.split(" ", 2)[:2] for line in theirs.stdout.splitlines()]
     assert ours and ours == theirs
 

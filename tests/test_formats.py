@@ -60,7 +60,7 @@ def test_sarif_validates_against_the_official_schema():
     assert set(rules) == {"DJR001", "DJR101", "DJR102", "DJR106", "DJR201", "DJR202", "DJR301"}
     assert rules["DJR101"]["name"] == "n-plus-one"
     assert rules["DJR101"]["help"]["markdown"].startswith("# DJR101 n-plus-one")
-    assert len(run["results"]) == 30
+    assert len(run["results"]) == 31
 
 
 def test_sarif_describes_djr001_from_its_page(shop_project):

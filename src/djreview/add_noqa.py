@@ -4,10 +4,13 @@ the code on each reported line (merged into one already there), written as safel
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 from djreview.fixes import FixResult, rewrite
 from djreview.noqa import CommentPlaces, add_codes
 from djreview.source import split_lines
+from djreview.templates.names import DJANGO_SUFFIXES as TEMPLATE_SUFFIXES
+from djreview.templates.noqa import with_template_noqa
 
 
 @dataclass
@@ -32,7 +35,11 @@ def add_noqa(findings: list, reviewed: dict[str, str] | None, within: list[str])
         def change(text: str, by_line=by_line, count=count) -> str:
             return _with_noqa(text, by_line, count)
 
-        if rewrite(path, change, fixes, True, reviewed, within) is not None:
+        if path.endswith(TEMPLATE_SUFFIXES):  # a DJR101 in a template: {# noqa: DJR101 #}
+            done = rewrite(path, partial(with_template_noqa, by_line, count), fixes, True, None, within, python=False)
+        else:
+            done = rewrite(path, change, fixes, True, reviewed, within)
+        if done is not None:
             out.files.append(path)
             out.lines += count[0]
     out.skipped = fixes.skipped

@@ -137,9 +137,17 @@ def changed_lines(ref: str, where: Path) -> dict[str, set[int] | None]:
 
 
 def keep_changed(findings: list, changes: dict[str, set[int] | None]) -> list:
+    """The findings on changed lines; a finding in a template (DJR101) also when the line its
+    fix edits in the view changed (the queryset that lost its select_related)."""
     kept = []
     for f in findings:
-        lines = changes.get(os.path.realpath(f.path), set())
-        if lines is None or f.line in lines:
+        if _changed(changes, f.path, f.line) or any(
+            e.path != f.path and _changed(changes, e.path, e.line) for e in (f.fix.edits if f.fix else ())
+        ):
             kept.append(f)
     return kept
+
+
+def _changed(changes: dict[str, set[int] | None], path: str, line: int) -> bool:
+    lines = changes.get(os.path.realpath(path), set())
+    return lines is None or line in lines

@@ -86,11 +86,16 @@ class FileContext:
     def report(self, rule: Reporter, node: cst.CSTNode, message: str, fix: FixSpec | None, lines=None, hint="") -> None:
         self.pending.append((rule, node, message, fix, lines, hint))
 
+    def report_at(self, rule: Reporter, where: tuple[str, int, int, int], message: str, fix, lines=None, hint=""):
+        """Report a place in another file, (path, line, column, end column): a template's
+        variable, whose fix edits this file's view."""
+        self.pending.append((rule, where, message, fix, lines, hint))
+
     def findings(self) -> list[Finding]:
         """Positions are computed here, once per file, and only when something was reported."""
         if not self.pending:
             return []
-        nodes = [node for _, node, _, _, _, _ in self.pending]
+        nodes = [node for _, node, _, _, _, _ in self.pending if not isinstance(node, tuple)]
         nodes += [e.node for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits]
         nodes += [e.indent_like for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits if e.indent_like]
         nodes += [n for *_, lines, _ in self.pending for n in (lines or {}).values()]
@@ -100,7 +105,8 @@ class FileContext:
             raise TooDeep from exc
         out = []
         for rule, node, message, spec, lines, hint in self.pending:
-            where = positions[node]
+            path, line, column, end_column = node if isinstance(node, tuple) else (self.path, 0, 0, 0)
+            where = positions[node] if line == 0 else None
             for key, other in (lines or {}).items():
                 message = message.replace(f"<line:{key}>", str(positions[other].start.line))
                 hint = hint.replace(f"<line:{key}>", str(positions[other].start.line))
@@ -113,11 +119,11 @@ class FileContext:
                     code=rule.code,
                     name=rule.name,
                     severity=rule.severity,
-                    path=self.path,
-                    line=where.start.line,
-                    column=where.start.column + 1,
-                    end_line=where.end.line,
-                    end_column=where.end.column + 1,
+                    path=path,
+                    line=where.start.line if where else line,
+                    column=where.start.column + 1 if where else column,
+                    end_line=where.end.line if where else line,
+                    end_column=where.end.column + 1 if where else end_column,
                     message=message,
                     hint=hint,
                     fix=fix,

@@ -133,9 +133,12 @@ _CHAINED = re.compile(r"^\.(select_related|prefetch_related)\((.*)\)$")
 
 def _merge_insertions(edits: list[Edit]) -> list[Edit]:
     """Two fixes appending .select_related("a") and .select_related("b") at one spot become
-    one .select_related("a", "b")."""
+    one .select_related("a", "b"); the same edit twice (a loop in the view and one in its
+    template both wanting "tags") is made once."""
     out: list[Edit] = []
     for edit in edits:
+        if edit in out:
+            continue
         match = _CHAINED.match(edit.replacement)
         for i, prev in enumerate(out):
             same_spot = (prev.line, prev.column, prev.end_line, prev.end_column) == (
@@ -146,7 +149,8 @@ def _merge_insertions(edits: list[Edit]) -> list[Edit]:
             )
             earlier = _CHAINED.match(prev.replacement)
             if match and earlier and same_spot and earlier.group(1) == match.group(1):
-                args = earlier.group(2) + ", " + match.group(2)
+                known = [a.strip() for a in earlier.group(2).split(",")]
+                args = earlier.group(2) if match.group(2).strip() in known else earlier.group(2) + ", " + match.group(2)
                 out[i] = Edit(
                     prev.path, prev.line, prev.column, prev.end_line, prev.end_column, f".{match.group(1)}({args})"
                 )
@@ -164,8 +168,8 @@ def fix_files(
     within: list[str] | None = None,
     line_length: int = 88,
 ) -> FixResult:
-    """Apply the chosen fixes of `findings`, file by file. Edits only ever touch the file of
-    the finding that carries them (the files the user asked to review). A file is left
+    """Apply the chosen fixes of `findings`, file by file. Edits only ever touch a file the
+    user asked to review: the finding's own, or (a finding in a template) its view's. A file is left
     unchanged when its content is no longer what was reviewed (`reviewed`: display path ->
     content digest) or changes while it is fixed (another djreview --fix, an editor's save),
     when the result would not compile, when it is a symlink that leads outside the paths
@@ -175,7 +179,9 @@ def fix_files(
     by_path: dict[str, list] = {}
     for f in findings:
         if chosen(f, unsafe):
-            by_path.setdefault(f.path, []).append(f)
+            # a finding in a template (DJR101) carries its fix in the view's file
+            for path in dict.fromkeys(e.path for e in f.fix.edits):
+                by_path.setdefault(path, []).append(f)
     for path, items in sorted(by_path.items()):
         edits = _merge_insertions([e for f in items for e in f.fix.edits if e.path == path])
         change = rewrite(path, partial(_apply_to, edits, line_length), result, write, reviewed, within)
@@ -203,10 +209,12 @@ def rewrite(
     write: bool,
     reviewed: dict[str, str] | None = None,
     within: list[str] | None = None,
+    python: bool = True,
 ) -> tuple[str, str] | None:
     """Replace the text of `path` with `change(text)`, safely (what fix_files promises): the
     (old, new) texts when it was (or, without `write`, would be) rewritten, else None, with
-    the reason in `result.skipped` when there is one."""
+    the reason in `result.skipped` when there is one. `python`: the result must compile (not
+    so for a template)."""
     within = [os.path.realpath(p) for p in within] if within is not None else None
     elsewhere = _outside(path, within) if within is not None else None
     if elsewhere is not None:
@@ -226,7 +234,8 @@ def rewrite(
     if new == text:
         return None
     try:  # compile(), not ast.parse(): it also rejects a keyword argument given twice
-        compile(new, path, "exec", dont_inherit=True)
+        if python:
+            compile(new, path, "exec", dont_inherit=True)
     except (SyntaxError, ValueError) as exc:
         result.skipped.append(f"{path}: the fixed file would not compile ({exc}); left unchanged")
         return None

@@ -74,6 +74,8 @@ class Plugin:
         result = review_text(path, "".join(self.lines), _here(settings))
         findings = apply(settings.config, result.findings) if settings.config is not None else result.findings
         for f in findings:
+            if f.path != result.path:
+                continue  # a finding in a template the file renders: flake8 shows this file's lines only
             yield f.line, f.column - 1, f"{f.code} {f.text}", type(self)
 
 

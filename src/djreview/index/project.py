@@ -916,6 +916,25 @@ class ProjectIndex:
         the file at `path` belongs to: other code may install it and use its models."""
         return self.files.package_of(path) if self.files else None
 
+    @query
+    def template(self, name: str):
+        """The project's template of that name (templates/lexer.py's Template), or None."""
+        return self.files.template(name) if self.files else None
+
+    @query
+    def default_template_names(self, words: str) -> tuple[str, ...]:
+        """`<app>/<model>_list.html` and `_detail.html` of the models these words (separated
+        by spaces) name: what a ListView or DetailView renders unless told otherwise."""
+        names = []
+        for word in words.split():
+            for info in filter(None, map(self.models.get, self._by_name.get(word, ()))):
+                names += [f"{info.app_label}/{info.name.lower()}_{kind}.html" for kind in ("list", "detail")]
+        return tuple(names)
+
+    @query
+    def has_templates(self) -> bool:
+        return bool(self.files and self.files.templates)
+
     # -- replaying recorded questions --------------------------------------------------------
     def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
         """Would every recorded question (key -> digest of its answer) get the same answer

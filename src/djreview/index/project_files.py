@@ -19,12 +19,15 @@ import os
 import re
 import stat
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from djreview.cache.listings import ListingCache
 from djreview.discovery import SKIP_DIRS, _Skips, display_path, file_kinds
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.paths import PathRules
+from djreview.templates.dirs import is_settings, template_dirs
+from djreview.templates.lexer import Template, parse
+from djreview.templates.names import by_name
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -51,11 +54,15 @@ class ProjectFiles:
     unindexed: tuple[tuple[str, int, int], ...] = ()
     _python_uses: tuple[dict, dict] | None = None
     _template_uses: dict[str, list[tuple[str, int]]] | None = None
+    _template_paths: dict[str, str | None] | None = None  # template name -> file, built when asked
+    _parsed: dict[str, Template | None] = field(default_factory=dict)  # file -> its template
+    # folders TEMPLATES["DIRS"] names (templates/dirs.py): their templates are named from them
+    template_roots: tuple[str, ...] = ()
 
     def digest(self) -> str:
         """Changes whenever an answer drawn from these files may change (for the findings
         cache's fingerprint of the project)."""
-        text = repr((self.templates, self.packages, self.unindexed))
+        text = repr((self.templates, self.packages, self.unindexed, self.template_roots))
         return hashlib.blake2b(text.encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
     def template_uses(self) -> dict[str, list[tuple[str, int]]]:
@@ -70,6 +77,19 @@ class ProjectFiles:
                 for accessor, lines in accessor_uses(text).items():
                     self._template_uses.setdefault(accessor, []).extend((display, line) for line in lines)
         return self._template_uses
+
+    def template(self, name: str) -> Template | None:
+        """The template views call `name` ("catalog/book_list.html"), read with Django's
+        template grammar; None when no file, or more than one, has that name."""
+        if self._template_paths is None:
+            self._template_paths = by_name((path for path, _, _ in self.templates), self.template_roots)
+        path = self._template_paths.get(name)
+        if path is None:
+            return None
+        if path not in self._parsed:
+            text = _read(path)
+            self._parsed[path] = parse(text, display_path(path)) if text is not None else None
+        return self._parsed[path]
 
     def python_uses(self) -> tuple[dict[str, list[tuple[str, int]]], dict[str, list[tuple[str, int]]]]:
         """The accessor and query-name uses in the unindexed test modules (name -> places)."""
@@ -128,6 +148,15 @@ def scan(
             except OSError:
                 continue
             (templates if is_template else unindexed).append((path, st.st_size, st.st_mtime_ns))
+        listed_templates = {path for path, _, _ in templates}
+        for folder in _settings_dirs(root, indexed):  # TEMPLATES["DIRS"] folders named otherwise
+            found.template_roots += (folder,)
+            for path, is_template in _walk(folder, rules, listed, in_templates=True):
+                if is_template and path not in listed_templates:
+                    with contextlib.suppress(OSError):
+                        st = os.stat(path)
+                        templates.append((path, st.st_size, st.st_mtime_ns))
+                        listed_templates.add(path)
     found.packages, found.unindexed, found.templates = (
         tuple(packages),
         tuple(sorted(unindexed)),
@@ -136,12 +165,20 @@ def scan(
     return found
 
 
-def _walk(top: str, rules: PathRules | None, listings: ListingCache):
+def _settings_dirs(root: str, indexed: set[str]) -> list[str]:
+    """The folders the settings modules under `root` name in TEMPLATES["DIRS"]."""
+    prefix = root.rstrip(os.sep) + os.sep
+    settings = [p for p in indexed if is_settings(p) and os.path.realpath(p).startswith(prefix)]
+    texts = [(p, text) for p in sorted(settings) if (text := _read(p)) is not None and "DIRS" in text]
+    return template_dirs(texts, root) if texts else []
+
+
+def _walk(top: str, rules: PathRules | None, listings: ListingCache, in_templates: bool = False):
     """(path, True) for each template under `top` (a file with a template suffix below a
-    templates/ folder), (path, False) for each test module (migrations run on historical
-    models: a rename does not concern them)."""
+    templates/ folder, or anywhere below `top` when `in_templates`), (path, False) for each
+    test module (migrations run on historical models: a rename does not concern them)."""
     skipped = _Skips(rules)
-    stack = [(top, False)]
+    stack = [(top, in_templates)]
     while stack:
         folder, in_templates = stack.pop()
         listed = listings.listing(folder)

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from djreview.finding import Finding
 from djreview.source import split_lines
+from djreview.templates.names import DJANGO_SUFFIXES as TEMPLATE_SUFFIXES
 
 
 def plain_line(f: Finding) -> str:
@@ -74,14 +75,18 @@ def _source_lines(path: str) -> list[str]:
 
 
 def _fix_diff(f: Finding, lines: list[str]) -> list[str]:
-    """The fix's edits on the finding's own file, as - / + lines."""
+    """The fix's edits as - / + lines; an edit in another file (the view of a finding in a
+    template) under that file's path and line."""
     if f.fix is None or not f.fix.edits:
         return []
     out: list[str] = []
     for edit in f.fix.edits:
-        if edit.path != f.path or edit.line > len(lines) or edit.end_line > len(lines):
+        edited = lines if edit.path == f.path else _LINES.setdefault(edit.path, _source_lines(edit.path))
+        if edit.line > len(edited) or edit.end_line > len(edited):
             continue
-        before = lines[edit.line - 1 : edit.end_line]
+        if edit.path != f.path:
+            out.append(f"@ {edit.path}:{edit.line}")
+        before = edited[edit.line - 1 : edit.end_line]
         text = "\n".join(before)
         start = edit.column - 1
         end = len(text) - len(before[-1]) + edit.end_column - 1
@@ -122,7 +127,7 @@ def _print_finding(console, f: Finding, lines: list[str], tree) -> None:
             console.print("  [dim]…[/dim]")
         syntax = Syntax(
             code,
-            "python",
+            "html+django" if f.path.endswith(TEMPLATE_SUFFIXES) else "python",  # a DJR101 in a template
             line_numbers=True,
             start_line=shown.first,
             highlight_lines={f.line},
@@ -135,7 +140,7 @@ def _print_finding(console, f: Finding, lines: list[str], tree) -> None:
     if f.fix is not None:
         console.print(_labelled(f"fix ({f.fix.applicability}):", f.fix.description, "cyan"))
         for line in _fix_diff(f, lines):
-            style = "red" if line.startswith("-") else "green"
+            style = "red" if line.startswith("-") else "green" if line.startswith("+") else "dim"
             console.print(Padding(Text(line, style=style), (0, 0, 0, 4), expand=False))
 
 

@@ -17,6 +17,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.prefilter import Collector, Walked, chain_root
 from djreview.rule import Rule
+from djreview.rules._djr101_templates import TemplateLoops, renders_templates
 from djreview.rules._serializer_reads import SerializerReads
 from djreview.rules._written_querysets import WrittenQuerysets
 from djreview.values import Instance, Queryset, RelatedManager, SelfRef
@@ -120,13 +121,16 @@ def _callee(func: ast.expr, walked: Walked) -> str | None:
     return None
 
 
-class NPlusOne(SerializerReads, Rule):
+class NPlusOne(TemplateLoops, SerializerReads, Rule):
     code = "DJR101"
     name = "n-plus-one"
     fixable = True
     prefilter = LoopAttributes
+    reads_project_files = True  # loops in the templates its views render
 
     def wants(self, text, facts, index, prefilter) -> bool:
+        if renders_templates(text, index) and index.mentions_models(text, facts):
+            return True
         if self.serializer_wants(facts, index):  # DRF serializers: rows of a view's queryset
             return True
         if "for " not in text or not (index.mentions_models(text, facts) or index.imports_a_selector(facts)):
@@ -142,11 +146,13 @@ class NPlusOne(SerializerReads, Rule):
         self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
+        self._templates_start()
         self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
         self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow)  # builds a delete()/update() shares
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self._template_assign(node)
         for target in node.targets:
             self._write(target.target)
 
@@ -213,6 +219,7 @@ class NPlusOne(SerializerReads, Rule):
         self._evaluate(node.right)
 
     def visit_Call(self, node: cst.Call) -> None:
+        self._template_call(node)
         func = node.func
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)
