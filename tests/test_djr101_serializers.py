@@ -236,11 +236,11 @@ def test_source_field_nested_serializer_and_related_fields(review):
         serializer_class = BookSerializer
     """
     findings = review_drf(review, serializer, views)
-    # author_name (author), author (author), tags, tag_ids (tags), publisher_key (author);
-    # author_key reads author_id only
-    assert codes_lines(findings) == [("DJR101", SERIALIZERS, n) for n in (12, 13, 14, 15, 17)]
+    # author_name (author) and tags, each once: author, publisher_key (author) and tag_ids
+    # (tags) read what the first field loaded; author_key reads author_id only
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, n) for n in (12, 14)]
     assert "field `author_name` (`author.name`) loads `author`" in findings[0].text
-    assert 'prefetch_related("tags")' in findings[2].text
+    assert 'prefetch_related("tags")' in findings[1].text
     clean = views.replace('filter(title="x")', 'select_related("author").prefetch_related("tags")')
     assert review_drf(review, serializer, clean) == []
 
@@ -551,3 +551,31 @@ def test_editing_the_view_re_reviews_the_serializer(tmp_path):
     assert djreview(*args, cwd=tmp_path).stdout == ""
     (tmp_path / VIEWS).write_text(views)
     assert "shop/serializers.py:13:" in djreview(*args, cwd=tmp_path).stdout
+
+
+def test_two_fields_reading_one_relation_are_one_finding(review):
+    # label-studio: a `user` CharField and a method field both read draft.user; the first
+    # loads it for both, and one select_related fixes both
+    findings = review_drf(
+        review,
+        """
+
+        class BookSerializer(serializers.ModelSerializer):
+            author = serializers.CharField(source="author.name")
+            author_name = serializers.SerializerMethodField()
+
+            class Meta:
+                model = Book
+                fields = ["id", "author", "author_name"]
+
+            def get_author_name(self, obj):
+                return obj.author.name
+        """,
+        """
+        class BookViewSet(viewsets.ReadOnlyModelViewSet):
+            queryset = Book.objects.all()
+            serializer_class = BookSerializer
+        """,
+    )
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 6)]
+    assert "field `author` (`author.name`) loads `author` once for every Book" in findings[0].text

@@ -40,7 +40,11 @@ class SerializerReads:
         for cls in facts.classes:
             if cls.serializer is None or cls.name not in classes:
                 continue
+            seen: set[tuple[str, ...]] = set()
             for read in self.ctx.index.serializer_reads(cls.qualname):
+                if read.reach.path in seen:
+                    continue  # two fields reading one relation: the first loads it for both
+                seen.add(read.reach.path)
                 self._report_read(classes[cls.name], cls.qualname, read, classes)
 
     # -- one finding per (field, relation) ------------------------------------------------------
