@@ -127,6 +127,18 @@ def subquery(product):
     return Tag.objects.filter(pk__in=product.tags.values_list("pk"))
 
 
+def parent_label(category):
+    if category.parent is not None:  # nullable: None costs no query
+        return category.parent.name
+    return category.name
+
+
+def category_label(product):
+    if product.category:  # not nullable: loads it on every call
+        return "x"
+    return ""
+
+
 def ping(product, n=0):
     return pong(product, n)
 
@@ -326,6 +338,23 @@ def test_reads_that_may_not_run_on_every_call_are_not_followed(review):
         )
         == []
     )
+
+
+def test_testing_a_nullable_relation_for_none_is_not_a_read_of_it(review):
+    # weblate's Component.repository tests `self.linked_component is not None`: Django answers
+    # a null key with None and no query, so rows without the link cost nothing
+    findings = calls(
+        review,
+        """
+        def view():
+            for category in Category.objects.all():
+                parent_label(category)
+            for product in Product.objects.all():
+                category_label(product)
+        """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 9)]
+    assert "`product.category`, read in `category_label()`" in findings[0].text
 
 
 def test_a_rebound_or_written_parameter_and_a_cycle_are_clean(review):

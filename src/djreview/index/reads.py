@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from djreview import orm
-from djreview.index.summaries import ELEMENT
+from djreview.index.summaries import ELEMENT, NULL_TEST
 
 if TYPE_CHECKING:
     from djreview.index.project import ProjectIndex
@@ -35,6 +35,7 @@ class Reach:
     target: str | None
     method: str = ""  # the manager method for prefetch/annotate/query reads
     via: tuple[str, ...] = ()  # the functions the read is in, outermost first ("Line.get_title")
+    nullable: bool = False  # a nullable forward relation
 
 
 class Reader:
@@ -162,6 +163,12 @@ class Reader:
         path: tuple[str, ...] = ()
         current: str | None = model
         for i, step in enumerate(chain):
+            if step == NULL_TEST:
+                # Django answers a null foreign key with None and no query: testing a nullable
+                # one costs a query only on rows where it is set (weblate's repository links)
+                if out and out[-1].path == path and out[-1].nullable:
+                    out.pop()
+                break
             info = self.index.models.get(current) if current else None
             if info is None:
                 break
@@ -173,7 +180,7 @@ class Reader:
             path = (*path, step)
             if rel.kind in _SINGLE:
                 how = "prefetch" if rel.kind == "gfk" else "select"
-                out.append(Reach(path, how, rel.kind, rel.target, via=via))
+                out.append(Reach(path, how, rel.kind, rel.target, via=via, nullable=rel.null))
                 current = rel.target
                 continue
             reach = _manager_read(chain[i + 1 : i + 3], path, rel.kind, rel.target, via)
@@ -212,7 +219,7 @@ def _manager_read(calls: tuple[str, ...], path, kind: str, target, via) -> Reach
 
 
 def _prefixed(reach: Reach, prefix: tuple[str, ...]) -> Reach:
-    return Reach((*prefix, *reach.path), reach.how, reach.kind, reach.target, reach.method, reach.via)
+    return Reach((*prefix, *reach.path), reach.how, reach.kind, reach.target, reach.method, reach.via, reach.nullable)
 
 
 def display(qual: str, summary: FunctionSummary) -> str:

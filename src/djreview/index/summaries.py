@@ -46,6 +46,7 @@ _LAZY = QUERYSET_RETURNING | {"values", "values_list"}  # build a queryset, run 
 _NOT_A_READ = frozenset({"isinstance", "issubclass", "id", "type", "hasattr", "getattr", "setattr", "super"})
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 ELEMENT = "[]"  # a chain step: each element of an iterable parameter (`for row in rows`)
+NULL_TEST = "?"  # a chain's last step: only tested against None (`if obj.parent is not None`)
 _MAX_CHAINS = 64  # per parameter: a function reading more is not a per-row helper we can judge
 
 
@@ -138,8 +139,10 @@ class _Reader:
             return self.branching == self.element_level[root.id]
         return self.branching == 0
 
-    def chain(self, node: ast.expr, evaluated: bool) -> None:
+    def chain(self, node: ast.expr, evaluated: bool, tested: bool = False) -> None:
         root, parts, calls = _unwind(node)
+        if tested and parts and not parts[-1].endswith("()"):
+            parts = [*parts, NULL_TEST]  # `if obj.parent is not None:`, `if obj.parent:`
         for call in calls:
             self.arguments(call)
         if not isinstance(root, ast.Name):  # helper(obj).x, (a or b).x: read what it is made of
@@ -238,6 +241,16 @@ class _Reader:
         if isinstance(node, ast.Call):
             self.call(node, evaluated)
             return
+        if (
+            isinstance(node, ast.Compare)
+            and len(node.ops) == 1
+            and isinstance(node.ops[0], (ast.Is, ast.IsNot))
+            and isinstance(node.comparators[0], ast.Constant)
+            and node.comparators[0].value is None
+            and isinstance(node.left, ast.Attribute)
+        ):
+            self.chain(node.left, evaluated, tested=True)
+            return
         if isinstance(node, ast.Attribute):
             if isinstance(node.ctx, ast.Load):
                 self.chain(node, evaluated)
@@ -298,7 +311,10 @@ class _Reader:
                 self.statements(stmt.orelse)
                 self.branching -= 1
             elif isinstance(stmt, (ast.If, ast.While)):
-                self.expr(stmt.test, evaluated=True)
+                if isinstance(stmt.test, ast.Attribute):  # `if obj.parent:`
+                    self.chain(stmt.test, True, tested=True)
+                else:
+                    self.expr(stmt.test, evaluated=True)
                 self.branching += 1
                 self.statements(stmt.body)
                 self.statements(stmt.orelse)
