@@ -401,3 +401,17 @@ def test_editing_a_helper_reviews_its_callers_again(tmp_path, monkeypatch):
     helpers = tmp_path / "shop/helpers.py"
     helpers.write_text(helpers.read_text().replace("product.category_id, product.title", "product.category.name"))
     assert codes_lines(run(["."], settings).findings) == [("DJR101", VIEWS, 7)]
+
+
+def test_a_relation_the_loop_reads_itself_is_reported_there_not_at_the_call(review):
+    findings = calls(
+        review,
+        """
+        def view():
+            for product in Product.objects.all():
+                category_name(product)
+                print(product.category.name)
+        """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 8)]
+    assert findings[0].text.startswith("N+1 query: `product.category` loads the relation `category`")

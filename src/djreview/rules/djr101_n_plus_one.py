@@ -365,7 +365,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
 
     # -- reporting at the end of each loop -------------------------------------------------
     def _flush(self, node: cst.CSTNode) -> None:
-        candidates = self.pending.pop(id(node), [])
+        # a relation the loop reads itself is reported there, before a call that reads it too
+        candidates = sorted(self.pending.pop(id(node), []), key=lambda c: bool(c.via))
         seen: set[str] = set()
         paths = {c.path for c in candidates if c.how == "select"}
         read = {c.path for c in candidates if not c.compared}  # a use beyond comparing the key
