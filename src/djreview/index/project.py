@@ -862,11 +862,13 @@ class ProjectIndex:
         if self._reader_names is None:
             found = {f"{name}()" for m in self._every_module for name in m.functions}
             found |= {f"{name}()" for cls in self.classes.values() for name in cls.summaries if name != "__init__"}
+            reader = Reader(self)  # a row's member counts only when it reads one of its relations
             found |= {
                 name
                 for model in self.models
                 for qual in self._class_mro(model)
                 for name in self.classes[qual].summaries
+                if reader.member(model, name, True) or reader.member(model, name, False)
             }
             self._reader_names = found
         return any(self._names_a_function(name, self._reader_names) for name in names.split())
@@ -879,7 +881,9 @@ class ProjectIndex:
         module, dot, function = name.rpartition(".")
         if not dot or not module or self._module_named(module) is None:
             return False
-        return function in known or f"{function.removesuffix('()')}()" in known
+        ref = f"{module}.{function.removesuffix('()')}"  # a module's function, not a viewset's list()
+        found = Reader(self).function(self.resolve(ref) or ref)
+        return found is not None and (found.name in known or f"{found.name}()" in known)
 
     @query
     def class_defines(self, qual: str | None, method: str) -> bool:
