@@ -44,6 +44,7 @@ _CACHE_READS = frozenset({"get", "get_many", "get_or_set"})
 _LAZY = QUERYSET_RETURNING | {"values", "values_list"}  # build a queryset, run nothing
 # Calls that make a parameter an argument without reading it (`isinstance(obj, Book)`).
 _NOT_A_READ = frozenset({"isinstance", "issubclass", "id", "type", "hasattr", "getattr", "setattr", "super"})
+_LEAVES = (ast.Name, ast.Constant, ast.expr_context, ast.operator, ast.cmpop, ast.boolop, ast.unaryop)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 ELEMENT = "[]"  # a chain step: each element of an iterable parameter (`for row in rows`)
 NULL_TEST = "?"  # a chain's last step: only tested against None (`if obj.parent is not None`)
@@ -233,7 +234,7 @@ class _Reader:
             self.calls.append(CallOut(callee, tuple(handed), node.lineno))
 
     def expr(self, node: ast.AST | None, evaluated: bool = False) -> None:
-        if node is None:
+        if node is None or isinstance(node, _LEAVES):
             return
         if isinstance(node, ast.stmt):
             self.statements([node])

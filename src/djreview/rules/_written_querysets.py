@@ -110,16 +110,18 @@ def _loop_iterables(loop: cst.CSTNode) -> list[cst.BaseExpression]:
 class WrittenQuerysets:
     """Asked once per DJR101 fix; the file is walked for writes at most once, on first need."""
 
-    def __init__(self, module: cst.Module, flow) -> None:
+    def __init__(self, module: cst.Module, flow, text: str = "") -> None:
         self.module = module
         self.flow = flow
+        # a file that writes nothing has nothing to walk for (the walk is a whole libcst visit)
+        self.writes_anything = not text or ".delete(" in text or ".update(" in text
         self._writes: _Writes | None = None
 
     def loop_anchor(self, loop: cst.CSTNode | None, qs: Queryset) -> cst.BaseExpression | None:
         """The loop's own queryset expression when the fix must go there rather than where
         `qs` is built: that build is shared with a name this function deletes or updates, and
         the loop iterates another queryset made from it. None: fix where it is built."""
-        if loop is None or qs.origin is None or not qs.anchored or qs.iterated:
+        if loop is None or qs.origin is None or not qs.anchored or qs.iterated or not self.writes_anything:
             return None
         iterable = next((e for e in _loop_iterables(loop) if self._built_at(e, qs.origin)), None)
         if isinstance(iterable, cst.Subscript):

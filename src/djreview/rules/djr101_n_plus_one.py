@@ -148,7 +148,7 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
         self._templates_start()
         self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
-        self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow)  # builds a delete()/update() shares
+        self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow, ctx.text)  # builds a delete()/update() shares
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
     def visit_Assign(self, node: cst.Assign) -> None:
