@@ -415,3 +415,26 @@ def test_a_relation_the_loop_reads_itself_is_reported_there_not_at_the_call(revi
     )
     assert codes_lines(findings) == [("DJR101", VIEWS, 8)]
     assert findings[0].text.startswith("N+1 query: `product.category` loads the relation `category`")
+
+
+def test_a_second_loop_over_the_same_rows_is_not_judged_through_calls(review):
+    # weblate hooks.py: a first loop's calls (a save() that sets the relation) loaded what a
+    # second pass over the same evaluated rows reads through a property; a direct read in
+    # the second loop is still reported, and a name bound anew is a first pass again
+    findings = calls(
+        review,
+        """
+        def view():
+            products = Product.objects.all()
+            for product in products:
+                product.save()
+            names = [category_name(product) for product in products]
+            for product in products:
+                print(product.tags.all())
+            products = Product.objects.filter(title="x")
+            return [category_name(product) for product in products] + names
+        """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 11), ("DJR101", VIEWS, 13)]
+    assert "`product.tags` loads the related objects" in findings[0].text
+    assert "read in `category_name()`" in findings[1].text

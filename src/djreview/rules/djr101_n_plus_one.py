@@ -148,6 +148,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
         self._templates_start()
         self.called: set[int] = set()  # attributes called as methods (`row.get_title()`)
+        self.passes: dict[int, set[str]] = {}  # per function scope: names a loop has iterated
+        self.second_pass: set[int] = set()  # loops over a name an earlier loop iterated
         self.shared_builds = WrittenQuerysets(ctx.module, ctx.flow, ctx.text)  # builds a delete()/update() shares
 
     # -- `row.author = x` writes the relation: no query, and later reads are cached -------
@@ -155,6 +157,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         self._template_assign(node)
         for target in node.targets:
             self._write(target.target)
+            if isinstance(target.target, cst.Name):  # new rows under the old name
+                self.passes.get(id(self.ctx.flow.scopes[-1]), set()).discard(target.target.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         self._write(node.target)
@@ -197,6 +201,22 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
 
     def visit_For(self, node: cst.For) -> None:
         self._evaluate(node.iter)
+        self._note_pass(node, node.iter)
+
+    def _visit_comprehension(self, node) -> None:
+        self._note_pass(node, node.for_in.iter)
+
+    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+
+    def _note_pass(self, loop: cst.CSTNode, iterable: cst.BaseExpression) -> None:
+        """A second loop over the same name in a function walks the rows the first one
+        evaluated: what the first loop's calls loaded is cached on them (weblate hooks.py)."""
+        if not isinstance(iterable, cst.Name):
+            return
+        passes = self.passes.setdefault(id(self.ctx.flow.scopes[-1]), set())
+        if iterable.value in passes:
+            self.second_pass.add(id(loop))
+        passes.add(iterable.value)
 
     def visit_CompFor(self, node: cst.CompFor) -> None:
         self._evaluate(node.iter)
@@ -314,6 +334,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         return info is not None and name not in info.relations
 
     def _follow(self, node: cst.CSTNode, row: Instance, callee: str, where: int | str, rows: bool = False) -> None:
+        if id(row.loop) in self.second_pass:
+            return  # the rows of an earlier loop, with what its calls loaded
         for reach in self.ctx.index.reads_of(callee, where, row.model, rows):
             path = (*row.path, *reach.path)
             if reach.how in ("select", "prefetch") and self._loaded(row, path):
