@@ -438,3 +438,24 @@ def test_a_second_loop_over_the_same_rows_is_not_judged_through_calls(review):
     assert codes_lines(findings) == [("DJR101", VIEWS, 11), ("DJR101", VIEWS, 13)]
     assert "`product.tags` loads the related objects" in findings[0].text
     assert "read in `category_name()`" in findings[1].text
+
+
+def test_a_relation_the_queryset_filters_to_null_costs_nothing(review):
+    # django-cms: `for page in Page.objects.filter(parent__isnull=True)`, then a method reads
+    # page.parent: None on every row, no query
+    findings = calls(
+        review,
+        """
+        def view():
+            for category in Category.objects.filter(parent__isnull=True):
+                parent_name(category)
+                print(category.parent)
+            for category in Category.objects.filter(parent=None):
+                print(category.parent)
+            for category in Category.objects.exclude(parent__isnull=False):
+                print(category.parent)
+            for category in Category.objects.filter(parent__isnull=False):
+                print(category.parent)
+        """,
+    )
+    assert codes_lines(findings) == [("DJR101", VIEWS, 14)]

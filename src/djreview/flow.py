@@ -238,7 +238,8 @@ class Flow:
             return None  # a paginator's items are pages
         return Instance(
             model=value.model,
-            loaded=value.selected | value.prefetched,
+            # a key the filter makes null reads as None with no query (Django's descriptor)
+            loaded=value.selected | value.prefetched | value.nulls,
             select_all=value.select_all,
             opaque=value.opaque,
             back_ref=value.back_ref,
@@ -581,6 +582,9 @@ class Flow:
             return qs.with_(iterated=True)
         if method in ("only", "defer"):
             return qs.with_(restricted=True, origin=self._extend(qs, node))
+        if method in ("filter", "exclude"):
+            nulls = _null_keys(node, method == "exclude")
+            return qs.with_(origin=self._extend(qs, node), nulls=qs.nulls | nulls if nulls else qs.nulls)
         if method in orm.QUERYSET_RETURNING:
             return qs.with_(origin=self._extend(qs, node))
         if method in ("values", "values_list"):
@@ -669,3 +673,20 @@ def _count_returns(func: cst.FunctionDef) -> int:
         elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda, cst.BaseExpression)):
             stack.extend(children(node))
     return count
+
+
+def _null_keys(call: cst.Call, excluded: bool) -> frozenset[str]:
+    """The relations a filter makes null on every row: `parent__isnull=True`, `parent=None`
+    (or, in exclude(), `parent__isnull=False`). One step only: `a__b__isnull` says nothing of a."""
+    found = set()
+    for arg in call.args:
+        if arg.keyword is None:
+            continue
+        key, value = arg.keyword.value, arg.value
+        truth = value.value if isinstance(value, cst.Name) and value.value in ("True", "False", "None") else None
+        if key.endswith("__isnull") and "__" not in key[: -len("__isnull")] and truth in ("True", "False"):
+            if (truth == "True") != excluded:
+                found.add(key[: -len("__isnull")])
+        elif "__" not in key and truth == "None" and not excluded:
+            found.add(key)
+    return frozenset(found)

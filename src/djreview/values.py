@@ -37,6 +37,7 @@ class Queryset:
     paginator: bool = False  # Paginator(qs, n): its pages (.page(k), .get_page(k)) hold the rows
     parameter: str | None = None  # a parameter annotated `QuerySet[Book]`: built by the callers
     producer: str | None = None  # built by a project function (`published_books()`) we call
+    nulls: frozenset[str] = frozenset()  # `filter(parent__isnull=True)`: keys null on every row
 
     def with_(self, **changes) -> Queryset:
         return replace(self, **changes)
