@@ -83,6 +83,15 @@ class Flow:
             return None
         return ".".join([self.ctx.facts.qualify(parts[0]), *parts[1:]])
 
+    def callee(self, func: cst.BaseExpression) -> str | None:
+        """What a call reaches in the project, as the index's `reads_of` and `queries_of` take
+        it: "<class qual>#<name>" for `self.name(...)` in a class, else the qualified name."""
+        if isinstance(func, cst.Attribute):
+            owner = self.infer(func.value)
+            if isinstance(owner, SelfRef):
+                return f"{owner.frame.qualname}#{func.attr.value}"
+        return self.qualify(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+
     def class_qualname(self, name: str) -> str:
         return f"{self.ctx.facts.module}.{name}"
 

@@ -406,7 +406,7 @@ def serializer_reads(index: ProjectIndex, serializer: str, users) -> tuple[Field
 
 def _costs(index, rows: _Rows, reach: Reach) -> bool:
     """Does this read run a query per row the view serializes?"""
-    if not rows.use.many and not _under_many(index, rows.model, reach.path):
+    if not rows.use.many and not under_many(index, rows.model, reach.path):
         return False  # one object: one query, not one per row
     joined = "__".join(reach.path)
     if reach.how == "query":
@@ -414,12 +414,12 @@ def _costs(index, rows: _Rows, reach: Reach) -> bool:
     return joined not in rows.loaded
 
 
-def _under_many(index, model: str, path: tuple[str, ...]) -> bool:
+def under_many(index, model: str, path: tuple[str, ...]) -> bool:
     """Is the last step of `path` read once per row of a many-valued relation before it
-    (a nested `many=True` serializer of a detail view)?"""
+    (a nested `many=True` serializer of a detail view)? Such a path can only be prefetched."""
     current = model
     for step in path[:-1]:
-        info = index.models.get(current)
+        info = index.model(current)
         rel = info.relations.get(step) if info else None
         if rel is None:
             return False

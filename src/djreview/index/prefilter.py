@@ -74,6 +74,22 @@ def chain_root(node: ast.AST) -> ast.AST:
             return node
 
 
+def project_callee(func: ast.expr, walked: Walked) -> str | None:
+    """What a call may reach in the project, as the index's `any_reader_named`
+    and `any_querier_named` take it:
+    `helper(...)` as its qualified name ("app.utils.helper"), `self.helper(...)` as the bare
+    name, `utils.helper(...)` qualified through the import; not a method of a local object
+    (`data.get(row)`), which is no project function."""
+    if isinstance(func, ast.Name):
+        return func.id if func.id in walked.bound else walked.qualify(func.id)
+    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+        if func.value.id == "self":
+            return func.attr
+        if func.value.id not in walked.bound:
+            return f"{walked.qualify(func.value.id)}.{func.attr}"
+    return None
+
+
 def dotted_names(node: ast.AST) -> list[str] | None:
     parts = []
     while isinstance(node, ast.Attribute):

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from djreview import orm
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
-from djreview.index.reads import Reach, Reader, display
+from djreview.index.reads import Reach, Reader
 
 if TYPE_CHECKING:
     from djreview.index.project_files import ProjectFiles
@@ -778,20 +778,11 @@ class ProjectIndex:
         if "::" in callee:
             owner, _, name = callee.partition("::")
             return tuple(reader.member(owner, name.removesuffix("()"), name.endswith("()")))
-        if "#" in callee:  # "<class qual>#<method>": self.method(row) inside a class
-            owner, _, name = callee.partition("#")
-            found = reader.method(owner, name)
-            if found is None:
-                return ()
-            qual, summary = found
-            if isinstance(where, int) and summary.is_method:
-                where += 1  # the call site does not pass `self`
-            via = (display(qual, summary),)
-            return tuple(reader.of_call(summary, where, model, owner, via, 1, rows))
-        function = reader.function(self.resolve(callee) or callee)
-        if function is None:
+        found = reader.callee(callee, where, None)
+        if found is None:
             return ()
-        return tuple(reader.of_call(function, where, model, None, (f"{function.name}()",), 1, rows))
+        summary, where, owner, label = found
+        return tuple(reader.of_call(summary, where, model, owner, (label,), 1, rows))
 
     @query
     def queries_of(self, callee: str, where: int | str) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
@@ -799,19 +790,11 @@ class ProjectIndex:
         (`def book(pk): return Book.objects.get(pk=pk)`): (model, written form, functions).
         `callee` as for `reads_of` ("<class qual>#<method>" for `self.method(x)`)."""
         reader = Reader(self)
-        if "#" in callee:
-            owner, _, name = callee.partition("#")
-            found = reader.method(owner, name)
-            if found is None:
-                return ()
-            qual, summary = found
-            if isinstance(where, int) and summary.is_method:
-                where += 1
-            return tuple(reader.queries_of(summary, where, owner, (display(qual, summary),), 1))
-        function = reader.function(self.resolve(callee) or callee)
-        if function is None:
+        found = reader.callee(callee, where, None)
+        if found is None:
             return ()
-        return tuple(reader.queries_of(function, where, None, (f"{function.name}()",), 1))
+        summary, where, owner, label = found
+        return tuple(reader.queries_of(summary, where, owner, (label,), 1))
 
     @query
     def selector(self, ref: str) -> tuple[str, Selector] | None:

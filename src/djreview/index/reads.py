@@ -116,17 +116,28 @@ class Reader:
         return out
 
     def _callee_queries(self, callee: str, position, owner: str | None, via, depth: int):
-        if callee.startswith("self."):
-            found = self.method(owner, callee[5:]) if owner else None
+        found = self.callee(callee, position, owner)
+        if found is None:
+            return []
+        summary, where, owner, label = found
+        return self.queries_of(summary, where, owner, (*via, label), depth)
+
+    def callee(self, callee: str, position, owner: str | None):
+        """The summary a call reaches, with the parameter `position` lands on, the class that
+        `self` means inside it, and how messages name it. `callee`: a function's qualified ref,
+        "self.<name>" (a summary's call, `owner` the class) or "<class qual>#<name>" (a call
+        site's `self.name(...)`); the call site does not pass `self`, so a method's positions
+        shift by one."""
+        if callee.startswith("self.") or "#" in callee:
+            cls, name = (owner, callee[5:]) if callee.startswith("self.") else callee.split("#", 1)
+            found = self.method(cls, name) if cls else None
             if found is None:
-                return []
+                return None
             qual, summary = found
             where = position + 1 if isinstance(position, int) and summary.is_method else position
-            return self.queries_of(summary, where, owner, (*via, display(qual, summary)), depth)
+            return summary, where, cls, display(qual, summary)
         function = self.function(self.index.resolve(callee) or callee)
-        if function is None:
-            return []
-        return self.queries_of(function, position, None, (*via, f"{function.name}()"), depth)
+        return (function, position, None, f"{function.name}()") if function is not None else None
 
     @staticmethod
     def _param(summary: FunctionSummary, where: int | str) -> str | None:
@@ -135,17 +146,11 @@ class Reader:
         return where if where in summary.params or where in summary.keyword_only else None
 
     def _callee(self, callee: str, position, model: str, owner: str | None, via, depth: int, rows=False):
-        if callee.startswith("self."):
-            found = self.method(owner, callee[5:]) if owner else None
-            if found is None:
-                return []
-            qual, summary = found
-            where = position + 1 if isinstance(position, int) and summary.is_method else position
-            return self.of_call(summary, where, model, owner, (*via, display(qual, summary)), depth, rows)
-        function = self.function(self.index.resolve(callee) or callee)
-        if function is None:
+        found = self.callee(callee, position, owner)
+        if found is None:
             return []
-        return self.of_call(function, position, model, None, (*via, f"{function.name}()"), depth, rows)
+        summary, where, owner, label = found
+        return self.of_call(summary, where, model, owner, (*via, label), depth, rows)
 
     def member(self, model: str, name: str, called: bool, via=(), depth: int = 0):
         """What `row.name()` (a model method) or `row.name` (a property) reads from the row."""

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.drf_reads import under_many
 from djreview.syntax import literal_string
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ class SerializerReads:
         reach = read.reach
         model = index.model(read.model)
         model_name = model.name if model else read.model.rsplit(".", 1)[-1]
-        through_many = self._through_many(read.model, reach.path)
+        through_many = under_many(self.ctx.index, read.model, reach.path)
         path = "__".join(reach.path)
         lookup = index.lookup_path(read.model, path)
         inherited = read.declared_in != qual
@@ -99,19 +100,6 @@ class SerializerReads:
         else:
             fix = FixSpec(f'add .{method}("{path}") to the queryset of {views}', "suggestion")
         self.report(where, message, fix, hint=f'Add .{method}("{path}") to the queryset of {views}.')
-
-    def _through_many(self, model: str, path: tuple[str, ...]) -> bool:
-        """A path through a many-valued relation can only be prefetched."""
-        current = model
-        for step in path[:-1]:
-            info = self.ctx.index.model(current)
-            rel = info.relations.get(step) if info else None
-            if rel is None:
-                return False
-            if rel.many:
-                return True
-            current = rel.target or ""
-        return False
 
     # -- where it is reported ------------------------------------------------------------------
     def _where(self, klass: cst.ClassDef, read, inherited: bool) -> cst.CSTNode:

@@ -15,12 +15,12 @@ import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.index.prefilter import Collector, Walked, chain_root
+from djreview.index.prefilter import Collector, Walked, chain_root, project_callee
 from djreview.rule import Rule
 from djreview.rules._djr101_templates import TemplateLoops, renders_templates
 from djreview.rules._serializer_reads import SerializerReads
 from djreview.rules._written_querysets import WrittenQuerysets
-from djreview.values import Instance, Queryset, RelatedManager, SelfRef
+from djreview.values import Instance, Queryset, RelatedManager
 
 _SINGLE = ("fk", "o2o", "gfk", "reverse_o2o")
 # Methods that run the query they are called on.
@@ -95,7 +95,7 @@ class LoopAttributes(Collector):
             if not isinstance(root, ast.Name) or root.id in walked.loop_bound:
                 names.add(node.attr)
         for call in self.calls:  # helper(row): the helper may read a relation of the row
-            name = _callee(call.func, walked)
+            name = project_callee(call.func, walked)
             if name is None or f"{name}()" in names:
                 continue
             for arg in (*call.args, *(k.value for k in call.keywords)):
@@ -104,21 +104,6 @@ class LoopAttributes(Collector):
                     names.add(f"{name}()")  # a call: any project function of that name
                     break
         return frozenset(names)
-
-
-def _callee(func: ast.expr, walked: Walked) -> str | None:
-    """What a call may reach in the project, as the index's `any_reader_named` takes it:
-    `helper(...)` as its qualified name ("app.utils.helper"), `self.helper(...)` as the bare
-    name, `utils.helper(...)` qualified through the import; not a method of a local object
-    (`data.get(row)`), which is no project function."""
-    if isinstance(func, ast.Name):
-        return func.id if func.id in walked.bound else walked.qualify(func.id)
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        if func.value.id == "self":
-            return func.attr
-        if func.value.id not in walked.bound:
-            return f"{walked.qualify(func.value.id)}.{func.attr}"
-    return None
 
 
 class NPlusOne(TemplateLoops, SerializerReads, Rule):
@@ -305,7 +290,6 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         querysets = [v for v in values if isinstance(v[2], Queryset) and _rows_to_follow(v[2])]
         if not in_loop and not querysets:
             return
-        callee = None
         if isinstance(func, cst.Attribute):
             self.called.add(id(func))
             owner = flow.infer(func.value)
@@ -313,10 +297,7 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
                 if owner.loop is not None and not owner.opaque and self._is_plain_attribute(owner, func.attr.value):
                     self._follow(node, owner, f"{owner.model}::{func.attr.value}()", 0)
                 return
-            if isinstance(owner, SelfRef):
-                callee = f"{owner.frame.qualname}#{func.attr.value}"
-        if callee is None and isinstance(func, (cst.Name, cst.Attribute)):
-            callee = flow.qualify(func)
+        callee = flow.callee(func)
         if callee is None:
             return
         if len(handed) != len(node.args):

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
-from djreview.index.prefilter import Collector, Walked
+from djreview.index.prefilter import Collector, Walked, project_callee
 from djreview.naming import plural_snake
 from djreview.rule import Rule
 from djreview.values import ModelClass, Queryset, RelatedManager, SelfRef
@@ -50,18 +50,15 @@ class LoopQueries(Collector):
 
     def __init__(self) -> None:
         self.lookups: list[set[str]] = []
-        self.calls: list[tuple[str, str | None, set[str]]] = []  # (callee, its owner name, argument names)
+        self.calls: list[tuple[ast.expr, set[str]]] = []  # (what is called, names in its arguments)
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         if not in_loop or not isinstance(node, ast.Call):
             return
         func = node.func
-        callee = _callee_name(func)
-        if callee and (node.args or node.keywords):  # a project function may query with them
+        if node.args or node.keywords:  # a project function may query with them
             values = [*node.args, *(k.value for k in node.keywords)]
-            owner = func.value.id if isinstance(func, ast.Attribute) else None  # type: ignore[attr-defined]
-            names = {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}
-            self.calls.append((callee, owner, names))
+            self.calls.append((func, {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}))
         if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
             self.lookups.append(_ast_names(node.keywords))
         elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
@@ -76,26 +73,11 @@ class LoopQueries(Collector):
         """Whether a query's lookups use a loop-bound name, and the functions called with one."""
         direct = any(names & walked.loop_bound for names in self.lookups)
         called = set()  # helper(x), self.helper(x), module.helper(x); not data.get(x)
-        for callee, owner, names in self.calls:
-            if not names & walked.loop_bound:
-                continue
-            if owner is None:
-                called.add(callee if callee in walked.bound else walked.qualify(callee))
-            elif owner == "self":
+        for func, names in self.calls:
+            callee = project_callee(func, walked) if names & walked.loop_bound else None
+            if callee is not None:
                 called.add(callee)
-            elif owner not in walked.bound:
-                called.add(f"{walked.qualify(owner)}.{callee}")
         return direct, frozenset(called)
-
-
-def _callee_name(func: ast.expr) -> str | None:
-    """The name of what a call may reach in the project: `helper(...)`, `self.helper(...)`,
-    `module.helper(...)`; not a method of some object (`data.get(key)`)."""
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
-        return func.attr  # self.x or module.x (the result keeps those): the rule decides which
-    return None
 
 
 def _ast_names(keywords: list[ast.keyword]) -> set[str]:
@@ -267,15 +249,12 @@ class QueryInLoop(Rule):
         name = func.value if isinstance(func, cst.Name) else func.attr.value if isinstance(func, cst.Attribute) else ""
         if not node.args or not self.ctx.index.may_query(name):
             return
-        callee = None
-        if isinstance(func, cst.Attribute):
-            owner = flow.infer(func.value)
-            if isinstance(owner, SelfRef):
-                callee = f"{owner.frame.qualname}#{func.attr.value}"
-            elif owner is not None or not isinstance(func.value, cst.Name):
-                return  # a method of a row, a queryset, or an object we do not follow
-        if callee is None:
-            callee = flow.qualify(func) if isinstance(func, (cst.Name, cst.Attribute)) else None
+        if isinstance(func, cst.Attribute) and not isinstance(func.value, cst.Name):
+            return  # a method of an object we do not follow
+        owner = flow.infer(func.value) if isinstance(func, cst.Attribute) else None
+        if owner is not None and not isinstance(owner, SelfRef):
+            return  # a method of a row or a queryset
+        callee = flow.callee(func)
         if not callee or any(arg.star for arg in node.args):
             return
         for position, arg in enumerate(node.args):
