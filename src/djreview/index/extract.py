@@ -15,6 +15,7 @@ from pathlib import Path
 
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
+from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -530,4 +531,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.query_uses = query_uses(text)
     if _SIGNAL.search(text):
         facts.receivers = _receivers(tree, resolver)
+    facts.settings = settings_facts(tree, path, module, is_init)
+    facts.settings_modules = named_settings_modules(text)
     return facts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.index.serializers import SerializerFacts, ViewFacts
+from djreview.index.settings_facts import SettingsFacts
 from djreview.index.summaries import FunctionSummary
 
 ANY_SENDER = "<any>"  # a signal receiver connected without a sender runs for every model
@@ -90,6 +91,8 @@ class ModuleFacts:
     class_names: set[str] = field(default_factory=set)  # classes defined at module level
     functions: dict[str, FunctionSummary] = field(default_factory=dict)  # module-level functions (summaries.py)
     selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
+    settings: SettingsFacts | None = None  # a Django settings module's steps (settings_facts.py)
+    settings_modules: tuple[str, ...] = ()  # modules it names as DJANGO_SETTINGS_MODULE
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview import orm
+from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.reads import Reach, Reader
 
@@ -241,6 +242,7 @@ class ProjectIndex:
         self._querier_names: set[str] | None = None
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
+        self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
             self._build_models()
@@ -917,6 +919,28 @@ class ProjectIndex:
             for info in filter(None, map(self.models.get, self._by_name.get(word, ()))):
                 names += [f"{info.app_label}/{info.name.lower()}_{kind}.html" for kind in ("list", "detail")]
         return tuple(names)
+
+    # -- Django settings (django_settings.py) --------------------------------------------
+    @property
+    def django_settings(self) -> ProjectSettings:
+        if self._django_settings is None:
+            self._django_settings = ProjectSettings(self._every_module)
+        return self._django_settings
+
+    @query
+    def setting(self, name: str) -> SettingValue:
+        """A top-level setting as every production settings module gets it."""
+        return self.django_settings.setting(name)
+
+    @query
+    def drf_setting(self, key: str) -> SettingValue:
+        """A key of `REST_FRAMEWORK` as every production settings module gets it."""
+        return self.django_settings.drf_setting(key)
+
+    @query
+    def settings_inherited_from(self, path: str) -> tuple[Inherited, ...]:
+        """The values production settings take from the settings file at `path`."""
+        return self.django_settings.inherited_from(path)
 
     @query
     def has_templates(self) -> bool:

@@ -1,0 +1,194 @@
+"""The project's Django settings as production gets them, replayed from the settings modules'
+steps (settings_facts.py) without importing anything.
+
+Production settings are every settings module that is not a development one (named `dev`,
+`development`, `local`, `local_settings`, `ci`, `test*`, `example`, `sample`, also with a `_settings` suffix or a
+`settings_` prefix, or under a tests folder) and that no other settings module star-imports,
+unless `DJANGO_SETTINGS_MODULE` names it. A module star-imported by them (`base.py`) is judged
+through them: its values count where a production module inherits them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from djreview.discovery import file_kinds
+from djreview.index.settings_facts import UNKNOWN, SettingsFacts, Value
+
+if TYPE_CHECKING:
+    from djreview.index.facts import ModuleFacts
+
+# `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as is
+_DEV_NAMES = frozenset({"dev", "development", "local", "local_settings", "ci", "example", "sample"})
+_ANY = "*"  # in a namespace: a star import of a module not read, which may bind any name
+
+
+@dataclass(frozen=True)
+class SettingValue:
+    """A setting in production. state "set": `value` is the Python literal every production
+    settings module gets, set at `path`:`line`; "absent": settings modules were found and none
+    sets it; "unknown": no settings module was found, production modules disagree, or the
+    value is read from the environment or computed."""
+
+    state: str
+    value: object = None
+    path: str = ""
+    line: int = 0
+
+
+@dataclass(frozen=True)
+class Entry:
+    value: Value
+    path: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Inherited:
+    """A value a production settings module gets from the file asked about."""
+
+    name: str
+    value: Value
+    line: int
+    production: tuple[str, ...]  # the production modules that get it
+
+
+def is_development(module: str, path: str = "") -> bool:
+    name = module.rsplit(".", 1)[-1]
+    for affix in ("_settings", "settings_"):
+        name = name.removesuffix(affix) if affix.startswith("_") else name.removeprefix(affix)
+    if name in _DEV_NAMES or name.startswith("test"):
+        return True
+    folders = path.split("/")[:-1]  # testutils/settings.py, test_project/settings.py
+    return bool(path) and ("tests" in file_kinds(path) or any(f.startswith("test") for f in folders))
+
+
+class ProjectSettings:
+    def __init__(self, modules: list[ModuleFacts]):
+        self.modules: dict[str, SettingsFacts] = {}
+        self.paths: dict[str, str] = {}
+        for m in modules:
+            if m.settings is not None and not m.external:
+                self.modules[m.module], self.paths[m.module] = m.settings, m.path
+        named = {name for m in modules if not m.external for name in m.settings_modules}
+        imported = {step.name for facts in self.modules.values() for step in facts.steps if step.kind == "star"}
+        self.production = sorted(
+            name
+            for name, facts in self.modules.items()
+            if facts.steps
+            and not is_development(name, self.paths[name])
+            and (name in named or (facts.looks_like_settings and name not in imported))
+        )
+        self._namespaces: dict[str, dict[str, Entry]] = {}
+
+    def namespace(self, module: str, seen: frozenset[str] = frozenset()) -> dict[str, Entry]:
+        """Every name the module ends up with, from its own steps and its star imports."""
+        if module in self._namespaces:
+            return self._namespaces[module]
+        path = self.paths[module]
+        names: dict[str, Entry] = {}
+        for step in self.modules[module].steps:
+            here = Entry(step.value, path, step.line)
+            if step.kind == "star":
+                if step.optional and (is_development(step.name) or step.name not in self.modules):
+                    continue  # a local override production does not have
+                if step.name in self.modules and step.name not in seen:
+                    names.update(self.namespace(step.name, seen | {module}))
+                else:
+                    names[_ANY] = here
+            elif step.kind == "set":
+                names[step.name] = here
+            elif step.kind == "extend":
+                names[step.name] = Entry(_extended(names.get(step.name), step.value), path, step.line)
+            elif step.kind == "key":
+                names[step.name] = Entry(_with_key(names.get(step.name), step.key, step.value), path, step.line)
+            else:
+                names[step.name] = Entry(UNKNOWN, path, step.line)
+        if not seen:
+            self._namespaces[module] = names
+        return names
+
+    def setting(self, name: str) -> SettingValue:
+        answers = [self._one(self.namespace(m), name) for m in self.production]
+        return _agreed(answers)
+
+    def drf_setting(self, key: str) -> SettingValue:
+        answers = []
+        for module in self.production:
+            entry = self._one(self.namespace(module), "REST_FRAMEWORK")
+            if entry.state != "set" or not isinstance(entry.value, Value):
+                answers.append(entry)
+                continue
+            value = entry.value
+            if value.kind == "literal" and isinstance(value.literal, dict):
+                inner = value.literal.get(key, _ABSENT)
+                answers.append(
+                    SettingValue("absent") if inner is _ABSENT else SettingValue("set", inner, entry.path, entry.line)
+                )
+            elif value.kind == "dict":
+                found = value.key(key)
+                answers.append(_literal_answer(found, entry) if found is not None else SettingValue("absent"))
+            else:
+                answers.append(SettingValue("unknown"))
+        return _agreed(answers, literal=False)
+
+    def inherited_from(self, path: str) -> tuple[Inherited, ...]:
+        """The values production settings modules take from the file at `path`, whichever
+        module sets them there (its own, or a base it star-imports)."""
+        found: dict[tuple[str, int], tuple[Value, list[str]]] = {}
+        for module in self.production:
+            for name, entry in self.namespace(module).items():
+                if entry.path == path and name != _ANY:
+                    found.setdefault((name, entry.line), (entry.value, []))[1].append(module)
+        return tuple(Inherited(name, value, line, tuple(mods)) for (name, line), (value, mods) in sorted(found.items()))
+
+    @staticmethod
+    def _one(names: dict[str, Entry], name: str) -> SettingValue:
+        entry = names.get(name)
+        if entry is None:
+            return SettingValue("unknown" if _ANY in names else "absent")
+        return SettingValue("set", entry.value, entry.path, entry.line)
+
+
+_ABSENT = object()
+
+
+def _literal_answer(value: Value, entry: SettingValue) -> SettingValue:
+    if value.kind == "literal":
+        return SettingValue("set", value.literal, entry.path, entry.line)
+    return SettingValue("unknown")
+
+
+def _agreed(answers: list[SettingValue], literal: bool = True) -> SettingValue:
+    """One answer for every production module, or unknown when they differ."""
+    if literal:  # `setting()` answers hold the Value: keep literals, the rest is unknown
+        answers = [_literal_answer(a.value, a) if a.state == "set" else a for a in answers]  # type: ignore[arg-type]
+    if not answers or any(a.state == "unknown" for a in answers):
+        return SettingValue("unknown")
+    first = answers[0]
+    if all(a.state == first.state and a.value == first.value for a in answers):
+        return first
+    return SettingValue("unknown")
+
+
+def _extended(previous: Entry | None, added: Value) -> Value:
+    if previous is None or previous.value.kind != "literal" or added.kind != "literal":
+        return UNKNOWN
+    old, new = previous.value.literal, added.literal
+    if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
+        return Value("literal", type(old)(list(old) + list(new)))
+    return UNKNOWN
+
+
+def _with_key(previous: Entry | None, key: str, value: Value) -> Value:
+    if previous is None:
+        return UNKNOWN  # a key set on a dict defined elsewhere (a star import not read)
+    old = previous.value
+    if old.kind == "literal" and isinstance(old.literal, dict):
+        items = tuple((str(k), Value("literal", v)) for k, v in old.literal.items())
+    elif old.kind == "dict":
+        items = old.items
+    else:
+        return UNKNOWN
+    return Value("dict", items=tuple((k, v) for k, v in items if k != key) + ((key, value),))

@@ -1,0 +1,376 @@
+"""What a Django settings module sets, read from its stdlib tree as literals, never executed.
+
+A settings module is a sequence of steps that the project-level reader (django_settings.py)
+replays in order: star imports of other settings modules, assignments, `+=`/`.append()` on
+lists, and keys set on dicts. A value is a literal, an environment read (with the fallback
+production gets when the variable is unset), a dict of such values, or unknown.
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+# Names only settings modules assign: a module setting two of them at top level is read as
+# settings even when its file name does not say so (one is not enough: a reusable app's
+# `__init__.py` may offer an INSTALLED_APPS list to copy).
+_SETTINGS_ONLY = frozenset(
+    {"SECRET_KEY", "INSTALLED_APPS", "MIDDLEWARE", "ROOT_URLCONF", "DATABASES", "ALLOWED_HOSTS", "REST_FRAMEWORK"}
+)
+# Django settings a module named `settings.py` must assign one of to be Django's settings (and
+# not an app's `settings.py` of views, serializers or its own preferences).
+_DJANGO_SETTINGS = _SETTINGS_ONLY | frozenset(
+    {
+        "DEBUG", "MIDDLEWARE_CLASSES", "TEMPLATES", "STATIC_URL", "STATIC_ROOT", "MEDIA_URL", "MEDIA_ROOT",
+        "TIME_ZONE", "LANGUAGE_CODE", "USE_TZ", "USE_I18N", "AUTH_USER_MODEL", "LOGGING", "CACHES",
+        "WSGI_APPLICATION", "ASGI_APPLICATION", "AUTHENTICATION_BACKENDS", "SITE_ID", "DEFAULT_AUTO_FIELD",
+        "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE", "SECURE_SSL_REDIRECT", "SECURE_HSTS_SECONDS",
+        "EMAIL_BACKEND", "LOGIN_URL",
+    }
+)  # fmt: skip
+_SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]\s*,\s*['\"]([\w.]+)['\"]")
+# decouple's and django-environ's spellings of true
+_TRUE_WORDS = frozenset({"true", "1", "yes", "on", "y", "t"})
+_ENV_READERS = frozenset({"env", "config", "environ_config", "get_env", "getenv"})
+_ENV_CASTS = frozenset({"bool", "str", "int", "list", "tuple", "float"})
+
+
+@dataclass(frozen=True)
+class Value:
+    """A setting's value as far as the text tells it.
+
+    kind "literal": `literal` is the Python value. kind "env": read from the environment;
+    `literal` is what production gets when the variable is unset, when `has_fallback`.
+    kind "dict": `items` are its keys' values. kind "unknown": anything else."""
+
+    kind: str
+    literal: object = None
+    has_fallback: bool = False
+    items: tuple[tuple[str, Value], ...] = ()
+
+    def key(self, name: str) -> Value | None:
+        return next((v for k, v in self.items if k == name), None)
+
+
+UNKNOWN = Value("unknown")
+
+
+@dataclass(frozen=True)
+class Step:
+    """One statement of a settings module. kind: "star" (`name` is the module imported),
+    "set", "extend" (`+=`, `.append()`, `.extend()`), "key" (`NAME[key] = value`,
+    `NAME.update({...})`), or "unknown" (bound in a way not read: the name's value is unknown;
+    name "*" for a star import of a module that is not read)."""
+
+    kind: str
+    name: str
+    line: int
+    value: Value = UNKNOWN
+    key: str = ""
+    optional: bool = False  # a star import inside `try:` (a local override that may be absent)
+
+
+@dataclass
+class SettingsFacts:
+    steps: tuple[Step, ...] = ()
+    # named like one or assigning a name only settings assign; otherwise a module that may be
+    # settings (star import + upper-case names) and is one only when another names it
+    looks_like_settings: bool = False
+
+
+def named_settings_modules(text: str) -> tuple[str, ...]:
+    """Modules named as DJANGO_SETTINGS_MODULE in literal text (manage.py, wsgi.py, asgi.py)."""
+    if "DJANGO_SETTINGS_MODULE" not in text:
+        return ()
+    return tuple(dict.fromkeys(_SETTINGS_MODULE.findall(text)))
+
+
+def is_settings_path(path: str) -> bool:
+    parts = path.split("/")
+    name = parts[-1]
+    return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
+
+
+def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> SettingsFacts | None:
+    """The settings steps of a module named like settings or assigning a settings-only name."""
+    assigned = _assigned_names(tree.body)
+    star = _star_import(tree.body)
+    looks = len(assigned & _SETTINGS_ONLY) >= 2 or (
+        is_settings_path(path) and (star or bool(assigned & _DJANGO_SETTINGS))
+    )
+    if not looks and not (star and any(name.isupper() for name in assigned)):
+        return None
+    reader = _Reader(module, is_init, _env_objects(tree.body))
+    steps: list[Step] = []
+    for stmt in tree.body:
+        steps.extend(reader.steps(stmt, conditional=False, in_try=False))
+    return SettingsFacts(tuple(steps), looks)
+
+
+def _assigned_names(body: list[ast.stmt]) -> set[str]:
+    """Top-level names assigned, extended (`+=`) or given a key (`NAME["k"] = v`)."""
+    names: set[str] = set()
+    for stmt in body:
+        targets = (
+            stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AugAssign) else []
+        )
+        for target in targets:
+            if isinstance(target, ast.Subscript):
+                target = target.value
+            if isinstance(target, ast.Name):
+                names.add(target.id)
+    return names
+
+
+def _star_import(body: list[ast.stmt]) -> bool:
+    """A top-level `from x import *`: with upper-case names assigned, a module that is
+    settings when DJANGO_SETTINGS_MODULE or a settings module names it (`config/production.py`
+    doing `from .common import *`)."""
+    return any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in body)
+
+
+def _env_objects(body: list[ast.stmt]) -> frozenset[str]:
+    """Module names bound to `environ.Env(...)` (django-environ) or `AutoConfig(...)`."""
+    names: set[str] = set()
+    for stmt in body:
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Call):
+            func = stmt.value.func
+            called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+            if called in ("Env", "AutoConfig", "Config"):
+                names.update(t.id for t in stmt.targets if isinstance(t, ast.Name))
+    return frozenset(names)
+
+
+class _Reader:
+    def __init__(self, module: str, is_init: bool, env_objects: frozenset[str]):
+        self.package = module.split(".") if is_init else module.split(".")[:-1]
+        self.env_objects = env_objects
+
+    def steps(self, stmt: ast.stmt, conditional: bool, in_try: bool):
+        line = stmt.lineno
+        if isinstance(stmt, ast.ImportFrom):
+            source = self._absolute(stmt)
+            for alias in stmt.names:
+                if alias.name == "*":
+                    yield Step("star", source, line, optional=in_try or conditional)
+                else:
+                    yield Step("unknown", alias.asname or alias.name, line)
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            value = UNKNOWN if conditional else self.value(stmt.value)
+            for target in targets:
+                yield from self._assigned(target, value, line)
+        elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
+            value = UNKNOWN if conditional else self.value(stmt.value)
+            yield Step("extend" if isinstance(stmt.op, ast.Add) else "unknown", stmt.target.id, line, value)
+        elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
+            yield from self._method_call(stmt.value, conditional, line)
+        elif isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
+            yield from self._block(stmt, in_try)
+
+    def _block(self, stmt: ast.stmt, in_try: bool):
+        """Statements under a condition: what they bind is unknown (either branch may run),
+        except a star import, which is replayed as optional."""
+        is_try = isinstance(stmt, ast.Try)
+        blocks: list[list[ast.stmt]] = [stmt.body]  # type: ignore[attr-defined]
+        if isinstance(stmt, ast.Try):
+            blocks += [h.body for h in stmt.handlers] + [stmt.orelse, stmt.finalbody]
+        elif isinstance(stmt, (ast.If, ast.For, ast.While)):
+            blocks.append(stmt.orelse)
+        for block in blocks:
+            for inner in block:
+                # a try body's assignments run (when nothing raises): only an if/loop is uncertain
+                sure = is_try and block is stmt.body or isinstance(stmt, ast.With)  # type: ignore[attr-defined]
+                yield from self.steps(inner, conditional=not sure, in_try=in_try or is_try)
+
+    def _assigned(self, target: ast.expr, value: Value, line: int):
+        if isinstance(target, ast.Name):
+            yield Step("set", target.id, line, value)
+        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
+            key = _constant(target.slice)
+            if isinstance(key, str):
+                yield Step("key", target.value.id, line, value, key=key)
+            else:
+                yield Step("unknown", target.value.id, line)
+        elif isinstance(target, (ast.Tuple, ast.List)):
+            for element in target.elts:
+                yield from self._assigned(element, UNKNOWN, line)
+
+    def _method_call(self, call: ast.Call, conditional: bool, line: int):
+        func = call.func
+        if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name)):
+            return
+        name, method = func.value.id, func.attr
+        if not name.isupper():
+            return
+        if method in ("append", "extend", "insert") and call.args:
+            added = self.value(call.args[-1])
+            if method != "extend" and added.kind == "literal":
+                added = Value("literal", [added.literal])
+            yield Step("unknown" if conditional else "extend", name, line, added)
+        elif method == "update" and len(call.args) == 1 and isinstance(call.args[0], ast.Dict):
+            for key, value in zip(call.args[0].keys, call.args[0].values):
+                text = _constant(key)
+                if isinstance(text, str):
+                    yield Step("key", name, line, UNKNOWN if conditional else self.value(value), key=text)
+                else:
+                    yield Step("unknown", name, line)
+        elif method in ("remove", "pop", "clear", "setdefault", "update"):
+            yield Step("unknown", name, line)
+
+    def _absolute(self, stmt: ast.ImportFrom) -> str:
+        if not stmt.level:
+            return stmt.module or ""
+        keep = len(self.package) - (stmt.level - 1)
+        parts = self.package[: max(keep, 0)] + (stmt.module.split(".") if stmt.module else [])
+        return ".".join(parts)
+
+    # -- values ------------------------------------------------------------------------------
+    def value(self, node: ast.expr) -> Value:
+        try:
+            return Value("literal", ast.literal_eval(node))
+        except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+            pass
+        if isinstance(node, ast.Dict):
+            items = []
+            for key, value in zip(node.keys, node.values):
+                text = _constant(key)
+                if not isinstance(text, str):
+                    return UNKNOWN  # `**other` or a computed key: the keys are not all known
+                items.append((text, self.value(value)))
+            return Value("dict", items=tuple(items))
+        env = self._environment(node)
+        return env if env is not None else UNKNOWN
+
+    def _environment(self, node: ast.expr) -> Value | None:
+        """An environment read, with what production gets when the variable is unset."""
+        if isinstance(node, ast.Subscript) and _is_os_environ(node.value):
+            return Value("env")  # os.environ["X"]: no fallback, a missing variable raises
+        if isinstance(node, ast.Compare) and len(node.ops) == 1:
+            left = self._environment(node.left)
+            right = _literal(node.comparators[0])
+            if left is None or right is _MISSING:
+                return None
+            if not left.has_fallback:
+                return Value("env")
+            return Value("env", _compare(node.ops[0], left.literal, right), True)
+        if isinstance(node, ast.UnaryOp) and isinstance(node.op, ast.Not):
+            inner = self._environment(node.operand)
+            if inner is None:
+                return None
+            return Value("env", not inner.literal, True) if inner.has_fallback else Value("env")
+        if not isinstance(node, ast.Call):
+            return None
+        func = node.func
+        if isinstance(func, ast.Attribute) and func.attr in ("lower", "strip", "upper", "split") and not node.keywords:
+            inner = self._environment(func.value)
+            if inner is None:
+                return None
+            if not inner.has_fallback or not isinstance(inner.literal, str):
+                return Value("env")
+            text = inner.literal
+            if func.attr == "split":
+                sep = _literal(node.args[0]) if node.args else None
+                return Value("env", text.split(sep if isinstance(sep, str) else None), True)
+            return Value("env", getattr(text, func.attr)(), True)
+        if isinstance(func, ast.Name) and func.id in ("bool", "int", "str", "strtobool", "str2bool") and node.args:
+            inner = self._environment(node.args[0])
+            if inner is None or not inner.has_fallback:
+                return inner
+            return Value("env", _cast(func.id, inner.literal), True)
+        if _is_os_environ_get(func):
+            if len(node.args) >= 2:
+                fallback = _literal(node.args[1])
+                return Value("env", fallback, True) if fallback is not _MISSING else Value("env")
+            return Value("env", None, True)
+        return self._env_library(node)
+
+    def _env_library(self, node: ast.Call) -> Value | None:
+        """django-environ (`env("X", default=...)`, `env.bool("X", True)`) and python-decouple
+        (`config("X", default="False", cast=bool)`)."""
+        func = node.func
+        cast = None
+        if isinstance(func, ast.Name) and (func.id in _ENV_READERS or func.id in self.env_objects):
+            pass
+        elif (
+            isinstance(func, ast.Attribute)
+            and isinstance(func.value, ast.Name)
+            and (func.value.id in _ENV_READERS or func.value.id in self.env_objects)
+            and func.attr in _ENV_CASTS
+        ):
+            cast = func.attr
+        else:
+            return None
+        keywords = {k.arg: k.value for k in node.keywords if k.arg}
+        default = keywords.get("default") or (node.args[1] if len(node.args) >= 2 else None)
+        if default is None:
+            return Value("env")
+        fallback = _literal(default)
+        if fallback is _MISSING:
+            return Value("env")
+        cast_node = keywords.get("cast")
+        if cast is None and isinstance(cast_node, ast.Name):
+            cast = cast_node.id
+        return Value("env", _cast(cast, fallback) if cast else fallback, True)
+
+
+_MISSING = object()
+
+
+def _literal(node: ast.expr | None):
+    if node is None:
+        return _MISSING
+    try:
+        return ast.literal_eval(node)
+    except (ValueError, TypeError, SyntaxError, MemoryError, RecursionError):
+        return _MISSING
+
+
+def _constant(node: ast.expr | None):
+    return node.value if isinstance(node, ast.Constant) else None
+
+
+def _compare(op: ast.cmpop, left, right) -> object:
+    try:
+        if isinstance(op, ast.Eq):
+            return left == right
+        if isinstance(op, ast.NotEq):
+            return left != right
+        if isinstance(op, ast.In):
+            return left in right
+        if isinstance(op, ast.NotIn):
+            return left not in right
+    except TypeError:
+        pass
+    return None
+
+
+def _cast(cast: str, value: object) -> object:
+    if cast in ("bool", "strtobool", "str2bool") and isinstance(value, str):
+        return value.strip().lower() in _TRUE_WORDS
+    if cast == "bool":
+        return bool(value)
+    if cast in ("list", "tuple") and isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if cast == "int" and isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        return int(value)
+    return value
+
+
+def _is_os_environ(node: ast.expr) -> bool:
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "environ"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "os"
+    ) or (isinstance(node, ast.Name) and node.id == "environ")
+
+
+def _is_os_environ_get(func: ast.expr) -> bool:
+    """`os.environ.get`, `environ.get`, `os.getenv`, `getenv`."""
+    if isinstance(func, ast.Attribute) and func.attr == "get" and _is_os_environ(func.value):
+        return True
+    if isinstance(func, ast.Attribute) and func.attr == "getenv":
+        return isinstance(func.value, ast.Name) and func.value.id == "os"
+    return isinstance(func, ast.Name) and func.id == "getenv"

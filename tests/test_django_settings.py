@@ -1,0 +1,159 @@
+"""The settings reader: what production settings get, from settings modules read as literals."""
+
+from __future__ import annotations
+
+import ast
+import textwrap
+
+from djreview.index.django_settings import ProjectSettings, SettingValue, is_development
+from djreview.index.extract import extract
+
+
+def settings_of(files: dict[str, str]) -> ProjectSettings:
+    modules = []
+    for path, text in files.items():
+        text = textwrap.dedent(text)
+        module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        modules.append(extract(ast.parse(text), path, module, text))
+    return ProjectSettings(modules)
+
+
+SPLIT = {
+    "proj/settings/__init__.py": "",
+    "proj/settings/base.py": """
+        import os
+        DEBUG = False
+        SECRET_KEY = os.environ.get("SECRET_KEY", "django-insecure-abc")
+        ALLOWED_HOSTS = ["example.com"]
+        INSTALLED_APPS = ["django.contrib.auth"]
+        REST_FRAMEWORK = {
+            "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+        }
+    """,
+    "proj/settings/prod.py": """
+        from .base import *
+        ALLOWED_HOSTS += ["api.example.com"]
+        REST_FRAMEWORK["PAGE_SIZE"] = 50
+        try:
+            from .local import *
+        except ImportError:
+            pass
+    """,
+    "proj/settings/dev.py": """
+        from .base import *
+        DEBUG = True
+        ALLOWED_HOSTS = ["*"]
+    """,
+    "proj/settings/local.py": """
+        DEBUG = True
+    """,
+}
+
+
+def test_production_is_the_module_nobody_star_imports_and_not_a_dev_one():
+    project = settings_of(SPLIT)
+    assert project.production == ["proj.settings.prod"]
+
+
+def test_values_are_inherited_extended_and_keyed():
+    project = settings_of(SPLIT)
+    assert project.setting("DEBUG") == SettingValue("set", False, "proj/settings/base.py", 3)
+    assert project.setting("ALLOWED_HOSTS").value == ["example.com", "api.example.com"]
+    assert project.setting("ALLOWED_HOSTS").path == "proj/settings/prod.py"
+    assert project.drf_setting("PAGE_SIZE").value == 50
+    assert project.drf_setting("DEFAULT_PERMISSION_CLASSES").value == ["rest_framework.permissions.IsAuthenticated"]
+    assert project.drf_setting("DEFAULT_PAGINATION_CLASS").state == "absent"
+    assert project.setting("CSRF_COOKIE_SECURE").state == "absent"
+
+
+def test_an_environment_read_is_unknown_but_keeps_its_fallback():
+    project = settings_of(SPLIT)
+    assert project.setting("SECRET_KEY").state == "unknown"
+    inherited = {i.name: i for i in project.inherited_from("proj/settings/base.py")}
+    secret = inherited["SECRET_KEY"]
+    assert (secret.value.kind, secret.value.literal, secret.value.has_fallback) == ("env", "django-insecure-abc", True)
+    assert secret.production == ("proj.settings.prod",)
+    assert "ALLOWED_HOSTS" not in inherited  # prod.py extends it: the value is set there
+
+
+def test_a_lone_settings_module_is_production():
+    project = settings_of({"mysite/__init__.py": "", "mysite/settings.py": "DEBUG = True\nSECRET_KEY = 'x'\n"})
+    assert project.production == ["mysite.settings"]
+    assert project.setting("DEBUG").value is True
+
+
+def test_no_settings_module_means_unknown():
+    project = settings_of({"app/models.py": "X = 1\n"})
+    assert project.setting("DEBUG").state == "unknown"
+    assert project.drf_setting("DEFAULT_PERMISSION_CLASSES").state == "unknown"
+
+
+def test_modules_that_disagree_make_the_value_unknown():
+    project = settings_of(
+        {
+            "a/settings.py": "REST_FRAMEWORK = {'PAGE_SIZE': 10}\n",
+            "b/settings.py": "REST_FRAMEWORK = {'PAGE_SIZE': 20}\n",
+        }
+    )
+    assert project.drf_setting("PAGE_SIZE").state == "unknown"
+
+
+def test_a_star_import_of_a_module_not_read_makes_absent_names_unknown():
+    project = settings_of({"proj/settings.py": "from split_settings_helpers import *\nDEBUG = False\n"})
+    assert project.setting("DEBUG").value is False
+    assert project.setting("SECRET_KEY").state == "unknown"
+
+
+def test_assignments_under_a_condition_are_unknown():
+    project = settings_of({"proj/settings.py": "import os\nDEBUG = False\nif os.environ.get('X'):\n    DEBUG = True\n"})
+    assert project.setting("DEBUG").state == "unknown"
+
+
+def test_django_settings_module_names_a_module_not_named_like_settings():
+    project = settings_of(
+        {
+            "manage.py": "import os\nos.environ.setdefault('DJANGO_SETTINGS_MODULE', 'config.production')\n",
+            "config/__init__.py": "",
+            "config/common.py": "INSTALLED_APPS = []\nDEBUG = True\n",
+            "config/production.py": "from config.common import *\nDEBUG = False\n",
+        }
+    )
+    assert project.production == ["config.production"]
+    assert project.setting("DEBUG").value is False
+
+
+def test_environment_fallbacks_of_common_libraries():
+    project = settings_of(
+        {
+            "proj/settings.py": """
+                import os
+                import environ
+                from decouple import config
+                env = environ.Env()
+                DEBUG = os.environ.get("DJANGO_DEBUG", "True") == "True"
+                SESSION_COOKIE_SECURE = env.bool("SECURE", default=False)
+                CSRF_COOKIE_SECURE = config("CSRF_SECURE", default="no", cast=bool)
+                ALLOWED_HOSTS = os.getenv("HOSTS", "*").split(",")
+                SECRET_KEY = os.environ["SECRET_KEY"]
+                SECURE_SSL_REDIRECT = env("SSL", default="1").lower() in ("1", "true")
+            """
+        }
+    )
+    got = {i.name: i.value for i in project.inherited_from("proj/settings.py")}
+    fallbacks = {name: (v.literal if v.has_fallback else "no fallback") for name, v in got.items() if v.kind == "env"}
+    assert fallbacks == {
+        "DEBUG": True,
+        "SESSION_COOKIE_SECURE": False,
+        "CSRF_COOKIE_SECURE": False,
+        "ALLOWED_HOSTS": ["*"],
+        "SECRET_KEY": "no fallback",
+        "SECURE_SSL_REDIRECT": True,
+    }
+
+
+def test_development_names():
+    for name in ("proj.settings.dev", "proj.settings.local", "proj.local_settings", "proj.test_settings", "ci"):
+        assert is_development(name), name
+    for name in ("proj.settings", "proj.settings.prod", "proj.settings.base", "proj.settings.production"):
+        assert not is_development(name), name
+    assert is_development("proj.settings", "tests/proj/settings.py")
