@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections import Counter
 from pathlib import Path
 
 from djreview.engine import Settings, run
@@ -53,6 +54,6 @@ def test_readme_command_from_the_repository_root_reports_every_rule(tmp_path):
     # the cache would go to tests/fixtures/bookshop/.djreview_cache
     result = djreview("--format", "json", "--cache-dir", str(tmp_path / "cache"), "tests/fixtures/bookshop", cwd=repo)
     summary = json.loads(result.stdout)["summary"]
-    assert summary["by_code"] == {"DJR101": 14, "DJR102": 3, "DJR106": 2, "DJR201": 4, "DJR202": 4, "DJR301": 4}
+    assert summary["by_code"] == dict(sorted(Counter(code for *_, code in bookshop_expected()).items()))
     # 10 models in the three models.py files, and the two abstract bases of catalog/base.py
     assert (summary["models"], summary["unresolved_classes"]) == (12, 0)

@@ -156,4 +156,5 @@ def test_development_names():
         assert is_development(name), name
     for name in ("proj.settings", "proj.settings.prod", "proj.settings.base", "proj.settings.production"):
         assert not is_development(name), name
-    assert is_development("proj.settings", "tests/proj/settings.py")
+    assert is_development("tests.proj.settings") and is_development("auth_tests.settings")
+    assert is_development("testproject.settings")

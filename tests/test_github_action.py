@@ -34,6 +34,7 @@ from tests.helpers import (
 
 ACTION = Path(__file__).parents[1] / "action.yml"
 SNAPSHOT = (FIXTURES / "bookshop.expected").read_text(encoding="utf-8").splitlines()
+TOTAL = len(bookshop_expected())  # the sample project's findings, all warnings
 CLEAN_MODELS = """
 from django.db import models
 
@@ -108,7 +109,7 @@ def annotations(stdout: str, kind: str) -> list[str]:
 
 @pytest.fixture(scope="module")
 def bookshop_step(tmp_path_factory) -> tuple[Step, Path]:
-    """The sample project (31 warnings) reviewed by the action with sarif: true, once."""
+    """The sample project (every expected finding a warning) reviewed by the action with sarif: true, once."""
     tmp = tmp_path_factory.mktemp("action")
     workspace = tmp / "workspace"
     shutil.copytree(BOOKSHOP, workspace, ignore=shutil.ignore_patterns(".djreview_cache", "__pycache__"))
@@ -130,7 +131,7 @@ def test_annotations_stop_at_ten_warnings_and_a_notice_says_how_many_were_not_sh
         assert annotation.split("::")[2].startswith(text.split("\n")[0])
     notices = annotations(step.stdout, "notice")
     assert notices == [
-        "::notice title=djreview::21 of 31 djreview findings are not shown as annotations "
+        f"::notice title=djreview::{TOTAL - 10} of {TOTAL} djreview findings are not shown as annotations "
         "(GitHub shows at most 10 of each type per step): the job summary lists them all."
     ]
 
@@ -138,7 +139,7 @@ def test_annotations_stop_at_ten_warnings_and_a_notice_says_how_many_were_not_sh
 def test_the_findings_not_annotated_are_in_the_log_where_no_command_is_read(bookshop_step):
     step, _ = bookshop_step
     log = step.stdout.splitlines()
-    start = log.index("::group::djreview: the 21 findings not shown as annotations")
+    start = log.index(f"::group::djreview: the {TOTAL - 10} findings not shown as annotations")
     token = log[start + 1].removeprefix("::stop-commands::")
     assert re.fullmatch(r"[0-9a-f]{32}", token)
     end = log.index(f"::{token}::")
@@ -150,7 +151,7 @@ def test_the_step_fails_on_findings_and_says_so(bookshop_step):
     step, _ = bookshop_step
     assert step.status == 1
     assert step.stdout.splitlines()[-1] == (
-        "djreview: 31 finding(s), 10 shown as annotations; fail-on-findings is true, so the step fails"
+        f"djreview: {TOTAL} finding(s), 10 shown as annotations; fail-on-findings is true, so the step fails"
     )
     assert "Traceback" not in step.stderr
 
@@ -205,7 +206,7 @@ def test_paths_are_relative_to_the_workspace_from_a_subfolder_a_link_and_with_an
 def test_the_summary_counts_each_code_and_lists_every_finding(bookshop_step):
     step, _ = bookshop_step
     summary = step.summary
-    assert summary.startswith("## djreview\n\n**31 finding(s)** in 45 file(s).\n")
+    assert re.match(rf"## djreview\n\n\*\*{TOTAL} finding\(s\)\*\* in \d+ file\(s\)\.\n", summary)
     counts = Counter(code for _, _, code in bookshop_expected())
     for code, n in sorted(counts.items()):
         assert f"| {code} | {all_rules()[code].name} | {n} |" in summary
@@ -247,14 +248,14 @@ def test_the_summary_stays_under_githubs_limit_and_says_what_it_left_out():
 # -- outputs, SARIF, exit status --------------------------------------------------------------
 def test_outputs_and_a_valid_sarif_file(bookshop_step):
     step, workspace = bookshop_step
-    assert step.outputs["findings"] == "31"
+    assert step.outputs["findings"] == str(TOTAL)
     sarif_path = Path(step.outputs["sarif-file"])
     assert sarif_path.parent == step.runner_temp  # not in the checkout
     sarif = json.loads(sarif_path.read_text(encoding="utf-8"))
     jsonschema.Draft4Validator(sarif_schema()).validate(sarif)
     assert sarif["version"] == "2.1.0"
     results = sarif["runs"][0]["results"]
-    assert len(results) == 31
+    assert len(results) == TOTAL
     places = sorted(
         (
             r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],

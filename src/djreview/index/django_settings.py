@@ -1,11 +1,14 @@
 """The project's Django settings as production gets them, replayed from the settings modules'
 steps (settings_facts.py) without importing anything.
 
-Production settings are every settings module that is not a development one (named `dev`,
-`development`, `local`, `local_settings`, `ci`, `test*`, `example`, `sample`, also with a `_settings` suffix or a
-`settings_` prefix, or under a tests folder) and that no other settings module star-imports,
-unless `DJANGO_SETTINGS_MODULE` names it. A module star-imported by them (`base.py`) is judged
-through them: its values count where a production module inherits them.
+Production settings are the non-development settings modules that `DJANGO_SETTINGS_MODULE`
+names in manage.py/wsgi.py/asgi.py, or when it names none, every non-development settings
+module that no other settings module star-imports. Development modules are named `dev`,
+`development`, `local`, `local_settings`, `ci`, `test*`, `example`, `sample` (also with a
+`_settings` suffix or a `settings_` prefix) or live in a test package; `global_settings` and
+`default_settings` are a framework's or an app's defaults, not production either. A module
+star-imported by them (`base.py`) is judged through them: its values count where a production
+module inherits them.
 """
 
 from __future__ import annotations
@@ -13,14 +16,17 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from djreview.discovery import file_kinds
+from djreview.discovery import TEST_DIRS
 from djreview.index.settings_facts import UNKNOWN, SettingsFacts, Value
 
 if TYPE_CHECKING:
     from djreview.index.facts import ModuleFacts
 
-# `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as is
-_DEV_NAMES = frozenset({"dev", "development", "local", "local_settings", "ci", "example", "sample"})
+# `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as
+# is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
+_DEV_NAMES = frozenset(
+    {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
+)
 _ANY = "*"  # in a namespace: a star import of a module not read, which may bind any name
 
 
@@ -54,14 +60,16 @@ class Inherited:
     production: tuple[str, ...]  # the production modules that get it
 
 
-def is_development(module: str, path: str = "") -> bool:
-    name = module.rsplit(".", 1)[-1]
+def is_development(module: str) -> bool:
+    """Development settings by name: the module's, or a package's it sits in (`testproject`,
+    `auth_tests`), read from the dotted name so that a project kept under a folder named
+    `tests` (djreview's own sample) is judged by its own layout."""
+    *packages, name = module.split(".")
     for affix in ("_settings", "settings_"):
         name = name.removesuffix(affix) if affix.startswith("_") else name.removeprefix(affix)
     if name in _DEV_NAMES or name.startswith("test"):
         return True
-    folders = path.split("/")[:-1]  # testutils/settings.py, test_project/settings.py
-    return bool(path) and ("tests" in file_kinds(path) or any(f.startswith("test") for f in folders))
+    return any(p in TEST_DIRS or p.startswith("test") or p.endswith("_tests") for p in packages)
 
 
 class ProjectSettings:
@@ -71,16 +79,25 @@ class ProjectSettings:
         for m in modules:
             if m.settings is not None and not m.external:
                 self.modules[m.module], self.paths[m.module] = m.settings, m.path
-        named = {name for m in modules if not m.external for name in m.settings_modules}
-        imported = {step.name for facts in self.modules.values() for step in facts.steps if step.kind == "star"}
+        named = {self.find(name) for m in modules if not m.external for name in m.settings_modules}
+        imported = {self.find(s.name) for facts in self.modules.values() for s in facts.steps if s.kind == "star"}
+        candidates = [name for name, facts in self.modules.items() if facts.steps and not is_development(name)]
+        # When manage.py/wsgi.py/asgi.py name a production module, production is what they
+        # name (pretix's _build_settings.py only runs at build time); otherwise every module
+        # nobody star-imports (a settings/prod.py chosen by an environment variable).
+        chosen = [name for name in candidates if name in named]
         self.production = sorted(
-            name
-            for name, facts in self.modules.items()
-            if facts.steps
-            and not is_development(name, self.paths[name])
-            and (name in named or (facts.looks_like_settings and name not in imported))
+            chosen or [n for n in candidates if self.modules[n].looks_like_settings and n not in imported]
         )
         self._namespaces: dict[str, dict[str, Entry]] = {}
+
+    def find(self, name: str) -> str:
+        """The settings module a dotted name stands for: `core.settings.base` may be imported
+        from a folder on sys.path below the one the index names modules from."""
+        if name in self.modules:
+            return name
+        found = [m for m in self.modules if m.endswith("." + name)]
+        return found[0] if len(found) == 1 else name
 
     def namespace(self, module: str, seen: frozenset[str] = frozenset()) -> dict[str, Entry]:
         """Every name the module ends up with, from its own steps and its star imports."""
@@ -91,10 +108,11 @@ class ProjectSettings:
         for step in self.modules[module].steps:
             here = Entry(step.value, path, step.line)
             if step.kind == "star":
-                if step.optional and (is_development(step.name) or step.name not in self.modules):
+                source = self.find(step.name)
+                if step.optional and (is_development(source) or source not in self.modules):
                     continue  # a local override production does not have
-                if step.name in self.modules and step.name not in seen:
-                    names.update(self.namespace(step.name, seen | {module}))
+                if source in self.modules and source not in seen:
+                    names.update(self.namespace(source, seen | {module}))
                 else:
                     names[_ANY] = here
             elif step.kind == "set":

@@ -532,5 +532,5 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     if _SIGNAL.search(text):
         facts.receivers = _receivers(tree, resolver)
     facts.settings = settings_facts(tree, path, module, is_init)
-    facts.settings_modules = named_settings_modules(text)
+    facts.settings_modules = named_settings_modules(path, text)
     return facts

@@ -32,7 +32,9 @@ _DJANGO_SETTINGS = _SETTINGS_ONLY | frozenset(
 _SETTINGS_MODULE = re.compile(r"DJANGO_SETTINGS_MODULE['\"]\s*,\s*['\"]([\w.]+)['\"]")
 # decouple's and django-environ's spellings of true
 _TRUE_WORDS = frozenset({"true", "1", "yes", "on", "y", "t"})
-_ENV_READERS = frozenset({"env", "config", "environ_config", "get_env", "getenv"})
+_ENV_READERS = frozenset({"env", "config", "environ_config"})
+# a project's own helper reading the environment: get_env("X", default), get_bool_env(...)
+_ENV_HELPER = re.compile(r"^(?:get_?)?(?:(bool|int|list|str)_)?env(?:_(bool|int|list|str))?$|^getenv$")
 _ENV_CASTS = frozenset({"bool", "str", "int", "list", "tuple", "float"})
 
 
@@ -79,9 +81,13 @@ class SettingsFacts:
     looks_like_settings: bool = False
 
 
-def named_settings_modules(text: str) -> tuple[str, ...]:
-    """Modules named as DJANGO_SETTINGS_MODULE in literal text (manage.py, wsgi.py, asgi.py)."""
-    if "DJANGO_SETTINGS_MODULE" not in text:
+_ENTRY_POINTS = frozenset({"manage.py", "wsgi.py", "asgi.py"})
+
+
+def named_settings_modules(path: str, text: str) -> tuple[str, ...]:
+    """Modules a server entry point (manage.py, wsgi.py, asgi.py) names as DJANGO_SETTINGS_MODULE
+    in literal text. Other scripts name build or test settings (pretix's _build.py)."""
+    if path.rsplit("/", 1)[-1] not in _ENTRY_POINTS or "DJANGO_SETTINGS_MODULE" not in text:
         return ()
     return tuple(dict.fromkeys(_SETTINGS_MODULE.findall(text)))
 
@@ -283,7 +289,8 @@ class _Reader:
             if len(node.args) >= 2:
                 fallback = _literal(node.args[1])
                 return Value("env", fallback, True) if fallback is not _MISSING else Value("env")
-            return Value("env", None, True)
+            # no fallback written: None when unset, which no rule holds against the code
+            return Value("env")
         return self._env_library(node)
 
     def _env_library(self, node: ast.Call) -> Value | None:
@@ -291,7 +298,10 @@ class _Reader:
         (`config("X", default="False", cast=bool)`)."""
         func = node.func
         cast = None
-        if isinstance(func, ast.Name) and (func.id in _ENV_READERS or func.id in self.env_objects):
+        helper = _ENV_HELPER.match(func.id) if isinstance(func, ast.Name) else None
+        if helper is not None:
+            cast = helper.group(1) or helper.group(2)
+        elif isinstance(func, ast.Name) and (func.id in _ENV_READERS or func.id in self.env_objects):
             pass
         elif (
             isinstance(func, ast.Attribute)

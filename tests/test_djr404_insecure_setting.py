@@ -1,0 +1,161 @@
+"""DJR404 insecure-setting: production settings that fail open, with line numbers."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+BASE = """
+import os
+
+DEBUG = True
+SECRET_KEY = "django-insecure-abc123"
+ALLOWED_HOSTS = ["*"]
+SESSION_COOKIE_SECURE = False
+INSTALLED_APPS = ["django.contrib.auth"]
+"""
+PROD = """
+import os
+
+from .base import *
+
+DEBUG = False
+ALLOWED_HOSTS = ["example.com"]
+CSRF_COOKIE_SECURE = os.environ.get("CSRF_SECURE", False)
+"""
+DEV = """
+from .base import *
+
+DEBUG = True
+SECRET_KEY = "dev-only"
+ALLOWED_HOSTS = ["*"]
+"""
+
+
+def split(base=BASE, prod=PROD, dev=DEV) -> dict[str, str]:
+    return {
+        "proj/__init__.py": "",
+        "proj/settings/__init__.py": "",
+        "proj/settings/base.py": base,
+        "proj/settings/prod.py": prod,
+        "proj/settings/dev.py": dev,
+    }
+
+
+def insecure(review, files):
+    return review(files, select=("DJR404",))
+
+
+def test_base_values_production_inherits_are_reported_in_base(review):
+    findings = insecure(review, split())
+    assert codes_lines(findings) == [
+        ("DJR404", "proj/settings/base.py", 5),
+        ("DJR404", "proj/settings/base.py", 7),
+        ("DJR404", "proj/settings/prod.py", 8),
+    ]
+    secret, cookie, csrf = findings
+    assert secret.message == (
+        "Production setting SECRET_KEY is a literal in the code (inherited by proj.settings.prod): anyone who "
+        "can read the code can forge sessions, password-reset links and signed data."
+    )
+    assert cookie.message.startswith(
+        "Production setting SESSION_COOKIE_SECURE is set to False (inherited by proj.settings.prod)"
+    )
+    assert csrf.message == (
+        "Production setting CSRF_COOKIE_SECURE falls back to False: the CSRF cookie is also sent over plain "
+        "HTTP. Production gets this fallback whenever the variable is unset."
+    )
+
+
+def test_values_production_overrides_and_dev_modules_are_not_reported(review):
+    # DEBUG and ALLOWED_HOSTS are overridden in prod.py; dev.py is development settings
+    lines = {(f.path, f.line) for f in insecure(review, split())}
+    assert ("proj/settings/base.py", 4) not in lines and ("proj/settings/base.py", 6) not in lines
+    assert not any(path == "proj/settings/dev.py" for path, _ in lines)
+
+
+def test_fixes_read_the_environment_or_set_the_secure_value(review):
+    findings = insecure(review, split())
+    assert fixed(BASE, findings, "proj/settings/base.py") == fixed(
+        BASE.replace('"django-insecure-abc123"', 'os.environ["DJANGO_SECRET_KEY"]').replace(
+            "SESSION_COOKIE_SECURE = False", "SESSION_COOKIE_SECURE = True"
+        ),
+        [],
+    )
+    assert 'CSRF_COOKIE_SECURE = os.environ["CSRF_SECURE"]' in fixed(PROD, findings, "proj/settings/prod.py")
+    assert all(f.fix.applicability == "unsafe" for f in findings)
+
+
+def test_environment_fallbacks_that_fail_open(review):
+    settings = """
+import os
+import environ
+
+env = environ.Env()
+DEBUG = os.environ.get("DJANGO_DEBUG", "True") == "True"
+SECRET_KEY = env("DJANGO_SECRET_KEY", default="django-insecure-xyz")
+ALLOWED_HOSTS = os.getenv("HOSTS", "*").split(",")
+SECURE_HSTS_SECONDS = env.int("HSTS", default=0)
+SECURE_SSL_REDIRECT = env.bool("SSL", default=False)
+"""
+    findings = insecure(review, {"mysite/__init__.py": "", "mysite/settings.py": settings})
+    assert [f.line for f in findings] == [6, 7, 8, 9, 10]
+    assert findings[0].message.startswith("Production setting DEBUG falls back to True:")
+    assert findings[1].message.startswith("Production setting SECRET_KEY falls back to a literal key:")
+
+
+def test_secure_values_and_reads_without_fallback_are_clean(review):
+    settings = """
+import os
+
+DEBUG = os.environ.get("DJANGO_DEBUG", "False") == "True"
+SECRET_KEY = os.environ["DJANGO_SECRET_KEY"]
+ALLOWED_HOSTS = os.environ["ALLOWED_HOSTS"].split(",")
+SESSION_COOKIE_SECURE = True
+SECURE_HSTS_SECONDS = 3600
+SECURE_SSL_REDIRECT = os.environ.get("SSL") == "1"
+CSRF_COOKIE_SECURE = True
+"""
+    assert insecure(review, {"mysite/__init__.py": "", "mysite/settings.py": settings}) == []
+
+
+def test_development_and_test_settings_are_not_reviewed(review):
+    files = {
+        "mysite/__init__.py": "",
+        "mysite/settings.py": 'import os\nSECRET_KEY = os.environ["K"]\nDEBUG = False\nINSTALLED_APPS = []\n',
+        "mysite/local_settings.py": 'DEBUG = True\nSECRET_KEY = "local"\n',
+        "mysite/test_settings.py": 'from .settings import *\nDEBUG = True\nSECRET_KEY = "test"\n',
+        "testproject/settings.py": 'DEBUG = True\nSECRET_KEY = "x"\nINSTALLED_APPS = []\n',
+    }
+    assert insecure(review, files) == []
+
+
+def test_a_settings_py_that_is_not_django_settings_is_not_read(review):
+    # an app's settings.py of its own preferences: no Django setting assigned
+    files = {"shop/__init__.py": "", "shop/settings.py": 'DEBUG_TOOLBAR_PANEL = True\nTOKEN = "abc"\n'}
+    assert insecure(review, files) == []
+
+
+def test_an_absent_setting_is_not_a_finding(review):
+    files = {"mysite/__init__.py": "", "mysite/settings.py": 'import os\nSECRET_KEY = os.environ["K"]\n'}
+    assert insecure(review, files) == []
+
+
+def test_noqa_silences_one_setting(review):
+    settings = 'DEBUG = True  # noqa: DJR404\nSECRET_KEY = "k"\nINSTALLED_APPS = []\n'
+    findings = insecure(review, {"mysite/__init__.py": "", "mysite/settings.py": settings})
+    assert codes_lines(findings) == [("DJR404", "mysite/settings.py", 2)]
+
+
+def test_the_module_manage_py_names_is_production_and_a_build_settings_module_is_not(review):
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mysite.settings")\n',
+        "mysite/__init__.py": "",
+        "mysite/settings.py": 'import os\nSECRET_KEY = os.environ["K"]\nALLOWED_HOSTS = ["*"]\nINSTALLED_APPS = []\n',
+        "mysite/_build_settings.py": 'from mysite.settings import *\nSECRET_KEY = "build-time"\n',
+    }
+    assert codes_lines(insecure(review, files)) == [("DJR404", "mysite/settings.py", 3)]
+
+
+def test_frameworks_default_settings_are_not_production(review):
+    files = {"fw/__init__.py": "", "fw/global_settings.py": "DEBUG = False\nSESSION_COOKIE_SECURE = False\n"}
+    assert insecure(review, files) == []
