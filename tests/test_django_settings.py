@@ -9,13 +9,14 @@ from djreview.index.django_settings import ProjectSettings, SettingValue, is_dev
 from djreview.index.extract import extract
 
 
-def settings_of(files: dict[str, str]) -> ProjectSettings:
-    modules = []
+def settings_of(files: dict[str, str], modules: dict[str, str] | None = None) -> ProjectSettings:
+    """`modules`: a module name for a path that is not inside packages all the way up."""
+    facts = []
     for path, text in files.items():
         text = textwrap.dedent(text)
-        module = path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
-        modules.append(extract(ast.parse(text), path, module, text))
-    return ProjectSettings(modules)
+        module = (modules or {}).get(path) or path.removesuffix(".py").removesuffix("/__init__").replace("/", ".")
+        facts.append(extract(ast.parse(text), path, module, text))
+    return ProjectSettings(facts)
 
 
 SPLIT = {
@@ -158,3 +159,55 @@ def test_development_names():
         assert not is_development(name), name
     assert is_development("tests.proj.settings") and is_development("auth_tests.settings")
     assert is_development("testproject.settings")
+
+
+def test_a_call_handed_the_module_or_loading_more_settings_makes_everything_unknown():
+    dynaconf = settings_of(
+        {"proj/settings.py": "DEBUG = True\nALLOWED_HOSTS = ['*']\nsettings = DjangoDynaconf(__name__)\n"}
+    )
+    assert dynaconf.setting("DEBUG").state == "unknown"
+    heroku = settings_of({"proj/settings.py": "import django_heroku\nDEBUG = True\ndjango_heroku.settings(locals())\n"})
+    assert heroku.setting("DEBUG").state == "unknown"
+    loader = settings_of({"proj/settings.py": "DEBUG = True\nimport_local_settings('/etc/x')\nSECRET_KEY = 'k'\n"})
+    assert (loader.setting("DEBUG").state, loader.setting("SECRET_KEY").value) == ("unknown", "k")
+    computed = settings_of({"proj/settings.py": "DEBUG = True\nLOGGING = logging_settings(DEBUG)\n"})
+    assert computed.setting("DEBUG").value is True  # an assignment's call sets only its name
+
+
+def test_a_star_import_of_a_module_not_in_the_project_may_override_anything():
+    # ReviewBoard's settings.py: DEBUG = True, then the site's settings_local.py (not shipped)
+    files = {"rb/settings.py": "DEBUG = True\ntry:\n    from settings_local import *\nexcept ImportError:\n    pass\n"}
+    assert settings_of(files).setting("DEBUG").state == "unknown"
+
+
+def test_sandbox_and_workbench_projects_are_development():
+    assert is_development("sandbox.settings") and is_development("shop_workbench.settings.base_settings")
+    assert not is_development("shop.settings")
+
+
+def test_a_name_imported_from_a_folder_below_matches_one_level_down_only():
+    project = settings_of(
+        {
+            "ls/core/settings/base.py": "DEBUG = True\nINSTALLED_APPS = []\nSECRET_KEY = 'k'\n",
+            "ls/core/settings/prod.py": "from core.settings.base import *\nALLOWED_HOSTS = []\n",
+            "ls/deep/conf/settings_local.py": "DEBUG = False\n",
+            "rb/settings.py": "SECRET_KEY = 'k'\ntry:\n    from settings_local import *\nexcept ImportError:\n    pass\n",
+        }
+    )
+    assert project.find("core.settings.base") == "ls.core.settings.base"
+    assert project.find("settings_local") == "settings_local"  # not ls.deep.conf.settings_local
+    assert project.setting("INSTALLED_APPS").state == "unknown"  # rb/settings.py may get anything
+
+
+def test_a_top_level_name_is_the_file_beside_the_importer_not_one_elsewhere():
+    project = settings_of(
+        {
+            "rb/__init__.py": "",
+            "rb/settings.py": "DEBUG = True\ntry:\n    from settings_local import *\nexcept ImportError:\n    pass\n",
+            # settings in a folder that is no package: its module name is its stem
+            "rb/extensions/conf/settings_local.py": "DEBUG = False\nSECRET_KEY = 'k'\nINSTALLED_APPS = []\n",
+        },
+        modules={"rb/extensions/conf/settings_local.py": "settings_local"},
+    )
+    assert project.find("settings_local", "rb.settings") != "settings_local"
+    assert project.setting("DEBUG").state == "unknown"

@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from djreview.discovery import TEST_DIRS
-from djreview.index.settings_facts import UNKNOWN, SettingsFacts, Value
+from djreview.index.settings_facts import ANY, UNKNOWN, SettingsFacts, Value
 
 if TYPE_CHECKING:
     from djreview.index.facts import ModuleFacts
 
 # `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
+# a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
+_DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs"})
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
 )
-_ANY = "*"  # in a namespace: a star import of a module not read, which may bind any name
 
 
 @dataclass(frozen=True)
@@ -69,7 +70,13 @@ def is_development(module: str) -> bool:
         name = name.removesuffix(affix) if affix.startswith("_") else name.removeprefix(affix)
     if name in _DEV_NAMES or name.startswith("test"):
         return True
-    return any(p in TEST_DIRS or p.startswith("test") or p.endswith("_tests") for p in packages)
+    return any(_development_package(p) for p in packages)
+
+
+def _development_package(name: str) -> bool:
+    if name in TEST_DIRS or name.startswith("test") or name.endswith("_tests"):
+        return True
+    return any(name == d or name.endswith("_" + d) for d in _DEV_PACKAGES)
 
 
 class ProjectSettings:
@@ -91,12 +98,19 @@ class ProjectSettings:
         )
         self._namespaces: dict[str, dict[str, Entry]] = {}
 
-    def find(self, name: str) -> str:
+    def find(self, name: str, importer: str = "") -> str:
         """The settings module a dotted name stands for: `core.settings.base` may be imported
-        from a folder on sys.path below the one the index names modules from."""
+        from a folder on sys.path one below the one the index names modules from
+        (label-studio's `label_studio/`). A top-level name outside any package is only the
+        file beside the importing module or above it (not ReviewBoard's
+        `extensions/packaging/conf/settings_local.py` for its own `settings_local`)."""
         if name in self.modules:
-            return name
-        found = [m for m in self.modules if m.endswith("." + name)]
+            if "." in name or not importer:
+                return name
+            folder = self.paths[name].rpartition("/")[0]
+            return name if self.paths[importer].startswith(folder + "/" if folder else "") else f"<unread>.{name}"
+        # one folder down only: `settings_local` is not `reviewboard.extensions.conf.settings_local`
+        found = [m for m in self.modules if m.endswith("." + name) and "." not in m[: -len(name) - 1]]
         return found[0] if len(found) == 1 else name
 
     def namespace(self, module: str, seen: frozenset[str] = frozenset()) -> dict[str, Entry]:
@@ -108,13 +122,15 @@ class ProjectSettings:
         for step in self.modules[module].steps:
             here = Entry(step.value, path, step.line)
             if step.kind == "star":
-                source = self.find(step.name)
-                if step.optional and (is_development(source) or source not in self.modules):
-                    continue  # a local override production does not have
+                source = self.find(step.name, module)
+                if step.optional and source in self.modules and is_development(source):
+                    continue  # a development override in the repository: production lacks it
                 if source in self.modules and source not in seen:
                     names.update(self.namespace(source, seen | {module}))
-                else:
-                    names[_ANY] = here
+                else:  # a module not read (a gitignored local_settings.py): it may set anything
+                    names = _all_unknown(names, here)
+            elif step.kind == "unknown" and step.name == ANY:
+                names = _all_unknown(names, here)
             elif step.kind == "set":
                 names[step.name] = here
             elif step.kind == "extend":
@@ -157,7 +173,7 @@ class ProjectSettings:
         found: dict[tuple[str, int], tuple[Value, list[str]]] = {}
         for module in self.production:
             for name, entry in self.namespace(module).items():
-                if entry.path == path and name != _ANY:
+                if entry.path == path and name != ANY:
                     found.setdefault((name, entry.line), (entry.value, []))[1].append(module)
         return tuple(Inherited(name, value, line, tuple(mods)) for (name, line), (value, mods) in sorted(found.items()))
 
@@ -165,11 +181,19 @@ class ProjectSettings:
     def _one(names: dict[str, Entry], name: str) -> SettingValue:
         entry = names.get(name)
         if entry is None:
-            return SettingValue("unknown" if _ANY in names else "absent")
+            return SettingValue("unknown" if ANY in names else "absent")
         return SettingValue("set", entry.value, entry.path, entry.line)
 
 
 _ABSENT = object()
+
+
+def _all_unknown(names: dict[str, Entry], here: Entry) -> dict[str, Entry]:
+    """After a step that may set any setting: every name so far is unknown, and so is any
+    name not set yet."""
+    unknown = {name: Entry(UNKNOWN, entry.path, entry.line) for name, entry in names.items()}
+    unknown[ANY] = here
+    return unknown
 
 
 def _literal_answer(value: Value, entry: SettingValue) -> SettingValue:

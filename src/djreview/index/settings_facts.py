@@ -63,7 +63,7 @@ class Step:
     """One statement of a settings module. kind: "star" (`name` is the module imported),
     "set", "extend" (`+=`, `.append()`, `.extend()`), "key" (`NAME[key] = value`,
     `NAME.update({...})`), or "unknown" (bound in a way not read: the name's value is unknown;
-    name "*" for a star import of a module that is not read)."""
+    name ANY for a call that may set any setting)."""
 
     kind: str
     name: str
@@ -172,6 +172,8 @@ class _Reader:
             yield Step("extend" if isinstance(stmt.op, ast.Add) else "unknown", stmt.target.id, line, value)
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             yield from self._method_call(stmt.value, conditional, line)
+        if isinstance(stmt, (ast.Expr, ast.Assign)) and _rewrites_the_module(stmt):
+            yield Step("unknown", ANY, line)
         elif isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
             yield from self._block(stmt, in_try)
 
@@ -326,6 +328,26 @@ class _Reader:
 
 
 _MISSING = object()
+ANY = "*"  # the name of an "unknown" step after which any setting may have any value
+
+
+def _rewrites_the_module(stmt: ast.stmt) -> bool:
+    """A call that may set any setting: it is handed the module (`__name__`, `locals()`,
+    `globals()`: dynaconf's `DjangoDynaconf(__name__)`, `django_heroku.settings(locals())`) or
+    loads more settings (`import_local_settings(path)`)."""
+    for node in ast.walk(stmt):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if node is getattr(stmt, "value", None) and isinstance(stmt, ast.Expr) and "settings" in called.lower():
+            return True  # called for its effect alone
+        for arg in [*node.args, *(k.value for k in node.keywords)]:
+            if isinstance(arg, ast.Name) and arg.id == "__name__":
+                return True
+            if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("locals", "globals", "vars"):
+                return True
+    return False
 
 
 def _literal(node: ast.expr | None):
