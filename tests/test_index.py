@@ -886,3 +886,36 @@ def test_an_annotated_meta_attribute_counts():
     assert index.models["poly.models.Poly"].abstract
     assert index.models["shop.models.File"].parents == []
     assert "file" not in index.models["shop.models.File"].relations  # no reverse one-to-one from a parent
+
+
+DRF_VIEWS = """
+from rest_framework import generics, viewsets
+from rest_framework.views import APIView
+from django.views import View
+
+
+class Ping(APIView):
+    pass
+
+
+class BaseList(generics.ListAPIView):
+    pass
+
+
+class BookList(BaseList):
+    pass
+
+
+class Books(viewsets.ModelViewSet):
+    pass
+
+
+class Page(View):
+    pass
+"""
+
+
+def test_drf_views_are_a_kind_through_their_bases_and_django_views_are_not():
+    index = build({"shop/api.py": DRF_VIEWS})
+    kinds = {name: index.class_kind(f"shop.api.{name}") for name in ("Ping", "BaseList", "BookList", "Books", "Page")}
+    assert kinds == {"Ping": "drf-view", "BaseList": "drf-view", "BookList": "drf-view", "Books": "drf-view", "Page": None}

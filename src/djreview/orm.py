@@ -84,6 +84,32 @@ MODELFORM_BASES = frozenset(
 )
 SERIALIZER_BASES = frozenset({"rest_framework.serializers.ModelSerializer"})
 HYPERLINKED_SERIALIZER_BASES = frozenset({"rest_framework.serializers.HyperlinkedModelSerializer"})
+# DRF's class-based views: APIView and everything built on it. `APIView.as_view()` exempts the
+# view from Django's CSRF check; SessionAuthentication enforces CSRF itself (DJR403, DJR303).
+DRF_VIEW_BASES = frozenset(
+    {
+        "rest_framework.views.APIView",
+        *(
+            f"rest_framework.generics.{name}APIView"
+            for name in (
+                "Generic",
+                "Create",
+                "List",
+                "Retrieve",
+                "Destroy",
+                "Update",
+                "ListCreate",
+                "RetrieveUpdate",
+                "RetrieveDestroy",
+                "RetrieveUpdateDestroy",
+            )
+        ),
+        *(
+            f"rest_framework.viewsets.{name}"
+            for name in ("ViewSet", "GenericViewSet", "ReadOnlyModelViewSet", "ModelViewSet")
+        ),
+    }
+)
 # factory -> index of the positional argument that names the model
 MODELFORM_FACTORIES = {
     "django.forms.modelform_factory": 0,

@@ -32,6 +32,7 @@ _BUILTIN_KINDS = (
     (orm.MODELFORM_BASES, "modelform"),
     (orm.SERIALIZER_BASES, "serializer"),
     (orm.HYPERLINKED_SERIALIZER_BASES, "hyperlinked-serializer"),
+    (orm.DRF_VIEW_BASES, "drf-view"),
 )
 _RELATION_KINDS = (
     (orm.FOREIGN_KEY, "fk"),
@@ -320,7 +321,8 @@ class ProjectIndex:
 
     @query
     def class_kind(self, ref: str | None) -> str | None:
-        """'model', 'manager', 'queryset', 'modelform', 'serializer' or None, through bases."""
+        """'model', 'manager', 'queryset', 'modelform', 'serializer', 'hyperlinked-serializer',
+        'drf-view' (a DRF APIView, generic view or viewset) or None, through bases."""
         qual = self.resolve(ref)
         if qual is None:
             return None
