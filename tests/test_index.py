@@ -918,4 +918,10 @@ class Page(View):
 def test_drf_views_are_a_kind_through_their_bases_and_django_views_are_not():
     index = build({"shop/api.py": DRF_VIEWS})
     kinds = {name: index.class_kind(f"shop.api.{name}") for name in ("Ping", "BaseList", "BookList", "Books", "Page")}
-    assert kinds == {"Ping": "drf-view", "BaseList": "drf-view", "BookList": "drf-view", "Books": "drf-view", "Page": None}
+    assert kinds == {
+        "Ping": "drf-view",
+        "BaseList": "drf-view",
+        "BookList": "drf-view",
+        "Books": "drf-view",
+        "Page": None,
+    }
