@@ -18,7 +18,7 @@ INDENT = "\x00"
 class NodeEdit:
     node: cst.CSTNode
     replacement: str
-    where: str = "replace"  # "replace" the node, or insert "after" / "before" it
+    where: str = "replace"  # "replace" the node, insert "after" / "before" it, or replace its whole "lines"
     indent_like: cst.CSTNode | None = None
 
 

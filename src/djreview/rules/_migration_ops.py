@@ -4,8 +4,11 @@ and reading the argument that makes an operation reversible."""
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeGuard
 
 import libcst as cst
+
+from djreview.syntax import literal_string
 
 _OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
 
@@ -50,3 +53,20 @@ def _written(node: cst.BaseExpression) -> Argument:
     if isinstance(node, cst.Name) and node.value == "None":
         return Argument("none", node)
     return Argument("given", node)
+
+
+def is_get_model(node: cst.CSTNode) -> TypeGuard[cst.Call]:
+    """`apps.get_model(...)` (any receiver: the function's first parameter is `apps`)."""
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get_model"
+
+
+def model_asked(call: cst.Call) -> tuple[str, str]:
+    """(app label, lower-cased model name) a `get_model("shop", "Book")` or
+    `get_model("shop.Book")` call asks for; ("", "") when they are not literal."""
+    texts = [literal_string(a.value) for a in call.args if a.keyword is None]
+    if len(texts) == 1 and texts[0] and "." in texts[0]:
+        label, _, model = texts[0].partition(".")
+        return label, model.lower()
+    if len(texts) >= 2 and texts[0] and texts[1]:
+        return texts[0], texts[1].lower()
+    return "", ""

@@ -16,8 +16,9 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.rule import Rule
-from djreview.rules._migration_ops import argument, operation
+from djreview.rules._migration_ops import argument, is_get_model, model_asked, operation
 from djreview.syntax import literal_string
+from djreview.walk import descendants
 
 
 class IrreversibleRunPython(Rule):
@@ -91,35 +92,4 @@ class IrreversibleRunPython(Rule):
         function = self._functions.get(code.value) if isinstance(code, cst.Name) else None
         if function is None:
             return []
-        found: list[tuple[str, str]] = []
-        _GetModels(found).walk(function)
-        return found
-
-
-class _GetModels:
-    """Collects the models a function asks `apps.get_model()` for."""
-
-    def __init__(self, found: list[tuple[str, str]]):
-        self.found = found
-
-    def walk(self, node: cst.CSTNode) -> None:
-        from djreview.walk import children
-
-        if isinstance(node, cst.Call):
-            self._call(node)
-        for child in children(node):
-            self.walk(child)
-
-    def _call(self, call: cst.Call) -> None:
-        func = call.func
-        if not (isinstance(func, cst.Attribute) and func.attr.value == "get_model"):
-            return
-        texts = [literal_string(a.value) for a in call.args if a.keyword is None]
-        if len(texts) == 1 and texts[0] and "." in texts[0]:
-            label, _, model = texts[0].partition(".")
-        elif len(texts) >= 2 and texts[0] and texts[1]:
-            label, model = texts[0], texts[1]
-        else:
-            self.found.append(("", ""))  # a model we cannot name: never "only new tables"
-            return
-        self.found.append((label, model.lower()))
+        return [model_asked(call) for call in descendants(function) if is_get_model(call)]
