@@ -949,6 +949,20 @@ class ProjectIndex:
         return bool(self.files and self.files.templates)
 
     @query
+    def string_field(self, ref: str | None) -> str | None:
+        """The Django string field (`django.db.models.CharField`...) a field class is, itself or
+        through the project's subclasses of it; None for any other class."""
+        qual = self.resolve(ref) or ref
+        for cls in [qual, *self._class_mro(qual)]:
+            if cls in orm.STRING_FIELDS:
+                return cls
+            for base in self.classes[cls].bases if cls in self.classes else ():
+                resolved = self.resolve(base) or base
+                if resolved in orm.STRING_FIELDS:
+                    return resolved
+        return None
+
+    @query
     def app_label_of(self, module: str) -> str | None:
         """The label of the app a module belongs to (`pretix.base.migrations.0001_initial` ->
         "pretixbase"): its AppConfig's label, else the package that holds `migrations`/`models`."""
