@@ -82,9 +82,10 @@ class FunctionSummary:
     writes: bool = False  # the body saves, deletes, creates or updates rows (_is_write)
 
 
-def _is_write(node: ast.Call) -> bool:
+def _is_write(node: ast.Call, querysets: set[str]) -> bool:
     """`row.save()`, `row.delete()`, `Book.objects.create(...)`, `row.items.create(...)`,
-    `Book.objects.filter(...).update(...)`, `bulk_create(...)`: a call that writes rows."""
+    `Book.objects.filter(...).update(...)` or `qs.update(...)` of a name the function built
+    from a queryset (`querysets`), `bulk_create(...)`: a call that writes rows."""
     func = node.func
     if not isinstance(func, ast.Attribute):
         return False
@@ -94,8 +95,8 @@ def _is_write(node: ast.Call) -> bool:
     if name in _ROW_WRITES or name in _MANAGER_WRITES:
         return not node.args
     if name == "update":
-        _, parts, _ = _unwind(func.value)
-        return bool(_QUERYSET_STEPS.intersection(parts))
+        root, parts, _ = _unwind(func.value)
+        return bool(_QUERYSET_STEPS.intersection(parts)) or (isinstance(root, ast.Name) and root.id in querysets)
     return False
 
 
@@ -144,6 +145,7 @@ class _Reader:
         self.left = False  # a conditional return or raise came before: what follows may not run
         self.cached = False  # reads Django's cache: its queries run on a miss, not per call
         self.writes = False
+        self.querysets: set[str] = set()  # local names bound to a queryset chain (`qs = x.filter()`)
 
     def rooted(self, root: ast.AST, parts: list[str]) -> tuple[str, list[str]] | None:
         """The parameter a chain starts from, and the chain; a loop variable over a parameter
@@ -227,7 +229,7 @@ class _Reader:
 
     def call(self, node: ast.Call, evaluated: bool) -> None:
         func = node.func
-        self.writes = self.writes or _is_write(node)
+        self.writes = self.writes or _is_write(node, self.querysets)
         if isinstance(func, ast.Attribute) and func.attr in _CACHE_READS:
             holder = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
             if holder.endswith("cache"):
@@ -366,6 +368,7 @@ class _Reader:
                 self.branching -= 1
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 self.expr(stmt.value)
+                self.queryset_bound(stmt)
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     self.expr(target)
@@ -375,6 +378,23 @@ class _Reader:
             else:  # return, with, try, match, expressions: every child in order
                 for child in ast.iter_child_nodes(stmt):
                     self.expr(child)
+
+    def queryset_bound(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        """`qs = Book.objects.filter(...)`, `qs = qs.exclude(...)`: a name whose `.update()`
+        writes rows (a dict's `.update()` does not)."""
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return
+        root, parts, _ = _unwind(stmt.value)
+        chained = bool(parts) and parts[-1].endswith("()") and parts[-1][:-2] in QUERYSET_RETURNING
+        if chained and (
+            "objects" in parts
+            or (isinstance(root, ast.Name) and root.id in self.querysets)
+            or "filter()" in parts
+            or "exclude()" in parts
+        ):
+            self.querysets.add(stmt.targets[0].id)
+        else:
+            self.querysets.discard(stmt.targets[0].id)
 
     def rebinds(self, target: ast.AST) -> None:
         """A parameter assigned in the body no longer holds the argument everywhere."""
