@@ -1068,3 +1068,11 @@ class ProjectIndex:
     @query
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers
+
+    @query
+    def writes(self, callee: str) -> bool:
+        """Does a called project function (or `self` method, "<class qual>#<name>") save,
+        delete, create or update rows in its body? DJR106 leaves a call per item whose job is
+        a write alone: the lookup it starts with is one step of a per-item unit of work."""
+        found = Reader(self).callee(callee, 0, None)
+        return found is not None and found[0].writes
