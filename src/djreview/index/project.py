@@ -1039,3 +1039,25 @@ class ProjectIndex:
     @query
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers
+
+    # -- request signatures (index/signatures.py, for DJR403) -----------------------------
+    def _verifiers(self):
+        from djreview.index.signatures import Verifiers
+
+        return Verifiers(self)
+
+    @query
+    def verifies_signature(self, ref: str) -> bool:
+        """Does the view `ref` (a function, or a class through any method of it and its project
+        bases) verify the request's signature, itself or in a project function it calls?"""
+        return self._verifiers().verifies(ref)
+
+    @query
+    def signature_headers(self, ref: str) -> tuple[str, ...]:
+        """The signature-like request headers the view `ref` reads ("HTTP_X_HUB_SIGNATURE")."""
+        return self._verifiers().headers(ref)
+
+    @query
+    def drf_function_view(self, ref: str) -> bool:
+        """Is `ref` a function view decorated with DRF's `@api_view`?"""
+        return self._verifiers().drf_function(ref)
