@@ -16,7 +16,7 @@ from pathlib import Path
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
-from djreview.index.signatures import signature_facts
+from djreview.index.signatures import signature_facts, worth_reading
 from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -542,5 +542,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.receivers = _receivers(tree, resolver)
     facts.settings = settings_facts(tree, path, module, is_init)
     facts.settings_modules = named_settings_modules(path, text)
-    facts.signatures = signature_facts(tree, text, resolver.known, statements)
+    if worth_reading(text):
+        facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
     return facts

@@ -97,6 +97,7 @@ class ModuleFacts:
     # functions ("name") and methods ("Class.name") that verify a request's signature, read a
     # signature header or call other functions (index/signatures.py, for DJR403)
     signatures: dict[str, SignatureFacts] = field(default_factory=dict)
+    signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

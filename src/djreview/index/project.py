@@ -1058,6 +1058,13 @@ class ProjectIndex:
         return self._verifiers().headers(ref)
 
     @query
+    def cookie_authenticated(self, ref: str) -> bool:
+        """Can the view `ref` act as the user the request's cookies name (request.user, the
+        session, Django's auth), or is that unknown? False for a view that does not, or that
+        authenticates by the Authorization header."""
+        return self._verifiers().cookie_authenticated(ref)
+
+    @query
     def drf_function_view(self, ref: str) -> bool:
         """Is `ref` a function view decorated with DRF's `@api_view`?"""
         return self._verifiers().drf_function(ref)

@@ -28,7 +28,7 @@ import re
 from dataclasses import dataclass
 
 _WORDS = re.compile(
-    r"csrf_exempt|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
+    r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
     r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view"
 )
 # A name that says it verifies a signature: verify_signature, check_hmac, is_valid_signature,
@@ -43,6 +43,14 @@ _PROVIDER_METHODS = frozenset({"construct_event", "verify_header", "is_valid_req
 _SIGNING = frozenset({"django.core.signing.loads", "django.core.signing.unsign"})
 _JWT_DECODE = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})
 _SIGNATURE_HEADER = re.compile(r"(?i)signature|hmac")
+_AUTHORIZATION = frozenset({"HTTP_AUTHORIZATION", "Authorization", "authorization", "AUTHORIZATION"})
+# What the request's cookies give a view: the user, the session, the cookies themselves.
+_COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
+_SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
+# Libraries that check a request's origin themselves: python-social-auth validates the OAuth
+# `state` (and SAML's signed response) when completing a login.
+_ORIGIN_CHECKED = frozenset({"do_complete"})
+_ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
 
 
 @dataclass
@@ -53,6 +61,8 @@ class SignatureFacts:
     calls: tuple[str, ...] = ()  # functions it calls: qualified refs, "self.<name>" for methods
     headers: tuple[str, ...] = ()  # signature-like header names it reads ("HTTP_X_HUB_SIGNATURE")
     drf: bool = False  # decorated with DRF's @api_view: CSRF is DRF's business there
+    identity: bool = False  # acts as the request's user: request.user/.session/.COOKIES, login()
+    token_auth: bool = False  # reads the Authorization header: authenticated by it, not by cookies
 
 
 def worth_reading(text: str) -> bool:
@@ -80,6 +90,8 @@ class _Function:
             ref = self._ref(target) or ""
             if ref.rsplit(".", 1)[-1] == "api_view" and "rest_framework" in ref:
                 self.facts.drf = True
+            if ref.startswith(("django.contrib.auth.", "django.contrib.admin.")):
+                self.facts.identity = True  # login_required, permission_required, staff_member_required
             self._callee(target)
         for child in ast.walk(node):
             if isinstance(child, ast.Call):
@@ -88,6 +100,8 @@ class _Function:
                 self.compares = self.compares or any(isinstance(op, (ast.Eq, ast.NotEq)) for op in child.ops)
             elif isinstance(child, ast.Subscript):
                 self._header(child.slice)
+            elif isinstance(child, ast.Attribute) and child.attr in _COOKIE_STATE and _is_request(child.value):
+                self.facts.identity = True
             elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
                 self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
         if self.hmac_digest and self.compares or self.twilio and self.validates:
@@ -120,12 +134,18 @@ class _Function:
         self._callee(func)
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         ref = self._ref(func) or ""
-        if name in _COMPARISONS or name in _PROVIDER_METHODS or ref in _SIGNING:
+        if name in _SESSION_CALLS:
+            self.facts.identity = True
+        if name == "get_authorization_header":
+            self.facts.token_auth = True
+        if name in _COMPARISONS or name in _PROVIDER_METHODS or ref in _SIGNING or name in _ORIGIN_CHECKED:
             self.facts.verifies = True
         elif name == "verify" and (call.args or call.keywords):
             self.facts.verifies = True  # svix Webhook(...).verify, nacl VerifyKey(...).verify, cryptography
         elif name == "validate" and len(call.args) + len(call.keywords) >= 3:
             self.validates = True  # twilio's RequestValidator(token).validate(url, params, signature)
+        elif ref.startswith(_ORIGIN_CHECKED_REFS):
+            self.facts.verifies = True
         elif ref in _JWT_DECODE and _decodes_with_key(call):
             self.facts.verifies = True
         elif ref == "hmac.new" or ref.startswith("hmac.") and name == "HMAC":
@@ -136,9 +156,18 @@ class _Function:
             self._header(call.args[0])
 
     def _header(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and node.value in _AUTHORIZATION:
+            self.facts.token_auth = True
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SIGNATURE_HEADER.search(node.value):
             if node.value not in self.facts.headers and len(node.value) < 80:
                 self.facts.headers += (node.value,)
+
+
+def _is_request(node: ast.AST) -> bool:
+    """`request`, `self.request`, `req`: the request object (not `order.user`)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "request"
+    return isinstance(node, ast.Name) and (node.id.endswith("request") or node.id == "req")
 
 
 def _decodes_with_key(call: ast.Call) -> bool:
@@ -152,16 +181,14 @@ def _decodes_with_key(call: ast.Call) -> bool:
     return keyed
 
 
-def signature_facts(tree: ast.Module, text: str, qualify, statements) -> dict[str, SignatureFacts]:
-    """Per module function ("name") and method ("Class.name"), what it does about a signature:
-    only the functions that verify, read a signature header, call something, or are DRF's."""
-    if not worth_reading(text):
-        return {}
+def signature_facts(qualify, statements) -> dict[str, SignatureFacts]:
+    """Per module function ("name") and method ("Class.name"), what it does about a signature
+    and the request's user: only the functions with something to say are kept."""
     found: dict[str, SignatureFacts] = {}
 
     def keep(key: str, node) -> None:
         facts = _Function(qualify).read(node)
-        if facts.verifies or facts.calls or facts.headers or facts.drf:
+        if facts.verifies or facts.calls or facts.headers or facts.drf or facts.identity or facts.token_auth:
             found[key] = facts
 
     for stmt in statements:
@@ -176,6 +203,8 @@ def signature_facts(tree: ast.Module, text: str, qualify, statements) -> dict[st
 
 # -- the project's answer (ProjectIndex.verifies_signature and friends) ----------------------
 MAX_DEPTH = 4  # calls followed from the view: view -> helper -> helper -> verifier
+# Django's own bases that act as the user: auth views and mixins (other generic views do not).
+_AUTH_BASE = re.compile(r"^django\.contrib\.(auth|admin)\.|LoginRequired|Permission|UserPassesTest|AccessMixin")
 
 
 class Verifiers:
@@ -184,18 +213,21 @@ class Verifiers:
     def __init__(self, index):
         self.index = index
 
-    def _function(self, ref: str) -> tuple[SignatureFacts | None, str | None]:
-        """A module function's or a method's facts, with the class of a method, by reference."""
+    def _function(self, ref: str) -> tuple[SignatureFacts | None, str | None, bool]:
+        """A module function's or a method's facts, the class of a method, and whether its
+        module was read at all (else nothing is known of it)."""
         index = self.index
         ref = index.resolve(ref) or ref
         module, _, name = ref.rpartition(".")
         owner = index.resolve(module) or module
         if owner in index.classes:
-            return self._method(owner, name), owner
+            return self._method(owner, name), owner, index.class_module[owner].signatures_read
         facts = index._module_named(module)
-        return (facts.signatures.get(name) if facts is not None else None), None
+        if facts is None:
+            return None, None, False
+        return facts.signatures.get(name), None, facts.signatures_read
 
-    def _method(self, cls: str, name: str) -> SignatureFacts | None:
+    def _method(self, cls: str | None, name: str) -> SignatureFacts | None:
         """The first definition of `name` along the project MRO of `cls`."""
         for qual in self.index._class_mro(cls):
             module = self.index.class_module[qual]
@@ -205,52 +237,78 @@ class Verifiers:
         return None
 
     def _methods(self, cls: str):
-        """Every method of a class and its project bases, with the class they run on."""
+        """Every method of a class and its project bases."""
         for qual in self.index._class_mro(cls):
             prefix = f"{self.index.classes[qual].name}."
             for key, facts in self.index.class_module[qual].signatures.items():
                 if key.startswith(prefix):
                     yield facts
 
-    def verifies(self, ref: str) -> bool:
-        """Does the function, or any method of the class, `ref` verify a signature (in its body
-        or through the project functions it calls)?"""
+    def _reach(self, ref: str):
+        """The facts of the function, or of every method of the class, `ref`, then of the
+        project functions they call (depth-bounded, each once)."""
         cls = self.index.resolve(ref) or ref
         if cls in self.index.classes:
-            return any(self._follows(facts, cls, 0, set()) for facts in self._methods(cls))
-        facts, owner = self._function(ref)
-        return facts is not None and self._follows(facts, owner, 0, set())
-
-    def _follows(self, facts: SignatureFacts, owner: str | None, depth: int, seen: set[str]) -> bool:
-        if facts.verifies:
-            return True
-        if depth >= MAX_DEPTH:
-            return False
-        for call in facts.calls:
-            if call in seen:
+            todo = [(facts, cls, 0) for facts in self._methods(cls)]
+        else:
+            facts, owner, _ = self._function(ref)
+            todo = [(facts, owner, 0)] if facts is not None else []
+        seen: set[str] = set()
+        while todo:
+            facts, owner, depth = todo.pop(0)
+            yield facts
+            if depth >= MAX_DEPTH:
                 continue
-            seen.add(call)
-            if call.startswith("self."):
-                found, where = (self._method(owner, call[5:]), owner) if owner else (None, None)
-            else:
-                resolved = self.index.resolve(call) or call
-                if resolved in self.index.classes:  # instantiating a verifier class
-                    found, where = self._method(resolved, "__init__"), resolved
+            for call in facts.calls:
+                key = f"{owner}|{call}" if call.startswith("self.") else call
+                if key in seen:
+                    continue
+                seen.add(key)
+                if call.startswith("self."):
+                    found, where = (self._method(owner, call[5:]), owner) if owner else (None, None)
                 else:
-                    found, where = self._function(call)
-            if found is not None and self._follows(found, where, depth + 1, seen):
+                    resolved = self.index.resolve(call) or call
+                    if resolved in self.index.classes:  # instantiating a verifier class
+                        found, where = self._method(resolved, "__init__"), resolved
+                    else:
+                        found, where = self._function(call)[:2]
+                if found is not None:
+                    todo.append((found, where, depth + 1))
+
+    def verifies(self, ref: str) -> bool:
+        return any(facts.verifies for facts in self._reach(ref))
+
+    def cookie_authenticated(self, ref: str) -> bool:
+        """Can the view act as the user its cookies name? True when it (or a project function
+        it calls) uses request.user/session/cookies or Django's auth, and when it cannot be
+        known (a view outside the project, a base class that is neither Django's nor the
+        project's). False when it authenticates by the Authorization header instead."""
+        index = self.index
+        qual = index.resolve(ref) or ref
+        if qual in index.classes:
+            if any(facts.token_auth for facts in self._methods(qual)):
+                return False
+            for cls in index._class_mro(qual):
+                info = index.classes[cls]
+                if not index.class_module[cls].signatures_read or info.dynamic_bases:
+                    return True
+                for base in info.bases:
+                    resolved = index.resolve(base) or base
+                    if resolved in index.classes or resolved.endswith(".object") or "." not in resolved:
+                        continue
+                    if not resolved.startswith("django.") or _AUTH_BASE.search(resolved):
+                        return True  # an auth mixin, or a base out of sight
+        else:
+            facts, _, read = self._function(ref)
+            if not read:
                 return True
-        return False
+            if facts is not None and facts.token_auth:
+                return False
+        return any(facts.identity for facts in self._reach(ref))
 
     def headers(self, ref: str) -> tuple[str, ...]:
-        """The signature-like headers the view (function, or class's methods) reads."""
-        cls = self.index.resolve(ref) or ref
-        if cls in self.index.classes:
-            found = [facts for facts in self._methods(cls)]
-        else:
-            one = self._function(ref)[0]
-            found = [one] if one is not None else []
-        return tuple(dict.fromkeys(h for facts in found for h in facts.headers))
+        """The signature-like headers the view (or a project function it calls) reads."""
+        return tuple(dict.fromkeys(h for facts in self._reach(ref) for h in facts.headers))
 
     def drf_function(self, ref: str) -> bool:
         facts = self._function(ref)[0]

@@ -149,14 +149,13 @@ class CsrfExempt(Rule):
         ref = self._qualified(view) if isinstance(view, (cst.Name, cst.Attribute)) else None
         if ref is not None and (index.class_kind(ref) == "drf-view" or index.drf_function_view(ref)):
             return
-        if isinstance(view, cst.Name) and self._scopes and ref == f"{self.ctx.facts.module}.{view.value}":
-            if not self._module_level_name(view.value):
-                ref = None  # a parameter or a local: whatever view the caller wraps
+        if isinstance(view, cst.Name) and self._scopes and not self._module_level_name(view.value):
+            return  # a parameter or a local: a helper wrapping whatever view its caller gives it
         self._judge(node, self._text(view), ref)
 
     def _module_level_name(self, name: str) -> bool:
         facts = self.ctx.facts
-        return name in facts.class_names or name in facts.signatures or name in facts.functions
+        return name in facts.imports or name in facts.aliases or name in facts.class_names or name in facts.signatures
 
     def _text(self, node: cst.CSTNode) -> str:
         text = self.ctx.module.code_for_node(node)
@@ -168,12 +167,17 @@ class CsrfExempt(Rule):
         if ref is not None and index.verifies_signature(ref):
             return
         headers = index.signature_headers(ref) if ref is not None else ()
+        if not headers and ref is not None and not index.cookie_authenticated(ref):
+            return  # it never acts as the cookies' user: a forged POST gains nothing a direct one does not
         message = (
             f"View {shown} is exempt from CSRF: behind AuthenticationMiddleware a logged-in user's browser "
             "can be made to POST to it from another site, with the user's cookies."
         )
         if headers:
-            message += f" It looks like a webhook: it reads the {headers[0]} header but never verifies it."
+            message += (
+                f" It looks like a webhook: it reads the {headers[0]} header but never verifies it, so anyone "
+                "can forge its requests."
+            )
             hint = (
                 "Verify the provider's signature before acting: compare an HMAC of request.body with the header "
                 "using hmac.compare_digest, or call the provider's verifier (stripe.Webhook.construct_event, ...)."
