@@ -26,7 +26,9 @@ def lines(findings):
 
 
 def test_reports_a_decorated_function_view_at_the_decorator_line(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 @require_POST
 @csrf_exempt
@@ -34,6 +36,7 @@ def update_cart(request):
     request.session["cart"] = request.POST["items"]
     return HttpResponse("ok")
 """
+    )
     findings = exempt(review, {"shop/views.py": views})
     assert codes_lines(findings) == [("DJR403", "shop/views.py", 14)]
     (found,) = findings
@@ -47,7 +50,9 @@ def update_cart(request):
 
 
 def test_reports_a_webhook_that_only_logs_its_signature_header(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 logger = logging.getLogger(__name__)
 
 
@@ -56,6 +61,7 @@ def payment_webhook(request):
     logger.info("signature %s", request.headers.get("X-Payment-Signature"))
     return HttpResponse("ok")
 """
+    )
     (found,) = exempt(review, {"shop/views.py": views})
     assert found.line == 15
     assert "It looks like a webhook: it reads the X-Payment-Signature header but never verifies it, so" in (
@@ -112,7 +118,9 @@ def test_a_project_reexport_of_djangos_csrf_exempt_is_resolved(review):
 
 
 def test_reports_method_decorator_on_a_class_and_on_dispatch(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 @method_decorator(csrf_exempt, name="dispatch")
 class CartView(View):
@@ -129,6 +137,7 @@ class OrderView(View):
     def post(self, request):
         self.request.user.orders.create()
 """
+    )
     findings = exempt(review, {"shop/views.py": views})
     assert lines(findings) == [("shop/views.py", 13), ("shop/views.py", 21)]
     assert findings[0].message.startswith("View CartView is exempt from CSRF")
@@ -137,7 +146,9 @@ class OrderView(View):
 
 def test_not_reported_on_handlers_django_ignores(review):
     # Django reads csrf_exempt from dispatch() only: on post() or name="post" it does nothing
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 @method_decorator(csrf_exempt, name="post")
 class CartView(View):
@@ -145,11 +156,14 @@ class CartView(View):
     def post(self, request):
         return HttpResponse("ok")
 """
+    )
     assert exempt(review, {"shop/views.py": views}) == []
 
 
 def test_reports_csrf_exempt_calls_in_a_urlconf(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 def hook(request):
     return HttpResponse(request.user.pk)
@@ -163,6 +177,7 @@ class CartView(View):
 def change_cart(request):
     request.session["cart"] = []
 """
+    )
     urls = """
 from django.urls import path
 from django.views.decorators.csrf import csrf_exempt
@@ -180,7 +195,9 @@ urlpatterns = [
     assert findings[1].message.startswith("View views.CartView is exempt")
 
 
-SIGNED = IMPORTS + """
+SIGNED = (
+    IMPORTS
+    + """
 import stripe
 
 
@@ -238,6 +255,7 @@ class SignedView(View):
 
         VerifyKey(b"k").verify(request.body, bytes.fromhex(request.headers["X-Signature-Ed25519"]))
 """
+)
 
 
 def test_not_reported_when_the_view_verifies_the_signature(review):
@@ -245,7 +263,9 @@ def test_not_reported_when_the_view_verifies_the_signature(review):
 
 
 def test_verification_in_another_module_is_followed(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 from shop.security import require_valid_payload
 
 
@@ -254,6 +274,7 @@ def hook(request):
     require_valid_payload(request)
     return HttpResponse("ok")
 """
+    )
     security = """
 from shop.crypto import digest_matches
 
@@ -270,7 +291,9 @@ def require_valid_payload(request):
 
 
 def test_reading_the_signature_header_is_not_verifying(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 @csrf_exempt
 def hook(request):
@@ -279,6 +302,7 @@ def hook(request):
         return HttpResponse(status=400)
     return HttpResponse("ok")
 """
+    )
     (found,) = exempt(review, {"shop/views.py": views})
     assert "it reads the HTTP_X_HUB_SIGNATURE header but never verifies it" in found.message
 
@@ -373,7 +397,9 @@ def exempt_all(view):
 def test_not_reported_when_the_view_never_acts_as_the_cookies_user(review):
     # a CSP report endpoint, a metrics beacon, a webhook that looks the payment up at the
     # provider: a forged cross-site POST does nothing a direct POST could not
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 logger = logging.getLogger(__name__)
 
 
@@ -398,11 +424,14 @@ class Beacon(View):
     def post(self, request):
         return HttpResponse(status=204)
 """
+    )
     assert exempt(review, {"shop/views.py": views}) == []
 
 
 def test_not_reported_when_the_view_authenticates_by_the_authorization_header(review):
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 
 class UserInfoView(View):
     @method_decorator(csrf_exempt)
@@ -411,6 +440,7 @@ class UserInfoView(View):
         request.user = lookup(token)
         return super().dispatch(request, *args, **kwargs)
 """
+    )
     assert exempt(review, {"shop/views.py": views}) == []
 
 
@@ -437,7 +467,9 @@ urlpatterns = [
 
 def test_reported_through_a_project_base_that_acts_as_the_user(review):
     base = "class CartMixin:\n    def cart(self):\n        return self.request.session.get('cart')\n"
-    views = IMPORTS + """
+    views = (
+        IMPORTS
+        + """
 from shop.mixins import CartMixin
 
 
@@ -446,4 +478,5 @@ class CartView(CartMixin, View):
     def post(self, request):
         self.cart()
 """
+    )
     assert lines(exempt(review, {"shop/views.py": views, "shop/mixins.py": base})) == [("shop/views.py", 15)]

@@ -144,9 +144,7 @@ class _Function:
             self.facts.verifies = True  # svix Webhook(...).verify, nacl VerifyKey(...).verify, cryptography
         elif name == "validate" and len(call.args) + len(call.keywords) >= 3:
             self.validates = True  # twilio's RequestValidator(token).validate(url, params, signature)
-        elif ref.startswith(_ORIGIN_CHECKED_REFS):
-            self.facts.verifies = True
-        elif ref in _JWT_DECODE and _decodes_with_key(call):
+        elif ref.startswith(_ORIGIN_CHECKED_REFS) or ref in _JWT_DECODE and _decodes_with_key(call):
             self.facts.verifies = True
         elif ref == "hmac.new" or ref.startswith("hmac.") and name == "HMAC":
             self.hmac_digest = True
@@ -158,9 +156,9 @@ class _Function:
     def _header(self, node: ast.AST) -> None:
         if isinstance(node, ast.Constant) and node.value in _AUTHORIZATION:
             self.facts.token_auth = True
-        if isinstance(node, ast.Constant) and isinstance(node.value, str) and _SIGNATURE_HEADER.search(node.value):
-            if node.value not in self.facts.headers and len(node.value) < 80:
-                self.facts.headers += (node.value,)
+        text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+        if _SIGNATURE_HEADER.search(text) and text not in self.facts.headers and len(text) < 80:
+            self.facts.headers += (text,)
 
 
 def _is_request(node: ast.AST) -> bool:

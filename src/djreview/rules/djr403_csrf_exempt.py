@@ -28,9 +28,7 @@ from djreview.syntax import literal_string
 
 _CSRF_EXEMPT = "django.views.decorators.csrf.csrf_exempt"
 _METHOD_DECORATOR = "django.utils.decorators.method_decorator"
-_SAFE_ONLY = frozenset(
-    {"django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe"}
-)
+_SAFE_ONLY = frozenset({"django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe"})
 _REQUIRE_METHODS = "django.views.decorators.http.require_http_methods"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
 # Handlers a class-based view's dispatch() calls: Django reads csrf_exempt on dispatch only.
