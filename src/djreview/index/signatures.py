@@ -49,7 +49,8 @@ _COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
 _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
 # Libraries that check a request's origin themselves: python-social-auth validates the OAuth
 # `state` (and SAML's signed response) when completing a login.
-_ORIGIN_CHECKED = frozenset({"do_complete"})
+# The view checking the CSRF token itself (`CsrfViewMiddleware(...)._check_token(request)`).
+_ORIGIN_CHECKED = frozenset({"do_complete", "_check_token"})
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
 
 
