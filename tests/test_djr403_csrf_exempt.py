@@ -508,3 +508,65 @@ class AuthorizeView(View):
         request.session["consent"] = True
 """
     assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_the_index_knows_which_functions_verify_a_signature():
+    from tests.helpers import index_of
+
+    index = index_of(
+        {
+            "hooks/views.py": """
+import hmac
+import jwt
+import stripe
+from slack_sdk.signature import SignatureVerifier
+from twilio.request_validator import RequestValidator
+
+from hooks.checks import check
+
+
+def by_stripe(request):
+    stripe.Webhook.construct_event(request.body, request.headers["Stripe-Signature"], "whsec")
+
+
+def by_slack(request):
+    return SignatureVerifier("s").is_valid_request(request.body, request.headers)
+
+
+def by_twilio(request):
+    validator = RequestValidator("token")
+    return validator.validate(request.build_absolute_uri(), request.POST, request.headers["X-Twilio-Signature"])
+
+
+def by_jwt(request):
+    return jwt.decode(request.body, "key", algorithms=["HS256"])
+
+
+def unverified_jwt(request):
+    return jwt.decode(request.body, options={"verify_signature": False})
+
+
+def by_helper(request):
+    return check(request)
+
+
+def logs_only(request):
+    print(request.META["HTTP_X_HUB_SIGNATURE_256"])
+
+
+class Hook:
+    def post(self, request):
+        return self.helper(request)
+
+    def helper(self, request):
+        return hmac.compare_digest(b"a", request.body)
+""",
+            "hooks/checks.py": "def check(request):\n    return verify_signature(request)\n",
+        }
+    )
+    verifying = ("by_stripe", "by_slack", "by_twilio", "by_jwt", "by_helper", "Hook")
+    for name in verifying:
+        assert index.verifies_signature(f"hooks.views.{name}"), name
+    assert not index.verifies_signature("hooks.views.unverified_jwt")
+    assert not index.verifies_signature("hooks.views.logs_only")
+    assert index.signature_headers("hooks.views.logs_only") == ("HTTP_X_HUB_SIGNATURE_256",)
