@@ -47,9 +47,9 @@ _AUTHORIZATION = frozenset({"HTTP_AUTHORIZATION", "Authorization", "authorizatio
 # What the request's cookies give a view: the user, the session, the cookies themselves.
 _COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
 _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
-# Libraries that check a request's origin themselves: python-social-auth validates the OAuth
-# `state` (and SAML's signed response) when completing a login.
-# The view checking the CSRF token itself (`CsrfViewMiddleware(...)._check_token(request)`).
+# Calls that check a request's origin: python-social-auth validates the OAuth `state` (and
+# SAML's signed response) when completing a login; a view may run Django's CSRF check itself
+# (`CsrfViewMiddleware(...)._check_token(request)`).
 _ORIGIN_CHECKED = frozenset({"do_complete", "_check_token"})
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
 
