@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from djreview.index.drf_access import AccessFacts
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
 from djreview.index.summaries import FunctionSummary
@@ -70,6 +71,7 @@ class ClassFacts:
     summaries: dict[str, FunctionSummary] = field(default_factory=dict)  # methods reading their parameters
     serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
+    access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
 
 
 @dataclass
@@ -93,6 +95,7 @@ class ModuleFacts:
     selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
     settings: SettingsFacts | None = None  # a Django settings module's steps (settings_facts.py)
     settings_modules: tuple[str, ...] = ()  # modules it names as DJANGO_SETTINGS_MODULE
+    routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a
