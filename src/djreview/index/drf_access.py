@@ -84,6 +84,7 @@ class AccessFacts:
     unsafe_actions: bool = False  # an @action accepting POST/PUT/PATCH/DELETE
     list_paginates: bool | None = None  # its own list(): calls the paginator (None: no list)
     list_serializes: bool = False  # its own list() serializes many rows
+    authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -130,6 +131,8 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
             facts.pagination = "<none>"
         else:
             facts.pagination = resolver.ref(value) or "<dynamic>"
+    elif name == "authentication_classes":
+        facts.authentication = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
     elif name in _PAGE_SIZE_ATTRS:
         is_none = isinstance(value, ast.Constant) and value.value is None
         if facts.page_size is not True:
@@ -282,6 +285,7 @@ class DrfView:
     pagination_owner: str = ""
     pagination_class: str = ""
     model: str | None = None  # the model it serves, when the index knows it
+    anonymous: bool = False  # authentication_classes = [] or (): no user, on purpose (webhooks, pairing)
 
 
 def drf_view(index, qual: str) -> DrfView | None:
@@ -311,8 +315,8 @@ def drf_view(index, qual: str) -> DrfView | None:
         view = _replace(view, permissions=permissions, permission_owner=owner)
     pagination, owner, cls = _pagination(index, facts)
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
-    view = _replace(view, pagination_class=cls, model=_model(index, mro))
-    return view
+    anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
+    return _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
 
 
 def _replace(view: DrfView, **changes) -> DrfView:
@@ -425,6 +429,8 @@ def pagination_size(index, ref: str) -> str:
 
 
 def _login(name: str, outside, mro, index) -> bool:
+    if mro and mro[0].startswith(_LOGIN_BASES):
+        return True  # DRF's ObtainAuthToken itself, a token package's own views
     lowered = name.lower().replace("_", "")
     if any(word in lowered for word in _LOGIN_WORDS):
         return True

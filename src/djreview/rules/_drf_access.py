@@ -15,6 +15,16 @@ def holds_drf_views(facts, index) -> bool:
     return any(cls.bases and index.class_kind(cls.qualname) == "drf-view" for cls in facts.classes)
 
 
+def drf_default(index, key: str):
+    """A REST_FRAMEWORK key as production gets it. A dynaconf settings fragment (galaxy-ng,
+    pulp plugins) sets `REST_FRAMEWORK__<KEY>` and is merged with settings the index does not
+    see: the key is then unknown, whatever the REST_FRAMEWORK dict says."""
+    if index.setting(f"REST_FRAMEWORK__{key}").state != "absent":
+        return None
+    value = index.drf_setting(key)
+    return None if value.state == "unknown" else value
+
+
 def view_of(ctx, node: cst.ClassDef):
     """The index's DrfView for a top-level class being visited, else None."""
     frame = ctx.flow.enclosing_class()
@@ -35,8 +45,8 @@ def imported_name(ctx, module: str, name: str) -> tuple[str, tuple[NodeEdit, ...
     body = ctx.module.body
     imports = [s for s in body if _is_import(s)]
     if imports:
-        end = imports[-1].trailing_whitespace  # type: ignore[attr-defined]
-        return name, (NodeEdit(end, f"{line}\n", "after"),)
+        last = imports[-1].body[-1]  # type: ignore[attr-defined]
+        return name, (NodeEdit(last, f"\n{line}", "after"),)
     first = body[0] if body else None
     if first is None:
         return name, ()
@@ -58,8 +68,7 @@ def class_attribute_edit(node: cst.ClassDef, text: str) -> NodeEdit | None:
     if _is_docstring(first) and len(statements) > 1:
         return NodeEdit(statements[1], f"{text}\n{INDENT}", "before", indent_like=statements[1])
     if _is_docstring(first):
-        ws = first.trailing_whitespace  # type: ignore[attr-defined]
-        return NodeEdit(ws, f"{INDENT}{text}\n", "after", indent_like=first)
+        return NodeEdit(first.body[-1], f"\n{INDENT}{text}", "after", indent_like=first)  # type: ignore[attr-defined]
     return NodeEdit(first, f"{text}\n{INDENT}", "before", indent_like=first)
 
 

@@ -22,6 +22,7 @@ from djreview.rule import Rule
 from djreview.rules._drf_access import (
     class_attribute,
     class_attribute_edit,
+    drf_default,
     holds_drf_views,
     imported_name,
     view_of,
@@ -52,8 +53,8 @@ class ViewWithoutPermissions(Rule):
     # -- class-based views ---------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         view = view_of(self.ctx, node)
-        if view is None or not view.routed or view.login:
-            return
+        if view is None or not view.routed or view.login or view.anonymous:
+            return  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
         if view.permissions == "default":
             default = self._default()
             if default is None:
@@ -74,7 +75,9 @@ class ViewWithoutPermissions(Rule):
 
     def _default(self) -> str | None:
         """Why the settings' default lets anyone in, or None when it does not (or is unknown)."""
-        default = self.ctx.index.drf_setting("DEFAULT_PERMISSION_CLASSES")
+        default = drf_default(self.ctx.index, "DEFAULT_PERMISSION_CLASSES")
+        if default is None:
+            return None
         if default.state == "absent":
             return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
         if default.state == "set" and isinstance(default.value, (list, tuple)):

@@ -18,7 +18,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec
 from djreview.rule import Rule
-from djreview.rules._drf_access import holds_drf_views, view_of
+from djreview.rules._drf_access import drf_default, holds_drf_views, view_of
 
 _HINT = (
     "Set pagination_class to a class with a page size (class {model}Pagination(PageNumberPagination): "
@@ -60,7 +60,9 @@ class ListWithoutPagination(Rule):
         if view.pagination != "default":
             return None  # "none": a decision; "sized"; "unknown": assumed to work
         index = self.ctx.index
-        default = index.drf_setting("DEFAULT_PAGINATION_CLASS")
+        default = drf_default(index, "DEFAULT_PAGINATION_CLASS")
+        if default is None:
+            return None
         if default.state == "absent" or (default.state == "set" and default.value is None):
             return "no pagination_class, and the REST_FRAMEWORK setting has no DEFAULT_PAGINATION_CLASS"
         if default.state != "set" or not isinstance(default.value, str):
@@ -73,7 +75,9 @@ class ListWithoutPagination(Rule):
         return None
 
     def _page_size(self, why: str) -> str | None:
-        size = self.ctx.index.drf_setting("PAGE_SIZE")
+        size = drf_default(self.ctx.index, "PAGE_SIZE")
+        if size is None:
+            return None
         if size.state == "absent" or (size.state == "set" and size.value is None):
             return f"{why} and the REST_FRAMEWORK setting has no PAGE_SIZE"
         return None
