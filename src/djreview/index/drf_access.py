@@ -82,8 +82,9 @@ class AccessFacts:
     sizes_pages: bool = False  # overrides get_page_size/get_limit/paginate_queryset
     handlers: tuple[tuple[str, bool], ...] = ()  # (handler method, writes) it defines
     unsafe_actions: bool = False  # an @action accepting POST/PUT/PATCH/DELETE
-    list_paginates: bool | None = None  # its own list(): calls the paginator (None: no list)
-    list_serializes: bool = False  # its own list() serializes many rows
+    # its own list(): "pages" (calls DRF's paginator), "super" (returns super().list()), "all"
+    # (serializes many=True rows), "other"; None: it defines no list()
+    list_mode: str | None = None
     authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
 
 
@@ -108,8 +109,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 if _is_action(stmt) and _unsafe_action(stmt):
                     facts.unsafe_actions = True
             if name == "list":
-                facts.list_paginates = _mentions(stmt, ("paginate_queryset", "paginator", "get_paginated_response"))
-                facts.list_serializes = _mentions(stmt, ("many",))
+                facts.list_mode = _list_mode(stmt)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or stmt.value is None:
@@ -193,13 +193,30 @@ def _checks_user(func) -> bool:
     )
 
 
-def _mentions(func, words: tuple[str, ...]) -> bool:
-    for n in ast.walk(func):
-        if isinstance(n, ast.Attribute) and n.attr in words:
-            return True
-        if isinstance(n, ast.keyword) and n.arg in words:
-            return True
-    return False
+def _list_mode(func) -> str:
+    """How a view's own list() answers (its body only: decorators are schema, not code)."""
+    nodes = [n for stmt in func.body for n in ast.walk(stmt)]
+    names = {n.attr for n in nodes if isinstance(n, ast.Attribute)} | {n.id for n in nodes if isinstance(n, ast.Name)}
+    if names & {"paginate_queryset", "get_paginated_response", "paginator"}:
+        return "pages"  # DRF's paginator: the pagination class decides
+    if any("paginat" in name.lower() for name in names):
+        return "other"  # Django's Paginator, or the project's own paginate(): paged its own way
+    if any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "list"
+        and isinstance(n.func.value, ast.Call)
+        and getattr(n.func.value.func, "id", None) == "super"
+        for n in nodes
+    ):
+        return "super"
+    if any(isinstance(n, ast.keyword) and n.arg == "many" and _is_true(n.value) for n in nodes):
+        return "all"
+    return "other"
+
+
+def _is_true(node) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
 
 
 def routed_views(tree: ast.Module, resolver) -> tuple[str, ...]:
@@ -369,28 +386,21 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
 
 
 def _lists(index, mro, drf_names) -> str:
-    own = next((index.classes[q].access for q in mro if (index.classes[q].access or AccessFacts()).list_paginates is not None), None)
+    """"paginator" (DRF's list, or its own calling a paginator), "all" (its own list()
+    serializes every row), "other" (its own list() answers something else), "" (no list)."""
     view_facts = next((index.classes[q].view for q in mro if index.classes[q].view is not None), None)
     if view_facts is not None and view_facts.no_get:
         return ""
-    if own is not None:
+    is_list = bool(drf_names & _DRF_LISTS)
+    for qual in mro:  # the first list() on the way up answers, unless it hands over to super()
+        access = index.classes[qual].access
+        mode = access.list_mode if access is not None else None
+        if mode is None or mode == "super":
+            continue
         if not drf_names & (_VIEWSETS | _DRF_LISTS):
             return ""  # list() of an APIView is no endpoint of its own
-        if own.list_paginates:
-            return "paginator"
-        if own.list_serializes:
-            return "all"
-        if drf_names & _DRF_LISTS and _calls_super_list(index, mro):
-            return "paginator"
-        return "other"
-    if drf_names & _DRF_LISTS:
-        return "paginator"
-    return ""
-
-
-def _calls_super_list(index, mro) -> bool:
-    view_facts = next((index.classes[q].view for q in mro if index.classes[q].view is not None and index.classes[q].view.list_override), None)
-    return view_facts is not None and view_facts.list_override == "super"
+        return "paginator" if mode == "pages" else mode
+    return "paginator" if is_list else ""
 
 
 def _pagination(index, facts) -> tuple[str, str, str]:

@@ -290,7 +290,7 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 _class_call(name, value, cls, resolver)
     if cls.bases:
         cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
-        cls.access = access_facts(node, resolver)
+    cls.access = access_facts(node, resolver)  # a mixin with no bases may set permissions or pagination
     return cls
 
 

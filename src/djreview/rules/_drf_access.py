@@ -15,11 +15,17 @@ def holds_drf_views(facts, index) -> bool:
     return any(cls.bases and index.class_kind(cls.qualname) == "drf-view" for cls in facts.classes)
 
 
+_DRF_KEYS = ("DEFAULT_PERMISSION_CLASSES", "DEFAULT_PAGINATION_CLASS", "PAGE_SIZE", "DEFAULT_AUTHENTICATION_CLASSES")
+
+
 def drf_default(index, key: str):
-    """A REST_FRAMEWORK key as production gets it. A dynaconf settings fragment (galaxy-ng,
-    pulp plugins) sets `REST_FRAMEWORK__<KEY>` and is merged with settings the index does not
-    see: the key is then unknown, whatever the REST_FRAMEWORK dict says."""
-    if index.setting(f"REST_FRAMEWORK__{key}").state != "absent":
+    """A REST_FRAMEWORK key as production gets it, or None when the index cannot tell. A
+    dynaconf settings fragment (galaxy-ng, pulp plugins: `REST_FRAMEWORK__<KEY> = ...`,
+    `"dynaconf_merge"` in INSTALLED_APPS) is merged with settings the index does not see."""
+    if any(index.setting(f"REST_FRAMEWORK__{k}").state == "set" for k in _DRF_KEYS):
+        return None
+    apps = index.setting("INSTALLED_APPS")
+    if apps.state == "set" and isinstance(apps.value, (list, tuple)) and "dynaconf_merge" in apps.value:
         return None
     value = index.drf_setting(key)
     return None if value.state == "unknown" else value
