@@ -404,3 +404,48 @@ def test_not_reported_when_a_dynaconf_fragment_sets_the_default(review):
     dynaconf with settings the index does not see."""
     settings = 'REST_FRAMEWORK__DEFAULT_PERMISSION_CLASSES = ("galaxy.Access",)\n'
     assert permissions(review, project(OPEN_LIST, settings)) == []
+
+
+def test_not_reported_for_webhooks_checking_a_signature_and_login_apps(review):
+    """waldur: a marketplace viewset whose serializer verifies a signature, and the Valimo PKI
+    login flow in the `waldur_auth_valimo` app, whose create() hands over to DRF's."""
+    views = """
+from rest_framework import decorators, mixins, viewsets
+from rest_framework.response import Response
+
+from .serializers import BookSerializer as ServiceProviderSignatureSerializer
+
+
+class UsageViewSet(viewsets.ViewSet):
+    permission_classes = ()
+    serializer_class = ServiceProviderSignatureSerializer
+
+    @decorators.action(detail=False, methods=["post"])
+    def set_usage(self, request):
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(status=201)
+"""
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+    login = """
+from rest_framework import mixins, viewsets
+
+from shop.serializers import BookSerializer
+
+
+class AuthResultViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = ()
+    serializer_class = BookSerializer
+
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+"""
+    files = project(views.replace("Signature", "Plain"), LOCKED_SETTINGS)
+    files["shop/views.py"] = files["shop/views.py"].replace("ServiceProviderPlainSerializer", "UsageSerializer")
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 8)]
+    files["shop/views.py"] = login
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 7)]
+    files["waldur_auth_valimo/__init__.py"] = ""
+    files["waldur_auth_valimo/views.py"] = files.pop("shop/views.py")
+    assert permissions(review, files) == []

@@ -13,6 +13,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from djreview.index.serializers import _assignments, source_of
+
 # Handlers of a request: HTTP methods of an APIView, actions of a viewset.
 _UNSAFE_HANDLERS = frozenset({"post", "put", "patch", "delete", "create", "update", "partial_update", "destroy"})
 _HANDLERS = _UNSAFE_HANDLERS | {"get", "list", "retrieve"}
@@ -85,6 +87,7 @@ class AccessFacts:
     # its own list(): "pages" (calls DRF's paginator), "super" (returns super().list()), "all"
     # (serializes many=True rows), "other"; None: it defines no list()
     list_mode: str | None = None
+    list_rows: str | None = None  # "all": the root of the rows it serializes ("view", "model:<ref>.<manager>")
     authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
 
 
@@ -109,14 +112,26 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 if _is_action(stmt) and _unsafe_action(stmt):
                     facts.unsafe_actions = True
             if name == "list":
-                facts.list_mode = _list_mode(stmt)
+                facts.list_mode, facts.list_rows = _list_mode(stmt, resolver)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or stmt.value is None:
                 continue
             _attribute(facts, targets[0].id, stmt.value, resolver)
     facts.handlers = tuple(handlers)
+    if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
+        facts.decides_access = True  # a webhook: the payload's signature decides who may call
     return None if facts == AccessFacts() else facts
+
+
+def _verifies_signatures(node: ast.ClassDef) -> bool:
+    """Does the class name a signature check (`compare_digest`, a `*Signature*` serializer,
+    `verify_signature()`)? Only asked of classes that define handlers or serializers."""
+    for n in ast.walk(node):
+        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None
+        if name and ("signature" in name.lower() or name == "compare_digest"):
+            return True
+    return False
 
 
 def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None:
@@ -174,16 +189,23 @@ def _call_name(node) -> str | None:
 
 def _writes(func, name: str) -> bool:
     """Could the handler change anything? A handler that only validates and answers (every
-    call is a serializer check, a response or a delegation to another handler) does not."""
+    call is a serializer check, a response or a delegation to another handler) does not;
+    one that hands over to DRF's own action (`super().create(...)`) does."""
     if name not in _UNSAFE_HANDLERS:
         return False
     for node in ast.walk(func):
         if isinstance(node, ast.Call):
             called = _call_name(node)
+            if called in _ACTIONS and isinstance(node.func, ast.Attribute) and _is_super_call(node.func.value):
+                return True
             if called in _READ_ONLY_CALLS or called in _UNSAFE_HANDLERS:
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
             return True
     return False
+
+
+def _is_super_call(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
 
 
 def _checks_user(func) -> bool:
@@ -193,14 +215,15 @@ def _checks_user(func) -> bool:
     )
 
 
-def _list_mode(func) -> str:
-    """How a view's own list() answers (its body only: decorators are schema, not code)."""
+def _list_mode(func, resolver) -> tuple[str, str | None]:
+    """How a view's own list() answers (its body only: decorators are schema, not code), and
+    for "all" the root of the queryset it serializes."""
     nodes = [n for stmt in func.body for n in ast.walk(stmt)]
     names = {n.attr for n in nodes if isinstance(n, ast.Attribute)} | {n.id for n in nodes if isinstance(n, ast.Name)}
     if names & {"paginate_queryset", "get_paginated_response", "paginator"}:
-        return "pages"  # DRF's paginator: the pagination class decides
+        return "pages", None  # DRF's paginator: the pagination class decides
     if any("paginat" in name.lower() for name in names):
-        return "other"  # Django's Paginator, or the project's own paginate(): paged its own way
+        return "other", None  # Django's Paginator, or the project's own paginate(): paged its own way
     if any(
         isinstance(n, ast.Call)
         and isinstance(n.func, ast.Attribute)
@@ -209,10 +232,13 @@ def _list_mode(func) -> str:
         and getattr(n.func.value.func, "id", None) == "super"
         for n in nodes
     ):
-        return "super"
-    if any(isinstance(n, ast.keyword) and n.arg == "many" and _is_true(n.value) for n in nodes):
-        return "all"
-    return "other"
+        return "super", None
+    for n in nodes:
+        if isinstance(n, ast.Call) and n.args and any(k.arg == "many" and _is_true(k.value) for k in n.keywords):
+            rows = source_of(n.args[0], resolver, _assignments(func))
+            if rows is not None:
+                return "all", rows.root  # the index decides whether the root is a model
+    return "other", None
 
 
 def _is_true(node) -> bool:
@@ -276,7 +302,24 @@ _LOGIN_BASES = (
     "rest_auth.",
     "knox.views.LoginView",
 )
-_LOGIN_WORDS = ("login", "signup", "signin", "register", "passwordreset", "resetpassword", "forgotpassword")
+LOGIN_WORDS = (  # in a view's name: a login, logout, signup or token view (DJR303)
+    "login",
+    "logout",
+    "signup",
+    "signin",
+    "register",
+    "passwordreset",
+    "resetpassword",
+    "forgotpassword",
+    "authtoken",
+    "obtaintoken",
+    "tokenobtain",
+    "tokenrefresh",
+    "refreshtoken",
+)
+# An app whose package says it authenticates (waldur_auth_valimo, jwt_auth, oauth2, sso):
+# its open views are the login flow.
+_AUTH_PACKAGES = frozenset({"auth", "authentication", "oauth", "oauth2", "login", "sso", "saml", "saml2", "social"})
 # Django mixins that decide access themselves.
 _ACCESS_MIXINS = frozenset({"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin"})
 _KNOWN_OUTSIDE = ("rest_framework.", "django.", "builtins.", "typing.", "abc.", "collections.", "object")
@@ -399,8 +442,18 @@ def _lists(index, mro, drf_names) -> str:
             continue
         if not drf_names & (_VIEWSETS | _DRF_LISTS):
             return ""  # list() of an APIView is no endpoint of its own
+        if mode == "all" and not _rows_of_a_model(index, access.list_rows):
+            return "other"  # plugins, choices, objects built in code: not a table
         return "paginator" if mode == "pages" else mode
     return "paginator" if is_list else ""
+
+
+def _rows_of_a_model(index, root: str | None) -> bool:
+    if root == "view":
+        return True
+    if root is None or not root.startswith("model:"):
+        return False
+    return index.model_for(root[len("model:") :].rpartition(".")[0]) is not None
 
 
 def _pagination(index, facts) -> tuple[str, str, str]:
@@ -442,7 +495,10 @@ def _login(name: str, outside, mro, index) -> bool:
     if mro and mro[0].startswith(_LOGIN_BASES):
         return True  # DRF's ObtainAuthToken itself, a token package's own views
     lowered = name.lower().replace("_", "")
-    if any(word in lowered for word in _LOGIN_WORDS):
+    if any(word in lowered for word in LOGIN_WORDS):
+        return True
+    module = index.class_module[mro[0]].module if mro else ""
+    if _AUTH_PACKAGES & set(module.replace(".", "_").split("_")):
         return True
     return any(ref.startswith(_LOGIN_BASES) for ref in outside)
 

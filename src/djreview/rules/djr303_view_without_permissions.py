@@ -18,6 +18,7 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.drf_access import LOGIN_WORDS
 from djreview.rule import Rule
 from djreview.rules._drf_access import (
     class_attribute,
@@ -31,7 +32,6 @@ from djreview.syntax import literal_string
 
 _ALLOW_ANY = "rest_framework.permissions.AllowAny"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
-_LOGIN_WORDS = ("login", "signup", "signin", "register", "passwordreset", "resetpassword", "forgotpassword")
 _ACCESS_DECORATORS = ("login_required", "permission_required", "staff_member_required", "user_passes_test")
 _ACCESS_WORDS = ("is_authenticated", "is_anonymous", "is_staff", "is_superuser", "has_perm", "PermissionDenied")
 _HINT = (
@@ -116,7 +116,7 @@ class ViewWithoutPermissions(Rule):
         if api_view is None:
             return
         name = node.name.value
-        if any(word in name.lower().replace("_", "") for word in _LOGIN_WORDS):
+        if any(word in name.lower().replace("_", "") for word in LOGIN_WORDS):
             return
         unsafe = [m for m in _methods(api_view.decorator) if m not in _SAFE]
         code = self.ctx.module.code_for_node(node.body)

@@ -7,8 +7,8 @@ a page size (`page_size`/`default_limit` on the class, or the `PAGE_SIZE` settin
 DRF serializes the whole table on every request: slow responses and memory that grow with
 the data. `PAGE_SIZE` alone paginates nothing.
 
-Not reported: `pagination_class = None` (a decision), a pagination class the index cannot
-read (assumed to work), a base view the project only subclasses, settings the index cannot
+Not reported: `pagination_class = None` or a pagination class with `page_size = None`
+(decisions: unlimited on purpose), a pagination class the index cannot read (assumed to work), a base view the project only subclasses, settings the index cannot
 read.
 """
 
@@ -53,12 +53,10 @@ class ListWithoutPagination(Rule):
         """Why the list is not paginated, or None when it is (or the index cannot tell)."""
         if view.lists == "all":
             return "its own list() serializes the rows without the paginator"
-        if view.pagination == "unsized":
-            return f"{view.pagination_owner}.pagination_class has page_size = None"
         if view.pagination == "setting":
             return self._page_size(f"{view.pagination_owner}.pagination_class has no page_size")
         if view.pagination != "default":
-            return None  # "none": a decision; "sized"; "unknown": assumed to work
+            return None  # "none", "unsized" (page_size = None): decisions; "sized"; "unknown": assumed to work
         index = self.ctx.index
         default = drf_default(index, "DEFAULT_PAGINATION_CLASS")
         if default is None:
@@ -68,8 +66,6 @@ class ListWithoutPagination(Rule):
         if default.state != "set" or not isinstance(default.value, str):
             return None
         size = index.pagination_size(default.value)
-        if size == "unsized":
-            return "the DEFAULT_PAGINATION_CLASS has page_size = None"
         if size == "setting":
             return self._page_size("the DEFAULT_PAGINATION_CLASS has no page_size")
         return None
