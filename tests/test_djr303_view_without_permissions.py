@@ -447,5 +447,5 @@ class AuthResultViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     files["shop/views.py"] = login
     assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 7)]
     files["waldur_auth_valimo/__init__.py"] = ""
-    files["waldur_auth_valimo/views.py"] = files.pop("shop/views.py")
+    files["waldur_auth_valimo/views.py"], files["shop/views.py"] = login, ""
     assert permissions(review, files) == []
