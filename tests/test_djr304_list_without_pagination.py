@@ -284,3 +284,27 @@ class Exporters(viewsets.ViewSet):
         return Response({"results": BookSerializer(self.exporters, many=True).data})
 """
     assert pagination(review, project(views)) == []
+
+
+def test_not_reported_when_filter_queryset_pages_its_own_way(review):
+    """label-studio's ProjectTaskListAPI: filter_queryset() returns `paginator(tasks, request)`."""
+    views = LIST.replace(
+        "class BookViewSet(",
+        """def paginator(rows, request):
+    return rows[:100]
+
+
+class BookViewSet(""",
+    ).replace(
+        "class BookDetail(",
+        """class PagedList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    def filter_queryset(self, queryset):
+        return paginator(queryset, self.request)
+
+
+class BookDetail(""",
+    )
+    assert [f.message.split()[3] for f in pagination(review, project(views))] == ["BookList", "BookViewSet"]

@@ -89,6 +89,7 @@ class AccessFacts:
     list_mode: str | None = None
     list_rows: str | None = None  # "all": the root of the rows it serializes ("view", "model:<ref>.<manager>")
     authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
+    pages_itself: bool = False  # a method (filter_queryset...) calls a paginator of the project's own
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -113,6 +114,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                     facts.unsafe_actions = True
             if name == "list":
                 facts.list_mode, facts.list_rows = _list_mode(stmt, resolver)
+            elif name in _QUERYSET_METHODS and _calls_own_paginator(stmt):
+                facts.pages_itself = True
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
             if len(targets) != 1 or not isinstance(targets[0], ast.Name) or stmt.value is None:
@@ -239,6 +242,19 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
             if rows is not None:
                 return "all", rows.root  # the index decides whether the root is a model
     return "other", None
+
+
+_QUERYSET_METHODS = frozenset({"filter_queryset", "get_queryset", "paginate_queryset"})
+_DRF_PAGINATOR = frozenset({"paginate_queryset", "get_paginated_response"})
+
+
+def _calls_own_paginator(func) -> bool:
+    """label-studio's ProjectTaskListAPI.filter_queryset(): `paginator(tasks, request)`."""
+    return any(
+        isinstance(n, ast.Call) and "paginat" in (_call_name(n) or "").lower() and _call_name(n) not in _DRF_PAGINATOR
+        for stmt in func.body
+        for n in ast.walk(stmt)
+    )
 
 
 def _is_true(node) -> bool:
@@ -435,6 +451,8 @@ def _lists(index, mro, drf_names) -> str:
     if view_facts is not None and view_facts.no_get:
         return ""
     is_list = bool(drf_names & _DRF_LISTS)
+    if any((index.classes[q].access or AccessFacts()).pages_itself for q in mro):
+        return "other"  # paged its own way
     for qual in mro:  # the first list() on the way up answers, unless it hands over to super()
         access = index.classes[qual].access
         mode = access.list_mode if access is not None else None
