@@ -98,7 +98,8 @@ def test_fix_adds_is_authenticated_and_its_import(review):
         "from .serializers import BookSerializer\n",
         "from .serializers import BookSerializer\nfrom rest_framework.permissions import IsAuthenticated\n",
     ).replace(
-        "    queryset = Book.objects.all()", "    permission_classes = [IsAuthenticated]\n    queryset = Book.objects.all()"
+        "    queryset = Book.objects.all()",
+        "    permission_classes = [IsAuthenticated]\n    queryset = Book.objects.all()",
     )
 
 
@@ -179,7 +180,9 @@ def test_not_reported_allow_any_on_a_read_only_view(review):
 
 def test_not_reported_allow_any_on_a_view_that_only_validates(review):
     """label-studio's LabelConfigValidateAPI: POST validates and answers, nothing is saved."""
-    views = OPEN_CREATE.replace("ListCreateAPIView", "CreateAPIView") + """
+    views = (
+        OPEN_CREATE.replace("ListCreateAPIView", "CreateAPIView")
+        + """
     def post(self, request, *args, **kwargs):
         return super().post(request, *args, **kwargs)
 
@@ -188,6 +191,7 @@ def test_not_reported_allow_any_on_a_view_that_only_validates(review):
         serializer.is_valid(raise_exception=True)
         return Response(status=204)
 """
+    )
     assert permissions(review, project(views, LOCKED_SETTINGS)) == []
     writes = views.replace("return Response(status=204)", "serializer.save()\n        return Response(status=201)")
     assert codes_lines(permissions(review, project(writes, LOCKED_SETTINGS))) == [("DJR303", "shop/views.py", 9)]
@@ -270,7 +274,9 @@ class Stats(ShopView):
 """
     files = project(views, **{"core/__init__.py": "", "core/base.py": base, "shop/urls.py": URLS})
     assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 11)]
-    routed = URLS.replace("urlpatterns = [", "from core.base import ShopView\n\nurlpatterns = [path('s/', ShopView.as_view()), ")
+    routed = URLS.replace(
+        "urlpatterns = [", "from core.base import ShopView\n\nurlpatterns = [path('s/', ShopView.as_view()), "
+    )
     files["shop/urls.py"] = routed
     assert codes_lines(permissions(review, files)) == [
         ("DJR303", "core/base.py", 5),
@@ -379,7 +385,9 @@ def test_reports_api_view_functions_at_the_decorator(review):
 def test_not_reported_when_authentication_is_turned_off_on_purpose(review):
     """pretix's device InitializeView, weblate's ServiceHookView: no user at all, the payload
     (a pairing token, a hook) decides."""
-    views = OPEN_CREATE.replace("    permission_classes = [AllowAny]\n", "    authentication_classes = []\n    permission_classes = ()\n")
+    views = OPEN_CREATE.replace(
+        "    permission_classes = [AllowAny]\n", "    authentication_classes = []\n    permission_classes = ()\n"
+    )
     assert permissions(review, project(views, LOCKED_SETTINGS)) == []
 
 

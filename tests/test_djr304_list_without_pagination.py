@@ -6,8 +6,7 @@ from tests.helpers import codes_lines
 
 NO_PAGINATION = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
 PAGINATED = (
-    'REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination", '
-    '"PAGE_SIZE": 20}\n'
+    'REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination", "PAGE_SIZE": 20}\n'
 )
 MODELS = """
 from django.db import models
@@ -124,7 +123,10 @@ class BySetting(PageNumberPagination):
 def views_with(pagination_class: str) -> str:
     return LIST.replace(
         "from .models import Book\n", f"from core.pagination import {pagination_class}\nfrom .models import Book\n"
-    ).replace("    queryset = Book.objects.all()\n", f"    pagination_class = {pagination_class}\n    queryset = Book.objects.all()\n")
+    ).replace(
+        "    queryset = Book.objects.all()\n",
+        f"    pagination_class = {pagination_class}\n    queryset = Book.objects.all()\n",
+    )
 
 
 def test_not_reported_with_a_pagination_class_that_sets_a_page_size(review):
@@ -147,13 +149,17 @@ def test_a_pagination_class_without_page_size_needs_the_page_size_setting(review
 
 
 def test_not_reported_with_pagination_class_none_a_decision(review):
-    views = LIST.replace("    queryset = Book.objects.all()\n", "    pagination_class = None\n    queryset = Book.objects.all()\n")
+    views = LIST.replace(
+        "    queryset = Book.objects.all()\n", "    pagination_class = None\n    queryset = Book.objects.all()\n"
+    )
     assert pagination(review, project(views)) == []
 
 
 def test_not_reported_with_a_pagination_class_the_index_cannot_read(review):
     views = LIST.replace("from .models import Book\n", "from somewhere.paging import Pages\nfrom .models import Book\n")
-    views = views.replace("    queryset = Book.objects.all()\n", "    pagination_class = Pages\n    queryset = Book.objects.all()\n")
+    views = views.replace(
+        "    queryset = Book.objects.all()\n", "    pagination_class = Pages\n    queryset = Book.objects.all()\n"
+    )
     assert pagination(review, project(views)) == []
 
 
@@ -252,17 +258,23 @@ def test_reports_a_viewsets_own_list_that_serializes_every_row(review):
 
 
 def test_not_reported_for_views_that_never_list(review):
-    views = LIST.replace("class BookViewSet(viewsets.ReadOnlyModelViewSet):", "class BookViewSet(viewsets.ReadOnlyModelViewSet):\n    http_method_names = ['post']")
+    views = LIST.replace(
+        "class BookViewSet(viewsets.ReadOnlyModelViewSet):",
+        "class BookViewSet(viewsets.ReadOnlyModelViewSet):\n    http_method_names = ['post']",
+    )
     views = views.replace("generics.ListAPIView", "generics.CreateAPIView")
     assert pagination(review, project(views)) == []
 
 
 def test_a_base_only_subclassed_is_judged_through_its_subclasses(review):
-    views = LIST + """
+    views = (
+        LIST
+        + """
 
 class TitleList(BookList):
     pagination_class = None
 """
+    )
     assert codes_lines(pagination(review, project(views))) == [("DJR304", "shop/views.py", 13)]
 
 

@@ -213,7 +213,8 @@ def _is_super_call(node) -> bool:
 
 def _checks_user(func) -> bool:
     return any(
-        (isinstance(n, ast.Attribute) and n.attr in _ACCESS_WORDS) or (isinstance(n, ast.Name) and n.id in _ACCESS_WORDS)
+        (isinstance(n, ast.Attribute) and n.attr in _ACCESS_WORDS)
+        or (isinstance(n, ast.Name) and n.id in _ACCESS_WORDS)
         for n in ast.walk(func)
     )
 
@@ -283,7 +284,8 @@ def routed_views(tree: ast.Module, resolver) -> tuple[str, ...]:
 # -- the project's view of a DRF class (ProjectIndex.drf_view) ---------------------------------
 _ALLOW_ANY = "rest_framework.permissions.AllowAny"
 _DRF_PAGINATIONS = frozenset(
-    f"rest_framework.pagination.{name}" for name in ("PageNumberPagination", "LimitOffsetPagination", "CursorPagination")
+    f"rest_framework.pagination.{name}"
+    for name in ("PageNumberPagination", "LimitOffsetPagination", "CursorPagination")
 )
 # HTTP method -> the handlers it runs, in call order (APIView's method, then the mixin's action)
 _CHAINS = {
@@ -370,7 +372,10 @@ def drf_view(index, qual: str) -> DrfView | None:
         return None
     mro = index._class_mro(qual)
     outside = [
-        index.resolve(b) or b for c in mro for b in index.classes[c].bases if (index.resolve(b) or b) not in index.classes
+        index.resolve(b) or b
+        for c in mro
+        for b in index.classes[c].bases
+        if (index.resolve(b) or b) not in index.classes
     ]
     unreadable = any(not ref.startswith(_KNOWN_OUTSIDE) for ref in outside) or any(
         index.classes[c].dynamic_bases for c in mro
@@ -445,7 +450,7 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
 
 
 def _lists(index, mro, drf_names) -> str:
-    """"paginator" (DRF's list, or its own calling a paginator), "all" (its own list()
+    """ "paginator" (DRF's list, or its own calling a paginator), "all" (its own list()
     serializes every row), "other" (its own list() answers something else), "" (no list)."""
     view_facts = next((index.classes[q].view for q in mro if index.classes[q].view is not None), None)
     if view_facts is not None and view_facts.no_get:

@@ -80,9 +80,11 @@ class ViewWithoutPermissions(Rule):
             return None
         if default.state == "absent":
             return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
-        if default.state == "set" and isinstance(default.value, (list, tuple)):
-            if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in default.value):
-                return "DEFAULT_PERMISSION_CLASSES is AllowAny" if default.value else "DEFAULT_PERMISSION_CLASSES is empty"
+        value = default.value
+        if default.state != "set" or not isinstance(value, (list, tuple)):
+            return None
+        if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in value):
+            return "DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"
         return None
 
     def _fix(self, node: cst.ClassDef, replace: bool) -> FixSpec | None:
@@ -94,7 +96,9 @@ class ViewWithoutPermissions(Rule):
             edit = class_attribute_edit(node, f"permission_classes = [{name}]")
         if edit is None:
             return None
-        return FixSpec("require an authenticated user (permission_classes = [IsAuthenticated])", "unsafe", (edit, *imports))
+        return FixSpec(
+            "require an authenticated user (permission_classes = [IsAuthenticated])", "unsafe", (edit, *imports)
+        )
 
     # -- @api_view functions -------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
