@@ -143,4 +143,10 @@ class FileContext:
             anchor = positions[edit.indent_like].start
             line = split_lines(self.text)[anchor.line - 1]
             replacement = replacement.replace(INDENT, line[: anchor.column])
+        if edit.where == "lines":  # the whole lines the node is on, line breaks included
+            lines = split_lines(self.text)
+            first, last = start.line, end.line
+            if last < len(lines):
+                return Edit(self.path, first, 1, last + 1, 1, replacement)
+            return Edit(self.path, first, 1, last, len(lines[last - 1]) + 1, replacement)
         return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, replacement)

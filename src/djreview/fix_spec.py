@@ -18,7 +18,7 @@ INDENT = "\x00"
 class NodeEdit:
     node: cst.CSTNode
     replacement: str
-    where: str = "replace"  # "replace" the node, or insert "after" / "before" it
+    where: str = "replace"  # "replace" the node, insert "after" / "before" it, or replace its whole "lines"
     indent_like: cst.CSTNode | None = None
 
 
@@ -27,3 +27,18 @@ class FixSpec:
     description: str
     applicability: str  # "safe" | "unsafe" | "suggestion"
     edits: tuple[NodeEdit, ...] = ()
+
+
+def append_arguments(call: cst.Call, arguments: list[str]) -> NodeEdit | None:
+    """An edit that adds `arguments` (source text, e.g. 'related_name="books"') after the
+    call's last argument, one per line when the call already puts its arguments on their own
+    lines; None for a call without arguments (nowhere to anchor the edit)."""
+    import libcst as cst
+
+    if not call.args:
+        return None
+    last = call.args[-1]
+    ws = last.comma.whitespace_after if isinstance(last.comma, cst.Comma) else None
+    if isinstance(ws, cst.ParenthesizedWhitespace):  # `arg,` then a new line: one per line
+        return NodeEdit(last, "".join(f",\n{INDENT}{argument}" for argument in arguments), "after", indent_like=last)
+    return NodeEdit(last, "".join(f", {argument}" for argument in arguments), "after")

@@ -948,6 +948,21 @@ class ProjectIndex:
     def has_templates(self) -> bool:
         return bool(self.files and self.files.templates)
 
+    @query
+    def app_label_of(self, module: str) -> str | None:
+        """The label of the app a module belongs to (`pretix.base.migrations.0001_initial` ->
+        "pretixbase"): its AppConfig's label, else the package that holds `migrations`/`models`."""
+        package = module
+        while package:
+            if package in self.app_labels:
+                return self.app_labels[package]
+            package = package.rpartition(".")[0]
+        parts = module.split(".")
+        for folder in ("migrations", "models"):
+            if folder in parts[1:]:
+                return parts[parts.index(folder, 1) - 1]
+        return None
+
     # -- replaying recorded questions --------------------------------------------------------
     def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
         """Would every recorded question (key -> digest of its answer) get the same answer
