@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.helpers import codes_lines, fixed
+from tests.helpers import DRF_BOOK_MODEL, DRF_BOOK_SERIALIZER, codes_lines, fixed
 
 SETTINGS = """
 INSTALLED_APPS = ["shop"]
@@ -11,28 +11,9 @@ REST_FRAMEWORK = {"PAGE_SIZE": 20, "DEFAULT_PAGINATION_CLASS": "rest_framework.p
 LOCKED_SETTINGS = """
 REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}
 """
-MODELS = """
-from django.db import models
-
-
-class Book(models.Model):
-    title = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.title
-"""
-SERIALIZERS = """
-from django.contrib.auth import get_user_model
-from rest_framework import serializers
-
-from .models import Book
-
-
-class BookSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Book
-        fields = ["id", "title"]
-
+SERIALIZERS = (
+    DRF_BOOK_SERIALIZER
+    + """
 
 User = get_user_model()
 
@@ -43,6 +24,10 @@ class UserSerializer(serializers.ModelSerializer):
         fields = ["username", "password"]
         extra_kwargs = {"password": {"write_only": True}}
 """
+).replace(
+    "from rest_framework import serializers\n",
+    "from django.contrib.auth import get_user_model\nfrom rest_framework import serializers\n",
+)
 URLS = """
 from django.urls import path
 
@@ -57,7 +42,7 @@ def project(views: str, settings: str = SETTINGS, **more) -> dict[str, str]:
         "proj/__init__.py": "",
         "proj/settings.py": settings,
         "shop/__init__.py": "",
-        "shop/models.py": MODELS,
+        "shop/models.py": DRF_BOOK_MODEL,
         "shop/serializers.py": SERIALIZERS,
         "shop/views.py": views,
     }

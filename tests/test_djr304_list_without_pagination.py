@@ -2,33 +2,12 @@
 
 from __future__ import annotations
 
-from tests.helpers import codes_lines
+from tests.helpers import DRF_BOOK_MODEL, DRF_BOOK_SERIALIZER, codes_lines
 
 NO_PAGINATION = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
 PAGINATED = (
     'REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination", "PAGE_SIZE": 20}\n'
 )
-MODELS = """
-from django.db import models
-
-
-class Book(models.Model):
-    title = models.CharField(max_length=100)
-
-    def __str__(self):
-        return self.title
-"""
-SERIALIZERS = """
-from rest_framework import serializers
-
-from .models import Book
-
-
-class BookSerializer(serializers.ModelSerializer):
-    class Meta:
-        model = Book
-        fields = ["id", "title"]
-"""
 LIST = """
 from rest_framework import generics, viewsets
 
@@ -57,8 +36,8 @@ def project(views: str, settings: str = NO_PAGINATION, **more) -> dict[str, str]
         "proj/__init__.py": "",
         "proj/settings.py": settings,
         "shop/__init__.py": "",
-        "shop/models.py": MODELS,
-        "shop/serializers.py": SERIALIZERS,
+        "shop/models.py": DRF_BOOK_MODEL,
+        "shop/serializers.py": DRF_BOOK_SERIALIZER,
         "shop/views.py": views,
     }
     files.update(more)

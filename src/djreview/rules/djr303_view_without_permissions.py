@@ -7,10 +7,12 @@ whose settings set no other default serves every anonymous request, GET-only vie
 view that accepts POST/PUT/PATCH/DELETE it lets anyone change data.
 
 Not reported: login, signup and token views (open by design: ObtainAuthToken and simplejwt
-bases, create-only views of the user model, *Login*/*Signup*/*Register*/*PasswordReset*
-names); a base view the project only subclasses (its subclasses are judged); views whose
-access is decided in code (get_permissions, checks of request.user, login_required) or
-through a base the index cannot read; settings whose default the index cannot read.
+bases, create-only views of the user model, *Login*/*Signup*/*Register*/*PasswordReset*/token
+names, views of an authentication app); a base view the project only subclasses (its
+subclasses are judged); views whose access is decided in code (get_permissions, checks of
+request.user, a signature check, login_required) or through a base the index cannot read;
+views that turn authentication off (webhooks, device pairing); settings whose default the
+index cannot read. The decisions are the index's (index/drf_access.py).
 """
 
 from __future__ import annotations
