@@ -50,44 +50,17 @@ class ViewWithoutPermissions(Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         if "api_view" in text:
             return True
-        return "class " in text and holds_drf_views(facts, index)
+        if "class " not in text or not holds_drf_views(facts, index):
+            return False
+        return any(_message(index, index.drf_view(c.qualname)) for c in facts.classes if c.bases)
 
     # -- class-based views ---------------------------------------------------------------
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         view = view_of(self.ctx, node)
-        if view is None or not view.routed or view.login or view.anonymous:
-            return  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
-        if view.permissions == "default":
-            default = self._default()
-            if default is None:
-                return
-            methods = f" (it accepts {', '.join(view.unsafe)})" if view.unsafe else ""
-            message = f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
-            self.report(node, message, self._fix(node, replace=False), hint=_HINT)
-        elif view.permissions == "open" and view.unsafe:
-            if view.unsafe == ("POST",) and view.model and view.model == self.ctx.index.model_for("<user-model>"):
-                return  # a create-only view of the user model: a signup
-            owner = view.permission_owner
-            where = "" if owner == view.name else f" (from {owner})"
-            message = (
-                f"DRF view {view.name} allows anyone (permission_classes{where} is AllowAny or empty) and accepts "
-                f"{', '.join(view.unsafe)}: anonymous requests can change data."
-            )
-            self.report(node, message, self._fix(node, replace=owner == view.name), hint=_HINT)
-
-    def _default(self) -> str | None:
-        """Why the settings' default lets anyone in, or None when it does not (or is unknown)."""
-        default = drf_default(self.ctx.index, "DEFAULT_PERMISSION_CLASSES")
-        if default is None:
-            return None
-        if default.state == "absent":
-            return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
-        value = default.value
-        if default.state != "set" or not isinstance(value, (list, tuple)):
-            return None
-        if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in value):
-            return "DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"
-        return None
+        message = _message(self.ctx.index, view)
+        if message is not None:
+            replace = view.permissions == "open" and view.permission_owner == view.name
+            self.report(node, message, self._fix(node, replace), hint=_HINT)
 
     def _fix(self, node: cst.ClassDef, replace: bool) -> FixSpec | None:
         name, imports = imported_name(self.ctx, "rest_framework.permissions", "IsAuthenticated")
@@ -135,7 +108,7 @@ class ViewWithoutPermissions(Rule):
             'a DEFAULT_PERMISSION_CLASSES in the REST_FRAMEWORK setting (["rest_framework.permissions.IsAuthenticated"]).'
         )
         if permissions is None:
-            default = self._default()
+            default = _default(self.ctx.index)
             if default is None:
                 return
             methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
@@ -147,6 +120,43 @@ class ViewWithoutPermissions(Rule):
                 f"{', '.join(unsafe)}: anonymous requests can change data."
             )
             self.report(api_view, message, fix, hint=hint)
+
+
+def _message(index, view) -> str | None:
+    """What is wrong with a DRF view class, or None when nothing is (or the index cannot tell)."""
+    if view is None or not view.routed or view.login or view.anonymous:
+        return None  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
+    if view.permissions == "default":
+        default = _default(index)
+        if default is None:
+            return None
+        methods = f" (it accepts {', '.join(view.unsafe)})" if view.unsafe else ""
+        return f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
+    if view.permissions != "open" or not view.unsafe:
+        return None
+    if view.unsafe == ("POST",) and view.model and view.model == index.model_for("<user-model>"):
+        return None  # a create-only view of the user model: a signup
+    owner = view.permission_owner
+    where = "" if owner == view.name else f" (from {owner})"
+    return (
+        f"DRF view {view.name} allows anyone (permission_classes{where} is AllowAny or empty) and accepts "
+        f"{', '.join(view.unsafe)}: anonymous requests can change data."
+    )
+
+
+def _default(index) -> str | None:
+    """Why the settings' default lets anyone in, or None when it does not (or is unknown)."""
+    default = drf_default(index, "DEFAULT_PERMISSION_CLASSES")
+    if default is None:
+        return None
+    if default.state == "absent":
+        return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
+    value = default.value
+    if default.state != "set" or not isinstance(value, (list, tuple)):
+        return None
+    if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in value):
+        return "DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"
+    return None
 
 
 def _permission_refs(flow, call: cst.BaseExpression) -> list[str | None]:

@@ -33,13 +33,13 @@ class ListWithoutPagination(Rule):
     fixable = False  # the fix is a suggestion: which page size suits the endpoint is a decision
 
     def wants(self, text, facts, index, prefilter) -> bool:
-        return "class " in text and holds_drf_views(facts, index)
+        if "class " not in text or not holds_drf_views(facts, index):
+            return False
+        return any(_why(index, index.drf_view(c.qualname)) for c in facts.classes if c.bases)
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         view = view_of(self.ctx, node)
-        if view is None or not view.routed or view.lists not in ("paginator", "all"):
-            return
-        why = self._why(view)
+        why = _why(self.ctx.index, view)
         if why is None:
             return
         model = (view.model or "").rsplit(".", 1)[-1]
@@ -49,31 +49,34 @@ class ListWithoutPagination(Rule):
         fix = FixSpec("paginate the list: a pagination_class with a page_size, or the settings' two keys", "suggestion")
         self.report(node, message, fix, hint=hint)
 
-    def _why(self, view) -> str | None:
-        """Why the list is not paginated, or None when it is (or the index cannot tell)."""
-        if view.lists == "all":
-            return "its own list() serializes the rows without the paginator"
-        if view.pagination == "setting":
-            return self._page_size(f"{view.pagination_owner}.pagination_class has no page_size")
-        if view.pagination != "default":
-            return None  # "none", "unsized" (page_size = None): decisions; "sized"; "unknown": assumed to work
-        index = self.ctx.index
-        default = drf_default(index, "DEFAULT_PAGINATION_CLASS")
-        if default is None:
-            return None
-        if default.state == "absent" or (default.state == "set" and default.value is None):
-            return "no pagination_class, and the REST_FRAMEWORK setting has no DEFAULT_PAGINATION_CLASS"
-        if default.state != "set" or not isinstance(default.value, str):
-            return None
-        size = index.pagination_size(default.value)
-        if size == "setting":
-            return self._page_size("the DEFAULT_PAGINATION_CLASS has no page_size")
-        return None
 
-    def _page_size(self, why: str) -> str | None:
-        size = drf_default(self.ctx.index, "PAGE_SIZE")
-        if size is None:
-            return None
-        if size.state == "absent" or (size.state == "set" and size.value is None):
-            return f"{why} and the REST_FRAMEWORK setting has no PAGE_SIZE"
+def _why(index, view) -> str | None:
+    """Why a view's list is not paginated, or None when it is (or it is no list endpoint, or
+    the index cannot tell)."""
+    if view is None or not view.routed or view.lists not in ("paginator", "all"):
         return None
+    if view.lists == "all":
+        return "its own list() serializes the rows without the paginator"
+    if view.pagination == "setting":
+        return _page_size(index, f"{view.pagination_owner}.pagination_class has no page_size")
+    if view.pagination != "default":
+        return None  # "none", "unsized" (page_size = None): decisions; "sized"; "unknown": assumed to work
+    default = drf_default(index, "DEFAULT_PAGINATION_CLASS")
+    if default is None:
+        return None
+    if default.state == "absent" or (default.state == "set" and default.value is None):
+        return "no pagination_class, and the REST_FRAMEWORK setting has no DEFAULT_PAGINATION_CLASS"
+    if default.state != "set" or not isinstance(default.value, str):
+        return None
+    if index.pagination_size(default.value) == "setting":
+        return _page_size(index, "the DEFAULT_PAGINATION_CLASS has no page_size")
+    return None
+
+
+def _page_size(index, why: str) -> str | None:
+    size = drf_default(index, "PAGE_SIZE")
+    if size is None:
+        return None
+    if size.state == "absent" or (size.state == "set" and size.value is None):
+        return f"{why} and the REST_FRAMEWORK setting has no PAGE_SIZE"
+    return None
