@@ -173,6 +173,30 @@ class Comment(models.Model):
         return str(self.pk)
 """
 
+# shop/models.py and shop/serializers.py of the DRF rules' projects (DJR303, DJR304): one
+# model and its serializer, with explicit fields so that no other rule reports them.
+DRF_BOOK_MODEL = """
+from django.db import models
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+
+    def __str__(self):
+        return self.title
+"""
+DRF_BOOK_SERIALIZER = """
+from rest_framework import serializers
+
+from .models import Book
+
+
+class BookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = ["id", "title"]
+"""
+
 # core/models.py: an abstract base whose __str__ its subclasses in other modules inherit.
 NAMED_BASE = """
 from django.db import models

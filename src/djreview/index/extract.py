@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -298,6 +299,7 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 _class_call(name, value, cls, resolver)
     if cls.bases:
         cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
+    cls.access = access_facts(node, resolver)  # a mixin with no bases may set permissions or pagination
     return cls
 
 
@@ -544,4 +546,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.settings_modules = named_settings_modules(path, text)
     if worth_reading(text):
         facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
+    if "as_view" in text or "register(" in text:
+        facts.routed = routed_views(tree, resolver)
     return facts

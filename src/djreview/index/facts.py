@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from djreview.index.drf_access import AccessFacts
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
 from djreview.index.signatures import SignatureFacts
@@ -71,6 +72,7 @@ class ClassFacts:
     summaries: dict[str, FunctionSummary] = field(default_factory=dict)  # methods reading their parameters
     serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
+    access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
 
 
 @dataclass
@@ -98,6 +100,7 @@ class ModuleFacts:
     # signature header or call other functions (index/signatures.py, for DJR403)
     signatures: dict[str, SignatureFacts] = field(default_factory=dict)
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
+    routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -1105,3 +1105,30 @@ class ProjectIndex:
     def drf_function_view(self, ref: str) -> bool:
         """Is `ref` a function view decorated with DRF's `@api_view`?"""
         return self._verifiers().drf_function(ref)
+
+    # -- DRF access: permissions and pagination (index/drf_access.py; DJR303, DJR304) -----------
+    @query
+    def drf_view(self, qual: str):
+        """A DRF view as its project bases make it (drf_access.DrfView: permissions, the HTTP
+        methods that write, pagination, routed or only extended), or None."""
+        from djreview.index import drf_access
+
+        return drf_access.drf_view(self, self.resolve(qual) or qual)
+
+    @query
+    def pagination_size(self, ref: str) -> str:
+        """How a pagination class (a ref, or a dotted path from the settings) sizes its pages:
+        "sized", "unsized", "setting" (PAGE_SIZE decides) or "unknown"."""
+        from djreview.index import drf_access
+
+        return drf_access.pagination_size(self, ref)
+
+    def _drf_routed(self, qual: str) -> bool:
+        """Routed by a urlconf, or extended by no project class (a base only subclassed is
+        judged through its subclasses)."""
+        if not hasattr(self, "_drf_routes"):
+            from djreview.index import drf_access
+
+            self._drf_routes = drf_access.routed_and_extended(self)
+        routed, extended = self._drf_routes
+        return qual in routed or qual not in extended

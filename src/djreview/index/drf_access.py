@@ -1,0 +1,556 @@
+"""DRF access facts for the index: who may call a view, and how much a list returns.
+
+Extracted per class from the stdlib tree (DJR303, DJR304): `permission_classes`, methods that
+decide access in code (`get_permissions`, `check_permissions`, checks of `request.user`),
+`pagination_class`, the page size of a pagination class, and the request handlers a class
+defines (with whether they write). Per module: the views a urlconf routes (`X.as_view()`,
+`router.register(prefix, X)`), so a base view that is only subclassed is judged through its
+subclasses. The project index combines them through the bases (ProjectIndex.drf_view).
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass
+
+from djreview.index.serializers import _assignments, source_of
+
+# Handlers of a request: HTTP methods of an APIView, actions of a viewset.
+_UNSAFE_HANDLERS = frozenset({"post", "put", "patch", "delete", "create", "update", "partial_update", "destroy"})
+_HANDLERS = _UNSAFE_HANDLERS | {"get", "list", "retrieve"}
+# Methods that decide access in code: a view defining one is judged by its author.
+_ACCESS_METHODS = frozenset({"get_permissions", "check_permissions", "initial", "dispatch", "has_permission"})
+# Names whose mention in a handler means the handler checks who calls it.
+_ACCESS_WORDS = frozenset(
+    {
+        "is_authenticated",
+        "is_anonymous",
+        "is_staff",
+        "is_superuser",
+        "has_perm",
+        "has_perms",
+        "PermissionDenied",
+        "NotAuthenticated",
+        "compare_digest",
+        "check_permissions",
+        "check_object_permissions",
+    }
+)
+# Calls a handler may make without writing anything: validating and answering.
+_READ_ONLY_CALLS = frozenset(
+    {
+        "Response",
+        "JsonResponse",
+        "HttpResponse",
+        "is_valid",
+        "get_serializer",
+        "get_serializer_class",
+        "get_serializer_context",
+        "get_exception_handler_context",
+        "exception_handler",
+        "finalize_response",
+        "super",
+        "get",
+        "getattr",
+        "hasattr",
+        "isinstance",
+        "len",
+        "str",
+        "int",
+        "bool",
+        "dict",
+        "list",
+        "_",
+        "gettext",
+        "ValidationError",
+        "debug",
+        "info",
+        "warning",
+        "error",
+        "exception",
+    }
+)
+_PAGE_SIZE_ATTRS = ("page_size", "default_limit")
+_PAGE_METHODS = frozenset({"get_page_size", "get_limit", "paginate_queryset"})
+
+
+@dataclass
+class AccessFacts:
+    permissions: tuple[str, ...] | None = None  # a literal `permission_classes`, refs as written
+    permissions_dynamic: bool = False  # `permission_classes` assigned something else
+    decides_access: bool = False  # an access method, a check of the user, or a class decorator
+    pagination: str | None = None  # `pagination_class`: a ref, "<none>" or "<dynamic>"
+    page_size: bool | None = None  # page_size/default_limit: True set, False set to None
+    sizes_pages: bool = False  # overrides get_page_size/get_limit/paginate_queryset
+    handlers: tuple[tuple[str, bool], ...] = ()  # (handler method, writes) it defines
+    unsafe_actions: bool = False  # an @action accepting POST/PUT/PATCH/DELETE
+    # its own list(): "pages" (calls DRF's paginator), "super" (returns super().list()), "all"
+    # (serializes many=True rows), "other"; None: it defines no list()
+    list_mode: str | None = None
+    list_rows: str | None = None  # "all": the root of the rows it serializes ("view", "model:<ref>.<manager>")
+    authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
+    pages_itself: bool = False  # a method (filter_queryset...) calls a paginator of the project's own
+
+
+def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
+    """The access facts of a class with bases, or None when it has none of them."""
+    facts = AccessFacts()
+    handlers = []
+    if node.decorator_list and any(_decides(d) for d in node.decorator_list):
+        facts.decides_access = True
+    for stmt in node.body:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            name = stmt.name
+            if name in _ACCESS_METHODS:
+                facts.decides_access = True
+            elif name in _PAGE_METHODS:
+                facts.sizes_pages = True
+            if name in _HANDLERS or _is_action(stmt):
+                if name in _HANDLERS:
+                    handlers.append((name, _writes(stmt, name)))
+                if _checks_user(stmt):
+                    facts.decides_access = True
+                if _is_action(stmt) and _unsafe_action(stmt):
+                    facts.unsafe_actions = True
+            if name == "list":
+                facts.list_mode, facts.list_rows = _list_mode(stmt, resolver)
+            elif name in _QUERYSET_METHODS and _calls_own_paginator(stmt):
+                facts.pages_itself = True
+        elif isinstance(stmt, (ast.Assign, ast.AnnAssign)):
+            targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            if len(targets) != 1 or not isinstance(targets[0], ast.Name) or stmt.value is None:
+                continue
+            _attribute(facts, targets[0].id, stmt.value, resolver)
+    facts.handlers = tuple(handlers)
+    if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
+        facts.decides_access = True  # a webhook: the payload's signature decides who may call
+    return None if facts == AccessFacts() else facts
+
+
+def _verifies_signatures(node: ast.ClassDef) -> bool:
+    """Does the class name a signature check (`compare_digest`, a `*Signature*` serializer,
+    `verify_signature()`)? Only asked of classes that define handlers or serializers."""
+    for n in ast.walk(node):
+        name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None
+        if name and ("signature" in name.lower() or name == "compare_digest"):
+            return True
+    return False
+
+
+def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None:
+    if name == "permission_classes":
+        refs = [resolver.ref(e) for e in value.elts] if isinstance(value, (ast.List, ast.Tuple)) else None
+        if refs is not None and all(refs):
+            facts.permissions = tuple(r for r in refs if r)
+        else:
+            facts.permissions_dynamic = True
+    elif name == "pagination_class":
+        if isinstance(value, ast.Constant) and value.value is None:
+            facts.pagination = "<none>"
+        else:
+            facts.pagination = resolver.ref(value) or "<dynamic>"
+    elif name == "authentication_classes":
+        facts.authentication = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
+    elif name in _PAGE_SIZE_ATTRS:
+        is_none = isinstance(value, ast.Constant) and value.value is None
+        if facts.page_size is not True:
+            facts.page_size = not is_none
+
+
+def _decides(decorator: ast.expr) -> bool:
+    """`@method_decorator(login_required, name="dispatch")`, `@permission_required(...)`."""
+    text = ast.dump(decorator)
+    return any(word in text for word in ("login_required", "permission_required", "staff_member_required"))
+
+
+def _is_action(func) -> bool:
+    return any(_call_name(d) in ("action", "detail_route", "list_route") for d in func.decorator_list)
+
+
+def _unsafe_action(func) -> bool:
+    for dec in func.decorator_list:
+        if isinstance(dec, ast.Call):
+            methods = next((k.value for k in dec.keywords if k.arg == "methods"), None)
+            if methods is None:
+                continue  # GET only
+            if not isinstance(methods, (ast.List, ast.Tuple)):
+                return True
+            for item in methods.elts:
+                if not (isinstance(item, ast.Constant) and str(item.value).lower() in ("get", "head", "options")):
+                    return True
+    return False
+
+
+def _call_name(node) -> str | None:
+    func = node.func if isinstance(node, ast.Call) else node
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _writes(func, name: str) -> bool:
+    """Could the handler change anything? A handler that only validates and answers (every
+    call is a serializer check, a response or a delegation to another handler) does not;
+    one that hands over to DRF's own action (`super().create(...)`) does."""
+    if name not in _UNSAFE_HANDLERS:
+        return False
+    for node in ast.walk(func):
+        if isinstance(node, ast.Call):
+            called = _call_name(node)
+            if called in _ACTIONS and isinstance(node.func, ast.Attribute) and _is_super_call(node.func.value):
+                return True
+            if called in _READ_ONLY_CALLS or called in _UNSAFE_HANDLERS:
+                continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
+            return True
+    return False
+
+
+def _is_super_call(node) -> bool:
+    return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
+
+
+def _checks_user(func) -> bool:
+    return any(
+        (isinstance(n, ast.Attribute) and n.attr in _ACCESS_WORDS)
+        or (isinstance(n, ast.Name) and n.id in _ACCESS_WORDS)
+        for n in ast.walk(func)
+    )
+
+
+def _list_mode(func, resolver) -> tuple[str, str | None]:
+    """How a view's own list() answers (its body only: decorators are schema, not code), and
+    for "all" the root of the queryset it serializes."""
+    nodes = [n for stmt in func.body for n in ast.walk(stmt)]
+    names = {n.attr for n in nodes if isinstance(n, ast.Attribute)} | {n.id for n in nodes if isinstance(n, ast.Name)}
+    if names & {"paginate_queryset", "get_paginated_response", "paginator"}:
+        return "pages", None  # DRF's paginator: the pagination class decides
+    if any("paginat" in name.lower() for name in names):
+        return "other", None  # Django's Paginator, or the project's own paginate(): paged its own way
+    if any(
+        isinstance(n, ast.Call)
+        and isinstance(n.func, ast.Attribute)
+        and n.func.attr == "list"
+        and isinstance(n.func.value, ast.Call)
+        and getattr(n.func.value.func, "id", None) == "super"
+        for n in nodes
+    ):
+        return "super", None
+    for n in nodes:
+        if isinstance(n, ast.Call) and n.args and any(k.arg == "many" and _is_true(k.value) for k in n.keywords):
+            rows = source_of(n.args[0], resolver, _assignments(func))
+            if rows is not None:
+                return "all", rows.root  # the index decides whether the root is a model
+    return "other", None
+
+
+_QUERYSET_METHODS = frozenset({"filter_queryset", "get_queryset", "paginate_queryset"})
+_DRF_PAGINATOR = frozenset({"paginate_queryset", "get_paginated_response"})
+
+
+def _calls_own_paginator(func) -> bool:
+    """label-studio's ProjectTaskListAPI.filter_queryset(): `paginator(tasks, request)`."""
+    return any(
+        isinstance(n, ast.Call) and "paginat" in (_call_name(n) or "").lower() and _call_name(n) not in _DRF_PAGINATOR
+        for stmt in func.body
+        for n in ast.walk(stmt)
+    )
+
+
+def _is_true(node) -> bool:
+    return isinstance(node, ast.Constant) and node.value is True
+
+
+def routed_views(tree: ast.Module, resolver) -> tuple[str, ...]:
+    """The classes a module routes: `X.as_view(...)` and `router.register(prefix, X, ...)`
+    (`viewset=X` too), as refs."""
+    found: list[str] = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        target = None
+        if node.func.attr == "as_view":
+            target = node.func.value
+        elif node.func.attr == "register":
+            keyword = next((k.value for k in node.keywords if k.arg == "viewset"), None)
+            target = keyword if keyword is not None else (node.args[1] if len(node.args) > 1 else None)
+        ref = resolver.ref(target) if target is not None else None
+        if ref and ref not in found:
+            found.append(ref)
+    return tuple(found)
+
+
+# -- the project's view of a DRF class (ProjectIndex.drf_view) ---------------------------------
+_ALLOW_ANY = "rest_framework.permissions.AllowAny"
+_DRF_PAGINATIONS = frozenset(
+    f"rest_framework.pagination.{name}"
+    for name in ("PageNumberPagination", "LimitOffsetPagination", "CursorPagination")
+)
+# HTTP method -> the handlers it runs, in call order (APIView's method, then the mixin's action)
+_CHAINS = {
+    "POST": ("post", "create"),
+    "PUT": ("put", "update"),
+    "PATCH": ("patch", "partial_update", "update"),
+    "DELETE": ("delete", "destroy"),
+}
+# DRF bases -> the handlers they provide
+_DRF_WRITES = {
+    "CreateModelMixin": ("post", "create"),
+    "UpdateModelMixin": ("put", "patch", "update", "partial_update"),
+    "DestroyModelMixin": ("delete", "destroy"),
+    "CreateAPIView": ("post", "create"),
+    "ListCreateAPIView": ("post", "create"),
+    "UpdateAPIView": ("put", "patch", "update", "partial_update"),
+    "RetrieveUpdateAPIView": ("put", "patch", "update", "partial_update"),
+    "DestroyAPIView": ("delete", "destroy"),
+    "RetrieveDestroyAPIView": ("delete", "destroy"),
+    "RetrieveUpdateDestroyAPIView": ("put", "patch", "delete", "update", "partial_update", "destroy"),
+    "ModelViewSet": ("post", "put", "patch", "delete", "create", "update", "partial_update", "destroy"),
+}
+_ACTIONS = frozenset({"create", "update", "destroy"})
+_VIEWSETS = frozenset({"ViewSet", "GenericViewSet", "ViewSetMixin", "ModelViewSet", "ReadOnlyModelViewSet"})
+_DRF_LISTS = frozenset({"ListAPIView", "ListCreateAPIView", "ModelViewSet", "ReadOnlyModelViewSet", "ListModelMixin"})
+# Bases that log a user in or hand out tokens: open by design.
+_LOGIN_BASES = (
+    "rest_framework.authtoken.views.ObtainAuthToken",
+    "rest_framework_simplejwt.views.Token",
+    "rest_framework_jwt.views.",
+    "dj_rest_auth.",
+    "rest_auth.",
+    "knox.views.LoginView",
+)
+LOGIN_WORDS = (  # in a view's name: a login, logout, signup or token view (DJR303)
+    "login",
+    "logout",
+    "signup",
+    "signin",
+    "register",
+    "passwordreset",
+    "resetpassword",
+    "forgotpassword",
+    "authtoken",
+    "obtaintoken",
+    "tokenobtain",
+    "tokenrefresh",
+    "refreshtoken",
+)
+# An app whose package says it authenticates (waldur_auth_valimo, jwt_auth, oauth2, sso):
+# its open views are the login flow.
+_AUTH_PACKAGES = frozenset({"auth", "authentication", "oauth", "oauth2", "login", "sso", "saml", "saml2", "social"})
+# Django mixins that decide access themselves.
+_ACCESS_MIXINS = frozenset({"LoginRequiredMixin", "PermissionRequiredMixin", "UserPassesTestMixin", "AccessMixin"})
+_KNOWN_OUTSIDE = ("rest_framework.", "django.", "builtins.", "typing.", "abc.", "collections.", "object")
+
+
+@dataclass(frozen=True)
+class DrfView:
+    """What a DRF view gets through its project bases (DJR303, DJR304)."""
+
+    name: str
+    # "default" (no class sets them: the settings' default applies), "open" (AllowAny, [] or ()),
+    # "set", "custom" (decided in code: get_permissions, a user check, a decorator or mixin),
+    # "unknown" (dynamic, or a base the index cannot read)
+    permissions: str
+    permission_owner: str = ""  # the class that sets permission_classes
+    unsafe: tuple[str, ...] = ()  # HTTP methods it accepts that may write
+    routed: bool = True  # routed by a urlconf, or a class no project class extends
+    login: bool = False  # a login, signup or token view
+    lists: str = ""  # "" no list endpoint, "paginator" (DRF's list, or one calling the paginator), "all" (its own list() serializes every row), "other"
+    # "default" (the settings' DEFAULT_PAGINATION_CLASS), "none" (pagination_class = None),
+    # "sized", "unsized" (page_size = None), "setting" (the page size is PAGE_SIZE), "unknown"
+    pagination: str = "default"
+    pagination_owner: str = ""
+    pagination_class: str = ""
+    model: str | None = None  # the model it serves, when the index knows it
+    anonymous: bool = False  # authentication_classes = [] or (): no user, on purpose (webhooks, pairing)
+
+
+def drf_view(index, qual: str) -> DrfView | None:
+    """The DRF view `qual` as its project bases make it, or None when it is not one."""
+    if index.class_kind(qual) != "drf-view" or qual not in index.classes:
+        return None
+    mro = index._class_mro(qual)
+    outside = [
+        index.resolve(b) or b
+        for c in mro
+        for b in index.classes[c].bases
+        if (index.resolve(b) or b) not in index.classes
+    ]
+    unreadable = any(not ref.startswith(_KNOWN_OUTSIDE) for ref in outside) or any(
+        index.classes[c].dynamic_bases for c in mro
+    )
+    drf_names = {ref.rsplit(".", 1)[-1] for ref in outside if ref.startswith("rest_framework.")}
+    facts = [(c, index.classes[c].access) for c in mro if index.classes[c].access is not None]
+    name = index.classes[qual].name
+    view = DrfView(
+        name=name,
+        permissions="unknown" if unreadable else "default",
+        routed=index._drf_routed(qual),
+        login=_login(name, outside, mro, index),
+        unsafe=() if unreadable else _unsafe(index, mro, drf_names),
+        lists=_lists(index, mro, drf_names),
+    )
+    permissions, owner = _permissions(index, facts, outside)
+    if not unreadable:
+        view = _replace(view, permissions=permissions, permission_owner=owner)
+    pagination, owner, cls = _pagination(index, facts)
+    view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
+    anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
+    return _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+
+
+def _replace(view: DrfView, **changes) -> DrfView:
+    from dataclasses import replace
+
+    return replace(view, **changes)
+
+
+def _permissions(index, facts, outside) -> tuple[str, str]:
+    if any(ref.rsplit(".", 1)[-1] in _ACCESS_MIXINS for ref in outside):
+        return "custom", ""
+    if any(a.decides_access for _, a in facts):
+        return "custom", ""
+    for qual, access in facts:
+        if access.permissions_dynamic:
+            return "unknown", index.classes[qual].name
+        if access.permissions is not None:
+            refs = [index.resolve(r) or r for r in access.permissions]
+            return ("open" if all(r == _ALLOW_ANY for r in refs) else "set"), index.classes[qual].name
+    return "default", ""
+
+
+def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
+    """The HTTP methods that may write: a DRF base's handler, or the project's own, unless
+    the handlers the method runs are all the project's and only validate and answer."""
+    provided = {h for n in drf_names for h in _DRF_WRITES.get(n, ())}
+    defined: dict[str, bool] = {}
+    unsafe_action = False
+    for qual in mro:
+        access = index.classes[qual].access
+        if access is None:
+            continue
+        unsafe_action = unsafe_action or access.unsafe_actions
+        for handler, writes in access.handlers:
+            defined.setdefault(handler, writes)
+    found = []
+    for method, chain in _CHAINS.items():
+        handlers = [h for h in chain if h in provided or h in defined]
+        if not handlers:
+            continue
+        # DRF's own post()/put()/partial_update() only hand over to the action; its action
+        # (create/update/destroy) writes unless the project overrides it
+        if any(defined.get(h, False) for h in handlers) or any(
+            h in provided and h not in defined for h in handlers if h in _ACTIONS
+        ):
+            found.append(method)
+    if unsafe_action and not found:
+        found.append("an @action")
+    return tuple(found)
+
+
+def _lists(index, mro, drf_names) -> str:
+    """ "paginator" (DRF's list, or its own calling a paginator), "all" (its own list()
+    serializes every row), "other" (its own list() answers something else), "" (no list)."""
+    view_facts = next((index.classes[q].view for q in mro if index.classes[q].view is not None), None)
+    if view_facts is not None and view_facts.no_get:
+        return ""
+    is_list = bool(drf_names & _DRF_LISTS)
+    if any((index.classes[q].access or AccessFacts()).pages_itself for q in mro):
+        return "other"  # paged its own way
+    for qual in mro:  # the first list() on the way up answers, unless it hands over to super()
+        access = index.classes[qual].access
+        mode = access.list_mode if access is not None else None
+        if mode is None or mode == "super":
+            continue
+        if not drf_names & (_VIEWSETS | _DRF_LISTS):
+            return ""  # list() of an APIView is no endpoint of its own
+        if mode == "all" and not _rows_of_a_model(index, access.list_rows):
+            return "other"  # plugins, choices, objects built in code: not a table
+        return "paginator" if mode == "pages" else mode
+    return "paginator" if is_list else ""
+
+
+def _rows_of_a_model(index, root: str | None) -> bool:
+    if root == "view":
+        return True
+    if root is None or not root.startswith("model:"):
+        return False
+    return index.model_for(root[len("model:") :].rpartition(".")[0]) is not None
+
+
+def _pagination(index, facts) -> tuple[str, str, str]:
+    for qual, access in facts:
+        if access.pagination is None:
+            continue
+        owner = index.classes[qual].name
+        if access.pagination == "<none>":
+            return "none", owner, ""
+        if access.pagination == "<dynamic>":
+            return "unknown", owner, ""
+        return pagination_size(index, access.pagination), owner, access.pagination
+    return "default", "", ""
+
+
+def pagination_size(index, ref: str) -> str:
+    """How a pagination class sizes its pages: "sized" (page_size/default_limit, or its own
+    sizing methods), "unsized" (page_size = None), "setting" (DRF's classes: PAGE_SIZE),
+    "unknown" (a class the index cannot read: assumed to work)."""
+    qual = index.resolve(ref) or ref
+    if qual in _DRF_PAGINATIONS:
+        return "setting"
+    if qual not in index.classes:
+        return "unknown"
+    mro = index._class_mro(qual)
+    for c in mro:
+        access = index.classes[c].access
+        if access is None:
+            continue
+        if access.sizes_pages:
+            return "sized"
+        if access.page_size is not None:
+            return "sized" if access.page_size else "unsized"
+    outside = {index.resolve(b) or b for c in mro for b in index.classes[c].bases} - set(index.classes)
+    return "setting" if outside and outside <= _DRF_PAGINATIONS | {"object"} else "unknown"
+
+
+def _login(name: str, outside, mro, index) -> bool:
+    if mro and mro[0].startswith(_LOGIN_BASES):
+        return True  # DRF's ObtainAuthToken itself, a token package's own views
+    lowered = name.lower().replace("_", "")
+    if any(word in lowered for word in LOGIN_WORDS):
+        return True
+    module = index.class_module[mro[0]].module if mro else ""
+    if _AUTH_PACKAGES & set(module.replace(".", "_").split("_")):
+        return True
+    return any(ref.startswith(_LOGIN_BASES) for ref in outside)
+
+
+def _model(index, mro) -> str | None:
+    """The model a view serves: its queryset's, else its serializer's Meta.model."""
+    for qual in mro:
+        view = index.classes[qual].view
+        if view is None:
+            continue
+        if view.queryset is not None and view.queryset.root.startswith("model:"):
+            model = index.model_for(view.queryset.root[len("model:") :].rpartition(".")[0])
+            if model:
+                return model
+        if view.serializer:
+            for ser in index._class_mro(index.resolve(view.serializer)):
+                meta = index.classes[ser].meta_model
+                if meta:
+                    return index.model_for(meta)
+    return None
+
+
+def routed_and_extended(index) -> tuple[set[str], set[str]]:
+    """The classes some urlconf routes, and the classes some project class extends."""
+    routed = {index.resolve(ref) or ref for m in index.modules.values() for ref in m.routed}
+    extended = {
+        index.resolve(b) or b
+        for q, cls in index.classes.items()
+        if not index.class_module[q].external
+        for b in cls.bases
+    }
+    return routed, extended

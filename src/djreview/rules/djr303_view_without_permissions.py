@@ -1,0 +1,180 @@
+"""DJR303: a DRF view anyone may call.
+
+DRF's default `DEFAULT_PERMISSION_CLASSES` is `AllowAny`: a view that sets no permission
+classes (itself, its project bases, `get_permissions()`, `@permission_classes`) in a project
+whose settings set no other default serves every anonymous request, GET-only views included.
+`permission_classes = [AllowAny]` (or `[]`, `()`) is a decision on a read-only view, but on a
+view that accepts POST/PUT/PATCH/DELETE it lets anyone change data.
+
+Not reported: login, signup and token views (open by design: ObtainAuthToken and simplejwt
+bases, create-only views of the user model, *Login*/*Signup*/*Register*/*PasswordReset*/token
+names, views of an authentication app); a base view the project only subclasses (its
+subclasses are judged); views whose access is decided in code (get_permissions, checks of
+request.user, a signature check, login_required) or through a base the index cannot read;
+views that turn authentication off (webhooks, device pairing); settings whose default the
+index cannot read. The decisions are the index's (index/drf_access.py).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.drf_access import LOGIN_WORDS
+from djreview.rule import Rule
+from djreview.rules._drf_access import (
+    class_attribute,
+    class_attribute_edit,
+    drf_default,
+    holds_drf_views,
+    imported_name,
+    view_of,
+)
+from djreview.syntax import literal_string
+
+_ALLOW_ANY = "rest_framework.permissions.AllowAny"
+_SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
+_ACCESS_DECORATORS = ("login_required", "permission_required", "staff_member_required", "user_passes_test")
+_ACCESS_WORDS = ("is_authenticated", "is_anonymous", "is_staff", "is_superuser", "has_perm", "PermissionDenied")
+_HINT = (
+    "Set permission_classes = [IsAuthenticated] (or the permission the view needs), or a "
+    'DEFAULT_PERMISSION_CLASSES in the REST_FRAMEWORK setting (["rest_framework.permissions.IsAuthenticated"]).'
+)
+
+
+class ViewWithoutPermissions(Rule):
+    code = "DJR303"
+    name = "view-without-permissions"
+    fixable = True
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if "api_view" in text:
+            return True
+        if "class " not in text or not holds_drf_views(facts, index):
+            return False
+        return any(_message(index, index.drf_view(c.qualname)) for c in facts.classes if c.bases)
+
+    # -- class-based views ---------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        view = view_of(self.ctx, node)
+        message = _message(self.ctx.index, view)
+        if message is not None:
+            replace = view.permissions == "open" and view.permission_owner == view.name
+            self.report(node, message, self._fix(node, replace), hint=_HINT)
+
+    def _fix(self, node: cst.ClassDef, replace: bool) -> FixSpec | None:
+        name, imports = imported_name(self.ctx, "rest_framework.permissions", "IsAuthenticated")
+        current = class_attribute(node, "permission_classes") if replace else None
+        if current is not None:
+            edit: NodeEdit | None = NodeEdit(current, f"[{name}]")
+        else:
+            edit = class_attribute_edit(node, f"permission_classes = [{name}]")
+        if edit is None:
+            return None
+        return FixSpec(
+            "require an authenticated user (permission_classes = [IsAuthenticated])", "unsafe", (edit, *imports)
+        )
+
+    # -- @api_view functions -------------------------------------------------------------
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        flow = self.ctx.flow
+        if len(flow.scopes) != 2 or not node.decorators:
+            return  # the flow has entered the function: a module-level one has two scopes
+        api_view = None
+        permissions: list[str | None] | None = None
+        for decorator in node.decorators:
+            expr = decorator.decorator
+            func = expr.func if isinstance(expr, cst.Call) else expr
+            qual = flow.qualify(func) or ""
+            if qual == "rest_framework.decorators.api_view":
+                api_view = decorator
+            elif qual == "rest_framework.decorators.permission_classes":
+                permissions = _permission_refs(flow, expr)
+            elif any(word in qual for word in _ACCESS_DECORATORS):
+                return
+        if api_view is None:
+            return
+        name = node.name.value
+        if any(word in name.lower().replace("_", "") for word in LOGIN_WORDS):
+            return
+        unsafe = [m for m in _methods(api_view.decorator) if m not in _SAFE]
+        code = self.ctx.module.code_for_node(node.body)
+        if any(word in code for word in _ACCESS_WORDS):
+            return  # the function checks who calls it
+        fix = FixSpec(
+            "require an authenticated user: @permission_classes([IsAuthenticated]) below @api_view", "suggestion"
+        )
+        hint = "Add @permission_classes([IsAuthenticated]) (or the permission it needs) below @api_view, or " + (
+            'a DEFAULT_PERMISSION_CLASSES in the REST_FRAMEWORK setting (["rest_framework.permissions.IsAuthenticated"]).'
+        )
+        if permissions is None:
+            default = _default(self.ctx.index)
+            if default is None:
+                return
+            methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
+            message = f"DRF view {name}() sets no permission classes and {default}: anyone can call it{methods}."
+            self.report(api_view, message, fix, hint=hint)
+        elif unsafe and all(p == _ALLOW_ANY for p in permissions):
+            message = (
+                f"DRF view {name}() allows anyone (@permission_classes is AllowAny or empty) and accepts "
+                f"{', '.join(unsafe)}: anonymous requests can change data."
+            )
+            self.report(api_view, message, fix, hint=hint)
+
+
+def _message(index, view) -> str | None:
+    """What is wrong with a DRF view class, or None when nothing is (or the index cannot tell)."""
+    if view is None or not view.routed or view.login or view.anonymous:
+        return None  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
+    if view.permissions == "default":
+        default = _default(index)
+        if default is None:
+            return None
+        methods = f" (it accepts {', '.join(view.unsafe)})" if view.unsafe else ""
+        return f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
+    if view.permissions != "open" or not view.unsafe:
+        return None
+    if view.unsafe == ("POST",) and view.model and view.model == index.model_for("<user-model>"):
+        return None  # a create-only view of the user model: a signup
+    owner = view.permission_owner
+    where = "" if owner == view.name else f" (from {owner})"
+    return (
+        f"DRF view {view.name} allows anyone (permission_classes{where} is AllowAny or empty) and accepts "
+        f"{', '.join(view.unsafe)}: anonymous requests can change data."
+    )
+
+
+def _default(index) -> str | None:
+    """Why the settings' default lets anyone in, or None when it does not (or is unknown)."""
+    default = drf_default(index, "DEFAULT_PERMISSION_CLASSES")
+    if default is None:
+        return None
+    if default.state == "absent":
+        return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
+    value = default.value
+    if default.state != "set" or not isinstance(value, (list, tuple)):
+        return None
+    if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in value):
+        return "DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"
+    return None
+
+
+def _permission_refs(flow, call: cst.BaseExpression) -> list[str | None]:
+    """The classes of `@permission_classes([A, B])` (None for one we cannot name)."""
+    if not isinstance(call, cst.Call) or not call.args:
+        return [None]
+    value = call.args[0].value
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        return [None]
+    return [flow.qualify(e.value) for e in value.elements]
+
+
+def _methods(decorator: cst.BaseExpression) -> list[str]:
+    """The HTTP methods of `@api_view([...])` (GET when none are given)."""
+    if not isinstance(decorator, cst.Call) or not decorator.args:
+        return ["GET"]
+    value = decorator.args[0].value
+    if not isinstance(value, (cst.List, cst.Tuple)):
+        return ["POST"]  # not literal: may accept anything
+    names = [literal_string(e.value) for e in value.elements]
+    return [n.upper() if n else "POST" for n in names]

@@ -1,0 +1,444 @@
+"""DJR303 view-without-permissions: DRF views anyone may call."""
+
+from __future__ import annotations
+
+from tests.helpers import DRF_BOOK_MODEL, DRF_BOOK_SERIALIZER, codes_lines, fixed
+
+SETTINGS = """
+INSTALLED_APPS = ["shop"]
+REST_FRAMEWORK = {"PAGE_SIZE": 20, "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination"}
+"""
+LOCKED_SETTINGS = """
+REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}
+"""
+SERIALIZERS = (
+    DRF_BOOK_SERIALIZER
+    + """
+
+User = get_user_model()
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["username", "password"]
+        extra_kwargs = {"password": {"write_only": True}}
+"""
+).replace(
+    "from rest_framework import serializers\n",
+    "from django.contrib.auth import get_user_model\nfrom rest_framework import serializers\n",
+)
+URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("x/", views.BookList.as_view())]
+"""
+
+
+def project(views: str, settings: str = SETTINGS, **more) -> dict[str, str]:
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings.py": settings,
+        "shop/__init__.py": "",
+        "shop/models.py": DRF_BOOK_MODEL,
+        "shop/serializers.py": SERIALIZERS,
+        "shop/views.py": views,
+    }
+    files.update(more)
+    return files
+
+
+def permissions(review, files):
+    return review(files, select=("DJR303",))
+
+
+OPEN_LIST = """
+from rest_framework import generics
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+
+
+def test_reports_a_view_without_permissions_when_the_settings_have_no_default(review):
+    findings = permissions(review, project(OPEN_LIST))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
+    assert findings[0].message == (
+        "DRF view BookList sets no permission classes and the REST_FRAMEWORK setting has no "
+        "DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny): anyone can call it."
+    )
+    assert findings[0].fix.applicability == "unsafe"
+
+
+def test_fix_adds_is_authenticated_and_its_import(review):
+    findings = permissions(review, project(OPEN_LIST))
+    assert fixed(OPEN_LIST, findings, "shop/views.py") == OPEN_LIST.replace(
+        "from .serializers import BookSerializer\n",
+        "from .serializers import BookSerializer\nfrom rest_framework.permissions import IsAuthenticated\n",
+    ).replace(
+        "    queryset = Book.objects.all()",
+        "    permission_classes = [IsAuthenticated]\n    queryset = Book.objects.all()",
+    )
+
+
+def test_fix_uses_the_permissions_module_already_imported_and_keeps_the_docstring(review):
+    views = OPEN_LIST.replace("import generics", "import generics, permissions").replace(
+        "(generics.ListAPIView):\n", '(generics.ListAPIView):\n    """Books."""\n\n'
+    )
+    findings = permissions(review, project(views))
+    assert fixed(views, findings, "shop/views.py") == views.replace(
+        '"""Books."""\n\n', '"""Books."""\n\n    permission_classes = [permissions.IsAuthenticated]\n'
+    )
+
+
+def test_reports_a_read_only_view_too_when_the_default_is_allow_any(review):
+    settings = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}\n'
+    findings = permissions(review, project(OPEN_LIST, settings))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
+    assert "DEFAULT_PERMISSION_CLASSES is AllowAny" in findings[0].message
+
+
+def test_not_reported_when_the_settings_require_authentication(review):
+    assert permissions(review, project(OPEN_LIST, LOCKED_SETTINGS)) == []
+
+
+def test_not_reported_when_the_default_cannot_be_read(review):
+    settings = 'import os\nREST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": os.environ["PERMS"].split(",")}\n'
+    assert permissions(review, project(OPEN_LIST, settings)) == []
+
+
+def test_not_reported_without_settings_a_reusable_app_leaves_it_to_the_project(review):
+    files = project(OPEN_LIST)
+    del files["proj/settings.py"]
+    assert permissions(review, files) == []
+
+
+OPEN_CREATE = """
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookList(generics.ListCreateAPIView):
+    permission_classes = [AllowAny]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+
+
+def test_reports_allow_any_on_a_view_that_writes_even_with_a_safe_default(review):
+    findings = permissions(review, project(OPEN_CREATE, LOCKED_SETTINGS))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 9)]
+    assert findings[0].message == (
+        "DRF view BookList allows anyone (permission_classes is AllowAny or empty) and accepts POST: "
+        "anonymous requests can change data."
+    )
+    assert fixed(OPEN_CREATE, findings, "shop/views.py") == OPEN_CREATE.replace(
+        "from .serializers import BookSerializer\n",
+        "from .serializers import BookSerializer\nfrom rest_framework.permissions import IsAuthenticated\n",
+    ).replace("permission_classes = [AllowAny]", "permission_classes = [IsAuthenticated]")
+
+
+def test_reports_empty_permission_classes_on_a_viewset_that_writes(review):
+    views = OPEN_CREATE.replace("generics.ListCreateAPIView", "viewsets.ModelViewSet").replace(
+        "from rest_framework import generics", "from rest_framework import viewsets"
+    )
+    views = views.replace("[AllowAny]", "()")
+    findings = permissions(review, project(views, LOCKED_SETTINGS))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 9)]
+    assert "accepts POST, PUT, PATCH, DELETE" in findings[0].message
+
+
+def test_not_reported_allow_any_on_a_read_only_view(review):
+    views = OPEN_CREATE.replace("ListCreateAPIView", "ListAPIView")
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+
+
+def test_not_reported_allow_any_on_a_view_that_only_validates(review):
+    """label-studio's LabelConfigValidateAPI: POST validates and answers, nothing is saved."""
+    views = (
+        OPEN_CREATE.replace("ListCreateAPIView", "CreateAPIView")
+        + """
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(status=204)
+"""
+    )
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+    writes = views.replace("return Response(status=204)", "serializer.save()\n        return Response(status=201)")
+    assert codes_lines(permissions(review, project(writes, LOCKED_SETTINGS))) == [("DJR303", "shop/views.py", 9)]
+
+
+def test_not_reported_login_signup_and_token_views(review):
+    views = """
+from rest_framework import generics
+from rest_framework.authtoken.views import ObtainAuthToken
+from rest_framework.permissions import AllowAny
+from rest_framework_simplejwt.views import TokenObtainPairView
+
+from .models import Book
+from .serializers import BookSerializer, UserSerializer
+
+
+class AccountCreate(generics.CreateAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = UserSerializer
+
+
+class LoginView(generics.CreateAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = BookSerializer
+
+
+class PasswordResetRequest(generics.CreateAPIView):
+    permission_classes = [AllowAny]
+    serializer_class = BookSerializer
+
+
+class CustomObtainToken(ObtainAuthToken):
+    permission_classes = [AllowAny]
+
+
+class PairView(TokenObtainPairView):
+    permission_classes = []
+"""
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+    assert permissions(review, project(views)) == []
+
+
+PROTECTED_BASE = """
+from rest_framework import generics, permissions
+
+
+class StaffView(generics.GenericAPIView):
+    permission_classes = [permissions.IsAdminUser]
+"""
+
+
+def test_not_reported_when_permissions_come_from_a_base_in_another_module(review):
+    views = OPEN_LIST.replace("from rest_framework import generics", "from core.base import StaffView")
+    views = views.replace("generics.ListAPIView", "StaffView")
+    files = project(views, **{"core/__init__.py": "", "core/base.py": PROTECTED_BASE})
+    assert permissions(review, files) == []
+
+
+def test_a_base_only_subclassed_is_judged_through_its_subclasses(review):
+    base = """
+from rest_framework import generics
+
+
+class ShopView(generics.GenericAPIView):
+    pass
+"""
+    views = """
+from rest_framework.permissions import IsAuthenticated
+
+from core.base import ShopView
+
+
+class BookList(ShopView):
+    permission_classes = [IsAuthenticated]
+
+
+class Stats(ShopView):
+    def get(self, request):
+        return None
+"""
+    files = project(views, **{"core/__init__.py": "", "core/base.py": base, "shop/urls.py": URLS})
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 11)]
+    routed = URLS.replace(
+        "urlpatterns = [", "from core.base import ShopView\n\nurlpatterns = [path('s/', ShopView.as_view()), "
+    )
+    files["shop/urls.py"] = routed
+    assert codes_lines(permissions(review, files)) == [
+        ("DJR303", "core/base.py", 5),
+        ("DJR303", "shop/views.py", 11),
+    ]
+
+
+def test_not_reported_when_access_is_decided_in_code(review):
+    views = """
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.utils.decorators import method_decorator
+from rest_framework import generics
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+
+class ByMethod(generics.ListAPIView):
+    def get_permissions(self):
+        return [IsAuthenticated()]
+
+
+class ByCheck(APIView):
+    def post(self, request):
+        if not request.user.is_authenticated:
+            return Response(status=401)
+        return Response(request.user.save())
+
+
+@method_decorator(login_required, name="dispatch")
+class ByDecorator(APIView):
+    def get(self, request):
+        return Response()
+
+
+class ByMixin(LoginRequiredMixin, APIView):
+    def get(self, request):
+        return Response()
+"""
+    assert permissions(review, project(views)) == []
+
+
+def test_not_reported_through_a_base_the_index_cannot_read(review):
+    views = """
+from somepackage.views import SecureAPIView
+
+
+class Stats(SecureAPIView):
+    def get(self, request):
+        return None
+"""
+    assert permissions(review, project(views)) == []
+
+
+FUNCTION_VIEWS = """
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+
+@api_view(["GET", "POST"])
+def books(request):
+    return Response([])
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def restock(request):
+    return Response(request.data)
+
+
+@api_view(["GET"])
+@permission_classes([AllowAny])
+def health(request):
+    return Response("ok")
+
+
+@api_view(["POST"])
+@permission_classes([IsAuthenticated])
+def order(request):
+    return Response(request.data)
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def register(request):
+    return Response(request.data)
+"""
+
+
+def test_reports_api_view_functions_at_the_decorator(review):
+    findings = permissions(review, project(FUNCTION_VIEWS))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 7), ("DJR303", "shop/views.py", 12)]
+    first, second = findings
+    assert first.message == (
+        "DRF view books() sets no permission classes and the REST_FRAMEWORK setting has no "
+        "DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny): anyone can call it (it accepts POST)."
+    )
+    assert second.message.startswith("DRF view restock() allows anyone (@permission_classes is AllowAny or empty)")
+    assert first.fix.applicability == "suggestion"
+    locked = permissions(review, project(FUNCTION_VIEWS, LOCKED_SETTINGS))
+    assert codes_lines(locked) == [("DJR303", "shop/views.py", 12)]
+
+
+def test_not_reported_when_authentication_is_turned_off_on_purpose(review):
+    """pretix's device InitializeView, weblate's ServiceHookView: no user at all, the payload
+    (a pairing token, a hook) decides."""
+    views = OPEN_CREATE.replace(
+        "    permission_classes = [AllowAny]\n", "    authentication_classes = []\n    permission_classes = ()\n"
+    )
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+
+
+def test_not_reported_for_drf_own_obtain_auth_token(review):
+    views = """
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+
+class ObtainAuthToken(generics.CreateAPIView):
+    permission_classes = ()
+"""
+    files = project(views, LOCKED_SETTINGS)
+    files["rest_framework/__init__.py"] = ""
+    files["rest_framework/authtoken/__init__.py"] = ""
+    files["rest_framework/authtoken/views.py"] = files.pop("shop/views.py")
+    assert permissions(review, files) == []
+
+
+def test_not_reported_when_a_dynaconf_fragment_sets_the_default(review):
+    """galaxy-ng's settings.py sets REST_FRAMEWORK__DEFAULT_PERMISSION_CLASSES, merged by
+    dynaconf with settings the index does not see."""
+    settings = 'REST_FRAMEWORK__DEFAULT_PERMISSION_CLASSES = ("galaxy.Access",)\n'
+    assert permissions(review, project(OPEN_LIST, settings)) == []
+
+
+def test_not_reported_for_webhooks_checking_a_signature_and_login_apps(review):
+    """waldur: a marketplace viewset whose serializer verifies a signature, and the Valimo PKI
+    login flow in the `waldur_auth_valimo` app, whose create() hands over to DRF's."""
+    views = """
+from rest_framework import decorators, mixins, viewsets
+from rest_framework.response import Response
+
+from .serializers import BookSerializer as ServiceProviderSignatureSerializer
+
+
+class UsageViewSet(viewsets.ViewSet):
+    permission_classes = ()
+    serializer_class = ServiceProviderSignatureSerializer
+
+    @decorators.action(detail=False, methods=["post"])
+    def set_usage(self, request):
+        serializer = self.serializer_class(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(status=201)
+"""
+    assert permissions(review, project(views, LOCKED_SETTINGS)) == []
+    login = """
+from rest_framework import mixins, viewsets
+
+from shop.serializers import BookSerializer
+
+
+class AuthResultViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = ()
+    serializer_class = BookSerializer
+
+    def create(self, request, *args, **kwargs):
+        return super().create(request, *args, **kwargs)
+"""
+    files = project(views.replace("Signature", "Plain"), LOCKED_SETTINGS)
+    files["shop/views.py"] = files["shop/views.py"].replace("ServiceProviderPlainSerializer", "UsageSerializer")
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 8)]
+    files["shop/views.py"] = login
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 7)]
+    files["waldur_auth_valimo/__init__.py"] = ""
+    files["waldur_auth_valimo/views.py"], files["shop/views.py"] = login, ""
+    assert permissions(review, files) == []

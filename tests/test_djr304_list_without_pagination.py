@@ -1,0 +1,301 @@
+"""DJR304 list-without-pagination: DRF list endpoints that return every row."""
+
+from __future__ import annotations
+
+from tests.helpers import DRF_BOOK_MODEL, DRF_BOOK_SERIALIZER, codes_lines
+
+NO_PAGINATION = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"]}\n'
+PAGINATED = (
+    'REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination", "PAGE_SIZE": 20}\n'
+)
+LIST = """
+from rest_framework import generics, viewsets
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class BookViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class BookDetail(generics.RetrieveAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+
+
+def project(views: str, settings: str = NO_PAGINATION, **more) -> dict[str, str]:
+    files = {
+        "proj/__init__.py": "",
+        "proj/settings.py": settings,
+        "shop/__init__.py": "",
+        "shop/models.py": DRF_BOOK_MODEL,
+        "shop/serializers.py": DRF_BOOK_SERIALIZER,
+        "shop/views.py": views,
+    }
+    files.update(more)
+    return files
+
+
+def pagination(review, files):
+    return review(files, select=("DJR304",))
+
+
+def test_reports_list_endpoints_when_no_pagination_class_applies(review):
+    findings = pagination(review, project(LIST))
+    assert codes_lines(findings) == [("DJR304", "shop/views.py", 8), ("DJR304", "shop/views.py", 13)]
+    assert findings[0].message == (
+        "DRF list endpoint BookList has no pagination (no pagination_class, and the REST_FRAMEWORK setting "
+        "has no DEFAULT_PAGINATION_CLASS): its list returns every Book row in one response."
+    )
+    assert findings[0].hint.startswith("Set pagination_class to a class with a page size (class BookPagination(")
+    assert findings[0].fix.applicability == "suggestion"
+
+
+def test_not_reported_with_the_settings_pagination_class_and_page_size(review):
+    assert pagination(review, project(LIST, PAGINATED)) == []
+
+
+def test_page_size_alone_paginates_nothing(review):
+    settings = 'REST_FRAMEWORK = {"PAGE_SIZE": 20}\n'
+    assert len(pagination(review, project(LIST, settings))) == 2
+
+
+def test_reports_a_default_pagination_class_without_page_size(review):
+    settings = 'REST_FRAMEWORK = {"DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination"}\n'
+    findings = pagination(review, project(LIST, settings))
+    assert len(findings) == 2
+    assert "(the DEFAULT_PAGINATION_CLASS has no page_size and the REST_FRAMEWORK setting has no PAGE_SIZE)" in (
+        findings[0].message
+    )
+
+
+PAGINATORS = """
+from rest_framework.pagination import CursorPagination, PageNumberPagination
+
+
+class Sized(PageNumberPagination):
+    page_size = 50
+
+
+class Cursor(CursorPagination):
+    page_size = 100
+    ordering = "-id"
+
+
+class Unsized(PageNumberPagination):
+    page_size = None
+
+
+class BySetting(PageNumberPagination):
+    max_page_size = 200
+"""
+
+
+def views_with(pagination_class: str) -> str:
+    return LIST.replace(
+        "from .models import Book\n", f"from core.pagination import {pagination_class}\nfrom .models import Book\n"
+    ).replace(
+        "    queryset = Book.objects.all()\n",
+        f"    pagination_class = {pagination_class}\n    queryset = Book.objects.all()\n",
+    )
+
+
+def test_not_reported_with_a_pagination_class_that_sets_a_page_size(review):
+    for name in ("Sized", "Cursor"):
+        files = project(views_with(name), **{"core/__init__.py": "", "core/pagination.py": PAGINATORS})
+        assert pagination(review, files) == [], name
+
+
+def test_not_reported_with_a_pagination_class_with_page_size_none_a_decision(review):
+    """waldur's UnlimitedLinkHeaderPagination: unlimited on purpose, like pagination_class = None."""
+    files = project(views_with("Unsized"), **{"core/__init__.py": "", "core/pagination.py": PAGINATORS})
+    assert pagination(review, files) == []
+
+
+def test_a_pagination_class_without_page_size_needs_the_page_size_setting(review):
+    files = project(views_with("BySetting"), **{"core/__init__.py": "", "core/pagination.py": PAGINATORS})
+    assert len(pagination(review, files)) == 2
+    files["proj/settings.py"] = 'REST_FRAMEWORK = {"PAGE_SIZE": 20}\n'
+    assert pagination(review, files) == []
+
+
+def test_not_reported_with_pagination_class_none_a_decision(review):
+    views = LIST.replace(
+        "    queryset = Book.objects.all()\n", "    pagination_class = None\n    queryset = Book.objects.all()\n"
+    )
+    assert pagination(review, project(views)) == []
+
+
+def test_not_reported_with_a_pagination_class_the_index_cannot_read(review):
+    views = LIST.replace("from .models import Book\n", "from somewhere.paging import Pages\nfrom .models import Book\n")
+    views = views.replace(
+        "    queryset = Book.objects.all()\n", "    pagination_class = Pages\n    queryset = Book.objects.all()\n"
+    )
+    assert pagination(review, project(views)) == []
+
+
+def test_not_reported_when_the_settings_cannot_be_read(review):
+    settings = "import os\nREST_FRAMEWORK = {'DEFAULT_PAGINATION_CLASS': os.environ['PAGER']}\n"
+    assert pagination(review, project(LIST, settings)) == []
+    files = project(LIST)
+    del files["proj/settings.py"]
+    assert pagination(review, files) == []
+
+
+def test_pagination_from_a_base_in_another_module(review):
+    base = """
+from rest_framework import generics
+from rest_framework.pagination import PageNumberPagination
+
+
+class Pages(PageNumberPagination):
+    page_size = 25
+
+
+class PagedList(generics.ListAPIView):
+    pagination_class = Pages
+"""
+    views = """
+from core.base import PagedList
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookList(PagedList):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+    assert pagination(review, project(views, **{"core/__init__.py": "", "core/base.py": base})) == []
+
+
+VIEWSET_LISTS = """
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from core.paging import paginate
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class AllBooks(viewsets.ViewSet):
+    def list(self, request):
+        return Response(BookSerializer(Book.objects.all(), many=True).data)
+
+
+class PagedBooks(viewsets.GenericViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    def list(self, request):
+        page = self.paginate_queryset(self.get_queryset())
+        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+
+
+class OwnPages(viewsets.ViewSet):
+    @extend_schema(parameters=[OpenApiParameter("tags", many=True)])
+    def list(self, request):
+        page = paginate(Book.objects.all(), request.GET.get("page"), 12)
+        return Response({"results": BookSerializer(page.object_list, many=True).data})
+
+
+class Summary(viewsets.ViewSet):
+    @extend_schema(parameters=[OpenApiParameter("tags", many=True)])
+    def list(self, request):
+        return Response({"books": Book.objects.count()})
+
+
+class Mine(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    def list(self, request):
+        return Response(BookSerializer(self.get_queryset().first(), many=False).data)
+"""
+
+
+def test_reports_a_viewsets_own_list_that_serializes_every_row(review):
+    """Not: a list() paged its own way (misago's paginate()), one answering with one row
+    (wger's profile), `many=True` in a schema decorator (galaxy-ng)."""
+    findings = pagination(review, project(VIEWSET_LISTS, PAGINATED))
+    assert codes_lines(findings) == [("DJR304", "shop/views.py", 12)]
+    assert "(its own list() serializes the rows without the paginator)" in findings[0].message
+    assert codes_lines(pagination(review, project(VIEWSET_LISTS))) == [
+        ("DJR304", "shop/views.py", 12),
+        ("DJR304", "shop/views.py", 17),
+    ]
+
+
+def test_not_reported_for_views_that_never_list(review):
+    views = LIST.replace(
+        "class BookViewSet(viewsets.ReadOnlyModelViewSet):",
+        "class BookViewSet(viewsets.ReadOnlyModelViewSet):\n    http_method_names = ['post']",
+    )
+    views = views.replace("generics.ListAPIView", "generics.CreateAPIView")
+    assert pagination(review, project(views)) == []
+
+
+def test_a_base_only_subclassed_is_judged_through_its_subclasses(review):
+    views = (
+        LIST
+        + """
+
+class TitleList(BookList):
+    pagination_class = None
+"""
+    )
+    assert codes_lines(pagination(review, project(views))) == [("DJR304", "shop/views.py", 13)]
+
+
+def test_not_reported_for_a_list_of_objects_built_in_code(review):
+    """pretix's exporters and shredders: plugins registered in code, not a table."""
+    views = """
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from .serializers import BookSerializer
+
+
+class Exporters(viewsets.ViewSet):
+    @property
+    def exporters(self):
+        return sorted(load_plugins())
+
+    def list(self, request):
+        return Response({"results": BookSerializer(self.exporters, many=True).data})
+"""
+    assert pagination(review, project(views)) == []
+
+
+def test_not_reported_when_filter_queryset_pages_its_own_way(review):
+    """label-studio's ProjectTaskListAPI: filter_queryset() returns `paginator(tasks, request)`."""
+    views = LIST.replace(
+        "class BookViewSet(",
+        """def paginator(rows, request):
+    return rows[:100]
+
+
+class BookViewSet(""",
+    ).replace(
+        "class BookDetail(",
+        """class PagedList(generics.ListAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    def filter_queryset(self, queryset):
+        return paginator(queryset, self.request)
+
+
+class BookDetail(""",
+    )
+    assert [f.message.split()[3] for f in pagination(review, project(views))] == ["BookList", "BookViewSet"]
