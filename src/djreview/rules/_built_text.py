@@ -1,0 +1,490 @@
+"""Is this text built from non-literal parts? Shared by DJR401 (SQL) and DJR402 (HTML).
+
+Both rules ask the same question of an argument: was the text put together in code (an
+f-string, `%`, `.format()`, `+`, `join`) with a part whose value may come from outside? A
+name is followed to its assignments (and `+=`, `.append()`) in the enclosing function, and to
+module constants and class attributes; literals, numbers and what the rule's `Policy` calls
+safe (identifiers from code for SQL, escaped values for HTML) are not parts to worry about.
+
+A text that is not built here at all (a parameter, a call's result passed on as is) is
+*opaque*: the rules never report it, since the call that built it is elsewhere.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from djreview.syntax import dotted
+from djreview.walk import children
+
+_MAX_DEPTH = 8
+# str methods whose result is as literal (or as safe) as the string they are called on.
+_STR_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "replace",
+        "dedent",
+        "ljust",
+        "rjust",
+        "center",
+        "expandtabs",
+        "zfill",
+        "removeprefix",
+        "removesuffix",
+    }
+)
+_NUMBERS = frozenset({"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal"})
+_TRANSLATIONS = frozenset(
+    {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
+)
+
+
+@dataclass
+class Parts:
+    """A text as code builds it: `built` when an f-string/%/format/+/join makes it, with the
+    parts whose value is not known to be safe."""
+
+    built: bool = False
+    unsafe: list[cst.CSTNode] = field(default_factory=list)
+
+    def add(self, other: Parts) -> None:
+        self.built |= other.built
+        self.unsafe += [n for n in other.unsafe if n not in self.unsafe]
+
+
+class Policy:
+    """What a rule counts as a safe value besides literals and numbers."""
+
+    def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
+        return False
+
+    def safe_attribute(self, parts: list[str]) -> bool:
+        return False
+
+
+@dataclass
+class _Bindings:
+    """What a function (or the module) assigns to each name, read once."""
+
+    values: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    appended: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # += / .append / .extend
+    loop_iters: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # for NAME in ITER
+    unpacked: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # a, b = CALL
+    opaque: set[str] = field(default_factory=set)  # parameters, other targets: value unknown
+
+
+def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    if isinstance(target, cst.Name):
+        if value is None:
+            found.opaque.add(target.value)
+        else:
+            found.values.setdefault(target.value, []).append(value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            inner = element.value
+            if isinstance(inner, cst.Name) and value is not None and isinstance(value, cst.Call):
+                found.unpacked.setdefault(inner.value, []).append(value)
+            else:
+                _bind(found, inner, None)
+
+
+def _collect(node: cst.CSTNode, found: _Bindings) -> None:
+    """Every binding in `node`, not those of nested functions, classes and lambdas."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                _bind(found, target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            _bind(found, node.target, node.value)
+        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+            if isinstance(node.operator, cst.AddAssign):
+                found.appended.setdefault(node.target.value, []).append(node.value)
+            else:
+                found.opaque.add(node.target.value)
+        elif isinstance(node, cst.NamedExpr):
+            _bind(found, node.target, node.value)
+        elif isinstance(node, cst.For):
+            if isinstance(node.target, cst.Name):
+                found.loop_iters.setdefault(node.target.value, []).append(node.iter)
+            else:
+                _bind(found, node.target, None)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            _bind(found, node.asname.name, None)
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            _bind(found, node.name.name, None)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = alias.asname.name if alias.asname else alias.name
+                if isinstance(name, cst.Name):
+                    found.opaque.add(name.value)
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
+                method = func.attr.value
+                if method in ("append", "extend", "insert"):
+                    value = node.args[-1].value
+                    if method == "extend":
+                        value = cst.Call(func=cst.Name("list"), args=[cst.Arg(value)])  # its elements
+                    found.appended.setdefault(func.value.value, []).append(value)
+        stack.extend(reversed(children(node)))
+
+
+def bindings_of(scope: cst.CSTNode) -> _Bindings:
+    found = _Bindings()
+    if isinstance(scope, cst.FunctionDef):
+        params = scope.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            found.opaque.add(param.name.value)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                found.opaque.add(star.name.value)
+        _collect(scope.body, found)
+    elif isinstance(scope, cst.Module):
+        for statement in scope.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                _collect(statement, found)
+    return found
+
+
+class BuiltText:
+    """The analysis of texts inside one function (or at module level) of one module."""
+
+    def __init__(self, policy: Policy, function: cst.CSTNode | None, module: _Bindings, class_attrs: dict):
+        self.policy = policy
+        self.local = bindings_of(function) if function is not None else _Bindings()
+        self.module = module
+        self.class_attrs = class_attrs
+        self._busy: set[str] = set()
+
+    # -- texts ---------------------------------------------------------------------------
+    def text(self, node: cst.CSTNode, depth: int = 0) -> Parts | None:
+        """The parts of a text, or None when `node` is no text built or written here."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, cst.SimpleString):
+            return Parts()
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
+            if left is None or right is None:
+                return None
+            left.add(right)
+            return left
+        if isinstance(node, cst.FormattedString):
+            parts = Parts(built=True)
+            for piece in node.parts:
+                if isinstance(piece, cst.FormattedStringExpression):
+                    self._value_part(piece.expression, parts, depth)
+            return parts
+        if isinstance(node, cst.BinaryOperation):
+            return self._operation(node, depth)
+        if isinstance(node, cst.Call):
+            return self._call_text(node, depth)
+        if isinstance(node, cst.Name):
+            return self._name_text(node.value, depth)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+            value = self.class_attrs.get(node.attr.value)
+            return self.text(value, depth + 1) if value is not None else None
+        if isinstance(node, cst.IfExp):
+            body, orelse = self.text(node.body, depth + 1), self.text(node.orelse, depth + 1)
+            if body is None or orelse is None:
+                return None
+            body.add(orelse)
+            return body
+        return None
+
+    def _operation(self, node: cst.BinaryOperation, depth: int) -> Parts | None:
+        if isinstance(node.operator, cst.Modulo):
+            left = self.text(node.left, depth + 1)
+            if left is None:
+                return None
+            parts = Parts(built=True)
+            parts.add(left)
+            right = node.right
+            if isinstance(right, cst.Tuple):
+                for element in right.elements:
+                    self._value_part(element.value, parts, depth)
+            elif isinstance(right, cst.Dict):
+                for element in right.elements:
+                    if isinstance(element, cst.DictElement):
+                        self._value_part(element.value, parts, depth)
+                    else:
+                        parts.unsafe.append(element.value)
+            else:
+                self._value_part(right, parts, depth)
+            return parts
+        if isinstance(node.operator, cst.Add):
+            left, right = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
+            if left is None and right is None:
+                return None
+            parts = Parts(built=True)
+            for side, found in ((node.left, left), (node.right, right)):
+                if found is None:
+                    self._value_part(side, parts, depth)
+                else:
+                    parts.add(found)
+            return parts
+        return None
+
+    def _call_text(self, node: cst.Call, depth: int) -> Parts | None:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in _TRANSLATIONS:
+            if node.args and all(self.text(a.value, depth + 1) == Parts() for a in node.args[:1]):
+                return Parts()
+            return None
+        if isinstance(func, cst.Name) and func.value == "dedent" and node.args:
+            return self.text(node.args[0].value, depth + 1)
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        if method == "dedent" and node.args:  # textwrap.dedent(text)
+            return self.text(node.args[0].value, depth + 1)
+        receiver = self.text(func.value, depth + 1)
+        if receiver is None:
+            return None
+        if method in ("format", "format_map"):
+            parts = Parts(built=True)
+            parts.add(receiver)
+            for arg in node.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Call) and _name(arg.value.func) == "locals":
+                    parts.unsafe.append(arg.value)
+                elif arg.star:
+                    parts.unsafe.append(arg.value)
+                else:
+                    self._value_part(arg.value, parts, depth)
+            return parts
+        if method == "join" and len(node.args) == 1:
+            parts = Parts(built=True)
+            parts.add(receiver)
+            self._elements(node.args[0].value, parts, depth)
+            return parts
+        if method in _STR_METHODS:
+            for arg in node.args:
+                self._value_part(arg.value, receiver, depth)
+            return receiver
+        return None
+
+    def _name_text(self, name: str, depth: int) -> Parts | None:
+        if name in self._busy:
+            return None
+        local = self.local
+        if name in local.opaque or name in local.unpacked or name in local.loop_iters:
+            return None
+        values = local.values.get(name)
+        scope = local
+        if values is None:
+            if name in local.appended:
+                return None
+            values, scope = self.module.values.get(name), self.module
+            if values is None or name in self.module.opaque:
+                return None
+        self._busy.add(name)
+        try:
+            found = [self.text(v, depth + 1) for v in values]
+            known = [f for f in found if f is not None]
+            if not known or (len(known) < len(found) and not any(f.built for f in known)):
+                return None
+            parts = Parts()
+            for f in known:
+                parts.add(f)
+            for added in scope.appended.get(name, ()) if scope is local else ():
+                more = self.text(added, depth + 1)
+                parts.built = True
+                if more is None:
+                    self._value_part(added, parts, depth)
+                else:
+                    parts.add(more)
+            return parts
+        finally:
+            self._busy.discard(name)
+
+    def _elements(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        """The elements of what `join` joins."""
+        if depth > _MAX_DEPTH:
+            parts.unsafe.append(node)
+            return
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    self._elements(element.value, parts, depth + 1)
+                else:
+                    self._value_part(element.value, parts, depth)
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            self._elements(node.left, parts, depth + 1)  # ["%s"] * len(ids): the placeholder list
+        elif isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            if not self._comprehension_safe(node, depth):
+                parts.unsafe.append(node.elt)
+        elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
+            self._elements(node.args[0].value, parts, depth + 1)
+        elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
+            self._busy.add(node.value)
+            try:
+                for value in [*self.local.values[node.value], *self.local.appended.get(node.value, ())]:
+                    if isinstance(value, (cst.List, cst.Tuple, cst.Call, cst.BinaryOperation)):
+                        self._elements(value, parts, depth + 1)
+                    else:
+                        self._value_part(value, parts, depth)  # .append(text)
+            finally:
+                self._busy.discard(node.value)
+        elif not self.safe(node, depth + 1):
+            parts.unsafe.append(node)
+
+    def _is_local_list(self, name: str) -> bool:
+        values = self.local.values.get(name)
+        if not values or name in self.local.opaque:
+            return False
+        return all(isinstance(v, (cst.List, cst.Tuple, cst.ListComp)) for v in values)
+
+    def _comprehension_safe(self, node, depth: int) -> bool:
+        """`"%s" for _ in ids`, `f"{c} = %s" for c in ("a", "b")`: an element made of literals,
+        safe values, and loop variables over literal (or safe) collections."""
+        loops: dict[str, cst.BaseExpression] = {}
+        comp = node.for_in
+        while comp is not None:
+            if isinstance(comp.target, cst.Name):
+                loops[comp.target.value] = comp.iter
+            comp = comp.inner_for_in
+        saved = dict(self.local.values), set(self.local.opaque), dict(self.local.loop_iters)
+        for loop_name, iterable in loops.items():
+            self.local.values.pop(loop_name, None)
+            self.local.opaque.discard(loop_name)
+            self.local.loop_iters[loop_name] = [iterable]
+        try:
+            return self.safe(node.elt, depth + 1)
+        finally:
+            self.local.values, self.local.opaque, self.local.loop_iters = saved[0], saved[1], saved[2]
+
+    # -- values --------------------------------------------------------------------------
+    def _value_part(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        if not self.safe(node, depth + 1):
+            parts.unsafe.append(node)
+
+    def safe(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Is this value a literal, a number, or what the policy calls safe?"""
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.Name):
+            return node.value in ("None", "True", "False") or self._name_safe(node.value, depth)
+        if isinstance(node, cst.UnaryOperation):
+            return self.safe(node.expression, depth + 1)
+        if isinstance(node, cst.IfExp):
+            return self.safe(node.body, depth + 1) and self.safe(node.orelse, depth + 1)
+        if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, (cst.Add, cst.Modulo)):
+            return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
+        if isinstance(node, cst.Attribute):
+            parts = dotted(node)
+            if parts and self.policy.safe_attribute(parts):
+                return True
+            if parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs:
+                return self.safe(self.class_attrs[parts[1]], depth + 1)
+        if isinstance(node, cst.Call):
+            name = _name(node.func) or ""
+            if name in _NUMBERS:
+                return True
+            if name == "str" and node.args:
+                return self.safe(node.args[0].value, depth + 1)
+            if self.policy.safe_call(name, node, self):
+                return True
+            func = node.func
+            if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
+                return all(self.safe(a.value, depth + 1) for a in node.args)
+            if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
+                parts = Parts()
+                self._elements(node.args[0].value, parts, depth + 1)
+                return not parts.unsafe and self.safe(func.value, depth + 1)
+        found = self.text(node, depth + 1)
+        return found is not None and not found.unsafe
+
+    def _name_safe(self, name: str, depth: int) -> bool:
+        if name in self._busy:
+            return False
+        local = self.local
+        if name in local.opaque:
+            return False
+        self._busy.add(name)
+        try:
+            if name in local.loop_iters or name in local.unpacked:
+                if name in local.values or name in local.appended:
+                    return False
+                iters_safe = all(self._iterable_safe(i, depth) for i in local.loop_iters.get(name, ()))
+                unpacked_safe = all(
+                    self.policy.safe_call(_name(c.func) or "", c, self)  # type: ignore[attr-defined]
+                    for c in local.unpacked.get(name, ())
+                )
+                return iters_safe and unpacked_safe
+            values = local.values.get(name)
+            if values is not None:
+                return all(self.safe(v, depth + 1) for v in [*values, *local.appended.get(name, ())])
+            if name in local.appended:
+                return False
+            values = self.module.values.get(name)
+            if values is not None and name not in self.module.opaque:
+                return all(self.safe(v, depth + 1) for v in values)
+            return False
+        finally:
+            self._busy.discard(name)
+
+    def _iterable_safe(self, node: cst.BaseExpression, depth: int) -> bool:
+        parts = Parts()
+        self._elements(node, parts, depth + 1)
+        return not parts.unsafe
+
+
+def shown(code: str) -> str:
+    """A part's code as a message names it: on one line, at most 40 characters."""
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."
+
+
+def _name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+class FunctionStack:
+    """Keeps the enclosing function of each node, and gives a `BuiltText` for it (made once
+    per function, when first asked)."""
+
+    policy: Policy
+
+    def _reset(self, module: cst.Module) -> None:
+        self._functions: list[cst.FunctionDef] = []
+        self._analyses: dict[int, BuiltText] = {}
+        self._module_bindings = bindings_of(module)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._reset(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def function(self) -> cst.FunctionDef | None:
+        return self._functions[-1] if self._functions else None
+
+    def analysis(self, class_attrs: dict | None = None) -> BuiltText:
+        function = self.function()
+        key = id(function)
+        found = self._analyses.get(key)
+        if found is None:
+            found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {})
+            self._analyses[key] = found
+        return found

@@ -1,0 +1,141 @@
+"""DJR402: HTML marked safe although part of it was never escaped.
+
+`mark_safe(f"<b>{name}</b>")` tells the template engine not to escape the text: when `name`
+comes from a user, so does any `<script>` in it (XSS). `format_html("<b>{}</b>", name)`
+escapes each value and marks only the format string safe. Reported: `mark_safe()` and
+`SafeString()` of text built (f-string, `%`, `.format()`, `+`, `join`) with a part that is not
+escaped, and `format_html()` whose format string is itself built from one (nothing is
+escaped then).
+
+Not reported: text made only of literals (module constants included) and already-escaped
+values (`escape()`, `conditional_escape()`, `format_html()`, `format_html_join()`,
+`render_to_string()`, a widget's or template's `render()`, numbers, `reverse()`), and str
+methods or `join` over them: redundant at worst, not unsafe. Text not built at the call or in
+the function (a parameter, a call's result) is left alone: where it is built decides.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.rule import Rule
+from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
+from djreview.syntax import dotted
+
+_ESCAPING = frozenset(
+    {
+        "escape",
+        "conditional_escape",
+        "format_html",
+        "format_html_join",
+        "render_to_string",
+        "render",
+        "mark_safe",
+        "SafeString",
+        "escapejs",
+        "json_script",
+        "urlencode",
+        "quote",
+        "quote_plus",
+        "iri_to_uri",
+        "reverse",
+        "static",
+        "avoid_wrapping",
+        "html_safe",
+        "as_widget",
+        "as_p",
+        "as_ul",
+        "as_table",
+        "as_div",
+        "label_tag",
+        "get_absolute_url",
+        "url",
+        "flatatt",
+        "linebreaks",
+        "urlize",
+        "date_format",
+        "number_format",
+        "intcomma",
+        "naturaltime",
+        "naturalday",
+    }
+)
+_NUMERIC_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority"})
+
+
+class HtmlPolicy(Policy):
+    def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
+        return name in _ESCAPING
+
+    def safe_attribute(self, parts: list[str]) -> bool:
+        return parts[-1] in _NUMERIC_ATTRS or parts[-1].endswith("_id") or parts[-1] == "url"
+
+
+class UnsafeHtml(FunctionStack, Rule):
+    code = "DJR402"
+    name = "unsafe-html"
+    fixable = True
+    triggers = ("mark_safe", "SafeString", "format_html")
+    policy = HtmlPolicy()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._reset(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = (dotted(node.func) or [""])[-1]
+        if callee not in ("mark_safe", "SafeString", "format_html") or not node.args:
+            return
+        first = node.args[0]
+        if first.keyword is not None or first.star:
+            return
+        frame = self.ctx.flow.enclosing_class()
+        analysis = self.analysis(frame.attrs if frame else None)
+        parts = analysis.text(first.value)
+        if parts is None or not parts.built or not parts.unsafe:
+            return
+        module = self.ctx.module
+        names = ", ".join(dict.fromkeys(shown(module.code_for_node(p)) for p in parts.unsafe))
+        if callee == "format_html":
+            message = (
+                f"format_html()'s format string is built from {names}: the format string is marked safe "
+                "unescaped, so HTML in it reaches the page (XSS)."
+            )
+            hint = "Keep the format string a literal and pass every value as an argument: `format_html(\"<b>{}</b>\", value)`."
+        else:
+            message = (
+                f"{callee}() marks HTML built from {names} as safe without escaping it: HTML or script in "
+                "the value reaches the page (XSS)."
+            )
+            hint = 'Build it with `format_html("<b>{}</b>", value)`, which escapes each value.'
+        self.report(node, message, self._fix(node, callee, first.value, module, len(node.args)), hint=hint)
+
+    def _fix(self, node: cst.Call, callee: str, text: cst.BaseExpression, module: cst.Module, args: int) -> FixSpec:
+        suggestion = FixSpec("build the HTML with format_html(), which escapes each value", "suggestion")
+        if not isinstance(text, cst.FormattedString) or "b" in text.prefix.lower():
+            return suggestion
+        if self.ctx.facts.qualify("format_html") != "django.utils.html.format_html":
+            return suggestion  # the edit would need an import
+        if callee == "format_html" and args != 1:
+            return suggestion
+        out: list[str] = []
+        values: list[str] = []
+        for part in text.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)  # {{ and }} stay: format_html reads them the same way
+            else:
+                if part.format_spec is not None or getattr(part, "equal", None) is not None:
+                    return suggestion
+                code = module.code_for_node(part.expression)
+                if part.conversion is not None:
+                    code = {"r": "repr", "s": "str", "a": "ascii"}[part.conversion] + f"({code})"
+                out.append("{}")
+                values.append(code)
+        prefix = text.prefix.replace("f", "").replace("F", "")
+        quote = text.end
+        literal = f"{prefix}{quote}{''.join(out)}{quote}"
+        return FixSpec(
+            "build the HTML with format_html(), which escapes each value",
+            "unsafe",
+            (NodeEdit(node, f"format_html({literal}, {', '.join(values)})"),),
+        )
