@@ -19,7 +19,7 @@ import libcst as cst
 from djreview.syntax import dotted
 from djreview.walk import children
 
-_MAX_DEPTH = 8
+_MAX_DEPTH = 24  # nesting followed at most (names are guarded against cycles apart from this)
 # str methods whose result is as literal (or as safe) as the string they are called on.
 _STR_METHODS = frozenset(
     {
@@ -41,7 +41,9 @@ _STR_METHODS = frozenset(
         "removesuffix",
     }
 )
-_NUMBERS = frozenset({"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal"})
+_NUMBERS = frozenset(
+    {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
+)
 _TRANSLATIONS = frozenset(
     {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 )
@@ -54,10 +56,12 @@ class Parts:
 
     built: bool = False
     unsafe: list[cst.CSTNode] = field(default_factory=list)
+    opaque: list[cst.CSTNode] = field(default_factory=list)  # joined collections built elsewhere
 
     def add(self, other: Parts) -> None:
         self.built |= other.built
         self.unsafe += [n for n in other.unsafe if n not in self.unsafe]
+        self.opaque += other.opaque
 
 
 class Policy:
@@ -87,6 +91,13 @@ def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpressio
             found.opaque.add(target.value)
         else:
             found.values.setdefault(target.value, []).append(value)
+    elif (
+        isinstance(target, (cst.Tuple, cst.List))
+        and isinstance(value, (cst.Tuple, cst.List))
+        and len(target.elements) == len(value.elements)
+    ):
+        for element, assigned in zip(target.elements, value.elements):  # a, b = escape(a), escape(b)
+            _bind(found, element.value, assigned.value)
     elif isinstance(target, (cst.Tuple, cst.List)):
         for element in target.elements:
             inner = element.value
@@ -116,10 +127,7 @@ def _collect(node: cst.CSTNode, found: _Bindings) -> None:
         elif isinstance(node, cst.NamedExpr):
             _bind(found, node.target, node.value)
         elif isinstance(node, cst.For):
-            if isinstance(node.target, cst.Name):
-                found.loop_iters.setdefault(node.target.value, []).append(node.iter)
-            else:
-                _bind(found, node.target, None)
+            _bind_loop(found, node.target, node.iter)
         elif isinstance(node, cst.WithItem) and node.asname is not None:
             _bind(found, node.asname.name, None)
         elif isinstance(node, cst.ExceptHandler) and node.name is not None:
@@ -135,10 +143,30 @@ def _collect(node: cst.CSTNode, found: _Bindings) -> None:
                 method = func.attr.value
                 if method in ("append", "extend", "insert"):
                     value = node.args[-1].value
-                    if method == "extend":
-                        value = cst.Call(func=cst.Name("list"), args=[cst.Arg(value)])  # its elements
+                    if method != "extend":
+                        value = cst.List([cst.Element(value)])  # what is added, as a collection
                     found.appended.setdefault(func.value.value, []).append(value)
         stack.extend(reversed(children(node)))
+
+
+def _bind_loop(found: _Bindings, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+    """`for x in X`: x is an element of X; `for i, x in enumerate(X)`: i a number."""
+    if isinstance(target, cst.Name):
+        found.loop_iters.setdefault(target.value, []).append(iterable)
+        return
+    if (
+        isinstance(target, cst.Tuple)
+        and len(target.elements) == 2
+        and isinstance(iterable, cst.Call)
+        and isinstance(iterable.func, cst.Name)
+        and iterable.func.value == "enumerate"
+        and iterable.args
+    ):
+        number, element = target.elements[0].value, target.elements[1].value
+        _bind(found, number, cst.Integer("0"))
+        _bind_loop(found, element, iterable.args[0].value)
+        return
+    _bind(found, target, None)
 
 
 def bindings_of(scope: cst.CSTNode) -> _Bindings:
@@ -176,7 +204,7 @@ class BuiltText:
         if isinstance(node, cst.SimpleString):
             return Parts()
         if isinstance(node, cst.ConcatenatedString):
-            left, right = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
+            left, right = self.text(node.left, depth), self.text(node.right, depth)
             if left is None or right is None:
                 return None
             left.add(right)
@@ -216,20 +244,20 @@ class BuiltText:
                 for element in right.elements:
                     self._value_part(element.value, parts, depth)
             elif isinstance(right, cst.Dict):
-                for element in right.elements:
-                    if isinstance(element, cst.DictElement):
-                        self._value_part(element.value, parts, depth)
+                for item in right.elements:
+                    if isinstance(item, cst.DictElement):
+                        self._value_part(item.value, parts, depth)
                     else:
-                        parts.unsafe.append(element.value)
+                        parts.unsafe.append(item.value)
             else:
                 self._value_part(right, parts, depth)
             return parts
         if isinstance(node.operator, cst.Add):
-            left, right = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
-            if left is None and right is None:
+            texts = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
+            if texts == (None, None):
                 return None
             parts = Parts(built=True)
-            for side, found in ((node.left, left), (node.right, right)):
+            for side, found in zip((node.left, node.right), texts):
                 if found is None:
                     self._value_part(side, parts, depth)
                 else:
@@ -257,9 +285,7 @@ class BuiltText:
             parts = Parts(built=True)
             parts.add(receiver)
             for arg in node.args:
-                if arg.star == "**" and isinstance(arg.value, cst.Call) and _name(arg.value.func) == "locals":
-                    parts.unsafe.append(arg.value)
-                elif arg.star:
+                if arg.star:  # **locals(), *values: not known to be safe
                     parts.unsafe.append(arg.value)
                 else:
                     self._value_part(arg.value, parts, depth)
@@ -277,7 +303,7 @@ class BuiltText:
 
     def _name_text(self, name: str, depth: int) -> Parts | None:
         if name in self._busy:
-            return None
+            return Parts()  # `sql = sql + "..."`: what the name held is judged where it was assigned
         local = self.local
         if name in local.opaque or name in local.unpacked or name in local.loop_iters:
             return None
@@ -299,6 +325,8 @@ class BuiltText:
             for f in known:
                 parts.add(f)
             for added in scope.appended.get(name, ()) if scope is local else ():
+                if isinstance(added, (cst.List, cst.Tuple)):
+                    continue  # `.append()` to a list the name also held: the join decides
                 more = self.text(added, depth + 1)
                 parts.built = True
                 if more is None:
@@ -322,6 +350,9 @@ class BuiltText:
                     self._value_part(element.value, parts, depth)
         elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
             self._elements(node.left, parts, depth + 1)  # ["%s"] * len(ids): the placeholder list
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            self._elements(node.left, parts, depth + 1)  # ["<p>"] + items + ["</p>"]
+            self._elements(node.right, parts, depth + 1)
         elif isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
             if not self._comprehension_safe(node, depth):
                 parts.unsafe.append(node.elt)
@@ -331,14 +362,13 @@ class BuiltText:
             self._busy.add(node.value)
             try:
                 for value in [*self.local.values[node.value], *self.local.appended.get(node.value, ())]:
-                    if isinstance(value, (cst.List, cst.Tuple, cst.Call, cst.BinaryOperation)):
-                        self._elements(value, parts, depth + 1)
-                    else:
-                        self._value_part(value, parts, depth)  # .append(text)
+                    self._elements(value, parts, depth + 1)
             finally:
                 self._busy.discard(node.value)
-        elif not self.safe(node, depth + 1):
-            parts.unsafe.append(node)
+        else:
+            # A parameter, a call's result: joined as it was built elsewhere. The text is not
+            # reported for it (like a text passed on as is), but a value made from it is unknown.
+            parts.opaque.append(node)
 
     def _is_local_list(self, name: str) -> bool:
         values = self.local.values.get(name)
@@ -399,19 +429,23 @@ class BuiltText:
             if self.policy.safe_call(name, node, self):
                 return True
             func = node.func
+            if isinstance(func, cst.Name) and node.args and all(self.safe(a.value, depth + 1) for a in node.args):
+                return True  # a function of literals and safe values: its result is code's, not input
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
                 return all(self.safe(a.value, depth + 1) for a in node.args)
             if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
-                parts = Parts()
-                self._elements(node.args[0].value, parts, depth + 1)
-                return not parts.unsafe and self.safe(func.value, depth + 1)
+                joined = Parts()
+                self._elements(node.args[0].value, joined, depth + 1)
+                return not joined.unsafe and not joined.opaque and self.safe(func.value, depth + 1)
         found = self.text(node, depth + 1)
-        return found is not None and not found.unsafe
+        return found is not None and not found.unsafe and not found.opaque
 
     def _name_safe(self, name: str, depth: int) -> bool:
         if name in self._busy:
-            return False
+            return True  # a name built from itself: its other parts decide
         local = self.local
+        if any(self._made_safe(v, name) for v in local.values.get(name, ())):
+            return True  # `name = escape(name)`: the function makes it safe itself
         if name in local.opaque:
             return False
         self._busy.add(name)
@@ -421,7 +455,7 @@ class BuiltText:
                     return False
                 iters_safe = all(self._iterable_safe(i, depth) for i in local.loop_iters.get(name, ()))
                 unpacked_safe = all(
-                    self.policy.safe_call(_name(c.func) or "", c, self)  # type: ignore[attr-defined]
+                    isinstance(c, cst.Call) and self.policy.safe_call(_name(c.func) or "", c, self)
                     for c in local.unpacked.get(name, ())
                 )
                 return iters_safe and unpacked_safe
@@ -437,10 +471,20 @@ class BuiltText:
         finally:
             self._busy.discard(name)
 
+    def _made_safe(self, value: cst.BaseExpression, name: str) -> bool:
+        if not (isinstance(value, cst.Call) and value.args):
+            return False
+        first = value.args[0].value
+        return (
+            isinstance(first, cst.Name)
+            and first.value == name
+            and self.policy.safe_call(_name(value.func) or "", value, self)
+        )
+
     def _iterable_safe(self, node: cst.BaseExpression, depth: int) -> bool:
         parts = Parts()
         self._elements(node, parts, depth + 1)
-        return not parts.unsafe
+        return not parts.unsafe and not parts.opaque
 
 
 def shown(code: str) -> str:

@@ -48,6 +48,11 @@ _SAFE_SQL_CALLS = frozenset(
         "pk_default_value",
     }
 )
+# Attributes of a view that hold what the request sent.
+_REQUEST_ATTRS = frozenset({"request", "kwargs", "args", "data", "query_params", "cleaned_data"})
+# Modules that generate SQL for the ORM (database backends, query compilers): their text is
+# made of identifiers from models and introspection, and of settings.
+_SQL_GENERATORS = ("django.db.backends", "django.db.models.sql")
 # A value stands where a value goes: after a comparison, in LIMIT/OFFSET.
 _VALUE_BEFORE = re.compile(r"(?:[=<>]|\bLIKE|\bILIKE|\bLIMIT|\bOFFSET)\s*'?$", re.IGNORECASE)
 _VALUE_AFTER = re.compile(r"^'?(?:\s|\)|;|,|$)")
@@ -63,6 +68,8 @@ class SqlPolicy(Policy):
         return "ops" in parts[:-1] or "_meta" in parts[:-1]  # connection.ops.date_trunc_sql(...)
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        if len(parts) == 2 and parts[0] == "self" and parts[1] not in _REQUEST_ATTRS:
+            return True  # the object's own configuration (a backend's mode, a command's table)
         return "_meta" in parts or parts[-1] in _IDENTIFIER_ATTRS or "ops" in parts[:-1]
 
 
@@ -72,6 +79,11 @@ class RawSqlInterpolation(FunctionStack, Rule):
     fixable = True
     triggers = ("execute(", "executemany(", "raw(", "RawSQL", "extra(")
     policy = SqlPolicy()
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        return not any(ref.startswith(_SQL_GENERATORS) for ref in facts.imports.values())
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
@@ -164,7 +176,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
         )
         fix = self._fix(call, arg, what) if call is not None else None
         hint = (
-            "Pass the values as parameters (`cursor.execute(\"... WHERE id = %s\", [value])`); an identifier "
+            'Pass the values as parameters (`cursor.execute("... WHERE id = %s", [value])`); an identifier '
             "(table, column, ORDER BY) must come from code: quote it with `connection.ops.quote_name()` after "
             "checking it against a list of allowed names."
         )
@@ -227,12 +239,12 @@ def _from_fstring(node: cst.FormattedString, module: cst.Module) -> tuple[str, l
     prefix = node.prefix.lower()
     if "b" in prefix:
         return None
-    raw = "r" in prefix
     pieces: list[tuple[str, str | None]] = []  # (text, None) / ("", value code)
     for part in node.parts:
         if isinstance(part, cst.FormattedStringText):
-            text = part.value if raw else part.value
-            pieces.append((text.replace("{{", "{").replace("}}", "}"), None))
+            pieces.append((part.value.replace("{{", "{").replace("}}", "}"), None))
+        elif not isinstance(part, cst.FormattedStringExpression):
+            return None
         else:
             if part.conversion is not None or part.format_spec is not None or not _simple(part.expression):
                 return None

@@ -59,17 +59,31 @@ _ESCAPING = frozenset(
         "intcomma",
         "naturaltime",
         "naturalday",
+        "build_absolute_uri",
+        "clean",
     }
 )
-_NUMERIC_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority"})
+# Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
+_PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+# Words in a function's name that say it returns HTML it built (and escaped) itself, or cleans.
+_HTML_MAKERS = ("render", "html", "bleach", "sanitize", "markdown", "linkify")
 
 
 class HtmlPolicy(Policy):
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
-        return name in _ESCAPING
+        lowered = name.lower()
+        if name in _ESCAPING or any(word in lowered for word in _HTML_MAKERS):
+            return True
+        if name.startswith("get_") and name.endswith("_display"):
+            return True  # a choice's label, or a display the model formats
+        # A call handed an escaped value is HTML-aware code: `prefix(event, escape(subject))`.
+        return any(
+            isinstance(a.value, cst.Call) and (dotted(a.value.func) or [""])[-1] in ("escape", "conditional_escape")
+            for a in call.args
+        )
 
     def safe_attribute(self, parts: list[str]) -> bool:
-        return parts[-1] in _NUMERIC_ATTRS or parts[-1].endswith("_id") or parts[-1] == "url"
+        return parts[-1] in _PLAIN_ATTRS or parts[-1].endswith("_id") or parts[-1] == "url"
 
 
 class UnsafeHtml(FunctionStack, Rule):
@@ -89,6 +103,11 @@ class UnsafeHtml(FunctionStack, Rule):
         first = node.args[0]
         if first.keyword is not None or first.star:
             return
+        function = self.function()
+        if function is not None and any(
+            p.name.value == "autoescape" for p in [*function.params.params, *function.params.kwonly_params]
+        ):
+            return  # a filter that escapes when the template autoescapes: its choice, by design
         frame = self.ctx.flow.enclosing_class()
         analysis = self.analysis(frame.attrs if frame else None)
         parts = analysis.text(first.value)
@@ -101,7 +120,7 @@ class UnsafeHtml(FunctionStack, Rule):
                 f"format_html()'s format string is built from {names}: the format string is marked safe "
                 "unescaped, so HTML in it reaches the page (XSS)."
             )
-            hint = "Keep the format string a literal and pass every value as an argument: `format_html(\"<b>{}</b>\", value)`."
+            hint = 'Keep the format string a literal and pass every value as an argument: `format_html("<b>{}</b>", value)`.'
         else:
             message = (
                 f"{callee}() marks HTML built from {names} as safe without escaping it: HTML or script in "
@@ -123,7 +142,7 @@ class UnsafeHtml(FunctionStack, Rule):
         for part in text.parts:
             if isinstance(part, cst.FormattedStringText):
                 out.append(part.value)  # {{ and }} stay: format_html reads them the same way
-            else:
+            elif isinstance(part, cst.FormattedStringExpression):
                 if part.format_spec is not None or getattr(part, "equal", None) is not None:
                     return suggestion
                 code = module.code_for_node(part.expression)
@@ -131,6 +150,8 @@ class UnsafeHtml(FunctionStack, Rule):
                     code = {"r": "repr", "s": "str", "a": "ascii"}[part.conversion] + f"({code})"
                 out.append("{}")
                 values.append(code)
+            else:
+                return suggestion
         prefix = text.prefix.replace("f", "").replace("F", "")
         quote = text.end
         literal = f"{prefix}{quote}{''.join(out)}{quote}"

@@ -91,7 +91,7 @@ class RenderLocals(Rule):
             return None, False
         reads: set[str] = set()
         complete = True
-        queue, seen = [name], set()
+        queue, seen = [name], set[str]()
         while queue and len(seen) < _MOST_TEMPLATES:
             current = queue.pop()
             if current in seen:
