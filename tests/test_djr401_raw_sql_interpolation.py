@@ -165,3 +165,36 @@ def rename(table, old, new):
         cursor.execute(f"ALTER TABLE {table} RENAME {old} TO {new}")
 """
     assert sql(review, body) == []
+
+
+def test_numbers_keys_and_the_objects_own_settings_are_not_reported(review):
+    body = """
+class Visits:
+    mode = "IMMEDIATE"
+
+    def run(self, user, review_request, rows):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM t WHERE id = %d" % rows)
+            cursor.execute("UPDATE %(table)s SET x = 1 WHERE id = %(id)s" % {
+                "table": Book._meta.db_table,
+                "id": review_request.pk,
+            })
+            cursor.execute(f"BEGIN {self.mode}")
+            cursor.execute(f"SET ROLE {self.role}")
+            for i, table in enumerate(("a", "b")):
+                cursor.execute(f"DELETE FROM {table} WHERE n > {i}")
+"""
+    assert sql(review, body) == []
+
+
+def test_a_management_command_is_not_reviewed(review):
+    files = {
+        "shop/models.py": "from django.db import models\n",
+        "shop/management/commands/lock.py": HEAD
+        + """
+def handle(lock_id):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_lock({lock_id})")
+""",
+    }
+    assert review(files, select=("DJR401",)) == []

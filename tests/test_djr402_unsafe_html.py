@@ -112,3 +112,43 @@ def urlize(lead, trail, autoescape_on):
     return mark_safe(f"{lead}<a>x</a>{trail}")
 """
     assert html(review, body) == []
+
+
+def test_joined_pieces_built_elsewhere_are_not_reported_but_built_ones_are(review):
+    # from real code: a diff highlighter joining slices of HTML it was given, and a table
+    # column joining f-strings of database values into a format string
+    body = """
+def highlight(value, regions):
+    out = []
+    for start, end in regions:
+        out.append(value[start:end])
+        out.append("<span class='hl'>")
+    return mark_safe("".join(out))
+
+
+def labels(values):
+    return format_html("<br>".join([f"<span class='label'>{v}</span>" for v in values]))
+"""
+    assert lines(html(review, body)) == [17]
+
+
+def test_numbers_by_conversion_or_name_and_html_by_name_are_not_reported(review):
+    body = """
+def rows(linenum2, total, line_html, get_manual_url):
+    a = mark_safe("<td>%d</td><td>%0.2f</td>" % (total, total))
+    b = mark_safe("moved-to-%s" % linenum2)
+    c = mark_safe(f"<tr>{line_html}</tr>")
+    d = mark_safe("<a href='%sdocs/'>docs</a>" % site_root())
+    e = mark_safe(f"<td>{obj_count}</td>")
+    return a, b, c, d, e
+"""
+    assert html(review, body) == []
+
+
+def test_html_made_by_functions_that_say_so_is_not_reported(review):
+    body = """
+def widget(self, obj, file):
+    bits = [self.get_browse_markup(), " ", self.render_text(obj), obj.get_status_display()]
+    return mark_safe("<div %s>%s</div>" % (flatatt_filter({"a": 1}), "".join(bits)))
+"""
+    assert html(review, body) == []

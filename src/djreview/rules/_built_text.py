@@ -12,6 +12,7 @@ A text that is not built here at all (a parameter, a call's result passed on as 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -71,6 +72,9 @@ class Policy:
         return False
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        return False
+
+    def safe_name(self, name: str) -> bool:
         return False
 
 
@@ -239,17 +243,22 @@ class BuiltText:
                 return None
             parts = Parts(built=True)
             parts.add(left)
+            specs = _percent_specs(node.left)
             right = node.right
             if isinstance(right, cst.Tuple):
-                for element in right.elements:
-                    self._value_part(element.value, parts, depth)
+                for i, element in enumerate(right.elements):
+                    if not (specs and i < len(specs) and specs[i][1] in _NUMERIC_CONVERSIONS):
+                        self._value_part(element.value, parts, depth)
             elif isinstance(right, cst.Dict):
+                numeric = {key for key, conversion in specs or () if conversion in _NUMERIC_CONVERSIONS}
                 for item in right.elements:
                     if isinstance(item, cst.DictElement):
-                        self._value_part(item.value, parts, depth)
+                        key = item.key.evaluated_value if isinstance(item.key, cst.SimpleString) else None
+                        if key not in numeric:
+                            self._value_part(item.value, parts, depth)
                     else:
                         parts.unsafe.append(item.value)
-            else:
+            elif not (specs and len(specs) == 1 and specs[0][1] in _NUMERIC_CONVERSIONS):
                 self._value_part(right, parts, depth)
             return parts
         if isinstance(node.operator, cst.Add):
@@ -347,15 +356,18 @@ class BuiltText:
                 if isinstance(element, cst.StarredElement):
                     self._elements(element.value, parts, depth + 1)
                 else:
-                    self._value_part(element.value, parts, depth)
+                    self._element(element.value, parts, depth)
         elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
             self._elements(node.left, parts, depth + 1)  # ["%s"] * len(ids): the placeholder list
         elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
             self._elements(node.left, parts, depth + 1)  # ["<p>"] + items + ["</p>"]
             self._elements(node.right, parts, depth + 1)
         elif isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
-            if not self._comprehension_safe(node, depth):
-                parts.unsafe.append(node.elt)
+            saved = self._bind_comprehension(node)
+            try:
+                self._element(node.elt, parts, depth)
+            finally:
+                self.local.values, self.local.opaque, self.local.loop_iters = saved
         elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
             self._elements(node.args[0].value, parts, depth + 1)
         elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
@@ -370,30 +382,37 @@ class BuiltText:
             # reported for it (like a text passed on as is), but a value made from it is unknown.
             parts.opaque.append(node)
 
+    def _element(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        """One element of a joined collection: a text built here counts by its parts; a value
+        that is no text built here (a slice, a call's result) was built elsewhere: opaque."""
+        found = self.text(node, depth + 1)
+        if found is not None:
+            parts.add(found)
+        elif not self.safe(node, depth + 1):
+            parts.opaque.append(node)
+
     def _is_local_list(self, name: str) -> bool:
         values = self.local.values.get(name)
         if not values or name in self.local.opaque:
             return False
         return all(isinstance(v, (cst.List, cst.Tuple, cst.ListComp)) for v in values)
 
-    def _comprehension_safe(self, node, depth: int) -> bool:
-        """`"%s" for _ in ids`, `f"{c} = %s" for c in ("a", "b")`: an element made of literals,
-        safe values, and loop variables over literal (or safe) collections."""
-        loops: dict[str, cst.BaseExpression] = {}
+    def _bind_comprehension(self, node):
+        """Bind a comprehension's loop variables to their collections (`"%s" for _ in ids`);
+        returns what to restore."""
+        saved = dict(self.local.values), set(self.local.opaque), dict(self.local.loop_iters)
         comp = node.for_in
         while comp is not None:
-            if isinstance(comp.target, cst.Name):
-                loops[comp.target.value] = comp.iter
+            for target in _names_in(comp.target):
+                self.local.values.pop(target, None)
+                self.local.loop_iters.pop(target, None)
+                if isinstance(comp.target, cst.Name):
+                    self.local.opaque.discard(target)
+                    self.local.loop_iters[target] = [comp.iter]
+                else:
+                    self.local.opaque.add(target)
             comp = comp.inner_for_in
-        saved = dict(self.local.values), set(self.local.opaque), dict(self.local.loop_iters)
-        for loop_name, iterable in loops.items():
-            self.local.values.pop(loop_name, None)
-            self.local.opaque.discard(loop_name)
-            self.local.loop_iters[loop_name] = [iterable]
-        try:
-            return self.safe(node.elt, depth + 1)
-        finally:
-            self.local.values, self.local.opaque, self.local.loop_iters = saved[0], saved[1], saved[2]
+        return saved
 
     # -- values --------------------------------------------------------------------------
     def _value_part(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
@@ -408,6 +427,10 @@ class BuiltText:
             return True
         if isinstance(node, cst.Name):
             return node.value in ("None", "True", "False") or self._name_safe(node.value, depth)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
+        if isinstance(node, cst.Dict):
+            return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
         if isinstance(node, cst.IfExp):
@@ -416,6 +439,8 @@ class BuiltText:
             return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
         if isinstance(node, cst.Attribute):
             parts = dotted(node)
+            if parts and (parts[-1] in ("pk", "id") or parts[-1].endswith("_id")):
+                return True  # a row's key: a number (or a UUID)
             if parts and self.policy.safe_attribute(parts):
                 return True
             if parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs:
@@ -429,8 +454,8 @@ class BuiltText:
             if self.policy.safe_call(name, node, self):
                 return True
             func = node.func
-            if isinstance(func, cst.Name) and node.args and all(self.safe(a.value, depth + 1) for a in node.args):
-                return True  # a function of literals and safe values: its result is code's, not input
+            if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
+                return True  # a function of nothing, literals or safe values: its result is code's, not input
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
                 return all(self.safe(a.value, depth + 1) for a in node.args)
             if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
@@ -443,6 +468,8 @@ class BuiltText:
     def _name_safe(self, name: str, depth: int) -> bool:
         if name in self._busy:
             return True  # a name built from itself: its other parts decide
+        if self.policy.safe_name(name):
+            return True
         local = self.local
         if any(self._made_safe(v, name) for v in local.values.get(name, ())):
             return True  # `name = escape(name)`: the function makes it safe itself
@@ -485,6 +512,46 @@ class BuiltText:
         parts = Parts()
         self._elements(node, parts, depth + 1)
         return not parts.unsafe and not parts.opaque
+
+
+_PERCENT_SPEC = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conversion>[a-zA-Z%])"
+)
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+
+
+def _percent_specs(node: cst.BaseExpression) -> list[tuple[str | None, str]] | None:
+    """The `%` conversions of a literal format, in order: (key, conversion); None if unknown."""
+    text = _literal_text(node)
+    if text is None:
+        return None
+    found = [(m.group("key"), m.group("conversion")) for m in _PERCENT_SPEC.finditer(text)]
+    return [spec for spec in found if spec[1] != "%"]
+
+
+def _literal_text(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in _TRANSLATIONS
+        and node.args
+    ):
+        return _literal_text(node.args[0].value)
+    return None
+
+
+def _names_in(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names_in(e.value)]
+    return []
 
 
 def shown(code: str) -> str:

@@ -83,6 +83,8 @@ class RawSqlInterpolation(FunctionStack, Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         if not super().wants(text, facts, index, prefilter):
             return False
+        if "/management/commands/" in "/" + facts.path.replace("\\", "/"):
+            return False  # run by an operator from the shell: no request reaches it
         return not any(ref.startswith(_SQL_GENERATORS) for ref in facts.imports.values())
 
     def visit_Module(self, node: cst.Module) -> None:

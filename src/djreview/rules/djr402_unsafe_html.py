@@ -65,8 +65,10 @@ _ESCAPING = frozenset(
 )
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
 _PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+# Endings of names that hold numbers (`linenum`, `row_count`, `page_number`).
+_NUMBER_SUFFIXES = ("num", "count", "index", "idx", "number", "_total", "_size", "_length")
 # Words in a function's name that say it returns HTML it built (and escaped) itself, or cleans.
-_HTML_MAKERS = ("render", "html", "bleach", "sanitize", "markdown", "linkify")
+_HTML_MAKERS = ("render", "html", "markup", "flatatt", "bleach", "sanitize", "markdown", "linkify")
 
 
 class HtmlPolicy(Policy):
@@ -83,7 +85,12 @@ class HtmlPolicy(Policy):
         )
 
     def safe_attribute(self, parts: list[str]) -> bool:
-        return parts[-1] in _PLAIN_ATTRS or parts[-1].endswith("_id") or parts[-1] == "url"
+        return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
+
+    def safe_name(self, name: str) -> bool:
+        """`line_html`: HTML by its name; `linenum`, `row_count`: a number by its name."""
+        lowered = name.lower()
+        return "html" in lowered or lowered.rstrip("0123456789").endswith(_NUMBER_SUFFIXES)
 
 
 class UnsafeHtml(FunctionStack, Rule):
