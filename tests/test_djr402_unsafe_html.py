@@ -41,9 +41,9 @@ def badge(book):
 
 def test_reports_percent_format_plus_and_safestring(review):
     body = """
-def cells(name, note, rows):
-    a = mark_safe("<td>%s</td>" % name)
-    b = SafeString("<td>{}</td>".format(note))
+def cells(book, rows):
+    a = mark_safe("<td>%s</td>" % book.title)
+    b = SafeString("<td>{}</td>".format(book.note))
     html = "<ul>"
     for row in rows:
         html += "<li>" + row.label + "</li>"
@@ -140,7 +140,8 @@ def rows(linenum2, total, line_html, get_manual_url):
     c = mark_safe(f"<tr>{line_html}</tr>")
     d = mark_safe("<a href='%sdocs/'>docs</a>" % site_root())
     e = mark_safe(f"<td>{obj_count}</td>")
-    return a, b, c, d, e
+    f = mark_safe("<code>%s</code>" % {True: "true", False: "false"}[total])
+    return a, b, c, d, e, f
 """
     assert html(review, body) == []
 

@@ -431,6 +431,8 @@ class BuiltText:
             return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Dict):
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple)):
+            return self.safe(node.value, depth + 1)  # {True: "yes", False: "no"}[value]
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
         if isinstance(node, cst.IfExp):
@@ -497,6 +499,44 @@ class BuiltText:
             return False
         finally:
             self._busy.discard(name)
+
+    def reads_data(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Does the value read an object's data (an attribute, an item of one, a method's
+        result), directly or through a local? A parameter used as it came, and what plain
+        functions make of parameters, do not: the function's callers decide what it is given."""
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(node, cst.Attribute):
+            return True
+        if isinstance(node, cst.Subscript):
+            return self.reads_data(node.value, depth + 1)
+        if isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute):
+                return True
+            return any(self.reads_data(a.value, depth + 1) for a in node.args)
+        if isinstance(node, cst.Name):
+            name = node.value
+            if name in self._busy:
+                return False
+            local = self.local
+            values = [
+                *local.values.get(name, ()),
+                *local.appended.get(name, ()),
+                *local.loop_iters.get(name, ()),
+                *local.unpacked.get(name, ()),
+            ]
+            self._busy.add(name)
+            try:
+                return any(self.reads_data(v, depth + 1) for v in values)
+            finally:
+                self._busy.discard(name)
+        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            saved = self._bind_comprehension(node)
+            try:
+                return self.reads_data(node.elt, depth + 1)
+            finally:
+                self.local.values, self.local.opaque, self.local.loop_iters = saved
+        return any(self.reads_data(child, depth + 1) for child in children(node))
 
     def _made_safe(self, value: cst.BaseExpression, name: str) -> bool:
         if not (isinstance(value, cst.Call) and value.args):

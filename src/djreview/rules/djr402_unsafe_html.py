@@ -7,6 +7,10 @@ escapes each value and marks only the format string safe. Reported: `mark_safe()
 escaped, and `format_html()` whose format string is itself built from one (nothing is
 escaped then).
 
+In `mark_safe()`, only values the function reads from objects count (an attribute, an item of
+one, a method's result, directly or through a local): a parameter used as it came may be
+escaped text, which its callers decide.
+
 Not reported: text made only of literals (module constants included) and already-escaped
 values (`escape()`, `conditional_escape()`, `format_html()`, `format_html_join()`,
 `render_to_string()`, a widget's or template's `render()`, numbers, `reverse()`), and str
@@ -120,6 +124,12 @@ class UnsafeHtml(FunctionStack, Rule):
         parts = analysis.text(first.value)
         if parts is None or not parts.built or not parts.unsafe:
             return
+        if callee != "format_html":
+            # Marking safe is fine when the function is handed escaped text: only values it
+            # reads from objects are its own doing (a built format string never is fine).
+            parts.unsafe = [p for p in parts.unsafe if analysis.reads_data(p)]
+            if not parts.unsafe:
+                return
         module = self.ctx.module
         names = ", ".join(dict.fromkeys(shown(module.code_for_node(p)) for p in parts.unsafe))
         if callee == "format_html":
