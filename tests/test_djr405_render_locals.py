@@ -92,3 +92,15 @@ def debug(request):
     return render(request, "shop/report.html", {"names": names})
 """
     assert review(project(views), select=("DJR405",)) == []
+
+
+def test_a_render_function_that_is_not_djangos_is_not_reported(review):
+    views = """
+from shop.pdf import render
+
+
+def invoice(request):
+    total = 3
+    return render(request, "shop/report.html", locals())
+"""
+    assert review(project(views, **{"shop/pdf.py": "def render(*args):\n    return args\n"}), select=("DJR405",)) == []

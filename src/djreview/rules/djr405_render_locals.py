@@ -17,18 +17,11 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
+from djreview.rules._djr101_templates import _RENDERERS  # Django's renderers: (template, context) positions
 from djreview.syntax import dotted, literal_string
 from djreview.templates.lexer import Block, Include, Loop, Template, Use, With
 from djreview.walk import children
 
-# Renderers, and the position of their template and context arguments.
-_RENDERERS = {
-    "render": (1, 2),
-    "render_to_response": (0, 1),
-    "render_to_string": (0, 1),
-    "TemplateResponse": (1, 2),
-    "SimpleTemplateResponse": (0, 1),
-}
 _MOST_TEMPLATES = 30  # extends/include chains followed at most
 
 
@@ -50,10 +43,13 @@ class RenderLocals(Rule):
         self._functions.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
-        callee = (dotted(node.func) or [""])[-1]
-        positions = _RENDERERS.get(callee)
-        if positions is None or not self._functions:
+        if not isinstance(node.func, (cst.Name, cst.Attribute)) or not self._functions:
             return
+        qualified = self.ctx.flow.qualify(node.func) or ""
+        positions = _RENDERERS.get(qualified)
+        if positions is None:
+            return
+        callee = qualified.rsplit(".", 1)[-1]
         template_at, context_at = positions
         positional = [a for a in node.args if a.keyword is None and not a.star]
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
