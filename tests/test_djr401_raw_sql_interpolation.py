@@ -198,3 +198,15 @@ def handle(lock_id):
 """,
     }
     assert review(files, select=("DJR401",)) == []
+
+
+def test_executemany_gets_a_suggestion_its_parameters_are_rows(review):
+    body = """
+def bulk(rows, table_suffix):
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO t_{table_suffix} VALUES (%s)", rows)
+        cursor.executemany(f"DELETE FROM t WHERE id = {rows[0].pk} AND name = {rows[0].name}")
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [11, 12]
+    assert all(f.fix.applicability == "suggestion" for f in findings)

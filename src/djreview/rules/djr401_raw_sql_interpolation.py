@@ -190,7 +190,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
         """`"... = %s"` with the values as parameters, when the SQL is written right here as a
         plain f-string or `%` of names, each in a value position, and no parameters are given."""
         positional = [a for a in call.args if a.keyword is None and not a.star]
-        if len(call.args) != 1 or positional != [arg] or what.startswith(".extra"):
+        if len(call.args) != 1 or positional != [arg] or what.startswith(".extra") or "executemany" in what:
             return None
         built = _parameterised(arg.value, self.ctx.module)
         if built is None:
