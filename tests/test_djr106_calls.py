@@ -125,3 +125,51 @@ def view(request, fixed):
         )
         == []
     )
+
+
+WRITERS = """
+from shop.models import Book
+
+
+def withdraw(pk):
+    book = Book.objects.get(pk=pk)
+    book.delete()
+
+
+def retitle(pk, title):
+    if Book.objects.filter(pk=pk).exists():
+        Book.objects.filter(pk=pk).update(title=title)
+    return Book.objects.get(pk=pk)
+
+
+def relabel(pk, label):
+    book = Book.objects.get(pk=pk)
+    shelf = Book.objects.filter(author_id=book.author_id)
+    shelf.exclude(title=label).update(title=label)
+
+
+def catalogue(pk, data):
+    data.update(pk=pk)  # a dict, and a positional save() of a file: not row writes
+    data["file"].save("cover.png")
+    return Book.objects.get(pk=pk)
+"""
+
+
+def test_a_function_whose_job_is_a_write_per_item_is_not_reported(review):
+    # Removing or updating one row per call: the lookup that starts it is one step of a
+    # unit of work per item (a write, DJR102's matter), not a read to batch.
+    views = """
+from shop.writers import catalogue, relabel, retitle, withdraw
+
+
+def view(request):
+    for pk in request.data:
+        withdraw(pk)
+        retitle(pk, "x")
+        relabel(pk, "y")
+        catalogue(pk, {})
+"""
+    files = {"shop/models.py": N_PLUS_ONE_MODELS, "shop/writers.py": WRITERS, VIEWS: views}
+    findings = review(files, select=("DJR106",))
+    assert codes_lines(findings) == [("DJR106", VIEWS, 10)]
+    assert findings[0].text.startswith("`catalogue()` runs `Book.objects.get()` once per item")

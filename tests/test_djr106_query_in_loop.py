@@ -380,3 +380,70 @@ def test_a_file_whose_loops_only_call_dict_get_is_not_parsed(review, parses):
         """
     assert query_in_loop(review, view) == []
     assert VIEWS not in parses  # the lookup names no loop variable: ruled out before the CST
+
+
+def test_not_reported_for_a_fresh_copy_of_the_row_the_loop_holds(review):
+    # An earlier iteration may have moved rows around (tree fields, counters): re-reading
+    # the row in hand by its own pk is the point, not a lookup to batch.
+    view = """
+        from shop.models import Author, Book
+
+        def regroup(authors, target):
+            for author in authors:
+                author = Author.objects.get(pk=author.pk)
+                author.name = target
+                print(Book.objects.filter(author_id=author.pk).first())
+        """
+    findings = query_in_loop(review, view)
+    assert codes_lines(findings) == [("DJR106", VIEWS, 8)]  # another model, by the row's pk
+
+
+LEDGER = """
+from shop.models import Book
+
+
+def stamp(book, when):
+    book.title = f"{book.title} ({when})"
+    book.save(update_fields=["title"])
+
+
+def shelve(book, shelf):
+    Book.objects.filter(pk=book.pk).update(title=shelf)
+
+
+def describe(book, data):
+    data.update(title=book.title)  # a dict: not a write
+    return data
+"""
+
+
+def test_not_reported_when_the_row_fetched_is_handed_to_a_function_that_writes(review):
+    # The iteration's work is a write per item through a project function (a role granted,
+    # an acceptance recorded); fetching the rows up front would still leave a write each.
+    view = """
+        from shop.ledger import describe, stamp
+        from shop.models import Book
+
+        def borrow(ids, when):
+            for book_id in ids:
+                book = Book.objects.get(pk=book_id)
+                stamp(book, when)
+
+        def move(codes, shelf):
+            from shop.ledger import shelve
+
+            for code in codes:
+                found = Book.objects.filter(isbn=code).first()
+                shelve(found, shelf)
+
+        def show(ids, when):
+            for book_id in ids:
+                book = Book.objects.get(pk=book_id)
+                describe(book, {})
+                stamp(book_id, when)
+        """
+    findings = review(
+        {"shop/models.py": MODELS, "shop/ledger.py": LEDGER, VIEWS: view},
+        select=("DJR106",),
+    )
+    assert codes_lines(findings) == [("DJR106", VIEWS, 19)]  # handed only to a reader

@@ -98,6 +98,7 @@ class FileContext:
         nodes = [node for _, node, _, _, _, _ in self.pending if not isinstance(node, tuple)]
         nodes += [e.node for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits]
         nodes += [e.indent_like for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits if e.indent_like]
+        nodes += [e.end_at for _, _, _, spec, _, _ in self.pending if spec for e in spec.edits if e.end_at]
         nodes += [n for *_, lines, _ in self.pending for n in (lines or {}).values()]
         try:
             positions = positions_of(self.module, self.stdlib_tree(), nodes)
@@ -138,9 +139,18 @@ class FileContext:
             start = end
         elif edit.where == "before":
             end = start
+        if edit.end_at is not None:  # a range: up to the start (or end) of another node
+            other = positions[edit.end_at]
+            end = other.start if edit.end_side == "start" else other.end
         replacement = edit.replacement
         if edit.indent_like is not None:
             anchor = positions[edit.indent_like].start
             line = split_lines(self.text)[anchor.line - 1]
             replacement = replacement.replace(INDENT, line[: anchor.column])
+        if edit.where == "lines":  # the whole lines the node is on, line breaks included
+            lines = split_lines(self.text)
+            first, last = start.line, end.line
+            if last < len(lines):
+                return Edit(self.path, first, 1, last + 1, 1, replacement)
+            return Edit(self.path, first, 1, last, len(lines[last - 1]) + 1, replacement)
         return Edit(self.path, start.line, start.column + 1, end.line, end.column + 1, replacement)

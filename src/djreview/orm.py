@@ -169,3 +169,10 @@ DJANGO_MODEL_LABELS = {
     "contenttypes.ContentType": "django.contrib.contenttypes.models.ContentType",
     "sites.Site": "django.contrib.sites.models.Site",
 }
+
+# Django's string fields (DJR203): "no data" can be both NULL and "" when they are nullable.
+STRING_FIELDS = frozenset(
+    f"{module}.{name}"
+    for module in (MODELS, f"{MODELS}.fields")
+    for name in ("CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField")
+)

@@ -44,6 +44,8 @@ class Rule:
     # too: their models and forms are fixtures (one survey of real apps found 1,100 of 1,349
     # model/form findings there), and reviewers do not hold them to production standards.
     skip_kinds: ClassVar[frozenset[str]] = frozenset({"migrations", "tests"})
+    # When not empty, the only file kinds the rule reviews (the migration rules: "migrations").
+    only_kinds: ClassVar[frozenset[str]] = frozenset()
     # Does the rule ask the index about the project's templates, packaging and unindexed test
     # modules (index/project_files.py)? Only then does a run gather them.
     reads_project_files: ClassVar[bool] = False

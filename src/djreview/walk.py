@@ -9,7 +9,7 @@ calls the rules' ``visit_<Node>`` / ``leave_<Node>`` methods from a dispatch tab
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 
 import libcst as cst
 
@@ -115,3 +115,12 @@ def contains(node: cst.CSTNode, target: cst.CSTNode) -> bool:
             return True
         stack.extend(children(current))
     return False
+
+
+def descendants(node: cst.CSTNode) -> Iterator[cst.CSTNode]:
+    """`node` and every code-bearing node below it, in source order."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        stack.extend(reversed(children(current)))

@@ -114,7 +114,7 @@ class Reviewer:
                 skip = skip - {"migrations", "tests", "commands"}
             if self.settings.include_tests:
                 skip = skip - {"tests"}
-            if skip & kinds:
+            if skip & kinds or (rule.only_kinds and not rule.only_kinds & kinds):
                 continue
             if not rule.wants(text, facts, index, prefilter.of(rule)):
                 continue

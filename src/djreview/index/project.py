@@ -948,6 +948,35 @@ class ProjectIndex:
     def has_templates(self) -> bool:
         return bool(self.files and self.files.templates)
 
+    @query
+    def string_field(self, ref: str | None) -> str | None:
+        """The Django string field (`django.db.models.CharField`...) a field class is, itself or
+        through the project's subclasses of it; None for any other class."""
+        qual = self.resolve(ref) or ref
+        for cls in [qual, *self._class_mro(qual)]:
+            if cls in orm.STRING_FIELDS:
+                return cls
+            for base in self.classes[cls].bases if cls in self.classes else ():
+                resolved = self.resolve(base) or base
+                if resolved in orm.STRING_FIELDS:
+                    return resolved
+        return None
+
+    @query
+    def app_label_of(self, module: str) -> str | None:
+        """The label of the app a module belongs to (`pretix.base.migrations.0001_initial` ->
+        "pretixbase"): its AppConfig's label, else the package that holds `migrations`/`models`."""
+        package = module
+        while package:
+            if package in self.app_labels:
+                return self.app_labels[package]
+            package = package.rpartition(".")[0]
+        parts = module.split(".")
+        for folder in ("migrations", "models"):
+            if folder in parts[1:]:
+                return parts[parts.index(folder, 1) - 1]
+        return None
+
     # -- replaying recorded questions --------------------------------------------------------
     def answers_match(self, recorded: dict[tuple, str], known: dict[tuple, str | None]) -> bool:
         """Would every recorded question (key -> digest of its answer) get the same answer
@@ -1039,3 +1068,11 @@ class ProjectIndex:
     @query
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers
+
+    @query
+    def writes(self, callee: str) -> bool:
+        """Does a called project function (or `self` method, "<class qual>#<name>") save,
+        delete, create or update rows in its body? DJR106 leaves a call per item whose job is
+        a write alone: the lookup it starts with is one step of a per-item unit of work."""
+        found = Reader(self).callee(callee, 0, None)
+        return found is not None and found[0].writes

@@ -49,6 +49,12 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda, ast.ClassDef)
 ELEMENT = "[]"  # a chain step: each element of an iterable parameter (`for row in rows`)
 NULL_TEST = "?"  # a chain's last step: only tested against None (`if obj.parent is not None`)
 _MAX_CHAINS = 64  # per parameter: a function reading more is not a per-row helper we can judge
+# Writes a function's body makes (anywhere, branches included): a function whose job is a write
+# per call (a removal, a cancellation, a role granted) is a unit of work, not a lookup to batch.
+_ROW_WRITES = frozenset({"save", "delete"})  # with no positional argument: not image.save(fp)
+_MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})  # keywords only
+_BATCH_WRITES = frozenset({"bulk_create", "bulk_update"})
+_QUERYSET_STEPS = frozenset({"objects", "filter()", "exclude()", "all()"})  # `qs.update()`, not dict.update
 
 
 @dataclass
@@ -73,6 +79,25 @@ class FunctionSummary:
     # param -> queries the body always runs with a lookup on it: (model ref, written form),
     # e.g. ("app.models.Book", "Book.objects.get()") for `Book.objects.get(pk=book_id)`
     queries: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
+    writes: bool = False  # the body saves, deletes, creates or updates rows (_is_write)
+
+
+def _is_write(node: ast.Call, querysets: set[str]) -> bool:
+    """`row.save()`, `row.delete()`, `Book.objects.create(...)`, `row.items.create(...)`,
+    `Book.objects.filter(...).update(...)` or `qs.update(...)` of a name the function built
+    from a queryset (`querysets`), `bulk_create(...)`: a call that writes rows."""
+    func = node.func
+    if not isinstance(func, ast.Attribute):
+        return False
+    name = func.attr
+    if name in _BATCH_WRITES:
+        return True
+    if name in _ROW_WRITES or name in _MANAGER_WRITES:
+        return not node.args
+    if name == "update":
+        root, parts, _ = _unwind(func.value)
+        return bool(_QUERYSET_STEPS.intersection(parts)) or (isinstance(root, ast.Name) and root.id in querysets)
+    return False
 
 
 def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -119,6 +144,8 @@ class _Reader:
         self.branching = 0  # inside an if/loop/except/conditional expression: may not run
         self.left = False  # a conditional return or raise came before: what follows may not run
         self.cached = False  # reads Django's cache: its queries run on a miss, not per call
+        self.writes = False
+        self.querysets: set[str] = set()  # local names bound to a queryset chain (`qs = x.filter()`)
 
     def rooted(self, root: ast.AST, parts: list[str]) -> tuple[str, list[str]] | None:
         """The parameter a chain starts from, and the chain; a loop variable over a parameter
@@ -202,6 +229,7 @@ class _Reader:
 
     def call(self, node: ast.Call, evaluated: bool) -> None:
         func = node.func
+        self.writes = self.writes or _is_write(node, self.querysets)
         if isinstance(func, ast.Attribute) and func.attr in _CACHE_READS:
             holder = func.value.attr if isinstance(func.value, ast.Attribute) else getattr(func.value, "id", "")
             if holder.endswith("cache"):
@@ -340,6 +368,7 @@ class _Reader:
                 self.branching -= 1
             elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
                 self.expr(stmt.value)
+                self.queryset_bound(stmt)
                 targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
                 for target in targets:
                     self.expr(target)
@@ -349,6 +378,23 @@ class _Reader:
             else:  # return, with, try, match, expressions: every child in order
                 for child in ast.iter_child_nodes(stmt):
                     self.expr(child)
+
+    def queryset_bound(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
+        """`qs = Book.objects.filter(...)`, `qs = qs.exclude(...)`: a name whose `.update()`
+        writes rows (a dict's `.update()` does not)."""
+        if not isinstance(stmt, ast.Assign) or len(stmt.targets) != 1 or not isinstance(stmt.targets[0], ast.Name):
+            return
+        root, parts, _ = _unwind(stmt.value)
+        chained = bool(parts) and parts[-1].endswith("()") and parts[-1][:-2] in QUERYSET_RETURNING
+        if chained and (
+            "objects" in parts
+            or (isinstance(root, ast.Name) and root.id in self.querysets)
+            or "filter()" in parts
+            or "exclude()" in parts
+        ):
+            self.querysets.add(stmt.targets[0].id)
+        else:
+            self.querysets.discard(stmt.targets[0].id)
 
     def rebinds(self, target: ast.AST) -> None:
         """A parameter assigned in the body no longer holds the argument everywhere."""
@@ -382,7 +428,7 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
     queries = {param: tuple(sorted(found)) for param, found in reader.queries.items() if param not in reader.rebound}
     if reader.cached:  # `cache.get(key)` first: the reads serve a cache miss (4 of 18 false alarms)
         reads, calls, queries = {}, (), {}
-    if not reads and not calls and not queries:
+    if not reads and not calls and not queries and not reader.writes:
         return None
     return FunctionSummary(
         name=func.name,
@@ -394,4 +440,5 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
         reads=reads,
         calls=calls,
         queries=queries,
+        writes=reader.writes,
     )

@@ -16,7 +16,13 @@ Not reported, since a false alarm costs more than a miss:
 - the value looked up is what a function call of the iteration produced (``pk = generate(x)``);
 - arguments that do not depend on the loop variable (that query can be hoisted; another matter);
 - a related manager of a row of the loop's own queryset: that N+1 is DJR101's;
-- ``while`` loops, whose iterations differ by state we do not follow.
+- ``while`` loops, whose iterations differ by state we do not follow;
+- a row the loop already holds, fetched again by its own pk (``child = Category.objects.get(
+  pk=child.pk)``): a refresh, whose point is the state the earlier iterations wrote;
+- a lookup whose row the iteration hands to a project function that writes (saves, deletes,
+  creates or updates rows), and a called function that writes: the lookup is one step of a
+  per-item unit of work (grant a role, record an acceptance, cancel a task) that batching the
+  lookup alone would not make one query; its writes are DJR102's matter.
 """
 
 from __future__ import annotations
@@ -89,6 +95,7 @@ class _Loop:
     node: cst.CSTNode
     derived: set[str] = field(default_factory=set)  # the targets and names computed from them
     bounded: bool = False
+    rows: set[str] = field(default_factory=set)  # the loop's own targets (the item in hand)
 
 
 class QueryInLoop(Rule):
@@ -116,6 +123,7 @@ class QueryInLoop(Rule):
         # transaction (or a lock) of its own per iteration, or only when something failed
         self.opened: list[int] = []
         self.guarded: set[int] = set()  # calls in `if <query>: raise ...`: a check per item
+        self.assigned: dict[int, str] = {}  # `row = <call>`: the call -> the name it binds
 
     def visit_With(self, node: cst.With) -> None:
         self.opened.append(len(self.loops))
@@ -137,13 +145,14 @@ class QueryInLoop(Rule):
 
     # -- loops and the names that vary with them -----------------------------------------
     def visit_For(self, node: cst.For) -> None:
-        self.loops.append(_Loop(node, _names(node.target), _bounded(node.iter)))
+        self.loops.append(_Loop(node, _names(node.target), _bounded(node.iter), _names(node.target)))
 
     def _visit_comprehension(self, node) -> None:
         loop = _Loop(node)
         comp = node.for_in
         while comp is not None:
             loop.derived |= _names(comp.target)
+            loop.rows |= _names(comp.target)
             loop.bounded = loop.bounded or _bounded(comp.iter)
             comp = comp.inner_for_in
         self.loops.append(loop)
@@ -164,6 +173,8 @@ class QueryInLoop(Rule):
     leave_Lambda = leave_FunctionDef
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self.assigned[id(node.value)] = node.targets[0].target.value
         self._derive([t.target for t in node.targets], node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
@@ -194,7 +205,49 @@ class QueryInLoop(Rule):
         level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
         if any(depth > level for depth in self.opened):
             return
+        if _refetches_a_row(node, loop) or self._handed_to_a_writer(node, loop):
+            return
         self._report(node, loop, model, written, lookup, manager)
+
+    def _handed_to_a_writer(self, node: cst.Call, loop: _Loop) -> bool:
+        """Is the row this query binds (`group = Group.objects.get(...)`) handed, in the same
+        iteration, to a project function that writes (`assign_role(role, group)`)?"""
+        name = self.assigned.get(id(node))
+        if name is None:
+            return False
+        stack: list[cst.CSTNode] = [loop.node.body]  # type: ignore[attr-defined]
+        while stack:
+            current = stack.pop()
+            stack.extend(children(current))
+            if not isinstance(current, cst.Call) or not isinstance(current.func, (cst.Name, cst.Attribute)):
+                continue
+            if not any(isinstance(a.value, cst.Name) and a.value.value == name for a in current.args):
+                continue
+            callee = self._local_import(current.func) or self.ctx.flow.callee(current.func)
+            if callee and self.ctx.index.writes(callee):
+                return True
+        return False
+
+    def _local_import(self, func: cst.BaseExpression) -> str | None:
+        """`from app.roles import assign_role` inside the enclosing function (the usual way
+        round a circular import between models and helpers): the name's qualified ref."""
+        function = next((loop.node for loop in reversed(self.loops) if isinstance(loop.node, cst.FunctionDef)), None)
+        if function is None or not isinstance(func, cst.Name):
+            return None
+        for statement in function.body.body if isinstance(function.body, cst.IndentedBlock) else ():
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            for small in statement.body:
+                if not isinstance(small, cst.ImportFrom) or small.relative or small.module is None:
+                    continue
+                if isinstance(small.names, cst.ImportStar):
+                    continue
+                for alias in small.names:
+                    bound = alias.asname.name if alias.asname else alias.name
+                    if isinstance(bound, cst.Name) and bound.value == func.value:
+                        module = self.ctx.module.code_for_node(small.module)
+                        return f"{module}.{self.ctx.module.code_for_node(alias.name)}"
+        return None
 
     def _query(self, node: cst.Call):
         """(model, written form, argument nodes, (method, keyword, value name), manager text)
@@ -267,6 +320,8 @@ class QueryInLoop(Rule):
             level = next(i for i, open_loop in enumerate(self.loops) if open_loop is loop)
             if any(depth > level for depth in self.opened):
                 return
+            if self.ctx.index.writes(callee):
+                return  # a write per item (a removal, a cancellation): DJR102's matter, not a lookup
             model, written, via = found[0]
             return self._report_call(node, loop, self._model_name(model), written, via)
 
@@ -310,6 +365,28 @@ class QueryInLoop(Rule):
             values = "[...]"  # the lookup is not the item itself: no ready-made list to pass
         hint = _hint(model, manager, method, keyword, values)
         self.report(node, message, hint=hint)
+
+
+def _refetches_a_row(node: cst.Call, loop: _Loop) -> bool:
+    """`Model.objects.get(pk=child.pk)` for the loop's own `child`: a fresh copy of a row the
+    loop holds (its tree fields moved by an earlier iteration), wanted one at a time."""
+    arguments = list(node.args)
+    inner = node.func.value if isinstance(node.func, cst.Attribute) else None
+    while isinstance(inner, cst.Call) and isinstance(inner.func, cst.Attribute):
+        arguments.extend(inner.args)
+        inner = inner.func.value
+    for arg in arguments:
+        value = arg.value
+        if (
+            arg.keyword is not None
+            and arg.keyword.value in ("pk", "id")
+            and isinstance(value, cst.Attribute)
+            and value.attr.value in ("pk", "id")
+            and isinstance(value.value, cst.Name)
+            and value.value.value in loop.rows
+        ):
+            return True
+    return False
 
 
 def _iterable(loop: cst.CSTNode) -> cst.BaseExpression:

@@ -15,7 +15,7 @@ import ast
 import libcst as cst
 
 from djreview import orm
-from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.fix_spec import FixSpec, append_arguments
 from djreview.index.prefilter import Collector, Walked, class_body_call, dotted_names
 from djreview.naming import plural_snake
 from djreview.rule import Rule
@@ -139,17 +139,9 @@ class MissingRelatedName(Rule):
                 f" This project is the distributed package {package!r}: code that installs it may "
                 f"read `{target_name.lower()}.{default}`, so renaming the accessor is not safe."
             )
-        last = call.args[-1] if call.args else None
-        if last is None:
+        edit = append_arguments(call, arguments)
+        if edit is None:
             return self.report(call, message, hint=hint)
-        multiline = isinstance(last.comma, cst.Comma) and isinstance(
-            last.comma.whitespace_after, cst.ParenthesizedWhitespace
-        )
-        if multiline:
-            indent = self._indent_of(call)
-            text = "".join(f",\n{indent}{argument}" for argument in arguments)
-        else:
-            text = "".join(f", {argument}" for argument in arguments)
         # Without the target's model we cannot see the names already taken on it (fields.E304);
         # an assumed model (bases not followed) may have fields and accessors we cannot see.
         assumed = [m.name for m in (model, target) if m is not None and m.assumed]
@@ -162,7 +154,7 @@ class MissingRelatedName(Rule):
         fix = FixSpec(
             f"add {' and '.join(arguments)} to {holder}.{field}",
             "safe" if certain else "unsafe",
-            (NodeEdit(last, text, "after"),),
+            (edit,),
         )
         self.report(call, message, fix, hint=hint)
 
@@ -184,11 +176,6 @@ class MissingRelatedName(Rule):
             if found:
                 used.append(f"`{name}{suffix}`")
         return count, sorted(places)[:shown], ", ".join(used)
-
-    def _indent_of(self, call: cst.Call) -> str:
-        ws = call.args[-1].comma.whitespace_after  # type: ignore[union-attr]
-        last_line = ws.last_line.value if isinstance(ws, cst.ParenthesizedWhitespace) else ""
-        return last_line or " " * 8
 
     def _proposed_name(self, model, holder: str, field: str) -> str:
         name = plural_snake(holder)

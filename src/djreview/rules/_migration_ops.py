@@ -1,0 +1,72 @@
+"""What the migration rules (DJR5xx) share: naming Django's migration operations in a call,
+and reading the argument that makes an operation reversible."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeGuard
+
+import libcst as cst
+
+from djreview.syntax import literal_string
+
+_OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
+
+
+def operation(qualified: str | None) -> str | None:
+    """'RunPython', 'CreateModel'... when `qualified` names one of Django's migration
+    operations (`migrations.RunPython`, `from django.db.migrations.operations import ...`)."""
+    if not qualified:
+        return None
+    module, _, name = qualified.rpartition(".")
+    if module in _OPERATION_MODULES or module.startswith("django.db.migrations.operations."):
+        return name
+    return None
+
+
+@dataclass(frozen=True)
+class Argument:
+    """An operation's argument as written: `state` is "given", "missing", "none" (an
+    explicit `None`) or "unknown" (`**kwargs`, `*args`: it may be there)."""
+
+    state: str
+    node: cst.BaseExpression | None = None
+
+
+def argument(call: cst.Call, keyword: str, position: int) -> Argument:
+    """The argument `keyword`, also accepted at `position` (0-based) among positionals."""
+    positional = 0
+    for arg in call.args:
+        if arg.star:
+            return Argument("unknown")
+        if arg.keyword is not None:
+            if arg.keyword.value == keyword:
+                return _written(arg.value)
+            continue
+        if positional == position:
+            return _written(arg.value)
+        positional += 1
+    return Argument("missing")
+
+
+def _written(node: cst.BaseExpression) -> Argument:
+    if isinstance(node, cst.Name) and node.value == "None":
+        return Argument("none", node)
+    return Argument("given", node)
+
+
+def is_get_model(node: cst.CSTNode) -> TypeGuard[cst.Call]:
+    """`apps.get_model(...)` (any receiver: the function's first parameter is `apps`)."""
+    return isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value == "get_model"
+
+
+def model_asked(call: cst.Call) -> tuple[str, str]:
+    """(app label, lower-cased model name) a `get_model("shop", "Book")` or
+    `get_model("shop.Book")` call asks for; ("", "") when they are not literal."""
+    texts = [literal_string(a.value) for a in call.args if a.keyword is None]
+    if len(texts) == 1 and texts[0] and "." in texts[0]:
+        label, _, model = texts[0].partition(".")
+        return label, model.lower()
+    if len(texts) >= 2 and texts[0] and texts[1]:
+        return texts[0], texts[1].lower()
+    return "", ""

@@ -1,0 +1,66 @@
+"""DJR203: `null=True` on a string field of a model (parity: Ruff DJ001, flake8-django DJ01).
+
+A nullable CharField has two values for "no data", NULL and "": code and queries must test
+both (`title__isnull=True` misses the empty strings, `title=""` misses the NULLs). Django's
+convention is "" alone. Not reported with `unique=True` and `blank=True` together: there NULL
+is needed, since many rows may be blank but only one may hold "".
+
+Beyond the peers: string fields reached through the project's own subclasses of Django's
+(`class CodeField(models.CharField)`), and models through project bases (the index).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, remove_argument
+from djreview.rule import Rule
+
+
+def _true(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
+
+
+class NullStringField(Rule):
+    code = "DJR203"
+    name = "null-string-field"
+    fixable = True
+    triggers = ("null=True",)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
+            self._check(node.targets[0].target.value, node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._check(node.target.value, node.value)
+
+    def _check(self, field: str, value: cst.BaseExpression) -> None:
+        flow = self.ctx.flow
+        frame = flow.enclosing_class()
+        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
+            return
+        keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
+        null = keywords.get("null")
+        if not _true(null) or (_true(keywords.get("unique")) and _true(keywords.get("blank"))):
+            return
+        index = self.ctx.index
+        kind = index.string_field(flow.qualify(value.func))
+        if kind is None or index.model(frame.qualname) is None:
+            return
+        written = self.ctx.module.code_for_node(value.func).rsplit(".", 1)[-1]
+        shown = kind.rsplit(".", 1)[-1]
+        what = written if written == shown else f"{written} (a {shown})"
+        holder = frame.node.name.value
+        message = (
+            f'{holder}.{field}: {what} with null=True has two values for "no data", NULL and "", so code '
+            f"and queries must test both ({field}__isnull=True misses the empty strings)."
+        )
+        hint = (
+            'Remove null=True and store "" for no data (keep blank=True for forms); the migration '
+            'needs a default for existing NULL rows, so set them to "" first.'
+        )
+        assert null is not None
+        edit = remove_argument(value, null)
+        fix = FixSpec("remove null=True", "unsafe", (edit,)) if edit is not None else None
+        self.report(value, message, fix, hint=hint)

@@ -1,0 +1,196 @@
+"""DJR503 migration-imports-models: a RunPython function using today's model class."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+PATH = "shop/migrations/0002_fill.py"
+MODELS = """
+from django.db import models
+
+
+class Product(models.Model):
+    class Kind(models.TextChoices):
+        BOOK = "book"
+
+    name = models.CharField(max_length=10)
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+
+
+class Base(models.Model):
+    class Meta:
+        abstract = True
+
+
+DEFAULT_NAME = "unnamed"
+"""
+
+
+def imports_models(review, migration: str):
+    files = {PATH: migration, "shop/models.py": MODELS, "shop/__init__.py": "", "shop/migrations/__init__.py": ""}
+    return review(files, select=("DJR503",))
+
+
+def test_reports_the_import_of_a_project_model_a_runpython_function_uses(review):
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def name_products(apps, schema_editor):
+    \"\"\"Give every product a name.\"\"\"
+    Product.objects.filter(name="").update(name="unnamed")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    findings = imports_models(review, source)
+    assert codes_lines(findings) == [("DJR503", PATH, 4)]
+    assert findings[0].text == (
+        "RunPython function name_products uses Product, today's model class, instead of the model as of this "
+        "migration: fields added by later migrations are queried before their columns exist, and the migration "
+        'breaks once Product changes or is removed. Use the historical model: `Product = apps.get_model("shop", '
+        '"Product")` inside name_products; custom managers and methods are not on it unless the manager sets '
+        "use_in_migrations."
+    )
+    assert findings[0].fix.applicability == "unsafe"  # custom managers and methods are gone
+    assert (
+        fixed(source, findings)
+        == """
+from django.db import migrations
+
+
+
+def name_products(apps, schema_editor):
+    \"\"\"Give every product a name.\"\"\"
+    Product = apps.get_model("shop", "Product")
+    Product.objects.filter(name="").update(name="unnamed")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    )
+
+
+def test_reports_a_django_contrib_model_and_an_import_inside_the_function(review):
+    source = """
+from django.contrib.auth.models import Group
+from django.db import migrations
+
+
+def add_groups(apps, schema_editor):
+    Group.objects.create(name="editors")
+
+
+def remove_groups(apps, schema_editor):
+    from django.contrib.auth.models import Group
+
+    Group.objects.filter(name="editors").delete()
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(add_groups, remove_groups)]
+"""
+    findings = imports_models(review, source)
+    assert codes_lines(findings) == [("DJR503", PATH, 2), ("DJR503", PATH, 11)]
+    assert 'apps.get_model("auth", "Group")' in findings[0].text
+    assert (
+        fixed(source, findings).split("def add_groups")[1]
+        == """(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+    Group.objects.create(name="editors")
+
+
+def remove_groups(apps, schema_editor):
+    Group = apps.get_model("auth", "Group")
+
+    Group.objects.filter(name="editors").delete()
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(add_groups, remove_groups)]
+"""
+    )
+
+
+def test_a_model_reached_through_import_of_the_models_module_is_reported_at_that_import(review):
+    source = """
+import shop.models
+from django.db import migrations
+
+
+def fill(apps, schema_editor):
+    shop.models.Product.objects.update(name="x")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+    findings = imports_models(review, source)
+    assert codes_lines(findings) == [("DJR503", PATH, 2)]
+    assert "uses shop.models.Product" in findings[0].text
+    assert findings[0].fix is None or not findings[0].fix.edits  # the author rewrites the uses
+
+
+def test_not_reported_for_choices_constants_abstract_models_or_imports_no_runpython_uses(review):
+    source = """
+import shop.models
+from django.db import migrations, models
+
+from shop.models import DEFAULT_NAME, Base, Product
+
+
+def fill(apps, schema_editor):
+    Item = apps.get_model("shop", "Product")
+    Item.objects.filter(name="").update(name=DEFAULT_NAME, kind=shop.models.Product.Kind.BOOK.value)
+    print(Base)
+
+
+class Migration(migrations.Migration):
+    operations = [
+        migrations.AddField("product", "code", models.CharField(default=shop.models.Product, max_length=3)),
+        migrations.RunPython(fill, migrations.RunPython.noop),
+    ]
+"""
+    findings = imports_models(review, source)
+    # `shop.models.Product.Kind` reaches the model class itself: that one is a finding
+    assert [(f.line, "shop.models.Product" in f.text) for f in findings] == [(2, True)]
+
+
+def test_not_reported_when_the_function_uses_only_the_historical_model(review):
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def fill(apps, schema_editor):
+    Product = apps.get_model("shop", "Product")
+    Product.objects.update(name="x")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+    # the function binds the name itself; the module-level import is merely unused
+    assert imports_models(review, source) == []
+
+
+def test_not_reported_outside_migrations(review):
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def fill(apps, schema_editor):
+    Product.objects.update(name="x")
+
+
+OPERATION = migrations.RunPython(fill)
+"""
+    files = {"shop/setup.py": source, "shop/models.py": MODELS, "shop/__init__.py": ""}
+    assert review(files, select=("DJR503",)) == []
