@@ -16,6 +16,7 @@ from pathlib import Path
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
+from djreview.index.signatures import signature_facts, worth_reading
 from djreview.index.summaries import summarize
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -64,6 +65,14 @@ class _Resolver:
         else:
             return None
         return f"{base}.{attr}" if attr else base
+
+    def known(self, name: str) -> str | None:
+        """The qualified ref of a module-level name the module binds (import, alias, class or
+        function), else None (a local, a parameter, a builtin)."""
+        facts = self.facts
+        if name in facts.imports or name in facts.aliases or name in facts.class_names or name in self.functions:
+            return facts.qualify(name)
+        return None
 
     def ref(self, node: ast.AST | None) -> str | None:
         """Qualified dotted name an expression stands for, or None."""
@@ -533,4 +542,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.receivers = _receivers(tree, resolver)
     facts.settings = settings_facts(tree, path, module, is_init)
     facts.settings_modules = named_settings_modules(path, text)
+    if worth_reading(text):
+        facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
     return facts

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
+from djreview.index.signatures import SignatureFacts
 from djreview.index.summaries import FunctionSummary
 
 ANY_SENDER = "<any>"  # a signal receiver connected without a sender runs for every model
@@ -93,6 +94,10 @@ class ModuleFacts:
     selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
     settings: SettingsFacts | None = None  # a Django settings module's steps (settings_facts.py)
     settings_modules: tuple[str, ...] = ()  # modules it names as DJANGO_SETTINGS_MODULE
+    # functions ("name") and methods ("Class.name") that verify a request's signature, read a
+    # signature header or call other functions (index/signatures.py, for DJR403)
+    signatures: dict[str, SignatureFacts] = field(default_factory=dict)
+    signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -1076,3 +1076,32 @@ class ProjectIndex:
         a write alone: the lookup it starts with is one step of a per-item unit of work."""
         found = Reader(self).callee(callee, 0, None)
         return found is not None and found[0].writes
+
+    # -- request signatures (index/signatures.py, for DJR403) -----------------------------
+    def _verifiers(self):
+        from djreview.index.signatures import Verifiers
+
+        return Verifiers(self)
+
+    @query
+    def verifies_signature(self, ref: str) -> bool:
+        """Does the view `ref` (a function, or a class through any method of it and its project
+        bases) verify the request's signature, itself or in a project function it calls?"""
+        return self._verifiers().verifies(ref)
+
+    @query
+    def signature_headers(self, ref: str) -> tuple[str, ...]:
+        """The signature-like request headers the view `ref` reads ("HTTP_X_HUB_SIGNATURE")."""
+        return self._verifiers().headers(ref)
+
+    @query
+    def cookie_authenticated(self, ref: str) -> bool:
+        """Can the view `ref` act as the user the request's cookies name (request.user, the
+        session, Django's auth), or is that unknown? False for a view that does not, or that
+        authenticates by the Authorization header."""
+        return self._verifiers().cookie_authenticated(ref)
+
+    @query
+    def drf_function_view(self, ref: str) -> bool:
+        """Is `ref` a function view decorated with DRF's `@api_view`?"""
+        return self._verifiers().drf_function(ref)

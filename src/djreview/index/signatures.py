@@ -1,0 +1,314 @@
+"""Which functions verify a request's signature: a per-file fact for DJR403 (csrf-exempt).
+
+A view exempt from CSRF is safe when it authenticates each request by a signature the sender
+computes with a shared secret (a payment provider's webhook): a forged cross-site POST
+cannot carry it. Whether a view verifies is read here from the stdlib tree, per module
+function and per method ("Class.method"): does its body verify, and which functions does it
+call (the index follows them, across modules, to a bounded depth).
+
+Verifying is calling a constant-time comparison (`hmac.compare_digest`), comparing an
+`hmac.new(...)` digest, a provider's verifier (`stripe.Webhook.construct_event`,
+`svix.Webhook(...).verify`, nacl/cryptography `.verify(...)`, twilio's
+`RequestValidator(...).validate`, slack's `is_valid_request`, `jwt.decode` with a key,
+`django.core.signing.loads`/`.unsign`), or calling (or being decorated by) a function whose
+name says it verifies a signature (`verify_signature`, `check_hmac`...). Reading or logging
+the signature header is not verifying: those reads are kept apart (`headers`), so the rule
+can say "it reads the header but never verifies it".
+
+Only files that could hold such code are read (`worth_reading`): the view's own module (it
+names `csrf_exempt`) and modules naming a verifier or a signature. A helper that verifies
+only through another helper in a module naming none of them is not seen (a miss, not a false
+alarm: the view is then reported).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from dataclasses import dataclass
+
+_WORDS = re.compile(
+    r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
+    r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view"
+)
+# A name that says it verifies a signature: verify_signature, check_hmac, is_valid_signature,
+# validate_twilio_request, signature_is_valid...
+_VERIFYING_NAME = re.compile(
+    r"(?i)(verif|check|valid|authenticat)\w*(signature|_sig\b|_sig_|hmac|digest|twilio_request)"
+    r"|(signature|hmac)\w*_(is_)?(valid|verif|match|ok)"
+    r"|^twilio_view$"
+)
+_COMPARISONS = frozenset({"compare_digest", "constant_time_compare"})
+_PROVIDER_METHODS = frozenset({"construct_event", "verify_header", "is_valid_request", "unsign", "unsign_object"})
+_SIGNING = frozenset({"django.core.signing.loads", "django.core.signing.unsign"})
+_JWT_DECODE = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})
+_SIGNATURE_HEADER = re.compile(r"(?i)signature|hmac")
+_AUTHORIZATION = frozenset({"HTTP_AUTHORIZATION", "Authorization", "authorization", "AUTHORIZATION"})
+# What the request's cookies give a view: the user, the session, the cookies themselves.
+_COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
+_SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
+# Calls that check a request's origin: python-social-auth validates the OAuth `state` (and
+# SAML's signed response) when completing a login; a view may run Django's CSRF check itself
+# (`CsrfViewMiddleware(...)._check_token(request)`).
+_ORIGIN_CHECKED = frozenset({"do_complete", "_check_token"})
+_ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
+
+
+@dataclass
+class SignatureFacts:
+    """One function's part in verifying a request's signature."""
+
+    verifies: bool = False  # its body (nested functions included) verifies
+    calls: tuple[str, ...] = ()  # functions it calls: qualified refs, "self.<name>" for methods
+    headers: tuple[str, ...] = ()  # signature-like header names it reads ("HTTP_X_HUB_SIGNATURE")
+    drf: bool = False  # decorated with DRF's @api_view: CSRF is DRF's business there
+    identity: bool = False  # acts as the request's user: request.user/.session/.COOKIES, login()
+    token_auth: bool = False  # reads the Authorization header: authenticated by it, not by cookies
+
+
+def worth_reading(text: str) -> bool:
+    return _WORDS.search(text) is not None
+
+
+def verifying_name(name: str) -> bool:
+    return _VERIFYING_NAME.search(name) is not None
+
+
+class _Function:
+    """One walk of a function (decorators included) gathering its SignatureFacts."""
+
+    def __init__(self, qualify):
+        self.qualify = qualify  # a module-level name -> its qualified ref, None when unknown
+        self.facts = SignatureFacts()
+        self.calls: list[str] = []
+        self.hmac_digest = False
+        self.compares = False
+        self.twilio = self.validates = False
+
+    def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> SignatureFacts:
+        for decorator in node.decorator_list:
+            target = decorator.func if isinstance(decorator, ast.Call) else decorator
+            ref = self._ref(target) or ""
+            if ref.rsplit(".", 1)[-1] == "api_view" and "rest_framework" in ref:
+                self.facts.drf = True
+            if ref.startswith(("django.contrib.auth.", "django.contrib.admin.")):
+                self.facts.identity = True  # login_required, permission_required, staff_member_required
+            self._callee(target)
+        for child in ast.walk(node):
+            if isinstance(child, ast.Call):
+                self._call(child)
+            elif isinstance(child, ast.Compare):
+                self.compares = self.compares or any(isinstance(op, (ast.Eq, ast.NotEq)) for op in child.ops)
+            elif isinstance(child, ast.Subscript):
+                self._header(child.slice)
+            elif isinstance(child, ast.Attribute) and child.attr in _COOKIE_STATE and _is_request(child.value):
+                self.facts.identity = True
+            elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
+                self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
+        if self.hmac_digest and self.compares or self.twilio and self.validates:
+            self.facts.verifies = True
+        self.facts.calls = tuple(dict.fromkeys(self.calls))
+        return self.facts
+
+    def _ref(self, node: ast.AST) -> str | None:
+        parts: list[str] = []
+        while isinstance(node, ast.Attribute):
+            parts.append(node.attr)
+            node = node.value
+        if not isinstance(node, ast.Name):
+            return None
+        if node.id in ("self", "cls"):
+            return f"self.{parts[-1]}" if len(parts) == 1 else None
+        base = self.qualify(node.id)
+        return ".".join([base, *reversed(parts)]) if base else None
+
+    def _callee(self, func: ast.AST) -> None:
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if name and verifying_name(name):
+            self.facts.verifies = True
+        ref = self._ref(func)
+        if ref:
+            self.calls.append(ref)
+
+    def _call(self, call: ast.Call) -> None:
+        func = call.func
+        self._callee(func)
+        name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        ref = self._ref(func) or ""
+        if name in _SESSION_CALLS:
+            self.facts.identity = True
+        if name == "get_authorization_header":
+            self.facts.token_auth = True
+        if name in _COMPARISONS or name in _PROVIDER_METHODS or ref in _SIGNING or name in _ORIGIN_CHECKED:
+            self.facts.verifies = True
+        elif name == "verify" and (call.args or call.keywords):
+            self.facts.verifies = True  # svix Webhook(...).verify, nacl VerifyKey(...).verify, cryptography
+        elif name == "validate" and len(call.args) + len(call.keywords) >= 3:
+            self.validates = True  # twilio's RequestValidator(token).validate(url, params, signature)
+        elif ref.startswith(_ORIGIN_CHECKED_REFS) or ref in _JWT_DECODE and _decodes_with_key(call):
+            self.facts.verifies = True
+        elif ref == "hmac.new" or ref.startswith("hmac.") and name == "HMAC":
+            self.hmac_digest = True
+        elif name == "RequestValidator":
+            self.twilio = True
+        elif name == "get" and call.args:
+            self._header(call.args[0])
+
+    def _header(self, node: ast.AST) -> None:
+        if isinstance(node, ast.Constant) and node.value in _AUTHORIZATION:
+            self.facts.token_auth = True
+        text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
+        if _SIGNATURE_HEADER.search(text) and text not in self.facts.headers and len(text) < 80:
+            self.facts.headers += (text,)
+
+
+def _is_request(node: ast.AST) -> bool:
+    """`request`, `self.request`, `req`: the request object (not `order.user`)."""
+    if isinstance(node, ast.Attribute):
+        return node.attr == "request"
+    return isinstance(node, ast.Name) and (node.id.endswith("request") or node.id == "req")
+
+
+def _decodes_with_key(call: ast.Call) -> bool:
+    """`jwt.decode(token, key, ...)` that does not turn signature checking off."""
+    keyed = len(call.args) >= 2 or any(k.arg == "key" for k in call.keywords)
+    for keyword in call.keywords:
+        if keyword.arg == "verify" and isinstance(keyword.value, ast.Constant) and keyword.value.value is False:
+            return False
+        if keyword.arg == "options" and "verify_signature" in ast.dump(keyword.value):
+            return False
+    return keyed
+
+
+def signature_facts(qualify, statements) -> dict[str, SignatureFacts]:
+    """Per module function ("name") and method ("Class.name"), what it does about a signature
+    and the request's user: only the functions with something to say are kept."""
+    found: dict[str, SignatureFacts] = {}
+
+    def keep(key: str, node) -> None:
+        facts = _Function(qualify).read(node)
+        if facts.verifies or facts.calls or facts.headers or facts.drf or facts.identity or facts.token_auth:
+            found[key] = facts
+
+    for stmt in statements:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            keep(stmt.name, stmt)
+        elif isinstance(stmt, ast.ClassDef):
+            for item in stmt.body:
+                if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    keep(f"{stmt.name}.{item.name}", item)
+    return found
+
+
+# -- the project's answer (ProjectIndex.verifies_signature and friends) ----------------------
+MAX_DEPTH = 4  # calls followed from the view: view -> helper -> helper -> verifier
+# Django's own bases that act as the user: auth views and mixins (other generic views do not).
+_AUTH_BASE = re.compile(r"^django\.contrib\.(auth|admin)\.|LoginRequired|Permission|UserPassesTest|AccessMixin")
+
+
+class Verifiers:
+    """Answers about request signatures over the whole index (calls followed across modules)."""
+
+    def __init__(self, index):
+        self.index = index
+
+    def _function(self, ref: str) -> tuple[SignatureFacts | None, str | None, bool]:
+        """A module function's or a method's facts, the class of a method, and whether its
+        module was read at all (else nothing is known of it)."""
+        index = self.index
+        ref = index.resolve(ref) or ref
+        module, _, name = ref.rpartition(".")
+        owner = index.resolve(module) or module
+        if owner in index.classes:
+            return self._method(owner, name), owner, index.class_module[owner].signatures_read
+        facts = index._module_named(module)
+        if facts is None:
+            return None, None, False
+        return facts.signatures.get(name), None, facts.signatures_read
+
+    def _method(self, cls: str | None, name: str) -> SignatureFacts | None:
+        """The first definition of `name` along the project MRO of `cls`."""
+        for qual in self.index._class_mro(cls):
+            module = self.index.class_module[qual]
+            facts = module.signatures.get(f"{self.index.classes[qual].name}.{name}")
+            if facts is not None or name in self.index.classes[qual].methods:
+                return facts
+        return None
+
+    def _methods(self, cls: str):
+        """Every method of a class and its project bases."""
+        for qual in self.index._class_mro(cls):
+            prefix = f"{self.index.classes[qual].name}."
+            for key, facts in self.index.class_module[qual].signatures.items():
+                if key.startswith(prefix):
+                    yield facts
+
+    def _reach(self, ref: str):
+        """The facts of the function, or of every method of the class, `ref`, then of the
+        project functions they call (depth-bounded, each once)."""
+        cls = self.index.resolve(ref) or ref
+        if cls in self.index.classes:
+            todo = [(facts, cls, 0) for facts in self._methods(cls)]
+        else:
+            facts, owner, _ = self._function(ref)
+            todo = [(facts, owner, 0)] if facts is not None else []
+        seen: set[str] = set()
+        while todo:
+            facts, owner, depth = todo.pop(0)
+            yield facts
+            if depth >= MAX_DEPTH:
+                continue
+            for call in facts.calls:
+                key = f"{owner}|{call}" if call.startswith("self.") else call
+                if key in seen:
+                    continue
+                seen.add(key)
+                if call.startswith("self."):
+                    found, where = (self._method(owner, call[5:]), owner) if owner else (None, None)
+                else:
+                    resolved = self.index.resolve(call) or call
+                    if resolved in self.index.classes:  # instantiating a verifier class
+                        found, where = self._method(resolved, "__init__"), resolved
+                    else:
+                        found, where = self._function(call)[:2]
+                if found is not None:
+                    todo.append((found, where, depth + 1))
+
+    def verifies(self, ref: str) -> bool:
+        return any(facts.verifies for facts in self._reach(ref))
+
+    def cookie_authenticated(self, ref: str) -> bool:
+        """Can the view act as the user its cookies name? True when it (or a project function
+        it calls) uses request.user/session/cookies or Django's auth, and when it cannot be
+        known (a view outside the project, a base class that is neither Django's nor the
+        project's). False when it authenticates by the Authorization header instead."""
+        index = self.index
+        qual = index.resolve(ref) or ref
+        if qual in index.classes:
+            if any(facts.token_auth for facts in self._methods(qual)):
+                return False
+            for cls in index._class_mro(qual):
+                info = index.classes[cls]
+                if not index.class_module[cls].signatures_read or info.dynamic_bases:
+                    return True
+                for base in info.bases:
+                    resolved = index.resolve(base) or base
+                    if resolved in index.classes or resolved.endswith(".object") or "." not in resolved:
+                        continue
+                    if not resolved.startswith("django.") or _AUTH_BASE.search(resolved):
+                        return True  # an auth mixin, or a base out of sight
+        else:
+            facts, _, read = self._function(ref)
+            if not read:
+                return True
+            if facts is not None and facts.token_auth:
+                return False
+        return any(facts.identity for facts in self._reach(ref))
+
+    def headers(self, ref: str) -> tuple[str, ...]:
+        """The signature-like headers the view (or a project function it calls) reads."""
+        return tuple(dict.fromkeys(h for facts in self._reach(ref) for h in facts.headers))
+
+    def drf_function(self, ref: str) -> bool:
+        facts = self._function(ref)[0]
+        return facts is not None and facts.drf

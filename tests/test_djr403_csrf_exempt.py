@@ -1,0 +1,572 @@
+"""DJR403 csrf-exempt: Django views exempt from CSRF that do not verify a signature."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines
+
+IMPORTS = """
+import hmac
+import hashlib
+import logging
+
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+"""
+
+
+def exempt(review, files):
+    return review({"shop/__init__.py": "", **files}, select=("DJR403",))
+
+
+def lines(findings):
+    return [(f.path, f.line) for f in findings]
+
+
+def test_reports_a_decorated_function_view_at_the_decorator_line(review):
+    views = (
+        IMPORTS
+        + """
+
+@require_POST
+@csrf_exempt
+def update_cart(request):
+    request.session["cart"] = request.POST["items"]
+    return HttpResponse("ok")
+"""
+    )
+    findings = exempt(review, {"shop/views.py": views})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 14)]
+    (found,) = findings
+    assert found.text == (
+        "View update_cart is exempt from CSRF: behind AuthenticationMiddleware a logged-in user's browser can be "
+        "made to POST to it from another site, with the user's cookies. Remove csrf_exempt and send the token "
+        "({% csrf_token %} in forms, the X-CSRFToken header from JavaScript); for a webhook, verify the "
+        "provider's signature instead (hmac.compare_digest)."
+    )
+    assert found.fix.applicability == "suggestion" and found.fix.edits == ()
+
+
+def test_reports_a_webhook_that_only_logs_its_signature_header(review):
+    views = (
+        IMPORTS
+        + """
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+def payment_webhook(request):
+    logger.info("signature %s", request.headers.get("X-Payment-Signature"))
+    return HttpResponse("ok")
+"""
+    )
+    (found,) = exempt(review, {"shop/views.py": views})
+    assert found.line == 15
+    assert "It looks like a webhook: it reads the X-Payment-Signature header but never verifies it, so" in (
+        found.message
+    )
+    assert "hmac.compare_digest" in found.text
+
+
+def test_dotted_and_aliased_decorators_are_resolved(review):
+    views = """
+from django.views.decorators import csrf
+from django.views.decorators.csrf import csrf_exempt as no_csrf
+import django.views.decorators.csrf
+
+
+@csrf.csrf_exempt
+def one(request):
+    request.user.delete()
+
+
+@no_csrf
+def two(request):
+    request.session.flush()
+
+
+@django.views.decorators.csrf.csrf_exempt
+def three(request):
+    return request.COOKIES
+"""
+    assert lines(exempt(review, {"shop/views.py": views})) == [
+        ("shop/views.py", 7),
+        ("shop/views.py", 12),
+        ("shop/views.py", 17),
+    ]
+
+
+def test_a_project_function_named_csrf_exempt_is_not_djangos(review):
+    views = """
+from shop.decorators import csrf_exempt
+
+
+@csrf_exempt
+def one(request):
+    request.user.delete()
+"""
+    decorators = "def csrf_exempt(view):\n    return view\n"
+    assert exempt(review, {"shop/views.py": views, "shop/decorators.py": decorators}) == []
+
+
+def test_a_project_reexport_of_djangos_csrf_exempt_is_resolved(review):
+    views = "from shop.decorators import csrf_exempt\n\n\n@csrf_exempt\ndef one(request):\n    request.user.delete()\n"
+    decorators = "from django.views.decorators.csrf import csrf_exempt  # noqa: F401\n"
+    assert lines(exempt(review, {"shop/views.py": views, "shop/decorators.py": decorators})) == [("shop/views.py", 4)]
+
+
+def test_reports_method_decorator_on_a_class_and_on_dispatch(review):
+    views = (
+        IMPORTS
+        + """
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CartView(View):
+    def post(self, request):
+        request.session["cart"] = request.POST["items"]
+        return HttpResponse("ok")
+
+
+class OrderView(View):
+    @method_decorator([csrf_exempt, require_POST])
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        self.request.user.orders.create()
+"""
+    )
+    findings = exempt(review, {"shop/views.py": views})
+    assert lines(findings) == [("shop/views.py", 13), ("shop/views.py", 21)]
+    assert findings[0].message.startswith("View CartView is exempt from CSRF")
+    assert findings[1].message.startswith("View OrderView is exempt from CSRF")
+
+
+def test_not_reported_on_handlers_django_ignores(review):
+    # Django reads csrf_exempt from dispatch() only: on post() or name="post" it does nothing
+    views = (
+        IMPORTS
+        + """
+
+@method_decorator(csrf_exempt, name="post")
+class CartView(View):
+    @method_decorator(csrf_exempt)
+    def post(self, request):
+        return HttpResponse("ok")
+"""
+    )
+    assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_reports_csrf_exempt_calls_in_a_urlconf(review):
+    views = (
+        IMPORTS
+        + """
+
+def hook(request):
+    return HttpResponse(request.user.pk)
+
+
+class CartView(View):
+    def post(self, request):
+        return change_cart(request)
+
+
+def change_cart(request):
+    request.session["cart"] = []
+"""
+    )
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop import views
+
+urlpatterns = [
+    path("hook/", csrf_exempt(views.hook)),
+    path("cart/", csrf_exempt(views.CartView.as_view())),
+]
+"""
+    findings = exempt(review, {"shop/views.py": views, "shop/urls.py": urls})
+    assert lines(findings) == [("shop/urls.py", 8), ("shop/urls.py", 9)]
+    assert findings[0].message.startswith("View views.hook is exempt")
+    assert findings[1].message.startswith("View views.CartView is exempt")
+
+
+SIGNED = (
+    IMPORTS
+    + """
+import stripe
+
+
+@csrf_exempt
+def by_hmac(request):
+    expected = hmac.new(b"secret", request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers["X-Signature"]):
+        return HttpResponse(status=403)
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def by_digest_equality(request):
+    digest = hmac.new(b"secret", request.body, hashlib.sha256).hexdigest()
+    if digest != request.META["HTTP_X_HUB_SIGNATURE"]:
+        return HttpResponse(status=403)
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def by_stripe(request):
+    event = stripe.Webhook.construct_event(request.body, request.headers["Stripe-Signature"], "whsec")
+    return HttpResponse(event.id)
+
+
+@csrf_exempt
+def by_helper(request):
+    if not signature_ok(request):
+        return HttpResponse(status=403)
+    return HttpResponse("ok")
+
+
+def signature_ok(request):
+    return check(request.body, request.headers["X-Signature"])
+
+
+def check(body, signature):
+    return hmac.compare_digest(hmac.new(b"k", body, hashlib.sha256).hexdigest(), signature)
+
+
+@csrf_exempt
+def by_named_verifier(request):
+    verify_webhook_signature(request)
+    return HttpResponse("ok")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SignedView(View):
+    def post(self, request):
+        self.authenticate(request)
+        return HttpResponse("ok")
+
+    def authenticate(self, request):
+        from nacl.signing import VerifyKey
+
+        VerifyKey(b"k").verify(request.body, bytes.fromhex(request.headers["X-Signature-Ed25519"]))
+"""
+)
+
+
+def test_not_reported_when_the_view_verifies_the_signature(review):
+    assert exempt(review, {"shop/views.py": SIGNED}) == []
+
+
+def test_verification_in_another_module_is_followed(review):
+    views = (
+        IMPORTS
+        + """
+from shop.security import require_valid_payload
+
+
+@csrf_exempt
+def hook(request):
+    require_valid_payload(request)
+    return HttpResponse("ok")
+"""
+    )
+    security = """
+from shop.crypto import digest_matches
+
+
+def require_valid_payload(request):
+    if not digest_matches(request.body, request.headers["X-Signature"]):
+        raise PermissionError
+"""
+    crypto = "import hmac\n\n\ndef digest_matches(body, sent):\n    return hmac.compare_digest(body, sent)\n"
+    files = {"shop/views.py": views, "shop/security.py": security, "shop/crypto.py": crypto}
+    assert exempt(review, files) == []
+    files["shop/crypto.py"] = "def digest_matches(body, sent):\n    return bool(sent)\n"
+    assert lines(exempt(review, files)) == [("shop/views.py", 15)]
+
+
+def test_reading_the_signature_header_is_not_verifying(review):
+    views = (
+        IMPORTS
+        + """
+
+@csrf_exempt
+def hook(request):
+    signature = request.META["HTTP_X_HUB_SIGNATURE"]
+    if not signature:
+        return HttpResponse(status=400)
+    return HttpResponse("ok")
+"""
+    )
+    (found,) = exempt(review, {"shop/views.py": views})
+    assert "it reads the HTTP_X_HUB_SIGNATURE header but never verifies it" in found.message
+
+
+def test_not_reported_on_drf_views(review):
+    views = """
+from django.urls import path
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework.decorators import api_view
+from rest_framework.views import APIView
+from rest_framework import viewsets
+
+from shop.base import ShopAPIView
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class OrderAPI(APIView):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CartAPI(ShopAPIView):
+    pass
+
+
+class BookViewSet(viewsets.ModelViewSet):
+    @csrf_exempt
+    def create(self, request):
+        pass
+
+
+@csrf_exempt
+@api_view(["POST"])
+def ping(request):
+    pass
+
+
+@api_view(["POST"])
+def pong(request):
+    pass
+
+
+urlpatterns = [
+    path("orders/", csrf_exempt(OrderAPI.as_view())),
+    path("pong/", csrf_exempt(pong)),
+]
+"""
+    base = "from rest_framework.generics import GenericAPIView\n\n\nclass ShopAPIView(GenericAPIView):\n    pass\n"
+    assert exempt(review, {"shop/views.py": views, "shop/base.py": base}) == []
+
+
+def test_not_reported_on_get_only_views(review):
+    views = """
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+
+@csrf_exempt
+@require_GET
+def feed(request):
+    pass
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD"])
+def feed2(request):
+    pass
+"""
+    assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_tests_and_migrations_are_skipped(review):
+    views = "from django.views.decorators.csrf import csrf_exempt\n\n\n@csrf_exempt\ndef one(request):\n    pass\n"
+    assert exempt(review, {"shop/tests/__init__.py": "", "shop/tests/test_views.py": views}) == []
+
+
+def test_a_wrapper_around_a_parameter_is_not_judged(review):
+    # what it wraps is its caller's business (DRF's own APIView.as_view() does this)
+    helpers = """
+from django.views.decorators.csrf import csrf_exempt
+
+
+def exempt_all(view):
+    return csrf_exempt(view)
+"""
+    assert exempt(review, {"shop/helpers.py": helpers}) == []
+
+
+def test_not_reported_when_the_view_never_acts_as_the_cookies_user(review):
+    # a CSP report endpoint, a metrics beacon, a webhook that looks the payment up at the
+    # provider: a forged cross-site POST does nothing a direct POST could not
+    views = (
+        IMPORTS
+        + """
+logger = logging.getLogger(__name__)
+
+
+@csrf_exempt
+def csp_report(request):
+    logger.warning("CSP violation: %s", request.body)
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+def payment_trigger(request):
+    refresh_payment(request.POST["id"])
+    return HttpResponse("ok")
+
+
+def refresh_payment(payment_id):
+    return payment_id
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Beacon(View):
+    def post(self, request):
+        return HttpResponse(status=204)
+"""
+    )
+    assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_not_reported_when_the_view_authenticates_by_the_authorization_header(review):
+    views = (
+        IMPORTS
+        + """
+
+class UserInfoView(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        token = request.headers.get("Authorization")
+        request.user = lookup(token)
+        return super().dispatch(request, *args, **kwargs)
+"""
+    )
+    assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_reported_when_what_the_view_does_is_out_of_sight(review):
+    # Django's set_language acts on the session; a third-party base class may use the user
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
+from graphene_django.views import GraphQLView
+
+from shop.views import Graph
+
+urlpatterns = [
+    path("lang/", csrf_exempt(set_language)),
+    path("graphql/", csrf_exempt(GraphQLView.as_view())),
+    path("graph/", csrf_exempt(Graph.as_view())),
+]
+"""
+    views = "from graphene_django.views import GraphQLView\n\n\nclass Graph(GraphQLView):\n    pass\n"
+    findings = exempt(review, {"shop/urls.py": urls, "shop/views.py": views})
+    assert lines(findings) == [("shop/urls.py", 10), ("shop/urls.py", 11), ("shop/urls.py", 12)]
+
+
+def test_reported_through_a_project_base_that_acts_as_the_user(review):
+    base = "class CartMixin:\n    def cart(self):\n        return self.request.session.get('cart')\n"
+    views = (
+        IMPORTS
+        + """
+from shop.mixins import CartMixin
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CartView(CartMixin, View):
+    def post(self, request):
+        self.cart()
+"""
+    )
+    assert lines(exempt(review, {"shop/views.py": views, "shop/mixins.py": base})) == [("shop/views.py", 15)]
+
+
+def test_not_reported_when_the_view_checks_the_origin_itself(review):
+    # python-social-auth's do_complete checks the OAuth state; a view may run Django's CSRF
+    # check itself on the requests that need it
+    views = """
+from django.middleware.csrf import CsrfViewMiddleware
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from social_core.actions import do_complete
+
+
+@csrf_exempt
+def complete(request, backend):
+    return do_complete(request.backend, None, user=request.user)
+
+
+class AuthorizeView(View):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request):
+        CsrfViewMiddleware(lambda r: None)._check_token(request)
+        request.session["consent"] = True
+"""
+    assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_the_index_knows_which_functions_verify_a_signature():
+    from tests.helpers import index_of
+
+    index = index_of(
+        {
+            "hooks/views.py": """
+import hmac
+import jwt
+import stripe
+from slack_sdk.signature import SignatureVerifier
+from twilio.request_validator import RequestValidator
+
+from hooks.checks import check
+
+
+def by_stripe(request):
+    stripe.Webhook.construct_event(request.body, request.headers["Stripe-Signature"], "whsec")
+
+
+def by_slack(request):
+    return SignatureVerifier("s").is_valid_request(request.body, request.headers)
+
+
+def by_twilio(request):
+    validator = RequestValidator("token")
+    return validator.validate(request.build_absolute_uri(), request.POST, request.headers["X-Twilio-Signature"])
+
+
+def by_jwt(request):
+    return jwt.decode(request.body, "key", algorithms=["HS256"])
+
+
+def unverified_jwt(request):
+    return jwt.decode(request.body, options={"verify_signature": False})
+
+
+def by_helper(request):
+    return check(request)
+
+
+def logs_only(request):
+    print(request.META["HTTP_X_HUB_SIGNATURE_256"])
+
+
+class Hook:
+    def post(self, request):
+        return self.helper(request)
+
+    def helper(self, request):
+        return hmac.compare_digest(b"a", request.body)
+""",
+            "hooks/checks.py": "def check(request):\n    return verify_signature(request)\n",
+        }
+    )
+    verifying = ("by_stripe", "by_slack", "by_twilio", "by_jwt", "by_helper", "Hook")
+    for name in verifying:
+        assert index.verifies_signature(f"hooks.views.{name}"), name
+    assert not index.verifies_signature("hooks.views.unverified_jwt")
+    assert not index.verifies_signature("hooks.views.logs_only")
+    assert index.signature_headers("hooks.views.logs_only") == ("HTTP_X_HUB_SIGNATURE_256",)
