@@ -136,3 +136,16 @@ class Book(models.Model):
     note = models.CharField(max_length=13, null=True, blank=True)
 """
     assert [line for _, _, line in codes_lines(null_strings(review, source))] == [6, 7]
+
+
+def test_a_field_bound_to_two_names_is_reported_once(review):
+    source = """
+from django.db import models
+
+
+class Step(models.Model):
+    default = lookup = models.TextField(blank=True, null=True)
+"""
+    findings = null_strings(review, source)
+    assert codes_lines(findings) == [("DJR203", PATH, 6)]
+    assert findings[0].text.startswith("Step.lookup: TextField with null=True")

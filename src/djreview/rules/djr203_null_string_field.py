@@ -28,8 +28,9 @@ class NullStringField(Rule):
     triggers = ("null=True",)
 
     def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._check(node.targets[0].target.value, node.value)
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+        if names:  # `default = lookup = models.TextField(...)`: one field, named by the last
+            self._check(names[-1], node.value)
 
     def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
         if isinstance(node.target, cst.Name) and node.value is not None:
