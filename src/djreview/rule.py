@@ -149,7 +149,7 @@ _ALL: dict[str, type[Rule]] | None = None
 
 # The rules whose `reads_project_files` is true, known without importing any rule (a warm run
 # imports none); tests/test_registry.py keeps it equal to what the rules say.
-PROJECT_FILE_RULES = frozenset({"DJR101", "DJR201"})
+PROJECT_FILE_RULES = frozenset({"DJR101", "DJR201", "DJR405"})
 
 
 def reads_project_files(codes) -> bool:

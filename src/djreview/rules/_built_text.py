@@ -1,0 +1,641 @@
+"""Is this text built from non-literal parts? Shared by DJR401 (SQL) and DJR402 (HTML).
+
+Both rules ask the same question of an argument: was the text put together in code (an
+f-string, `%`, `.format()`, `+`, `join`) with a part whose value may come from outside? A
+name is followed to its assignments (and `+=`, `.append()`) in the enclosing function, and to
+module constants and class attributes; literals, numbers and what the rule's `Policy` calls
+safe (identifiers from code for SQL, escaped values for HTML) are not parts to worry about.
+
+A text that is not built here at all (a parameter, a call's result passed on as is) is
+*opaque*: the rules never report it, since the call that built it is elsewhere.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+import libcst as cst
+
+from djreview.syntax import dotted
+from djreview.walk import children
+
+_MAX_DEPTH = 24  # nesting followed at most (names are guarded against cycles apart from this)
+# str methods whose result is as literal (or as safe) as the string they are called on.
+_STR_METHODS = frozenset(
+    {
+        "strip",
+        "lstrip",
+        "rstrip",
+        "upper",
+        "lower",
+        "title",
+        "capitalize",
+        "replace",
+        "dedent",
+        "ljust",
+        "rjust",
+        "center",
+        "expandtabs",
+        "zfill",
+        "removeprefix",
+        "removesuffix",
+    }
+)
+_NUMBERS = frozenset(
+    {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
+)
+_TRANSLATIONS = frozenset(
+    {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
+)
+
+
+@dataclass
+class Parts:
+    """A text as code builds it: `built` when an f-string/%/format/+/join makes it, with the
+    parts whose value is not known to be safe."""
+
+    built: bool = False
+    unsafe: list[cst.CSTNode] = field(default_factory=list)
+    opaque: list[cst.CSTNode] = field(default_factory=list)  # joined collections built elsewhere
+
+    def add(self, other: Parts) -> None:
+        self.built |= other.built
+        self.unsafe += [n for n in other.unsafe if n not in self.unsafe]
+        self.opaque += other.opaque
+
+
+class Policy:
+    """What a rule counts as a safe value besides literals and numbers."""
+
+    def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
+        return False
+
+    def safe_attribute(self, parts: list[str]) -> bool:
+        return False
+
+    def safe_name(self, name: str) -> bool:
+        return False
+
+
+@dataclass
+class _Bindings:
+    """What a function (or the module) assigns to each name, read once."""
+
+    values: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)
+    appended: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # += / .append / .extend
+    loop_iters: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # for NAME in ITER
+    unpacked: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # a, b = CALL
+    opaque: set[str] = field(default_factory=set)  # parameters, other targets: value unknown
+
+
+def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
+    if isinstance(target, cst.Name):
+        if value is None:
+            found.opaque.add(target.value)
+        else:
+            found.values.setdefault(target.value, []).append(value)
+    elif (
+        isinstance(target, (cst.Tuple, cst.List))
+        and isinstance(value, (cst.Tuple, cst.List))
+        and len(target.elements) == len(value.elements)
+    ):
+        for element, assigned in zip(target.elements, value.elements):  # a, b = escape(a), escape(b)
+            _bind(found, element.value, assigned.value)
+    elif isinstance(target, (cst.Tuple, cst.List)):
+        for element in target.elements:
+            inner = element.value
+            if isinstance(inner, cst.Name) and value is not None and isinstance(value, cst.Call):
+                found.unpacked.setdefault(inner.value, []).append(value)
+            else:
+                _bind(found, inner, None)
+
+
+def _collect(node: cst.CSTNode, found: _Bindings) -> None:
+    """Every binding in `node`, not those of nested functions, classes and lambdas."""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Assign):
+            for target in node.targets:
+                _bind(found, target.target, node.value)
+        elif isinstance(node, cst.AnnAssign):
+            _bind(found, node.target, node.value)
+        elif isinstance(node, cst.AugAssign) and isinstance(node.target, cst.Name):
+            if isinstance(node.operator, cst.AddAssign):
+                found.appended.setdefault(node.target.value, []).append(node.value)
+            else:
+                found.opaque.add(node.target.value)
+        elif isinstance(node, cst.NamedExpr):
+            _bind(found, node.target, node.value)
+        elif isinstance(node, cst.For):
+            _bind_loop(found, node.target, node.iter)
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            _bind(found, node.asname.name, None)
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            _bind(found, node.name.name, None)
+        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                name = alias.asname.name if alias.asname else alias.name
+                if isinstance(name, cst.Name):
+                    found.opaque.add(name.value)
+        elif isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and node.args:
+                method = func.attr.value
+                if method in ("append", "extend", "insert"):
+                    value = node.args[-1].value
+                    if method != "extend":
+                        value = cst.List([cst.Element(value)])  # what is added, as a collection
+                    found.appended.setdefault(func.value.value, []).append(value)
+        stack.extend(reversed(children(node)))
+
+
+def _bind_loop(found: _Bindings, target: cst.BaseExpression, iterable: cst.BaseExpression) -> None:
+    """`for x in X`: x is an element of X; `for i, x in enumerate(X)`: i a number."""
+    if isinstance(target, cst.Name):
+        found.loop_iters.setdefault(target.value, []).append(iterable)
+        return
+    if (
+        isinstance(target, cst.Tuple)
+        and len(target.elements) == 2
+        and isinstance(iterable, cst.Call)
+        and isinstance(iterable.func, cst.Name)
+        and iterable.func.value == "enumerate"
+        and iterable.args
+    ):
+        number, element = target.elements[0].value, target.elements[1].value
+        _bind(found, number, cst.Integer("0"))
+        _bind_loop(found, element, iterable.args[0].value)
+        return
+    _bind(found, target, None)
+
+
+def bindings_of(scope: cst.CSTNode) -> _Bindings:
+    found = _Bindings()
+    if isinstance(scope, cst.FunctionDef):
+        params = scope.params
+        for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
+            found.opaque.add(param.name.value)
+        for star in (params.star_arg, params.star_kwarg):
+            if isinstance(star, cst.Param):
+                found.opaque.add(star.name.value)
+        _collect(scope.body, found)
+    elif isinstance(scope, cst.Module):
+        for statement in scope.body:
+            if isinstance(statement, cst.SimpleStatementLine):
+                _collect(statement, found)
+    return found
+
+
+class BuiltText:
+    """The analysis of texts inside one function (or at module level) of one module."""
+
+    def __init__(self, policy: Policy, function: cst.CSTNode | None, module: _Bindings, class_attrs: dict):
+        self.policy = policy
+        self.local = bindings_of(function) if function is not None else _Bindings()
+        self.module = module
+        self.class_attrs = class_attrs
+        self._busy: set[str] = set()
+
+    # -- texts ---------------------------------------------------------------------------
+    def text(self, node: cst.CSTNode, depth: int = 0) -> Parts | None:
+        """The parts of a text, or None when `node` is no text built or written here."""
+        if depth > _MAX_DEPTH:
+            return None
+        if isinstance(node, cst.SimpleString):
+            return Parts()
+        if isinstance(node, cst.ConcatenatedString):
+            left, right = self.text(node.left, depth), self.text(node.right, depth)
+            if left is None or right is None:
+                return None
+            left.add(right)
+            return left
+        if isinstance(node, cst.FormattedString):
+            parts = Parts(built=True)
+            for piece in node.parts:
+                if isinstance(piece, cst.FormattedStringExpression):
+                    self._value_part(piece.expression, parts, depth)
+            return parts
+        if isinstance(node, cst.BinaryOperation):
+            return self._operation(node, depth)
+        if isinstance(node, cst.Call):
+            return self._call_text(node, depth)
+        if isinstance(node, cst.Name):
+            return self._name_text(node.value, depth)
+        if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
+            value = self.class_attrs.get(node.attr.value)
+            return self.text(value, depth + 1) if value is not None else None
+        if isinstance(node, cst.IfExp):
+            body, orelse = self.text(node.body, depth + 1), self.text(node.orelse, depth + 1)
+            if body is None or orelse is None:
+                return None
+            body.add(orelse)
+            return body
+        return None
+
+    def _operation(self, node: cst.BinaryOperation, depth: int) -> Parts | None:
+        if isinstance(node.operator, cst.Modulo):
+            left = self.text(node.left, depth + 1)
+            if left is None:
+                return None
+            parts = Parts(built=True)
+            parts.add(left)
+            specs = _percent_specs(node.left)
+            right = node.right
+            if isinstance(right, cst.Tuple):
+                for i, element in enumerate(right.elements):
+                    if not (specs and i < len(specs) and specs[i][1] in _NUMERIC_CONVERSIONS):
+                        self._value_part(element.value, parts, depth)
+            elif isinstance(right, cst.Dict):
+                numeric = {key for key, conversion in specs or () if conversion in _NUMERIC_CONVERSIONS}
+                for item in right.elements:
+                    if isinstance(item, cst.DictElement):
+                        key = item.key.evaluated_value if isinstance(item.key, cst.SimpleString) else None
+                        if key not in numeric:
+                            self._value_part(item.value, parts, depth)
+                    else:
+                        parts.unsafe.append(item.value)
+            elif not (specs and len(specs) == 1 and specs[0][1] in _NUMERIC_CONVERSIONS):
+                self._value_part(right, parts, depth)
+            return parts
+        if isinstance(node.operator, cst.Add):
+            texts = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
+            if texts == (None, None):
+                return None
+            parts = Parts(built=True)
+            for side, found in zip((node.left, node.right), texts):
+                if found is None:
+                    self._value_part(side, parts, depth)
+                else:
+                    parts.add(found)
+            return parts
+        return None
+
+    def _call_text(self, node: cst.Call, depth: int) -> Parts | None:
+        func = node.func
+        if isinstance(func, cst.Name) and func.value in _TRANSLATIONS:
+            if node.args and all(self.text(a.value, depth + 1) == Parts() for a in node.args[:1]):
+                return Parts()
+            return None
+        if isinstance(func, cst.Name) and func.value == "dedent" and node.args:
+            return self.text(node.args[0].value, depth + 1)
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        if method == "dedent" and node.args:  # textwrap.dedent(text)
+            return self.text(node.args[0].value, depth + 1)
+        receiver = self.text(func.value, depth + 1)
+        if receiver is None:
+            return None
+        if method in ("format", "format_map"):
+            parts = Parts(built=True)
+            parts.add(receiver)
+            for arg in node.args:
+                if arg.star:  # **locals(), *values: not known to be safe
+                    parts.unsafe.append(arg.value)
+                else:
+                    self._value_part(arg.value, parts, depth)
+            return parts
+        if method == "join" and len(node.args) == 1:
+            parts = Parts(built=True)
+            parts.add(receiver)
+            self._elements(node.args[0].value, parts, depth)
+            return parts
+        if method in _STR_METHODS:
+            for arg in node.args:
+                self._value_part(arg.value, receiver, depth)
+            return receiver
+        return None
+
+    def _name_text(self, name: str, depth: int) -> Parts | None:
+        if name in self._busy:
+            return Parts()  # `sql = sql + "..."`: what the name held is judged where it was assigned
+        local = self.local
+        if name in local.opaque or name in local.unpacked or name in local.loop_iters:
+            return None
+        values = local.values.get(name)
+        scope = local
+        if values is None:
+            if name in local.appended:
+                return None
+            values, scope = self.module.values.get(name), self.module
+            if values is None or name in self.module.opaque:
+                return None
+        self._busy.add(name)
+        try:
+            found = [self.text(v, depth + 1) for v in values]
+            known = [f for f in found if f is not None]
+            if not known or (len(known) < len(found) and not any(f.built for f in known)):
+                return None
+            parts = Parts()
+            for f in known:
+                parts.add(f)
+            for added in scope.appended.get(name, ()) if scope is local else ():
+                if isinstance(added, (cst.List, cst.Tuple)):
+                    continue  # `.append()` to a list the name also held: the join decides
+                more = self.text(added, depth + 1)
+                parts.built = True
+                if more is None:
+                    self._value_part(added, parts, depth)
+                else:
+                    parts.add(more)
+            return parts
+        finally:
+            self._busy.discard(name)
+
+    def _elements(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        """The elements of what `join` joins."""
+        if depth > _MAX_DEPTH:
+            parts.unsafe.append(node)
+            return
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            for element in node.elements:
+                if isinstance(element, cst.StarredElement):
+                    self._elements(element.value, parts, depth + 1)
+                else:
+                    self._element(element.value, parts, depth)
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Multiply):
+            self._elements(node.left, parts, depth + 1)  # ["%s"] * len(ids): the placeholder list
+        elif isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+            self._elements(node.left, parts, depth + 1)  # ["<p>"] + items + ["</p>"]
+            self._elements(node.right, parts, depth + 1)
+        elif isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            saved = self._bind_comprehension(node)
+            try:
+                self._element(node.elt, parts, depth)
+            finally:
+                self.local.values, self.local.opaque, self.local.loop_iters = saved
+        elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
+            self._elements(node.args[0].value, parts, depth + 1)
+        elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
+            self._busy.add(node.value)
+            try:
+                for value in [*self.local.values[node.value], *self.local.appended.get(node.value, ())]:
+                    self._elements(value, parts, depth + 1)
+            finally:
+                self._busy.discard(node.value)
+        else:
+            # A parameter, a call's result: joined as it was built elsewhere. The text is not
+            # reported for it (like a text passed on as is), but a value made from it is unknown.
+            parts.opaque.append(node)
+
+    def _element(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        """One element of a joined collection: a text built here counts by its parts; a value
+        that is no text built here (a slice, a call's result) was built elsewhere: opaque."""
+        found = self.text(node, depth + 1)
+        if found is not None:
+            parts.add(found)
+        elif not self.safe(node, depth + 1):
+            parts.opaque.append(node)
+
+    def _is_local_list(self, name: str) -> bool:
+        values = self.local.values.get(name)
+        if not values or name in self.local.opaque:
+            return False
+        return all(isinstance(v, (cst.List, cst.Tuple, cst.ListComp)) for v in values)
+
+    def _bind_comprehension(self, node):
+        """Bind a comprehension's loop variables to their collections (`"%s" for _ in ids`);
+        returns what to restore."""
+        saved = dict(self.local.values), set(self.local.opaque), dict(self.local.loop_iters)
+        comp = node.for_in
+        while comp is not None:
+            for target in _names_in(comp.target):
+                self.local.values.pop(target, None)
+                self.local.loop_iters.pop(target, None)
+                if isinstance(comp.target, cst.Name):
+                    self.local.opaque.discard(target)
+                    self.local.loop_iters[target] = [comp.iter]
+                else:
+                    self.local.opaque.add(target)
+            comp = comp.inner_for_in
+        return saved
+
+    # -- values --------------------------------------------------------------------------
+    def _value_part(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
+        if not self.safe(node, depth + 1):
+            parts.unsafe.append(node)
+
+    def safe(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Is this value a literal, a number, or what the policy calls safe?"""
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(node, (cst.SimpleString, cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.Name):
+            return node.value in ("None", "True", "False") or self._name_safe(node.value, depth)
+        if isinstance(node, (cst.List, cst.Tuple, cst.Set)):
+            return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
+        if isinstance(node, cst.Dict):
+            return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
+        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple)):
+            return self.safe(node.value, depth + 1)  # {True: "yes", False: "no"}[value]
+        if isinstance(node, cst.UnaryOperation):
+            return self.safe(node.expression, depth + 1)
+        if isinstance(node, cst.IfExp):
+            return self.safe(node.body, depth + 1) and self.safe(node.orelse, depth + 1)
+        if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, (cst.Add, cst.Modulo)):
+            return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
+        if isinstance(node, cst.Attribute):
+            parts = dotted(node)
+            if parts and (parts[-1] in ("pk", "id") or parts[-1].endswith("_id")):
+                return True  # a row's key: a number (or a UUID)
+            if parts and self.policy.safe_attribute(parts):
+                return True
+            if parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs:
+                return self.safe(self.class_attrs[parts[1]], depth + 1)
+        if isinstance(node, cst.Call):
+            name = _name(node.func) or ""
+            if name in _NUMBERS:
+                return True
+            if name == "str" and node.args:
+                return self.safe(node.args[0].value, depth + 1)
+            if self.policy.safe_call(name, node, self):
+                return True
+            func = node.func
+            if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
+                return True  # a function of nothing, literals or safe values: its result is code's, not input
+            if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
+                return all(self.safe(a.value, depth + 1) for a in node.args)
+            if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
+                joined = Parts()
+                self._elements(node.args[0].value, joined, depth + 1)
+                return not joined.unsafe and not joined.opaque and self.safe(func.value, depth + 1)
+        found = self.text(node, depth + 1)
+        return found is not None and not found.unsafe and not found.opaque
+
+    def _name_safe(self, name: str, depth: int) -> bool:
+        if name in self._busy:
+            return True  # a name built from itself: its other parts decide
+        if self.policy.safe_name(name):
+            return True
+        local = self.local
+        if any(self._made_safe(v, name) for v in local.values.get(name, ())):
+            return True  # `name = escape(name)`: the function makes it safe itself
+        if name in local.opaque:
+            return False
+        self._busy.add(name)
+        try:
+            if name in local.loop_iters or name in local.unpacked:
+                if name in local.values or name in local.appended:
+                    return False
+                iters_safe = all(self._iterable_safe(i, depth) for i in local.loop_iters.get(name, ()))
+                unpacked_safe = all(
+                    isinstance(c, cst.Call) and self.policy.safe_call(_name(c.func) or "", c, self)
+                    for c in local.unpacked.get(name, ())
+                )
+                return iters_safe and unpacked_safe
+            values = local.values.get(name)
+            if values is not None:
+                return all(self.safe(v, depth + 1) for v in [*values, *local.appended.get(name, ())])
+            if name in local.appended:
+                return False
+            values = self.module.values.get(name)
+            if values is not None and name not in self.module.opaque:
+                return all(self.safe(v, depth + 1) for v in values)
+            return False
+        finally:
+            self._busy.discard(name)
+
+    def reads_data(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Does the value read an object's data (an attribute, an item of one, a method's
+        result), directly or through a local? A parameter used as it came, and what plain
+        functions make of parameters, do not: the function's callers decide what it is given."""
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(node, cst.Attribute):
+            return True
+        if isinstance(node, cst.Subscript):
+            return self.reads_data(node.value, depth + 1)
+        if isinstance(node, cst.Call):
+            if isinstance(node.func, cst.Attribute):
+                return True
+            return any(self.reads_data(a.value, depth + 1) for a in node.args)
+        if isinstance(node, cst.Name):
+            name = node.value
+            if name in self._busy:
+                return False
+            local = self.local
+            values = [
+                *local.values.get(name, ()),
+                *local.appended.get(name, ()),
+                *local.loop_iters.get(name, ()),
+                *local.unpacked.get(name, ()),
+            ]
+            self._busy.add(name)
+            try:
+                return any(self.reads_data(v, depth + 1) for v in values)
+            finally:
+                self._busy.discard(name)
+        if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
+            saved = self._bind_comprehension(node)
+            try:
+                return self.reads_data(node.elt, depth + 1)
+            finally:
+                self.local.values, self.local.opaque, self.local.loop_iters = saved
+        return any(self.reads_data(child, depth + 1) for child in children(node))
+
+    def _made_safe(self, value: cst.BaseExpression, name: str) -> bool:
+        if not (isinstance(value, cst.Call) and value.args):
+            return False
+        first = value.args[0].value
+        return (
+            isinstance(first, cst.Name)
+            and first.value == name
+            and self.policy.safe_call(_name(value.func) or "", value, self)
+        )
+
+    def _iterable_safe(self, node: cst.BaseExpression, depth: int) -> bool:
+        parts = Parts()
+        self._elements(node, parts, depth + 1)
+        return not parts.unsafe and not parts.opaque
+
+
+_PERCENT_SPEC = re.compile(
+    r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conversion>[a-zA-Z%])"
+)
+_NUMERIC_CONVERSIONS = frozenset("diouxXeEfFgG")
+
+
+def _percent_specs(node: cst.BaseExpression) -> list[tuple[str | None, str]] | None:
+    """The `%` conversions of a literal format, in order: (key, conversion); None if unknown."""
+    text = _literal_text(node)
+    if text is None:
+        return None
+    found = [(m.group("key"), m.group("conversion")) for m in _PERCENT_SPEC.finditer(text)]
+    return [spec for spec in found if spec[1] != "%"]
+
+
+def _literal_text(node: cst.BaseExpression) -> str | None:
+    if isinstance(node, cst.SimpleString):
+        value = node.evaluated_value
+        return value if isinstance(value, str) else None
+    if isinstance(node, cst.ConcatenatedString):
+        left, right = _literal_text(node.left), _literal_text(node.right)
+        return left + right if left is not None and right is not None else None
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Name)
+        and node.func.value in _TRANSLATIONS
+        and node.args
+    ):
+        return _literal_text(node.args[0].value)
+    return None
+
+
+def _names_in(target: cst.BaseExpression) -> list[str]:
+    if isinstance(target, cst.Name):
+        return [target.value]
+    if isinstance(target, (cst.Tuple, cst.List)):
+        return [n for e in target.elements for n in _names_in(e.value)]
+    return []
+
+
+def shown(code: str) -> str:
+    """A part's code as a message names it: on one line, at most 40 characters."""
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."
+
+
+def _name(func: cst.BaseExpression) -> str | None:
+    if isinstance(func, cst.Name):
+        return func.value
+    if isinstance(func, cst.Attribute):
+        return func.attr.value
+    return None
+
+
+class FunctionStack:
+    """Keeps the enclosing function of each node, and gives a `BuiltText` for it (made once
+    per function, when first asked)."""
+
+    policy: Policy
+
+    def _reset(self, module: cst.Module) -> None:
+        self._functions: list[cst.FunctionDef] = []
+        self._analyses: dict[int, BuiltText] = {}
+        self._module_bindings = bindings_of(module)
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._reset(node)
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self._functions.append(node)
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        self._functions.pop()
+
+    def function(self) -> cst.FunctionDef | None:
+        return self._functions[-1] if self._functions else None
+
+    def analysis(self, class_attrs: dict | None = None) -> BuiltText:
+        function = self.function()
+        key = id(function)
+        found = self._analyses.get(key)
+        if found is None:
+            found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {})
+            self._analyses[key] = found
+        return found

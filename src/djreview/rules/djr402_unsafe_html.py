@@ -1,0 +1,179 @@
+"""DJR402: HTML marked safe although part of it was never escaped.
+
+`mark_safe(f"<b>{name}</b>")` tells the template engine not to escape the text: when `name`
+comes from a user, so does any `<script>` in it (XSS). `format_html("<b>{}</b>", name)`
+escapes each value and marks only the format string safe. Reported: `mark_safe()` and
+`SafeString()` of text built (f-string, `%`, `.format()`, `+`, `join`) with a part that is not
+escaped, and `format_html()` whose format string is itself built from one (nothing is
+escaped then).
+
+In `mark_safe()`, only values the function reads from objects count (an attribute, an item of
+one, a method's result, directly or through a local): a parameter used as it came may be
+escaped text, which its callers decide.
+
+Not reported: text made only of literals (module constants included) and already-escaped
+values (`escape()`, `conditional_escape()`, `format_html()`, `format_html_join()`,
+`render_to_string()`, a widget's or template's `render()`, numbers, `reverse()`), and str
+methods or `join` over them: redundant at worst, not unsafe. Text not built at the call or in
+the function (a parameter, a call's result) is left alone: where it is built decides.
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.rule import Rule
+from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
+from djreview.syntax import dotted
+
+_ESCAPING = frozenset(
+    {
+        "escape",
+        "conditional_escape",
+        "format_html",
+        "format_html_join",
+        "render_to_string",
+        "render",
+        "mark_safe",
+        "SafeString",
+        "escapejs",
+        "json_script",
+        "urlencode",
+        "quote",
+        "quote_plus",
+        "iri_to_uri",
+        "reverse",
+        "static",
+        "avoid_wrapping",
+        "html_safe",
+        "as_widget",
+        "as_p",
+        "as_ul",
+        "as_table",
+        "as_div",
+        "label_tag",
+        "get_absolute_url",
+        "url",
+        "flatatt",
+        "linebreaks",
+        "urlize",
+        "date_format",
+        "number_format",
+        "intcomma",
+        "naturaltime",
+        "naturalday",
+        "build_absolute_uri",
+        "clean",
+    }
+)
+# Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
+_PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+# Endings of names that hold numbers (`linenum`, `row_count`, `page_number`).
+_NUMBER_SUFFIXES = ("num", "count", "index", "idx", "number", "_total", "_size", "_length")
+# Words in a function's name that say it returns HTML it built (and escaped) itself, or cleans.
+_HTML_MAKERS = ("render", "html", "markup", "flatatt", "bleach", "sanitize", "markdown", "linkify")
+
+
+class HtmlPolicy(Policy):
+    def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
+        lowered = name.lower()
+        if name in _ESCAPING or any(word in lowered for word in _HTML_MAKERS):
+            return True
+        if name.startswith("get_") and name.endswith("_display"):
+            return True  # a choice's label, or a display the model formats
+        # A call handed an escaped value is HTML-aware code: `prefix(event, escape(subject))`.
+        return any(
+            isinstance(a.value, cst.Call) and (dotted(a.value.func) or [""])[-1] in ("escape", "conditional_escape")
+            for a in call.args
+        )
+
+    def safe_attribute(self, parts: list[str]) -> bool:
+        return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
+
+    def safe_name(self, name: str) -> bool:
+        """`line_html`: HTML by its name; `linenum`, `row_count`: a number by its name."""
+        lowered = name.lower()
+        return "html" in lowered or lowered.rstrip("0123456789").endswith(_NUMBER_SUFFIXES)
+
+
+class UnsafeHtml(FunctionStack, Rule):
+    code = "DJR402"
+    name = "unsafe-html"
+    fixable = True
+    triggers = ("mark_safe", "SafeString", "format_html")
+    policy = HtmlPolicy()
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._reset(node)
+
+    def visit_Call(self, node: cst.Call) -> None:
+        callee = (dotted(node.func) or [""])[-1]
+        if callee not in ("mark_safe", "SafeString", "format_html") or not node.args:
+            return
+        first = node.args[0]
+        if first.keyword is not None or first.star:
+            return
+        function = self.function()
+        if function is not None and any(
+            p.name.value == "autoescape" for p in [*function.params.params, *function.params.kwonly_params]
+        ):
+            return  # a filter that escapes when the template autoescapes: its choice, by design
+        frame = self.ctx.flow.enclosing_class()
+        analysis = self.analysis(frame.attrs if frame else None)
+        parts = analysis.text(first.value)
+        if parts is None or not parts.built or not parts.unsafe:
+            return
+        if callee != "format_html":
+            # Marking safe is fine when the function is handed escaped text: only values it
+            # reads from objects are its own doing (a built format string never is fine).
+            parts.unsafe = [p for p in parts.unsafe if analysis.reads_data(p)]
+            if not parts.unsafe:
+                return
+        module = self.ctx.module
+        names = ", ".join(dict.fromkeys(shown(module.code_for_node(p)) for p in parts.unsafe))
+        if callee == "format_html":
+            message = (
+                f"format_html()'s format string is built from {names}: the format string is marked safe "
+                "unescaped, so HTML in it reaches the page (XSS)."
+            )
+            hint = 'Keep the format string a literal and pass every value as an argument: `format_html("<b>{}</b>", value)`.'
+        else:
+            message = (
+                f"{callee}() marks HTML built from {names} as safe without escaping it: HTML or script in "
+                "the value reaches the page (XSS)."
+            )
+            hint = 'Build it with `format_html("<b>{}</b>", value)`, which escapes each value.'
+        self.report(node, message, self._fix(node, callee, first.value, module, len(node.args)), hint=hint)
+
+    def _fix(self, node: cst.Call, callee: str, text: cst.BaseExpression, module: cst.Module, args: int) -> FixSpec:
+        suggestion = FixSpec("build the HTML with format_html(), which escapes each value", "suggestion")
+        if not isinstance(text, cst.FormattedString) or "b" in text.prefix.lower():
+            return suggestion
+        if self.ctx.facts.qualify("format_html") != "django.utils.html.format_html":
+            return suggestion  # the edit would need an import
+        if callee == "format_html" and args != 1:
+            return suggestion
+        out: list[str] = []
+        values: list[str] = []
+        for part in text.parts:
+            if isinstance(part, cst.FormattedStringText):
+                out.append(part.value)  # {{ and }} stay: format_html reads them the same way
+            elif isinstance(part, cst.FormattedStringExpression):
+                if part.format_spec is not None or getattr(part, "equal", None) is not None:
+                    return suggestion
+                code = module.code_for_node(part.expression)
+                if part.conversion is not None:
+                    code = {"r": "repr", "s": "str", "a": "ascii"}[part.conversion] + f"({code})"
+                out.append("{}")
+                values.append(code)
+            else:
+                return suggestion
+        prefix = text.prefix.replace("f", "").replace("F", "")
+        quote = text.end
+        literal = f"{prefix}{quote}{''.join(out)}{quote}"
+        return FixSpec(
+            "build the HTML with format_html(), which escapes each value",
+            "unsafe",
+            (NodeEdit(node, f"format_html({literal}, {', '.join(values)})"),),
+        )

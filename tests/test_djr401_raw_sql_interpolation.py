@@ -1,0 +1,212 @@
+"""DJR401 raw-sql-interpolation: SQL text built from non-literal parts, passed to the database."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+HEAD = """
+from django.db import connection, connections
+from django.db.models.expressions import RawSQL
+
+from shop.models import Book
+
+TABLE = "shop_book"
+"""
+
+
+def sql(review, body: str):
+    return review(
+        {
+            "shop/models.py": "from django.db import models\n\nclass Book(models.Model):\n    title = models.CharField(max_length=9)\n",
+            "shop/reports.py": HEAD + body,
+        },
+        select=("DJR401",),
+    )
+
+
+def lines(findings) -> list[int]:
+    return [line for _, _, line in codes_lines(findings)]
+
+
+def test_reports_an_f_string_passed_to_cursor_execute_and_fixes_it_with_a_parameter(review):
+    body = """
+def sales(request):
+    year = request.GET["year"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM sales WHERE year = {year}")
+"""
+    findings = sql(review, body)
+    assert codes_lines(findings) == [("DJR401", "shop/reports.py", 12)]
+    assert findings[0].message == (
+        "SQL passed to cursor.execute() is built from year with string formatting: a value that reaches it "
+        "from a request can change the query (SQL injection)."
+    )
+    assert findings[0].fix.applicability == "unsafe"
+    assert fixed(HEAD + body, findings) == fixed(
+        HEAD
+        + body.replace('f"SELECT * FROM sales WHERE year = {year}")', '"SELECT * FROM sales WHERE year = %s", [year])'),
+        [],
+    )
+
+
+def test_percent_of_a_quoted_value_loses_its_quotes_and_literal_percent_signs_are_doubled(review):
+    body = """
+def search(request):
+    cursor = connection.cursor()
+    cursor.execute("SELECT * FROM book WHERE title LIKE 'a%%' AND name = '%s'" % request.user.username)
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [11]
+    assert fixed(HEAD + body, findings).splitlines()[-1] == (
+        "    cursor.execute(\"SELECT * FROM book WHERE title LIKE 'a%%' AND name = %s\", [request.user.username])"
+    )
+
+
+def test_an_identifier_position_gets_a_suggestion_not_an_edit(review):
+    body = """
+def ordered(request):
+    order = request.GET["order"]
+    with connections["replica"].cursor() as c:
+        c.execute(f"SELECT * FROM book ORDER BY {order}")
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [12]
+    assert findings[0].fix.applicability == "suggestion" and not findings[0].fix.edits
+
+
+def test_follows_a_local_variable_through_plus_equals(review):
+    body = """
+def filtered(request):
+    where = "WHERE 1 = 1"
+    if request.GET.get("author"):
+        where += " AND author = '" + request.GET["author"] + "'"
+    sql = "SELECT * FROM book " + where
+    with connection.cursor() as cursor:
+        cursor.execute(sql)
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [15]
+    assert 'request.GET["author"]' in findings[0].message
+
+
+def test_reports_raw_extra_and_rawsql(review):
+    body = """
+def listing(name, column):
+    a = Book.objects.raw("SELECT * FROM shop_book WHERE title = '%s'" % name)
+    b = Book.objects.extra(where=["title = '" + name + "'"])
+    c = Book.objects.annotate(x=RawSQL("SELECT %s FROM t" % column, []))
+    return a, b, c
+"""
+    assert lines(sql(review, body)) == [10, 11, 12]
+
+
+def test_not_reported_for_literal_sql_with_parameters_and_a_placeholder_list(review):
+    body = """
+ORDER = "title"
+
+
+def safe(ids, name):
+    placeholders = ", ".join(["%s"] * len(ids))
+    marks = ",".join("%s" for _ in ids)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM book WHERE title = %s", [name])
+        cursor.execute(f"SELECT * FROM {TABLE} WHERE id IN ({placeholders}) ORDER BY {ORDER}", ids)
+        cursor.execute("SELECT * FROM book WHERE id IN (%s)" % marks, ids)
+        cursor.execute("SELECT * FROM book WHERE id = %d" % len(ids))
+"""
+    assert sql(review, body) == []
+
+
+def test_not_reported_for_identifiers_from_code(review):
+    body = """
+def counts(model, field):
+    table = model._meta.db_table
+    qn = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT COUNT(*) FROM %s" % connection.ops.quote_name(table))
+        cursor.execute(f"SELECT {qn(field.column)} FROM {qn(table)}")
+        cursor.execute("TRUNCATE %s" % Book._meta.db_table)
+        for name in ("a", "b"):
+            cursor.execute(f"DELETE FROM {name}")
+        sql, params = Book.objects.all().query.sql_with_params()
+        cursor.execute(f"SELECT COUNT(*) FROM ({sql}) sub", params)
+"""
+    assert sql(review, body) == []
+
+
+def test_not_reported_for_sql_passed_on_as_it_came(review):
+    body = """
+def run(query, params):
+    with connection.cursor() as cursor:
+        cursor.execute(query, params)
+        cursor.execute(build_query(params))
+"""
+    assert sql(review, body) == []
+
+
+def test_execute_on_something_that_is_no_database_cursor_is_not_reported(review):
+    body = """
+def other(name, pool, db):
+    pool.execute(f"task {name}")
+    runner = pool.cursor()
+    runner.execute(f"SELECT {name}")
+    db.execute(f"SELECT * FROM t WHERE a = {name}")
+"""
+    assert sql(review, body) == []
+
+
+def test_a_module_that_generates_sql_for_the_orm_is_not_reviewed(review):
+    body = """
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
+
+
+def rename(table, old, new):
+    with connection.cursor() as cursor:
+        cursor.execute(f"ALTER TABLE {table} RENAME {old} TO {new}")
+"""
+    assert sql(review, body) == []
+
+
+def test_numbers_keys_and_the_objects_own_settings_are_not_reported(review):
+    body = """
+class Visits:
+    mode = "IMMEDIATE"
+
+    def run(self, user, review_request, rows):
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT * FROM t WHERE id = %d" % rows)
+            cursor.execute("UPDATE %(table)s SET x = 1 WHERE id = %(id)s" % {
+                "table": Book._meta.db_table,
+                "id": review_request.pk,
+            })
+            cursor.execute(f"BEGIN {self.mode}")
+            cursor.execute(f"SET ROLE {self.role}")
+            for i, table in enumerate(("a", "b")):
+                cursor.execute(f"DELETE FROM {table} WHERE n > {i}")
+"""
+    assert sql(review, body) == []
+
+
+def test_a_management_command_is_not_reviewed(review):
+    files = {
+        "shop/models.py": "from django.db import models\n",
+        "shop/management/commands/lock.py": HEAD
+        + """
+def handle(lock_id):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT pg_advisory_lock({lock_id})")
+""",
+    }
+    assert review(files, select=("DJR401",)) == []
+
+
+def test_executemany_gets_a_suggestion_its_parameters_are_rows(review):
+    body = """
+def bulk(rows, table_suffix):
+    with connection.cursor() as cursor:
+        cursor.executemany(f"INSERT INTO t_{table_suffix} VALUES (%s)", rows)
+        cursor.executemany(f"DELETE FROM t WHERE id = {rows[0].pk} AND name = {rows[0].name}")
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [11, 12]
+    assert all(f.fix.applicability == "suggestion" for f in findings)

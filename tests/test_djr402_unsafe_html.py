@@ -1,0 +1,155 @@
+"""DJR402 unsafe-html: mark_safe()/SafeString() of text with an unescaped part, and format_html()
+whose format string is built."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+HEAD = """
+from django.template.loader import render_to_string
+from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
+
+BADGE = "<span class='badge'>new</span>"
+"""
+
+
+def html(review, body: str):
+    return review({"shop/html.py": HEAD + body}, select=("DJR402",))
+
+
+def lines(findings) -> list[int]:
+    return [line for _, _, line in codes_lines(findings)]
+
+
+def test_reports_mark_safe_of_an_f_string_and_fixes_it_with_format_html(review):
+    body = """
+def badge(book):
+    return mark_safe(f"<b>{book.title}</b> by {book.author.name}")
+"""
+    findings = html(review, body)
+    assert codes_lines(findings) == [("DJR402", "shop/html.py", 9)]
+    assert findings[0].message == (
+        "mark_safe() marks HTML built from book.title, book.author.name as safe without escaping it: HTML or "
+        "script in the value reaches the page (XSS)."
+    )
+    assert findings[0].fix.applicability == "unsafe"
+    assert fixed(HEAD + body, findings).splitlines()[-1] == (
+        '    return format_html("<b>{}</b> by {}", book.title, book.author.name)'
+    )
+
+
+def test_reports_percent_format_plus_and_safestring(review):
+    body = """
+def cells(book, rows):
+    a = mark_safe("<td>%s</td>" % book.title)
+    b = SafeString("<td>{}</td>".format(book.note))
+    html = "<ul>"
+    for row in rows:
+        html += "<li>" + row.label + "</li>"
+    c = mark_safe(html)
+    return a, b, c
+"""
+    findings = html(review, body)
+    assert lines(findings) == [9, 10, 14]
+    assert all(f.fix.applicability == "suggestion" for f in findings)
+
+
+def test_reports_format_html_whose_format_string_is_built(review):
+    body = """
+def link(url, label):
+    return format_html(f"<a href='{url}'>{{}}</a>", label)
+"""
+    findings = html(review, body)
+    assert lines(findings) == [9]
+    assert findings[0].message.startswith("format_html()'s format string is built from url")
+
+
+def test_not_reported_for_literals_and_escaped_values(review):
+    body = """
+ICON = "<i class='icon'></i>"
+
+
+def fine(book, items, request):
+    a = mark_safe("<br>")
+    b = mark_safe(ICON + BADGE)
+    c = format_html("<b>{}</b>", book.title)
+    d = mark_safe(render_to_string("card.html", {"book": book}))
+    e = mark_safe(f"<b>{escape(book.title)}</b>{conditional_escape(book.note)}")
+    f = mark_safe("".join(format_html("<li>{}</li>", i) for i in items))
+    g = mark_safe("<ul>%s</ul>" % format_html_join("", "<li>{}</li>", ((i,) for i in items)))
+    h = mark_safe(f"<span>{book.pk}</span><span>{len(items)}</span>")
+    label = escape(request.GET["q"]).upper()
+    i = mark_safe(f"<em>{label}</em>")
+    j = format_html("<b>" + "{}" + "</b>", book.title)
+    return a, b, c, d, e, f, g, h, i, j
+"""
+    assert html(review, body) == []
+
+
+def test_not_reported_for_text_built_elsewhere(review):
+    body = """
+def passed_on(text, widget):
+    return mark_safe(text), mark_safe(widget.render()), format_html(text, 1)
+"""
+    assert html(review, body) == []
+
+
+def test_not_reported_in_a_filter_that_escapes_when_asked(review):
+    body = """
+def highlight(value, autoescape=True):
+    esc = conditional_escape if autoescape else (lambda x: x)
+    return mark_safe(f"<mark>{esc(value)}</mark>")
+"""
+    assert html(review, body) == []
+
+
+def test_a_name_the_function_escapes_itself_is_safe(review):
+    body = """
+def urlize(lead, trail, autoescape_on):
+    if autoescape_on:
+        lead, trail = escape(lead), escape(trail)
+    return mark_safe(f"{lead}<a>x</a>{trail}")
+"""
+    assert html(review, body) == []
+
+
+def test_joined_pieces_built_elsewhere_are_not_reported_but_built_ones_are(review):
+    # from real code: a diff highlighter joining slices of HTML it was given, and a table
+    # column joining f-strings of database values into a format string
+    body = """
+def highlight(value, regions):
+    out = []
+    for start, end in regions:
+        out.append(value[start:end])
+        out.append("<span class='hl'>")
+    return mark_safe("".join(out))
+
+
+def labels(values):
+    return format_html("<br>".join([f"<span class='label'>{v}</span>" for v in values]))
+"""
+    assert lines(html(review, body)) == [17]
+
+
+def test_numbers_by_conversion_or_name_and_html_by_name_are_not_reported(review):
+    body = """
+def rows(linenum2, total, line_html, get_manual_url):
+    a = mark_safe("<td>%d</td><td>%0.2f</td>" % (total, total))
+    b = mark_safe("moved-to-%s" % linenum2)
+    c = mark_safe(f"<tr>{line_html}</tr>")
+    d = mark_safe("<a href='%sdocs/'>docs</a>" % site_root())
+    e = mark_safe(f"<td>{obj_count}</td>")
+    f = mark_safe("<code>%s</code>" % {True: "true", False: "false"}[total])
+    return a, b, c, d, e, f
+"""
+    assert html(review, body) == []
+
+
+def test_html_made_by_functions_that_say_so_is_not_reported(review):
+    body = """
+def widget(self, obj, file):
+    bits = [self.get_browse_markup(), " ", self.render_text(obj), obj.get_status_display()]
+    return mark_safe("<div %s>%s</div>" % (flatatt_filter({"a": 1}), "".join(bits)))
+"""
+    assert html(review, body) == []
