@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from djreview.index import class_uses
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -533,4 +534,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.receivers = _receivers(tree, resolver)
     facts.settings = settings_facts(tree, path, module, is_init)
     facts.settings_modules = named_settings_modules(path, text)
+    if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
+        facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     return facts

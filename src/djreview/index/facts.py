@@ -93,6 +93,7 @@ class ModuleFacts:
     selectors: dict[str, Selector] = field(default_factory=dict)  # module functions returning a queryset
     settings: SettingsFacts | None = None  # a Django settings module's steps (settings_facts.py)
     settings_modules: tuple[str, ...] = ()  # modules it names as DJANGO_SETTINGS_MODULE
+    class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -243,6 +243,7 @@ class ProjectIndex:
         self._querier_names: set[str] | None = None
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
+        self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1039,3 +1040,50 @@ class ProjectIndex:
     @query
     def has_manager(self, model: ModelInfo, name: str) -> bool:
         return name == "objects" or name in model.managers
+
+    # -- who uses a form or a serializer (class_uses.py) -------------------------------------
+    @query
+    def class_audience(self, qual: str) -> tuple[str, ...]:
+        """How the project uses the class, through its subclasses and the serializers nesting
+        it: "input" (called with `data=` only, its result only validated), "admin" (used in a
+        ModelAdmin class: staff only), "output" (anything else); () when no use is found."""
+        if self._class_uses is None:
+            self._class_uses = {}
+            for module in self._every_module:
+                if module.external:
+                    continue
+                for ref, uses in module.class_uses.items():
+                    resolved = self.resolve(ref) or ref
+                    for use in uses:
+                        how, _, owner = use.partition("@")
+                        owner_qual = f"{module.module}.{owner}" if owner else ""
+                        self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
+        return tuple(sorted(self._audience(self.resolve(qual) or qual, set())))
+
+    def _audience(self, qual: str, seen: set[str]) -> set[str]:
+        if qual in seen:
+            return set()
+        seen.add(qual)
+        found: set[str] = set()
+        for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
+            if how == "doc":
+                continue
+            if how in ("base", "field") and owner:
+                found |= self._audience(owner, seen)
+            elif owner and self._is_admin(owner):
+                found.add("admin")
+            else:
+                found.add("input" if how == "input" else "output")
+        return found
+
+    def _is_admin(self, qual: str) -> bool:
+        """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
+        return any(
+            (self.resolve(base) or base).startswith("django.contrib.admin.")
+            for cls in self._class_mro(qual)
+            for base in self.classes[cls].bases
+        )
+
+    @query
+    def is_admin_class(self, qual: str) -> bool:
+        return self._is_admin(self.resolve(qual) or qual)

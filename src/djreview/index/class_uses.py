@@ -1,0 +1,163 @@
+"""Where a module uses classes, and how: the audience of a form or a serializer.
+
+DJR302 and DJR305 judge a form or serializer by who sees it. A ModelForm that only a
+`ModelAdmin` uses is for staff; a serializer only ever called as `X(data=request.data)` and
+read through `.is_valid()`/`.validated_data`/`.save()` validates input and never writes its
+fields out. The facts here are per module, with no knowledge of which names are forms or
+serializers (the index resolves the references, project.py `class_audience`):
+
+    ref -> uses, each "<how>@<owner>" where owner is the enclosing top-level class ("" at
+    module level or in a function) and how is one of
+      input   a call with no instance, whose result is only validated (never `.data`)
+      output  a call whose result may be written out, or a reference we cannot follow
+      base    the class is a base of the owner (its uses count for this class too)
+      field   a call in the owner's class body (a nested serializer or form field)
+      doc     a schema annotation's `request=`/`request_body=` (documents input)
+"""
+
+from __future__ import annotations
+
+import ast
+
+# Results of a data-only serializer or form that reveal no field values.
+_INPUT_ATTRS = frozenset(
+    {"is_valid", "validated_data", "save", "errors", "initial_data", "cleaned_data", "full_clean", "add_error"}
+)
+_DOC_KEYWORDS = frozenset({"request", "request_body", "request_serializer"})
+_KNOWN = ("django.", "rest_framework.", "builtins.", "typing.")
+
+
+def wanted(text: str) -> bool:
+    """Only files that may name a form or a serializer are walked (the walk costs a pass)."""
+    return "erializer" in text or "Form" in text or "form" in text
+
+
+def class_uses(tree: ast.Module, ref) -> dict[str, tuple[str, ...]]:
+    found: dict[str, set[str]] = {}
+    _Walker(ref, found).walk_body(tree.body, "", None)
+    return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _capitalised(node: ast.AST) -> bool:
+    if isinstance(node, ast.Name):
+        return node.id[:1].isupper()
+    return isinstance(node, ast.Attribute) and node.attr[:1].isupper()
+
+
+class _Walker:
+    def __init__(self, ref, found: dict[str, set[str]]):
+        self.ref = ref
+        self.found = found
+
+    def add(self, node: ast.AST, how: str, owner: str) -> None:
+        name = self.ref(node)
+        if name and not name.startswith(_KNOWN):
+            self.found.setdefault(name, set()).add(f"{how}@{owner}")
+
+    def walk_body(self, body: list[ast.stmt], owner: str, func) -> None:
+        for stmt in body:
+            if isinstance(stmt, ast.ClassDef):
+                inner = owner or stmt.name
+                for base in stmt.bases:
+                    if _capitalised(base):
+                        self.add(base, "base", inner)
+                    else:
+                        self.expr(base, inner, None)
+                for node in (*stmt.keywords, *stmt.decorator_list):
+                    self.expr(node, owner, None)
+                self.walk_body(stmt.body, inner, None)
+            elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                for node in (*stmt.decorator_list, stmt.args):
+                    self.expr(node, owner, None)
+                self.walk_body(stmt.body, owner, stmt)
+            else:
+                in_class_body = func is None and owner != ""
+                self.statement(stmt, owner, func, in_class_body)
+
+    def statement(self, stmt: ast.stmt, owner: str, func, in_class_body: bool) -> None:
+        blocks = ("body", "orelse", "finalbody", "handlers", "cases")
+        if not any(getattr(stmt, name, None) for name in blocks):
+            self.expr(stmt, owner, func, in_class_body)
+            return
+        # a compound statement (if/for/try/with): its blocks hold statements, maybe classes
+        for name in ("body", "orelse", "finalbody"):
+            inner = getattr(stmt, name, None)
+            if isinstance(inner, list) and inner and isinstance(inner[0], ast.stmt):
+                self.walk_body(inner, owner, func)
+        for handler in getattr(stmt, "handlers", ()):
+            self.walk_body(handler.body, owner, func)
+        for case in getattr(stmt, "cases", ()):
+            self.walk_body(case.body, owner, func)
+        for field, value in ast.iter_fields(stmt):
+            if field in blocks:
+                continue
+            for node in value if isinstance(value, list) else [value]:
+                if isinstance(node, ast.AST):
+                    self.expr(node, owner, func)
+
+    def expr(self, root: ast.AST, owner: str, func, in_class_body: bool = False) -> None:
+        parents: dict[ast.AST, ast.AST] = {}
+        stack = [root]
+        while stack:
+            node = stack.pop()
+            children = list(ast.iter_child_nodes(node))
+            for child in children:
+                parents[child] = node
+            if isinstance(node, (ast.Name, ast.Attribute)) and _capitalised(node) and isinstance(node.ctx, ast.Load):
+                parent = parents.get(node)
+                if isinstance(parent, ast.Attribute):
+                    continue  # `forms.ModelForm`: the outer attribute is the reference
+                self.reference(node, parent, parents, owner, func, in_class_body)
+                if isinstance(node, ast.Attribute):
+                    continue
+            stack.extend(children)
+
+    def reference(self, node, parent, parents, owner: str, func, in_class_body: bool) -> None:
+        if isinstance(parent, ast.keyword) and parent.arg in _DOC_KEYWORDS:
+            self.add(node, "doc", owner)
+        elif isinstance(parent, ast.Call) and parent.func is node:
+            if in_class_body and parents.get(parent) is not None and _assigned_in_body(parent, parents):
+                self.add(node, "field", owner)
+            else:
+                self.add(node, "input" if self.input_call(parent, parents, func) else "output", owner)
+        else:
+            self.add(node, "output", owner)
+
+    def input_call(self, call: ast.Call, parents, func) -> bool:
+        """`X(data=...)` whose result is only validated: `.is_valid()`, `.validated_data`..."""
+        if call.args or any(k.arg in ("instance", None) for k in call.keywords):
+            return False
+        if not any(k.arg == "data" for k in call.keywords):
+            return False
+        parent = parents.get(call)
+        if isinstance(parent, ast.Attribute):
+            return parent.attr in _INPUT_ATTRS
+        if isinstance(parent, ast.Assign) and func is not None and len(parent.targets) == 1:
+            target = parent.targets[0]
+            if isinstance(target, ast.Name):
+                return _only_validated(func, target.id, parent)
+        return False
+
+
+def _assigned_in_body(call: ast.Call, parents) -> bool:
+    parent = parents.get(call)
+    return isinstance(parent, (ast.Assign, ast.AnnAssign)) and parent.value is call
+
+
+def _only_validated(func, name: str, assign: ast.Assign) -> bool:
+    """Every other use of `name` in the function reads an input attribute of it."""
+    parents: dict[ast.AST, ast.AST] = {}
+    for node in ast.walk(func):
+        for child in ast.iter_child_nodes(node):
+            parents[child] = node
+    for node in ast.walk(func):
+        if not (isinstance(node, ast.Name) and node.id == name):
+            continue
+        if node is assign.targets[0]:
+            continue
+        if isinstance(node.ctx, ast.Store):
+            return False  # reassigned: which value a later read sees is not followed
+        parent = parents.get(node)
+        if not (isinstance(parent, ast.Attribute) and parent.attr in _INPUT_ATTRS):
+            return False
+    return True
