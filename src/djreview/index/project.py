@@ -1066,8 +1066,8 @@ class ProjectIndex:
         seen.add(qual)
         found: set[str] = set()
         for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
-            if how == "doc":
-                continue
+            if how == "doc" or owner == qual:
+                continue  # a schema annotation, or the class naming itself (`super(Form, self)`)
             if how in ("base", "field") and owner:
                 found |= self._audience(owner, seen)
             elif owner and self._is_admin(owner):
@@ -1087,3 +1087,11 @@ class ProjectIndex:
     @query
     def is_admin_class(self, qual: str) -> bool:
         return self._is_admin(self.resolve(qual) or qual)
+
+    @query
+    def base_refs(self, qual: str) -> tuple[str, ...]:
+        """Every base of the class, through its project bases, as resolved references (a base
+        from a package the index does not read is kept as written: `rest_flex_fields.X`)."""
+        return tuple(
+            sorted({self.resolve(base) or base for cls in self._class_mro(self.resolve(qual)) for base in self.classes[cls].bases})
+        )

@@ -74,3 +74,23 @@ def excluded_names(node) -> set[str] | None:
         if all(names):
             return set(names)  # type: ignore[arg-type]
     return None
+
+
+def model_form_kind(index, qual: str) -> str | None:
+    """'modelform', 'serializer' or 'hyperlinked-serializer' for a class built on Django's or
+    DRF's (index.class_kind), or on a package's subclass the index cannot read whose name
+    says what it is (rest_flex_fields' FlexFieldsModelSerializer, parler's TranslatableModelForm)."""
+    kind = index.class_kind(qual)
+    if kind in ("modelform", "serializer", "hyperlinked-serializer"):
+        return kind
+    if kind is not None:
+        return None
+    for base in index.base_refs(qual):
+        name = base.rsplit(".", 1)[-1]
+        if name.endswith("HyperlinkedModelSerializer"):
+            return "hyperlinked-serializer"
+        if name.endswith("ModelSerializer"):
+            return "serializer"
+        if name.endswith("ModelForm"):
+            return "modelform"
+    return None

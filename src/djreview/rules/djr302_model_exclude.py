@@ -19,7 +19,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo
 from djreview.rule import Rule
-from djreview.rules._model_fields import excluded_names, form_fields, serializer_fields
+from djreview.rules._model_fields import excluded_names, form_fields, model_form_kind, serializer_fields
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
 
@@ -41,7 +41,7 @@ class ModelExclude(Rule):
         if not owner.top_level or isinstance(meta.attrs.get("fields"), (cst.List, cst.Tuple)):
             return  # `exclude` narrows an explicit list: nothing new gets in
         index = self.ctx.index
-        kind = index.class_kind(owner.qualname)
+        kind = model_form_kind(index, owner.qualname)
         if kind not in ("modelform", *_SERIALIZERS):
             return
         if kind == "modelform" and index.class_audience(owner.qualname) == ("admin",):
