@@ -103,7 +103,17 @@ class SessionSerializer(serializers.Serializer):
     user = serializers.CharField()
     refresh_token = serializers.CharField(read_only=True)
 """
-    findings = exposed(review, {SERIALIZERS: source})
+    view = """
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from shop.serializers import SessionSerializer
+
+
+@api_view(["GET"])
+def current_session(request):
+    return Response(SessionSerializer(request.session).data)
+"""
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: view})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]
     assert "read_only=True means output-only" in findings[0].text
     assert findings[0].fix is None
@@ -117,7 +127,15 @@ from rest_framework import serializers
 class PasswordSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128)
 """
-    findings = exposed(review, {SERIALIZERS: source})
+    view = """
+from rest_framework import generics
+from shop.serializers import PasswordSerializer
+
+
+class PasswordView(generics.RetrieveAPIView):
+    serializer_class = PasswordSerializer
+"""
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: view})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 6)]
     assert fixed(source, findings).endswith("password = serializers.CharField(max_length=128, write_only=True)\n")
 
@@ -238,3 +256,69 @@ class Settings:
     secret = "x"
 """
     assert exposed(review, {"shop/forms.py": source}) == []
+
+
+def test_plain_serializer_no_code_writes_out_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class UserLoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField()
+"""
+    assert exposed(review, {SERIALIZERS: source}) == []
+
+
+def test_input_only_through_its_own_methods_and_a_later_rebinding_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class DeleteAccountSerializer(serializers.Serializer):
+    password = serializers.CharField()
+
+    def mark_for_deletion(self, request):
+        request.user.is_active = False
+"""
+    view = """
+from rest_framework.response import Response
+from shop.serializers import DeleteAccountSerializer, UserSerializer
+
+
+def delete_account(request):
+    serializer = DeleteAccountSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    serializer.mark_for_deletion(request)
+    serializer = UserSerializer(request.user)
+    return Response(serializer.data)
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+
+
+def test_serializer_building_its_own_output_is_clean(review):
+    source = FIELDS_LIST + """
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data.pop("api_token")
+        return data
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: VIEW}) == []
+
+
+def test_token_returned_only_by_a_token_issuing_view_is_clean(review):
+    view = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from shop.models import ApiClient
+from shop.serializers import ApiClientSerializer
+
+
+class InitializeClientView(APIView):
+    def post(self, request):
+        client = ApiClient.objects.create(name=request.data["name"])
+        return Response(ApiClientSerializer(client).data)
+"""
+    assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: view}) == []
+    both = view + VIEW.replace("from shop.serializers import ApiClientSerializer\n", "")
+    assert codes_lines(exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: both})) == [("DJR305", SERIALIZERS, 9)]

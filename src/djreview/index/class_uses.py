@@ -2,13 +2,13 @@
 
 DJR302 and DJR305 judge a form or serializer by who sees it. A ModelForm that only a
 `ModelAdmin` uses is for staff; a serializer only ever called as `X(data=request.data)` and
-read through `.is_valid()`/`.validated_data`/`.save()` validates input and never writes its
+read through `.is_valid()`/`.validated_data`/`.save()` (never `.data`) validates input and never writes its
 fields out. The facts here are per module, with no knowledge of which names are forms or
 serializers (the index resolves the references, project.py `class_audience`):
 
-    ref -> uses, each "<how>@<owner>" where owner is the enclosing top-level class ("" at
-    module level or in a function) and how is one of
-      input   a call with no instance, whose result is only validated (never `.data`)
+    ref -> uses, each "<how>@<owner>" where owner is the enclosing top-level class or function
+    ("" at module level) and how is one of
+      input   a call with `data=` and no instance, whose result is never read through `.data`
       output  a call whose result may be written out, or a reference we cannot follow
       base    the class is a base of the owner (its uses count for this class too)
       field   a call in the owner's class body (a nested serializer or form field)
@@ -19,10 +19,9 @@ from __future__ import annotations
 
 import ast
 
-# Results of a data-only serializer or form that reveal no field values.
-_INPUT_ATTRS = frozenset(
-    {"is_valid", "validated_data", "save", "errors", "initial_data", "cleaned_data", "full_clean", "add_error"}
-)
+# What writes a serializer's fields out; any other attribute of a data-only serializer
+# (`.is_valid()`, `.validated_data`, `.save()`, `.errors`, a method of its own) does not.
+_OUTPUT_ATTRS = frozenset({"data", "to_representation"})
 _DOC_KEYWORDS = frozenset({"request", "request_body", "request_serializer"})
 _KNOWN = ("django.", "rest_framework.", "builtins.", "typing.")
 
@@ -69,7 +68,7 @@ class _Walker:
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for node in (*stmt.decorator_list, stmt.args):
                     self.expr(node, owner, None)
-                self.walk_body(stmt.body, owner, stmt)
+                self.walk_body(stmt.body, owner or stmt.name, stmt)
             else:
                 in_class_body = func is None and owner != ""
                 self.statement(stmt, owner, func, in_class_body)
@@ -131,7 +130,7 @@ class _Walker:
             return False
         parent = parents.get(call)
         if isinstance(parent, ast.Attribute):
-            return parent.attr in _INPUT_ATTRS
+            return parent.attr not in _OUTPUT_ATTRS
         if isinstance(parent, ast.Assign) and func is not None and len(parent.targets) == 1:
             target = parent.targets[0]
             if isinstance(target, ast.Name):
@@ -145,19 +144,23 @@ def _assigned_in_body(call: ast.Call, parents) -> bool:
 
 
 def _only_validated(func, name: str, assign: ast.Assign) -> bool:
-    """Every other use of `name` in the function reads an input attribute of it."""
+    """Every use of `name` in the function, up to the line that binds it again, reads an input
+    attribute of it (`serializer = DeviceSerializer(device)` later starts another value)."""
     parents: dict[ast.AST, ast.AST] = {}
+    loads, stores = [], []
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node
-    for node in ast.walk(func):
-        if not (isinstance(node, ast.Name) and node.id == name):
+        if isinstance(node, ast.Name) and node.id == name and node is not assign.targets[0]:
+            (loads if isinstance(node.ctx, ast.Load) else stores).append(node)
+    later = [s.lineno for s in stores if s.lineno > assign.lineno]
+    if len(later) != len(stores):
+        return False  # bound before too (a loop?): which value a read sees is not followed
+    until = min(later, default=None)
+    for node in loads:
+        if until is not None and node.lineno > until:
             continue
-        if node is assign.targets[0]:
-            continue
-        if isinstance(node.ctx, ast.Store):
-            return False  # reassigned: which value a later read sees is not followed
         parent = parents.get(node)
-        if not (isinstance(parent, ast.Attribute) and parent.attr in _INPUT_ATTRS):
+        if not (isinstance(parent, ast.Attribute) and parent.attr not in _OUTPUT_ATTRS):
             return False
     return True

@@ -1058,23 +1058,32 @@ class ProjectIndex:
                         how, _, owner = use.partition("@")
                         owner_qual = f"{module.module}.{owner}" if owner else ""
                         self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
-        return tuple(sorted(self._audience(self.resolve(qual) or qual, set())))
+        return tuple(sorted({kind for kind, _ in self._audience(self.resolve(qual) or qual, set())}))
 
-    def _audience(self, qual: str, seen: set[str]) -> set[str]:
+    def _audience(self, qual: str, seen: set[str]) -> set[tuple[str, str]]:
+        """(kind, owner) of every use, through subclasses and nesting serializers."""
         if qual in seen:
             return set()
         seen.add(qual)
-        found: set[str] = set()
+        found: set[tuple[str, str]] = set()
         for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
             if how == "doc" or owner == qual:
                 continue  # a schema annotation, or the class naming itself (`super(Form, self)`)
             if how in ("base", "field") and owner:
                 found |= self._audience(owner, seen)
             elif owner and self._is_admin(owner):
-                found.add("admin")
+                found.add(("admin", owner))
             else:
-                found.add("input" if how == "input" else "output")
+                found.add(("input" if how == "input" else "output", owner))
         return found
+
+    @query
+    def output_users(self, qual: str) -> tuple[str, ...]:
+        """The classes and functions (by name) that may write the class's output: its uses
+        that are not input-only (class_audience); "" for one at module level."""
+        self.class_audience(qual)  # builds the uses
+        found = self._audience(self.resolve(qual) or qual, set())
+        return tuple(sorted({owner.rsplit(".", 1)[-1] for kind, owner in found if kind == "output"}))
 
     def _is_admin(self, qual: str) -> bool:
         """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""

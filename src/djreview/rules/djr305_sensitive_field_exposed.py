@@ -30,7 +30,9 @@ from djreview.syntax import literal_string
 _SECRET_WORDS = ("password", "secret", "token", "api_key", "private_key")
 _STRING_FIELDS = ("CharField", "TextField")
 # A serializer of a login, sign-up or token-obtain response: returning the token is its purpose.
-_ISSUES_TOKENS = re.compile(r"Login|LogIn|Obtain|SignIn|Signin|Signup|SignUp|Register|AuthToken|TokenPair|TokenRefresh")
+_ISSUES_TOKENS = re.compile(
+    r"log_?in|obtain|sign_?in|sign_?up|register|auth_?token|token_?pair|token_?refresh|initiali[sz]e", re.IGNORECASE
+)
 _MODEL_SERIALIZERS = ("serializer", "hyperlinked-serializer")
 
 
@@ -61,10 +63,19 @@ class SensitiveFieldExposed(Rule):
             return
         qual = flow.classes[0].qualname
         index = self.ctx.index
-        if index.class_audience(qual) == ("input",):
+        audience = index.class_audience(qual)
+        if audience == ("input",):
             return  # only ever validates request data: nothing is written out
-        issues_tokens = bool(_ISSUES_TOKENS.search(node.name.value)) or any(
-            _ISSUES_TOKENS.search(base.rsplit(".", 1)[-1]) for base in facts.bases
+        model_serializer = model_form_kind(index, qual) in _MODEL_SERIALIZERS
+        if not audience and not model_serializer:
+            return  # a plain Serializer no code writes out: most validate input (a login form)
+        if index.class_defines(qual, "to_representation"):
+            return  # builds its own output (label-studio pops its storage credentials there)
+        users = index.output_users(qual)
+        issues_tokens = (
+            bool(_ISSUES_TOKENS.search(node.name.value))
+            or any(_ISSUES_TOKENS.search(base.rsplit(".", 1)[-1]) for base in facts.bases)
+            or (bool(users) and all(_ISSUES_TOKENS.search(user) for user in users))
         )
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
@@ -84,7 +95,7 @@ class SensitiveFieldExposed(Rule):
             if _keyword_true(call, "write_only"):
                 continue
             self._report_declared(name, target, call)
-        if model_form_kind(index, qual) not in _MODEL_SERIALIZERS or meta is None:
+        if not model_serializer or meta is None:
             return
         model = index.model(index.model_for(facts.meta_model)) if facts.meta_model else None
         if model is None:
@@ -155,12 +166,13 @@ class SensitiveFieldExposed(Rule):
 
     # -- declared fields -------------------------------------------------------------------------
     def _report_declared(self, name: str, target: cst.Name, call: cst.Call) -> None:
+        read_only = any(a.keyword is not None and a.keyword.value == "read_only" for a in call.args)
         message = (
             f"{name}.{target.value} is written out in every response: a password, token or secret "
-            "must never be returned (read_only=True means output-only)."
+            "must never be returned" + (" (read_only=True means output-only)." if read_only else ".")
         )
         fix = None
-        if any(a.keyword is not None and a.keyword.value == "read_only" for a in call.args):
+        if read_only:
             hint = "Leave it out of the serializer, or return it only where the client must see it once."
         else:
             hint = "Declare it write_only=True."
