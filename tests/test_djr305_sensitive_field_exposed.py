@@ -322,3 +322,32 @@ class InitializeClientView(APIView):
     assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: view}) == []
     both = view + VIEW.replace("from shop.serializers import ApiClientSerializer\n", "")
     assert codes_lines(exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: both})) == [("DJR305", SERIALIZERS, 9)]
+
+
+def test_bare_secret_or_token_listed_by_name_is_clean_but_reported_through_all(review):
+    models = """
+from django.db import models
+
+
+class Order(models.Model):
+    code = models.CharField(max_length=16)
+    secret = models.CharField(max_length=32)
+"""
+    listed = """
+from rest_framework import serializers
+from shop.models import Order
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    token = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["code", "secret", "token"]
+"""
+    files = {"shop/models.py": models, SERIALIZERS: listed}
+    assert review(files, select=("DJR305",)) == []
+    every = listed.replace('["code", "secret", "token"]', '"__all__"')
+    findings = review({**files, SERIALIZERS: every}, select=("DJR305",))
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 11)]
+    assert "Order.secret" in findings[0].text

@@ -29,6 +29,10 @@ from djreview.syntax import literal_string
 
 _SECRET_WORDS = ("password", "secret", "token", "api_key", "private_key")
 _STRING_FIELDS = ("CharField", "TextField")
+# A bare `secret` or `token` is as often the object's own access code, handed to its owner by
+# design (pretix's order and ticket secrets, an invitation's token), as a credential: reported
+# only when nobody chose to return it (`"__all__"`, `exclude`), not when listed or declared.
+_ACCESS_CODES = frozenset({"secret", "token"})
 # A serializer of a login, sign-up or token-obtain response: returning the token is its purpose.
 _ISSUES_TOKENS = re.compile(
     r"log_?in|obtain|sign_?in|sign_?up|register|auth_?token|token_?pair|token_?refresh|initiali[sz]e", re.IGNORECASE
@@ -89,6 +93,8 @@ class SensitiveFieldExposed(Rule):
             declared.add(target.value)
             if not secret_name(target.value) or (issues_tokens and "token" in target.value.lower()):
                 continue
+            if target.value.lower() in _ACCESS_CODES:
+                continue  # declared by name: returning the object's own code is a decision
             kind = flow.qualify(call.func) or ""
             if not (kind.startswith("rest_framework.") and _string_kind(kind)) or target.value in hidden:
                 continue
@@ -122,7 +128,7 @@ class SensitiveFieldExposed(Rule):
         if fields is not None and isinstance(fields.value, (cst.List, cst.Tuple)):
             for element in fields.value.elements:
                 text = literal_string(element.value)
-                if text in secrets:
+                if text in secrets and text.lower() not in _ACCESS_CODES:
                     found.append((text, element.value))
             where = fields
         elif fields is not None and literal_string(fields.value) == "__all__":
