@@ -105,9 +105,7 @@ def test_model_serializer_exclude_is_reported_with_id_and_read_only_fields(revie
     findings = model_exclude(review, {SERIALIZERS: MODEL_SERIALIZER})
     assert codes_lines(findings) == [("DJR302", SERIALIZERS, 9)]
     assert "readable and writable through the API" in findings[0].text
-    assert fixed(MODEL_SERIALIZER, findings).endswith(
-        """fields = ("id", "title", "slug", "created", "author")\n"""
-    )
+    assert fixed(MODEL_SERIALIZER, findings).endswith("""fields = ("id", "title", "slug", "created", "author")\n""")
 
 
 def test_modelform_factory_exclude_argument_is_reported(review):
@@ -139,8 +137,8 @@ BookFormSet = forms.inlineformset_factory(Author, Book, exclude=("price",))
 def test_fix_is_a_suggestion_when_the_model_has_a_field_from_outside_django(review):
     models = MODELS.replace("from django.db import models", "from django.db import models\nimport taggit.managers")
     models = models.replace(
-        '    price = models.DecimalField(max_digits=6, decimal_places=2)\n',
-        '    price = models.DecimalField(max_digits=6, decimal_places=2)\n    tags = taggit.managers.TaggableManagerField()\n',
+        "    price = models.DecimalField(max_digits=6, decimal_places=2)\n",
+        "    price = models.DecimalField(max_digits=6, decimal_places=2)\n    tags = taggit.managers.TaggableManagerField()\n",
     )
     findings = review({"shop/models.py": models, FORMS: MODEL_FORM, VIEWS: VIEW}, select=("DJR302",))
     assert findings[0].fix.applicability == "suggestion"
@@ -225,7 +223,9 @@ def form_for(model):
 
 
 def test_abstract_model_base_form_is_clean(review):
-    models = MODELS + """
+    models = (
+        MODELS
+        + """
 
 class Dated(models.Model):
     created = models.DateTimeField()
@@ -233,5 +233,6 @@ class Dated(models.Model):
     class Meta:
         abstract = True
 """
+    )
     source = MODEL_FORM.replace("model = Book", "model = Dated").replace("import Book", "import Dated")
     assert review({"shop/models.py": models, FORMS: source, VIEWS: VIEW}, select=("DJR302",)) == []

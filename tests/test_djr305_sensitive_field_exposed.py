@@ -297,12 +297,15 @@ def delete_account(request):
 
 
 def test_serializer_building_its_own_output_is_clean(review):
-    source = FIELDS_LIST + """
+    source = (
+        FIELDS_LIST
+        + """
     def to_representation(self, instance):
         data = super().to_representation(instance)
         data.pop("api_token")
         return data
 """
+    )
     assert exposed(review, {SERIALIZERS: source, VIEWS: VIEW}) == []
 
 

@@ -15,7 +15,10 @@ def _texts(root):
 
 def test_fix_then_again_changes_nothing_and_every_file_parses(bookshop):
     first = djreview("--fix", "--unsafe-fixes", "--no-cache", ".", cwd=bookshop)
-    assert "djreview: applied 24 fix(es) (DJR101 10, DJR201 4, DJR202 2, DJR301 4, DJR302 2, DJR305 1, DJR404 1)" in first.stderr
+    assert (
+        "djreview: applied 24 fix(es) (DJR101 10, DJR201 4, DJR202 2, DJR301 4, DJR302 2, DJR305 1, DJR404 1)"
+        in first.stderr
+    )
     after = _texts(bookshop)
     for data in after.values():
         ast.parse(data)

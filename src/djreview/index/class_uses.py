@@ -147,7 +147,8 @@ def _only_validated(func, name: str, assign: ast.Assign) -> bool:
     """Every use of `name` in the function, up to the line that binds it again, reads an input
     attribute of it (`serializer = DeviceSerializer(device)` later starts another value)."""
     parents: dict[ast.AST, ast.AST] = {}
-    loads, stores = [], []
+    loads: list[ast.Name] = []
+    stores: list[ast.Name] = []
     for node in ast.walk(func):
         for child in ast.iter_child_nodes(node):
             parents[child] = node

@@ -1102,5 +1102,11 @@ class ProjectIndex:
         """Every base of the class, through its project bases, as resolved references (a base
         from a package the index does not read is kept as written: `rest_flex_fields.X`)."""
         return tuple(
-            sorted({self.resolve(base) or base for cls in self._class_mro(self.resolve(qual)) for base in self.classes[cls].bases})
+            sorted(
+                {
+                    self.resolve(base) or base
+                    for cls in self._class_mro(self.resolve(qual))
+                    for base in self.classes[cls].bases
+                }
+            )
         )

@@ -66,7 +66,9 @@ class ModelExclude(Rule):
             return
         keywords = {a.keyword.value: a for a in node.args if a.keyword is not None}
         exclude = keywords.get("exclude")
-        if exclude is None or isinstance(keywords.get("fields", cst.Arg(cst.Name("None"))).value, (cst.List, cst.Tuple)):
+        if exclude is None or isinstance(
+            keywords.get("fields", cst.Arg(cst.Name("None"))).value, (cst.List, cst.Tuple)
+        ):
             return
         classes = self.ctx.flow.classes
         if classes and self.ctx.index.is_admin_class(classes[0].qualname):
@@ -78,7 +80,9 @@ class ModelExclude(Rule):
             return  # generic code building forms for whatever model it is given
         fields, complete = form_fields(model, excluded_names(exclude.value))
         name = f"{factory.rsplit('.', 1)[-1]}()"
-        self._report(exclude, exclude.keyword, exclude.value, model, name, "writable through the form", fields, complete)
+        self._report(
+            exclude, exclude.keyword, exclude.value, model, name, "writable through the form", fields, complete
+        )
 
     def _model(self, node) -> ModelInfo | None:
         value = self.ctx.flow.infer(node)

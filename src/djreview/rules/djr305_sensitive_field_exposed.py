@@ -56,7 +56,18 @@ class SensitiveFieldExposed(Rule):
     code = "DJR305"
     name = "sensitive-field-exposed"
     fixable = True
-    triggers = ("password", "secret", "token", "api_key", "private_key", "Password", "Secret", "Token", "__all__", "exclude")
+    triggers = (
+        "password",
+        "secret",
+        "token",
+        "api_key",
+        "private_key",
+        "Password",
+        "Secret",
+        "Token",
+        "__all__",
+        "exclude",
+    )
 
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         flow = self.ctx.flow
@@ -83,7 +94,9 @@ class SensitiveFieldExposed(Rule):
         )
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
-        meta_attrs = _assignments(meta.body.body) if meta is not None and isinstance(meta.body, cst.IndentedBlock) else {}
+        meta_attrs = (
+            _assignments(meta.body.body) if meta is not None and isinstance(meta.body, cst.IndentedBlock) else {}
+        )
         hidden = _write_only(meta_attrs.get("extra_kwargs"))
         if "*" in hidden:
             return  # extra_kwargs built in code: which fields it hides is unknown
@@ -149,8 +162,10 @@ class SensitiveFieldExposed(Rule):
                 if names:
                     fix = self._extra_kwargs_fix(where, names)
                     first = False
-            via = "" if isinstance(node, cst.SimpleString) else " through " + (
-                '"__all__"' if where is not None and where is fields else "exclude"
+            via = (
+                ""
+                if isinstance(node, cst.SimpleString)
+                else " through " + ('"__all__"' if where is not None and where is fields else "exclude")
             )
             message = (
                 f"{name} writes {model.name}.{field_name} out in every response{via}: a password, token or "
@@ -210,7 +225,7 @@ def _assignments(body) -> dict[str, cst.Assign]:
 
 
 def _declared(body):
-    for name, assign in _assignments(body).items():
+    for assign in _assignments(body).values():
         if isinstance(assign.value, cst.Call):
             yield assign.targets[0].target, assign.value
 
