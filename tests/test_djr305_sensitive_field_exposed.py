@@ -323,8 +323,9 @@ class InitializeClientView(APIView):
         return Response(ApiClientSerializer(client).data)
 """
     assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: view}) == []
+    # the shape of that response: other views returning it to the same client do not count
     both = view + VIEW.replace("from shop.serializers import ApiClientSerializer\n", "")
-    assert codes_lines(exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: both})) == [("DJR305", SERIALIZERS, 9)]
+    assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: both}) == []
 
 
 def test_bare_secret_or_token_listed_by_name_is_clean_but_reported_through_all(review):

@@ -33,9 +33,11 @@ _STRING_FIELDS = ("CharField", "TextField")
 # design (pretix's order and ticket secrets, an invitation's token), as a credential: reported
 # only when nobody chose to return it (`"__all__"`, `exclude`), not when listed or declared.
 _ACCESS_CODES = frozenset({"secret", "token"})
-# A serializer of a login, sign-up or token-obtain response: returning the token is its purpose.
+# A serializer of a login, sign-up, token-obtain or key-rolling response (by its name, a base's,
+# or a view's or function's writing it out): returning the token is that response's purpose.
 _ISSUES_TOKENS = re.compile(
-    r"log_?in|obtain|sign_?in|sign_?up|register|auth_?token|token_?pair|token_?refresh|initiali[sz]e", re.IGNORECASE
+    r"log_?in|obtain|sign_?in|sign_?up|register|auth_?token|token_?pair|token_?refresh|initiali[sz]e|roll_?(?:key|token|secret)|rotate|regenerate",
+    re.IGNORECASE,
 )
 _MODEL_SERIALIZERS = ("serializer", "hyperlinked-serializer")
 
@@ -90,7 +92,7 @@ class SensitiveFieldExposed(Rule):
         issues_tokens = (
             bool(_ISSUES_TOKENS.search(node.name.value))
             or any(_ISSUES_TOKENS.search(base.rsplit(".", 1)[-1]) for base in facts.bases)
-            or (bool(users) and all(_ISSUES_TOKENS.search(user) for user in users))
+            or any(_ISSUES_TOKENS.search(user) for user in users)
         )
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
