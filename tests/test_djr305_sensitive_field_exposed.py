@@ -355,3 +355,48 @@ class OrderSerializer(serializers.ModelSerializer):
     findings = review({**files, SERIALIZERS: every}, select=("DJR305",))
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 11)]
     assert "Order.secret" in findings[0].text
+
+
+def test_uses_in_test_modules_do_not_count(review):
+    source = """
+from rest_framework import serializers
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField()
+"""
+    test = """
+from shop.serializers import ChangePasswordSerializer
+
+
+def test_change_password():
+    assert ChangePasswordSerializer(instance=None).data == {}
+"""
+    assert exposed(review, {SERIALIZERS: source, "shop/tests/test_api.py": test}) == []
+
+
+def test_serializer_only_login_views_use_is_clean_but_a_signup_view_returns_it(review):
+    source = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class CredentialsSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(min_length=8)
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "password"]
+"""
+    login = """
+from rest_framework import viewsets
+from shop.serializers import CredentialsSerializer
+
+
+class ClientLoginView(viewsets.ViewSet):
+    serializer_class = CredentialsSerializer
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: login}) == []
+    signup = login.replace("ClientLoginView(viewsets.ViewSet)", "ClientSignupView(generics.CreateAPIView)")
+    signup = signup.replace("import viewsets", "import generics")
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: signup})) == [("DJR305", SERIALIZERS, 7)]

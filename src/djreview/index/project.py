@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview import orm
+from djreview.discovery import TEST_DIRS
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.reads import Reach, Reader
@@ -171,6 +172,15 @@ class ModelInfo:
 _KNOWN_PACKAGES = ("django.", "rest_framework.", "builtins.", "typing.", "abc.", "enum.", "collections.")
 _FIELD_MODULES = {"models", "fields"}
 _FIELD_NAMES = ("Field", "ForeignKey", "ManyToManyField", "OneToOneField")
+
+
+def _test_module(name: str) -> bool:
+    """`app.tests.test_api`, `app.test_views`, `conftest`: a module of the test suite (its
+    dotted name, so a project kept under a `tests/` folder is not one)."""
+    parts = name.split(".")
+    return (
+        any(p in TEST_DIRS or p.startswith("test_") or p.endswith("_tests") for p in parts) or parts[-1] == "conftest"
+    )
 
 
 def _real_django(module: ModuleFacts) -> bool:
@@ -1050,8 +1060,8 @@ class ProjectIndex:
         if self._class_uses is None:
             self._class_uses = {}
             for module in self._every_module:
-                if module.external:
-                    continue
+                if module.external or _test_module(module.module):
+                    continue  # a test calling a serializer with data= says nothing of production
                 for ref, uses in module.class_uses.items():
                     resolved = self.resolve(ref) or ref
                     for use in uses:
