@@ -236,3 +236,18 @@ class Dated(models.Model):
     )
     source = MODEL_FORM.replace("model = Book", "model = Dated").replace("import Book", "import Dated")
     assert review({"shop/models.py": models, FORMS: source, VIEWS: VIEW}, select=("DJR302",)) == []
+
+
+def test_form_of_a_back_office_package_is_clean(review):
+    view = """
+from django.views.generic import UpdateView
+from shop.admin_module.forms import BookForm
+
+
+class BookEditView(UpdateView):
+    form_class = BookForm
+"""
+    files = {"shop/admin_module/__init__.py": "", "shop/admin_module/forms.py": MODEL_FORM}
+    assert model_exclude(review, {**files, "shop/admin_module/views.py": view}) == []
+    assert model_exclude(review, files) == []  # defined there, used through code we cannot follow
+    assert codes_lines(model_exclude(review, {**files, VIEWS: view})) == [("DJR302", "shop/admin_module/forms.py", 9)]

@@ -183,6 +183,12 @@ def _test_module(name: str) -> bool:
     )
 
 
+def _admin_module(name: str) -> bool:
+    """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
+    (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps)."""
+    return any(p == "admin" or p.startswith("admin_") or p.endswith("_admin") for p in name.split("."))
+
+
 def _real_django(module: ModuleFacts) -> bool:
     """Django's own contrib models, read from the project's environment (never from a copy
     inside the project: its classes must not stand for Django's)."""
@@ -1056,19 +1062,28 @@ class ProjectIndex:
     def class_audience(self, qual: str) -> tuple[str, ...]:
         """How the project uses the class, through its subclasses and the serializers nesting
         it: "input" (called with `data=` only, its result only validated), "admin" (used in a
-        ModelAdmin class: staff only), "output" (anything else); () when no use is found."""
+        ModelAdmin class or a back-office module: staff only), "output" (anything else); ()
+        when no use is found."""
         if self._class_uses is None:
             self._class_uses = {}
             for module in self._every_module:
                 if module.external or _test_module(module.module):
                     continue  # a test calling a serializer with data= says nothing of production
+                back_office = _admin_module(module.module)
                 for ref, uses in module.class_uses.items():
                     resolved = self.resolve(ref) or ref
                     for use in uses:
                         how, _, owner = use.partition("@")
+                        if back_office and how in ("input", "output"):
+                            how = "admin"  # shuup's `admin/modules/*/views`, an app's admin.py
                         owner_qual = f"{module.module}.{owner}" if owner else ""
                         self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
-        return tuple(sorted({kind for kind, _ in self._audience(self.resolve(qual) or qual, set())}))
+        qual = self.resolve(qual) or qual
+        found = {kind for kind, _ in self._audience(qual, set())}
+        module = self.class_module.get(qual)
+        if not found and module is not None and _admin_module(module.module):
+            found.add("admin")  # defined in the back office, used there through code we cannot follow
+        return tuple(sorted(found))
 
     def _audience(self, qual: str, seen: set[str]) -> set[tuple[str, str]]:
         """(kind, owner) of every use, through subclasses and nesting serializers."""
@@ -1081,7 +1096,7 @@ class ProjectIndex:
                 continue  # a schema annotation, or the class naming itself (`super(Form, self)`)
             if how in ("base", "field") and owner:
                 found |= self._audience(owner, seen)
-            elif owner and self._is_admin(owner):
+            elif how == "admin" or (owner and self._is_admin(owner)):
                 found.add(("admin", owner))
             else:
                 found.add(("input" if how == "input" else "output", owner))
