@@ -183,7 +183,7 @@ def _test_module(name: str) -> bool:
     )
 
 
-def _admin_module(name: str) -> bool:
+def back_office_module(name: str) -> bool:
     """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
     (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps)."""
     return any(p == "admin" or p.startswith("admin_") or p.endswith("_admin") for p in name.split("."))
@@ -1069,7 +1069,7 @@ class ProjectIndex:
             for module in self._every_module:
                 if module.external or _test_module(module.module):
                     continue  # a test calling a serializer with data= says nothing of production
-                back_office = _admin_module(module.module)
+                back_office = back_office_module(module.module)
                 for ref, uses in module.class_uses.items():
                     resolved = self.resolve(ref) or ref
                     for use in uses:
@@ -1081,7 +1081,7 @@ class ProjectIndex:
         qual = self.resolve(qual) or qual
         found = {kind for kind, _ in self._audience(qual, set())}
         module = self.class_module.get(qual)
-        if not found and module is not None and _admin_module(module.module):
+        if not found and module is not None and back_office_module(module.module):
             found.add("admin")  # defined in the back office, used there through code we cannot follow
         return tuple(sorted(found))
 

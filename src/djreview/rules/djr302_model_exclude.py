@@ -7,8 +7,9 @@ the mass-assignment risk `"__all__"` has (DJR301), with the opt-out hidden behin
 The fix writes out the `fields` list `exclude` means today, read from the index.
 
 Not reported: a Meta that also lists its `fields` (`exclude` only narrows that list), a form
-only ModelAdmin classes use (staff edit it), `ModelAdmin.exclude`, a plain Form or Serializer
-(their Meta.exclude does nothing), a factory called in a ModelAdmin.
+only ModelAdmin classes or back-office modules use (staff edit it; index/class_uses.py),
+`ModelAdmin.exclude`, a plain Form or Serializer (their Meta.exclude does nothing), a factory
+called in a ModelAdmin or a back-office module.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.index.project import ModelInfo
+from djreview.index.project import ModelInfo, back_office_module
 from djreview.rule import Rule
 from djreview.rules._model_fields import excluded_names, form_fields, model_form_kind, serializer_fields
 
@@ -71,8 +72,10 @@ class ModelExclude(Rule):
         ):
             return
         classes = self.ctx.flow.classes
-        if classes and self.ctx.index.is_admin_class(classes[0].qualname):
-            return  # a ModelAdmin building its own form: staff only
+        if back_office_module(self.ctx.facts.module) or (
+            classes and self.ctx.index.is_admin_class(classes[0].qualname)
+        ):
+            return  # a ModelAdmin or a back-office view building its own form: staff only
         positional = [a for a in node.args if a.keyword is None and not a.star]
         model_arg = keywords.get("model") or (positional[position] if len(positional) > position else None)
         model = self._model(model_arg.value if model_arg is not None else None)
