@@ -1080,8 +1080,8 @@ class ProjectIndex:
                         self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
         qual = self.resolve(qual) or qual
         found = {kind for kind, _ in self._audience(qual, set())}
-        module = self.class_module.get(qual)
-        if not found and module is not None and back_office_module(module.module):
+        home = self.class_module.get(qual)
+        if not found and home is not None and back_office_module(home.module):
             found.add("admin")  # defined in the back office, used there through code we cannot follow
         return tuple(sorted(found))
 
