@@ -251,3 +251,37 @@ class BookEditView(UpdateView):
     assert model_exclude(review, {**files, "shop/admin_module/views.py": view}) == []
     assert model_exclude(review, files) == []  # defined there, used through code we cannot follow
     assert codes_lines(model_exclude(review, {**files, VIEWS: view})) == [("DJR302", "shop/admin_module/forms.py", 9)]
+
+
+def test_exclude_narrowing_an_inherited_meta_fields_list_is_clean(review):
+    source = (
+        MODEL_FORM.replace('exclude = ["price"]', 'fields = ["title", "price"]')
+        + """
+
+class NewBookForm(BookForm):
+    class Meta(BookForm.Meta):
+        exclude = ["price"]
+
+
+class SignupForm(UserCreationForm):
+    class Meta(UserCreationForm.Meta):
+        exclude = ["email"]
+"""
+    )
+    source = source.replace(
+        "from django import forms", "from django import forms\nfrom django.contrib.auth.forms import UserCreationForm"
+    )
+    assert model_exclude(review, {FORMS: source, VIEWS: VIEW}) == []
+    inherits_exclude = (
+        MODEL_FORM
+        + """
+
+class NewBookForm(BookForm):
+    class Meta(BookForm.Meta):
+        exclude = ["slug"]
+"""
+    )
+    assert codes_lines(model_exclude(review, {FORMS: inherits_exclude, VIEWS: VIEW})) == [
+        ("DJR302", FORMS, 9),
+        ("DJR302", FORMS, 14),
+    ]

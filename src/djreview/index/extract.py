@@ -334,6 +334,7 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.meta_model = resolver.ref(value)
         elif target.id == "fields":
             cls.meta_fields_all = _string(value) == "__all__"
+            cls.meta_fields_listed = isinstance(value, (ast.List, ast.Tuple))
 
 
 _SIGNALS = ("pre_save", "post_save", "m2m_changed", "pre_delete", "post_delete")

@@ -70,6 +70,7 @@ class ClassFacts:
     summaries: dict[str, FunctionSummary] = field(default_factory=dict)  # methods reading their parameters
     serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
+    meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
 
 
 @dataclass

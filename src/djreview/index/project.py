@@ -1135,3 +1135,12 @@ class ProjectIndex:
                 }
             )
         )
+
+    @query
+    def meta_lists_fields(self, qual: str) -> bool | None:
+        """Does the Meta of this form or serializer class (or of a project base) list its
+        fields? None when the class is not one the index read (a package's)."""
+        qual = self.resolve(qual) or qual
+        if qual not in self.classes:
+            return None
+        return any(self.classes[c].meta_fields_listed for c in self._class_mro(qual))

@@ -42,6 +42,10 @@ class ModelExclude(Rule):
         if not owner.top_level or isinstance(meta.attrs.get("fields"), (cst.List, cst.Tuple)):
             return  # `exclude` narrows an explicit list: nothing new gets in
         index = self.ctx.index
+        for base in meta.node.bases:  # `class Meta(DocumentForm.Meta)`: its fields list counts
+            ref = self.ctx.flow.qualify(base.value) or ""
+            if ref.endswith(".Meta") and index.meta_lists_fields(ref.removesuffix(".Meta")) is not False:
+                return  # narrows a listed (or unknown) inherited fields list
         kind = model_form_kind(index, owner.qualname)
         if kind not in ("modelform", *_SERIALIZERS):
             return
