@@ -400,3 +400,33 @@ class ClientLoginView(viewsets.ViewSet):
     signup = login.replace("ClientLoginView(viewsets.ViewSet)", "ClientSignupView(generics.CreateAPIView)")
     signup = signup.replace("import viewsets", "import generics")
     assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: signup})) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_serializer_class_of_a_view_that_only_validates_with_it_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class ResetConfirmSerializer(serializers.Serializer):
+    password = serializers.CharField()
+    reset_token = serializers.CharField()
+"""
+    view = """
+from rest_framework import generics
+from rest_framework.response import Response
+from shop.serializers import ResetConfirmSerializer
+
+
+class ResetConfirmView(generics.GenericAPIView):
+    serializer_class = ResetConfirmSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"status": "OK"})
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    writes = view.replace('return Response({"status": "OK"})', "return Response(serializer.data)")
+    assert len(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == 2
+    creates = view.replace("generics.GenericAPIView", "generics.CreateAPIView")
+    assert len(exposed(review, {SERIALIZERS: source, VIEWS: creates})) == 2

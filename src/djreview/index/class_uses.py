@@ -13,6 +13,8 @@ serializers (the index resolves the references, project.py `class_audience`):
       base    the class is a base of the owner (its uses count for this class too)
       field   a call in the owner's class body (a nested serializer or form field)
       doc     a schema annotation's `request=`/`request_body=` (documents input)
+      view-input  a view's `serializer_class` that the view's own methods only call with `data=`
+              (input if DRF's bases write nothing out: APIView, GenericAPIView, ViewSet)
 """
 
 from __future__ import annotations
@@ -47,6 +49,25 @@ class _Walker:
     def __init__(self, ref, found: dict[str, set[str]]):
         self.ref = ref
         self.found = found
+        self.view_input = False  # the class being walked only validates with its serializer
+
+    def serializes_input_only(self, cls: ast.ClassDef) -> bool:
+        """Do the class's methods call its own serializer (`self.get_serializer(...)`,
+        `self.serializer_class(...)`), and only ever with `data=`, never reading `.data`?"""
+        calls = 0
+        for method in cls.body:
+            if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                continue
+            parents: dict[ast.AST, ast.AST] = {}
+            for node in ast.walk(method):
+                for child in ast.iter_child_nodes(node):
+                    parents[child] = node
+            for node in ast.walk(method):
+                if isinstance(node, ast.Call) and _own_serializer(node.func):
+                    if not self.input_call(node, parents, method):
+                        return False
+                    calls += 1
+        return calls > 0
 
     def add(self, node: ast.AST, how: str, owner: str) -> None:
         name = self.ref(node)
@@ -64,7 +85,10 @@ class _Walker:
                         self.expr(base, inner, None)
                 for node in (*stmt.keywords, *stmt.decorator_list):
                     self.expr(node, owner, None)
+                saved = self.view_input
+                self.view_input = self.serializes_input_only(stmt)
                 self.walk_body(stmt.body, inner, None)
+                self.view_input = saved
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for node in (*stmt.decorator_list, stmt.args):
                     self.expr(node, owner, None)
@@ -119,6 +143,13 @@ class _Walker:
                 self.add(node, "field", owner)
             else:
                 self.add(node, "input" if self.input_call(parent, parents, func) else "output", owner)
+        elif (
+            self.view_input
+            and in_class_body
+            and isinstance(parent, ast.Assign)
+            and any(isinstance(t, ast.Name) and t.id == "serializer_class" for t in parent.targets)
+        ):
+            self.add(node, "view-input", owner)  # the index checks the view's bases write nothing
         else:
             self.add(node, "output", owner)
 
@@ -136,6 +167,20 @@ class _Walker:
             if isinstance(target, ast.Name):
                 return _only_validated(func, target.id, parent)
         return False
+
+
+def _own_serializer(func: ast.expr) -> bool:
+    """`self.get_serializer`, `self.serializer_class`, `self.get_serializer_class()`."""
+    if isinstance(func, ast.Call):
+        func = func.func
+        return isinstance(func, ast.Attribute) and func.attr == "get_serializer_class" and _is_self(func.value)
+    return (
+        isinstance(func, ast.Attribute) and func.attr in ("get_serializer", "serializer_class") and _is_self(func.value)
+    )
+
+
+def _is_self(node: ast.expr) -> bool:
+    return isinstance(node, ast.Name) and node.id == "self"
 
 
 def _assigned_in_body(call: ast.Call, parents) -> bool:

@@ -183,6 +183,18 @@ def _test_module(name: str) -> bool:
     )
 
 
+# DRF view bases with no handler of their own that writes a serializer's data out.
+_SILENT_DRF_VIEWS = frozenset(
+    {
+        "rest_framework.views.APIView",
+        "rest_framework.generics.GenericAPIView",
+        "rest_framework.viewsets.ViewSet",
+        "rest_framework.viewsets.GenericViewSet",
+        "rest_framework.viewsets.ViewSetMixin",
+    }
+)
+
+
 def back_office_module(name: str) -> bool:
     """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
     (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps)."""
@@ -1098,6 +1110,8 @@ class ProjectIndex:
                 found |= self._audience(owner, seen)
             elif how == "admin" or (owner and self._is_admin(owner)):
                 found.add(("admin", owner))
+            elif how == "view-input":
+                found.add(("input" if self._writes_nothing(owner) else "output", owner))
             else:
                 found.add(("input" if how == "input" else "output", owner))
         return found
@@ -1109,6 +1123,13 @@ class ProjectIndex:
         self.class_audience(qual)  # builds the uses
         found = self._audience(self.resolve(qual) or qual, set())
         return tuple(sorted({owner.rsplit(".", 1)[-1] for kind, owner in found if kind == "output"}))
+
+    def _writes_nothing(self, view: str) -> bool:
+        """A DRF view whose DRF bases have no handler writing serializer output (APIView,
+        GenericAPIView, ViewSet, GenericViewSet): only the project's own methods respond."""
+        bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
+        drf = {b for b in bases if b.startswith("rest_framework.")}
+        return bool(drf) and drf <= _SILENT_DRF_VIEWS
 
     def _is_admin(self, qual: str) -> bool:
         """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
