@@ -14,6 +14,8 @@ called in a ModelAdmin or a back-office module.
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from djreview import orm
@@ -23,6 +25,7 @@ from djreview.rule import Rule
 from djreview.rules._model_fields import excluded_names, form_fields, model_form_kind, serializer_fields
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
+_ASSIGNED = re.compile(r"\bexclude\s*=")
 
 
 class ModelExclude(Rule):
@@ -30,6 +33,12 @@ class ModelExclude(Rule):
     name = "model-exclude"
     fixable = True
     triggers = ("exclude",)
+
+    def wants(self, text: str, facts, index, prefilter) -> bool:
+        # `exclude = ...` in a Meta or `exclude=` to a factory, not queryset.exclude(...)
+        if _ASSIGNED.search(text) is None:
+            return False
+        return "_factory" in text or any(c.has_meta for c in facts.classes)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self.ctx.flow

@@ -73,6 +73,11 @@ class SensitiveFieldExposed(Rule):
         "exclude",
     )
 
+    def wants(self, text: str, facts, index, prefilter) -> bool:
+        # a class that looks like a serializer (index/serializers.py), in a file naming a secret
+        # or taking every field of a model
+        return any(c.serializer is not None for c in facts.classes) and super().wants(text, facts, index, prefilter)
+
     def visit_ClassDef(self, node: cst.ClassDef) -> None:
         flow = self.ctx.flow
         if len(flow.classes) != 1 or not flow.classes[0].top_level:
