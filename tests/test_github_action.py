@@ -217,8 +217,11 @@ def test_the_summary_counts_each_code_and_lists_every_finding(bookshop_step):
     )
     assert listed == bookshop_expected()
     label, url, code, message = rows[0]
-    assert (label, code) == ("accounts/models.py:10", "DJR202")
-    assert url == "https://github.com/acme/bookshop/blob/0123abcd/accounts/models.py#L10"
+    assert (label, code) == ("accounts/forms.py:16", "DJR302")
+    assert url == "https://github.com/acme/bookshop/blob/0123abcd/accounts/forms.py#L16"
+    assert message.startswith("ProfileForm.Meta uses exclude for Profile")
+    label, url, code, message = rows[1]
+    assert (label, code) == ("accounts/models.py:11", "DJR202")
     # markdown in messages is escaped; the `code` djreview quotes stays code
     assert message.startswith("Model Profile has no \\_\\_str\\_\\_, so the admin")
     assert "the implicit `author.profile_set`" in summary

@@ -13,6 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
+from djreview.index import class_uses
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
@@ -344,6 +345,7 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.meta_model = resolver.ref(value)
         elif target.id == "fields":
             cls.meta_fields_all = _string(value) == "__all__"
+            cls.meta_fields_listed = isinstance(value, (ast.List, ast.Tuple))
 
 
 _SIGNALS = ("pre_save", "post_save", "m2m_changed", "pre_delete", "post_delete")
@@ -548,4 +550,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
     if "as_view" in text or "register(" in text:
         facts.routed = routed_views(tree, resolver)
+    if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
+        facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     return facts

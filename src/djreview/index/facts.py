@@ -73,6 +73,7 @@ class ClassFacts:
     serializer: SerializerFacts | None = None  # a DRF serializer's fields (index/serializers.py)
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
     access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
+    meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
 
 
 @dataclass
@@ -101,6 +102,7 @@ class ModuleFacts:
     signatures: dict[str, SignatureFacts] = field(default_factory=dict)
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
+    class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

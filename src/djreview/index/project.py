@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from djreview import orm
+from djreview.discovery import TEST_DIRS
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.reads import Reach, Reader
@@ -173,6 +174,33 @@ _FIELD_MODULES = {"models", "fields"}
 _FIELD_NAMES = ("Field", "ForeignKey", "ManyToManyField", "OneToOneField")
 
 
+def _test_module(name: str) -> bool:
+    """`app.tests.test_api`, `app.test_views`, `conftest`: a module of the test suite (its
+    dotted name, so a project kept under a `tests/` folder is not one)."""
+    parts = name.split(".")
+    return (
+        any(p in TEST_DIRS or p.startswith("test_") or p.endswith("_tests") for p in parts) or parts[-1] == "conftest"
+    )
+
+
+# DRF view bases with no handler of their own that writes a serializer's data out.
+_SILENT_DRF_VIEWS = frozenset(
+    {
+        "rest_framework.views.APIView",
+        "rest_framework.generics.GenericAPIView",
+        "rest_framework.viewsets.ViewSet",
+        "rest_framework.viewsets.GenericViewSet",
+        "rest_framework.viewsets.ViewSetMixin",
+    }
+)
+
+
+def back_office_module(name: str) -> bool:
+    """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
+    (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps)."""
+    return any(p == "admin" or p.startswith("admin_") or p.endswith("_admin") for p in name.split("."))
+
+
 def _real_django(module: ModuleFacts) -> bool:
     """Django's own contrib models, read from the project's environment (never from a copy
     inside the project: its classes must not stand for Django's)."""
@@ -243,6 +271,7 @@ class ProjectIndex:
         self._querier_names: set[str] | None = None
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
+        self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1132,3 +1161,100 @@ class ProjectIndex:
             self._drf_routes = drf_access.routed_and_extended(self)
         routed, extended = self._drf_routes
         return qual in routed or qual not in extended
+
+    # -- who uses a form or a serializer (class_uses.py) -------------------------------------
+    @query
+    def class_audience(self, qual: str) -> tuple[str, ...]:
+        """How the project uses the class, through its subclasses and the serializers nesting
+        it: "input" (called with `data=` only, its result only validated), "admin" (used in a
+        ModelAdmin class or a back-office module: staff only), "output" (anything else); ()
+        when no use is found."""
+        if self._class_uses is None:
+            self._class_uses = {}
+            for module in self._every_module:
+                if module.external or _test_module(module.module):
+                    continue  # a test calling a serializer with data= says nothing of production
+                back_office = back_office_module(module.module)
+                for ref, uses in module.class_uses.items():
+                    resolved = self.resolve(ref) or ref
+                    for use in uses:
+                        how, _, owner = use.partition("@")
+                        if back_office and how in ("input", "output"):
+                            how = "admin"  # shuup's `admin/modules/*/views`, an app's admin.py
+                        owner_qual = f"{module.module}.{owner}" if owner else ""
+                        self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
+        qual = self.resolve(qual) or qual
+        found = {kind for kind, _ in self._audience(qual, set())}
+        home = self.class_module.get(qual)
+        if not found and home is not None and back_office_module(home.module):
+            found.add("admin")  # defined in the back office, used there through code we cannot follow
+        return tuple(sorted(found))
+
+    def _audience(self, qual: str, seen: set[str]) -> set[tuple[str, str]]:
+        """(kind, owner) of every use, through subclasses and nesting serializers."""
+        if qual in seen:
+            return set()
+        seen.add(qual)
+        found: set[tuple[str, str]] = set()
+        for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
+            if how == "doc" or owner == qual:
+                continue  # a schema annotation, or the class naming itself (`super(Form, self)`)
+            if how in ("base", "field") and owner:
+                found |= self._audience(owner, seen)
+            elif how == "admin" or (owner and self._is_admin(owner)):
+                found.add(("admin", owner))
+            elif how == "view-input":
+                found.add(("input" if self._writes_nothing(owner) else "output", owner))
+            else:
+                found.add(("input" if how == "input" else "output", owner))
+        return found
+
+    @query
+    def output_users(self, qual: str) -> tuple[str, ...]:
+        """The classes and functions (by name) that may write the class's output: its uses
+        that are not input-only (class_audience); "" for one at module level."""
+        self.class_audience(qual)  # builds the uses
+        found = self._audience(self.resolve(qual) or qual, set())
+        return tuple(sorted({owner.rsplit(".", 1)[-1] for kind, owner in found if kind == "output"}))
+
+    def _writes_nothing(self, view: str) -> bool:
+        """A DRF view whose DRF bases have no handler writing serializer output (APIView,
+        GenericAPIView, ViewSet, GenericViewSet): only the project's own methods respond."""
+        bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
+        drf = {b for b in bases if b.startswith("rest_framework.")}
+        return bool(drf) and drf <= _SILENT_DRF_VIEWS
+
+    def _is_admin(self, qual: str) -> bool:
+        """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
+        return any(
+            (self.resolve(base) or base).startswith("django.contrib.admin.")
+            for cls in self._class_mro(qual)
+            for base in self.classes[cls].bases
+        )
+
+    @query
+    def is_admin_class(self, qual: str) -> bool:
+        return self._is_admin(self.resolve(qual) or qual)
+
+    @query
+    def base_refs(self, qual: str) -> tuple[str, ...]:
+        """Every base of the class, through its project bases, as resolved references (a base
+        from a package the index does not read is kept as written: `rest_flex_fields.X`)."""
+        return tuple(
+            sorted(
+                {
+                    self.resolve(base) or base
+                    for cls in self._class_mro(self.resolve(qual))
+                    for base in self.classes[cls].bases
+                }
+            )
+        )
+
+    @query
+    def meta_lists_fields(self, qual: str) -> bool | None:
+        """Does the Meta of this form or serializer class (or of a project base) list its
+        fields? None when the class is not one the index read (a package's)."""
+        qual = self.resolve(qual) or qual
+        if qual not in self.classes:
+            return None
+        return any(self.classes[c].meta_fields_listed for c in self._class_mro(qual))

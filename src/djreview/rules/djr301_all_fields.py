@@ -13,11 +13,10 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo
 from djreview.rule import Rule
+from djreview.rules._model_fields import excluded_names, form_fields, serializer_fields
 from djreview.syntax import literal_string
 
-_FIELD_SUFFIXES = ("Field", "ForeignKey")
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
-_NOT_FORM_FIELDS = orm.GENERIC_FK | orm.GENERIC_RELATION
 
 
 class AllFields(Rule):
@@ -43,11 +42,11 @@ class AllFields(Rule):
         if model is not None and model.abstract:
             return  # a base serializer/form for the subclasses' models, never used as is
         if kind == "modelform":
-            fields, complete = self.form_fields(model, self._excluded(meta.attrs.get("exclude")))
+            fields, complete = form_fields(model, excluded_names(meta.attrs.get("exclude")))
             what = "ModelForm"
         else:
             declared = self.ctx.index.declared_fields(owner.qualname)
-            fields, complete = self.serializer_fields(model, declared, hyperlinked=kind != "serializer")
+            fields, complete = serializer_fields(model, declared, hyperlinked=kind != "serializer", exclude=set())
             what = "ModelSerializer"
         self._report(target, node.value, model, what, f"{owner.node.name.value}.Meta", fields, complete)
 
@@ -67,23 +66,12 @@ class AllFields(Rule):
             return  # generic code building forms for whatever model it is given
         name = f"{factory.rsplit('.', 1)[-1]}()"
         exclude = keywords.get("exclude")
-        fields, complete = self.form_fields(model, self._excluded(exclude.value if exclude else None))
+        fields, complete = form_fields(model, excluded_names(exclude.value if exclude else None))
         self._report(fields_arg, fields_arg.value, model, "form", name, fields, complete)
 
     def _model(self, node) -> ModelInfo | None:
         value = self.ctx.flow.infer(node)
         return self.ctx.index.model(getattr(value, "model", None))
-
-    @staticmethod
-    def _excluded(node) -> set[str] | None:
-        """Names in a literal `exclude`; None when it is there but not readable."""
-        if node is None:
-            return set()
-        if isinstance(node, (cst.List, cst.Tuple)):
-            names = [literal_string(e.value) for e in node.elements]
-            if all(names):
-                return set(names)  # type: ignore[arg-type]
-        return None
 
     def _report(self, where, string, model, what, subject, fields, complete) -> None:
         model_name = model.name if model else "the model"
@@ -104,50 +92,3 @@ class AllFields(Rule):
                 (NodeEdit(string, replacement),),
             )
         self.report(where, message, fix, hint=hint)
-
-    # -- what "__all__" means ----------------------------------------------------------------
-    @staticmethod
-    def _model_fields(model: ModelInfo):
-        for f in model.fields:
-            if f.kind.rsplit(".", 1)[-1].endswith(_FIELD_SUFFIXES) or f.kind in _NOT_FORM_FIELDS:
-                yield f
-
-    @classmethod
-    def _certain(cls, model: ModelInfo) -> bool:
-        """Every field is a Django field and no base or parent is out of sight."""
-        return (
-            model.bases_known
-            and not model.parents
-            and all(f.kind.startswith("django.") and not f.dynamic for f in cls._model_fields(model))
-        )
-
-    @classmethod
-    def form_fields(cls, model: ModelInfo | None, exclude: set[str] | None) -> tuple[list[str], bool]:
-        """ModelForm: editable model fields in creation order, M2M included (fields_for_model)."""
-        if model is None or exclude is None:
-            return [], False
-        names = [
-            f.name
-            for f in cls._model_fields(model)
-            if f.kind not in orm.AUTO_FIELDS and f.kind not in _NOT_FORM_FIELDS and f.editable and f.name not in exclude
-        ]
-        return names, cls._certain(model)
-
-    @classmethod
-    def serializer_fields(
-        cls, model: ModelInfo | None, declared: list[str], hyperlinked: bool
-    ) -> tuple[list[str], bool]:
-        """DRF's get_default_field_names: pk (or url), declared, plain fields, forward relations."""
-        if model is None:
-            return [], False
-        fields = [f for f in cls._model_fields(model) if f.kind not in _NOT_FORM_FIELDS]
-        pk = next((f.name for f in fields if f.primary_key or f.kind in orm.AUTO_FIELDS), "id")
-        relation_kinds = orm.FOREIGN_KEY | orm.ONE_TO_ONE
-        plain = [f.name for f in fields if f.name != pk and f.kind not in relation_kinds | orm.MANY_TO_MANY]
-        single = [f.name for f in fields if f.name != pk and f.kind in relation_kinds]
-        many = [f.name for f in fields if f.kind in orm.MANY_TO_MANY]
-        names: list[str] = []
-        for name in ["url" if hyperlinked else pk, *declared, *plain, *single, *many]:
-            if name not in names:
-                names.append(name)
-        return names, cls._certain(model)

@@ -1,0 +1,432 @@
+"""DJR305 sensitive-field-exposed: a serializer whose output includes a password, token or secret."""
+
+from __future__ import annotations
+
+import textwrap
+
+from tests.helpers import codes_lines, fixed
+
+MODELS = """
+from django.conf import settings
+from django.db import models
+
+
+class ApiClient(models.Model):
+    name = models.CharField(max_length=100)
+    api_token = models.CharField(max_length=64)
+    client_secret = models.TextField()
+    is_secret = models.BooleanField(default=False)
+    token_count = models.IntegerField(default=0)
+    password_changed_at = models.DateTimeField(null=True)
+    api_key_last4 = models.CharField(max_length=4)
+    next_page_token = models.CharField(max_length=64)
+
+    def __str__(self):
+        return self.name
+"""
+
+SERIALIZERS = "shop/serializers.py"
+VIEWS = "shop/views.py"
+
+FIELDS_LIST = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class ApiClientSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "api_token"]
+"""
+
+VIEW = """
+from rest_framework import viewsets
+from shop.models import ApiClient
+from shop.serializers import ApiClientSerializer
+
+
+class ApiClientViewSet(viewsets.ModelViewSet):
+    queryset = ApiClient.objects.all()
+    serializer_class = ApiClientSerializer
+"""
+
+
+def exposed(review, files: dict[str, str]):
+    return review({"shop/models.py": MODELS, **files}, select=("DJR305",))
+
+
+def test_model_token_in_fields_is_reported_at_its_name(review):
+    findings = exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: VIEW})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 9)]
+    assert findings[0].column == 33  # "api_token"
+    assert findings[0].text == (
+        "ApiClientSerializer writes ApiClient.api_token out in every response: a password, token or secret "
+        'must never be returned. Hide it: extra_kwargs = {"api_token": {"write_only": True}} in Meta, '
+        "or leave it out of fields."
+    )
+
+
+def test_fix_adds_extra_kwargs_write_only(review):
+    findings = exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: VIEW})
+    assert findings[0].fix.applicability == "unsafe"
+    assert fixed(FIELDS_LIST, findings) == textwrap.dedent(
+        FIELDS_LIST.replace(
+            '"api_token"]\n', '"api_token"]\n        extra_kwargs = {"api_token": {"write_only": True}}\n'
+        )
+    )
+
+
+def test_fields_all_reports_every_string_secret_of_the_model(review):
+    source = FIELDS_LIST.replace('["id", "name", "api_token"]', '"__all__"')
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: VIEW})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 9), ("DJR305", SERIALIZERS, 9)]
+    assert {f.text.split(" out")[0] for f in findings} == {
+        "ApiClientSerializer writes ApiClient.api_token",
+        "ApiClientSerializer writes ApiClient.client_secret",
+    }
+    assert 'through "__all__"' in findings[0].text
+
+
+def test_exclude_that_keeps_the_secret_is_reported(review):
+    source = FIELDS_LIST.replace('fields = ["id", "name", "api_token"]', 'exclude = ["client_secret"]')
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: VIEW})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 9)]
+    assert "ApiClient.api_token out in every response through exclude" in findings[0].text
+
+
+def test_declared_read_only_char_field_is_reported_at_its_declaration(review):
+    source = """
+from rest_framework import serializers
+
+
+class SessionSerializer(serializers.Serializer):
+    user = serializers.CharField()
+    refresh_token = serializers.CharField(read_only=True)
+"""
+    view = """
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from shop.serializers import SessionSerializer
+
+
+@api_view(["GET"])
+def current_session(request):
+    return Response(SessionSerializer(request.session).data)
+"""
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: view})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]
+    assert "read_only=True means output-only" in findings[0].text
+    assert findings[0].fix is None
+
+
+def test_declared_field_fix_adds_write_only(review):
+    source = """
+from rest_framework import serializers
+
+
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(max_length=128)
+"""
+    view = """
+from rest_framework import generics
+from shop.serializers import PasswordSerializer
+
+
+class PasswordView(generics.RetrieveAPIView):
+    serializer_class = PasswordSerializer
+"""
+    findings = exposed(review, {SERIALIZERS: source, VIEWS: view})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 6)]
+    assert fixed(source, findings).endswith("password = serializers.CharField(max_length=128, write_only=True)\n")
+
+
+def test_password_hash_of_a_project_user_model_is_reported(review):
+    models = """
+from django.db import models
+
+
+class Account(models.Model):
+    username = models.CharField(max_length=150)
+    password = models.CharField(max_length=128)
+"""
+    source = """
+from rest_framework import serializers
+from shop.models import Account
+
+
+class AccountSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Account
+        fields = ("id", "username", "password")
+"""
+    findings = review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR305",))
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 9)]
+    assert "Account.password" in findings[0].text
+
+
+# -- hard negatives ------------------------------------------------------------------------------
+def test_write_only_through_extra_kwargs_is_clean(review):
+    source = FIELDS_LIST.replace(
+        '"api_token"]\n', '"api_token"]\n        extra_kwargs = {"api_token": {"write_only": True}}\n'
+    )
+    assert exposed(review, {SERIALIZERS: source, VIEWS: VIEW}) == []
+
+
+def test_declared_write_only_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class PasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True)
+"""
+    assert exposed(review, {SERIALIZERS: source}) == []
+
+
+def test_booleans_counters_and_names_that_merely_contain_a_secret_word_are_clean(review):
+    source = FIELDS_LIST.replace(
+        '["id", "name", "api_token"]',
+        '["is_secret", "token_count", "password_changed_at", "api_key_last4", "next_page_token"]',
+    )
+    declared = """
+
+class FlagsSerializer(serializers.Serializer):
+    has_token = serializers.BooleanField()
+    token = serializers.IntegerField()
+    is_password = serializers.CharField()
+"""
+    assert exposed(review, {SERIALIZERS: source + declared, VIEWS: VIEW}) == []
+
+
+def test_input_only_serializer_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField()
+    new_password = serializers.CharField()
+"""
+    view = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from shop.serializers import ChangePasswordSerializer
+
+
+class ChangePasswordView(APIView):
+    def post(self, request):
+        serializer = ChangePasswordSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        request.user.set_password(serializer.validated_data["new_password"])
+        return Response(status=204)
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    returned = view.replace("return Response(status=204)", "return Response(serializer.data)")
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: returned})) == [
+        ("DJR305", SERIALIZERS, 6),
+        ("DJR305", SERIALIZERS, 7),
+    ]
+
+
+def test_token_of_a_login_serializer_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class LoginResponseSerializer(serializers.Serializer):
+    token = serializers.CharField(read_only=True)
+
+
+class TokenObtainSerializer(serializers.Serializer):
+    access_token = serializers.CharField()
+"""
+    assert exposed(review, {SERIALIZERS: source}) == []
+
+
+def test_non_serializer_classes_are_clean(review):
+    source = """
+from django import forms
+
+
+class LoginForm(forms.Form):
+    password = forms.CharField(widget=forms.PasswordInput)
+
+
+class Settings:
+    secret = "x"
+"""
+    assert exposed(review, {"shop/forms.py": source}) == []
+
+
+def test_plain_serializer_no_code_writes_out_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class UserLoginSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField()
+"""
+    assert exposed(review, {SERIALIZERS: source}) == []
+
+
+def test_input_only_through_its_own_methods_and_a_later_rebinding_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class DeleteAccountSerializer(serializers.Serializer):
+    password = serializers.CharField()
+
+    def mark_for_deletion(self, request):
+        request.user.is_active = False
+"""
+    view = """
+from rest_framework.response import Response
+from shop.serializers import DeleteAccountSerializer, UserSerializer
+
+
+def delete_account(request):
+    serializer = DeleteAccountSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    serializer.mark_for_deletion(request)
+    serializer = UserSerializer(request.user)
+    return Response(serializer.data)
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+
+
+def test_serializer_building_its_own_output_is_clean(review):
+    source = (
+        FIELDS_LIST
+        + """
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data.pop("api_token")
+        return data
+"""
+    )
+    assert exposed(review, {SERIALIZERS: source, VIEWS: VIEW}) == []
+
+
+def test_token_returned_only_by_a_token_issuing_view_is_clean(review):
+    view = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from shop.models import ApiClient
+from shop.serializers import ApiClientSerializer
+
+
+class InitializeClientView(APIView):
+    def post(self, request):
+        client = ApiClient.objects.create(name=request.data["name"])
+        return Response(ApiClientSerializer(client).data)
+"""
+    assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: view}) == []
+    # the shape of that response: other views returning it to the same client do not count
+    both = view + VIEW.replace("from shop.serializers import ApiClientSerializer\n", "")
+    assert exposed(review, {SERIALIZERS: FIELDS_LIST, VIEWS: both}) == []
+
+
+def test_bare_secret_or_token_listed_by_name_is_clean_but_reported_through_all(review):
+    models = """
+from django.db import models
+
+
+class Order(models.Model):
+    code = models.CharField(max_length=16)
+    secret = models.CharField(max_length=32)
+"""
+    listed = """
+from rest_framework import serializers
+from shop.models import Order
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    token = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = Order
+        fields = ["code", "secret", "token"]
+"""
+    files = {"shop/models.py": models, SERIALIZERS: listed}
+    assert review(files, select=("DJR305",)) == []
+    every = listed.replace('["code", "secret", "token"]', '"__all__"')
+    findings = review({**files, SERIALIZERS: every}, select=("DJR305",))
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 11)]
+    assert "Order.secret" in findings[0].text
+
+
+def test_uses_in_test_modules_do_not_count(review):
+    source = """
+from rest_framework import serializers
+
+
+class ChangePasswordSerializer(serializers.Serializer):
+    old_password = serializers.CharField()
+"""
+    test = """
+from shop.serializers import ChangePasswordSerializer
+
+
+def test_change_password():
+    assert ChangePasswordSerializer(instance=None).data == {}
+"""
+    assert exposed(review, {SERIALIZERS: source, "shop/tests/test_api.py": test}) == []
+
+
+def test_serializer_only_login_views_use_is_clean_but_a_signup_view_returns_it(review):
+    source = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class CredentialsSerializer(serializers.ModelSerializer):
+    password = serializers.CharField(min_length=8)
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "password"]
+"""
+    login = """
+from rest_framework import viewsets
+from shop.serializers import CredentialsSerializer
+
+
+class ClientLoginView(viewsets.ViewSet):
+    serializer_class = CredentialsSerializer
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: login}) == []
+    signup = login.replace("ClientLoginView(viewsets.ViewSet)", "ClientSignupView(generics.CreateAPIView)")
+    signup = signup.replace("import viewsets", "import generics")
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: signup})) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_serializer_class_of_a_view_that_only_validates_with_it_is_clean(review):
+    source = """
+from rest_framework import serializers
+
+
+class ResetConfirmSerializer(serializers.Serializer):
+    password = serializers.CharField()
+    reset_token = serializers.CharField()
+"""
+    view = """
+from rest_framework import generics
+from rest_framework.response import Response
+from shop.serializers import ResetConfirmSerializer
+
+
+class ResetConfirmView(generics.GenericAPIView):
+    serializer_class = ResetConfirmSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"status": "OK"})
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    writes = view.replace('return Response({"status": "OK"})', "return Response(serializer.data)")
+    assert len(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == 2
+    creates = view.replace("generics.GenericAPIView", "generics.CreateAPIView")
+    assert len(exposed(review, {SERIALIZERS: source, VIEWS: creates})) == 2
