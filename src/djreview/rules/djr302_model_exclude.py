@@ -38,7 +38,10 @@ class ModelExclude(Rule):
         # `exclude = ...` in a Meta or `exclude=` to a factory, not queryset.exclude(...)
         if _ASSIGNED.search(text) is None:
             return False
-        return "_factory" in text or any(c.has_meta for c in facts.classes)
+        if "_factory" in text:
+            return True
+        kinds = ("modelform", *_SERIALIZERS)  # only their Meta.exclude opens fields
+        return any(c.has_meta and model_form_kind(index, c.qualname) in kinds for c in facts.classes)
 
     def visit_Assign(self, node: cst.Assign) -> None:
         flow = self.ctx.flow
