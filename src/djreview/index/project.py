@@ -394,14 +394,10 @@ class ProjectIndex:
         else the package's name (the folder above `models`)."""
         if cls.app_label:
             return cls.app_label
-        package = module
-        while package:
-            if package in self.app_labels:
-                return self.app_labels[package]
-            package = package.rpartition(".")[0]
+        label = self.app_label_of(module)
+        if label is not None:
+            return label
         parts = module.split(".")
-        if "models" in parts[1:]:
-            return parts[parts.index("models", 1) - 1]
         return parts[-2] if len(parts) > 1 else parts[0]
 
     # -- classes whose bases cannot be followed ----------------------------------------

@@ -70,3 +70,13 @@ def model_asked(call: cst.Call) -> tuple[str, str]:
     if len(texts) >= 2 and texts[0] and texts[1]:
         return texts[0], texts[1].lower()
     return "", ""
+
+
+class ModuleFunctions:
+    """Mixin for a migration rule: the module-level functions of the file by name (the
+    functions `RunPython` is handed), gathered at `visit_Module`."""
+
+    _functions: dict[str, cst.FunctionDef]
+
+    def visit_Module(self, node: cst.Module) -> None:
+        self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}

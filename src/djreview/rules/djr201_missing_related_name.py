@@ -19,6 +19,7 @@ from djreview.fix_spec import FixSpec, append_arguments
 from djreview.index.prefilter import Collector, Walked, class_body_call, dotted_names
 from djreview.naming import plural_snake
 from djreview.rule import Rule
+from djreview.rules._class_body_fields import ClassBodyFields
 from djreview.syntax import literal_string
 
 
@@ -41,7 +42,7 @@ class ClassBodyCalls(Collector):
         return frozenset(".".join([walked.qualify(parts[0]), *parts[1:]]) for parts in self.called)
 
 
-class MissingRelatedName(Rule):
+class MissingRelatedName(ClassBodyFields, Rule):
     code = "DJR201"
     name = "missing-related-name"
     fixable = True
@@ -55,19 +56,8 @@ class MissingRelatedName(Rule):
         found = prefilter()  # the callables class bodies assign to a name
         return found is None or not found.isdisjoint(orm.FOREIGN_KEY | orm.MANY_TO_MANY)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        if len(node.targets) == 1 and isinstance(node.targets[0].target, cst.Name):
-            self._check(node.targets[0].target.value, node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._check(node.target.value, node.value)
-
-    def _check(self, field: str, value: cst.BaseExpression) -> None:
+    def field_call(self, field: str, value: cst.Call, frame) -> None:
         flow = self.ctx.flow
-        frame = flow.enclosing_class()
-        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
-            return
         kind = flow.qualify(value.func)
         if kind in orm.FOREIGN_KEY:
             label = "ForeignKey"

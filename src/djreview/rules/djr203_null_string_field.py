@@ -17,6 +17,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, remove_argument
 from djreview.rule import Rule
+from djreview.rules._class_body_fields import ClassBodyFields
 
 _CHAINED = re.compile(r"^[ \t]+\w+\s*=\s*\w+\s*=[^\n]*null=True", re.MULTILINE)
 
@@ -25,7 +26,7 @@ def _true(arg: cst.Arg | None) -> bool:
     return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
-class NullStringField(Rule):
+class NullStringField(ClassBodyFields, Rule):
     code = "DJR203"
     name = "null-string-field"
     fixable = True
@@ -44,20 +45,8 @@ class NullStringField(Rule):
             for f in cls.fields
         )
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
-        if names:  # `default = lookup = models.TextField(...)`: one field, named by the last
-            self._check(names[-1], node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._check(node.target.value, node.value)
-
-    def _check(self, field: str, value: cst.BaseExpression) -> None:
+    def field_call(self, field: str, value: cst.Call, frame) -> None:
         flow = self.ctx.flow
-        frame = flow.enclosing_class()
-        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
-            return
         keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
         null = keywords.get("null")
         if not _true(null) or (_true(keywords.get("unique")) and _true(keywords.get("blank"))):

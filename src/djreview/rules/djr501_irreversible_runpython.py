@@ -16,12 +16,12 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.rule import Rule
-from djreview.rules._migration_ops import argument, is_get_model, model_asked, operation
+from djreview.rules._migration_ops import ModuleFunctions, argument, is_get_model, model_asked, operation
 from djreview.syntax import literal_string
 from djreview.walk import descendants
 
 
-class IrreversibleRunPython(Rule):
+class IrreversibleRunPython(ModuleFunctions, Rule):
     code = "DJR501"
     name = "irreversible-runpython"
     fixable = True
@@ -33,12 +33,6 @@ class IrreversibleRunPython(Rule):
         super().start(ctx)
         self._runs: list[cst.Call] = []
         self._created: set[str] = set()  # lower-cased names of the models CreateModel makes here
-        self._functions: dict[str, cst.FunctionDef] = {}
-
-    def visit_Module(self, node: cst.Module) -> None:
-        for statement in node.body:
-            if isinstance(statement, cst.FunctionDef):
-                self._functions[statement.name.value] = statement
 
     def visit_Call(self, node: cst.Call) -> None:
         kind = operation(self.ctx.flow.qualify(node.func))

@@ -18,7 +18,7 @@ import libcst as cst
 from djreview import orm
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.rule import Rule
-from djreview.rules._migration_ops import argument, operation
+from djreview.rules._migration_ops import ModuleFunctions, argument, operation
 from djreview.syntax import dotted
 from djreview.walk import descendants
 
@@ -35,7 +35,7 @@ class _Imported:
     functions: list[cst.FunctionDef] = field(default_factory=list)
 
 
-class MigrationImportsModels(Rule):
+class MigrationImportsModels(ModuleFunctions, Rule):
     code = "DJR503"
     name = "migration-imports-models"
     fixable = True
@@ -45,15 +45,9 @@ class MigrationImportsModels(Rule):
 
     def start(self, ctx) -> None:
         super().start(ctx)
-        self._functions: dict[str, cst.FunctionDef] = {}
         self._run: list[str] = []  # functions handed to RunPython, forward or reverse
         self._module_imports: dict[str, cst.SimpleStatementLine] = {}  # `import a.b`: "a" -> line
         self._dotted: dict[str, _Imported] = {}  # "shop.models.Product" -> its use
-
-    def visit_Module(self, node: cst.Module) -> None:
-        for statement in node.body:
-            if isinstance(statement, cst.FunctionDef):
-                self._functions[statement.name.value] = statement
 
     def visit_Call(self, node: cst.Call) -> None:
         if operation(self.ctx.flow.qualify(node.func)) != "RunPython":
