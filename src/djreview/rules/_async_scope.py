@@ -44,7 +44,6 @@ class AsyncScope:
         self._async_stack.pop()
 
 
-
 def parenthesised(code: str, used_further: bool) -> str:
     """`await x` where the result is used further (`(await x).title`) needs parentheses."""
     return f"({code})" if used_further else code

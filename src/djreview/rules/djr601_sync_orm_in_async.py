@@ -14,7 +14,7 @@ request the worker serves). Reported inside an ``async def``'s own body (rules/_
 - a forward relation not selected, read on a row fetched with ``await ...aget()``;
 - any attribute of ``request.user`` (a lazy object: its first read queries the session and
   the user); ``await request.auser()`` is the async way;
-- a call of a project function that writes rows or looks one up with its argument (the
+- a call of a project function that looks a row up with its argument (the
   index's function summaries).
 
 What a name holds is the flow tracker's answer (querysets, rows, managers); an expression it
@@ -72,6 +72,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
     def start(self, ctx) -> None:
         super().start(ctx)
         self.start_scope()
+        self.written: set[int] = set()  # assignment targets: `row.author = None` reads nothing
         self.used_further: set[int] = set()  # nodes whose value is read on (`x.attr`, `x[0]`, `x()`)
         self.lists: list[set[str]] = [set()]  # names holding a list made from a queryset, per function
         self.rows: list[dict[str, tuple[str, frozenset[str]]]] = [{}]  # awaited rows: model, selected
@@ -93,7 +94,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
     # -- what is used further --------------------------------------------------------------
     def visit_Attribute(self, node: cst.Attribute) -> None:
         self.used_further.add(id(node.value))
-        if not self.on_event_loop:
+        if not self.on_event_loop or id(node) in self.written:
             return
         self._request_user(node)
         self._relation(node)
@@ -116,6 +117,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
 
     # -- bindings ------------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
+        self.written.update(id(t.target) for t in node.targets)
         names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
         value = node.value
         for name in names:
@@ -127,6 +129,12 @@ class SyncOrmInAsync(AsyncScope, Rule):
         if row is not None:
             for name in names:
                 self.rows[-1][name] = row
+
+    def visit_AugAssign(self, node: cst.AugAssign) -> None:
+        self.written.add(id(node.target))
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        self.written.add(id(node.target))
 
     def _awaited_row(self, value: cst.BaseExpression) -> tuple[str, frozenset[str]] | None:
         if not (isinstance(value, cst.Await) and isinstance(value.expression, cst.Call)):
@@ -224,11 +232,13 @@ class SyncOrmInAsync(AsyncScope, Rule):
             return
         comp = node.for_in
         if comp.asynchronous is None and self._queryset(comp.iter):
+            written = self._code(comp)
+            spaced = written[: len(written) - len(written.lstrip())] + "async " + written.lstrip()
             self.report(
                 comp,
                 f"This comprehension evaluates the queryset `{self._code(comp.iter)}` on the event loop: it runs "
                 "the query synchronously and raises SynchronousOnlyOperation.",
-                fix=FixSpec("iterate with async for", "safe", (NodeEdit(comp, "async ", "before"),)),
+                fix=FixSpec("iterate with async for", "safe", (NodeEdit(comp, spaced),)),
                 hint="Iterate with `async for` in the comprehension.",
             )
 
@@ -290,14 +300,13 @@ class SyncOrmInAsync(AsyncScope, Rule):
         index, flow = self.ctx.index, self.ctx.flow
         if not index.may_query(name):
             return
-        if isinstance(func, cst.Attribute):
-            if not isinstance(func.value, cst.Name) or not isinstance(flow.infer(func.value), (SelfRef, type(None))):
-                return
+        if isinstance(func, cst.Attribute) and (
+            not isinstance(func.value, cst.Name) or not isinstance(flow.infer(func.value), (SelfRef, type(None)))
+        ):
+            return  # a method of a row, a queryset or an object we do not follow
         callee = flow.callee(func)
         if not callee:
             return
-        if index.writes(callee):
-            return self._report_sync_to_async(node, "calls a function that writes rows")
         for position, arg in enumerate(node.args):
             if arg.star:
                 return
@@ -308,7 +317,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
 
     # -- helpers -------------------------------------------------------------------------
     def _queryset(self, node: cst.BaseExpression, allow_manager: bool = False) -> bool:
-        if isinstance(node, cst.Name) and node.value in self.lists[-1]:
+        if isinstance(node, cst.Name) and any(node.value in names for names in self.lists):
             return False
         value = self.ctx.flow.infer(node)
         if isinstance(value, RelatedManager):

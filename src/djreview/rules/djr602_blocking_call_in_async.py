@@ -188,7 +188,5 @@ class BlockingCallInAsync(AsyncScope, Rule):
     def _fix(self, node: cst.Call, kind: str, qual: str | None) -> FixSpec:
         if kind == "sleep" and qual == "time.sleep" and self.ctx.facts.qualify("asyncio") == "asyncio":
             args = ", ".join(self.ctx.module.code_for_node(a).rstrip(", ") for a in node.args)
-            return FixSpec(
-                "await asyncio.sleep(...)", "unsafe", (NodeEdit(node, f"await asyncio.sleep({args})"),)
-            )
+            return FixSpec("await asyncio.sleep(...)", "unsafe", (NodeEdit(node, f"await asyncio.sleep({args})"),))
         return FixSpec(_HINTS[kind], "suggestion")
