@@ -172,3 +172,18 @@ def test_not_reported_for_a_sync_list_of_rows_used_in_a_nested_async_function(re
     return each
 """
     assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_an_assignment_to_a_relation_of_an_awaited_row(review):
+    body = """async def unlink(request, pk):
+    book = await Book.objects.aget(pk=pk)
+    book.author = None
+    await book.asave()
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_a_project_function_that_only_writes_without_a_lookup(review):
+    helper = "class Store:\n    def save(self):\n        pass\n\n\ndef persist(store):\n    store.save()\n"
+    body = "from shop.store import persist\n\n\nasync def keep(request, store):\n    return persist(store)\n"
+    assert orm_in_async(review, body, {"shop/store.py": helper}) == []

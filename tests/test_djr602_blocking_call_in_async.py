@@ -115,3 +115,21 @@ async def other(request, storage):
     return handle
 """
     assert blocking(review, body) == []
+
+
+def test_reports_socket_and_session_held_on_self(review):
+    body = """import socket
+
+
+class Feed:
+    def __init__(self):
+        self.session = requests.Session()
+
+    async def pull(self):
+        conn = socket.socket()
+        conn.connect(("example.com", 80))
+        return self.session.get("https://example.com")
+"""
+    findings = blocking(review, body)
+    assert [f.line for f in findings] == [21, 22]
+    assert "waits on a socket" in findings[0].text
