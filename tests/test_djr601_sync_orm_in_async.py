@@ -187,3 +187,25 @@ def test_not_reported_for_a_project_function_that_only_writes_without_a_lookup(r
     helper = "class Store:\n    def save(self):\n        pass\n\n\ndef persist(store):\n    store.save()\n"
     body = "from shop.store import persist\n\n\nasync def keep(request, store):\n    return persist(store)\n"
     assert orm_in_async(review, body, {"shop/store.py": helper}) == []
+
+
+def test_not_reported_for_a_prefetched_relation_of_a_row_of_an_async_loop(review):
+    body = """async def shelves(request):
+    out = []
+    async for author in Author.objects.prefetch_related("books"):
+        out.append([b.title for b in author.books.all()] + [author.books.count()])
+    return out
+"""
+    files = {"shop/models.py": MODELS, VIEWS: "from shop.models import Author\n\n\n" + body}
+    assert review(files, select=("DJR601",)) == []
+
+
+def test_reports_an_unprefetched_relation_of_a_row_of_an_async_loop(review):
+    body = """async def shelves(request):
+    out = []
+    async for author in Author.objects.all():
+        out.append([b.title for b in author.books.all()])
+    return out
+"""
+    files = {"shop/models.py": MODELS, VIEWS: "from shop.models import Author\n\n\n" + body}
+    assert [f.line for f in review(files, select=("DJR601",))] == [7]

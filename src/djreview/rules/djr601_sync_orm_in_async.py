@@ -28,6 +28,7 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.orm import CACHED_ON_RELATED
 from djreview.rule import Rule
 from djreview.rules._async_scope import AsyncScope, parenthesised
 from djreview.values import FormInstance, Instance, Queryset, RelatedManager, SelfRef
@@ -162,7 +163,9 @@ class SyncOrmInAsync(AsyncScope, Rule):
 
     def _method(self, node: cst.Call, func: cst.Attribute) -> None:
         method = func.attr.value
-        if method in _RUNNING and self._queryset(func.value, allow_manager=True):
+        if method in _RUNNING and (
+            self._queryset(func.value, allow_manager=True) or self._uncached(func.value, method)
+        ):
             if method in ("count", "contains") and len(node.args) != (1 if method == "contains" else 0):
                 return
             self._report_twin(node, func, _RUNNING[method])
@@ -321,8 +324,16 @@ class SyncOrmInAsync(AsyncScope, Rule):
             return False
         value = self.ctx.flow.infer(node)
         if isinstance(value, RelatedManager):
-            return allow_manager
+            return allow_manager and not value.prefetched
+        if isinstance(value, Queryset) and value.via is not None and value.via.prefetched:
+            return False  # `row.tags.all()` on a row of a prefetching loop: served from the cache
         return isinstance(value, Queryset) and not value.paginator
+
+    def _uncached(self, node: cst.BaseExpression, method: str) -> bool:
+        """`row.tags.get(...)` queries even when the relation is prefetched (count() and
+        exists() are served from the prefetch cache)."""
+        value = self.ctx.flow.infer(node)
+        return isinstance(value, RelatedManager) and value.prefetched and method not in CACHED_ON_RELATED
 
     def _code(self, node: cst.CSTNode) -> str:
         return self.ctx.module.code_for_node(node)
