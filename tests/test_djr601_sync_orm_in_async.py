@@ -209,3 +209,9 @@ def test_reports_an_unprefetched_relation_of_a_row_of_an_async_loop(review):
 """
     files = {"shop/models.py": MODELS, VIEWS: "from shop.models import Author\n\n\n" + body}
     assert [f.line for f in review(files, select=("DJR601",))] == [7]
+
+
+def test_the_fix_is_unsafe_in_a_generator_expression(review):
+    body = "async def total(request, ids):\n    return sum(Book.objects.get(pk=i).pk for i in ids)\n"
+    findings = orm_in_async(review, body)
+    assert [f.fix.applicability for f in findings] == ["unsafe"]

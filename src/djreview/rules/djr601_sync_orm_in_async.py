@@ -73,6 +73,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
     def start(self, ctx) -> None:
         super().start(ctx)
         self.start_scope()
+        self.generators = 0  # generator expressions open around the node visited
         self.written: set[int] = set()  # assignment targets: `row.author = None` reads nothing
         self.used_further: set[int] = set()  # nodes whose value is read on (`x.attr`, `x[0]`, `x()`)
         self.lists: list[set[str]] = [set()]  # names holding a list made from a queryset, per function
@@ -188,7 +189,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
             node,
             f"`{call}` runs a query on the event loop: `{method}()` is synchronous and raises "
             "SynchronousOnlyOperation in an async function.",
-            fix=FixSpec(f"use await ...{twin}()", "safe", (NodeEdit(node, replacement),)),
+            fix=FixSpec(f"use await ...{twin}()", self._safety, (NodeEdit(node, replacement),)),
             hint=f"Use its async twin: `{replacement}`.",
         )
 
@@ -226,7 +227,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
             node,
             f"This loop evaluates the queryset `{shown}` on the event loop: a plain `for` runs the query "
             "synchronously and raises SynchronousOnlyOperation.",
-            fix=FixSpec("iterate with async for", "safe", (NodeEdit(node, "async ", "before"),)),
+            fix=FixSpec("iterate with async for", self._safety, (NodeEdit(node, "async ", "before"),)),
             hint="Iterate with `async for`.",
         )
 
@@ -241,11 +242,28 @@ class SyncOrmInAsync(AsyncScope, Rule):
                 comp,
                 f"This comprehension evaluates the queryset `{self._code(comp.iter)}` on the event loop: it runs "
                 "the query synchronously and raises SynchronousOnlyOperation.",
-                fix=FixSpec("iterate with async for", "safe", (NodeEdit(comp, spaced),)),
+                fix=FixSpec(
+                    "iterate with async for",
+                    "unsafe" if isinstance(node, cst.GeneratorExp) else self._safety,
+                    (NodeEdit(comp, spaced),),
+                ),
                 hint="Iterate with `async for` in the comprehension.",
             )
 
-    visit_ListComp = visit_SetComp = visit_DictComp = visit_GeneratorExp = _visit_comprehension
+    visit_ListComp = visit_SetComp = visit_DictComp = _visit_comprehension
+
+    def visit_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self._visit_comprehension(node)
+        self.generators += 1
+
+    def leave_GeneratorExp(self, node: cst.GeneratorExp) -> None:
+        self.generators -= 1
+
+    @property
+    def _safety(self) -> str:
+        """`await` or `async for` in a generator expression makes it an async generator, which
+        `sum()`, `list()` or `any()` cannot consume: the caller must change too."""
+        return "unsafe" if self.generators else "safe"
 
     def visit_If(self, node: cst.If) -> None:
         self._tested(node.test)
