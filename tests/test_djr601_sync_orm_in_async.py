@@ -215,3 +215,20 @@ def test_the_fix_is_unsafe_in_a_generator_expression(review):
     body = "async def total(request, ids):\n    return sum(Book.objects.get(pk=i).pk for i in ids)\n"
     findings = orm_in_async(review, body)
     assert [f.fix.applicability for f in findings] == ["unsafe"]
+
+
+def test_not_reported_for_request_user_in_an_adrf_view_which_authenticates_first(review):
+    body = """from adrf.decorators import api_view
+from adrf.views import APIView
+
+
+class Me(APIView):
+    async def get(self, request):
+        return request.user.username
+
+
+@api_view(["GET"])
+async def me(request):
+    return request.user.username
+"""
+    assert orm_in_async(review, body) == []

@@ -78,14 +78,41 @@ class SyncOrmInAsync(AsyncScope, Rule):
         self.used_further: set[int] = set()  # nodes whose value is read on (`x.attr`, `x[0]`, `x()`)
         self.lists: list[set[str]] = [set()]  # names holding a list made from a queryset, per function
         self.rows: list[dict[str, tuple[str, frozenset[str]]]] = [{}]  # awaited rows: model, selected
-        self.requests: list[set[str]] = [set()]  # the request parameters of each function
+        self.requests: list[set[str]] = [set()]
+        self.classes: list[cst.ClassDef] = []  # the request parameters of each function
 
     # -- scopes --------------------------------------------------------------------------
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
         self.lists.append(set())
         self.rows.append({})
-        self.requests.append(_request_params(node) if node.asynchronous is not None else set())
+        lazy_user = node.asynchronous is not None and not self._drf_request(node)
+        self.requests.append(_request_params(node) if lazy_user else set())
+
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        super().visit_ClassDef(node)
+        self.classes.append(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        super().leave_ClassDef(node)
+        self.classes.pop()
+
+    def _drf_request(self, node: cst.FunctionDef) -> bool:
+        """A DRF-style view (adrf's async APIView and @api_view, or a DRF view) authenticates
+        before the handler runs: its `request.user` is a loaded user, not Django's lazy one."""
+        flow, index = self.ctx.flow, self.ctx.index
+        for decorator in node.decorators:
+            target = decorator.decorator.func if isinstance(decorator.decorator, cst.Call) else decorator.decorator
+            qual = flow.qualify(target) or ""
+            if qual.endswith(".api_view") and qual.startswith(("adrf.", "rest_framework.")):
+                return True
+        if not self.classes:
+            return False
+        for base in self.classes[-1].bases:
+            qual = flow.qualify(base.value) or ""
+            if qual.startswith("adrf.") or index.class_kind(qual) == "drf-view":
+                return True
+        return False
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().leave_FunctionDef(node)
