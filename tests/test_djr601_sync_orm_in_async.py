@@ -232,3 +232,8 @@ async def me(request):
     return request.user.username
 """
     assert orm_in_async(review, body) == []
+
+
+def test_not_reported_after_request_user_is_set_to_the_awaited_user(review):
+    body = "async def me(request):\n    request.user = await request.auser()\n    return request.user.username\n"
+    assert orm_in_async(review, body) == []

@@ -147,6 +147,10 @@ class SyncOrmInAsync(AsyncScope, Rule):
     # -- bindings ------------------------------------------------------------------------
     def visit_Assign(self, node: cst.Assign) -> None:
         self.written.update(id(t.target) for t in node.targets)
+        for target in node.targets:  # `request.user = await request.auser()`: a loaded user from here on
+            t = target.target
+            if isinstance(t, cst.Attribute) and t.attr.value == "user" and isinstance(t.value, cst.Name):
+                self.requests[-1].discard(t.value.value)
         names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
         value = node.value
         for name in names:
