@@ -11,9 +11,6 @@ from __future__ import annotations
 
 import libcst as cst
 
-# Wrappers that run a sync callable in a thread: what the hints name.
-THREAD_WRAPPERS = ("sync_to_async", "asyncio.to_thread", "loop.run_in_executor")
-
 
 class AsyncScope:
     """Mixed into a Rule: `self.on_event_loop` is true inside an `async def`'s own body."""
