@@ -1,0 +1,239 @@
+"""DJR601 sync-orm-in-async: a synchronous query written in an `async def`."""
+
+from __future__ import annotations
+
+from tests.helpers import AUTHOR_MODULE, codes_lines, fixed
+
+MODELS = (
+    AUTHOR_MODULE
+    + """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+    def __str__(self):
+        return self.title
+"""
+)
+VIEWS = "shop/views.py"
+HEAD = "from asgiref.sync import sync_to_async\n\nfrom shop.models import Book\n\n\n"
+
+
+def orm_in_async(review, body: str, extra: dict | None = None):
+    return review({"shop/models.py": MODELS, VIEWS: HEAD + body, **(extra or {})}, select=("DJR601",))
+
+
+def test_reports_get_and_fixes_it_with_aget(review):
+    body = "async def detail(request, pk):\n    book = Book.objects.get(pk=pk)\n    return book\n"
+    findings = orm_in_async(review, body)
+    assert codes_lines(findings) == [("DJR601", VIEWS, 7)]
+    assert findings[0].text == (
+        "`Book.objects.get(pk=pk)` runs a query on the event loop: `get()` is synchronous and raises "
+        "SynchronousOnlyOperation in an async function. Use its async twin: `await Book.objects.aget(pk=pk)`."
+    )
+    assert findings[0].fix.applicability == "safe"
+    assert "    book = await Book.objects.aget(pk=pk)\n" in fixed(HEAD + body, findings)
+
+
+def test_a_running_call_whose_result_is_read_on_gets_parentheses(review):
+    body = "async def title(request):\n    return Book.objects.filter(title='a').first().title\n"
+    findings = orm_in_async(review, body)
+    assert "return (await Book.objects.filter(title='a').afirst()).title" in fixed(HEAD + body, findings)
+
+
+def test_reports_count_exists_create_update_delete_and_row_save(review):
+    body = """async def change(request):
+    n = Book.objects.count()
+    found = Book.objects.filter(title="a").exists()
+    book = Book.objects.create(title="b")
+    Book.objects.filter(title="a").update(title="c")
+    book.save()
+    book.delete()
+    return n, found
+"""
+    findings = orm_in_async(review, body)
+    assert [f.line for f in findings] == [7, 8, 9, 10, 11, 12]
+    text = fixed(HEAD + body, findings)
+    for twin in ("acount()", "aexists()", "acreate(", "aupdate(", "book.asave()", "book.adelete()"):
+        assert "await " in text and twin in text
+
+
+def test_reports_a_plain_for_loop_over_a_queryset_and_fixes_it_with_async_for(review):
+    body = "async def titles(request):\n    out = []\n    for book in Book.objects.all():\n        out.append(book.title)\n    return out\n"
+    findings = orm_in_async(review, body)
+    assert codes_lines(findings) == [("DJR601", VIEWS, 8)]
+    assert "    async for book in Book.objects.all():\n" in fixed(HEAD + body, findings)
+
+
+def test_reports_evaluations_of_a_queryset(review):
+    body = """async def many(request):
+    qs = Book.objects.filter(title="a")
+    rows = [b.title for b in qs]
+    n = len(qs)
+    if qs:
+        pass
+    first = qs[0]
+    return rows, n, first, list(qs)
+"""
+    findings = orm_in_async(review, body)
+    assert [f.line for f in findings] == [8, 9, 10, 12, 13]
+    assert "[b.title async for b in qs]" in fixed(HEAD + body, findings)
+
+
+def test_reports_attributes_of_request_user(review):
+    body = "async def me(request):\n    if request.user.is_authenticated:\n        return 1\n"
+    findings = orm_in_async(review, body)
+    assert codes_lines(findings) == [("DJR601", VIEWS, 7)]
+    assert "`user = await request.auser()`" in findings[0].text
+    assert findings[0].fix.applicability == "suggestion"
+
+
+def test_reports_an_unselected_relation_of_an_awaited_row(review):
+    body = """async def detail(request, pk):
+    book = await Book.objects.aget(pk=pk)
+    chosen = await Book.objects.select_related("author").aget(pk=pk)
+    chosen.author = None
+    return book.author.name, chosen.author.name
+"""
+    findings = orm_in_async(review, body)
+    assert codes_lines(findings) == [("DJR601", VIEWS, 10)]
+    assert "Book.author relation" in findings[0].text
+
+
+def test_reports_a_call_of_a_project_function_that_looks_a_row_up(review):
+    helper = "from shop.models import Book\n\n\ndef book_by_pk(pk):\n    return Book.objects.get(pk=pk)\n"
+    body = "from shop.lookup import book_by_pk\n\n\nasync def detail(request, pk):\n    return book_by_pk(pk)\n"
+    findings = orm_in_async(review, body, {"shop/lookup.py": helper})
+    assert codes_lines(findings) == [("DJR601", VIEWS, 10)]
+    assert "sync_to_async(book_by_pk)" in findings[0].text
+
+
+# -- not reported --------------------------------------------------------------------------
+def test_not_reported_for_async_twins_and_async_for(review):
+    body = """async def detail(request, pk):
+    book = await Book.objects.aget(pk=pk)
+    n = await Book.objects.acount()
+    await book.asave()
+    rows = [b async for b in Book.objects.all()]
+    async for b in Book.objects.filter(title="a"):
+        pass
+    user = await request.auser()
+    return book, n, rows, user.is_authenticated
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_lazy_calls_and_slices(review):
+    body = """async def lazy(request):
+    qs = Book.objects.filter(title="a").select_related("author").order_by("title")
+    page = qs[:10]
+    return qs, page
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_in_functions_handed_to_a_thread(review):
+    body = """import asyncio
+
+
+async def wrapped(request, pk):
+    book = await sync_to_async(lambda: Book.objects.get(pk=pk))()
+    count = await sync_to_async(Book.objects.count)()
+
+    def titles():
+        return [b.title for b in Book.objects.all()]
+
+    return book, count, await asyncio.to_thread(titles)
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_in_sync_functions_or_on_lists(review):
+    body = """def sync_view(request):
+    return Book.objects.get(pk=1), request.user.is_authenticated
+
+
+async def on_a_list(request, books: list):
+    rows = list(await sync_to_async(list)(Book.objects.all()))
+    titles = ["a", "b"]
+    return len(titles), [t for t in titles], titles.count("a"), {}.get("a")
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_a_sync_list_of_rows_used_in_a_nested_async_function(review):
+    body = """def sign(pks):
+    books = list(Book.objects.filter(pk__in=pks))
+
+    async def each():
+        return [b async for b in Book.objects.none()], [b for b in books]
+
+    return each
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_an_assignment_to_a_relation_of_an_awaited_row(review):
+    body = """async def unlink(request, pk):
+    book = await Book.objects.aget(pk=pk)
+    book.author = None
+    await book.asave()
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_for_a_project_function_that_only_writes_without_a_lookup(review):
+    helper = "class Store:\n    def save(self):\n        pass\n\n\ndef persist(store):\n    store.save()\n"
+    body = "from shop.store import persist\n\n\nasync def keep(request, store):\n    return persist(store)\n"
+    assert orm_in_async(review, body, {"shop/store.py": helper}) == []
+
+
+def test_not_reported_for_a_prefetched_relation_of_a_row_of_an_async_loop(review):
+    body = """async def shelves(request):
+    out = []
+    async for author in Author.objects.prefetch_related("books"):
+        out.append([b.title for b in author.books.all()] + [author.books.count()])
+    return out
+"""
+    files = {"shop/models.py": MODELS, VIEWS: "from shop.models import Author\n\n\n" + body}
+    assert review(files, select=("DJR601",)) == []
+
+
+def test_reports_an_unprefetched_relation_of_a_row_of_an_async_loop(review):
+    body = """async def shelves(request):
+    out = []
+    async for author in Author.objects.all():
+        out.append([b.title for b in author.books.all()])
+    return out
+"""
+    files = {"shop/models.py": MODELS, VIEWS: "from shop.models import Author\n\n\n" + body}
+    assert [f.line for f in review(files, select=("DJR601",))] == [7]
+
+
+def test_the_fix_is_unsafe_in_a_generator_expression(review):
+    body = "async def total(request, ids):\n    return sum(Book.objects.get(pk=i).pk for i in ids)\n"
+    findings = orm_in_async(review, body)
+    assert [f.fix.applicability for f in findings] == ["unsafe"]
+
+
+def test_not_reported_for_request_user_in_an_adrf_view_which_authenticates_first(review):
+    body = """from adrf.decorators import api_view
+from adrf.views import APIView
+
+
+class Me(APIView):
+    async def get(self, request):
+        return request.user.username
+
+
+@api_view(["GET"])
+async def me(request):
+    return request.user.username
+"""
+    assert orm_in_async(review, body) == []
+
+
+def test_not_reported_after_request_user_is_set_to_the_awaited_user(review):
+    body = "async def me(request):\n    request.user = await request.auser()\n    return request.user.username\n"
+    assert orm_in_async(review, body) == []

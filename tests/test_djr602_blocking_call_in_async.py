@@ -1,0 +1,135 @@
+"""DJR602 blocking-call-in-async: a call that blocks on I/O or sleeps in an `async def`."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+VIEWS = "shop/views.py"
+HEAD = """import asyncio
+import subprocess
+import time
+from pathlib import Path
+
+import httpx
+import requests
+from asgiref.sync import sync_to_async
+from django.core.mail import EmailMessage, send_mail
+
+
+"""
+MODELS = "from django.db import models\n\n\nclass Book(models.Model):\n    title = models.CharField(max_length=20)\n"
+
+
+def blocking(review, body: str):
+    return review({"shop/models.py": MODELS, VIEWS: HEAD + body}, select=("DJR602",))
+
+
+def test_reports_time_sleep_and_replaces_it_with_asyncio_sleep(review):
+    body = "async def wait(request):\n    time.sleep(0.5)\n"
+    findings = blocking(review, body)
+    assert codes_lines(findings) == [("DJR602", VIEWS, 13)]
+    assert findings[0].text == (
+        "`time.sleep(0.5)` sleeps in an async function: it blocks the event loop, and every other request it "
+        "serves waits. Use `await asyncio.sleep(...)`."
+    )
+    assert findings[0].fix.applicability == "unsafe"
+    assert "    await asyncio.sleep(0.5)\n" in fixed(HEAD + body, findings)
+
+
+def test_reports_http_calls_and_session_methods(review):
+    body = """async def fetch(request):
+    r = requests.get("https://example.com")
+    session = requests.Session()
+    session.post("https://example.com")
+    with requests.Session() as s:
+        s.get("https://example.com")
+    httpx.get("https://example.com")
+    return r
+"""
+    findings = blocking(review, body)
+    assert [f.line for f in findings] == [13, 15, 17, 18]
+    assert "waits for an HTTP response" in findings[0].text
+    assert findings[0].fix.applicability == "suggestion"
+
+
+def test_reports_subprocess_files_paths_mail_and_urlopen(review):
+    body = """import urllib.request
+
+
+async def work(request):
+    subprocess.run(["ls"])
+    proc = subprocess.Popen(["ls"])
+    proc.communicate()
+    with open("data.txt") as fh:
+        fh.read()
+    Path("a.txt").read_text()
+    base = Path(__file__).parent
+    (base / "b.txt").write_text("x")
+    send_mail("s", "b", "f", ["t"])
+    EmailMessage("s").send()
+    urllib.request.urlopen("https://example.com")
+"""
+    findings = blocking(review, body)
+    assert [f.line for f in findings] == [16, 18, 19, 21, 23, 24, 25, 26]
+
+
+def test_not_reported_for_names_that_do_no_io(review):
+    body = """async def names(request):
+    session = requests.Session()
+    code = requests.codes.ok
+    try:
+        await asyncio.sleep(1)
+    except requests.RequestException:
+        pass
+    async with httpx.AsyncClient() as client:
+        await client.get("https://example.com")
+    return session, code
+"""
+    assert blocking(review, body) == []
+
+
+def test_not_reported_for_functions_handed_to_a_thread(review):
+    body = """async def threaded(request):
+    await asyncio.to_thread(time.sleep, 1)
+    await sync_to_async(send_mail)("s", "b", "f", ["t"])
+    await asyncio.get_running_loop().run_in_executor(None, lambda: requests.get("https://example.com"))
+
+    def read():
+        with open("data.txt") as fh:
+            return fh.read()
+
+    return await asyncio.to_thread(read)
+"""
+    assert blocking(review, body) == []
+
+
+def test_not_reported_for_an_open_method_of_another_object_or_in_sync_code(review):
+    body = """def sync_view(request):
+    time.sleep(1)
+    return open("data.txt")
+
+
+async def other(request, storage):
+    handle = storage.open("a.txt")
+    request.session.get("x")
+    return handle
+"""
+    assert blocking(review, body) == []
+
+
+def test_reports_socket_and_session_held_on_self(review):
+    body = """import socket
+
+
+class Feed:
+    def __init__(self):
+        self.session = requests.Session()
+
+    async def pull(self):
+        conn = socket.socket()
+        conn.connect(("example.com", 80))
+        return self.session.get("https://example.com")
+"""
+    findings = blocking(review, body)
+    assert [f.line for f in findings] == [21, 22]
+    assert "waits on a socket" in findings[0].text
