@@ -153,3 +153,58 @@ def widget(self, obj, file):
     return mark_safe("<div %s>%s</div>" % (flatatt_filter({"a": 1}), "".join(bits)))
 """
     assert html(review, body) == []
+
+
+def test_text_whose_lt_is_replaced_is_escaped_but_other_replacements_are_not(review):
+    # hyperkitty's decorate filter: `content.replace("<", "&lt;")` leaves no tag to open
+    body = """
+def as_pre(email):
+    content = email.content
+    content = content.replace("<", "&lt;")
+    return mark_safe("<pre>" + content + "</pre>")
+
+def as_pre_unsafe(email):
+    content = email.content
+    content = content.replace("\\t", "    ")
+    return mark_safe("<pre>" + content + "</pre>")
+"""
+    assert lines(html(review, body)) == [16]
+
+
+def test_an_item_of_a_local_dict_of_literals_is_safe(review):
+    # galaxy-ng's admin: colors[op] of a dict of colour literals is no input; m.name still is
+    body = """
+def colored(m):
+    colors = {"create": "#70bf2b", "delete": "#dd4646"}
+    return mark_safe(f'<span style="color: {colors[m.op]}">+</span>')
+
+def colored_named(m):
+    colors = {"create": "#70bf2b", "delete": "#dd4646"}
+    return mark_safe(f'<span style="color: {colors[m.op]}">{m.name}</span>')
+"""
+    findings = html(review, body)
+    assert lines(findings) == [14]
+    assert "m.name" in findings[0].message and "colors" not in findings[0].message
+
+
+def test_a_yaml_document_cut_into_lines_is_not_html(review):
+    # mayan's yaml_dump: mark_safe() keeps a text template (a config file) from escaping YAML
+    body = """
+import yaml
+
+def yaml_dump(data, indent):
+    result = yaml.dump(data=data, width=1000)
+    result = result.replace("'''", "'")
+    output = []
+    for line in result.split("\\n"):
+        if line:
+            output.append("{}{}".format(" " * indent, line))
+    return mark_safe("\\n".join(output))
+
+def listing(data):
+    output = []
+    for line in data.notes.split("\\n"):
+        output.append("<li>{}</li>".format(line))
+    return mark_safe("\\n".join(output))
+"""
+    assert lines(html(review, body)) == [23]

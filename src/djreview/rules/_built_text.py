@@ -42,6 +42,8 @@ _STR_METHODS = frozenset(
         "removesuffix",
     }
 )
+# str methods that cut a text into pieces (each as safe as the text).
+_SPLITS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
 _NUMBERS = frozenset(
     {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
 )
@@ -370,6 +372,10 @@ class BuiltText:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
             self._elements(node.args[0].value, parts, depth + 1)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _SPLITS:
+            # "a\nb".split("\n"): the pieces of a text are as safe as the text
+            if not self.safe(node.func.value, depth + 1):
+                parts.opaque.append(node)
         elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
             self._busy.add(node.value)
             try:
@@ -431,8 +437,9 @@ class BuiltText:
             return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Dict):
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
-        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple)):
-            return self.safe(node.value, depth + 1)  # {True: "yes", False: "no"}[value]
+        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name)):
+            # {True: "yes", False: "no"}[value], or `colors[op]` of a local dict of literals
+            return self.safe(node.value, depth + 1)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
         if isinstance(node, cst.IfExp):
@@ -542,11 +549,12 @@ class BuiltText:
         if not (isinstance(value, cst.Call) and value.args):
             return False
         first = value.args[0].value
-        return (
-            isinstance(first, cst.Name)
-            and first.value == name
-            and self.policy.safe_call(_name(value.func) or "", value, self)
+        func = value.func
+        # `name = escape(name)`, or a method of the name itself: `text = text.replace("<", "&lt;")`
+        of_itself = (isinstance(first, cst.Name) and first.value == name) or (
+            isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name
         )
+        return of_itself and self.policy.safe_call(_name(func) or "", value, self)
 
     def _iterable_safe(self, node: cst.BaseExpression, depth: int) -> bool:
         parts = Parts()
