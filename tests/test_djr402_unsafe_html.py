@@ -208,3 +208,67 @@ def listing(data):
     return mark_safe("\\n".join(output))
 """
     assert lines(html(review, body)) == [23]
+
+
+def test_either_of_two_safe_operands_and_an_encoded_path_are_safe(review):
+    # tendenci's pybb_link: `hasattr(o, "get_absolute_url") and o.get_absolute_url() or None`;
+    # its login link: request.get_full_path() is percent-encoded by Django
+    body = """
+def link(obj, anchor):
+    url = hasattr(obj, "get_absolute_url") and obj.get_absolute_url() or None
+    return mark_safe('<a href="{}">{}</a>'.format(url, escape(anchor)))
+
+def login_link(self):
+    link = 'click <a href="/login/?next=%s">here</a>' % self.request.get_full_path()
+    return mark_safe("Log in first: %s" % link)
+
+def raw_link(obj):
+    url = hasattr(obj, "website") and obj.website or None
+    return mark_safe('<a href="{}">x</a>'.format(url))
+"""
+    assert lines(html(review, body)) == [18]
+
+
+def test_parameters_copied_or_formatted_and_escaped_reads_are_the_callers_doing(review):
+    # tendenci's widgets: `attrs = attrs.copy(); id = attrs["id"]`; django-cms's validator:
+    # a link of an escaped title, a reversed URL and a parameter
+    body = """
+def render(name, attrs=None):
+    attrs = attrs.copy()
+    element_id = attrs["id"]
+    return mark_safe('<table id="%(id)s"></table>' % {"id": element_id})
+
+def conflict(page, user_language):
+    change_url = reverse("admin:page_change", args=[page.pk])
+    change_url += f"?language={user_language}"
+    link = f'<a href="{change_url}">{escape(page.title)}</a>'
+    return mark_safe("Page %(link)s has the same URL." % {"link": link})
+
+def conflict_unescaped(page, user_language):
+    link = f'<a href="/x/">{page.title}</a>'
+    return mark_safe("Page %(link)s has the same URL." % {"link": link})
+"""
+    assert lines(html(review, body)) == [21]
+
+
+def test_a_models_meta_is_code_and_css_classes_chosen_among_literals_are_safe(review):
+    # wagtail's revision warning (capfirst of _meta.verbose_name) and its comparison classes
+    body = """
+def warning(self, user_avatar):
+    data = {"model_name": capfirst(self.model._meta.verbose_name), "user": user_avatar}
+    return mark_safe("This %(model_name)s by %(user)s" % data)
+
+def comparisons(self, items):
+    out = []
+    for item in items:
+        classes = ["comparison__child"]
+        if item.is_new():
+            classes.append("addition")
+        classes = " ".join(classes)
+        out.append(f'<div class="{classes}">{item.htmlvalue()}</div>')
+    return mark_safe("\\n".join(out))
+
+def titled(self, item):
+    return mark_safe("This %(name)s" % {"name": capfirst(item.title)})
+"""
+    assert lines(html(review, body)) == [23]

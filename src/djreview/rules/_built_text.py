@@ -46,7 +46,11 @@ _STR_METHODS = frozenset(
 _SPLITS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
 _NUMBERS = frozenset(
     {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
+    | {"hasattr", "isinstance", "issubclass", "callable"}  # bools
 )
+# Methods whose result is made of their receiver and arguments only (a copy, an item, a piece
+# of text): reading a parameter through them is still using the parameter as it came.
+_PASS_THROUGH = frozenset({"copy", "get", "format", "join", "split", "rsplit", "splitlines"})
 _TRANSLATIONS = frozenset(
     {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 )
@@ -442,6 +446,11 @@ class BuiltText:
             return self.safe(node.value, depth + 1)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
+        if isinstance(node, cst.Comparison):
+            return True  # a bool
+        if isinstance(node, cst.BooleanOperation):
+            # `hasattr(o, "url") and o.get_absolute_url() or None`: one of its operands
+            return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
         if isinstance(node, cst.IfExp):
             return self.safe(node.body, depth + 1) and self.safe(node.orelse, depth + 1)
         if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, (cst.Add, cst.Modulo)):
@@ -513,14 +522,26 @@ class BuiltText:
         functions make of parameters, do not: the function's callers decide what it is given."""
         if depth > _MAX_DEPTH:
             return True
+        if depth and self.safe(node, depth + 1):
+            return False  # a part of the value that is literal, a number or escaped
         if isinstance(node, cst.Attribute):
             return True
         if isinstance(node, cst.Subscript):
             return self.reads_data(node.value, depth + 1)
         if isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute):
+            func = node.func
+            if isinstance(func, cst.Attribute) and (
+                func.attr.value in _PASS_THROUGH or func.attr.value in _STR_METHODS
+            ):
+                receiver = func.value
+                return self.reads_data(receiver, depth + 1) or any(
+                    self.reads_data(a.value, depth + 1) for a in node.args
+                )
+            if isinstance(func, cst.Attribute):
                 return True
             return any(self.reads_data(a.value, depth + 1) for a in node.args)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+            return False
         if isinstance(node, cst.Name):
             name = node.value
             if name in self._busy:
@@ -534,7 +555,7 @@ class BuiltText:
             ]
             self._busy.add(name)
             try:
-                return any(self.reads_data(v, depth + 1) for v in values)
+                return any(self._value_reads_data(v, depth + 1) for v in values)
             finally:
                 self._busy.discard(name)
         if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
@@ -544,6 +565,14 @@ class BuiltText:
             finally:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         return any(self.reads_data(child, depth + 1) for child in children(node))
+
+    def _value_reads_data(self, value: cst.BaseExpression, depth: int) -> bool:
+        """A local's value: when it is text built here, only its unescaped parts count (an
+        `<a href="{url}">{escape(page.title)}</a>` reads the page, but escapes what it reads)."""
+        parts = self.text(value, depth + 1)
+        if parts is not None and parts.built and not parts.opaque:
+            return any(self.reads_data(p, depth + 1) for p in parts.unsafe)
+        return self.reads_data(value, depth + 1)
 
     def _made_safe(self, value: cst.BaseExpression, name: str) -> bool:
         if not (isinstance(value, cst.Call) and value.args):

@@ -64,6 +64,8 @@ _ESCAPING = frozenset(
         "naturaltime",
         "naturalday",
         "build_absolute_uri",
+        "get_full_path",  # percent-encoded by Django: no quote or bracket survives
+        "get_full_path_info",
         "clean",
     }
 )
@@ -100,6 +102,8 @@ class HtmlPolicy(Policy):
         )
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        if "_meta" in parts[:-1]:
+            return True  # the model's declaration (verbose_name, app_label): written by its developer
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
