@@ -430,3 +430,19 @@ class ResetConfirmView(generics.GenericAPIView):
     assert len(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == 2
     creates = view.replace("generics.GenericAPIView", "generics.CreateAPIView")
     assert len(exposed(review, {SERIALIZERS: source, VIEWS: creates})) == 2
+
+
+def test_extra_kwargs_filled_in_code_in_meta_is_not_read_as_written(review):
+    # waldur's ServiceSettingsSerializer: a loop in Meta makes each listed secret write-only
+    filled = FIELDS_LIST.replace(
+        '"api_token"]\n',
+        '"api_token"]\n        extra_kwargs = {"id": {}}\n'
+        '        for name in ("api_token",):\n'
+        '            extra_kwargs.setdefault(name, {})["write_only"] = True\n',
+    )
+    assert exposed(review, {SERIALIZERS: filled, VIEWS: VIEW}) == []
+    # a literal extra_kwargs that hides another field still leaves the token out in the open
+    literal = FIELDS_LIST.replace(
+        '"api_token"]\n', '"api_token"]\n        extra_kwargs = {"name": {"write_only": True}}\n'
+    )
+    assert codes_lines(exposed(review, {SERIALIZERS: literal, VIEWS: VIEW})) == [("DJR305", SERIALIZERS, 9)]
