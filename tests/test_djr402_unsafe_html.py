@@ -272,3 +272,24 @@ def titled(self, item):
     return mark_safe("This %(name)s" % {"name": capfirst(item.title)})
 """
     assert lines(html(review, body)) == [23]
+
+
+def test_a_method_of_the_module_that_returns_only_safe_html_is_safe(review):
+    # wagtail's picture(): `fallback = rendition.img_tag(attrs)`, where img_tag returns
+    # mark_safe(f"<img{flatatt(attrs)}>"); a method returning a raw attribute stays unsafe
+    body = """
+class Rendition:
+    def img_tag(self, attrs):
+        return mark_safe(f"<img{flatatt(attrs)}>")
+
+    def caption(self):
+        return self.image.title
+
+    def picture(self, attrs):
+        fallback = self.img_tag(attrs)
+        return mark_safe(f"<picture>{fallback}</picture>")
+
+    def figure(self):
+        return mark_safe(f"<figure>{self.caption()}</figure>")
+"""
+    assert lines(html(review, body)) == [20]

@@ -93,6 +93,10 @@ class _Bindings:
     loop_iters: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # for NAME in ITER
     unpacked: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # a, b = CALL
     opaque: set[str] = field(default_factory=set)  # parameters, other targets: value unknown
+    # module only: every function and method of the module by name, and whether each name's
+    # return values are all safe (filled as asked; None while being decided)
+    functions: dict[str, list[cst.FunctionDef]] = field(default_factory=dict)
+    returns_safe: dict[str, bool | None] = field(default_factory=dict)
 
 
 def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -193,6 +197,31 @@ def bindings_of(scope: cst.CSTNode) -> _Bindings:
         for statement in scope.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 _collect(statement, found)
+        _collect_functions(scope, found.functions)
+    return found
+
+
+def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]]) -> None:
+    """Functions and methods at module and class level (not nested in functions)."""
+    body = node.body if isinstance(node, cst.Module) else getattr(node.body, "body", ())
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            found.setdefault(statement.name.value, []).append(statement)
+        elif isinstance(statement, cst.ClassDef):
+            _collect_functions(statement, found)
+
+
+def _returns(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    """The values a function returns (None for a bare `return`), not those of nested functions."""
+    found: list[cst.BaseExpression | None] = []
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Return):
+            found.append(node.value)
+        stack.extend(children(node))
     return found
 
 
@@ -472,6 +501,13 @@ class BuiltText:
             if self.policy.safe_call(name, node, self):
                 return True
             func = node.func
+            own = isinstance(func, cst.Name) or (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value in ("self", "cls")
+            )
+            if own and self._returns_safe(name):
+                return True  # a function of this module whose every result is safe (`img_tag()`)
             if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
                 return True  # a function of nothing, literals or safe values: its result is code's, not input
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
@@ -565,6 +601,25 @@ class BuiltText:
             finally:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         return any(self.reads_data(child, depth + 1) for child in children(node))
+
+    def _returns_safe(self, name: str) -> bool:
+        """Does every function or method of the module called `name` return only safe values
+        (`return render_to_string(...)`, `return mark_safe(f"<img{flatatt(attrs)}>")`)?"""
+        module = self.module
+        if name not in module.functions:
+            return False
+        if name in module.returns_safe:
+            return bool(module.returns_safe[name])  # decided, or being decided (a recursion: no)
+        module.returns_safe[name] = None
+        verdict = True
+        for function in module.functions[name]:
+            returns = _returns(function)
+            inner = BuiltText(self.policy, function, module, self.class_attrs)
+            if not returns or any(value is None or not inner.safe(value) for value in returns):
+                verdict = False
+                break
+        module.returns_safe[name] = verdict
+        return verdict
 
     def _value_reads_data(self, value: cst.BaseExpression, depth: int) -> bool:
         """A local's value: when it is text built here, only its unescaped parts count (an
