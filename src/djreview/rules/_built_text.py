@@ -203,7 +203,7 @@ def bindings_of(scope: cst.CSTNode) -> _Bindings:
 
 def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]]) -> None:
     """Functions and methods at module and class level (not nested in functions)."""
-    body = node.body if isinstance(node, cst.Module) else getattr(node.body, "body", ())
+    body = node.body if isinstance(node, cst.Module) else getattr(getattr(node, "body", None), "body", ())
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
             found.setdefault(statement.name.value, []).append(statement)
