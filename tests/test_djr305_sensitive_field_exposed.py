@@ -446,3 +446,24 @@ def test_extra_kwargs_filled_in_code_in_meta_is_not_read_as_written(review):
         '"api_token"]\n', '"api_token"]\n        extra_kwargs = {"name": {"write_only": True}}\n'
     )
     assert codes_lines(exposed(review, {SERIALIZERS: literal, VIEWS: VIEW})) == [("DJR305", SERIALIZERS, 9)]
+
+
+def test_a_serializer_of_nothing_but_the_token_is_that_tokens_response(review):
+    # djoser's TokenSerializer: the login view answers with it; there is nothing else to return
+    only = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    auth_token = serializers.CharField(source="api_token")
+
+    class Meta:
+        model = ApiClient
+        fields = ("auth_token",)
+"""
+    assert exposed(review, {SERIALIZERS: only, VIEWS: VIEW.replace("ApiClientSerializer", "TokenSerializer")}) == []
+    # with another field it is an object's serializer that also writes its token out
+    more = only.replace('fields = ("auth_token",)', 'fields = ("name", "auth_token")')
+    findings = exposed(review, {SERIALIZERS: more, VIEWS: VIEW.replace("ApiClientSerializer", "TokenSerializer")})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]

@@ -108,6 +108,9 @@ class SensitiveFieldExposed(Rule):
         meta_attrs = (
             _assignments(meta.body.body) if meta is not None and isinstance(meta.body, cst.IndentedBlock) else {}
         )
+        listed = _names(meta_attrs.get("fields"))
+        if listed and all(secret_name(n) for n in listed):
+            return  # djoser's TokenSerializer, fields = ("auth_token",): the token response itself
         hidden = _write_only(meta_attrs.get("extra_kwargs"))
         if meta is not None and _changed_in_code(meta, "extra_kwargs"):
             hidden = {"*"}  # waldur's `for field in write_only_fields: extra_kwargs[...]["write_only"] = True`
