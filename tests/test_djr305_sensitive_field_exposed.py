@@ -430,3 +430,40 @@ class ResetConfirmView(generics.GenericAPIView):
     assert len(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == 2
     creates = view.replace("generics.GenericAPIView", "generics.CreateAPIView")
     assert len(exposed(review, {SERIALIZERS: source, VIEWS: creates})) == 2
+
+
+def test_extra_kwargs_filled_in_code_in_meta_is_not_read_as_written(review):
+    # waldur's ServiceSettingsSerializer: a loop in Meta makes each listed secret write-only
+    filled = FIELDS_LIST.replace(
+        '"api_token"]\n',
+        '"api_token"]\n        extra_kwargs = {"id": {}}\n'
+        '        for name in ("api_token",):\n'
+        '            extra_kwargs.setdefault(name, {})["write_only"] = True\n',
+    )
+    assert exposed(review, {SERIALIZERS: filled, VIEWS: VIEW}) == []
+    # a literal extra_kwargs that hides another field still leaves the token out in the open
+    literal = FIELDS_LIST.replace(
+        '"api_token"]\n', '"api_token"]\n        extra_kwargs = {"name": {"write_only": True}}\n'
+    )
+    assert codes_lines(exposed(review, {SERIALIZERS: literal, VIEWS: VIEW})) == [("DJR305", SERIALIZERS, 9)]
+
+
+def test_a_serializer_of_nothing_but_the_token_is_that_tokens_response(review):
+    # djoser's TokenSerializer: the login view answers with it; there is nothing else to return
+    only = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class TokenSerializer(serializers.ModelSerializer):
+    auth_token = serializers.CharField(source="api_token")
+
+    class Meta:
+        model = ApiClient
+        fields = ("auth_token",)
+"""
+    assert exposed(review, {SERIALIZERS: only, VIEWS: VIEW.replace("ApiClientSerializer", "TokenSerializer")}) == []
+    # with another field it is an object's serializer that also writes its token out
+    more = only.replace('fields = ("auth_token",)', 'fields = ("name", "auth_token")')
+    findings = exposed(review, {SERIALIZERS: more, VIEWS: VIEW.replace("ApiClientSerializer", "TokenSerializer")})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]

@@ -153,3 +153,143 @@ def widget(self, obj, file):
     return mark_safe("<div %s>%s</div>" % (flatatt_filter({"a": 1}), "".join(bits)))
 """
     assert html(review, body) == []
+
+
+def test_text_whose_lt_is_replaced_is_escaped_but_other_replacements_are_not(review):
+    # hyperkitty's decorate filter: `content.replace("<", "&lt;")` leaves no tag to open
+    body = """
+def as_pre(email):
+    content = email.content
+    content = content.replace("<", "&lt;")
+    return mark_safe("<pre>" + content + "</pre>")
+
+def as_pre_unsafe(email):
+    content = email.content
+    content = content.replace("\\t", "    ")
+    return mark_safe("<pre>" + content + "</pre>")
+"""
+    assert lines(html(review, body)) == [16]
+
+
+def test_an_item_of_a_local_dict_of_literals_is_safe(review):
+    # galaxy-ng's admin: colors[op] of a dict of colour literals is no input; m.name still is
+    body = """
+def colored(m):
+    colors = {"create": "#70bf2b", "delete": "#dd4646"}
+    return mark_safe(f'<span style="color: {colors[m.op]}">+</span>')
+
+def colored_named(m):
+    colors = {"create": "#70bf2b", "delete": "#dd4646"}
+    return mark_safe(f'<span style="color: {colors[m.op]}">{m.name}</span>')
+"""
+    findings = html(review, body)
+    assert lines(findings) == [14]
+    assert "m.name" in findings[0].message and "colors" not in findings[0].message
+
+
+def test_a_yaml_document_cut_into_lines_is_not_html(review):
+    # mayan's yaml_dump: mark_safe() keeps a text template (a config file) from escaping YAML
+    body = """
+import yaml
+
+def yaml_dump(data, indent):
+    result = yaml.dump(data=data, width=1000)
+    result = result.replace("'''", "'")
+    output = []
+    for line in result.split("\\n"):
+        if line:
+            output.append("{}{}".format(" " * indent, line))
+    return mark_safe("\\n".join(output))
+
+def listing(data):
+    output = []
+    for line in data.notes.split("\\n"):
+        output.append("<li>{}</li>".format(line))
+    return mark_safe("\\n".join(output))
+"""
+    assert lines(html(review, body)) == [23]
+
+
+def test_either_of_two_safe_operands_and_an_encoded_path_are_safe(review):
+    # tendenci's pybb_link: `hasattr(o, "get_absolute_url") and o.get_absolute_url() or None`;
+    # its login link: request.get_full_path() is percent-encoded by Django
+    body = """
+def link(obj, anchor):
+    url = hasattr(obj, "get_absolute_url") and obj.get_absolute_url() or None
+    return mark_safe('<a href="{}">{}</a>'.format(url, escape(anchor)))
+
+def login_link(self):
+    link = 'click <a href="/login/?next=%s">here</a>' % self.request.get_full_path()
+    return mark_safe("Log in first: %s" % link)
+
+def raw_link(obj):
+    url = hasattr(obj, "website") and obj.website or None
+    return mark_safe('<a href="{}">x</a>'.format(url))
+"""
+    assert lines(html(review, body)) == [18]
+
+
+def test_parameters_copied_or_formatted_and_escaped_reads_are_the_callers_doing(review):
+    # tendenci's widgets: `attrs = attrs.copy(); id = attrs["id"]`; django-cms's validator:
+    # a link of an escaped title, a reversed URL and a parameter
+    body = """
+def render(name, attrs=None):
+    attrs = attrs.copy()
+    element_id = attrs["id"]
+    return mark_safe('<table id="%(id)s"></table>' % {"id": element_id})
+
+def conflict(page, user_language):
+    change_url = reverse("admin:page_change", args=[page.pk])
+    change_url += f"?language={user_language}"
+    link = f'<a href="{change_url}">{escape(page.title)}</a>'
+    return mark_safe("Page %(link)s has the same URL." % {"link": link})
+
+def conflict_unescaped(page, user_language):
+    link = f'<a href="/x/">{page.title}</a>'
+    return mark_safe("Page %(link)s has the same URL." % {"link": link})
+"""
+    assert lines(html(review, body)) == [21]
+
+
+def test_a_models_meta_is_code_and_css_classes_chosen_among_literals_are_safe(review):
+    # wagtail's revision warning (capfirst of _meta.verbose_name) and its comparison classes
+    body = """
+def warning(self, user_avatar):
+    data = {"model_name": capfirst(self.model._meta.verbose_name), "user": user_avatar}
+    return mark_safe("This %(model_name)s by %(user)s" % data)
+
+def comparisons(self, items):
+    out = []
+    for item in items:
+        classes = ["comparison__child"]
+        if item.is_new():
+            classes.append("addition")
+        classes = " ".join(classes)
+        out.append(f'<div class="{classes}">{item.htmlvalue()}</div>')
+    return mark_safe("\\n".join(out))
+
+def titled(self, item):
+    return mark_safe("This %(name)s" % {"name": capfirst(item.title)})
+"""
+    assert lines(html(review, body)) == [23]
+
+
+def test_a_method_of_the_module_that_returns_only_safe_html_is_safe(review):
+    # wagtail's picture(): `fallback = rendition.img_tag(attrs)`, where img_tag returns
+    # mark_safe(f"<img{flatatt(attrs)}>"); a method returning a raw attribute stays unsafe
+    body = """
+class Rendition:
+    def img_tag(self, attrs):
+        return mark_safe(f"<img{flatatt(attrs)}>")
+
+    def caption(self):
+        return self.image.title
+
+    def picture(self, attrs):
+        fallback = self.img_tag(attrs)
+        return mark_safe(f"<picture>{fallback}</picture>")
+
+    def figure(self):
+        return mark_safe(f"<figure>{self.caption()}</figure>")
+"""
+    assert lines(html(review, body)) == [20]

@@ -42,9 +42,15 @@ _STR_METHODS = frozenset(
         "removesuffix",
     }
 )
+# str methods that cut a text into pieces (each as safe as the text).
+_SPLITS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
 _NUMBERS = frozenset(
     {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
+    | {"hasattr", "isinstance", "issubclass", "callable"}  # bools
 )
+# Methods whose result is made of their receiver and arguments only (a copy, an item, a piece
+# of text): reading a parameter through them is still using the parameter as it came.
+_PASS_THROUGH = frozenset({"copy", "get", "format", "join", "split", "rsplit", "splitlines"})
 _TRANSLATIONS = frozenset(
     {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 )
@@ -87,6 +93,10 @@ class _Bindings:
     loop_iters: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # for NAME in ITER
     unpacked: dict[str, list[cst.BaseExpression]] = field(default_factory=dict)  # a, b = CALL
     opaque: set[str] = field(default_factory=set)  # parameters, other targets: value unknown
+    # module only: every function and method of the module by name, and whether each name's
+    # return values are all safe (filled as asked; None while being decided)
+    functions: dict[str, list[cst.FunctionDef]] = field(default_factory=dict)
+    returns_safe: dict[str, bool | None] = field(default_factory=dict)
 
 
 def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -187,6 +197,31 @@ def bindings_of(scope: cst.CSTNode) -> _Bindings:
         for statement in scope.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 _collect(statement, found)
+        _collect_functions(scope, found.functions)
+    return found
+
+
+def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]]) -> None:
+    """Functions and methods at module and class level (not nested in functions)."""
+    body = node.body if isinstance(node, cst.Module) else getattr(getattr(node, "body", None), "body", ())
+    for statement in body:
+        if isinstance(statement, cst.FunctionDef):
+            found.setdefault(statement.name.value, []).append(statement)
+        elif isinstance(statement, cst.ClassDef):
+            _collect_functions(statement, found)
+
+
+def _returns(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
+    """The values a function returns (None for a bare `return`), not those of nested functions."""
+    found: list[cst.BaseExpression | None] = []
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        if isinstance(node, cst.Return):
+            found.append(node.value)
+        stack.extend(children(node))
     return found
 
 
@@ -370,6 +405,10 @@ class BuiltText:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
             self._elements(node.args[0].value, parts, depth + 1)
+        elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _SPLITS:
+            # "a\nb".split("\n"): the pieces of a text are as safe as the text
+            if not self.safe(node.func.value, depth + 1):
+                parts.opaque.append(node)
         elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
             self._busy.add(node.value)
             try:
@@ -431,10 +470,16 @@ class BuiltText:
             return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Dict):
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
-        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple)):
-            return self.safe(node.value, depth + 1)  # {True: "yes", False: "no"}[value]
+        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name)):
+            # {True: "yes", False: "no"}[value], or `colors[op]` of a local dict of literals
+            return self.safe(node.value, depth + 1)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
+        if isinstance(node, cst.Comparison):
+            return True  # a bool
+        if isinstance(node, cst.BooleanOperation):
+            # `hasattr(o, "url") and o.get_absolute_url() or None`: one of its operands
+            return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
         if isinstance(node, cst.IfExp):
             return self.safe(node.body, depth + 1) and self.safe(node.orelse, depth + 1)
         if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, (cst.Add, cst.Modulo)):
@@ -456,6 +501,13 @@ class BuiltText:
             if self.policy.safe_call(name, node, self):
                 return True
             func = node.func
+            own = isinstance(func, cst.Name) or (
+                isinstance(func, cst.Attribute)
+                and isinstance(func.value, cst.Name)
+                and func.value.value in ("self", "cls")
+            )
+            if own and self._returns_safe(name):
+                return True  # a function of this module whose every result is safe (`img_tag()`)
             if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
                 return True  # a function of nothing, literals or safe values: its result is code's, not input
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
@@ -506,14 +558,26 @@ class BuiltText:
         functions make of parameters, do not: the function's callers decide what it is given."""
         if depth > _MAX_DEPTH:
             return True
+        if depth and self.safe(node, depth + 1):
+            return False  # a part of the value that is literal, a number or escaped
         if isinstance(node, cst.Attribute):
             return True
         if isinstance(node, cst.Subscript):
             return self.reads_data(node.value, depth + 1)
         if isinstance(node, cst.Call):
-            if isinstance(node.func, cst.Attribute):
+            func = node.func
+            if isinstance(func, cst.Attribute) and (
+                func.attr.value in _PASS_THROUGH or func.attr.value in _STR_METHODS
+            ):
+                receiver = func.value
+                return self.reads_data(receiver, depth + 1) or any(
+                    self.reads_data(a.value, depth + 1) for a in node.args
+                )
+            if isinstance(func, cst.Attribute):
                 return True
             return any(self.reads_data(a.value, depth + 1) for a in node.args)
+        if isinstance(node, (cst.SimpleString, cst.ConcatenatedString, cst.Integer, cst.Float)):
+            return False
         if isinstance(node, cst.Name):
             name = node.value
             if name in self._busy:
@@ -527,7 +591,7 @@ class BuiltText:
             ]
             self._busy.add(name)
             try:
-                return any(self.reads_data(v, depth + 1) for v in values)
+                return any(self._value_reads_data(v, depth + 1) for v in values)
             finally:
                 self._busy.discard(name)
         if isinstance(node, (cst.GeneratorExp, cst.ListComp, cst.SetComp)):
@@ -538,15 +602,43 @@ class BuiltText:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         return any(self.reads_data(child, depth + 1) for child in children(node))
 
+    def _returns_safe(self, name: str) -> bool:
+        """Does every function or method of the module called `name` return only safe values
+        (`return render_to_string(...)`, `return mark_safe(f"<img{flatatt(attrs)}>")`)?"""
+        module = self.module
+        if name not in module.functions:
+            return False
+        if name in module.returns_safe:
+            return bool(module.returns_safe[name])  # decided, or being decided (a recursion: no)
+        module.returns_safe[name] = None
+        verdict = True
+        for function in module.functions[name]:
+            returns = _returns(function)
+            inner = BuiltText(self.policy, function, module, self.class_attrs)
+            if not returns or any(value is None or not inner.safe(value) for value in returns):
+                verdict = False
+                break
+        module.returns_safe[name] = verdict
+        return verdict
+
+    def _value_reads_data(self, value: cst.BaseExpression, depth: int) -> bool:
+        """A local's value: when it is text built here, only its unescaped parts count (an
+        `<a href="{url}">{escape(page.title)}</a>` reads the page, but escapes what it reads)."""
+        parts = self.text(value, depth + 1)
+        if parts is not None and parts.built and not parts.opaque:
+            return any(self.reads_data(p, depth + 1) for p in parts.unsafe)
+        return self.reads_data(value, depth + 1)
+
     def _made_safe(self, value: cst.BaseExpression, name: str) -> bool:
         if not (isinstance(value, cst.Call) and value.args):
             return False
         first = value.args[0].value
-        return (
-            isinstance(first, cst.Name)
-            and first.value == name
-            and self.policy.safe_call(_name(value.func) or "", value, self)
+        func = value.func
+        # `name = escape(name)`, or a method of the name itself: `text = text.replace("<", "&lt;")`
+        of_itself = (isinstance(first, cst.Name) and first.value == name) or (
+            isinstance(func, cst.Attribute) and isinstance(func.value, cst.Name) and func.value.value == name
         )
+        return of_itself and self.policy.safe_call(_name(func) or "", value, self)
 
     def _iterable_safe(self, node: cst.BaseExpression, depth: int) -> bool:
         parts = Parts()

@@ -108,7 +108,12 @@ class SensitiveFieldExposed(Rule):
         meta_attrs = (
             _assignments(meta.body.body) if meta is not None and isinstance(meta.body, cst.IndentedBlock) else {}
         )
+        listed = _names(meta_attrs.get("fields"))
+        if listed and all(secret_name(n) for n in listed):
+            return  # djoser's TokenSerializer, fields = ("auth_token",): the token response itself
         hidden = _write_only(meta_attrs.get("extra_kwargs"))
+        if meta is not None and _changed_in_code(meta, "extra_kwargs"):
+            hidden = {"*"}  # waldur's `for field in write_only_fields: extra_kwargs[...]["write_only"] = True`
         if "*" in hidden:
             return  # extra_kwargs built in code: which fields it hides is unknown
         declared: set[str] = set()
@@ -275,3 +280,26 @@ def _write_only(assign: cst.Assign | None) -> set[str]:
                 ):
                     found.add(key)
     return found
+
+
+def _changed_in_code(meta: cst.ClassDef, name: str) -> bool:
+    """Does a statement of the Meta body other than a plain assignment use `name` (a loop that
+    fills `extra_kwargs`)? Then its literal value is not what DRF reads."""
+    body = meta.body.body if isinstance(meta.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        plain = isinstance(stmt, cst.SimpleStatementLine) and all(
+            isinstance(small, cst.Assign) and not _mentions(small.value, name) for small in stmt.body
+        )
+        if not plain and _mentions(stmt, name):
+            return True
+    return False
+
+
+def _mentions(node: cst.CSTNode, name: str) -> bool:
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Name) and current.value == name:
+            return True
+        stack.extend(current.children)
+    return False

@@ -25,7 +25,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
-from djreview.syntax import dotted
+from djreview.syntax import dotted, literal_string
 
 _ESCAPING = frozenset(
     {
@@ -64,6 +64,8 @@ _ESCAPING = frozenset(
         "naturaltime",
         "naturalday",
         "build_absolute_uri",
+        "get_full_path",  # percent-encoded by Django: no quote or bracket survives
+        "get_full_path_info",
         "clean",
     }
 )
@@ -75,6 +77,13 @@ _NUMBER_SUFFIXES = ("num", "count", "index", "idx", "number", "_total", "_size",
 _HTML_MAKERS = ("render", "html", "markup", "flatatt", "bleach", "sanitize", "markdown", "linkify")
 
 
+def _replaces_lt(call: cst.Call) -> bool:
+    if len(call.args) < 2:
+        return False
+    old, new = (literal_string(a.value) for a in call.args[:2])
+    return old == "<" and new in ("&lt;", "&#60;", "&#x3c;")
+
+
 class HtmlPolicy(Policy):
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         lowered = name.lower()
@@ -82,6 +91,10 @@ class HtmlPolicy(Policy):
             return True
         if name.startswith("get_") and name.endswith("_display"):
             return True  # a choice's label, or a display the model formats
+        if name == "replace" and _replaces_lt(call):
+            return True  # `text.replace("<", "&lt;")`: no tag can open in the text any more
+        if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
+            return True  # a YAML document: text for a configuration file, not HTML
         # A call handed an escaped value is HTML-aware code: `prefix(event, escape(subject))`.
         return any(
             isinstance(a.value, cst.Call) and (dotted(a.value.func) or [""])[-1] in ("escape", "conditional_escape")
@@ -89,6 +102,8 @@ class HtmlPolicy(Policy):
         )
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        if "_meta" in parts[:-1]:
+            return True  # the model's declaration (verbose_name, app_label): written by its developer
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
