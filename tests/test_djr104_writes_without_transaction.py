@@ -77,7 +77,7 @@ def test_every_kind_of_write_counts(review):
 
     def deletes(order: Order):
         order.items.all().delete()
-        order.delete()
+        order.tags.clear()
 
     def bulk(items):
         Item.objects.bulk_create(items)
@@ -275,3 +275,41 @@ def test_not_reported_in_migrations_tests_or_commands(review):
     """
     assert writes(review, code, "shop/management/commands/seed.py") == []
     assert writes(review, code, "shop/tests/test_seed.py") == []
+
+
+def test_not_reported_for_checkpoints_clean_ups_and_chosen_transactions(review):
+    code = """
+    from django.db import transaction
+    from shop.models import Item, Order
+
+
+    def pay(order: Order, gateway):
+        order.total = 0
+        order.save()
+        gateway.charge(order)
+        order.save(update_fields=["total"])
+
+
+    def clean_up(order: Order):
+        Item.objects.filter(order=order).delete()
+        order.delete()
+
+
+    def two_steps(price):
+        with transaction.atomic():
+            order = Order.objects.create(total=price)
+        notify(order)
+        with transaction.atomic():
+            Item.objects.create(order=order, price=price)
+
+
+    def inside_callers_transaction(order: Order):
+        assert transaction.get_connection().in_atomic_block
+        order.save()
+        Item.objects.create(order=order, price=1)
+
+
+    def notify(order):
+        return order
+    """
+    assert writes(review, code) == []

@@ -17,9 +17,8 @@ def _atomic(node: ast.AST) -> bool:
     """`transaction.atomic`, `atomic()`, `transaction.atomic(using="x")`."""
     if isinstance(node, ast.Call):
         node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr == "atomic"
-    return isinstance(node, ast.Name) and node.id == "atomic"
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return "atomic" in name.lower() or "transaction" in name.lower()
 
 
 def _called_name(call: ast.Call) -> str | None:
@@ -33,7 +32,7 @@ def atomic_calls(tree: ast.Module, text: str) -> tuple[frozenset[str], frozenset
     """(names called inside a transaction, names called outside one) in this module."""
     inside: set[str] = set()
     outside: set[str] = set()
-    if "atomic" not in text:
+    if "atomic" not in text and "transaction" not in text:
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = _called_name(node)

@@ -57,7 +57,8 @@ class _Write:
     call: cst.Call
     text: str  # the call as written, shortened
     transaction: int | None  # id of the outermost atomic block around it, None: autocommit
-    statement: cst.BaseStatement | None = None
+    row: str | None = None  # save()/delete() of a name: the row it writes (`payment`)
+    delete: bool = False
 
 
 @dataclass
@@ -69,10 +70,12 @@ class _Function:
 
 
 def _is_atomic(expr: cst.BaseExpression) -> bool:
+    """`transaction.atomic()`, `atomic(using=...)`, and the project's own transaction context
+    managers (`rolledback_transaction()`, `transaction_with_retry()`)."""
     if isinstance(expr, cst.Call):
         expr = expr.func
     parts = dotted(expr)
-    return bool(parts) and parts[-1] == "atomic"
+    return bool(parts) and ("atomic" in parts[-1].lower() or "transaction" in parts[-1].lower())
 
 
 def _decorated(node: cst.FunctionDef | cst.ClassDef, name: str) -> bool:
@@ -172,7 +175,13 @@ class WritesWithoutTransaction(Rule):
         text = self._write(node)
         if text is None:
             return
-        function.writes.append(_Write(node, text, function.blocks[0] if function.blocks else None))
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        row = None
+        if method in ("save", "delete") and isinstance(func, cst.Attribute):
+            row = self.ctx.module.code_for_node(func.value)
+        transaction = function.blocks[0] if function.blocks else None
+        function.writes.append(_Write(node, text, transaction, row, method == "delete"))
 
     def _write(self, call: cst.Call) -> str | None:
         """The write as written (`Order.objects.create()`), or None when `call` is no write."""
@@ -220,9 +229,19 @@ class WritesWithoutTransaction(Rule):
     # -- judging -------------------------------------------------------------------------------
     def _judge(self, function: _Function) -> None:
         writes = function.writes
+        if all(w.delete for w in writes):
+            return  # a clean-up: stopped half-way, it leaves nothing half-written, a retry ends it
+        if "in_atomic_block" in self.ctx.module.code_for_node(function.node.body):
+            return  # checks that its caller opened a transaction
         body = function.node.body
         for i, write in enumerate(writes):
-            earlier = [w for w in writes[:i] if _may_precede(body, w.call, write.call)]
+            earlier = [
+                w
+                for w in writes[:i]
+                if _may_precede(body, w.call, write.call)
+                and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
+                and not (w.transaction is not None and write.transaction is not None and w.transaction != write.transaction)
+            ]
             if not earlier:
                 continue
             if write.transaction is not None and any(w.transaction == write.transaction for w in earlier):
