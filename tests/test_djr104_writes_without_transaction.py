@@ -311,5 +311,11 @@ def test_not_reported_for_checkpoints_clean_ups_and_chosen_transactions(review):
 
     def notify(order):
         return order
+
+
+    def upsert(price):
+        done = Order.objects.filter(total=price).update(total=price + 1)
+        if not done:
+            Order.objects.create(total=price + 1)
     """
     assert writes(review, code) == []

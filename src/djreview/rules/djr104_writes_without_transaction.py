@@ -101,6 +101,7 @@ class WritesWithoutTransaction(Rule):
 
     def start(self, ctx) -> None:
         super().start(ctx)
+        self.assigned: dict[int, str] = {}  # call -> the name its result (first item) is bound to
         self.functions: list[_Function] = []
         self.classes: list[cst.ClassDef] = []
         self.statements: list[cst.BaseStatement] = []  # the innermost statement being walked
@@ -119,6 +120,15 @@ class WritesWithoutTransaction(Rule):
         function = self.functions.pop()
         if not function.atomic and len(function.writes) >= 2:
             self._judge(function)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
+            return
+        target = node.targets[0].target
+        if isinstance(target, cst.Tuple) and target.elements:
+            target = target.elements[0].value  # obj, created = get_or_create(...)
+        if isinstance(target, cst.Name):
+            self.assigned[id(node.value)] = target.value
 
     def visit_With(self, node: cst.With) -> None:
         if self.functions and any(_is_atomic(item.item) for item in node.items):
@@ -177,7 +187,7 @@ class WritesWithoutTransaction(Rule):
             return
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
-        row = None
+        row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
         if method in ("save", "delete") and isinstance(func, cst.Attribute):
             row = self.ctx.module.code_for_node(func.value)
         transaction = function.blocks[0] if function.blocks else None
@@ -220,11 +230,21 @@ class WritesWithoutTransaction(Rule):
                 return written
             if isinstance(value, ModelClass) or (method == "save" and isinstance(value, Queryset)):
                 return None
+            if isinstance(receiver, cst.Attribute) and self._field_value(receiver):
+                return None  # `user.avatar.delete()`: a FieldFile, a file in the storage
             last = (steps[-1] if steps else shown).lower()
             if any(word in last for word in _NOT_ROWS):
                 return None
             return written
         return None
+
+    def _field_value(self, receiver: cst.Attribute) -> bool:
+        """`row.<field>` where the field is no relation of the row's model."""
+        owner = self.ctx.flow.infer(receiver.value)
+        if not isinstance(owner, Instance):
+            return False
+        info = self.ctx.index.model(owner.model)
+        return info is not None and receiver.attr.value not in info.relations
 
     # -- judging -------------------------------------------------------------------------------
     def _judge(self, function: _Function) -> None:
@@ -241,6 +261,7 @@ class WritesWithoutTransaction(Rule):
                 if _may_precede(body, w.call, write.call)
                 and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
                 and not (w.transaction is not None and write.transaction is not None and w.transaction != write.transaction)
+                and not self._upsert(body, w, write)
             ]
             if not earlier:
                 continue
@@ -249,6 +270,21 @@ class WritesWithoutTransaction(Rule):
             first = earlier[0]
             self._report(function, first, write)
             return
+
+    def _upsert(self, body: cst.CSTNode, first: _Write, second: _Write) -> bool:
+        """`done = qs.update(...)` then `if not done: create(...)`: one of the two writes the row."""
+        name = self.assigned.get(id(first.call))
+        func = first.call.func
+        if name is None or not (isinstance(func, cst.Attribute) and func.attr.value == "update"):
+            return False
+        for node in _path(body, second.call):
+            if isinstance(node, cst.If):
+                test = node.test
+                if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+                    test = test.expression
+                if isinstance(test, cst.Name) and test.value == name:
+                    return True
+        return False
 
     def _report(self, function: _Function, first: _Write, write: _Write) -> None:
         name = function.node.name.value
