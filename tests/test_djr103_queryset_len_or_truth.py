@@ -161,3 +161,26 @@ def test_not_reported_on_a_prefetched_relation(review):
     """
     findings = hygiene(review, view)
     assert [f.line for f in findings] == [13]
+
+
+def test_not_reported_on_a_project_method_that_returns_a_truth_value(review):
+    models = MODELS.replace(
+        "class Book(models.Model):",
+        """class BookQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        return self.filter(title__isnull=False).exists()
+
+
+class Book(models.Model):
+    objects = BookQuerySet.as_manager()
+""",
+    )
+    view = """
+    from shop.models import Book
+
+    def check(user):
+        if not Book.objects.readable_by(user):
+            return 1
+        return 2
+    """
+    assert review({"shop/models.py": models, VIEWS: view}, select=("DJR103",)) == []

@@ -11,7 +11,10 @@ Not reported, because evaluating the rows once is then right:
   the rows ``len()`` or the test fetched are cached on the queryset and reused;
 - ``len(author.books.all())`` on a relation the queryset prefetched (or may have: rows of a
   queryset djreview cannot read): it is served from the prefetch cache;
-- a list (``list(qs)``, ``sorted(qs)``, a comprehension), a paginator or a page.
+- a list (``list(qs)``, ``sorted(qs)``, a comprehension), a paginator or a page;
+- a ``values()`` queryset, or what a project manager method or function returns when its
+  chain ends in ``exists()``, ``count()`` or ``aggregate()`` (the tracker cannot tell them
+  apart: ``Job.objects.check_perms(...)`` returning ``...exists()`` is a bool).
 Only expressions the flow tracker knows to be querysets are reported.
 """
 
@@ -187,6 +190,8 @@ class QuerysetLenOrTruth(Rule):
             return None
         value = self.ctx.flow.infer(expr)
         if not isinstance(value, Queryset) or value.paginator or value.iterated:
+            return None
+        if value.values:  # values(), or a project method ending in exists()/count(): maybe a number
             return None
         if self._prefetched(expr):
             return None
