@@ -80,11 +80,12 @@ def test_every_kind_of_write_counts(review):
         order.tags.clear()
 
     def bulk(items):
-        Item.objects.bulk_create(items)
         Order.objects.get_or_create(total=1)
+        Item.objects.bulk_create(items)
+        Order.objects.get_or_create(total=2)
     """
     findings = writes(review, code)
-    assert [f.line for f in findings] == [7, 11, 15, 19]
+    assert [f.line for f in findings] == [7, 11, 15, 20]
     assert findings[0].fix.applicability == "suggestion"  # `transaction` is not imported
 
 

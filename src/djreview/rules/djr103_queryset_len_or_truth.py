@@ -52,10 +52,12 @@ class _Scope:
                 if not (isinstance(parent, cst.Attribute) and parent.attr is node):
                     self.uses[node.value] = self.uses.get(node.value, 0) + 1
                 continue
-            if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name):
-                # qs.filter(...), qs.count(): a new query, not the rows of this one
-                if node.attr.value in _NOT_EVALUATING:
-                    continue
+            if (
+                isinstance(node, cst.Attribute)
+                and isinstance(node.value, cst.Name)
+                and node.attr.value in _NOT_EVALUATING
+            ):
+                continue  # qs.filter(...), qs.count(): a new query, not the rows of this one
             if isinstance(node, (cst.Assign, cst.AnnAssign)):
                 targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
                 if _is_list(node.value):
@@ -196,9 +198,8 @@ class QuerysetLenOrTruth(Rule):
         if self._prefetched(expr):
             return None
         scope = self.scopes[-1]
-        if isinstance(expr, cst.Name):
-            if expr.value in scope.listy or scope.uses.get(expr.value, 0) != 1:
-                return None  # used elsewhere: evaluating it once serves both
+        if isinstance(expr, cst.Name) and (expr.value in scope.listy or scope.uses.get(expr.value, 0) != 1):
+            return None  # used elsewhere: evaluating it once serves both
         return value
 
     def _prefetched(self, expr: cst.BaseExpression) -> bool:

@@ -20,7 +20,9 @@ In one transaction, so not reported:
   production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``;
 - the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
   ``save_related``, ``save_formset``, ``delete_model``...).
-Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
+An earlier ``get_or_create()`` does not count (a retry finds its row), nor the same row saved
+again (a checkpoint), nor writes each in its own ``atomic()`` block, nor a function whose
+writes are all deletes (a clean-up). Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
 body and its handler, a branch that returns after its write) are not counted together.
 Migrations run in a transaction already; tests and management commands (one-off scripts that
 often commit progress on purpose) are not reviewed.
@@ -59,6 +61,7 @@ class _Write:
     transaction: int | None  # id of the outermost atomic block around it, None: autocommit
     row: str | None = None  # save()/delete() of a name: the row it writes (`payment`)
     delete: bool = False
+    fetch_or_create: bool = False  # get_or_create(): a retry finds the row, nothing is half-done
 
 
 @dataclass
@@ -74,8 +77,8 @@ def _is_atomic(expr: cst.BaseExpression) -> bool:
     managers (`rolledback_transaction()`, `transaction_with_retry()`)."""
     if isinstance(expr, cst.Call):
         expr = expr.func
-    parts = dotted(expr)
-    return bool(parts) and ("atomic" in parts[-1].lower() or "transaction" in parts[-1].lower())
+    last = (dotted(expr) or [""])[-1].lower()
+    return "atomic" in last or "transaction" in last
 
 
 def _decorated(node: cst.FunctionDef | cst.ClassDef, name: str) -> bool:
@@ -124,7 +127,7 @@ class WritesWithoutTransaction(Rule):
     def visit_Assign(self, node: cst.Assign) -> None:
         if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
             return
-        target = node.targets[0].target
+        target: cst.BaseExpression = node.targets[0].target
         if isinstance(target, cst.Tuple) and target.elements:
             target = target.elements[0].value  # obj, created = get_or_create(...)
         if isinstance(target, cst.Name):
@@ -157,8 +160,10 @@ class WritesWithoutTransaction(Rule):
         if index.only_called_in_transaction(node.name.value):
             return True
         bases = index.base_refs(self.ctx.flow.class_qualname(cls.name.value)) if cls is not None else ()
-        if cls is not None and node.name.value in _ADMIN_ATOMIC and index.is_admin_class(
-            self.ctx.flow.class_qualname(cls.name.value)
+        if (
+            cls is not None
+            and node.name.value in _ADMIN_ATOMIC
+            and index.is_admin_class(self.ctx.flow.class_qualname(cls.name.value))
         ):
             return True
         is_view = (cls is not None and any(b.startswith(_VIEW_BASES) for b in bases)) or (
@@ -191,7 +196,7 @@ class WritesWithoutTransaction(Rule):
         if method in ("save", "delete") and isinstance(func, cst.Attribute):
             row = self.ctx.module.code_for_node(func.value)
         transaction = function.blocks[0] if function.blocks else None
-        function.writes.append(_Write(node, text, transaction, row, method == "delete"))
+        function.writes.append(_Write(node, text, transaction, row, method == "delete", method == "get_or_create"))
 
     def _write(self, call: cst.Call) -> str | None:
         """The write as written (`Order.objects.create()`), or None when `call` is no write."""
@@ -259,8 +264,11 @@ class WritesWithoutTransaction(Rule):
                 w
                 for w in writes[:i]
                 if _may_precede(body, w.call, write.call)
+                and not w.fetch_or_create
                 and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
-                and not (w.transaction is not None and write.transaction is not None and w.transaction != write.transaction)
+                and not (
+                    w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
+                )
                 and not self._upsert(body, w, write)
             ]
             if not earlier:
