@@ -30,7 +30,6 @@ from djreview.walk import children
 
 _LIST_BUILDERS = frozenset({"list", "sorted", "tuple", "set", "reversed", "frozenset"})
 _NOT_EVALUATING = orm.QUERYSET_RETURNING | {"count", "exists", "values", "values_list"}
-_SIMPLE = (cst.Name, cst.Attribute, cst.Call, cst.Subscript)
 # (operator, literal) pairs of `qs.count() <op> n` meaning "there is a row" / "there is none"
 _SOME = {("GreaterThan", 0), ("NotEqual", 0), ("GreaterThanEqual", 1)}
 _NONE = {("Equal", 0), ("LessThan", 1), ("LessThanEqual", 0)}
@@ -188,7 +187,7 @@ class QuerysetLenOrTruth(Rule):
     # -- what the expressions are -------------------------------------------------------------
     def _queryset(self, expr: cst.BaseExpression) -> Queryset | None:
         """A queryset whose rows nothing else in the function reads, or None."""
-        if not isinstance(expr, _SIMPLE) or _is_list(expr):
+        if not isinstance(expr, (cst.Name, cst.Attribute, cst.Call, cst.Subscript)) or _is_list(expr):
             return None
         value = self.ctx.flow.infer(expr)
         if not isinstance(value, Queryset) or value.paginator or value.iterated:

@@ -378,9 +378,6 @@ def _path(block: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode]:
     return []
 
 
-_LEAVES = (cst.Return, cst.Raise)
-
-
 def _may_precede(body: cst.CSTNode, first: cst.Call, second: cst.Call) -> bool:
     """Can `second` run after `first` in one call of the function? Not when they sit in the
     two branches of one `if`, in a `try` body and one of its handlers (or two handlers), or when
@@ -406,7 +403,9 @@ def _may_precede(body: cst.CSTNode, first: cst.Call, second: cst.Call) -> bool:
         if at is None:
             continue
         for statement in statements[at:]:
-            if isinstance(statement, cst.SimpleStatementLine) and any(isinstance(x, _LEAVES) for x in statement.body):
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(x, (cst.Return, cst.Raise)) for x in statement.body
+            ):
                 return False
     return True
 
