@@ -320,3 +320,27 @@ def test_not_reported_for_checkpoints_clean_ups_and_chosen_transactions(review):
             Order.objects.create(total=price + 1)
     """
     assert writes(review, code) == []
+
+
+def test_not_reported_for_a_helper_that_only_migrations_call(review):
+    helper = """
+    from shop.models import Item, Order
+
+
+    def backfill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    migration = """
+    from django.db import migrations
+    from shop.services import backfill
+
+
+    def forward(apps, schema_editor):
+        backfill(1)
+
+
+    class Migration(migrations.Migration):
+        operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    """
+    assert writes(review, helper, **{"shop/migrations/0002_backfill.py": migration}) == []

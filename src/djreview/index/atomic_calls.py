@@ -28,17 +28,18 @@ def _called_name(call: ast.Call) -> str | None:
     return func.id if isinstance(func, ast.Name) else None
 
 
-def atomic_calls(tree: ast.Module, text: str) -> tuple[frozenset[str], frozenset[str]]:
-    """(names called inside a transaction, names called outside one) in this module."""
+def atomic_calls(tree: ast.Module, text: str, migration: bool = False) -> tuple[frozenset[str], frozenset[str]]:
+    """(names called inside a transaction, names called outside one) in this module. A
+    migration runs in a transaction (atomic by default): every call in it is inside one."""
     inside: set[str] = set()
     outside: set[str] = set()
-    if "atomic" not in text and "transaction" not in text:
+    if migration or ("atomic" not in text and "transaction" not in text):
         for node in ast.walk(tree):
             if isinstance(node, ast.Call):
                 name = _called_name(node)
                 if name:
                     outside.add(name)
-        return frozenset(), frozenset(outside)
+        return (frozenset(outside), frozenset()) if migration else (frozenset(), frozenset(outside))
 
     def walk(node: ast.AST, protected: bool) -> None:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)):

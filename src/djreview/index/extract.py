@@ -553,5 +553,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.routed = routed_views(tree, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
-    facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text)
+    migration = "migrations" in path.split("/")[:-1]
+    facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text, migration)
     return facts
