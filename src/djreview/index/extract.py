@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from djreview.index import class_uses
+from djreview.index.atomic_calls import atomic_calls
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
@@ -552,4 +553,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.routed = routed_views(tree, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
+    migration = "migrations" in path.split("/")[:-1]
+    facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text, migration)
     return facts

@@ -103,6 +103,9 @@ class ModuleFacts:
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
     class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
+    # names of functions called inside a transaction.atomic block / outside one (atomic_calls.py)
+    calls_in_atomic: frozenset[str] = frozenset()
+    calls_outside_atomic: frozenset[str] = frozenset()
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -1254,3 +1254,18 @@ class ProjectIndex:
         if qual not in self.classes:
             return None
         return any(self.classes[c].meta_fields_listed for c in self._class_mro(qual))
+
+    @query
+    def only_called_in_transaction(self, name: str) -> bool:
+        """Is a function of this name called somewhere in the project (tests and installed
+        packages aside), and always inside `transaction.atomic` (index/atomic_calls.py)?"""
+        if getattr(self, "_atomic_callees", None) is None:
+            inside: set[str] = set()
+            outside: set[str] = set()
+            for module in self._every_module:
+                if module.external or _test_module(module.module):
+                    continue
+                inside |= module.calls_in_atomic
+                outside |= module.calls_outside_atomic
+            self._atomic_callees = frozenset(inside - outside)
+        return name in self._atomic_callees

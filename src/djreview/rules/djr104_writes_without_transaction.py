@@ -1,0 +1,430 @@
+"""DJR104: a function that writes to the database twice or more, not in one transaction.
+
+Outside a transaction each write commits on its own (Django's autocommit): when the second
+write fails, or the process dies between them, the first stays, and the data is half-changed
+(an order without its items, a transfer debited and not credited). ``transaction.atomic()``
+makes them one change.
+
+Writes: ``save()`` (a form's or a serializer's too, not ``save(commit=False)``), ``create()``,
+``get_or_create()``, ``update_or_create()``, ``update()`` of a queryset, ``delete()``,
+``bulk_create()``/``bulk_update()``, and ``add``/``set``/``remove``/``clear`` on a related
+manager. A call site counts once, in a loop too (DJR102 speaks about loops). Not writes: a
+cache's or a storage's ``delete``/``set``, ``dict.update()``, a ``set.add()``, ``save()`` with a
+positional argument (a file, an image).
+
+In one transaction, so not reported:
+- inside one ``with transaction.atomic():`` block, or a function decorated ``@transaction.atomic``
+  (a class decorated with ``method_decorator(atomic, ...)`` too);
+- a function every call of which in the project (tests aside) runs inside ``atomic()``;
+- a view (a function taking ``request``, a method of a Django or DRF view class) when the
+  production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``;
+- the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
+  ``save_related``, ``save_formset``, ``delete_model``...).
+An earlier ``get_or_create()`` does not count (a retry finds its row), nor the same row saved
+again (a checkpoint), nor writes each in its own ``atomic()`` block, nor a function whose
+writes are all deletes (a clean-up). Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
+body and its handler, a branch that returns after its write) are not counted together.
+Migrations run in a transaction already; tests and management commands (one-off scripts that
+often commit progress on purpose) are not reviewed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import libcst as cst
+
+from djreview.fix_spec import INDENT, FixSpec, NodeEdit
+from djreview.rule import Rule
+from djreview.syntax import dotted
+from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
+from djreview.walk import children
+
+_MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
+_BULK = frozenset({"bulk_create", "bulk_update"})
+_M2M = frozenset({"add", "set", "remove", "clear"})
+_QUERYSET_STEPS = frozenset({"objects", "filter", "exclude", "all", "select_for_update"})
+# Receivers of save()/delete() that are not rows: a session, a cache, a file store.
+_NOT_ROWS = ("session", "cache", "storage", "redis", "client", "bucket", "file", "image", "thumbnail", "zip")
+# ModelAdmin methods Django's admin runs inside its own transaction.atomic() (changeform_view,
+# delete_view).
+_ADMIN_ATOMIC = frozenset(
+    {"save_model", "save_related", "save_formset", "delete_model", "construct_change_message", "response_add"}
+)
+_VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
+
+
+@dataclass
+class _Write:
+    call: cst.Call
+    text: str  # the call as written, shortened
+    transaction: int | None  # id of the outermost atomic block around it, None: autocommit
+    row: str | None = None  # save()/delete() of a name: the row it writes (`payment`)
+    delete: bool = False
+    fetch_or_create: bool = False  # get_or_create(): a retry finds the row, nothing is half-done
+
+
+@dataclass
+class _Function:
+    node: cst.FunctionDef
+    atomic: bool  # decorated, or covered by its callers / ATOMIC_REQUESTS / the admin
+    writes: list[_Write]
+    blocks: list[int]  # ids of the open atomic `with` blocks, outermost first
+
+
+def _is_atomic(expr: cst.BaseExpression) -> bool:
+    """`transaction.atomic()`, `atomic(using=...)`, and the project's own transaction context
+    managers (`rolledback_transaction()`, `transaction_with_retry()`)."""
+    if isinstance(expr, cst.Call):
+        expr = expr.func
+    last = (dotted(expr) or [""])[-1].lower()
+    return "atomic" in last or "transaction" in last
+
+
+def _decorated(node: cst.FunctionDef | cst.ClassDef, name: str) -> bool:
+    """A decorator that is `name` or mentions it (`method_decorator(transaction.atomic, ...)`)."""
+    for decorator in node.decorators:
+        stack: list[cst.CSTNode] = [decorator.decorator]
+        while stack:
+            current = stack.pop()
+            if isinstance(current, cst.Name) and current.value == name:
+                return True
+            if isinstance(current, cst.Attribute) and current.attr.value == name:
+                return True
+            stack.extend(children(current))
+    return False
+
+
+class WritesWithoutTransaction(Rule):
+    code = "DJR104"
+    name = "writes-without-transaction"
+    fixable = True
+    triggers = ("save(", "create(", "update(", "delete(", "bulk_", ".add(", ".set(", ".remove(", ".clear(")
+    skip_kinds = frozenset({"migrations", "tests", "commands"})
+
+    def start(self, ctx) -> None:
+        super().start(ctx)
+        self.assigned: dict[int, str] = {}  # call -> the name its result (first item) is bound to
+        self.functions: list[_Function] = []
+        self.classes: list[cst.ClassDef] = []
+        self.statements: list[cst.BaseStatement] = []  # the innermost statement being walked
+
+    # -- scopes --------------------------------------------------------------------------------
+    def visit_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.append(node)
+
+    def leave_ClassDef(self, node: cst.ClassDef) -> None:
+        self.classes.pop()
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        self.functions.append(_Function(node, self._covered(node), [], []))
+
+    def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
+        function = self.functions.pop()
+        if not function.atomic and len(function.writes) >= 2:
+            self._judge(function)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
+            return
+        target: cst.BaseExpression = node.targets[0].target
+        if isinstance(target, cst.Tuple) and target.elements:
+            target = target.elements[0].value  # obj, created = get_or_create(...)
+        if isinstance(target, cst.Name):
+            self.assigned[id(node.value)] = target.value
+
+    def visit_With(self, node: cst.With) -> None:
+        if self.functions and any(_is_atomic(item.item) for item in node.items):
+            self.functions[-1].blocks.append(id(node))
+
+    def leave_With(self, node: cst.With) -> None:
+        if self.functions and self.functions[-1].blocks and self.functions[-1].blocks[-1] == id(node):
+            self.functions[-1].blocks.pop()
+
+    def _in_method(self, node: cst.FunctionDef) -> cst.ClassDef | None:
+        """The class whose method `node` is (not a function nested in a method)."""
+        if not self.classes:
+            return None
+        cls = self.classes[-1]
+        body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+        return cls if any(stmt is node for stmt in body) else None
+
+    def _covered(self, node: cst.FunctionDef) -> bool:
+        """Does every write of this function run in one transaction opened outside it?"""
+        if _decorated(node, "atomic"):
+            return True
+        cls = self._in_method(node)
+        if cls is not None and _decorated(cls, "atomic"):
+            return True
+        index = self.ctx.index
+        if index.only_called_in_transaction(node.name.value):
+            return True
+        bases = index.base_refs(self.ctx.flow.class_qualname(cls.name.value)) if cls is not None else ()
+        if (
+            cls is not None
+            and node.name.value in _ADMIN_ATOMIC
+            and index.is_admin_class(self.ctx.flow.class_qualname(cls.name.value))
+        ):
+            return True
+        is_view = (cls is not None and any(b.startswith(_VIEW_BASES) for b in bases)) or (
+            cls is None
+            and bool(node.params.params)
+            and node.params.params[0].name.value == "request"
+            and len(self.functions) == 0
+        )
+        return is_view and not _decorated(node, "non_atomic_requests") and self._atomic_requests()
+
+    def _atomic_requests(self) -> bool:
+        databases = self.ctx.index.setting("DATABASES")
+        if databases.state != "set" or not isinstance(databases.value, dict):
+            return False
+        return any(isinstance(alias, dict) and alias.get("ATOMIC_REQUESTS") for alias in databases.value.values())
+
+    # -- writes --------------------------------------------------------------------------------
+    def visit_Call(self, node: cst.Call) -> None:
+        if not self.functions:
+            return
+        function = self.functions[-1]
+        if function.atomic:
+            return
+        text = self._write(node)
+        if text is None:
+            return
+        func = node.func
+        method = func.attr.value if isinstance(func, cst.Attribute) else ""
+        row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
+        if method in ("save", "delete") and isinstance(func, cst.Attribute):
+            row = self.ctx.module.code_for_node(func.value)
+        transaction = function.blocks[0] if function.blocks else None
+        function.writes.append(_Write(node, text, transaction, row, method == "delete", method == "get_or_create"))
+
+    def _write(self, call: cst.Call) -> str | None:
+        """The write as written (`Order.objects.create()`), or None when `call` is no write."""
+        func = call.func
+        if not isinstance(func, cst.Attribute):
+            return None
+        method = func.attr.value
+        positional = any(a.keyword is None and not a.star for a in call.args)
+        receiver = func.value
+        value = self.ctx.flow.infer(receiver)
+        steps = _steps(receiver)
+        shown = _shown(self.ctx.module.code_for_node(receiver))
+        written = f"{shown}.{method}()"
+        if method in _BULK:
+            return written if isinstance(value, (Queryset, RelatedManager)) or "objects" in steps else None
+        if method in _MANAGER_WRITES:
+            if positional and not isinstance(value, (Queryset, RelatedManager)):
+                return None
+            if isinstance(value, (Queryset, RelatedManager)) or "objects" in steps:
+                return written
+            return None
+        if method == "update":
+            if positional:
+                return None
+            if isinstance(value, Queryset) or (not value and _QUERYSET_STEPS.intersection(steps)):
+                return written
+            return None
+        if method in _M2M:
+            return written if isinstance(value, RelatedManager) and value.target else None
+        if method in ("save", "delete"):
+            if positional or any(
+                a.keyword is not None and a.keyword.value == "commit" and _false(a.value) for a in call.args
+            ):
+                return None
+            if isinstance(value, (Instance, FormInstance, Queryset, RelatedManager)):
+                return written
+            if isinstance(value, ModelClass) or (method == "save" and isinstance(value, Queryset)):
+                return None
+            if isinstance(receiver, cst.Attribute) and self._field_value(receiver):
+                return None  # `user.avatar.delete()`: a FieldFile, a file in the storage
+            last = (steps[-1] if steps else shown).lower()
+            if any(word in last for word in _NOT_ROWS):
+                return None
+            return written
+        return None
+
+    def _field_value(self, receiver: cst.Attribute) -> bool:
+        """`row.<field>` where the field is no relation of the row's model."""
+        owner = self.ctx.flow.infer(receiver.value)
+        if not isinstance(owner, Instance):
+            return False
+        info = self.ctx.index.model(owner.model)
+        return info is not None and receiver.attr.value not in info.relations
+
+    # -- judging -------------------------------------------------------------------------------
+    def _judge(self, function: _Function) -> None:
+        writes = function.writes
+        if all(w.delete for w in writes):
+            return  # a clean-up: stopped half-way, it leaves nothing half-written, a retry ends it
+        if "in_atomic_block" in self.ctx.module.code_for_node(function.node.body):
+            return  # checks that its caller opened a transaction
+        body = function.node.body
+        for i, write in enumerate(writes):
+            earlier = [
+                w
+                for w in writes[:i]
+                if _may_precede(body, w.call, write.call)
+                and not w.fetch_or_create
+                and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
+                and not (
+                    w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
+                )
+                and not self._upsert(body, w, write)
+            ]
+            if not earlier:
+                continue
+            if write.transaction is not None and any(w.transaction == write.transaction for w in earlier):
+                continue
+            first = earlier[0]
+            self._report(function, first, write)
+            return
+
+    def _upsert(self, body: cst.CSTNode, first: _Write, second: _Write) -> bool:
+        """`done = qs.update(...)` then `if not done: create(...)`: one of the two writes the row."""
+        name = self.assigned.get(id(first.call))
+        func = first.call.func
+        if name is None or not (isinstance(func, cst.Attribute) and func.attr.value == "update"):
+            return False
+        for node in _path(body, second.call):
+            if isinstance(node, cst.If):
+                test = node.test
+                if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+                    test = test.expression
+                if isinstance(test, cst.Name) and test.value == name:
+                    return True
+        return False
+
+    def _report(self, function: _Function, first: _Write, write: _Write) -> None:
+        name = function.node.name.value
+        together = [w for w in function.writes]
+        message = (
+            f"{name}() writes to the database {len(together)} times outside one transaction: "
+            f"{first.text} (line <line:first>) and {write.text} commit separately, so a failure between "
+            f"them leaves the first change without the second."
+        )
+        hint = "Wrap the writes in `with transaction.atomic():` (or decorate the function with @transaction.atomic)."
+        fix = self._fix(function) or FixSpec("wrap the writes in `with transaction.atomic():`", "suggestion")
+        self.report(write.call, message, fix, lines={"first": first.call}, hint=hint)
+
+    def _fix(self, function: _Function) -> FixSpec | None:
+        """`with transaction.atomic():` around the statements from the first write to the last,
+        when they are consecutive statements of one block and `transaction` is imported."""
+        imports = self.ctx.facts.imports
+        if imports.get("transaction") == "django.db.transaction":
+            opener = "transaction.atomic()"
+        elif imports.get("atomic") == "django.db.transaction.atomic":
+            opener = "atomic()"
+        else:
+            return None
+        if any(w.transaction is not None for w in function.writes):
+            return None
+        block = _block_holding(function.node.body, [w.call for w in function.writes])
+        if block is None:
+            return None
+        inner, first, last = block
+        statements = inner.body[first : last + 1]
+        module = self.ctx.module
+        lines = [f"{INDENT}with {opener}:\n"]
+        for statement in statements:
+            code = module.code_for_node(statement)
+            lines.extend(f"{INDENT}    {line}" if line.strip() else line for line in code.splitlines(keepends=True))
+        replacement = "".join(lines)
+        if not replacement.endswith("\n"):
+            replacement += "\n"
+        edit = NodeEdit(
+            statements[0], replacement, "lines", indent_like=statements[0], end_at=statements[-1], end_side="end"
+        )
+        return FixSpec(
+            f"wrap the writes in `with {opener}:` (unsafe: an error now undoes the earlier writes too)",
+            "unsafe",
+            (edit,),
+        )
+
+
+def _false(value: cst.BaseExpression) -> bool:
+    return isinstance(value, cst.Name) and value.value == "False"
+
+
+def _steps(node: cst.BaseExpression) -> list[str]:
+    """`Book.objects.filter(x=1)` -> ["Book", "objects", "filter"]."""
+    parts: list[str] = []
+    while True:
+        if isinstance(node, cst.Call):
+            node = node.func
+        elif isinstance(node, cst.Attribute):
+            parts.append(node.attr.value)
+            node = node.value
+        elif isinstance(node, cst.Name):
+            parts.append(node.value)
+            break
+        else:
+            break
+    return parts[::-1]
+
+
+def _shown(code: str) -> str:
+    code = " ".join(code.split())
+    return code if len(code) <= 40 else code[:37] + "..."
+
+
+def _path(block: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode]:
+    """The nodes from `block` down to `target` (both included), or [] when it is not there."""
+    stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(block, [block])]
+    while stack:
+        node, path = stack.pop()
+        if node is target:
+            return path
+        stack.extend((c, [*path, c]) for c in children(node))
+    return []
+
+
+def _may_precede(body: cst.CSTNode, first: cst.Call, second: cst.Call) -> bool:
+    """Can `second` run after `first` in one call of the function? Not when they sit in the
+    two branches of one `if`, in a `try` body and one of its handlers (or two handlers), or when
+    `first` is in a block (below where their paths part) that returns or raises after it."""
+    one, two = _path(body, first), _path(body, second)
+    common = 0
+    while common < min(len(one), len(two)) and one[common] is two[common]:
+        common += 1
+    if common == 0 or common >= len(one) or common >= len(two):
+        return True
+    fork, a, b = one[common - 1], one[common], two[common]
+    if isinstance(fork, cst.If) and {id(a), id(b)} == {id(fork.body), id(fork.orelse)}:
+        return False
+    if isinstance(fork, cst.Try) and isinstance(b, cst.ExceptHandler) and a is not fork.finalbody:
+        return False
+    for depth in range(common, len(one) - 1):
+        block = one[depth]
+        if not isinstance(block, cst.IndentedBlock):
+            continue
+        statements = list(block.body)
+        holder = one[depth + 1]
+        at = next((i for i, s in enumerate(statements) if s is holder), None)
+        if at is None:
+            continue
+        for statement in statements[at:]:
+            if isinstance(statement, cst.SimpleStatementLine) and any(
+                isinstance(x, (cst.Return, cst.Raise)) for x in statement.body
+            ):
+                return False
+    return True
+
+
+def _block_holding(body: cst.BaseSuite, calls: list[cst.Call]) -> tuple[cst.IndentedBlock, int, int] | None:
+    """The innermost block whose statements hold every call, with the first and last of them."""
+    if not isinstance(body, cst.IndentedBlock):
+        return None
+    held = [i for i, s in enumerate(body.body) if any(_path(s, c) for c in calls)]
+    if not held:
+        return None
+    if len(held) == 1:
+        statement = body.body[held[0]]
+        for child in children(statement):
+            inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
+            if isinstance(inner, cst.IndentedBlock) and all(_path(inner, c) for c in calls):
+                if isinstance(statement, (cst.For, cst.While)):
+                    break  # a transaction per iteration is another change
+                found = _block_holding(inner, calls)
+                if found is not None:
+                    return found
+    return body, held[0], held[-1]

@@ -1,0 +1,186 @@
+"""DJR103 queryset-len-or-truth: len(qs), `if qs:` and `qs.count()` as a truth value."""
+
+from __future__ import annotations
+
+from tests.helpers import AUTHOR_MODULE, fixed
+
+MODELS = (
+    AUTHOR_MODULE
+    + """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+    def __str__(self):
+        return self.title
+"""
+)
+VIEWS = "shop/views.py"
+
+
+def hygiene(review, view: str):
+    return review({"shop/models.py": MODELS, VIEWS: view}, select=("DJR103",))
+
+
+def lines(findings):
+    return [(f.line, f.message.split(" ")[0]) for f in findings]
+
+
+def test_len_of_a_queryset_whose_rows_are_unused(review):
+    view = """
+    from shop.models import Book
+
+    def stats(request):
+        books = Book.objects.filter(title__startswith="A")
+        total = len(books)
+        return {"total": total, "inline": len(Book.objects.all())}
+    """
+    findings = hygiene(review, view)
+    assert [f.line for f in findings] == [6, 7]
+    assert "len(books) fetches every Book row" in findings[0].message
+    assert "books.count()" in findings[0].hint
+    assert fixed(view, findings, VIEWS).splitlines()[5:7] == [
+        "    total = books.count()",
+        '    return {"total": total, "inline": Book.objects.all().count()}',
+    ]
+
+
+def test_truth_tests_of_unused_rows(review):
+    view = """
+    from shop.models import Book
+
+    def check(request, title):
+        if Book.objects.filter(title=title):
+            return 1
+        pending = Book.objects.filter(author=None)
+        label = "some" if pending else "none"
+        if not bool(Book.objects.exclude(title="")):
+            return 2
+        return label
+    """
+    findings = hygiene(review, view)
+    assert [f.line for f in findings] == [5, 8, 9]
+    assert fixed(view, findings, VIEWS).splitlines()[4:9] == [
+        "    if Book.objects.filter(title=title).exists():",
+        "        return 1",
+        "    pending = Book.objects.filter(author=None)",
+        '    label = "some" if pending.exists() else "none"',
+        '    if not bool(Book.objects.exclude(title="").exists()):',
+    ]
+
+
+def test_count_used_as_a_truth_value(review):
+    view = """
+    from shop.models import Author, Book
+
+    def check(author: Author):
+        if author.books.count():
+            return 1
+        if Book.objects.filter(author=author).count() > 0:
+            return 2
+        empty = Book.objects.count() == 0
+        none = 0 == Book.objects.filter(title="").count()
+        return empty, none, bool(Book.objects.count())
+    """
+    findings = hygiene(review, view)
+    assert [f.line for f in findings] == [5, 7, 9, 10, 11]
+    assert fixed(view, findings, VIEWS).splitlines()[4:11] == [
+        "    if author.books.exists():",
+        "        return 1",
+        "    if Book.objects.filter(author=author).exists():",
+        "        return 2",
+        "    empty = not Book.objects.exists()",
+        '    none = not Book.objects.filter(title="").exists()',
+        "    return empty, none, bool(Book.objects.exists())",
+    ]
+
+
+def test_not_reported_when_the_rows_are_used_afterwards(review):
+    view = """
+    from django.shortcuts import render
+    from shop.models import Book
+
+    def listing(request):
+        books = Book.objects.filter(title__startswith="A")
+        if books:
+            for book in books:
+                print(book.title)
+        recent = Book.objects.order_by("-id")
+        if not recent:
+            return None
+        shown = Book.objects.all()
+        n = len(shown)
+        first = Book.objects.all()
+        if first:
+            return first[0]
+        listed = Book.objects.all()
+        print(len(listed))
+        return render(request, "books.html", {"books": listed, "n": n})
+    """
+    findings = hygiene(review, view)
+    # `recent` is not used again (reported); every other name's rows are read again
+    assert [f.line for f in findings] == [11, 14]
+
+
+def test_not_reported_for_lists_paginators_and_unknown_values(review):
+    view = """
+    from django.core.paginator import Paginator
+    from shop.models import Book
+
+    def listing(request, things):
+        rows = list(Book.objects.all())
+        total = len(rows)
+        titles = [b.title for b in Book.objects.all()]
+        if titles:
+            total += len(titles)
+        page = Paginator(Book.objects.all(), 10).page(1)
+        if page:
+            total += 1
+        if things:
+            total += len(things)
+        return total + len(sorted(Book.objects.all(), key=str))
+    """
+    assert hygiene(review, view) == []
+
+
+def test_not_reported_on_a_prefetched_relation(review):
+    view = """
+    from shop.models import Author
+
+    def counts():
+        out = []
+        for author in Author.objects.prefetch_related("books"):
+            out.append(len(author.books.all()))
+        return out
+
+
+    def unprefetched(author_id):
+        author = Author.objects.get(pk=author_id)
+        return len(author.books.all())
+    """
+    findings = hygiene(review, view)
+    assert [f.line for f in findings] == [13]
+
+
+def test_not_reported_on_a_project_method_that_returns_a_truth_value(review):
+    models = MODELS.replace(
+        "class Book(models.Model):",
+        """class BookQuerySet(models.QuerySet):
+    def readable_by(self, user):
+        return self.filter(title__isnull=False).exists()
+
+
+class Book(models.Model):
+    objects = BookQuerySet.as_manager()
+""",
+    )
+    view = """
+    from shop.models import Book
+
+    def check(user):
+        if not Book.objects.readable_by(user):
+            return 1
+        return 2
+    """
+    assert review({"shop/models.py": models, VIEWS: view}, select=("DJR103",)) == []

@@ -1,0 +1,346 @@
+"""DJR104 writes-without-transaction: two or more database writes not in one transaction."""
+
+from __future__ import annotations
+
+from tests.helpers import fixed
+
+MODELS = """
+from django.db import models
+
+
+class Order(models.Model):
+    total = models.IntegerField(default=0)
+    tags = models.ManyToManyField("Tag", related_name="orders")
+
+    def __str__(self):
+        return str(self.pk)
+
+
+class Item(models.Model):
+    order = models.ForeignKey(Order, on_delete=models.CASCADE, related_name="items")
+    price = models.IntegerField()
+
+    def __str__(self):
+        return str(self.price)
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=20)
+
+    def __str__(self):
+        return self.name
+"""
+SERVICES = "shop/services.py"
+
+
+def writes(review, code: str, path: str = SERVICES, **files):
+    return review({"shop/models.py": MODELS, path: code, **files}, select=("DJR104",))
+
+
+def test_reports_the_second_write_outside_a_transaction(review):
+    code = """
+    from django.db import transaction
+    from shop.models import Item, Order
+
+
+    def place(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+        return order
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 8)]
+    assert "place() writes to the database 2 times outside one transaction" in findings[0].message
+    assert "Order.objects.create() (line 7) and Item.objects.create()" in findings[0].message
+    assert findings[0].fix.applicability == "unsafe"
+    assert fixed(code, findings, SERVICES).splitlines()[5:10] == [
+        "def place(price):",
+        "    with transaction.atomic():",
+        "        order = Order.objects.create(total=price)",
+        "        Item.objects.create(order=order, price=price)",
+        "    return order",
+    ]
+
+
+def test_every_kind_of_write_counts(review):
+    code = """
+    from shop.models import Item, Order
+
+
+    def saves(order: Order, form, serializer):
+        order.save()
+        form.save()
+
+    def m2m(order: Order, tag):
+        order.tags.add(tag)
+        Item.objects.filter(order=order).update(price=0)
+
+    def deletes(order: Order):
+        order.items.all().delete()
+        order.tags.clear()
+
+    def bulk(items):
+        Order.objects.get_or_create(total=1)
+        Item.objects.bulk_create(items)
+        Order.objects.get_or_create(total=2)
+    """
+    findings = writes(review, code)
+    assert [f.line for f in findings] == [7, 11, 15, 20]
+    assert findings[0].fix.applicability == "suggestion"  # `transaction` is not imported
+
+
+def test_not_reported_for_things_that_are_not_writes(review):
+    code = """
+    from django.core.cache import cache
+    from django.core.files.storage import default_storage
+    from shop.models import Order
+
+
+    def not_writes(order: Order, data, seen, image, name):
+        order.save()
+        data.update({"a": 1})
+        seen.add(order.pk)
+        cache.delete("orders")
+        default_storage.delete(name)
+        image.save("out.png")
+        form = object()
+        draft = order_form(data).save(commit=False)
+        return draft
+
+
+    def order_form(data):
+        return data
+    """
+    assert writes(review, code) == []
+
+
+def test_not_reported_inside_one_atomic_block_or_function(review):
+    code = """
+    from django.db import transaction
+    from django.db.transaction import atomic
+    from shop.models import Item, Order
+
+
+    def place(price):
+        with transaction.atomic():
+            order = Order.objects.create(total=price)
+            Item.objects.create(order=order, price=price)
+        return order
+
+
+    @transaction.atomic
+    def place_decorated(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+
+
+    @atomic(using="default")
+    def place_decorated_call(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    assert writes(review, code) == []
+
+
+def test_reports_a_write_after_the_atomic_block_closes(review):
+    code = """
+    from django.db import transaction
+    from shop.models import Item, Order
+
+
+    def place(price):
+        with transaction.atomic():
+            order = Order.objects.create(total=price)
+            Item.objects.create(order=order, price=price)
+        order.tags.clear()
+    """
+    findings = writes(review, code)
+    assert [f.line for f in findings] == [10]
+    assert findings[0].fix.applicability == "suggestion"
+
+
+def test_not_reported_for_a_helper_whose_every_caller_is_atomic(review):
+    helper = """
+    from shop.models import Item, Order
+
+
+    def fill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+
+
+    def refill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    callers = """
+    from django.db import transaction
+    from shop.services import fill, refill
+
+
+    @transaction.atomic
+    def checkout(price):
+        fill(price)
+
+
+    def again(price):
+        with transaction.atomic():
+            fill(price)
+        refill(price)
+    """
+    tests = """
+    from shop.services import refill
+
+
+    def test_refill():
+        refill(1)
+    """
+    findings = writes(review, helper, **{"shop/checkout.py": callers, "shop/tests/test_fill.py": tests})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]  # refill: one caller is not atomic
+
+
+def test_views_under_atomic_requests(review):
+    views = """
+    from django.db import transaction
+    from django.views import View
+    from shop.models import Item, Order
+
+
+    def place(request):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+
+
+    @transaction.non_atomic_requests
+    def place_outside(request):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+
+
+    class Place(View):
+        def post(self, request):
+            order = Order.objects.create(total=1)
+            Item.objects.create(order=order, price=1)
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    findings = writes(review, views, "shop/views.py", **{"config/settings.py": settings, "manage.py": ""})
+    assert [f.line for f in findings] == [15]
+    without = writes(review, views, "shop/views.py", **{"config/settings.py": "DEBUG = False\n"})
+    assert [f.line for f in without] == [9, 15, 21]
+
+
+def test_not_reported_for_writes_that_never_follow_each_other(review):
+    code = """
+    from shop.models import Item, Order
+
+
+    def upsert(order: Order, price, new):
+        if new:
+            Order.objects.create(total=price)
+        else:
+            order.save()
+
+
+    def create_or_fetch(price):
+        try:
+            return Order.objects.create(total=price)
+        except ValueError:
+            Item.objects.filter(price=price).delete()
+
+
+    def early(order: Order, price):
+        if price is None:
+            order.delete()
+            return None
+        Item.objects.create(order=order, price=price)
+
+
+    def loop(orders):
+        for order in orders:
+            order.save()
+    """
+    assert writes(review, code) == []
+
+
+def test_not_reported_in_migrations_tests_or_commands(review):
+    code = """
+    from shop.models import Item, Order
+
+
+    def handle(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    assert writes(review, code, "shop/management/commands/seed.py") == []
+    assert writes(review, code, "shop/tests/test_seed.py") == []
+
+
+def test_not_reported_for_checkpoints_clean_ups_and_chosen_transactions(review):
+    code = """
+    from django.db import transaction
+    from shop.models import Item, Order
+
+
+    def pay(order: Order, gateway):
+        order.total = 0
+        order.save()
+        gateway.charge(order)
+        order.save(update_fields=["total"])
+
+
+    def clean_up(order: Order):
+        Item.objects.filter(order=order).delete()
+        order.delete()
+
+
+    def two_steps(price):
+        with transaction.atomic():
+            order = Order.objects.create(total=price)
+        notify(order)
+        with transaction.atomic():
+            Item.objects.create(order=order, price=price)
+
+
+    def inside_callers_transaction(order: Order):
+        assert transaction.get_connection().in_atomic_block
+        order.save()
+        Item.objects.create(order=order, price=1)
+
+
+    def notify(order):
+        return order
+
+
+    def upsert(price):
+        done = Order.objects.filter(total=price).update(total=price + 1)
+        if not done:
+            Order.objects.create(total=price + 1)
+    """
+    assert writes(review, code) == []
+
+
+def test_not_reported_for_a_helper_that_only_migrations_call(review):
+    helper = """
+    from shop.models import Item, Order
+
+
+    def backfill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    migration = """
+    from django.db import migrations
+    from shop.services import backfill
+
+
+    def forward(apps, schema_editor):
+        backfill(1)
+
+
+    class Migration(migrations.Migration):
+        operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
+    """
+    assert writes(review, helper, **{"shop/migrations/0002_backfill.py": migration}) == []
