@@ -1258,3 +1258,19 @@ class ProjectIndex:
         if qual not in self.classes:
             return None
         return any(self.classes[c].meta_fields_listed for c in self._class_mro(qual))
+
+    @query
+    def model_member(self, ref: str | None) -> str | None:
+        """What a call in a model's body declares (DJR204): 'manager' (Django's Manager, a
+        project or package class named or built as one), 'field' (a model field class:
+        Django's, the project's subclasses, a package's `*Field`/`*ForeignKey` from a `models`
+        or `fields` module), else None (`models.Q()`, `models.Index()`, a plain helper)."""
+        qual = self.resolve(ref) or ref
+        if qual is None:
+            return None
+        if self.class_kind(qual) == "manager" or qual.rsplit(".", 1)[-1].endswith("Manager"):
+            return "manager"
+        if qual.startswith("django.db.models."):
+            name = qual.rsplit(".", 1)[-1]
+            return "field" if name.endswith(_FIELD_NAMES) or name == "GenericForeignKey" else None
+        return "field" if self.looks_like_field(qual) else None
