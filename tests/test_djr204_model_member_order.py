@@ -30,8 +30,8 @@ class Review(models.Model):
     findings = members(review, source)
     assert codes_lines(findings) == [("DJR204", PATH, 12)]
     assert findings[0].text == (
-        "Review: field title comes after a class Meta; Django's style orders a model's fields, managers, "
-        "class Meta, __str__, save(), get_absolute_url(), then other methods. Move the field above the class Metas."
+        "Review: field title comes after class Meta; Django's style orders a model's fields, managers, "
+        "class Meta, __str__, save(), get_absolute_url(), then other methods. Move it above class Meta."
     )
     assert findings[0].fix.applicability == "unsafe"
     assert fixed(HEAD + source, findings).endswith("""
@@ -95,7 +95,7 @@ class Book(models.Model):
 """
     findings = members(review, source)
     assert codes_lines(findings) == [("DJR204", PATH, 13)]
-    assert "class Meta comes after a custom method" in findings[0].text
+    assert "class Meta comes after the custom method" in findings[0].text
     assert fixed(HEAD + source, findings).endswith("""
 class Book(models.Model):
     title = models.CharField(max_length=200)
@@ -151,7 +151,7 @@ class Book(Stamped):
 """
     findings = members(review, source, {"shop/base.py": base})
     assert codes_lines(findings) == [("DJR204", PATH, 9)]
-    assert "field title comes after a manager" in findings[0].text
+    assert "field title comes after the manager" in findings[0].text
     in_order = source.replace("    published = PublishedManager()\n", "") + "    published = PublishedManager()\n"
     assert members(review, in_order, {"shop/base.py": base}) == []
 

@@ -70,11 +70,11 @@ class ModelMemberOrder(Rule):
                 fix = self._fix(members, categories)
             anchor = member.decorators[0] if isinstance(member, cst.FunctionDef) and member.decorators else member
             message = (
-                f"{node.name.value}: {self._describe(member, category)} comes after a {_SHOWN[later]}; Django's "
+                f"{node.name.value}: {self._describe(member, category)} comes after {_a(later)}; Django's "
                 f"style orders a model's fields, managers, class Meta, __str__, save(), get_absolute_url(), "
                 f"then other methods."
             )
-            hint = f"Move the {_SHOWN[category]} above the {_SHOWN[later]}s."
+            hint = f"Move it above {_a(later)}."
             self.report(anchor, message, fix, hint=hint)
 
     @staticmethod
@@ -188,6 +188,10 @@ class ModelMemberOrder(Rule):
                 if binder != user and used & bound and (binder < user) != (rank[binder] < rank[user]):
                     return False
         return True
+
+
+def _a(category: int) -> str:
+    return _SHOWN[category] if category in (META, SAVE, URL) else f"the {_SHOWN[category]}"
 
 
 def _docstring(member: cst.BaseStatement) -> bool:
