@@ -18,6 +18,7 @@ of the two would change, it is only a suggestion.
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Sequence
 
 import libcst as cst
 
@@ -105,8 +106,8 @@ class ModelMemberOrder(Rule):
             func = value.func
             if isinstance(func, cst.Attribute) and func.attr.value == "as_manager":
                 return MANAGER
-            from_queryset = isinstance(func, cst.Call) and isinstance(func.func, cst.Attribute)
-            if from_queryset and func.func.attr.value == "from_queryset":  # type: ignore[union-attr]
+            inner = func.func if isinstance(func, cst.Call) else None
+            if isinstance(inner, cst.Attribute) and inner.attr.value == "from_queryset":
                 return MANAGER
             kind = self.ctx.index.model_member(self.ctx.flow.qualify(func))
             if kind is not None:
@@ -130,7 +131,7 @@ class ModelMemberOrder(Rule):
         if not self._keeps_bindings(members, groups, order):
             return FixSpec("reorder the model's members (a member uses a name another binds)", "suggestion")
         anchors = [m.decorators[0] if isinstance(m, cst.FunctionDef) and m.decorators else m for m in members]
-        if any(line.comment is not None for line in members[start].leading_lines):
+        if any(line.comment is not None for line in _leading(members[start])):
             return FixSpec("reorder the model's members (a comment opens the class)", "suggestion")
         spans = self.ctx.spans([*anchors[start:], members[-1]])
         if spans is None:
@@ -143,7 +144,7 @@ class ModelMemberOrder(Rule):
             return bisect_right(starts, offset) - 1
 
         tops = {i: line_of(spans.start(anchors[i])) for i in range(start, len(members))}
-        firsts = [tops[start]] + [tops[i] - len(members[i].leading_lines) for i in range(start + 1, len(members))]
+        firsts = [tops[start]] + [tops[i] - len(_leading(members[i])) for i in range(start + 1, len(members))]
         bounds = [*firsts, line_of(spans.end(members[-1])) + 1]
         blocks: dict[int, tuple[int, list[str]]] = {}  # member -> (blank lines above it, its lines)
         for n, i in enumerate(range(start, len(members))):
@@ -188,6 +189,11 @@ class ModelMemberOrder(Rule):
                 if binder != user and used & bound and (binder < user) != (rank[binder] < rank[user]):
                     return False
         return True
+
+
+def _leading(member: cst.BaseStatement) -> Sequence[cst.EmptyLine]:
+    """The blank and comment lines above a statement (its decorators included)."""
+    return getattr(member, "leading_lines", ())
 
 
 def _a(category: int) -> str:
