@@ -247,3 +247,14 @@ class Book(models.Model):
     def __str__(self):
         return self.title
 """)
+
+
+def test_taggit_managers_are_fields(review):
+    source = """from taggit.managers import TaggableManager
+
+
+class Book(models.Model):
+    tags = TaggableManager(blank=True)
+    title = models.CharField(max_length=200)
+"""
+    assert members(review, source) == []

@@ -1268,7 +1268,14 @@ class ProjectIndex:
         qual = self.resolve(ref) or ref
         if qual is None:
             return None
-        if self.class_kind(qual) == "manager" or qual.rsplit(".", 1)[-1].endswith("Manager"):
+        if self.class_kind(qual) == "manager":
+            return "manager"
+        # taggit's managers are fields (a RelatedField): the name says manager, the column a field
+        if qual in ("taggit.managers.TaggableManager", "modelcluster.contrib.taggit.ClusterTaggableManager"):
+            return "field"
+        if qual in self.classes and self.looks_like_field(qual):
+            return "field"
+        if qual.rsplit(".", 1)[-1].endswith("Manager"):
             return "manager"
         if qual.startswith("django.db.models."):
             name = qual.rsplit(".", 1)[-1]
