@@ -258,3 +258,32 @@ class Book(models.Model):
     title = models.CharField(max_length=200)
 """
     assert members(review, source) == []
+
+
+def test_a_comment_opening_the_class_keeps_the_fix_when_its_member_stays_first(review):
+    source = """
+class Book(models.Model):
+    # the title shown everywhere
+    title = models.CharField(max_length=200)
+
+    def label(self):
+        return self.title
+
+    def __str__(self):
+        return self.title
+"""
+    findings = members(review, source)
+    assert findings[0].fix.applicability == "unsafe"
+    assert fixed(HEAD + source, findings).endswith("""
+    # the title shown everywhere
+    title = models.CharField(max_length=200)
+
+    def __str__(self):
+        return self.title
+
+    def label(self):
+        return self.title
+""")
+    moved = source.replace("    # the title shown everywhere\n    title = models.CharField(max_length=200)\n\n", "")
+    moved = moved.replace("class Book(models.Model):\n", "class Book(models.Model):\n    # opens\n") + "    n = 1\n"
+    assert members(review, moved)[0].fix.applicability == "suggestion"

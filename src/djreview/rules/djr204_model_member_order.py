@@ -131,7 +131,9 @@ class ModelMemberOrder(Rule):
         if not self._keeps_bindings(members, groups, order):
             return FixSpec("reorder the model's members (a member uses a name another binds)", "suggestion")
         anchors = [m.decorators[0] if isinstance(m, cst.FunctionDef) and m.decorators else m for m in members]
-        if any(line.comment is not None for line in _leading(members[start])):
+        sequence = [(i, groups[g][0]) for g in order for i in groups[g][1]]
+        if sequence[0][0] != start and any(line.comment is not None for line in _leading(members[start])):
+            # the edit starts at the first member's line: the comment above it would stay on top
             return FixSpec("reorder the model's members (a comment opens the class)", "suggestion")
         spans = self.ctx.spans([*anchors[start:], members[-1]])
         if spans is None:
@@ -155,7 +157,6 @@ class ModelMemberOrder(Rule):
             blocks[i] = (blank, block[blank:])
         compound = [blocks[i][0] for i in blocks if not isinstance(members[i], cst.SimpleStatementLine)]
         gap = max(set(compound), key=compound.count) if any(compound) else 1
-        sequence = [(i, groups[g][0]) for g in order for i in groups[g][1]]
         out: list[str] = []
         for n, (i, category) in enumerate(sequence):
             if n:
