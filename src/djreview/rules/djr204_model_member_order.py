@@ -25,6 +25,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
 from djreview.source import line_starts, split_lines
+from djreview.walk import children
 
 FIELD, MANAGER, META, DUNDER, SAVE, URL, METHOD = range(7)
 _SHOWN = (
@@ -220,20 +221,16 @@ def _target(member: cst.SimpleStatementLine) -> str | None:
     return None
 
 
-class _Names(cst.CSTVisitor):
-    def __init__(self) -> None:
-        self.names: set[str] = set()
-
-    def visit_Name(self, node: cst.Name) -> None:
-        self.names.add(node.value)
-
-
 def _names(nodes) -> set[str]:
-    visitor = _Names()
-    for node in nodes:
-        if node is not None:
-            node.visit(visitor)
-    return visitor.names
+    """Every name read in `nodes` (a plain walk: a visitor class would load libcst at import)."""
+    found: set[str] = set()
+    stack = [node for node in nodes if node is not None]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Name):
+            found.add(node.value)
+        stack.extend(children(node))
+    return found
 
 
 def _bound(member: cst.BaseStatement) -> set[str]:
