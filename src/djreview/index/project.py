@@ -1269,3 +1269,25 @@ class ProjectIndex:
                 outside |= module.calls_outside_atomic
             self._atomic_callees = frozenset(inside - outside)
         return name in self._atomic_callees
+
+    def model_member(self, ref: str | None) -> str | None:
+        """What a call in a model's body declares (DJR204): 'manager' (Django's Manager, a
+        project or package class named or built as one), 'field' (a model field class:
+        Django's, the project's subclasses, a package's `*Field`/`*ForeignKey` from a `models`
+        or `fields` module), else None (`models.Q()`, `models.Index()`, a plain helper)."""
+        qual = self.resolve(ref) or ref
+        if qual is None:
+            return None
+        if self.class_kind(qual) == "manager":
+            return "manager"
+        # taggit's managers are fields (a RelatedField): the name says manager, the column a field
+        if qual in ("taggit.managers.TaggableManager", "modelcluster.contrib.taggit.ClusterTaggableManager"):
+            return "field"
+        if qual in self.classes and self.looks_like_field(qual):
+            return "field"
+        if qual.rsplit(".", 1)[-1].endswith("Manager"):
+            return "manager"
+        if qual.startswith("django.db.models."):
+            name = qual.rsplit(".", 1)[-1]
+            return "field" if name.endswith(_FIELD_NAMES) or name == "GenericForeignKey" else None
+        return "field" if self.looks_like_field(qual) else None
