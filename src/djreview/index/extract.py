@@ -15,6 +15,7 @@ from pathlib import Path
 
 from djreview.index import class_uses
 from djreview.index.drf_access import access_facts, routed_views
+from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -552,4 +553,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.routed = routed_views(tree, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
+    if is_migration_file(path) and "Migration" in text:
+        facts.migration = migration_facts(tree, path, facts.imports, text)
     return facts

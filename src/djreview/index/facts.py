@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.index.drf_access import AccessFacts
+from djreview.index.migration_state import MigrationFacts
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
 from djreview.index.signatures import SignatureFacts
@@ -103,6 +104,7 @@ class ModuleFacts:
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
     class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
+    migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a
