@@ -152,13 +152,33 @@ def _field_traits(node: ast.AST | None, imports: dict[str, str], text: str) -> d
         flags = {kw.arg: kw.value for kw in node.keywords if kw.arg}
         if _true(flags.get("auto_now")) or _true(flags.get("auto_now_add")):
             traits["default"] = "Now()"
-        elif _true(flags.get("blank")) and short in _STRING_FIELDS:
+        elif _true(flags.get("blank")) and not any(word in short for word in _NO_EMPTY_STRING):
+            # blank string fields (custom ones too: they subclass a text field) get ""
             traits["default"] = '""'
     return traits
 
 
 _NOT_COLUMNS_FIELDS = {"GenericRelation", "TaggableManager", "GenericForeignKey"}
-_STRING_FIELDS = {"CharField", "TextField", "SlugField", "EmailField", "URLField", "FilePathField", "GenericIPAddressField"}
+# fields whose `empty_strings_allowed` is False: Django has no implicit default for them
+_NO_EMPTY_STRING = (
+    "Integer",
+    "Decimal",
+    "Float",
+    "Boolean",
+    "Date",
+    "Time",
+    "Duration",
+    "ForeignKey",
+    "OneToOne",
+    "UUID",
+    "AutoField",
+    "JSON",
+    "Money",
+    "Point",
+    "Geometry",
+    "Array",
+    "Range",
+)
 
 
 def _true(node: ast.AST | None) -> bool:
@@ -234,9 +254,7 @@ class _Reader:
     def __init__(self, tree: ast.Module, imports: dict[str, str], text: str):
         self.imports, self.text = imports, text
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        calls = sorted(
-            (n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset)
-        )
+        calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
         seen: dict[str, int] = {}
         for call in calls:
@@ -446,9 +464,7 @@ def apply(state: _State, op: MigrationOp, migration: str, label: str) -> None:
         if op.touches is None:
             touched = set(models)
         else:
-            touched = {t for t in op.touches if t in models} | {
-                _table_model(state, label, t) for t in op.touches
-            }
+            touched = {t for t in op.touches if t in models} | {_table_model(state, label, t) for t in op.touches}
         for name in touched:
             for column in models[name].fields.values() if name in models else ():
                 if column.null:
@@ -511,7 +527,8 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
         for op in migrations[name].operations:
             own.append(answer(state, op, name, label))
             apply(state, op, name, label)
-        answers[name] = tuple(own)
+        # a squash whose replaced migrations are all here: they report what it repeats
+        answers[name] = () if name in squashes else tuple(own)
         if name not in squashes:
             running, running_names = state, before | {name}
     return answers

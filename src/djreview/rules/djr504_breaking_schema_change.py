@@ -96,7 +96,14 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
             "Add it with null=True (or a db_default, Django 5.0+), backfill it in a data migration, and "
             "make it NOT NULL in a later release.",
         )
-    if op.kind == "AlterField" and before.null is True and op.null is False and not before.backfilled:
+    if op.kind == "AlterField" and before.null is True and op.null is False and not op.m2m and not before.backfilled:
+        if op.default is not None:
+            return (
+                f"AlterField makes {name} NOT NULL: Django sets its NULL rows to the default, but "
+                f"{old_code}, whose field is nullable, may still write NULL, and fails.",
+                "Release code that never writes NULL to it first (a db_default keeps inserts that leave it "
+                "out working), then make it NOT NULL in a later release.",
+            )
         return (
             f"AlterField makes {name} NOT NULL, and no data migration touched {op.model} since it became "
             f"nullable: existing NULL rows make the migration fail, and {old_code} may still insert NULL.",
@@ -109,7 +116,7 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
 class BreakingSchemaChange(Rule):
     code = "DJR504"
     name = "breaking-schema-change"
-    fixable = True
+    fixable = False  # a suggestion: the recipe needs a release between its steps
     triggers = ("RemoveField", "RenameField", "RenameModel", "DeleteModel", "RunSQL", "AddField", "AlterField")
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
