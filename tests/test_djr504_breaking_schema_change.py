@@ -146,16 +146,20 @@ def test_alter_field_to_not_null_is_reported_unless_backfilled(review):
     findings = migrate(review, source)
     assert codes_lines(findings) == [("DJR504", PATH, 7)]
     assert findings[0].text.startswith("AlterField makes book.pages NOT NULL, and no data migration touched book")
-    backfilled = """
+    backfilled = (
+        """
 
 def fill(apps, schema_editor):
     apps.get_model("shop", "Book").objects.filter(pages=None).update(pages=0)
 
-""" + HEAD.replace("from django.db import migrations, models\n", "") + """    operations = [
+"""
+        + HEAD.replace("from django.db import migrations, models\n", "")
+        + """    operations = [
         migrations.RunPython(fill, migrations.RunPython.noop),
         migrations.AlterField("book", "pages", models.IntegerField()),
     ]
 """
+    )
     assert migrate(review, "", path="shop/migrations/0002_change.py") == []  # empty HEAD: no operations
     files = {"shop/migrations/0002_change.py": "from django.db import migrations, models\n" + backfilled}
     assert migrate(review, "    operations = []\n", files) == []
@@ -182,11 +186,14 @@ def test_state_only_removal_of_a_nullable_column_and_the_later_drop_are_the_reci
         ),
     ]
 """
-    drop = HEAD.replace('("shop", "0001_initial")', '("shop", "0002_change")') + """    operations = [
+    drop = (
+        HEAD.replace('("shop", "0001_initial")', '("shop", "0002_change")')
+        + """    operations = [
         migrations.RunSQL("ALTER TABLE shop_book DROP COLUMN subtitle", migrations.RunSQL.noop),
         migrations.SeparateDatabaseAndState(database_operations=[migrations.RunSQL("DROP TABLE shop_old")]),
     ]
 """
+    )
     findings = migrate(review, source, {"shop/migrations/0003_drop.py": drop})
     assert codes_lines(findings) == [("DJR504", "shop/migrations/0003_drop.py", 9)]  # shop_old: never forgotten
     assert findings[0].text.startswith("RunSQL runs drop table on shop_old")
@@ -270,3 +277,20 @@ def test_custom_operations_and_unknown_models_stay_silent(review):
     ]
 """
     assert migrate(review, source) == []
+
+
+def test_second_initial_migration_of_the_same_release_is_not_reported(review):
+    # makemigrations splits an app's first migration when its relations form a cycle
+    split = HEAD.replace(
+        "class Migration(migrations.Migration):\n", "class Migration(migrations.Migration):\n    initial = True\n"
+    )
+    source = '    operations = [migrations.AddField("book", "shelf", models.ForeignKey(to="shop.shelf", on_delete=models.CASCADE))]\n'
+    assert migrate(review, "", {PATH: split + source}) == []
+    old_style = "shop/migrations/0002_auto_20140827_1705.py"
+    assert migrate(review, source, path=old_style) == []  # before Django 1.9: no `initial`
+    assert len(migrate(review, source)) == 1  # a later migration adding the same column
+
+
+def test_custom_null_field_classes_are_unknown(review):
+    source = '    operations = [migrations.AddField("book", "code", NullCharField(max_length=9, unique=True))]\n'
+    assert migrate(review, "from oscar.models.fields import NullCharField\n" + source) == []

@@ -64,6 +64,7 @@ class MigrationFacts:
     replaces: tuple[tuple[str, str], ...] = ()
     operations: tuple[MigrationOp, ...] = ()
     opaque: bool = False  # `operations` is not a literal list: the state after it is unknown
+    initial: bool = False  # `initial = True`
 
 
 class OpState(NamedTuple):
@@ -146,6 +147,8 @@ def _field_traits(node: ast.AST | None, imports: dict[str, str], text: str) -> d
     short = kind.rpartition(".")[2]
     if short in ("NullBooleanField",):
         traits["null"] = True
+    elif "Null" in short:
+        traits["null"] = None  # NullCharField and the like set null themselves
     if short in _NOT_COLUMNS_FIELDS:
         traits["m2m"] = True  # no column of its own
     if "default" not in traits:  # what Django's schema editor fills existing rows with anyway
@@ -345,6 +348,8 @@ def migration_facts(tree: ast.Module, path: str, imports: dict[str, str], text: 
                 facts.replaces = _pairs(value)
             elif name == "operations":
                 operations = reader.operations(value)
+            elif name == "initial":
+                facts.initial = isinstance(value, ast.Constant) and value.value is True
     facts.operations = tuple(operations or ())
     facts.opaque = operations is None
     return facts
@@ -382,9 +387,11 @@ def _table_model(state: _State, label: str, table: str) -> str:
     return ""
 
 
-def answer(state: _State, op: MigrationOp, migration: str, label: str) -> OpState:
+def answer(
+    state: _State, op: MigrationOp, migration: str, label: str, same_release: frozenset[str] = frozenset()
+) -> OpState:
     model = state.models.get(op.model)
-    existed = model is not None and model.created_in != migration
+    existed = model is not None and model.created_in != migration and model.created_in not in same_release
     column = model.fields.get(op.field) if model is not None else None
     kept = False
     if op.kind == "RenameField" and column is not None:
@@ -471,6 +478,25 @@ def apply(state: _State, op: MigrationOp, migration: str, label: str) -> None:
                     column.backfilled = True
 
 
+def _same_release(migrations: dict[str, MigrationFacts], name: str, parents: list[str]) -> frozenset[str]:
+    """The initial migrations this one was generated with: makemigrations splits an app's first
+    migration in two when its relations form a cycle (`0001_initial` creates the models,
+    `0002_...` only adds their relations, both `initial = True` since Django 1.9), and no
+    release ran between them."""
+    facts = migrations[name]
+    if any(op.kind != "AddField" for op in facts.operations if op.kind in OPERATIONS):
+        return frozenset()
+    # before Django 1.9 (no `initial`): `0002_auto_<date>` after `0001_initial`, adding NOT NULL
+    # columns with no default at all, which only a migration run on empty tables can do
+    no_default = all(op.null is False and op.default is None for op in facts.operations if op.kind == "AddField")
+    return frozenset(
+        parent
+        for parent in parents
+        if (migrations[parent].initial and facts.initial)
+        or (parent.startswith("0001_") and name.startswith("0002_auto_") and no_default)
+    )
+
+
 def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple[OpState, ...]]:
     """For every migration of one app (name -> facts), what the state held before each of its
     operations. Replayed in dependency order (ties by name); a migration's state is that of
@@ -483,9 +509,9 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
     }
 
     # the label the app's own dependencies use (an AppConfig label the index may not know)
-    own = [dep_label for facts in migrations.values() for dep_label, dep in facts.dependencies if dep in migrations]
-    if own and label not in own:
-        label = max(sorted(set(own)), key=own.count)
+    used = [dep_label for facts in migrations.values() for dep_label, dep in facts.dependencies if dep in migrations]
+    if used and label not in used:
+        label = max(sorted(set(used)), key=used.count)
 
     def parents(name: str) -> list[str]:
         out: list[str] = []
@@ -523,9 +549,9 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
                 if past in before and (past not in squashes or name in squashes):
                     for op in migrations[past].operations:
                         apply(state, op, past, label)
-        own = []
+        own, split = [], _same_release(migrations, name, parents(name))
         for op in migrations[name].operations:
-            own.append(answer(state, op, name, label))
+            own.append(answer(state, op, name, label, split))
             apply(state, op, name, label)
         # a squash whose replaced migrations are all here: they report what it repeats
         answers[name] = () if name in squashes else tuple(own)

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING
 from djreview import orm
 from djreview.discovery import TEST_DIRS
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
-from djreview.index.migration_state import MigrationFacts, OpState, replay
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.migration_state import MigrationFacts, OpState, replay
 from djreview.index.reads import Reach, Reader
 
 if TYPE_CHECKING:
