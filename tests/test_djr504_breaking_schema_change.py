@@ -294,3 +294,16 @@ def test_second_initial_migration_of_the_same_release_is_not_reported(review):
 def test_custom_null_field_classes_are_unknown(review):
     source = '    operations = [migrations.AddField("book", "code", NullCharField(max_length=9, unique=True))]\n'
     assert migrate(review, "from oscar.models.fields import NullCharField\n" + source) == []
+
+
+def test_fields_removed_before_their_model_is_deleted_are_judged_with_the_delete(review):
+    moved = """    operations = [
+        migrations.SeparateDatabaseAndState(
+            state_operations=[migrations.RemoveField("book", "isbn"), migrations.DeleteModel("Book")],
+        ),
+    ]
+"""
+    assert migrate(review, moved) == []  # a model moved to another app: its table stays
+    dropped = '    operations = [migrations.RemoveField("book", "isbn"), migrations.DeleteModel("Book")]\n'
+    findings = migrate(review, dropped)
+    assert [f.text.split(" ")[0] for f in findings] == ["DeleteModel"]

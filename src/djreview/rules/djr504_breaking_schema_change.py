@@ -30,7 +30,12 @@ _RECIPE = (
 def findings(migration: MigrationFacts, answers: tuple[OpState, ...]) -> list[tuple[MigrationOp, str, str]]:
     """(operation, message, hint) of each breaking operation of the migration."""
     out = []
+    # Django removes a model's relations before it deletes the model: the DeleteModel is the
+    # change to judge (and a state-only pair moves a model to another app, keeping the table)
+    deleted = {op.model for op in migration.operations if op.kind == "DeleteModel"}
     for op, before in zip(migration.operations, answers):
+        if op.kind == "RemoveField" and op.model in deleted:
+            continue
         found = _judge(op, before)
         if found is not None:
             out.append((op, *found))
