@@ -52,8 +52,8 @@ def test_remove_field_of_an_earlier_model_is_reported_with_the_recipe(review):
     findings = migrate(review, '    operations = [migrations.RemoveField(model_name="book", name="isbn")]\n')
     assert codes_lines(findings) == [("DJR504", PATH, 7)]
     assert findings[0].text.startswith(
-        "RemoveField drops the column book.isbn: the code still running during the deploy (the previous "
-        "release) still selects and inserts it, and fails. Split it over two releases"
+        "RemoveField drops book.isbn from the database: the code still running during the deploy (the "
+        "previous release) still reads and writes it, and fails. Split it over two releases"
     )
     assert "SeparateDatabaseAndState(state_operations=[...])" in findings[0].text
     assert findings[0].fix.applicability == "suggestion"
