@@ -478,23 +478,22 @@ def apply(state: _State, op: MigrationOp, migration: str, label: str) -> None:
                     column.backfilled = True
 
 
-def _same_release(migrations: dict[str, MigrationFacts], name: str, parents: list[str]) -> frozenset[str]:
+def _same_release(migrations: dict[str, MigrationFacts], name: str, ancestors: frozenset[str]) -> frozenset[str]:
     """The initial migrations this one was generated with: makemigrations splits an app's first
-    migration in two when its relations form a cycle (`0001_initial` creates the models,
-    `0002_...` only adds their relations, both `initial = True` since Django 1.9), and no
-    release ran between them."""
+    migration when its relations form a cycle (`0001_initial` creates the models, the next ones
+    add their relations, all `initial = True` since Django 1.9), and no release ran between."""
     facts = migrations[name]
-    if any(op.kind != "AddField" for op in facts.operations if op.kind in OPERATIONS):
+    if facts.initial:
+        return frozenset(a for a in ancestors if migrations[a].initial)
+    # before Django 1.9 (no `initial`): `0002_auto_<date>` after `0001_initial`, only adding
+    # NOT NULL columns with no default at all, which only a migration run on empty tables can do
+    if not name.startswith("0002_auto_") or any(
+        op.kind != "AddField" or op.null is not False or op.default is not None
+        for op in facts.operations
+        if op.kind in OPERATIONS
+    ):
         return frozenset()
-    # before Django 1.9 (no `initial`): `0002_auto_<date>` after `0001_initial`, adding NOT NULL
-    # columns with no default at all, which only a migration run on empty tables can do
-    no_default = all(op.null is False and op.default is None for op in facts.operations if op.kind == "AddField")
-    return frozenset(
-        parent
-        for parent in parents
-        if (migrations[parent].initial and facts.initial)
-        or (parent.startswith("0001_") and name.startswith("0002_auto_") and no_default)
-    )
+    return frozenset(a for a in ancestors if a.startswith("0001_"))
 
 
 def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple[OpState, ...]]:
@@ -549,7 +548,7 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
                 if past in before and (past not in squashes or name in squashes):
                     for op in migrations[past].operations:
                         apply(state, op, past, label)
-        own, split = [], _same_release(migrations, name, parents(name))
+        own, split = [], _same_release(migrations, name, before)
         for op in migrations[name].operations:
             own.append(answer(state, op, name, label, split))
             apply(state, op, name, label)

@@ -59,7 +59,10 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
     if op.kind == "RemoveField":
         if before.forgotten:
             return None  # the recipe's second step: the state forgot it in an earlier release
-        return (f"RemoveField drops {name} from the database: {old_code} still reads and writes it, and fails.", _RECIPE)
+        return (
+            f"RemoveField drops {name} from the database: {old_code} still reads and writes it, and fails.",
+            _RECIPE,
+        )
     if op.kind == "DeleteModel":
         if before.forgotten:
             return None
