@@ -307,3 +307,18 @@ def test_fields_removed_before_their_model_is_deleted_are_judged_with_the_delete
     dropped = '    operations = [migrations.RemoveField("book", "isbn"), migrations.DeleteModel("Book")]\n'
     findings = migrate(review, dropped)
     assert [f.text.split(" ")[0] for f in findings] == ["DeleteModel"]
+
+
+def test_state_only_removals_of_a_model_moved_to_another_app_later_are_clean(review):
+    source = """    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=[migrations.RemoveField("book", "isbn")]),
+    ]
+"""
+    later = (
+        HEAD.replace('("shop", "0001_initial")', '("shop", "0002_change")')
+        + """    operations = [
+        migrations.SeparateDatabaseAndState(state_operations=[migrations.DeleteModel("Book")]),
+    ]
+"""
+    )
+    assert migrate(review, source, {"shop/migrations/0003_move.py": later}) == []

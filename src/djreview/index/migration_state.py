@@ -388,7 +388,12 @@ def _table_model(state: _State, label: str, table: str) -> str:
 
 
 def answer(
-    state: _State, op: MigrationOp, migration: str, label: str, same_release: frozenset[str] = frozenset()
+    state: _State,
+    op: MigrationOp,
+    migration: str,
+    label: str,
+    same_release: frozenset[str] = frozenset(),
+    moved: frozenset[str] = frozenset(),
 ) -> OpState:
     model = state.models.get(op.model)
     existed = model is not None and model.created_in != migration and model.created_in not in same_release
@@ -403,6 +408,8 @@ def answer(
         existed = any(_sql_target_existed(state, drop, migration, label) for drop in op.drops)
     elif op.kind == "DeleteModel":
         forgotten = f"model:{op.model}" in state.forgotten
+    elif op.kind == "RemoveField" and op.where == "state" and op.model in moved:
+        forgotten = True  # the model moves to another app (a state-only DeleteModel): its table stays
     else:
         forgotten = f"{op.model}.{op.field}" in state.forgotten
     return OpState(
@@ -487,10 +494,11 @@ def _same_release(migrations: dict[str, MigrationFacts], name: str, ancestors: f
         return frozenset(a for a in ancestors if migrations[a].initial)
     # before Django 1.9 (no `initial`): `0002_auto_<date>` after `0001_initial`, only adding
     # NOT NULL columns with no default at all, which only a migration run on empty tables can do
-    if not name.startswith("0002_auto_") or any(
-        op.kind != "AddField" or op.null is not False or op.default is not None
-        for op in facts.operations
-        if op.kind in OPERATIONS
+    tracked = [op for op in facts.operations if op.kind in OPERATIONS]
+    if (
+        not name.startswith("0002_auto_")
+        or any(op.kind != "AddField" for op in tracked)
+        or not any(op.null is False and op.default is None and not op.m2m for op in tracked)
     ):
         return frozenset()
     return frozenset(a for a in ancestors if a.startswith("0001_"))
@@ -536,6 +544,9 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
 
     for name in sorted(migrations):
         visit(name, frozenset())
+    moved = frozenset(
+        op.model for f in migrations.values() for op in f.operations if op.kind == "DeleteModel" and op.where == "state"
+    )
     answers: dict[str, tuple[OpState, ...]] = {}
     running, running_names = _State(), frozenset[str]()
     for name in order:
@@ -550,7 +561,7 @@ def replay(migrations: dict[str, MigrationFacts], label: str) -> dict[str, tuple
                         apply(state, op, past, label)
         own, split = [], _same_release(migrations, name, before)
         for op in migrations[name].operations:
-            own.append(answer(state, op, name, label, split))
+            own.append(answer(state, op, name, label, split, moved))
             apply(state, op, name, label)
         # a squash whose replaced migrations are all here: they report what it repeats
         answers[name] = () if name in squashes else tuple(own)

@@ -48,7 +48,7 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
     name = f"{op.model}.{op.field}"
     old_code = "the code still running during the deploy (the previous release)"
     if op.where == "state":
-        if op.kind == "RemoveField" and before.null is False and not before.db_default:
+        if op.kind == "RemoveField" and before.null is False and not before.db_default and not before.forgotten:
             return (
                 f"RemoveField in state_operations forgets the NOT NULL column {name}, but the column "
                 "stays in the database with no default: the new code's inserts leave it out and fail.",
