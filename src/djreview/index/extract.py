@@ -17,6 +17,7 @@ from djreview.index import class_uses
 from djreview.index.atomic_calls import atomic_calls
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.signatures import signature_facts, worth_reading
@@ -555,4 +556,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
     facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text, migration)
+    if is_migration_file(path) and "Migration" in text:
+        facts.migration = migration_facts(tree, path, facts.imports, text)
     return facts

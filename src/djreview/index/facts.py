@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.index.drf_access import AccessFacts
+from djreview.index.migration_state import MigrationFacts
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
 from djreview.index.signatures import SignatureFacts
@@ -106,6 +107,7 @@ class ModuleFacts:
     # names of functions called inside a transaction.atomic block / outside one (atomic_calls.py)
     calls_in_atomic: frozenset[str] = frozenset()
     calls_outside_atomic: frozenset[str] = frozenset()
+    migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

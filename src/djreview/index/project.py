@@ -20,6 +20,7 @@ from djreview import orm
 from djreview.discovery import TEST_DIRS
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.migration_state import MigrationFacts, OpState, replay
 from djreview.index.reads import Reach, Reader
 
 if TYPE_CHECKING:
@@ -1291,3 +1292,32 @@ class ProjectIndex:
             name = qual.rsplit(".", 1)[-1]
             return "field" if name.endswith(_FIELD_NAMES) or name == "GenericForeignKey" else None
         return "field" if self.looks_like_field(qual) else None
+
+    # -- migration state (DJR504, index/migration_state.py) ----------------------------------
+    @query
+    def schema_before(self, module: str) -> tuple[OpState, ...] | None:
+        """For each operation of the migration `module` (in the order of its facts), what the
+        app's migration state held just before it; None when the module is not a migration
+        the index read."""
+        facts = self.modules.get(module)
+        if facts is None or facts.migration is None:
+            return None
+        package = module.rpartition(".")[0]
+        answers = self._schema_answers().get(package, {})
+        return answers.get(facts.migration.name)
+
+    def _schema_answers(self) -> dict[str, dict[str, tuple[OpState, ...]]]:
+        """Every migrations package replayed once (package -> migration -> answers)."""
+        cached = getattr(self, "_migration_answers", None)
+        if cached is not None:
+            return cached
+        packages: dict[str, dict[str, MigrationFacts]] = {}
+        for facts in self._every_module:
+            if facts.migration is not None and not facts.external:
+                packages.setdefault(facts.module.rpartition(".")[0], {})[facts.migration.name] = facts.migration
+        answers = {}
+        for package, migrations in packages.items():
+            label = self.app_label_of(package) or package.rpartition(".")[0].rpartition(".")[2]
+            answers[package] = replay(migrations, label)
+        self._migration_answers = answers
+        return answers
