@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.index.drf_access import AccessFacts
+from djreview.index.lookups import Lookup
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
 from djreview.index.signatures import SignatureFacts
@@ -26,6 +27,8 @@ class FieldFacts:
     primary_key: bool = False
     symmetrical: bool | None = None
     dynamic: bool = False  # some argument we could not read (``**kwargs``)
+    indexed: bool = False  # db_index= or unique= given, and not literally False (DJR105)
+    choices: bool = False  # choices= given: a few values, which a plain index rarely serves (DJR105)
 
 
 @dataclass
@@ -74,6 +77,11 @@ class ClassFacts:
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
     access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
     meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
+    # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
+    # Meta.ordering's fields ("-" dropped) and its line (0: no literal ordering)
+    indexes: tuple[tuple[str, ...], ...] = ()
+    ordering: tuple[str, ...] = ()
+    ordering_line: int = 0
 
 
 @dataclass
@@ -103,6 +111,8 @@ class ModuleFacts:
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
     class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
+    lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)
+    status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a
