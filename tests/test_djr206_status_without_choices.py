@@ -35,7 +35,9 @@ def pay(order):
         "values once, in a TextChoices class, and pass choices=OrderStatus.choices."
     )
     assert findings[0].fix.applicability == "suggestion"
-    assert fixed(source, findings) == """
+    assert (
+        fixed(source, findings)
+        == """
 from django.db import models
 
 
@@ -48,6 +50,7 @@ class OrderStatus(models.TextChoices):
 class Order(models.Model):
     status = models.CharField(max_length=20, choices=OrderStatus.choices)
 """
+    )
 
 
 def test_every_status_name_and_integer_kind(review):

@@ -15,8 +15,8 @@ from pathlib import Path
 
 from djreview.index import class_uses, lookups
 from djreview.index.drf_access import access_facts, routed_views
-from djreview.index.lookups import meta_indexes
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.lookups import meta_indexes
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.signatures import signature_facts, worth_reading

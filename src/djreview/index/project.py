@@ -1289,7 +1289,9 @@ class ProjectIndex:
         if declared.indexed or declared.primary_key or declared.dynamic or declared.choices:
             return False
         kind = self.resolve(declared.kind) or declared.kind
-        if kind in orm.AUTO_FIELDS or any(self._relation_kind(self.resolve(c) or c) for c in [kind, *self._field_bases(kind)]):
+        if kind in orm.AUTO_FIELDS or any(
+            self._relation_kind(self.resolve(c) or c) for c in [kind, *self._field_bases(kind)]
+        ):
             return False
         short = kind.rsplit(".", 1)[-1]
         return not short.endswith(
@@ -1310,8 +1312,9 @@ class ProjectIndex:
     def _field_lookups(self) -> dict[str, list[tuple[str, frozenset[str], str, int, bool]]]:
         """field name -> (concrete model, the fields filtered with it, path, line, from
         Meta.ordering) of every lookup that reaches a plain field of a known model."""
-        if hasattr(self, "_lookups_by_field"):
-            return self._lookups_by_field
+        cached = getattr(self, "_lookups_by_field", None)
+        if cached is not None:
+            return cached
         found: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] = {}
         for module in self._every_module:
             parts = module.module.split(".")
@@ -1331,7 +1334,7 @@ class ProjectIndex:
                 cls = self.classes[owner]
                 keys = tuple((key, cls.ordering_line) for key in cls.ordering)
                 self._resolve_keys(info.qualname, keys, self.class_module[owner].path, found, True)
-        self._lookups_by_field = found
+        self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = found
         return found
 
     def _resolve_keys(self, model: str, keys, path: str, found: dict, ordering: bool) -> None:

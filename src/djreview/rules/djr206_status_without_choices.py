@@ -103,7 +103,7 @@ class StatusWithoutChoices(Rule):
             members = "".join(f"    {_member(v)} = {v!r}\n".replace("'", '"') for v in values)
             seen = f" (the project gives it {', '.join(repr(v).replace(chr(39), chr(34)) for v in values[:6])})"
         else:
-            members = "    pass  # one member per value, e.g. DRAFT = \"draft\"\n"
+            members = '    pass  # one member per value, e.g. DRAFT = "draft"\n'
             seen = ""
         kind_name = "an integer" if integer else "a CharField"
         message = (
