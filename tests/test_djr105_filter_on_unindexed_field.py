@@ -212,3 +212,40 @@ def view(request):
     return Visit.objects.filter(seen__year=2020)
 """
     assert codes_lines(unindexed(review, views, models)) == [("DJR105", MODELS, 6)]
+
+
+def test_ordering_beside_a_filter_and_back_office_queries_do_not_count(review):
+    views = """
+from shop.models import Book
+
+
+def view(request):
+    return Book.objects.filter(published=True).order_by("code")
+"""
+    admin = """
+from shop.models import Book
+
+CODES = Book.objects.filter(code="x")
+"""
+    assert unindexed(review, views, **{"shop/admin.py": admin}) == []
+
+
+def test_not_reported_for_enum_fields_and_package_relations(review):
+    models = """
+from django.db import models
+from enumfields import EnumIntegerField
+from filer.fields.folder import FilerFolderField
+
+
+class Shelf(models.Model):
+    kind = EnumIntegerField(int)
+    folder = FilerFolderField(related_name="shelves", on_delete=models.CASCADE)
+"""
+    views = """
+from shop.models import Shelf
+
+
+def view(request, folder):
+    return Shelf.objects.filter(kind=1), Shelf.objects.filter(folder=folder)
+"""
+    assert unindexed(review, views, models) == []

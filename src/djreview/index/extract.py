@@ -353,7 +353,7 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.indexes += tuple(meta_indexes(target.id, value))
         elif target.id == "ordering":
             ordering = [_string(item) for item in getattr(value, "elts", ())]
-            cls.ordering = tuple(o.lstrip("-") for o in ordering if o and o != "?")
+            cls.ordering = tuple(f"^{o.lstrip('-')}" for o in ordering if o and o != "?")
             cls.ordering_line = stmt.lineno
         elif target.id == "fields":
             cls.meta_fields_all = _string(value) == "__all__"

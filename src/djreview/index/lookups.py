@@ -71,7 +71,7 @@ def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]]) -> None:
     if method == "order_by":
         for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value != "?":
-                out.append((arg.value.lstrip("-+"), arg.lineno))
+                out.append((f"^{arg.value.lstrip('-+')}", arg.lineno))  # "^": it orders, it does not filter
         return
     if any(k.arg is None for k in call.keywords):
         out.append(("<unknown>", call.lineno))  # `**kwargs` may filter on an indexed column

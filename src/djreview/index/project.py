@@ -1320,6 +1320,8 @@ class ProjectIndex:
             parts = module.module.split(".")
             if module.external or _test_module(module.module) or "migrations" in parts or "commands" in parts:
                 continue  # a management command runs now and then, offline: its scans keep no one waiting
+            if back_office_module(module.module):
+                continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
             for lookup in module.lookups:
                 model = self.model_for(lookup.model)
                 if model in self.models:
@@ -1343,8 +1345,11 @@ class ProjectIndex:
         is served by that index: its other fields are only checked on the rows it finds.
         The fields reached through the same relation path filter together."""
         reached: list[tuple[str, str, str, int]] = []  # model, relation prefix, field, line
+        filters = any(not key.startswith("^") for key, _ in keys)
         for key, line in keys:
-            target = self._lookup_field(model, key)
+            if key.startswith("^") and filters:
+                continue  # the filter decides which index serves the query; it sorts what it finds
+            target = self._lookup_field(model, key.lstrip("^"))
             if target == "indexed":
                 return
             if target is not None:
@@ -1406,6 +1411,18 @@ class ProjectIndex:
 
 # Comparisons a b-tree index on the column serves (`year` becomes a range of dates).
 _INDEXED_LOOKUPS = frozenset({"exact", "in", "gt", "gte", "lt", "lte", "range", "startswith", "year"})
+# Field classes DJR105 leaves alone: indexed already (slugs, relations), a few values (booleans,
+# django-enumfields' EnumField/EnumIntegerField), or files (their paths are compared to find
+# duplicates in small tables).
+_NOT_INDEXED_KINDS = (
+    "SlugField",
+    "BooleanField",
+    "ForeignKey",
+    "OneToOneField",
+    "ManyToManyField",
+    "FileField",
+    "ImageField",
+)
 # A relation followed by one of these compares its key column (indexed with the relation).
 _RELATION_LOOKUPS = frozenset(
     {"exact", "iexact", "in", "isnull", "gt", "gte", "lt", "lte", "range", "contains", "icontains", "startswith"}
