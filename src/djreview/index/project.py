@@ -1288,15 +1288,14 @@ class ProjectIndex:
         file (its path is compared to find duplicates in small tables)."""
         if declared.indexed or declared.primary_key or declared.dynamic or declared.choices:
             return False
+        if declared.related_name is not None:
+            return False  # a package's relation field (django-filer's FilerFolderField)
         kind = self.resolve(declared.kind) or declared.kind
-        if kind in orm.AUTO_FIELDS or any(
-            self._relation_kind(self.resolve(c) or c) for c in [kind, *self._field_bases(kind)]
-        ):
+        kinds = [self.resolve(c) or c for c in [kind, *self._field_bases(kind)]]
+        if kind in orm.AUTO_FIELDS or any(self._relation_kind(c) for c in kinds):
             return False
-        short = kind.rsplit(".", 1)[-1]
-        return not short.endswith(
-            ("SlugField", "BooleanField", "ForeignKey", "OneToOneField", "ManyToManyField", "FileField", "ImageField")
-        )
+        shorts = [c.rsplit(".", 1)[-1] for c in kinds]
+        return not any(short.startswith("Enum") or short.endswith(_NOT_INDEXED_KINDS) for short in shorts)
 
     def _field_bases(self, kind: str) -> list[str]:
         """The bases of a project field class (`ForeignKeyWithAutoRelatedName(ForeignKey)`)."""
