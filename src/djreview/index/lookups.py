@@ -16,6 +16,45 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 _LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "order_by"})
+# Django's own queryset methods: any other call in a chain is the project's (it may filter).
+QUERYSET_METHODS = frozenset(
+    {
+        "all",
+        "none",
+        "select_related",
+        "prefetch_related",
+        "only",
+        "defer",
+        "values",
+        "values_list",
+        "distinct",
+        "annotate",
+        "alias",
+        "using",
+        "select_for_update",
+        "reverse",
+        "first",
+        "last",
+        "exists",
+        "count",
+        "iterator",
+        "delete",
+        "update",
+        "in_bulk",
+        "aggregate",
+        "get_queryset",
+        "earliest",
+        "latest",
+        "contains",
+        "explain",
+        "union",
+        "intersection",
+        "difference",
+        "get_or_create",
+        "update_or_create",
+        "create",
+    }
+)
 _SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
 # Calls whose keyword arguments give a field a value (DJR206's literal values).
 _VALUE_METHODS = frozenset({"filter", "exclude", "get", "create", "get_or_create", "update_or_create", "update"})
@@ -54,7 +93,7 @@ def _q_keys(node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0
     elif isinstance(node, ast.Call) and _callee_name(node.func) == "Q":
         if any(k.arg is None for k in node.keywords):
             out.append(("<unknown>", line))
-        out += [(k.arg, k.value.lineno) for k in node.keywords if k.arg and _comparable(k.value)]
+        out += [(_marked(k.arg, k.value), k.value.lineno) for k in node.keywords if k.arg and _comparable(k.value)]
         for arg in node.args:
             _q_keys(arg, line, out, depth + 1)
 
@@ -67,7 +106,7 @@ def _callee_name(func: ast.AST) -> str | None:
     return None
 
 
-def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]]) -> None:
+def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0) -> None:
     if method == "order_by":
         for arg in call.args:
             if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value != "?":
@@ -75,9 +114,36 @@ def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]]) -> None:
         return
     if any(k.arg is None for k in call.keywords):
         out.append(("<unknown>", call.lineno))  # `**kwargs` may filter on an indexed column
-    out += [(k.arg, k.value.lineno) for k in call.keywords if k.arg and k.arg != "defaults" and _comparable(k.value)]
-    for arg in call.args:
-        _q_keys(arg, call.lineno, out)
+    out += [
+        (_marked(k.arg, k.value), k.value.lineno)
+        for k in call.keywords
+        if k.arg and k.arg != "defaults" and _comparable(k.value)
+    ]
+    for arg in call.args[skip:]:
+        if _is_q(arg):
+            _q_keys(arg, call.lineno, out)
+        else:
+            out.append(("<unknown>", call.lineno))  # `filter(conditions)`: a Q built elsewhere
+
+
+def _is_q(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return _is_q(node.left) and _is_q(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_q(node.operand)
+    return isinstance(node, ast.Call) and _callee_name(node.func) == "Q"
+
+
+_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
+
+
+def _marked(key: str, value: ast.AST) -> str:
+    """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
+    name) is marked "=": it finds a fixed row, the way code reads a lookup table."""
+    constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
+    if isinstance(value, ast.Call) and _callee_name(value.func) in _TRANSLATIONS:
+        constant = True
+    return f"={key}" if constant else key
 
 
 def _comparable(value: ast.AST) -> bool:
@@ -121,6 +187,13 @@ def lookup_facts(
     lookups: list[Lookup] = []
     values: dict[str, set[str | int]] = {}
     inner: set[int] = set()  # calls already read as part of an outer chain
+    view_querysets = {  # `queryset = Model.objects...` in a class body
+        id(stmt.value)
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef)
+        for stmt in cls.body
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
+    }
     for node in ast.walk(tree):  # breadth first: a chain's outermost call comes first
         if isinstance(node, ast.Assign):
             value = _literal(node.value)
@@ -147,7 +220,7 @@ def lookup_facts(
             continue
         if method in _SHORTCUTS and node.args:
             keys: list[tuple[str, int]] = []
-            _call_keys(node, "get", keys)
+            _call_keys(node, "get", keys, skip=1)  # the model or queryset comes first
             first = node.args[0]
             if isinstance(first, ast.Call):
                 calls, root = _chain(first)
@@ -169,8 +242,13 @@ def lookup_facts(
         inner.update(map(id, calls))
         keys = []
         for call in calls:
-            if call.func.attr in _LOOKUP_METHODS:  # type: ignore[attr-defined]
-                _call_keys(call, call.func.attr, keys)  # type: ignore[attr-defined]
+            method = call.func.attr  # type: ignore[attr-defined]
+            if method in _LOOKUP_METHODS:
+                _call_keys(call, method, keys)
+            elif method not in QUERYSET_METHODS:
+                keys.append(("<unknown>", call.lineno))  # a custom queryset method may filter
+        if id(node) in view_querysets:
+            keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
         if keys:
             model = _model_root(root, ref)
             if model:

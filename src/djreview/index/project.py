@@ -1348,10 +1348,10 @@ class ProjectIndex:
         for key, line in keys:
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
-            target = self._lookup_field(model, key.lstrip("^"))
+            target = self._lookup_field(model, key.lstrip("^="))
             if target == "indexed":
                 return
-            if target is not None:
+            if target is not None and not key.startswith("="):  # a constant finds a lookup table's row
                 reached.append((*target, line))
         for target_model, prefix, name, line in reached:
             together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix))
