@@ -97,16 +97,16 @@ def test_quick_run_shows_nothing(shop_project, fake_terminal, monkeypatch):
 # -- item 6: what is fixable -----------------------------------------------------------------
 def test_bookshop_ends_with_what_is_fixable(bookshop):
     result = djreview(".", cwd=bookshop)
-    assert result.stdout.splitlines()[-1] == "26 fixable with `--fix` (19 more with `--unsafe-fixes`)"
+    assert result.stdout.splitlines()[-1] == "26 fixable with `--fix` (22 more with `--unsafe-fixes`)"
     # the same counts as the fixes in the JSON report
     findings = json.loads(djreview("--format", "json", ".", cwd=bookshop).stdout)["findings"]
     kinds = [f["fix"]["applicability"] for f in findings if f["fix"] and f["fix"]["edits"]]
-    assert (kinds.count("safe"), kinds.count("unsafe")) == (26, 19)
+    assert (kinds.count("safe"), kinds.count("unsafe")) == (26, 22)
 
 
 def test_fixable_line_with_unsafe_fixes_given_counts_them_all(bookshop):
     result = djreview("--unsafe-fixes", ".", cwd=bookshop)
-    assert result.stdout.splitlines()[-1] == "45 fixable with `--fix`"
+    assert result.stdout.splitlines()[-1] == "48 fixable with `--fix`"
 
 
 def test_fixable_line_without_unsafe_fixes_has_no_parenthesis(shop_project):

@@ -13,10 +13,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index import class_uses
+from djreview.index import class_uses, lookups
 from djreview.index.atomic_calls import atomic_calls
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -264,6 +265,11 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     field.primary_key = _const(kwargs.get("primary_key")) is True
     auto = _const(kwargs.get("auto_now")) is True or _const(kwargs.get("auto_now_add")) is True
     field.editable = not (auto or _const(kwargs.get("editable")) is False)
+    field.indexed = any(
+        key in kwargs and _const(kwargs[key]) is not False and _const(kwargs[key]) is not None
+        for key in ("db_index", "unique")
+    )
+    field.choices = "choices" in kwargs
     if "symmetrical" in kwargs:
         field.symmetrical = _const(kwargs["symmetrical"]) is not False
     return field
@@ -345,6 +351,12 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.app_label = _string(value)
         elif target.id == "model":
             cls.meta_model = resolver.ref(value)
+        elif target.id in ("indexes", "constraints", "unique_together", "index_together"):
+            cls.indexes += tuple(meta_indexes(target.id, value))
+        elif target.id == "ordering":
+            ordering = [_string(item) for item in getattr(value, "elts", ())]
+            cls.ordering = tuple(f"^{o.lstrip('-')}" for o in ordering if o and o != "?")
+            cls.ordering_line = stmt.lineno
         elif target.id == "fields":
             cls.meta_fields_all = _string(value) == "__all__"
             cls.meta_fields_listed = isinstance(value, (ast.List, ast.Tuple))
@@ -558,4 +570,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text, migration)
     if is_migration_file(path) and "Migration" in text:
         facts.migration = migration_facts(tree, path, facts.imports, text)
+    if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:
+        facts.lookups, facts.status_values = lookups.lookup_facts(tree, resolver.ref)
     return facts

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from djreview.index.drf_access import AccessFacts
+from djreview.index.lookups import Lookup
 from djreview.index.migration_state import MigrationFacts
 from djreview.index.serializers import SerializerFacts, ViewFacts
 from djreview.index.settings_facts import SettingsFacts
@@ -27,6 +28,8 @@ class FieldFacts:
     primary_key: bool = False
     symmetrical: bool | None = None
     dynamic: bool = False  # some argument we could not read (``**kwargs``)
+    indexed: bool = False  # db_index= or unique= given, and not literally False (DJR105)
+    choices: bool = False  # choices= given: a few values, which a plain index rarely serves (DJR105)
 
 
 @dataclass
@@ -75,6 +78,11 @@ class ClassFacts:
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
     access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
     meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
+    # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
+    # Meta.ordering's fields ("-" dropped) and its line (0: no literal ordering)
+    indexes: tuple[tuple[str, ...], ...] = ()
+    ordering: tuple[str, ...] = ()
+    ordering_line: int = 0
 
 
 @dataclass
@@ -108,6 +116,8 @@ class ModuleFacts:
     calls_in_atomic: frozenset[str] = frozenset()
     calls_outside_atomic: frozenset[str] = frozenset()
     migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
+    lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)
+    status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

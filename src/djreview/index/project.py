@@ -1321,3 +1321,171 @@ class ProjectIndex:
             answers[package] = replay(migrations, label)
         self._migration_answers = answers
         return answers
+
+    # -- lookups on unindexed fields (index/lookups.py, DJR105) and status values (DJR206) ----
+    @query
+    def unindexed_lookups(self, qual: str, name: str, shown: int = 3) -> tuple[int, tuple[str, ...]]:
+        """Where the project (not its tests or migrations) filters or orders on the field `name`
+        that the class `qual` declares, on `qual` or a model inheriting the field, and no index
+        serves the query: the field has no db_index/unique/primary_key, is not a relation, a
+        SlugField or a BooleanField, and is neither the first column of a Meta index or
+        constraint nor a later one whose earlier columns the same query filters on. How many
+        places, and the first `shown` as "path:line"; (0, ()) when none."""
+        cls = self.classes.get(qual)
+        declared = next((f for f in cls.fields if f.name == name), None) if cls else None
+        if declared is None or not self._indexable_plain_field(declared):
+            return 0, ()
+        places = [
+            (path, line, ordering)
+            for model, cofiltered, path, line, ordering in self._field_lookups().get(name, ())
+            if self.models[model].field_origin.get(name) == qual and not self._index_serves(model, name, cofiltered)
+        ]
+        if all(ordering for *_, ordering in places):
+            return 0, ()  # Meta.ordering alone: small tables (product classes, settings) sort cheaply
+        return _shown(sorted({(path, line) for path, line, _ in places}), shown)
+
+    def _indexable_plain_field(self, declared: FieldFacts) -> bool:
+        """A plain column no index comes with: not indexed, unique or a key, not a relation,
+        not a slug (indexed by default), not a boolean or a field with choices (a few values:
+        a plain index rarely helps; a partial one might, which is a designer's call), not a
+        file (its path is compared to find duplicates in small tables)."""
+        if declared.indexed or declared.primary_key or declared.dynamic or declared.choices:
+            return False
+        if declared.related_name is not None:
+            return False  # a package's relation field (django-filer's FilerFolderField)
+        kind = self.resolve(declared.kind) or declared.kind
+        kinds = [self.resolve(c) or c for c in [kind, *self._field_bases(kind)]]
+        if kind in orm.AUTO_FIELDS or any(self._relation_kind(c) for c in kinds):
+            return False
+        shorts = [c.rsplit(".", 1)[-1] for c in kinds]
+        return not any(short.startswith("Enum") or short.endswith(_NOT_INDEXED_KINDS) for short in shorts)
+
+    def _field_bases(self, kind: str) -> list[str]:
+        """The bases of a project field class (`ForeignKeyWithAutoRelatedName(ForeignKey)`)."""
+        return [base for qual in self._class_mro(kind) for base in self.classes[qual].bases]
+
+    def _index_serves(self, model: str, name: str, cofiltered: frozenset[str]) -> bool:
+        for qual in self._mro(model):
+            for columns in self.classes[qual].indexes:
+                if name in columns and set(columns[: columns.index(name)]) <= cofiltered:
+                    return True
+        return False
+
+    def _field_lookups(self) -> dict[str, list[tuple[str, frozenset[str], str, int, bool]]]:
+        """field name -> (concrete model, the fields filtered with it, path, line, from
+        Meta.ordering) of every lookup that reaches a plain field of a known model."""
+        cached = getattr(self, "_lookups_by_field", None)
+        if cached is not None:
+            return cached
+        found: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] = {}
+        for module in self._every_module:
+            parts = module.module.split(".")
+            if module.external or _test_module(module.module) or "migrations" in parts or "commands" in parts:
+                continue  # a management command runs now and then, offline: its scans keep no one waiting
+            if back_office_module(module.module):
+                continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
+            for lookup in module.lookups:
+                model = self.model_for(lookup.model)
+                if model in self.models:
+                    self._resolve_keys(model, lookup.keys, module.path, found, False)
+        for info in self.models.values():
+            if info.abstract:
+                continue
+            owner = next((q for q in self._mro(info.qualname) if self.classes[q].ordering_line), None)
+            if owner is not None and not any(r.kind in ("fk", "o2o") for r in info.relations.values()):
+                # a model with a parent is read through it (`event.items.all()`): the parent's
+                # key finds the rows, and Meta.ordering only sorts that parent's few rows
+                cls = self.classes[owner]
+                keys = tuple((key, cls.ordering_line) for key in cls.ordering)
+                self._resolve_keys(info.qualname, keys, self.class_module[owner].path, found, True)
+        self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = found
+        return found
+
+    def _resolve_keys(self, model: str, keys, path: str, found: dict, ordering: bool) -> None:
+        """Follow each lookup (`author__name__iexact`) to the plain field it filters on. A
+        query that also filters on an indexed column (a relation, the key, an indexed field)
+        is served by that index: its other fields are only checked on the rows it finds.
+        The fields reached through the same relation path filter together."""
+        reached: list[tuple[str, str, str, int]] = []  # model, relation prefix, field, line
+        filters = any(not key.startswith("^") for key, _ in keys)
+        for key, line in keys:
+            if key.startswith("^") and filters:
+                continue  # the filter decides which index serves the query; it sorts what it finds
+            target = self._lookup_field(model, key.lstrip("^="))
+            if target == "indexed":
+                return
+            if target is not None and not key.startswith("="):  # a constant finds a lookup table's row
+                reached.append((*target, line))
+        for target_model, prefix, name, line in reached:
+            together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix))
+            found.setdefault(name, []).append((target_model, together, path, line, ordering))
+
+    def _lookup_field(self, model: str, key: str) -> tuple[str, str, str] | str | None:
+        """(model, relation prefix, field) of the plain field a lookup filters with an index-
+        friendly comparison (exact, in, ranges, startswith, year); "indexed" for a lookup on
+        an indexed column (a relation's key, the primary key, an indexed field); else None."""
+        if key == "<unknown>":
+            return "indexed"  # `**kwargs`: it may name an indexed column; assume it does
+        parts = key.split("__")
+        prefix = ""
+        for at, part in enumerate(parts):
+            info = self.models.get(model)
+            if info is None:
+                return None
+            if part in ("pk", "id"):
+                return "indexed"
+            rel = info.relations.get(part) or next(
+                (r for r in info.relations.values() if r.query_name == part and r.kind.startswith("reverse_")), None
+            )
+            if rel is None and info.attname(part):
+                return "indexed"  # `event_id=`
+            if rel is not None:
+                if at + 1 == len(parts) or parts[at + 1] in _RELATION_LOOKUPS:
+                    return "indexed" if rel.kind in ("fk", "o2o") else None  # the relation's key column
+                if rel.target not in self.models:
+                    return None
+                model, prefix = rel.target, f"{prefix}{part}__"
+                continue
+            declared = next((f for f in info.fields if f.name == part), None)
+            if declared is None:
+                return None  # an annotation, a column of a class we cannot see
+            rest = parts[at + 1 :]
+            if rest and rest[0] not in _INDEXED_LOOKUPS:
+                return None  # icontains, a transform, a JSON key: a plain index does not serve it
+            if not self._indexable_plain_field(declared) and (declared.indexed or declared.primary_key):
+                return "indexed"
+            if "SlugField" in declared.kind and (not rest or rest[0] in ("exact", "in")):
+                return "indexed"
+            return model, prefix, part
+        return None
+
+    @query
+    def status_values(self, name: str) -> tuple[str | int, ...]:
+        """The literal values the project (not its tests or migrations) gives a status-like
+        name: `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`."""
+        values: set[str | int] = set()
+        for module in self._every_module:
+            if module.external or _test_module(module.module) or "migrations" in module.module.split("."):
+                continue
+            values.update(module.status_values.get(name, ()))
+        return tuple(sorted(values, key=lambda v: (isinstance(v, str), v if isinstance(v, str) else f"{v:012d}")))
+
+
+# Comparisons a b-tree index on the column serves (`year` becomes a range of dates).
+_INDEXED_LOOKUPS = frozenset({"exact", "in", "gt", "gte", "lt", "lte", "range", "startswith", "year"})
+# Field classes DJR105 leaves alone: indexed already (slugs, relations), a few values (booleans,
+# django-enumfields' EnumField/EnumIntegerField), or files (their paths are compared to find
+# duplicates in small tables).
+_NOT_INDEXED_KINDS = (
+    "SlugField",
+    "BooleanField",
+    "ForeignKey",
+    "OneToOneField",
+    "ManyToManyField",
+    "FileField",
+    "ImageField",
+)
+# A relation followed by one of these compares its key column (indexed with the relation).
+_RELATION_LOOKUPS = frozenset(
+    {"exact", "iexact", "in", "isnull", "gt", "gte", "lt", "lte", "range", "contains", "icontains", "startswith"}
+)

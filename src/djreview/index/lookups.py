@@ -1,0 +1,292 @@
+"""The query lookups a module writes on a known model, and the literal values it gives to
+status-like names (for DJR105 filter-on-unindexed-field and DJR206 status-without-choices).
+
+A lookup counts only where its model is certain: a chain that starts at `Model.<manager>`
+(`Book.objects.filter(isbn=x).order_by("-published")`), or `get_object_or_404(Book, ...)`.
+`Q()` objects count inside such a call; a lookup on a related manager or a queryset held in
+a variable is left out (its model is not known here). Read from the stdlib tree, in one walk,
+and only for files whose text can hold one (the walk is the cost).
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+_LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "order_by"})
+# Django's own queryset methods: any other call in a chain is the project's (it may filter).
+QUERYSET_METHODS = frozenset(
+    {
+        "all",
+        "none",
+        "select_related",
+        "prefetch_related",
+        "only",
+        "defer",
+        "values",
+        "values_list",
+        "distinct",
+        "annotate",
+        "alias",
+        "using",
+        "select_for_update",
+        "reverse",
+        "first",
+        "last",
+        "exists",
+        "count",
+        "iterator",
+        "delete",
+        "update",
+        "in_bulk",
+        "aggregate",
+        "get_queryset",
+        "earliest",
+        "latest",
+        "contains",
+        "explain",
+        "union",
+        "intersection",
+        "difference",
+        "get_or_create",
+        "update_or_create",
+        "create",
+    }
+)
+_SHORTCUTS = frozenset({"get_object_or_404", "get_list_or_404"})
+# Calls whose keyword arguments give a field a value (DJR206's literal values).
+_VALUE_METHODS = frozenset({"filter", "exclude", "get", "create", "get_or_create", "update_or_create", "update"})
+STATUS_NAMES = frozenset({"status", "state", "kind", "type", "stage", "level"})
+_STATUS_ASSIGN = re.compile(r"\.(?:status|state|kind|type|stage|level|\w+_status|\w+_state)\s*=\s*[\"'0-9]")
+_MAX_VALUES = 20
+
+
+def status_name(name: str) -> bool:
+    """`status`, `state`, `kind`, `type`, `stage`, `level`, or a name ending `_status`/`_state`."""
+    return name in STATUS_NAMES or name.endswith(("_status", "_state"))
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One query on a model: its lookups (`author__name__iexact`, `-published` for
+    order_by) with the line of each; the ones written together filter together."""
+
+    model: str  # the model's reference as written, qualified through the imports
+    keys: tuple[tuple[str, int], ...]
+
+
+def wanted(text: str) -> bool:
+    return "objects" in text or "_or_404" in text or _STATUS_ASSIGN.search(text) is not None
+
+
+def _q_keys(node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0) -> None:
+    """The keywords of `Q(...)`, `Q(a) | Q(b)`, `~Q(...)` (nested Q too)."""
+    if depth > 20:
+        return
+    if isinstance(node, ast.BinOp):
+        _q_keys(node.left, line, out, depth + 1)
+        _q_keys(node.right, line, out, depth + 1)
+    elif isinstance(node, ast.UnaryOp):
+        _q_keys(node.operand, line, out, depth + 1)
+    elif isinstance(node, ast.Call) and _callee_name(node.func) == "Q":
+        if any(k.arg is None for k in node.keywords):
+            out.append(("<unknown>", line))
+        out += [(_marked(k.arg, k.value), k.value.lineno) for k in node.keywords if k.arg and _comparable(k.value)]
+        for arg in node.args:
+            _q_keys(arg, line, out, depth + 1)
+
+
+def _callee_name(func: ast.AST) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0) -> None:
+    if method == "order_by":
+        for arg in call.args:
+            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value != "?":
+                out.append((f"^{arg.value.lstrip('-+')}", arg.lineno))  # "^": it orders, it does not filter
+        return
+    if any(k.arg is None for k in call.keywords):
+        out.append(("<unknown>", call.lineno))  # `**kwargs` may filter on an indexed column
+    out += [
+        (_marked(k.arg, k.value), k.value.lineno)
+        for k in call.keywords
+        if k.arg and k.arg != "defaults" and _comparable(k.value)
+    ]
+    for arg in call.args[skip:]:
+        if _is_q(arg):
+            _q_keys(arg, call.lineno, out)
+        else:
+            out.append(("<unknown>", call.lineno))  # `filter(conditions)`: a Q built elsewhere
+
+
+def _is_q(node: ast.AST) -> bool:
+    if isinstance(node, ast.BinOp):
+        return _is_q(node.left) and _is_q(node.right)
+    if isinstance(node, ast.UnaryOp):
+        return _is_q(node.operand)
+    return isinstance(node, ast.Call) and _callee_name(node.func) == "Q"
+
+
+_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
+
+
+def _marked(key: str, value: ast.AST) -> str:
+    """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
+    name) is marked "=": it finds a fixed row, the way code reads a lookup table."""
+    constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
+    if isinstance(value, ast.Call) and _callee_name(value.func) in _TRANSLATIONS:
+        constant = True
+    return f"={key}" if constant else key
+
+
+def _comparable(value: ast.AST) -> bool:
+    """A value an index can look up: not a comparison with another column (`F("a") + 1`)."""
+    if isinstance(value, ast.BinOp) or (isinstance(value, ast.Constant) and value.value is None):
+        return False  # `= None` is IS NULL
+    return not (isinstance(value, ast.Call) and _callee_name(value.func) in ("F", "ExpressionWrapper"))
+
+
+def _chain(node: ast.Call) -> tuple[list[ast.Call], ast.AST]:
+    calls = []
+    expr: ast.AST = node
+    while isinstance(expr, ast.Call) and isinstance(expr.func, ast.Attribute):
+        calls.append(expr)
+        expr = expr.func.value
+    return calls, expr
+
+
+def _model_root(root: ast.AST, ref: Callable[[ast.AST], str | None]) -> str | None:
+    """`Book.objects` -> the reference of `Book` (an upper-case name: a class, not a variable)."""
+    if not isinstance(root, ast.Attribute):
+        return None
+    owner = root.value
+    name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+    if not name[:1].isupper():
+        return None
+    return ref(owner)
+
+
+def _literal(node: ast.AST) -> str | int | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
+        return node.value
+    return None
+
+
+def lookup_facts(
+    tree: ast.Module, ref: Callable[[ast.AST], str | None]
+) -> tuple[tuple[Lookup, ...], dict[str, tuple[str | int, ...]]]:
+    """The module's lookups on known models, and the literal values status-like names get
+    (`obj.status = "paid"`, `filter(status="paid")`, `create(state=2)`)."""
+    lookups: list[Lookup] = []
+    values: dict[str, set[str | int]] = {}
+    inner: set[int] = set()  # calls already read as part of an outer chain
+    view_querysets = {  # `queryset = Model.objects...` in a class body
+        id(stmt.value)
+        for cls in tree.body
+        if isinstance(cls, ast.ClassDef)
+        for stmt in cls.body
+        if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
+    }
+    for node in ast.walk(tree):  # breadth first: a chain's outermost call comes first
+        if isinstance(node, ast.Assign):
+            value = _literal(node.value)
+            if value is not None:
+                for target in node.targets:
+                    if isinstance(target, ast.Attribute) and status_name(target.attr):
+                        values.setdefault(target.attr, set()).add(value)
+            continue
+        if not isinstance(node, ast.Call):
+            continue
+        method = _callee_name(node.func)
+        if method in _VALUE_METHODS:
+            for k in node.keywords:
+                value = _literal(k.value) if k.arg and status_name(k.arg) else None
+                if value is not None:
+                    values.setdefault(k.arg, set()).add(value)  # type: ignore[arg-type]
+        if id(node) in inner:
+            continue
+        if method == "Prefetch":
+            # the prefetch query filters on the relation's key (`book_id IN (...)`): indexed
+            for arg in [*node.args[1:], *(k.value for k in node.keywords if k.arg == "queryset")]:
+                if isinstance(arg, ast.Call):
+                    inner.update(map(id, _chain(arg)[0]))
+            continue
+        if method in _SHORTCUTS and node.args:
+            keys: list[tuple[str, int]] = []
+            _call_keys(node, "get", keys, skip=1)  # the model or queryset comes first
+            first = node.args[0]
+            if isinstance(first, ast.Call):
+                calls, root = _chain(first)
+                inner.update(map(id, calls))
+                for call in calls:
+                    if call.func.attr in _LOOKUP_METHODS:  # type: ignore[attr-defined]
+                        _call_keys(call, call.func.attr, keys)  # type: ignore[attr-defined]
+                model = _model_root(root, ref)
+            elif isinstance(first, (ast.Name, ast.Attribute)):
+                model = _model_root(ast.Attribute(value=first, attr="objects"), ref)
+            else:
+                model = None
+            if model and keys:
+                lookups.append(Lookup(model, tuple(keys)))
+            continue
+        if not isinstance(node.func, ast.Attribute):
+            continue
+        calls, root = _chain(node)
+        inner.update(map(id, calls))
+        keys = []
+        for call in calls:
+            method = call.func.attr  # type: ignore[attr-defined]
+            if method in _LOOKUP_METHODS:
+                _call_keys(call, method, keys)
+            elif method not in QUERYSET_METHODS:
+                keys.append(("<unknown>", call.lineno))  # a custom queryset method may filter
+        if id(node) in view_querysets:
+            keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
+        if keys:
+            model = _model_root(root, ref)
+            if model:
+                lookups.append(Lookup(model, tuple(keys)))
+    return tuple(lookups), {name: tuple(sorted(v, key=str)[:_MAX_VALUES]) for name, v in values.items()}
+
+
+def _strings(node: ast.AST | None) -> list[str] | None:
+    if not isinstance(node, (ast.List, ast.Tuple)):
+        return None
+    out = []
+    for item in node.elts:
+        if not (isinstance(item, ast.Constant) and isinstance(item.value, str)):
+            return None
+        out.append(item.value)
+    return out
+
+
+def meta_indexes(name: str, value: ast.AST) -> list[tuple[str, ...]]:
+    """The column lists a Meta attribute indexes: `indexes = [models.Index(fields=[...])]`,
+    `constraints = [UniqueConstraint(fields=[...])]`, `unique_together`/`index_together`
+    (a tuple of tuples, or one tuple). Descending columns ("-created") count by name."""
+    found: list[tuple[str, ...]] = []
+    if name in ("unique_together", "index_together"):
+        single = _strings(value)
+        if single is not None:
+            return [tuple(single)] if single else []
+        for item in getattr(value, "elts", ()):
+            columns = _strings(item)
+            if columns:
+                found.append(tuple(columns))
+        return found
+    if name in ("indexes", "constraints"):
+        for item in getattr(value, "elts", ()):
+            if not isinstance(item, ast.Call):
+                continue
+            for k in item.keywords:
+                columns = _strings(k.value) if k.arg == "fields" else None
+                if columns:
+                    found.append(tuple(c.lstrip("-") for c in columns))
+    return found

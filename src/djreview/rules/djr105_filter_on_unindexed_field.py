@@ -1,0 +1,69 @@
+"""DJR105: a model field the project filters or orders on that no index serves.
+
+`Book.objects.filter(isbn=x)` on a column without an index reads the whole table: fast on a
+developer's hundred rows, slow on production's million. The index (index/lookups.py) knows
+every `filter()`/`exclude()`/`get()`/`order_by()`, `Q()` and `get_object_or_404()` lookup
+written on a known model across the project (not tests or migrations), through related paths
+(`author__name` is Author.name), and every model's `Meta.ordering`; this rule reports the
+field once, at its definition, naming where it is queried.
+
+Not reported: fields with `db_index`, `unique` or `primary_key`, relations (their column is
+indexed), `SlugField` (indexed by default), `BooleanField` (two values: an index rarely helps),
+the first column of a `Meta.indexes` entry, a constraint, `unique_together` or
+`index_together`, a later column of one where the query also filters on the columns before
+it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON keys).
+"""
+
+from __future__ import annotations
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, append_arguments
+from djreview.rule import Rule
+
+
+class FilterOnUnindexedField(Rule):
+    code = "DJR105"
+    name = "filter-on-unindexed-field"
+    fixable = True
+    triggers = ("Field(",)
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        return any(cls.fields and index.class_kind(cls.qualname) == "model" for cls in facts.classes)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+        if names:
+            self._check(names[-1], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._check(node.target.value, node.value)
+
+    def _check(self, field: str, value: cst.BaseExpression) -> None:
+        flow = self.ctx.flow
+        frame = flow.enclosing_class()
+        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
+            return
+        index = self.ctx.index
+        if index.model(frame.qualname) is None:
+            return
+        count, shown = index.unindexed_lookups(frame.qualname, field)
+        if not count:
+            return
+        places = ", ".join(shown)
+        if count > len(shown):
+            places += f" and {count - len(shown)} more"
+        holder = frame.node.name.value
+        uses = "that query scans" if count == 1 else "each of those queries scans"
+        message = (
+            f"{holder}.{field} has no index, but the project filters or orders on it ({places}): "
+            f"{uses} the whole table once it grows."
+        )
+        hint = (
+            "Add db_index=True (or a Meta.indexes entry that starts with it); it needs a migration, "
+            "and building the index locks or slows writes on a large table."
+        )
+        edit = append_arguments(value, ["db_index=True"])
+        fix = FixSpec("add db_index=True", "unsafe", (edit,)) if edit is not None else None
+        self.report(value, message, fix, hint=hint)

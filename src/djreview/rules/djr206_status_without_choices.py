@@ -1,0 +1,141 @@
+"""DJR206: a status-like model field (`status`, `state`, `kind`, `type`, `stage`, `level`, or a
+name ending `_status`/`_state`) that is a CharField or an integer field without `choices`.
+
+Without choices any string is accepted: a typo ("shiped") is stored silently, forms and the
+admin offer a free text box, and the set of values lives only in the code that happens to
+compare them. The suggestion lists the literal values the project gives the field (the index
+reads `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`).
+
+Not reported: an integer with `MinValueValidator`/`MaxValueValidator` (a bounded number, not
+an enumeration), an integer set by code only (`editable=False`: MPTT's `level`), `state` on a
+model with address fields (`city`, `country`, `postal_code`, `zip`): a region.
+"""
+
+from __future__ import annotations
+
+import re
+
+import libcst as cst
+
+from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
+from djreview.index.lookups import status_name
+from djreview.rule import Rule
+
+_CHAR = frozenset({"django.db.models.CharField", "django.db.models.fields.CharField"})
+_INTEGERS = frozenset(
+    f"django.db.models.{name}"
+    for name in (
+        "IntegerField",
+        "SmallIntegerField",
+        "BigIntegerField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "PositiveBigIntegerField",
+    )
+)
+_ADDRESS = ("city", "country", "postal_code", "postcode", "zip", "zip_code", "zipcode", "address")
+# Names that mean many things besides an enumeration (a MIME type, a tree's depth, a plugin's
+# identifier): reported only where the model lists the values as constants (`TYPE_FAVICON`).
+_GENERIC = frozenset({"type", "kind", "level"})
+_VALUE = re.compile(r"^[\w.-]+$")  # a code, not text or a MIME type ("application/pdf")
+_MEMBER = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _member(value: str | int) -> str:
+    name = _MEMBER.sub("_", str(value)).strip("_").upper()
+    return name if name[:1].isalpha() else f"V_{name}"
+
+
+class StatusWithoutChoices(Rule):
+    code = "DJR206"
+    name = "status-without-choices"
+    fixable = True
+    triggers = ("Field(",)
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        return any(any(status_name(f.name) for f in cls.fields) for cls in facts.classes)
+
+    def visit_Assign(self, node: cst.Assign) -> None:
+        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
+        if names:
+            self._check(names[-1], node.value)
+
+    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
+        if isinstance(node.target, cst.Name) and node.value is not None:
+            self._check(node.target.value, node.value)
+
+    def _check(self, field: str, value: cst.BaseExpression) -> None:
+        flow = self.ctx.flow
+        frame = flow.enclosing_class()
+        if not status_name(field) or not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
+            return
+        if any(a.star for a in value.args):
+            return  # `**kwargs` may hold choices
+        keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
+        if "choices" in keywords:
+            return
+        index = self.ctx.index
+        info = index.model(frame.qualname)
+        if info is None:
+            return
+        ref = flow.qualify(value.func)
+        kind = index.resolve(ref) or ref
+        integer = kind in _INTEGERS
+        if not integer and index.string_field(ref) not in _CHAR:
+            return
+        if integer and "editable" in keywords or "validators" in keywords and self._bounded(keywords["validators"]):
+            return
+        if "state" in field and any(f.name == a or f.name.endswith(f"_{a}") for f in info.fields for a in _ADDRESS):
+            return  # a region of an address
+        constants = self._constants(frame.node, field)
+        if field in _GENERIC and not constants:
+            return
+        values = list(constants.values()) or [
+            v for v in index.status_values(field) if isinstance(v, int) == integer and _VALUE.match(str(v))
+        ]
+        values = [v for v in values if isinstance(v, int) == integer]
+        holder = frame.node.name.value
+        written = self.ctx.module.code_for_node(value.func)
+        prefix = written.rsplit(".", 1)[0] + "." if "." in written else ""
+        enum = f"{holder}{''.join(p.capitalize() for p in field.split('_'))}"
+        base = f"{prefix}{'IntegerChoices' if integer else 'TextChoices'}"
+        if values:
+            members = "".join(f"    {_member(v)} = {v!r}\n".replace("'", '"') for v in values)
+            seen = f" (the project gives it {', '.join(repr(v).replace(chr(39), chr(34)) for v in values[:6])})"
+        else:
+            members = '    pass  # one member per value, e.g. DRAFT = "draft"\n'
+            seen = ""
+        kind_name = "an integer" if integer else "a CharField"
+        message = (
+            f"{holder}.{field} is {kind_name} without choices{seen}: any value is accepted, a typo is stored "
+            "silently, and forms and the admin offer a free-text box."
+        )
+        short = base.rsplit(".", 1)[-1]
+        hint = f"Declare the values once, in {'an' if integer else 'a'} {short} class, and pass choices={enum}.choices."
+        edits = [NodeEdit(frame.node, f"class {enum}({base}):\n{members}\n\n", "before")]
+        choice = append_arguments(value, [f"choices={enum}.choices"])
+        if choice is not None:
+            edits.append(choice)
+        self.report(value, message, FixSpec(f"add choices={enum}.choices", "suggestion", tuple(edits)), hint=hint)
+
+    @staticmethod
+    def _constants(cls: cst.ClassDef, field: str) -> dict[str, str | int]:
+        """The class's constants named after the field (`TYPE_FAVICON = "favicon"`): the values."""
+        found: dict[str, str | int] = {}
+        prefix = f"{field.upper()}_"
+        for line in cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ():
+            for stmt in line.body if isinstance(line, cst.SimpleStatementLine) else ():
+                if not isinstance(stmt, cst.Assign) or len(stmt.targets) != 1:
+                    continue
+                target = stmt.targets[0].target
+                if not isinstance(target, cst.Name) or not target.value.startswith(prefix):
+                    continue
+                if isinstance(stmt.value, cst.SimpleString):
+                    found[target.value] = stmt.value.evaluated_value  # type: ignore[assignment]
+                elif isinstance(stmt.value, cst.Integer):
+                    found[target.value] = int(stmt.value.value, 0)
+        return found
+
+    def _bounded(self, validators: cst.Arg) -> bool:
+        text = self.ctx.module.code_for_node(validators.value)
+        return "MinValueValidator" in text or "MaxValueValidator" in text

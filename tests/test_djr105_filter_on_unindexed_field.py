@@ -1,0 +1,272 @@
+"""DJR105 filter-on-unindexed-field: a field the project filters or orders on that no index serves."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+MODELS = "shop/models.py"
+VIEWS = "shop/views.py"
+
+SHOP = """
+from django.db import models
+
+
+class Author(models.Model):
+    name = models.CharField(max_length=100)
+    email = models.CharField(max_length=100)
+
+
+class Book(models.Model):
+    title = models.CharField(max_length=100)
+    isbn = models.CharField(max_length=13, db_index=True)
+    code = models.CharField(max_length=13)
+    year = models.IntegerField()
+    month = models.IntegerField()
+    sku = models.CharField(max_length=20)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE)
+    published = models.BooleanField(default=False)
+    slug = models.SlugField()
+    state = models.CharField(max_length=10, choices=[("a", "A")])
+    cover = models.FileField()
+
+    class Meta:
+        ordering = ["-title"]
+        indexes = [models.Index(fields=["year", "month"])]
+        constraints = [models.UniqueConstraint(fields=["sku"], name="sku")]
+"""
+
+
+def unindexed(review, views: str, models: str = SHOP, **extra: str):
+    return review({MODELS: models, VIEWS: views, **extra}, select=("DJR105",))
+
+
+def test_reports_the_field_once_at_its_definition_naming_the_queries(review):
+    views = """
+from shop.models import Book
+
+
+def one(request):
+    return Book.objects.filter(code=request.code)
+
+
+def two(request):
+    return Book.objects.exclude(code__in=request.codes).order_by("year")
+
+
+def three(request):
+    return Book.objects.get(code=request.code)
+
+
+def four(request):
+    return Book.objects.filter(code__gte=request.code)
+"""
+    findings = unindexed(review, views)
+    assert codes_lines(findings) == [("DJR105", MODELS, 13)]
+    assert findings[0].text == (
+        "Book.code has no index, but the project filters or orders on it (shop/views.py:6, shop/views.py:10, "
+        "shop/views.py:14 and 1 more): each of those queries scans the whole table once it grows. Add "
+        "db_index=True (or a Meta.indexes entry that starts with it); it needs a migration, and building the "
+        "index locks or slows writes on a large table."
+    )
+    assert findings[0].fix.applicability == "unsafe"
+    assert "    code = models.CharField(max_length=13, db_index=True)\n" in fixed(SHOP, findings)
+
+
+def test_related_paths_q_and_the_shortcuts_reach_the_field(review):
+    views = """
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, get_list_or_404
+from shop.models import Author, Book
+
+
+def view(request):
+    a = get_object_or_404(Book, author__name=request.name)
+    b = Author.objects.filter(Q(email=request.email) | Q(name=request.name))
+    c = get_list_or_404(Book.objects.filter(code=request.code))
+    return a, b, c
+"""
+    assert [line for _, _, line in codes_lines(unindexed(review, views))] == [6, 7, 13]
+
+
+def test_not_reported_for_indexed_fields_relations_slugs_booleans_choices_and_files(review):
+    views = """
+from shop.models import Book
+
+
+def view(request):
+    return Book.objects.filter(isbn=v, published=True, slug=v, state=v, cover=v).filter(sku=v)
+"""
+    assert unindexed(review, views) == []
+
+
+def test_a_later_column_of_a_composite_index_counts_only_with_the_columns_before_it(review):
+    together = """
+from shop.models import Book
+
+
+def view(request):
+    return Book.objects.filter(year=request.year, month=request.month)
+"""
+    assert unindexed(review, together) == []
+    alone = together.replace("year=request.year, ", "")
+    assert [line for _, _, line in codes_lines(unindexed(review, alone))] == [15]
+
+
+def test_not_reported_when_the_query_also_uses_an_indexed_column(review):
+    views = """
+from django.db.models import Prefetch
+from shop.models import Author, Book
+
+
+def view(request, author):
+    a = Book.objects.filter(author=author, code=v)
+    b = Book.objects.filter(pk=1).order_by("code")
+    c = Author.objects.prefetch_related(Prefetch("book_set", queryset=Book.objects.order_by("code")))
+    d = Book.objects.filter(code=v, **request.GET.dict())
+    return a, b, c, d
+"""
+    assert unindexed(review, views) == []
+
+
+def test_not_reported_for_lookups_no_plain_index_serves(review):
+    views = """
+from django.db.models import F
+from shop.models import Author, Book
+
+
+def view(request):
+    a = Book.objects.filter(code__icontains=v, year__lt=F("month") + 1)
+    b = Author.objects.filter(name__iexact=v, email=None)
+    return a, b
+"""
+    assert unindexed(review, views) == []
+
+
+def test_not_reported_when_the_model_is_not_known(review):
+    views = """
+def view(request, author, qs):
+    return author.book_set.filter(code=v), qs.filter(code=v), request.user.objects.filter(code=v)
+"""
+    assert unindexed(review, views) == []
+
+
+def test_tests_migrations_and_management_commands_do_not_count(review):
+    query = """
+from shop.models import Book
+
+
+def run():
+    return Book.objects.filter(code=v)
+"""
+    files = {"shop/tests/test_views.py": query, "shop/management/commands/tidy.py": query}
+    assert unindexed(review, "", **files) == []
+
+
+def test_meta_ordering_counts_only_beside_a_query(review):
+    assert unindexed(review, "") == []
+    views = """
+from shop.models import Book
+
+
+def view(request):
+    return Book.objects.filter(title=request.title)
+"""
+    findings = unindexed(review, views)
+    assert codes_lines(findings) == [("DJR105", MODELS, 11)]
+    assert "(shop/views.py:6)" in findings[0].text  # Book has a parent (author): read through it
+    tags = """
+from django.db import models
+
+
+class Tag(models.Model):
+    label = models.CharField(max_length=10)
+
+    class Meta:
+        ordering = ["label"]
+"""
+    assert unindexed(review, "", tags) == []
+    findings = unindexed(review, "from shop.models import Tag\nTAGS = Tag.objects.filter(label=LABEL)\n", tags)
+    assert "(shop/models.py:9, shop/views.py:2)" in findings[0].text
+
+
+def test_a_field_of_an_abstract_base_is_reported_for_the_queries_on_its_models(review):
+    models = """
+from django.db import models
+
+
+class Stamped(models.Model):
+    seen = models.DateTimeField()
+
+    class Meta:
+        abstract = True
+
+
+class Visit(Stamped):
+    pass
+"""
+    views = """
+from shop.models import Visit
+
+
+def view(request):
+    return Visit.objects.filter(seen__year=request.year)
+"""
+    assert codes_lines(unindexed(review, views, models)) == [("DJR105", MODELS, 6)]
+
+
+def test_ordering_beside_a_filter_and_back_office_queries_do_not_count(review):
+    views = """
+from shop.models import Book
+
+
+def view(request):
+    return Book.objects.filter(published=True).order_by("code")
+"""
+    admin = """
+from shop.models import Book
+
+CODES = Book.objects.filter(code=CODE)
+"""
+    assert unindexed(review, views, **{"shop/admin.py": admin}) == []
+
+
+def test_not_reported_for_enum_fields_and_package_relations(review):
+    models = """
+from django.db import models
+from enumfields import EnumIntegerField
+from filer.fields.folder import FilerFolderField
+
+
+class Shelf(models.Model):
+    kind = EnumIntegerField(int)
+    folder = FilerFolderField(related_name="shelves", on_delete=models.CASCADE)
+"""
+    views = """
+from shop.models import Shelf
+
+
+def view(request, folder):
+    return Shelf.objects.filter(kind=request.kind), Shelf.objects.filter(folder=folder)
+"""
+    assert unindexed(review, views, models) == []
+
+
+def test_not_reported_for_constants_custom_queryset_methods_and_view_querysets(review):
+    views = """
+from django.utils.translation import gettext as _
+from rest_framework.generics import ListAPIView
+from shop.models import Author, Book
+
+
+def view(request):
+    a = Author.objects.get(email="admin@example.com")
+    b = Author.objects.get(name=_("Anonymous"))
+    c = Book.objects.for_shop(request.shop).filter(code=request.code)
+    d = Book.objects.filter(request.conditions).order_by("code")
+    return a, b, c, d
+
+
+class Books(ListAPIView):
+    queryset = Book.objects.order_by("code")
+"""
+    assert unindexed(review, views) == []

@@ -1,0 +1,105 @@
+"""DJR206 status-without-choices: a status-like CharField or integer field without choices."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines, fixed
+
+PATH = "shop/models.py"
+
+
+def statuses(review, source: str, **extra: str):
+    return review({PATH: source, **extra}, select=("DJR206",))
+
+
+def test_reports_a_status_charfield_with_the_values_the_project_assigns(review):
+    source = """
+from django.db import models
+
+
+class Order(models.Model):
+    status = models.CharField(max_length=20)
+"""
+    views = """
+from shop.models import Order
+
+
+def pay(order):
+    order.status = "paid"
+    Order.objects.filter(status="new").update(status="shipped")
+"""
+    findings = statuses(review, source, **{"shop/views.py": views})
+    assert codes_lines(findings) == [("DJR206", PATH, 6)]
+    assert findings[0].text == (
+        'Order.status is a CharField without choices (the project gives it "new", "paid", "shipped"): any value '
+        "is accepted, a typo is stored silently, and forms and the admin offer a free-text box. Declare the "
+        "values once, in a TextChoices class, and pass choices=OrderStatus.choices."
+    )
+    assert findings[0].fix.applicability == "suggestion"
+    assert (
+        fixed(source, findings)
+        == """
+from django.db import models
+
+
+class OrderStatus(models.TextChoices):
+    NEW = "new"
+    PAID = "paid"
+    SHIPPED = "shipped"
+
+
+class Order(models.Model):
+    status = models.CharField(max_length=20, choices=OrderStatus.choices)
+"""
+    )
+
+
+def test_every_status_name_and_integer_kind(review):
+    source = """
+from django.db import models
+
+
+class Step(models.Model):
+    state = models.IntegerField()
+    stage = models.PositiveSmallIntegerField(default=1)
+    payment_status = models.CharField(max_length=5)
+    review_state = models.SmallIntegerField()
+    kind = models.CharField(max_length=5)
+    KIND_BIG = "big"
+    KIND_SMALL = "small"
+"""
+    findings = statuses(review, source)
+    assert [line for _, _, line in codes_lines(findings)] == [6, 7, 8, 9, 10]
+    assert "(the project gives it" not in findings[0].text
+    assert '    BIG = "big"\n    SMALL = "small"\n' in fixed(source, findings[-1:])
+
+
+def test_not_reported_with_choices_bounded_numbers_addresses_or_generic_names(review):
+    source = """
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+
+
+class Order(models.Model):
+    status = models.CharField(max_length=20, choices=[("a", "A")])
+    level = models.PositiveIntegerField(validators=[MinValueValidator(1), MaxValueValidator(5)])
+    stage = models.IntegerField(validators=[MaxValueValidator(9)])
+    type = models.CharField(max_length=100)  # a MIME type, say: no TYPE_ constants
+    tree_level = models.PositiveIntegerField(editable=False)
+    status_note = models.TextField()
+    extra = models.CharField(max_length=10, **{"choices": []})
+
+
+class Address(models.Model):
+    city = models.CharField(max_length=20)
+    state = models.CharField(max_length=20)
+
+
+class Invoice(models.Model):
+    billing_country = models.CharField(max_length=2)
+    billing_state = models.CharField(max_length=20)
+
+
+class StatusForm:
+    status = models.CharField(max_length=20)
+"""
+    assert statuses(review, source) == []
