@@ -20,9 +20,10 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, append_arguments
 from djreview.rule import Rule
+from djreview.rules._class_body_fields import ClassBodyFields
 
 
-class FilterOnUnindexedField(Rule):
+class FilterOnUnindexedField(ClassBodyFields, Rule):
     code = "DJR105"
     name = "filter-on-unindexed-field"
     fixable = True
@@ -31,20 +32,7 @@ class FilterOnUnindexedField(Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         return any(cls.fields and index.class_kind(cls.qualname) == "model" for cls in facts.classes)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
-        if names:
-            self._check(names[-1], node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._check(node.target.value, node.value)
-
-    def _check(self, field: str, value: cst.BaseExpression) -> None:
-        flow = self.ctx.flow
-        frame = flow.enclosing_class()
-        if not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
-            return
+    def field_call(self, field: str, value: cst.Call, frame) -> None:
         index = self.ctx.index
         if index.model(frame.qualname) is None:
             return

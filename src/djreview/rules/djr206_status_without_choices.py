@@ -20,6 +20,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.index.lookups import status_name
 from djreview.rule import Rule
+from djreview.rules._class_body_fields import ClassBodyFields
 
 _CHAR = frozenset({"django.db.models.CharField", "django.db.models.fields.CharField"})
 _INTEGERS = frozenset(
@@ -46,7 +47,7 @@ def _member(value: str | int) -> str:
     return name if name[:1].isalpha() else f"V_{name}"
 
 
-class StatusWithoutChoices(Rule):
+class StatusWithoutChoices(ClassBodyFields, Rule):
     code = "DJR206"
     name = "status-without-choices"
     fixable = True
@@ -55,19 +56,9 @@ class StatusWithoutChoices(Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         return any(any(status_name(f.name) for f in cls.fields) for cls in facts.classes)
 
-    def visit_Assign(self, node: cst.Assign) -> None:
-        names = [t.target.value for t in node.targets if isinstance(t.target, cst.Name)]
-        if names:
-            self._check(names[-1], node.value)
-
-    def visit_AnnAssign(self, node: cst.AnnAssign) -> None:
-        if isinstance(node.target, cst.Name) and node.value is not None:
-            self._check(node.target.value, node.value)
-
-    def _check(self, field: str, value: cst.BaseExpression) -> None:
+    def field_call(self, field: str, value: cst.Call, frame) -> None:
         flow = self.ctx.flow
-        frame = flow.enclosing_class()
-        if not status_name(field) or not flow.in_class_body or frame is None or not isinstance(value, cst.Call):
+        if not status_name(field):
             return
         if any(a.star for a in value.args):
             return  # `**kwargs` may hold choices
