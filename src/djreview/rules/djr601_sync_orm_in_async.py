@@ -70,6 +70,14 @@ class SyncOrmInAsync(AsyncScope, Rule):
     triggers = ("async def",)
     skip_kinds = frozenset({"migrations", "tests"})
 
+    def wants(self, text, facts, index, prefilter) -> bool:
+        """Querysets and rows start from a model the file names, a project function returning
+        a queryset, or `request.user`; an async file with none of them is not parsed (most of
+        Django's own `async def`s are a*() twins that hand the work to sync_to_async)."""
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        return "request" in text or index.mentions_models(text, facts) or index.imports_a_selector(facts)
+
     def start(self, ctx) -> None:
         super().start(ctx)
         self.start_scope()
