@@ -42,14 +42,35 @@ class _Scope:
     and whether some assignment makes it a list."""
 
     def __init__(self, body: cst.CSTNode):
-        self.uses: dict[str, int] = {}
-        self.listy: set[str] = set()
+        self._body = body
+        self._counted: tuple[dict[str, int], set[str]] | None = None
+
+    @property
+    def uses(self) -> dict[str, int]:
+        return self._count()[0]
+
+    @property
+    def listy(self) -> set[str]:
+        return self._count()[1]
+
+    def _count(self) -> tuple[dict[str, int], set[str]]:
+        """Counted on the first question: most functions hold no candidate and are never asked
+        (counting every function, and the module around them, up front was most of the rule's
+        cost on pretix)."""
+        if self._counted is None:
+            self._counted = self._walk(self._body)
+        return self._counted
+
+    @staticmethod
+    def _walk(body: cst.CSTNode) -> tuple[dict[str, int], set[str]]:
+        uses: dict[str, int] = {}
+        listy: set[str] = set()
         stack: list[tuple[cst.CSTNode, cst.CSTNode | None]] = [(body, None)]
         while stack:
             node, parent = stack.pop()
             if isinstance(node, cst.Name):
                 if not (isinstance(parent, cst.Attribute) and parent.attr is node):
-                    self.uses[node.value] = self.uses.get(node.value, 0) + 1
+                    uses[node.value] = uses.get(node.value, 0) + 1
                 continue
             if (
                 isinstance(node, cst.Attribute)
@@ -60,7 +81,7 @@ class _Scope:
             if isinstance(node, (cst.Assign, cst.AnnAssign)):
                 targets = [t.target for t in node.targets] if isinstance(node, cst.Assign) else [node.target]
                 if _is_list(node.value):
-                    self.listy.update(t.value for t in targets if isinstance(t, cst.Name))
+                    listy.update(t.value for t in targets if isinstance(t, cst.Name))
                 for target in targets:
                     if isinstance(target, cst.Name):  # binding, not a use
                         if node.value is not None:
@@ -70,6 +91,8 @@ class _Scope:
                     stack.extend((c, node) for c in children(node))
                 continue
             stack.extend((c, node) for c in children(node))
+
+        return uses, listy
 
 
 def _is_list(value: cst.BaseExpression | None) -> bool:
