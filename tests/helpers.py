@@ -46,6 +46,19 @@ class Book(models.Model):
 # One finding: DJR201 at 14:14, Book.author has no related_name (the fix ends the call at
 # column 64 with `, related_name="books"`).
 AUTHOR_AND_BOOK = AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME
+# Author and Book (Book.author with related_name="books"), both with __str__: no finding.
+AUTHOR_AND_BOOKS = (
+    AUTHOR_MODULE
+    + """
+
+class Book(models.Model):
+    title = models.CharField(max_length=200)
+    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
+
+    def __str__(self):
+        return self.title
+"""
+)
 
 # One finding: DJR202 at line 5, Tag has no __str__.
 TAG_WITHOUT_STR = """

@@ -2,20 +2,9 @@
 
 from __future__ import annotations
 
-from tests.helpers import AUTHOR_MODULE, fixed
+from tests.helpers import AUTHOR_AND_BOOKS, fixed
 
-MODELS = (
-    AUTHOR_MODULE
-    + """
-
-class Book(models.Model):
-    title = models.CharField(max_length=200)
-    author = models.ForeignKey(Author, on_delete=models.CASCADE, related_name="books")
-
-    def __str__(self):
-        return self.title
-"""
-)
+MODELS = AUTHOR_AND_BOOKS
 VIEWS = "shop/views.py"
 
 
