@@ -322,3 +322,22 @@ def test_state_only_removals_of_a_model_moved_to_another_app_later_are_clean(rev
 """
     )
     assert migrate(review, source, {"shop/migrations/0003_move.py": later}) == []
+
+
+def test_findings_are_located_from_the_index_without_a_cst(review, parses):
+    # a non-ASCII string before the call: the stdlib parser counts bytes, a finding counts characters
+    source = '    operations = ["é", migrations.RemoveField(model_name="book", name="isbn")]\n'
+    findings = migrate(review, source)
+    start = source.index("migrations.RemoveField") + 1
+    end = source.index(")]") + 2  # exclusive, after the call's closing parenthesis
+    assert [(f.line, f.column, f.end_line, f.end_column) for f in findings] == [(7, start, 7, end)]
+    assert parses == []  # no rule but DJR504 wanted the file: it was never parsed with libcst
+
+
+def test_a_finding_located_from_the_index_answers_to_noqa(review):
+    source = """    operations = [
+        migrations.RemoveField(model_name="book", name="isbn"),  # noqa: DJR504
+        migrations.RemoveField(model_name="book", name="title"),
+    ]
+"""
+    assert codes_lines(migrate(review, source)) == [("DJR504", PATH, 9)]

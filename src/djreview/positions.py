@@ -120,3 +120,35 @@ def positions_of(module: cst.Module, tree: ast.Module | None, nodes: list[cst.CS
     if not done:  # fall back to rendering everything (still without the metadata walk)
         renderer.provider._gen_impl(module)
     return cast(dict[cst.CSTNode, CodeRange], renderer.provider._computed)  # computed: no lazy values
+
+
+def class_body_lines(tree: ast.Module | None, node: cst.ClassDef) -> list[tuple[int, int]] | None:
+    """The first and last line (1-based; the first decorator for a decorated member) of each
+    statement of a class body, read from the stdlib tree of the same text: rendering a long
+    model to learn where its members lie cost more than parsing it. None when the class cannot
+    be told apart from another of the same name and shape."""
+    if tree is None or not isinstance(node.body, cst.IndentedBlock):
+        return None
+    found = None
+    for candidate in ast.walk(tree):
+        if isinstance(candidate, ast.ClassDef) and candidate.name == node.name.value:
+            lines = _member_lines(node.body.body, candidate.body)
+            if lines is not None:
+                if found is not None:
+                    return None
+                found = lines
+    return found
+
+
+def _member_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, int]] | None:
+    out, i = [], 0
+    for stmt in body:
+        count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
+        group = tree_body[i : i + count]
+        if len(group) != count or isinstance(stmt, _DEFINITIONS) != isinstance(group[0], _AST_DEFINITIONS):
+            return None
+        if isinstance(stmt, _DEFINITIONS) and stmt.name.value != getattr(group[0], "name", None):
+            return None
+        out.append((_first_line(group[0]), group[-1].end_lineno or group[-1].lineno))
+        i += count
+    return out if i == len(tree_body) else None

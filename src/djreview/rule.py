@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     import libcst as cst
 
     from djreview.context import FileContext
+    from djreview.finding import Finding
     from djreview.fix_spec import FixSpec
     from djreview.index.prefilter import Collector
 
@@ -59,6 +60,23 @@ class Rule:
         `prefilter()` gives the result of this rule's `prefilter` collector on the file's
         stdlib tree, or None when the stdlib parser cannot read it."""
         return not self.triggers or any(t in text for t in self.triggers)
+
+    def findings_from_index(self, path: str, text: str, facts, index) -> list[Finding] | None:
+        """A rule that decides and locates every finding from the index (positions included)
+        returns them here, for a file it wants: it then needs no CST, and a file no other rule
+        wants is never parsed. None (the default): the rule walks the tree."""
+        return None
+
+    def finding_at(self, path: str, span: tuple[int, int, int, int], message: str, fix=None, hint="") -> Finding:
+        """A finding at `span` (line, column, end line, end column; columns 1-based, end
+        exclusive), for `findings_from_index`. Its fix can only be a description, no edits."""
+        from djreview.finding import Finding, Fix
+
+        line, column, end_line, end_column = span
+        done = Fix(fix.description, fix.applicability) if fix is not None else None
+        return Finding(
+            self.code, self.name, self.severity, path, line, column, end_line, end_column, message, hint, done
+        )
 
     def start(self, ctx: FileContext) -> None:
         """Called before each file's walk; reset per-file state here."""

@@ -106,3 +106,11 @@ def split_suggestion(error: str) -> tuple[str, str]:
     if any, so that message + " " + hint is `error` unchanged."""
     match = _SUGGESTION.fullmatch(error)
     return (match.group(1), match.group(2)) if match else (error, "")
+
+
+def char_column(line: str, byte_offset: int) -> int:
+    """The stdlib parser's column (a UTF-8 byte offset into the line) in characters, as libcst
+    and editors count it."""
+    if line.isascii():
+        return byte_offset
+    return len(line.encode("utf-8")[:byte_offset].decode("utf-8", "replace"))

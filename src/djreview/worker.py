@@ -157,7 +157,17 @@ class Reviewer:
             return result
         result.notes.extend(unknown_codes(display, text, self.known_codes))
         prefilter = _LazyPrefilter(text, facts, self.rules)
-        rules = self.active_rules(prefilter, kinds, facts, index)
+        rules, found = [], []
+        for rule in self.active_rules(prefilter, kinds, facts, index):
+            located = rule.findings_from_index(display, text, facts, index)
+            if located is None:
+                rules.append(rule)
+            else:
+                found += located
+        lines = split_lines(text)
+        noqa = NoqaComments(text, lines)
+        # a finding in a template (DJR101) answers to the template's {# noqa #}, read by the rule
+        result.findings = [f for f in found if not noqa.suppresses(f)]
         if not rules:
             return result
         import libcst as cst
@@ -181,15 +191,12 @@ class Reviewer:
             return result
         for rule in rules:
             rule.finish()
-        lines = split_lines(text)
         try:
             findings = ctx.findings()
         except TooDeep:
             result.notes.append(f"{display}: nested too deeply to locate findings on this Python; skipped")
             return result
-        noqa = NoqaComments(text, lines)
-        # a finding in a template (DJR101) answers to the template's {# noqa #}, read by the rule
-        result.findings = [f for f in findings if f.path != display or not noqa.suppresses(f)]
+        result.findings += [f for f in findings if f.path != display or not noqa.suppresses(f)]
         return result
 
 

@@ -17,8 +17,11 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
+
+from djreview.source import char_column, split_lines
 
 _OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
 OPERATIONS = frozenset(
@@ -55,6 +58,9 @@ class MigrationOp:
     where: str = ""  # "state" / "database" inside SeparateDatabaseAndState, "" for both
     drops: tuple[tuple[str, str, str], ...] = ()  # RunSQL: (what, table, column) it drops or renames
     touches: tuple[str, ...] | None = ()  # RunPython/RunSQL: models (or tables) it may write; None: any
+    # Where the call is, as a finding gives it: (line, column, end line, end column), columns
+    # 1-based in characters, end exclusive. A rule judging from the index reports here with no CST.
+    span: tuple[int, int, int, int] = (0, 0, 0, 0)
 
 
 @dataclass
@@ -126,7 +132,7 @@ def _arg(call: ast.Call, keyword: str, position: int) -> ast.AST | None:
     return positional[position] if position < len(positional) else None
 
 
-def _field_traits(node: ast.AST | None, imports: dict[str, str], text: str) -> dict:
+def _field_traits(node: ast.AST | None, imports: dict[str, str], segment: Callable[[ast.expr], str]) -> dict:
     """null / m2m / default / db_default / db_column of a `models.XField(...)` call."""
     if not isinstance(node, ast.Call):
         return {"null": None}
@@ -139,7 +145,7 @@ def _field_traits(node: ast.AST | None, imports: dict[str, str], text: str) -> d
             value = kw.value
             traits["null"] = value.value if isinstance(value, ast.Constant) and isinstance(value.value, bool) else None
         elif kw.arg == "default":
-            traits["default"] = ast.get_source_segment(text, kw.value) or "..."
+            traits["default"] = segment(kw.value) or "..."
         elif kw.arg == "db_default":
             traits["db_default"] = True
         elif kw.arg == "db_column":
@@ -256,6 +262,7 @@ def _get_models(function: ast.AST) -> tuple[str, ...] | None:
 class _Reader:
     def __init__(self, tree: ast.Module, imports: dict[str, str], text: str):
         self.imports, self.text = imports, text
+        self._lines: list[str] | None = None
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
         calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
@@ -284,8 +291,31 @@ class _Reader:
                     out += self.operations(inner, part) or [] if inner is not None else []
         return out
 
+    def _span(self, node: ast.expr) -> tuple[int, int, int, int]:
+        lines = self._split()
+        end_line = node.end_lineno or node.lineno
+        return (
+            node.lineno,
+            char_column(lines[node.lineno - 1], node.col_offset) + 1,
+            end_line,
+            char_column(lines[end_line - 1], node.end_col_offset or 0) + 1,
+        )
+
+    def _segment(self, node: ast.expr) -> str:
+        """The source of `node` (ast.get_source_segment splits the whole text on every call)."""
+        line, column, end_line, end_column = self._span(node)
+        lines = self._split()[line - 1 : end_line]
+        if len(lines) == 1:
+            return lines[0][column - 1 : end_column - 1]
+        return "\n".join([lines[0][column - 1 :], *lines[1:-1], lines[-1][: end_column - 1]])
+
+    def _split(self) -> list[str]:
+        if self._lines is None:
+            self._lines = split_lines(self.text)
+        return self._lines
+
     def _op(self, kind: str, call: ast.Call, where: str) -> MigrationOp:
-        op = MigrationOp(kind, self.ordinals[id(call)], where=where)
+        op = MigrationOp(kind, self.ordinals[id(call)], where=where, span=self._span(call))
         if kind in ("CreateModel", "DeleteModel", "AlterModelTable"):
             op.model = (_str(_arg(call, "name", 0)) or "").lower()
         elif kind == "RenameModel":
@@ -297,7 +327,7 @@ class _Reader:
         if kind == "RenameField":
             op.new_name = (_str(_arg(call, "new_name", 2)) or "").lower()
         elif kind in ("AddField", "AlterField"):
-            traits = _field_traits(_arg(call, "field", 2), self.imports, self.text)
+            traits = _field_traits(_arg(call, "field", 2), self.imports, self._segment)
             op.null, op.m2m = traits["null"], traits.get("m2m", False)
             op.default = traits.get("default")
             op.db_default, op.db_column = traits.get("db_default", False), traits.get("db_column", False)
@@ -306,7 +336,7 @@ class _Reader:
             rows = []
             for item in fields.elts if isinstance(fields, (ast.List, ast.Tuple)) else ():
                 if isinstance(item, ast.Tuple) and len(item.elts) == 2 and _str(item.elts[0]):
-                    traits = _field_traits(item.elts[1], self.imports, self.text)
+                    traits = _field_traits(item.elts[1], self.imports, self._segment)
                     rows.append(
                         (
                             (_str(item.elts[0]) or "").lower(),

@@ -266,7 +266,9 @@ class WritesWithoutTransaction(Rule):
         writes = function.writes
         if all(w.delete for w in writes):
             return  # a clean-up: stopped half-way, it leaves nothing half-written, a retry ends it
-        if "in_atomic_block" in self.ctx.module.code_for_node(function.node.body):
+        if "in_atomic_block" in self.ctx.text and "in_atomic_block" in self.ctx.module.code_for_node(
+            function.node.body
+        ):
             return  # checks that its caller opened a transaction
         body = function.node.body
         for i, write in enumerate(writes):

@@ -69,7 +69,7 @@ class ModelMemberOrder(Rule):
                 seen.append(category)
                 continue
             if fix is None:
-                fix = self._fix(members, categories)
+                fix = self._fix(node, members, categories)
             anchor = member.decorators[0] if isinstance(member, cst.FunctionDef) and member.decorators else member
             message = (
                 f"{node.name.value}: {self._describe(member, category)} comes after {_a(later)}; Django's "
@@ -115,7 +115,9 @@ class ModelMemberOrder(Rule):
                 return FIELD if kind == "field" else MANAGER
         return MANAGER if _target(member) == "objects" else None
 
-    def _fix(self, members: list[cst.BaseStatement], categories: list[int | None]) -> FixSpec | None:
+    def _fix(
+        self, node: cst.ClassDef, members: list[cst.BaseStatement], categories: list[int | None]
+    ) -> FixSpec | None:
         """One edit over the class body: its member blocks (each with the comments and blank
         lines above it; a member without a category goes with the next one) in order."""
         start = 1 if _docstring(members[0]) else 0
@@ -136,19 +138,13 @@ class ModelMemberOrder(Rule):
         if sequence[0][0] != start and any(line.comment is not None for line in _leading(members[start])):
             # the edit starts at the first member's line: the comment above it would stay on top
             return FixSpec("reorder the model's members (a comment opens the class)", "suggestion")
-        spans = self.ctx.spans([*anchors[start:], members[-1]])
-        if spans is None:
+        located = self._member_lines(node, anchors, members)
+        if located is None:
             return None
-        text = self.ctx.text
-        lines = split_lines(text, keepends=True)
-        starts = line_starts(text)
-
-        def line_of(offset: int) -> int:  # 0-based
-            return bisect_right(starts, offset) - 1
-
-        tops = {i: line_of(spans.start(anchors[i])) for i in range(start, len(members))}
+        tops, last = located
+        lines = split_lines(self.ctx.text, keepends=True)
         firsts = [tops[start]] + [tops[i] - len(_leading(members[i])) for i in range(start + 1, len(members))]
-        bounds = [*firsts, line_of(spans.end(members[-1])) + 1]
+        bounds = [*firsts, last + 1]
         blocks: dict[int, tuple[int, list[str]]] = {}  # member -> (blank lines above it, its lines)
         for n, i in enumerate(range(start, len(members))):
             block = lines[bounds[n] : bounds[n + 1]]
@@ -178,6 +174,24 @@ class ModelMemberOrder(Rule):
             replacement = replacement[:-1]
         edit = NodeEdit(anchors[start], replacement, "lines", end_at=members[-1], end_side="end")
         return FixSpec("reorder the model's members", "unsafe", (edit,))
+
+    def _member_lines(self, node, anchors, members) -> tuple[list[int], int] | None:
+        """The 0-based line each member starts on, and the last line of the class: from the
+        stdlib tree when it matches, else from the rendered positions."""
+        from djreview.positions import class_body_lines  # loads libcst.metadata: only with a fix to make
+
+        located = class_body_lines(self.ctx.stdlib_tree(), node)
+        if located is not None:
+            return [first - 1 for first, _ in located], located[-1][1] - 1
+        spans = self.ctx.spans([*anchors, members[-1]])
+        if spans is None:
+            return None
+        starts = line_starts(self.ctx.text)
+
+        def line_of(offset: int) -> int:  # 0-based
+            return bisect_right(starts, offset) - 1
+
+        return [line_of(spans.start(a)) for a in anchors], line_of(spans.end(members[-1]))
 
     @staticmethod
     def _keeps_bindings(members, groups, order) -> bool:

@@ -6,18 +6,16 @@ a NOT NULL column it does not fill, makes its queries and inserts fail. The safe
 multi-step recipe: forget the column in the state first (`SeparateDatabaseAndState`) after
 making it nullable, drop it in a later release; add columns nullable or with a `db_default`.
 
-Decided from the index alone (index/migration_state.py replays the app's migrations): `wants`
-says whether the file has a finding, so a CST is built only for migrations that do. Only
+Decided and located from the index alone (index/migration_state.py replays the app's
+migrations and keeps each operation's place): no CST is built for it. Only
 models an earlier migration created count: a model this migration (or a later one) creates
 has no old code using it.
 """
 
 from __future__ import annotations
 
-import libcst as cst
-
 from djreview.fix_spec import FixSpec
-from djreview.index.migration_state import OPERATIONS, MigrationFacts, MigrationOp, OpState
+from djreview.index.migration_state import MigrationFacts, MigrationOp, OpState
 from djreview.rule import Rule
 
 _RECIPE = (
@@ -135,23 +133,9 @@ class BreakingSchemaChange(Rule):
         answers = index.schema_before(facts.module)
         return bool(answers) and bool(findings(facts.migration, answers))
 
-    def start(self, ctx) -> None:
-        super().start(ctx)
-        self._seen: dict[str, int] = {}
-        self._found: dict[tuple[str, int], tuple[str, str]] = {}
-        migration = ctx.facts.migration
-        answers = ctx.index.schema_before(ctx.facts.module) if migration is not None else None
-        for op, message, hint in findings(migration, answers) if answers else ():
-            self._found[(op.kind, op.ordinal)] = (message, hint)
-
-    def visit_Call(self, node: cst.Call) -> None:
-        func = node.func
-        name = func.attr.value if isinstance(func, cst.Attribute) else func.value if isinstance(func, cst.Name) else ""
-        if name not in OPERATIONS:
-            return
-        ordinal = self._seen.get(name, 0)
-        self._seen[name] = ordinal + 1
-        found = self._found.get((name, ordinal))
-        if found is not None:
-            message, hint = found
-            self.report(node, message, FixSpec(hint, "suggestion"), hint=hint)
+    def findings_from_index(self, path, text, facts, index):
+        answers = index.schema_before(facts.module)
+        return [
+            self.finding_at(path, op.span, message, FixSpec(hint, "suggestion"), hint)
+            for op, message, hint in findings(facts.migration, answers)
+        ]
