@@ -11,6 +11,8 @@ import re
 import subprocess
 import sys
 import textwrap
+from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 
 from djreview.fixes import apply_edits
@@ -19,6 +21,11 @@ from djreview.rule import PARSE_ERROR, all_rules
 SRC = str(Path(__file__).parents[1] / "src")
 FIXTURES = Path(__file__).parent / "fixtures"
 BOOKSHOP = FIXTURES / "bookshop"  # the sample project: never written to (see conftest.py)
+# what djreview reports on the sample, reviewed as data (test_bookshop.py checks both against a
+# run; `DJREVIEW_UPDATE_SNAPSHOTS=1 pytest tests/test_bookshop.py` rewrites them): its text
+# output, and what --fix can do with each finding
+BOOKSHOP_SNAPSHOT = FIXTURES / "bookshop.expected"
+BOOKSHOP_FIXES = FIXTURES / "bookshop.fixes.expected"
 ALL_CODES = (PARSE_ERROR[0], *all_rules())
 
 # -- model sources ---------------------------------------------------------------------------
@@ -311,6 +318,70 @@ def bookshop_expected() -> list[tuple[str, int, str]]:
                 for code in re.split(r"\s*,\s*", match.group(1)):
                     out.append((path.relative_to(BOOKSHOP).as_posix(), number, code))
     return sorted(out)
+
+
+_SNAPSHOT_LINE = re.compile(r"(?P<where>[^:]+:\d+:\d+): (?P<code>DJR\d{3}) ")
+
+
+@dataclass(frozen=True)
+class BookshopCounts:
+    """The counts the command line prints for the sample project, derived from its recorded
+    snapshots (not from djreview's own summary code): what the tests and the READMEs expect."""
+
+    by_code: dict[str, int]  # findings per code, by code
+    fixes: dict[str, tuple[str, ...]]  # code -> the applicability of each of its fixes with edits
+
+    @property
+    def findings(self) -> int:
+        return sum(self.by_code.values())
+
+    def fixable(self, *applicability: str) -> int:
+        return sum(kinds.count(kind) for kinds in self.fixes.values() for kind in applicability)
+
+    @property
+    def safe(self) -> int:
+        return self.fixable("safe")
+
+    @property
+    def unsafe(self) -> int:
+        return self.fixable("unsafe")
+
+    @staticmethod
+    def listed(counts: dict[str, int]) -> str:
+        """ "DJR101 14, DJR102 3", by code, as the summary lines list counts."""
+        return ", ".join(f"{code} {n}" for code, n in sorted(counts.items()) if n)
+
+    def by_code_text(self) -> str:
+        return self.listed(self.by_code)
+
+    def fixable_by_code_text(self, *applicability: str) -> str:
+        return self.listed({code: sum(map(kinds.count, applicability)) for code, kinds in self.fixes.items()})
+
+
+def bookshop_snapshot() -> list[tuple[str, str]]:
+    """(path:line:col, code) of each finding line of the recorded text output, in its order."""
+    lines = BOOKSHOP_SNAPSHOT.read_text(encoding="utf-8").splitlines()
+    return [(m["where"], m["code"]) for m in map(_SNAPSHOT_LINE.match, lines) if m]
+
+
+def bookshop_fixes() -> list[tuple[str, str, str]]:
+    """(path:line:col, code, applicability) of each finding in the recorded fixes snapshot:
+    "safe", "unsafe" or "suggestion" for a fix with edits, "no fix" otherwise."""
+    out = []
+    for line in BOOKSHOP_FIXES.read_text(encoding="utf-8").splitlines():
+        where, _, rest = line.partition(": ")
+        code, _, applicability = rest.partition(" ")
+        out.append((where, code, applicability))
+    return out
+
+
+def bookshop_counts() -> BookshopCounts:
+    fixes: dict[str, list[str]] = {}
+    for _, code, applicability in bookshop_fixes():
+        if applicability != "no fix":
+            fixes.setdefault(code, []).append(applicability)
+    by_code = Counter(code for _, code in bookshop_snapshot())
+    return BookshopCounts(dict(sorted(by_code.items())), {code: tuple(kinds) for code, kinds in sorted(fixes.items())})
 
 
 # -- the command line ------------------------------------------------------------------------
