@@ -183,3 +183,23 @@ class Migration(migrations.Migration):
     assert codes_lines(findings) == [("DJR501", path, 13)]
     assert "`migrate shopcore <earlier migration>`" in findings[0].text
     assert findings[0].fix.applicability == "safe"
+
+
+def test_a_migration_whose_runpython_calls_all_have_a_reverse_is_never_parsed(review, parses):
+    operations = """    operations = [
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(fill_stats, reverse_code=undo),
+    ]
+"""
+    assert runpython(review, operations) == []
+    assert parses == []  # ruled out from the stdlib tree: no CST
+
+
+def test_one_runpython_without_a_reverse_among_reversible_ones_is_still_reviewed(review, parses):
+    operations = """    operations = [
+        migrations.RunPython(backfill, migrations.RunPython.noop),
+        migrations.RunPython(fill_stats, reverse_code=None),
+    ]
+"""
+    assert [f.code for f in runpython(review, operations)] == ["DJR501"]
+    assert parses == [PATH]

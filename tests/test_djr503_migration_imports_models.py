@@ -194,3 +194,40 @@ OPERATION = migrations.RunPython(fill)
 """
     files = {"shop/setup.py": source, "shop/models.py": MODELS, "shop/__init__.py": ""}
     assert review(files, select=("DJR503",)) == []
+
+
+def test_a_migration_that_imports_no_model_is_never_parsed(review, parses):
+    source = """
+from django.db import migrations
+
+from shop.models import DEFAULT_NAME
+
+
+def name_products(apps, schema_editor):
+    Product = apps.get_model("shop", "Product")
+    Product.objects.filter(name="").update(name=DEFAULT_NAME)
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    assert PATH not in parses
+
+
+def test_a_model_imported_inside_the_function_is_still_reviewed(review, parses):
+    source = """
+from django.db import migrations
+
+
+def name_products(apps, schema_editor):
+    from shop.models import Product
+
+    Product.objects.filter(name="").update(name="unnamed")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    assert codes_lines(imports_models(review, source)) == [("DJR503", PATH, 6)]
+    assert PATH in parses

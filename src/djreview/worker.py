@@ -6,6 +6,7 @@ from __future__ import annotations
 import ast
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from djreview.cache.store import content_digest
@@ -200,6 +201,18 @@ class Reviewer:
         return result
 
 
+class _Asked:
+    """What `Rule.wants` gets as `prefilter`: call it for the rule's collector result;
+    `tree()` is the file's stdlib tree (None when the stdlib parser cannot read it), for a
+    rule that looks at a small file whole (a migration) instead of through the walk."""
+
+    def __init__(self, result: Callable[[], object], tree: Callable[[], ast.Module | None]):
+        self._result, self.tree = result, tree
+
+    def __call__(self) -> object:
+        return self._result()
+
+
 class _LazyPrefilter:
     """The rules' prefilter results for one file, computed when a rule first asks: one stdlib
     parse and one walk for every rule's collector cost about a tenth of the libcst parse
@@ -211,8 +224,8 @@ class _LazyPrefilter:
         self._tree: ast.Module | None = None
         self._parsed = False
 
-    def of(self, rule):
-        return lambda: self._results().get(rule.code)
+    def of(self, rule) -> _Asked:
+        return _Asked(lambda: self._results().get(rule.code), self.tree)
 
     def tree(self) -> ast.Module | None:
         """The file's stdlib tree, parsed once per review (or reused from indexing): the

@@ -3,6 +3,7 @@ and reading the argument that makes an operation reversible."""
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from typing import TypeGuard
 
@@ -80,3 +81,35 @@ class ModuleFunctions:
 
     def visit_Module(self, node: cst.Module) -> None:
         self._functions = {s.name.value: s for s in node.body if isinstance(s, cst.FunctionDef)}
+
+
+# -- before the CST: the stdlib tree of a migration ---------------------------------------------
+def stdlib_tree(prefilter) -> ast.Module | None:
+    """The file's stdlib tree from what `Rule.wants` gets, or None (then assume a finding)."""
+    tree = getattr(prefilter, "tree", None)
+    return tree() if tree is not None else None
+
+
+def lacks_reverse(tree: ast.Module, name: str, keyword: str) -> bool:
+    """Does some `...name(...)` call (by its last name: an alias hides nothing the CST walk
+    would see differently) leave out its reverse argument, or give None? The CST rule then
+    decides; False rules the file out."""
+    for node in ast.walk(tree):
+        if not isinstance(node, ast.Call):
+            continue
+        func = node.func
+        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+        if called != name:
+            continue
+        given = [k.value for k in node.keywords if k.arg == keyword]
+        if given:
+            value = given[0]
+        elif any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
+            continue  # **kwargs / *args: may hold it, and the rule does not guess
+        elif len(node.args) >= 2:
+            value = node.args[1]
+        else:
+            return True
+        if isinstance(value, ast.Constant) and value.value is None:
+            return True
+    return False

@@ -16,7 +16,15 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.rule import Rule
-from djreview.rules._migration_ops import ModuleFunctions, argument, is_get_model, model_asked, operation
+from djreview.rules._migration_ops import (
+    ModuleFunctions,
+    argument,
+    is_get_model,
+    lacks_reverse,
+    model_asked,
+    operation,
+    stdlib_tree,
+)
 from djreview.syntax import literal_string
 from djreview.walk import descendants
 
@@ -28,6 +36,12 @@ class IrreversibleRunPython(ModuleFunctions, Rule):
     triggers = ("RunPython",)
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        tree = stdlib_tree(prefilter)
+        return tree is None or lacks_reverse(tree, "RunPython", "reverse_code")
 
     def start(self, ctx) -> None:
         super().start(ctx)

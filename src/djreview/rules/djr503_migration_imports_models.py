@@ -11,16 +11,31 @@ replaced by `apps.get_model`).
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
+from djreview.index.prefilter import dotted_names
 from djreview.rule import Rule
-from djreview.rules._migration_ops import ModuleFunctions, argument, operation
+from djreview.rules._migration_ops import ModuleFunctions, argument, operation, stdlib_tree
 from djreview.syntax import dotted
 from djreview.walk import descendants
+
+
+def _model(index, ref: str) -> tuple[str, str] | None:
+    """(app label, model name) when `ref` is a concrete model of the project or Django."""
+    known = orm.DJANGO_MODELS.get(ref)
+    if known is not None:
+        label, concrete, abstract = known
+        return (label, ref.rsplit(".", 1)[-1]) if concrete and not abstract else None
+    qual = index.model_for(ref)
+    info = index.model(qual) if qual else None
+    if info is None or info.abstract:
+        return None
+    return info.app_label, info.name
 
 
 @dataclass
@@ -42,6 +57,26 @@ class MigrationImportsModels(ModuleFunctions, Rule):
     triggers = ("RunPython",)
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        """Only a file that imports a model (anywhere: at the top or in a function) can report."""
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        tree = stdlib_tree(prefilter)
+        if tree is None:
+            return True
+        imported: set[str] = set()  # `import shop.models`: the root name its uses start with
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                if any(_model(index, f"{node.module}.{a.name}") for a in node.names):
+                    return True
+            elif isinstance(node, ast.Import):
+                imported.update(a.name.split(".")[0] for a in node.names if a.asname is None)
+        return bool(imported) and any(
+            parts[0] in imported and len(parts) >= 3 and _model(index, ".".join(parts))
+            for parts in (dotted_names(n) for n in ast.walk(tree) if isinstance(n, ast.Attribute))
+            if parts
+        )
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -123,17 +158,7 @@ class MigrationImportsModels(ModuleFunctions, Rule):
         return self._dotted[key]
 
     def _model(self, ref: str) -> tuple[str, str] | None:
-        """(app label, model name) when `ref` is a concrete model of the project or Django."""
-        known = orm.DJANGO_MODELS.get(ref)
-        if known is not None:
-            label, concrete, abstract = known
-            return (label, ref.rsplit(".", 1)[-1]) if concrete and not abstract else None
-        index = self.ctx.index
-        qual = index.model_for(ref)
-        info = index.model(qual) if qual else None
-        if info is None or info.abstract:
-            return None
-        return info.app_label, info.name
+        return _model(self.ctx.index, ref)
 
     def _report(self, used: _Imported) -> None:
         names = ", ".join(f.name.value for f in used.functions)
