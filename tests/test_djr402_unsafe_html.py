@@ -293,3 +293,23 @@ class Rendition:
         return mark_safe(f"<figure>{self.caption()}</figure>")
 """
     assert lines(html(review, body)) == [20]
+
+
+def test_a_file_whose_calls_take_literal_or_escaped_text_is_never_parsed(review, parses):
+    body = """
+def badge(book):
+    name = format_html("<b>{}</b>", book.title)
+    return mark_safe("<br>") + format_html("{} {}", name, BADGE) + mark_safe(escape(book.title))
+"""
+    assert html(review, body) == []
+    assert "shop/html.py" not in parses  # ruled out from the stdlib tree
+
+
+def test_text_held_by_a_name_is_still_reviewed(review, parses):
+    body = """
+def badge(book):
+    text = "<b>" + book.title + "</b>"
+    return mark_safe(text)
+"""
+    assert lines(html(review, body)) == [10]
+    assert "shop/html.py" in parses

@@ -11,6 +11,8 @@ import re
 from typing import TYPE_CHECKING, ClassVar
 
 if TYPE_CHECKING:
+    import ast
+
     import libcst as cst
 
     from djreview.context import FileContext
@@ -96,6 +98,13 @@ class Rule:
         """Report `node`: `message` says what is wrong, `hint` what to do. `<line:key>` in
         either becomes the line of ``lines[key]``."""
         self.ctx.report(self, node, message, fix, lines, hint)
+
+
+def stdlib_tree(prefilter) -> ast.Module | None:
+    """The file's stdlib tree from the `prefilter` that `Rule.wants` gets, for a rule that
+    rules a file out by looking at it whole; None (then assume a finding) when unreadable."""
+    tree = getattr(prefilter, "tree", None)
+    return tree() if tree is not None else None
 
 
 def _rule_modules() -> list[str]:

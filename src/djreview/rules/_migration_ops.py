@@ -84,12 +84,6 @@ class ModuleFunctions:
 
 
 # -- before the CST: the stdlib tree of a migration ---------------------------------------------
-def stdlib_tree(prefilter) -> ast.Module | None:
-    """The file's stdlib tree from what `Rule.wants` gets, or None (then assume a finding)."""
-    tree = getattr(prefilter, "tree", None)
-    return tree() if tree is not None else None
-
-
 def lacks_reverse(tree: ast.Module, name: str, keyword: str) -> bool:
     """Does some `...name(...)` call (by its last name: an alias hides nothing the CST walk
     would see differently) leave out its reverse argument, or give None? The CST rule then

@@ -20,10 +20,12 @@ the function (a parameter, a call's result) is left alone: where it is built dec
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.rule import Rule
+from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
 from djreview.syntax import dotted, literal_string
 
@@ -112,6 +114,29 @@ class HtmlPolicy(Policy):
         return "html" in lowered or lowered.rstrip("0123456789").endswith(_NUMBER_SUFFIXES)
 
 
+_CALLEES = ("mark_safe", "SafeString", "format_html")
+# Calls whose result is escaped (or a literal's translation): text made of one is never reported
+_ESCAPED = frozenset({"format_html", "format_html_join", "escape", "conditional_escape", "render_to_string"})
+
+
+def _candidate(node: ast.AST) -> bool:
+    """A stdlib `mark_safe(x)`/`SafeString(x)`/`format_html(x, ...)` whose `x` may be built text."""
+    if not isinstance(node, ast.Call) or not node.args or isinstance(node.args[0], ast.Starred):
+        return False
+    func = node.func
+    callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if callee not in _CALLEES:
+        return False
+    text = node.args[0]
+    if isinstance(text, ast.Constant):
+        return False
+    if isinstance(text, ast.Call):
+        inner = text.func
+        name = inner.attr if isinstance(inner, ast.Attribute) else inner.id if isinstance(inner, ast.Name) else ""
+        return name not in _ESCAPED
+    return True
+
+
 class UnsafeHtml(FunctionStack, Rule):
     code = "DJR402"
     name = "unsafe-html"
@@ -119,12 +144,19 @@ class UnsafeHtml(FunctionStack, Rule):
     triggers = ("mark_safe", "SafeString", "format_html")
     policy = HtmlPolicy()
 
+    def wants(self, text, facts, index, prefilter) -> bool:
+        """Only a call whose text is not a literal (nor escaped by a call) can be reported."""
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        tree = stdlib_tree(prefilter)
+        return tree is None or any(_candidate(node) for node in ast.walk(tree))
+
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = (dotted(node.func) or [""])[-1]
-        if callee not in ("mark_safe", "SafeString", "format_html") or not node.args:
+        if callee not in _CALLEES or not node.args:
             return
         first = node.args[0]
         if first.keyword is not None or first.star:

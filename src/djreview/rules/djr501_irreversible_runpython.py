@@ -15,7 +15,7 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
-from djreview.rule import Rule
+from djreview.rule import Rule, stdlib_tree
 from djreview.rules._migration_ops import (
     ModuleFunctions,
     argument,
@@ -23,7 +23,6 @@ from djreview.rules._migration_ops import (
     lacks_reverse,
     model_asked,
     operation,
-    stdlib_tree,
 )
 from djreview.syntax import literal_string
 from djreview.walk import descendants

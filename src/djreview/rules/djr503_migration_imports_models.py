@@ -19,8 +19,8 @@ import libcst as cst
 from djreview import orm
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.index.prefilter import dotted_names
-from djreview.rule import Rule
-from djreview.rules._migration_ops import ModuleFunctions, argument, operation, stdlib_tree
+from djreview.rule import Rule, stdlib_tree
+from djreview.rules._migration_ops import ModuleFunctions, argument, operation
 from djreview.syntax import dotted
 from djreview.walk import descendants
 
