@@ -273,6 +273,7 @@ class ProjectIndex:
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
+        self._returns_facts = None  # what functions return (index/returns.py), built when first asked
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1469,6 +1470,26 @@ class ProjectIndex:
                 continue
             values.update(module.status_values.get(name, ()))
         return tuple(sorted(values, key=lambda v: (isinstance(v, str), v if isinstance(v, str) else f"{v:012d}")))
+
+    # -- what functions return (index/returns.py; DJR402) ------------------------------------
+    def _returns(self):
+        if self._returns_facts is None:
+            from djreview.index.returns import Returns
+
+            self._returns_facts = Returns(self)
+        return self._returns_facts
+
+    @query
+    def returns_kind(self, ref: str) -> str | None:
+        """What the project function or method `ref` returns: "safe" (escaped or code-made
+        text), "number", or None (unknown, or not a project function)."""
+        return self._returns().kind_of_ref(ref)
+
+    @query
+    def member_returns_kind(self, name: str, attribute: bool) -> str | None:
+        """What every project method (`attribute` False) or property (True) named `name`
+        returns: "safe", "number", or None (unknown, none, or they differ)."""
+        return self._returns().kind_of_member(name, attribute)
 
 
 # Comparisons a b-tree index on the column serves (`year` becomes a range of dates).

@@ -122,6 +122,31 @@ class UnsafeHtml(FunctionStack, Rule):
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
 
+    def known_safe(self):
+        return self._returns_safe_text
+
+    def _returns_safe_text(self, node: cst.CSTNode) -> bool:
+        """Does the project index know this call or attribute to return escaped or code-made
+        text, or a number (index/returns.py)? A function by its reference (`helper()`,
+        `utils.helper()`), a method or property of another object by its name, when every
+        project member of that name agrees (`file.canonical_url`, `rendition.img_tag()`)."""
+        index, facts = self.ctx.index, self.ctx.facts
+        kind = None
+        if isinstance(node, cst.Call):
+            func = node.func
+            if isinstance(func, cst.Name):
+                known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
+                kind = index.returns_kind(facts.qualify(func.value)) if known else None
+            elif isinstance(func, cst.Attribute):
+                base = func.value
+                if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.aliases):
+                    kind = index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}")
+                else:
+                    kind = index.member_returns_kind(func.attr.value, False)
+        elif isinstance(node, cst.Attribute):
+            kind = index.member_returns_kind(node.attr.value, True)
+        return kind is not None
+
     def visit_Call(self, node: cst.Call) -> None:
         callee = (dotted(node.func) or [""])[-1]
         if callee not in ("mark_safe", "SafeString", "format_html") or not node.args:
