@@ -440,3 +440,52 @@ def names(filediff):
     return mark_safe("<td>%s</td>" % info["filename"])
 """
     assert lines(html(review, body)) == [19]
+
+
+def test_numbers_known_from_model_fields_and_queryset_annotations(review):
+    # pretix's membership label: `({obj.usages} / {obj.membership_type.max_usages})`, a
+    # Coalesce(Subquery(... Count ...)) annotation and a PositiveIntegerField; a CharField and
+    # a text annotation stay reported
+    models = """
+from django.db import models
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_usages(self):
+        sq = Usage.objects.filter(membership=OuterRef("pk"))
+        return self.annotate(
+            usages=Coalesce(Subquery(sq.values("membership").annotate(c=Count("*")).values("c")), Value(0)),
+            type_label=F("membership_type__name"),
+        )
+
+
+class MembershipType(models.Model):
+    max_usages = models.PositiveIntegerField(null=True)
+    name = models.CharField(max_length=100)
+
+
+class Membership(models.Model):
+    membership_type = models.ForeignKey(MembershipType, on_delete=models.CASCADE, related_name="memberships")
+    objects = MembershipQuerySet.as_manager()
+
+
+class Usage(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="uses")
+"""
+    forms = """
+from django.utils.safestring import mark_safe
+
+
+def label(obj):
+    usages = f"({obj.usages} / {obj.membership_type.max_usages})"
+    return mark_safe(f"<strong>x</strong> {usages}")
+
+
+def named(obj):
+    return mark_safe(f"<b>{obj.membership_type.name}</b> {obj.type_label}")
+"""
+    findings = review({"club/models.py": models, "club/forms.py": forms}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "club/forms.py", 11)]
+    assert "obj.membership_type.name, obj.type_label" in findings[0].message

@@ -120,6 +120,7 @@ class ModuleFacts:
     status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    annotations: dict[str, bool] = field(default_factory=dict)  # queryset annotation -> a number? (returns.py)
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

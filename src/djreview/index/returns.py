@@ -246,14 +246,20 @@ class Returns:
         self.by_ref: dict[str, tuple[str, ...]] = {}
         self.by_name: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # member -> (owner, kinds)
         self.field_names: set[str] = set()
+        self.numeric_fields: dict[str, bool] = {}  # field name -> every model field of that name is a number
+        self.annotations: dict[str, bool] = {}  # annotation name -> every value annotated so is a number
         for module in index._every_module:
+            for name, numeric in module.annotations.items():
+                self.annotations[name] = self.annotations.get(name, True) and numeric
             for key, kinds in module.returns.items():
                 self.by_ref.setdefault(f"{module.module}.{key}", kinds)
                 owner, _, member = key.rpartition(".")
                 if owner:
                     self.by_name.setdefault(member, []).append((f"{module.module}.{owner}", kinds))
             for cls in module.classes:
-                self.field_names.update(f.name for f in cls.fields)
+                for f in cls.fields:
+                    self.field_names.add(f.name)
+                    self.numeric_fields[f.name] = self.numeric_fields.get(f.name, True) and numeric_field(f.kind)
                 for method in cls.methods:
                     if f"{cls.name}.{method}" not in module.returns:
                         # a method of that name whose returns are unknown
@@ -273,7 +279,11 @@ class Returns:
         """Every project method or property of this name returns the same coarse kind; for an
         attribute (`obj.url`), every one is a property and no model declares a field of that name."""
         found = self.by_name.get(name)
-        if not found or (attribute and name in self.field_names):
+        if attribute and not found and (name in self.field_names or name in self.annotations):
+            # a model field or a queryset annotation: a number when every one of that name is
+            numbers = [self.numeric_fields.get(name, True), self.annotations.get(name, True)]
+            return NUMBER if all(numbers) else None
+        if not found or (attribute and (name in self.field_names or name in self.annotations)):
             return None
         verdicts = set()
         for owner, kinds in found:
@@ -301,3 +311,64 @@ class Returns:
             if name in self.index.classes[cls].methods:
                 return self.kind_of_ref(f"{cls}.{name}")
         return None
+
+
+# Aggregates and functions whose value is a number (an annotation `usages=Count(...)`).
+_NUMERIC_AGGREGATES = frozenset({"Count", "Sum", "Avg", "StdDev", "Variance", "Length", "Round", "Abs"})
+_NUMERIC_WRAPPERS = frozenset({"Coalesce", "Greatest", "Least"})  # a number when every argument is
+_NUMERIC_FIELDS = ("IntegerField", "FloatField", "DecimalField", "BooleanField", "AutoField")
+
+
+def numeric_field(kind: str) -> bool:
+    return kind.rsplit(".", 1)[-1].endswith(_NUMERIC_FIELDS)
+
+
+def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
+    """Names the module's querysets annotate -> whether every value given that name is a
+    number (`usages=Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), Value(0))`)."""
+    found: dict[str, bool] = {}
+    if "annotate(" not in text:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
+            "annotate",
+            "alias",
+        ):
+            for keyword in node.keywords:
+                if keyword.arg:
+                    found[keyword.arg] = found.get(keyword.arg, True) and _numeric(keyword.value, 0)
+    return found
+
+
+def _numeric(node: ast.expr, depth: int) -> bool:
+    if depth > 6 or not isinstance(node, ast.Call):
+        return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+    name = _name_of(node.func)
+    if name in _NUMERIC_AGGREGATES:
+        return True
+    if name == "Value":
+        return bool(node.args) and _numeric(node.args[0], depth + 1)
+    if name in _NUMERIC_WRAPPERS:
+        return bool(node.args) and all(_numeric(a, depth + 1) for a in node.args)
+    if name in ("ExpressionWrapper", "Cast", "Func", "RawSQL", "Subquery"):
+        output = next((k.value for k in node.keywords if k.arg == "output_field"), None)
+        if isinstance(output, ast.Call) and numeric_field(_name_of(output.func) or ""):
+            return True
+        if name == "Subquery" and node.args:
+            return _subquery_numeric(node.args[0], depth + 1)
+    return False
+
+
+def _subquery_numeric(node: ast.expr, depth: int) -> bool:
+    """`qs.annotate(c=Count("*")).values("c")`: the one value a subquery selects is a number."""
+    selected: str | None = None
+    numbers: set[str] = set()
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        if method in ("values", "values_list") and selected is None and len(node.args) == 1:
+            arg = node.args[0]
+            selected = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+        elif method in ("annotate", "alias"):
+            numbers.update(k.arg for k in node.keywords if k.arg and _numeric(k.value, depth + 1))
+        node = node.func.value
+    return bool(selected) and selected in numbers
