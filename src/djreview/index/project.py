@@ -195,6 +195,19 @@ _SILENT_DRF_VIEWS = frozenset(
     }
 )
 
+# The handlers DRF's generic views define, each writing the serializer's data out.
+_DRF_HANDLERS = {
+    "rest_framework.generics.CreateAPIView": {"post"},
+    "rest_framework.generics.ListAPIView": {"get"},
+    "rest_framework.generics.RetrieveAPIView": {"get"},
+    "rest_framework.generics.DestroyAPIView": {"delete"},
+    "rest_framework.generics.UpdateAPIView": {"put", "patch"},
+    "rest_framework.generics.ListCreateAPIView": {"get", "post"},
+    "rest_framework.generics.RetrieveUpdateAPIView": {"get", "put", "patch"},
+    "rest_framework.generics.RetrieveDestroyAPIView": {"get", "delete"},
+    "rest_framework.generics.RetrieveUpdateDestroyAPIView": {"get", "put", "patch", "delete"},
+}
+
 
 def back_office_module(name: str) -> bool:
     """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
@@ -1203,6 +1216,9 @@ class ProjectIndex:
                 found.add(("admin", owner))
             elif how == "view-input":
                 found.add(("input" if self._writes_nothing(owner) else "output", owner))
+            elif how.startswith("view-dropped:"):
+                dropped = set(how.removeprefix("view-dropped:").split(","))
+                found.add(("input" if self._handlers_within(owner, dropped) else "output", owner))
             else:
                 found.add(("input" if how == "input" else "output", owner))
         return found
@@ -1221,6 +1237,20 @@ class ProjectIndex:
         bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
         drf = {b for b in bases if b.startswith("rest_framework.")}
         return bool(drf) and drf <= _SILENT_DRF_VIEWS
+
+    def _handlers_within(self, view: str, handlers: set[str]) -> bool:
+        """Are the handlers the view's DRF bases give it all among `handlers` (the ones the view
+        overrides to drop their data)? A DRF base not in the table: no."""
+        bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
+        drf = {b for b in bases if b.startswith("rest_framework.")}
+        given: set[str] = set()
+        for base in drf:
+            if base in _SILENT_DRF_VIEWS:
+                continue
+            if base not in _DRF_HANDLERS:
+                return False
+            given |= _DRF_HANDLERS[base]
+        return bool(drf) and given <= handlers
 
     def _is_admin(self, qual: str) -> bool:
         """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
