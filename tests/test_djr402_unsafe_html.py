@@ -295,7 +295,7 @@ class Rendition:
     assert lines(html(review, body)) == [20]
 
 
-FILES_MODEL = '''
+FILES_MODEL = """
 from django.db import models
 from django.urls import reverse
 from django.utils.html import format_html
@@ -334,7 +334,7 @@ class File(models.Model):
 
 def flatatt(attrs):
     return format_html(" {}", attrs)
-'''
+"""
 
 
 def test_a_property_or_method_of_another_module_known_to_return_safe_text(review):

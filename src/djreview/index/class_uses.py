@@ -106,7 +106,9 @@ class _Walker:
                 saved = self.view_input, self.dropped, self.methods
                 self.view_input = self.serializes_input_only(stmt)
                 self.methods = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-                self.dropped = ",".join(sorted(h for h in _HANDLERS if h in self.methods and _drops_data(self.methods[h])))
+                self.dropped = ",".join(
+                    sorted(h for h in _HANDLERS if h in self.methods and _drops_data(self.methods[h]))
+                )
                 self.walk_body(stmt.body, inner, None)
                 self.view_input, self.dropped, self.methods = saved
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -174,7 +176,9 @@ class _Walker:
         elif in_class_body and isinstance(parent, ast.Assign) and len(parent.targets) == 1:
             target = parent.targets[0]
             name = target.id if isinstance(target, ast.Name) else ""
-            action = self.methods.get(name.removesuffix("_serializer_class")) if name.endswith("_serializer_class") else None
+            action = (
+                self.methods.get(name.removesuffix("_serializer_class")) if name.endswith("_serializer_class") else None
+            )
             if name == "serializer_class" and self.dropped:
                 self.add(node, f"view-dropped:{self.dropped}", owner)
             elif action is not None and self.action_input_only(action):

@@ -25,6 +25,7 @@ from djreview.index.reads import Reach, Reader
 
 if TYPE_CHECKING:
     from djreview.index.project_files import ProjectFiles
+    from djreview.index.returns import Returns
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 _BUILTIN_KINDS = (
@@ -286,7 +287,7 @@ class ProjectIndex:
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
-        self._returns_facts = None  # what functions return (index/returns.py), built when first asked
+        self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:

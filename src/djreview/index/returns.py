@@ -103,10 +103,9 @@ class _Function:
                         self.values.setdefault(target.id, []).append(stmt.value)
                     else:
                         self.other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-            elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name) and stmt.value is not None:
-                self.values.setdefault(stmt.target.id, []).append(stmt.value)
-            elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
-                self.values.setdefault(stmt.target.id, []).append(stmt.value)
+            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and isinstance(stmt.target, ast.Name):
+                if stmt.value is not None:
+                    self.values.setdefault(stmt.target.id, []).append(stmt.value)
             elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
                 # names bound in a loop's body are not followed: mark every name it assigns
                 for node in ast.walk(stmt):
@@ -214,7 +213,7 @@ def _decorators(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
 def return_kinds(
     statements: list[ast.stmt], callee: Callable[[str, str | None], str | None]
 ) -> dict[str, tuple[str, ...]]:
-    """"name" (a module function) or "Class.name" (a method) -> the kinds its returns have, a
+    """The kinds each function returns, by "name" (a module function) or "Class.name" (a method); a
     property's first kind prefixed with "@"; functions whose returns are unknown are left out."""
     found: dict[str, tuple[str, ...]] = {}
 
@@ -323,6 +322,9 @@ def numeric_field(kind: str) -> bool:
     return kind.rsplit(".", 1)[-1].endswith(_NUMERIC_FIELDS)
 
 
+_ANNOTATING = ("annotate", "alias")
+
+
 def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
     """Names the module's querysets annotate -> whether every value given that name is a
     number (`usages=Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), Value(0))`)."""
@@ -330,10 +332,7 @@ def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
     if "annotate(" not in text:
         return found
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in (
-            "annotate",
-            "alias",
-        ):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ANNOTATING:
             for keyword in node.keywords:
                 if keyword.arg:
                     found[keyword.arg] = found.get(keyword.arg, True) and _numeric(keyword.value, 0)
