@@ -88,34 +88,41 @@ def _name_of(func: ast.expr) -> str | None:
 
 class _Function:
     def __init__(self, func: ast.FunctionDef | ast.AsyncFunctionDef, callee: Callable[[str, str | None], str | None]):
+        self.func = func
         self.callee = callee
-        self.params = {a.arg for a in (*func.args.posonlyargs, *func.args.args, *func.args.kwonlyargs)}
-        self.values: dict[str, list[ast.expr]] = {}
         self.returns: list[ast.expr | None] = []
-        self.loops = False  # a name bound in a loop or by other statements: not followed
-        self.other: set[str] = set()
+        self.assigns: list[ast.stmt] = []
+        self.loops: list[ast.stmt] = []
         for stmt in _blocks(func.body):
             if isinstance(stmt, ast.Return):
                 self.returns.append(stmt.value)
-            elif isinstance(stmt, ast.Assign):
-                for target in stmt.targets:
-                    if isinstance(target, ast.Name):
-                        self.values.setdefault(target.id, []).append(stmt.value)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                self.assigns.append(stmt)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                self.loops.append(stmt)  # walked only for a function whose returns look known
+        self.followed: set[str] = set()  # local names the returns were followed through
+        self._values: dict[str, list[ast.expr]] | None = None
+        self.other: set[str] = set()  # names bound by other statements (`a.b, c = ...`): not followed
+        self.params: set[str] = set()
+
+    def values(self) -> dict[str, list[ast.expr]]:
+        """The simple assignments of the function's names, read when a return names one."""
+        if self._values is None:
+            args = self.func.args
+            self.params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            self._values = {}
+            for stmt in self.assigns:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+                value = stmt.value  # type: ignore[attr-defined]
+                for target in targets:
+                    if isinstance(target, ast.Name) and value is not None:
+                        self._values.setdefault(target.id, []).append(value)
                     else:
                         self.other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
-            elif isinstance(stmt, (ast.AnnAssign, ast.AugAssign)) and isinstance(stmt.target, ast.Name):
-                if stmt.value is not None:
-                    self.values.setdefault(stmt.target.id, []).append(stmt.value)
-            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
-                # names bound in a loop's body are not followed: mark every name it assigns
-                for node in ast.walk(stmt):
-                    if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
-                        self.other.add(node.id)
-                    elif isinstance(node, ast.Return):
-                        self.loops = True  # a return inside a loop: not read
+        return self._values
 
     def kinds(self) -> set[str] | None:
-        if self.loops or not self.returns:
+        if not self.returns:
             return None
         found: set[str] = set()
         for value in self.returns:
@@ -123,6 +130,12 @@ class _Function:
             if kinds is None:
                 return None
             found |= kinds
+        for loop in self.loops:
+            for node in ast.walk(loop):
+                if isinstance(node, ast.Return):
+                    return None  # a return inside a loop: not read
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in self.followed:
+                    return None  # a name followed is also bound in a loop
         return found
 
     def kind(self, node: ast.expr | None, depth: int, busy: set[str]) -> set[str] | None:
@@ -170,11 +183,13 @@ class _Function:
     def name(self, name: str, depth: int, busy: set[str]) -> set[str] | None:
         if name in ("None", "True", "False"):
             return {SAFE}
-        if name in busy or name in self.params or name in self.other or name not in self.values:
+        values = self.values()
+        if name in busy or name in self.params or name in self.other or name not in values:
             return None
         busy.add(name)
+        self.followed.add(name)
         try:
-            return self.all_of(self.values[name], depth, busy)
+            return self.all_of(values[name], depth, busy)
         finally:
             busy.discard(name)
 
