@@ -489,3 +489,25 @@ def named(obj):
     findings = review({"club/models.py": models, "club/forms.py": forms}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "club/forms.py", 11)]
     assert "obj.membership_type.name, obj.type_label" in findings[0].message
+
+
+def test_names_from_a_model_admins_list_display_are_code(review):
+    # Django's items_for_result: CSS classes from `cl.list_display` names; a row's value read
+    # from the result stays reported
+    body = """
+def _coerce_field_name(field_name, field_index):
+    if callable(field_name):
+        return field_name.__name__
+    return field_name
+
+def items_for_result(cl, result):
+    for field_index, field_name in enumerate(cl.list_display):
+        row_classes = ["field-%s" % _coerce_field_name(field_name, field_index)]
+        row_class = mark_safe(' class="%s"' % " ".join(row_classes))
+        yield row_class
+
+def values_for_result(cl, result):
+    for field_name in cl.list_display:
+        yield mark_safe("<td>%s</td>" % getattr(result, field_name).title)
+"""
+    assert lines(html(review, body)) == [21]

@@ -464,6 +464,8 @@ class BuiltText:
                     self._elements(value, parts, depth + 1)
             finally:
                 self._busy.discard(node.value)
+        elif isinstance(node, cst.Attribute) and self.safe(node, depth + 1):
+            pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`)
         else:
             # A parameter, a call's result: joined as it was built elsewhere. The text is not
             # reported for it (like a text passed on as is), but a value made from it is unknown.

@@ -71,6 +71,9 @@ _ESCAPING = frozenset(
 )
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
 _PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+# ModelAdmin options that list field names (and callables): configuration written in code,
+# read through the change list (`for name in cl.list_display`).
+_ADMIN_OPTIONS = frozenset({"list_display", "list_display_links"})
 # Endings of names that hold numbers (`linenum`, `row_count`, `page_number`).
 _NUMBER_SUFFIXES = ("num", "count", "index", "idx", "number", "_total", "_size", "_length")
 # Words in a function's name that say it returns HTML it built (and escaped) itself, or cleans.
@@ -104,6 +107,8 @@ class HtmlPolicy(Policy):
     def safe_attribute(self, parts: list[str]) -> bool:
         if "_meta" in parts[:-1]:
             return True  # the model's declaration (verbose_name, app_label): written by its developer
+        if parts[-1] in _ADMIN_OPTIONS:
+            return True  # a ModelAdmin's option: field names and callables, written in code
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
