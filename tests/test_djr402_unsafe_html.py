@@ -511,3 +511,24 @@ def values_for_result(cl, result):
         yield mark_safe("<td>%s</td>" % getattr(result, field_name).title)
 """
     assert lines(html(review, body)) == [21]
+
+
+def test_a_widgets_own_attrs_are_the_form_definitions(review):
+    # hyperkitty's TextInputWithButton: `self.attrs.pop("button_text", "")`, set where the form
+    # declares the widget; the same read in a class that is no widget stays reported
+    body = """
+from django import forms
+
+
+class TextInputWithButton(forms.TextInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        button_text = self.attrs.pop("button_text", "")
+        return mark_safe('<button type="submit">%s</button>' % button_text)
+
+
+class Panel:
+    def render(self):
+        title = self.attrs.get("title", "")
+        return mark_safe("<h2>%s</h2>" % title)
+"""
+    assert lines(html(review, body)) == [20]

@@ -139,6 +139,13 @@ class UnsafeHtml(FunctionStack, Rule):
         kind = None
         if isinstance(node, cst.Call):
             func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in ("get", "pop")
+                and dotted(func.value) == ["self", "attrs"]
+                and self._in_widget()
+            ):
+                return True  # a widget's own attrs: given where the form declares it (hyperkitty's button text)
             if isinstance(func, cst.Name):
                 known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
                 kind = index.returns_kind(facts.qualify(func.value)) if known else None
@@ -190,6 +197,14 @@ class UnsafeHtml(FunctionStack, Rule):
             )
             hint = 'Build it with `format_html("<b>{}</b>", value)`, which escapes each value.'
         self.report(node, message, self._fix(node, callee, first.value, module, len(node.args)), hint=hint)
+
+    def _in_widget(self) -> bool:
+        """Is the enclosing class a form widget (a base from `django.forms`, not a form)?"""
+        frame = self.ctx.flow.enclosing_class()
+        if frame is None:
+            return False
+        bases = self.ctx.index.base_refs(frame.qualname)
+        return any(b.startswith("django.forms.") and not b.endswith(("Form", "FormSet")) for b in bases)
 
     def _fix(self, node: cst.Call, callee: str, text: cst.BaseExpression, module: cst.Module, args: int) -> FixSpec:
         suggestion = FixSpec("build the HTML with format_html(), which escapes each value", "suggestion")
