@@ -467,3 +467,70 @@ class TokenSerializer(serializers.ModelSerializer):
     more = only.replace('fields = ("auth_token",)', 'fields = ("name", "auth_token")')
     findings = exposed(review, {SERIALIZERS: more, VIEWS: VIEW.replace("ApiClientSerializer", "TokenSerializer")})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]
+
+
+POST_AUTH = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class PostAuthSerializer(serializers.ModelSerializer):
+    password = serializers.CharField()
+
+    class Meta:
+        model = ApiClient
+        fields = ["name", "password"]
+"""
+
+
+def test_a_view_whose_handler_drops_the_response_data_writes_nothing_out(review):
+    # openwisp-radius's FreeRADIUS post-auth view: a CreateAPIView whose post() sets
+    # `response.data = None`. A ListCreateAPIView (its get() writes the list out) and a
+    # post() that keeps the data stay reported.
+    view = """
+from rest_framework import generics, status
+from rest_framework.response import Response
+from shop.serializers import PostAuthSerializer
+
+
+class PostAuthView(generics.CreateAPIView):
+    serializer_class = PostAuthSerializer
+
+    def post(self, request, *args, **kwargs):
+        if request.user.is_anonymous:
+            return Response(status=status.HTTP_200_OK)
+        response = super().post(request, *args, **kwargs)
+        response.data = None
+        return response
+"""
+    assert exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: view}) == []
+    lists = view.replace("generics.CreateAPIView", "generics.ListCreateAPIView")
+    assert codes_lines(exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: lists})) == [("DJR305", SERIALIZERS, 7)]
+    keeps = view.replace("response.data = None", "response.data = {'saved': True}")
+    assert codes_lines(exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: keeps})) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_an_action_serializer_class_whose_action_only_validates_is_input(review):
+    # waldur's `change_password_serializer_class`, picked by get_serializer_class() for the
+    # action, whose method validates and saves and answers with a literal status; an action
+    # that returns `serializer.data` stays reported
+    view = """
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.response import Response
+from shop.serializers import PostAuthSerializer
+
+
+class ClientViewSet(viewsets.GenericViewSet):
+    @action(detail=True, methods=["post"])
+    def change_password(self, request, pk=None):
+        serializer = self.get_serializer(instance=self.get_object(), data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response({"status": "scheduled"})
+
+    change_password_serializer_class = PostAuthSerializer
+"""
+    assert exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: view}) == []
+    writes = view.replace('Response({"status": "scheduled"})', "Response(serializer.data)")
+    assert codes_lines(exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]

@@ -313,3 +313,242 @@ def badge(book):
 """
     assert lines(html(review, body)) == [10]
     assert "shop/html.py" in parses
+
+
+FILES_MODEL = """
+from django.db import models
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+
+class File(models.Model):
+    name = models.CharField(max_length=100)
+    note = models.CharField(max_length=100)
+
+    @property
+    def canonical_url(self):
+        url = ""
+        if self.pk:
+            try:
+                url = reverse("canonical", kwargs={"file_id": self.pk})
+            except Exception:
+                pass
+        return url
+
+    @property
+    def label(self):
+        return self.name
+
+    def thumbnail(self, attrs):
+        return mark_safe(f"<img{flatatt(attrs)}>")
+
+    def caption(self):
+        return self.note
+
+    def line_counts(self):
+        if self.pk:
+            return len(self.name)
+        return 0
+
+
+def flatatt(attrs):
+    return format_html(" {}", attrs)
+"""
+
+
+def test_a_property_or_method_of_another_module_known_to_return_safe_text(review):
+    # filer's FileAdmin: `instance.canonical_url`, a property of the model (another module)
+    # returning reverse(); wagtail's `rendition.img_tag(attrs)`; a count from len(). Their twins,
+    # a property returning a field and a method returning one, stay reported.
+    admin = """
+from django.utils.safestring import mark_safe
+
+
+def display_canonical(instance):
+    canonical = instance.canonical_url
+    return mark_safe(f'<a href="{canonical}">{canonical}</a>')
+
+
+def picture(rendition, attrs):
+    return mark_safe(f"<picture>{rendition.thumbnail(attrs)}</picture>")
+
+
+def counts(diff):
+    return mark_safe("<td>%s</td>" % diff.line_counts())
+
+
+def label(instance):
+    return mark_safe(f"<b>{instance.label}</b>")
+
+
+def caption(instance):
+    return mark_safe(f"<i>{instance.caption()}</i>")
+"""
+    findings = review({"files/models.py": FILES_MODEL, "files/admin.py": admin}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "files/admin.py", 19), ("DJR402", "files/admin.py", 23)]
+
+
+def test_a_function_imported_from_another_module_known_to_return_safe_text(review):
+    helpers = """
+from django.template.loader import render_to_string
+
+
+def toolbar(obj):
+    return render_to_string("toolbar.html", {"obj": obj})
+
+
+def wrapped(obj):
+    return toolbar(obj)
+
+
+def title(obj):
+    return obj.title
+"""
+    views = """
+from django.utils.safestring import mark_safe
+
+from shop import helpers
+from shop.helpers import title, wrapped
+
+
+def page(obj):
+    return mark_safe(f"<div>{wrapped(obj.book)}{helpers.toolbar(obj.book)}</div>")
+
+
+def heading(obj):
+    return mark_safe(f"<h1>{title(obj.book)}</h1>")
+"""
+    findings = review({"shop/__init__.py": "", "shop/helpers.py": helpers, "shop/views.py": views}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/views.py", 13)]
+
+
+def test_a_self_attribute_set_in_the_module_from_safe_values(review):
+    # wagtail's lock: `self.model_name = (Page if page else obj)._meta.verbose_name` in
+    # __init__; `self.title` set from a parameter stays unknown (reported)
+    body = """
+class Lock:
+    def __init__(self, obj, title, page=None):
+        self.model_name = (page if page else obj)._meta.verbose_name
+        self.title = title
+
+    def message(self):
+        info = "This %(model_name)s is locked." % {"model_name": self.model_name}
+        return mark_safe(info + " " + BADGE)
+
+    def heading(self):
+        return mark_safe("<h1>%s</h1>" % self.title)
+"""
+    assert lines(html(review, body)) == [18]
+
+
+def test_items_whose_keys_name_numbers(review):
+    # ReviewBoard's diff preview: `counts[attr] for attr in ("insert_count", ...)`; a key
+    # naming text stays reported
+    body = """
+def rows(filediff):
+    counts = filediff.get_line_counts()
+    attrs = [
+        'data-%s="%s"' % (attr.replace("_", "-"), counts[attr])
+        for attr in ("insert_count", "delete_count", "total_line_count")
+    ]
+    total = counts["total_line_count"]
+    return mark_safe(" ".join(attrs) + "<td>%s</td>" % total)
+
+def names(filediff):
+    info = filediff.get_info()
+    return mark_safe("<td>%s</td>" % info["filename"])
+"""
+    assert lines(html(review, body)) == [19]
+
+
+def test_numbers_known_from_model_fields_and_queryset_annotations(review):
+    # pretix's membership label: `({obj.usages} / {obj.membership_type.max_usages})`, a
+    # Coalesce(Subquery(... Count ...)) annotation and a PositiveIntegerField; a CharField and
+    # a text annotation stay reported
+    models = """
+from django.db import models
+from django.db.models import Count, F, OuterRef, Subquery, Value
+from django.db.models.functions import Coalesce
+
+
+class MembershipQuerySet(models.QuerySet):
+    def with_usages(self):
+        sq = Usage.objects.filter(membership=OuterRef("pk"))
+        return self.annotate(
+            usages=Coalesce(Subquery(sq.values("membership").annotate(c=Count("*")).values("c")), Value(0)),
+            type_label=F("membership_type__name"),
+        )
+
+
+class MembershipType(models.Model):
+    max_usages = models.PositiveIntegerField(null=True)
+    name = models.CharField(max_length=100)
+
+
+class Membership(models.Model):
+    membership_type = models.ForeignKey(MembershipType, on_delete=models.CASCADE, related_name="memberships")
+    objects = MembershipQuerySet.as_manager()
+
+
+class Usage(models.Model):
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="uses")
+"""
+    forms = """
+from django.utils.safestring import mark_safe
+
+
+def label(obj):
+    usages = f"({obj.usages} / {obj.membership_type.max_usages})"
+    return mark_safe(f"<strong>x</strong> {usages}")
+
+
+def named(obj):
+    return mark_safe(f"<b>{obj.membership_type.name}</b> {obj.type_label}")
+"""
+    findings = review({"club/models.py": models, "club/forms.py": forms}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "club/forms.py", 11)]
+    assert "obj.membership_type.name, obj.type_label" in findings[0].message
+
+
+def test_names_from_a_model_admins_list_display_are_code(review):
+    # Django's items_for_result: CSS classes from `cl.list_display` names; a row's value read
+    # from the result stays reported
+    body = """
+def _coerce_field_name(field_name, field_index):
+    if callable(field_name):
+        return field_name.__name__
+    return field_name
+
+def items_for_result(cl, result):
+    for field_index, field_name in enumerate(cl.list_display):
+        row_classes = ["field-%s" % _coerce_field_name(field_name, field_index)]
+        row_class = mark_safe(' class="%s"' % " ".join(row_classes))
+        yield row_class
+
+def values_for_result(cl, result):
+    for field_name in cl.list_display:
+        yield mark_safe("<td>%s</td>" % getattr(result, field_name).title)
+"""
+    assert lines(html(review, body)) == [21]
+
+
+def test_a_widgets_own_attrs_are_the_form_definitions(review):
+    # hyperkitty's TextInputWithButton: `self.attrs.pop("button_text", "")`, set where the form
+    # declares the widget; the same read in a class that is no widget stays reported
+    body = """
+from django import forms
+
+
+class TextInputWithButton(forms.TextInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        button_text = self.attrs.pop("button_text", "")
+        return mark_safe('<button type="submit">%s</button>' % button_text)
+
+
+class Panel:
+    def render(self):
+        title = self.attrs.get("title", "")
+        return mark_safe("<h2>%s</h2>" % title)
+"""
+    assert lines(html(review, body)) == [20]

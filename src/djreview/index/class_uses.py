@@ -15,6 +15,12 @@ serializers (the index resolves the references, project.py `class_audience`):
       doc     a schema annotation's `request=`/`request_body=` (documents input)
       view-input  a view's `serializer_class` that the view's own methods only call with `data=`
               (input if DRF's bases write nothing out: APIView, GenericAPIView, ViewSet)
+      view-dropped:<handlers>  a view's `serializer_class` whose handlers (`post`, ...) drop
+              the response's data (`response.data = None`): input if DRF's bases have no
+              other handler (openwisp-radius's FreeRADIUS post-auth `CreateAPIView`)
+    An `<action>_serializer_class` whose action method only validates with its serializer
+    (`self.get_serializer(instance=..., data=...)`, `.is_valid()`, `.save()`) is input
+    (waldur's per-action serializers).
 """
 
 from __future__ import annotations
@@ -52,6 +58,8 @@ class _Walker:
         self.ref = ref
         self.found = found
         self.view_input = False  # the class being walked only validates with its serializer
+        self.dropped = ""  # the class's handlers that drop their response's data ("post,put")
+        self.methods: dict[str, ast.FunctionDef | ast.AsyncFunctionDef] = {}  # of the class walked
 
     def serializes_input_only(self, cls: ast.ClassDef) -> bool:
         """Do the class's methods call its own serializer (`self.get_serializer(...)`,
@@ -95,10 +103,14 @@ class _Walker:
                         self.expr(base, inner, None)
                 for node in (*stmt.keywords, *stmt.decorator_list):
                     self.expr(node, owner, None)
-                saved = self.view_input
+                saved = self.view_input, self.dropped, self.methods
                 self.view_input = self.serializes_input_only(stmt)
+                self.methods = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
+                self.dropped = ",".join(
+                    sorted(h for h in _HANDLERS if h in self.methods and _drops_data(self.methods[h]))
+                )
                 self.walk_body(stmt.body, inner, None)
-                self.view_input = saved
+                self.view_input, self.dropped, self.methods = saved
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 for node in (*stmt.decorator_list, stmt.args):
                     self.expr(node, owner, None)
@@ -161,12 +173,38 @@ class _Walker:
             and any(isinstance(t, ast.Name) and t.id == "serializer_class" for t in parent.targets)
         ):
             self.add(node, "view-input", owner)  # the index checks the view's bases write nothing
+        elif in_class_body and isinstance(parent, ast.Assign) and len(parent.targets) == 1:
+            target = parent.targets[0]
+            name = target.id if isinstance(target, ast.Name) else ""
+            action = (
+                self.methods.get(name.removesuffix("_serializer_class")) if name.endswith("_serializer_class") else None
+            )
+            if name == "serializer_class" and self.dropped:
+                self.add(node, f"view-dropped:{self.dropped}", owner)
+            elif action is not None and self.action_input_only(action):
+                self.add(node, "input", owner)  # waldur's `change_password_serializer_class`
+            else:
+                self.add(node, "output", owner)
         else:
             self.add(node, "output", owner)
 
-    def input_call(self, call: ast.Call, parents, func) -> bool:
-        """`X(data=...)` whose result is only validated: `.is_valid()`, `.validated_data`..."""
-        if call.args or any(k.arg in ("instance", None) for k in call.keywords):
+    def action_input_only(self, method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+        """Does the action call its serializer (`self.get_serializer(...)`) only with `data=`
+        (an `instance=` too: an update), reading nothing but `.is_valid()`, `.save()`...?"""
+        parents: dict[ast.AST, ast.AST] = {}
+        own = []
+        for node in ast.walk(method):
+            for child in ast.iter_child_nodes(node):
+                parents[child] = node
+            if isinstance(node, ast.Call) and _own_serializer(node.func):
+                own.append(node)
+        return bool(own) and all(self.input_call(call, parents, method, updates=True) for call in own)
+
+    def input_call(self, call: ast.Call, parents, func, updates: bool = False) -> bool:
+        """`X(data=...)` whose result is only validated: `.is_valid()`, `.validated_data`...
+        With `updates`, `X(instance=obj, data=...)` too (validated and saved, never written out)."""
+        refused = (None,) if updates else ("instance", None)
+        if call.args or any(k.arg in refused for k in call.keywords):
             return False
         if not any(k.arg == "data" for k in call.keywords):
             return False
@@ -178,6 +216,32 @@ class _Walker:
             if isinstance(target, ast.Name):
                 return _only_validated(func, target.id, parent)
         return False
+
+
+_HANDLERS = ("get", "post", "put", "patch", "delete")
+
+
+def _drops_data(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """A handler that sets its response's data to None and returns that response (or a
+    `Response()` with no data): nothing a serializer made is written out."""
+    dropped = {
+        t.value.id
+        for stmt in ast.walk(method)
+        if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None
+        for t in stmt.targets
+        if isinstance(t, ast.Attribute) and t.attr == "data" and isinstance(t.value, ast.Name)
+    }
+    if not dropped:
+        return False
+    returns = [n for n in ast.walk(method) if isinstance(n, ast.Return)]
+    for ret in returns:
+        value = ret.value
+        if isinstance(value, ast.Name) and value.id in dropped:
+            continue
+        if isinstance(value, ast.Call) and not value.args and all(k.arg != "data" for k in value.keywords):
+            continue  # `Response(status=200)`
+        return False
+    return bool(returns)
 
 
 def _own_serializer(func: ast.expr) -> bool:

@@ -19,6 +19,7 @@ from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
+from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.signatures import signature_facts, worth_reading
@@ -552,6 +553,9 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             selector = _selector(stmt, resolver)
             if selector is not None:
                 facts.selectors[stmt.name] = selector
+    if "migrations" not in path.split("/")[:-1]:
+        facts.returns = return_kinds(statements, resolver.callee)
+        facts.annotations = annotation_kinds(tree, text)
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.accessor_uses = accessor_uses(text)

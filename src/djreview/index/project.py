@@ -25,6 +25,7 @@ from djreview.index.reads import Reach, Reader
 
 if TYPE_CHECKING:
     from djreview.index.project_files import ProjectFiles
+    from djreview.index.returns import Returns
 
 _CAPITALISED = re.compile(r"\b[A-Z][A-Za-z0-9_]*")
 _BUILTIN_KINDS = (
@@ -195,6 +196,19 @@ _SILENT_DRF_VIEWS = frozenset(
     }
 )
 
+# The handlers DRF's generic views define, each writing the serializer's data out.
+_DRF_HANDLERS = {
+    "rest_framework.generics.CreateAPIView": {"post"},
+    "rest_framework.generics.ListAPIView": {"get"},
+    "rest_framework.generics.RetrieveAPIView": {"get"},
+    "rest_framework.generics.DestroyAPIView": {"delete"},
+    "rest_framework.generics.UpdateAPIView": {"put", "patch"},
+    "rest_framework.generics.ListCreateAPIView": {"get", "post"},
+    "rest_framework.generics.RetrieveUpdateAPIView": {"get", "put", "patch"},
+    "rest_framework.generics.RetrieveDestroyAPIView": {"get", "delete"},
+    "rest_framework.generics.RetrieveUpdateDestroyAPIView": {"get", "put", "patch", "delete"},
+}
+
 
 def back_office_module(name: str) -> bool:
     """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
@@ -273,6 +287,7 @@ class ProjectIndex:
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
+        self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1202,6 +1217,9 @@ class ProjectIndex:
                 found.add(("admin", owner))
             elif how == "view-input":
                 found.add(("input" if self._writes_nothing(owner) else "output", owner))
+            elif how.startswith("view-dropped:"):
+                dropped = set(how.removeprefix("view-dropped:").split(","))
+                found.add(("input" if self._handlers_within(owner, dropped) else "output", owner))
             else:
                 found.add(("input" if how == "input" else "output", owner))
         return found
@@ -1220,6 +1238,20 @@ class ProjectIndex:
         bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
         drf = {b for b in bases if b.startswith("rest_framework.")}
         return bool(drf) and drf <= _SILENT_DRF_VIEWS
+
+    def _handlers_within(self, view: str, handlers: set[str]) -> bool:
+        """Are the handlers the view's DRF bases give it all among `handlers` (the ones the view
+        overrides to drop their data)? A DRF base not in the table: no."""
+        bases = {self.resolve(b) or b for c in self._class_mro(view) for b in self.classes[c].bases}
+        drf = {b for b in bases if b.startswith("rest_framework.")}
+        given: set[str] = set()
+        for base in drf:
+            if base in _SILENT_DRF_VIEWS:
+                continue
+            if base not in _DRF_HANDLERS:
+                return False
+            given |= _DRF_HANDLERS[base]
+        return bool(drf) and given <= handlers
 
     def _is_admin(self, qual: str) -> bool:
         """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
@@ -1469,6 +1501,26 @@ class ProjectIndex:
                 continue
             values.update(module.status_values.get(name, ()))
         return tuple(sorted(values, key=lambda v: (isinstance(v, str), v if isinstance(v, str) else f"{v:012d}")))
+
+    # -- what functions return (index/returns.py; DJR402) ------------------------------------
+    def _returns(self):
+        if self._returns_facts is None:
+            from djreview.index.returns import Returns
+
+            self._returns_facts = Returns(self)
+        return self._returns_facts
+
+    @query
+    def returns_kind(self, ref: str) -> str | None:
+        """What the project function or method `ref` returns: "safe" (escaped or code-made
+        text), "number", or None (unknown, or not a project function)."""
+        return self._returns().kind_of_ref(ref)
+
+    @query
+    def member_returns_kind(self, name: str, attribute: bool) -> str | None:
+        """What every project method (`attribute` False) or property (True) named `name`
+        returns: "safe", "number", or None (unknown, none, or they differ)."""
+        return self._returns().kind_of_member(name, attribute)
 
 
 # Comparisons a b-tree index on the column serves (`year` becomes a range of dates).

@@ -13,6 +13,7 @@ A text that is not built here at all (a parameter, a call's result passed on as 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import libcst as cst
@@ -97,6 +98,8 @@ class _Bindings:
     # return values are all safe (filled as asked; None while being decided)
     functions: dict[str, list[cst.FunctionDef]] = field(default_factory=dict)
     returns_safe: dict[str, bool | None] = field(default_factory=dict)
+    # module only: `self.NAME = value` in its methods, with the method (read when first asked)
+    self_attrs: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] | None = None
 
 
 def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -211,6 +214,42 @@ def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]
             _collect_functions(statement, found)
 
 
+def _attr_chain(node: cst.BaseExpression) -> list[str]:
+    """The attribute names of `(...).a.b`, outermost last."""
+    found: list[str] = []
+    while isinstance(node, cst.Attribute):
+        found.append(node.attr.value)
+        node = node.value
+    return found[::-1]
+
+
+def _self_assignments(function: cst.FunctionDef, found: dict) -> None:
+    """`self.NAME = value` (and `+=`, as unknown) in a method, not in nested functions."""
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            continue
+        targets: list[tuple[cst.BaseExpression, cst.BaseExpression]] = []
+        if isinstance(node, cst.Assign):
+            targets = [(t.target, node.value) for t in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign)) and node.value is not None:
+            value = node.value if isinstance(node, cst.AnnAssign) else cst.Name("__unknown__")
+            targets = [(node.target, value)]
+        for target, value in targets:
+            if isinstance(target, (cst.Tuple, cst.List)):
+                for element in target.elements:  # `self.a, self.b = ...`: unknown values
+                    _self_target(element.value, cst.Name("__unknown__"), function, found)
+            else:
+                _self_target(target, value, function, found)
+        stack.extend(children(node))
+
+
+def _self_target(target, value, function, found: dict) -> None:
+    if isinstance(target, cst.Attribute) and isinstance(target.value, cst.Name) and target.value.value == "self":
+        found.setdefault(target.attr.value, []).append((value, function))
+
+
 def _returns(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
     """The values a function returns (None for a bare `return`), not those of nested functions."""
     found: list[cst.BaseExpression | None] = []
@@ -228,12 +267,21 @@ def _returns(function: cst.FunctionDef) -> list[cst.BaseExpression | None]:
 class BuiltText:
     """The analysis of texts inside one function (or at module level) of one module."""
 
-    def __init__(self, policy: Policy, function: cst.CSTNode | None, module: _Bindings, class_attrs: dict):
+    def __init__(
+        self,
+        policy: Policy,
+        function: cst.CSTNode | None,
+        module: _Bindings,
+        class_attrs: dict,
+        known_safe: Callable[[cst.CSTNode], bool] | None = None,
+    ):
         self.policy = policy
         self.local = bindings_of(function) if function is not None else _Bindings()
         self.module = module
         self.class_attrs = class_attrs
         self._busy: set[str] = set()
+        # what the project index knows a call or attribute returns (a function of another module)
+        self.known_safe = known_safe
 
     # -- texts ---------------------------------------------------------------------------
     def text(self, node: cst.CSTNode, depth: int = 0) -> Parts | None:
@@ -416,6 +464,8 @@ class BuiltText:
                     self._elements(value, parts, depth + 1)
             finally:
                 self._busy.discard(node.value)
+        elif isinstance(node, cst.Attribute) and self.safe(node, depth + 1):
+            pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`)
         else:
             # A parameter, a call's result: joined as it was built elsewhere. The text is not
             # reported for it (like a text passed on as is), but a value made from it is unknown.
@@ -470,6 +520,8 @@ class BuiltText:
             return all(not isinstance(e, cst.StarredElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Dict):
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
+        if isinstance(node, cst.Subscript) and self._keys_name_numbers(node):
+            return True  # `counts["insert_count"]`, `counts[attr] for attr in ("insert_count", ...)`
         if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name)):
             # {True: "yes", False: "no"}[value], or `colors[op]` of a local dict of literals
             return self.safe(node.value, depth + 1)
@@ -492,6 +544,12 @@ class BuiltText:
                 return True
             if parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs:
                 return self.safe(self.class_attrs[parts[1]], depth + 1)
+            if parts and len(parts) == 2 and parts[0] == "self" and self._self_attr_safe(parts[1]):
+                return True  # `self.model_name = Model._meta.verbose_name` in __init__
+            if parts is None and self.policy.safe_attribute(["", *_attr_chain(node)]):
+                return True  # `(Page if page else obj)._meta.verbose_name`
+            if self.known_safe is not None and self.known_safe(node):
+                return True  # a property of the project returning escaped text or a number
         if isinstance(node, cst.Call):
             name = _name(node.func) or ""
             if name in _NUMBERS:
@@ -508,6 +566,8 @@ class BuiltText:
             )
             if own and self._returns_safe(name):
                 return True  # a function of this module whose every result is safe (`img_tag()`)
+            if self.known_safe is not None and self.known_safe(node):
+                return True  # a project function or method (another module's) returning safe text
             if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
                 return True  # a function of nothing, literals or safe values: its result is code's, not input
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
@@ -614,12 +674,53 @@ class BuiltText:
         verdict = True
         for function in module.functions[name]:
             returns = _returns(function)
-            inner = BuiltText(self.policy, function, module, self.class_attrs)
+            inner = BuiltText(self.policy, function, module, self.class_attrs, self.known_safe)
             if not returns or any(value is None or not inner.safe(value) for value in returns):
                 verdict = False
                 break
         module.returns_safe[name] = verdict
         return verdict
+
+    def _keys_name_numbers(self, node: cst.Subscript) -> bool:
+        """Is the item's key a literal (or a loop variable over literals) that the policy's
+        names call safe, each of them: `counts[attr] for attr in ("insert_count", "delete_count")`?"""
+        if len(node.slice) != 1 or not isinstance(node.slice[0].slice, cst.Index):
+            return False
+        key = node.slice[0].slice.value
+        if isinstance(key, cst.SimpleString):
+            keys: list[cst.BaseExpression] = [key]
+        elif isinstance(key, cst.Name) and key.value not in self.local.values and key.value not in self.local.opaque:
+            iters = self.local.loop_iters.get(key.value, ())
+            if len(iters) != 1 or not isinstance(iters[0], (cst.Tuple, cst.List, cst.Set)):
+                return False
+            keys = [e.value for e in iters[0].elements]
+        else:
+            return False
+        texts = [k.evaluated_value if isinstance(k, cst.SimpleString) else None for k in keys]
+        return bool(texts) and all(isinstance(t, str) and self.policy.safe_name(t) for t in texts)
+
+    def _self_attr_safe(self, name: str) -> bool:
+        """Is every `self.<name> = value` of the module's methods safe, judged in its method
+        (wagtail's lock: `self.model_name = (Page if self.is_page else object)._meta.verbose_name`)?
+        Set nowhere in the module, or also set from outside: unknown."""
+        module = self.module
+        if module.self_attrs is None:
+            module.self_attrs = {}
+            for functions in module.functions.values():
+                for function in functions:
+                    _self_assignments(function, module.self_attrs)
+        key = f"self.{name}"
+        values = module.self_attrs.get(name)
+        if not values or key in self._busy:
+            return False
+        self._busy.add(key)
+        try:
+            return all(
+                BuiltText(self.policy, function, module, self.class_attrs, self.known_safe).safe(value)
+                for value, function in values
+            )
+        finally:
+            self._busy.discard(key)
 
     def _value_reads_data(self, value: cst.BaseExpression, depth: int) -> bool:
         """A local's value: when it is text built here, only its unescaped parts count (an
@@ -723,11 +824,15 @@ class FunctionStack:
     def function(self) -> cst.FunctionDef | None:
         return self._functions[-1] if self._functions else None
 
+    def known_safe(self) -> Callable[[cst.CSTNode], bool] | None:
+        """The rule's question to the project index about a call or attribute, if it asks one."""
+        return None
+
     def analysis(self, class_attrs: dict | None = None) -> BuiltText:
         function = self.function()
         key = id(function)
         found = self._analyses.get(key)
         if found is None:
-            found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {})
+            found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {}, self.known_safe())
             self._analyses[key] = found
         return found

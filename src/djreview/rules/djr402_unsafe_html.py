@@ -73,6 +73,9 @@ _ESCAPING = frozenset(
 )
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
 _PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+# ModelAdmin options that list field names (and callables): configuration written in code,
+# read through the change list (`for name in cl.list_display`).
+_ADMIN_OPTIONS = frozenset({"list_display", "list_display_links"})
 # Endings of names that hold numbers (`linenum`, `row_count`, `page_number`).
 _NUMBER_SUFFIXES = ("num", "count", "index", "idx", "number", "_total", "_size", "_length")
 # Words in a function's name that say it returns HTML it built (and escaped) itself, or cleans.
@@ -106,6 +109,8 @@ class HtmlPolicy(Policy):
     def safe_attribute(self, parts: list[str]) -> bool:
         if "_meta" in parts[:-1]:
             return True  # the model's declaration (verbose_name, app_label): written by its developer
+        if parts[-1] in _ADMIN_OPTIONS:
+            return True  # a ModelAdmin's option: field names and callables, written in code
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
@@ -154,6 +159,38 @@ class UnsafeHtml(FunctionStack, Rule):
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
 
+    def known_safe(self):
+        return self._returns_safe_text
+
+    def _returns_safe_text(self, node: cst.CSTNode) -> bool:
+        """Does the project index know this call or attribute to return escaped or code-made
+        text, or a number (index/returns.py)? A function by its reference (`helper()`,
+        `utils.helper()`), a method or property of another object by its name, when every
+        project member of that name agrees (`file.canonical_url`, `rendition.img_tag()`)."""
+        index, facts = self.ctx.index, self.ctx.facts
+        kind = None
+        if isinstance(node, cst.Call):
+            func = node.func
+            if (
+                isinstance(func, cst.Attribute)
+                and func.attr.value in ("get", "pop")
+                and dotted(func.value) == ["self", "attrs"]
+                and self._in_widget()
+            ):
+                return True  # a widget's own attrs: given where the form declares it (hyperkitty's button text)
+            if isinstance(func, cst.Name):
+                known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
+                kind = index.returns_kind(facts.qualify(func.value)) if known else None
+            elif isinstance(func, cst.Attribute):
+                base = func.value
+                if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.aliases):
+                    kind = index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}")
+                else:
+                    kind = index.member_returns_kind(func.attr.value, False)
+        elif isinstance(node, cst.Attribute):
+            kind = index.member_returns_kind(node.attr.value, True)
+        return kind is not None
+
     def visit_Call(self, node: cst.Call) -> None:
         callee = (dotted(node.func) or [""])[-1]
         if callee not in _CALLEES or not node.args:
@@ -192,6 +229,14 @@ class UnsafeHtml(FunctionStack, Rule):
             )
             hint = 'Build it with `format_html("<b>{}</b>", value)`, which escapes each value.'
         self.report(node, message, self._fix(node, callee, first.value, module, len(node.args)), hint=hint)
+
+    def _in_widget(self) -> bool:
+        """Is the enclosing class a form widget (a base from `django.forms`, not a form)?"""
+        frame = self.ctx.flow.enclosing_class()
+        if frame is None:
+            return False
+        bases = self.ctx.index.base_refs(frame.qualname)
+        return any(b.startswith("django.forms.") and not b.endswith(("Form", "FormSet")) for b in bases)
 
     def _fix(self, node: cst.Call, callee: str, text: cst.BaseExpression, module: cst.Module, args: int) -> FixSpec:
         suggestion = FixSpec("build the HTML with format_html(), which escapes each value", "suggestion")

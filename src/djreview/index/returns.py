@@ -1,0 +1,388 @@
+"""What a project function, method or property returns, in a coarse kind (DJR402, DJR401).
+
+`mark_safe(f'<a href="{file.canonical_url}">')` is safe when `canonical_url` is a property
+returning `reverse(...)`; `f"{thumb.img_tag()}"` when `img_tag()` returns
+`mark_safe(f"<img{flatatt(attrs)}>")`; `"%s" % row.total()` when `total()` returns a `len()`.
+Those definitions usually live in another module than the text being built, so the kind is
+an index fact, read from the stdlib tree when the file is indexed:
+
+    "safe"    escaped or code-made text: format_html(), escape(), render_to_string(), a
+              template's render(), reverse(), static(), flatatt(), mark_safe() of a literal or
+              of an f-string of such values, a literal
+    "number"  len(), int(), a .count(), arithmetic and comparisons of numbers, a bool
+    (absent)  anything else: unknown
+
+A return of another project function's call (`return helper(x)`, `return self.other()`) is
+kept as a deferral ("call:<ref>", "self:<name>") that the index resolves across modules
+(`ProjectIndex.returns_kind`). Only statements are walked (if/try/with blocks, not loops or
+nested functions) and only the returned expressions and the simple assignments of the names
+they return, so the pass costs little more than reading the return statements.
+"""
+
+from __future__ import annotations
+
+import ast
+from collections.abc import Callable
+
+SAFE = "safe"
+NUMBER = "number"
+PROPERTY = "@"  # prefix of a property's entry: read as an attribute, not called
+
+# Calls whose result is escaped or built from code (by the callee's name).
+_SAFE_CALLS = frozenset(
+    {
+        "format_html",
+        "format_html_join",
+        "escape",
+        "conditional_escape",
+        "render_to_string",
+        "render",
+        "reverse",
+        "reverse_lazy",
+        "admin_reverse",
+        "static",
+        "flatatt",
+        "urlencode",
+        "quote",
+        "quote_plus",
+        "iri_to_uri",
+        "escape_uri_path",
+        "json_script",
+        "escapejs",
+        "date_format",
+        "number_format",
+        "avoid_wrapping",
+        "build_absolute_uri",
+        "get_full_path",
+        "slugify",
+    }
+)
+_MARKING = frozenset({"mark_safe", "SafeString", "SafeText"})
+_NUMBER_CALLS = frozenset({"len", "int", "float", "round", "abs", "sum", "count", "Decimal", "ord", "bool"})
+_BOOL_CALLS = frozenset({"hasattr", "isinstance", "issubclass", "callable", "exists"})
+_PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
+_MAX_DEPTH = 8
+
+
+def _blocks(body: list[ast.stmt]):
+    """Statements through if/try/with blocks (not loops, not nested functions or classes)."""
+    for stmt in body:
+        yield stmt
+        if isinstance(stmt, ast.If):
+            yield from _blocks(stmt.body)
+            yield from _blocks(stmt.orelse)
+        elif isinstance(stmt, ast.Try):
+            for block in (stmt.body, *(h.body for h in stmt.handlers), stmt.orelse, stmt.finalbody):
+                yield from _blocks(block)
+        elif isinstance(stmt, (ast.With, ast.AsyncWith)):
+            yield from _blocks(stmt.body)
+
+
+def _name_of(func: ast.expr) -> str | None:
+    if isinstance(func, ast.Name):
+        return func.id
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return None
+
+
+class _Function:
+    def __init__(self, func: ast.FunctionDef | ast.AsyncFunctionDef, callee: Callable[[str, str | None], str | None]):
+        self.func = func
+        self.callee = callee
+        self.returns: list[ast.expr | None] = []
+        self.assigns: list[ast.stmt] = []
+        self.loops: list[ast.stmt] = []
+        for stmt in _blocks(func.body):
+            if isinstance(stmt, ast.Return):
+                self.returns.append(stmt.value)
+            elif isinstance(stmt, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                self.assigns.append(stmt)
+            elif isinstance(stmt, (ast.For, ast.AsyncFor, ast.While)):
+                self.loops.append(stmt)  # walked only for a function whose returns look known
+        self.followed: set[str] = set()  # local names the returns were followed through
+        self._values: dict[str, list[ast.expr]] | None = None
+        self.other: set[str] = set()  # names bound by other statements (`a.b, c = ...`): not followed
+        self.params: set[str] = set()
+
+    def values(self) -> dict[str, list[ast.expr]]:
+        """The simple assignments of the function's names, read when a return names one."""
+        if self._values is None:
+            args = self.func.args
+            self.params = {a.arg for a in (*args.posonlyargs, *args.args, *args.kwonlyargs)}
+            self._values = {}
+            for stmt in self.assigns:
+                targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]  # type: ignore[attr-defined]
+                value = stmt.value  # type: ignore[attr-defined]
+                for target in targets:
+                    if isinstance(target, ast.Name) and value is not None:
+                        self._values.setdefault(target.id, []).append(value)
+                    else:
+                        self.other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+        return self._values
+
+    def kinds(self) -> set[str] | None:
+        if not self.returns:
+            return None
+        found: set[str] = set()
+        for value in self.returns:
+            kinds = self.kind(value, 0, set())
+            if kinds is None:
+                return None
+            found |= kinds
+        for loop in self.loops:
+            for node in ast.walk(loop):
+                if isinstance(node, ast.Return):
+                    return None  # a return inside a loop: not read
+                if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in self.followed:
+                    return None  # a name followed is also bound in a loop
+        return found
+
+    def kind(self, node: ast.expr | None, depth: int, busy: set[str]) -> set[str] | None:
+        """The kinds a value may have ({"safe"}, {"number"}, deferrals), None when unknown."""
+        if depth > _MAX_DEPTH:
+            return None
+        if node is None:
+            return {SAFE}
+        if isinstance(node, ast.Constant):
+            return {NUMBER} if isinstance(node.value, (int, float)) else {SAFE}
+        if isinstance(node, ast.Name):
+            return self.name(node.id, depth, busy)
+        if isinstance(node, ast.Compare):
+            return {NUMBER}  # a bool
+        if isinstance(node, ast.BoolOp):
+            return self.all_of(node.values, depth, busy)
+        if isinstance(node, ast.UnaryOp):
+            return {NUMBER} if isinstance(node.op, ast.Not) else self.kind(node.operand, depth + 1, busy)
+        if isinstance(node, ast.IfExp):
+            return self.all_of([node.body, node.orelse], depth, busy)
+        if isinstance(node, ast.BinOp):
+            right = node.right.elts if isinstance(node.right, ast.Tuple) else [node.right]
+            kinds = self.all_of([node.left, *right], depth, busy)
+            if kinds is None or kinds == {NUMBER}:
+                return kinds
+            # text joined (+) or formatted (%) from safe parts is safe; other operators on text: unknown
+            return kinds | {SAFE} if isinstance(node.op, (ast.Add, ast.Mod)) else None
+        if isinstance(node, ast.JoinedStr):
+            values = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
+            kinds = self.all_of(values, depth, busy)
+            return None if kinds is None else (kinds - {NUMBER}) | {SAFE}
+        if isinstance(node, ast.Call):
+            return self.call(node, depth, busy)
+        return None
+
+    def all_of(self, nodes, depth: int, busy: set[str]) -> set[str] | None:
+        found: set[str] = set()
+        for node in nodes:
+            kinds = self.kind(node, depth + 1, busy)
+            if kinds is None:
+                return None
+            found |= kinds
+        return found
+
+    def name(self, name: str, depth: int, busy: set[str]) -> set[str] | None:
+        if name in ("None", "True", "False"):
+            return {SAFE}
+        values = self.values()
+        if name in busy or name in self.params or name in self.other or name not in values:
+            return None
+        busy.add(name)
+        self.followed.add(name)
+        try:
+            return self.all_of(values[name], depth, busy)
+        finally:
+            busy.discard(name)
+
+    def call(self, node: ast.Call, depth: int, busy: set[str]) -> set[str] | None:
+        func = node.func
+        name = _name_of(func)
+        if name is None:
+            return None
+        if name in _MARKING:
+            if not node.args:
+                return {SAFE}
+            kinds = self.kind(node.args[0], depth + 1, busy)
+            return {SAFE} if kinds is not None else None
+        if name in _SAFE_CALLS:
+            return {SAFE}
+        if name in _NUMBER_CALLS or name in _BOOL_CALLS:
+            return {NUMBER}
+        if name == "str" and node.args:
+            kinds = self.kind(node.args[0], depth + 1, busy)
+            return kinds if kinds is not None else None
+        if isinstance(func, ast.Name):
+            ref = self.callee(func.id, None)
+            return {f"call:{ref}"} if ref else None
+        if isinstance(func, ast.Attribute) and isinstance(func.value, ast.Name):
+            if func.value.id in ("self", "cls"):
+                return {f"self:{func.attr}"}
+            ref = self.callee(func.value.id, func.attr)  # `utils.helper()`, `Model.method()`
+            return {f"call:{ref}"} if ref else None
+        return None
+
+
+def _decorators(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    return {n for n in (_name_of(d.func if isinstance(d, ast.Call) else d) for d in func.decorator_list) if n}
+
+
+def return_kinds(
+    statements: list[ast.stmt], callee: Callable[[str, str | None], str | None]
+) -> dict[str, tuple[str, ...]]:
+    """The kinds each function returns, by "name" (a module function) or "Class.name" (a method); a
+    property's first kind prefixed with "@"; functions whose returns are unknown are left out."""
+    found: dict[str, tuple[str, ...]] = {}
+
+    def read(key: str, func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> None:
+        kinds = _Function(func, callee).kinds()
+        if not kinds:
+            return
+        ordered = tuple(sorted(kinds))
+        if in_class and _decorators(func) & _PROPERTY_DECORATORS:
+            ordered = (PROPERTY + ordered[0], *ordered[1:])
+        found[key] = ordered
+
+    for stmt in statements:
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            read(stmt.name, stmt, False)
+        elif isinstance(stmt, ast.ClassDef):
+            for inner in stmt.body:
+                if isinstance(inner, (ast.FunctionDef, ast.AsyncFunctionDef)):
+                    read(f"{stmt.name}.{inner.name}", inner, True)
+    return found
+
+
+class Returns:
+    """The index's answers: what a function (by reference) or any project member of a name
+    returns, deferrals followed across modules (a cycle or an unknown step: unknown)."""
+
+    def __init__(self, index):
+        self.index = index
+        self.by_ref: dict[str, tuple[str, ...]] = {}
+        self.by_name: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # member -> (owner, kinds)
+        self.field_names: set[str] = set()
+        self.numeric_fields: dict[str, bool] = {}  # field name -> every model field of that name is a number
+        self.annotations: dict[str, bool] = {}  # annotation name -> every value annotated so is a number
+        for module in index._every_module:
+            for name, numeric in module.annotations.items():
+                self.annotations[name] = self.annotations.get(name, True) and numeric
+            for key, kinds in module.returns.items():
+                self.by_ref.setdefault(f"{module.module}.{key}", kinds)
+                owner, _, member = key.rpartition(".")
+                if owner:
+                    self.by_name.setdefault(member, []).append((f"{module.module}.{owner}", kinds))
+            for cls in module.classes:
+                for f in cls.fields:
+                    self.field_names.add(f.name)
+                    self.numeric_fields[f.name] = self.numeric_fields.get(f.name, True) and numeric_field(f.kind)
+                for method in cls.methods:
+                    if f"{cls.name}.{method}" not in module.returns:
+                        # a method of that name whose returns are unknown
+                        self.by_name.setdefault(method, []).append((cls.qualname, ()))
+        self._memo: dict[str, str | None] = {}
+
+    def kind_of_ref(self, ref: str) -> str | None:
+        ref = self.index.resolve(ref) or ref
+        if ref not in self._memo:
+            self._memo[ref] = None  # a recursion is unknown
+            kinds = self.by_ref.get(ref)
+            owner = ref.rpartition(".")[0]
+            self._memo[ref] = self._combine(kinds, owner) if kinds else None
+        return self._memo[ref]
+
+    def kind_of_member(self, name: str, attribute: bool) -> str | None:
+        """Every project method or property of this name returns the same coarse kind; for an
+        attribute (`obj.url`), every one is a property and no model declares a field of that name."""
+        found = self.by_name.get(name)
+        if attribute and not found and (name in self.field_names or name in self.annotations):
+            # a model field or a queryset annotation: a number when every one of that name is
+            numbers = [self.numeric_fields.get(name, True), self.annotations.get(name, True)]
+            return NUMBER if all(numbers) else None
+        if not found or (attribute and (name in self.field_names or name in self.annotations)):
+            return None
+        verdicts = set()
+        for owner, kinds in found:
+            if not kinds or attribute != kinds[0].startswith(PROPERTY):
+                return None
+            verdicts.add(self._combine(kinds, owner))
+        return verdicts.pop() if len(verdicts) == 1 else (SAFE if verdicts <= {SAFE, NUMBER} else None)
+
+    def _combine(self, kinds: tuple[str, ...], owner: str) -> str | None:
+        found = set()
+        for kind in kinds:
+            kind = kind.removeprefix(PROPERTY)
+            if kind.startswith("call:"):
+                kind = self.kind_of_ref(kind[5:]) or ""
+            elif kind.startswith("self:"):
+                kind = self._self_kind(owner, kind[5:]) or ""
+            if kind not in (SAFE, NUMBER):
+                return None
+            found.add(kind)
+        return NUMBER if found == {NUMBER} else SAFE
+
+    def _self_kind(self, owner: str, name: str) -> str | None:
+        """`self.name()` inside class `owner`: its own or a project base's method."""
+        for cls in self.index._class_mro(owner):
+            if name in self.index.classes[cls].methods:
+                return self.kind_of_ref(f"{cls}.{name}")
+        return None
+
+
+# Aggregates and functions whose value is a number (an annotation `usages=Count(...)`).
+_NUMERIC_AGGREGATES = frozenset({"Count", "Sum", "Avg", "StdDev", "Variance", "Length", "Round", "Abs"})
+_NUMERIC_WRAPPERS = frozenset({"Coalesce", "Greatest", "Least"})  # a number when every argument is
+_NUMERIC_FIELDS = ("IntegerField", "FloatField", "DecimalField", "BooleanField", "AutoField")
+
+
+def numeric_field(kind: str) -> bool:
+    return kind.rsplit(".", 1)[-1].endswith(_NUMERIC_FIELDS)
+
+
+_ANNOTATING = ("annotate", "alias")
+
+
+def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
+    """Names the module's querysets annotate -> whether every value given that name is a
+    number (`usages=Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), Value(0))`)."""
+    found: dict[str, bool] = {}
+    if "annotate(" not in text:
+        return found
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ANNOTATING:
+            for keyword in node.keywords:
+                if keyword.arg:
+                    found[keyword.arg] = found.get(keyword.arg, True) and _numeric(keyword.value, 0)
+    return found
+
+
+def _numeric(node: ast.expr, depth: int) -> bool:
+    if depth > 6 or not isinstance(node, ast.Call):
+        return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
+    name = _name_of(node.func)
+    if name in _NUMERIC_AGGREGATES:
+        return True
+    if name == "Value":
+        return bool(node.args) and _numeric(node.args[0], depth + 1)
+    if name in _NUMERIC_WRAPPERS:
+        return bool(node.args) and all(_numeric(a, depth + 1) for a in node.args)
+    if name in ("ExpressionWrapper", "Cast", "Func", "RawSQL", "Subquery"):
+        output = next((k.value for k in node.keywords if k.arg == "output_field"), None)
+        if isinstance(output, ast.Call) and numeric_field(_name_of(output.func) or ""):
+            return True
+        if name == "Subquery" and node.args:
+            return _subquery_numeric(node.args[0], depth + 1)
+    return False
+
+
+def _subquery_numeric(node: ast.expr, depth: int) -> bool:
+    """`qs.annotate(c=Count("*")).values("c")`: the one value a subquery selects is a number."""
+    selected: str | None = None
+    numbers: set[str] = set()
+    while isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+        method = node.func.attr
+        if method in ("values", "values_list") and selected is None and len(node.args) == 1:
+            arg = node.args[0]
+            selected = arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+        elif method in ("annotate", "alias"):
+            numbers.update(k.arg for k in node.keywords if k.arg and _numeric(k.value, depth + 1))
+        node = node.func.value
+    return bool(selected) and selected in numbers
