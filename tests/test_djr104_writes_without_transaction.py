@@ -344,3 +344,42 @@ def test_not_reported_for_a_helper_that_only_migrations_call(review):
         operations = [migrations.RunPython(forward, migrations.RunPython.noop)]
     """
     assert writes(review, helper, **{"shop/migrations/0002_backfill.py": migration}) == []
+
+
+def test_a_file_with_no_function_writing_twice_is_never_parsed(review, parses):
+    files = {
+        "shop/models.py": MODELS,
+        "shop/services.py": """
+from django.db import transaction
+
+from shop.models import Order
+
+
+def place(order):
+    order.save()
+
+
+@transaction.atomic
+def place_twice(order):
+    order.save()
+    Order.objects.filter(pk=order.pk).update(total=1)
+""",
+    }
+    assert review(files, select=("DJR104",)) == []
+    assert "shop/services.py" not in parses  # ruled out from the stdlib tree
+
+
+def test_super_save_with_star_args_counts_as_a_write_before_the_cst(review, parses):
+    files = {
+        "shop/models.py": MODELS,
+        "shop/services.py": """
+from shop.models import Order
+
+
+def place(order, *args, **kwargs):
+    order.save(*args, **kwargs)
+    Order.objects.filter(pk=order.pk).update(total=1)
+""",
+    }
+    assert [f.code for f in review(files, select=("DJR104",))] == ["DJR104"]
+    assert "shop/services.py" in parses

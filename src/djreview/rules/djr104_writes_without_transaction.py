@@ -30,12 +30,13 @@ often commit progress on purpose) are not reviewed.
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 
 import libcst as cst
 
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
-from djreview.rule import Rule
+from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
 from djreview.walk import children
@@ -52,6 +53,38 @@ _ADMIN_ATOMIC = frozenset(
     {"save_model", "save_related", "save_formset", "delete_model", "construct_change_message", "response_add"}
 )
 _VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
+
+
+_FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}
+
+
+def _writes_twice(node: ast.AST) -> bool:
+    """Before the CST: a function (not decorated atomic) with two call sites or more that may
+    write, not all deletes; a nested function's calls are its own, as the walk counts them."""
+    if not isinstance(node, _FUNCTIONS) or any(_names_atomic(d) for d in node.decorator_list):
+        return False
+    methods = []
+    stack: list[ast.AST] = list(node.body)
+    while stack:
+        child = stack.pop()
+        if isinstance(child, _FUNCTIONS):
+            continue
+        if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
+            method = child.func.attr
+            positional = any(not isinstance(a, ast.Starred) for a in child.args)  # `*args` is not one
+            if method in _WRITE_METHODS and not (method in ("update", "save", "delete") and positional):
+                methods.append(method)
+        stack.extend(ast.iter_child_nodes(child))
+    return len(methods) >= 2 and any(m != "delete" for m in methods)
+
+
+def _names_atomic(decorator: ast.expr) -> bool:
+    """The stdlib twin of `_decorated(node, "atomic")`."""
+    return any(
+        isinstance(n, ast.Name) and n.id == "atomic" or isinstance(n, ast.Attribute) and n.attr == "atomic"
+        for n in ast.walk(decorator)
+    )
 
 
 @dataclass
@@ -110,7 +143,10 @@ class WritesWithoutTransaction(Rule):
         if not super().wants(text, facts, index, prefilter):
             return False
         methods = (summary for cls in facts.classes for summary in cls.summaries.values())
-        return any(summary.writes for summary in (*facts.functions.values(), *methods))
+        if not any(summary.writes for summary in (*facts.functions.values(), *methods)):
+            return False
+        tree = stdlib_tree(prefilter)
+        return tree is None or any(_writes_twice(node) for node in ast.walk(tree))
 
     def start(self, ctx) -> None:
         super().start(ctx)
