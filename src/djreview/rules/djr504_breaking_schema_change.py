@@ -126,6 +126,7 @@ class BreakingSchemaChange(Rule):
     triggers = ("RemoveField", "RenameField", "RenameModel", "DeleteModel", "RunSQL", "AddField", "AlterField")
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
+    reads_migration_history = True  # a run on one migration indexes the others of its folder
 
     def wants(self, text: str, facts, index, prefilter) -> bool:
         if not any(t in text for t in self.triggers) or facts.migration is None:
