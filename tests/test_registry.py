@@ -46,3 +46,9 @@ def test_the_rules_that_read_project_files_are_known_without_importing_them():
     from djreview.rule import PROJECT_FILE_RULES, all_rules
 
     assert {code for code, rule in all_rules().items() if rule.reads_project_files} == PROJECT_FILE_RULES
+
+
+def test_the_rules_that_read_migration_history_are_known_without_importing_them():
+    from djreview.rule import MIGRATION_HISTORY_RULES, all_rules
+
+    assert {code for code, rule in all_rules().items() if rule.reads_migration_history} == MIGRATION_HISTORY_RULES

@@ -11,6 +11,9 @@ Keys (the same names work as command-line options, which win):
   max-file-size                   larger files are skipped with a note (bytes, or "512KiB")
   python                          the project's virtualenv (or its interpreter), where the bases
                                   of third-party packages are read from (see environment.py)
+  djr504-python-default           DJR504 also reports an AddField of a NOT NULL column that has a
+                                  Python default= only (default true; false: teams that deploy
+                                  with downtime, where only a rolling deploy's old inserts fail)
 The line length fixes wrap to is not a djreview key: it is the project's Ruff, Black or
 flake8 setting, read beside the same pyproject.toml (see line_length.py).
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
@@ -47,6 +50,7 @@ KEYS = {
     "include-tests",
     "max-file-size",
     "python",
+    "djr504-python-default",
 }
 SEVERITIES = ("error", "warning", "info")
 
@@ -71,6 +75,7 @@ class Config:
     include_tests: bool = False
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     python: str | None = None
+    djr504_python_default: bool = True  # DJR504's softer kind (see rules/DJR504-*.md)
     folder: Path | None = None  # where patterns are anchored when there is no config file
     line_length: int = DEFAULT_LINE_LENGTH  # the project's formatter's, for wrapping fixed lines
     line_length_from: str = "default"  # where line_length was read (see line_length.py)
@@ -158,7 +163,7 @@ def load(path: Path | None) -> Config:
     if not isinstance(severity, dict):
         raise ConfigError("severity must be a table of CODE = level")
     config.severity = {code.upper(): level for code, level in severity.items()}
-    for key in ("query-rules-everywhere", "include-tests", "respect-gitignore"):
+    for key in ("query-rules-everywhere", "include-tests", "respect-gitignore", "djr504-python-default"):
         value = section.get(key, getattr(config, key.replace("-", "_")))
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false")
@@ -207,11 +212,17 @@ def path_rules(config: Config, force_exclude: bool = True) -> PathRules:
 
 
 def apply(config: Config, findings: list) -> list:
-    """per-file-ignores and severity overrides, on paths relative to the config's folder."""
+    """per-file-ignores and severity overrides, on paths relative to the config's folder, and
+    the findings a rule's setting turns off (djr504-python-default). Applied after the review
+    (and its cache), so none of them is part of Settings.findings_key()."""
     from dataclasses import replace
 
     out = []
     root = str(config.root)
+    if not config.djr504_python_default:
+        from djreview.rules.djr504_breaking_schema_change import python_default_only
+
+        findings = [f for f in findings if not python_default_only(f)]
     for f in findings:
         full = os.path.abspath(f.path)
         ignored = any(

@@ -16,14 +16,14 @@ from pathlib import Path
 from djreview import worker
 from djreview.cache.findings import FindingsCache
 from djreview.discovery import discover, display_path, project_root
-from djreview.engine import index_files, kinds_in, still_holds
+from djreview.engine import index_files, kinds_in, sibling_migrations, still_holds
 from djreview.finding import FileResult
 from djreview.index.extract import extract, module_name
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
 from djreview.limits import skipped_note
-from djreview.rule import reads_project_files
+from djreview.rule import reads_migration_history, reads_project_files
 from djreview.settings import Settings
 from djreview.source import load, load_text
 
@@ -75,6 +75,8 @@ def _project(root: Path, settings: Settings, named: list[str] | None = None) -> 
             for p in discover([str(root)], settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+        if files and reads_migration_history(settings.codes):  # a migration named: its app's history
+            files += sibling_migrations(files, walked, settings, listings)
         project_files = None
         if reads_project_files(settings.codes):  # templates, and the test modules not indexed (read if asked)
             project_files = scan([str(root)], settings.paths, listings, {os.path.abspath(p) for p in files})

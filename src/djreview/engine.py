@@ -24,11 +24,12 @@ from djreview.finding import FileResult, Finding
 from djreview.index.facts import ModuleFacts
 from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
-from djreview.rule import reads_project_files
+from djreview.rule import reads_migration_history, reads_project_files
 from djreview.settings import Settings
 
 if TYPE_CHECKING:
     from djreview.cache.index import IndexCache
+    from djreview.cache.listings import ListingCache
     from djreview.cache.summary import SummaryCache
 
 # on_progress(phase, done, total): "index" (files read for the project index) or "review"
@@ -298,6 +299,8 @@ def _project_files(
             for p in discover(beyond, settings.paths, plain_only=True, skip=walked, listings=listings)
             if os.path.abspath(p) not in wanted
         ]
+    if reads_migration_history(settings.codes):
+        extra += sibling_migrations(files, walked, settings, listings)
     # DJR201 must see every use of the names a related_name renames, in templates and in the
     # test modules this run does not index too.
     project_files = None
@@ -305,6 +308,27 @@ def _project_files(
         project_files = scan(roots, settings.paths, listings, {os.path.abspath(p) for p in files + extra})
     listings.save()
     return files, extra, roots, project_files
+
+
+def sibling_migrations(
+    files: list[Path], walked: frozenset[str], settings: Settings, listings: ListingCache | None = None
+) -> list[Path]:
+    """The other migrations of each migrations folder that holds one of `files` (and is not
+    under a folder already walked): DJR504 replays the app's history to judge one migration,
+    so a run on a single migration (or on a pull request's changed files) indexes them, without
+    reviewing them. Replays stay within one app, so other apps' migrations are not needed."""
+    folders = sorted(
+        {
+            folder
+            for folder in (os.path.dirname(os.path.abspath(p)) for p in files)
+            if os.path.basename(folder) == "migrations"
+            and not any(folder == w or folder.startswith(w.rstrip(os.sep) + os.sep) for w in walked)
+        }
+    )
+    if not folders:
+        return []
+    taken = {os.path.abspath(p) for p in files}
+    return [p for p in discover(folders, settings.paths, listings=listings) if os.path.abspath(p) not in taken]
 
 
 def learn(paths: list[str], settings: Settings, notes: list[str] | None = None) -> ProjectIndex:

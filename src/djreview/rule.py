@@ -52,6 +52,9 @@ class Rule:
     # Does the rule ask the index about the project's templates, packaging and unindexed test
     # modules (index/project_files.py)? Only then does a run gather them.
     reads_project_files: ClassVar[bool] = False
+    # Does the rule judge a migration by the other migrations of its folder (its app's history)?
+    # Then a run on one migration indexes its siblings too (engine.sibling_migrations).
+    reads_migration_history: ClassVar[bool] = False
 
     @classmethod
     def category(cls) -> str:
@@ -182,6 +185,15 @@ PROJECT_FILE_RULES = frozenset({"DJR101", "DJR201", "DJR405"})
 def reads_project_files(codes) -> bool:
     """Does any enabled rule need the project's templates and packaging files?"""
     return not PROJECT_FILE_RULES.isdisjoint(codes)
+
+
+# The rules whose `reads_migration_history` is true (the same way: tests/test_registry.py).
+MIGRATION_HISTORY_RULES = frozenset({"DJR504"})
+
+
+def reads_migration_history(codes) -> bool:
+    """Does any enabled rule judge a migration by the other migrations of its app?"""
+    return not MIGRATION_HISTORY_RULES.isdisjoint(codes)
 
 
 def _the_rule_of(module) -> type[Rule]:

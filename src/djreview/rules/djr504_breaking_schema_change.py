@@ -14,15 +14,37 @@ has no old code using it.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from djreview.fix_spec import FixSpec
 from djreview.index.migration_state import MigrationFacts, MigrationOp, OpState
 from djreview.rule import Rule
+
+if TYPE_CHECKING:
+    from djreview.finding import Finding
 
 _RECIPE = (
     "Split it over two releases: first release the code that no longer uses it and a migration that "
     "only forgets it in the state (`migrations.SeparateDatabaseAndState(state_operations=[...])`, after "
     "making a NOT NULL column nullable); drop it in a migration of the next release."
 )
+
+
+# The softer kind: AddField of a NOT NULL column with only a Python default (Django fills the
+# existing rows, then drops the default; only the old release's inserts fail, during the
+# deploy). `djr504-python-default = false` in [tool.djreview] leaves it out (config.apply).
+_PYTHON_DEFAULT_START = "AddField adds the NOT NULL column "
+_PYTHON_DEFAULT_NEXT = " with no database default: "
+
+
+def python_default_only(finding: Finding) -> bool:
+    """Is this DJR504 finding the softer kind, an AddField with a Python default only?"""
+    message = finding.message
+    return (
+        finding.code == BreakingSchemaChange.code
+        and message.startswith(_PYTHON_DEFAULT_START)
+        and _PYTHON_DEFAULT_NEXT in message
+    )
 
 
 def findings(migration: MigrationFacts, answers: tuple[OpState, ...]) -> list[tuple[MigrationOp, str, str]]:
@@ -90,7 +112,7 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
         column = f"NOT NULL column {name}"
         if op.default is not None:
             return (
-                f"AddField adds the {column} with no database default: Django fills the existing rows "
+                f"{_PYTHON_DEFAULT_START}{name}{_PYTHON_DEFAULT_NEXT}Django fills the existing rows "
                 f"({op.default}), then drops the default, so inserts by {old_code}, which leave the column "
                 "out, fail.",
                 f"Give the model field db_default={op.default} (Django 5.0+; the database then fills it "
@@ -126,6 +148,7 @@ class BreakingSchemaChange(Rule):
     triggers = ("RemoveField", "RenameField", "RenameModel", "DeleteModel", "RunSQL", "AddField", "AlterField")
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
+    reads_migration_history = True  # a run on one migration indexes the others of its folder
 
     def wants(self, text: str, facts, index, prefilter) -> bool:
         if not any(t in text for t in self.triggers) or facts.migration is None:
