@@ -371,6 +371,7 @@ class Candidates:
         while True:
             if self._any_candidate():
                 return True  # names only gain kinds: it stays true
+            needed = len(self.needed)
             changed = False
             for name in list(self.needed):
                 bits = self.env.get(name, 0)
@@ -379,8 +380,8 @@ class Candidates:
                 if bits != self.env.get(name, 0):
                     self.env[name] = bits
                     changed = True
-            if not changed:
-                return False
+            if not changed and len(self.needed) == needed:
+                return False  # no name gained a kind, and no other name is asked about
 
     def _any_candidate(self) -> bool:
         hit = False
