@@ -91,15 +91,25 @@ class TruthCandidates(Collector):
         # a view's `queryset`, else its `model`'s rows (flow._class_queryset)
         self.bindings[_CLASS] = [("name", "queryset"), ("rows of", "model")]
         self._function_now: ast.FunctionDef | ast.AsyncFunctionDef | None = None
+        self._unread: tuple[ast.Module, list[str]] | None = None
+
+    def scan(self) -> None:
+        """Read the tree given to `visit_tree`, once, when DJR103 asks (the walk runs for
+        whichever rule asks first, on files DJR103 may never ask about): every node but those
+        of a function (at the top of the module or of a class) whose text has no word a
+        candidate needs. The names a function binds are its own (the flow tracker resolves
+        them lexically), except what a get_queryset() returns, which is always read."""
+        if self._unread is not None:
+            tree, lines = self._unread
+            self._unread = None
+            self._scan(tree.body, None, "module", lines)
 
     def _bind(self, name: str, source: Source) -> None:
         self.bindings.setdefault(name, []).append(source)
 
     def visit_tree(self, tree: ast.Module, lines: list[str]) -> None:
-        """Every node but those of a function (at the top of the module or of a class) whose
-        text has no word a candidate needs: the names a function binds are its own (the flow
-        tracker resolves them lexically), except what a get_queryset() returns."""
-        self._scan(tree.body, None, "module", lines)
+        """Kept for `scan`."""
+        self._unread = (tree, lines)
 
     def _scan(
         self,
@@ -337,13 +347,10 @@ class Candidates:
         self.needed: set[str] = set()
         self._uses: dict[int, dict[str, int]] = {}
 
-    @property
-    def empty(self) -> bool:
-        return not self.found.tested and not self.found.counted
-
     def may_report(self, index) -> bool:
         """Can one of the candidates be what the rule reports, as far as the tracker can know?"""
-        if self.empty:
+        self.found.scan()
+        if not self.found.tested and not self.found.counted:
             return False
         self._solve()  # every reference standing for anything: which ones matter
         refs = sorted(self.refs)
