@@ -9,7 +9,8 @@ over-approximate what its rule can see, never under: when in doubt, a name count
 
 A function whose text has neither ``for``/``while`` nor ``class`` holds no loop and no class
 body, and the names it binds are its own (the flow tracker resolves names lexically): it is
-not walked.
+not walked. A collector that needs every function (DJR103: its tests sit in loopless functions
+too) says `whole_tree`, and is given the tree to walk its own way instead.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ import ast
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from djreview.source import split_lines
 
@@ -38,6 +39,12 @@ class Walked:
 
 class Collector:
     """What one rule gathers from the walk; a rule module subclasses it."""
+
+    # Given the whole tree (`visit_tree`) instead of the walk's nodes.
+    whole_tree: ClassVar[bool] = False
+
+    def visit_tree(self, tree: ast.Module, lines: list[str]) -> None:
+        """For a `whole_tree` collector: the file's tree and lines."""
 
     def visit(self, node: ast.AST, in_loop: bool, scope: str) -> None:
         """`scope`: "module", "class" (a class body) or "function"."""
@@ -137,6 +144,12 @@ def walk(tree: ast.Module, text: str, qualify: Callable[[str], str], collectors:
     """Show every collector the nodes worth walking; the names bound, for their results."""
     lines = split_lines(text)
     walked = Walked(set(), set(), qualify)
+    for collector in collectors:
+        if collector.whole_tree:
+            collector.visit_tree(tree, lines)
+    collectors = [c for c in collectors if not c.whole_tree]
+    if not collectors:
+        return walked
     stack = [(unit, False, scope) for unit, scope in _units(tree) if _worth_walking(unit, lines)]
     while stack:
         node, in_loop, scope = stack.pop()

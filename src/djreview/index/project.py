@@ -284,6 +284,7 @@ class ProjectIndex:
         self._reader_names: set[str] | None = None
         self._selector_names: set[str] | None = None
         self._querier_names: set[str] | None = None
+        self._queryset_method_names: set[str] | None = None  # flow_values()
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
@@ -859,6 +860,27 @@ class ProjectIndex:
                 return None
             module, name = target.rpartition(".")[::2]
         return None
+
+    @query
+    def flow_values(self, refs: str) -> tuple[tuple[str, str], ...]:
+        """What the flow tracker (flow.py) can make of these space-separated references, for
+        the ones it makes something of: (ref, letters), "m" a model (a name it looks up, an
+        annotation), "f" a ModelForm class, "s" a project function returning a queryset
+        (`selector`); "#name" asks whether some class defines a queryset method `name`,
+        "q" (a custom manager or queryset method)."""
+        if self._queryset_method_names is None:
+            self._queryset_method_names = {name for cls in self.classes.values() for name in cls.methods}
+        found = []
+        for ref in refs.split():
+            if ref.startswith("#"):
+                letters = "q" if ref[1:] in self._queryset_method_names else ""
+            else:
+                letters = "m" if self.model_for(ref) else ""
+                letters += "f" if self.form_model(ref) else ""
+                letters += "s" if self.selector(ref) else ""
+            if letters:
+                found.append((ref, letters))
+        return tuple(found)
 
     @query
     def form_model(self, ref: str | None) -> str | None:

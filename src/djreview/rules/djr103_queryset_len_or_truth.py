@@ -25,6 +25,7 @@ import libcst as cst
 from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
+from djreview.rules._djr103_candidates import TruthCandidates
 from djreview.values import Queryset, RelatedManager
 from djreview.walk import children
 
@@ -112,9 +113,16 @@ class QuerysetLenOrTruth(Rule):
     name = "queryset-len-or-truth"
     fixable = True
     triggers = ("len(", "count()", "if ", "bool(")
+    prefilter = TruthCandidates
 
     def wants(self, text, facts, index, prefilter) -> bool:
-        return super().wants(text, facts, index, prefilter) and index.mentions_models(text, facts)
+        if not (super().wants(text, facts, index, prefilter) and index.mentions_models(text, facts)):
+            return False
+        try:  # a test or len() of something the flow tracker may take for a queryset
+            found = prefilter()
+            return found is None or found.may_report(index)
+        except RecursionError:  # an expression nested too deeply to follow here
+            return True
 
     def start(self, ctx) -> None:
         super().start(ctx)
