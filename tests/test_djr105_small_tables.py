@@ -23,7 +23,7 @@ class Offer(models.Model):
 
 class Order(models.Model):
     number = models.CharField(max_length=20)
-    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="orders")
+    offers = models.ManyToManyField(Offer, related_name="orders")  # picks from a list
 """
 
 QUERY = """
@@ -170,3 +170,24 @@ class PickForm(forms.Form):
         self.fields["offer"].queryset = user.offers.all()
 """
     assert codes_lines(unindexed(review, narrowed)) == [("DJR105", MODELS, 9)]
+
+
+def test_reported_when_other_rows_belong_to_the_listed_rows(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class ReportForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all(), required=False)
+"""
+    assert unindexed(review, forms) == []
+    owned = (
+        SHOP
+        + """
+
+class Redemption(models.Model):
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="redemptions")
+"""
+    )
+    assert codes_lines(unindexed(review, forms, models=owned)) == [("DJR105", MODELS, 9)]

@@ -1384,9 +1384,23 @@ class ProjectIndex:
         lookup would (DJR105 stays quiet)? A form offers its rows in a select box
         (`ModelChoiceField(queryset=Model.objects.all())`, or a slice picked by constants; not
         an autocomplete widget, not a queryset narrowed by a variable): the project itself
-        renders every row on a page, so the table holds what a person can pick from."""
+        renders every row on a page, so the table holds what a person can pick from. Unless
+        other rows belong to its rows (a ForeignKey or OneToOne points at it: an event's
+        registrations): then it is what the app is about and grows with use, and a staff
+        form listing all of it says little (many-to-many picks are choices, they count)."""
         self._field_lookups()
-        return model in (getattr(self, "_listed_models", None) or ())
+        if model not in (getattr(self, "_listed_models", None) or ()):
+            return False
+        owners = getattr(self, "_fk_targets", None)
+        if owners is None:
+            owners = frozenset(
+                rel.target
+                for info in self.models.values()
+                for rel in info.relations.values()
+                if rel.kind in ("fk", "o2o") and rel.target is not None and rel.target not in info.parents
+            )
+            self._fk_targets: frozenset[str] | None = owners
+        return not any(qual in owners for qual in self._mro(model))
 
     def _indexable_plain_field(self, declared: FieldFacts) -> bool:
         """A plain column no index comes with: not indexed, unique or a key, not a relation,

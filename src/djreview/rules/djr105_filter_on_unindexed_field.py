@@ -14,7 +14,8 @@ the first column of a `Meta.indexes` entry, a constraint, `unique_together` or
 it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON keys). Nor a
 model whose rows a form lists in a select box (`ModelChoiceField(queryset=Model.objects.all())`):
 the project renders every row on a page, so the table is small and a scan costs what an index
-lookup would (ProjectIndex.small_table).
+lookup would; unless a ForeignKey points at the model (rows that own other rows grow with use;
+ProjectIndex.small_table).
 """
 
 from __future__ import annotations
