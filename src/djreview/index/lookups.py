@@ -1,5 +1,6 @@
 """The query lookups a module writes on a known model, and the literal values it gives to
-status-like names (for DJR105 filter-on-unindexed-field and DJR206 status-without-choices).
+status-like names (for DJR105 filter-on-unindexed-field and DJR206 status-without-choices), and the models whose
+rows a form lists in a select box (DJR105: a table a person picks from is small).
 
 A lookup counts only where its model is certain: a chain that starts at `Model.<manager>`
 (`Book.objects.filter(isbn=x).order_by("-published")`), or `get_object_or_404(Book, ...)`.
@@ -173,6 +174,45 @@ def _model_root(root: ast.AST, ref: Callable[[ast.AST], str | None]) -> str | No
     return ref(owner)
 
 
+# The key of a Lookup that is no query: the model's rows fill a form's select box.
+LISTED = "<listed>"
+_AUTOCOMPLETE = ("autocomplete", "select2", "search", "ajax", "remote", "rawid", "foreignkeyraw")
+
+
+def _listed_model(call: ast.Call, ref: Callable[[ast.AST], str | None]) -> str | None:
+    """`forms.ModelChoiceField(queryset=Tag.objects.all())`: a form offers every row of the
+    model (or a slice picked by constants) in a select box, so the table is one a person
+    picks from: a handful of rows. Not when the queryset filters on a variable (a user's own
+    rows), goes through a project method, is a `none()` placeholder, or a widget fetches the
+    choices as the user types (an autocomplete: any size); a module that assigns some
+    `.queryset` (a form narrowing its choices in `__init__`) lists nothing (see lookup_facts)."""
+    queryset = next((k.value for k in call.keywords if k.arg == "queryset"), None)
+    if queryset is None and call.args:
+        queryset = call.args[0]
+    if not isinstance(queryset, ast.Call):
+        return None
+    for k in call.keywords:
+        if k.arg == "widget" and any(word in ast.dump(k.value).lower() for word in _AUTOCOMPLETE):
+            return None
+    calls, root = _chain(queryset)
+    for link in calls:
+        method = link.func.attr  # type: ignore[attr-defined]
+        if method == "none" or (method not in QUERYSET_METHODS and method not in _LOOKUP_METHODS):
+            return None  # `none()`: set later; a project method may narrow it to a user's rows
+        if any(k.arg is None or not _constant(k.value) for k in link.keywords) or (method != "order_by" and link.args):
+            return None  # narrowed by a variable: the box holds some rows of a table of any size
+    return _model_root(root, ref)
+
+
+def _constant(node: ast.AST) -> bool:
+    """A literal, or a class constant (`ConditionalOffer.VOUCHER`)."""
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple)):
+        return all(_constant(e) for e in node.elts)
+    return isinstance(node, ast.Attribute) and node.attr.isupper()
+
+
 def _literal(node: ast.AST) -> str | int | None:
     if isinstance(node, ast.Constant) and isinstance(node.value, (str, int)) and not isinstance(node.value, bool):
         return node.value
@@ -194,8 +234,10 @@ def lookup_facts(
         for stmt in cls.body
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
     }
+    narrowed = False
     for node in ast.walk(tree):  # breadth first: a chain's outermost call comes first
         if isinstance(node, ast.Assign):
+            narrowed = narrowed or any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in node.targets)
             value = _literal(node.value)
             if value is not None:
                 for target in node.targets:
@@ -211,6 +253,11 @@ def lookup_facts(
                 if value is not None:
                     values.setdefault(k.arg, set()).add(value)  # type: ignore[arg-type]
         if id(node) in inner:
+            continue
+        if method and method.endswith("ChoiceField"):
+            listed = _listed_model(node, ref)
+            if listed is not None:
+                lookups.append(Lookup(listed, ((LISTED, node.lineno),)))
             continue
         if method == "Prefetch":
             # the prefetch query filters on the relation's key (`book_id IN (...)`): indexed
@@ -253,6 +300,8 @@ def lookup_facts(
             model = _model_root(root, ref)
             if model:
                 lookups.append(Lookup(model, tuple(keys)))
+    if narrowed:  # `self.fields["offer"].queryset = ...`: a listing may be replaced in __init__
+        lookups = [lookup for lookup in lookups if lookup.keys[0][0] != LISTED]
     return tuple(lookups), {name: tuple(sorted(v, key=str)[:_MAX_VALUES]) for name, v in values.items()}
 
 

@@ -20,6 +20,7 @@ from djreview import orm
 from djreview.discovery import TEST_DIRS
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.lookups import LISTED
 from djreview.index.migration_state import MigrationFacts, OpState, replay
 from djreview.index.reads import Reach, Reader
 
@@ -1392,11 +1393,36 @@ class ProjectIndex:
         places = [
             (path, line, ordering)
             for model, cofiltered, path, line, ordering in self._field_lookups().get(name, ())
-            if self.models[model].field_origin.get(name) == qual and not self._index_serves(model, name, cofiltered)
+            if self.models[model].field_origin.get(name) == qual
+            and not self._index_serves(model, name, cofiltered)
+            and not self.small_table(model)
         ]
         if all(ordering for *_, ordering in places):
             return 0, ()  # Meta.ordering alone: small tables (product classes, settings) sort cheaply
         return _shown(sorted({(path, line) for path, line, _ in places}), shown)
+
+    def small_table(self, model: str) -> bool:
+        """Does the code say the model's table stays small, so that a scan costs what an index
+        lookup would (DJR105 stays quiet)? A form offers its rows in a select box
+        (`ModelChoiceField(queryset=Model.objects.all())`, or a slice picked by constants; not
+        an autocomplete widget, not a queryset narrowed by a variable): the project itself
+        renders every row on a page, so the table holds what a person can pick from. Unless
+        other rows belong to its rows (a ForeignKey or OneToOne points at it: an event's
+        registrations): then it is what the app is about and grows with use, and a staff
+        form listing all of it says little (many-to-many picks are choices, they count)."""
+        self._field_lookups()
+        if model not in (getattr(self, "_listed_models", None) or ()):
+            return False
+        owners = getattr(self, "_fk_targets", None)
+        if owners is None:
+            owners = frozenset(
+                rel.target
+                for info in self.models.values()
+                for rel in info.relations.values()
+                if rel.kind in ("fk", "o2o") and rel.target is not None and rel.target not in info.parents
+            )
+            self._fk_targets: frozenset[str] | None = owners
+        return not any(qual in owners for qual in self._mro(model))
 
     def _indexable_plain_field(self, declared: FieldFacts) -> bool:
         """A plain column no index comes with: not indexed, unique or a key, not a relation,
@@ -1432,6 +1458,7 @@ class ProjectIndex:
         if cached is not None:
             return cached
         found: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] = {}
+        listed: set[str] = set()
         for module in self._every_module:
             parts = module.module.split(".")
             if module.external or _test_module(module.module) or "migrations" in parts or "commands" in parts:
@@ -1440,7 +1467,11 @@ class ProjectIndex:
                 continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
             for lookup in module.lookups:
                 model = self.model_for(lookup.model)
-                if model in self.models:
+                if model not in self.models:
+                    continue
+                if lookup.keys[0][0] == LISTED:
+                    listed.add(model)
+                else:
                     self._resolve_keys(model, lookup.keys, module.path, found, False)
         for info in self.models.values():
             if info.abstract:
@@ -1453,6 +1484,7 @@ class ProjectIndex:
                 keys = tuple((key, cls.ordering_line) for key in cls.ordering)
                 self._resolve_keys(info.qualname, keys, self.class_module[owner].path, found, True)
         self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = found
+        self._listed_models: frozenset[str] | None = frozenset(listed)
         return found
 
     def _resolve_keys(self, model: str, keys, path: str, found: dict, ordering: bool) -> None:

@@ -11,7 +11,11 @@ Not reported: fields with `db_index`, `unique` or `primary_key`, relations (thei
 indexed), `SlugField` (indexed by default), `BooleanField` (two values: an index rarely helps),
 the first column of a `Meta.indexes` entry, a constraint, `unique_together` or
 `index_together`, a later column of one where the query also filters on the columns before
-it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON keys).
+it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON keys). Nor a
+model whose rows a form lists in a select box (`ModelChoiceField(queryset=Model.objects.all())`):
+the project renders every row on a page, so the table is small and a scan costs what an index
+lookup would; unless a ForeignKey points at the model (rows that own other rows grow with use;
+ProjectIndex.small_table).
 """
 
 from __future__ import annotations

@@ -1,0 +1,193 @@
+"""DJR105 stays quiet on a table the code says is small, and only there.
+
+Each signal has a hard negative (quiet) and a twin that is still reported."""
+
+from __future__ import annotations
+
+from tests.helpers import codes_lines
+
+MODELS = "shop/models.py"
+FORMS = "shop/forms.py"
+VIEWS = "shop/views.py"
+
+SHOP = """
+from django.db import models
+
+
+class Offer(models.Model):
+    SITE, VOUCHER = "Site", "Voucher"
+    name = models.CharField(max_length=100)
+    kind = models.CharField(max_length=10, choices=[(SITE, SITE), (VOUCHER, VOUCHER)])
+    ends = models.DateTimeField()
+
+
+class Order(models.Model):
+    number = models.CharField(max_length=20)
+    offers = models.ManyToManyField(Offer, related_name="orders")  # picks from a list
+"""
+
+QUERY = """
+from shop.models import Offer
+
+
+def view(request):
+    return Offer.objects.filter(ends__gt=request.now)
+"""
+
+
+def unindexed(review, forms: str, views: str = QUERY, models: str = SHOP, **extra: str):
+    return review({MODELS: models, FORMS: forms, VIEWS: views, **extra}, select=("DJR105",))
+
+
+def test_the_twin_without_a_listing_is_reported(review):
+    assert codes_lines(unindexed(review, "")) == [("DJR105", MODELS, 9)]
+
+
+def test_quiet_when_a_form_lists_every_row_in_a_select_box(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all().order_by("name"))
+"""
+    assert unindexed(review, forms) == []
+    positional = forms.replace("queryset=", "")
+    assert unindexed(review, positional) == []
+
+
+def test_quiet_when_a_form_lists_a_slice_picked_by_constants(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class VoucherForm(forms.Form):
+    offers = forms.ModelMultipleChoiceField(queryset=Offer.objects.filter(kind=Offer.VOUCHER), required=False)
+"""
+    assert unindexed(review, forms) == []
+
+
+def test_reported_when_the_listing_is_narrowed_by_a_variable(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"] = forms.ModelChoiceField(queryset=Offer.objects.filter(name=user.offer_name))
+"""
+    assert codes_lines(unindexed(review, forms)) == [("DJR105", MODELS, 7), ("DJR105", MODELS, 9)]
+    custom = forms.replace("filter(name=user.offer_name)", "mine()")
+    assert codes_lines(unindexed(review, custom)) == [("DJR105", MODELS, 9)]
+
+
+def test_reported_when_an_autocomplete_widget_fetches_the_choices(review):
+    forms = """
+from django import forms
+from dal import autocomplete
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(
+        queryset=Offer.objects.all(), widget=autocomplete.ModelSelect2(url="offer-autocomplete")
+    )
+"""
+    assert codes_lines(unindexed(review, forms)) == [("DJR105", MODELS, 9)]
+
+
+def test_a_listing_in_a_test_module_does_not_count(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all())
+"""
+    assert codes_lines(unindexed(review, "", **{"shop/tests/test_forms.py": forms})) == [("DJR105", MODELS, 9)]
+
+
+def test_a_listing_of_one_model_leaves_another_reported(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all())
+"""
+    views = QUERY + "\n\ndef other(request):\n    return Order.objects.get(number=request.number)\n"
+    views = views.replace("import Offer", "import Offer, Order")
+    assert codes_lines(unindexed(review, forms, views)) == [("DJR105", MODELS, 13)]
+
+
+def test_a_unique_field_and_a_singleton_row_are_already_indexed(review):
+    models = """
+from django.db import models
+
+
+class SiteConfig(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+    theme = models.CharField(max_length=50)
+"""
+    views = """
+from shop.models import SiteConfig
+
+
+def view(request):
+    return SiteConfig.objects.get(name=request.name), SiteConfig.objects.get(pk=1, theme=request.theme)
+"""
+    assert unindexed(review, "", views, models) == []
+    twin = views.replace("pk=1, ", "")
+    assert codes_lines(unindexed(review, "", twin, models)) == [("DJR105", MODELS, 7)]
+
+
+def test_reported_when_the_listing_is_a_placeholder_set_later(review):
+    placeholder = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.none())
+"""
+    assert codes_lines(unindexed(review, placeholder)) == [("DJR105", MODELS, 9)]
+    narrowed = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all())
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = user.offers.all()
+"""
+    assert codes_lines(unindexed(review, narrowed)) == [("DJR105", MODELS, 9)]
+
+
+def test_reported_when_other_rows_belong_to_the_listed_rows(review):
+    forms = """
+from django import forms
+from shop.models import Offer
+
+
+class ReportForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=Offer.objects.all(), required=False)
+"""
+    assert unindexed(review, forms) == []
+    owned = (
+        SHOP
+        + """
+
+class Redemption(models.Model):
+    offer = models.ForeignKey(Offer, on_delete=models.CASCADE, related_name="redemptions")
+"""
+    )
+    assert codes_lines(unindexed(review, forms, models=owned)) == [("DJR105", MODELS, 9)]
