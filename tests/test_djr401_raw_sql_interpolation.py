@@ -210,3 +210,26 @@ def bulk(rows, table_suffix):
     findings = sql(review, body)
     assert lines(findings) == [11, 12]
     assert all(f.fix.applicability == "suggestion" for f in findings)
+
+
+def test_a_file_that_passes_only_literal_sql_is_never_parsed(review, parses):
+    body = """
+def titles(pk):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT title FROM shop_book WHERE id = %s", [pk])
+        return cursor.fetchall()
+"""
+    assert sql(review, body) == []
+    assert "shop/reports.py" not in parses  # ruled out from the stdlib tree
+
+
+def test_sql_held_by_a_name_is_still_reviewed(review, parses):
+    body = """
+def titles(pk):
+    query = f"SELECT title FROM shop_book WHERE id = {pk}"
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchall()
+"""
+    assert [code for code, _, _ in codes_lines(sql(review, body))] == ["DJR401"]
+    assert "shop/reports.py" in parses

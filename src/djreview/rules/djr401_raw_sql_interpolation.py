@@ -14,12 +14,13 @@ identifiers from code (`Model._meta.db_table`, `connection.ops.quote_name(...)`,
 
 from __future__ import annotations
 
+import ast
 import re
 
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.rule import Rule
+from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
 from djreview.syntax import dotted
 from djreview.values import Queryset
@@ -58,6 +59,23 @@ _VALUE_BEFORE = re.compile(r"(?:[=<>]|\bLIKE|\bILIKE|\bLIMIT|\bOFFSET)\s*'?$", r
 _VALUE_AFTER = re.compile(r"^'?(?:\s|\)|;|,|$)")
 
 
+def _candidate(node: ast.AST) -> bool:
+    """Before the CST: a call that takes SQL (`.execute()`, `.executemany()`, `.raw()`,
+    `RawSQL()`, `.extra(where=/select=/tables=)`) given something other than a string literal."""
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    if name == "extra":
+        return any(k.arg in ("where", "select", "tables") or k.arg is None for k in node.keywords)
+    if name not in ("execute", "executemany", "raw", "RawSQL"):
+        return False
+    if not node.args:
+        return True  # the SQL by keyword (or none): let the CST walk decide
+    sql = node.args[0]
+    return not (isinstance(sql, ast.Constant) and isinstance(sql.value, str))
+
+
 class SqlPolicy(Policy):
     """Identifiers made by code and SQL Django compiled are no injection."""
 
@@ -85,7 +103,10 @@ class RawSqlInterpolation(FunctionStack, Rule):
             return False
         if "/management/commands/" in "/" + facts.path.replace("\\", "/"):
             return False  # run by an operator from the shell: no request reaches it
-        return not any(ref.startswith(_SQL_GENERATORS) for ref in facts.imports.values())
+        if any(ref.startswith(_SQL_GENERATORS) for ref in facts.imports.values()):
+            return False
+        tree = stdlib_tree(prefilter)
+        return tree is None or any(_candidate(node) for node in ast.walk(tree))
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
