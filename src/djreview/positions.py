@@ -130,14 +130,24 @@ def class_body_lines(tree: ast.Module | None, node: cst.ClassDef) -> list[tuple[
     if tree is None or not isinstance(node.body, cst.IndentedBlock):
         return None
     found = None
-    for candidate in ast.walk(tree):
-        if isinstance(candidate, ast.ClassDef) and candidate.name == node.name.value:
+    for candidate in _classes(tree):
+        if candidate.name == node.name.value:
             lines = _member_lines(node.body.body, candidate.body)
             if lines is not None:
                 if found is not None:
                     return None
                 found = lines
     return found
+
+
+_CLASSES: list[tuple[ast.Module, list[ast.ClassDef]]] = []  # the last tree's classes
+
+
+def _classes(tree: ast.Module) -> list[ast.ClassDef]:
+    """Every class of the tree, found once per file (a model file reports class after class)."""
+    if not _CLASSES or _CLASSES[0][0] is not tree:
+        _CLASSES[:] = [(tree, [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)])]
+    return _CLASSES[0][1]
 
 
 def _member_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, int]] | None:
