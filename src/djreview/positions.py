@@ -15,12 +15,8 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
+from djreview.member_lines import AST_DEFINITIONS, first_line
 from djreview.walk import children
-
-
-def _first_line(stmt: ast.stmt) -> int:
-    decorators = getattr(stmt, "decorator_list", None)
-    return min([stmt.lineno, *(d.lineno for d in decorators or ())])
 
 
 def _start_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, ast.stmt]] | None:
@@ -30,7 +26,7 @@ def _start_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, ast.stmt]] 
     for stmt in body:
         if i >= len(tree_body):
             return None
-        line = _first_line(tree_body[i]) - len(stmt.leading_lines)
+        line = first_line(tree_body[i]) - len(stmt.leading_lines)
         decorators = getattr(stmt, "decorators", ())
         if decorators:
             line -= len(decorators[0].leading_lines)
@@ -55,8 +51,7 @@ def _holders(module: cst.Module, wanted: set[int]) -> dict[int, set[int]]:
     return holding
 
 
-_DEFINITIONS = (cst.ClassDef, cst.FunctionDef)
-_AST_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
+DEFINITIONS = (cst.ClassDef, cst.FunctionDef)
 
 
 class _Renderer:
@@ -84,7 +79,7 @@ class _Renderer:
     def _inside(self, stmt, tree_stmt, indents: list[str], found: set[int]) -> bool:
         """A class or function whose wanted nodes all lie in statements of its body is
         rendered statement by statement, not whole (a model or view class can be long)."""
-        if id(stmt) in found or not isinstance(stmt, _DEFINITIONS) or not isinstance(tree_stmt, _AST_DEFINITIONS):
+        if id(stmt) in found or not isinstance(stmt, DEFINITIONS) or not isinstance(tree_stmt, AST_DEFINITIONS):
             return False
         block = stmt.body
         if not isinstance(block, cst.IndentedBlock):
@@ -120,45 +115,3 @@ def positions_of(module: cst.Module, tree: ast.Module | None, nodes: list[cst.CS
     if not done:  # fall back to rendering everything (still without the metadata walk)
         renderer.provider._gen_impl(module)
     return cast(dict[cst.CSTNode, CodeRange], renderer.provider._computed)  # computed: no lazy values
-
-
-def class_body_lines(tree: ast.Module | None, node: cst.ClassDef) -> list[tuple[int, int]] | None:
-    """The first and last line (1-based; the first decorator for a decorated member) of each
-    statement of a class body, read from the stdlib tree of the same text: rendering a long
-    model to learn where its members lie cost more than parsing it. None when the class cannot
-    be told apart from another of the same name and shape."""
-    if tree is None or not isinstance(node.body, cst.IndentedBlock):
-        return None
-    found = None
-    for candidate in _classes(tree):
-        if candidate.name == node.name.value:
-            lines = _member_lines(node.body.body, candidate.body)
-            if lines is not None:
-                if found is not None:
-                    return None
-                found = lines
-    return found
-
-
-_CLASSES: list[tuple[ast.Module, list[ast.ClassDef]]] = []  # the last tree's classes
-
-
-def _classes(tree: ast.Module) -> list[ast.ClassDef]:
-    """Every class of the tree, found once per file (a model file reports class after class)."""
-    if not _CLASSES or _CLASSES[0][0] is not tree:
-        _CLASSES[:] = [(tree, [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)])]
-    return _CLASSES[0][1]
-
-
-def _member_lines(body, tree_body: list[ast.stmt]) -> list[tuple[int, int]] | None:
-    out, i = [], 0
-    for stmt in body:
-        count = len(stmt.body) if isinstance(stmt, cst.SimpleStatementLine) else 1
-        group = tree_body[i : i + count]
-        if len(group) != count or isinstance(stmt, _DEFINITIONS) != isinstance(group[0], _AST_DEFINITIONS):
-            return None
-        if isinstance(stmt, _DEFINITIONS) and stmt.name.value != getattr(group[0], "name", None):
-            return None
-        out.append((_first_line(group[0]), group[-1].end_lineno or group[-1].lineno))
-        i += count
-    return out if i == len(tree_body) else None

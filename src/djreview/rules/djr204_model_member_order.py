@@ -23,6 +23,7 @@ from collections.abc import Sequence
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.member_lines import class_body_lines
 from djreview.rule import Rule
 from djreview.source import line_starts, split_lines
 from djreview.walk import children
@@ -178,8 +179,6 @@ class ModelMemberOrder(Rule):
     def _member_lines(self, node, anchors, members) -> tuple[list[int], int] | None:
         """The 0-based line each member starts on, and the last line of the class: from the
         stdlib tree when it matches, else from the rendered positions."""
-        from djreview.positions import class_body_lines  # loads libcst.metadata: only with a fix to make
-
         located = class_body_lines(self.ctx.stdlib_tree(), node)
         if located is not None:
             return [first - 1 for first, _ in located], located[-1][1] - 1
