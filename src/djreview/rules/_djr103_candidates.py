@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 
 from djreview import orm
-from djreview.index.prefilter import Collector, Walked
+from djreview.index.prefilter import Collector, Walked, dotted_names
 
 # The kinds of values the flow tracker infers (values.py), as bits.
 MODEL = 1  # ModelClass
@@ -324,17 +324,6 @@ def _counted(expr: ast.expr) -> ast.expr | None:
     return None
 
 
-def _dotted(node: ast.AST) -> list[str] | None:
-    parts = []
-    while isinstance(node, ast.Attribute):
-        parts.append(node.attr)
-        node = node.value
-    if not isinstance(node, ast.Name):
-        return None
-    parts.append(node.id)
-    return parts[::-1]
-
-
 class Candidates:
     """What `TruthCandidates` found in one file, to be judged with the index."""
 
@@ -435,7 +424,7 @@ class Candidates:
         return self._annotation(what)  # type: ignore[arg-type]
 
     def _ref(self, node: ast.AST) -> str | None:
-        parts = _dotted(node)
+        parts = dotted_names(node)
         return ".".join([self.qualify(parts[0]), *parts[1:]]) if parts else None
 
     def _annotation(self, node: ast.expr) -> int:
@@ -446,7 +435,7 @@ class Candidates:
             except (SyntaxError, ValueError):
                 return QS | ROW | FORM
         if isinstance(node, ast.Subscript):
-            container = (_dotted(node.value) or [""])[-1]
+            container = (dotted_names(node.value) or [""])[-1]
             element = node.slice
             if container not in _ROW_CONTAINERS or isinstance(element, (ast.Tuple, ast.Slice)):
                 return 0
