@@ -40,11 +40,13 @@ def _holders(module: cst.Module, wanted: set[int]) -> dict[int, set[int]]:
     holding: dict[int, set[int]] = {}
     path: list[cst.CSTNode] = []
     stack: list[tuple[cst.CSTNode, int]] = [(module, 0)]
-    while stack:
+    left = set(wanted)
+    while stack and left:  # the walk stops at the last wanted node: the rest holds none
         node, depth = stack.pop()
         del path[depth:]
         path.append(node)
         if id(node) in wanted:
+            left.discard(id(node))
             for ancestor in path:
                 holding.setdefault(id(ancestor), set()).add(id(node))
         stack.extend((child, depth + 1) for child in children(node))
