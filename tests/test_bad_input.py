@@ -128,7 +128,10 @@ def _deep_chain_run(tmp_path, monkeypatch, links: int):
         tmp_path,
         {
             "app/models.py": head,
-            "app/chain.py": "from app.models import A\nfor a in A.objects" + ".filter()" * links + ":\n    a.save()\n",
+            # the chain on the reported statement's line: positions render that line
+            "app/chain.py": "from app.models import A\nfor a in A.objects.all():\n    a.save(); b = A.objects"
+            + ".filter()" * links
+            + "\n",
         },
     )
     monkeypatch.chdir(tmp_path)

@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from djreview.member_lines import AST_DEFINITIONS, first_line
+from djreview.member_lines import first_line
 from djreview.walk import children
 
 
@@ -53,7 +53,17 @@ def _holders(module: cst.Module, wanted: set[int]) -> dict[int, set[int]]:
     return holding
 
 
-DEFINITIONS = (cst.ClassDef, cst.FunctionDef)
+# Statements whose body is rendered statement by statement when every wanted node lies in it,
+# with the stdlib statements that match them.
+_BODIES: dict[type, tuple[type, ...]] = {
+    cst.ClassDef: (ast.ClassDef,),
+    cst.FunctionDef: (ast.FunctionDef, ast.AsyncFunctionDef),
+    cst.If: (ast.If,),
+    cst.For: (ast.For, ast.AsyncFor),
+    cst.While: (ast.While,),
+    cst.With: (ast.With, ast.AsyncWith),
+    cst.Try: (ast.Try,),
+}
 
 
 class _Renderer:
@@ -79,11 +89,13 @@ class _Renderer:
         return True
 
     def _inside(self, stmt, tree_stmt, indents: list[str], found: set[int]) -> bool:
-        """A class or function whose wanted nodes all lie in statements of its body is
-        rendered statement by statement, not whole (a model or view class can be long)."""
-        if id(stmt) in found or not isinstance(stmt, DEFINITIONS) or not isinstance(tree_stmt, AST_DEFINITIONS):
+        """A class, function or block (if, for, while, with, try) whose wanted nodes all lie
+        in statements of its body is rendered statement by statement, not whole (a model or a
+        view class can be long, and so can the loop around one reported line)."""
+        matching = _BODIES.get(type(stmt))
+        if id(stmt) in found or matching is None or not isinstance(tree_stmt, matching):
             return False
-        block = stmt.body
+        block = getattr(stmt, "body", None)
         if not isinstance(block, cst.IndentedBlock):
             return False
         inner: set[int] = set()
@@ -92,7 +104,7 @@ class _Renderer:
         if inner & found != found:
             return False  # something in the header: render the definition whole
         indent = self.module.default_indent if block.indent is None else block.indent
-        return self.block(block.body, tree_stmt.body, [*indents, indent], set(found))
+        return self.block(block.body, getattr(tree_stmt, "body", []), [*indents, indent], set(found))
 
     def statement(self, stmt: cst.CSTNode, line: int, indents: list[str]) -> None:
         state = PositionProvidingCodegenState(
