@@ -586,3 +586,26 @@ def one(): single()
     assert text_path == walked
     assert ("first", "outer") in walked and ("nested", "inner") in walked and ("single", "one") in walked
     assert ("default", "") in walked and ("decorate", "") in walked and ("build", "") in walked
+
+
+def test_a_function_named_in_a_string_may_be_called_by_name_anywhere(review):
+    # waldur: `BackendMethodTask().si(cluster, "pull_cluster")` runs it from a Celery task, with
+    # no transaction, though its one project call is inside atomic(); an `__all__` is no call
+    top = """
+    from django.db import transaction
+    from shop.services import fill
+
+    __all__ = ["checkout", "fill"]
+
+
+    def checkout(price):
+        with transaction.atomic():
+            fill(price)
+    """
+    assert writes(review, CHAIN_HELPER, **{"shop/checkout.py": top}) == []
+    task = """
+    def schedule(backend, price):
+        return getattr(backend, "fill")(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/checkout.py": top, "shop/tasks.py": task})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]

@@ -19,6 +19,10 @@ from bisect import bisect_right
 
 # `name(` and `.name(`, but not the `def name(` / `class Name(` that define it
 _CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*\(")
+# a name as a whole string literal: `getattr(backend, "pull_cluster")`, a task told which method
+# to run; it may be called anywhere from there, so it counts as a call outside every function
+_NAMED = re.compile(r"""(?<![\w.])(['"])([A-Za-z_]\w*)\1""")
+_COMMENT = re.compile(r"#[^\r\n]*")
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends ast counts (not str.splitlines' \f, \x1c...)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
@@ -52,7 +56,7 @@ def atomic_calls(
         # text (a walk of every node cost more than the rest of the index on Django's source);
         # the function holding each is found from the functions' spans. A name in a comment
         # or string counts too, which can only hide a protection.
-        return frozenset(), _callers_from_text(tree, text)
+        return frozenset(), _callers_from_text(tree, text) | _named(tree, text)
     inside: set[str] = set()
     outside: set[tuple[str, str]] = set()
 
@@ -85,25 +89,51 @@ def atomic_calls(
             walk(child, protected, caller)
 
     walk(tree, False, "")
-    return frozenset(inside), frozenset(outside)
+    return frozenset(inside), frozenset(outside) | _named(tree, text)
+
+
+def _named(tree: ast.Module, text: str) -> frozenset[tuple[str, str]]:
+    """Names written as string literals, as calls from nowhere known (a call by name); not the
+    names an `__all__` exports."""
+    exported = [
+        (stmt.lineno, stmt.end_lineno or stmt.lineno)
+        for stmt in tree.body
+        if isinstance(stmt, (ast.Assign, ast.AugAssign, ast.AnnAssign))
+        and any(isinstance(t, ast.Name) and t.id == "__all__" for t in _targets(stmt))
+    ]
+    if not exported:
+        return frozenset((name, "") for _, name in _NAMED.findall(text))
+    starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
+    names = set()
+    for match in _NAMED.finditer(text):
+        line = bisect_right(starts, match.start())
+        if not any(first <= line <= last for first, last in exported):
+            names.add((match.group(2), ""))
+    return frozenset(names)
+
+
+def _targets(stmt: ast.Assign | ast.AugAssign | ast.AnnAssign) -> list[ast.expr]:
+    return stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
 
 
 def _callers_from_text(tree: ast.Module, text: str) -> frozenset[tuple[str, str]]:
     """(name, caller) of every `name(` in the text: the caller is the innermost function whose
-    body (its docstring aside) holds it, "" for a call outside every body, after a `#` on its
-    line, or in a function whose body has a `lambda` (its calls may run anywhere). The
-    functions are found by a walk of the statements only, not of every expression."""
+    body (its docstring aside) holds it, "" for a call outside every body, in a comment (or
+    after a `#` in a string: both are kept then), or in a function whose body has a `lambda`
+    (its calls may run anywhere). The functions are found by a walk of the statements only,
+    not of every expression, and the text between their bodies' ends is read by the regex."""
     starts = [0] + [m.end() for m in _NEWLINE.finditer(text)]
-    lines = [text[a:b] for a, b in zip(starts, [*starts[1:], len(text)])]
+    ascii_text = text.isascii()
 
     def offset(line: int, column: int) -> int:
         """ast's (1-based line, UTF-8 byte column) as an offset in `text`."""
-        if line > len(lines):
+        if line > len(starts):
             return len(text)
-        source = lines[line - 1]
-        if source.isascii():
-            return starts[line - 1] + column
-        return starts[line - 1] + len(source.encode("utf-8")[:column].decode("utf-8", "ignore"))
+        start = starts[line - 1]
+        if ascii_text:
+            return start + column
+        source = text[start : starts[line]] if line < len(starts) else text[start:]
+        return start + len(source.encode("utf-8")[:column].decode("utf-8", "ignore"))
 
     spans: list[tuple[int, int, str]] = []  # (start, end, caller) of each function body
     stack: list[ast.AST] = [tree]
@@ -112,13 +142,13 @@ def _callers_from_text(tree: ast.Module, text: str) -> frozenset[tuple[str, str]
         if isinstance(node, _FUNCTIONS):
             body = node.body
             first = body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and len(body) > 1:
+            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+                if len(body) == 1:
+                    continue
                 first = body[1]  # the docstring is no call
-            elif isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
-                continue
             start = offset(first.lineno, first.col_offset)
             end = offset(node.end_lineno or first.lineno, node.end_col_offset or 0)
-            spans.append((start, end, "" if "lambda" in text[start:end] else node.name))
+            spans.append((start, end, "" if text.find("lambda", start, end) >= 0 else node.name))
         for block in _BLOCKS:
             for child in getattr(node, block, ()) or ():
                 if isinstance(child, ast.match_case):
@@ -127,21 +157,31 @@ def _callers_from_text(tree: ast.Module, text: str) -> frozenset[tuple[str, str]
                     stack.append(child)
     spans.sort(key=lambda s: (s[0], -s[1]))  # outer before inner at one start
 
+    # the text cut where a body starts or ends: each piece read whole, with its innermost function
+    pieces: list[tuple[int, int, str]] = []
+    cursor = 0
+    open_spans: list[tuple[int, int, str]] = []
+    for span in spans:
+        while open_spans and open_spans[-1][1] <= span[0]:
+            ended = open_spans.pop()  # a body nested in another ends first: the stack stays ordered
+            pieces.append((cursor, ended[1], ended[2]))
+            cursor = ended[1]
+        pieces.append((cursor, span[0], open_spans[-1][2] if open_spans else ""))
+        cursor = span[0]
+        open_spans.append(span)
+    while open_spans:
+        ended = open_spans.pop()
+        pieces.append((cursor, ended[1], ended[2]))
+        cursor = ended[1]
+    pieces.append((cursor, len(text), ""))
+
     sites: set[tuple[str, str]] = set()
-    open_spans: list[tuple[int, int, str]] = []  # the bodies around the last match, innermost last
-    following = 0
-    for match in _CALLED.finditer(text):
-        at = match.start(1)
-        while following < len(spans) and spans[following][0] <= at:
-            span = spans[following]
-            while open_spans and open_spans[-1][1] <= span[0]:
-                open_spans.pop()
-            open_spans.append(span)
-            following += 1
-        while open_spans and open_spans[-1][1] <= at:
-            open_spans.pop()  # a body nested in another ends first: the stack stays ordered
-        caller = open_spans[-1][2] if open_spans else ""
-        if caller and "#" in text[starts[bisect_right(starts, at) - 1] : at]:
-            caller = ""  # a comment (or a string with a `#`): it hides a protection, never invents one
-        sites.add((match.group(1), caller))
+    for start, end, caller in pieces:
+        if start >= end:
+            continue
+        sites.update((name, caller) for name in _CALLED.findall(text, start, end))
+        if caller and text.find("#", start, end) >= 0:
+            # a comment (or a string with a `#`): it hides a protection, never invents one
+            for comment in _COMMENT.finditer(text, start, end):
+                sites.update((name, "") for name in _CALLED.findall(comment.group()))
     return frozenset(sites)
