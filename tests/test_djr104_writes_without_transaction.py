@@ -383,3 +383,229 @@ def place(order, *args, **kwargs):
     }
     assert [f.code for f in review(files, select=("DJR104",))] == ["DJR104"]
     assert "shop/services.py" in parses
+
+
+CHAIN_HELPER = """
+from shop.models import Item, Order
+
+
+def fill(price):
+    order = Order.objects.create(total=price)
+    Item.objects.create(order=order, price=price)
+"""
+
+
+def test_not_reported_for_a_helper_whose_callers_callers_are_atomic(review):
+    # fill() is called in prepare() alone, prepare() in place() alone, place() only inside atomic()
+    middle = """
+    from shop.services import fill
+
+
+    def prepare(price):
+        fill(price)
+
+
+    def place(price):
+        prepare(price)
+    """
+    top = """
+    from django.db import transaction
+    from shop.middle import place
+
+
+    def checkout(price):
+        with transaction.atomic():
+            place(price)
+    """
+    files = {"shop/middle.py": middle, "shop/checkout.py": top}
+    assert writes(review, CHAIN_HELPER, **files) == []
+
+
+def test_reports_a_helper_when_one_caller_up_the_chain_is_outside_a_transaction(review):
+    middle = """
+    from shop.services import fill
+
+
+    def prepare(price):
+        fill(price)
+    """
+    top = """
+    from django.db import transaction
+    from shop.middle import prepare
+
+
+    def checkout(price):
+        with transaction.atomic():
+            prepare(price)
+
+
+    def quick_checkout(price):
+        prepare(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/middle.py": middle, "shop/checkout.py": top})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+
+
+def test_the_call_chain_is_followed_a_few_callers_up_only(review):
+    # fill <- a <- b <- c <- d <- atomic(): d is covered directly, c, b, a through the chain,
+    # fill would be a fifth function up: reported
+    middle = """
+    from shop.services import fill
+
+
+    def a(price):
+        fill(price)
+
+
+    def b(price):
+        a(price)
+
+
+    def c(price):
+        b(price)
+
+
+    def d(price):
+        c(price)
+    """
+    top = """
+    from django.db import transaction
+    from shop.middle import d
+
+
+    def checkout(price):
+        with transaction.atomic():
+            d(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/middle.py": middle, "shop/checkout.py": top})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+
+
+def test_a_recursive_call_chain_ends_and_protects_nothing(review):
+    # prepare() and fill() call each other, and prepare() itself: covered through no one
+    helper = """
+    from shop.models import Item, Order
+
+
+    def fill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+        if price > 1:
+            prepare(price - 1)
+
+
+    def prepare(price):
+        fill(price)
+        prepare(price - 1)
+    """
+    top = """
+    from django.db import transaction
+    from shop.services import fill
+
+
+    def checkout(price):
+        with transaction.atomic():
+            fill(price)
+    """
+    findings = writes(review, helper, **{"shop/checkout.py": top})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+
+
+def test_a_caller_in_a_lambda_or_in_a_comment_protects_nothing(review):
+    middle = """
+    from shop.services import fill
+
+
+    def prepare(price):
+        later = lambda: fill(price)
+        return later
+
+
+    def place(price):
+        return prepare(price)
+    """
+    top = """
+    from django.db import transaction
+    from shop.middle import place
+
+
+    def checkout(price):
+        with transaction.atomic():
+            place(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/middle.py": middle, "shop/checkout.py": top})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+    commented = """
+    def prepare(price):
+        # fill(price) ran here once: the only "call" of fill() is a comment
+        return price
+
+
+    def place(price):
+        return prepare(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/middle.py": commented, "shop/checkout.py": top})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+
+
+def test_the_callers_read_from_the_text_are_the_ones_the_walk_finds():
+    """A module with no transaction in its text is read with a regex and the functions' spans,
+    not a walk of every node: both give the same callers."""
+    import ast
+
+    from djreview.index.atomic_calls import atomic_calls
+
+    code = """
+import x
+setup()
+
+
+def outer(a, b=default()):
+    \"\"\"A docstring naming doc_only() is no call.\"\"\"
+    first(a)
+
+    def inner():
+        nested(\"é\")
+
+    return after(inner)
+
+
+class Thing:
+    made = build()
+
+    async def method(self):
+        await self.step()
+
+
+@decorate()
+def one(): single()
+"""
+    with_transaction = code.replace("import x", "from django.db import transaction as x")
+    text_path = atomic_calls(ast.parse(code), code)[1] - {("doc_only", "")}
+    walked = atomic_calls(ast.parse(with_transaction), with_transaction)[1]
+    assert text_path == walked
+    assert ("first", "outer") in walked and ("nested", "inner") in walked and ("single", "one") in walked
+    assert ("default", "") in walked and ("decorate", "") in walked and ("build", "") in walked
+
+
+def test_a_function_named_in_a_string_may_be_called_by_name_anywhere(review):
+    # waldur: `BackendMethodTask().si(cluster, "pull_cluster")` runs it from a Celery task, with
+    # no transaction, though its one project call is inside atomic(); an `__all__` is no call
+    top = """
+    from django.db import transaction
+    from shop.services import fill
+
+    __all__ = ["checkout", "fill"]
+
+
+    def checkout(price):
+        with transaction.atomic():
+            fill(price)
+    """
+    assert writes(review, CHAIN_HELPER, **{"shop/checkout.py": top}) == []
+    task = """
+    def schedule(backend, price):
+        return getattr(backend, "fill")(price)
+    """
+    findings = writes(review, CHAIN_HELPER, **{"shop/checkout.py": top, "shop/tasks.py": task})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]

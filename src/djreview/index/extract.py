@@ -571,7 +571,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
-    facts.calls_in_atomic, facts.calls_outside_atomic = atomic_calls(tree, text, migration)
+    facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, text, migration)
     if is_migration_file(path) and "Migration" in text:
         facts.migration = migration_facts(tree, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:

@@ -112,9 +112,10 @@ class ModuleFacts:
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
     class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
-    # names of functions called inside a transaction.atomic block / outside one (atomic_calls.py)
+    # names of functions called inside a transaction.atomic block; (name, caller) of each call
+    # outside one, the caller being the function whose body holds it, "" none (atomic_calls.py)
     calls_in_atomic: frozenset[str] = frozenset()
-    calls_outside_atomic: frozenset[str] = frozenset()
+    callers_outside_atomic: frozenset[tuple[str, str]] = frozenset()
     migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
     lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)
     status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)

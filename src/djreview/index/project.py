@@ -56,6 +56,10 @@ _KNOWN_NAMES = frozenset().union(
 )
 
 
+# How many callers up DJR104 follows a function's calls to find the `atomic()` around them.
+_CALL_CHAIN = 3
+
+
 def query(method):
     """Mark a question rules may ask: a `Recorder` keeps its arguments and answer."""
     method.is_query = True
@@ -1314,16 +1318,29 @@ class ProjectIndex:
     @query
     def only_called_in_transaction(self, name: str) -> bool:
         """Is a function of this name called somewhere in the project (tests and installed
-        packages aside), and always inside `transaction.atomic` (index/atomic_calls.py)?"""
+        packages aside), and always inside `transaction.atomic` (index/atomic_calls.py), or
+        from a function of which the same holds, up to `_CALL_CHAIN` callers up? Matched by
+        name, as the calls are: `save_items` called in `checkout()` alone, and `checkout` only
+        inside `atomic()`. A call outside every function (module level, a lambda) or in a
+        function called somewhere outside a transaction leaves the name unprotected, and so
+        does recursion (a function calling itself is never covered through itself)."""
         if getattr(self, "_atomic_callees", None) is None:
             inside: set[str] = set()
-            outside: set[str] = set()
+            callers: dict[str, set[str]] = {}
             for module in self._every_module:
                 if module.external or _test_module(module.module):
                     continue
                 inside |= module.calls_in_atomic
-                outside |= module.calls_outside_atomic
-            self._atomic_callees = frozenset(inside - outside)
+                for called, caller in module.callers_outside_atomic:
+                    callers.setdefault(called, set()).add(caller)
+            covered = inside - callers.keys()
+            for _ in range(_CALL_CHAIN):
+                # "" (no function) is never covered; nor is a name still being decided (a cycle)
+                more = {n for n, by in callers.items() if n not in covered and by <= covered}
+                if not more:
+                    break
+                covered |= more
+            self._atomic_callees = frozenset(covered)
         return name in self._atomic_callees
 
     def model_member(self, ref: str | None) -> str | None:

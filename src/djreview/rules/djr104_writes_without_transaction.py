@@ -15,7 +15,8 @@ positional argument (a file, an image).
 In one transaction, so not reported:
 - inside one ``with transaction.atomic():`` block, or a function decorated ``@transaction.atomic``
   (a class decorated with ``method_decorator(atomic, ...)`` too);
-- a function every call of which in the project (tests aside) runs inside ``atomic()``;
+- a function every call of which in the project (tests aside) runs inside ``atomic()``, or in a
+  function of which that holds, up to three callers up (ProjectIndex.only_called_in_transaction);
 - a view (a function taking ``request``, a method of a Django or DRF view class) when the
   production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``;
 - the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
