@@ -479,3 +479,21 @@ def djreview_then(*args: str, cwd: Path, then: str) -> subprocess.CompletedProce
         text=True,
         env={"PYTHONPATH": SRC, "PATH": "/usr/bin:/bin", "XDG_CACHE_HOME": os.environ["XDG_CACHE_HOME"]},
     )
+
+
+def git(root, *args):
+    """Run git in `root` with a fixed identity and no user configuration."""
+    subprocess.run(
+        ["git", *args],
+        cwd=root,
+        check=True,
+        capture_output=True,
+        env={
+            "GIT_AUTHOR_NAME": "t",
+            "GIT_AUTHOR_EMAIL": "t@t",
+            "GIT_COMMITTER_NAME": "t",
+            "GIT_COMMITTER_EMAIL": "t@t",
+            "HOME": str(root),
+            "PATH": "/usr/bin:/bin",
+        },
+    )

@@ -3,28 +3,10 @@
 from __future__ import annotations
 
 import json
-import subprocess
 
 import pytest
 
-from tests.helpers import AUTHOR_MODULE, BOOK_WITHOUT_RELATED_NAME, TAG_WITHOUT_STR, djreview, write_project
-
-
-def _git(root, *args):
-    subprocess.run(
-        ["git", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        env={
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@t",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@t",
-            "HOME": str(root),
-            "PATH": "/usr/bin:/bin",
-        },
-    )
+from tests.helpers import AUTHOR_MODULE, BOOK_WITHOUT_RELATED_NAME, TAG_WITHOUT_STR, djreview, git, write_project
 
 
 def _findings(result):
@@ -34,11 +16,11 @@ def _findings(result):
 @pytest.fixture
 def repo(tmp_path):
     write_project(tmp_path, {"shop/models.py": AUTHOR_MODULE, "shop/legacy.py": TAG_WITHOUT_STR})
-    _git(tmp_path, "init", "-q", "-b", "main")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "first")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
     (tmp_path / "shop" / "models.py").write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
-    _git(tmp_path, "commit", "-q", "-am", "second: a Book with an FK")
+    git(tmp_path, "commit", "-q", "-am", "second: a Book with an FK")
     return tmp_path
 
 
@@ -96,13 +78,13 @@ def test_missing_baseline_file_is_a_usage_error(tmp_path):
 def branch(repo):
     """`feature` branches off before main's Book commit and adds the same Book; main then
     renames the legacy model, which the branch never touched."""
-    _git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")
+    git(repo, "checkout", "-q", "-b", "feature", "HEAD~1")
     (repo / "shop" / "models.py").write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "feature: the same Book")
-    _git(repo, "checkout", "-q", "main")
+    git(repo, "commit", "-q", "-am", "feature: the same Book")
+    git(repo, "checkout", "-q", "main")
     (repo / "shop" / "legacy.py").write_text(TAG_WITHOUT_STR.replace("Tag", "Label"), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "main: Tag becomes Label")
-    _git(repo, "checkout", "-q", "feature")
+    git(repo, "commit", "-q", "-am", "main: Tag becomes Label")
+    git(repo, "checkout", "-q", "feature")
     return repo
 
 
@@ -132,7 +114,7 @@ def test_two_dots_compare_with_the_first_commit_itself(branch):
     ],
 )
 def test_changed_since_ignores_the_users_git_configuration(repo, config):
-    _git(repo, "config", *config)
+    git(repo, "config", *config)
     result = djreview("--format", "json", "--changed-since", "HEAD~1", cwd=repo / "shop")
     assert _findings(result) == [("DJR201", "models.py", 14)]
 
@@ -140,8 +122,8 @@ def test_changed_since_ignores_the_users_git_configuration(repo, config):
 @pytest.mark.parametrize("name", ["my models.py", "modèles.py", 'quote"d.py', "tab\tname.py"])
 def test_changed_since_keeps_files_with_unusual_names(repo, name):
     (repo / "shop" / name).write_text(AUTHOR_MODULE, encoding="utf-8")
-    _git(repo, "add", ".")
-    _git(repo, "commit", "-q", "-m", "a model module with an unusual name")
+    git(repo, "add", ".")
+    git(repo, "commit", "-q", "-m", "a model module with an unusual name")
     (repo / "shop" / name).write_text(AUTHOR_MODULE + BOOK_WITHOUT_RELATED_NAME, encoding="utf-8")
     result = djreview("--format", "json", "--changed-since", "HEAD", cwd=repo)
     assert _findings(result) == [("DJR201", f"shop/{name}", 14)]

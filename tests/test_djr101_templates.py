@@ -563,14 +563,14 @@ def test_settings_dirs_entries_as_written():
 
 
 def test_changed_since_keeps_a_template_finding_whose_view_changed(tmp_path):
-    from tests.test_changed_and_baseline import _git
+    from tests.helpers import git
 
     selected = FBV.replace(".filter(published=True)", '.select_related("author")')
     loop = "{% for book in books %}\n{{ book.author }}\n{% endfor %}\n"
     write_project(tmp_path, {"shop/models.py": N_PLUS_ONE_MODELS, VIEWS: selected, BOOKS: loop})
-    _git(tmp_path, "init", "-q", "-b", "main")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "first")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
     args = ("--select", "DJR101", "--format", "concise", "--no-cache", "--changed-since", "HEAD")
     (tmp_path / BOOKS).write_text(loop + "<p>more</p>\n")  # a change elsewhere in the template
     assert djreview(*args, cwd=tmp_path).stdout == ""

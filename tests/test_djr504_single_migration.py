@@ -5,11 +5,10 @@ history the rule replays) but not reviewed, and the finding is the whole project
 from __future__ import annotations
 
 import json
-import subprocess
 
 from djreview.engine import run
 from djreview.settings import Settings
-from tests.helpers import djreview, flake8, write_project
+from tests.helpers import djreview, flake8, git, write_project
 
 INITIAL = """
 from django.db import migrations, models
@@ -124,31 +123,14 @@ def test_the_command_line_with_its_cache_on_one_migration_then_the_whole_project
     assert paths == [[THIRD], ["shop/migrations/0002_drop_title.py", THIRD], [THIRD]]
 
 
-def _git(root, *args):
-    subprocess.run(
-        ["git", *args],
-        cwd=root,
-        check=True,
-        capture_output=True,
-        env={
-            "GIT_AUTHOR_NAME": "t",
-            "GIT_AUTHOR_EMAIL": "t@t",
-            "GIT_COMMITTER_NAME": "t",
-            "GIT_COMMITTER_EMAIL": "t@t",
-            "HOME": str(root),
-            "PATH": "/usr/bin:/bin",
-        },
-    )
-
-
 def test_a_pull_request_that_adds_one_migration_reviewed_by_its_changed_files(tmp_path):
     write_project(tmp_path, {k: v for k, v in FILES.items() if k != THIRD})
-    _git(tmp_path, "init", "-q", "-b", "main")
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "first")
+    git(tmp_path, "init", "-q", "-b", "main")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "first")
     write_project(tmp_path, {THIRD: DROP_ISBN})
-    _git(tmp_path, "add", ".")
-    _git(tmp_path, "commit", "-q", "-m", "the pull request: drop isbn")
+    git(tmp_path, "add", ".")
+    git(tmp_path, "commit", "-q", "-m", "the pull request: drop isbn")
     for paths in ([THIRD], ["."]):  # the changed files named, or the whole project narrowed
         result = djreview(
             "--no-cache", "--select", "DJR504", "--format", "json", "--changed-since", "HEAD~1", *paths, cwd=tmp_path
