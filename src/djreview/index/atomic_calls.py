@@ -17,6 +17,8 @@ import ast
 import re
 from bisect import bisect_right
 
+from djreview.index.prefilter import called_name
+
 # `name(` and `.name(`, but not the `def name(` / `class Name(` that define it
 _CALLED = re.compile(r"(?<!def )(?<!class )\b([A-Za-z_]\w*)\s*\(")
 # a name as a whole string literal: `getattr(backend, "pull_cluster")`, a task told which method
@@ -34,13 +36,6 @@ def _atomic(node: ast.AST) -> bool:
         node = node.func
     name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
     return "atomic" in name.lower() or "transaction" in name.lower()
-
-
-def _called_name(call: ast.Call) -> str | None:
-    func = call.func
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return func.id if isinstance(func, ast.Name) else None
 
 
 def atomic_calls(
@@ -79,7 +74,7 @@ def atomic_calls(
                 walk(stmt, True, caller)
             return
         if isinstance(node, ast.Call):
-            name = _called_name(node)
+            name = called_name(node.func)
             if name:
                 if protected:
                     inside.add(name)

@@ -16,6 +16,8 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from djreview.index.prefilter import called_name
+
 _LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "order_by"})
 # Django's own queryset methods: any other call in a chain is the project's (it may filter).
 QUERYSET_METHODS = frozenset(
@@ -91,20 +93,12 @@ def _q_keys(node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0
         _q_keys(node.right, line, out, depth + 1)
     elif isinstance(node, ast.UnaryOp):
         _q_keys(node.operand, line, out, depth + 1)
-    elif isinstance(node, ast.Call) and _callee_name(node.func) == "Q":
+    elif isinstance(node, ast.Call) and called_name(node.func) == "Q":
         if any(k.arg is None for k in node.keywords):
             out.append(("<unknown>", line))
         out += [(_marked(k.arg, k.value), k.value.lineno) for k in node.keywords if k.arg and _comparable(k.value)]
         for arg in node.args:
             _q_keys(arg, line, out, depth + 1)
-
-
-def _callee_name(func: ast.AST) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0) -> None:
@@ -132,7 +126,7 @@ def _is_q(node: ast.AST) -> bool:
         return _is_q(node.left) and _is_q(node.right)
     if isinstance(node, ast.UnaryOp):
         return _is_q(node.operand)
-    return isinstance(node, ast.Call) and _callee_name(node.func) == "Q"
+    return isinstance(node, ast.Call) and called_name(node.func) == "Q"
 
 
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
@@ -142,7 +136,7 @@ def _marked(key: str, value: ast.AST) -> str:
     """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
     name) is marked "=": it finds a fixed row, the way code reads a lookup table."""
     constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
-    if isinstance(value, ast.Call) and _callee_name(value.func) in _TRANSLATIONS:
+    if isinstance(value, ast.Call) and called_name(value.func) in _TRANSLATIONS:
         constant = True
     return f"={key}" if constant else key
 
@@ -151,7 +145,7 @@ def _comparable(value: ast.AST) -> bool:
     """A value an index can look up: not a comparison with another column (`F("a") + 1`)."""
     if isinstance(value, ast.BinOp) or (isinstance(value, ast.Constant) and value.value is None):
         return False  # `= None` is IS NULL
-    return not (isinstance(value, ast.Call) and _callee_name(value.func) in ("F", "ExpressionWrapper"))
+    return not (isinstance(value, ast.Call) and called_name(value.func) in ("F", "ExpressionWrapper"))
 
 
 def _chain(node: ast.Call) -> tuple[list[ast.Call], ast.AST]:
@@ -246,7 +240,7 @@ def lookup_facts(
             continue
         if not isinstance(node, ast.Call):
             continue
-        method = _callee_name(node.func)
+        method = called_name(node.func)
         if method in _VALUE_METHODS:
             for k in node.keywords:
                 value = _literal(k.value) if k.arg and status_name(k.arg) else None

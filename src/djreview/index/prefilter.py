@@ -97,6 +97,13 @@ def project_callee(func: ast.expr, walked: Walked) -> str | None:
     return None
 
 
+def called_name(func: ast.AST) -> str | None:
+    """The last name of what a call calls: `execute` of `cursor().execute(...)`, `Q` of `Q(...)`."""
+    if isinstance(func, ast.Attribute):
+        return func.attr
+    return func.id if isinstance(func, ast.Name) else None
+
+
 def dotted_names(node: ast.AST) -> list[str] | None:
     parts = []
     while isinstance(node, ast.Attribute):

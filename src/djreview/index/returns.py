@@ -24,6 +24,8 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from djreview.index.prefilter import called_name
+
 SAFE = "safe"
 NUMBER = "number"
 PROPERTY = "@"  # prefix of a property's entry: read as an attribute, not called
@@ -76,14 +78,6 @@ def _blocks(body: list[ast.stmt]):
                 yield from _blocks(block)
         elif isinstance(stmt, (ast.With, ast.AsyncWith)):
             yield from _blocks(stmt.body)
-
-
-def _name_of(func: ast.expr) -> str | None:
-    if isinstance(func, ast.Name):
-        return func.id
-    if isinstance(func, ast.Attribute):
-        return func.attr
-    return None
 
 
 class _Function:
@@ -195,7 +189,7 @@ class _Function:
 
     def call(self, node: ast.Call, depth: int, busy: set[str]) -> set[str] | None:
         func = node.func
-        name = _name_of(func)
+        name = called_name(func)
         if name is None:
             return None
         if name in _MARKING:
@@ -222,7 +216,7 @@ class _Function:
 
 
 def _decorators(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    return {n for n in (_name_of(d.func if isinstance(d, ast.Call) else d) for d in func.decorator_list) if n}
+    return {n for n in (called_name(d.func if isinstance(d, ast.Call) else d) for d in func.decorator_list) if n}
 
 
 def return_kinds(
@@ -357,7 +351,7 @@ def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
 def _numeric(node: ast.expr, depth: int) -> bool:
     if depth > 6 or not isinstance(node, ast.Call):
         return isinstance(node, ast.Constant) and isinstance(node.value, (int, float))
-    name = _name_of(node.func)
+    name = called_name(node.func)
     if name in _NUMERIC_AGGREGATES:
         return True
     if name == "Value":
@@ -366,7 +360,7 @@ def _numeric(node: ast.expr, depth: int) -> bool:
         return bool(node.args) and all(_numeric(a, depth + 1) for a in node.args)
     if name in ("ExpressionWrapper", "Cast", "Func", "RawSQL", "Subquery"):
         output = next((k.value for k in node.keywords if k.arg == "output_field"), None)
-        if isinstance(output, ast.Call) and numeric_field(_name_of(output.func) or ""):
+        if isinstance(output, ast.Call) and numeric_field(called_name(output.func) or ""):
             return True
         if name == "Subquery" and node.args:
             return _subquery_numeric(node.args[0], depth + 1)

@@ -9,6 +9,7 @@ from typing import TypeGuard
 
 import libcst as cst
 
+from djreview.index.prefilter import called_name
 from djreview.syntax import literal_string
 
 _OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
@@ -92,8 +93,7 @@ def lacks_reverse(tree: ast.Module, name: str, keyword: str) -> bool:
         if not isinstance(node, ast.Call):
             continue
         func = node.func
-        called = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
-        if called != name:
+        if called_name(func) != name:
             continue
         given = [k.value for k in node.keywords if k.arg == keyword]
         if given:

@@ -20,6 +20,7 @@ import re
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
 from djreview.syntax import dotted
@@ -65,7 +66,7 @@ def _candidate(node: ast.AST) -> bool:
     if not isinstance(node, ast.Call):
         return False
     func = node.func
-    name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    name = called_name(func)
     if name == "extra":
         return any(k.arg in ("where", "select", "tables") or k.arg is None for k in node.keywords)
     if name not in ("execute", "executemany", "raw", "RawSQL"):

@@ -25,6 +25,7 @@ import ast
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
 from djreview.syntax import dotted, literal_string
@@ -129,7 +130,7 @@ def _candidate(node: ast.AST) -> bool:
     if not isinstance(node, ast.Call) or not node.args or isinstance(node.args[0], ast.Starred):
         return False
     func = node.func
-    callee = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+    callee = called_name(func)
     if callee not in _CALLEES:
         return False
     text = node.args[0]
@@ -137,8 +138,7 @@ def _candidate(node: ast.AST) -> bool:
         return False
     if isinstance(text, ast.Call):
         inner = text.func
-        name = inner.attr if isinstance(inner, ast.Attribute) else inner.id if isinstance(inner, ast.Name) else ""
-        return name not in _ESCAPED
+        return called_name(inner) not in _ESCAPED
     return True
 
 

@@ -151,13 +151,13 @@ class BreakingSchemaChange(Rule):
     reads_migration_history = True  # a run on one migration indexes the others of its folder
 
     def wants(self, text: str, facts, index, prefilter) -> bool:
-        if not any(t in text for t in self.triggers) or facts.migration is None:
-            return False
-        answers = index.schema_before(facts.module)
-        return bool(answers) and bool(findings(facts.migration, answers))
+        # no CST either way: the judging is done once, in findings_from_index
+        return facts.migration is not None and any(t in text for t in self.triggers)
 
     def findings_from_index(self, path, text, facts, index):
         answers = index.schema_before(facts.module)
+        if not answers:
+            return []
         return [
             self.finding_at(path, op.span, message, FixSpec(hint, "suggestion"), hint)
             for op, message, hint in findings(facts.migration, answers)
