@@ -548,9 +548,10 @@ def test_a_caller_in_a_lambda_or_in_a_comment_protects_nothing(review):
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
 
 
-def test_the_callers_read_from_the_text_are_the_ones_the_walk_finds():
-    """A module with no transaction in its text is read with a regex and the functions' spans,
-    not a walk of every node: both give the same callers."""
+def test_the_callers_are_read_from_the_text_between_the_function_bodies():
+    """Calls are read with a regex between the regions the statements mark, not by a walk of
+    every node: each call gets the innermost function around it, decorators and defaults run
+    where the function is defined, a docstring's names count as called from nowhere known."""
     import ast
 
     from djreview.index.atomic_calls import atomic_calls
@@ -580,12 +581,54 @@ class Thing:
 @decorate()
 def one(): single()
 """
-    with_transaction = code.replace("import x", "from django.db import transaction as x")
-    text_path = atomic_calls(ast.parse(code), code)[1] - {("doc_only", "")}
-    walked = atomic_calls(ast.parse(with_transaction), with_transaction)[1]
-    assert text_path == walked
-    assert ("first", "outer") in walked and ("nested", "inner") in walked and ("single", "one") in walked
-    assert ("default", "") in walked and ("decorate", "") in walked and ("build", "") in walked
+    inside, outside = atomic_calls(ast.parse(code), code)
+    assert inside == frozenset()
+    assert {
+        ("first", "outer"),
+        ("after", "outer"),
+        ("nested", "inner"),
+        ("step", "method"),
+        ("single", "one"),
+    } <= outside
+    assert {("setup", ""), ("default", ""), ("decorate", ""), ("build", ""), ("doc_only", "")} <= outside
+    assert not {name for name, caller in outside if caller and name in ("default", "decorate", "build", "doc_only")}
+
+
+def test_calls_inside_a_transaction_are_told_from_the_calls_around_it():
+    import ast
+
+    from djreview.index.atomic_calls import atomic_calls
+
+    code = """
+from django.db import transaction
+
+
+@transaction.atomic
+def checkout(order):
+    pay(order)
+
+
+def ship(order):
+    with transaction.atomic(using=router_db()):
+        pack(order)  # see notify_later()
+
+        def later():
+            notify(order)
+    after_block(order)
+
+
+def mixed(items):
+    with transaction.atomic():
+        run_each(items, lambda item: handle(item))
+"""
+    inside, outside = atomic_calls(ast.parse(code), code)
+    assert {"pay", "pack"} <= inside and ("atomic", "ship") in outside  # its items run outside it
+    assert {("router_db", "ship"), ("after_block", "ship"), ("notify", "later")} <= outside
+    assert "notify" not in inside and "router_db" not in inside and "after_block" not in inside
+    # a comment names a function: it may hide a protection, never invent one
+    assert "notify_later" not in inside and ("notify_later", "") in outside
+    # a lambda's calls may run anywhere: the whole block counts as outside every function
+    assert "handle" not in inside and ("handle", "") in outside and ("run_each", "") in outside
 
 
 def test_a_function_named_in_a_string_may_be_called_by_name_anywhere(review):

@@ -203,3 +203,13 @@ def test_one_runpython_without_a_reverse_among_reversible_ones_is_still_reviewed
 """
     assert [f.code for f in runpython(review, operations)] == ["DJR501"]
     assert parses == [PATH]
+
+
+def test_a_runpython_held_in_a_name_outside_the_list_is_still_reviewed(review, parses):
+    """The index's migration facts rule files out (no stdlib tree in the review): they read
+    every RunPython call of the file, not only the ones written in the `operations` list."""
+    operations = """    fill = migrations.RunPython(fill_stats)
+    operations = [migrations.RunPython(backfill, migrations.RunPython.noop), fill]
+"""
+    assert codes_lines(runpython(review, operations)) == [("DJR501", PATH, 21)]
+    assert parses == [PATH]

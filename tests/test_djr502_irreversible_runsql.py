@@ -65,3 +65,15 @@ def test_a_dropped_index_names_the_create_index_that_made_it(review):
 def test_an_unlisted_statement_is_named_by_its_first_word(review):
     findings = runsql(review, '    operations = [migrations.RunSQL("update shop_book set stock = 0")]\n')
     assert findings[0].text.startswith("RunSQL (UPDATE) has no reverse_sql")
+
+
+def test_a_migration_whose_runsql_calls_all_have_a_reverse_is_never_parsed(review, parses):
+    code = """
+from django.db import migrations
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunSQL("CREATE INDEX i ON t (c)", "DROP INDEX i")]
+"""
+    assert review({"shop/migrations/0002_index.py": code, "shop/__init__.py": ""}, select=("DJR502",)) == []
+    assert parses == []  # ruled out by the index's migration facts: no CST

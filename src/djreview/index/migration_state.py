@@ -71,6 +71,27 @@ class MigrationFacts:
     operations: tuple[MigrationOp, ...] = ()
     opaque: bool = False  # `operations` is not a literal list: the state after it is unknown
     initial: bool = False  # `initial = True`
+    # "RunPython"/"RunSQL" when some call of that name anywhere in the file (an alias hides
+    # nothing) leaves its reverse out or gives None: DJR501/DJR502 need no tree elsewhere
+    without_reverse: tuple[str, ...] = ()
+
+
+REVERSE_ARGUMENT = {"RunPython": "reverse_code", "RunSQL": "reverse_sql"}
+
+
+def lacks_reverse(call: ast.Call, keyword: str) -> bool:
+    """Does this RunPython/RunSQL call leave out its reverse argument (the second), or give
+    None? Not when `*args`/`**kwargs` may hold it: the rule does not guess."""
+    given = [k.value for k in call.keywords if k.arg == keyword]
+    if given:
+        value = given[0]
+    elif any(k.arg is None for k in call.keywords) or any(isinstance(a, ast.Starred) for a in call.args):
+        return False
+    elif len(call.args) >= 2:
+        value = call.args[1]
+    else:
+        return True
+    return isinstance(value, ast.Constant) and value.value is None
 
 
 class OpState(NamedTuple):
@@ -267,11 +288,15 @@ class _Reader:
         calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
         seen: dict[str, int] = {}
+        without_reverse: set[str] = set()
         for call in calls:
             name = call.func.attr if isinstance(call.func, ast.Attribute) else getattr(call.func, "id", "")
             if name in OPERATIONS:
                 self.ordinals[id(call)] = seen.get(name, 0)
                 seen[name] = seen.get(name, 0) + 1
+                if name in REVERSE_ARGUMENT and lacks_reverse(call, REVERSE_ARGUMENT[name]):
+                    without_reverse.add(name)
+        self.without_reverse = tuple(sorted(without_reverse))
 
     def operations(self, node: ast.AST, where: str = "") -> list[MigrationOp] | None:
         if not isinstance(node, (ast.List, ast.Tuple)):
@@ -382,6 +407,7 @@ def migration_facts(tree: ast.Module, path: str, imports: dict[str, str], text: 
                 facts.initial = isinstance(value, ast.Constant) and value.value is True
     facts.operations = tuple(operations or ())
     facts.opaque = operations is None
+    facts.without_reverse = reader.without_reverse
     return facts
 
 

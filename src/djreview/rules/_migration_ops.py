@@ -9,7 +9,9 @@ from typing import TypeGuard
 
 import libcst as cst
 
+from djreview.index.migration_state import REVERSE_ARGUMENT, lacks_reverse
 from djreview.index.prefilter import called_name
+from djreview.rule import stdlib_tree
 from djreview.syntax import literal_string
 
 _OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
@@ -85,25 +87,17 @@ class ModuleFunctions:
 
 
 # -- before the CST: the stdlib tree of a migration ---------------------------------------------
-def lacks_reverse(tree: ast.Module, name: str, keyword: str) -> bool:
-    """Does some `...name(...)` call (by its last name: an alias hides nothing the CST walk
-    would see differently) leave out its reverse argument, or give None? The CST rule then
-    decides; False rules the file out."""
-    for node in ast.walk(tree):
-        if not isinstance(node, ast.Call):
-            continue
-        func = node.func
-        if called_name(func) != name:
-            continue
-        given = [k.value for k in node.keywords if k.arg == keyword]
-        if given:
-            value = given[0]
-        elif any(k.arg is None for k in node.keywords) or any(isinstance(a, ast.Starred) for a in node.args):
-            continue  # **kwargs / *args: may hold it, and the rule does not guess
-        elif len(node.args) >= 2:
-            value = node.args[1]
-        else:
-            return True
-        if isinstance(value, ast.Constant) and value.value is None:
-            return True
-    return False
+def without_reverse(facts, prefilter, name: str) -> bool:
+    """Can the file hold a `...name(...)` call (RunPython, RunSQL) with no reverse? Read from
+    the index's migration facts, else from the stdlib tree (a file with no `Migration` class),
+    else True. The CST rule then decides; False rules the file out."""
+    if facts.migration is not None:
+        return name in facts.migration.without_reverse
+    tree = stdlib_tree(prefilter)
+    if tree is None:
+        return True
+    keyword = REVERSE_ARGUMENT[name]
+    return any(
+        isinstance(node, ast.Call) and called_name(node.func) == name and lacks_reverse(node, keyword)
+        for node in ast.walk(tree)
+    )

@@ -307,34 +307,34 @@ class WritesWithoutTransaction(Rule):
             function.node.body
         ):
             return  # checks that its caller opened a transaction
-        body = function.node.body
+        paths = _Paths(function.node.body)
         for i, write in enumerate(writes):
             earlier = [
                 w
                 for w in writes[:i]
-                if _may_precede(body, w.call, write.call)
+                if _may_precede(paths, w.call, write.call)
                 and not w.fetch_or_create
                 and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
                 and not (
                     w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
                 )
-                and not self._upsert(body, w, write)
+                and not self._upsert(paths, w, write)
             ]
             if not earlier:
                 continue
             if write.transaction is not None and any(w.transaction == write.transaction for w in earlier):
                 continue
             first = earlier[0]
-            self._report(function, first, write)
+            self._report(function, paths, first, write)
             return
 
-    def _upsert(self, body: cst.CSTNode, first: _Write, second: _Write) -> bool:
+    def _upsert(self, paths: _Paths, first: _Write, second: _Write) -> bool:
         """`done = qs.update(...)` then `if not done: create(...)`: one of the two writes the row."""
         name = self.assigned.get(id(first.call))
         func = first.call.func
         if name is None or not (isinstance(func, cst.Attribute) and func.attr.value == "update"):
             return False
-        for node in _path(body, second.call):
+        for node in paths.path(second.call):
             if isinstance(node, cst.If):
                 test = node.test
                 if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
@@ -343,7 +343,7 @@ class WritesWithoutTransaction(Rule):
                     return True
         return False
 
-    def _report(self, function: _Function, first: _Write, write: _Write) -> None:
+    def _report(self, function: _Function, paths: _Paths, first: _Write, write: _Write) -> None:
         name = function.node.name.value
         together = [w for w in function.writes]
         message = (
@@ -352,10 +352,10 @@ class WritesWithoutTransaction(Rule):
             f"them leaves the first change without the second."
         )
         hint = "Wrap the writes in `with transaction.atomic():` (or decorate the function with @transaction.atomic)."
-        fix = self._fix(function) or FixSpec("wrap the writes in `with transaction.atomic():`", "suggestion")
+        fix = self._fix(function, paths) or FixSpec("wrap the writes in `with transaction.atomic():`", "suggestion")
         self.report(write.call, message, fix, lines={"first": first.call}, hint=hint)
 
-    def _fix(self, function: _Function) -> FixSpec | None:
+    def _fix(self, function: _Function, paths: _Paths) -> FixSpec | None:
         """`with transaction.atomic():` around the statements from the first write to the last,
         when they are consecutive statements of one block and `transaction` is imported."""
         imports = self.ctx.facts.imports
@@ -367,7 +367,7 @@ class WritesWithoutTransaction(Rule):
             return None
         if any(w.transaction is not None for w in function.writes):
             return None
-        block = _block_holding(function.node.body, [w.call for w in function.writes])
+        block = _block_holding(paths, function.node.body, [w.call for w in function.writes])
         if block is None:
             return None
         inner, first, last = block
@@ -416,22 +416,42 @@ def _shown(code: str) -> str:
     return code if len(code) <= 40 else code[:37] + "..."
 
 
-def _path(block: cst.CSTNode, target: cst.CSTNode) -> list[cst.CSTNode]:
-    """The nodes from `block` down to `target` (both included), or [] when it is not there."""
-    stack: list[tuple[cst.CSTNode, list[cst.CSTNode]]] = [(block, [block])]
-    while stack:
-        node, path = stack.pop()
-        if node is target:
-            return path
-        stack.extend((c, [*path, c]) for c in children(node))
-    return []
+class _Paths:
+    """The path from a function body down to any node in it, from one walk recording each
+    node's parent: judging n writes asks for n*n paths, and a search per path was quadratic
+    in the body's size."""
+
+    def __init__(self, body: cst.CSTNode):
+        self.body = body
+        self.parent: dict[int, cst.CSTNode] = {}
+        stack = [body]
+        while stack:
+            node = stack.pop()
+            for child in children(node):
+                self.parent[id(child)] = node
+                stack.append(child)
+
+    def path(self, target: cst.CSTNode) -> list[cst.CSTNode]:
+        """The nodes from the body down to `target` (both included), or [] when it is not there."""
+        path = [target]
+        node = target
+        while node is not self.body:
+            up = self.parent.get(id(node))
+            if up is None:
+                return []
+            path.append(up)
+            node = up
+        return path[::-1]
+
+    def holds(self, block: cst.CSTNode, target: cst.CSTNode) -> bool:
+        return any(node is block for node in self.path(target))
 
 
-def _may_precede(body: cst.CSTNode, first: cst.Call, second: cst.Call) -> bool:
+def _may_precede(paths: _Paths, first: cst.Call, second: cst.Call) -> bool:
     """Can `second` run after `first` in one call of the function? Not when they sit in the
     two branches of one `if`, in a `try` body and one of its handlers (or two handlers), or when
     `first` is in a block (below where their paths part) that returns or raises after it."""
-    one, two = _path(body, first), _path(body, second)
+    one, two = paths.path(first), paths.path(second)
     common = 0
     while common < min(len(one), len(two)) and one[common] is two[common]:
         common += 1
@@ -459,21 +479,23 @@ def _may_precede(body: cst.CSTNode, first: cst.Call, second: cst.Call) -> bool:
     return True
 
 
-def _block_holding(body: cst.BaseSuite, calls: list[cst.Call]) -> tuple[cst.IndentedBlock, int, int] | None:
+def _block_holding(
+    paths: _Paths, body: cst.BaseSuite, calls: list[cst.Call]
+) -> tuple[cst.IndentedBlock, int, int] | None:
     """The innermost block whose statements hold every call, with the first and last of them."""
     if not isinstance(body, cst.IndentedBlock):
         return None
-    held = [i for i, s in enumerate(body.body) if any(_path(s, c) for c in calls)]
+    held = [i for i, s in enumerate(body.body) if any(paths.holds(s, c) for c in calls)]
     if not held:
         return None
     if len(held) == 1:
         statement = body.body[held[0]]
         for child in children(statement):
             inner = child if isinstance(child, cst.IndentedBlock) else getattr(child, "body", None)
-            if isinstance(inner, cst.IndentedBlock) and all(_path(inner, c) for c in calls):
+            if isinstance(inner, cst.IndentedBlock) and all(paths.holds(inner, c) for c in calls):
                 if isinstance(statement, (cst.For, cst.While)):
                     break  # a transaction per iteration is another change
-                found = _block_holding(inner, calls)
+                found = _block_holding(paths, inner, calls)
                 if found is not None:
                     return found
     return body, held[0], held[-1]

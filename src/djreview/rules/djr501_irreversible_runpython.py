@@ -15,14 +15,14 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
-from djreview.rule import Rule, stdlib_tree
+from djreview.rule import Rule
 from djreview.rules._migration_ops import (
     ModuleFunctions,
     argument,
     is_get_model,
-    lacks_reverse,
     model_asked,
     operation,
+    without_reverse,
 )
 from djreview.syntax import literal_string
 from djreview.walk import descendants
@@ -39,8 +39,7 @@ class IrreversibleRunPython(ModuleFunctions, Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         if not super().wants(text, facts, index, prefilter):
             return False
-        tree = stdlib_tree(prefilter)
-        return tree is None or lacks_reverse(tree, "RunPython", "reverse_code")
+        return without_reverse(facts, prefilter, "RunPython")
 
     def start(self, ctx) -> None:
         super().start(ctx)

@@ -12,7 +12,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.rule import Rule
-from djreview.rules._migration_ops import argument, operation
+from djreview.rules._migration_ops import argument, operation, without_reverse
 from djreview.syntax import literal_string
 
 _UNDONE_BY = {  # what reverses the common statements, for the hint
@@ -41,6 +41,11 @@ class IrreversibleRunSQL(Rule):
     triggers = ("RunSQL",)
     skip_kinds = frozenset({"tests"})
     only_kinds = frozenset({"migrations"})
+
+    def wants(self, text, facts, index, prefilter) -> bool:
+        if not super().wants(text, facts, index, prefilter):
+            return False
+        return without_reverse(facts, prefilter, "RunSQL")
 
     def visit_Call(self, node: cst.Call) -> None:
         if operation(self.ctx.flow.qualify(node.func)) != "RunSQL":
