@@ -10,6 +10,8 @@ import ast
 
 import libcst as cst  # a rule imports this module: only attribute uses inside functions load libcst
 
+from djreview.index.nodes import all_nodes
+
 AST_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
 
 
@@ -43,7 +45,7 @@ _CLASSES: list[tuple[ast.Module, list[ast.ClassDef]]] = []  # the last tree's cl
 def _classes(tree: ast.Module) -> list[ast.ClassDef]:
     """Every class of the tree, found once per file (a model file reports class after class)."""
     if not _CLASSES or _CLASSES[0][0] is not tree:
-        _CLASSES[:] = [(tree, [n for n in ast.walk(tree) if isinstance(n, ast.ClassDef)])]
+        _CLASSES[:] = [(tree, [n for n in all_nodes(tree) if isinstance(n, ast.ClassDef)])]
     return _CLASSES[0][1]
 
 

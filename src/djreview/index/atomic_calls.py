@@ -18,6 +18,8 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
+from djreview.index.nodes import all_nodes
+
 # `name(` and `.name(`, but not the `def name(` / `class Name(` that define it
 # (possessive quantifiers and the look-behinds after `\b`: a third faster on pretix's source)
 _CALLED = re.compile(r"\b(?<!def )(?<!class )([A-Za-z_]\w*+)\s*+\(")
@@ -96,8 +98,8 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
     aside) and the bodies of `with transaction.atomic():` blocks. The innermost region holding
     a call decides: a function's body is inside a transaction when it is decorated with
     `atomic`, a `with atomic()` body always is, and its caller is the function around it. A
-    region holding a `lambda` is outside every function (its calls may run anywhere), and a
-    name in a comment counts as called from nowhere known: both can only hide a protection.
+    lambda's body is outside every function (its calls may run anywhere), and a name in a
+    comment counts as called from nowhere known: both can only hide a protection.
     Only statements are walked, never expressions: a walk of every node cost more than the
     rest of the index on Django's source."""
     starts = line_starts(text)
@@ -113,14 +115,24 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
         source = text[start : starts[line]] if line < len(starts) else text[start:]
         return start + len(source.encode("utf-8")[:column].decode("utf-8", "ignore"))
 
+    spans: set[tuple[int, int, str, bool]] = set()  # (start, end, caller, protected) of each region
+
     def region(first: ast.stmt, node: ast.stmt, caller: str, protected: bool) -> tuple[int, int, str, bool]:
         start = offset(first.lineno, first.col_offset)
         end = offset(node.end_lineno or first.lineno, node.end_col_offset or 0)
         if text.find("lambda", start, end) >= 0:
-            return start, end, "", False
+            # a lambda's body runs whenever it is called: nobody knows where (found by a walk of
+            # the few regions that spell `lambda`; a nested function's finds them again: a set)
+            for body in getattr(node, "body", ()):
+                for inner in all_nodes(body):
+                    if isinstance(inner, ast.Lambda):
+                        spans.add(region_of(inner.body, inner))
         return start, end, caller, protected
 
-    spans: list[tuple[int, int, str, bool]] = []  # (start, end, caller, protected) of each region
+    def region_of(first: ast.expr, node: ast.expr) -> tuple[int, int, str, bool]:
+        start = offset(first.lineno, first.col_offset)
+        return start, offset(node.end_lineno or first.lineno, node.end_col_offset or 0), "", False
+
     stack: list[tuple[ast.AST, str]] = [(tree, "")]
     while stack:
         node, caller = stack.pop()
@@ -133,23 +145,23 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
                     continue
                 first = body[1]  # the docstring is no call
             atomic = any(_atomic(d) for d in node.decorator_list)
-            spans.append(region(first, node, caller, atomic))
+            spans.add(region(first, node, caller, atomic))
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
-            spans.append(region(node.body[0], node, caller, True))  # its items run outside it
+            spans.add(region(node.body[0], node, caller, True))  # its items run outside it
         for block in _blocks_of(type(node)):
             for child in getattr(node, block):
                 if isinstance(child, ast.match_case):
                     stack.extend((s, caller) for s in child.body)
                 elif isinstance(child, (ast.stmt, ast.ExceptHandler)):
                     stack.append((child, caller))
-    spans.sort(key=lambda s: (s[0], -s[1]))  # outer before inner at one start
+    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))  # outer before inner at one start
 
     # the text cut where a region starts or ends: each piece read whole, with its innermost region
     outside_all = ("", False)
     pieces: list[tuple[int, int, str, bool]] = []
     cursor = 0
     open_spans: list[tuple[int, int, str, bool]] = []
-    for span in spans:
+    for span in ordered:
         while open_spans and open_spans[-1][1] <= span[0]:
             ended = open_spans.pop()  # a region nested in another ends first: the stack stays ordered
             pieces.append((cursor, ended[1], ended[2], ended[3]))

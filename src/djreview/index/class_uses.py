@@ -27,6 +27,8 @@ from __future__ import annotations
 
 import ast
 
+from djreview.index.nodes import all_nodes, child_nodes
+
 # What writes a serializer's fields out; any other attribute of a data-only serializer
 # (`.is_valid()`, `.validated_data`, `.save()`, `.errors`, a method of its own) does not.
 _OUTPUT_ATTRS = frozenset({"data", "to_representation"})
@@ -74,12 +76,12 @@ class _Walker:
         for method in cls.body:
             if not isinstance(method, (ast.FunctionDef, ast.AsyncFunctionDef)):
                 continue
-            own = [n for n in ast.walk(method) if isinstance(n, ast.Call) and _own_serializer(n.func)]
+            own = [n for n in all_nodes(method) if isinstance(n, ast.Call) and _own_serializer(n.func)]
             if not own:
                 continue
             parents: dict[ast.AST, ast.AST] = {}
-            for node in ast.walk(method):
-                for child in ast.iter_child_nodes(node):
+            for node in all_nodes(method):
+                for child in child_nodes(node):
                     parents[child] = node
             for call in own:
                 if not self.input_call(call, parents, method):
@@ -145,7 +147,7 @@ class _Walker:
         stack = [root]
         while stack:
             node = stack.pop()
-            children = list(ast.iter_child_nodes(node))
+            children = list(child_nodes(node))
             for child in children:
                 if isinstance(child, (ast.Name, ast.Attribute, ast.Call)):
                     parents[child] = node  # the only nodes whose parent is asked
@@ -193,8 +195,8 @@ class _Walker:
         (an `instance=` too: an update), reading nothing but `.is_valid()`, `.save()`...?"""
         parents: dict[ast.AST, ast.AST] = {}
         own = []
-        for node in ast.walk(method):
-            for child in ast.iter_child_nodes(node):
+        for node in all_nodes(method):
+            for child in child_nodes(node):
                 parents[child] = node
             if isinstance(node, ast.Call) and _own_serializer(node.func):
                 own.append(node)
@@ -226,14 +228,14 @@ def _drops_data(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     `Response()` with no data): nothing a serializer made is written out."""
     dropped = {
         t.value.id
-        for stmt in ast.walk(method)
+        for stmt in all_nodes(method)
         if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant) and stmt.value.value is None
         for t in stmt.targets
         if isinstance(t, ast.Attribute) and t.attr == "data" and isinstance(t.value, ast.Name)
     }
     if not dropped:
         return False
-    returns = [n for n in ast.walk(method) if isinstance(n, ast.Return)]
+    returns = [n for n in all_nodes(method) if isinstance(n, ast.Return)]
     for ret in returns:
         value = ret.value
         if isinstance(value, ast.Name) and value.id in dropped:
@@ -269,8 +271,8 @@ def _only_validated(func, name: str, assign: ast.Assign) -> bool:
     parents: dict[ast.AST, ast.AST] = {}
     loads: list[ast.Name] = []
     stores: list[ast.Name] = []
-    for node in ast.walk(func):
-        for child in ast.iter_child_nodes(node):
+    for node in all_nodes(func):
+        for child in child_nodes(node):
             parents[child] = node
         if isinstance(node, ast.Name) and node.id == name and node is not assign.targets[0]:
             (loads if isinstance(node.ctx, ast.Load) else stores).append(node)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
+from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.serializers import _assignments, source_of
 
 # Handlers of a request: HTTP methods of an APIView, actions of a viewset.
@@ -130,7 +131,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
 def _verifies_signatures(node: ast.ClassDef) -> bool:
     """Does the class name a signature check (`compare_digest`, a `*Signature*` serializer,
     `verify_signature()`)? Only asked of classes that define handlers or serializers."""
-    for n in ast.walk(node):
+    for n in all_nodes(node):
         name = n.id if isinstance(n, ast.Name) else n.attr if isinstance(n, ast.Attribute) else None
         if name and ("signature" in name.lower() or name == "compare_digest"):
             return True
@@ -196,7 +197,7 @@ def _writes(func, name: str) -> bool:
     one that hands over to DRF's own action (`super().create(...)`) does."""
     if name not in _UNSAFE_HANDLERS:
         return False
-    for node in ast.walk(func):
+    for node in all_nodes(func):
         if isinstance(node, ast.Call):
             called = _call_name(node)
             if called in _ACTIONS and isinstance(node.func, ast.Attribute) and _is_super_call(node.func.value):
@@ -215,14 +216,14 @@ def _checks_user(func) -> bool:
     return any(
         (isinstance(n, ast.Attribute) and n.attr in _ACCESS_WORDS)
         or (isinstance(n, ast.Name) and n.id in _ACCESS_WORDS)
-        for n in ast.walk(func)
+        for n in all_nodes(func)
     )
 
 
 def _list_mode(func, resolver) -> tuple[str, str | None]:
     """How a view's own list() answers (its body only: decorators are schema, not code), and
     for "all" the root of the queryset it serializes."""
-    nodes = [n for stmt in func.body for n in ast.walk(stmt)]
+    nodes = [n for stmt in func.body for n in all_nodes(stmt)]
     names = {n.attr for n in nodes if isinstance(n, ast.Attribute)} | {n.id for n in nodes if isinstance(n, ast.Name)}
     if names & {"paginate_queryset", "get_paginated_response", "paginator"}:
         return "pages", None  # DRF's paginator: the pagination class decides
@@ -254,7 +255,7 @@ def _calls_own_paginator(func) -> bool:
     return any(
         isinstance(n, ast.Call) and "paginat" in (_call_name(n) or "").lower() and _call_name(n) not in _DRF_PAGINATOR
         for stmt in func.body
-        for n in ast.walk(stmt)
+        for n in all_nodes(stmt)
     )
 
 
@@ -262,12 +263,12 @@ def _is_true(node) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-def routed_views(tree: ast.Module, resolver) -> tuple[str, ...]:
+def routed_views(nodes: Nodes, resolver) -> tuple[str, ...]:
     """The classes a module routes: `X.as_view(...)` and `router.register(prefix, X, ...)`
     (`viewset=X` too), as refs."""
     found: list[str] = []
-    for node in ast.walk(tree):
-        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+    for node in nodes.of(ast.Call):
+        if not isinstance(node.func, ast.Attribute):
             continue
         target = None
         if node.func.attr == "as_view":

@@ -19,6 +19,7 @@ from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
+from djreview.index.nodes import Nodes
 from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -403,20 +404,17 @@ def _senders(node: ast.expr | None, resolver: _Resolver, loops: dict[str, list[a
     return {ref} if ref else {ANY_SENDER}
 
 
-def _receivers(tree: ast.Module, resolver: _Resolver) -> dict[str, set[str]]:
+def _receivers(nodes: Nodes, resolver: _Resolver) -> dict[str, set[str]]:
     """Per model signal, the senders of its receivers: `@receiver(post_save, sender=X)`,
     `post_save.connect(handler, X)` or `sender=X`, lists and tuples of senders, loops over a
     literal list of models; ANY_SENDER when a receiver listens to every model."""
     found: dict[str, set[str]] = {}
     # one walk: the calls, and the names bound by `for name in (A, B):` over literal lists
     loops: dict[str, list[ast.expr]] = {}
-    calls: list[ast.Call] = []
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call):
-            calls.append(node)
-        elif _literal_loop(node):
-            loops.setdefault(node.target.id, []).extend(node.iter.elts)  # type: ignore[attr-defined]
-    for node in calls:
+    for loop in nodes.of(ast.For):
+        if _literal_loop(loop):
+            loops.setdefault(loop.target.id, []).extend(loop.iter.elts)  # type: ignore[attr-defined]
+    for node in nodes.of(ast.Call):
         sender = next((k.value for k in node.keywords if k.arg == "sender"), None)
         func = node.func
         if isinstance(func, ast.Attribute) and func.attr == "connect":
@@ -531,6 +529,7 @@ def _module_assignment(facts: ModuleFacts, target: ast.expr, value: ast.expr, re
 
 def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
     facts = ModuleFacts(path=path, module=module)
+    nodes = Nodes(tree)  # one walk for the readers that look at every call
     is_init = path.endswith("__init__.py")
     resolver = _Resolver(facts)
     statements = list(_module_statements(tree.body))
@@ -555,25 +554,25 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
                 facts.selectors[stmt.name] = selector
     if "migrations" not in path.split("/")[:-1]:
         facts.returns = return_kinds(statements, resolver.callee)
-        facts.annotations = annotation_kinds(tree, text)
+        facts.annotations = annotation_kinds(nodes, text)
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them
         facts.accessor_uses = accessor_uses(text)
         facts.query_uses = query_uses(text)
     if _SIGNAL.search(text):
-        facts.receivers = _receivers(tree, resolver)
+        facts.receivers = _receivers(nodes, resolver)
     facts.settings = settings_facts(tree, path, module, is_init)
     facts.settings_modules = named_settings_modules(path, text)
     if worth_reading(text):
         facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
     if "as_view" in text or "register(" in text:
-        facts.routed = routed_views(tree, resolver)
+        facts.routed = routed_views(nodes, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
     facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, text, migration)
     if is_migration_file(path) and "Migration" in text:
-        facts.migration = migration_facts(tree, path, facts.imports, text)
+        facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:
-        facts.lookups, facts.status_values = lookups.lookup_facts(tree, resolver.ref)
+        facts.lookups, facts.status_values = lookups.lookup_facts(nodes, resolver.ref)
     return facts

@@ -16,6 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from djreview.index.nodes import Nodes
 from djreview.index.prefilter import called_name
 
 _LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "order_by"})
@@ -214,7 +215,7 @@ def _literal(node: ast.AST) -> str | int | None:
 
 
 def lookup_facts(
-    tree: ast.Module, ref: Callable[[ast.AST], str | None]
+    nodes: Nodes, ref: Callable[[ast.AST], str | None]
 ) -> tuple[tuple[Lookup, ...], dict[str, tuple[str | int, ...]]]:
     """The module's lookups on known models, and the literal values status-like names get
     (`obj.status = "paid"`, `filter(status="paid")`, `create(state=2)`)."""
@@ -223,23 +224,20 @@ def lookup_facts(
     inner: set[int] = set()  # calls already read as part of an outer chain
     view_querysets = {  # `queryset = Model.objects...` in a class body
         id(stmt.value)
-        for cls in tree.body
+        for cls in nodes.tree.body  # type: ignore[attr-defined]
         if isinstance(cls, ast.ClassDef)
         for stmt in cls.body
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
     }
     narrowed = False
-    for node in ast.walk(tree):  # breadth first: a chain's outermost call comes first
-        if isinstance(node, ast.Assign):
-            narrowed = narrowed or any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in node.targets)
-            value = _literal(node.value)
-            if value is not None:
-                for target in node.targets:
-                    if isinstance(target, ast.Attribute) and status_name(target.attr):
-                        values.setdefault(target.attr, set()).add(value)
-            continue
-        if not isinstance(node, ast.Call):
-            continue
+    for assign in nodes.of(ast.Assign):
+        narrowed = narrowed or any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in assign.targets)
+        value = _literal(assign.value)
+        if value is not None:
+            for target in assign.targets:
+                if isinstance(target, ast.Attribute) and status_name(target.attr):
+                    values.setdefault(target.attr, set()).add(value)
+    for node in nodes.of(ast.Call):  # breadth first: a chain's outermost call comes first
         method = called_name(node.func)
         if method in _VALUE_METHODS:
             for k in node.keywords:

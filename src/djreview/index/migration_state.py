@@ -21,6 +21,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.prefilter import dotted_names
 from djreview.source import char_column, split_lines
 
 _OPERATION_MODULES = ("django.db.migrations", "django.db.migrations.operations")
@@ -74,6 +76,9 @@ class MigrationFacts:
     # "RunPython"/"RunSQL" when some call of that name anywhere in the file (an alias hides
     # nothing) leaves its reverse out or gives None: DJR501/DJR502 need no tree elsewhere
     without_reverse: tuple[str, ...] = ()
+    # what the file imports, anywhere (a function too): `from m import A` as "m.A", and the
+    # uses of a plain `import m` ("m.models.A"): DJR503 rules a file out without a tree
+    imported: tuple[str, ...] = ()
 
 
 REVERSE_ARGUMENT = {"RunPython": "reverse_code", "RunSQL": "reverse_sql"}
@@ -268,7 +273,7 @@ def _sql_facts(sql: list[str] | None) -> tuple[tuple[tuple[str, str, str], ...],
 def _get_models(function: ast.AST) -> tuple[str, ...] | None:
     """Models a data-migration function asks `apps.get_model` for; None when one is not literal."""
     found: set[str] = set()
-    for node in ast.walk(function):
+    for node in all_nodes(function):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "get_model":
             texts = [_str(a) for a in node.args]
             if len(texts) == 1 and texts[0] and "." in texts[0]:
@@ -281,11 +286,28 @@ def _get_models(function: ast.AST) -> tuple[str, ...] | None:
 
 
 class _Reader:
-    def __init__(self, tree: ast.Module, imports: dict[str, str], text: str):
+    def __init__(self, nodes: Nodes, imports: dict[str, str], text: str):
+        tree = nodes.tree
+        assert isinstance(tree, ast.Module)
         self.imports, self.text = imports, text
         self._lines: list[str] | None = None
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        calls = sorted((n for n in ast.walk(tree) if isinstance(n, ast.Call)), key=lambda n: (n.lineno, n.col_offset))
+        imported = [
+            f"{node.module}.{alias.name}"
+            for node in nodes.of(ast.ImportFrom)
+            if node.module and not node.level
+            for alias in node.names
+        ]
+        roots = {  # `import shop.models` -> "shop": its uses are `shop.models.X`
+            alias.name.split(".")[0] for node in nodes.of(ast.Import) for alias in node.names if alias.asname is None
+        }
+        for chain in nodes.of(ast.Attribute) if roots else ():
+            parts = dotted_names(chain) if isinstance(chain.value, ast.Attribute) else None
+            if parts and parts[0] in roots:
+                imported.append(".".join(parts))
+        calls = list(nodes.of(ast.Call))
+        self.imported = tuple(dict.fromkeys(imported))
+        calls.sort(key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
         seen: dict[str, int] = {}
         without_reverse: set[str] = set()
@@ -384,15 +406,17 @@ class _Reader:
         return op
 
 
-def migration_facts(tree: ast.Module, path: str, imports: dict[str, str], text: str) -> MigrationFacts | None:
+def migration_facts(nodes: Nodes, path: str, imports: dict[str, str], text: str) -> MigrationFacts | None:
     """The facts of a migration file: None when it defines no `Migration` class."""
+    tree = nodes.tree
+    assert isinstance(tree, ast.Module)
     for stmt in tree.body:
         if isinstance(stmt, ast.ClassDef) and stmt.name == "Migration":
             break
     else:
         return None
     facts = MigrationFacts(path.rpartition("/")[2].removesuffix(".py"))
-    reader = _Reader(tree, imports, text)
+    reader = _Reader(nodes, imports, text)
     operations: list[MigrationOp] | None = []
     for item in stmt.body:
         if isinstance(item, ast.Assign) and len(item.targets) == 1 and isinstance(item.targets[0], ast.Name):
@@ -408,6 +432,7 @@ def migration_facts(tree: ast.Module, path: str, imports: dict[str, str], text: 
     facts.operations = tuple(operations or ())
     facts.opaque = operations is None
     facts.without_reverse = reader.without_reverse
+    facts.imported = reader.imported
     return facts
 
 

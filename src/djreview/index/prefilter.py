@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
+from djreview.index.nodes import child_nodes
 from djreview.source import split_lines
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -176,5 +177,5 @@ def walk(tree: ast.Module, text: str, qualify: Callable[[str], str], collectors:
             inner = "function"
         else:
             inner = scope
-        stack.extend((child, inner_loop, inner) for child in ast.iter_child_nodes(node))
+        stack.extend((child, inner_loop, inner) for child in child_nodes(node))
     return walked

@@ -24,6 +24,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.prefilter import called_name
 
 SAFE = "safe"
@@ -112,7 +113,7 @@ class _Function:
                     if isinstance(target, ast.Name) and value is not None:
                         self._values.setdefault(target.id, []).append(value)
                     else:
-                        self.other.update(n.id for n in ast.walk(target) if isinstance(n, ast.Name))
+                        self.other.update(n.id for n in all_nodes(target) if isinstance(n, ast.Name))
         return self._values
 
     def kinds(self) -> set[str] | None:
@@ -125,7 +126,7 @@ class _Function:
                 return None
             found |= kinds
         for loop in self.loops:
-            for node in ast.walk(loop):
+            for node in all_nodes(loop):
                 if isinstance(node, ast.Return):
                     return None  # a return inside a loop: not read
                 if isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store) and node.id in self.followed:
@@ -334,14 +335,14 @@ def numeric_field(kind: str) -> bool:
 _ANNOTATING = ("annotate", "alias")
 
 
-def annotation_kinds(tree: ast.Module, text: str) -> dict[str, bool]:
+def annotation_kinds(nodes: Nodes, text: str) -> dict[str, bool]:
     """Names the module's querysets annotate -> whether every value given that name is a
     number (`usages=Coalesce(Subquery(qs.annotate(c=Count("*")).values("c")), Value(0))`)."""
     found: dict[str, bool] = {}
     if "annotate(" not in text:
         return found
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr in _ANNOTATING:
+    for node in nodes.of(ast.Call):
+        if isinstance(node.func, ast.Attribute) and node.func.attr in _ANNOTATING:
             for keyword in node.keywords:
                 if keyword.arg:
                     found[keyword.arg] = found.get(keyword.arg, True) and _numeric(keyword.value, 0)

@@ -11,6 +11,8 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from djreview.index.nodes import all_nodes
+
 # DRF fields that serialize a relation by its key alone (`use_pk_only_optimization`): a
 # forward FK costs nothing, the row holds `<fk>_id`. HyperlinkedRelatedField only when its
 # lookup_field is "pk" (the default).
@@ -154,7 +156,7 @@ def _calls_super(func: ast.FunctionDef, name: str) -> bool:
         and isinstance(n.func, ast.Attribute)
         and n.func.attr == name
         and _is_super(n.func.value)
-        for n in ast.walk(func)
+        for n in all_nodes(func)
     )
 
 
@@ -272,13 +274,13 @@ def _returns(func) -> list[ast.Return]:
 def _assignments(func) -> dict[str, ast.expr | None]:
     """Names assigned exactly once in the method's own body (else None: which value is unknown)."""
     found: dict[str, ast.expr | None] = {}
-    for stmt in ast.walk(func):
+    for stmt in all_nodes(func):
         if isinstance(stmt, ast.Assign):
             for t in stmt.targets:
                 if isinstance(t, ast.Name):
                     found[t.id] = stmt.value if t.id not in found else None
         elif isinstance(stmt, (ast.AugAssign, ast.AnnAssign, ast.For, ast.comprehension, ast.NamedExpr)):
-            for n in ast.walk(stmt.target):
+            for n in all_nodes(stmt.target):
                 if isinstance(n, ast.Name):
                     found[n.id] = None
     return found
@@ -384,7 +386,7 @@ def _serializer_uses(func, resolver) -> list[SerializerUse]:
             detail = value.value if isinstance(value, ast.Constant) and isinstance(value.value, bool) else None
     assigns: dict | None = None
     uses = []
-    for node in ast.walk(func):
+    for node in all_nodes(func):
         if not (isinstance(node, ast.Call) and node.args and _true(_keyword(node, "many"))):
             continue
         func_node = node.func

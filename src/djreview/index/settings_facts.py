@@ -12,6 +12,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from djreview.index.nodes import all_nodes
+
 # Names only settings modules assign: a module setting two of them at top level is read as
 # settings even when its file name does not say so (one is not enough: a reusable app's
 # `__init__.py` may offer an INSTALLED_APPS list to copy).
@@ -335,7 +337,7 @@ def _rewrites_the_module(stmt: ast.stmt) -> bool:
     """A call that may set any setting: it is handed the module (`__name__`, `locals()`,
     `globals()`: dynaconf's `DjangoDynaconf(__name__)`, `django_heroku.settings(locals())`) or
     loads more settings (`import_local_settings(path)`)."""
-    for node in ast.walk(stmt):
+    for node in all_nodes(stmt):
         if not isinstance(node, ast.Call):
             continue
         func = node.func

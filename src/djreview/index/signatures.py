@@ -27,6 +27,8 @@ import ast
 import re
 from dataclasses import dataclass
 
+from djreview.index.nodes import all_nodes
+
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
     r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view"
@@ -94,7 +96,7 @@ class _Function:
             if ref.startswith(("django.contrib.auth.", "django.contrib.admin.")):
                 self.facts.identity = True  # login_required, permission_required, staff_member_required
             self._callee(target)
-        for child in ast.walk(node):
+        for child in all_nodes(node):
             if isinstance(child, ast.Call):
                 self._call(child)
             elif isinstance(child, ast.Compare):

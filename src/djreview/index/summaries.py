@@ -16,6 +16,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
+from djreview.index.nodes import all_nodes, child_nodes
 from djreview.orm import QUERYSET_RETURNING
 
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
@@ -325,7 +326,7 @@ class _Reader:
             return
         if isinstance(node, _FUNCTIONS):
             return  # a nested function runs when it is called, with parameters of its own
-        for child in ast.iter_child_nodes(node):
+        for child in child_nodes(node):
             self.expr(child)
 
     def statements(self, body: list[ast.stmt]) -> None:
@@ -349,7 +350,7 @@ class _Reader:
                 self.statements(stmt.orelse)
                 self.branching -= 1
             elif isinstance(stmt, (ast.Return, ast.Raise)) and self.branching:
-                for child in ast.iter_child_nodes(stmt):
+                for child in child_nodes(stmt):
                     self.expr(child)
                 self.left = True
             elif isinstance(stmt, ast.Try) or type(stmt).__name__ == "TryStar":
@@ -376,7 +377,7 @@ class _Reader:
             elif isinstance(stmt, _FUNCTIONS):
                 continue
             else:  # return, with, try, match, expressions: every child in order
-                for child in ast.iter_child_nodes(stmt):
+                for child in child_nodes(stmt):
                     self.expr(child)
 
     def queryset_bound(self, stmt: ast.Assign | ast.AnnAssign | ast.AugAssign) -> None:
@@ -398,7 +399,7 @@ class _Reader:
 
     def rebinds(self, target: ast.AST) -> None:
         """A parameter assigned in the body no longer holds the argument everywhere."""
-        for node in ast.walk(target):
+        for node in all_nodes(target):
             if isinstance(node, ast.Name) and node.id in self.params:
                 self.rebound.add(node.id)
 

@@ -27,6 +27,7 @@ import re
 from collections.abc import Callable
 
 from djreview import orm
+from djreview.index.nodes import all_nodes, child_nodes
 from djreview.index.prefilter import Collector, Walked, dotted_names
 
 # The kinds of values the flow tracker infers (values.py), as bits.
@@ -169,7 +170,7 @@ class TruthCandidates(Collector):
             if type(target) is ast.Name and node.value is not None:  # type: ignore[attr-defined]
                 self._bind(target.id, ("value", node.value))  # type: ignore[attr-defined]
         elif kind is ast.For or kind is ast.AsyncFor or kind is ast.comprehension:
-            for name in ast.walk(node.target):  # type: ignore[attr-defined]
+            for name in all_nodes(node.target):  # type: ignore[attr-defined]
                 if type(name) is ast.Name:
                     self._bind(name.id, ("row", node.iter))  # type: ignore[attr-defined]
         elif kind is ast.ImportFrom and scope != "module":  # the tracker binds a model it names
@@ -188,7 +189,7 @@ class TruthCandidates(Collector):
         if method and every:  # `self` (whatever its name, and even in a staticmethod)
             self._bind(every[0].arg, ("kinds", SELF))
         if node.name == "get_queryset":  # what a view's get_queryset() returns
-            for inner in ast.walk(node):
+            for inner in all_nodes(node):
                 if isinstance(inner, ast.Return) and inner.value is not None:
                     self._bind(_VIEW, ("value", inner.value))
 
@@ -572,5 +573,5 @@ def _loads(body: list[ast.stmt]) -> dict[str, int]:
             if node.value is not None:  # type: ignore[attr-defined]
                 stack.append(node.value)  # type: ignore[attr-defined]
             continue
-        stack.extend(ast.iter_child_nodes(node))
+        stack.extend(child_nodes(node))
     return counts

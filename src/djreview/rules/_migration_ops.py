@@ -10,6 +10,7 @@ from typing import TypeGuard
 import libcst as cst
 
 from djreview.index.migration_state import REVERSE_ARGUMENT, lacks_reverse
+from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import stdlib_tree
 from djreview.syntax import literal_string
@@ -99,5 +100,5 @@ def without_reverse(facts, prefilter, name: str) -> bool:
     keyword = REVERSE_ARGUMENT[name]
     return any(
         isinstance(node, ast.Call) and called_name(node.func) == name and lacks_reverse(node, keyword)
-        for node in ast.walk(tree)
+        for node in all_nodes(tree)
     )

@@ -37,6 +37,7 @@ from dataclasses import dataclass
 import libcst as cst
 
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
+from djreview.index.nodes import all_nodes, child_nodes
 from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
@@ -76,7 +77,7 @@ def _writes_twice(node: ast.AST) -> bool:
             positional = any(not isinstance(a, ast.Starred) for a in child.args)  # `*args` is not one
             if method in _WRITE_METHODS and not (method in ("update", "save", "delete") and positional):
                 methods.append(method)
-        stack.extend(ast.iter_child_nodes(child))
+        stack.extend(child_nodes(child))
     return len(methods) >= 2 and any(m != "delete" for m in methods)
 
 
@@ -84,7 +85,7 @@ def _names_atomic(decorator: ast.expr) -> bool:
     """The stdlib twin of `_decorated(node, "atomic")`."""
     return any(
         isinstance(n, ast.Name) and n.id == "atomic" or isinstance(n, ast.Attribute) and n.attr == "atomic"
-        for n in ast.walk(decorator)
+        for n in all_nodes(decorator)
     )
 
 
@@ -147,7 +148,7 @@ class WritesWithoutTransaction(Rule):
         if not any(summary.writes for summary in (*facts.functions.values(), *methods)):
             return False
         tree = stdlib_tree(prefilter)
-        return tree is None or any(_writes_twice(node) for node in ast.walk(tree))
+        return tree is None or any(_writes_twice(node) for node in all_nodes(tree))
 
     def start(self, ctx) -> None:
         super().start(ctx)

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 
 import libcst as cst
 
+from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import Collector, Walked, project_callee
 from djreview.naming import plural_snake
 from djreview.rule import Rule
@@ -64,7 +65,7 @@ class LoopQueries(Collector):
         func = node.func
         if node.args or node.keywords:  # a project function may query with them
             values = [*node.args, *(k.value for k in node.keywords)]
-            self.calls.append((func, {n.id for v in values for n in ast.walk(v) if isinstance(n, ast.Name)}))
+            self.calls.append((func, {n.id for v in values for n in all_nodes(v) if isinstance(n, ast.Name)}))
         if isinstance(func, ast.Name) and func.id in _SHORTCUTS:
             self.lookups.append(_ast_names(node.keywords))
         elif isinstance(func, ast.Attribute) and func.attr in _RUNNING:
@@ -87,7 +88,7 @@ class LoopQueries(Collector):
 
 
 def _ast_names(keywords: list[ast.keyword]) -> set[str]:
-    return {n.id for k in keywords for n in ast.walk(k.value) if isinstance(n, ast.Name)}
+    return {n.id for k in keywords for n in all_nodes(k.value) if isinstance(n, ast.Name)}
 
 
 @dataclass

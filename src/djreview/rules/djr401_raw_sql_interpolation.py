@@ -20,6 +20,7 @@ import re
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
@@ -107,7 +108,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
         if any(ref.startswith(_SQL_GENERATORS) for ref in facts.imports.values()):
             return False
         tree = stdlib_tree(prefilter)
-        return tree is None or any(_candidate(node) for node in ast.walk(tree))
+        return tree is None or any(_candidate(node) for node in all_nodes(tree))
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)

@@ -25,6 +25,7 @@ import ast
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
@@ -154,7 +155,7 @@ class UnsafeHtml(FunctionStack, Rule):
         if not super().wants(text, facts, index, prefilter):
             return False
         tree = stdlib_tree(prefilter)
-        return tree is None or any(_candidate(node) for node in ast.walk(tree))
+        return tree is None or any(_candidate(node) for node in all_nodes(tree))
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
