@@ -6,7 +6,7 @@ runs inside one: `with transaction.atomic():` around the call, or a caller decor
 `ProjectIndex.only_called_in_transaction`). Calls are keyed by the called name alone
 (`save_items` for `save_items(...)`, `self.save_items(...)`, `utils.save_items(...)`), and a
 call outside a transaction is kept with the name of the function whose body holds it (""
-when none does: module level, a class body, a lambda, a comment, a docstring): a name called
+when none does: module level, a class body, a lambda, a comment; a docstring holds no call): a name called
 anywhere outside a transaction and outside a function counts as unprotected, so a collision can
 only hide a protection, never invent one.
 """
@@ -68,6 +68,11 @@ def atomic_calls(
     return inside, outside | _named(tree, text)
 
 
+def _docstring(body: list[ast.stmt]) -> bool:
+    first = body[0] if body else None
+    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
+
+
 def _named(tree: ast.Module, text: str) -> frozenset[tuple[str, str]]:
     """Names written as string literals, as calls from nowhere known (a call by name); not the
     names an `__all__` exports."""
@@ -98,8 +103,9 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
     aside) and the bodies of `with transaction.atomic():` blocks. The innermost region holding
     a call decides: a function's body is inside a transaction when it is decorated with
     `atomic`, a `with atomic()` body always is, and its caller is the function around it. A
-    lambda's body is outside every function (its calls may run anywhere), and a name in a
-    comment counts as called from nowhere known: both can only hide a protection.
+    lambda's body is outside every function (its calls may run anywhere); a name in a comment
+    is no call inside a transaction, and outside one counts as called from nowhere known:
+    each can only hide a protection.
     Only statements are walked, never expressions: a walk of every node cost more than the
     rest of the index on Django's source."""
     starts = line_starts(text)
@@ -115,9 +121,10 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
         source = text[start : starts[line]] if line < len(starts) else text[start:]
         return start + len(source.encode("utf-8")[:column].decode("utf-8", "ignore"))
 
-    spans: set[tuple[int, int, str, bool]] = set()  # (start, end, caller, protected) of each region
+    # (start, end, caller, protected) of each region; protected None: a docstring, no calls
+    spans: set[tuple[int, int, str, bool | None]] = set()
 
-    def region(first: ast.stmt, node: ast.stmt, caller: str, protected: bool) -> tuple[int, int, str, bool]:
+    def region(first: ast.stmt, node: ast.stmt, caller: str, protected: bool) -> tuple[int, int, str, bool | None]:
         start = offset(first.lineno, first.col_offset)
         end = offset(node.end_lineno or first.lineno, node.end_col_offset or 0)
         if text.find("lambda", start, end) >= 0:
@@ -129,21 +136,25 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
                         spans.add(region_of(inner.body, inner))
         return start, end, caller, protected
 
-    def region_of(first: ast.expr, node: ast.expr) -> tuple[int, int, str, bool]:
+    def region_of(
+        first: ast.stmt | ast.expr, node: ast.stmt | ast.expr, protected: bool | None = False
+    ) -> tuple[int, int, str, bool | None]:
         start = offset(first.lineno, first.col_offset)
-        return start, offset(node.end_lineno or first.lineno, node.end_col_offset or 0), "", False
+        return start, offset(node.end_lineno or first.lineno, node.end_col_offset or 0), "", protected
 
     stack: list[tuple[ast.AST, str]] = [(tree, "")]
     while stack:
         node, caller = stack.pop()
+        if isinstance(node, (ast.Module, ast.ClassDef, *_FUNCTIONS)) and _docstring(node.body):
+            spans.add(region_of(node.body[0], node.body[0], None))  # its words are no calls
         if isinstance(node, _FUNCTIONS):
             caller = node.name
             body = node.body
             first = body[0]
-            if isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant):
+            if _docstring(body):
                 if len(body) == 1:
                     continue
-                first = body[1]  # the docstring is no call
+                first = body[1]
             atomic = any(_atomic(d) for d in node.decorator_list)
             spans.add(region(first, node, caller, atomic))
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
@@ -158,9 +169,9 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
 
     # the text cut where a region starts or ends: each piece read whole, with its innermost region
     outside_all = ("", False)
-    pieces: list[tuple[int, int, str, bool]] = []
+    pieces: list[tuple[int, int, str, bool | None]] = []
     cursor = 0
-    open_spans: list[tuple[int, int, str, bool]] = []
+    open_spans: list[tuple[int, int, str, bool | None]] = []
     for span in ordered:
         while open_spans and open_spans[-1][1] <= span[0]:
             ended = open_spans.pop()  # a region nested in another ends first: the stack stays ordered
@@ -182,13 +193,18 @@ def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], froze
         if start >= end:
             continue
         commented = text.find("#", start, end) >= 0
+        if protected is None:
+            continue  # a docstring
         if protected:
+            # a name in a comment is no call (a `#` in a string cuts the line short: that can
+            # only hide a protection)
             piece = _COMMENT.sub("", text[start:end]) if commented else text[start:end]
             inside.update(_CALLED.findall(piece))
-        else:
-            sites.update((name, caller) for name in _CALLED.findall(text, start, end))
-        if (caller or protected) and commented:
-            # a comment (or a string with a `#`): it hides a protection, never invents one
+            continue
+        sites.update((name, caller) for name in _CALLED.findall(text, start, end))
+        if caller and commented:
+            # a comment (or a string with a `#`) would make its names calls of `caller`: they
+            # count as called from nowhere known, which hides a protection, never invents one
             for comment in _COMMENT.finditer(text, start, end):
                 sites.update((name, "") for name in _CALLED.findall(comment.group()))
     return frozenset(inside), frozenset(sites)
