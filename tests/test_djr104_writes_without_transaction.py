@@ -548,13 +548,12 @@ def test_a_caller_in_a_lambda_or_in_a_comment_protects_nothing(review):
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
 
 
-def test_the_callers_are_read_from_the_text_between_the_function_bodies():
-    """Calls are read with a regex between the regions the statements mark, not by a walk of
-    every node: each call gets the innermost function around it, decorators and defaults run
-    where the function is defined, a docstring holds no call."""
+def test_each_call_gets_the_innermost_function_around_it():
+    """Decorators and defaults run where the function is defined; a docstring holds no call."""
     import ast
 
     from djreview.index.atomic_calls import atomic_calls
+    from djreview.index.nodes import Nodes
 
     code = """
 import x
@@ -581,7 +580,8 @@ class Thing:
 @decorate()
 def one(): single()
 """
-    inside, outside = atomic_calls(ast.parse(code), code)
+    tree = ast.parse(code)
+    inside, outside = atomic_calls(tree, Nodes(tree), code)
     assert inside == frozenset()
     assert {
         ("first", "outer"),
@@ -599,6 +599,7 @@ def test_calls_inside_a_transaction_are_told_from_the_calls_around_it():
     import ast
 
     from djreview.index.atomic_calls import atomic_calls
+    from djreview.index.nodes import Nodes
 
     code = """
 from django.db import transaction
@@ -622,11 +623,12 @@ def mixed(items):
     with transaction.atomic():
         run_each(items, lambda item: handle(item))
 """
-    inside, outside = atomic_calls(ast.parse(code), code)
+    tree = ast.parse(code)
+    inside, outside = atomic_calls(tree, Nodes(tree), code)
     assert {"pay", "pack"} <= inside and ("atomic", "ship") in outside  # its items run outside it
     assert {("router_db", "ship"), ("after_block", "ship"), ("notify", "later")} <= outside
     assert "notify" not in inside and "router_db" not in inside and "after_block" not in inside
-    # a comment inside a transaction names a function: no call (not a protection either)
+    # a comment names a function: no call
     assert "notify_later" not in inside and not any(name == "notify_later" for name, _ in outside)
     # a lambda's calls may run anywhere: outside every function; the rest of the block is inside
     assert "handle" not in inside and ("handle", "") in outside and "run_each" in inside

@@ -6,9 +6,9 @@ runs inside one: `with transaction.atomic():` around the call, or a caller decor
 `ProjectIndex.only_called_in_transaction`). Calls are keyed by the called name alone
 (`save_items` for `save_items(...)`, `self.save_items(...)`, `utils.save_items(...)`), and a
 call outside a transaction is kept with the name of the function whose body holds it (""
-when none does: module level, a class body, a lambda, a comment; a docstring holds no call): a name called
-anywhere outside a transaction and outside a function counts as unprotected, so a collision can
-only hide a protection, never invent one.
+when none does: module level, a class body, a lambda): a name called anywhere outside a
+transaction and outside a function counts as unprotected, so a collision can only hide a
+protection, never invent one.
 """
 
 from __future__ import annotations
@@ -18,15 +18,12 @@ import re
 from bisect import bisect_right
 from itertools import accumulate
 
-from djreview.index.nodes import all_nodes
+from djreview.index.nodes import Nodes
+from djreview.index.prefilter import called_name
 
-# `name(` and `.name(`, but not the `def name(` / `class Name(` that define it
-# (possessive quantifiers and the look-behinds after `\b`: a third faster on pretix's source)
-_CALLED = re.compile(r"\b(?<!def )(?<!class )([A-Za-z_]\w*+)\s*+\(")
 # a name as a whole string literal: `getattr(backend, "pull_cluster")`, a task told which method
 # to run; it may be called anywhere from there, so it counts as a call outside every function
 _NAMED = re.compile(r"""(['"])(?<![\w.]['"])([A-Za-z_]\w*+)\1""")
-_COMMENT = re.compile(r"#[^\r\n]*")
 _NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends ast counts (not str.splitlines' \f, \x1c...)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
@@ -57,20 +54,15 @@ def _atomic(node: ast.AST) -> bool:
 
 
 def atomic_calls(
-    tree: ast.Module, text: str, migration: bool = False
+    tree: ast.Module, nodes: Nodes, text: str, migration: bool = False
 ) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
     """(names called inside a transaction, (name, caller) of each call outside one) in this
     module; the caller is the function whose body holds the call, "" when none does. A
     migration runs in a transaction (atomic by default): every call in it is inside one."""
     if migration:
-        return frozenset(_CALLED.findall(text)), frozenset()
-    inside, outside = _calls_from_text(tree, text)
+        return frozenset(filter(None, (called_name(c.func) for c in nodes.of(ast.Call)))), frozenset()
+    inside, outside = _calls_by_region(tree, nodes)
     return inside, outside | _named(tree, text)
-
-
-def _docstring(body: list[ast.stmt]) -> bool:
-    first = body[0] if body else None
-    return isinstance(first, ast.Expr) and isinstance(first.value, ast.Constant) and isinstance(first.value.value, str)
 
 
 def _named(tree: ast.Module, text: str) -> frozenset[tuple[str, str]]:
@@ -97,114 +89,65 @@ def _targets(stmt: ast.Assign | ast.AugAssign | ast.AnnAssign) -> list[ast.expr]
     return stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
 
 
-def _calls_from_text(tree: ast.Module, text: str) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """(names called inside a transaction, (name, caller) of every other `name(`), read from
-    the text between the regions the statements mark: function bodies (their docstrings
-    aside) and the bodies of `with transaction.atomic():` blocks. The innermost region holding
-    a call decides: a function's body is inside a transaction when it is decorated with
-    `atomic`, a `with atomic()` body always is, and its caller is the function around it. A
-    lambda's body is outside every function (its calls may run anywhere); a name in a comment
-    is no call inside a transaction, and outside one counts as called from nowhere known:
-    each can only hide a protection.
-    Only statements are walked, never expressions: a walk of every node cost more than the
-    rest of the index on Django's source."""
-    starts = line_starts(text)
-    ascii_text = text.isascii()
+def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
+    """(names called inside a transaction, (name, caller) of every other call). The regions
+    come from a walk of the statements only: function bodies (decorators and defaults run
+    where the function is defined, outside its body), the bodies of `with atomic():` blocks,
+    and lambdas (their calls run whenever they are called: nobody knows where). Each call of
+    the module's one listing (index/nodes.py) gets the innermost region holding it: a
+    function's body is inside a transaction when it is decorated with `atomic`, a `with
+    atomic()` body always is, and its caller is the function around it."""
+    Position = tuple[int, int]
+    # (start, end, caller, protected) of each region
+    regions: list[tuple[Position, Position, str, bool]] = []
 
-    def offset(line: int, column: int) -> int:
-        """ast's (1-based line, UTF-8 byte column) as an offset in `text`."""
-        if line > len(starts):
-            return len(text)
-        start = starts[line - 1]
-        if ascii_text:
-            return start + column
-        source = text[start : starts[line]] if line < len(starts) else text[start:]
-        return start + len(source.encode("utf-8")[:column].decode("utf-8", "ignore"))
-
-    # (start, end, caller, protected) of each region; protected None: a docstring, no calls
-    spans: set[tuple[int, int, str, bool | None]] = set()
-
-    def region(first: ast.stmt, node: ast.stmt, caller: str, protected: bool) -> tuple[int, int, str, bool | None]:
-        start = offset(first.lineno, first.col_offset)
-        end = offset(node.end_lineno or first.lineno, node.end_col_offset or 0)
-        if text.find("lambda", start, end) >= 0:
-            # a lambda's body runs whenever it is called: nobody knows where (found by a walk of
-            # the few regions that spell `lambda`; a nested function's finds them again: a set)
-            for body in getattr(node, "body", ()):
-                for inner in all_nodes(body):
-                    if isinstance(inner, ast.Lambda):
-                        spans.add(region_of(inner.body, inner))
-        return start, end, caller, protected
-
-    def region_of(
-        first: ast.stmt | ast.expr, node: ast.stmt | ast.expr, protected: bool | None = False
-    ) -> tuple[int, int, str, bool | None]:
-        start = offset(first.lineno, first.col_offset)
-        return start, offset(node.end_lineno or first.lineno, node.end_col_offset or 0), "", protected
+    def region(first: ast.AST, last: ast.AST, caller: str, protected: bool) -> None:
+        start = (first.lineno, first.col_offset)  # type: ignore[attr-defined]
+        end = (last.end_lineno, last.end_col_offset)  # type: ignore[attr-defined]
+        regions.append((start, end, caller, protected))
 
     stack: list[tuple[ast.AST, str]] = [(tree, "")]
     while stack:
         node, caller = stack.pop()
-        if isinstance(node, (ast.Module, ast.ClassDef, *_FUNCTIONS)) and _docstring(node.body):
-            spans.add(region_of(node.body[0], node.body[0], None))  # its words are no calls
         if isinstance(node, _FUNCTIONS):
             caller = node.name
-            body = node.body
-            first = body[0]
-            if _docstring(body):
-                if len(body) == 1:
-                    continue
-                first = body[1]
-            atomic = any(_atomic(d) for d in node.decorator_list)
-            spans.add(region(first, node, caller, atomic))
+            region(node.body[0], node, caller, any(_atomic(d) for d in node.decorator_list))
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
-            spans.add(region(node.body[0], node, caller, True))  # its items run outside it
+            region(node.body[0], node, caller, True)  # its items run outside it
         for block in _blocks_of(type(node)):
             for child in getattr(node, block):
                 if isinstance(child, ast.match_case):
                     stack.extend((s, caller) for s in child.body)
                 elif isinstance(child, (ast.stmt, ast.ExceptHandler)):
                     stack.append((child, caller))
-    ordered = sorted(spans, key=lambda s: (s[0], -s[1]))  # outer before inner at one start
+    for lam in nodes.of(ast.Lambda):
+        region(lam.body, lam, "", False)
+    regions.sort(key=lambda r: (r[0], (-r[1][0], -r[1][1])))  # outer before inner at one start
 
-    # the text cut where a region starts or ends: each piece read whole, with its innermost region
-    outside_all = ("", False)
-    pieces: list[tuple[int, int, str, bool | None]] = []
-    cursor = 0
-    open_spans: list[tuple[int, int, str, bool | None]] = []
-    for span in ordered:
-        while open_spans and open_spans[-1][1] <= span[0]:
-            ended = open_spans.pop()  # a region nested in another ends first: the stack stays ordered
-            pieces.append((cursor, ended[1], ended[2], ended[3]))
-            cursor = ended[1]
-        around = open_spans[-1][2:] if open_spans else outside_all
-        pieces.append((cursor, span[0], *around))
-        cursor = span[0]
-        open_spans.append(span)
-    while open_spans:
-        ended = open_spans.pop()
-        pieces.append((cursor, ended[1], ended[2], ended[3]))
-        cursor = ended[1]
-    pieces.append((cursor, len(text), *outside_all))
+    # the region around each one (regions nest or are apart): a call climbs to the innermost
+    # region that still holds it
+    parent: list[int] = []
+    open_regions: list[int] = []
+    for i, (start, _, _, _) in enumerate(regions):
+        while open_regions and regions[open_regions[-1]][1] <= start:
+            open_regions.pop()
+        parent.append(open_regions[-1] if open_regions else -1)
+        open_regions.append(i)
+    starts = [r[0] for r in regions]
 
     inside: set[str] = set()
-    sites: set[tuple[str, str]] = set()
-    for start, end, caller, protected in pieces:
-        if start >= end:
+    outside: set[tuple[str, str]] = set()
+    for call in nodes.of(ast.Call):
+        name = called_name(call.func)
+        if not name:
             continue
-        commented = text.find("#", start, end) >= 0
-        if protected is None:
-            continue  # a docstring
+        position = (call.lineno, call.col_offset)
+        at = bisect_right(starts, position) - 1
+        while at >= 0 and not position < regions[at][1]:
+            at = parent[at]
+        caller, protected = (regions[at][2], regions[at][3]) if at >= 0 else ("", False)
         if protected:
-            # a name in a comment is no call (a `#` in a string cuts the line short: that can
-            # only hide a protection)
-            piece = _COMMENT.sub("", text[start:end]) if commented else text[start:end]
-            inside.update(_CALLED.findall(piece))
-            continue
-        sites.update((name, caller) for name in _CALLED.findall(text, start, end))
-        if caller and commented:
-            # a comment (or a string with a `#`) would make its names calls of `caller`: they
-            # count as called from nowhere known, which hides a protection, never invents one
-            for comment in _COMMENT.finditer(text, start, end):
-                sites.update((name, "") for name in _CALLED.findall(comment.group()))
-    return frozenset(inside), frozenset(sites)
+            inside.add(name)
+        else:
+            outside.add((name, caller))
+    return frozenset(inside), frozenset(outside)

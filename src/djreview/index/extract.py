@@ -564,13 +564,13 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.settings = settings_facts(tree, path, module, is_init)
     facts.settings_modules = named_settings_modules(path, text)
     if worth_reading(text):
-        facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements), True
+        facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements, nodes), True
     if "as_view" in text or "register(" in text:
         facts.routed = routed_views(nodes, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
-    facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, text, migration)
+    facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, nodes, text, migration)
     if is_migration_file(path) and "Migration" in text:
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:

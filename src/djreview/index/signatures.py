@@ -25,9 +25,10 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 
-from djreview.index.nodes import all_nodes
+from djreview.index.nodes import Nodes
 
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
@@ -87,7 +88,8 @@ class _Function:
         self.compares = False
         self.twilio = self.validates = False
 
-    def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef) -> SignatureFacts:
+    def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
+        """`inner`: the nodes of the function (decorators included) that may matter."""
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             ref = self._ref(target) or ""
@@ -96,7 +98,7 @@ class _Function:
             if ref.startswith(("django.contrib.auth.", "django.contrib.admin.")):
                 self.facts.identity = True  # login_required, permission_required, staff_member_required
             self._callee(target)
-        for child in all_nodes(node):
+        for child in inner:
             if isinstance(child, ast.Call):
                 self._call(child)
             elif isinstance(child, ast.Compare):
@@ -182,24 +184,64 @@ def _decodes_with_key(call: ast.Call) -> bool:
     return keyed
 
 
-def signature_facts(qualify, statements) -> dict[str, SignatureFacts]:
+def signature_facts(qualify, statements, nodes: Nodes) -> dict[str, SignatureFacts]:
     """Per module function ("name") and method ("Class.name"), what it does about a signature
     and the request's user: only the functions with something to say are kept."""
-    found: dict[str, SignatureFacts] = {}
-
-    def keep(key: str, node) -> None:
-        facts = _Function(qualify).read(node)
-        if facts.verifies or facts.calls or facts.headers or facts.drf or facts.identity or facts.token_auth:
-            found[key] = facts
-
+    units: list[tuple[str, ast.FunctionDef | ast.AsyncFunctionDef]] = []
     for stmt in statements:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            keep(stmt.name, stmt)
+            units.append((stmt.name, stmt))
         elif isinstance(stmt, ast.ClassDef):
             for item in stmt.body:
                 if isinstance(item, (ast.FunctionDef, ast.AsyncFunctionDef)):
-                    keep(f"{stmt.name}.{item.name}", item)
+                    units.append((f"{stmt.name}.{item.name}", item))
+    if not units:
+        return {}
+    inner = _nodes_by_function([node for _, node in units], nodes)
+    found: dict[str, SignatureFacts] = {}
+    for (key, node), held in zip(units, inner):
+        facts = _Function(qualify).read(node, held)
+        if facts.verifies or facts.calls or facts.headers or facts.drf or facts.identity or facts.token_auth:
+            found[key] = facts
     return found
+
+
+def _nodes_by_function(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], nodes: Nodes) -> list[list[ast.AST]]:
+    """For each of `functions` (disjoint: module functions and methods), the nodes a reading
+    looks at, from the module's one listing instead of a walk per function: every call, and
+    the comparisons, subscripts, attributes and constants that can say something."""
+    spans = sorted(
+        (
+            min([(d.lineno, d.col_offset) for d in f.decorator_list] + [(f.lineno, f.col_offset)]),
+            (f.end_lineno or f.lineno, f.end_col_offset or 0),
+            i,
+        )
+        for i, f in enumerate(functions)
+    )
+    starts = [start for start, _, _ in spans]
+    held: list[list[ast.AST]] = [[] for _ in functions]
+
+    def place(node: ast.AST) -> None:
+        position = (node.lineno, node.col_offset)  # type: ignore[attr-defined]
+        at = bisect_right(starts, position) - 1
+        if at >= 0 and position <= spans[at][1]:
+            held[spans[at][2]].append(node)
+
+    for call in nodes.of(ast.Call):
+        place(call)
+    for compare in nodes.of(ast.Compare):
+        if any(isinstance(op, (ast.Eq, ast.NotEq)) for op in compare.ops):
+            place(compare)
+    for subscript in nodes.of(ast.Subscript):
+        if isinstance(subscript.slice, ast.Constant):
+            place(subscript)
+    for attribute in nodes.of(ast.Attribute):
+        if attribute.attr in _COOKIE_STATE:
+            place(attribute)
+    for constant in nodes.of(ast.Constant):
+        if constant.value == "_notify-validate":
+            place(constant)
+    return held
 
 
 # -- the project's answer (ProjectIndex.verifies_signature and friends) ----------------------
