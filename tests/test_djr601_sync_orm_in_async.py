@@ -226,3 +226,34 @@ async def me(request):
 def test_not_reported_after_request_user_is_set_to_the_awaited_user(review):
     body = "async def me(request):\n    request.user = await request.auser()\n    return request.user.username\n"
     assert orm_in_async(review, body) == []
+
+
+# -- which files are parsed ------------------------------------------------------------------
+def test_a_view_decorator_that_passes_the_request_on_is_never_parsed(review, parses):
+    """Django's own view decorators: an async wrapper awaiting the view, naming no model."""
+    decorator = """def add_header(view):
+    async def wrapper(request, *args, **kwargs):
+        response = await view(request, *args, **kwargs)
+        response["X-Seen"] = "1"
+        return response
+
+    return wrapper
+"""
+    findings = review({"shop/models.py": MODELS, "shop/decorators.py": decorator}, select=("DJR601",))
+    assert findings == [] and "shop/decorators.py" not in parses
+
+
+def test_a_file_naming_no_model_is_still_reviewed_for_request_user_and_project_lookups(review):
+    helper = "from shop.models import Book\n\n\ndef book_by_pk(pk):\n    return Book.objects.get(pk=pk)\n"
+    views = """from shop.lookup import book_by_pk
+
+
+async def me(request):
+    return request.user.is_staff
+
+
+async def detail(request, pk):
+    return book_by_pk(pk)
+"""
+    files = {"shop/models.py": MODELS, "shop/lookup.py": helper, VIEWS: views}
+    assert codes_lines(review(files, select=("DJR601",))) == [("DJR601", VIEWS, 5), ("DJR601", VIEWS, 9)]

@@ -25,12 +25,17 @@ build a query without running it. Code in a nested ``def`` or ``lambda`` (what o
 
 from __future__ import annotations
 
+import ast
+import re
+
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
+from djreview.index.nodes import all_nodes
 from djreview.orm import CACHED_ON_RELATED
-from djreview.rule import Rule
+from djreview.rule import Rule, stdlib_tree
 from djreview.rules._async_scope import AsyncScope, parenthesised
+from djreview.source import split_lines
 from djreview.values import FormInstance, Instance, Queryset, RelatedManager, SelfRef
 
 # Queryset/manager methods that run their query, with their async twins (Django 4.1+).
@@ -61,6 +66,8 @@ _EVALUATING = frozenset({"list", "len", "bool", "tuple", "set", "frozenset", "so
 _LIST_LIKE = frozenset({"list", "tuple", "sorted", "set", "frozenset"})
 _SINGLE = frozenset({"fk", "o2o", "gfk", "reverse_o2o"})
 _REQUEST_ANNOTATIONS = ("HttpRequest", "ASGIRequest", "WSGIRequest")
+_USER = re.compile(r"\buser\b")
+_CALLED = re.compile(r"\b([A-Za-z_]\w*+)\s*+\(")
 
 
 class SyncOrmInAsync(AsyncScope, Rule):
@@ -73,10 +80,25 @@ class SyncOrmInAsync(AsyncScope, Rule):
     def wants(self, text, facts, index, prefilter) -> bool:
         """Querysets and rows start from a model the file names, a project function returning
         a queryset, or `request.user`; an async file with none of them is not parsed (most of
-        Django's own `async def`s are a*() twins that hand the work to sync_to_async)."""
+        Django's own `async def`s are a*() twins that hand the work to sync_to_async, or view
+        decorators that pass the request on)."""
         if not super().wants(text, facts, index, prefilter):
             return False
-        return "request" in text or index.mentions_models(text, facts) or index.imports_a_selector(facts)
+        if index.mentions_models(text, facts) or index.imports_a_selector(facts):
+            return True
+        if "request" not in text:
+            return False
+        tree = stdlib_tree(prefilter)
+        if tree is None:
+            return True
+        lines = split_lines(text)
+        for node in all_nodes(tree):
+            if isinstance(node, ast.AsyncFunctionDef):
+                # the user a request names, or a project function that may query what it is given
+                body = "\n".join(lines[node.lineno - 1 : node.end_lineno])
+                if _USER.search(body) or any(index.may_query(name) for name in _CALLED.findall(body)):
+                    return True
+        return False
 
     def start(self, ctx) -> None:
         super().start(ctx)
