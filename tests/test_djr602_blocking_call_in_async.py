@@ -133,3 +133,29 @@ class Feed:
     findings = blocking(review, body)
     assert [f.line for f in findings] == [21, 22]
     assert "waits on a socket" in findings[0].text
+
+
+def test_a_file_whose_async_functions_name_nothing_that_blocks_is_never_parsed(review, parses):
+    code = """import time
+
+
+def backoff(attempt):
+    time.sleep(2**attempt)
+
+
+async def handler(request, view):
+    return await view(request)
+"""
+    assert review({"shop/retry.py": code}, select=("DJR602",)) == [] and "shop/retry.py" not in parses
+
+
+def test_a_session_built_outside_the_async_function_still_gets_it_reviewed(review):
+    code = """import requests
+
+session = requests.Session()
+
+
+async def fetch(url):
+    return session.get(url)
+"""
+    assert codes_lines(review({"shop/fetch.py": code}, select=("DJR602",))) == [("DJR602", "shop/fetch.py", 7)]

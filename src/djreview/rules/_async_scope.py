@@ -9,7 +9,28 @@ judge calls written directly in an ``async def``'s own body.
 
 from __future__ import annotations
 
+import ast
+
 import libcst as cst
+
+from djreview.index.nodes import all_nodes
+from djreview.rule import stdlib_tree
+from djreview.source import split_lines
+
+
+def async_bodies(text: str, prefilter) -> list[str] | None:
+    """The source of each `async def` of the file (nested ones too), from its stdlib tree, for
+    a rule that judges a file by what its async functions say; None when the tree cannot be
+    read (the rule then parses the file)."""
+    tree = stdlib_tree(prefilter)
+    if tree is None:
+        return None
+    lines = split_lines(text)
+    return [
+        "\n".join(lines[node.lineno - 1 : node.end_lineno])
+        for node in all_nodes(tree)
+        if isinstance(node, ast.AsyncFunctionDef)
+    ]
 
 
 class AsyncScope:

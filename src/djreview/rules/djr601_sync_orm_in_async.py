@@ -25,17 +25,14 @@ build a query without running it. Code in a nested ``def`` or ``lambda`` (what o
 
 from __future__ import annotations
 
-import ast
 import re
 
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.index.nodes import all_nodes
 from djreview.orm import CACHED_ON_RELATED
-from djreview.rule import Rule, stdlib_tree
-from djreview.rules._async_scope import AsyncScope, parenthesised
-from djreview.source import split_lines
+from djreview.rule import Rule
+from djreview.rules._async_scope import AsyncScope, async_bodies, parenthesised
 from djreview.values import FormInstance, Instance, Queryset, RelatedManager, SelfRef
 
 # Queryset/manager methods that run their query, with their async twins (Django 4.1+).
@@ -88,17 +85,11 @@ class SyncOrmInAsync(AsyncScope, Rule):
             return True
         if "request" not in text:
             return False
-        tree = stdlib_tree(prefilter)
-        if tree is None:
-            return True
-        lines = split_lines(text)
-        for node in all_nodes(tree):
-            if isinstance(node, ast.AsyncFunctionDef):
-                # the user a request names, or a project function that may query what it is given
-                body = "\n".join(lines[node.lineno - 1 : node.end_lineno])
-                if _USER.search(body) or any(index.may_query(name) for name in _CALLED.findall(body)):
-                    return True
-        return False
+        bodies = async_bodies(text, prefilter)
+        # the user a request names, or a project function that may query what it is given
+        return bodies is None or any(
+            _USER.search(body) or any(index.may_query(name) for name in _CALLED.findall(body)) for body in bodies
+        )
 
     def start(self, ctx) -> None:
         super().start(ctx)

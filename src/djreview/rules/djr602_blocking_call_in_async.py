@@ -32,7 +32,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
-from djreview.rules._async_scope import AsyncScope
+from djreview.rules._async_scope import AsyncScope, async_bodies
 
 _HTTP_VERBS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "request"})
 # Qualified functions that block, with the kind of wait they are.
@@ -90,6 +90,8 @@ _WAITS = {
 
 # Every call the rule reports is spelled with one of these words (a module, a function or a
 # method of an object it tracks); over-approximates, like every `wants`.
+# what the rule follows from where it is built to where an async function uses it
+_HELD = re.compile(r"\b(?:Session|Client|Popen|socket|Path|EmailMessage|EmailMultiAlternatives)\s*\(")
 _BLOCKING_WORDS = re.compile(
     r"\b(?:time|sleep|requests|httpx|urllib|urlopen|subprocess|Popen|open|Path|pathlib|read_text|"
     r"write_text|read_bytes|write_bytes|send_mail|send_mass_mail|mail_admins|mail_managers|"
@@ -105,8 +107,15 @@ class BlockingCallInAsync(AsyncScope, Rule):
 
     def wants(self, text, facts, index, prefilter) -> bool:
         """An async file that names nothing that blocks is not parsed (Django's own source has
-        `async def` in 60 files, mostly `a*()` twins handing work to sync_to_async)."""
-        return super().wants(text, facts, index, prefilter) and _BLOCKING_WORDS.search(text) is not None
+        `async def` in 60 files, mostly `a*()` twins handing work to sync_to_async), nor one
+        whose async functions name nothing that blocks, unless it holds a blocking object
+        (a session, a process, a socket) in a name an async function may use."""
+        if not (super().wants(text, facts, index, prefilter) and _BLOCKING_WORDS.search(text)):
+            return False
+        if _HELD.search(text):
+            return True
+        bodies = async_bodies(text, prefilter)
+        return bodies is None or any(_BLOCKING_WORDS.search(body) for body in bodies)
 
     def start(self, ctx) -> None:
         super().start(ctx)
