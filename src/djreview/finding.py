@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass(frozen=True)
@@ -47,11 +47,19 @@ class Finding:
         return (self.path, self.line, self.column, self.code)
 
     def to_dict(self) -> dict:
-        data = asdict(self)
+        # field by field, not dataclasses.asdict(): its deep copy of every value was a third of
+        # a warm run's JSON output on pretix (795 findings)
+        data = {name: getattr(self, name) for name in _FINDING_FIELDS}
         data["message"] = self.text  # the JSON contract's "message" is the whole sentence
-        if self.fix is not None:
-            data["fix"]["edits"] = [asdict(e) for e in self.fix.edits]
+        fix = self.fix
+        if fix is not None:
+            edits = [{name: getattr(e, name) for name in _EDIT_FIELDS} for e in fix.edits]
+            data["fix"] = {"description": fix.description, "applicability": fix.applicability, "edits": edits}
         return data
+
+
+_FINDING_FIELDS = tuple(f.name for f in fields(Finding))
+_EDIT_FIELDS = tuple(f.name for f in fields(Edit))
 
 
 @dataclass
