@@ -369,6 +369,41 @@ def place_twice(order):
     assert "shop/services.py" not in parses  # ruled out from the stdlib tree
 
 
+def test_writes_each_in_a_transaction_or_uncommitted_or_only_called_atomically_are_never_parsed(review, parses):
+    files = {
+        "shop/models.py": MODELS,
+        "shop/services.py": """
+from django.db import transaction
+
+from shop.models import Order
+
+
+def in_blocks(order):
+    with transaction.atomic():
+        order.save()
+    with transaction.atomic():
+        Order.objects.filter(pk=order.pk).update(total=1)
+
+
+def from_a_form(form):
+    order = form.save(commit=False)
+    order.save()
+
+
+def helper(order):
+    order.save()
+    Order.objects.filter(pk=order.pk).update(total=1)
+
+
+def checkout(order):
+    with transaction.atomic():
+        helper(order)
+""",
+    }
+    assert review(files, select=("DJR104",)) == []
+    assert "shop/services.py" not in parses  # ruled out from the stdlib tree and the index
+
+
 def test_super_save_with_star_args_counts_as_a_write_before_the_cst(review, parses):
     files = {
         "shop/models.py": MODELS,

@@ -38,6 +38,7 @@ import libcst as cst
 
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes, child_nodes
+from djreview.index.prefilter import dotted_names
 from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
@@ -62,24 +63,48 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}
 
 
-def _writes_twice(node: ast.AST) -> bool:
-    """Before the CST: a function (not decorated atomic) with two call sites or more that may
-    write, not all deletes; a nested function's calls are its own, as the walk counts them."""
+def _writes_twice(node: ast.AST, index) -> bool:
+    """Before the CST: a function (not decorated atomic, not only called inside a transaction)
+    with two call sites or more that may write, not all deletes nor `save(commit=False)`, one
+    of them outside every `with atomic():` block (writes each in a transaction are never
+    reported); a nested function's calls are its own, as the walk counts them."""
     if not isinstance(node, _FUNCTIONS) or any(_names_atomic(d) for d in node.decorator_list):
         return False
-    methods = []
-    stack: list[ast.AST] = list(node.body)
+    methods: list[tuple[str, bool]] = []  # (method, inside an atomic block)
+    stack: list[tuple[ast.AST, bool]] = [(child, False) for child in node.body]
     while stack:
-        child = stack.pop()
+        child, inside = stack.pop()
         if isinstance(child, _FUNCTIONS):
+            continue
+        if isinstance(child, (ast.With, ast.AsyncWith)) and any(
+            _opens_transaction(i.context_expr) for i in child.items
+        ):
+            stack.extend((item, inside) for item in child.items)
+            stack.extend((statement, True) for statement in child.body)
             continue
         if isinstance(child, ast.Call) and isinstance(child.func, ast.Attribute):
             method = child.func.attr
             positional = any(not isinstance(a, ast.Starred) for a in child.args)  # `*args` is not one
-            if method in _WRITE_METHODS and not (method in ("update", "save", "delete") and positional):
-                methods.append(method)
-        stack.extend(child_nodes(child))
-    return len(methods) >= 2 and any(m != "delete" for m in methods)
+            uncommitted = any(
+                k.arg == "commit" and isinstance(k.value, ast.Constant) and k.value.value is False
+                for k in child.keywords
+            )
+            written = method in _WRITE_METHODS and not (method in ("update", "save", "delete") and positional)
+            if written and not (method == "save" and uncommitted):
+                methods.append((method, inside))
+        stack.extend((grandchild, inside) for grandchild in child_nodes(child))
+    if len(methods) < 2 or all(m == "delete" for m, _ in methods) or all(inside for _, inside in methods):
+        return False
+    return not index.only_called_in_transaction(node.name)
+
+
+def _opens_transaction(expr: ast.expr) -> bool:
+    """The stdlib twin of `_is_atomic`: `transaction.atomic()`, `atomic(using=...)`, a project
+    context manager named for a transaction."""
+    if isinstance(expr, ast.Call):
+        expr = expr.func
+    last = (dotted_names(expr) or [""])[-1].lower()
+    return "atomic" in last or "transaction" in last
 
 
 def _names_atomic(decorator: ast.expr) -> bool:
@@ -149,7 +174,7 @@ class WritesWithoutTransaction(Rule):
         if not any(summary.writes for summary in (*facts.functions.values(), *methods)):
             return False
         tree = stdlib_tree(prefilter)
-        return tree is None or any(_writes_twice(node) for node in all_nodes(tree))
+        return tree is None or any(_writes_twice(node, index) for node in all_nodes(tree))
 
     def start(self, ctx) -> None:
         super().start(ctx)
