@@ -14,10 +14,20 @@ from djreview.engine import Settings, run
 from tests.helpers import ALL_CODES, AUTHOR_AND_BOOK, BOOKSHOP, FIXTURES, write_project
 
 
+_XDG: list[str] = []  # the folder this process made, removed when the run ends
+
+
 def pytest_configure(config) -> None:
     """The per-user cache key (djreview/cache/key.py) lives under a folder of the test run's
     own, never in the home of whoever runs the tests; subprocesses inherit it."""
-    os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="djreview-tests-xdg-")
+    _XDG.append(tempfile.mkdtemp(prefix="djreview-tests-xdg-"))
+    os.environ["XDG_CACHE_HOME"] = _XDG[-1]
+
+
+def pytest_unconfigure(config) -> None:
+    """Each run used to leave its folder (and a key) behind in the temporary directory."""
+    while _XDG:
+        shutil.rmtree(_XDG.pop(), ignore_errors=True)
 
 
 @pytest.fixture
