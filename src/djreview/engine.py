@@ -16,7 +16,7 @@ from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from djreview import limits, pool, worker
+from djreview import gc_policy, limits, pool, worker
 from djreview.cache import store
 from djreview.cache.findings import fingerprint
 from djreview.discovery import discover, display_path, file_kinds, project_root
@@ -183,15 +183,16 @@ def _review_all(
             # ones, and they cluster (django/db/models/...), so contiguous chunks leave a core idle.
             todo.sort(key=lambda i: -pool.size_of(jobs[i][0]))
         work = [jobs[i][:2] for i in todo]
-        fresh = pool.map_in(
-            processes,
-            worker.review_one,
-            work,
-            2,
-            initializer=worker.start,
-            initargs=(index, facts, settings),
-            on_done=counter.step,
-        )
+        with gc_policy.frozen():
+            fresh = pool.map_in(
+                processes,
+                worker.review_one,
+                work,
+                2,
+                initializer=worker.start,
+                initargs=(index, facts, settings),
+                on_done=counter.step,
+            )
         for i, result in zip(todo, fresh):
             results[i] = result
             path, kinds, digest = jobs[i]
@@ -229,6 +230,11 @@ def run(paths: list[str], settings: Settings, on_progress: OnProgress | None = N
     """Review `paths`. The index is built from the whole project each path belongs to, so a
     single file is reviewed knowing the models of every other file. `on_progress` hears how
     many files each phase has done (see OnProgress)."""
+    with gc_policy.fewer_collections():
+        return _run(paths, settings, on_progress)
+
+
+def _run(paths: list[str], settings: Settings, on_progress: OnProgress | None) -> Report:
     start = time.perf_counter()
     store.rejected.clear()
     files, extra, roots, project_files = _project_files(paths, settings)
