@@ -45,23 +45,12 @@ class Nodes:
 
 def _walk(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
     by_type: dict[type[ast.AST], list[ast.AST]] = {}
-    queue = [tree]
-    position = 0
-    while position < len(queue):
-        node = queue[position]
-        position += 1
-        kind = type(node)
-        group = by_type.get(kind)
+    for node in all_nodes(tree):
+        group = by_type.get(type(node))
         if group is None:
-            by_type[kind] = [node]
+            by_type[type(node)] = [node]
         else:
             group.append(node)
-        for name in _fields(kind):
-            value = getattr(node, name)
-            if type(value) is list:
-                queue.extend([item for item in value if isinstance(item, ast.AST)])
-            elif isinstance(value, ast.AST):
-                queue.append(value)
     return by_type
 
 
