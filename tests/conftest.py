@@ -13,7 +13,6 @@ import pytest
 from djreview.engine import Settings, run
 from tests.helpers import ALL_CODES, AUTHOR_AND_BOOK, BOOKSHOP, FIXTURES, write_project
 
-
 _XDG: list[str] = []  # the folder this process made, removed when the run ends
 
 
