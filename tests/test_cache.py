@@ -51,6 +51,31 @@ def test_warm_run_reuses_findings_without_parsing(shop, parses):
     assert warm.findings == cold.findings
 
 
+def test_a_warm_run_never_unpickles_the_facts_of_a_project_file(shop, monkeypatch):
+    """Its findings all hold: no index is built, so the cached facts stay serialised (half of
+    a warm run's time on pretix); an edit makes the index, and the facts, needed again."""
+    from djreview.cache import index as index_cache
+
+    (shop / "shop/models.py").write_text(SHOP_MODELS_FK)
+    cold = _run(shop)
+    loaded: list[str] = []
+    load = index_cache.CachedFacts._load
+
+    def counting_load(self):
+        if self._facts is None:
+            loaded.append(self._path)
+        return load(self)
+
+    monkeypatch.setattr(index_cache.CachedFacts, "_load", counting_load)
+    warm = _run(shop)
+    assert warm.findings == cold.findings and warm.models == cold.models
+    assert loaded == []
+    (shop / "shop/utils.py").write_text(UNRELATED + "\n\ndef more():\n    return 1\n")
+    edited = _run(shop)
+    assert edited.findings == cold.findings
+    assert "shop/models.py" in loaded  # the index was built from the cached facts
+
+
 def test_editing_a_model_re_reviews_the_file_that_loops_over_it(shop, parses):
     assert [c for c in codes_lines(_run(shop).findings) if c[0] == "DJR101"] == []  # author is a CharField
     models = shop / "shop/models.py"
