@@ -67,7 +67,9 @@ def child_nodes(node: ast.AST) -> list[ast.AST]:
 
 
 def all_nodes(node: ast.AST) -> Iterator[ast.AST]:
-    """`ast.walk` (breadth first, `node` included) without the Load/Store contexts."""
+    """`ast.walk` (breadth first, `node` included) without the Load/Store contexts. The loop
+    of child_nodes() is written out here: calling it per node made the walk half as slow
+    again (0.395 -> 0.6 s over pretix's trees)."""
     queue = [node]
     position = 0
     while position < len(queue):
