@@ -221,3 +221,20 @@ def test_an_edit_that_keeps_size_and_mtime_is_seen_when_the_file_was_racy(shop):
     assert models.stat().st_size == st.st_size
     after = _run(shop)
     assert ("DJR202", "shop/models.py", 12) not in codes_lines(after.findings)  # no longer a model
+
+
+def test_cached_facts_travel_to_a_spawned_worker_serialised_or_as_read():
+    """macOS and Windows start pool workers by spawning: the index and facts are pickled to
+    them. Facts still serialised stay so; facts already read (and maybe changed) go as read."""
+    import pickle
+
+    from djreview.cache.index import CachedFacts
+    from djreview.cache.store import pack
+    from djreview.index.facts import ModuleFacts
+
+    cached = CachedFacts(pack(ModuleFacts(path="/abs/shop/models.py", module="shop.models")), "shop/models.py")
+    sent = pickle.loads(pickle.dumps(cached))
+    assert isinstance(sent, CachedFacts) and (sent.module, sent.path) == ("shop.models", "shop/models.py")
+    cached.external = True
+    sent = pickle.loads(pickle.dumps(cached))
+    assert isinstance(sent, ModuleFacts) and sent.external and sent.path == "shop/models.py"

@@ -45,10 +45,23 @@ class CachedFacts:
         return facts
 
     def __getattr__(self, name: str):
+        if name.startswith("__"):  # copy and pickle probing for hooks: not the facts' business
+            raise AttributeError(name)
         return getattr(self._load(), name)
 
     def __setattr__(self, name: str, value) -> None:
         setattr(self._load(), name, value)
+
+    def __reduce__(self):
+        """Sent to a spawned worker (macOS and Windows start their pools so) as what it is:
+        still serialised, or the facts themselves once read (and maybe changed)."""
+        if self._facts is None:
+            return (CachedFacts, (self._blob, self._path))
+        return (_itself, (self._facts,))
+
+
+def _itself(value):
+    return value
 
 
 class IndexCache(CacheFile):
