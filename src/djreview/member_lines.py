@@ -10,15 +10,9 @@ import ast
 
 import libcst as cst  # a rule imports this module: only attribute uses inside functions load libcst
 
-from djreview.index.nodes import all_nodes
+from djreview.index.nodes import all_nodes, first_line
 
 AST_DEFINITIONS = (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)
-
-
-def first_line(stmt: ast.stmt) -> int:
-    """The statement's first line: its first decorator's for a decorated definition."""
-    decorators = getattr(stmt, "decorator_list", None)
-    return min([stmt.lineno, *(d.lineno for d in decorators or ())])
 
 
 def class_body_lines(tree: ast.Module | None, node: cst.ClassDef) -> list[tuple[int, int]] | None:

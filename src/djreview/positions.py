@@ -15,7 +15,7 @@ import libcst as cst
 from libcst.metadata import CodeRange, PositionProvider
 from libcst.metadata.position_provider import PositionProvidingCodegenState
 
-from djreview.member_lines import first_line
+from djreview.index.nodes import first_line
 from djreview.walk import children
 
 

@@ -165,9 +165,9 @@ class Reviewer:
                 rules.append(rule)
             else:
                 found += located
-        lines = split_lines(text)
-        noqa = NoqaComments(text, lines)
-        # a finding in a template (DJR101) answers to the template's {# noqa #}, read by the rule
+        if not found and not rules:
+            return result  # most files: no rule can report there, no noqa comment to read
+        noqa = NoqaComments(text, split_lines(text))
         result.findings = [f for f in found if not noqa.suppresses(f)]
         if not rules:
             return result
@@ -197,6 +197,7 @@ class Reviewer:
         except TooDeep:
             result.notes.append(f"{display}: nested too deeply to locate findings on this Python; skipped")
             return result
+        # a finding in a template (DJR101) answers to the template's {# noqa #}, read by the rule
         result.findings += [f for f in findings if f.path != display or not noqa.suppresses(f)]
         return result
 

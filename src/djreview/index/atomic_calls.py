@@ -16,15 +16,14 @@ from __future__ import annotations
 import ast
 import re
 from bisect import bisect_right
-from itertools import accumulate
 
 from djreview.index.nodes import Nodes
 from djreview.index.prefilter import called_name
+from djreview.source import line_starts
 
 # a name as a whole string literal: `getattr(backend, "pull_cluster")`, a task told which method
 # to run; it may be called anywhere from there, so it counts as a call outside every function
 _NAMED = re.compile(r"""(['"])(?<![\w.]['"])([A-Za-z_]\w*+)\1""")
-_NEWLINE = re.compile(r"\r\n|\r|\n")  # the line ends ast counts (not str.splitlines' \f, \x1c...)
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
 # the statement lists each node type holds (a simple statement none): asked once per type
@@ -36,13 +35,6 @@ def _blocks_of(kind: type[ast.AST]) -> tuple[str, ...]:
     if found is None:
         found = _BLOCKS_OF[kind] = tuple(name for name in _BLOCKS if name in kind._fields)
     return found
-
-
-def line_starts(text: str) -> list[int]:
-    """The offset where each line starts, as ast counts lines."""
-    if "\r" in text:
-        return [0] + [m.end() for m in _NEWLINE.finditer(text)]
-    return [0, *accumulate(len(line) + 1 for line in text.split("\n"))]
 
 
 def _atomic(node: ast.AST) -> bool:

@@ -292,21 +292,8 @@ class _Reader:
         self.imports, self.text = imports, text
         self._lines: list[str] | None = None
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-        imported = [
-            f"{node.module}.{alias.name}"
-            for node in nodes.of(ast.ImportFrom)
-            if node.module and not node.level
-            for alias in node.names
-        ]
-        roots = {  # `import shop.models` -> "shop": its uses are `shop.models.X`
-            alias.name.split(".")[0] for node in nodes.of(ast.Import) for alias in node.names if alias.asname is None
-        }
-        for chain in nodes.of(ast.Attribute) if roots else ():
-            parts = dotted_names(chain) if isinstance(chain.value, ast.Attribute) else None
-            if parts and parts[0] in roots:
-                imported.append(".".join(parts))
+        self.imported = imported_names(nodes)
         calls = list(nodes.of(ast.Call))
-        self.imported = tuple(dict.fromkeys(imported))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
         seen: dict[str, int] = {}
@@ -404,6 +391,25 @@ class _Reader:
             function = self.functions.get(code.id) if isinstance(code, ast.Name) else None
             op.touches = _get_models(function) if function is not None else None
         return op
+
+
+def imported_names(nodes: Nodes) -> tuple[str, ...]:
+    """What a file imports, anywhere (a function too): `from m import A` as "m.A", and the
+    uses of a plain `import m` ("m.models.A"), for DJR503."""
+    imported = [
+        f"{node.module}.{alias.name}"
+        for node in nodes.of(ast.ImportFrom)
+        if node.module and not node.level
+        for alias in node.names
+    ]
+    roots = {  # `import shop.models` -> "shop": its uses are `shop.models.X`
+        alias.name.split(".")[0] for node in nodes.of(ast.Import) for alias in node.names if alias.asname is None
+    }
+    for chain in nodes.of(ast.Attribute) if roots else ():
+        parts = dotted_names(chain) if isinstance(chain.value, ast.Attribute) else None
+        if parts and parts[0] in roots:
+            imported.append(".".join(parts))
+    return tuple(dict.fromkeys(imported))
 
 
 def migration_facts(nodes: Nodes, path: str, imports: dict[str, str], text: str) -> MigrationFacts | None:

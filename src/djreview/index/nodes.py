@@ -14,19 +14,33 @@ from typing import TypeVar
 
 N = TypeVar("N", bound=ast.AST)
 
-# Fields that never hold a node (names, numbers, flags) or hold only the Load/Store contexts,
-# which no reader looks at: skipping them is most of the speed.
+# Fields that never hold a node (names, numbers, flags), or hold only what no reader looks at:
+# the Load/Store contexts, operators (read through `.op`/`.ops`), an import's aliases (read
+# through `.names`). Skipping them is most of the speed.
 _NOT_NODES = frozenset(
-    {"ctx", "id", "attr", "arg", "name", "module", "level", "type_comment", "kind", "conversion", "asname", "is_async"}
+    {"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "module", "level", "kind", "type_comment"}
+    | {"conversion", "simple", "is_async", "asname", "rest", "tag", "kwd_attrs"}
 )
 _FIELDS: dict[type[ast.AST], tuple[str, ...]] = {}
 
 
-def _fields(kind: type[ast.AST]) -> tuple[str, ...]:
+def node_fields(kind: type[ast.AST]) -> tuple[str, ...]:
+    """The fields of a node type that may hold the nodes a reader looks at."""
     found = _FIELDS.get(kind)
     if found is None:
         found = _FIELDS[kind] = tuple(name for name in kind._fields if name not in _NOT_NODES)
     return found
+
+
+def first_line(stmt: ast.stmt) -> int:
+    """The statement's first line: its first decorator's for a decorated definition."""
+    decorators = getattr(stmt, "decorator_list", None)
+    return min([stmt.lineno, *(d.lineno for d in decorators or ())])
+
+
+def lines_of(stmt: ast.stmt, lines: list[str]) -> list[str]:
+    """The source lines of a statement (`lines` of its file), decorators included."""
+    return lines[first_line(stmt) - 1 : stmt.end_lineno]
 
 
 class Nodes:
@@ -57,7 +71,7 @@ def _walk(tree: ast.AST) -> dict[type[ast.AST], list[ast.AST]]:
 def child_nodes(node: ast.AST) -> list[ast.AST]:
     """`ast.iter_child_nodes` without the Load/Store contexts, as a list: about twice as fast."""
     out: list[ast.AST] = []
-    for name in _fields(type(node)):
+    for name in node_fields(type(node)):
         value = getattr(node, name)
         if type(value) is list:
             out.extend([item for item in value if isinstance(item, ast.AST)])
@@ -75,7 +89,7 @@ def all_nodes(node: ast.AST) -> Iterator[ast.AST]:
     while position < len(queue):
         current = queue[position]
         position += 1
-        for name in _fields(type(current)):
+        for name in node_fields(type(current)):
             value = getattr(current, name)
             if type(value) is list:
                 queue.extend([item for item in value if isinstance(item, ast.AST)])

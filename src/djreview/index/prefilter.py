@@ -21,7 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from djreview.index.nodes import child_nodes
+from djreview.index.nodes import child_nodes, lines_of
 from djreview.source import split_lines
 
 _LOOPS = (ast.For, ast.AsyncFor, ast.While, ast.ListComp, ast.SetComp, ast.DictComp, ast.GeneratorExp)
@@ -129,8 +129,7 @@ def _units(tree: ast.Module):
 def _worth_walking(unit: ast.AST, lines: list[str]) -> bool:
     if not isinstance(unit, (ast.FunctionDef, ast.AsyncFunctionDef)):
         return True
-    start = min([unit.lineno, *(d.lineno for d in unit.decorator_list)])
-    return any(_WORTH_WALKING.search(line) for line in lines[start - 1 : unit.end_lineno])
+    return any(_WORTH_WALKING.search(line) for line in lines_of(unit, lines))
 
 
 def class_body_call(node: ast.AST) -> ast.AST | None:

@@ -294,6 +294,12 @@ class ProjectIndex:
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
+        self._atomic_callees: frozenset[str] | None = None  # only_called_in_transaction()
+        self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
+        # _field_lookups(): field name -> its lookups, and the models a form lists whole
+        self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = None
+        self._listed_models: frozenset[str] = frozenset()
+        self._fk_targets: frozenset[str] | None = None  # small_table(): models a ForeignKey points at
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1324,7 +1330,7 @@ class ProjectIndex:
         inside `atomic()`. A call outside every function (module level, a lambda) or in a
         function called somewhere outside a transaction leaves the name unprotected, and so
         does recursion (a function calling itself is never covered through itself)."""
-        if getattr(self, "_atomic_callees", None) is None:
+        if self._atomic_callees is None:
             inside: set[str] = set()
             callers: dict[str, set[str]] = {}
             for module in self._every_module:
@@ -1380,9 +1386,8 @@ class ProjectIndex:
 
     def _schema_answers(self) -> dict[str, dict[str, tuple[OpState, ...]]]:
         """Every migrations package replayed once (package -> migration -> answers)."""
-        cached = getattr(self, "_migration_answers", None)
-        if cached is not None:
-            return cached
+        if self._migration_answers is not None:
+            return self._migration_answers
         packages: dict[str, dict[str, MigrationFacts]] = {}
         for facts in self._every_module:
             if facts.migration is not None and not facts.external:
@@ -1428,9 +1433,9 @@ class ProjectIndex:
         registrations): then it is what the app is about and grows with use, and a staff
         form listing all of it says little (many-to-many picks are choices, they count)."""
         self._field_lookups()
-        if model not in (getattr(self, "_listed_models", None) or ()):
+        if model not in self._listed_models:
             return False
-        owners = getattr(self, "_fk_targets", None)
+        owners = self._fk_targets
         if owners is None:
             owners = frozenset(
                 rel.target
@@ -1438,7 +1443,7 @@ class ProjectIndex:
                 for rel in info.relations.values()
                 if rel.kind in ("fk", "o2o") and rel.target is not None and rel.target not in info.parents
             )
-            self._fk_targets: frozenset[str] | None = owners
+            self._fk_targets = owners
         return not any(qual in owners for qual in self._mro(model))
 
     def _indexable_plain_field(self, declared: FieldFacts) -> bool:
@@ -1471,9 +1476,8 @@ class ProjectIndex:
     def _field_lookups(self) -> dict[str, list[tuple[str, frozenset[str], str, int, bool]]]:
         """field name -> (concrete model, the fields filtered with it, path, line, from
         Meta.ordering) of every lookup that reaches a plain field of a known model."""
-        cached = getattr(self, "_lookups_by_field", None)
-        if cached is not None:
-            return cached
+        if self._lookups_by_field is not None:
+            return self._lookups_by_field
         found: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] = {}
         listed: set[str] = set()
         for module in self._every_module:
@@ -1500,8 +1504,8 @@ class ProjectIndex:
                 cls = self.classes[owner]
                 keys = tuple((key, cls.ordering_line) for key in cls.ordering)
                 self._resolve_keys(info.qualname, keys, self.class_module[owner].path, found, True)
-        self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = found
-        self._listed_models: frozenset[str] | None = frozenset(listed)
+        self._lookups_by_field = found
+        self._listed_models = frozenset(listed)
         return found
 
     def _resolve_keys(self, model: str, keys, path: str, found: dict, ordering: bool) -> None:

@@ -7,6 +7,8 @@ import ast
 import warnings
 from dataclasses import dataclass
 
+from djreview.index.nodes import first_line
+
 MAX_LINES = 8
 _BLOCKS = ("body", "orelse", "finalbody", "handlers", "cases")
 
@@ -46,7 +48,7 @@ def statement_span(tree: ast.Module, line: int) -> tuple[int, int]:
     span = (line, line)
     while True:
         for stmt in body:
-            first = min([stmt.lineno, *(d.lineno for d in getattr(stmt, "decorator_list", ()))])
+            first = first_line(stmt)
             if first <= line <= (stmt.end_lineno or stmt.lineno):
                 break
         else:

@@ -27,7 +27,7 @@ import re
 from collections.abc import Callable
 
 from djreview import orm
-from djreview.index.nodes import all_nodes, child_nodes
+from djreview.index.nodes import all_nodes, child_nodes, lines_of, node_fields
 from djreview.index.prefilter import Collector, Walked, dotted_names
 
 # The kinds of values the flow tracker infers (values.py), as bits.
@@ -131,11 +131,11 @@ class TruthCandidates(Collector):
                 if function is None and node.name != "get_queryset" and not _has_candidate_words(node, lines):
                     continue
                 self._function(node, method=scope == "class")
-                self._scan(_children(node), node, "function", lines)
+                self._scan(child_nodes(node), node, "function", lines)
                 continue
             if kind is ast.Lambda:
                 self._function(node, method=False)
-                self._scan(_children(node), function, "function", lines)
+                self._scan(child_nodes(node), function, "function", lines)
                 continue
             if kind is ast.ClassDef:
                 stack.extend((*node.decorator_list, *node.bases, *node.keywords))
@@ -144,10 +144,7 @@ class TruthCandidates(Collector):
             if kind in _SEEN:
                 self._function_now = function
                 self._visit(node, kind, scope)
-            fields = _FIELDS.get(kind)
-            if fields is None:
-                fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
-            for name in fields:
+            for name in node_fields(kind):
                 value = getattr(node, name, None)
                 if type(value) is list:
                     stack.extend(value)
@@ -276,34 +273,11 @@ _SEEN = frozenset(
 _LEAVES = frozenset(
     {ast.Name, ast.Constant, ast.Import, ast.Global, ast.Nonlocal, ast.Pass, ast.Break, ast.Continue, type(None)}
 )
-# Fields that hold no expression or statement (names, operators, contexts, flags).
-_SCALARS = frozenset(
-    {"ctx", "op", "ops", "id", "attr", "arg", "name", "names", "module", "level", "kind", "type_comment"}
-    | {"conversion", "simple", "is_async", "asname", "rest", "tag", "kwd_attrs"}
-)
-_FIELDS: dict[type, tuple[str, ...]] = {}
 _CANDIDATE_WORDS = re.compile(r"\b(?:len|bool|if|while|count)\b")
 
 
-def _children(node: ast.AST) -> list:
-    """ast.iter_child_nodes without the contexts and operators (None where a list has one)."""
-    kind = type(node)
-    fields = _FIELDS.get(kind)
-    if fields is None:
-        fields = _FIELDS[kind] = tuple(f for f in kind._fields if f not in _SCALARS)
-    out: list = []
-    for name in fields:
-        value = getattr(node, name, None)
-        if type(value) is list:
-            out.extend(value)
-        elif value is not None:
-            out.append(value)
-    return out
-
-
 def _has_candidate_words(node: ast.FunctionDef | ast.AsyncFunctionDef, lines: list[str]) -> bool:
-    start = min([node.lineno, *(d.lineno for d in node.decorator_list)])
-    return any(_CANDIDATE_WORDS.search(line) for line in lines[start - 1 : node.end_lineno])
+    return any(_CANDIDATE_WORDS.search(line) for line in lines_of(node, lines))
 
 
 def _integer(node: ast.expr) -> int | None:

@@ -47,7 +47,6 @@ from djreview.walk import children
 _MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
 _BULK = frozenset({"bulk_create", "bulk_update"})
 _M2M = frozenset({"add", "set", "remove", "clear"})
-_WRITES = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}
 _QUERYSET_STEPS = frozenset({"objects", "filter", "exclude", "all", "select_for_update"})
 # Receivers of save()/delete() that are not rows: a session, a cache, a file store.
 _NOT_ROWS = ("session", "cache", "storage", "redis", "client", "bucket", "file", "image", "thumbnail", "zip")
@@ -60,7 +59,7 @@ _VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
-_WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}
+_WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}  # by name: maybe a write
 
 
 def _writes_twice(node: ast.AST, index) -> bool:
@@ -278,7 +277,7 @@ class WritesWithoutTransaction(Rule):
         if not isinstance(func, cst.Attribute):
             return None
         method = func.attr.value
-        if method not in _WRITES:
+        if method not in _WRITE_METHODS:
             return None  # most calls: the receiver's code and value are not worth computing
         positional = any(a.keyword is None and not a.star for a in call.args)
         receiver = func.value

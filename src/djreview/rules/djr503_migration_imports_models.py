@@ -11,15 +11,14 @@ replaced by `apps.get_model`).
 
 from __future__ import annotations
 
-import ast
 from dataclasses import dataclass, field
 
 import libcst as cst
 
 from djreview import orm
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
-from djreview.index.nodes import all_nodes
-from djreview.index.prefilter import dotted_names
+from djreview.index.migration_state import imported_names
+from djreview.index.nodes import Nodes
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._migration_ops import ModuleFunctions, argument, operation
 from djreview.syntax import dotted
@@ -64,22 +63,13 @@ class MigrationImportsModels(ModuleFunctions, Rule):
         if not super().wants(text, facts, index, prefilter):
             return False
         if facts.migration is not None:  # the index read the file's imports
-            return any(_model(index, name) for name in facts.migration.imported)
-        tree = stdlib_tree(prefilter)
-        if tree is None:
-            return True
-        imported: set[str] = set()  # `import shop.models`: the root name its uses start with
-        for node in all_nodes(tree):
-            if isinstance(node, ast.ImportFrom) and node.module and not node.level:
-                if any(_model(index, f"{node.module}.{a.name}") for a in node.names):
-                    return True
-            elif isinstance(node, ast.Import):
-                imported.update(a.name.split(".")[0] for a in node.names if a.asname is None)
-        return bool(imported) and any(
-            parts[0] in imported and len(parts) >= 3 and _model(index, ".".join(parts))
-            for parts in (dotted_names(n) for n in all_nodes(tree) if isinstance(n, ast.Attribute))
-            if parts
-        )
+            imported = facts.migration.imported
+        else:  # no `Migration` class: the stdlib tree, read the same way
+            tree = stdlib_tree(prefilter)
+            if tree is None:
+                return True
+            imported = imported_names(Nodes(tree))
+        return any(_model(index, name) for name in imported)
 
     def start(self, ctx) -> None:
         super().start(ctx)
