@@ -622,7 +622,7 @@ def one(): single()
         ("first", "outer"),
         ("after", "outer"),
         ("nested", "inner"),
-        ("step", "method"),
+        ("Thing.step", "Thing.method"),  # a call through self: keyed by its class
         ("single", "one"),
     } <= outside
     assert {("setup", ""), ("default", ""), ("decorate", ""), ("build", "")} <= outside
@@ -690,3 +690,76 @@ def test_a_function_named_in_a_string_may_be_called_by_name_anywhere(review):
     """
     findings = writes(review, CHAIN_HELPER, **{"shop/checkout.py": top, "shop/tasks.py": task})
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 7)]
+
+
+MANAGERS = """
+from django.db import transaction
+from shop.models import Item, Order
+
+
+class OrderManager:
+    def commit(self):
+        with transaction.atomic():
+            self._perform_operations()
+
+    def _perform_operations(self):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+
+
+class CartManager:
+    def commit(self):
+        self._perform_operations()
+
+    def _perform_operations(self):
+        order = Order.objects.create(total=2)
+        Item.objects.create(order=order, price=2)
+"""
+
+
+def test_a_method_called_through_self_is_told_apart_from_another_class_s_method_of_its_name(review):
+    # pretix: OrderChangeManager and CartManager each have commit() and _perform_operations();
+    # only the order manager's runs inside atomic()
+    findings = writes(review, MANAGERS)
+    assert [f.line for f in findings] == [22]  # the cart manager's second write
+    assert findings[0].message.startswith("_perform_operations() writes to the database 2 times")
+
+
+def test_a_call_through_self_in_a_base_class_reaches_the_subclass_s_method(review):
+    # Base.run() calls self._apply() outside a transaction; for a Child that is Child._apply
+    code = """
+    from django.db import transaction
+    from shop.models import Item, Order
+
+
+    class Base:
+        def run(self):
+            self._apply()
+
+
+    class Child(Base):
+        def safe_run(self):
+            with transaction.atomic():
+                self._apply()
+
+        def _apply(self):
+            order = Order.objects.create(total=1)
+            Item.objects.create(order=order, price=1)
+    """
+    assert [f.line for f in writes(review, code)] == [18]
+    # without the base's unprotected call, the method is covered
+    unrelated = code.replace("class Child(Base):", "class Child:")
+    assert writes(review, unrelated) == []
+
+
+def test_a_call_of_the_method_s_name_on_another_object_still_reaches_it(review):
+    # `manager._perform_operations()` may be the order manager's: its receiver is unknown
+    code = (
+        MANAGERS
+        + """
+
+def elsewhere(manager):
+    manager._perform_operations()
+"""
+    )
+    assert sorted(f.line for f in writes(review, code)) == [13, 22]

@@ -3,10 +3,13 @@
 A helper that writes twice needs no `atomic()` of its own when every call of it in the project
 runs inside one: `with transaction.atomic():` around the call, or a caller decorated with
 `@transaction.atomic`, or a caller every call of which runs inside one (up the call chain, see
-`ProjectIndex.only_called_in_transaction`). Calls are keyed by the called name alone
-(`save_items` for `save_items(...)`, `self.save_items(...)`, `utils.save_items(...)`), and a
-call outside a transaction is kept with the name of the function whose body holds it (""
-when none does: module level, a class body, a lambda): a name called anywhere outside a
+`ProjectIndex.only_called_in_transaction`). Calls are keyed by the called name (`save_items`
+for `save_items(...)`, `utils.save_items(...)`, `obj.save_items(...)`), except a method's call
+through `self` or `cls`, keyed by its class too (`Cart.commit` for `self.commit()` in a method
+of `Cart`): pretix's `CartManager` and `OrderChangeManager` each have a `commit()` and a
+`_perform_operations()`, and only the class tells their callers apart. A call outside a
+transaction is kept with the function whose body holds it, a method as `Class.name` ("" when
+none does: module level, a class body, a lambda): a name called anywhere outside a
 transaction and outside a function counts as unprotected, so a collision can only hide a
 protection, never invent one.
 """
@@ -25,6 +28,7 @@ from djreview.source import line_starts
 # to run; it may be called anywhere from there, so it counts as a call outside every function
 _NAMED = re.compile(r"""(['"])(?<![\w.]['"])([A-Za-z_]\w*+)\1""")
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_OWN = ("self", "cls")  # a method's call through these reaches its own class's methods
 _BLOCKS = ("body", "orelse", "handlers", "finalbody", "cases")
 # the statement lists each node type holds (a simple statement none): asked once per type
 _BLOCKS_OF: dict[type[ast.AST], tuple[str, ...]] = {}
@@ -48,9 +52,11 @@ def _atomic(node: ast.AST) -> bool:
 def atomic_calls(
     tree: ast.Module, nodes: Nodes, text: str, migration: bool = False
 ) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:
-    """(names called inside a transaction, (name, caller) of each call outside one) in this
-    module; the caller is the function whose body holds the call, "" when none does. A
-    migration runs in a transaction (atomic by default): every call in it is inside one."""
+    """(keys called inside a transaction, (key, caller) of each call outside one) in this
+    module: a key is the called name, or `Class.name` for a call through `self`/`cls` in a
+    method of `Class`; the caller is the function whose body holds the call (`Class.name` for
+    a method), "" when none does. A migration runs in a transaction (atomic by default):
+    every call in it is inside one."""
     if migration:
         return frozenset(filter(None, (called_name(c.func) for c in nodes.of(ast.Call)))), frozenset()
     inside, outside = _calls_by_region(tree, nodes)
@@ -98,20 +104,22 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         end = (last.end_lineno, last.end_col_offset)  # type: ignore[attr-defined]
         regions.append((start, end, caller, protected))
 
-    stack: list[tuple[ast.AST, str]] = [(tree, "")]
+    # (node, caller, the class whose body holds node directly: its functions are methods)
+    stack: list[tuple[ast.AST, str, str]] = [(tree, "", "")]
     while stack:
-        node, caller = stack.pop()
+        node, caller, owner = stack.pop()
         if isinstance(node, _FUNCTIONS):
-            caller = node.name
+            caller = f"{owner}.{node.name}" if owner else node.name
             region(node.body[0], node, caller, any(_atomic(d) for d in node.decorator_list))
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
             region(node.body[0], node, caller, True)  # its items run outside it
+        inner = node.name if isinstance(node, ast.ClassDef) else ""
         for block in _blocks_of(type(node)):
             for child in getattr(node, block):
                 if isinstance(child, ast.match_case):
-                    stack.extend((s, caller) for s in child.body)
+                    stack.extend((s, caller, "") for s in child.body)
                 elif isinstance(child, (ast.stmt, ast.ExceptHandler)):
-                    stack.append((child, caller))
+                    stack.append((child, caller, inner))
     for lam in nodes.of(ast.Lambda):
         region(lam.body, lam, "", False)
     regions.sort(key=lambda r: (r[0], (-r[1][0], -r[1][1])))  # outer before inner at one start
@@ -138,6 +146,9 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         while at >= 0 and not position < regions[at][1]:
             at = parent[at]
         caller, protected = (regions[at][2], regions[at][3]) if at >= 0 else ("", False)
+        receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
+        if isinstance(receiver, ast.Name) and receiver.id in _OWN and "." in caller:
+            name = f"{caller.partition('.')[0]}.{name}"  # self.commit() in a method of Cart
         if protected:
             inside.add(name)
         else:

@@ -1322,32 +1322,81 @@ class ProjectIndex:
         return any(self.classes[c].meta_fields_listed for c in self._class_mro(qual))
 
     @query
-    def only_called_in_transaction(self, name: str) -> bool:
-        """Is a function of this name called somewhere in the project (tests and installed
-        packages aside), and always inside `transaction.atomic` (index/atomic_calls.py), or
-        from a function of which the same holds, up to `_CALL_CHAIN` callers up? Matched by
-        name, as the calls are: `save_items` called in `checkout()` alone, and `checkout` only
-        inside `atomic()`. A call outside every function (module level, a lambda) or in a
-        function called somewhere outside a transaction leaves the name unprotected, and so
-        does recursion (a function calling itself is never covered through itself)."""
+    def only_called_in_transaction(self, name: str, owner: str = "") -> bool:
+        """Is this function (a method of the class named `owner`) called somewhere in the
+        project (tests and installed packages aside), and always inside `transaction.atomic`
+        (index/atomic_calls.py), or from a function of which the same holds, up to
+        `_CALL_CHAIN` callers up? `save_items` called in `checkout()` alone, and `checkout`
+        only inside `atomic()`. A method is reached by every call of its name but those through
+        `self` in an unrelated class: `self.commit()` in `OrderChangeManager` is no call of
+        `CartManager.commit`, while one in a base, a subclass or a subclass's other base may
+        be. A call outside every function (module level, a lambda) or in a function called
+        somewhere outside a transaction leaves the name unprotected, and so does recursion (a
+        function calling itself is never covered through itself)."""
         if self._atomic_callees is None:
-            inside: set[str] = set()
-            callers: dict[str, set[str]] = {}
-            for module in self._every_module:
-                if module.external or _test_module(module.module):
-                    continue
-                inside |= module.calls_in_atomic
-                for called, caller in module.callers_outside_atomic:
-                    callers.setdefault(called, set()).add(caller)
-            covered = inside - callers.keys()
-            for _ in range(_CALL_CHAIN):
-                # "" (no function) is never covered; nor is a name still being decided (a cycle)
-                more = {n for n, by in callers.items() if n not in covered and by <= covered}
-                if not more:
-                    break
-                covered |= more
-            self._atomic_callees = frozenset(covered)
-        return name in self._atomic_callees
+            self._atomic_callees = self._covered_by_transactions()
+        return (f"{owner}.{name}" if owner else name) in self._atomic_callees
+
+    def _covered_by_transactions(self) -> frozenset[str]:
+        """Every function key (`name`, or `Class.name` for a method) all of whose calls run
+        in a transaction (only_called_in_transaction)."""
+        inside: set[str] = set()
+        outside: set[tuple[str, str]] = set()
+        for module in self._every_module:
+            if module.external or _test_module(module.module):
+                continue
+            inside |= module.calls_in_atomic
+            outside |= module.callers_outside_atomic
+        # each call by the name it calls: (class of a `self` call or "", protected, caller)
+        calls: dict[str, list[tuple[str, bool, str]]] = {}
+        for key in inside:
+            owner, _, name = key.rpartition(".")
+            calls.setdefault(name, []).append((owner, True, ""))
+        for key, caller in outside:
+            owner, _, name = key.rpartition(".")
+            calls.setdefault(name, []).append((owner, False, caller))
+        families = self._class_families()
+        # what may be called: every function called by its plain name, and every method of a
+        # class its own or a related class calls through `self`, or that a caller is
+        targets = {name for name in calls} | {key for key in inside} | {key for key, _ in outside}
+        targets |= {caller for _, caller in outside if caller}
+
+        def reaching(target: str) -> list[tuple[bool, str]]:
+            owner, _, name = target.rpartition(".")
+            family = families.get(owner) if owner else None
+            return [
+                (protected, caller)
+                for by, protected, caller in calls.get(name, ())
+                if not by or family is None or by in family
+            ]
+
+        candidates = {t: r for t in targets if (r := reaching(t))}
+        covered = {t for t, r in candidates.items() if all(p for p, _ in r)}
+        for _ in range(_CALL_CHAIN):
+            # "" (no function) is never covered; nor is a name still being decided (a cycle)
+            more = {t for t, r in candidates.items() if t not in covered and all(p or c in covered for p, c in r)}
+            if not more:
+                break
+            covered |= more
+        return frozenset(covered)
+
+    def _class_families(self) -> dict[str, set[str]]:
+        """For each project class name, the names of the classes whose `self` may be one of
+        its instances, or whose methods its own `self` may reach: itself, its bases, its
+        subclasses and their bases. Names, not qualified names, as the calls know them: two
+        classes of one name share their families (more calls, never fewer)."""
+        ancestors: dict[str, set[str]] = {}
+        for qual in self.classes:
+            own = qual.rpartition(".")[2]
+            ancestors.setdefault(own, {own}).update(c.rpartition(".")[2] for c in self._class_mro(qual))
+        descendants: dict[str, set[str]] = {}
+        for own, bases in ancestors.items():
+            for base in bases:
+                descendants.setdefault(base, set()).add(own)
+        return {
+            own: {related for below in descendants.get(own, {own}) for related in ancestors.get(below, {below})}
+            for own in ancestors
+        }
 
     def model_member(self, ref: str | None) -> str | None:
         """What a call in a model's body declares (DJR204): 'manager' (Django's Manager, a

@@ -17,6 +17,8 @@ In one transaction, so not reported:
   (a class decorated with ``method_decorator(atomic, ...)`` too);
 - a function every call of which in the project (tests aside) runs inside ``atomic()``, or in a
   function of which that holds, up to three callers up (ProjectIndex.only_called_in_transaction);
+  a method's calls through ``self`` in an unrelated class are not its calls (two managers'
+  ``commit()``);
 - a view (a function taking ``request``, a method of a Django or DRF view class) when the
   production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``;
 - the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
@@ -62,7 +64,7 @@ _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
 _WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}  # by name: maybe a write
 
 
-def _writes_twice(node: ast.AST, index) -> bool:
+def _writes_twice(node: ast.AST, index, owner: str) -> bool:
     """Before the CST: a function (not decorated atomic, not only called inside a transaction)
     with two call sites or more that may write, not all deletes nor `save(commit=False)`, one
     of them outside every `with atomic():` block (writes each in a transaction are never
@@ -94,7 +96,7 @@ def _writes_twice(node: ast.AST, index) -> bool:
         stack.extend((grandchild, inside) for grandchild in child_nodes(child))
     if len(methods) < 2 or all(m == "delete" for m, _ in methods) or all(inside for _, inside in methods):
         return False
-    return not index.only_called_in_transaction(node.name)
+    return not index.only_called_in_transaction(node.name, owner)
 
 
 def _opens_transaction(expr: ast.expr) -> bool:
@@ -173,7 +175,16 @@ class WritesWithoutTransaction(Rule):
         if not any(summary.writes for summary in (*facts.functions.values(), *methods)):
             return False
         tree = stdlib_tree(prefilter)
-        return tree is None or any(_writes_twice(node, index) for node in all_nodes(tree))
+        if tree is None:
+            return True
+        owners = {  # a method -> its class's name
+            id(stmt): cls.name
+            for cls in all_nodes(tree)
+            if isinstance(cls, ast.ClassDef)
+            for stmt in cls.body
+            if isinstance(stmt, _FUNCTIONS)
+        }
+        return any(_writes_twice(node, index, owners.get(id(node), "")) for node in all_nodes(tree))
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -230,7 +241,7 @@ class WritesWithoutTransaction(Rule):
         if cls is not None and _decorated(cls, "atomic"):
             return True
         index = self.ctx.index
-        if index.only_called_in_transaction(node.name.value):
+        if index.only_called_in_transaction(node.name.value, cls.name.value if cls is not None else ""):
             return True
         bases = index.base_refs(self.ctx.flow.class_qualname(cls.name.value)) if cls is not None else ()
         if (
