@@ -233,3 +233,37 @@ def titles(pk):
 """
     assert [code for code, _, _ in codes_lines(sql(review, body))] == ["DJR401"]
     assert "shop/reports.py" in parses
+
+
+def test_numbers_from_clocks_and_enumerate_and_values_the_driver_quoted(review):
+    # askbot: `time.time()`; feincms: the index of `enumerate()` in a comprehension; kolibri:
+    # rows quoted by psycopg's `cursor.mogrify()`
+    body = """
+import time
+
+
+def purge():
+    Book.objects.extra(where=[f"issued + lifetime < {time.time()}"]).delete()
+
+
+def counts(kinds):
+    tmpl = " ".join(["SELECT %d AS idx, COUNT(id) FROM %s", "GROUP BY parent_id"])
+    query = " UNION ".join(tmpl % (idx, kind._meta.db_table) for idx, kind in enumerate(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+
+
+def upsert(raw, rows):
+    cursor = raw.cursor()
+    values = ", ".join(cursor.mogrify("(%s, %s)", row).decode() for row in rows)
+    cursor.execute("INSERT INTO item (id, name) VALUES {} ON CONFLICT (id) DO NOTHING".format(values))
+
+
+def still_reported(kinds):
+    query = " UNION ".join("SELECT %s FROM x" % (kind,) for idx, kind in enumerate(kinds))
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [32]
+    assert "built from kind" in findings[0].message

@@ -552,3 +552,143 @@ class Panel:
         return mark_safe("<h2>%s</h2>" % title)
 """
     assert lines(html(review, body)) == [20]
+
+
+def test_only_the_assignment_that_reaches_the_call_counts(review):
+    # debug-toolbar: `source = f"...{name}"`, later `source = highlight(source, ...)`, then
+    # `mark_safe(source)`: the f-string no longer reaches the call
+    body = """
+def escaped(request):
+    name = request.GET.get("name", "")
+    text = f"<b>{name}</b>"
+    text = escape(text)
+    return mark_safe(text)
+
+
+def coloured(request, lexer):
+    text = f"missing: {request.GET['name']}"
+    text = lexer.colourise(text)
+    return mark_safe(text)
+
+
+def stripped(request):
+    text = f"<b>{request.GET['name']}</b>"
+    text = text.strip()
+    return mark_safe(text)
+
+
+def maybe_escaped(request, flag):
+    text = f"<b>{request.GET['name']}</b>"
+    if flag:
+        text = escape(text)
+    return mark_safe(text)
+
+
+def in_a_loop(request, rows):
+    text = escape(request.GET["name"])
+    for row in rows:
+        mark_safe(text)
+        text = f"<b>{row.title}</b>"
+"""
+    # kept: a str method passes the f-string through; a branch may skip the escape(); the
+    # loop's next round sees the f-string
+    assert lines(html(review, body)) == [24, 31, 37]
+
+
+def test_numbers_from_arithmetic_and_a_numeric_getattr_default(review):
+    # mptt: `8 + indent * level`, `indent = getattr(model_admin, "indent", INDENT)`
+    body = """
+INDENT = 10
+
+
+def padding(model_admin, node):
+    indent = getattr(model_admin, "indent", INDENT)
+    level = node.tree_level
+    return mark_safe(' style="padding-left:{}px"'.format(8 + indent * level))
+
+
+def scaled(node):
+    return mark_safe(f'<td width="{node.width - 2}">{node.title * 2}</td>')
+"""
+    # node.width - 2 is a number; node.title * 2 may be text repeated
+    findings = html(review, body)
+    assert lines(findings) == [18]
+    assert "built from node.title * 2 as safe" in findings[0].message
+
+
+def test_pygments_html_the_admin_query_string_and_a_dict_of_row_ids(review):
+    # unfold: pygments' HtmlFormatter escapes; jazzmin: ChangeList.get_query_string() is
+    # urlencoded; feincms: a dict comprehension of `.id` values
+    body = """
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JsonLexer
+
+
+def pretty(data):
+    return mark_safe(f"<div>{highlight(data.text, JsonLexer(), HtmlFormatter(style='x'))}</div>")
+
+
+def page_link(change_list, number):
+    html = '<a href="{}">{}</a>'.format(change_list.get_query_string({"p": number}), number)
+    return mark_safe(html)
+
+
+def translation_links(page):
+    ids = {p.language: p.id for p in page.translations.all()}
+    titles = {p.language: p.title for p in page.translations.all()}
+    links = ['<a href="{}/">{}</a>'.format(ids[key], key.upper()) for key in ("en", "de")]
+    links += ["<b>{}</b>".format(titles[key]) for key in ("en", "de")]
+    return mark_safe(" | ".join(links))
+
+
+def coloured_otherwise(data):
+    return mark_safe(f"<div>{highlight(data.text, JsonLexer())}</div>")
+"""
+    findings = html(review, body)
+    assert lines(findings) == [27, 31]
+    assert "built from titles[key]" in findings[0].message
+
+
+def test_an_inner_function_returning_pygments_html_and_a_dict_rebuilt_from_a_list(review):
+    # unfold: `format_response()` defined inside the function, a formatter held in a local;
+    # feincms: `translations` is a list, extended, then rebuilt as a dict of row ids
+    body = """
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JsonLexer
+
+
+def pretty(data):
+    def coloured(text, theme):
+        formatter = HtmlFormatter(style=theme)
+        return highlight(text, JsonLexer(), formatter)
+
+    def plain(text):
+        return text.upper()
+
+    safe_part = mark_safe(f"<div>{coloured(data.text, 'x')}</div>")
+    return safe_part, mark_safe(f"<div>{plain(data.text)}</div>")
+
+
+def links(page, languages):
+    translations = [page]
+    translations.extend(page.translations.all())
+    translations = {p.language: p.id for p in translations}
+    found = []
+    for key in languages:
+        if key in translations:
+            found.append('<a href="{}/">{}</a>'.format(translations[key], key.upper()))
+    return mark_safe(" | ".join(found))
+
+
+def appended_then_replaced(page, user):
+    text = f"<b>{user.name}</b>"
+    parts = [text]
+    text = "fine"
+    return mark_safe(" ".join(parts) + text)
+"""
+    findings = html(review, body)
+    assert lines(findings) == [22, 40]
+    assert "built from plain(data.text)" in findings[0].message
+    assert "user.name" in findings[1].message

@@ -15,12 +15,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 import libcst as cst
 
 from djreview.syntax import dotted
 from djreview.walk import children
 
+T = TypeVar("T")
 _MAX_DEPTH = 24  # nesting followed at most (names are guarded against cycles apart from this)
 # str methods whose result is as literal (or as safe) as the string they are called on.
 _STR_METHODS = frozenset(
@@ -41,12 +43,15 @@ _STR_METHODS = frozenset(
         "zfill",
         "removeprefix",
         "removesuffix",
+        "decode",
+        "encode",
     }
 )
 # str methods that cut a text into pieces (each as safe as the text).
 _SPLITS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
 _NUMBERS = frozenset(
     {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
+    | {"time", "monotonic", "perf_counter", "timestamp"}  # `time.time()`, `moment.timestamp()`
     | {"hasattr", "isinstance", "issubclass", "callable"}  # bools
 )
 # Methods whose result is made of their receiver and arguments only (a copy, an item, a piece
@@ -276,7 +281,13 @@ class BuiltText:
         known_safe: Callable[[cst.CSTNode], bool] | None = None,
     ):
         self.policy = policy
+        self.scope = function
         self.local = bindings_of(function) if function is not None else _Bindings()
+        # where the value asked about is used (the rule's call): a name assigned more than once
+        # is then read from the assignment that reaches it there, when one plainly does
+        self.site: cst.CSTNode | None = None
+        self._parents: dict[int, cst.CSTNode] | None = None
+        self._nested_functions: dict[str, list[cst.FunctionDef]] | None = None
         self.module = module
         self.class_attrs = class_attrs
         self._busy: set[str] = set()
@@ -400,6 +411,9 @@ class BuiltText:
         if name in local.opaque or name in local.unpacked or name in local.loop_iters:
             return None
         values = local.values.get(name)
+        reached = self._reaching(name)
+        if reached is not None:
+            return self._at(reached[1], lambda: self.text(reached[0], depth + 1))
         scope = local
         if values is None:
             if name in local.appended:
@@ -407,6 +421,8 @@ class BuiltText:
             values, scope = self.module.values.get(name), self.module
             if values is None or name in self.module.opaque:
                 return None
+        if self.site is not None:  # every assignment counts: none is read from the use's place
+            return self._at(None, lambda: self._name_text(name, depth))
         self._busy.add(name)
         try:
             found = [self.text(v, depth + 1) for v in values]
@@ -428,6 +444,77 @@ class BuiltText:
             return parts
         finally:
             self._busy.discard(name)
+
+    # -- the assignment that reaches a use -----------------------------------------------
+    def _at(self, statement: cst.CSTNode | None, judge: Callable[[], T]) -> T:
+        """Judge a value with its own assignment as the place its names are read at."""
+        saved, self.site = self.site, statement
+        try:
+            return judge()
+        finally:
+            self.site = saved
+
+    def _reaching(self, name: str) -> tuple[cst.BaseExpression, cst.CSTNode] | None:
+        """(value, its statement) of the one plain assignment `name = value` that reaches the
+        use at `self.site`: the nearest one before it in its block or an enclosing block, with
+        nothing in between that may bind the name (a branch, a loop) and no loop around the
+        use that binds it. `text = f"<b>{name}</b>"` then `text = escape(text)` leaves only the
+        second. None when the name is bound once, or in other ways (`+=`, `.append()`, a loop
+        variable), or when no single assignment is sure to reach: all assignments count then.
+        A `.append()`/`+=` after the assignment and before the use makes it unsure too."""
+        local = self.local
+        if (
+            self.site is None
+            or len(local.values.get(name, ())) + len(local.appended.get(name, ())) < 2
+            or name not in local.values
+            or name in local.opaque
+            or name in local.loop_iters
+            or name in local.unpacked
+        ):
+            return None
+        parents = self._parent_map()
+        node: cst.CSTNode = self.site
+        while True:
+            parent = parents.get(id(node))
+            if parent is None:
+                return None
+            if isinstance(parent, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                return None  # the top of the function: the name is bound after the use only
+            if isinstance(parent, (cst.For, cst.While)) and _binds(parent, name):
+                return None  # a loop around the use binds it: the last round's value reaches
+            if isinstance(parent, cst.Try) and node is not parent.body and _binds(parent, name):
+                return None  # a handler, else or finally after a body that may have bound it
+            if _is_block(parent):
+                body = list(parent.body)
+                at = next((i for i, item in enumerate(body) if item is node), None)
+                if at is not None:
+                    for item in reversed(body[:at]):
+                        found = _plain_assignment(item, name)
+                        if found is not None:
+                            return found, item
+                        if _binds(item, name):
+                            return None  # bound in a branch or a loop: maybe, maybe not
+            node = parent
+
+    def _site_of(self, value: cst.BaseExpression) -> cst.CSTNode | None:
+        """The place of a value bound or added in this function (None: not in its tree)."""
+        parents = self._parent_map()
+        if id(value) in parents:
+            return value
+        if isinstance(value, cst.List) and len(value.elements) == 1 and id(value.elements[0].value) in parents:
+            return value.elements[0].value  # `.append(x)`, kept as `[x]`
+        return None
+
+    def _parent_map(self) -> dict[int, cst.CSTNode]:
+        if self._parents is None:
+            self._parents = {}
+            stack: list[cst.CSTNode] = [self.scope] if self.scope is not None else []
+            while stack:
+                node = stack.pop()
+                for child in children(node):
+                    self._parents[id(child)] = node
+                    stack.append(child)
+        return self._parents
 
     def _elements(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
         """The elements of what `join` joins."""
@@ -459,10 +546,14 @@ class BuiltText:
                 parts.opaque.append(node)
         elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
             self._busy.add(node.value)
+            saved = self.site
             try:
                 for value in [*self.local.values[node.value], *self.local.appended.get(node.value, ())]:
+                    # each element is read where it was added (`links.append(...)`), not at the join
+                    self.site = self._site_of(value)
                     self._elements(value, parts, depth + 1)
             finally:
+                self.site = saved
                 self._busy.discard(node.value)
         elif isinstance(node, cst.Attribute) and self.safe(node, depth + 1):
             pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`)
@@ -492,12 +583,19 @@ class BuiltText:
         saved = dict(self.local.values), set(self.local.opaque), dict(self.local.loop_iters)
         comp = node.for_in
         while comp is not None:
+            counted = _enumerated(comp.target, comp.iter)
             for target in _names_in(comp.target):
                 self.local.values.pop(target, None)
                 self.local.loop_iters.pop(target, None)
                 if isinstance(comp.target, cst.Name):
                     self.local.opaque.discard(target)
                     self.local.loop_iters[target] = [comp.iter]
+                elif counted is not None and target == counted[0]:
+                    self.local.opaque.discard(target)
+                    self.local.values[target] = [cst.Integer("0")]  # `for i, x in enumerate(X)`
+                elif counted is not None and target == counted[1]:
+                    self.local.opaque.discard(target)
+                    self.local.loop_iters[target] = [counted[2]]
                 else:
                     self.local.opaque.add(target)
             comp = comp.inner_for_in
@@ -527,6 +625,13 @@ class BuiltText:
             return self.safe(node.value, depth + 1)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)
+        if isinstance(node, (cst.DictComp, cst.ListComp, cst.SetComp, cst.GeneratorExp)):
+            # `{p.language: p.id for p in pages}`: what it holds is what each round makes
+            saved = self._bind_comprehension(node)
+            try:
+                return self.safe(node.value if isinstance(node, cst.DictComp) else node.elt, depth + 1)
+            finally:
+                self.local.values, self.local.opaque, self.local.loop_iters = saved
         if isinstance(node, cst.Comparison):
             return True  # a bool
         if isinstance(node, cst.BooleanOperation):
@@ -534,6 +639,8 @@ class BuiltText:
             return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
         if isinstance(node, cst.IfExp):
             return self.safe(node.body, depth + 1) and self.safe(node.orelse, depth + 1)
+        if isinstance(node, cst.BinaryOperation) and self._number(node, depth + 1):
+            return True  # `8 + indent * level`: a number whatever `level` is
         if isinstance(node, cst.BinaryOperation) and not isinstance(node.operator, (cst.Add, cst.Modulo)):
             return self.safe(node.left, depth + 1) and self.safe(node.right, depth + 1)
         if isinstance(node, cst.Attribute):
@@ -564,6 +671,8 @@ class BuiltText:
                 and isinstance(func.value, cst.Name)
                 and func.value.value in ("self", "cls")
             )
+            if isinstance(func, cst.Name) and name in self._nested():
+                return self._nested_returns_safe(name)  # a function defined in this one
             if own and self._returns_safe(name):
                 return True  # a function of this module whose every result is safe (`img_tag()`)
             if self.known_safe is not None and self.known_safe(node):
@@ -579,6 +688,45 @@ class BuiltText:
         found = self.text(node, depth + 1)
         return found is not None and not found.unsafe and not found.opaque
 
+    def _number(self, node: cst.BaseExpression, depth: int) -> bool:
+        """Is this value sure to be a number? A numeric literal, a call that counts or converts
+        (`len()`, `int()`), `getattr(obj, "indent", 10)` (the default says what it holds), a
+        local holding only such values, and arithmetic with a number: `n + 1`, `a - b`, `x / 2`
+        (text cannot be added to a number, nor subtracted or divided); `x * 2` only when `x` is
+        one too (text times a number is text repeated)."""
+        if depth > _MAX_DEPTH:
+            return False
+        if isinstance(node, (cst.Integer, cst.Float)):
+            return True
+        if isinstance(node, cst.UnaryOperation) and isinstance(node.operator, (cst.Minus, cst.Plus)):
+            return self._number(node.expression, depth + 1)
+        if isinstance(node, cst.Call):
+            name = _name(node.func) or ""
+            if name in _NUMBERS and name not in ("min", "max"):
+                return True
+            return name == "getattr" and len(node.args) == 3 and self._number(node.args[2].value, depth + 1)
+        if isinstance(node, cst.Name):
+            if node.value in self._busy:
+                return False
+            local = self.local
+            values = local.values.get(node.value)
+            scope_values = values if values is not None else self.module.values.get(node.value)
+            if not scope_values or node.value in local.opaque or node.value in local.appended:
+                return False
+            self._busy.add(node.value)
+            try:
+                return all(self._number(v, depth + 1) for v in scope_values)
+            finally:
+                self._busy.discard(node.value)
+        if isinstance(node, cst.BinaryOperation):
+            left, right = self._number(node.left, depth + 1), self._number(node.right, depth + 1)
+            if isinstance(node.operator, cst.Multiply):
+                return left and right
+            if isinstance(node.operator, cst.Modulo):
+                return left  # `text % n` formats text
+            return left or right
+        return False
+
     def _name_safe(self, name: str, depth: int) -> bool:
         if name in self._busy:
             return True  # a name built from itself: its other parts decide
@@ -589,6 +737,11 @@ class BuiltText:
             return True  # `name = escape(name)`: the function makes it safe itself
         if name in local.opaque:
             return False
+        reached = self._reaching(name)
+        if reached is not None:
+            return self._at(reached[1], lambda: self.safe(reached[0], depth + 1))
+        if self.site is not None:  # every assignment counts: none is read from the use's place
+            return self._at(None, lambda: self._name_safe(name, depth))
         self._busy.add(name)
         try:
             if name in local.loop_iters or name in local.unpacked:
@@ -681,6 +834,38 @@ class BuiltText:
         module.returns_safe[name] = verdict
         return verdict
 
+    def _nested(self) -> dict[str, list[cst.FunctionDef]]:
+        """The functions defined inside this one (not inside those), by name."""
+        if self._nested_functions is None:
+            self._nested_functions = {}
+            stack: list[cst.CSTNode] = [self.scope.body] if isinstance(self.scope, cst.FunctionDef) else []
+            while stack:
+                node = stack.pop()
+                if isinstance(node, cst.FunctionDef):
+                    self._nested_functions.setdefault(node.name.value, []).append(node)
+                    continue
+                if isinstance(node, (cst.ClassDef, cst.Lambda)):
+                    continue
+                stack.extend(children(node))
+        return self._nested_functions
+
+    def _nested_returns_safe(self, name: str) -> bool:
+        """Does every definition of this inner function return only safe values (unfold's
+        `format_response()` returning pygments' HTML)?"""
+        key = f"<nested>.{name}"
+        if key in self._busy:
+            return False  # a recursion: no
+        self._busy.add(key)
+        try:
+            for function in self._nested()[name]:
+                returns = _returns(function)
+                inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
+                if not returns or any(value is None or not inner.safe(value) for value in returns):
+                    return False
+            return True
+        finally:
+            self._busy.discard(key)
+
     def _keys_name_numbers(self, node: cst.Subscript) -> bool:
         """Is the item's key a literal (or a loop variable over literals) that the policy's
         names call safe, each of them: `counts[attr] for attr in ("insert_count", "delete_count")`?"""
@@ -747,6 +932,71 @@ class BuiltText:
         return not parts.unsafe and not parts.opaque
 
 
+def _is_block(node: cst.CSTNode) -> bool:
+    """A node whose `body` is a sequence of statements run in order (not at import: naming a
+    libcst node class loads libcst, which a run that builds no CST never needs)."""
+    return isinstance(node, (cst.IndentedBlock, cst.SimpleStatementSuite, cst.SimpleStatementLine))
+
+
+def _plain_assignment(item: cst.CSTNode, name: str) -> cst.BaseExpression | None:
+    """The value of `name = value` (one target, the name alone), else None."""
+    if isinstance(item, cst.SimpleStatementLine) and len(item.body) == 1:
+        item = item.body[0]
+    if isinstance(item, cst.Assign) and len(item.targets) == 1:
+        target = item.targets[0].target
+        return item.value if isinstance(target, cst.Name) and target.value == name else None
+    if isinstance(item, cst.AnnAssign) and item.value is not None:
+        target = item.target
+        return item.value if isinstance(target, cst.Name) and target.value == name else None
+    return None
+
+
+def _binds(node: cst.CSTNode, name: str) -> bool:
+    """Does anything in `node` (not in a nested function, class or lambda) bind `name`?"""
+    stack = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.FunctionDef, cst.ClassDef)):
+            if node.name.value == name:
+                return True
+            continue
+        if isinstance(node, cst.Lambda):
+            continue
+        targets: list[cst.CSTNode] = []
+        if isinstance(node, cst.Assign):
+            targets = [t.target for t in node.targets]
+        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
+            targets = [node.target]
+        elif isinstance(node, cst.WithItem) and node.asname is not None:
+            targets = [node.asname.name]
+        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
+            targets = [node.name.name]
+        elif isinstance(node, cst.Del):
+            targets = [node.target]
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and isinstance(node.func.value, cst.Name)
+            and node.func.value.value == name
+            and node.func.attr.value in ("append", "extend", "insert")
+        ):
+            return True  # what `name` holds grows here
+        elif isinstance(node, (cst.Global, cst.Nonlocal)):
+            if any(n.name.value == name for n in node.names):
+                return True
+        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
+            for alias in node.names:
+                bound: cst.BaseExpression = alias.asname.name if alias.asname else alias.name
+                while isinstance(bound, cst.Attribute):  # `import a.b` binds `a`
+                    bound = bound.value
+                if isinstance(bound, cst.Name) and bound.value == name:
+                    return True
+        if any(name in _names_in(t) for t in targets if isinstance(t, cst.BaseExpression)):
+            return True
+        stack.extend(children(node))
+    return False
+
+
 _PERCENT_SPEC = re.compile(
     r"%(?:\((?P<key>[^)]*)\))?[#0\- +]*(?:\*|\d+)?(?:\.(?:\*|\d+))?[hlL]?(?P<conversion>[a-zA-Z%])"
 )
@@ -777,6 +1027,22 @@ def _literal_text(node: cst.BaseExpression) -> str | None:
     ):
         return _literal_text(node.args[0].value)
     return None
+
+
+def _enumerated(target: cst.BaseExpression, iterable: cst.BaseExpression) -> tuple[str, str, cst.BaseExpression] | None:
+    """(counter, element, collection) of `i, x in enumerate(collection)`."""
+    if not (
+        isinstance(target, cst.Tuple)
+        and len(target.elements) == 2
+        and all(isinstance(e.value, cst.Name) for e in target.elements)
+        and isinstance(iterable, cst.Call)
+        and isinstance(iterable.func, cst.Name)
+        and iterable.func.value == "enumerate"
+        and iterable.args
+    ):
+        return None
+    counter, element = (e.value.value for e in target.elements)  # type: ignore[attr-defined]
+    return counter, element, iterable.args[0].value
 
 
 def _names_in(target: cst.BaseExpression) -> list[str]:

@@ -49,6 +49,7 @@ _SAFE_SQL_CALLS = frozenset(
         "get_attname_column",
         "get_placeholder",
         "pk_default_value",
+        "mogrify",  # the driver's own quoting of the values (psycopg)
     }
 )
 # Attributes of a view that hold what the request sent.
@@ -190,6 +191,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
     def _check(self, call: cst.Call | None, arg: cst.Arg, what: str, at: cst.CSTNode | None = None) -> None:
         frame = self.ctx.flow.enclosing_class()
         analysis = self.analysis(frame.attrs if frame else None)
+        analysis.site = arg.value
         parts = analysis.text(arg.value)
         if parts is None or not parts.built or not parts.unsafe:
             return

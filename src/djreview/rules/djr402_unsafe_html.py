@@ -70,6 +70,7 @@ _ESCAPING = frozenset(
         "build_absolute_uri",
         "get_full_path",  # percent-encoded by Django: no quote or bracket survives
         "get_full_path_info",
+        "get_query_string",  # the admin ChangeList's: "?" + urlencode(...)
         "clean",
     }
 )
@@ -91,6 +92,14 @@ def _replaces_lt(call: cst.Call) -> bool:
     return old == "<" and new in ("&lt;", "&#60;", "&#x3c;")
 
 
+def _html_formatter(value: cst.BaseExpression, analysis: BuiltText) -> bool:
+    """`HtmlFormatter(...)`, or a local name only ever bound to one."""
+    if isinstance(value, cst.Name) and value.value not in analysis.local.opaque:
+        bound = analysis.local.values.get(value.value, ())
+        return bool(bound) and all(not isinstance(v, cst.Name) and _html_formatter(v, analysis) for v in bound)
+    return isinstance(value, cst.Call) and (dotted(value.func) or [""])[-1] == "HtmlFormatter"
+
+
 class HtmlPolicy(Policy):
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         lowered = name.lower()
@@ -100,6 +109,8 @@ class HtmlPolicy(Policy):
             return True  # a choice's label, or a display the model formats
         if name == "replace" and _replaces_lt(call):
             return True  # `text.replace("<", "&lt;")`: no tag can open in the text any more
+        if name == "highlight" and any(_html_formatter(a.value, analysis) for a in call.args):
+            return True  # pygments' HtmlFormatter escapes the code it colours
         if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
             return True  # a YAML document: text for a configuration file, not HTML
         # A call handed an escaped value is HTML-aware code: `prefix(event, escape(subject))`.
@@ -206,6 +217,7 @@ class UnsafeHtml(FunctionStack, Rule):
             return  # a filter that escapes when the template autoescapes: its choice, by design
         frame = self.ctx.flow.enclosing_class()
         analysis = self.analysis(frame.attrs if frame else None)
+        analysis.site = node
         parts = analysis.text(first.value)
         if parts is None or not parts.built or not parts.unsafe:
             return
