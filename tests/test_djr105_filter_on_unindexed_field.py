@@ -270,3 +270,85 @@ class Books(ListAPIView):
     queryset = Book.objects.order_by("code")
 """
     assert unindexed(review, views) == []
+
+
+def test_class_constants_none_querysets_and_values_computed_in_python(review):
+    # askbot: `filter(status=Tag.SUGGESTED)` is a constant like `status=0`, and
+    # `get(url=name + "@" + provider, provider=provider)` uses the composite index's first
+    # column; wiki: `none().order_by(...)` never reaches the database
+    models = """
+from django.db import models
+
+
+class Login(models.Model):
+    SUGGESTED = 0
+    url = models.CharField(max_length=255)
+    provider = models.CharField(max_length=64)
+    rank = models.IntegerField(default=SUGGESTED)
+    edited = models.DateTimeField()
+
+    class Meta:
+        unique_together = ("url", "provider")
+"""
+    views = """
+from django.db.models import F
+from shop.models import Login
+
+
+def find(name, provider):
+    return Login.objects.get(url=name + "@" + provider, provider=provider)
+
+
+def suggested():
+    return Login.objects.filter(rank=Login.SUGGESTED)
+
+
+def nothing():
+    return Login.objects.none().order_by("-edited")
+
+
+def column_against_column(url):
+    return Login.objects.filter(url=url, rank=F("rank") + 1)
+"""
+    assert unindexed(review, views, models) == []
+    # twins: a variable's value, a real query
+    twins = (
+        views.replace("rank=Login.SUGGESTED", "rank=request_rank")
+        .replace("def suggested():", "def suggested(request_rank):")
+        .replace(".none()", ".all()")
+    )
+    assert [f.message.split(" has ")[0] for f in unindexed(review, twins, models)] == ["Login.rank", "Login.edited"]
+
+
+def test_a_string_relation_names_the_model_beside_it_over_another_of_its_app(review):
+    # askbot: a nested `models` module of the app declares a `Tag` too; `ForeignKey("Tag")`
+    # is the one in the declaring module
+    models = """
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50, unique=True)
+
+
+class Marked(models.Model):
+    tag = models.ForeignKey("Tag", on_delete=models.CASCADE)
+"""
+    old = """
+from django.db import models
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=50)
+"""
+    views = """
+from shop.models import Marked
+
+
+def marked(names):
+    return Marked.objects.filter(tag__name__in=names)
+"""
+    files = {"shop/apps.py": "from django.apps import AppConfig\n\n\nclass ShopConfig(AppConfig):\n    name = 'shop'\n"}
+    assert unindexed(review, views, models, **{"shop/importers/old/models.py": old, **files}) == []
+    # the twin: the field in the declaring module has no index
+    assert [f.path for f in unindexed(review, views, models.replace(", unique=True", ""), **files)] == [MODELS]

@@ -135,18 +135,29 @@ _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext
 
 def _marked(key: str, value: ast.AST) -> str:
     """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
-    name) is marked "=": it finds a fixed row, the way code reads a lookup table."""
+    name, a class constant) is marked "=": it finds a fixed row, the way code reads a lookup
+    table."""
     constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
     if isinstance(value, ast.Call) and called_name(value.func) in _TRANSLATIONS:
         constant = True
+    if isinstance(value, ast.Attribute) and value.attr.isupper():
+        constant = True  # a class constant, `status=Tag.SUGGESTED`: as the literal it holds
     return f"={key}" if constant else key
 
 
 def _comparable(value: ast.AST) -> bool:
-    """A value an index can look up: not a comparison with another column (`F("a") + 1`)."""
-    if isinstance(value, ast.BinOp) or (isinstance(value, ast.Constant) and value.value is None):
+    """A value an index can look up: not a comparison with another column (`F("a") + 1`);
+    a value computed in Python is one (`url=name + "@" + provider`)."""
+    if isinstance(value, ast.Constant) and value.value is None:
         return False  # `= None` is IS NULL
-    return not (isinstance(value, ast.Call) and called_name(value.func) in ("F", "ExpressionWrapper"))
+    parts = [value]
+    while parts:
+        part = parts.pop()
+        if isinstance(part, ast.Call) and called_name(part.func) in ("F", "ExpressionWrapper"):
+            return False
+        if isinstance(part, ast.BinOp):
+            parts += [part.left, part.right]
+    return True
 
 
 def _chain(node: ast.Call) -> tuple[list[ast.Call], ast.AST]:
@@ -279,6 +290,8 @@ def lookup_facts(
             continue
         calls, root = _chain(node)
         inner.update(map(id, calls))
+        if any(call.func.attr == "none" for call in calls):  # type: ignore[attr-defined]
+            continue  # `Page.objects.none().order_by(...)`: no query reaches the database
         keys = []
         for call in calls:
             method = call.func.attr  # type: ignore[attr-defined]

@@ -627,6 +627,11 @@ class ProjectIndex:
                 label, _, name = ref.rpartition(".")
             else:
                 label, name = (context.app_label if context else ""), ref
+                beside = f"{context.qualname.rpartition('.')[0]}.{ref}" if context else ""
+                if beside in self.models:
+                    # the model of that name in the declaring module: its app's, whatever else
+                    # claims the label (askbot's importer has a `Tag` of its own under the app)
+                    return beside
             found = self._by_label.get((label, name.lower()))
             if found:
                 return found
