@@ -692,3 +692,25 @@ def appended_then_replaced(page, user):
     assert lines(findings) == [22, 40]
     assert "built from plain(data.text)" in findings[0].message
     assert "user.name" in findings[1].message
+
+
+def test_a_module_function_returning_a_date_or_the_argument_it_was_given(review):
+    # feincms: `format_date(d, if_none="")` returns `if_none` or `d.strftime(fmt)`
+    body = """
+def format_date(d, if_none=""):
+    if d is None:
+        return if_none
+    fmt = "%d.%m" if d.year == 2024 else "%d.%m.%Y"
+    return d.strftime(fmt)
+
+
+def published(obj):
+    return mark_safe("{} &ndash; {}".format(format_date(obj.start), format_date(obj.end, "&infin;")))
+
+
+def named(obj):
+    return mark_safe("{} &ndash; {}".format(format_date(obj.start), format_date(obj.end, obj.label)))
+"""
+    findings = html(review, body)
+    assert lines(findings) == [20]
+    assert "built from format_date(obj.end, obj.label)" in findings[0].message

@@ -485,7 +485,7 @@ class BuiltText:
             if isinstance(parent, cst.Try) and node is not parent.body and _binds(parent, name):
                 return None  # a handler, else or finally after a body that may have bound it
             if _is_block(parent):
-                body = list(parent.body)
+                body = list(parent.body)  # type: ignore[attr-defined]
                 at = next((i for i, item in enumerate(body) if item is node), None)
                 if at is not None:
                     for item in reversed(body[:at]):
@@ -675,6 +675,8 @@ class BuiltText:
                 return self._nested_returns_safe(name)  # a function defined in this one
             if own and self._returns_safe(name):
                 return True  # a function of this module whose every result is safe (`img_tag()`)
+            if own and self._returns_safe_given(name, node, depth):
+                return True  # `format_date(d, if_none="")` returns its text or a safe argument
             if self.known_safe is not None and self.known_safe(node):
                 return True  # a project function or method (another module's) returning safe text
             if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
@@ -833,6 +835,34 @@ class BuiltText:
                 break
         module.returns_safe[name] = verdict
         return verdict
+
+    def _returns_safe_given(self, name: str, call: cst.Call, depth: int) -> bool:
+        """Does every function of the module called `name` return safe values, or one of its
+        parameters as it came, which this call gives a safe argument (or leaves at a safe
+        default)? feincms: `format_date(d, if_none="")` returns `if_none` or a date."""
+        functions = self.module.functions.get(name)
+        key = f"<given>.{name}"
+        if not functions or key in self._busy:
+            return False
+        self._busy.add(key)
+        try:
+            for function in functions:
+                returns = _returns(function)
+                if not returns:
+                    return False
+                inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
+                for value in returns:
+                    if value is None:
+                        return False
+                    if isinstance(value, cst.Name) and _passed_as_is(value.value, function, inner):
+                        argument = _argument(call, function, value.value)
+                        if argument is None or not self.safe(argument, depth + 1):
+                            return False
+                    elif not inner.safe(value):
+                        return False
+            return True
+        finally:
+            self._busy.discard(key)
 
     def _nested(self) -> dict[str, list[cst.FunctionDef]]:
         """The functions defined inside this one (not inside those), by name."""
@@ -1027,6 +1057,42 @@ def _literal_text(node: cst.BaseExpression) -> str | None:
     ):
         return _literal_text(node.args[0].value)
     return None
+
+
+def _params(function: cst.FunctionDef) -> list[cst.Param]:
+    params = function.params
+    return [*params.posonly_params, *params.params, *params.kwonly_params]
+
+
+def _passed_as_is(name: str, function: cst.FunctionDef, inner: BuiltText) -> bool:
+    """Is `name` a parameter of the function that it never rebinds?"""
+    return (
+        any(p.name.value == name for p in _params(function))
+        and name not in inner.local.values
+        and name not in inner.local.appended
+        and name not in inner.local.loop_iters
+        and name not in inner.local.unpacked
+    )
+
+
+def _argument(call: cst.Call, function: cst.FunctionDef, name: str) -> cst.BaseExpression | None:
+    """What this call gives the parameter `name`: its keyword, its position (a method called
+    through `self` or `cls` takes that one first), or the default; None when unknown (`*args`)."""
+    if any(a.star for a in call.args):
+        return None
+    for arg in call.args:
+        if arg.keyword is not None and arg.keyword.value == name:
+            return arg.value
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    if isinstance(call.func, cst.Attribute) and positional and positional[0].name.value in ("self", "cls"):
+        positional = positional[1:]
+    given = [a.value for a in call.args if a.keyword is None]
+    for i, param in enumerate(positional):
+        if param.name.value == name:
+            return given[i] if i < len(given) else param.default
+    keyword_only = next((p for p in params.kwonly_params if p.name.value == name), None)
+    return keyword_only.default if keyword_only is not None else None
 
 
 def _enumerated(target: cst.BaseExpression, iterable: cst.BaseExpression) -> tuple[str, str, cst.BaseExpression] | None:

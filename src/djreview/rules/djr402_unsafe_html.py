@@ -109,6 +109,8 @@ class HtmlPolicy(Policy):
             return True  # a choice's label, or a display the model formats
         if name == "replace" and _replaces_lt(call):
             return True  # `text.replace("<", "&lt;")`: no tag can open in the text any more
+        if name == "strftime" and call.args and analysis.safe(call.args[0].value):
+            return True  # a date in a format written in code: digits, names of months and days
         if name == "highlight" and any(_html_formatter(a.value, analysis) for a in call.args):
             return True  # pygments' HtmlFormatter escapes the code it colours
         if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
