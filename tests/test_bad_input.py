@@ -68,6 +68,36 @@ def first(items):
     assert [f.code for f in review({"app/models.py": source})] == ["DJR202"]
 
 
+def test_every_match_pattern_and_global_names_are_reviewed(review, capsys):
+    # arches: `case True:` holds a bool where a node may be; `global` holds plain names
+    source = (
+        TAG_WITHOUT_STR
+        + """
+COUNT = 0
+
+
+def describe(flag):
+    global COUNT
+    match flag:
+        case True:
+            return len(Tag.objects.all())
+        case None | "x" | -1:
+            return 0
+        case [first, *rest] if rest:
+            return first
+        case {"key": value, **others}:
+            return value
+        case Tag(name=name) as tag:
+            return tag
+        case _:
+            return COUNT
+"""
+    )
+    findings = review({"app/models.py": source}, select=("DJR103", "DJR202"))
+    assert [(f.code, f.line) for f in findings] == [("DJR202", 5), ("DJR103", 15)]
+    assert "internal error" not in capsys.readouterr().err
+
+
 @pytest.mark.skipif(sys.version_info < (3, 12), reason="PEP 695 and PEP 701 need Python 3.12")
 def test_pep695_and_pep701_are_reviewed_on_312(review):
     source = (

@@ -763,3 +763,86 @@ def elsewhere(manager):
 """
     )
     assert sorted(f.line for f in writes(review, code)) == [13, 22]
+
+
+DRF_SERIALIZER = """
+from rest_framework import serializers
+from shop.models import Item, Order
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Order
+        fields = ["total"]
+
+    def create(self, validated_data):
+        order = Order.objects.create(**validated_data)
+        Item.objects.create(order=order, price=1)
+        return order
+"""
+
+DRF_VIEW = """
+from django.db import transaction
+from rest_framework import viewsets
+from shop.serializers import OrderSerializer
+
+
+class OrderViewSet(viewsets.ModelViewSet):
+    serializer_class = OrderSerializer
+
+    @transaction.atomic
+    def perform_create(self, serializer):
+        serializer.save()
+"""
+
+
+def test_a_serializer_saved_only_in_its_views_atomic_hooks_is_covered(review):
+    # pretix: the item viewsets save their serializers in `@transaction.atomic` perform_create()
+    files = {"shop/serializers.py": DRF_SERIALIZER, "shop/views.py": DRF_VIEW}
+    assert review({"shop/models.py": MODELS, **files}, select=("DJR104",)) == []
+
+
+def test_a_serializer_saved_by_drf_s_own_hook_or_elsewhere_is_reported(review):
+    plain_hook = DRF_VIEW.replace("    @transaction.atomic\n", "")
+    elsewhere = (
+        DRF_VIEW
+        + """
+
+def import_order(data):
+    serializer = OrderSerializer(data=data)
+    serializer.is_valid(raise_exception=True)
+    serializer.save()
+"""
+    )
+    no_hook = DRF_VIEW.split("    @transaction.atomic")[0]
+    for view in (plain_hook, elsewhere, no_hook):
+        files = {"shop/serializers.py": DRF_SERIALIZER, "shop/views.py": view}
+        findings = review({"shop/models.py": MODELS, **files}, select=("DJR104",))
+        assert [(f.path, f.line) for f in findings] == [("shop/serializers.py", 13)], view
+
+
+def test_a_branch_that_goes_on_to_the_next_item_does_not_precede_the_other_write(review):
+    # pulpcore: a first attempt is recorded and the loop goes on; only later rounds fail the item
+    code = """
+    from shop.models import Item, Order
+
+
+    def retry(orders):
+        for order in orders:
+            if order.total == 0:
+                Order.objects.filter(pk=order.pk).update(total=1)
+                continue
+            Order.objects.filter(pk=order.pk).update(total=2)
+
+
+    def retry_inner(orders, items):
+        for order in orders:
+            if order.total == 0:
+                Order.objects.filter(pk=order.pk).update(total=1)
+                for item in items:
+                    if item.price:
+                        continue
+            Order.objects.filter(pk=order.pk).update(total=2)
+    """
+    # the twin: a `continue` of an inner loop does not leave the outer round
+    assert [f.line for f in writes(review, code)] == [20]

@@ -390,3 +390,23 @@ def test_factory_over_a_runtime_model_is_not_reported(review):
         )
         == []
     )
+
+
+ADMIN_USE = """
+from django.contrib import admin
+from shop.forms import BookForm
+from shop.models import Book
+
+
+@admin.register(Book)
+class BookAdmin(admin.ModelAdmin):
+    form = BookForm
+"""
+
+
+def test_a_form_only_model_admins_use_is_clean_as_in_djr302(review):
+    # weblate: admin forms with "__all__": staff edit every field through the admin anyway
+    assert all_fields(review, {FORMS: MODEL_FORM, "shop/admin.py": ADMIN_USE}) == []
+    view = "from shop.forms import BookForm\n\n\ndef edit(request):\n    return BookForm(request.POST)\n"
+    findings = all_fields(review, {FORMS: MODEL_FORM, "shop/admin.py": ADMIN_USE, "shop/views.py": view})
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]

@@ -442,3 +442,38 @@ class AuthResultViewSet(mixins.CreateModelMixin, viewsets.GenericViewSet):
     files["waldur_auth_valimo/__init__.py"] = ""
     files["waldur_auth_valimo/views.py"], files["shop/views.py"] = login, ""
     assert permissions(review, files) == []
+
+
+USER_FILTERED = """
+from rest_framework import filters, generics
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class ReaderFilter(filters.BaseFilterBackend):
+    def filter_queryset(self, request, queryset, view):
+        if not request.user.is_authenticated:
+            return queryset.none()
+        return queryset.filter(readers=request.user)
+
+
+class BookDetail(generics.RetrieveUpdateDestroyAPIView):
+    filter_backends = [ReaderFilter]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+
+
+def test_a_filter_backend_narrowing_every_lookup_to_the_user_s_rows_decides_access(review):
+    # mayan: the detail views' bases set no permission classes; MayanObjectPermissionsFilter
+    # restricts the queryset to what the user may see, so get_object() answers 404 otherwise
+    assert permissions(review, project(USER_FILTERED)) == []
+    # twins: a POST creates without any lookup; a backend that does not read the user
+    creates = USER_FILTERED.replace("RetrieveUpdateDestroyAPIView", "ListCreateAPIView")
+    ordering = USER_FILTERED.replace("readers=request.user", "published=True").replace(
+        "if not request.user.is_authenticated:", "if False:"
+    )
+    for views in (creates, ordering):
+        findings = permissions(review, project(views))
+        assert [(f.code, f.line) for f in findings] == [("DJR303", 15)], views

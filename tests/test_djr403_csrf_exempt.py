@@ -570,3 +570,45 @@ class Hook:
     assert not index.verifies_signature("hooks.views.unverified_jwt")
     assert not index.verifies_signature("hooks.views.logs_only")
     assert index.signature_headers("hooks.views.logs_only") == ("HTTP_X_HUB_SIGNATURE_256",)
+
+
+def test_not_reported_on_class_based_views_without_a_post_handler(review):
+    # pretalx, askbot: `View` with only get(), or patch()/delete() (a cross-site form can only
+    # GET or POST, and View answers 405 to a method no handler takes)
+    views = (
+        IMPORTS
+        + """
+from django.views.generic import TemplateView
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class MyNotes(View):
+    def get(self, request):
+        return HttpResponse(request.user.username)
+
+
+class NoteEdit(TemplateView):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, request, *args, **kwargs):
+        return super().dispatch(request, *args, **kwargs)
+
+    def patch(self, request):
+        request.user.notes.update(text="")
+
+    def delete(self, request):
+        request.user.notes.all().delete()
+
+
+class Base(View):
+    def post(self, request):
+        request.user.notes.create()
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Inherited(Base):
+    def get(self, request):
+        return HttpResponse("")
+"""
+    )
+    # twin: a post() from a project base
+    assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 38)]

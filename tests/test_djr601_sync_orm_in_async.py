@@ -257,3 +257,39 @@ async def detail(request, pk):
 """
     files = {"shop/models.py": MODELS, "shop/lookup.py": helper, VIEWS: views}
     assert codes_lines(review(files, select=("DJR601",))) == [("DJR601", VIEWS, 5), ("DJR601", VIEWS, 9)]
+
+
+def test_a_project_helper_decorated_to_run_in_a_thread_is_awaited_safely(review):
+    # django-private-chat2: channels' `@database_sync_to_async` helpers, awaited in a consumer
+    helpers = """
+from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async
+
+from shop.models import Book
+
+
+@database_sync_to_async
+def book_by_pk(pk):
+    return Book.objects.filter(pk=pk).first()
+
+
+@sync_to_async
+def other_by_pk(pk):
+    return Book.objects.filter(pk=pk).first()
+
+
+def plain_by_pk(pk):
+    return Book.objects.filter(pk=pk).first()
+"""
+    body = """from shop.db import book_by_pk, other_by_pk, plain_by_pk
+
+
+async def receive(request, pk):
+    a = await book_by_pk(pk)
+    b = await other_by_pk(pk)
+    c = plain_by_pk(pk)
+    return a, b, c
+"""
+    findings = orm_in_async(review, body, {"shop/db.py": helpers})
+    assert codes_lines(findings) == [("DJR601", VIEWS, 12)]
+    assert findings[0].text.startswith("`plain_by_pk(pk)` runs")

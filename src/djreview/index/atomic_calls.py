@@ -49,6 +49,11 @@ def _atomic(node: ast.AST) -> bool:
     return "atomic" in name.lower() or "transaction" in name.lower()
 
 
+def decorated_atomic(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`@transaction.atomic`, `@atomic()`: the function's body runs in a transaction."""
+    return any(_atomic(d) for d in function.decorator_list)
+
+
 def atomic_calls(
     tree: ast.Module, nodes: Nodes, text: str, migration: bool = False
 ) -> tuple[frozenset[str], frozenset[tuple[str, str]]]:

@@ -91,6 +91,10 @@ class AccessFacts:
     list_rows: str | None = None  # "all": the root of the rows it serializes ("view", "model:<ref>.<manager>")
     authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
     pages_itself: bool = False  # a method (filter_queryset...) calls a paginator of the project's own
+    filter_backends: tuple[str, ...] | None = None  # a literal `filter_backends`, refs as written
+    # a filter backend's `filter_queryset()` that reads `request.user`: it narrows every
+    # queryset to the rows the user may see (mayan's MayanObjectPermissionsFilter)
+    filters_by_user: bool = False
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -113,6 +117,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                     facts.decides_access = True
                 if _is_action(stmt) and _unsafe_action(stmt):
                     facts.unsafe_actions = True
+            if name == "filter_queryset" and _reads_request_user(stmt):
+                facts.filters_by_user = True
             if name == "list":
                 facts.list_mode, facts.list_rows = _list_mode(stmt, resolver)
             elif name in _QUERYSET_METHODS and _calls_own_paginator(stmt):
@@ -126,6 +132,19 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
     return None if facts == AccessFacts() else facts
+
+
+def _reads_request_user(func) -> bool:
+    """`request.user` (or `self.request.user`) anywhere in the function."""
+    return any(
+        isinstance(n, ast.Attribute)
+        and n.attr == "user"
+        and (
+            (isinstance(n.value, ast.Name) and n.value.id == "request")
+            or (isinstance(n.value, ast.Attribute) and n.value.attr == "request")
+        )
+        for n in all_nodes(func)
+    )
 
 
 def _verifies_signatures(node: ast.ClassDef) -> bool:
@@ -150,6 +169,9 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
             facts.pagination = "<none>"
         else:
             facts.pagination = resolver.ref(value) or "<dynamic>"
+    elif name == "filter_backends":
+        refs = [resolver.ref(e) for e in value.elts] if isinstance(value, (ast.List, ast.Tuple)) else None
+        facts.filter_backends = tuple(r for r in refs if r) if refs is not None and all(refs) else None
     elif name == "authentication_classes":
         facts.authentication = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
     elif name in _PAGE_SIZE_ATTRS:
@@ -393,12 +415,30 @@ def drf_view(index, qual: str) -> DrfView | None:
         lists=_lists(index, mro, drf_names),
     )
     permissions, owner = _permissions(index, facts, outside)
+    if permissions == "default" and "POST" not in view.unsafe and _filters_by_user(index, facts):
+        # every object it serves or changes is looked up through the backend's queryset: a
+        # user who may not see a row gets a 404 (a POST creates without any lookup)
+        permissions = "custom"
     if not unreadable:
         view = _replace(view, permissions=permissions, permission_owner=owner)
     pagination, owner, cls = _pagination(index, facts)
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
     return _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+
+
+def _filters_by_user(index, facts) -> bool:
+    """Does the view's `filter_backends` (its own or its nearest base's) hold a project filter
+    backend whose `filter_queryset()` reads `request.user`?"""
+    backends = next((a.filter_backends for _, a in facts if a.filter_backends is not None), ())
+    for ref in backends:
+        qual = index.resolve(ref) or ref
+        if any(
+            index.classes[c].access is not None and index.classes[c].access.filters_by_user
+            for c in index._class_mro(qual)
+        ):
+            return True
+    return False
 
 
 def _replace(view: DrfView, **changes) -> DrfView:

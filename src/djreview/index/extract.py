@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from djreview.index import class_uses, lookups
-from djreview.index.atomic_calls import atomic_calls
+from djreview.index.atomic_calls import atomic_calls, decorated_atomic
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import meta_indexes
@@ -291,6 +291,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             if stmt.name == "__str__":
                 cls.defines_str = True
             cls.methods[stmt.name] = _method_chain(stmt)
+            if decorated_atomic(stmt):
+                cls.atomic_methods += (stmt.name,)
             summary = summarize(stmt, True, resolver.callee)
             if summary is not None:
                 cls.summaries[stmt.name] = summary

@@ -78,6 +78,7 @@ class ClassFacts:
     view: ViewFacts | None = None  # a DRF view's serializer and queryset
     access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
     meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
+    atomic_methods: tuple[str, ...] = ()  # methods decorated `@transaction.atomic` (DJR104)
     # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
     # Meta.ordering's fields ("-" dropped) and its line (0: no literal ordering)
     indexes: tuple[tuple[str, ...], ...] = ()

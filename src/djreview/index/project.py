@@ -58,6 +58,35 @@ _KNOWN_NAMES = frozenset().union(
 
 # How many callers up DJR104 follows a function's calls to find the `atomic()` around them.
 _CALL_CHAIN = 3
+# Django's class-based views and mixins that define no post() (FormView, the edit views,
+# RedirectView and DeletionMixin do)
+_VIEWS_WITHOUT_POST = frozenset(
+    {
+        "View",
+        "TemplateView",
+        "ListView",
+        "DetailView",
+        "BaseListView",
+        "BaseDetailView",
+        "ArchiveIndexView",
+        "YearArchiveView",
+        "MonthArchiveView",
+        "WeekArchiveView",
+        "DayArchiveView",
+        "TodayArchiveView",
+        "DateDetailView",
+        "ContextMixin",
+        "TemplateResponseMixin",
+        "MultipleObjectMixin",
+        "SingleObjectMixin",
+        "MultipleObjectTemplateResponseMixin",
+        "SingleObjectTemplateResponseMixin",
+        "AccessMixin",
+        "LoginRequiredMixin",
+        "PermissionRequiredMixin",
+        "UserPassesTestMixin",
+    }
+)
 
 
 def query(method):
@@ -295,6 +324,7 @@ class ProjectIndex:
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._atomic_callees: frozenset[str] | None = None  # only_called_in_transaction()
+        self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
         # _field_lookups(): field name -> its lookups, and the models a form lists whole
         self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = None
@@ -859,6 +889,13 @@ class ProjectIndex:
         return tuple(reader.queries_of(summary, where, owner, (label,), 1))
 
     @query
+    def runs_in_thread(self, callee: str) -> bool:
+        """Is the called project function decorated to run in a thread when awaited
+        (`@sync_to_async`, channels' `@database_sync_to_async`)? `callee` as for queries_of."""
+        found = Reader(self).callee(callee, 0, None)
+        return found is not None and found[0].in_thread
+
+    @query
     def selector(self, ref: str) -> tuple[str, Selector] | None:
         """A project function that returns `Model.<manager>.<chain>` on every path: its
         model's qualified name and what it builds (the queryset a loop over its result gets)."""
@@ -1384,6 +1421,89 @@ class ProjectIndex:
                 break
             covered |= more
         return frozenset(covered)
+
+    @query
+    def serializer_saved_in_transaction(self, qual: str, method: str) -> bool:
+        """Does DRF call this serializer's `create()` (or `update()`) only inside a
+        transaction? DRF calls them from `serializer.save()`, which its generic views call
+        in `perform_create()`/`perform_update()`. Covered when every use of the class in the
+        project is a view's `serializer_class` (or a nested field, which DRF never saves), and
+        every such view, and each subclass of one, gets that hook from a project class that
+        decorates it `@transaction.atomic`, with no other method of the view saving anything
+        outside a transaction (an action's own `serializer.save()`). pretix's ItemViewSet
+        saves its ItemSerializer in an atomic `perform_update()`. A serializer also called
+        elsewhere (`S(data=...).save()`), subclassed, or used by a view whose hook is DRF's
+        own is not covered."""
+        hook = {"create": "perform_create", "update": "perform_update"}.get(method)
+        qual = self.resolve(qual) or qual
+        if hook is None or self.class_kind(qual) not in ("serializer", "hyperlinked-serializer"):
+            return False
+        self.class_audience(qual)  # reads every module's class uses once
+        views: set[str] = set()
+        for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
+            if how in ("doc", "field") or owner == qual:
+                continue  # a schema annotation, a nested field, the class naming itself
+            if how == "base" or owner not in self.classes or self.class_kind(owner) != "drf-view":
+                return False  # a subclass, a function or another class: saves we do not see
+            if self._view_serializer(owner) != qual:
+                return False  # named in an action or a helper of the view: saved there maybe
+            views.add(owner)
+        views |= {c for c in self.classes if any(v in self._class_mro(c)[1:] for v in views)}
+        if not views:
+            return False
+        unprotected = self._saving_outside_transactions()
+        for view in views:
+            order = self._class_mro(view)
+            defining = next((c for c in order if hook in self.classes[c].methods), None)
+            if defining is None or hook not in self.classes[defining].atomic_methods:
+                return False  # DRF's own hook saves outside a transaction
+            for cls in order:
+                owner = cls.rpartition(".")[2]
+                if any(f"{owner}.{m}" in unprotected for m in self.classes[cls].methods if m != hook):
+                    return False
+        return True
+
+    @query
+    def may_handle_post(self, qual: str) -> bool:
+        """Could this class-based view answer a POST? Not when neither it nor a project base
+        defines `post()` and every other base is a Django view or mixin that has none
+        (`View`, `TemplateView`, `ListView`, `DetailView`, the login mixins): `View.dispatch`
+        answers 405 to a method no handler takes. A base the index does not read may."""
+        qual = self.resolve(qual) or qual
+        if qual not in self.classes:
+            return True
+        for cls in self._class_mro(qual):
+            facts = self.classes[cls]
+            if "post" in facts.methods or facts.dynamic_bases:
+                return True
+            for base in facts.bases:
+                ref = self.resolve(base) or base
+                if ref not in self.classes and not (
+                    ref.startswith("django.") and ref.rpartition(".")[2] in _VIEWS_WITHOUT_POST
+                ):
+                    return True
+        return False
+
+    def _view_serializer(self, view: str) -> str | None:
+        """The serializer class a view gets, through its project bases."""
+        for cls in self._class_mro(view):
+            facts = self.classes[cls].view
+            if facts is not None and facts.serializer:
+                return self.resolve(facts.serializer) or facts.serializer
+        return None
+
+    def _saving_outside_transactions(self) -> frozenset[str]:
+        """The functions (`Class.method` for methods) that call some `.save()` outside a
+        transaction."""
+        if self._unprotected_savers is None:
+            self._unprotected_savers = frozenset(
+                caller
+                for module in self._every_module
+                if not module.external
+                for key, caller in module.callers_outside_atomic
+                if key.rpartition(".")[2] == "save"
+            )
+        return self._unprotected_savers
 
     def _class_families(self) -> dict[str, set[str]]:
         """For each project class name, the names of the classes whose `self` may be one of

@@ -81,6 +81,7 @@ class FunctionSummary:
     # e.g. ("app.models.Book", "Book.objects.get()") for `Book.objects.get(pk=book_id)`
     queries: dict[str, tuple[tuple[str, str], ...]] = field(default_factory=dict)
     writes: bool = False  # the body saves, deletes, creates or updates rows (_is_write)
+    in_thread: bool = False  # `@sync_to_async`, channels' `@database_sync_to_async`: awaited, runs in a thread
 
 
 def _is_write(node: ast.Call, querysets: set[str]) -> bool:
@@ -99,6 +100,10 @@ def _is_write(node: ast.Call, querysets: set[str]) -> bool:
         root, parts, _ = _unwind(func.value)
         return bool(_QUERYSET_STEPS.intersection(parts)) or (isinstance(root, ast.Name) and root.id in querysets)
     return False
+
+
+# Decorators that make a function awaitable and run its body in a worker thread.
+_THREAD_DECORATORS = frozenset({"sync_to_async", "database_sync_to_async"})
 
 
 def _decorator_names(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
@@ -442,4 +447,5 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
         calls=calls,
         queries=queries,
         writes=reader.writes,
+        in_thread=bool(decorators & _THREAD_DECORATORS),
     )

@@ -105,6 +105,10 @@ class _Bindings:
     returns_safe: dict[str, bool | None] = field(default_factory=dict)
     # module only: `self.NAME = value` in its methods, with the method (read when first asked)
     self_attrs: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] | None = None
+    # module only: the functions defined at its top level (the others are methods), and the
+    # functions whose results are being judged for a call (a recursion is no proof)
+    top_level: set[int] = field(default_factory=set)
+    deciding: set[str] = field(default_factory=set)
 
 
 def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
@@ -206,6 +210,7 @@ def bindings_of(scope: cst.CSTNode) -> _Bindings:
             if isinstance(statement, cst.SimpleStatementLine):
                 _collect(statement, found)
         _collect_functions(scope, found.functions)
+        found.top_level = {id(s) for s in scope.body if isinstance(s, cst.FunctionDef)}
     return found
 
 
@@ -840,11 +845,12 @@ class BuiltText:
         """Does every function of the module called `name` return safe values, or one of its
         parameters as it came, which this call gives a safe argument (or leaves at a safe
         default)? feincms: `format_date(d, if_none="")` returns `if_none` or a date."""
-        functions = self.module.functions.get(name)
-        key = f"<given>.{name}"
-        if not functions or key in self._busy:
-            return False
-        self._busy.add(key)
+        module = self.module
+        through_self = isinstance(call.func, cst.Attribute)  # `self.f()`: a method; `f()`: a function
+        functions = [f for f in module.functions.get(name, ()) if (id(f) in module.top_level) != through_self]
+        if not functions or name in module.opaque or name in module.deciding:
+            return False  # not defined here (an import), or a recursion
+        module.deciding.add(name)
         try:
             for function in functions:
                 returns = _returns(function)
@@ -862,7 +868,7 @@ class BuiltText:
                         return False
             return True
         finally:
-            self._busy.discard(key)
+            module.deciding.discard(name)
 
     def _nested(self) -> dict[str, list[cst.FunctionDef]]:
         """The functions defined inside this one (not inside those), by name."""

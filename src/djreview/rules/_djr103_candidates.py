@@ -147,9 +147,9 @@ class TruthCandidates(Collector):
             for name in node_fields(kind):
                 value = getattr(node, name, None)
                 if type(value) is list:
-                    stack.extend(value)
-                elif value is not None:
-                    stack.append(value)
+                    stack.extend(v for v in value if isinstance(v, ast.AST))  # `global a, b` holds names
+                elif isinstance(value, ast.AST):
+                    stack.append(value)  # not `case True:`'s True
 
     def _visit(self, node: ast.AST, kind: type, scope: str) -> None:
         if kind is ast.Call:

@@ -61,10 +61,11 @@ _VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
+_SAVED_BY_DRF = ("create", "update")  # a serializer's, called by `serializer.save()`
 _WRITE_METHODS = _MANAGER_WRITES | _BULK | _M2M | {"update", "save", "delete"}  # by name: maybe a write
 
 
-def _writes_twice(node: ast.AST, index, owner: str) -> bool:
+def _writes_twice(node: ast.AST, index, owner: str, module: str) -> bool:
     """Before the CST: a function (not decorated atomic, not only called inside a transaction)
     with two call sites or more that may write, not all deletes nor `save(commit=False)`, one
     of them outside every `with atomic():` block (writes each in a transaction are never
@@ -96,7 +97,11 @@ def _writes_twice(node: ast.AST, index, owner: str) -> bool:
         stack.extend((grandchild, inside) for grandchild in child_nodes(child))
     if len(methods) < 2 or all(m == "delete" for m, _ in methods) or all(inside for _, inside in methods):
         return False
-    return not index.only_called_in_transaction(node.name, owner)
+    if index.only_called_in_transaction(node.name, owner):
+        return False
+    return not (
+        owner and node.name in _SAVED_BY_DRF and index.serializer_saved_in_transaction(f"{module}.{owner}", node.name)
+    )
 
 
 def _opens_transaction(expr: ast.expr) -> bool:
@@ -184,7 +189,7 @@ class WritesWithoutTransaction(Rule):
             for stmt in cls.body
             if isinstance(stmt, _FUNCTIONS)
         }
-        return any(_writes_twice(node, index, owners.get(id(node), "")) for node in all_nodes(tree))
+        return any(_writes_twice(node, index, owners.get(id(node), ""), facts.module) for node in all_nodes(tree))
 
     def start(self, ctx) -> None:
         super().start(ctx)
@@ -243,6 +248,12 @@ class WritesWithoutTransaction(Rule):
         index = self.ctx.index
         if index.only_called_in_transaction(node.name.value, cls.name.value if cls is not None else ""):
             return True
+        if (
+            cls is not None
+            and node.name.value in _SAVED_BY_DRF
+            and index.serializer_saved_in_transaction(self.ctx.flow.class_qualname(cls.name.value), node.name.value)
+        ):
+            return True  # a serializer's create()/update(), saved by views in atomic hooks
         bases = index.base_refs(self.ctx.flow.class_qualname(cls.name.value)) if cls is not None else ()
         if (
             cls is not None
@@ -489,7 +500,9 @@ class _Paths:
 def _may_precede(paths: _Paths, first: cst.Call, second: cst.Call) -> bool:
     """Can `second` run after `first` in one call of the function? Not when they sit in the
     two branches of one `if`, in a `try` body and one of its handlers (or two handlers), or when
-    `first` is in a block (below where their paths part) that returns or raises after it."""
+    `first` is in a block (below where their paths part) that returns or raises after it, or
+    that goes on to the next round of a loop around both (`continue`, `break`): the next round
+    writes another item's rows."""
     one, two = paths.path(first), paths.path(second)
     common = 0
     while common < min(len(one), len(two)) and one[common] is two[common]:
@@ -510,11 +523,15 @@ def _may_precede(paths: _Paths, first: cst.Call, second: cst.Call) -> bool:
         at = next((i for i, s in enumerate(statements) if s is holder), None)
         if at is None:
             continue
+        # a loop between the fork and this block: its `continue`/`break` stays inside it
+        inner_loop = any(isinstance(node, (cst.For, cst.While)) for node in one[common:depth])
         for statement in statements[at:]:
-            if isinstance(statement, cst.SimpleStatementLine) and any(
-                isinstance(x, (cst.Return, cst.Raise)) for x in statement.body
-            ):
+            if not isinstance(statement, cst.SimpleStatementLine):
+                continue
+            if any(isinstance(x, (cst.Return, cst.Raise)) for x in statement.body):
                 return False
+            if not inner_loop and any(isinstance(x, (cst.Continue, cst.Break)) for x in statement.body):
+                return False  # on to the next item (or out of the loop): another row's writes
     return True
 
 

@@ -38,6 +38,8 @@ class AllFields(Rule):
         kind = self.ctx.index.class_kind(owner.qualname)
         if kind not in ("modelform", *_SERIALIZERS):
             return
+        if kind == "modelform" and self.ctx.index.class_audience(owner.qualname) == ("admin",):
+            return  # only ModelAdmin classes use it: the admin's own form has every field too (as DJR302)
         model = self._model(meta.attrs.get("model"))
         if model is not None and model.abstract:
             return  # a base serializer/form for the subclasses' models, never used as is

@@ -15,7 +15,9 @@ imports to Django's), ``@method_decorator(csrf_exempt, name="dispatch")`` on a c
 viewsets, ``@api_view`` functions), where the decorator is a no-op (DRF exempts them and
 ``SessionAuthentication`` enforces CSRF itself); decorators on ``get``/``post``... handlers
 of a class, which Django ignores (only ``dispatch`` counts); GET-only views
-(``@require_GET``, ``@require_safe``), which CSRF does not protect anyway.
+(``@require_GET``, ``@require_safe``), which CSRF does not protect anyway, and class-based
+views with no ``post()`` of their own or from a base (``View``, ``TemplateView``, ``ListView``
+answer 405): a cross-site form can only GET or POST.
 """
 
 from __future__ import annotations
@@ -53,6 +55,8 @@ class CsrfExempt(Rule):
         qual = f"{self.ctx.facts.module}.{node.name.value}" if top else None
         if qual is not None and self.ctx.index.class_kind(qual) == "drf-view":
             return
+        if qual is not None and not self.ctx.index.may_handle_post(qual):
+            return  # no POST handler: a cross-site form has nothing to send to
         for decorator in node.decorators:
             found = self._exempting(decorator.decorator, on_class=True)
             if found:
@@ -75,6 +79,8 @@ class CsrfExempt(Rule):
             qual = f"{module}.{owner}" if len(self._scopes) == 2 else None
             if qual is not None and self.ctx.index.class_kind(qual) == "drf-view":
                 return
+            if qual is not None and node.name.value == "dispatch" and not self.ctx.index.may_handle_post(qual):
+                return  # no POST handler: a cross-site form has nothing to send to
             shown = owner if node.name.value == "dispatch" else f"{owner}.{node.name.value}"
         else:
             if self._api_view(node):

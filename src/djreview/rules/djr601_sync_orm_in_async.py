@@ -378,8 +378,8 @@ class SyncOrmInAsync(AsyncScope, Rule):
         ):
             return  # a method of a row, a queryset or an object we do not follow
         callee = flow.callee(func)
-        if not callee:
-            return
+        if not callee or index.runs_in_thread(callee):
+            return  # `@database_sync_to_async def get_message(...)`: awaited, it runs in a thread
         for position, arg in enumerate(node.args):
             if arg.star:
                 return
