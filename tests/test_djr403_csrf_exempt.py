@@ -612,3 +612,19 @@ class Inherited(Base):
     )
     # twin: a post() from a project base
     assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 38)]
+
+
+def test_a_dispatch_that_answers_every_method_itself_may_take_a_post(review):
+    # allauth: the SAML ACS view handles the IdP's POST in dispatch(), with no post()
+    views = (
+        IMPORTS
+        + """
+
+@method_decorator(csrf_exempt, name="dispatch")
+class ACSView(View):
+    def dispatch(self, request, *args, **kwargs):
+        request.session["saml"] = request.POST.get("SAMLResponse")
+        return HttpResponse("ok")
+"""
+    )
+    assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 13)]

@@ -104,3 +104,25 @@ def invoice(request):
     return render(request, "shop/report.html", locals())
 """
     assert review(project(views, **{"shop/pdf.py": "def render(*args):\n    return args\n"}), select=("DJR405",)) == []
+
+
+def test_not_reported_where_no_request_is_in_scope(review):
+    # filebrowser: a widget's render() with locals(); no request, session or user to leak
+    views = """
+from django import forms
+from django.template.loader import render_to_string
+from django.views import View
+
+
+class BrowseWidget(forms.TextInput):
+    def render(self, name, value, attrs=None, renderer=None):
+        url = "/browse/"
+        return render_to_string("shop/report.html", locals())
+
+
+class Report(View):
+    def get(self, *args):
+        user = self.request.user
+        return render_to_string("shop/report.html", locals())
+"""
+    assert [f.line for f in review(project(views), select=("DJR405",))] == [16]

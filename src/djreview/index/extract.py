@@ -293,6 +293,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             cls.methods[stmt.name] = _method_chain(stmt)
             if decorated_atomic(stmt):
                 cls.atomic_methods += (stmt.name,)
+            if stmt.name == "dispatch" and not _hands_on_to_super(stmt):
+                cls.own_dispatch = True  # it answers every HTTP method itself (allauth's SAML ACS)
             summary = summarize(stmt, True, resolver.callee)
             if summary is not None:
                 cls.summaries[stmt.name] = summary
@@ -314,6 +316,21 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
         cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
     cls.access = access_facts(node, resolver)  # a mixin with no bases may set permissions or pagination
     return cls
+
+
+def _hands_on_to_super(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """`return super().<name>(...)` alone (a docstring aside): a method there to be decorated."""
+    body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
+        return False
+    func = body[0].value.func
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == method.name
+        and isinstance(func.value, ast.Call)
+        and isinstance(func.value.func, ast.Name)
+        and func.value.func.id == "super"
+    )
 
 
 def _class_call(name: str, value: ast.Call, cls: ClassFacts, resolver: _Resolver) -> None:

@@ -63,6 +63,8 @@ class ModelExclude(Rule):
             return
         if kind == "modelform" and index.class_audience(owner.qualname) == ("admin",):
             return  # only ModelAdmin classes use it: staff edit it, as they edit the model
+        if isinstance(meta.attrs.get("model"), cst.Call):
+            return  # `model = get_profile_model()`: known at run time only, no field list to write
         model = self._model(meta.attrs.get("model"))
         if model is not None and model.abstract:
             return  # a base for the subclasses' models, never used as is

@@ -5,7 +5,9 @@ a token, a queryset of every user; a later edit to the view changes what templat
 without anyone reviewing a template. An explicit context dict says what the page gets.
 
 Checked: `render()`, `render_to_response()`, `render_to_string()`, `TemplateResponse()` and
-`SimpleTemplateResponse()` with `locals()` as their context (positional or `context=`). The
+`SimpleTemplateResponse()` with `locals()` as their context (positional or `context=`), in a
+function that serves a request (a `request` parameter, or `self.request`): a widget's
+`render()` holds no request, session or user to leak. The
 fix lists the names the template reads (its `{% extends %}` parents and `{% include %}`s
 followed) that are locals of the view, when the project holds the template; otherwise a
 suggestion with every local of the function.
@@ -56,9 +58,11 @@ class RenderLocals(Rule):
         context = keywords.get("context") or (positional[context_at] if len(positional) > context_at else None)
         if context is None or not _is_locals(context.value):
             return
+        function = self._functions[-1]
+        if not _serves_a_request(function):
+            return  # a widget's or a mail's render(): no request, session or user among its locals
         template = keywords.get("template_name") or (positional[template_at] if len(positional) > template_at else None)
         name = literal_string(template.value) if template is not None else None
-        function = self._functions[-1]
         names = _locals_before(function, node)
         reads, complete = self._template_reads(name) if name else (None, False)
         view = function.name.value
@@ -103,6 +107,20 @@ class RenderLocals(Rule):
                 queue.append(template.extends)
             complete &= _free_reads(template.nodes, set(), reads, queue)
         return reads, complete and not queue
+
+
+def _serves_a_request(function: cst.FunctionDef) -> bool:
+    """A view: a `request` parameter, or a method reading `self.request`."""
+    params = function.params
+    if any(p.name.value == "request" for p in [*params.posonly_params, *params.params, *params.kwonly_params]):
+        return True
+    stack: list[cst.CSTNode] = [function.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, cst.Attribute) and node.attr.value == "request":
+            return True
+        stack.extend(children(node))
+    return False
 
 
 def _is_locals(node: cst.BaseExpression) -> bool:
