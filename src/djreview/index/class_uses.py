@@ -10,6 +10,7 @@ serializers (the index resolves the references, project.py `class_audience`):
     ("" at module level) and how is one of
       input   a call with `data=` and no instance, whose result is never read through `.data`
       output  a call whose result may be written out, or a reference we cannot follow
+      read    a call given no `data` (`S(obj).data`): written out, never saved
       base    the class is a base of the owner (its uses count for this class too)
       field   a call in the owner's class body (a nested serializer or form field)
       doc     a schema annotation's `request=`/`request_body=` (documents input)
@@ -166,8 +167,10 @@ class _Walker:
         elif isinstance(parent, ast.Call) and parent.func is node:
             if in_class_body and parents.get(parent) is not None and _assigned_in_body(parent, parents):
                 self.add(node, "field", owner)
+            elif self.input_call(parent, parents, func):
+                self.add(node, "input", owner)
             else:
-                self.add(node, "input" if self.input_call(parent, parents, func) else "output", owner)
+                self.add(node, "output" if _may_save(parent) else "read", owner)
         elif (
             self.view_input
             and in_class_body
@@ -218,6 +221,16 @@ class _Walker:
             if isinstance(target, ast.Name):
                 return _only_validated(func, target.id, parent)
         return False
+
+
+def _may_save(call: ast.Call) -> bool:
+    """Could the instance this call makes be saved? A serializer saves only what it was given
+    as `data` (the second positional argument, or `**kwargs` that may hold it)."""
+    return (
+        len(call.args) > 1
+        or any(isinstance(a, ast.Starred) for a in call.args)
+        or any(k.arg in ("data", None) for k in call.keywords)
+    )
 
 
 _HANDLERS = ("get", "post", "put", "patch", "delete")

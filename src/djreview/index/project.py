@@ -1266,7 +1266,7 @@ class ProjectIndex:
                     resolved = self.resolve(ref) or ref
                     for use in uses:
                         how, _, owner = use.partition("@")
-                        if back_office and how in ("input", "output"):
+                        if back_office and how in ("input", "output", "read"):
                             how = "admin"  # shuup's `admin/modules/*/views`, an app's admin.py
                         owner_qual = f"{module.module}.{owner}" if owner else ""
                         self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
@@ -1436,13 +1436,13 @@ class ProjectIndex:
         own is not covered."""
         hook = {"create": "perform_create", "update": "perform_update"}.get(method)
         qual = self.resolve(qual) or qual
-        if hook is None or self.class_kind(qual) not in ("serializer", "hyperlinked-serializer"):
-            return False
+        if hook is None or qual not in self.classes:
+            return False  # a serializer by its use: some view's serializer_class (its bases may be a package's)
         self.class_audience(qual)  # reads every module's class uses once
         views: set[str] = set()
         for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
-            if how in ("doc", "field") or owner == qual:
-                continue  # a schema annotation, a nested field, the class naming itself
+            if how in ("doc", "field", "read") or owner == qual:
+                continue  # a schema annotation, a nested field, an instance given no data, itself
             if how == "base" or owner not in self.classes or self.class_kind(owner) != "drf-view":
                 return False  # a subclass, a function or another class: saves we do not see
             if self._view_serializer(owner) != qual:
