@@ -846,3 +846,28 @@ def test_a_branch_that_goes_on_to_the_next_item_does_not_precede_the_other_write
     """
     # the twin: a `continue` of an inner loop does not leave the outer round
     assert [f.line for f in writes(review, code)] == [20]
+
+
+def test_the_same_batch_flushed_in_a_loop_and_after_it_is_one_write(review):
+    # openwisp: bulk_create(batch) every chunk, then once more for the rest
+    code = """
+    from shop.models import Item
+
+
+    def add_items(order, prices, size):
+        batch = []
+        for price in prices:
+            batch.append(Item(order=order, price=price))
+            if len(batch) >= size:
+                Item.objects.bulk_create(batch)
+                batch = []
+        if batch:
+            Item.objects.bulk_create(batch)
+
+
+    def add_two_kinds(order, items, tags):
+        Item.objects.bulk_create(items)
+        Item.objects.bulk_create(tags)
+    """
+    # the twin: two different batches
+    assert [f.line for f in writes(review, code)] == [18]

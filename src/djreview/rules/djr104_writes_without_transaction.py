@@ -24,7 +24,8 @@ In one transaction, so not reported:
 - the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
   ``save_related``, ``save_formset``, ``delete_model``...).
 An earlier ``get_or_create()`` does not count (a retry finds its row), nor the same row saved
-again (a checkpoint), nor writes each in its own ``atomic()`` block, nor a function whose
+again (a checkpoint), nor the same ``bulk_create(batch)`` written again (a batch flushed in a
+loop and after it), nor writes each in its own ``atomic()`` block, nor a function whose
 writes are all deletes (a clean-up). Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
 body and its handler, a branch that returns after its write) are not counted together.
 Migrations run in a transaction already; tests and management commands (one-off scripts that
@@ -102,6 +103,12 @@ def _writes_twice(node: ast.AST, index, owner: str, module: str) -> bool:
     return not (
         owner and node.name in _SAVED_BY_DRF and index.serializer_saved_in_transaction(f"{module}.{owner}", node.name)
     )
+
+
+def _batch(call: cst.Call) -> bool:
+    """`bulk_create(batch)`/`bulk_update(batch, ...)`: written again word for word, it flushes
+    the rest of one batch (in a loop, then after it), not a second kind of row."""
+    return isinstance(call.func, cst.Attribute) and call.func.attr.value in ("bulk_create", "bulk_update")
 
 
 def _opens_transaction(expr: ast.expr) -> bool:
@@ -365,6 +372,7 @@ class WritesWithoutTransaction(Rule):
                 if _may_precede(paths, w.call, write.call)
                 and not w.fetch_or_create
                 and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
+                and not (_batch(w.call) and self._same_code(w.call, write.call))  # a batch flushed again
                 and not (
                     w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
                 )
@@ -377,6 +385,10 @@ class WritesWithoutTransaction(Rule):
             first = earlier[0]
             self._report(function, paths, first, write)
             return
+
+    def _same_code(self, one: cst.Call, two: cst.Call) -> bool:
+        code = self.ctx.module.code_for_node
+        return code(one) == code(two)
 
     def _upsert(self, paths: _Paths, first: _Write, second: _Write) -> bool:
         """`done = qs.update(...)` then `if not done: create(...)`: one of the two writes the row."""
