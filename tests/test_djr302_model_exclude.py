@@ -305,3 +305,19 @@ class ProfileForm(forms.ModelForm):
         exclude = ("user",)
 """
     assert model_exclude(review, {FORMS: source, VIEWS: VIEW.replace("BookForm", "ProfileForm")}) == []
+
+
+def test_a_model_a_call_names_that_the_index_knows_is_reported(review):
+    # nautobot: `model = get_user_model()` is the user model
+    source = """
+from django import forms
+from django.contrib.auth import get_user_model
+
+
+class UserForm(forms.ModelForm):
+    class Meta:
+        model = get_user_model()
+        exclude = ("password",)
+"""
+    view = VIEW.replace("from shop.forms import BookForm", "from shop.forms import UserForm as BookForm")
+    assert codes_lines(model_exclude(review, {FORMS: source, VIEWS: view})) == [("DJR302", FORMS, 9)]

@@ -63,9 +63,14 @@ class ModelExclude(Rule):
             return
         if kind == "modelform" and index.class_audience(owner.qualname) == ("admin",):
             return  # only ModelAdmin classes use it: staff edit it, as they edit the model
-        if isinstance(meta.attrs.get("model"), cst.Call):
-            return  # `model = get_profile_model()`: known at run time only, no field list to write
         model = self._model(meta.attrs.get("model"))
+        given = meta.attrs.get("model")
+        if (
+            model is None
+            and isinstance(given, cst.Call)
+            and self.ctx.flow.qualify(given.func) != "django.contrib.auth.get_user_model"
+        ):
+            return  # `model = get_profile_model()`: known at run time only, no field list to write
         if model is not None and model.abstract:
             return  # a base for the subclasses' models, never used as is
         excluded = excluded_names(node.value)
