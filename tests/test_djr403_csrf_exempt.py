@@ -628,3 +628,24 @@ class ACSView(View):
 """
     )
     assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 13)]
+
+
+def test_a_dispatch_that_prepares_then_hands_on_to_super_adds_no_post(review):
+    # arches: APIBase.dispatch() rewrites the query, then calls super().dispatch()
+    views = (
+        IMPORTS
+        + """
+
+class APIBase(View):
+    def dispatch(self, request, *args, **kwargs):
+        request.GET = request.GET.copy()
+        return super().dispatch(request, *args, **kwargs)
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Concepts(APIBase):
+    def get(self, request):
+        return HttpResponse(request.user.username)
+"""
+    )
+    assert exempt(review, {"shop/views.py": views}) == []

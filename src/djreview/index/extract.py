@@ -19,7 +19,7 @@ from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
-from djreview.index.nodes import Nodes
+from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -319,17 +319,16 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
 
 
 def _hands_on_to_super(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """`return super().<name>(...)` alone (a docstring aside): a method there to be decorated."""
-    body = [s for s in method.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
-    if len(body) != 1 or not isinstance(body[0], ast.Return) or not isinstance(body[0].value, ast.Call):
-        return False
-    func = body[0].value.func
-    return (
-        isinstance(func, ast.Attribute)
-        and func.attr == method.name
-        and isinstance(func.value, ast.Call)
-        and isinstance(func.value.func, ast.Name)
-        and func.value.func.id == "super"
+    """Does the method call `super().<its name>(...)`? A dispatch() that does routes each HTTP
+    method to its handler, after whatever it prepares (arches' APIBase rewrites the query)."""
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method.name
+        and isinstance(node.func.value, ast.Call)
+        and isinstance(node.func.value.func, ast.Name)
+        and node.func.value.func.id == "super"
+        for node in all_nodes(method)
     )
 
 

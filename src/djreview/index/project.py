@@ -1466,8 +1466,8 @@ class ProjectIndex:
     @query
     def may_handle_post(self, qual: str) -> bool:
         """Could this class-based view answer a POST? Not when neither it nor a project base
-        defines `post()` or a `dispatch()` of its own (one that does more than hand on to
-        `super()`), and every other base is a Django view or mixin that has none
+        defines `post()` or a `dispatch()` that answers itself (one that never calls
+        `super().dispatch()`), and every other base is a Django view or mixin that has none
         (`View`, `TemplateView`, `ListView`, `DetailView`, the login mixins): `View.dispatch`
         answers 405 to a method no handler takes. A base the index does not read may."""
         qual = self.resolve(qual) or qual
