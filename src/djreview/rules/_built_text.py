@@ -19,7 +19,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from djreview.syntax import dotted
+from djreview.syntax import binding_targets, dotted
 from djreview.walk import children
 
 T = TypeVar("T")
@@ -998,16 +998,8 @@ def _binds(node: cst.CSTNode, name: str) -> bool:
             continue
         if isinstance(node, cst.Lambda):
             continue
-        targets: list[cst.CSTNode] = []
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            targets = [node.asname.name]
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            targets = [node.name.name]
-        elif isinstance(node, cst.Del):
+        targets: list[cst.BaseExpression] = binding_targets(node)
+        if isinstance(node, cst.Del):
             targets = [node.target]
         elif (
             isinstance(node, cst.Call)
@@ -1017,17 +1009,9 @@ def _binds(node: cst.CSTNode, name: str) -> bool:
             and node.func.attr.value in ("append", "extend", "insert")
         ):
             return True  # what `name` holds grows here
-        elif isinstance(node, (cst.Global, cst.Nonlocal)):
-            if any(n.name.value == name for n in node.names):
-                return True
-        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                bound: cst.BaseExpression = alias.asname.name if alias.asname else alias.name
-                while isinstance(bound, cst.Attribute):  # `import a.b` binds `a`
-                    bound = bound.value
-                if isinstance(bound, cst.Name) and bound.value == name:
-                    return True
-        if any(name in _names_in(t) for t in targets if isinstance(t, cst.BaseExpression)):
+        elif isinstance(node, (cst.Global, cst.Nonlocal)) and any(n.name.value == name for n in node.names):
+            return True
+        if any(name in _names_in(t) for t in targets):
             return True
         stack.extend(children(node))
     return False

@@ -20,7 +20,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.rule import Rule
 from djreview.rules._djr101_templates import _RENDERERS  # Django's renderers: (template, context) positions
-from djreview.syntax import dotted, literal_string
+from djreview.syntax import binding_targets, literal_string
 from djreview.templates.lexer import Block, Include, Loop, Template, Use, With
 from djreview.walk import children
 
@@ -174,20 +174,7 @@ def _locals_before(function: cst.FunctionDef, call: cst.Call) -> list[str]:
             continue
         if isinstance(node, (cst.Lambda, cst.GeneratorExp, cst.ListComp, cst.SetComp, cst.DictComp)):
             continue
-        targets: list[cst.CSTNode] = []
-        if isinstance(node, cst.Assign):
-            targets = [t.target for t in node.targets]
-        elif isinstance(node, (cst.AnnAssign, cst.AugAssign, cst.For, cst.NamedExpr)):
-            targets = [node.target]
-        elif isinstance(node, cst.WithItem) and node.asname is not None:
-            targets = [node.asname.name]
-        elif isinstance(node, cst.ExceptHandler) and node.name is not None:
-            targets = [node.name.name]
-        elif isinstance(node, (cst.Import, cst.ImportFrom)) and not isinstance(node.names, cst.ImportStar):
-            for alias in node.names:
-                bound = alias.asname.name if alias.asname else alias.name
-                targets.append(bound if isinstance(bound, cst.Name) else cst.Name(dotted(bound)[0]))  # type: ignore[index]
-        for target in targets:
+        for target in binding_targets(node):
             names += _target_names(target)
         stack.extend(reversed(children(node)))
     return list(dict.fromkeys(n for n in names if n != "_"))
