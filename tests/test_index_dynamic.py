@@ -76,8 +76,10 @@ def test_djangos_and_oscars_loaders():
 from django.apps import apps
 from django.contrib.auth import get_user_model
 from oscar.core.loading import get_class, get_classes, get_model
+from swapper import load_model
 
 Book = apps.get_model("store", "Book")
+Swappable = load_model("store", "Book")  # openwisp: the swappable model's default
 Writer = apps.get_model("store.Author")
 User = get_user_model()
 Order = get_model("order", "Order")
@@ -99,6 +101,7 @@ Nothing = get_class("order.models", some_name)
         return index.model_for(f"project.shop.views.{name}")
 
     assert model("Book") == "project.shop.models.Book"
+    assert model("Swappable") == "project.shop.models.Book"
     assert model("Writer") == "project.shop.models.Author"
     assert model("User") == "django.contrib.auth.models.User"
     assert model("Order") == "oscar.apps.order.models.Order"

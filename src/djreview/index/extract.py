@@ -503,13 +503,13 @@ _LABEL = re.compile(r"^[A-Za-z_]\w*\.[A-Za-z_]\w*$")  # "app_label.ModelName"
 def _loaded_class(value: ast.Call, resolver: _Resolver) -> list[str] | None:
     """The references of the classes a dynamic loader call returns, in order: Django's
     `apps.get_model("app", "Model")`/`("app.Model")` and `get_user_model()`, django-oscar's
-    `get_model("app", "Model")`, `get_class("app.module", "Name")` and
+    `get_model("app", "Model")`, swapper's `load_model("app", "Model")` (openwisp), `get_class("app.module", "Name")` and
     `get_classes("app.module", ["A", "B"])` (module labels resolve by their unique suffix)."""
     loader = (resolver.ref(value.func) or "").rsplit(".", 1)[-1]
     args = [_string(arg) for arg in value.args[:2]]
     if loader == "get_user_model" and not value.args:
         return ["<user-model>"]
-    if loader == "get_model":
+    if loader in ("get_model", "load_model"):  # load_model: swapper's (openwisp), a swappable model's default
         label = ".".join(a for a in args if a)
         return [f"<label:{label}>"] if label.count(".") == 1 else None
     if loader == "get_class" and len(args) == 2 and args[0] and args[1]:
