@@ -649,3 +649,26 @@ class Concepts(APIBase):
 """
     )
     assert exempt(review, {"shop/views.py": views}) == []
+
+
+def test_an_oauth_callback_whose_state_requests_oauthlib_checks(review):
+    # arches: the callback's session is made with the `state` kept in the user's session, and
+    # fetch_token() refuses a response whose `state` differs (as python-social-auth does)
+    views = """
+from django.contrib.auth import login
+from django.shortcuts import redirect
+from django.views.decorators.csrf import csrf_exempt
+from requests_oauthlib import OAuth2Session
+
+
+@csrf_exempt
+def oauth_callback(request):
+    oauth = OAuth2Session("client", state=request.session["oauth_state"])
+    token = oauth.fetch_token("https://idp/token", authorization_response=request.build_absolute_uri())
+    login(request, token)
+    return redirect("/")
+"""
+    assert exempt(review, {"shop/views.py": views}) == []
+    # the twin: no state to compare
+    stateless = views.replace(', state=request.session["oauth_state"]', "")
+    assert lines(exempt(review, {"shop/views.py": stateless})) == [("shop/views.py", 8)]

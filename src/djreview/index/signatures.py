@@ -51,7 +51,8 @@ _AUTHORIZATION = frozenset({"HTTP_AUTHORIZATION", "Authorization", "authorizatio
 _COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
 _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
 # Calls that check a request's origin: python-social-auth validates the OAuth `state` (and
-# SAML's signed response) when completing a login; a view may run Django's CSRF check itself
+# SAML's signed response) when completing a login (and requests-oauthlib, when a function makes
+# an `OAuth2Session(state=...)` and calls its `fetch_token()`, see _Function.read); a view may run Django's CSRF check itself
 # (`CsrfViewMiddleware(...)._check_token(request)`).
 _ORIGIN_CHECKED = frozenset({"do_complete", "_check_token"})
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
@@ -87,6 +88,7 @@ class _Function:
         self.hmac_digest = False
         self.compares = False
         self.twilio = self.validates = False
+        self.oauth_state = self.fetches_token = False  # requests-oauthlib checks `state` on fetch_token()
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -109,7 +111,14 @@ class _Function:
                 self.facts.identity = True
             elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
                 self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
-        if self.hmac_digest and self.compares or self.twilio and self.validates:
+        if (
+            self.hmac_digest
+            and self.compares
+            or self.twilio
+            and self.validates
+            or self.oauth_state
+            and self.fetches_token
+        ):
             self.facts.verifies = True
         self.facts.calls = tuple(dict.fromkeys(self.calls))
         return self.facts
@@ -155,6 +164,10 @@ class _Function:
             self.hmac_digest = True
         elif name == "RequestValidator":
             self.twilio = True
+        elif name == "OAuth2Session" and any(k.arg == "state" for k in call.keywords):
+            self.oauth_state = True  # the callback's `state` must match the one kept in the session
+        elif name == "fetch_token":
+            self.fetches_token = True
         elif name == "get" and call.args:
             self._header(call.args[0])
 
