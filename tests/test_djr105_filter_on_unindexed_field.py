@@ -352,3 +352,36 @@ def marked(names):
     assert unindexed(review, views, models, **{"shop/importers/old/models.py": old, **files}) == []
     # the twin: the field in the declaring module has no index
     assert [f.path for f in unindexed(review, views, models.replace(", unique=True", ""), **files)] == [MODELS]
+
+
+def test_models_the_project_names_small_are_not_reported(review, tmp_path):
+    # pretix's RegisteredApplePayDomain, celery-beat's CrontabSchedule: tables that stay small,
+    # which nothing in the code shows; `djr105-small-models` names them
+    from djreview.config import Config, load
+
+    views = """
+from shop.models import Author, Book
+
+
+def find(request):
+    return Book.objects.filter(code=request.code), Author.objects.filter(email=request.email)
+"""
+    both = unindexed(review, views)
+    assert sorted(f.message.split(" has ")[0] for f in both) == ["Author.email", "Book.code"]
+    config = Config(djr105_small_models=["Author"])
+    findings = review({MODELS: SHOP, VIEWS: views}, select=("DJR105",), config=config)
+    assert [f.message.split(" has ")[0] for f in findings] == ["Book.code"]
+    (tmp_path / "pyproject.toml").write_text('[tool.djreview]\ndjr105-small-models = ["Author"]\n')
+    assert load(tmp_path / "pyproject.toml").djr105_small_models == ["Author"]
+
+
+def test_a_broken_small_models_value_is_one_clear_error(tmp_path):
+    from djreview.config import ConfigError, load
+
+    (tmp_path / "pyproject.toml").write_text('[tool.djreview]\ndjr105-small-models = "Author"\n')
+    try:
+        load(tmp_path / "pyproject.toml")
+    except ConfigError as error:
+        assert "djr105-small-models must be a list of model class names" in str(error)
+    else:
+        raise AssertionError("a string is not a list of names")

@@ -483,6 +483,7 @@ def _show_settings(out: _Output, config, settings, force_exclude: bool) -> None:
         f"include-tests: {str(settings.include_tests).lower()}",
         f"query-rules-everywhere: {str(settings.query_rules_everywhere).lower()}",
         f"djr504-python-default: {str(config.djr504_python_default).lower()}",
+        f"djr105-small-models: {', '.join(config.djr105_small_models) or '(none)'}",
         f"cache dir: {settings.cache_dir.resolve() if settings.cache_dir else '(none)'}",
         f"jobs: {jobs}" + (" (one per core; one process below 48 files)" if not settings.jobs else ""),
         f"line length: {config.line_length} ({config.line_length_from})",

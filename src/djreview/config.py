@@ -14,6 +14,8 @@ Keys (the same names work as command-line options, which win):
   djr504-python-default           DJR504 also reports an AddField of a NOT NULL column that has a
                                   Python default= only (default true; false: teams that deploy
                                   with downtime, where only a rolling deploy's old inserts fail)
+  djr105-small-models             model class names whose tables stay small (configuration,
+                                  schedules): DJR105 does not ask to index their fields
 The line length fixes wrap to is not a djreview key: it is the project's Ruff, Black or
 flake8 setting, read beside the same pyproject.toml (see line_length.py).
 An unknown key, code or severity is an error that names it; nothing is silently ignored.
@@ -51,6 +53,7 @@ KEYS = {
     "max-file-size",
     "python",
     "djr504-python-default",
+    "djr105-small-models",
 }
 SEVERITIES = ("error", "warning", "info")
 
@@ -76,6 +79,7 @@ class Config:
     max_file_size: int = DEFAULT_MAX_FILE_SIZE
     python: str | None = None
     djr504_python_default: bool = True  # DJR504's softer kind (see rules/DJR504-*.md)
+    djr105_small_models: list[str] = field(default_factory=list)  # class names (see rules/DJR105-*.md)
     folder: Path | None = None  # where patterns are anchored when there is no config file
     line_length: int = DEFAULT_LINE_LENGTH  # the project's formatter's, for wrapping fixed lines
     line_length_from: str = "default"  # where line_length was read (see line_length.py)
@@ -168,6 +172,10 @@ def load(path: Path | None) -> Config:
         if not isinstance(value, bool):
             raise ConfigError(f"{key} must be true or false")
         setattr(config, key.replace("-", "_"), value)
+    small = section.get("djr105-small-models", [])
+    if not isinstance(small, list) or not all(isinstance(m, str) and m.isidentifier() for m in small):
+        raise ConfigError('djr105-small-models must be a list of model class names, like ["CrontabSchedule"]')
+    config.djr105_small_models = small
     if "max-file-size" in section:
         size = parse_size(section["max-file-size"])
         if size is None:
@@ -213,8 +221,9 @@ def path_rules(config: Config, force_exclude: bool = True) -> PathRules:
 
 def apply(config: Config, findings: list) -> list:
     """per-file-ignores and severity overrides, on paths relative to the config's folder, and
-    the findings a rule's setting turns off (djr504-python-default). Applied after the review
-    (and its cache), so none of them is part of Settings.findings_key()."""
+    the findings a rule's setting turns off (djr504-python-default, djr105-small-models).
+    Applied after the review (and its cache), so none of them is part of
+    Settings.findings_key()."""
     from dataclasses import replace
 
     out = []
@@ -223,6 +232,11 @@ def apply(config: Config, findings: list) -> list:
         from djreview.rules.djr504_breaking_schema_change import python_default_only
 
         findings = [f for f in findings if not python_default_only(f)]
+    if config.djr105_small_models:
+        from djreview.rules.djr105_filter_on_unindexed_field import model_of
+
+        small = set(config.djr105_small_models)
+        findings = [f for f in findings if model_of(f) not in small]
     for f in findings:
         full = os.path.abspath(f.path)
         ignored = any(

@@ -15,16 +15,30 @@ it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON k
 model whose rows a form lists in a select box (`ModelChoiceField(queryset=Model.objects.all())`):
 the project renders every row on a page, so the table is small and a scan costs what an index
 lookup would; unless a ForeignKey points at the model (rows that own other rows grow with use;
-ProjectIndex.small_table).
+ProjectIndex.small_table). A project can name its other small tables (configuration,
+schedules) in `djr105-small-models` of `[tool.djreview]` (config.apply, with `model_of`).
 """
 
 from __future__ import annotations
+
+import re
 
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, append_arguments
 from djreview.rule import Rule
 from djreview.rules._class_body_fields import ClassBodyFields
+
+# "Book.isbn has no index, ...": the class the message names, for djr105-small-models
+_SUBJECT = re.compile(r"^(\w+)\.\w+ has no index, ")
+
+
+def model_of(finding) -> str | None:
+    """The model class a DJR105 finding is about (None for another rule's)."""
+    if finding.code != FilterOnUnindexedField.code:
+        return None
+    found = _SUBJECT.match(finding.message)
+    return found.group(1) if found else None
 
 
 class FilterOnUnindexedField(ClassBodyFields, Rule):
