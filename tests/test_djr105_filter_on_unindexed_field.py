@@ -385,3 +385,55 @@ def test_a_broken_small_models_value_is_one_clear_error(tmp_path):
         assert "djr105-small-models must be a list of model class names" in str(error)
     else:
         raise AssertionError("a string is not a list of names")
+
+
+FIELD_CLASSES = """
+from django.db import models
+
+
+class OwnerKey(models.ForeignKey):
+    def __init__(self, *args, **kwargs):
+        kwargs["to_field"] = "id"
+        super().__init__(*args, **kwargs)
+
+
+class KindField(models.CharField):
+    def __init__(self, enum, *args, **kwargs):
+        defaults = {"choices": enum.choices, "max_length": 255}
+        defaults.update(kwargs)
+        super().__init__(*args, **defaults)
+"""
+
+
+def test_project_field_classes_built_on_a_relation_or_giving_choices(review):
+    # dj-stripe: `StripeForeignKey(ForeignKey)` is a relation (indexed), and `StripeEnumField`
+    # gives itself choices in __init__ (a few values)
+    models = """
+from django.db import models
+
+from shop.fields import KindField, OwnerKey
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=10, unique=True)
+
+
+class Key(models.Model):
+    owner = OwnerKey(Account, on_delete=models.CASCADE)
+    kind = KindField(enum=None)
+    label = models.CharField(max_length=10)
+"""
+    views = """
+from shop.models import Key
+
+
+def keys(account, kind, label):
+    return Key.objects.filter(owner=account, label=label).first(), Key.objects.filter(kind=kind)
+
+
+def labelled(label):
+    return Key.objects.filter(label=label)
+"""
+    findings = review({MODELS: models, VIEWS: views, "shop/fields.py": FIELD_CLASSES}, select=("DJR105",))
+    # only the query on `label` alone; `kind` has choices, `owner` is an indexed relation
+    assert [(f.message.split(" has ")[0], f.message.count("views.py")) for f in findings] == [("Key.label", 1)]

@@ -109,3 +109,39 @@ Nothing = get_class("order.models", some_name)
     assert model("OrderCreator") == "oscar.apps.order.models.Order"
     assert model("Partner") is None  # not a model the index has seen
     assert model("Nothing") is None
+
+
+def test_a_project_field_class_built_on_a_foreign_key_is_a_relation(review):
+    # dj-stripe's StripeForeignKey(models.ForeignKey): its rows' owners load one per row
+    fields = """
+from django.db import models
+
+
+class OwnerKey(models.ForeignKey):
+    def __init__(self, *args, **kwargs):
+        kwargs["to_field"] = "id"
+        super().__init__(*args, **kwargs)
+"""
+    models = """
+from django.db import models
+
+from shop.fields import OwnerKey
+
+
+class Account(models.Model):
+    name = models.CharField(max_length=10)
+
+    def __str__(self):
+        return self.name
+
+
+class Key(models.Model):
+    owner = OwnerKey(Account, on_delete=models.CASCADE, related_name="keys")
+
+    def __str__(self):
+        return str(self.pk)
+"""
+    views = "from shop.models import Key\n\n\ndef owners():\n    return [k.owner.name for k in Key.objects.all()]\n"
+    files = {"shop/fields.py": fields, "shop/models.py": models, "shop/views.py": views}
+    findings = review(files, select=("DJR101",))
+    assert [(f.code, f.path, f.line) for f in findings] == [("DJR101", "shop/views.py", 5)]

@@ -293,6 +293,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
             cls.methods[stmt.name] = _method_chain(stmt)
             if decorated_atomic(stmt):
                 cls.atomic_methods += (stmt.name,)
+            if stmt.name == "__init__" and _passes_choices(stmt):
+                cls.sets_choices = True
             if stmt.name == "dispatch" and not _hands_on_to_super(stmt):
                 cls.own_dispatch = True  # it answers every HTTP method itself (allauth's SAML ACS)
             summary = summarize(stmt, True, resolver.callee)
@@ -316,6 +318,16 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
         cls.serializer, cls.view = serializer_facts(node, resolver), view_facts(node, resolver, resolver.serializes)
     cls.access = access_facts(node, resolver)  # a mixin with no bases may set permissions or pagination
     return cls
+
+
+def _passes_choices(init: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does this `__init__` give `choices` (`kwargs["choices"] = ...`, `{"choices": ...}`,
+    `super().__init__(choices=...)`)? A field class that does has a few values by design."""
+    return any(
+        (isinstance(node, ast.Constant) and node.value == "choices")
+        or (isinstance(node, ast.keyword) and node.arg == "choices")
+        for node in all_nodes(init)
+    )
 
 
 def _hands_on_to_super(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:

@@ -79,6 +79,7 @@ class ClassFacts:
     access: AccessFacts | None = None  # a DRF view's permissions and pagination (index/drf_access.py)
     meta_fields_listed: bool = False  # Meta.fields is a list or tuple (DJR302: exclude narrows it)
     atomic_methods: tuple[str, ...] = ()  # methods decorated `@transaction.atomic` (DJR104)
+    sets_choices: bool = False  # a field class whose __init__ passes `choices` (dj-stripe's StripeEnumField)
     own_dispatch: bool = False  # a dispatch() that never calls super().dispatch(): it answers itself (DJR403)
     # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
     # Meta.ordering's fields ("-" dropped) and its line (0: no literal ordering)

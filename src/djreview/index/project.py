@@ -688,7 +688,7 @@ class ProjectIndex:
 
     def _forward_relations(self, info: ModelInfo) -> None:
         for f in info.fields:
-            kind = self._relation_kind(f.kind)
+            kind = self._relation_kind(f.kind) or self._project_relation_kind(f.kind)
             if kind is None:
                 continue
             # "self" and "Author" resolve on the model that declares the field
@@ -717,6 +717,26 @@ class ProjectIndex:
             for name, rel in self.models[qual].relations.items():
                 if rel.kind.startswith("reverse_"):
                     info.relations.setdefault(name, rel)
+
+    @query
+    def field_sets_choices(self, kind: str | None) -> bool:
+        """Does this project field class (or a project base) pass `choices` in its `__init__`?"""
+        resolved = self.resolve(kind) or kind
+        return resolved in self.classes and any(self.classes[c].sets_choices for c in self._class_mro(resolved))
+
+    def _project_relation_kind(self, kind: str) -> str | None:
+        """A project field class built on a relation (dj-stripe's `StripeForeignKey(ForeignKey)`)."""
+        resolved = self.resolve(kind) or kind
+        if resolved not in self.classes:
+            return None
+        return next(
+            (
+                found
+                for base in self._field_bases(resolved)
+                if (found := self._relation_kind(self.resolve(base) or base))
+            ),
+            None,
+        )
 
     @staticmethod
     def _relation_kind(kind: str) -> str | None:
@@ -1628,6 +1648,8 @@ class ProjectIndex:
         file (its path is compared to find duplicates in small tables)."""
         if declared.indexed or declared.primary_key or declared.dynamic or declared.choices:
             return False
+        if self.field_sets_choices(declared.kind):
+            return False  # the field's class gives it choices (dj-stripe's StripeEnumField)
         if declared.related_name is not None:
             return False  # a package's relation field (django-filer's FilerFolderField)
         kind = self.resolve(declared.kind) or declared.kind

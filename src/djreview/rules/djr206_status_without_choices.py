@@ -71,6 +71,8 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             return
         ref = flow.qualify(value.func)
         kind = index.resolve(ref) or ref
+        if index.field_sets_choices(kind):
+            return  # its class gives it choices (askbot's LanguageCodeField, dj-stripe's StripeEnumField)
         integer = kind in _INTEGERS
         if not integer and index.string_field(ref) not in _CHAR:
             return
