@@ -437,3 +437,26 @@ def labelled(label):
     findings = review({MODELS: models, VIEWS: views, "shop/fields.py": FIELD_CLASSES}, select=("DJR105",))
     # only the query on `label` alone; `kind` has choices, `owner` is an indexed relation
     assert [(f.message.split(" has ")[0], f.message.count("views.py")) for f in findings] == [("Key.label", 1)]
+
+
+def test_a_query_naming_a_field_the_model_lacks_is_not_held_against_the_others(review):
+    # django-ledger: `filter(cash_account=..., account_number=...)` names a field the model does
+    # not have (a query that fails, or a column the index cannot see): like `**kwargs`, it may
+    # be indexed. An annotation of the same chain is no column: the query still counts
+    views = """
+from shop.models import Book
+
+
+def find(request):
+    return Book.objects.filter(cash_account=request.account, code=request.code)
+"""
+    assert unindexed(review, views) == []
+    annotated = """
+from django.db.models import Count
+from shop.models import Book
+
+
+def annotated(request):
+    return Book.objects.annotate(n=Count("author")).filter(n=2, code=request.code)
+"""
+    assert [f.message.split(" has ")[0] for f in unindexed(review, annotated)] == ["Book.code"]

@@ -267,3 +267,20 @@ def still_reported(kinds):
     findings = sql(review, body)
     assert lines(findings) == [32]
     assert "built from kind" in findings[0].message
+
+
+def test_settings_are_the_deployment_s_not_a_request_s(review):
+    # django-tenants: the schema and database names come from settings
+    body = """
+from django.conf import settings
+
+
+def create_schema(name):
+    with connection.cursor() as cursor:
+        cursor.execute(f"CREATE SCHEMA {settings.PUBLIC_SCHEMA_NAME}")
+        cursor.execute("SELECT pg_size('%s')" % settings.DATABASES["default"]["NAME"])
+        cursor.execute(f"CREATE SCHEMA {name}")
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [16]
+    assert "built from name" in findings[0].message

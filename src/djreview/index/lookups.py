@@ -299,6 +299,15 @@ def lookup_facts(
                 _call_keys(call, method, keys)
             elif method not in QUERYSET_METHODS:
                 keys.append(("<unknown>", call.lineno))  # a custom queryset method may filter
+        annotated = {
+            k.arg
+            for call in calls
+            if call.func.attr in ("annotate", "alias")  # type: ignore[attr-defined]
+            for k in call.keywords
+            if k.arg
+        }
+        if annotated:  # `annotate(n=...).filter(n__gt=1)`: a computed value, no column to index
+            keys = [(key, line) for key, line in keys if key.lstrip("^=").split("__")[0] not in annotated]
         if id(node) in view_querysets:
             keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
         if keys:

@@ -1751,8 +1751,13 @@ class ProjectIndex:
                 model, prefix = rel.target, f"{prefix}{part}__"
                 continue
             declared = next((f for f in info.fields if f.name == part), None)
+            if declared is None and at == 0 and info.bases_known and not info.assumed:
+                # no field, relation or key of a model the index knows whole: an annotation, or
+                # a name that fails (django-ledger's `cash_account`); as for `**kwargs`, the
+                # query is not held against the fields it names beside it
+                return "indexed"
             if declared is None:
-                return None  # an annotation, a column of a class we cannot see
+                return None  # a column of a class we cannot see
             rest = parts[at + 1 :]
             if rest and rest[0] not in _INDEXED_LOOKUPS:
                 return None  # icontains, a transform, a JSON key: a plain index does not serve it

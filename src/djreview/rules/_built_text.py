@@ -625,8 +625,11 @@ class BuiltText:
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Subscript) and self._keys_name_numbers(node):
             return True  # `counts["insert_count"]`, `counts[attr] for attr in ("insert_count", ...)`
-        if isinstance(node, cst.Subscript) and isinstance(node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name)):
-            # {True: "yes", False: "no"}[value], or `colors[op]` of a local dict of literals
+        if isinstance(node, cst.Subscript) and isinstance(
+            node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name, cst.Attribute, cst.Subscript)
+        ):
+            # {True: "yes", False: "no"}[value], `colors[op]` of a local dict of literals, an item
+            # of what the policy calls safe (`settings.DATABASES["default"]["NAME"]` for SQL)
             return self.safe(node.value, depth + 1)
         if isinstance(node, cst.UnaryOperation):
             return self.safe(node.expression, depth + 1)

@@ -89,6 +89,8 @@ class SqlPolicy(Policy):
         return "ops" in parts[:-1] or "_meta" in parts[:-1]  # connection.ops.date_trunc_sql(...)
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        if parts[0] == "settings":
+            return True  # `settings.DATABASES["default"]["NAME"]`: the deployment's, not a request's
         if len(parts) == 2 and parts[0] == "self" and parts[1] not in _REQUEST_ATTRS:
             return True  # the object's own configuration (a backend's mode, a command's table)
         return "_meta" in parts or parts[-1] in _IDENTIFIER_ATTRS or "ops" in parts[:-1]
