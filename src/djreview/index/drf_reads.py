@@ -29,6 +29,21 @@ if TYPE_CHECKING:
 _MAX_NESTING = 3  # nested serializers followed from the one under review
 
 
+def view_serializer(index, view: str) -> str | None:
+    """The serializer class a DRF view gets (`serializer_class`, or the one class its
+    `get_serializer_class()` returns), through its project bases; None when it has none or
+    picks one in code. DRF's own classes, when the environment is read, add nothing."""
+    for qual in index._class_mro(view):
+        if qual.startswith("rest_framework."):
+            continue
+        facts = index.classes[qual].view
+        if facts is not None and facts.serializer_dynamic:
+            return None
+        if facts is not None and facts.serializer:
+            return index.resolve(facts.serializer)
+    return None
+
+
 @dataclass(frozen=True)
 class ViewUse:
     """A view (or one of its methods) that serializes rows with the serializer."""
@@ -86,13 +101,7 @@ class DrfReader:
         return found
 
     def _view_serializer(self, view: str) -> str | None:
-        for qual in self._mro(view):
-            facts = self.index.classes[qual].view
-            if facts is not None and facts.serializer_dynamic:
-                return None
-            if facts is not None and facts.serializer:
-                return self.index.resolve(facts.serializer)
-        return None
+        return view_serializer(self.index, view)
 
     def _mro(self, view: str) -> list[str]:
         """The view's classes that the project wrote (DRF's own, when the environment is read,

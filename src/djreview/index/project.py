@@ -1454,6 +1454,8 @@ class ProjectIndex:
         saves its ItemSerializer in an atomic `perform_update()`. A serializer also called
         elsewhere (`S(data=...).save()`), subclassed, or used by a view whose hook is DRF's
         own is not covered."""
+        from djreview.index import drf_reads
+
         hook = {"create": "perform_create", "update": "perform_update"}.get(method)
         qual = self.resolve(qual) or qual
         if hook is None or qual not in self.classes:
@@ -1465,7 +1467,7 @@ class ProjectIndex:
                 continue  # a schema annotation, a nested field, an instance given no data, itself
             if how == "base" or owner not in self.classes or self.class_kind(owner) != "drf-view":
                 return False  # a subclass, a function or another class: saves we do not see
-            if self._view_serializer(owner) != qual:
+            if drf_reads.view_serializer(self, owner) != qual:
                 return False  # named in an action or a helper of the view: saved there maybe
             views.add(owner)
         views |= {c for c in self.classes if any(v in self._class_mro(c)[1:] for v in views)}
@@ -1504,14 +1506,6 @@ class ProjectIndex:
                 ):
                     return True
         return False
-
-    def _view_serializer(self, view: str) -> str | None:
-        """The serializer class a view gets, through its project bases."""
-        for cls in self._class_mro(view):
-            facts = self.classes[cls].view
-            if facts is not None and facts.serializer:
-                return self.resolve(facts.serializer) or facts.serializer
-        return None
 
     def _saving_outside_transactions(self) -> frozenset[str]:
         """The functions (`Class.method` for methods) that call some `.save()` outside a
@@ -1653,9 +1647,9 @@ class ProjectIndex:
         if declared.related_name is not None:
             return False  # a package's relation field (django-filer's FilerFolderField)
         kind = self.resolve(declared.kind) or declared.kind
-        kinds = [self.resolve(c) or c for c in [kind, *self._field_bases(kind)]]
-        if kind in orm.AUTO_FIELDS or any(self._relation_kind(c) for c in kinds):
+        if kind in orm.AUTO_FIELDS or self._relation_kind(kind) or self._project_relation_kind(kind):
             return False
+        kinds = [self.resolve(c) or c for c in [kind, *self._field_bases(kind)]]
         shorts = [c.rsplit(".", 1)[-1] for c in kinds]
         return not any(short.startswith("Enum") or short.endswith(_NOT_INDEXED_KINDS) for short in shorts)
 

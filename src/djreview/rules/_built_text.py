@@ -834,15 +834,18 @@ class BuiltText:
         if name in module.returns_safe:
             return bool(module.returns_safe[name])  # decided, or being decided (a recursion: no)
         module.returns_safe[name] = None
-        verdict = True
-        for function in module.functions[name]:
-            returns = _returns(function)
-            inner = BuiltText(self.policy, function, module, self.class_attrs, self.known_safe)
-            if not returns or any(value is None or not inner.safe(value) for value in returns):
-                verdict = False
-                break
+        verdict = self._every_return_safe(module.functions[name])
         module.returns_safe[name] = verdict
         return verdict
+
+    def _every_return_safe(self, functions: list[cst.FunctionDef]) -> bool:
+        """Does each of these functions return, and only safe values, each judged in itself?"""
+        for function in functions:
+            returns = _returns(function)
+            inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
+            if not returns or any(value is None or not inner.safe(value) for value in returns):
+                return False
+        return True
 
     def _returns_safe_given(self, name: str, call: cst.Call, depth: int) -> bool:
         """Does every function of the module called `name` return safe values, or one of its
@@ -896,12 +899,7 @@ class BuiltText:
             return False  # a recursion: no
         self._busy.add(key)
         try:
-            for function in self._nested()[name]:
-                returns = _returns(function)
-                inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
-                if not returns or any(value is None or not inner.safe(value) for value in returns):
-                    return False
-            return True
+            return self._every_return_safe(self._nested()[name])
         finally:
             self._busy.discard(key)
 
