@@ -91,13 +91,60 @@ def filtered(request):
 
 def test_reports_raw_extra_and_rawsql(review):
     body = """
-def listing(name, column):
+def listing(request, name):
     a = Book.objects.raw("SELECT * FROM shop_book WHERE title = '%s'" % name)
     b = Book.objects.extra(where=["title = '" + name + "'"])
-    c = Book.objects.annotate(x=RawSQL("SELECT %s FROM t" % column, []))
+    c = Book.objects.annotate(x=RawSQL("SELECT %s FROM t" % request.GET["column"], []))
     return a, b, c
 """
     assert lines(sql(review, body)) == [10, 11, 12]
+
+
+def test_an_identifier_from_code_is_quiet_where_a_name_goes_and_reported_where_a_value_goes(review):
+    """A table, a column or a clause (`FROM {table}`, `ALTER SCHEMA {old} RENAME TO {new}`,
+    `{alias}.count`, `{prefix} {query}`) is put there by code: quoted, read from the schema or the
+    catalog. Unless it comes from the request, a reviewer sees no injection. The same unknown
+    value where a value goes (after `=`, in `IN (...)`, in quotes) is still reported."""
+    body = """
+def rename(old, new):
+    with connection.cursor() as cursor:
+        cursor.execute("ALTER SCHEMA {0} RENAME TO {1}".format(quoted(old), quoted(new)))
+
+
+def count(query, alias):
+    return RawSQL("{0}.count".format(alias), [])
+
+
+def explain(prefix, query, params):
+    with connection.cursor() as cursor:
+        cursor.execute(f"{prefix} {query}", params)
+        cursor.execute("DROP TABLE " + query)
+
+
+def drop_constraints(table):
+    with connection.cursor() as cursor:
+        for name in constraint_names(cursor, table):
+            cursor.execute(f"ALTER TABLE {table} DROP FOREIGN KEY {name}")
+
+
+def by_title(title, ids):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM {TABLE} WHERE title = {title}")
+        cursor.execute("SELECT * FROM book WHERE id IN ({})".format(", ".join(ids)))
+        cursor.execute(f"SELECT * FROM book WHERE title LIKE '%{title}%'")
+
+
+def sorted_books(request, slug):
+    order = request.GET.get("order", "title")
+    where = f"slug = '{slug}'"
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT * FROM book ORDER BY {order}")
+        cursor.execute(f"SELECT * FROM book WHERE {where}")
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [32, 33, 34, 41, 42]
+    assert "built from order" in findings[3].message
+    assert "built from slug" in findings[4].message
 
 
 def test_not_reported_for_literal_sql_with_parameters_and_a_placeholder_list(review):
@@ -202,13 +249,14 @@ def handle(lock_id):
 
 def test_executemany_gets_a_suggestion_its_parameters_are_rows(review):
     body = """
-def bulk(rows, table_suffix):
+def bulk(request, rows):
+    table_suffix = request.GET["suffix"]
     with connection.cursor() as cursor:
         cursor.executemany(f"INSERT INTO t_{table_suffix} VALUES (%s)", rows)
         cursor.executemany(f"DELETE FROM t WHERE id = {rows[0].pk} AND name = {rows[0].name}")
 """
     findings = sql(review, body)
-    assert lines(findings) == [11, 12]
+    assert lines(findings) == [12, 13]
     assert all(f.fix.applicability == "suggestion" for f in findings)
 
 
@@ -260,7 +308,7 @@ def upsert(raw, rows):
 
 
 def still_reported(kinds):
-    query = " UNION ".join("SELECT %s FROM x" % (kind,) for idx, kind in enumerate(kinds))
+    query = " UNION ".join("SELECT id FROM x WHERE kind = '%s'" % (kind,) for idx, kind in enumerate(kinds))
     with connection.cursor() as cursor:
         cursor.execute(query)
 """
@@ -279,8 +327,55 @@ def create_schema(name):
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE SCHEMA {settings.PUBLIC_SCHEMA_NAME}")
         cursor.execute("SELECT pg_size('%s')" % settings.DATABASES["default"]["NAME"])
-        cursor.execute(f"CREATE SCHEMA {name}")
+        cursor.execute(f"SELECT pg_size('{name}')")
 """
     findings = sql(review, body)
     assert lines(findings) == [16]
     assert "built from name" in findings[0].message
+
+
+def test_names_from_code_through_chains_dicts_and_settings_lookups(review):
+    # askbot: `"ts_rank(" + table + "." + column + ...`; kolibri: one name in three places;
+    # watson: `.format(**names)` of quoted identifiers; django-tenants: `DATABASES[...].get(...)`
+    body = """
+from django.conf import settings
+
+
+def rank(table, column):
+    clause = "ts_rank(" + table + "." + column + ", plainto_tsquery(%s))"
+    return Book.objects.extra(select={"relevance": clause}, select_params=["x"])
+
+
+def upsert(column_names):
+    sets = ", ".join(
+        "{column} = COALESCE(EXCLUDED.{column}, t.{column})".format(column=name) for name in column_names
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(f"INSERT INTO t SELECT * FROM s ON CONFLICT (id) DO UPDATE SET {sets}")
+
+
+def search(words):
+    names = {"table": connection.ops.quote_name("t"), "op": connection.operators["iregex"]}
+    where = "{table}.title {op} %s".format(**names)
+    owner = settings.DATABASES["default"].get("USER", None) or "postgres"
+    with connection.cursor() as cursor:
+        cursor.execute('ALTER FUNCTION f() OWNER TO "{owner}"'.format(owner=owner))
+    return Book.objects.extra(where=[where], params=words)
+
+
+def still_reported(term, column):
+    clause = "title = '" + term + "' AND " + column + " > 0"
+    names = {"table": term}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT {table}.{column} FROM t WHERE x = {column}".format(table="t", column=column))
+        cursor.execute(" ".join(["SELECT * FROM t", "WHERE id = %s"]) % term)
+    return Book.objects.extra(where=[clause, "{table}.title = 1".format(**names)])
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [38, 39, 40, 40]
+    assert [f.message.split(" is built from ")[1].split(" with ")[0] for f in findings] == [
+        "column",
+        "term",
+        "term",
+        "names",
+    ]

@@ -13,6 +13,7 @@ A text that is not built here at all (a parameter, a call's result passed on as 
 from __future__ import annotations
 
 import re
+import string
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TypeVar
@@ -23,6 +24,8 @@ from djreview.syntax import binding_targets, dotted
 from djreview.walk import children
 
 T = TypeVar("T")
+# the literal text before and after each place a part fills in its template
+Places = list[tuple[str, str]] | None
 _MAX_DEPTH = 24  # nesting followed at most (names are guarded against cycles apart from this)
 # str methods whose result is as literal (or as safe) as the string they are called on.
 _STR_METHODS = frozenset(
@@ -87,6 +90,12 @@ class Policy:
         return False
 
     def safe_name(self, name: str) -> bool:
+        return False
+
+    def quiet_slot(self, before: str, after: str) -> bool:
+        """May a part of unknown origin stand between these two pieces of literal text without
+        a finding, unless it comes from the request? (SQL: an identifier's or a clause's place,
+        where code, not input, puts names.)"""
         return False
 
 
@@ -296,6 +305,9 @@ class BuiltText:
         self.module = module
         self.class_attrs = class_attrs
         self._busy: set[str] = set()
+        self._asking_request: set[str] = set()
+        # judging a part that sits where a value goes: no place inside it is quiet
+        self._in_value = False
         # what the project index knows a call or attribute returns (a function of another module)
         self.known_safe = known_safe
 
@@ -314,9 +326,11 @@ class BuiltText:
             return left
         if isinstance(node, cst.FormattedString):
             parts = Parts(built=True)
-            for piece in node.parts:
+            pieces = node.parts
+            for i, piece in enumerate(pieces):
                 if isinstance(piece, cst.FormattedStringExpression):
-                    self._value_part(piece.expression, parts, depth)
+                    place = (_fstring_text(pieces[:i]), _fstring_text(pieces[i + 1 :]))
+                    self._value_part(piece.expression, parts, depth, [place])
             return parts
         if isinstance(node, cst.BinaryOperation):
             return self._operation(node, depth)
@@ -343,31 +357,38 @@ class BuiltText:
             parts = Parts(built=True)
             parts.add(left)
             specs = _percent_specs(node.left)
+            slots = _percent_slots(self._template(node.left))
             right = node.right
             if isinstance(right, cst.Tuple):
                 for i, element in enumerate(right.elements):
                     if not (specs and i < len(specs) and specs[i][1] in _NUMERIC_CONVERSIONS):
-                        self._value_part(element.value, parts, depth)
+                        places = [slots[i][1]] if slots is not None and i < len(slots) else None
+                        self._value_part(element.value, parts, depth, places)
             elif isinstance(right, cst.Dict):
                 numeric = {key for key, conversion in specs or () if conversion in _NUMERIC_CONVERSIONS}
                 for item in right.elements:
                     if isinstance(item, cst.DictElement):
                         key = item.key.evaluated_value if isinstance(item.key, cst.SimpleString) else None
                         if key not in numeric:
-                            self._value_part(item.value, parts, depth)
+                            keyed = [place for name, place in slots or () if name == key]
+                            self._value_part(item.value, parts, depth, keyed if key is not None else None)
                     else:
                         parts.unsafe.append(item.value)
             elif not (specs and len(specs) == 1 and specs[0][1] in _NUMERIC_CONVERSIONS):
-                self._value_part(right, parts, depth)
+                places = [slots[0][1]] if slots is not None and len(slots) == 1 else None
+                self._value_part(right, parts, depth, places)
             return parts
         if isinstance(node.operator, cst.Add):
             texts = self.text(node.left, depth + 1), self.text(node.right, depth + 1)
             if texts == (None, None):
                 return None
             parts = Parts(built=True)
-            for side, found in zip((node.left, node.right), texts):
+            for i, (side, found) in enumerate(zip((node.left, node.right), texts)):
                 if found is None:
-                    self._value_part(side, parts, depth)
+                    # the text beside it: `"... FROM " + table`, `name + " = %s"`
+                    other = _added_text(node.right if i == 0 else node.left)
+                    place = ("", other) if i == 0 else (other, "")
+                    self._value_part(side, parts, depth, [place])
                 else:
                     parts.add(found)
             return parts
@@ -392,11 +413,19 @@ class BuiltText:
         if method in ("format", "format_map"):
             parts = Parts(built=True)
             parts.add(receiver)
+            slots = _format_slots(self._template(func.value)) if method == "format" else None
+            position = 0
             for arg in node.args:
+                if arg.star == "**" and isinstance(arg.value, cst.Name) and self.safe(arg.value, depth + 1):
+                    continue  # `**names` of a local dict of quoted identifiers
                 if arg.star:  # **locals(), *values: not known to be safe
                     parts.unsafe.append(arg.value)
+                    continue
+                if arg.keyword is not None:
+                    key: int | str = arg.keyword.value
                 else:
-                    self._value_part(arg.value, parts, depth)
+                    key, position = position, position + 1
+                self._value_part(arg.value, parts, depth, slots.get(key) if slots is not None else None)
             return parts
         if method == "join" and len(node.args) == 1:
             parts = Parts(built=True)
@@ -607,9 +636,82 @@ class BuiltText:
         return saved
 
     # -- values --------------------------------------------------------------------------
-    def _value_part(self, node: cst.BaseExpression, parts: Parts, depth: int) -> None:
-        if not self.safe(node, depth + 1):
-            parts.unsafe.append(node)
+    def _value_part(self, node: cst.BaseExpression, parts: Parts, depth: int, places: Places = None) -> None:
+        """A part of a text; `places` are the literal texts around each place it fills, when
+        the template is known (`?` stands for another part)."""
+        if places and not self._in_value and all(self.policy.quiet_slot(*place) for place in places):
+            found = self.text(node, depth + 1)
+            if found is not None and found.built:
+                parts.add(found)  # a text built here: each of its parts is judged in its own place
+            elif not self.safe(node, depth + 1) and self.from_request(node, depth + 1):
+                parts.unsafe.append(node)
+            return
+        saved, self._in_value = self._in_value, self._in_value or bool(places)
+        try:
+            if not self.safe(node, depth + 1):
+                parts.unsafe.append(node)
+        finally:
+            self._in_value = saved
+
+    def _template(self, node: cst.BaseExpression) -> str | None:
+        """The literal text of a format: written there, or the one literal a name holds."""
+        text = _literal_text(node)
+        if text is not None or not isinstance(node, cst.Name):
+            return text
+        name = node.value
+        local = self.local
+        if name in local.opaque or name in local.appended or name in local.loop_iters:
+            return None
+        values = local.values.get(name)
+        if values is None and name not in self.module.opaque:
+            values = self.module.values.get(name)
+        return _literal_text(values[0]) if values is not None and len(values) == 1 else None
+
+    def from_request(self, node: cst.CSTNode, depth: int = 0) -> bool:
+        """Does the value come from the request: `request.GET[...]`, `self.kwargs`, a view's
+        URL arguments, or a local assigned from one of them?"""
+        if depth > _MAX_DEPTH:
+            return True
+        if isinstance(node, (cst.Lambda, cst.FunctionDef, cst.ClassDef)):
+            return False
+        if isinstance(node, cst.Name):
+            name = node.value
+            if name == "request" or name in self._view_arguments():
+                return True
+            if name in self._asking_request:
+                return False
+            local = self.local
+            values = [
+                *local.values.get(name, ()),
+                *local.appended.get(name, ()),
+                *local.loop_iters.get(name, ()),
+                *local.unpacked.get(name, ()),
+            ]
+            self._asking_request.add(name)
+            try:
+                return any(self.from_request(v, depth + 1) for v in values)
+            finally:
+                self._asking_request.discard(name)
+        if isinstance(node, cst.Attribute):
+            parts = dotted(node)
+            if parts and len(parts) > 1 and parts[0] == "self" and parts[1] in ("request", "kwargs", "args"):
+                return True
+        return any(self.from_request(child, depth + 1) for child in children(node))
+
+    def _view_arguments(self) -> frozenset[str]:
+        """A view's parameters after `request` (`def detail(request, slug)`): the URL's."""
+        scope = self.scope
+        if not isinstance(scope, cst.FunctionDef):
+            return frozenset()
+        names = [p.name.value for p in _params(scope)]
+        star = scope.params.star_arg
+        if isinstance(star, cst.Param):
+            names.append(star.name.value)
+        if scope.params.star_kwarg is not None:
+            names.append(scope.params.star_kwarg.name.value)
+        if "request" not in names:
+            return frozenset()
+        return frozenset(names[names.index("request") + 1 :])
 
     def safe(self, node: cst.CSTNode, depth: int = 0) -> bool:
         """Is this value a literal, a number, or what the policy calls safe?"""
@@ -689,6 +791,8 @@ class BuiltText:
                 return True  # a project function or method (another module's) returning safe text
             if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
                 return True  # a function of nothing, literals or safe values: its result is code's, not input
+            if isinstance(func, cst.Attribute) and name == "get" and self.safe(func.value, depth + 1):
+                return all(self.safe(a.value, depth + 1) for a in node.args)  # an item of a safe mapping
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
                 return all(self.safe(a.value, depth + 1) for a in node.args)
             if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
@@ -1033,6 +1137,58 @@ def _percent_specs(node: cst.BaseExpression) -> list[tuple[str | None, str]] | N
     return [spec for spec in found if spec[1] != "%"]
 
 
+def _percent_slots(text: str | None) -> list[tuple[str | None, tuple[str, str]]] | None:
+    """The `%` conversions of a format, in order: (key, (text before, text after))."""
+    if text is None:
+        return None
+    found = [m for m in _PERCENT_SPEC.finditer(text) if m.group("conversion") != "%"]
+    return [(m.group("key"), (text[: m.start()], text[m.end() :])) for m in found]
+
+
+def _format_slots(text: str | None) -> dict[int | str, list[tuple[str, str]]] | None:
+    """`str.format` fields by position or name: (text before, text after) of each place the
+    field fills (other fields as `?`)."""
+    if text is None:
+        return None
+    try:
+        pieces = list(string.Formatter().parse(text))
+    except ValueError:
+        return None
+    keys: list[int | str | None] = []
+    auto = 0
+    for _literal, field_name, _spec, _conversion in pieces:
+        if field_name is None:
+            keys.append(None)
+            continue
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        if base == "":
+            keys.append(auto)
+            auto += 1
+        else:
+            keys.append(int(base) if base.isdigit() else base)
+    slots: dict[int | str, list[tuple[str, str]]] = {}
+    for i, key in enumerate(keys):
+        if key is None:
+            continue
+        before = "".join(p[0] + ("?" if k is not None else "") for p, k in zip(pieces[:i], keys[:i])) + pieces[i][0]
+        after = "".join(p[0] + ("?" if k is not None else "") for p, k in zip(pieces[i + 1 :], keys[i + 1 :]))
+        slots.setdefault(key, []).append((before, after))
+    return slots
+
+
+def _added_text(node: cst.BaseExpression) -> str:
+    """The text of one side of `+`, each part that is not a literal as `?`."""
+    if isinstance(node, cst.BinaryOperation) and isinstance(node.operator, cst.Add):
+        return _added_text(node.left) + _added_text(node.right)
+    text = _literal_text(node)
+    return "?" if text is None else text
+
+
+def _fstring_text(pieces) -> str:
+    """The literal text of f-string pieces, each expression as `?`."""
+    return "".join(p.value if isinstance(p, cst.FormattedStringText) else "?" for p in pieces)
+
+
 def _literal_text(node: cst.BaseExpression) -> str | None:
     if isinstance(node, cst.SimpleString):
         value = node.evaluated_value
@@ -1047,6 +1203,19 @@ def _literal_text(node: cst.BaseExpression) -> str | None:
         and node.args
     ):
         return _literal_text(node.args[0].value)
+    if (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "join"
+        and len(node.args) == 1
+        and isinstance(node.args[0].value, (cst.List, cst.Tuple))
+    ):
+        # " ".join(["SELECT ...", "GROUP BY ..."])
+        separator = _literal_text(node.func.value)
+        pieces = [_literal_text(e.value) for e in node.args[0].value.elements]
+        if separator is None or any(p is None for p in pieces):
+            return None
+        return separator.join(p for p in pieces if p is not None)
     return None
 
 

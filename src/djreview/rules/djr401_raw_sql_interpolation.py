@@ -59,6 +59,12 @@ _REQUEST_ATTRS = frozenset({"request", "kwargs", "args", "data", "query_params",
 _SQL_GENERATORS = ("django.db.backends", "django.db.models.sql")
 # A value stands where a value goes: after a comparison, in LIMIT/OFFSET.
 _VALUE_BEFORE = re.compile(r"(?:[=<>]|\bLIKE|\bILIKE|\bLIMIT|\bOFFSET)\s*'?$", re.IGNORECASE)
+# Where a value goes: after a comparison or a pattern match, in an `IN (...)` or `VALUES (...)`
+# list, after LIMIT/OFFSET/BETWEEN/THEN/ELSE.
+_VALUE_SLOT = re.compile(
+    r"(?:[=<>]|\b(?:LIKE|ILIKE|LIMIT|OFFSET|BETWEEN|THEN|ELSE))\s*$|\b(?:IN|VALUES)\s*\([^()]*$",
+    re.IGNORECASE,
+)
 _VALUE_AFTER = re.compile(r"^'?(?:\s|\)|;|,|$)")
 
 
@@ -88,11 +94,23 @@ class SqlPolicy(Policy):
         parts = dotted(call.func) or []
         return "ops" in parts[:-1] or "_meta" in parts[:-1]  # connection.ops.date_trunc_sql(...)
 
+    def quiet_slot(self, before: str, after: str) -> bool:
+        """Where a name goes, not a value: a table or column (`FROM {table}`, `{alias}.count`),
+        a clause or a whole statement (`{prefix} {query}`). Code puts names there (quoted,
+        from the schema, from settings); only a value from the request is the injection a
+        reviewer asks about. A value's place (after `=`, `LIKE`, in `IN (...)`, `LIMIT`, or
+        inside quotes) is never quiet."""
+        if before.count("'") % 2:
+            return False  # inside a string literal (`LIKE '%{term}%'`): a value
+        return not _VALUE_SLOT.search(before)
+
     def safe_attribute(self, parts: list[str]) -> bool:
         if parts[0] == "settings":
             return True  # `settings.DATABASES["default"]["NAME"]`: the deployment's, not a request's
         if len(parts) == 2 and parts[0] == "self" and parts[1] not in _REQUEST_ATTRS:
             return True  # the object's own configuration (a backend's mode, a command's table)
+        if parts[-1] == "operators" and "connection" in parts[-2:-1]:
+            return True  # `connection.operators["iregex"]`: the backend's SQL for a lookup
         return "_meta" in parts or parts[-1] in _IDENTIFIER_ATTRS or "ops" in parts[:-1]
 
 
