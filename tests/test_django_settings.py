@@ -159,6 +159,11 @@ def test_development_names():
         assert not is_development(name), name
     assert is_development("tests.proj.settings") and is_development("auth_tests.settings")
     assert is_development("testproject.settings")
+    # a library's demo project beside it (django-defender's exampleapp)
+    for name in ("exampleapp.settings", "demo_project.settings", "example_site.settings", "sandbox.settings"):
+        assert is_development(name), name
+    for name in ("democracy.settings", "examplesite_shop.settings", "sandboxing.settings"):
+        assert not is_development(name), name
 
 
 def test_a_call_handed_the_module_or_loading_more_settings_makes_everything_unknown():

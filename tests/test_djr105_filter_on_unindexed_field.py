@@ -460,3 +460,40 @@ def annotated(request):
     return Book.objects.annotate(n=Count("author")).filter(n=2, code=request.code)
 """
     assert [f.message.split(" has ")[0] for f in unindexed(review, annotated)] == ["Book.code"]
+
+
+def test_an_index_starting_with_a_column_filtered_beside_it_or_on_null_serves_the_query(review):
+    # django-cas-ng: `filter(session_key=None, date__lt=cutoff)` with unique_together starting
+    # with session_key (b-tree indexes find IS NULL); django-push-notifications:
+    # `db_index=not UNIQUE, unique=UNIQUE` indexes the column either way
+    models = """
+from django.conf import settings
+from django.db import models
+
+UNIQUE = getattr(settings, "UNIQUE_TOKENS", False)
+
+
+class Grant(models.Model):
+    session_key = models.CharField(max_length=40, null=True)
+    owner = models.CharField(max_length=40, null=True)
+    created = models.DateTimeField()
+    token = models.CharField(max_length=200, db_index=not UNIQUE, unique=UNIQUE)
+    code = models.CharField(max_length=200, db_index=False)
+
+    class Meta:
+        unique_together = ("session_key", "owner")
+"""
+    views = """
+from shop.models import Grant
+
+
+def purge(cutoff, token, code):
+    Grant.objects.filter(session_key=None, created__lt=cutoff).delete()
+    Grant.objects.filter(session_key="k", created__lt=cutoff).delete()
+    Grant.objects.filter(token=token).update(owner=None)
+    return Grant.objects.filter(code=code)
+"""
+    assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [13]
+    # the twin: IS NULL on a column no index starts with does not serve the query
+    alone = views.replace("session_key=None", "owner=None").replace('session_key="k"', 'owner="k"')
+    assert [line for _, _, line in codes_lines(unindexed(review, alone, models))] == [11, 13]

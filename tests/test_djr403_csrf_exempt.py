@@ -672,3 +672,125 @@ def oauth_callback(request):
     # the twin: no state to compare
     stateless = views.replace(', state=request.session["oauth_state"]', "")
     assert lines(exempt(review, {"shop/views.py": stateless})) == [("shop/views.py", 8)]
+
+
+def test_only_what_a_forged_post_reaches_decides_whether_the_view_acts_as_the_user(review):
+    # django-cas-ng: get() logs the user in; post() is the CAS server's back channel and reads
+    # only the body. A cross-site POST reaches post(); a GET was never CSRF-checked.
+    views = """
+from django.contrib.auth import login
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.models import Ticket
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class Callback(View):
+    def get(self, request):
+        login(request, Ticket.objects.get(key=request.GET["ticket"]).user)
+        return HttpResponse(request.user.get_username())
+
+    def post(self, request):
+        Ticket.objects.filter(key=request.POST.get("key", "")).delete()
+        return HttpResponse("ok")
+"""
+    models = "from django.db import models\n\nclass Ticket(models.Model):\n    key = models.CharField(max_length=9)\n"
+    assert exempt(review, {"shop/views.py": views, "shop/models.py": models}) == []
+    # the twin: post() hands on to get(), which acts as the user
+    handing_on = views.replace(
+        '        Ticket.objects.filter(key=request.POST.get("key", "")).delete()\n        return HttpResponse("ok")',
+        "        return self.get(request)",
+    )
+    assert lines(exempt(review, {"shop/views.py": handing_on, "shop/models.py": models})) == [("shop/views.py", 11)]
+
+
+def test_webauthn_and_saml_responses_checked_against_the_session_are_verified(review):
+    # django-mfa2 (python-fido2), djangosaml2 (pysaml2): the response must sign the challenge or
+    # answer the request kept in the session, which a cross-site page cannot read
+    views = """
+import json
+
+from django.contrib.auth import login
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.auth import server, saml_client
+
+
+@csrf_exempt
+def finish_registration(request):
+    data = json.loads(request.body)
+    auth_data = server.register_complete(request.session.pop("state"), response=data)
+    request.user.keys.create(data=str(auth_data.credential_data))
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+def acs(request):
+    response = saml_client().parse_authn_request_response(
+        request.POST["SAMLResponse"], "post", request.session.get("outstanding", {})
+    )
+    login(request, response.get_subject().text)
+    return JsonResponse({"ok": True})
+
+
+@csrf_exempt
+def unchecked(request):
+    request.user.keys.create(data=request.body.decode())
+    return JsonResponse({"ok": True})
+"""
+    assert lines(exempt(review, {"shop/views.py": views, "shop/auth.py": "server = None\n"})) == [("shop/views.py", 28)]
+
+
+def test_a_view_that_runs_django_s_csrf_check_itself_or_a_wrapper_that_authenticates_by_header(review):
+    # django-oauth-toolkit: the permission re-runs CsrfViewMiddleware for cookie requests;
+    # django-oscar-accounts: `csrf_exempt(basicauth(view))` answers 401 without HTTP Basic
+    views = """
+import base64
+
+from django.contrib.auth import authenticate
+from django.http import HttpResponse
+from django.middleware.csrf import CsrfViewMiddleware
+from django.views.decorators.csrf import csrf_exempt
+
+
+@csrf_exempt
+def register(request):
+    reason = CsrfViewMiddleware(lambda r: None).process_view(request, None, (), {})
+    if reason:
+        return reason
+    request.user.clients.create(name=request.POST["name"])
+    return HttpResponse("ok")
+
+
+def view_or_basicauth(view, request, *args, **kwargs):
+    header = request.META.get("HTTP_AUTHORIZATION", "")
+    user = authenticate(request, *base64.b64decode(header[6:]).decode().split(":", 1))
+    if user is None:
+        return HttpResponse(status=401)
+    request.user = user
+    return view(request, *args, **kwargs)
+
+
+def basicauth(view):
+    def wrapped(request, *args, **kwargs):
+        return view_or_basicauth(view, request, *args, **kwargs)
+    return wrapped
+
+
+def logged_in(view):
+    return view
+
+
+def transfer(request):
+    request.user.accounts.create(name=request.POST["name"])
+    return HttpResponse("ok")
+
+
+api = csrf_exempt(basicauth(transfer))
+browser = csrf_exempt(logged_in(transfer))
+"""
+    assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 44)]

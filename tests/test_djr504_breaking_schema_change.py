@@ -341,3 +341,35 @@ def test_a_finding_located_from_the_index_answers_to_noqa(review):
     ]
 """
     assert codes_lines(migrate(review, source)) == [("DJR504", PATH, 9)]
+
+
+def test_a_rename_back_to_the_dropped_name_is_not_the_break_the_drop_is(review):
+    # djangorestframework-simplejwt: add jti_hex, copy, drop jti, rename jti_hex to jti
+    source = """    operations = [
+        migrations.AddField("book", "isbn_text", models.CharField(max_length=13, null=True)),
+        migrations.RunSQL("UPDATE shop_book SET isbn_text = isbn", migrations.RunSQL.noop),
+        migrations.RemoveField("book", "isbn"),
+        migrations.RenameField("book", "isbn_text", "isbn"),
+    ]
+"""
+    assert [line for _, _, line in codes_lines(migrate(review, source))] == [10]
+    # the twin: a rename to a name no step dropped still breaks the old code
+    other = source.replace('RenameField("book", "isbn_text", "isbn")', 'RenameField("book", "title", "name")')
+    assert [line for _, _, line in codes_lines(migrate(review, other))] == [10, 11]
+
+
+def test_dropping_a_column_an_earlier_migration_made_nullable_is_the_recipe_s_last_step(review):
+    # edx-proctoring: release N makes video_url nullable, N+1 stops using it, N+2 drops it
+    retire = """    operations = [migrations.AlterField("book", "isbn", models.CharField(max_length=13, null=True))]
+"""
+    drop = HEAD.replace('("shop", "0001_initial")', '("shop", "0002_change")') + (
+        '    operations = [migrations.RemoveField("book", "isbn")]\n'
+    )
+    later = "shop/migrations/0003_drop.py"
+    assert migrate(review, retire, {later: drop}) == []
+    # the twins: nullable from the start (never retired), or made nullable in the same migration
+    nullable = drop.replace('"isbn"', '"subtitle"')
+    assert [(p, line) for _, p, line in codes_lines(migrate(review, retire, {later: nullable}))] == [(later, 7)]
+    same = retire.replace("]\n", ', migrations.RemoveField("book", "isbn")]\n')
+    empty = drop.replace('[migrations.RemoveField("book", "isbn")]', "[]")
+    assert [line for _, _, line in codes_lines(migrate(review, same, {later: empty}))] == [7]

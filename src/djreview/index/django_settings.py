@@ -13,6 +13,7 @@ module inherits them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -26,6 +27,7 @@ if TYPE_CHECKING:
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
 _DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs"})
+_DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)_?(?:app|apps|project|proj|site)$")
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
 )
@@ -76,6 +78,8 @@ def is_development(module: str) -> bool:
 def _development_package(name: str) -> bool:
     if name in TEST_DIRS or name.startswith("test") or name.endswith("_tests"):
         return True
+    if _DEV_PROJECT.match(name):
+        return True  # a library's demo project: django-defender's `exampleapp`, `demo_site`
     return any(name == d or name.endswith("_" + d) for d in _DEV_PACKAGES)
 
 

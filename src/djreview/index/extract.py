@@ -101,6 +101,11 @@ def _const(node: ast.AST | None):
     return node.value if isinstance(node, ast.Constant) else None
 
 
+def _maybe_true(node: ast.AST) -> bool:
+    """Not a literal False or None: True, or a value only known at run time."""
+    return not (isinstance(node, ast.Constant) and node.value in (False, None))
+
+
 def _inner_blocks(stmt: ast.stmt, with_blocks: bool = False) -> list[list[ast.stmt]]:
     """The statement lists nested in an if/try (and, on request, with) statement."""
     if isinstance(stmt, ast.If):
@@ -267,10 +272,9 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     field.primary_key = _const(kwargs.get("primary_key")) is True
     auto = _const(kwargs.get("auto_now")) is True or _const(kwargs.get("auto_now_add")) is True
     field.editable = not (auto or _const(kwargs.get("editable")) is False)
-    field.indexed = any(
-        key in kwargs and _const(kwargs[key]) is not False and _const(kwargs[key]) is not None
-        for key in ("db_index", "unique")
-    )
+    # `db_index=not UNIQUE, unique=UNIQUE` (django-push-notifications): a value only known at
+    # run time may index the column, and one of the two surely does; only False/None do not
+    field.indexed = any(key in kwargs and _maybe_true(kwargs[key]) for key in ("db_index", "unique"))
     field.choices = "choices" in kwargs
     if "symmetrical" in kwargs:
         field.symmetrical = _const(kwargs["symmetrical"]) is not False

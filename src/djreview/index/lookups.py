@@ -137,6 +137,8 @@ def _marked(key: str, value: ast.AST) -> str:
     """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
     name, a class constant) is marked "=": it finds a fixed row, the way code reads a lookup
     table."""
+    if isinstance(value, ast.Constant) and value.value is None:
+        return f"~{key}"  # IS NULL: no plain index finds it, but an index on a column beside it may
     constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
     if isinstance(value, ast.Call) and called_name(value.func) in _TRANSLATIONS:
         constant = True
@@ -148,8 +150,6 @@ def _marked(key: str, value: ast.AST) -> str:
 def _comparable(value: ast.AST) -> bool:
     """A value an index can look up: not a comparison with another column (`F("a") + 1`);
     a value computed in Python is one (`url=name + "@" + provider`)."""
-    if isinstance(value, ast.Constant) and value.value is None:
-        return False  # `= None` is IS NULL
     parts = [value]
     while parts:
         part = parts.pop()
@@ -307,7 +307,7 @@ def lookup_facts(
             if k.arg
         }
         if annotated:  # `annotate(n=...).filter(n__gt=1)`: a computed value, no column to index
-            keys = [(key, line) for key, line in keys if key.lstrip("^=").split("__")[0] not in annotated]
+            keys = [(key, line) for key, line in keys if key.lstrip("^=~").split("__")[0] not in annotated]
         if id(node) in view_querysets:
             keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
         if keys:

@@ -108,6 +108,12 @@ class OpState(NamedTuple):
     kept_name: bool  # RenameField of a field with db_column / RenameModel of one with db_table
     forgotten: bool  # the column (or table) is one the state already dropped, the database not
     backfilled: bool  # a RunPython/RunSQL touched the model since the field became nullable
+    # RenameField back to a name the chain dropped after adding the renamed field (add the new
+    # column, copy, drop the old, rename the new to the old name): the drop was the break
+    restores_name: bool = False
+    # RemoveField of a column an earlier migration made nullable, changing nothing else: the
+    # last step of the expand/contract recipe (nullable, stop using it, then drop it)
+    retired: bool = False
 
 
 def is_migration_file(path: str) -> bool:
@@ -451,6 +457,8 @@ class _Field:
     db_default: bool = False
     db_column: bool = False
     backfilled: bool = False
+    added: int = -1  # the replay step of its AddField (-1: created with the model)
+    nulled_in: str = ""  # the migration whose AlterField made it nullable
 
 
 @dataclass
@@ -464,6 +472,8 @@ class _Model:
 class _State:
     models: dict[str, _Model] = field(default_factory=dict)
     forgotten: set[str] = field(default_factory=set)  # "model.column" / "table:name" the state dropped
+    dropped: dict[str, int] = field(default_factory=dict)  # "model.field" -> the step of its RemoveField
+    step: int = 0  # operations replayed so far
 
 
 def _table_model(state: _State, label: str, table: str) -> str:
@@ -499,6 +509,13 @@ def answer(
         forgotten = True  # the model moves to another app (a state-only DeleteModel): its table stays
     else:
         forgotten = f"{op.model}.{op.field}" in state.forgotten
+    restores = (
+        op.kind == "RenameField"
+        and column is not None
+        and column.added >= 0
+        and state.dropped.get(f"{op.model}.{op.new_name}", -1) > column.added
+    )
+    retired = op.kind == "RemoveField" and column is not None and column.nulled_in not in ("", migration)
     return OpState(
         existed,
         column.null if column is not None else None,
@@ -506,6 +523,8 @@ def answer(
         kept,
         forgotten,
         column.backfilled if column is not None else False,
+        restores,
+        retired,
     )
 
 
@@ -533,6 +552,7 @@ def apply(state: _State, op: MigrationOp, migration: str, label: str) -> None:
     """Replay one operation on the state (the database-only ones change nothing it holds)."""
     if op.where == "database" and op.kind not in ("RunPython", "RunSQL"):
         return
+    state.step += 1
     models, kind = state.models, op.kind
     model = models.get(op.model)
     if kind == "CreateModel":
@@ -549,16 +569,20 @@ def apply(state: _State, op: MigrationOp, migration: str, label: str) -> None:
     elif kind == "AlterModelTable" and model is not None:
         model.db_table = op.db_table
     elif kind == "AddField" and model is not None:
-        model.fields[op.field] = _Field(op.null, op.db_default, op.db_column)
+        model.fields[op.field] = _Field(op.null, op.db_default, op.db_column, added=state.step)
         state.forgotten.discard(f"{op.model}.{op.field}")
     elif kind == "RemoveField" and model is not None:
         model.fields.pop(op.field, None)
+        state.dropped[f"{op.model}.{op.field}"] = state.step
         if op.where == "state":
             state.forgotten.add(f"{op.model}.{op.field}")
     elif kind == "AlterField" and model is not None:
         before = model.fields.get(op.field)
         backfilled = bool(before and before.backfilled and op.null is not True)
-        model.fields[op.field] = _Field(op.null, op.db_default, op.db_column, backfilled)
+        nulled = migration if before is not None and before.null is False and op.null is True else ""
+        model.fields[op.field] = _Field(
+            op.null, op.db_default, op.db_column, backfilled, before.added if before else -1, nulled
+        )
     elif kind == "RenameField" and model is not None and op.new_name and op.field in model.fields:
         model.fields[op.new_name] = model.fields.pop(op.field)
     elif kind in ("RunPython", "RunSQL"):

@@ -1238,6 +1238,11 @@ class ProjectIndex:
         return self._verifiers().cookie_authenticated(ref)
 
     @query
+    def token_authenticated(self, ref: str) -> bool:
+        """Does the project function `ref` (a view wrapper) read the Authorization header?"""
+        return self._verifiers().token_authenticated(ref)
+
+    @query
     def drf_function_view(self, ref: str) -> bool:
         """Is `ref` a function view decorated with DRF's `@api_view`?"""
         return self._verifiers().drf_function(ref)
@@ -1658,9 +1663,14 @@ class ProjectIndex:
         return [base for qual in self._class_mro(kind) for base in self.classes[qual].bases]
 
     def _index_serves(self, model: str, name: str, cofiltered: frozenset[str]) -> bool:
+        """An index with the field in it, after columns the query also filters on; or one
+        that starts with a column the query filters on beside it (that index finds the rows,
+        the field is checked on those)."""
         for qual in self._mro(model):
             for columns in self.classes[qual].indexes:
                 if name in columns and set(columns[: columns.index(name)]) <= cofiltered:
+                    return True
+                if columns and columns[0] != name and columns[0] in cofiltered:
                     return True
         return False
 
@@ -1705,17 +1715,26 @@ class ProjectIndex:
         is served by that index: its other fields are only checked on the rows it finds.
         The fields reached through the same relation path filter together."""
         reached: list[tuple[str, str, str, int]] = []  # model, relation prefix, field, line
+        beside: list[tuple[str, str, str]] = []  # the same, for `field=None` and constants
         filters = any(not key.startswith("^") for key, _ in keys)
         for key, line in keys:
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
-            target = self._lookup_field(model, key.lstrip("^="))
+            if key.startswith("~") and "__" in key:
+                continue  # IS NULL across a join (`component__parent=None`, often excluded): no help
+            target = self._lookup_field(model, key.lstrip("^=~"))
             if target == "indexed":
-                return
-            if target is not None and not key.startswith("="):  # a constant finds a lookup table's row
+                return  # `session_key=None` on the first column of an index: it finds the rows
+            if isinstance(target, tuple) and key.startswith(("~", "=")):
+                # not held against the field itself (IS NULL, a constant's row), but an index
+                # starting with it serves the fields filtered beside it
+                beside.append(target)
+            elif target is not None:
                 reached.append((*target, line))
         for target_model, prefix, name, line in reached:
-            together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix))
+            together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix)) | frozenset(
+                n for m, p, n in beside if (m, p) == (target_model, prefix)
+            )
             found.setdefault(name, []).append((target_model, together, path, line, ordering))
 
     def _lookup_field(self, model: str, key: str) -> tuple[str, str, str] | str | None:

@@ -54,7 +54,21 @@ _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "upd
 # SAML's signed response) when completing a login (and requests-oauthlib, when a function makes
 # an `OAuth2Session(state=...)` and calls its `fetch_token()`, see _Function.read); a view may run Django's CSRF check itself
 # (`CsrfViewMiddleware(...)._check_token(request)`).
-_ORIGIN_CHECKED = frozenset({"do_complete", "_check_token"})
+_ORIGIN_CHECKED = frozenset({"do_complete", "_check_token", "enforce_csrf"})
+# Calls that check a message against what only the sender can produce: WebAuthn/FIDO2 (the
+# response signs a challenge kept in the session: python-fido2, py_webauthn) and pysaml2 (the
+# IdP's signed SAML message, `InResponseTo` matched against the session's outstanding queries).
+_CHALLENGE_VERIFIERS = frozenset(
+    {
+        "register_complete",
+        "authenticate_complete",
+        "verify_registration_response",
+        "verify_authentication_response",
+        "parse_authn_request_response",
+        "parse_logout_request_response",
+        "handle_logout_request",
+    }
+)
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
 
 
@@ -152,7 +166,10 @@ class _Function:
             self.facts.identity = True
         if name == "get_authorization_header":
             self.facts.token_auth = True
-        if name in _COMPARISONS or name in _PROVIDER_METHODS or ref in _SIGNING or name in _ORIGIN_CHECKED:
+        verifier = name in _COMPARISONS or name in _PROVIDER_METHODS or name in _CHALLENGE_VERIFIERS
+        # `CsrfViewMiddleware(get_response).process_view(...)`: Django's own check, run here
+        django_check = name in _ORIGIN_CHECKED or name == "process_view" and _made_by(func, "CsrfViewMiddleware")
+        if verifier or django_check or ref in _SIGNING:
             self.facts.verifies = True
         elif name == "verify" and (call.args or call.keywords):
             self.facts.verifies = True  # svix Webhook(...).verify, nacl VerifyKey(...).verify, cryptography
@@ -177,6 +194,15 @@ class _Function:
         text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
         if _SIGNATURE_HEADER.search(text) and text not in self.facts.headers and len(text) < 80:
             self.facts.headers += (text,)
+
+
+def _made_by(func: ast.AST, cls: str) -> bool:
+    """`Cls(...).method`: a method called on an object made right there."""
+    if not (isinstance(func, ast.Attribute) and isinstance(func.value, ast.Call)):
+        return False
+    maker = func.value.func
+    name = maker.attr if isinstance(maker, ast.Attribute) else maker.id if isinstance(maker, ast.Name) else ""
+    return name == cls
 
 
 def _is_request(node: ast.AST) -> bool:
@@ -259,6 +285,7 @@ def _nodes_by_function(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], 
 
 # -- the project's answer (ProjectIndex.verifies_signature and friends) ----------------------
 MAX_DEPTH = 4  # calls followed from the view: view -> helper -> helper -> verifier
+_SAFE_HANDLERS = frozenset({"get", "head", "options", "trace"})
 # Django's own bases that act as the user: auth views and mixins (other generic views do not).
 _AUTH_BASE = re.compile(r"^django\.contrib\.(auth|admin)\.|LoginRequired|Permission|UserPassesTest|AccessMixin")
 
@@ -292,20 +319,20 @@ class Verifiers:
                 return facts
         return None
 
-    def _methods(self, cls: str):
-        """Every method of a class and its project bases."""
+    def _methods(self, cls: str, skipped: frozenset[str] = frozenset()):
+        """Every method of a class and its project bases (but those named in `skipped`)."""
         for qual in self.index._class_mro(cls):
             prefix = f"{self.index.classes[qual].name}."
             for key, facts in self.index.class_module[qual].signatures.items():
-                if key.startswith(prefix):
+                if key.startswith(prefix) and key[len(prefix) :] not in skipped:
                     yield facts
 
-    def _reach(self, ref: str):
-        """The facts of the function, or of every method of the class, `ref`, then of the
-        project functions they call (depth-bounded, each once)."""
+    def _reach(self, ref: str, skipped: frozenset[str] = frozenset()):
+        """The facts of the function, or of every method of the class (but `skipped`), `ref`,
+        then of the project functions they call (depth-bounded, each once)."""
         cls = self.index.resolve(ref) or ref
         if cls in self.index.classes:
-            todo = [(facts, cls, 0) for facts in self._methods(cls)]
+            todo = [(facts, cls, 0) for facts in self._methods(cls, skipped)]
         else:
             facts, owner, _ = self._function(ref)
             todo = [(facts, owner, 0)] if facts is not None else []
@@ -360,7 +387,14 @@ class Verifiers:
                 return True
             if facts is not None and facts.token_auth:
                 return False
-        return any(facts.identity for facts in self._reach(ref))
+        # a forged cross-site request is a POST (or a GET, which CSRF never guards): what the
+        # view does as the user in get() alone it does for any link, exempt or not
+        return any(facts.identity for facts in self._reach(ref, _SAFE_HANDLERS))
+
+    def token_authenticated(self, ref: str) -> bool:
+        """Does the function `ref`, or a project function it calls, read the Authorization
+        header (a wrapper answering 401 unless HTTP Basic or a token authenticates)?"""
+        return any(facts.token_auth for facts in self._reach(ref))
 
     def headers(self, ref: str) -> tuple[str, ...]:
         """The signature-like headers the view (or a project function it calls) reads."""

@@ -150,6 +150,10 @@ class CsrfExempt(Rule):
                 return
             self._judge(node, self._text(view.func.value), ref)
             return
+        if isinstance(view, cst.Call) and isinstance(view.func, (cst.Name, cst.Attribute)):
+            wrapper = self._qualified(view.func)
+            if wrapper is not None and (index.token_authenticated(wrapper) or index.verifies_signature(wrapper)):
+                return  # `csrf_exempt(basicauth(view))`: the wrapper authenticates each request itself
         ref = self._qualified(view) if isinstance(view, (cst.Name, cst.Attribute)) else None
         if ref is not None and (index.class_kind(ref) == "drf-view" or index.drf_function_view(ref)):
             return

@@ -79,6 +79,8 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
     if op.kind == "RemoveField":
         if before.forgotten:
             return None  # the recipe's second step: the state forgot it in an earlier release
+        if before.retired:
+            return None  # made nullable in an earlier migration to be retired: the recipe's last step
         return (
             f"RemoveField drops {name} from the database: {old_code} still reads and writes it, and fails.",
             _RECIPE,
@@ -87,7 +89,7 @@ def _judge(op: MigrationOp, before: OpState) -> tuple[str, str] | None:  # noqa:
         if before.forgotten:
             return None
         return (f"DeleteModel drops the table of {op.model}: {old_code} still queries it, and fails.", _RECIPE)
-    if op.kind == "RenameField" and not before.kept_name:
+    if op.kind == "RenameField" and not before.kept_name and not before.restores_name:
         return (
             f"RenameField renames the column {name} to {op.new_name}: {old_code} still uses the old name, and fails.",
             f"Keep the column: give the renamed field db_column='{op.field}' (the rename is then only in "
