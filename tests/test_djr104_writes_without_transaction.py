@@ -871,3 +871,57 @@ def test_the_same_batch_flushed_in_a_loop_and_after_it_is_one_write(review):
     """
     # the twin: two different batches
     assert [f.line for f in writes(review, code)] == [18]
+
+
+def test_a_file_deleted_through_a_relation_and_commit_false_passed_in_kwargs_are_no_writes(review):
+    # django-spirit: `user.st.avatar.delete()` deletes a file (the profile's ImageField) even
+    # when the user model is Django's; django-oscar-accounts: `kwargs["commit"] = False`
+    profile = """
+from django.conf import settings
+from django.db import models
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="prof")
+    avatar = models.ImageField(upload_to="a/", blank=True)
+    note = models.CharField(max_length=20)
+"""
+    code = """
+from django import forms
+from django.contrib.auth import get_user_model
+
+from shop.models import Order
+
+
+def shrink_avatar(user_id, content):
+    user = get_user_model().objects.get(pk=user_id)
+    user.prof.avatar.delete()
+    user.prof.save()
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["total"]
+
+    def save(self, *args, **kwargs):
+        kwargs["commit"] = False
+        order = super().save(*args, **kwargs)
+        order.save()
+        self.save_m2m()
+        return order
+
+
+def twin_of_a_field(user_id):
+    user = get_user_model().objects.get(pk=user_id)
+    user.prof.note.delete()
+    user.prof.save()
+
+
+def twin_of_kwargs(order, **kwargs):
+    kwargs["commit"] = True
+    Order.objects.create(total=1)
+    order.save(**kwargs)
+"""
+    found = writes(review, code, **{"accounts/__init__.py": "", "accounts/models.py": profile})
+    assert [(f.path, f.line) for f in found] == [(SERVICES, 30), (SERVICES, 36)]

@@ -103,3 +103,28 @@ class StatusForm:
     status = models.CharField(max_length=20)
 """
     assert statuses(review, source) == []
+
+
+def test_an_optional_copy_of_another_system_s_status_is_not_reported(review):
+    # django-paypal: `payment_status = CharField(max_length=255, blank=True)` holds what the IPN
+    # posts; choices would make the ModelForm reject PayPal's next new status
+    source = """
+from django.db import models
+
+
+class Notice(models.Model):
+    payment_status = models.CharField(max_length=255, blank=True)
+    payer_status = models.CharField(max_length=255, blank=True)
+    review_status = models.CharField(max_length=255, blank=True, default="new")
+    state = models.CharField(max_length=20)
+"""
+    views = """
+from shop.models import Notice
+
+
+def flag(notice):
+    notice.payer_status = "verified"
+    notice.save()
+"""
+    # the twins: values the project gives it, a default of its own, a required field
+    assert [line for _, _, line in codes_lines(statuses(review, source, **{"shop/views.py": views}))] == [7, 8, 9]

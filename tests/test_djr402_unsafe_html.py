@@ -714,3 +714,22 @@ def named(obj):
     findings = html(review, body)
     assert lines(findings) == [20]
     assert "built from format_date(obj.end, obj.label)" in findings[0].message
+
+
+def test_base64_and_hex_encodings_hold_no_html(review):
+    # django-paypal: an encrypted button's blob, base64; a digest in hex
+    body = """
+import base64
+import hashlib
+
+
+def signed_field(form):
+    blob = base64.b64encode(repr(form.initial).encode()).decode()
+    digest = hashlib.sha256(form.secret.encode()).hexdigest()
+    return mark_safe(f'<input type="hidden" name="blob" value="{blob}"><i>{digest}</i>')
+
+
+def twin(form):
+    return mark_safe(f'<input type="hidden" name="blob" value="{repr(form.initial)}">')
+"""
+    assert lines(html(review, body)) == [19]

@@ -875,6 +875,22 @@ class ProjectIndex:
         return any(self.model_for(ref) for ref in refs.split())
 
     @query
+    def file_field_name(self, name: str) -> bool:
+        """Is every field the project's models declare under `name` a FileField/ImageField
+        (and one at least)? `x.avatar.delete()` then deletes a file, whatever `x` is."""
+        kinds = (
+            [
+                (self.resolve(f.kind) or f.kind).rsplit(".", 1)[-1]
+                for info in self.models.values()
+                for f in info.fields
+                if f.name == name
+            ]
+            if name
+            else []
+        )
+        return bool(kinds) and all(k.endswith(("FileField", "ImageField")) for k in kinds)
+
+    @query
     def models_named(self, name: str) -> list[str]:
         """Qualified names of the project's models called `name`."""
         return list(self._by_name.get(name, []))

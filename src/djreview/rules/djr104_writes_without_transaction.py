@@ -43,7 +43,7 @@ from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes, child_nodes
 from djreview.index.prefilter import dotted_names
 from djreview.rule import Rule, stdlib_tree
-from djreview.syntax import dotted
+from djreview.syntax import dotted, literal_string
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
 from djreview.walk import children
 
@@ -335,6 +335,8 @@ class WritesWithoutTransaction(Rule):
                 a.keyword is not None and a.keyword.value == "commit" and _false(a.value) for a in call.args
             ):
                 return None
+            if method == "save" and self._commit_false_in_kwargs(call):
+                return None  # `kwargs["commit"] = False` then `super().save(*args, **kwargs)`
             if isinstance(value, (Instance, FormInstance, Queryset, RelatedManager)):
                 return written
             if isinstance(value, ModelClass) or (method == "save" and isinstance(value, Queryset)):
@@ -347,11 +349,36 @@ class WritesWithoutTransaction(Rule):
             return written
         return None
 
+    def _commit_false_in_kwargs(self, call: cst.Call) -> bool:
+        """`save(**kwargs)` where the function sets `kwargs["commit"] = False` first."""
+        names = {a.value.value for a in call.args if a.star == "**" and isinstance(a.value, cst.Name)}
+        if not names or not self.functions:
+            return False
+        stack: list[cst.CSTNode] = [self.functions[-1].node.body]
+        while stack:
+            node = stack.pop()
+            if isinstance(node, cst.Assign) and _false(node.value):
+                for target in node.targets:
+                    item = target.target
+                    if (
+                        isinstance(item, cst.Subscript)
+                        and isinstance(item.value, cst.Name)
+                        and item.value.value in names
+                        and len(item.slice) == 1
+                        and isinstance(item.slice[0].slice, cst.Index)
+                        and literal_string(item.slice[0].slice.value) == "commit"
+                    ):
+                        return True
+            elif not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+                stack.extend(children(node))
+        return False
+
     def _field_value(self, receiver: cst.Attribute) -> bool:
-        """`row.<field>` where the field is no relation of the row's model."""
+        """`row.<field>` where the field is no relation of the row's model, or (the row's
+        model unknown: `user.profile.avatar`) a name only file fields of the project bear."""
         owner = self.ctx.flow.infer(receiver.value)
         if not isinstance(owner, Instance):
-            return False
+            return self.ctx.index.file_field_name(receiver.attr.value)
         info = self.ctx.index.model(owner.model)
         return info is not None and receiver.attr.value not in info.relations
 

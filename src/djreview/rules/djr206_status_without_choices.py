@@ -6,7 +6,9 @@ admin offer a free text box, and the set of values lives only in the code that h
 compare them. The suggestion lists the literal values the project gives the field (the index
 reads `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`).
 
-Not reported: an integer with `MinValueValidator`/`MaxValueValidator` (a bounded number, not
+Not reported: an optional field (`blank=True`, no `default`) the project gives no value of its
+own (no constant, no literal): it records what another system sends. Nor an integer with
+`MinValueValidator`/`MaxValueValidator` (a bounded number, not
 an enumeration), an integer set by code only (`editable=False`: MPTT's `level`), `state` on a
 model with address fields (`city`, `country`, `postal_code`, `zip`): a region.
 """
@@ -40,6 +42,10 @@ _ADDRESS = ("city", "country", "postal_code", "postcode", "zip", "zip_code", "zi
 _GENERIC = frozenset({"type", "kind", "level"})
 _VALUE = re.compile(r"^[\w.-]+$")  # a code, not text or a MIME type ("application/pdf")
 _MEMBER = re.compile(r"[^A-Za-z0-9]+")
+
+
+def _true(arg: cst.Arg | None) -> bool:
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
 def _member(value: str | int) -> str:
@@ -86,6 +92,11 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
         values = list(constants.values()) or [
             v for v in index.status_values(field) if isinstance(v, int) == integer and _VALUE.match(str(v))
         ]
+        if not values and "default" not in keywords and _true(keywords.get("blank")):
+            # an optional field with no value of its own, given none by the project: a copy of
+            # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
+            # whose new values choices would reject
+            return
         values = [v for v in values if isinstance(v, int) == integer]
         holder = frame.node.name.value
         written = self.ctx.module.code_for_node(value.func)

@@ -105,6 +105,8 @@ class HtmlPolicy(Policy):
         lowered = name.lower()
         if name in _ESCAPING or any(word in lowered for word in _HTML_MAKERS):
             return True
+        if name in _ENCODINGS:
+            return True  # base64, hex: letters, digits and `+/=-_`, no character HTML gives meaning to
         if name.startswith("get_") and name.endswith("_display"):
             return True  # a choice's label, or a display the model formats
         if name == "replace" and _replaces_lt(call):
@@ -134,6 +136,9 @@ class HtmlPolicy(Policy):
         return "html" in lowered or lowered.rstrip("0123456789").endswith(_NUMBER_SUFFIXES)
 
 
+_ENCODINGS = frozenset(
+    {"b64encode", "urlsafe_b64encode", "b32encode", "b16encode", "hexdigest", "hexlify", "b2a_hex", "b2a_base64"}
+)
 _CALLEES = ("mark_safe", "SafeString", "format_html")
 # Calls whose result is escaped (or a literal's translation): text made of one is never reported
 _ESCAPED = frozenset({"format_html", "format_html_join", "escape", "conditional_escape", "render_to_string"})
