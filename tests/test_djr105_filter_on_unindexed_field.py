@@ -160,6 +160,9 @@ def run():
 """
     files = {"shop/tests/test_views.py": query, "shop/management/commands/tidy.py": query}
     assert unindexed(review, "", **files) == []
+    # behave's step definitions are tests too (django-river); a `steps` package elsewhere is not
+    assert unindexed(review, "", **{"features/steps/basic_steps.py": query}) == []
+    assert len(unindexed(review, "", **{"shop/steps/basic_steps.py": query})) == 1
 
 
 def test_meta_ordering_counts_only_beside_a_query(review):

@@ -214,6 +214,8 @@ def _test_module(name: str) -> bool:
     """`app.tests.test_api`, `app.test_views`, `conftest`: a module of the test suite (its
     dotted name, so a project kept under a `tests/` folder is not one)."""
     parts = name.split(".")
+    if any(a == "features" and b == "steps" for a, b in zip(parts, parts[1:])):
+        return True  # behave's step definitions (`features/steps/*.py`): BDD tests
     return (
         any(p in TEST_DIRS or p.startswith("test_") or p.endswith("_tests") for p in parts) or parts[-1] == "conftest"
     )
