@@ -733,3 +733,14 @@ def twin(form):
     return mark_safe(f'<input type="hidden" name="blob" value="{repr(form.initial)}">')
 """
     assert lines(html(review, body)) == [19]
+
+
+def test_a_bound_field_s_identifiers_come_from_code(review):
+    # pretix, unfold: `<label for="{field.auto_id}">` is the form's prefix and field name
+    body = """
+def label(field):
+    return mark_safe(f'<label for="{field.auto_id}" data-name="{field.html_name}">{field.label}</label>')
+"""
+    findings = html(review, body)
+    assert lines(findings) == [9]
+    assert "built from field.label as safe" in findings[0].message

@@ -75,7 +75,11 @@ _ESCAPING = frozenset(
     }
 )
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
-_PLAIN_ATTRS = frozenset({"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"})
+_PLAIN_ATTRS = frozenset(
+    {"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"}
+    # a bound form field's identifiers, made from the form's prefix and field names in code
+    | {"auto_id", "html_name", "id_for_label"}
+)
 # ModelAdmin options that list field names (and callables): configuration written in code,
 # read through the change list (`for name in cl.list_display`).
 _ADMIN_OPTIONS = frozenset({"list_display", "list_display_links"})
