@@ -925,3 +925,44 @@ def twin_of_kwargs(order, **kwargs):
 """
     found = writes(review, code, **{"accounts/__init__.py": "", "accounts/models.py": profile})
     assert [(f.path, f.line) for f in found] == [(SERVICES, 30), (SERVICES, 36)]
+
+
+def test_admin_hooks_run_in_the_admin_s_transaction_also_from_a_mixin(review):
+    # Django's admin runs save_model()/save_related() inside transaction.atomic; django-shop
+    # defines save_related() on a mixin that only ModelAdmin classes use
+    admin = """
+from django.contrib import admin
+
+from shop.models import Order, Tag
+
+
+class TaggingMixin:
+    def save_related(self, request, form, formsets, change):
+        form.instance.save()
+        form.instance.tags.add(Tag.objects.create(name="x"))
+
+
+class OrderAdmin(TaggingMixin, admin.ModelAdmin):
+    def save_model(self, request, obj, form, change):
+        obj.save()
+        obj.items.create(price=1)
+
+
+class SharedMixin:
+    def save_related(self, request, form, formsets, change):
+        form.instance.save()
+        form.instance.tags.add(Tag.objects.create(name="x"))
+
+
+class TagAdmin(SharedMixin, admin.ModelAdmin):
+    pass
+
+
+class Importer(SharedMixin):
+    pass
+
+
+admin.site.register(Order, OrderAdmin)
+"""
+    found = writes(review, admin, "shop/admin.py")
+    assert [(f.path, f.line) for f in found] == [("shop/admin.py", 22)]

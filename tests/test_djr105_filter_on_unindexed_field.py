@@ -500,3 +500,30 @@ def purge(cutoff, token, code):
     # the twin: IS NULL on a column no index starts with does not serve the query
     alone = views.replace("session_key=None", "owner=None").replace('session_key="k"', 'owner="k"')
     assert [line for _, _, line in codes_lines(unindexed(review, alone, models))] == [11, 13]
+
+
+def test_only_the_first_ordering_key_and_no_command_helper_count(review):
+    # django-todo: `order_by("author__name", "code")` sorts by another table first; django-survey:
+    # a base class in `management/` that only commands use
+    views = """
+from shop.models import Book
+
+
+def lists():
+    return Book.objects.order_by("author__name", "code")
+
+
+def by_code():
+    return Book.objects.order_by("-code", "title")
+"""
+    helper = """
+from shop.models import Book
+
+
+class Exporter:
+    def rows(self, title):
+        return Book.objects.filter(title=title)
+"""
+    findings = unindexed(review, views, **{"shop/management/exporter.py": helper})
+    assert [line for _, _, line in codes_lines(findings)] == [13]
+    assert "(shop/views.py:10)" in findings[0].message

@@ -410,3 +410,29 @@ def test_a_form_only_model_admins_use_is_clean_as_in_djr302(review):
     view = "from shop.forms import BookForm\n\n\ndef edit(request):\n    return BookForm(request.POST)\n"
     findings = all_fields(review, {FORMS: MODEL_FORM, "shop/admin.py": ADMIN_USE, "shop/views.py": view})
     assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+
+
+def test_a_model_only_known_at_run_time_has_no_field_list(review):
+    # django-SHOP's `OrderModel = MaterializedModel(BaseOrder)`; mezzanine's `get_profile_model()`
+    source = """
+from rest_framework import serializers
+
+from shop.models import OrderModel, get_profile_model
+
+
+class OrderSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = OrderModel
+        fields = "__all__"
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = get_profile_model()
+        fields = "__all__"
+"""
+    models = MODELS + "\n\ndef get_profile_model():\n    return Book\n\n\nOrderModel = get_profile_model()\n"
+    assert review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR301",)) == []
+    twin = source.replace("model = OrderModel", "model = Book").replace("import OrderModel", "import Book")
+    found = review({"shop/models.py": models, SERIALIZERS: twin}, select=("DJR301",))
+    assert codes_lines(found) == [("DJR301", SERIALIZERS, 10)]

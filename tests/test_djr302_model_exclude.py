@@ -321,3 +321,44 @@ class UserForm(forms.ModelForm):
 """
     view = VIEW.replace("from shop.forms import BookForm", "from shop.forms import UserForm as BookForm")
     assert codes_lines(model_exclude(review, {FORMS: source, VIEWS: view})) == [("DJR302", FORMS, 9)]
+
+
+def test_a_model_bound_to_a_call_s_result_in_another_module_is_clean(review):
+    # django-SHOP: `OrderModel = deferred.MaterializedModel(BaseOrder)`; the merchant's model
+    # is found at run time, so the library has no field list to write
+    models = (
+        MODELS
+        + """
+
+class BaseOrder(models.Model):
+    number = models.IntegerField()
+
+    class Meta:
+        abstract = True
+
+
+OrderModel = materialized(BaseOrder)
+Alias = Book
+"""
+    )
+    source = """
+from django import forms
+
+from shop.models import Alias, OrderModel
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = OrderModel
+        exclude = ("number",)
+
+
+class BookForm(forms.ModelForm):
+    class Meta:
+        model = Alias
+        exclude = ("title",)
+"""
+    files = {"shop/models.py": "from shop.deferred import materialized\n" + models}
+    files["shop/deferred.py"] = "def materialized(base):\n    return base\n"
+    # the twin: a plain alias of a model the index knows is that model
+    assert codes_lines(model_exclude(review, {FORMS: source, VIEWS: VIEW, **files})) == [("DJR302", FORMS, 16)]

@@ -477,3 +477,58 @@ def test_a_filter_backend_narrowing_every_lookup_to_the_user_s_rows_decides_acce
     for views in (creates, ordering):
         findings = permissions(review, project(views))
         assert [(f.code, f.line) for f in findings] == [("DJR303", 15)], views
+
+
+def test_an_open_webhook_that_verifies_the_signature_in_another_module(review):
+    # drf-stripe: post() hands the request to a handler module whose helper calls
+    # stripe.Webhook.construct_event (followed as DJR403 follows it)
+    hooks = """
+import stripe
+from django.conf import settings
+
+
+def handle_request(request):
+    return _event(request)
+
+
+def _event(request):
+    return stripe.Webhook.construct_event(request.body, request.META["HTTP_STRIPE_SIGNATURE"], settings.KEY)
+
+
+def handle_unsigned(request):
+    return request.data
+"""
+    views = """
+from rest_framework import permissions
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.hooks import handle_request, handle_unsigned
+
+
+class StripeWebhook(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        handle_request(request)
+        return Response(status=200)
+
+
+class OtherWebhook(APIView):
+    permission_classes = [permissions.AllowAny]
+
+    def post(self, request):
+        handle_unsigned(request)
+        return Response(status=200)
+"""
+    files = {
+        "shop/__init__.py": "",
+        "shop/settings.py": SETTINGS,
+        "shop/hooks.py": hooks,
+        "shop/views.py": views,
+        "shop/urls.py": (
+            "from django.urls import path\nfrom shop import views\n\n"
+            'urlpatterns = [path("a/", views.StripeWebhook.as_view()), path("b/", views.OtherWebhook.as_view())]\n'
+        ),
+    }
+    assert [line for _, _, line in codes_lines(permissions(review, files))] == [17]

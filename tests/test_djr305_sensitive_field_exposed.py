@@ -534,3 +534,36 @@ class ClientViewSet(viewsets.GenericViewSet):
     assert exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: view}) == []
     writes = view.replace('Response({"status": "scheduled"})', "Response(serializer.data)")
     assert codes_lines(exposed(review, {SERIALIZERS: POST_AUTH, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_a_key_rolling_response_and_ciphertext_are_no_exposure(review):
+    # edx-enterprise: `...RegeneratePatchSerializer` answers with the new client secret (its
+    # purpose); `encrypted_client_secret` is a property returning Fernet ciphertext
+    serializers = """
+from rest_framework import serializers
+
+
+class CredentialRegeneratePatchSerializer(serializers.Serializer):
+    client_id = serializers.CharField(read_only=True)
+    client_secret = serializers.CharField(read_only=True)
+
+
+class ConfigSerializer(serializers.Serializer):
+    encrypted_client_secret = serializers.CharField(read_only=True)
+    client_secret = serializers.CharField(read_only=True)
+"""
+    views = """
+from rest_framework import viewsets
+from rest_framework.response import Response
+from shop.serializers import ConfigSerializer, CredentialRegeneratePatchSerializer
+
+
+class CredentialsViewSet(viewsets.GenericViewSet):
+    def update(self, request, *args, **kwargs):
+        return Response(CredentialRegeneratePatchSerializer(self.get_object()).data)
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(ConfigSerializer(self.get_object()).data)
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 12)]

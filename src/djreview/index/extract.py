@@ -553,6 +553,8 @@ def _module_assignment(facts: ModuleFacts, target: ast.expr, value: ast.expr, re
             loaded = _loaded_class(value, resolver)
             if loaded is not None and len(loaded) == 1:
                 facts.aliases[name] = loaded[0]
+            else:
+                facts.call_results |= {name}
     elif isinstance(target, ast.Tuple) and isinstance(value, ast.Call):
         loaded = _loaded_class(value, resolver)
         if loaded is not None and len(loaded) == len(target.elts):

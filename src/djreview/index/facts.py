@@ -95,6 +95,8 @@ class ModuleFacts:
     external: bool = False  # read from an installed package to follow a base class, not reviewed
     imports: dict[str, str] = field(default_factory=dict)
     aliases: dict[str, str] = field(default_factory=dict)  # module-level Name = dotted ref
+    # module-level names bound to what a call returns (`OrderModel = materialized(BaseOrder)`)
+    call_results: frozenset[str] = frozenset()
     classes: list[ClassFacts] = field(default_factory=list)
     auth_user_model: str | None = None
     model_settings: dict[str, str] = field(default_factory=dict)  # FOO_MODEL = "app.Model"

@@ -104,9 +104,17 @@ def _q_keys(node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0
 
 def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0) -> None:
     if method == "order_by":
-        for arg in call.args:
-            if isinstance(arg, ast.Constant) and isinstance(arg.value, str) and arg.value != "?":
-                out.append((f"^{arg.value.lstrip('-+')}", arg.lineno))  # "^": it orders, it does not filter
+        # "^": it orders, it does not filter. Only the first key: an index on a later one
+        # cannot give the order (`order_by("group__name", "name")` sorts by another table first)
+        # and not a joined table's column: the rows come from this table, in that table's order
+        first = call.args[0] if call.args else None
+        if (
+            isinstance(first, ast.Constant)
+            and isinstance(first.value, str)
+            and first.value != "?"
+            and "__" not in first.value
+        ):
+            out.append((f"^{first.value.lstrip('-+')}", first.lineno))
         return
     if any(k.arg is None for k in call.keywords):
         out.append(("<unknown>", call.lineno))  # `**kwargs` may filter on an indexed column

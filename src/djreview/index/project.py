@@ -893,6 +893,15 @@ class ProjectIndex:
         return bool(kinds) and all(k.endswith(("FileField", "ImageField")) for k in kinds)
 
     @query
+    def call_result(self, ref: str) -> bool:
+        """Is `ref` a module-level name bound to what a call returns (a model only known at
+        run time: django-SHOP's `OrderModel = deferred.MaterializedModel(BaseOrder)`)?"""
+        ref = self.resolve(ref) or ref
+        module, _, name = ref.rpartition(".")
+        facts = self._module_named(module)
+        return facts is not None and name in facts.call_results
+
+    @query
     def models_named(self, name: str) -> list[str]:
         """Qualified names of the project's models called `name`."""
         return list(self._by_name.get(name, []))
@@ -1381,7 +1390,13 @@ class ProjectIndex:
 
     @query
     def is_admin_class(self, qual: str) -> bool:
-        return self._is_admin(self.resolve(qual) or qual)
+        """A ModelAdmin or inline, or a mixin that only ModelAdmin classes of the project use
+        (its `save_related()` runs where the admin runs it: in a transaction)."""
+        qual = self.resolve(qual) or qual
+        if self._is_admin(qual):
+            return True
+        users = [c for c in self.classes if c != qual and qual in self._class_mro(c)]
+        return bool(users) and all(self._is_admin(c) for c in users)
 
     @query
     def base_refs(self, qual: str) -> tuple[str, ...]:
@@ -1701,8 +1716,10 @@ class ProjectIndex:
         listed: set[str] = set()
         for module in self._every_module:
             parts = module.module.split(".")
-            if module.external or _test_module(module.module) or "migrations" in parts or "commands" in parts:
-                continue  # a management command runs now and then, offline: its scans keep no one waiting
+            if module.external or _test_module(module.module) or "migrations" in parts or "management" in parts:
+                # a management command (or a helper of commands beside them in `management/`)
+                # runs now and then, offline: its scans keep no one waiting
+                continue
             if back_office_module(module.module):
                 continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
             for lookup in module.lookups:
@@ -1721,7 +1738,7 @@ class ProjectIndex:
                 # a model with a parent is read through it (`event.items.all()`): the parent's
                 # key finds the rows, and Meta.ordering only sorts that parent's few rows
                 cls = self.classes[owner]
-                keys = tuple((key, cls.ordering_line) for key in cls.ordering)
+                keys = tuple((key, cls.ordering_line) for key in cls.ordering[:1])  # the first key sorts
                 self._resolve_keys(info.qualname, keys, self.class_module[owner].path, found, True)
         self._lookups_by_field = found
         self._listed_models = frozenset(listed)

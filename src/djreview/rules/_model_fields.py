@@ -16,6 +16,18 @@ _FIELD_SUFFIXES = ("Field", "ForeignKey")
 _NOT_FORM_FIELDS = orm.GENERIC_FK | orm.GENERIC_RELATION
 
 
+def runtime_model(ctx, given: cst.BaseExpression | None) -> bool:
+    """Is a Meta's `model` only known at run time, with no field list to write: a call
+    (`model = get_profile_model()`; not `get_user_model()`, whose model the index knows), or a
+    name bound to a call's result (django-SHOP's `OrderModel = MaterializedModel(BaseOrder)`)?"""
+    if isinstance(given, cst.Call):
+        return ctx.flow.qualify(given.func) != "django.contrib.auth.get_user_model"
+    if isinstance(given, (cst.Name, cst.Attribute)):
+        ref = ctx.flow.qualify(given)
+        return ref is not None and ctx.index.call_result(ref)
+    return False
+
+
 def model_fields(model: ModelInfo):
     for f in model.fields:
         if f.kind.rsplit(".", 1)[-1].endswith(_FIELD_SUFFIXES) or f.kind in _NOT_FORM_FIELDS:

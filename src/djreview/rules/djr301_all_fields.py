@@ -13,7 +13,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo
 from djreview.rule import Rule
-from djreview.rules._model_fields import excluded_names, form_fields, serializer_fields
+from djreview.rules._model_fields import excluded_names, form_fields, runtime_model, serializer_fields
 from djreview.syntax import literal_string
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
@@ -41,6 +41,8 @@ class AllFields(Rule):
         if kind == "modelform" and self.ctx.index.class_audience(owner.qualname) == ("admin",):
             return  # only ModelAdmin classes use it: the admin's own form has every field too (as DJR302)
         model = self._model(meta.attrs.get("model"))
+        if model is None and runtime_model(self.ctx, meta.attrs.get("model")):
+            return  # `model = OrderModel`, bound to a call's result: no field list to write
         if model is not None and model.abstract:
             return  # a base serializer/form for the subclasses' models, never used as is
         if kind == "modelform":

@@ -22,7 +22,7 @@ from djreview import orm
 from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo, back_office_module
 from djreview.rule import Rule
-from djreview.rules._model_fields import excluded_names, form_fields, model_form_kind, serializer_fields
+from djreview.rules._model_fields import excluded_names, form_fields, model_form_kind, runtime_model, serializer_fields
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
 _ASSIGNED = re.compile(r"\bexclude\s*=")
@@ -65,11 +65,7 @@ class ModelExclude(Rule):
             return  # only ModelAdmin classes use it: staff edit it, as they edit the model
         model = self._model(meta.attrs.get("model"))
         given = meta.attrs.get("model")
-        if (
-            model is None
-            and isinstance(given, cst.Call)
-            and self.ctx.flow.qualify(given.func) != "django.contrib.auth.get_user_model"
-        ):
+        if model is None and runtime_model(self.ctx, given):
             return  # `model = get_profile_model()`: known at run time only, no field list to write
         if model is not None and model.abstract:
             return  # a base for the subclasses' models, never used as is

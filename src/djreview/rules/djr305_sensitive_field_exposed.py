@@ -39,15 +39,19 @@ _ISSUES_TOKENS = re.compile(
     r"log_?in|obtain|sign_?in|sign_?up|register|auth_?token|token_?pair|token_?refresh|initiali[sz]e|roll_?(?:key|token|secret)|rotate|regenerate",
     re.IGNORECASE,
 )
+# A key-rolling response hands out the new credential, whatever it is called (`client_secret`).
+_ROLLS_KEYS = re.compile(r"roll_?(?:key|token|secret)|rotate|regenerate|reset_?(?:key|secret)", re.IGNORECASE)
 _MODEL_SERIALIZERS = ("serializer", "hyperlinked-serializer")
 # Login views read the credentials a serializer validates and answer with a token of their own.
 _LOGS_IN = re.compile(r"log_?in|obtain|sign_?in", re.IGNORECASE)
 
 
 def secret_name(name: str) -> bool:
-    """`password`, `api_token`, `client_secret`; not `is_secret`, `next_page_token`, `password_changed_at`."""
+    """`password`, `api_token`, `client_secret`; not `is_secret`, `next_page_token`, `password_changed_at`,
+    nor `encrypted_client_secret`/`hashed_token` (ciphertext or a digest: only the server's key
+    or the original opens it)."""
     lowered = name.lower()
-    if lowered.startswith(("is_", "has_")) or lowered.endswith("page_token"):
+    if lowered.startswith(("is_", "has_", "encrypted_", "hashed_")) or lowered.endswith("page_token"):
         return False
     return lowered in _SECRET_WORDS or lowered.endswith(tuple(f"_{word}" for word in _SECRET_WORDS))
 
@@ -103,6 +107,8 @@ class SensitiveFieldExposed(Rule):
             or any(_ISSUES_TOKENS.search(base.rsplit(".", 1)[-1]) for base in facts.bases)
             or any(_ISSUES_TOKENS.search(user) for user in users)
         )
+        if any(_ROLLS_KEYS.search(n) for n in [node.name.value, *users]):
+            return  # a key-rolling response: handing out the new secret is its purpose
         body = node.body.body if isinstance(node.body, cst.IndentedBlock) else ()
         meta = next((s for s in body if isinstance(s, cst.ClassDef) and s.name.value == "Meta"), None)
         meta_attrs = (
