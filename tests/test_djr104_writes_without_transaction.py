@@ -966,3 +966,31 @@ admin.site.register(Order, OrderAdmin)
 """
     found = writes(review, admin, "shop/admin.py")
     assert [(f.path, f.line) for f in found] == [("shop/admin.py", 22)]
+
+
+def test_a_write_that_only_makes_a_missing_row_is_like_get_or_create(review):
+    # cartridge: `if not self.pk: self.save()` before adding an item; drf-stripe: a customer
+    # looked up, created only when missing, then its subscription written
+    code = """
+from shop.models import Item, Order, Tag
+
+
+def add_item(order, price):
+    if not order.pk:
+        order.save()
+    Item.objects.create(order=order, price=price)
+
+
+def ensure_tag(name, order):
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        tag = Tag.objects.create(name=name)
+    Item.objects.create(order=order, price=len(tag.name))
+
+
+def twin(order, price):
+    if order.pk:
+        order.save()
+    Item.objects.create(order=order, price=price)
+"""
+    assert [f.line for f in writes(review, code)] == [21]

@@ -231,3 +231,26 @@ class Migration(migrations.Migration):
 """
     assert codes_lines(imports_models(review, source)) == [("DJR503", PATH, 6)]
     assert PATH in parses
+
+
+def test_a_model_read_only_for_its_class_constants_is_no_query(review):
+    # django-survey: the function queries through apps.get_model and reads Survey.BY_QUESTION
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def kinds(apps, schema_editor):
+    historical = apps.get_model("shop", "Product")
+    historical.objects.update(kind=Product.Kind.BOOK)
+    historical.objects.filter(name="").update(name=Product.DEFAULT_NAME)
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(kinds, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    # the twin: the same class queried as well
+    queried = source.replace("historical.objects.filter", "Product.objects.filter")
+    assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]

@@ -404,6 +404,7 @@ class WritesWithoutTransaction(Rule):
                     w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
                 )
                 and not self._upsert(paths, w, write)
+                and not _ensures_row(paths, w)
             ]
             if not earlier:
                 continue
@@ -534,6 +535,36 @@ class _Paths:
 
     def holds(self, block: cst.CSTNode, target: cst.CSTNode) -> bool:
         return any(node is block for node in self.path(target))
+
+
+def _ensures_row(paths: _Paths, write: _Write) -> bool:
+    """`if obj is None: obj = Model.objects.create(...)`, `if not self.pk: self.save()`: the
+    write only makes a row that is missing. On its own that row is a valid state, and a retry
+    finds it (as `get_or_create()` does), so a failure after it leaves nothing half-written."""
+    if write.row is None or write.delete:
+        return False
+    row = write.row.split(".")
+    for node in paths.path(write.call):
+        if isinstance(node, cst.If) and paths.holds(node.body, write.call) and _tests_missing(node.test, row):
+            return True
+    return False
+
+
+def _tests_missing(test: cst.BaseExpression, row: list[str]) -> bool:
+    """`not row`, `row is None`, `not row.pk`, `row.id is None`, `row._state.adding`."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        tested = dotted(test.expression)
+    elif (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and isinstance(test.comparisons[0].comparator, cst.Name)
+        and test.comparisons[0].comparator.value == "None"
+    ):
+        tested = dotted(test.left)
+    else:
+        return dotted(test) == [*row, "_state", "adding"]
+    return tested in (row, [*row, "pk"], [*row, "id"])
 
 
 def _may_precede(paths: _Paths, first: cst.Call, second: cst.Call) -> bool:

@@ -6,7 +6,8 @@ migrations are selected before their columns exist, and the migration breaks (or
 importing) once the model changes or is removed. Only imports that a RunPython function uses
 are reported (Django's generated `import shop.models` for a callable `default=` is fine), and
 only names that are models (a `TextChoices` enum or a constant from a models module cannot be
-replaced by `apps.get_model`).
+replaced by `apps.get_model`), and only where the function does more with the class than read
+its constants (`Survey.BY_QUESTION`, `Order.Status.PAID`: no query goes through it).
 """
 
 from __future__ import annotations
@@ -127,12 +128,18 @@ class MigrationImportsModels(ModuleFunctions, Rule):
     def _uses(self, function: cst.FunctionDef, imported: dict[str, _Imported]):
         seen: set[int] = set()
         attributes: set[int] = set()  # `x.Product`: the attribute is not the imported name
+        constants: set[int] = set()  # `Survey.BY_QUESTION`, `Survey.Status.DRAFT`: a class constant, no query
         for node in descendants(function):
             used = None
             if isinstance(node, cst.Name) and node.value in imported and id(node) not in attributes:
+                if id(node) in constants:
+                    continue
                 used = imported[node.value]
             elif isinstance(node, cst.Attribute):
                 attributes.add(id(node.attr))
+                if node.attr.value.isupper():
+                    inner = node.value.value if isinstance(node.value, cst.Attribute) else node.value
+                    constants.add(id(inner))
                 used = self._dotted_use(node)
             if used is not None and id(used) not in seen:
                 seen.add(id(used))
