@@ -992,5 +992,12 @@ def twin(order, price):
     if order.pk:
         order.save()
     Item.objects.create(order=order, price=price)
+
+
+def twin_made_together(name, order):
+    tag = Tag.objects.filter(name=name).first()
+    if tag is None:
+        tag = Tag.objects.create(name=name)
+        Item.objects.create(order=order, price=len(tag.name))
 """
-    assert [f.line for f in writes(review, code)] == [21]
+    assert [f.line for f in writes(review, code)] == [21, 28]

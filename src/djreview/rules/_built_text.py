@@ -120,6 +120,16 @@ class _Bindings:
     deciding: set[str] = field(default_factory=set)
 
 
+    def every_value(self, name: str) -> list[cst.BaseExpression]:
+        """Everything `name` is given: assignments, additions, what a loop or an unpacking binds."""
+        return [
+            *self.values.get(name, ()),
+            *self.appended.get(name, ()),
+            *self.loop_iters.get(name, ()),
+            *self.unpacked.get(name, ()),
+        ]
+
+
 def _bind(found: _Bindings, target: cst.BaseExpression, value: cst.BaseExpression | None) -> None:
     if isinstance(target, cst.Name):
         if value is None:
@@ -680,13 +690,7 @@ class BuiltText:
                 return True
             if name in self._asking_request:
                 return False
-            local = self.local
-            values = [
-                *local.values.get(name, ()),
-                *local.appended.get(name, ()),
-                *local.loop_iters.get(name, ()),
-                *local.unpacked.get(name, ()),
-            ]
+            values = self.local.every_value(name)
             self._asking_request.add(name)
             try:
                 return any(self.from_request(v, depth + 1) for v in values)
@@ -909,13 +913,7 @@ class BuiltText:
             name = node.value
             if name in self._busy:
                 return False
-            local = self.local
-            values = [
-                *local.values.get(name, ()),
-                *local.appended.get(name, ()),
-                *local.loop_iters.get(name, ()),
-                *local.unpacked.get(name, ()),
-            ]
+            values = self.local.every_value(name)
             self._busy.add(name)
             try:
                 return any(self._value_reads_data(v, depth + 1) for v in values)

@@ -404,7 +404,7 @@ class WritesWithoutTransaction(Rule):
                     w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
                 )
                 and not self._upsert(paths, w, write)
-                and not _ensures_row(paths, w)
+                and not _ensures_row(paths, w, write)
             ]
             if not earlier:
                 continue
@@ -537,15 +537,21 @@ class _Paths:
         return any(node is block for node in self.path(target))
 
 
-def _ensures_row(paths: _Paths, write: _Write) -> bool:
+def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:
     """`if obj is None: obj = Model.objects.create(...)`, `if not self.pk: self.save()`: the
     write only makes a row that is missing. On its own that row is a valid state, and a retry
-    finds it (as `get_or_create()` does), so a failure after it leaves nothing half-written."""
+    finds it (as `get_or_create()` does), so a failure after it leaves nothing half-written;
+    unless the later write is part of making it (in the same `if`: a customer and its link)."""
     if write.row is None or write.delete:
         return False
     row = write.row.split(".")
     for node in paths.path(write.call):
-        if isinstance(node, cst.If) and paths.holds(node.body, write.call) and _tests_missing(node.test, row):
+        if (
+            isinstance(node, cst.If)
+            and paths.holds(node.body, write.call)
+            and not paths.holds(node.body, later.call)
+            and _tests_missing(node.test, row)
+        ):
             return True
     return False
 
