@@ -119,7 +119,6 @@ class _Bindings:
     top_level: set[int] = field(default_factory=set)
     deciding: set[str] = field(default_factory=set)
 
-
     def every_value(self, name: str) -> list[cst.BaseExpression]:
         """Everything `name` is given: assignments, additions, what a loop or an unpacking binds."""
         return [
