@@ -1001,3 +1001,35 @@ def twin_made_together(name, order):
         Item.objects.create(order=order, price=len(tag.name))
 """
     assert [f.line for f in writes(review, code)] == [21, 28]
+
+
+def test_a_compensating_write_in_a_handler_that_raises_again(review):
+    # django-tenants style: save the row, run DDL, delete the row by hand if the DDL fails
+    code = """
+from shop.models import Item, Order
+
+
+class Tenant(Order):
+    class Meta:
+        proxy = True
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        try:
+            make_schema(self)
+        except Exception:
+            self.delete()
+            raise
+
+    def twin(self):
+        super().save()
+        try:
+            make_schema(self)
+        except Exception:
+            Item.objects.create(order=self, price=0)
+
+
+def make_schema(tenant):
+    return tenant
+"""
+    assert [f.line for f in writes(review, code)] == [22]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import textwrap
+
 from tests.helpers import codes_lines, fixed
 
 MODELS = "shop/models.py"
@@ -188,7 +190,7 @@ class Tag(models.Model):
         ordering = ["label"]
 """
     assert unindexed(review, "", tags) == []
-    findings = unindexed(review, "from shop.models import Tag\nTAGS = Tag.objects.filter(label=LABEL)\n", tags)
+    findings = unindexed(review, "from shop.models import Tag\nTAGS = Tag.objects.filter(label=label)\n", tags)
     assert "(shop/models.py:9, shop/views.py:2)" in findings[0].text
 
 
@@ -527,3 +529,55 @@ class Exporter:
     findings = unindexed(review, views, **{"shop/management/exporter.py": helper})
     assert [line for _, _, line in codes_lines(findings)] == [13]
     assert "(shop/views.py:10)" in findings[0].message
+
+
+def test_commands_in_folders_without_init_files_are_command_code(tmp_path, monkeypatch):
+    # django-flexible-subscriptions ships management/commands/ without __init__.py files
+    from djreview.engine import Settings, run
+
+    query = "from shop.models import Book\n\n\ndef run(v):\n    return Book.objects.filter(code=v)\n"
+    (tmp_path / "shop" / "management" / "commands").mkdir(parents=True)
+    (tmp_path / "shop" / "__init__.py").write_text("")
+    (tmp_path / "shop" / "models.py").write_text(textwrap.dedent(SHOP))
+    (tmp_path / "shop" / "management" / "commands" / "_runner.py").write_text(query)
+    monkeypatch.chdir(tmp_path)
+    assert run(["."], Settings(codes=("DJR105",), jobs=1)).findings == []
+    (tmp_path / "shop" / "views.py").write_text(query)  # the twin: the same query in a view
+    assert [f.line for f in run(["."], Settings(codes=("DJR105",), jobs=1)).findings] == [13]
+
+
+def test_a_relation_path_joins_on_the_key_an_index_starts_with_and_module_constants(review):
+    # django-lti: get(registration__uuid=u, deployment_id=d) with a UniqueConstraint on
+    # (registration, deployment_id); set C: get(token=t, method=PAYPAL), PAYPAL a module constant
+    models = """
+from django.db import models
+
+
+class Registration(models.Model):
+    uuid = models.CharField(max_length=36, unique=True)
+
+
+class Deployment(models.Model):
+    registration = models.ForeignKey(Registration, on_delete=models.CASCADE)
+    deployment_id = models.CharField(max_length=255)
+    method = models.CharField(max_length=20)
+    token = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["registration", "deployment_id"], name="u")]
+"""
+    views = """
+from shop.models import Deployment
+
+PAYPAL = "paypal"
+
+
+def find(u, d, t):
+    a = Deployment.objects.get(registration__uuid=u, deployment_id=d)
+    b = Deployment.objects.get(token=t, method=PAYPAL)
+    return a, b
+"""
+    # only token is reported; the twin: deployment_id without the relation beside it
+    assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [13]
+    alone = views.replace("registration__uuid=u, ", "")
+    assert [line for _, _, line in codes_lines(unindexed(review, alone, models))] == [11, 13]

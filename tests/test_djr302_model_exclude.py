@@ -362,3 +362,23 @@ class BookForm(forms.ModelForm):
     files["shop/deferred.py"] = "def materialized(base):\n    return base\n"
     # the twin: a plain alias of a model the index knows is that model
     assert codes_lines(model_exclude(review, {FORMS: source, VIEWS: VIEW, **files})) == [("DJR302", FORMS, 16)]
+
+
+def test_a_base_form_whose_meta_names_no_model_is_clean(review):
+    # django-page-cms: `class Meta: exclude = "__all__"` as a placeholder; subclasses (or
+    # ModelAdmin.get_form()) bring the model and the fields
+    source = """
+from django import forms
+
+
+class BaseForm(forms.ModelForm):
+    class Meta:
+        exclude = ("created",)
+
+
+class BookForm(BaseForm):
+    class Meta(BaseForm.Meta):
+        exclude = ("price",)
+"""
+    found = model_exclude(review, {FORMS: source, VIEWS: VIEW})
+    assert codes_lines(found) == [("DJR302", FORMS, 12)]

@@ -379,3 +379,20 @@ def still_reported(term, column):
         "term",
         "names",
     ]
+
+
+def test_a_list_of_keys_joined_into_the_same_name(review):
+    # django-lfs: `ids = [str(r.id) for r in qs]` then `ids = ", ".join(ids)`
+    body = """
+def parents(books):
+    ids = [str(b.id) for b in books]
+    ids = ", ".join(ids)
+    titles = [b.title for b in books]
+    titles = "', '".join(titles)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT author_id FROM shop_book WHERE id IN (%s)" % ids)
+        cursor.execute("SELECT id FROM shop_book WHERE title IN ('%s')" % titles)
+"""
+    findings = sql(review, body)
+    assert lines(findings) == [16]
+    assert "built from titles with" in findings[0].message

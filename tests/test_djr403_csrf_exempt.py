@@ -794,3 +794,33 @@ api = csrf_exempt(basicauth(transfer))
 browser = csrf_exempt(logged_in(transfer))
 """
     assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 44)]
+
+
+def test_an_lti_launch_pylti1p3_validates(review):
+    # django-lti: an LTI 1.3 launch is a cross-site form_post by design; pylti1p3 checks the
+    # id_token's signature against the platform's keys, the state cookie and the nonce
+    views = """
+from django.contrib.auth import login
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from pylti1p3.contrib.django import DjangoMessageLaunch
+
+from shop.lti import tool_conf
+
+
+@csrf_exempt
+def launch(request):
+    message_launch = DjangoMessageLaunch(request, tool_conf())
+    data = message_launch.get_launch_data()
+    login(request, data["sub"])
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def unchecked_launch(request):
+    login(request, request.POST["sub"])
+    return HttpResponse("ok")
+"""
+    assert lines(exempt(review, {"shop/views.py": views, "shop/lti.py": "def tool_conf():\n    return None\n"})) == [
+        ("shop/views.py", 18)
+    ]

@@ -293,3 +293,20 @@ async def receive(request, pk):
     findings = orm_in_async(review, body, {"shop/db.py": helpers})
     assert codes_lines(findings) == [("DJR601", VIEWS, 12)]
     assert findings[0].text.startswith("`plain_by_pk(pk)` runs")
+
+
+def test_a_parameter_annotated_as_a_list_of_rows_holds_fetched_rows(review):
+    # set C: `async def f(items: List[Transfer])` called with `await sync_to_async(list)(qs)`
+    body = """from typing import List
+
+from django.db.models import QuerySet
+
+
+async def titles(books: List[Book]):
+    return [book.title for book in books]
+
+
+async def twin(books: QuerySet[Book]):
+    return [book.title for book in books]
+"""
+    assert codes_lines(orm_in_async(review, body)) == [("DJR601", VIEWS, 16)]

@@ -152,7 +152,12 @@ class Flow:
                 model = self._annotation_model(element.value)
                 # the callers build it, and may well select what the loop reads (measured on
                 # weblate): judged at each call site that hands a queryset (function summaries)
-                return Queryset(model, origin=None, parameter=param.name.value, opaque=True) if model else None
+                evaluated = container.lower() in ("list", "tuple", "set")
+                return (
+                    Queryset(model, origin=None, parameter=param.name.value, opaque=True, evaluated=evaluated)
+                    if model
+                    else None
+                )
             return None
         model = self._annotation_model(annotation)
         if model:

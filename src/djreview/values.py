@@ -36,6 +36,7 @@ class Queryset:
     restricted: bool = False  # .only()/.defer(): a select_related must be named there too
     paginator: bool = False  # Paginator(qs, n): its pages (.page(k), .get_page(k)) hold the rows
     parameter: str | None = None  # a parameter annotated `QuerySet[Book]`: built by the callers
+    evaluated: bool = False  # annotated `list[Book]` (a tuple, a set): the rows are fetched already
     producer: str | None = None  # built by a project function (`published_books()`) we call
     nulls: frozenset[str] = frozenset()  # `filter(parent__isnull=True)`: keys null on every row
 

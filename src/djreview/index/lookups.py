@@ -152,6 +152,8 @@ def _marked(key: str, value: ast.AST) -> str:
         constant = True
     if isinstance(value, ast.Attribute) and value.attr.isupper():
         constant = True  # a class constant, `status=Tag.SUGGESTED`: as the literal it holds
+    if isinstance(value, ast.Name) and value.id.isupper() and len(value.id) > 1:
+        constant = True  # a module constant, `method=PAYPAL`
     return f"={key}" if constant else key
 
 

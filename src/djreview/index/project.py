@@ -248,8 +248,17 @@ _DRF_HANDLERS = {
 
 def back_office_module(name: str) -> bool:
     """A module of a back office only staff reach: an app's `admin.py`, an `admin` package
-    (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps)."""
-    return any(p == "admin" or p.startswith("admin_") or p.endswith("_admin") for p in name.split("."))
+    (shuup's `shuup.admin.modules`), an `admin_module` (shuup's apps), a `manage` or
+    `backoffice` package (django-lfs's `lfs.manage`, whose views all require
+    `core.manage_shop`). Not `staff` or `dashboard`: tendenci's staff directory is public,
+    oscar's dashboard searches the order tables."""
+    parts = name.split(".")
+    return any(p == "admin" or p.startswith("admin_") or p.endswith("_admin") for p in parts) or any(
+        p in _BACK_OFFICE_PACKAGES for p in parts[:-1]
+    )
+
+
+_BACK_OFFICE_PACKAGES = frozenset({"manage", "backoffice", "back_office"})
 
 
 def _real_django(module: ModuleFacts) -> bool:
@@ -1716,7 +1725,8 @@ class ProjectIndex:
         listed: set[str] = set()
         for module in self._every_module:
             parts = module.module.split(".")
-            if module.external or _test_module(module.module) or "migrations" in parts or "management" in parts:
+            in_management = "management" in parts or "/management/" in "/" + module.path.replace("\\", "/")
+            if module.external or _test_module(module.module) or "migrations" in parts or in_management:
                 # a management command (or a helper of commands beside them in `management/`)
                 # runs now and then, offline: its scans keep no one waiting
                 continue
@@ -1757,6 +1767,11 @@ class ProjectIndex:
                 continue  # the filter decides which index serves the query; it sorts what it finds
             if key.startswith("~") and "__" in key:
                 continue  # IS NULL across a join (`component__parent=None`, often excluded): no help
+            head = key.lstrip("^=~").split("__")[0]
+            if "__" in key and not key.startswith("^") and head in self.models[model].relations:
+                # `registration__uuid=u` joins on this model's `registration_id`: an index starting
+                # with that column serves the fields filtered beside it
+                beside.append((model, "", head))
             target = self._lookup_field(model, key.lstrip("^=~"))
             if target == "indexed":
                 return  # `session_key=None` on the first column of an index: it finds the rows

@@ -52,7 +52,9 @@ _COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
 _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
 # Calls that check a request's origin: python-social-auth validates the OAuth `state` (and
 # SAML's signed response) when completing a login (and requests-oauthlib, when a function makes
-# an `OAuth2Session(state=...)` and calls its `fetch_token()`, see _Function.read); a view may run Django's CSRF check itself
+# an `OAuth2Session(state=...)` and calls its `fetch_token()`, and pylti1p3's
+# `DjangoMessageLaunch(...)` whose `validate()`/`get_launch_data()` checks the launch JWT's
+# signature, state and nonce, see _Function.read); a view may run Django's CSRF check itself
 # (`CsrfViewMiddleware(...)._check_token(request)`).
 _ORIGIN_CHECKED = frozenset({"do_complete", "_check_token", "enforce_csrf"})
 # Calls that check a message against what only the sender can produce: WebAuthn/FIDO2 (the
@@ -103,6 +105,7 @@ class _Function:
         self.compares = False
         self.twilio = self.validates = False
         self.oauth_state = self.fetches_token = False  # requests-oauthlib checks `state` on fetch_token()
+        self.lti_launch = self.lti_validated = False  # pylti1p3: the launch's JWT against the platform's keys
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -132,6 +135,8 @@ class _Function:
             and self.validates
             or self.oauth_state
             and self.fetches_token
+            or self.lti_launch
+            and self.lti_validated
         ):
             self.facts.verifies = True
         self.facts.calls = tuple(dict.fromkeys(self.calls))
@@ -185,6 +190,10 @@ class _Function:
             self.oauth_state = True  # the callback's `state` must match the one kept in the session
         elif name == "fetch_token":
             self.fetches_token = True
+        elif name.endswith("MessageLaunch"):
+            self.lti_launch = True  # pylti1p3's DjangoMessageLaunch(request, tool_conf)
+        elif name in ("validate", "get_launch_data", "validate_registration"):
+            self.lti_validated = True
         elif name == "get" and call.args:
             self._header(call.args[0])
 

@@ -587,6 +587,10 @@ class BuiltText:
             # "a\nb".split("\n"): the pieces of a text are as safe as the text
             if not self.safe(node.func.value, depth + 1):
                 parts.opaque.append(node)
+        elif isinstance(node, cst.Name) and (reached := self._reaching(node.value)) is not None:
+            # `ids = ", ".join(ids)`: the list the name held before, where it was assigned
+            value, statement = reached
+            self._at(statement, lambda: self._elements(value, parts, depth + 1))
         elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_list(node.value):
             self._busy.add(node.value)
             saved = self.site

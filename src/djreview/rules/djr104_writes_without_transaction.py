@@ -393,6 +393,8 @@ class WritesWithoutTransaction(Rule):
             return  # checks that its caller opened a transaction
         paths = _Paths(function.node.body)
         for i, write in enumerate(writes):
+            if _undoes_and_raises(paths, write):
+                continue  # `except: obj.delete(); raise`: it undoes the earlier write by hand
             earlier = [
                 w
                 for w in writes[:i]
@@ -535,6 +537,17 @@ class _Paths:
 
     def holds(self, block: cst.CSTNode, target: cst.CSTNode) -> bool:
         return any(node is block for node in self.path(target))
+
+
+def _undoes_and_raises(paths: _Paths, write: _Write) -> bool:
+    """A write in an `except` handler that raises again: the compensation for a failure
+    (`self.delete(); raise`), not a change that must land with the others."""
+    for node in paths.path(write.call):
+        if isinstance(node, cst.ExceptHandler) and isinstance(node.body, cst.IndentedBlock):
+            last = node.body.body[-1] if node.body.body else None
+            if isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, cst.Raise) for s in last.body):
+                return True
+    return False
 
 
 def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:

@@ -397,7 +397,7 @@ class SyncOrmInAsync(AsyncScope, Rule):
             return allow_manager and not value.prefetched
         if isinstance(value, Queryset) and value.via is not None and value.via.prefetched:
             return False  # `row.tags.all()` on a row of a prefetching loop: served from the cache
-        return isinstance(value, Queryset) and not value.paginator
+        return isinstance(value, Queryset) and not value.paginator and not value.evaluated
 
     def _uncached(self, node: cst.BaseExpression, method: str) -> bool:
         """`row.tags.get(...)` queries even when the relation is prefetched (count() and
