@@ -373,12 +373,18 @@ from django import forms
 
 class BaseForm(forms.ModelForm):
     class Meta:
+        exclude = "__all__"
+
+
+class AddressBaseForm(forms.ModelForm):
+    class Meta:
         exclude = ("created",)
 
 
-class BookForm(BaseForm):
-    class Meta(BaseForm.Meta):
-        exclude = ("price",)
+class BookForm(AddressBaseForm):
+    class Meta(AddressBaseForm.Meta):
+        model = Book
 """
+    # the twin: a base whose Meta a subclass inherits with a model (django-lfs's address forms)
     found = model_exclude(review, {FORMS: source, VIEWS: VIEW})
     assert codes_lines(found) == [("DJR302", FORMS, 12)]

@@ -1404,8 +1404,16 @@ class ProjectIndex:
         qual = self.resolve(qual) or qual
         if self._is_admin(qual):
             return True
-        users = [c for c in self.classes if c != qual and qual in self._class_mro(c)]
+        users = self._subclasses(qual)
         return bool(users) and all(self._is_admin(c) for c in users)
+
+    def _subclasses(self, qual: str) -> list[str]:
+        """The project classes that inherit `qual`, through any number of project bases."""
+        return [c for c in self.classes if c != qual and qual in self._class_mro(c)]
+
+    @query
+    def has_subclasses(self, qual: str) -> bool:
+        return bool(self._subclasses(self.resolve(qual) or qual))
 
     @query
     def base_refs(self, qual: str) -> tuple[str, ...]:

@@ -65,8 +65,8 @@ class ModelExclude(Rule):
             return  # only ModelAdmin classes use it: staff edit it, as they edit the model
         model = self._model(meta.attrs.get("model"))
         given = meta.attrs.get("model")
-        if given is None and not meta.node.bases:
-            return  # a base form with no model: it cannot render, its subclasses bring their own Meta
+        if given is None and not meta.node.bases and not index.has_subclasses(owner.qualname):
+            return  # a base form with no model and no subclass in sight: built at run time (get_form())
         if model is None and runtime_model(self.ctx, given):
             return  # `model = get_profile_model()`: known at run time only, no field list to write
         if model is not None and model.abstract:
