@@ -265,3 +265,39 @@ def test_the_hard_cases_are_still_reviewed(review, parses):
         ]
     )
     assert set(reviewed) <= set(parses)
+
+
+def test_a_manager_method_ending_in_first_returns_a_row(review):
+    # set D: `if Trial.objects.current_for(page):` where the method ends in `.first()`
+    models = """
+from django.db import models
+
+
+class TrialManager(models.Manager):
+    def current_for(self, page_id):
+        return self.get_queryset().filter(page_id=page_id).first()
+
+    def running(self, page_id):
+        return self.get_queryset().filter(page_id=page_id)
+
+
+class Trial(models.Model):
+    page_id = models.IntegerField(db_index=True)
+    objects = TrialManager()
+
+    def __str__(self):
+        return str(self.page_id)
+"""
+    view = """
+from shop.models import Trial
+
+
+def can_start(page_id):
+    if Trial.objects.current_for(page_id):
+        return False
+    if Trial.objects.running(page_id):
+        return False
+    return True
+"""
+    found = review({"shop/models.py": models, VIEWS: view}, select=("DJR103",))
+    assert [f.line for f in found] == [8]

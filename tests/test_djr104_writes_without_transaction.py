@@ -1033,3 +1033,31 @@ def make_schema(tenant):
     return tenant
 """
     assert [f.line for f in writes(review, code)] == [22]
+
+
+def test_rows_made_sure_of_then_only_deletes(review):
+    # set D: get_or_create() of the rows that must exist, then a clean-up of the others
+    code = """
+from shop.models import Item, Tag
+
+
+def reset_tags(names):
+    for name in names:
+        Tag.objects.get_or_create(name=name)
+    Tag.objects.exclude(name__in=names).delete()
+
+
+def twin(names, order):
+    for name in names:
+        Tag.objects.get_or_create(name=name)
+    Item.objects.create(order=order, price=0)
+    Tag.objects.exclude(name__in=names).delete()
+
+
+def replace_tags(names):
+    Tag.objects.all().delete()
+    for name in names:
+        Tag.objects.get_or_create(name=name)
+"""
+    # the twins: another write among them; a delete before the rows that replace what it deleted
+    assert [f.line for f in writes(review, code)] == [15, 21]

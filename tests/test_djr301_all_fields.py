@@ -436,3 +436,40 @@ class ProfileSerializer(serializers.ModelSerializer):
     twin = source.replace("model = OrderModel", "model = Book").replace("import OrderModel", "import Book")
     found = review({"shop/models.py": models, SERIALIZERS: twin}, select=("DJR301",))
     assert codes_lines(found) == [("DJR301", SERIALIZERS, 10)]
+
+
+def test_a_cms_plugin_s_form_is_staff_only_and_model_none_is_set_at_run_time(review):
+    # richie: a django CMS plugin (CMSPluginBase is a ModelAdmin) edits with this form;
+    # set D: a generic serializer with `model = None`, given its model in __init__
+    forms = """
+from django import forms
+from rest_framework import serializers
+
+from shop.models import Book
+
+
+class BookPluginForm(forms.ModelForm):
+    class Meta:
+        model = Book
+        fields = "__all__"
+
+
+class AnySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = None
+        fields = "__all__"
+"""
+    plugins = """
+from cms.plugin_base import CMSPluginBase
+
+from shop.forms import BookPluginForm
+
+
+class BookPlugin(CMSPluginBase):
+    form = BookPluginForm
+"""
+    assert all_fields(review, {FORMS: forms, "shop/cms_plugins.py": plugins}) == []
+    # the twin: the same form used by a view too
+    view = "from shop.forms import BookPluginForm\n\n\ndef edit(request):\n    return BookPluginForm(request.POST)\n"
+    found = all_fields(review, {FORMS: forms, "shop/cms_plugins.py": plugins, "shop/views.py": view})
+    assert codes_lines(found) == [("DJR301", FORMS, 11)]

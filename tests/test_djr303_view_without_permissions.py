@@ -532,3 +532,26 @@ class OtherWebhook(APIView):
         ),
     }
     assert [line for _, _, line in codes_lines(permissions(review, files))] == [17]
+
+
+def test_a_function_view_that_turns_authentication_off_is_anonymous_on_purpose(review):
+    # set D: `@authentication_classes([])` on a public beacon, as `authentication_classes = []`
+    views = """
+from rest_framework.decorators import api_view, authentication_classes, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+
+@api_view(["POST"])
+@authentication_classes([])
+@permission_classes([AllowAny])
+def beacon(request):
+    return Response(request.data)
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def restock(request):
+    return Response(request.data)
+"""
+    assert [line for _, _, line in codes_lines(permissions(review, project(views)))] == [14]

@@ -744,3 +744,25 @@ def label(field):
     findings = html(review, body)
     assert lines(findings) == [9]
     assert "built from field.label as safe" in findings[0].message
+
+
+def test_a_field_s_help_text_is_the_developer_s(review):
+    # set D: `mark_safe(f"{field.help_text} ...")` in a widget; Django prints help_text as is
+    body = """
+def help_html(field, extra):
+    return mark_safe(f'<p class="help">{field.help_text}</p><p>{field.initial}</p>')
+
+
+class PasswordForm:
+    def __init__(self, fields):
+        self.password_help_text = get_setting("module", "users", "password_text")
+        if not self.password_help_text:
+            self.password_help_text = fields["password"].help_text
+
+    def error(self):
+        return mark_safe(f"<p>{self.password_help_text}</p>")
+"""
+    # the twin: a getter of stored settings, called with literals, returns what an admin typed
+    findings = html(review, body)
+    assert lines(findings) == [9, 19]
+    assert "built from field.initial as safe" in findings[0].message

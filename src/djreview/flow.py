@@ -611,6 +611,8 @@ class Flow:
         chain = self.index.queryset_method(info, qs.manager or "objects", method)
         if chain is None:
             return None
+        if any(c in orm.INSTANCE_RETURNING for c in chain.calls):
+            return None  # `...filter(...).first()`: a row (or None), not rows (as for _selector)
         if chain.values:
             return qs.with_(values=True, origin=self._extend(qs, node))
         return qs.with_(

@@ -259,6 +259,15 @@ def back_office_module(name: str) -> bool:
 
 
 _BACK_OFFICE_PACKAGES = frozenset({"manage", "backoffice", "back_office"})
+# Packages' staff editors built on Django's admin (the index does not read their bases).
+_PACKAGE_ADMINS = frozenset(
+    {
+        "cms.plugin_base.CMSPluginBase",
+        "wagtail.contrib.modeladmin.options.ModelAdmin",
+        "wagtail_modeladmin.options.ModelAdmin",
+        "wagtail.snippets.views.snippets.SnippetViewSet",
+    }
+)
 
 
 def _real_django(module: ModuleFacts) -> bool:
@@ -1390,9 +1399,11 @@ class ProjectIndex:
         return bool(drf) and given <= handlers
 
     def _is_admin(self, qual: str) -> bool:
-        """A ModelAdmin or inline (a base from django.contrib.admin, through project bases)."""
+        """A ModelAdmin or inline (a base from django.contrib.admin, through project bases), or
+        a package's subclass of one: a django CMS plugin (`CMSPluginBase` is a ModelAdmin),
+        wagtail's ModelAdmin and snippet viewsets (staff editors)."""
         return any(
-            (self.resolve(base) or base).startswith("django.contrib.admin.")
+            (ref := self.resolve(base) or base).startswith("django.contrib.admin.") or ref in _PACKAGE_ADMINS
             for cls in self._class_mro(qual)
             for base in self.classes[cls].bases
         )

@@ -60,6 +60,8 @@ _NUMBERS = frozenset(
 # Methods whose result is made of their receiver and arguments only (a copy, an item, a piece
 # of text): reading a parameter through them is still using the parameter as it came.
 _PASS_THROUGH = frozenset({"copy", "get", "format", "join", "split", "rsplit", "splitlines"})
+# Getters of stored configuration: called with literals, they return what someone saved.
+_READS_STORED = re.compile(r"setting|config|pref|option", re.IGNORECASE)
 _TRANSLATIONS = frozenset(
     {"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy", "_lazy"}
 )
@@ -796,8 +798,15 @@ class BuiltText:
                 return True  # `format_date(d, if_none="")` returns its text or a safe argument
             if self.known_safe is not None and self.known_safe(node):
                 return True  # a project function or method (another module's) returning safe text
-            if isinstance(func, cst.Name) and all(self.safe(a.value, depth + 1) for a in node.args):
-                return True  # a function of nothing, literals or safe values: its result is code's, not input
+            if (
+                isinstance(func, cst.Name)
+                and all(self.safe(a.value, depth + 1) for a in node.args)
+                and not _READS_STORED.search(name)
+            ):
+                # a function of nothing, literals or safe values: its result is code's, not input;
+                # not a getter of stored settings (tendenci's `get_setting("module", "users", ...)`
+                # returns what an administrator typed)
+                return True
             if isinstance(func, cst.Attribute) and name == "get" and self.safe(func.value, depth + 1):
                 return all(self.safe(a.value, depth + 1) for a in node.args)  # an item of a safe mapping
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):

@@ -20,6 +20,8 @@ def runtime_model(ctx, given: cst.BaseExpression | None) -> bool:
     """Is a Meta's `model` only known at run time, with no field list to write: a call
     (`model = get_profile_model()`; not `get_user_model()`, whose model the index knows), or a
     name bound to a call's result (django-SHOP's `OrderModel = MaterializedModel(BaseOrder)`)?"""
+    if isinstance(given, cst.Name) and given.value == "None":
+        return True  # `model = None`, set per instance in __init__: a generic serializer
     if isinstance(given, cst.Call):
         return ctx.flow.qualify(given.func) != "django.contrib.auth.get_user_model"
     if isinstance(given, (cst.Name, cst.Attribute)):

@@ -385,8 +385,14 @@ class WritesWithoutTransaction(Rule):
     # -- judging -------------------------------------------------------------------------------
     def _judge(self, function: _Function) -> None:
         writes = function.writes
-        if all(w.delete for w in writes):
-            return  # a clean-up: stopped half-way, it leaves nothing half-written, a retry ends it
+        made = [i for i, w in enumerate(writes) if w.fetch_or_create]
+        if all(w.delete or w.fetch_or_create for w in writes) and all(
+            i > made[-1] for i, w in enumerate(writes) if w.delete and made
+        ):
+            # a clean-up (after making sure some rows exist): stopped half-way, it leaves
+            # nothing half-written, a retry ends it; not a delete before the rows that replace
+            # what it deleted (hyperkitty's tags)
+            return
         if "in_atomic_block" in self.ctx.text and "in_atomic_block" in self.ctx.module.code_for_node(
             function.node.body
         ):

@@ -90,6 +90,8 @@ class ViewWithoutPermissions(Rule):
                 api_view = decorator
             elif qual == "rest_framework.decorators.permission_classes":
                 permissions = _permission_refs(flow, expr)
+            elif qual == "rest_framework.decorators.authentication_classes" and _empty_argument(expr):
+                return  # `@authentication_classes([])`: no user on purpose (a beacon, a webhook)
             elif any(word in qual for word in _ACCESS_DECORATORS):
                 return
         if api_view is None:
@@ -120,6 +122,16 @@ class ViewWithoutPermissions(Rule):
                 f"{', '.join(unsafe)}: anonymous requests can change data."
             )
             self.report(api_view, message, fix, hint=hint)
+
+
+def _empty_argument(expr: cst.BaseExpression) -> bool:
+    """`@authentication_classes([])` / `(())`: a decorator given an empty list or tuple."""
+    return (
+        isinstance(expr, cst.Call)
+        and len(expr.args) == 1
+        and isinstance(expr.args[0].value, (cst.List, cst.Tuple))
+        and not expr.args[0].value.elements
+    )
 
 
 def _message(index, view, qual: str) -> str | None:

@@ -132,6 +132,8 @@ class HtmlPolicy(Policy):
             return True  # the model's declaration (verbose_name, app_label): written by its developer
         if parts[-1] in _ADMIN_OPTIONS:
             return True  # a ModelAdmin's option: field names and callables, written in code
+        if parts[-1] in ("help_text", "verbose_name", "verbose_name_plural"):
+            return True  # a field's text written by its developer (Django's forms print help_text as is)
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
