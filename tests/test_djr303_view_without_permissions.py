@@ -555,3 +555,39 @@ def restock(request):
     return Response(request.data)
 """
     assert [line for _, _, line in codes_lines(permissions(review, project(views)))] == [14]
+
+
+def test_registration_and_activation_views_are_open_by_design(review):
+    # set E: `RegistrationView`, `ActivateAccountView` ("register" is no part of "registration")
+    views = """
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class RegistrationView(generics.CreateAPIView):
+    permission_classes = [AllowAny]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class ActivateAccountView(generics.UpdateAPIView):
+    permission_classes = [AllowAny]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class BookCreate(generics.CreateAPIView):
+    permission_classes = [AllowAny]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+    urls = URLS.replace(
+        'urlpatterns = [path("x/", views.BookList.as_view())]',
+        "urlpatterns = [path('r/', views.RegistrationView.as_view()), path('a/', views.ActivateAccountView.as_view()),"
+        " path('b/', views.BookCreate.as_view())]",
+    )
+    found = permissions(review, project(views) | {"shop/urls.py": urls})
+    assert [line for _, _, line in codes_lines(found)] == [21]

@@ -766,3 +766,14 @@ class PasswordForm:
     findings = html(review, body)
     assert lines(findings) == [9, 19]
     assert "built from field.initial as safe" in findings[0].message
+
+
+def test_a_value_under_a_numeric_format_spec_is_a_number(review):
+    # set C and E: `f"{amount:.2f}"`, `f"{count:,}"` raise on text, so the value is a number
+    body = """
+def total(invoice):
+    return mark_safe(f"<b>{invoice.amount:.2f}</b> ({invoice.count:,} items, {invoice.note:>10})")
+"""
+    findings = html(review, body)
+    assert lines(findings) == [9]
+    assert "built from invoice.note as safe" in findings[0].message

@@ -824,3 +824,28 @@ def unchecked_launch(request):
     assert lines(exempt(review, {"shop/views.py": views, "shop/lti.py": "def tool_conf():\n    return None\n"})) == [
         ("shop/views.py", 18)
     ]
+
+
+def test_a_saml_response_python3_saml_processes(review):
+    # set E: OneLogin_Saml2_Auth(...).process_response() checks the IdP's signature
+    views = """
+from django.contrib.auth import login
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from onelogin.saml2.auth import OneLogin_Saml2_Auth
+
+
+@csrf_exempt
+def acs(request):
+    auth = OneLogin_Saml2_Auth({"post_data": request.POST}, {})
+    auth.process_response()
+    login(request, auth.get_nameid())
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def unchecked(request):
+    login(request, request.POST["name"])
+    return HttpResponse("ok")
+"""
+    assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 16)]

@@ -16,6 +16,7 @@ from tests.helpers import SHOP_MODELS_FK, djreview, write_project
     [
         "shop/tests.py",
         "shop/test_models.py",
+        "shop/tests_vector.py",
         "shop/models_tests.py",
         "conftest.py",
         "shop/factories.py",
@@ -32,7 +33,15 @@ def test_test_support_modules_are_tests(path):
 
 
 @pytest.mark.parametrize(
-    "path", ["shop/views.py", "shop/testimonials.py", "shop/factory.py", "shop/latest/views.py", "contest/models.py"]
+    "path",
+    [
+        "shop/views.py",
+        "shop/testimonials.py",
+        "shop/testsuite.py",
+        "shop/factory.py",
+        "shop/latest/views.py",
+        "contest/models.py",
+    ],
 )
 def test_modules_with_testlike_names_are_not(path):
     assert file_kinds(path) == frozenset()

@@ -152,7 +152,7 @@ def file_kinds(display: str) -> frozenset[str]:
     if "migrations" in parts[:-1]:
         kinds.add("migrations")
     if (
-        name.startswith("test_")
+        name.startswith(("test_", "tests_"))  # `tests_vector.py` (geonode), as `test_views.py`
         or name.endswith("_tests.py")
         or name in TEST_MODULES
         or any(p in TEST_DIRS for p in parts[:-1])

@@ -349,6 +349,11 @@ LOGIN_WORDS = (  # in a view's name: a login, logout, signup or token view (DJR3
     "signup",
     "signin",
     "register",
+    "registration",  # "register" is no part of it
+    "activate",  # an account's activation link: open until the account is active
+    "activation",
+    "verifyemail",
+    "confirmemail",
     "passwordreset",
     "resetpassword",
     "forgotpassword",

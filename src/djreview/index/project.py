@@ -217,7 +217,8 @@ def _test_module(name: str) -> bool:
     if any(a == "features" and b == "steps" for a, b in zip(parts, parts[1:])):
         return True  # behave's step definitions (`features/steps/*.py`): BDD tests
     return (
-        any(p in TEST_DIRS or p.startswith("test_") or p.endswith("_tests") for p in parts) or parts[-1] == "conftest"
+        any(p in TEST_DIRS or p.startswith(("test_", "tests_")) or p.endswith("_tests") for p in parts)
+        or parts[-1] == "conftest"
     )
 
 

@@ -106,6 +106,7 @@ class _Function:
         self.twilio = self.validates = False
         self.oauth_state = self.fetches_token = False  # requests-oauthlib checks `state` on fetch_token()
         self.lti_launch = self.lti_validated = False  # pylti1p3: the launch's JWT against the platform's keys
+        self.saml_auth = self.saml_processed = False  # python3-saml: the IdP's signed response
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -137,6 +138,8 @@ class _Function:
             and self.fetches_token
             or self.lti_launch
             and self.lti_validated
+            or self.saml_auth
+            and self.saml_processed
         ):
             self.facts.verifies = True
         self.facts.calls = tuple(dict.fromkeys(self.calls))
@@ -190,6 +193,10 @@ class _Function:
             self.oauth_state = True  # the callback's `state` must match the one kept in the session
         elif name == "fetch_token":
             self.fetches_token = True
+        elif name == "OneLogin_Saml2_Auth":
+            self.saml_auth = True  # python3-saml, whose process_response()/process_slo() verify
+        elif name in ("process_response", "process_slo"):
+            self.saml_processed = True
         elif name.endswith("MessageLaunch"):
             self.lti_launch = True  # pylti1p3's DjangoMessageLaunch(request, tool_conf)
         elif name in ("validate", "get_launch_data", "validate_registration"):

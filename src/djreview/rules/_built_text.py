@@ -339,6 +339,8 @@ class BuiltText:
             parts = Parts(built=True)
             pieces = node.parts
             for i, piece in enumerate(pieces):
+                if isinstance(piece, cst.FormattedStringExpression) and _numeric_spec(piece):
+                    continue  # `{total:.2f}`, `{count:,}`: only a number formats so (text raises)
                 if isinstance(piece, cst.FormattedStringExpression):
                     place = (_fstring_text(pieces[:i]), _fstring_text(pieces[i + 1 :]))
                     self._value_part(piece.expression, parts, depth, [place])
@@ -1192,6 +1194,17 @@ def _added_text(node: cst.BaseExpression) -> str:
         return _added_text(node.left) + _added_text(node.right)
     text = _literal_text(node)
     return "?" if text is None else text
+
+
+_NUMERIC_SPEC = re.compile(r"^[<>=^]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGnoxX%]$|^[<>=^]?\d*[,_]$")
+
+
+def _numeric_spec(piece: cst.FormattedStringExpression) -> bool:
+    """A format spec only numbers take (`.2f`, `,`, `d`, `%`): a text there raises ValueError."""
+    spec = piece.format_spec
+    if not spec or not all(isinstance(p, cst.FormattedStringText) for p in spec):
+        return False
+    return _NUMERIC_SPEC.match("".join(p.value for p in spec)) is not None  # type: ignore[union-attr]
 
 
 def _fstring_text(pieces) -> str:
