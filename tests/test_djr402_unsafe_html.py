@@ -773,7 +773,12 @@ def test_a_value_under_a_numeric_format_spec_is_a_number(review):
     body = """
 def total(invoice):
     return mark_safe(f"<b>{invoice.amount:.2f}</b> ({invoice.count:,} items, {invoice.note:>10})")
+
+
+def price(item):
+    return mark_safe("<b>{:.2f}</b> {}".format(item.price, item.name))
 """
     findings = html(review, body)
-    assert lines(findings) == [9]
+    assert lines(findings) == [9, 13]
+    assert "built from item.name as safe" in findings[1].message
     assert "built from invoice.note as safe" in findings[0].message

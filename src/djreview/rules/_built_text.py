@@ -426,7 +426,9 @@ class BuiltText:
         if method in ("format", "format_map"):
             parts = Parts(built=True)
             parts.add(receiver)
-            slots = _format_slots(self._template(func.value)) if method == "format" else None
+            template = self._template(func.value) if method == "format" else None
+            slots = _format_slots(template)
+            numeric = _numeric_fields(template)
             position = 0
             for arg in node.args:
                 if arg.star == "**" and isinstance(arg.value, cst.Name) and self.safe(arg.value, depth + 1):
@@ -438,6 +440,8 @@ class BuiltText:
                     key: int | str = arg.keyword.value
                 else:
                     key, position = position, position + 1
+                if key in numeric:
+                    continue  # `"{:.2f}".format(total)`: only a number formats so
                 self._value_part(arg.value, parts, depth, slots.get(key) if slots is not None else None)
             return parts
         if method == "join" and len(node.args) == 1:
@@ -1205,6 +1209,29 @@ def _numeric_spec(piece: cst.FormattedStringExpression) -> bool:
     if not spec or not all(isinstance(p, cst.FormattedStringText) for p in spec):
         return False
     return _NUMERIC_SPEC.match("".join(p.value for p in spec)) is not None  # type: ignore[union-attr]
+
+
+def _numeric_fields(text: str | None) -> frozenset[int | str]:
+    """The `str.format` fields (by position or name) whose every place has a numeric spec."""
+    if text is None:
+        return frozenset()
+    try:
+        pieces = list(string.Formatter().parse(text))
+    except ValueError:
+        return frozenset()
+    specs: dict[int | str, list[bool]] = {}
+    auto = 0
+    for _literal, field_name, spec, _conversion in pieces:
+        if field_name is None:
+            continue
+        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
+        key: int | str
+        if base == "":
+            key, auto = auto, auto + 1
+        else:
+            key = int(base) if base.isdigit() else base
+        specs.setdefault(key, []).append(bool(spec) and _NUMERIC_SPEC.match(spec) is not None)
+    return frozenset(key for key, numeric in specs.items() if all(numeric))
 
 
 def _fstring_text(pieces) -> str:
