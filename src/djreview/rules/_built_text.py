@@ -1205,10 +1205,10 @@ _NUMERIC_SPEC = re.compile(r"^[<>=^]?[+\- ]?#?0?\d*[,_]?(?:\.\d+)?[bdeEfFgGnoxX%
 
 def _numeric_spec(piece: cst.FormattedStringExpression) -> bool:
     """A format spec only numbers take (`.2f`, `,`, `d`, `%`): a text there raises ValueError."""
-    spec = piece.format_spec
-    if not spec or not all(isinstance(p, cst.FormattedStringText) for p in spec):
-        return False
-    return _NUMERIC_SPEC.match("".join(p.value for p in spec)) is not None  # type: ignore[union-attr]
+    texts = [p.value for p in piece.format_spec or () if isinstance(p, cst.FormattedStringText)]
+    if not texts or len(texts) != len(piece.format_spec or ()):
+        return False  # no spec, or one with a nested expression (`{x:{width}}`)
+    return _NUMERIC_SPEC.match("".join(texts)) is not None
 
 
 def _numeric_fields(text: str | None) -> frozenset[int | str]:
@@ -1230,7 +1230,7 @@ def _numeric_fields(text: str | None) -> frozenset[int | str]:
             key, auto = auto, auto + 1
         else:
             key = int(base) if base.isdigit() else base
-        specs.setdefault(key, []).append(bool(spec) and _NUMERIC_SPEC.match(spec) is not None)
+        specs.setdefault(key, []).append(bool(spec) and _NUMERIC_SPEC.match(spec or "") is not None)
     return frozenset(key for key, numeric in specs.items() if all(numeric))
 
 
