@@ -796,3 +796,25 @@ class Memo(Owned):
     )
     findings = missing_related_name(review, {PATH: source, "shop/views.py": "def f(a):\n    return a.memo_set.all()\n"})
     assert "The project reads `memo_set` (shop/views.py:2)" in findings[0].hint
+
+
+def test_a_user_model_named_through_getattr_of_the_settings(review):
+    # django-paypal: `ForeignKey(getattr(settings, "AUTH_USER_MODEL", "auth.User"), ...)`
+    source = """
+from django.conf import settings
+from django.db import models
+
+
+class Payment(models.Model):
+    user = models.ForeignKey(getattr(settings, "AUTH_USER_MODEL", "auth.User"), on_delete=models.CASCADE)
+    owner = models.ForeignKey(getattr(settings, "SHOP_OWNER_MODEL", "shop.Owner"), on_delete=models.CASCADE)
+
+    def __str__(self):
+        return str(self.pk)
+"""
+    findings = missing_related_name(review, {PATH: source})
+    assert [f.text.split(" has no related_name")[0] for f in findings] == [
+        "Payment.user: ForeignKey to User",
+        "Payment.owner: ForeignKey to Owner",
+    ]
+    assert '"' not in findings[0].text.split("accessor is the implicit")[1].split("`")[1]

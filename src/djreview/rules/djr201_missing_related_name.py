@@ -11,6 +11,7 @@ the old accessor (code, strings, templates) or is a package others install, it i
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -92,7 +93,10 @@ class MissingRelatedName(ClassBodyFields, Rule):
             written = target_text or self.ctx.flow.qualify(target_node)
             if written is None:
                 written = self.ctx.module.code_for_node(target_node) if target_node is not None else "its target"
-            target_name = "User" if written.endswith("AUTH_USER_MODEL") else written.rsplit(".", 1)[-1]
+            # `settings.AUTH_USER_MODEL`, `getattr(settings, "AUTH_USER_MODEL", "auth.User")`:
+            # the user model; else the last name written (`"shop.Book"`, `models.Book`)
+            names = re.findall(r"\w+", written)
+            target_name = "User" if "AUTH_USER_MODEL" in written or not names else names[-1]
         default = f"{holder.lower()}_set"
         if model is not None and model.abstract:
             proposed, query_name = "%(app_label)s_%(class)s_related", "%(class)s"
