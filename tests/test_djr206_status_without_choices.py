@@ -128,3 +128,29 @@ def flag(notice):
 """
     # the twins: values the project gives it, a default of its own, a required field
     assert [line for _, _, line in codes_lines(statuses(review, source, **{"shop/views.py": views}))] == [7, 8, 9]
+
+
+def test_values_are_not_named_when_several_models_hold_the_field(review):
+    # set E's django-crm: `obj.status = "open"` could be any model's status
+    source = """
+from django.db import models
+
+
+class Order(models.Model):
+    status = models.CharField(max_length=20)
+
+
+class Ticket(models.Model):
+    status = models.CharField(max_length=20)
+
+
+class Invoice(models.Model):
+    status = models.CharField(max_length=20, choices=[("open", "Open")])
+"""
+    views = """
+def close(ticket):
+    ticket.status = "open"
+"""
+    findings = statuses(review, source, **{"shop/views.py": views})
+    assert [f.line for f in findings] == [6, 10]
+    assert all("the project gives it" not in f.message for f in findings)

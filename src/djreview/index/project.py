@@ -921,6 +921,16 @@ class ProjectIndex:
         return facts is not None and name in facts.call_results
 
     @query
+    def models_with_field(self, name: str) -> int:
+        """How many concrete project models declare (or inherit) a field called `name` with no
+        `choices` (the fields a literal given to `obj.<name>` may be meant for)."""
+        return sum(
+            1
+            for info in self.models.values()
+            if not info.abstract and any(f.name == name and not f.choices for f in info.fields)
+        )
+
+    @query
     def models_named(self, name: str) -> list[str]:
         """Qualified names of the project's models called `name`."""
         return list(self._by_name.get(name, []))

@@ -98,6 +98,10 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             # whose new values choices would reject
             return
         values = [v for v in values if isinstance(v, int) == integer]
+        if not constants and index.models_with_field(field) > 1:
+            # `obj.status = "open"` names no model: with several models holding a `status` without choices,
+            # the values may be another model's (django-crm), so none is put in the message
+            values = []
         holder = frame.node.name.value
         written = self.ctx.module.code_for_node(value.func)
         prefix = written.rsplit(".", 1)[0] + "." if "." in written else ""
