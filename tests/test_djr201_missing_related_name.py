@@ -808,6 +808,7 @@ from django.db import models
 class Payment(models.Model):
     user = models.ForeignKey(getattr(settings, "AUTH_USER_MODEL", "auth.User"), on_delete=models.CASCADE)
     owner = models.ForeignKey(getattr(settings, "SHOP_OWNER_MODEL", "shop.Owner"), on_delete=models.CASCADE)
+    clerk = models.ForeignKey(get_user_model_path(), on_delete=models.CASCADE)
 
     def __str__(self):
         return str(self.pk)
@@ -816,5 +817,6 @@ class Payment(models.Model):
     assert [f.text.split(" has no related_name")[0] for f in findings] == [
         "Payment.user: ForeignKey to User",
         "Payment.owner: ForeignKey to Owner",
+        "Payment.clerk: ForeignKey to User",
     ]
     assert '"' not in findings[0].text.split("accessor is the implicit")[1].split("`")[1]

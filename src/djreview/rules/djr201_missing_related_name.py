@@ -93,10 +93,12 @@ class MissingRelatedName(ClassBodyFields, Rule):
             written = target_text or self.ctx.flow.qualify(target_node)
             if written is None:
                 written = self.ctx.module.code_for_node(target_node) if target_node is not None else "its target"
-            # `settings.AUTH_USER_MODEL`, `getattr(settings, "AUTH_USER_MODEL", "auth.User")`:
-            # the user model; else the last name written (`"shop.Book"`, `models.Book`)
+            # `settings.AUTH_USER_MODEL`, `getattr(settings, "AUTH_USER_MODEL", "auth.User")`,
+            # `get_user_model()`: the user model; else the last name written (`"shop.Book"`,
+            # `get_model_name("wagtailcore", "Page")`)
             names = re.findall(r"\w+", written)
-            target_name = "User" if "AUTH_USER_MODEL" in written or not names else names[-1]
+            user = "AUTH_USER_MODEL" in written or "user_model" in written.lower()  # get_user_model()
+            target_name = "User" if user or not names else names[-1]
         default = f"{holder.lower()}_set"
         if model is not None and model.abstract:
             proposed, query_name = "%(app_label)s_%(class)s_related", "%(class)s"
