@@ -567,3 +567,50 @@ class CredentialsViewSet(viewsets.GenericViewSet):
 """
     findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 12)]
+
+
+def test_an_update_serializer_given_an_instance_but_never_read_is_input(review):
+    # set E's django-crm: `UserSerializer(user, data=request.data)`, validated and saved
+    serializers = """
+from rest_framework import serializers
+
+from shop.models import ApiClient
+
+
+class ClientUpdateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["name", "api_token"]
+
+
+class ClientShownSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["name", "api_token"]
+"""
+    views = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.models import ApiClient
+from shop.serializers import ClientShownSerializer, ClientUpdateSerializer
+
+
+class ClientView(APIView):
+    def put(self, request, pk):
+        client = ApiClient.objects.get(pk=pk)
+        serializer = ClientUpdateSerializer(client, data=request.data)
+        if serializer.is_valid():
+            serializer.save()
+            return Response(status=204)
+        return Response(serializer.errors, status=400)
+
+    def patch(self, request, pk):
+        client = ApiClient.objects.get(pk=pk)
+        serializer = ClientShownSerializer(client, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        serializer.save()
+        return Response(serializer.data)
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16)]

@@ -8,7 +8,8 @@ serializers (the index resolves the references, project.py `class_audience`):
 
     ref -> uses, each "<how>@<owner>" where owner is the enclosing top-level class or function
     ("" at module level) and how is one of
-      input   a call with `data=` and no instance, whose result is never read through `.data`
+      input   a call with `data=` (and an instance or none), whose result is never read
+              through `.data`
       output  a call whose result may be written out, or a reference we cannot follow
       read    a call given no `data` (`S(obj).data`): written out, never saved
       base    the class is a base of the owner (its uses count for this class too)
@@ -167,7 +168,8 @@ class _Walker:
         elif isinstance(parent, ast.Call) and parent.func is node:
             if in_class_body and parents.get(parent) is not None and _assigned_in_body(parent, parents):
                 self.add(node, "field", owner)
-            elif self.input_call(parent, parents, func):
+            elif self.input_call(parent, parents, func, updates=True):
+                # `X(data=...)`, or `X(obj, data=...)` saved and never read through `.data`
                 self.add(node, "input", owner)
             else:
                 self.add(node, "output" if _may_save(parent) else "read", owner)
@@ -209,8 +211,8 @@ class _Walker:
         """`X(data=...)` whose result is only validated: `.is_valid()`, `.validated_data`...
         With `updates`, `X(instance=obj, data=...)` too (validated and saved, never written out)."""
         refused = (None,) if updates else ("instance", None)
-        if call.args or any(k.arg in refused for k in call.keywords):
-            return False
+        if len(call.args) > (1 if updates else 0) or any(k.arg in refused for k in call.keywords):
+            return False  # with `updates`, the instance may come first: `X(obj, data=...)`
         if not any(k.arg == "data" for k in call.keywords):
             return False
         parent = parents.get(call)
