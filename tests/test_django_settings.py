@@ -216,3 +216,16 @@ def test_a_top_level_name_is_the_file_beside_the_importer_not_one_elsewhere():
     )
     assert project.find("settings_local", "rb.settings") != "settings_local"
     assert project.setting("DEBUG").state == "unknown"
+
+
+def test_an_app_s_settings_module_reading_the_project_s_is_no_settings_module():
+    # djaodjin-survey's survey/settings.py: `getattr(settings, "SURVEY_X", default)` re-exported
+    app = (
+        "from django.conf import settings\n\n"
+        "AUTH_USER_MODEL = getattr(settings, 'AUTH_USER_MODEL', 'auth.User')\n"
+        "DEFAULT_FROM_EMAIL = getattr(settings, 'DEFAULT_FROM_EMAIL', None)\n"
+        "INSTALLED_APPS = settings.INSTALLED_APPS\n"
+    )
+    project = settings_of({"survey/__init__.py": "", "survey/settings.py": app})
+    assert project.production == []
+    assert project.drf_setting("DEFAULT_PERMISSION_CLASSES").state == "unknown"

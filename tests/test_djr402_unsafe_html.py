@@ -782,3 +782,21 @@ def price(item):
     assert lines(findings) == [9, 13]
     assert "built from item.name as safe" in findings[1].message
     assert "built from invoice.note as safe" in findings[0].message
+
+
+def test_literal_markup_substituted_into_escaped_text(review):
+    # set F: `re.sub(r"(\w+):", r"<b>\1</b>:", html.escape(notes))`
+    body = """
+import html
+import re
+
+
+def pretty(notes):
+    escaped = html.escape(notes.text)
+    highlighted = re.sub(r"(\\w+):", r"<b>\\1</b>:", escaped)
+    raw = re.sub(r"(\\w+):", r"<b>\\1</b>:", notes.text)
+    return mark_safe(f"<pre>{highlighted}</pre>"), mark_safe(f"<pre>{raw}</pre>")
+"""
+    findings = html(review, body)
+    assert lines(findings) == [16]
+    assert "built from raw as safe" in findings[0].message

@@ -102,6 +102,8 @@ def is_settings_path(path: str) -> bool:
 
 def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> SettingsFacts | None:
     """The settings steps of a module named like settings or assigning a settings-only name."""
+    if _reads_django_settings(tree.body):
+        return None  # an app's `settings.py` of defaults read from the project's (djaodjin-survey)
     assigned = _assigned_names(tree.body)
     star = _star_import(tree.body)
     looks = len(assigned & _SETTINGS_ONLY) >= 2 or (
@@ -114,6 +116,16 @@ def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> S
     for stmt in tree.body:
         steps.extend(reader.steps(stmt, conditional=False, in_try=False))
     return SettingsFacts(tuple(steps), looks)
+
+
+def _reads_django_settings(body: list[ast.stmt]) -> bool:
+    """`from django.conf import settings` at the top: a module reading the project's settings
+    (an app's `settings.py` of `getattr(settings, "X", default)`), never a settings module
+    itself, which Django loads before `django.conf.settings` exists."""
+    return any(
+        isinstance(s, ast.ImportFrom) and s.module == "django.conf" and any(a.name == "settings" for a in s.names)
+        for s in body
+    )
 
 
 def _assigned_names(body: list[ast.stmt]) -> set[str]:

@@ -121,6 +121,10 @@ class HtmlPolicy(Policy):
             return True  # pygments' HtmlFormatter escapes the code it colours
         if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
             return True  # a YAML document: text for a configuration file, not HTML
+        if dotted(call.func) == ["re", "sub"] and len(call.args) >= 3:
+            # `re.sub(r"(\w+):", r"<b>\1</b>:", escaped)`: literal markup around escaped text
+            pattern, replacement, text = (a.value for a in call.args[:3])
+            return all(isinstance(v, cst.SimpleString) for v in (pattern, replacement)) and analysis.safe(text)
         # A call handed an escaped value is HTML-aware code: `prefix(event, escape(subject))`.
         return any(
             isinstance(a.value, cst.Call) and (dotted(a.value.func) or [""])[-1] in ("escape", "conditional_escape")
