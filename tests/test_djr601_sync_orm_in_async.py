@@ -310,3 +310,42 @@ async def twin(books: QuerySet[Book]):
     return [book.title for book in books]
 """
     assert codes_lines(orm_in_async(review, body)) == [("DJR601", VIEWS, 16)]
+
+
+def test_a_project_decorator_returning_database_sync_to_async(review):
+    # set F: `def db_thread(*a, **k): return database_sync_to_async(*a, **k)` used as a decorator
+    helpers = """
+from channels.db import database_sync_to_async
+
+from shop.models import Book
+
+
+def db_thread(*args, **kwargs):
+    kwargs.setdefault("thread_sensitive", False)
+    return database_sync_to_async(*args, **kwargs)
+
+
+def logged(func):
+    return func
+
+
+@db_thread
+def book_by_pk(pk):
+    return Book.objects.filter(pk=pk).first()
+
+
+@logged
+def other_by_pk(pk):
+    return Book.objects.filter(pk=pk).first()
+"""
+    body = """from shop.db import book_by_pk, other_by_pk
+
+
+async def receive(request, pk):
+    a = await book_by_pk(pk)
+    b = other_by_pk(pk)
+    return a, b
+"""
+    findings = orm_in_async(review, body, {"shop/db.py": helpers})
+    assert codes_lines(findings) == [("DJR601", VIEWS, 11)]
+    assert findings[0].text.startswith("`other_by_pk(pk)` runs")

@@ -24,7 +24,7 @@ from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.signatures import signature_facts, worth_reading
-from djreview.index.summaries import summarize
+from djreview.index.summaries import summarize, thread_wrappers
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
 
@@ -60,6 +60,8 @@ class _Resolver:
         self.facts = facts
         self.functions: set[str] = set()  # module-level function names
         self.serializes = False  # the file calls something with many=True (a serializer?)
+        # module-level functions returning `database_sync_to_async(...)`: decorators of their own
+        self.thread_decorators: frozenset[str] = frozenset()
 
     def callee(self, name: str, attr: str | None) -> str | None:
         """The qualified ref of a function called by a module-level name (`helper`,
@@ -301,7 +303,7 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 cls.sets_choices = True
             if stmt.name == "dispatch" and not _hands_on_to_super(stmt):
                 cls.own_dispatch = True  # it answers every HTTP method itself (allauth's SAML ACS)
-            summary = summarize(stmt, True, resolver.callee)
+            summary = summarize(stmt, True, resolver.callee, resolver.thread_decorators)
             if summary is not None:
                 cls.summaries[stmt.name] = summary
         elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
@@ -578,11 +580,12 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.public_names = _public_names(statements)
     resolver.serializes = "many=True" in text
     resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    resolver.thread_decorators = thread_wrappers(statements)
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))
         elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
-            summary = summarize(stmt, False, resolver.callee)
+            summary = summarize(stmt, False, resolver.callee, resolver.thread_decorators)
             if summary is not None:
                 facts.functions[stmt.name] = summary
             selector = _selector(stmt, resolver)

@@ -409,9 +409,32 @@ class _Reader:
                 self.rebound.add(node.id)
 
 
-def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, resolve) -> FunctionSummary | None:
+def thread_wrappers(statements) -> frozenset[str]:
+    """Module-level functions that return `sync_to_async(...)`/`database_sync_to_async(...)`:
+    a decorator of the project's own (`def db_thread(*a, **k): return database_sync_to_async(*a, **k)`)."""
+    found = set()
+    for stmt in statements:
+        if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
+            continue
+        returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return) and n.value is not None]
+        if returns and all(isinstance(r, ast.Call) and _called(r.func) in _THREAD_DECORATORS for r in returns):
+            found.add(stmt.name)
+    return frozenset(found)
+
+
+def _called(func: ast.expr) -> str:
+    return func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
+
+
+def summarize(
+    func: ast.FunctionDef | ast.AsyncFunctionDef,
+    in_class: bool,
+    resolve,
+    thread_decorators: frozenset[str] = frozenset(),
+) -> FunctionSummary | None:
     """The summary of one function, or None when no parameter is read or handed on.
-    `resolve(name, attr)` gives the qualified ref of a module-level name (and attribute)."""
+    `resolve(name, attr)` gives the qualified ref of a module-level name (and attribute);
+    `thread_decorators` are the module's own decorators that run it in a thread."""
     decorators = _decorator_names(func)
     args = func.args
     params = tuple(a.arg for a in (*args.posonlyargs, *args.args))
@@ -447,5 +470,5 @@ def summarize(func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool, reso
         calls=calls,
         queries=queries,
         writes=reader.writes,
-        in_thread=bool(decorators & _THREAD_DECORATORS),
+        in_thread=bool(decorators & (_THREAD_DECORATORS | thread_decorators)),
     )
