@@ -580,7 +580,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.public_names = _public_names(statements)
     resolver.serializes = "many=True" in text
     resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
-    resolver.thread_decorators = thread_wrappers(statements)
+    if "sync_to_async" in text:  # most files name neither: no walk of their functions
+        resolver.thread_decorators = thread_wrappers(statements)
     for stmt in statements:
         if isinstance(stmt, ast.ClassDef):
             facts.classes.append(_class_facts(stmt, facts, resolver))

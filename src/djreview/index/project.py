@@ -336,6 +336,7 @@ class ProjectIndex:
         self._by_label: dict[tuple[str, str], str] = {}
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
+        self._fields_by_name: dict[str, list[tuple[ModelInfo, FieldFacts]]] | None = None
         self._reader_names: set[str] | None = None
         self._selector_names: set[str] | None = None
         self._querier_names: set[str] | None = None
@@ -895,20 +896,21 @@ class ProjectIndex:
     def any_model_ref(self, refs: str) -> bool:
         return any(self.model_for(ref) for ref in refs.split())
 
+    def _fields_named(self, name: str) -> list[tuple[ModelInfo, FieldFacts]]:
+        """Every (model, field) the project's models declare or inherit under `name`, from one
+        pass over the models (asked per candidate of DJR104 and DJR206)."""
+        if self._fields_by_name is None:
+            self._fields_by_name = {}
+            for info in self.models.values():
+                for f in info.fields:
+                    self._fields_by_name.setdefault(f.name, []).append((info, f))
+        return self._fields_by_name.get(name, [])
+
     @query
     def file_field_name(self, name: str) -> bool:
         """Is every field the project's models declare under `name` a FileField/ImageField
         (and one at least)? `x.avatar.delete()` then deletes a file, whatever `x` is."""
-        kinds = (
-            [
-                (self.resolve(f.kind) or f.kind).rsplit(".", 1)[-1]
-                for info in self.models.values()
-                for f in info.fields
-                if f.name == name
-            ]
-            if name
-            else []
-        )
+        kinds = [(self.resolve(f.kind) or f.kind).rsplit(".", 1)[-1] for _, f in self._fields_named(name)]
         return bool(kinds) and all(k.endswith(("FileField", "ImageField")) for k in kinds)
 
     @query
@@ -924,11 +926,7 @@ class ProjectIndex:
     def models_with_field(self, name: str) -> int:
         """How many concrete project models declare (or inherit) a field called `name` with no
         `choices` (the fields a literal given to `obj.<name>` may be meant for)."""
-        return sum(
-            1
-            for info in self.models.values()
-            if not info.abstract and any(f.name == name and not f.choices for f in info.fields)
-        )
+        return len({id(info) for info, f in self._fields_named(name) if not info.abstract and not f.choices})
 
     @query
     def models_named(self, name: str) -> list[str]:

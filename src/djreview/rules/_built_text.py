@@ -426,9 +426,7 @@ class BuiltText:
         if method in ("format", "format_map"):
             parts = Parts(built=True)
             parts.add(receiver)
-            template = self._template(func.value) if method == "format" else None
-            slots = _format_slots(template)
-            numeric = _numeric_fields(template)
+            fields = _format_fields(self._template(func.value)) if method == "format" else None
             position = 0
             for arg in node.args:
                 if arg.star == "**" and isinstance(arg.value, cst.Name) and self.safe(arg.value, depth + 1):
@@ -440,9 +438,11 @@ class BuiltText:
                     key: int | str = arg.keyword.value
                 else:
                     key, position = position, position + 1
-                if key in numeric:
+                places = fields.get(key) if fields is not None else None
+                if places and all(numeric for _, _, numeric in places):
                     continue  # `"{:.2f}".format(total)`: only a number formats so
-                self._value_part(arg.value, parts, depth, slots.get(key) if slots is not None else None)
+                around = [(before, after) for before, after, _ in places] if places else None
+                self._value_part(arg.value, parts, depth, around)
             return parts
         if method == "join" and len(node.args) == 1:
             parts = Parts(built=True)
@@ -1161,9 +1161,10 @@ def _percent_slots(text: str | None) -> list[tuple[str | None, tuple[str, str]]]
     return [(m.group("key"), (text[: m.start()], text[m.end() :])) for m in found]
 
 
-def _format_slots(text: str | None) -> dict[int | str, list[tuple[str, str]]] | None:
-    """`str.format` fields by position or name: (text before, text after) of each place the
-    field fills (other fields as `?`)."""
+def _format_fields(text: str | None) -> dict[int | str, list[tuple[str, str, bool]]] | None:
+    """`str.format` fields by position or name: for each place the field fills, the text
+    before and after it (other fields as `?`) and whether its spec takes only numbers
+    (`{:.2f}`); None when the format is unknown or does not parse."""
     if text is None:
         return None
     try:
@@ -1182,14 +1183,16 @@ def _format_slots(text: str | None) -> dict[int | str, list[tuple[str, str]]] | 
             auto += 1
         else:
             keys.append(int(base) if base.isdigit() else base)
-    slots: dict[int | str, list[tuple[str, str]]] = {}
+    fields: dict[int | str, list[tuple[str, str, bool]]] = {}
     for i, key in enumerate(keys):
         if key is None:
             continue
         before = "".join(p[0] + ("?" if k is not None else "") for p, k in zip(pieces[:i], keys[:i])) + pieces[i][0]
         after = "".join(p[0] + ("?" if k is not None else "") for p, k in zip(pieces[i + 1 :], keys[i + 1 :]))
-        slots.setdefault(key, []).append((before, after))
-    return slots
+        spec = pieces[i][2]
+        numeric = bool(spec) and _NUMERIC_SPEC.match(spec or "") is not None
+        fields.setdefault(key, []).append((before, after, numeric))
+    return fields
 
 
 def _added_text(node: cst.BaseExpression) -> str:
@@ -1209,29 +1212,6 @@ def _numeric_spec(piece: cst.FormattedStringExpression) -> bool:
     if not texts or len(texts) != len(piece.format_spec or ()):
         return False  # no spec, or one with a nested expression (`{x:{width}}`)
     return _NUMERIC_SPEC.match("".join(texts)) is not None
-
-
-def _numeric_fields(text: str | None) -> frozenset[int | str]:
-    """The `str.format` fields (by position or name) whose every place has a numeric spec."""
-    if text is None:
-        return frozenset()
-    try:
-        pieces = list(string.Formatter().parse(text))
-    except ValueError:
-        return frozenset()
-    specs: dict[int | str, list[bool]] = {}
-    auto = 0
-    for _literal, field_name, spec, _conversion in pieces:
-        if field_name is None:
-            continue
-        base = re.split(r"[.\[]", field_name, maxsplit=1)[0]
-        key: int | str
-        if base == "":
-            key, auto = auto, auto + 1
-        else:
-            key = int(base) if base.isdigit() else base
-        specs.setdefault(key, []).append(bool(spec) and _NUMERIC_SPEC.match(spec or "") is not None)
-    return frozenset(key for key, numeric in specs.items() if all(numeric))
 
 
 def _fstring_text(pieces) -> str:

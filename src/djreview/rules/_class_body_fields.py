@@ -1,5 +1,5 @@
 """What the model-field rules share: each `name = SomeField(...)` in a class body, handed to
-the rule with the class it is in (DJR201, DJR203)."""
+the rule with the class it is in (DJR201, DJR203, DJR206), and how they read its keywords."""
 
 from __future__ import annotations
 
@@ -29,3 +29,8 @@ class ClassBodyFields:
 
     def field_call(self, name: str, call: cst.Call, frame: ClassFrame) -> None:
         raise NotImplementedError
+
+
+def keyword_true(arg: cst.Arg | None) -> bool:
+    """A field keyword given the literal `True` (`null=True`, `blank=True`)."""
+    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"

@@ -17,13 +17,9 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, remove_argument
 from djreview.rule import Rule
-from djreview.rules._class_body_fields import ClassBodyFields
+from djreview.rules._class_body_fields import ClassBodyFields, keyword_true
 
 _CHAINED = re.compile(r"^[ \t]+\w+\s*=\s*\w+\s*=[^\n]*null=True", re.MULTILINE)
-
-
-def _true(arg: cst.Arg | None) -> bool:
-    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
 class NullStringField(ClassBodyFields, Rule):
@@ -49,7 +45,7 @@ class NullStringField(ClassBodyFields, Rule):
         flow = self.ctx.flow
         keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
         null = keywords.get("null")
-        if not _true(null) or (_true(keywords.get("unique")) and _true(keywords.get("blank"))):
+        if not keyword_true(null) or (keyword_true(keywords.get("unique")) and keyword_true(keywords.get("blank"))):
             return
         index = self.ctx.index
         kind = index.string_field(flow.qualify(value.func))

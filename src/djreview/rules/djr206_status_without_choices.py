@@ -22,7 +22,7 @@ import libcst as cst
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.index.lookups import status_name
 from djreview.rule import Rule
-from djreview.rules._class_body_fields import ClassBodyFields
+from djreview.rules._class_body_fields import ClassBodyFields, keyword_true
 
 _CHAR = frozenset({"django.db.models.CharField", "django.db.models.fields.CharField"})
 _INTEGERS = frozenset(
@@ -42,10 +42,6 @@ _ADDRESS = ("city", "country", "postal_code", "postcode", "zip", "zip_code", "zi
 _GENERIC = frozenset({"type", "kind", "level"})
 _VALUE = re.compile(r"^[\w.-]+$")  # a code, not text or a MIME type ("application/pdf")
 _MEMBER = re.compile(r"[^A-Za-z0-9]+")
-
-
-def _true(arg: cst.Arg | None) -> bool:
-    return arg is not None and isinstance(arg.value, cst.Name) and arg.value.value == "True"
 
 
 def _member(value: str | int) -> str:
@@ -92,7 +88,7 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
         values = list(constants.values()) or [
             v for v in index.status_values(field) if isinstance(v, int) == integer and _VALUE.match(str(v))
         ]
-        if not values and "default" not in keywords and _true(keywords.get("blank")):
+        if not values and "default" not in keywords and keyword_true(keywords.get("blank")):
             # an optional field with no value of its own, given none by the project: a copy of
             # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
             # whose new values choices would reject
