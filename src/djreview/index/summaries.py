@@ -416,7 +416,7 @@ def thread_wrappers(statements) -> frozenset[str]:
     for stmt in statements:
         if not isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             continue
-        returns = [n.value for n in ast.walk(stmt) if isinstance(n, ast.Return) and n.value is not None]
+        returns = [n.value for n in all_nodes(stmt) if isinstance(n, ast.Return) and n.value is not None]
         if returns and all(isinstance(r, ast.Call) and _called(r.func) in _THREAD_DECORATORS for r in returns):
             found.add(stmt.name)
     return frozenset(found)
