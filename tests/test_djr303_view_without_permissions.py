@@ -591,3 +591,63 @@ class BookCreate(generics.CreateAPIView):
     )
     found = permissions(review, project(views) | {"shop/urls.py": urls})
     assert [line for _, _, line in codes_lines(found)] == [21]
+
+
+ACTION_ONLY = """
+from rest_framework import viewsets
+from rest_framework.decorators import action
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.response import Response
+
+from .models import Book
+
+
+class BookActions(viewsets.GenericViewSet):
+    queryset = Book.objects.all()
+
+    @action(detail=True, methods=["get"], permission_classes=[IsAuthenticated])
+    def summary(self, request, pk=None):
+        return Response({"title": self.get_object().title})
+
+
+class AccountViewSet(viewsets.ViewSet):
+    @action(detail=False, methods=["post"], permission_classes=[AllowAny])
+    def login(self, request):
+        return Response({})
+
+    @action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])
+    def me(self, request):
+        return Response({"id": request.user.pk})
+"""
+ACTION_URLS = """
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("books", views.BookActions, basename="book")
+router.register("account", views.AccountViewSet, basename="account")
+urlpatterns = router.urls
+"""
+
+
+def test_a_viewset_routing_only_actions_that_set_their_own_permissions(review):
+    """A viewset without mixins or handlers is reached only through its @actions: when each
+    sets permission_classes (or is a login action), the settings' default never applies."""
+    assert permissions(review, project(ACTION_ONLY, **{"shop/urls.py": ACTION_URLS})) == []
+
+
+def test_an_action_without_permissions_or_a_list_handler_still_falls_back_to_the_default(review):
+    unguarded = ACTION_ONLY.replace(
+        '@action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])', "@action(detail=False)"
+    )
+    listing = ACTION_ONLY.replace(
+        "    @action(detail=True",
+        "    def list(self, request):\n        return Response([])\n\n    @action(detail=True",
+    )
+    assert codes_lines(permissions(review, project(unguarded, **{"shop/urls.py": ACTION_URLS}))) == [
+        ("DJR303", "shop/views.py", 18)
+    ]
+    assert codes_lines(permissions(review, project(listing, **{"shop/urls.py": ACTION_URLS}))) == [
+        ("DJR303", "shop/views.py", 10)
+    ]

@@ -299,3 +299,12 @@ class BookViewSet(""",
 class BookDetail(""",
     )
     assert [f.message.split()[3] for f in pagination(review, project(views))] == ["BookList", "BookViewSet"]
+
+
+def test_a_paginator_instance_on_the_class_paginates_with_its_page_size(review):
+    """`paginator = FiftyPerPage()` replaces GenericAPIView.paginator (a property built from
+    pagination_class): the list is paged by the instance's class."""
+    for name, reported in (("Sized", 0), ("BySetting", 2)):
+        views = views_with(name).replace(f"pagination_class = {name}\n", f"paginator = {name}()\n")
+        files = project(views, **{"core/__init__.py": "", "core/pagination.py": PAGINATORS})
+        assert len(pagination(review, files)) == reported, name

@@ -95,12 +95,16 @@ class AccessFacts:
     # a filter backend's `filter_queryset()` that reads `request.user`: it narrows every
     # queryset to the rows the user may see (mayan's MayanObjectPermissionsFilter)
     filters_by_user: bool = False
+    # the @actions it defines: (name, "set" | "open" | "none"), from `@action(permission_classes=...)`
+    actions: tuple[tuple[str, str], ...] = ()
+    paginator: bool = False  # `paginator = X()`: an instance replaces GenericAPIView.paginator
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     """The access facts of a class with bases, or None when it has none of them."""
     facts = AccessFacts()
     handlers = []
+    actions = []
     if node.decorator_list and any(_decides(d) for d in node.decorator_list):
         facts.decides_access = True
     for stmt in node.body:
@@ -115,8 +119,9 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                     handlers.append((name, _writes(stmt, name)))
                 if _checks_user(stmt):
                     facts.decides_access = True
-                if _is_action(stmt) and _unsafe_action(stmt):
-                    facts.unsafe_actions = True
+                if _is_action(stmt):
+                    facts.unsafe_actions = facts.unsafe_actions or _unsafe_action(stmt)
+                    actions.append((name, _action_permissions(stmt, resolver)))
             if name == "filter_queryset" and _reads_request_user(stmt):
                 facts.filters_by_user = True
             if name == "list":
@@ -129,6 +134,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 continue
             _attribute(facts, targets[0].id, stmt.value, resolver)
     facts.handlers = tuple(handlers)
+    facts.actions = tuple(actions)
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
     return None if facts == AccessFacts() else facts
@@ -164,7 +170,9 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
             facts.permissions = tuple(r for r in refs if r)
         else:
             facts.permissions_dynamic = True
-    elif name == "pagination_class":
+    elif name == "paginator" and isinstance(value, ast.Call) and not value.args and not value.keywords:
+        facts.pagination, facts.paginator = resolver.ref(value.func) or "<dynamic>", True
+    elif name == "pagination_class" and not facts.paginator:
         if isinstance(value, ast.Constant) and value.value is None:
             facts.pagination = "<none>"
         else:
@@ -188,6 +196,20 @@ def _decides(decorator: ast.expr) -> bool:
 
 def _is_action(func) -> bool:
     return any(_call_name(d) in ("action", "detail_route", "list_route") for d in func.decorator_list)
+
+
+def _action_permissions(func, resolver) -> str:
+    """An @action's own `permission_classes=`: "open" (AllowAny, [] or ()), "set", or "none"
+    (the view's apply)."""
+    for dec in func.decorator_list:
+        value = next((k.value for k in getattr(dec, "keywords", ()) if k.arg == "permission_classes"), None)
+        if value is None:
+            continue
+        if not isinstance(value, (ast.List, ast.Tuple)):
+            return "set"  # computed: the author decided
+        refs = [resolver.ref(e) for e in value.elts]
+        return "open" if all(r and r.rsplit(".", 1)[-1] == "AllowAny" for r in refs) else "set"
+    return "none"
 
 
 def _unsafe_action(func) -> bool:
@@ -420,6 +442,8 @@ def drf_view(index, qual: str) -> DrfView | None:
         lists=_lists(index, mro, drf_names),
     )
     permissions, owner = _permissions(index, facts, outside)
+    if permissions == "default" and _actions_guard_every_route(facts, drf_names):
+        permissions = "set"  # a viewset routing only @actions, each with its own permission_classes
     if permissions == "default" and "POST" not in view.unsafe and _filters_by_user(index, facts):
         # every object it serves or changes is looked up through the backend's queryset: a
         # user who may not see a row gets a 404 (a POST creates without any lookup)
@@ -430,6 +454,25 @@ def drf_view(index, qual: str) -> DrfView | None:
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
     return _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+
+
+_BARE_VIEWSETS = frozenset({"ViewSet", "GenericViewSet", "ViewSetMixin"})
+
+
+def _actions_guard_every_route(facts, drf_names) -> bool:
+    """A viewset with no mixin and no handler of its own is routed only through its @actions:
+    when each sets `permission_classes` (or is a login/logout action, open by design) no route
+    falls back to the settings' default."""
+    if not drf_names or not drf_names <= _BARE_VIEWSETS or any(a.handlers for _, a in facts):
+        return False
+    actions: dict[str, str] = {}
+    for _, access in facts:
+        for name, state in access.actions:
+            actions.setdefault(name, state)
+    return bool(actions) and all(
+        state == "set" or any(word in name.lower().replace("_", "") for word in LOGIN_WORDS)
+        for name, state in actions.items()
+    )
 
 
 def _filters_by_user(index, facts) -> bool:
