@@ -849,3 +849,148 @@ def unchecked(request):
     return HttpResponse("ok")
 """
     assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 16)]
+
+
+SIGNER = """
+import base64
+import hashlib
+import hmac
+
+from django.conf import settings
+
+
+def sign(params):
+    message = "{}:{}".format(params.get("ref", ""), params.get("amount", "")).encode()
+    return base64.b64encode(hmac.new(settings.HOOK_KEY, message, hashlib.sha256).digest()).decode()
+
+
+def describe(params):
+    return "{}:{}".format(params.get("ref", ""), params.get("amount", ""))
+"""
+SIGNED_HOOK = """
+import json
+
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from .signing import {helper}
+
+
+@csrf_exempt
+def hook(request):
+    item = json.loads(request.body)
+    if item.get("hmacSignature") == {helper}(item):
+        request.session["paid"] = item["ref"]
+    return HttpResponse("ok")
+"""
+
+
+def test_a_signature_compared_with_a_project_function_that_computes_the_hmac(review):
+    """djadyen: the payload's signature is compared with `==` to an HMAC a project function in
+    another module computes: that is verifying. A comparison with a function that computes no
+    HMAC is not."""
+    files = {"shop/signing.py": SIGNER}
+    assert exempt(review, {**files, "shop/views.py": SIGNED_HOOK.format(helper="sign")}) == []
+    findings = exempt(review, {**files, "shop/views.py": SIGNED_HOOK.format(helper="describe")})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 10)]
+
+
+METHOD_GUARDS = """
+from functools import wraps
+
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods
+
+
+def allow(methods):
+    def decorate(view):
+        @wraps(view)
+        def inner(request, *args, **kwargs):
+            if request.method.lower() not in methods:
+                return JsonResponse({}, status=405)
+            return view(request, *args, **kwargs)
+
+        return inner
+
+    return decorate
+
+
+@allow(["get"])
+@csrf_exempt
+def my_invites(request):
+    return JsonResponse({"user": request.user.pk})
+
+
+@csrf_exempt
+@require_http_methods(["PATCH"])
+def rename(request):
+    request.user.first_name = request.body.decode()[:30]
+    request.user.save()
+    return JsonResponse({})
+
+
+@csrf_exempt
+@allow(["get", "post"])
+def invite(request):
+    request.session["invited"] = True
+    return JsonResponse({})
+"""
+
+
+def test_views_a_cross_site_form_cannot_post_to(review):
+    """A project guard given a list of methods, and `require_http_methods` without POST: a
+    hostile page can only GET or POST across sites (PATCH needs a CORS preflight), unless the
+    settings let any origin send credentials."""
+    findings = exempt(review, {"shop/views.py": METHOD_GUARDS})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 36)]
+    cors = 'INSTALLED_APPS = ["shop"]\nCORS_ALLOW_ALL_ORIGINS = True\nCORS_ALLOW_CREDENTIALS = True\n'
+    findings = exempt(review, {"shop/views.py": METHOD_GUARDS, "proj/__init__.py": "", "proj/settings.py": cors})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 28), ("DJR403", "shop/views.py", 36)]
+
+
+BEARER = """
+from django.http import JsonResponse
+
+
+class BearerOnly:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, args, kwargs):
+        header = request.META.get("HTTP_AUTHORIZATION", "")
+        if not header.startswith("Bearer "):
+            return JsonResponse({}, status=401)
+        request.user = user_for(header[7:])
+        return None
+
+
+class Timing:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def process_view(self, request, view_func, args, kwargs):
+        request.started = 1
+        return None
+"""
+BEARER_VIEW = """
+from django.http import JsonResponse
+from django.utils.decorators import decorator_from_middleware
+from django.views.decorators.csrf import csrf_exempt
+
+from .middleware import {middleware}
+
+
+@csrf_exempt
+@decorator_from_middleware({middleware})
+def add_note(request):
+    request.user.notes.create(text=request.POST.get("text", ""))
+    return JsonResponse({{}})
+"""
+
+
+def test_a_view_behind_a_middleware_that_authenticates_by_the_authorization_header(review):
+    files = {"shop/middleware.py": BEARER}
+    assert exempt(review, {**files, "shop/views.py": BEARER_VIEW.format(middleware="BearerOnly")}) == []
+    findings = exempt(review, {**files, "shop/views.py": BEARER_VIEW.format(middleware="Timing")})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 9)]

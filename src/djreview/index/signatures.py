@@ -84,6 +84,8 @@ class SignatureFacts:
     drf: bool = False  # decorated with DRF's @api_view: CSRF is DRF's business there
     identity: bool = False  # acts as the request's user: request.user/.session/.COOKIES, login()
     token_auth: bool = False  # reads the Authorization header: authenticated by it, not by cookies
+    signs: bool = False  # computes an HMAC digest it does not compare: a signer whose result callers compare
+    compared: tuple[str, ...] = ()  # functions whose result it compares with `==`/`!=` (a signer's, maybe)
 
 
 def worth_reading(text: str) -> bool:
@@ -101,6 +103,7 @@ class _Function:
         self.qualify = qualify  # a module-level name -> its qualified ref, None when unknown
         self.facts = SignatureFacts()
         self.calls: list[str] = []
+        self.compared: list[str] = []
         self.hmac_digest = False
         self.compares = False
         self.twilio = self.validates = False
@@ -123,6 +126,10 @@ class _Function:
                 self._call(child)
             elif isinstance(child, ast.Compare):
                 self.compares = self.compares or any(isinstance(op, (ast.Eq, ast.NotEq)) for op in child.ops)
+                for side in (child.left, *child.comparators):
+                    called = self._ref(side.func) if isinstance(side, ast.Call) else None
+                    if called and not called.startswith("self."):
+                        self.compared.append(called)
             elif isinstance(child, ast.Subscript):
                 self._header(child.slice)
             elif isinstance(child, ast.Attribute) and child.attr in _COOKIE_STATE and _is_request(child.value):
@@ -142,7 +149,10 @@ class _Function:
             and self.saml_processed
         ):
             self.facts.verifies = True
+        elif self.hmac_digest:
+            self.facts.signs = True
         self.facts.calls = tuple(dict.fromkeys(self.calls))
+        self.facts.compared = tuple(dict.fromkeys(self.compared))
         return self.facts
 
     def _ref(self, node: ast.AST) -> str | None:
@@ -256,7 +266,15 @@ def signature_facts(qualify, statements, nodes: Nodes) -> dict[str, SignatureFac
     found: dict[str, SignatureFacts] = {}
     for (key, node), held in zip(units, inner):
         facts = _Function(qualify).read(node, held)
-        if facts.verifies or facts.calls or facts.headers or facts.drf or facts.identity or facts.token_auth:
+        if (
+            facts.verifies
+            or facts.calls
+            or facts.headers
+            or facts.drf
+            or facts.identity
+            or facts.token_auth
+            or facts.signs
+        ):
             found[key] = facts
     return found
 
@@ -375,7 +393,13 @@ class Verifiers:
                     todo.append((found, where, depth + 1))
 
     def verifies(self, ref: str) -> bool:
-        return any(facts.verifies for facts in self._reach(ref))
+        """It verifies, or compares a request's value with the result of a project function that
+        computes an HMAC (djadyen: `signature == get_signature(item)`)."""
+        return any(facts.verifies or any(map(self._signs, facts.compared)) for facts in self._reach(ref))
+
+    def _signs(self, ref: str) -> bool:
+        facts = self._function(ref)[0]
+        return facts is not None and facts.signs
 
     def cookie_authenticated(self, ref: str) -> bool:
         """Can the view act as the user its cookies name? True when it (or a project function

@@ -15,7 +15,10 @@ imports to Django's), ``@method_decorator(csrf_exempt, name="dispatch")`` on a c
 viewsets, ``@api_view`` functions), where the decorator is a no-op (DRF exempts them and
 ``SessionAuthentication`` enforces CSRF itself); decorators on ``get``/``post``... handlers
 of a class, which Django ignores (only ``dispatch`` counts); GET-only views
-(``@require_GET``, ``@require_safe``), which CSRF does not protect anyway, and class-based
+(``@require_GET``, ``@require_safe``, a project guard given a list of methods) and views
+that take no POST (another origin needs a CORS preflight for PUT/PATCH/DELETE), which CSRF
+does not protect anyway, views behind ``decorator_from_middleware(M)`` whose middleware
+authenticates by the Authorization header, and class-based
 views with no ``post()`` of their own or from a base (``View``, ``TemplateView``, ``ListView``
 answer 405): a cross-site form can only GET or POST.
 """
@@ -33,6 +36,13 @@ _METHOD_DECORATOR = "django.utils.decorators.method_decorator"
 _SAFE_ONLY = frozenset({"django.views.decorators.http.require_GET", "django.views.decorators.http.require_safe"})
 _REQUIRE_METHODS = "django.views.decorators.http.require_http_methods"
 _SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS", "TRACE"})
+_HTTP_METHODS = _SAFE_METHODS | {"POST", "PUT", "PATCH", "DELETE"}
+_FROM_MIDDLEWARE = frozenset(
+    {
+        "django.utils.decorators.decorator_from_middleware",
+        "django.utils.decorators.decorator_from_middleware_with_args",
+    }
+)
 # Handlers a class-based view's dispatch() calls: Django reads csrf_exempt on dispatch only.
 _HANDLERS = frozenset({"get", "post", "put", "patch", "delete", "head", "options", "trace"})
 
@@ -125,18 +135,38 @@ class CsrfExempt(Rule):
         return any(ref.startswith("rest_framework.") and ref.endswith(".api_view") for _, ref in self._decorators(node))
 
     def _safe_only(self, node: cst.FunctionDef) -> bool:
-        """GET-only: CSRF protects nothing there (`@require_GET`, `@require_safe`,
-        `@require_http_methods(["GET"])`), so exempting it is harmless."""
+        """No request a hostile page can make the browser send with the cookies reaches the
+        view: it is GET-only (`@require_GET`, `@require_safe`, a list of methods given to
+        `require_http_methods` or to a project's own method guard), it takes no POST (a
+        cross-site form can only GET or POST; PUT/PATCH/DELETE from another origin need a CORS
+        preflight, unless the settings let any origin send credentials), or a middleware
+        applied to it (`decorator_from_middleware`) authenticates by the Authorization header."""
         for expr, ref in self._decorators(node):
             if ref in _SAFE_ONLY:
                 return True
-            if ref == _REQUIRE_METHODS and isinstance(expr, cst.Call) and expr.args:
-                methods = expr.args[0].value
-                if isinstance(methods, (cst.List, cst.Tuple)):
-                    names = [literal_string(e.value) for e in methods.elements]
-                    if names and all(n is not None and n.upper() in _SAFE_METHODS for n in names):
-                        return True
+            if not isinstance(expr, cst.Call) or not expr.args:
+                continue
+            if ref in _FROM_MIDDLEWARE:
+                middleware = self._qualified(expr.args[0].value)
+                if middleware is not None and self.ctx.index.token_authenticated(middleware):
+                    return True
+                continue
+            methods = _http_methods(expr.args[0].value)
+            if methods is None or (ref != _REQUIRE_METHODS and len(expr.args) != 1):
+                continue
+            if methods <= _SAFE_METHODS or ("POST" not in methods and not self._cors_open()):
+                return True
         return False
+
+    def _cors_open(self) -> bool:
+        """django-cors-headers letting every origin send credentialed requests."""
+        setting = self.ctx.index.setting
+        any_origin = any(
+            setting(name).state == "set" and setting(name).value is True
+            for name in ("CORS_ALLOW_ALL_ORIGINS", "CORS_ORIGIN_ALLOW_ALL")
+        )
+        credentials = setting("CORS_ALLOW_CREDENTIALS")
+        return any_origin and credentials.state != "absent" and credentials.value is not False
 
     # -- csrf_exempt(view) -------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
@@ -198,3 +228,14 @@ class CsrfExempt(Rule):
             )
             fix = FixSpec("remove csrf_exempt and send the CSRF token", "suggestion")
         self.report(where, message, fix, hint=hint)
+
+
+def _http_methods(node: cst.BaseExpression) -> frozenset[str] | None:
+    """The methods of a literal list of HTTP method names (`["GET", "head"]`), else None."""
+    if not isinstance(node, (cst.List, cst.Tuple)) or not node.elements:
+        return None
+    names = [literal_string(e.value) for e in node.elements]
+    if None in names:
+        return None
+    upper = frozenset(n.upper() for n in names if n is not None)
+    return upper if upper <= _HTTP_METHODS else None
