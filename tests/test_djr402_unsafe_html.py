@@ -800,3 +800,37 @@ def pretty(notes):
     findings = html(review, body)
     assert lines(findings) == [16]
     assert "built from raw as safe" in findings[0].message
+
+
+NUMERIC_MODELS = """
+from django.db import models
+from django.utils.safestring import mark_safe
+
+
+class Product(models.Model):
+    stock = models.PositiveIntegerField(default=0)
+    price = models.DecimalField(max_digits=8, decimal_places=2)
+    notes = models.TextField()
+
+    def stock_badge(self):
+        return mark_safe('<span class="stock">{}</span>'.format(self.stock))
+
+    def notes_badge(self):
+        return mark_safe('<span class="notes">{}</span>'.format(self.notes))
+
+
+def price_cell(item):
+    return mark_safe(f"<td>{item.price}</td>")
+
+
+def notes_cell(item):
+    return mark_safe(f"<td>{item.notes}</td>")
+"""
+
+
+def test_a_numeric_model_field_formatted_into_html_is_digits(review):
+    """`self.stock` of a model whose `stock` is an integer field, and `item.price` when every
+    project field named `price` is a number: no markup can come from them. Text fields still
+    count, the class attribute being the field's declaration, not its value."""
+    findings = review({"shop/models.py": NUMERIC_MODELS}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/models.py", 15), ("DJR402", "shop/models.py", 23)]

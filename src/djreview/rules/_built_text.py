@@ -774,8 +774,10 @@ class BuiltText:
                 return True  # a row's key: a number (or a UUID)
             if parts and self.policy.safe_attribute(parts):
                 return True
-            if parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs:
-                return self.safe(self.class_attrs[parts[1]], depth + 1)
+            own = parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs
+            if own and self.safe(self.class_attrs[parts[1]], depth + 1):  # type: ignore[index]
+                return True  # `self.template` where the class says `template = "<b>{}</b>"`; a
+                # model's `stock = IntegerField()` is no value: the index's field kinds decide
             if parts and len(parts) == 2 and parts[0] == "self" and self._self_attr_safe(parts[1]):
                 return True  # `self.model_name = Model._meta.verbose_name` in __init__
             if parts is None and self.policy.safe_attribute(["", *_attr_chain(node)]):
