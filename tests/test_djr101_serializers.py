@@ -579,3 +579,36 @@ def test_two_fields_reading_one_relation_are_one_finding(review):
     )
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 6)]
     assert "field `author` (`author.name`) loads `author` once for every Book" in findings[0].text
+
+
+def test_a_base_get_serializer_class_decides_over_a_subclass_serializer_class(review):
+    """A project base whose get_serializer_class() picks another serializer for the list
+    action (vitriolic's list_serializer_class): the subclass's serializer_class is not what
+    its list serializes. A base returning self.serializer_class leaves the attribute to decide."""
+    views = """
+    class PerAction(viewsets.ReadOnlyModelViewSet):
+        def get_serializer_class(self):
+            if self.action == "list" and hasattr(self, "list_serializer_class"):
+                return self.list_serializer_class
+            return super().get_serializer_class()
+
+
+    class Plain(viewsets.ReadOnlyModelViewSet):
+        def get_serializer_class(self):
+            return self.serializer_class
+
+
+    class Listed(PerAction):
+        queryset = Book.objects.all()
+        serializer_class = BookSerializer
+        list_serializer_class = serializers.Serializer
+
+
+    class Direct(Plain):
+        queryset = Book.objects.all()
+        serializer_class = BookSerializer
+    """
+    findings = review_drf(review, METHOD_FIELD, views)
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
+    assert "every Book that Direct (shop/views.py:" in findings[0].text
+    assert "Listed" not in findings[0].text

@@ -32,16 +32,24 @@ _MAX_NESTING = 3  # nested serializers followed from the one under review
 def view_serializer(index, view: str) -> str | None:
     """The serializer class a DRF view gets (`serializer_class`, or the one class its
     `get_serializer_class()` returns), through its project bases; None when it has none or
-    picks one in code. DRF's own classes, when the environment is read, add nothing."""
+    picks one in code (itself or in any base: the method wins over a subclass's attribute).
+    DRF's own classes, when the environment is read, add nothing."""
+    attribute = None
     for qual in index._class_mro(view):
         if qual.startswith("rest_framework."):
             continue
         facts = index.classes[qual].view
-        if facts is not None and facts.serializer_dynamic:
+        if facts is None:
+            continue
+        # DRF calls the nearest get_serializer_class(): one defined in a base decides over a
+        # subclass's serializer_class (a base picking a list serializer per action)
+        if facts.serializer_dynamic:
             return None
-        if facts is not None and facts.serializer:
+        if facts.serializer and facts.serializer_method:
             return index.resolve(facts.serializer)
-    return None
+        if facts.serializer and attribute is None:
+            attribute = index.resolve(facts.serializer)
+    return attribute
 
 
 @dataclass(frozen=True)

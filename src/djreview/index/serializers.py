@@ -79,6 +79,7 @@ class SerializerUse:
 class ViewFacts:
     serializer: str | None = None  # serializer_class, or get_serializer_class()'s one return
     serializer_dynamic: bool = False  # get_serializer_class() we could not read
+    serializer_method: bool = False  # `serializer` is what its get_serializer_class() returns
     queryset: QuerysetSource | None = None  # the class attribute `queryset = ...`
     get_queryset: QuerysetSource | None = None
     get_queryset_opaque: bool = False  # defined, but not one chain we can read
@@ -222,9 +223,11 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
         facts.queryset = source_of(assigned["queryset"], resolver, {})
     if "get_serializer_class" in methods:
         returns = _returns(methods["get_serializer_class"])
-        refs = {_serializer_ref(r.value, resolver, facts.serializer) for r in returns}
-        if len(refs) == 1 and None not in refs:
-            facts.serializer = refs.pop()
+        refs = {_serializer_ref(r.value, resolver) for r in returns}
+        if returns and all(_own_attribute(r.value) for r in returns):
+            pass  # `return self.serializer_class`: the nearest attribute decides, as without it
+        elif len(refs) == 1 and None not in refs:
+            facts.serializer, facts.serializer_method = refs.pop(), True
         else:
             facts.serializer, facts.serializer_dynamic = None, True
     if "get_queryset" in methods:
@@ -238,11 +241,15 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
     return facts
 
 
-def _serializer_ref(value, resolver, own: str | None) -> str | None:
-    """A class get_serializer_class() returns: a name, or `self.serializer_class` (the class's)."""
+def _serializer_ref(value, resolver) -> str | None:
+    """A class get_serializer_class() returns by name; None for anything else (`self.x`)."""
     if isinstance(value, ast.Attribute) and _is_self(value.value):
-        return own if value.attr == "serializer_class" else None
+        return None
     return resolver.ref(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+
+
+def _own_attribute(value) -> bool:
+    return isinstance(value, ast.Attribute) and _is_self(value.value) and value.attr == "serializer_class"
 
 
 def _returns_super_list(func) -> bool:
