@@ -1061,3 +1061,51 @@ def replace_tags(names):
 """
     # the twins: another write among them; a delete before the rows that replace what it deleted
     assert [f.line for f in writes(review, code)] == [15, 21]
+
+
+def test_a_best_effort_write_and_savepoints_by_hand(review):
+    """A write alone in a `try` whose handler only logs is tolerated to fail (a history row);
+    savepoints managed by hand are the author's transaction. A handler that answers an error,
+    or a `try` holding both writes, still leaves the first write without the second."""
+    code = """
+    import logging
+
+    from django.db import transaction
+    from shop.models import Item, Order
+
+    logger = logging.getLogger(__name__)
+
+
+    def logged(order, price):
+        order.save()
+        try:
+            Item.objects.create(order=order, price=price)
+        except Exception:
+            logger.exception("the item is best effort")
+
+
+    def by_hand(order, price):
+        point = transaction.savepoint()
+        order.save()
+        Item.objects.create(order=order, price=price)
+        transaction.savepoint_commit(point)
+
+
+    def answered(order, price):
+        order.save()
+        try:
+            Item.objects.create(order=order, price=price)
+        except Exception:
+            return False
+        return True
+
+
+    def both(order, price):
+        try:
+            order.save()
+            Item.objects.create(order=order, price=price)
+        except Exception:
+            logger.exception("failed")
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 28), ("DJR104", 37)]

@@ -25,7 +25,8 @@ In one transaction, so not reported:
   ``save_related``, ``save_formset``, ``delete_model``...).
 An earlier ``get_or_create()`` does not count (a retry finds its row), nor the same row saved
 again (a checkpoint), nor the same ``bulk_create(batch)`` written again (a batch flushed in a
-loop and after it), nor writes each in its own ``atomic()`` block, nor a function whose
+loop and after it), nor writes each in its own ``atomic()`` block (or savepoints managed by hand), nor a write
+alone in a ``try`` whose handler only logs (best effort by design), nor a function whose
 writes are all deletes (a clean-up). Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
 body and its handler, a branch that returns after its write) are not counted together.
 Migrations run in a transaction already; tests and management commands (one-off scripts that
@@ -58,6 +59,8 @@ _NOT_ROWS = ("session", "cache", "storage", "redis", "client", "bucket", "file",
 _ADMIN_ATOMIC = frozenset(
     {"save_model", "save_related", "save_formset", "delete_model", "construct_change_message", "response_add"}
 )
+# Calls that manage a transaction by hand (savepoints, autocommit off, commit/rollback).
+_MANUAL_TRANSACTIONS = ("savepoint", "savepoint_commit", "savepoint_rollback", "set_autocommit", "set_rollback")
 _VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
 
 
@@ -393,19 +396,24 @@ class WritesWithoutTransaction(Rule):
             # nothing half-written, a retry ends it; not a delete before the rows that replace
             # what it deleted (hyperkitty's tags)
             return
-        if "in_atomic_block" in self.ctx.text and "in_atomic_block" in self.ctx.module.code_for_node(
-            function.node.body
-        ):
+        body = self.ctx.module.code_for_node(function.node.body)
+        if "in_atomic_block" in body:
             return  # checks that its caller opened a transaction
+        if any(f"{name}(" in body for name in _MANUAL_TRANSACTIONS):
+            return  # savepoints or commits by hand: the author manages the transaction
         paths = _Paths(function.node.body)
+        optional = {id(w.call) for w in writes if _best_effort(paths, w, writes)}
         for i, write in enumerate(writes):
             if _undoes_and_raises(paths, write):
                 continue  # `except: obj.delete(); raise`: it undoes the earlier write by hand
+            if id(write.call) in optional:
+                continue
             earlier = [
                 w
                 for w in writes[:i]
                 if _may_precede(paths, w.call, write.call)
                 and not w.fetch_or_create
+                and id(w.call) not in optional
                 and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
                 and not (_batch(w.call) and self._same_code(w.call, write.call))  # a batch flushed again
                 and not (
@@ -554,6 +562,31 @@ def _undoes_and_raises(paths: _Paths, write: _Write) -> bool:
             if isinstance(last, cst.SimpleStatementLine) and any(isinstance(s, cst.Raise) for s in last.body):
                 return True
     return False
+
+
+def _best_effort(paths: _Paths, write: _Write, writes: list[_Write]) -> bool:
+    """The only write of a `try` whose handler goes on without returning or raising (it logs,
+    or passes): its failure is tolerated by design (a history row, a counter), so nothing is
+    half-done without it; inside `atomic()` the swallowed error would even break the
+    transaction. A `try` holding several writes is a unit that may fail half-way."""
+    for node in paths.path(write.call):
+        if not isinstance(node, cst.Try) or not paths.holds(node.body, write.call):
+            continue
+        if any(w is not write and paths.holds(node.body, w.call) for w in writes):
+            return False
+        return bool(node.handlers) and all(_goes_on(handler) for handler in node.handlers)
+    return False
+
+
+def _goes_on(handler: cst.ExceptHandler) -> bool:
+    stack: list[cst.CSTNode] = [handler.body]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (cst.Return, cst.Raise)):
+            return False
+        if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(children(node))
+    return True
 
 
 def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:
