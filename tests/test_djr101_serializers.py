@@ -612,3 +612,41 @@ def test_a_base_get_serializer_class_decides_over_a_subclass_serializer_class(re
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
     assert "every Book that Direct (shop/views.py:" in findings[0].text
     assert "Listed" not in findings[0].text
+
+
+def test_a_get_serializer_class_picking_per_action_hands_the_list_to_the_attribute(review):
+    """waldur's ActionsViewSet: `getattr(self, self.action + "_serializer_class", default)`
+    serializes the list with `serializer_class` unless a `list_serializer_class` is set; a
+    method naming only other actions (`self.action == "users"`) leaves the list to it too."""
+    views = """
+    class ActionsViewSet(viewsets.ReadOnlyModelViewSet):
+        def get_serializer_class(self):
+            default = super().get_serializer_class()
+            return getattr(self, self.action + "_serializer_class", default)
+
+
+    class Plain(ActionsViewSet):
+        queryset = Book.objects.all()
+        serializer_class = BookSerializer
+
+
+    class ListOwn(ActionsViewSet):
+        queryset = Book.objects.all()
+        serializer_class = BookSerializer
+        list_serializer_class = serializers.Serializer
+
+
+    class Users(viewsets.ReadOnlyModelViewSet):
+        queryset = Book.objects.all()
+        serializer_class = BookSerializer
+
+        def get_serializer_class(self):
+            if self.action == "users":
+                return serializers.Serializer
+            return super().get_serializer_class()
+    """
+    findings = review_drf(review, METHOD_FIELD, views)
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
+    assert "every Book that Plain (shop/views.py:" in findings[0].text
+    assert "Users (shop/views.py:" in findings[0].text
+    assert "ListOwn" not in findings[0].text

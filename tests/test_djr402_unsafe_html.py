@@ -834,3 +834,28 @@ def test_a_numeric_model_field_formatted_into_html_is_digits(review):
     count, the class attribute being the field's declaration, not its value."""
     findings = review({"shop/models.py": NUMERIC_MODELS}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "shop/models.py", 15), ("DJR402", "shop/models.py", 23)]
+
+
+def test_self_attributes_assigned_from_each_other_end(review, capsys):
+    """`self.a = self.b + ...` and `self.b = self.a + ...` in a model's methods: judging
+    `self.a` follows `self.b` back to `self.a` once, then stops (it used to recurse until
+    Python gave up and the file was skipped)."""
+    code = """
+from django.db import models
+from django.utils.safestring import mark_safe
+
+
+class Member(models.Model):
+    first = models.CharField(max_length=20)
+    last = models.CharField(max_length=20)
+
+    def sync(self):
+        self.first = self.last + "-"
+        self.last = self.first + "+"
+
+    def badge(self):
+        return mark_safe(f"<b>{self.first}</b>")
+"""
+    findings = review({"shop/models.py": code}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/models.py", 15)]
+    assert "nested too deeply" not in capsys.readouterr().err

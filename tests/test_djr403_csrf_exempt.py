@@ -994,3 +994,74 @@ def test_a_view_behind_a_middleware_that_authenticates_by_the_authorization_head
     assert exempt(review, {**files, "shop/views.py": BEARER_VIEW.format(middleware="BearerOnly")}) == []
     findings = exempt(review, {**files, "shop/views.py": BEARER_VIEW.format(middleware="Timing")})
     assert codes_lines(findings) == [("DJR403", "shop/views.py", 9)]
+
+
+KEY_WRAPPER = """
+from functools import wraps
+
+from django.http import JsonResponse
+
+
+def key_is_valid(request):
+    key = request.META.get("{header}")
+    return bool(key) and key in request.site_keys
+
+
+def storefront_view(view):
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if not key_is_valid(request):
+            return JsonResponse({{"error": "invalid key"}}, status=400)
+        return view(request, *args, **kwargs)
+
+    return wrapped
+"""
+KEY_VIEW = """
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from .decorators import storefront_view
+
+
+@csrf_exempt
+@storefront_view
+def add_to_cart(request):
+    request.session["cart"] = request.POST.get("item")
+    return JsonResponse({})
+"""
+
+
+def test_a_wrapper_requiring_a_custom_key_header(review):
+    """A project decorator answering 400 unless `X-Api-Key` holds a key: a cross-site form
+    cannot send a custom header. A wrapper reading an unrelated header proves nothing."""
+    keyed = {"shop/decorators.py": KEY_WRAPPER.format(header="HTTP_X_API_KEY"), "shop/views.py": KEY_VIEW}
+    assert exempt(review, keyed) == []
+    forwarded = {"shop/decorators.py": KEY_WRAPPER.format(header="HTTP_X_FORWARDED_FOR"), "shop/views.py": KEY_VIEW}
+    assert codes_lines(exempt(review, forwarded)) == [("DJR403", "shop/views.py", 8)]
+
+
+SDK_HOOK = """
+import json
+import logging
+
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+from paynow_sdk import PayNow
+
+
+@csrf_exempt
+def paynow_notify(request):
+    body = json.loads(request.body)
+    header = request.headers.get("Signature")
+    expected = PayNow().authorization.calculate_signature(body=body)
+    {check}
+    request.session["paid"] = body["paymentId"]
+    return HttpResponse("ok")
+"""
+
+
+def test_a_signature_compared_with_an_sdk_s_calculate_signature(review):
+    compared = SDK_HOOK.format(check='if expected != header:\n        return HttpResponse("bad", status=400)')
+    assert exempt(review, {"shop/views.py": compared}) == []
+    logged = SDK_HOOK.format(check='logging.info("signature %s, expected %s", header, expected)')
+    assert codes_lines(exempt(review, {"shop/views.py": logged})) == [("DJR403", "shop/views.py", 10)]

@@ -30,26 +30,30 @@ _MAX_NESTING = 3  # nested serializers followed from the one under review
 
 
 def view_serializer(index, view: str) -> str | None:
-    """The serializer class a DRF view gets (`serializer_class`, or the one class its
+    """The serializer class a DRF view's list gets (`serializer_class`, or the one class its
     `get_serializer_class()` returns), through its project bases; None when it has none or
-    picks one in code (itself or in any base: the method wins over a subclass's attribute).
-    DRF's own classes, when the environment is read, add nothing."""
+    it is picked in code. DRF calls the nearest get_serializer_class(), so one in a base
+    decides over a subclass's `serializer_class`: one that picks per action and names the
+    list (`self.action == "list"`, or a `list_serializer_class` its `getattr(self,
+    self.action + "_serializer_class")` finds) leaves it unknown; one that names other actions
+    only hands the list to the attribute. DRF's own classes, when read, add nothing."""
+    mro = [q for q in index._class_mro(view) if not q.startswith("rest_framework.")]
+    views = [index.classes[q].view for q in mro if index.classes[q].view is not None]
+    attrs = {name for facts in views for name in facts.serializer_attrs}
     attribute = None
-    for qual in index._class_mro(view):
-        if qual.startswith("rest_framework."):
-            continue
-        facts = index.classes[qual].view
-        if facts is None:
-            continue
-        # DRF calls the nearest get_serializer_class(): one defined in a base decides over a
-        # subclass's serializer_class (a base picking a list serializer per action)
+    for facts in views:
         if facts.serializer_dynamic:
-            return None
+            if "list" in facts.serializer_actions or f"list{facts.serializer_action_suffix}" in attrs:
+                return None
+            per_action = bool(facts.serializer_actions or facts.serializer_action_suffix)
+            if attribute is None and per_action:
+                attribute = next((f.own_serializer for f in views if f.own_serializer), None)
+            return index.resolve(attribute) if attribute else None
         if facts.serializer and facts.serializer_method:
             return index.resolve(facts.serializer)
         if facts.serializer and attribute is None:
-            attribute = index.resolve(facts.serializer)
-    return attribute
+            attribute = facts.serializer
+    return index.resolve(attribute) if attribute else None
 
 
 @dataclass(frozen=True)

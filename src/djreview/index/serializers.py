@@ -80,6 +80,12 @@ class ViewFacts:
     serializer: str | None = None  # serializer_class, or get_serializer_class()'s one return
     serializer_dynamic: bool = False  # get_serializer_class() we could not read
     serializer_method: bool = False  # `serializer` is what its get_serializer_class() returns
+    # a get_serializer_class() picking per action: the actions it names (`self.action == "x"`),
+    # and the suffix of `getattr(self, self.action + "_serializer_class", ...)`
+    serializer_actions: tuple[str, ...] = ()
+    serializer_action_suffix: str = ""
+    serializer_attrs: tuple[str, ...] = ()  # the `*_serializer_class` attributes it sets
+    own_serializer: str | None = None  # its `serializer_class` attribute, whatever the method does
     queryset: QuerysetSource | None = None  # the class attribute `queryset = ...`
     get_queryset: QuerysetSource | None = None
     get_queryset_opaque: bool = False  # defined, but not one chain we can read
@@ -211,14 +217,15 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
     }
     methods = {s.name: s for s in node.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if not (_VIEW_ATTRS & assigned.keys() or _VIEW_METHODS & methods.keys() or serializes):
-        return None
+        return None  # a class only setting `create_serializer_class` is no view of its own
     facts = ViewFacts()
     allowed = _strings(assigned.get("http_method_names"))
     facts.no_get = allowed is not None and "get" not in allowed
     if "list" in methods:
         facts.list_override = "super" if _returns_super_list(methods["list"]) else "own"
     if "serializer_class" in assigned:
-        facts.serializer = resolver.ref(assigned["serializer_class"])
+        facts.serializer = facts.own_serializer = resolver.ref(assigned["serializer_class"])
+    facts.serializer_attrs = tuple(n for n in assigned if n.endswith("_serializer_class"))
     if "queryset" in assigned:
         facts.queryset = source_of(assigned["queryset"], resolver, {})
     if "get_serializer_class" in methods:
@@ -230,6 +237,7 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
             facts.serializer, facts.serializer_method = refs.pop(), True
         else:
             facts.serializer, facts.serializer_dynamic = None, True
+            facts.serializer_actions, facts.serializer_action_suffix = _action_dispatch(methods["get_serializer_class"])
     if "get_queryset" in methods:
         facts.get_queryset = _returned_source(methods["get_queryset"], resolver)
         facts.get_queryset_opaque = facts.get_queryset is None
@@ -246,6 +254,31 @@ def _serializer_ref(value, resolver) -> str | None:
     if isinstance(value, ast.Attribute) and _is_self(value.value):
         return None
     return resolver.ref(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+
+
+def _action_dispatch(func) -> tuple[tuple[str, ...], str]:
+    """The actions a get_serializer_class() compares `self.action` with, and the suffix of a
+    `getattr(self, self.action + "_serializer_class", default)` (or its f-string)."""
+    actions: list[str] = []
+    suffix = ""
+    for node in ast.walk(func):
+        if isinstance(node, ast.Compare) and _is_self_action(node.left):
+            for comparator in node.comparators:
+                items = comparator.elts if isinstance(comparator, (ast.Tuple, ast.List, ast.Set)) else [comparator]
+                actions += [v for v in map(_string, items) if v is not None]
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr":
+            name = node.args[1] if len(node.args) > 1 else None
+            if isinstance(name, ast.BinOp) and _is_self_action(name.left) and _string(name.right):
+                suffix = _string(name.right) or ""
+            elif isinstance(name, ast.JoinedStr) and len(name.values) == 2:
+                first, rest = name.values
+                if isinstance(first, ast.FormattedValue) and _is_self_action(first.value) and _string(rest):
+                    suffix = _string(rest) or ""
+    return tuple(dict.fromkeys(actions)), suffix
+
+
+def _is_self_action(node) -> bool:
+    return isinstance(node, ast.Attribute) and node.attr == "action" and _is_self(node.value)
 
 
 def _own_attribute(value) -> bool:

@@ -47,6 +47,12 @@ _SIGNING = frozenset({"django.core.signing.loads", "django.core.signing.unsign"}
 _JWT_DECODE = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})
 _SIGNATURE_HEADER = re.compile(r"(?i)signature|hmac")
 _AUTHORIZATION = frozenset({"HTTP_AUTHORIZATION", "Authorization", "authorization", "AUTHORIZATION"})
+# A custom header carrying a credential (`HTTP_X_API_KEY`, `X-Auth-Token`): a cross-site form
+# cannot send one, and a script on another origin needs a CORS preflight to.
+_KEY_HEADER = re.compile(r"(?i)^(HTTP_X_|X-)\w*(KEY|TOKEN|AUTH|SECRET|CREDENTIAL)")
+# A call whose name says it computes a signature (an SDK's `calculate_signature()`): compared
+# with the request's, that is verifying, as an `hmac.new()` digest compared is.
+_SIGNER_NAME = re.compile(r"(?i)^(calc|calculate|compute|generate|make|create|build|expected)_?(signature|hmac)$")
 # What the request's cookies give a view: the user, the session, the cookies themselves.
 _COOKIE_STATE = frozenset({"user", "session", "COOKIES"})
 _SESSION_CALLS = frozenset({"login", "logout", "auth_login", "auth_logout", "update_session_auth_hash"})
@@ -86,6 +92,7 @@ class SignatureFacts:
     token_auth: bool = False  # reads the Authorization header: authenticated by it, not by cookies
     signs: bool = False  # computes an HMAC digest it does not compare: a signer whose result callers compare
     compared: tuple[str, ...] = ()  # functions whose result it compares with `==`/`!=` (a signer's, maybe)
+    decorators: tuple[str, ...] = ()  # the project functions decorating it (a wrapper may authenticate)
 
 
 def worth_reading(text: str) -> bool:
@@ -120,6 +127,8 @@ class _Function:
                 self.facts.drf = True
             if ref.startswith(("django.contrib.auth.", "django.contrib.admin.")):
                 self.facts.identity = True  # login_required, permission_required, staff_member_required
+            elif ref and not ref.startswith("self."):
+                self.facts.decorators += (ref,)
             self._callee(target)
         for child in inner:
             if isinstance(child, ast.Call):
@@ -195,7 +204,7 @@ class _Function:
             self.validates = True  # twilio's RequestValidator(token).validate(url, params, signature)
         elif ref.startswith(_ORIGIN_CHECKED_REFS) or ref in _JWT_DECODE and _decodes_with_key(call):
             self.facts.verifies = True
-        elif ref == "hmac.new" or ref.startswith("hmac.") and name == "HMAC":
+        elif ref == "hmac.new" or ref.startswith("hmac.") and name == "HMAC" or _SIGNER_NAME.match(name):
             self.hmac_digest = True
         elif name == "RequestValidator":
             self.twilio = True
@@ -215,7 +224,9 @@ class _Function:
             self._header(call.args[0])
 
     def _header(self, node: ast.AST) -> None:
-        if isinstance(node, ast.Constant) and node.value in _AUTHORIZATION:
+        if isinstance(node, ast.Constant) and (
+            node.value in _AUTHORIZATION or isinstance(node.value, str) and _KEY_HEADER.match(node.value)
+        ):
             self.facts.token_auth = True
         text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
         if _SIGNATURE_HEADER.search(text) and text not in self.facts.headers and len(text) < 80:
@@ -425,8 +436,8 @@ class Verifiers:
             facts, _, read = self._function(ref)
             if not read:
                 return True
-            if facts is not None and facts.token_auth:
-                return False
+            if facts is not None and (facts.token_auth or any(map(self.token_authenticated, facts.decorators))):
+                return False  # it, or a wrapper around it, authenticates by a header
         # a forged cross-site request is a POST (or a GET, which CSRF never guards): what the
         # view does as the user in get() alone it does for any link, exempt or not
         return any(facts.identity for facts in self._reach(ref, _SAFE_HANDLERS))

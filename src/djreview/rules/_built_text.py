@@ -116,6 +116,9 @@ class _Bindings:
     returns_safe: dict[str, bool | None] = field(default_factory=dict)
     # module only: `self.NAME = value` in its methods, with the method (read when first asked)
     self_attrs: dict[str, list[tuple[cst.BaseExpression, cst.FunctionDef]]] | None = None
+    # `self.<name>` being judged, by any BuiltText of the module (each method's is a new one):
+    # `self.a = f(self.b)` and `self.b = g(self.a)` would otherwise recurse without end
+    self_attrs_busy: set[str] = field(default_factory=set)
     # module only: the functions defined at its top level (the others are methods), and the
     # functions whose results are being judged for a call (a recursion is no proof)
     top_level: set[int] = field(default_factory=set)
@@ -1053,18 +1056,17 @@ class BuiltText:
             for functions in module.functions.values():
                 for function in functions:
                     _self_assignments(function, module.self_attrs)
-        key = f"self.{name}"
         values = module.self_attrs.get(name)
-        if not values or key in self._busy:
+        if not values or name in module.self_attrs_busy:
             return False
-        self._busy.add(key)
+        module.self_attrs_busy.add(name)
         try:
             return all(
                 BuiltText(self.policy, function, module, self.class_attrs, self.known_safe).safe(value)
                 for value, function in values
             )
         finally:
-            self._busy.discard(key)
+            module.self_attrs_busy.discard(name)
 
     def _value_reads_data(self, value: cst.BaseExpression, depth: int) -> bool:
         """A local's value: when it is text built here, only its unescaped parts count (an
