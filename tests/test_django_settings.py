@@ -229,3 +229,28 @@ def test_an_app_s_settings_module_reading_the_project_s_is_no_settings_module():
     project = settings_of({"survey/__init__.py": "", "survey/settings.py": app})
     assert project.production == []
     assert project.drf_setting("DEFAULT_PERMISSION_CLASSES").state == "unknown"
+
+
+def test_an_app_s_settings_presets_are_not_the_project_s_settings():
+    """university-core's `core/settings.py`: AUTH_USER_MODEL beside a function returning a
+    REST_FRAMEWORK dict for host projects to call. Defining functions and setting none of
+    INSTALLED_APPS, DATABASES, ROOT_URLCONF, MIDDLEWARE, it runs no project; a project's
+    settings defining a helper function still count."""
+    presets = """
+        AUTH_USER_MODEL = "auth.User"
+        AUTHENTICATION_BACKENDS = ["django.contrib.auth.backends.ModelBackend"]
+
+        def rest_framework_settings(**overrides):
+            return {"DEFAULT_PAGINATION_CLASS": "uni.core.pagination.Pages", **overrides}
+    """
+    project = settings_of({"uni/__init__.py": "", "uni/core/__init__.py": "", "uni/core/settings.py": presets})
+    assert project.production == []
+    with_apps = textwrap.dedent(presets) + 'INSTALLED_APPS = ["uni.core"]\n'
+    project = settings_of({"uni/__init__.py": "", "uni/core/__init__.py": "", "uni/core/settings.py": with_apps})
+    assert project.production == ["uni.core.settings"]
+
+
+def test_settings_for_a_makemigrations_script_are_tooling():
+    assert is_development("make_migrations_settings")
+    assert is_development("app.migration_settings")
+    assert not is_development("app.production_settings")

@@ -63,6 +63,9 @@ class Inherited:
     production: tuple[str, ...]  # the production modules that get it
 
 
+_PROJECT_SETTINGS = ("INSTALLED_APPS", "DATABASES", "ROOT_URLCONF", "MIDDLEWARE", "MIDDLEWARE_CLASSES")
+
+
 def is_development(module: str) -> bool:
     """Development settings by name: the module's, or a package's it sits in (`testproject`,
     `auth_tests`), read from the dotted name so that a project kept under a folder named
@@ -70,8 +73,8 @@ def is_development(module: str) -> bool:
     *packages, name = module.split(".")
     for affix in ("_settings", "settings_"):
         name = name.removesuffix(affix) if affix.startswith("_") else name.removeprefix(affix)
-    if name in _DEV_NAMES or name.startswith("test"):
-        return True
+    if name in _DEV_NAMES or name.startswith("test") or "migration" in name:
+        return True  # `make_migrations_settings`: a script's settings for makemigrations
     return any(_development_package(p) for p in packages)
 
 
@@ -97,10 +100,25 @@ class ProjectSettings:
         # name (pretix's _build_settings.py only runs at build time); otherwise every module
         # nobody star-imports (a settings/prod.py chosen by an environment variable).
         chosen = [name for name in candidates if name in named]
-        self.production = sorted(
-            chosen or [n for n in candidates if self.modules[n].looks_like_settings and n not in imported]
-        )
         self._namespaces: dict[str, dict[str, Entry]] = {}
+        self.production = sorted(
+            chosen
+            or [
+                n
+                for n in candidates
+                if self.modules[n].looks_like_settings and n not in imported and self._configures_a_project(n)
+            ]
+        )
+
+    def _configures_a_project(self, module: str) -> bool:
+        """An app's `settings.py` of presets (`AUTH_USER_MODEL` beside functions returning a
+        REST_FRAMEWORK dict for host projects to call) runs no project: a module defining
+        functions that sets (with what it star-imports) none of INSTALLED_APPS, DATABASES,
+        ROOT_URLCONF, MIDDLEWARE is not the project's settings."""
+        if not self.modules[module].defines_functions:
+            return True
+        names = self.namespace(module)
+        return ANY in names or any(name in names for name in _PROJECT_SETTINGS)
 
     def find(self, name: str, importer: str = "") -> str:
         """The settings module a dotted name stands for: `core.settings.base` may be imported

@@ -81,6 +81,7 @@ class SettingsFacts:
     # named like one or assigning a name only settings assign; otherwise a module that may be
     # settings (star import + upper-case names) and is one only when another names it
     looks_like_settings: bool = False
+    defines_functions: bool = False  # a top-level `def`: presets for others to call, maybe
 
 
 _ENTRY_POINTS = frozenset({"manage.py", "wsgi.py", "asgi.py"})
@@ -115,7 +116,8 @@ def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> S
     steps: list[Step] = []
     for stmt in tree.body:
         steps.extend(reader.steps(stmt, conditional=False, in_try=False))
-    return SettingsFacts(tuple(steps), looks)
+    functions = any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) for stmt in tree.body)
+    return SettingsFacts(tuple(steps), looks, functions)
 
 
 def _reads_django_settings(body: list[ast.stmt]) -> bool:
