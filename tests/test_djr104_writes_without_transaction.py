@@ -1109,3 +1109,21 @@ def test_a_best_effort_write_and_savepoints_by_hand(review):
     """
     findings = writes(review, code)
     assert [(f.code, f.line) for f in findings] == [("DJR104", 28), ("DJR104", 37)]
+
+
+def test_a_handler_for_a_lookup_that_finds_nothing_does_not_make_a_write_best_effort(review):
+    """`try: order.items.get().delete() except Item.DoesNotExist: pass` tolerates a missing
+    row, not a failing write (pretix's domain assignment): still reported."""
+    code = """
+    from shop.models import Item, Order
+
+
+    def close(order):
+        order.save()
+        try:
+            Item.objects.get(order=order).delete()
+        except Item.DoesNotExist:
+            pass
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 8)]

@@ -859,3 +859,24 @@ class Member(models.Model):
     findings = review({"shop/models.py": code}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "shop/models.py", 15)]
     assert "nested too deeply" not in capsys.readouterr().err
+
+
+def test_a_text_field_is_the_row_s_value_whatever_the_methods_assign(review):
+    """`self.status = "active"` in the model's own methods does not make the field code's:
+    forms and the admin write it too."""
+    code = """
+from django.db import models
+from django.utils.safestring import mark_safe
+
+
+class Membership(models.Model):
+    status = models.CharField(max_length=20)
+
+    def activate(self):
+        self.status = "active"
+
+    def badge(self):
+        return mark_safe(f"<b>{self.status.capitalize()}</b>")
+"""
+    findings = review({"shop/models.py": code}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/models.py", 13)]

@@ -781,8 +781,9 @@ class BuiltText:
             if own and self.safe(self.class_attrs[parts[1]], depth + 1):  # type: ignore[index]
                 return True  # `self.template` where the class says `template = "<b>{}</b>"`; a
                 # model's `stock = IntegerField()` is no value: the index's field kinds decide
-            if parts and len(parts) == 2 and parts[0] == "self" and self._self_attr_safe(parts[1]):
-                return True  # `self.model_name = Model._meta.verbose_name` in __init__
+            if not own and parts and len(parts) == 2 and parts[0] == "self" and self._self_attr_safe(parts[1]):
+                return True  # `self.model_name = Model._meta.verbose_name` in __init__ (not a
+                # field: its value is the row's, whatever the module's methods assign)
             if parts is None and self.policy.safe_attribute(["", *_attr_chain(node)]):
                 return True  # `(Page if page else obj)._meta.verbose_name`
             if self.known_safe is not None and self.known_safe(node):

@@ -574,8 +574,21 @@ def _best_effort(paths: _Paths, write: _Write, writes: list[_Write]) -> bool:
             continue
         if any(w is not write and paths.holds(node.body, w.call) for w in writes):
             return False
-        return bool(node.handlers) and all(_goes_on(handler) for handler in node.handlers)
+        return any(_catches_write_errors(h) for h in node.handlers) and all(_goes_on(h) for h in node.handlers)
     return False
+
+
+# Exceptions a failing write raises: a handler catching only `DoesNotExist` tolerates a lookup
+# that finds nothing (`try: obj.link.delete() except Link.DoesNotExist: pass`), not the write.
+_WRITE_ERRORS = frozenset({"Exception", "BaseException", "DatabaseError", "IntegrityError", "OperationalError"})
+
+
+def _catches_write_errors(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return True  # a bare `except:`
+    items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    return any((dotted(item) or [""])[-1] in _WRITE_ERRORS for item in items)
 
 
 def _goes_on(handler: cst.ExceptHandler) -> bool:
