@@ -651,3 +651,50 @@ def test_an_action_without_permissions_or_a_list_handler_still_falls_back_to_the
     assert codes_lines(permissions(review, project(listing, **{"shop/urls.py": ACTION_URLS}))) == [
         ("DJR303", "shop/views.py", 10)
     ]
+
+
+RESET = """
+from django.contrib.auth.tokens import default_token_generator
+from rest_framework import generics, permissions, serializers
+from rest_framework.response import Response
+
+from .models import Book
+
+
+class NewPasswordSerializer(serializers.Serializer):
+    password = serializers.CharField(write_only=True)
+    token = serializers.CharField(write_only=True)
+
+    def validate(self, attrs):
+        user = self.context["request"].user
+        if not default_token_generator.{check}(user, attrs["token"]):
+            raise serializers.ValidationError("invalid link")
+        return attrs
+
+
+class SetNewPasswordView(generics.GenericAPIView):
+    permission_classes = [permissions.AllowAny]
+    serializer_class = NewPasswordSerializer
+
+    def patch(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        Book.objects.filter(title=serializer.validated_data["password"]).delete()
+        return Response({{}})
+"""
+RESET_URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [path("x/", views.SetNewPasswordView.as_view())]
+"""
+
+
+def test_an_open_view_whose_serializer_checks_a_reset_token(review):
+    """A password-reset completion under another name: the serializer's check_token() of the
+    link's token decides who may call it. A serializer checking nothing is still open."""
+    files = project(RESET.format(check="check_token"), **{"shop/urls.py": RESET_URLS})
+    assert permissions(review, files) == []
+    files = project(RESET.format(check="make_token"), **{"shop/urls.py": RESET_URLS})
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 20)]

@@ -614,3 +614,51 @@ class ClientView(APIView):
 """
     findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16)]
+
+
+def test_a_payment_intent_s_client_secret_goes_to_the_customer_by_design(review):
+    """Stripe hands a PaymentIntent's client_secret to the paying customer's browser to
+    confirm the payment: no credential of the account. An OAuth app's client_secret is."""
+    models = (
+        MODELS
+        + """
+
+class StripePayment(models.Model):
+    payment_intent_id = models.CharField(max_length=255, unique=True)
+    client_secret = models.CharField(max_length=255)
+
+    def __str__(self):
+        return self.payment_intent_id
+"""
+    )
+    serializers = (
+        FIELDS_LIST.replace("ApiClient\n", "ApiClient, StripePayment\n")
+        + """
+
+class StripePaymentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = StripePayment
+        fields = ["payment_intent_id", "client_secret"]
+
+
+class OAuthAppSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["name", "client_secret"]
+"""
+    )
+    views = (
+        VIEW.replace("ApiClientSerializer", "StripePaymentSerializer, OAuthAppSerializer", 1)
+        + """
+
+class PaymentViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = StripePaymentSerializer
+
+
+class AppViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = OAuthAppSerializer
+"""
+    )
+    findings = review({"shop/models.py": models, SERIALIZERS: serializers, VIEWS: views}, select=("DJR305",))
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 21)]
+    assert findings[0].message.startswith("OAuthAppSerializer writes ApiClient.client_secret out")

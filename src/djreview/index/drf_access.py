@@ -98,6 +98,7 @@ class AccessFacts:
     # the @actions it defines: (name, "set" | "open" | "none"), from `@action(permission_classes=...)`
     actions: tuple[tuple[str, str], ...] = ()
     paginator: bool = False  # `paginator = X()`: an instance replaces GenericAPIView.paginator
+    checks_token: bool = False  # a method calls a token generator's check_token() (a reset link)
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -122,6 +123,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 if _is_action(stmt):
                     facts.unsafe_actions = facts.unsafe_actions or _unsafe_action(stmt)
                     actions.append((name, _action_permissions(stmt, resolver)))
+            if resolver.checks_tokens and not facts.checks_token and _calls(stmt, "check_token"):
+                facts.checks_token = True  # `default_token_generator.check_token(user, token)`
             if name == "filter_queryset" and _reads_request_user(stmt):
                 facts.filters_by_user = True
             if name == "list":
@@ -138,6 +141,10 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
     return None if facts == AccessFacts() else facts
+
+
+def _calls(func, method: str) -> bool:
+    return any(isinstance(n, ast.Call) and _call_name(n) == method for n in all_nodes(func))
 
 
 def _reads_request_user(func) -> bool:
@@ -414,6 +421,9 @@ class DrfView:
     pagination_class: str = ""
     model: str | None = None  # the model it serves, when the index knows it
     anonymous: bool = False  # authentication_classes = [] or (): no user, on purpose (webhooks, pairing)
+    # it, or its serializer, checks a token generator's token (a password-reset link): the
+    # link's token decides who may call it
+    token_checked: bool = False
 
 
 def drf_view(index, qual: str) -> DrfView | None:
@@ -453,7 +463,17 @@ def drf_view(index, qual: str) -> DrfView | None:
     pagination, owner, cls = _pagination(index, facts)
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
-    return _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+    view = _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+    return _replace(view, token_checked=_checks_token(index, mro))
+
+
+def _checks_token(index, mro) -> bool:
+    """Does the view, or the serializer it names, call `check_token()` in a method?"""
+    classes = list(mro)
+    serializer = next((index.classes[q].view.serializer for q in mro if index.classes[q].view is not None), None)
+    if serializer:
+        classes += index._class_mro(index.resolve(serializer) or serializer)
+    return any(index.classes[c].access is not None and index.classes[c].access.checks_token for c in classes)
 
 
 _BARE_VIEWSETS = frozenset({"ViewSet", "GenericViewSet", "ViewSetMixin"})

@@ -60,6 +60,7 @@ class _Resolver:
         self.facts = facts
         self.functions: set[str] = set()  # module-level function names
         self.serializes = False  # the file calls something with many=True (a serializer?)
+        self.checks_tokens = False  # the file names check_token (a password-reset link's check)
         # module-level functions returning `database_sync_to_async(...)`: decorators of their own
         self.thread_decorators: frozenset[str] = frozenset()
 
@@ -579,6 +580,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             _module_assignment(facts, stmt.targets[0], stmt.value, resolver)
     facts.public_names = _public_names(statements)
     resolver.serializes = "many=True" in text
+    resolver.checks_tokens = "check_token" in text
     resolver.functions = {s.name for s in statements if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
     if "sync_to_async" in text:  # most files name neither: no walk of their functions
         resolver.thread_decorators = thread_wrappers(statements)

@@ -146,8 +146,8 @@ def _message(index, view, qual: str) -> str | None:
         return f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
     if view.permissions != "open" or not view.unsafe:
         return None
-    if index.verifies_signature(qual):
-        return None  # a webhook: the payload's signature, checked in a function it calls, decides
+    if index.verifies_signature(qual) or view.token_checked:
+        return None  # a webhook's signature, a reset link's token: checked, they decide
     if view.unsafe == ("POST",) and view.model and view.model == index.model_for("<user-model>"):
         return None  # a create-only view of the user model: a signup
     owner = view.permission_owner
