@@ -301,3 +301,25 @@ def can_start(page_id):
 """
     found = review({"shop/models.py": models, VIEWS: view}, select=("DJR103",))
     assert [f.line for f in found] == [8]
+
+
+def test_a_count_test_of_a_queryset_whose_rows_are_read_after_it(review):
+    """`if pending.count() == 0: return` then `for task in pending`: exists() would still be
+    two queries; the rows are read anyway. A count test of a queryset read nowhere else is
+    still reported."""
+    view = """
+    from shop.models import Book
+
+    def drain(author):
+        pending = Book.objects.filter(author=author)
+        if pending.count() == 0:
+            return []
+        return [book.title for book in pending]
+
+    def any_left(author):
+        pending = Book.objects.filter(author=author)
+        if pending.count() == 0:
+            return False
+        return True
+    """
+    assert [f.line for f in hygiene(review, view)] == [12]

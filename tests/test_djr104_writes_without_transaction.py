@@ -832,7 +832,7 @@ def test_a_branch_that_goes_on_to_the_next_item_does_not_precede_the_other_write
             if order.total == 0:
                 Order.objects.filter(pk=order.pk).update(total=1)
                 continue
-            Order.objects.filter(pk=order.pk).update(total=2)
+            Item.objects.filter(order=order).update(price=2)
 
 
     def retry_inner(orders, items):
@@ -842,7 +842,7 @@ def test_a_branch_that_goes_on_to_the_next_item_does_not_precede_the_other_write
                 for item in items:
                     if item.price:
                         continue
-            Order.objects.filter(pk=order.pk).update(total=2)
+            Item.objects.filter(order=order).update(price=2)
     """
     # the twin: a `continue` of an inner loop does not leave the outer round
     assert [f.line for f in writes(review, code)] == [20]
@@ -1127,3 +1127,24 @@ def test_a_handler_for_a_lookup_that_finds_nothing_does_not_make_a_write_best_ef
     """
     findings = writes(review, code)
     assert [(f.code, f.line) for f in findings] == [("DJR104", 8)]
+
+
+def test_the_same_row_updated_again_through_its_key_is_a_checkpoint(review):
+    """`Order.objects.filter(pk=x).update(...)` twice around a long call: the same row
+    written again, as two `order.save()` are. Another key, or another filter, is another row."""
+    code = """
+    from shop.models import Item, Order
+
+
+    def stop(order_id, stop_children):
+        Order.objects.filter(pk=order_id).update(total=0)
+        stop_children()
+        Order.objects.filter(pk=order_id).update(total=1)
+
+
+    def move(order_id, other_id):
+        Order.objects.filter(pk=order_id).update(total=0)
+        Order.objects.filter(pk=other_id).update(total=1)
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 13)]

@@ -880,3 +880,21 @@ class Membership(models.Model):
 """
     findings = review({"shop/models.py": code}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "shop/models.py", 13)]
+
+
+def test_a_setting_is_the_deployment_s_text(review):
+    """`settings.STATIC_URL` is set by whoever runs the site: code-made, as a module constant
+    is. A setting's lower-case attribute path (`settings.user.name`: a local named settings)
+    is not."""
+    body = """
+from django.conf import settings
+
+
+def placeholder():
+    return mark_safe(f'<img src="{settings.STATIC_URL}images/none.png">')
+
+
+def profile(settings):
+    return mark_safe(f"<b>{settings.owner}</b>")
+"""
+    assert lines(html(review, body)) == [16]

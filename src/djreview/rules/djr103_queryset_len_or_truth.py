@@ -249,6 +249,9 @@ class QuerysetLenOrTruth(Rule):
         ):
             return None
         receiver = expr.func.value
+        if isinstance(receiver, cst.Name) and self.scopes[-1].uses.get(receiver.value, 0):
+            return None  # `if qs.count() == 0: ...` then `for x in qs`: `if not qs:` would be one
+            # query, `exists()` still two; over the few rows such a test guards, no gain to report
         value = self.ctx.flow.infer(receiver)
         if isinstance(value, RelatedManager) and value.target:
             return receiver

@@ -300,8 +300,24 @@ class WritesWithoutTransaction(Rule):
         row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
         if method in ("save", "delete") and isinstance(func, cst.Attribute):
             row = self.ctx.module.code_for_node(func.value)
+        elif method == "update" and isinstance(func, cst.Attribute):
+            row = self._one_row(func.value) or row
         transaction = function.blocks[0] if function.blocks else None
         function.writes.append(_Write(node, text, transaction, row, method == "delete", method == "get_or_create"))
+
+    def _one_row(self, receiver: cst.BaseExpression) -> str | None:
+        """`Process.objects.filter(pk=self.process_id)`: the one row a queryset `update()`
+        writes, as `Process.objects[pk=self.process_id]`, so that writing it again is the same
+        row (a checkpoint); None for any other queryset."""
+        if not (isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute)):
+            return None
+        if receiver.func.attr.value != "filter" or len(receiver.args) != 1:
+            return None
+        arg = receiver.args[0]
+        if arg.keyword is None or arg.keyword.value not in ("pk", "id"):
+            return None
+        code = self.ctx.module.code_for_node
+        return f"{code(receiver.func.value)}[pk={code(arg.value)}]"
 
     def _write(self, call: cst.Call) -> str | None:
         """The write as written (`Order.objects.create()`), or None when `call` is no write."""
