@@ -698,3 +698,57 @@ def test_an_open_view_whose_serializer_checks_a_reset_token(review):
     assert permissions(review, files) == []
     files = project(RESET.format(check="make_token"), **{"shop/urls.py": RESET_URLS})
     assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 20)]
+
+
+OTP_VIEWS = """
+from django.contrib.auth import get_user_model
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from rest_framework_simplejwt.tokens import RefreshToken
+
+from .models import Book
+
+
+class OTPCodeSend(APIView):
+    permission_classes = (AllowAny,)
+
+    def post(self, request):
+        Book.objects.create(title=request.data["mobile"])
+        return Response({"sent": True})
+
+
+class Authentication(APIView):
+    permission_classes = (AllowAny,)
+
+    def post(self, request):
+        user, _ = get_user_model().objects.get_or_create(username=request.data["mobile"])
+        refresh = RefreshToken.for_user(user)
+        return Response({"access": str(refresh.access_token)})
+
+
+class FootprintUpload(APIView):
+    permission_classes = (AllowAny,)
+
+    def post(self, request):
+        Book.objects.create(title=request.data["name"])
+        return Response({})
+"""
+OTP_URLS = """
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("a/", views.OTPCodeSend.as_view()),
+    path("b/", views.Authentication.as_view()),
+    path("c/", views.FootprintUpload.as_view()),
+]
+"""
+
+
+def test_a_login_in_steps_under_other_names(review):
+    """An OTP login: a view sending the code (OTP in its name) and one that hands out the
+    caller's token (RefreshToken.for_user): open by design. `Footprint` holds no OTP."""
+    findings = permissions(review, project(OTP_VIEWS, **{"shop/urls.py": OTP_URLS}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 28)]

@@ -11,6 +11,7 @@ subclasses. The project index combines them through the bases (ProjectIndex.drf_
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass
 
 from djreview.index.nodes import Nodes, all_nodes
@@ -99,6 +100,7 @@ class AccessFacts:
     actions: tuple[tuple[str, str], ...] = ()
     paginator: bool = False  # `paginator = X()`: an instance replaces GenericAPIView.paginator
     checks_token: bool = False  # a method calls a token generator's check_token() (a reset link)
+    logs_in: bool = False  # a handler hands out credentials: login(), RefreshToken.for_user(), a new Token row
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -120,6 +122,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                     handlers.append((name, _writes(stmt, name)))
                 if _checks_user(stmt):
                     facts.decides_access = True
+                if not facts.logs_in and _issues_credentials(stmt):
+                    facts.logs_in = True
                 if _is_action(stmt):
                     facts.unsafe_actions = facts.unsafe_actions or _unsafe_action(stmt)
                     actions.append((name, _action_permissions(stmt, resolver)))
@@ -141,6 +145,32 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
     return None if facts == AccessFacts() else facts
+
+
+_LOGIN_CALLS = frozenset({"login", "auth_login", "for_user"})
+
+
+def _issues_credentials(func) -> bool:
+    """Does the handler log the caller in or mint a token for them: `login(request, user)`,
+    simplejwt's `RefreshToken.for_user(user)`, `Token.objects.get_or_create(user=user)`?"""
+    for node in all_nodes(func):
+        if not isinstance(node, ast.Call):
+            continue
+        name = _call_name(node)
+        if name in _LOGIN_CALLS:
+            return True
+        if name in ("create", "get_or_create") and isinstance(node.func, ast.Attribute):
+            owner = node.func.value
+            if isinstance(owner, ast.Attribute) and owner.attr == "objects":
+                model = owner.value
+                model_name = model.id if isinstance(model, ast.Name) else getattr(model, "attr", "")
+                if model_name.endswith("Token"):
+                    return True
+    return False
+
+
+# A one-time-password step of a login: `OTPCodeSend`, `SendOtp`, `otp_verify` (not `Footprint`).
+_OTP_NAME = re.compile(r"(?:^|[a-z_])(?:OTP|Otp)(?:[A-Z_]|$)|(?:^|_)otp(?:_|$)")
 
 
 def _calls(func, method: str) -> bool:
@@ -253,10 +283,18 @@ def _writes(func, name: str) -> bool:
             called = _call_name(node)
             if called in _ACTIONS and isinstance(node.func, ast.Attribute) and _is_super_call(node.func.value):
                 return True
-            if called in _READ_ONLY_CALLS or called in _UNSAFE_HANDLERS:
+            if called in _READ_ONLY_CALLS or (called in _UNSAFE_HANDLERS and _on_the_view(node.func)):
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
             return True
     return False
+
+
+def _on_the_view(func) -> bool:
+    """`self.create`, `super().post`, a bare `update(...)`: not `Book.objects.create`."""
+    if not isinstance(func, ast.Attribute):
+        return True
+    owner = func.value
+    return (isinstance(owner, ast.Name) and owner.id == "self") or _is_super_call(owner)
 
 
 def _is_super_call(node) -> bool:
@@ -627,8 +665,10 @@ def _login(name: str, outside, mro, index) -> bool:
     if mro and mro[0].startswith(_LOGIN_BASES):
         return True  # DRF's ObtainAuthToken itself, a token package's own views
     lowered = name.lower().replace("_", "")
-    if any(word in lowered for word in LOGIN_WORDS):
+    if any(word in lowered for word in LOGIN_WORDS) or _OTP_NAME.search(name):
         return True
+    if any(index.classes[c].access is not None and index.classes[c].access.logs_in for c in mro):
+        return True  # it logs the caller in, or hands out their token: the login itself
     module = index.class_module[mro[0]].module if mro else ""
     if _AUTH_PACKAGES & set(module.replace(".", "_").split("_")):
         return True
