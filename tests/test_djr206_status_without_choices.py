@@ -154,3 +154,40 @@ def close(ticket):
     findings = statuses(review, source, **{"shop/views.py": views})
     assert [f.line for f in findings] == [6, 10]
     assert all("the project gives it" not in f.message for f in findings)
+
+
+def test_copies_free_text_and_optional_fields_another_model_s_literal_does_not_claim(review):
+    """A transition's `source_state`/`target_state` copy the ticket's state; a 200-character
+    `state` given no value is a progress message; a `null=True` field whose only literal is a
+    same-named field's of another model records what a CI system sends. The twins: a required
+    short state, and one with a default of its own."""
+    source = """
+from django.db import models
+
+
+class Ticket(models.Model):
+    state = models.CharField(max_length=20)
+    job_status = models.CharField(max_length=50, null=True, blank=True)
+
+
+class TicketUpdate(models.Model):
+    source_state = models.CharField(max_length=50, null=True)
+    target_state = models.CharField(max_length=50, null=True)
+
+
+class Variable(models.Model):
+    state = models.CharField(max_length=200, blank=True)
+    phase = models.CharField(max_length=20)
+
+
+class TestRun(models.Model):
+    job_status = models.CharField(max_length=128, null=True)
+    run_state = models.CharField(max_length=128, default="queued")
+"""
+    views = """
+def cancel(ticket):
+    ticket.job_status = "Canceled"
+    ticket.save()
+"""
+    findings = statuses(review, source, **{"shop/views.py": views})
+    assert [line for _, _, line in codes_lines(findings)] == [6, 22]

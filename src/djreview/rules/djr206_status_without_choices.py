@@ -6,8 +6,11 @@ admin offer a free text box, and the set of values lives only in the code that h
 compare them. The suggestion lists the literal values the project gives the field (the index
 reads `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`).
 
-Not reported: an optional field (`blank=True`, no `default`) the project gives no value of its
-own (no constant, no literal): it records what another system sends. Nor an integer with
+Not reported: an optional field (`blank=True` or `null=True`, no `default`) the project gives
+no value of its own (no constant, no literal; literals given a same-named field of several
+models are no model's own): it records what another system sends. Nor a copy of a status
+(`source_state`, `target_state`, `original_status`, `raw_`/`external_`/`provider_` names), nor
+a CharField longer than 64 given no value of its own (a progress message, free text). Nor an integer with
 `MinValueValidator`/`MaxValueValidator` (a bounded number, not
 an enumeration), an integer set by code only (`editable=False`: MPTT's `level`), `state` on a
 model with address fields (`city`, `country`, `postal_code`, `zip`): a region.
@@ -42,6 +45,20 @@ _ADDRESS = ("city", "country", "postal_code", "postcode", "zip", "zip_code", "zi
 _GENERIC = frozenset({"type", "kind", "level"})
 _VALUE = re.compile(r"^[\w.-]+$")  # a code, not text or a MIME type ("application/pdf")
 _MEMBER = re.compile(r"[^A-Za-z0-9]+")
+
+
+# Prefixes of a field that copies a status from elsewhere: a transition's before and after
+# (`source_state`, `target_state`), a provider's raw value beside the normalised one.
+_COPIES = ("source_", "target_", "previous_", "old_", "new_", "original_", "raw_", "external_", "provider_", "remote_")
+_CODE_LENGTH = 64  # longer than any status code: a CharField this long holds text
+
+
+def _long_text(max_length: cst.Arg | None) -> bool:
+    return (
+        max_length is not None
+        and isinstance(max_length.value, cst.Integer)
+        and int(max_length.value.value) > _CODE_LENGTH
+    )
 
 
 def _member(value: str | int) -> str:
@@ -85,19 +102,24 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
         constants = self._constants(frame.node, field)
         if field in _GENERIC and not constants:
             return
+        if not constants and field.startswith(_COPIES):
+            return  # `source_state`, `original_status`: a copy of another field's or system's value
         values = list(constants.values()) or [
             v for v in index.status_values(field) if isinstance(v, int) == integer and _VALUE.match(str(v))
         ]
-        if not values and "default" not in keywords and keyword_true(keywords.get("blank")):
-            # an optional field with no value of its own, given none by the project: a copy of
-            # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
-            # whose new values choices would reject
-            return
         values = [v for v in values if isinstance(v, int) == integer]
         if not constants and index.models_with_field(field) > 1:
             # `obj.status = "open"` names no model: with several models holding a `status` without choices,
             # the values may be another model's (django-crm), so none is put in the message
             values = []
+        optional = keyword_true(keywords.get("blank")) or keyword_true(keywords.get("null"))
+        if not values and "default" not in keywords and optional:
+            # an optional field with no value of its own, given none by the project: a copy of
+            # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
+            # whose new values choices would reject
+            return
+        if not values and "default" not in keywords and not integer and _long_text(keywords.get("max_length")):
+            return  # `state = CharField(max_length=200)` given no code: a progress message, free text
         holder = frame.node.name.value
         written = self.ctx.module.code_for_node(value.func)
         prefix = written.rsplit(".", 1)[0] + "." if "." in written else ""
