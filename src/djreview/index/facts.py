@@ -30,6 +30,7 @@ class FieldFacts:
     dynamic: bool = False  # some argument we could not read (``**kwargs``)
     indexed: bool = False  # db_index= or unique= given, and not literally False (DJR105)
     choices: bool = False  # choices= given: a few values, which a plain index rarely serves (DJR105)
+    max_length: int | None = None  # a literal max_length: a short code holds few values (DJR105)
 
 
 @dataclass

@@ -118,8 +118,10 @@ def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: in
         return
     if any(k.arg is None for k in call.keywords):
         out.append(("<unknown>", call.lineno))  # `**kwargs` may filter on an indexed column
+    # "!": an `exclude()` keeps the rows that do not match (most of them): no index serves it
+    negated = "!" if method == "exclude" else ""
     out += [
-        (_marked(k.arg, k.value), k.value.lineno)
+        (negated + _marked(k.arg, k.value), k.value.lineno)
         for k in call.keywords
         if k.arg and k.arg != "defaults" and _comparable(k.value)
     ]

@@ -1788,11 +1788,14 @@ class ProjectIndex:
         is served by that index: its other fields are only checked on the rows it finds.
         The fields reached through the same relation path filter together."""
         reached: list[tuple[str, str, str, int]] = []  # model, relation prefix, field, line
+        ranges: list[bool] = []  # for each reached: a range lookup (`__gt`, `__year`...)
         beside: list[tuple[str, str, str]] = []  # the same, for `field=None` and constants
         filters = any(not key.startswith("^") for key, _ in keys)
         for key, line in keys:
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
+            if key.startswith("!"):
+                continue  # `exclude()`: NOT (...) keeps most rows; the other filters decide
             if key.startswith("~") and "__" in key:
                 continue  # IS NULL across a join (`component__parent=None`, often excluded): no help
             head = key.lstrip("^=~").split("__")[0]
@@ -1809,11 +1812,37 @@ class ProjectIndex:
                 beside.append(target)
             elif target is not None:
                 reached.append((*target, line))
-        for target_model, prefix, name, line in reached:
+                ranges.append(key.rsplit("__", 1)[-1] in _RANGE_LOOKUPS)
+        # One index serves a query: of the columns it filters together on one table, the one
+        # an index would narrow most is reported (equality over a range, a long value over a
+        # short code or a number), not each of them (`to_url=u, language_code=c`: index to_url)
+        best: dict[tuple[str, str], tuple[tuple, int]] = {}
+        for at, (target_model, prefix, name, _) in enumerate(reached):
+            rank = (ranges[at], self._selectivity(target_model, name), at)
+            if (target_model, prefix) not in best or rank < best[(target_model, prefix)][0]:
+                best[(target_model, prefix)] = (rank, at)
+        chosen = {at for _, at in best.values()}
+        for at, (target_model, prefix, name, line) in enumerate(reached):
+            if at not in chosen:
+                continue
             together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix)) | frozenset(
                 n for m, p, n in beside if (m, p) == (target_model, prefix)
             )
             found.setdefault(name, []).append((target_model, together, path, line, ordering))
+
+    def _selectivity(self, model: str, name: str) -> int:
+        """How little an index on the field narrows an equality (lower narrows more): a long
+        text, key or address (0), a short code such as a language or currency (1), a number
+        (2), a date or time (3)."""
+        declared = next((f for f in self.models[model].fields if f.name == name), None)
+        kind = (self.resolve(declared.kind) or declared.kind).rsplit(".", 1)[-1] if declared else ""
+        if kind.endswith(("DateTimeField", "DateField", "TimeField")):
+            return 3
+        if kind.endswith(("IntegerField", "DecimalField", "FloatField")):
+            return 2
+        if declared is not None and declared.max_length is not None and declared.max_length <= _SHORT_CODE:
+            return 1
+        return 0
 
     def _lookup_field(self, model: str, key: str) -> tuple[str, str, str] | str | None:
         """(model, relation prefix, field) of the plain field a lookup filters with an index-
@@ -1836,7 +1865,9 @@ class ProjectIndex:
                 return "indexed"  # `event_id=`
             if rel is not None:
                 if at + 1 == len(parts) or parts[at + 1] in _RELATION_LOOKUPS:
-                    return "indexed" if rel.kind in ("fk", "o2o") else None  # the relation's key column
+                    # the relation's key column, or (many-to-many, reverse) the other table's key:
+                    # the join starts at an index there (`channels=ch` reads the through table)
+                    return "indexed"
                 if rel.target not in self.models:
                     return None
                 model, prefix = rel.target, f"{prefix}{part}__"
@@ -1893,6 +1924,8 @@ class ProjectIndex:
 
 # Comparisons a b-tree index on the column serves (`year` becomes a range of dates).
 _INDEXED_LOOKUPS = frozenset({"exact", "in", "gt", "gte", "lt", "lte", "range", "startswith", "year"})
+_RANGE_LOOKUPS = frozenset({"gt", "gte", "lt", "lte", "range", "startswith", "year"})
+_SHORT_CODE = 12  # max_length of a code with few values: a language, a currency, a country
 # Field classes DJR105 leaves alone: indexed already (slugs, relations), a few values (booleans,
 # django-enumfields' EnumField/EnumIntegerField), or files (their paths are compared to find
 # duplicates in small tables).
