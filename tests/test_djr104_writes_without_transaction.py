@@ -1148,3 +1148,36 @@ def test_the_same_row_updated_again_through_its_key_is_a_checkpoint(review):
     """
     findings = writes(review, code)
     assert [(f.code, f.line) for f in findings] == [("DJR104", 13)]
+
+
+def test_an_atomic_caller_calling_through_an_import_alias(review):
+    """`from shop.services import fill as fill_order` then `fill_order()` in atomic(): a call
+    of `fill`. The twin: the alias called outside a transaction."""
+    helper = """
+    from shop.models import Item, Order
+
+
+    def fill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+
+
+    def refill(price):
+        order = Order.objects.create(total=price)
+        Item.objects.create(order=order, price=price)
+    """
+    callers = """
+    from django.db import transaction
+    from shop.services import fill as fill_order, refill as refill_order
+
+
+    @transaction.atomic
+    def checkout(price):
+        fill_order(price)
+
+
+    def again(price):
+        refill_order(price)
+    """
+    findings = writes(review, helper, **{"shop/checkout.py": callers})
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]

@@ -140,12 +140,17 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         open_regions.append(i)
     starts = [r[0] for r in regions]
 
+    # `from .db import delete_identity as delete_identity_db`: a call of the alias is a call
+    # of the function it names
+    renamed = {a.asname: a.name for i in nodes.of(ast.ImportFrom) for a in i.names if a.asname}
     inside: set[str] = set()
     outside: set[tuple[str, str]] = set()
     for call in nodes.of(ast.Call):
         name = called_name(call.func)
         if not name:
             continue
+        if isinstance(call.func, ast.Name):
+            name = renamed.get(name, name)
         position = (call.lineno, call.col_offset)
         at = bisect_right(starts, position) - 1
         while at >= 0 and not position < regions[at][1]:
