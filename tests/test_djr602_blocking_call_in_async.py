@@ -159,3 +159,29 @@ async def fetch(url):
     return session.get(url)
 """
     assert codes_lines(review({"shop/fetch.py": code}, select=("DJR602",))) == [("DJR602", "shop/fetch.py", 7)]
+
+
+def test_a_coroutine_only_run_through_async_to_sync_runs_alone(review):
+    """`async_to_sync(self.wait_for_signal)(5)` in a sync worker loop: the coroutine gets an
+    event loop of its own, so its sleep blocks nobody else. The twin, also awaited by an
+    async consumer, shares that consumer's loop."""
+    body = """
+from asgiref.sync import async_to_sync
+
+
+class Worker:
+    def run(self):
+        async_to_sync(self.wait_for_signal)(5)
+        async_to_sync(self.poll)(5)
+
+    async def wait_for_signal(self, dt):
+        time.sleep(dt)
+
+    async def poll(self, dt):
+        time.sleep(dt)
+
+
+async def consume(worker):
+    await worker.poll(1)
+"""
+    assert codes_lines(blocking(review, body)) == [("DJR602", VIEWS, 25)]

@@ -20,6 +20,7 @@ from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.prefilter import called_name
 from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
@@ -615,6 +616,14 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
     facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, nodes, text, migration)
+    if "async_to_sync" in text:
+        facts.sync_wrapped = frozenset(
+            name
+            for call in nodes.of(ast.Call)
+            if called_name(call.func) == "async_to_sync" and call.args
+            for name in [called_name(call.args[0])]
+            if name
+        )
     if is_migration_file(path) and "Migration" in text:
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:

@@ -1474,6 +1474,23 @@ class ProjectIndex:
             self._atomic_callees = self._covered_by_transactions()
         return (f"{owner}.{name}" if owner else name) in self._atomic_callees
 
+    @query
+    def runs_alone_on_its_loop(self, name: str) -> bool:
+        """Is the coroutine function `name` handed to `async_to_sync(f)` somewhere in the project
+        and never called otherwise (no `await f()`, no call by name)? `async_to_sync` runs it
+        on an event loop of its own in a sync worker: a blocking call there blocks only it."""
+        wrapped = any(name in m.sync_wrapped for m in self._every_module if not m.external)
+        if not wrapped:
+            return False
+        for module in self._every_module:
+            if module.external:
+                continue
+            called = {key.rpartition(".")[2] for key in module.calls_in_atomic}
+            called |= {key.rpartition(".")[2] for key, _ in module.callers_outside_atomic}
+            if name in called:
+                return False
+        return True
+
     def _covered_by_transactions(self) -> frozenset[str]:
         """Every function key (`name`, or `Class.name` for a method) all of whose calls run
         in a transaction (only_called_in_transaction)."""

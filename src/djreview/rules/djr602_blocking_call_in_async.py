@@ -20,8 +20,10 @@ own body (rules/_async_scope.py), names resolved through the file's imports:
 Not reported: names that do no I/O (building a ``requests.Session()``, ``requests.codes``,
 ``requests.RequestException``), a function passed by reference (``asyncio.to_thread(time.sleep,
 1)``, ``sync_to_async(send_mail)``) or called in a nested ``def``/``lambda`` handed to a thread,
-``httpx.AsyncClient``, and a method ``open``/``send`` of an object the file does not show to be
-a path, an e-mail or a socket.
+``httpx.AsyncClient``, a method ``open``/``send`` of an object the file does not show to be
+a path, an e-mail or a socket, and an ``async def`` the project only ever runs through
+``async_to_sync(f)(...)`` (never awaited nor called otherwise): it runs on an event loop of
+its own in a sync worker, where a blocking call blocks nobody else.
 """
 
 from __future__ import annotations
@@ -125,6 +127,8 @@ class BlockingCallInAsync(AsyncScope, Rule):
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
         super().visit_FunctionDef(node)
+        if node.asynchronous is not None and self.ctx.index.runs_alone_on_its_loop(node.name.value):
+            self._async_stack[-1] = False  # only run by async_to_sync(f)() on a loop of its own
         self.held.append({})
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
