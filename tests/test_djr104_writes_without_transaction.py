@@ -1181,3 +1181,19 @@ def test_an_atomic_caller_calling_through_an_import_alias(review):
     """
     findings = writes(review, helper, **{"shop/checkout.py": callers})
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]
+
+
+def test_a_serializer_saved_by_views_under_atomic_requests_is_covered(review):
+    """With ATOMIC_REQUESTS every view is one transaction, DRF's own perform_create() too: a
+    serializer only views save is covered. Saved in a function too, it is not."""
+    plain_hook = DRF_VIEW.replace("    @transaction.atomic\n", "")
+    settings = 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "ATOMIC_REQUESTS": True}}\n'
+    files = {"shop/serializers.py": DRF_SERIALIZER, "shop/views.py": plain_hook, "proj/settings.py": settings}
+    assert review({"shop/models.py": MODELS, **files}, select=("DJR104",)) == []
+    elsewhere = plain_hook + (
+        "\n\ndef import_order(data):\n    serializer = OrderSerializer(data=data)\n"
+        "    serializer.is_valid(raise_exception=True)\n    serializer.save()\n"
+    )
+    files["shop/views.py"] = elsewhere
+    findings = review({"shop/models.py": MODELS, **files}, select=("DJR104",))
+    assert [(f.path, f.line) for f in findings] == [("shop/serializers.py", 13)]

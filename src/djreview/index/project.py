@@ -1535,6 +1535,14 @@ class ProjectIndex:
         return frozenset(covered)
 
     @query
+    def atomic_requests(self) -> bool:
+        """Do the production settings' DATABASES set ATOMIC_REQUESTS (each view in a transaction)?"""
+        databases = self.setting("DATABASES")
+        if databases.state != "set" or not isinstance(databases.value, dict):
+            return False
+        return any(isinstance(alias, dict) and alias.get("ATOMIC_REQUESTS") for alias in databases.value.values())
+
+    @query
     def serializer_saved_in_transaction(self, qual: str, method: str) -> bool:
         """Does DRF call this serializer's `create()` (or `update()`) only inside a
         transaction? DRF calls them from `serializer.save()`, which its generic views call
@@ -1545,7 +1553,8 @@ class ProjectIndex:
         outside a transaction (an action's own `serializer.save()`). pretix's ItemViewSet
         saves its ItemSerializer in an atomic `perform_update()`. A serializer also called
         elsewhere (`S(data=...).save()`), subclassed, or used by a view whose hook is DRF's
-        own is not covered."""
+        own is not covered, unless the settings set ATOMIC_REQUESTS: every view is then one
+        transaction, whatever its hooks."""
         from djreview.index import drf_reads
 
         hook = {"create": "perform_create", "update": "perform_update"}.get(method)
@@ -1565,6 +1574,8 @@ class ProjectIndex:
         views |= {c for c in self.classes if any(v in self._class_mro(c)[1:] for v in views)}
         if not views:
             return False
+        if self.atomic_requests():
+            return True  # every view runs in the request's transaction, DRF's own hooks too
         unprotected = self._saving_outside_transactions()
         for view in views:
             order = self._class_mro(view)

@@ -61,7 +61,8 @@ _ADMIN_ATOMIC = frozenset(
 )
 # Calls that manage a transaction by hand (savepoints, autocommit off, commit/rollback).
 _MANUAL_TRANSACTIONS = ("savepoint", "savepoint_commit", "savepoint_rollback", "set_autocommit", "set_rollback")
-_VIEW_BASES = ("django.views.", "rest_framework.", "django.contrib.auth.views.")
+# Django's view classes (DRF's are asked of the index: a serializer's bases are DRF's too)
+_VIEW_BASES = ("django.views.", "django.contrib.auth.views.")
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -271,19 +272,16 @@ class WritesWithoutTransaction(Rule):
             and index.is_admin_class(self.ctx.flow.class_qualname(cls.name.value))
         ):
             return True
-        is_view = (cls is not None and any(b.startswith(_VIEW_BASES) for b in bases)) or (
+        qual = self.ctx.flow.class_qualname(cls.name.value) if cls is not None else ""
+        is_view = (
+            cls is not None and (any(b.startswith(_VIEW_BASES) for b in bases) or index.class_kind(qual) == "drf-view")
+        ) or (
             cls is None
             and bool(node.params.params)
             and node.params.params[0].name.value == "request"
             and len(self.functions) == 0
         )
-        return is_view and not _decorated(node, "non_atomic_requests") and self._atomic_requests()
-
-    def _atomic_requests(self) -> bool:
-        databases = self.ctx.index.setting("DATABASES")
-        if databases.state != "set" or not isinstance(databases.value, dict):
-            return False
-        return any(isinstance(alias, dict) and alias.get("ATOMIC_REQUESTS") for alias in databases.value.values())
+        return is_view and not _decorated(node, "non_atomic_requests") and index.atomic_requests()
 
     # -- writes --------------------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
