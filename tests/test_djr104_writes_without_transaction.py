@@ -1197,3 +1197,41 @@ def test_a_serializer_saved_by_views_under_atomic_requests_is_covered(review):
     files["shop/views.py"] = elsewhere
     findings = review({"shop/models.py": MODELS, **files}, select=("DJR104",))
     assert [(f.path, f.line) for f in findings] == [("shop/serializers.py", 13)]
+
+
+def test_a_helper_only_management_commands_call(review):
+    """An import helper a management command drives runs offline, as the command does; the
+    twin, also called from a view, is reported."""
+    helper = """
+    from shop.models import Item, Order
+
+
+    def import_orders(rows):
+        order = Order.objects.create(total=len(rows))
+        Item.objects.bulk_create([Item(order=order, price=p) for p in rows])
+
+
+    def place_orders(rows):
+        order = Order.objects.create(total=len(rows))
+        Item.objects.bulk_create([Item(order=order, price=p) for p in rows])
+    """
+    command = """
+    from django.core.management.base import BaseCommand
+    from shop.services import import_orders, place_orders
+
+
+    class Command(BaseCommand):
+        def handle(self, *args, **options):
+            import_orders([1, 2])
+            place_orders([3])
+    """
+    view = """
+    from shop.services import place_orders
+
+
+    def checkout(request):
+        place_orders([4])
+    """
+    files = {"shop/management/__init__.py": "", "shop/management/commands/load.py": command, "shop/views.py": view}
+    findings = writes(review, helper, **files)
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]

@@ -346,6 +346,7 @@ class ProjectIndex:
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._atomic_callees: frozenset[str] | None = None  # only_called_in_transaction()
+        self._command_callees: frozenset[str] | None = None  # only_called_from_commands()
         self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
         # _field_lookups(): field name -> its lookups, and the models a form lists whole
@@ -1473,6 +1474,26 @@ class ProjectIndex:
         if self._atomic_callees is None:
             self._atomic_callees = self._covered_by_transactions()
         return (f"{owner}.{name}" if owner else name) in self._atomic_callees
+
+    @query
+    def only_called_from_commands(self, name: str) -> bool:
+        """Is the function (or method) `name` called in the project,
+        and only from management commands (tests aside)? An import helper a command drives
+        runs offline, now and then, where committing progress is often the point (DJR104
+        leaves commands out). A name also called anywhere else, or by a string, is not."""
+        if self._command_callees is None:
+            found: dict[str, bool] = {}
+            for module in self._every_module:
+                if module.external or _test_module(module.module):
+                    continue
+                parts = module.path.replace("\\", "/").split("/")
+                command = "commands" in parts[:-1] and "management" in parts[:-2]
+                keys = {*module.calls_in_atomic, *(key for key, _ in module.callers_outside_atomic)}
+                for key in keys:
+                    for called in {key, key.rpartition(".")[2]}:
+                        found[called] = found.get(called, True) and command
+            self._command_callees = frozenset(k for k, only in found.items() if only)
+        return name in self._command_callees
 
     @query
     def runs_alone_on_its_loop(self, name: str) -> bool:

@@ -30,7 +30,7 @@ alone in a ``try`` whose handler only logs (best effort by design), nor a functi
 writes are all deletes (a clean-up). Two writes that never run one after the other (the ``if`` and ``else`` branches, a ``try``
 body and its handler, a branch that returns after its write) are not counted together.
 Migrations run in a transaction already; tests and management commands (one-off scripts that
-often commit progress on purpose) are not reviewed.
+often commit progress on purpose) are not reviewed, nor functions only commands call.
 """
 
 from __future__ import annotations
@@ -102,7 +102,7 @@ def _writes_twice(node: ast.AST, index, owner: str, module: str) -> bool:
         stack.extend((grandchild, inside) for grandchild in child_nodes(child))
     if len(methods) < 2 or all(m == "delete" for m, _ in methods) or all(inside for _, inside in methods):
         return False
-    if index.only_called_in_transaction(node.name, owner):
+    if index.only_called_in_transaction(node.name, owner) or index.only_called_from_commands(node.name):
         return False
     return not (
         owner and node.name in _SAVED_BY_DRF and index.serializer_saved_in_transaction(f"{module}.{owner}", node.name)
@@ -259,6 +259,8 @@ class WritesWithoutTransaction(Rule):
         index = self.ctx.index
         if index.only_called_in_transaction(node.name.value, cls.name.value if cls is not None else ""):
             return True
+        if index.only_called_from_commands(node.name.value):
+            return True  # a helper only management commands drive: run offline, as they are
         if (
             cls is not None
             and node.name.value in _SAVED_BY_DRF
