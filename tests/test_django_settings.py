@@ -254,3 +254,29 @@ def test_settings_for_a_makemigrations_script_are_tooling():
     assert is_development("make_migrations_settings")
     assert is_development("app.migration_settings")
     assert not is_development("app.production_settings")
+
+
+def test_a_reusable_app_whose_manage_py_runs_its_test_project_has_no_production_settings():
+    """django-sso-app: manage.py names `tests.settings`; the package ships a settings fragment
+    for host projects (`ssoapp/core/settings/common.py`), which is no project's settings. A
+    project whose manage.py names `config.settings.local` still has `production.py` judged."""
+    files = {
+        "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tests.settings")\n',
+        "tests/__init__.py": "",
+        "tests/settings.py": "INSTALLED_APPS = ['ssoapp']\nSECRET_KEY = 'x'\n",
+        "ssoapp/__init__.py": "",
+        "ssoapp/core/__init__.py": "",
+        "ssoapp/core/settings/__init__.py": "",
+        "ssoapp/core/settings/common.py": "INSTALLED_APPS = ['ssoapp']\nDEBUG = True\n",
+    }
+    assert settings_of(files).production == []
+    cookiecutter = {
+        "manage.py": 'os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.local")\n',
+        "config/__init__.py": "",
+        "config/settings/__init__.py": "",
+        "config/settings/base.py": "INSTALLED_APPS = ['shop']\n",
+        "config/settings/local.py": "from .base import *\nDEBUG = True\n",
+        "config/settings/production.py": "from .base import *\nDEBUG = False\n",
+    }
+    assert settings_of(cookiecutter).production == ["config.settings.production"]
+    assert is_development("userena.runtests.settings")

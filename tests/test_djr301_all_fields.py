@@ -473,3 +473,25 @@ class BookPlugin(CMSPluginBase):
     view = "from shop.forms import BookPluginForm\n\n\ndef edit(request):\n    return BookPluginForm(request.POST)\n"
     found = all_fields(review, {FORMS: forms, "shop/cms_plugins.py": plugins, "shop/views.py": view})
     assert codes_lines(found) == [("DJR301", FORMS, 11)]
+
+
+def test_models_unpacked_from_a_call_are_only_known_at_run_time(review):
+    """django-cities-light: `Country, City = get_cities_models()` returns swappable models."""
+    source = """
+from rest_framework import serializers
+
+from shop.models import get_models
+
+Country, City = get_models()
+
+
+class CountrySerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Country
+        fields = "__all__"
+"""
+    models = MODELS + "\n\ndef get_models():\n    return Book, Book\n"
+    assert review({"shop/models.py": models, SERIALIZERS: source}, select=("DJR301",)) == []
+    twin = source.replace("model = Country", "model = Book").replace("import get_models", "import Book, get_models")
+    found = review({"shop/models.py": models, SERIALIZERS: twin}, select=("DJR301",))
+    assert codes_lines(found) == [("DJR301", SERIALIZERS, 12)]

@@ -752,3 +752,11 @@ def test_a_login_in_steps_under_other_names(review):
     caller's token (RefreshToken.for_user): open by design. `Footprint` holds no OTP."""
     findings = permissions(review, project(OTP_VIEWS, **{"shop/urls.py": OTP_URLS}))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 28)]
+
+
+def test_a_passwordless_login_s_token_views(review):
+    """drfpasswordless's ObtainEmailCallbackToken: the first step of a login, open by design."""
+    views = OTP_VIEWS.replace("OTPCodeSend", "ObtainEmailCallbackToken")
+    urls = OTP_URLS.replace("OTPCodeSend", "ObtainEmailCallbackToken")
+    findings = permissions(review, project(views, **{"shop/urls.py": urls}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 28)]

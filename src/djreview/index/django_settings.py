@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
-_DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs"})
+_DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "runtests"})
 _DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)_?(?:app|apps|project|proj|site)$")
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
@@ -101,6 +101,12 @@ class ProjectSettings:
         # nobody star-imports (a settings/prod.py chosen by an environment variable).
         chosen = [name for name in candidates if name in named]
         self._namespaces: dict[str, dict[str, Entry]] = {}
+        if named and all(self._test_project(name) for name in named):
+            # manage.py runs a test or demo project (`tests.settings`): the repository is a
+            # reusable app, whose production settings are its host's; the fragments it ships
+            # for hosts (`app/core/settings/common.py`) are not a project's
+            self.production = []
+            return
         self.production = sorted(
             chosen
             or [
@@ -109,6 +115,12 @@ class ProjectSettings:
                 if self.modules[n].looks_like_settings and n not in imported and self._configures_a_project(n)
             ]
         )
+
+    @staticmethod
+    def _test_project(module: str) -> bool:
+        """A module in a test or demo package (`tests.settings`, `testproject.settings`,
+        `sandbox.settings`), not one merely named for development (`config.settings.local`)."""
+        return any(_development_package(p) for p in module.split(".")[:-1])
 
     def _configures_a_project(self, module: str) -> bool:
         """An app's `settings.py` of presets (`AUTH_USER_MODEL` beside functions returning a

@@ -169,6 +169,8 @@ def _issues_credentials(func) -> bool:
     return False
 
 
+# A token obtained by another route (`ObtainEmailCallbackToken`), a magic link, a passwordless login.
+_LOGIN_NAME = re.compile(r"obtain\w*token|magiclink|passwordless")
 # A one-time-password step of a login: `OTPCodeSend`, `SendOtp`, `otp_verify` (not `Footprint`).
 _OTP_NAME = re.compile(r"(?:^|[a-z_])(?:OTP|Otp)(?:[A-Z_]|$)|(?:^|_)otp(?:_|$)")
 
@@ -665,7 +667,7 @@ def _login(name: str, outside, mro, index) -> bool:
     if mro and mro[0].startswith(_LOGIN_BASES):
         return True  # DRF's ObtainAuthToken itself, a token package's own views
     lowered = name.lower().replace("_", "")
-    if any(word in lowered for word in LOGIN_WORDS) or _OTP_NAME.search(name):
+    if any(word in lowered for word in LOGIN_WORDS) or _OTP_NAME.search(name) or _LOGIN_NAME.search(lowered):
         return True
     if any(index.classes[c].access is not None and index.classes[c].access.logs_in for c in mro):
         return True  # it logs the caller in, or hands out their token: the login itself

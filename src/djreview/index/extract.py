@@ -561,12 +561,14 @@ def _module_assignment(facts: ModuleFacts, target: ast.expr, value: ast.expr, re
                 facts.aliases[name] = loaded[0]
             else:
                 facts.call_results |= {name}
-    elif isinstance(target, ast.Tuple) and isinstance(value, ast.Call):
+    elif isinstance(target, (ast.Tuple, ast.List)) and isinstance(value, ast.Call):
         loaded = _loaded_class(value, resolver)
         if loaded is not None and len(loaded) == len(target.elts):
             for element, ref in zip(target.elts, loaded):
                 if isinstance(element, ast.Name):
                     facts.aliases[element.id] = ref
+        else:  # `Country, Region, City = get_cities_models()`: swappable, known at run time
+            facts.call_results |= {e.id for e in target.elts if isinstance(e, ast.Name)}
 
 
 def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleFacts:
