@@ -623,3 +623,45 @@ def by_language(lang, total):
 """
     )
     assert [line for _, _, line in codes_lines(unindexed(review, alone, models))] == [10, 11, 12]
+
+
+def test_a_custom_field_class_and_a_demo_project_s_queries(review):
+    """A project's own `models.Field` subclass stores what its code says (a through table,
+    no column); a query in a library's demo project (`sandbox/demo/`) is not production's.
+    The twins: a CharField subclass, and the same query in the app."""
+    models = """
+from django.db import models
+
+
+class ReferenceField(models.Field):
+    def db_type(self, connection):
+        return None
+
+
+class LowerCharField(models.CharField):
+    pass
+
+
+class Context(models.Model):
+    owner = ReferenceField()
+    label = LowerCharField(max_length=40)
+    title = models.CharField(max_length=40)
+"""
+    views = """
+from shop.models import Context
+
+
+def find(owner, label):
+    return Context.objects.filter(owner=owner), Context.objects.filter(label=label)
+"""
+    demo = """
+from shop.models import Context
+
+
+def pick(title):
+    return Context.objects.filter(title=title)
+"""
+    found = unindexed(review, views, models, **{"sandbox/demo/forms.py": demo})
+    assert [line for _, _, line in codes_lines(found)] == [16]
+    found = unindexed(review, views + demo.replace("from shop.models import Context\n", ""), models)
+    assert [line for _, _, line in codes_lines(found)] == [16, 17]

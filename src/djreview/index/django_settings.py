@@ -78,6 +78,12 @@ def is_development(module: str) -> bool:
     return any(_development_package(p) for p in packages)
 
 
+def demo_module(module: str) -> bool:
+    """A module of a library's demo or example project (`sandbox.demo.forms`, `exampleapp.views`),
+    by the packages it sits in; test packages are the callers' to judge."""
+    return any(p in _DEV_PACKAGES or _DEV_PROJECT.match(p) for p in module.split(".")[:-1])
+
+
 def _development_package(name: str) -> bool:
     if name in TEST_DIRS or name.startswith("test") or name.endswith("_tests"):
         return True

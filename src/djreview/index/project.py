@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from djreview import orm
 from djreview.discovery import TEST_DIRS
-from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue
+from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue, demo_module
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import LISTED
 from djreview.index.migration_state import MigrationFacts, OpState, replay
@@ -1775,6 +1775,8 @@ class ProjectIndex:
             return False
         kinds = [self.resolve(c) or c for c in [kind, *self._field_bases(kind)]]
         shorts = [c.rsplit(".", 1)[-1] for c in kinds]
+        if kind in self.classes and all(short == "Field" for c, short in zip(kinds, shorts) if c not in self.classes):
+            return False  # the project's own `models.Field` subclass: what it stores (a column?) is its code's
         return not any(short.startswith("Enum") or short.endswith(_NOT_INDEXED_KINDS) for short in shorts)
 
     def _field_bases(self, kind: str) -> list[str]:
@@ -1809,6 +1811,8 @@ class ProjectIndex:
                 continue
             if back_office_module(module.module):
                 continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
+            if demo_module(module.module):
+                continue  # a library's demo project (`sandbox/demo/`): a hundred rows, never production
             for lookup in module.lookups:
                 model = self.model_for(lookup.model)
                 if model not in self.models:
