@@ -159,8 +159,7 @@ def test_reports_a_write_after_the_atomic_block_closes(review):
     assert findings[0].fix.applicability == "suggestion"
 
 
-def test_not_reported_for_a_helper_whose_every_caller_is_atomic(review):
-    helper = """
+FILL_HELPER = """
     from shop.models import Item, Order
 
 
@@ -173,6 +172,10 @@ def test_not_reported_for_a_helper_whose_every_caller_is_atomic(review):
         order = Order.objects.create(total=price)
         Item.objects.create(order=order, price=price)
     """
+
+
+def test_not_reported_for_a_helper_whose_every_caller_is_atomic(review):
+    helper = FILL_HELPER
     callers = """
     from django.db import transaction
     from shop.services import fill, refill
@@ -1153,19 +1156,7 @@ def test_the_same_row_updated_again_through_its_key_is_a_checkpoint(review):
 def test_an_atomic_caller_calling_through_an_import_alias(review):
     """`from shop.services import fill as fill_order` then `fill_order()` in atomic(): a call
     of `fill`. The twin: the alias called outside a transaction."""
-    helper = """
-    from shop.models import Item, Order
-
-
-    def fill(price):
-        order = Order.objects.create(total=price)
-        Item.objects.create(order=order, price=price)
-
-
-    def refill(price):
-        order = Order.objects.create(total=price)
-        Item.objects.create(order=order, price=price)
-    """
+    helper = FILL_HELPER
     callers = """
     from django.db import transaction
     from shop.services import fill as fill_order, refill as refill_order
