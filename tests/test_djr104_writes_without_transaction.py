@@ -1226,3 +1226,27 @@ def test_a_helper_only_management_commands_call(review):
     files = {"shop/management/__init__.py": "", "shop/management/commands/load.py": command, "shop/views.py": view}
     findings = writes(review, helper, **files)
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]
+
+
+def test_a_queryset_held_in_a_name_updated_around_a_send_is_a_checkpoint(review):
+    """`batch.update(total=1)`, a send, `batch.update(total=2)`: the same rows marked twice, a
+    status checkpoint. Two querysets are two sets of rows."""
+    code = """
+    from shop.models import Item, Order
+
+
+    def send(ids, gateway):
+        batch = Order.objects.filter(id__in=ids)
+        batch.update(total=1)
+        gateway.send(list(batch))
+        batch.update(total=2)
+
+
+    def move(ids):
+        orders = Order.objects.filter(id__in=ids)
+        items = Item.objects.filter(order__in=ids)
+        orders.update(total=0)
+        items.update(price=0)
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 16)]

@@ -308,7 +308,10 @@ class WritesWithoutTransaction(Rule):
     def _one_row(self, receiver: cst.BaseExpression) -> str | None:
         """`Process.objects.filter(pk=self.process_id)`: the one row a queryset `update()`
         writes, as `Process.objects[pk=self.process_id]`, so that writing it again is the same
-        row (a checkpoint); None for any other queryset."""
+        row (a checkpoint); a queryset held in a name (`batch.update(status="P")`, a send,
+        `batch.update(status="S")`) writes the same rows each time; None for any other."""
+        if isinstance(receiver, cst.Name):
+            return f"{receiver.value}[*]"
         if not (isinstance(receiver, cst.Call) and isinstance(receiver.func, cst.Attribute)):
             return None
         if receiver.func.attr.value != "filter" or len(receiver.args) != 1:
