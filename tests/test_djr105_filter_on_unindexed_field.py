@@ -500,8 +500,10 @@ def purge(cutoff, token, code):
     return Grant.objects.filter(code=code)
 """
     assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [13]
-    # the twin: IS NULL on a column no index starts with does not serve the query
+    # the twin: IS NULL on a column no index starts with does not serve the query (a lower
+    # bound: an upper one beside another condition is a cutoff, not held against the date)
     alone = views.replace("session_key=None", "owner=None").replace('session_key="k"', 'owner="k"')
+    alone = alone.replace("created__lt", "created__gte")
     assert [line for _, _, line in codes_lines(unindexed(review, alone, models))] == [11, 13]
 
 
@@ -665,3 +667,78 @@ def pick(title):
     assert [line for _, _, line in codes_lines(found)] == [16]
     found = unindexed(review, views + demo.replace("from shop.models import Context\n", ""), models)
     assert [line for _, _, line in codes_lines(found)] == [16, 17]
+
+
+def test_an_ordering_read_whole_needs_no_index_but_a_paged_one_does(review):
+    # coldfront's grant report loops over every grant `order_by("-total_amount_awarded")`, and
+    # tomtoolkit hands every record to a template: the database reads the whole table anyway.
+    # sortinghat's log is ordered, then paged: the index gives the first rows without a sort
+    whole = """
+from shop.models import Author, Book
+
+
+def report(writer):
+    for book in Book.objects.all().order_by("-code"):
+        writer.writerow([book.code])
+
+
+def tag():
+    authors = Author.objects.order_by("email")
+    return {"authors": authors, "rows": [a.name for a in Book.objects.order_by("title")]}
+"""
+    assert codes_lines(unindexed(review, whole)) == []
+    paged = """
+from django.core.paginator import Paginator
+from shop.models import Author, Book
+
+
+def report(page):
+    books = Book.objects.all().order_by("-code")
+    return Paginator(books, 25).page(page)
+
+
+def tag():
+    authors = Author.objects.order_by("email")
+    first = authors.first()
+    return {"authors": authors, "rows": [b.title for b in Book.objects.order_by("title")[:10]]}
+"""
+    assert [line for _, _, line in codes_lines(unindexed(review, paged))] == [
+        7,
+        11,
+        13,
+    ]  # Author.email, Book.title, Book.code
+
+
+def test_an_older_than_cutoff_beside_another_condition_is_not_held_against_the_date(review):
+    # salebox times out `filter(status__lt=30).filter(created__lt=now() - timeout)`: the cutoff
+    # matches nearly every row, the open statuses narrow them. Alone, or as a lower bound (the
+    # recent rows), the date column is what an index would serve
+    models = """
+from django.db import models
+
+
+class Checkout(models.Model):
+    status = models.IntegerField(choices=[(10, "open"), (30, "paid")])
+    created = models.DateTimeField(auto_now_add=True)
+    paid = models.DateTimeField(null=True)
+    closed = models.DateTimeField(null=True)
+"""
+    views = """
+from django.utils.timezone import now
+
+from shop.models import Checkout
+
+
+def time_out(cutoff):
+    Checkout.objects.filter(status__lt=30).filter(created__lt=cutoff).update(status=50)
+    Checkout.objects.exclude(status=30).filter(closed__lte=cutoff).delete()
+
+
+def recent(since):
+    return Checkout.objects.filter(status=30, paid__gte=since)
+
+
+def purge(cutoff):
+    Checkout.objects.filter(closed__lt=cutoff).delete()
+"""
+    assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [8, 9]

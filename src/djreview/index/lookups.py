@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from djreview.index.nodes import Nodes
 from djreview.index.prefilter import called_name
+from djreview.index.whole_reads import read_whole
 
 _LOOKUP_METHODS = frozenset({"filter", "exclude", "get", "order_by"})
 # Django's own queryset methods: any other call in a chain is the project's (it may filter).
@@ -253,6 +254,7 @@ def lookup_facts(
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
     }
     narrowed = False
+    whole: frozenset[int] | None = None  # chains read whole (whole_reads), computed when needed
     for assign in nodes.of(ast.Assign):
         narrowed = narrowed or any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in assign.targets)
         value = _literal(assign.value)
@@ -322,6 +324,11 @@ def lookup_facts(
             keys = [(key, line) for key, line in keys if key.lstrip("^=~").split("__")[0] not in annotated]
         if id(node) in view_querysets:
             keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
+        if keys and all(key.startswith("^") for key, _ in keys):
+            # an ordering alone: it needs an index only where the rows are paged or sliced
+            whole = read_whole(nodes) if whole is None else whole
+            if id(node) in whole:
+                continue
         if keys:
             model = _model_root(root, ref)
             if model:

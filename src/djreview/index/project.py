@@ -1844,6 +1844,7 @@ class ProjectIndex:
         ranges: list[bool] = []  # for each reached: a range lookup (`__gt`, `__year`...)
         beside: list[tuple[str, str, str]] = []  # the same, for `field=None` and constants
         filters = any(not key.startswith("^") for key, _ in keys)
+        conditions = sum(not key.startswith("^") for key, _ in keys)
         for key, line in keys:
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
@@ -1864,6 +1865,8 @@ class ProjectIndex:
                 # starting with it serves the fields filtered beside it
                 beside.append(target)
             elif target is not None:
+                if conditions > 1 and isinstance(target, tuple) and self._cutoff(target, key):
+                    continue  # "older than a cutoff" beside another condition: that one narrows
                 reached.append((*target, line))
                 ranges.append(key.rsplit("__", 1)[-1] in _RANGE_LOOKUPS)
         # One index serves a query: of the columns it filters together on one table, the one
@@ -1882,6 +1885,13 @@ class ProjectIndex:
                 n for m, p, n in beside if (m, p) == (target_model, prefix)
             )
             found.setdefault(name, []).append((target_model, together, path, line, ordering))
+
+    def _cutoff(self, target: tuple[str, str, str], key: str) -> bool:
+        """`created__lt=now() - timedelta(days=3)`: an upper bound on a date or time matches
+        every row older than the cutoff, most of a table that keeps its history; where the
+        query also filters on another column (`status__lt=PAID`, `exclude(state=...)`), that
+        column narrows the rows and an index on the date would not be chosen."""
+        return key.rsplit("__", 1)[-1] in ("lt", "lte") and self._selectivity(target[0], target[2]) == 3
 
     def _selectivity(self, model: str, name: str) -> int:
         """How little an index on the field narrows an equality (lower narrows more): a long
