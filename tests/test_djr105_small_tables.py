@@ -191,3 +191,71 @@ class Redemption(models.Model):
 """
     )
     assert codes_lines(unindexed(review, forms, models=owned)) == [("DJR105", MODELS, 9)]
+
+
+def test_quiet_on_a_lookup_table_the_code_fills_from_a_fixed_list(review):
+    # coldfront: a data migration and a defaults command create AllocationStatusChoice's rows
+    # from a tuple of names; django-ansible-base fills its content types from apps.get_models().
+    # A ForeignKey pointing at a lookup table does not make it grow. The twins: a loop over
+    # rows the code reads (any number), and a create with no value from the loop
+    models = (
+        SHOP
+        + """
+
+class Status(models.Model):
+    name = models.CharField(max_length=50)
+
+
+class Registered(models.Model):
+    app_label = models.CharField(max_length=100)
+
+
+class Ticket(models.Model):
+    status = models.ForeignKey(Status, on_delete=models.CASCADE)
+"""
+    )
+    views = """
+from shop.models import Offer, Registered, Status
+
+
+def view(request, name):
+    Status.objects.get(name=name)
+    Registered.objects.filter(app_label=name)
+    return Offer.objects.filter(ends__gt=request.now)
+"""
+    migration = """
+from django.db import migrations
+
+NAMES = ("Active", "Denied")
+
+
+def fill(apps, schema_editor):
+    Status = apps.get_model("shop", "Status")
+    for name in NAMES:
+        Status.objects.get_or_create(name=name)
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+    registry = """
+from django.apps import apps
+
+from shop.models import Offer, Registered
+
+
+def sync():
+    for model in apps.get_models():
+        Registered.objects.get_or_create(app_label=model._meta.app_label)
+    for name in ["a", "b"]:
+        Offer.objects.create(name="fixed")
+"""
+    extra = {"shop/migrations/0002_fill.py": migration, "shop/registry.py": registry}
+    assert codes_lines(unindexed(review, "", views, models, **extra)) == [("DJR105", MODELS, 9)]
+    twin = registry.replace("apps.get_models()", "Offer.objects.all()")
+    extra = {"shop/migrations/0002_fill.py": migration.replace("for name in NAMES", "for name in names(apps)")}
+    assert codes_lines(unindexed(review, "", views, models, **extra, **{"shop/registry.py": twin})) == [
+        ("DJR105", MODELS, 9),
+        ("DJR105", MODELS, 18),
+        ("DJR105", MODELS, 22),
+    ]

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index import class_uses, lookups
+from djreview.index import class_uses, lookups, seeded_tables
 from djreview.index.atomic_calls import atomic_calls, decorated_atomic
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
@@ -630,4 +630,6 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.lookups, facts.status_values = lookups.lookup_facts(nodes, resolver.ref)
+    if seeded_tables.wanted(text):
+        facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref)
     return facts

@@ -353,6 +353,7 @@ class ProjectIndex:
         self._lookups_by_field: dict[str, list[tuple[str, frozenset[str], str, int, bool]]] | None = None
         self._listed_models: frozenset[str] = frozenset()
         self._fk_targets: frozenset[str] | None = None  # small_table(): models a ForeignKey points at
+        self._seeded_models: frozenset[str] | None = None  # small_table(): lookup tables (index/seeded_tables.py)
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1738,13 +1739,25 @@ class ProjectIndex:
 
     def small_table(self, model: str) -> bool:
         """Does the code say the model's table stays small, so that a scan costs what an index
-        lookup would (DJR105 stays quiet)? A form offers its rows in a select box
+        lookup would (DJR105 stays quiet)? The code creates its rows from a fixed list (a
+        lookup table of statuses; index/seeded_tables.py). Or a form offers its rows in a select box
         (`ModelChoiceField(queryset=Model.objects.all())`, or a slice picked by constants; not
         an autocomplete widget, not a queryset narrowed by a variable): the project itself
         renders every row on a page, so the table holds what a person can pick from. Unless
         other rows belong to its rows (a ForeignKey or OneToOne points at it: an event's
         registrations): then it is what the app is about and grows with use, and a staff
         form listing all of it says little (many-to-many picks are choices, they count)."""
+        if self._seeded_models is None:
+            self._seeded_models = frozenset(
+                found
+                for module in self._every_module
+                if not module.external and not _test_module(module.module)
+                for ref in module.seeded
+                for found in [self.model_for(ref)]
+                if found
+            )
+        if model in self._seeded_models:
+            return True  # a lookup table: the code creates its rows from a fixed list
         self._field_lookups()
         if model not in self._listed_models:
             return False
