@@ -259,3 +259,35 @@ def sync():
         ("DJR105", MODELS, 18),
         ("DJR105", MODELS, 22),
     ]
+
+
+def test_quiet_when_every_row_becomes_choices_in_init_or_a_list(review):
+    # django-sphinx-hosting sets `self.fields["project"].queryset = Project.objects.order_by(...)`
+    # in __init__; tomtoolkit builds `[(x.full_name, x.full_name) for x in Facility.objects.all()]`.
+    # The twins: a queryset narrowed by a variable, and a list that filters rows
+    in_init = """
+from django import forms
+from shop.models import Offer
+
+
+class PickForm(forms.Form):
+    offer = forms.ModelChoiceField(queryset=None)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["offer"].queryset = Offer.objects.order_by("name")
+"""
+    assert unindexed(review, in_init) == []
+    narrowed = in_init.replace('Offer.objects.order_by("name")', "Offer.objects.filter(name=self.name)")
+    # Offer.name (its own lookup now) and Offer.ends
+    assert codes_lines(unindexed(review, narrowed)) == [("DJR105", MODELS, 7), ("DJR105", MODELS, 9)]
+    choices = """
+from shop.models import Offer
+
+
+def offer_choices():
+    return [(o.name, o.name) for o in Offer.objects.all()]
+"""
+    assert unindexed(review, choices) == []
+    some = choices.replace("Offer.objects.all()]", "Offer.objects.all() if o.name]")
+    assert codes_lines(unindexed(review, some)) == [("DJR105", MODELS, 9)]

@@ -157,7 +157,21 @@ def _marked(key: str, value: ast.AST) -> str:
         constant = True  # a class constant, `status=Tag.SUGGESTED`: as the literal it holds
     if isinstance(value, ast.Name) and value.id.isupper() and len(value.id) > 1:
         constant = True  # a module constant, `method=PAYPAL`
+    if not constant and _past_cutoff(value):
+        return f"@{key}"  # "@": a point in the past (a cutoff)
     return f"={key}" if constant else key
+
+
+_CUTOFF_WORDS = ("cutoff", "ago", "threshold")
+
+
+def _past_cutoff(value: ast.AST) -> bool:
+    """`now() - timedelta(hours=1)`, or a name saying so (`cutoff`, `week_ago`): a point in
+    the past, where `now()` alone may be a due time (`schedule_next_run__lt=now()`)."""
+    if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub):
+        return True
+    name = value.id if isinstance(value, ast.Name) else value.attr if isinstance(value, ast.Attribute) else ""
+    return any(word in name.lower() for word in _CUTOFF_WORDS)
 
 
 def _comparable(value: ast.AST) -> bool:
@@ -213,6 +227,11 @@ def _listed_model(call: ast.Call, ref: Callable[[ast.AST], str | None]) -> str |
     for k in call.keywords:
         if k.arg == "widget" and any(word in ast.dump(k.value).lower() for word in _AUTOCOMPLETE):
             return None
+    return _listed_chain(queryset, ref)
+
+
+def _listed_chain(queryset: ast.Call, ref: Callable[[ast.AST], str | None]) -> str | None:
+    """The model of a queryset that holds every row (or a slice picked by constants)."""
     calls, root = _chain(queryset)
     for link in calls:
         method = link.func.attr  # type: ignore[attr-defined]
@@ -256,12 +275,27 @@ def lookup_facts(
     narrowed = False
     whole: frozenset[int] | None = None  # chains read whole (whole_reads), computed when needed
     for assign in nodes.of(ast.Assign):
-        narrowed = narrowed or any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in assign.targets)
+        if any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in assign.targets):
+            # a form's choices set in __init__: every row is a listing, a narrowed one is not
+            listed = _listed_chain(assign.value, ref) if isinstance(assign.value, ast.Call) else None
+            if listed is None:
+                narrowed = True
+            else:
+                lookups.append(Lookup(listed, ((LISTED, assign.lineno),)))
+                inner.update(map(id, _chain(assign.value)[0]))  # type: ignore[arg-type]
         value = _literal(assign.value)
         if value is not None:
             for target in assign.targets:
                 if isinstance(target, ast.Attribute) and status_name(target.attr):
                     values.setdefault(target.attr, set()).add(value)
+    for comp in nodes.of(ast.ListComp):
+        # `[(f.name, f.name) for f in Facility.objects.all()]`: a choices list of every row
+        if isinstance(comp.elt, ast.Tuple) and len(comp.elt.elts) == 2 and len(comp.generators) == 1:
+            source = comp.generators[0].iter
+            listed = _listed_chain(source, ref) if isinstance(source, ast.Call) else None
+            if listed is not None and not comp.generators[0].ifs:
+                lookups.append(Lookup(listed, ((LISTED, comp.lineno),)))
+                inner.update(map(id, _chain(source)[0]))  # type: ignore[arg-type]
     for node in nodes.of(ast.Call):  # breadth first: a chain's outermost call comes first
         method = called_name(node.func)
         if method in _VALUE_METHODS:
@@ -321,7 +355,7 @@ def lookup_facts(
             if k.arg
         }
         if annotated:  # `annotate(n=...).filter(n__gt=1)`: a computed value, no column to index
-            keys = [(key, line) for key, line in keys if key.lstrip("^=~").split("__")[0] not in annotated]
+            keys = [(key, line) for key, line in keys if key.lstrip("^=~@").split("__")[0] not in annotated]
         if id(node) in view_querysets:
             keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
         if keys and all(key.startswith("^") for key, _ in keys):

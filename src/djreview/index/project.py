@@ -1865,12 +1865,12 @@ class ProjectIndex:
                 continue  # `exclude()`: NOT (...) keeps most rows; the other filters decide
             if key.startswith("~") and "__" in key:
                 continue  # IS NULL across a join (`component__parent=None`, often excluded): no help
-            head = key.lstrip("^=~").split("__")[0]
+            head = key.lstrip("^=~@").split("__")[0]
             if "__" in key and not key.startswith("^") and head in self.models[model].relations:
                 # `registration__uuid=u` joins on this model's `registration_id`: an index starting
                 # with that column serves the fields filtered beside it
                 beside.append((model, "", head))
-            target = self._lookup_field(model, key.lstrip("^=~"))
+            target = self._lookup_field(model, key.lstrip("^=~@"))
             if target == "indexed":
                 return  # `session_key=None` on the first column of an index: it finds the rows
             if isinstance(target, tuple) and key.startswith(("~", "=")):
@@ -1900,11 +1900,13 @@ class ProjectIndex:
             found.setdefault(name, []).append((target_model, together, path, line, ordering))
 
     def _cutoff(self, target: tuple[str, str, str], key: str) -> bool:
-        """`created__lt=now() - timedelta(days=3)`: an upper bound on a date or time matches
+        """`created__lt=now() - timedelta(days=3)` (or `=cutoff`): an upper bound in the past matches
         every row older than the cutoff, most of a table that keeps its history; where the
         query also filters on another column (`status__lt=PAID`, `exclude(state=...)`), that
         column narrows the rows and an index on the date would not be chosen."""
-        return key.rsplit("__", 1)[-1] in ("lt", "lte") and self._selectivity(target[0], target[2]) == 3
+        if not key.startswith("@") or key.rsplit("__", 1)[-1] not in ("lt", "lte"):
+            return False  # `schedule_next_run__lt=now()`: the rows that are due, a few
+        return self._selectivity(target[0], target[2]) == 3
 
     def _selectivity(self, model: str, name: str) -> int:
         """How little an index on the field narrows an equality (lower narrows more): a long

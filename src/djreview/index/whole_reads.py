@@ -1,8 +1,9 @@
 """Querysets a module reads whole: every row, in order, with no LIMIT (DJR105).
 
 `for grant in Grant.objects.order_by("-amount")`, or the same queryset held in a name that is
-only looped over, converted with `list()`, or handed to a template in a dict: the database
-reads the whole table whatever the index, so an index on the ordering column saves nothing.
+only looped over or converted with `list()`: the database reads the whole table whatever the
+index, so an index on the ordering column saves nothing. Not a queryset handed to a template:
+tendenci's templates page theirs (`{% autopaginate entry_list 20 %}`).
 An ordering needs an index where the rows are paged or sliced (`[:10]`, `first()`, a
 paginator): the index then gives the first rows without sorting all of them. A name that is
 returned, sliced or passed to any other call may be paged there, and is not read whole here.
@@ -30,11 +31,6 @@ def read_whole(nodes: Nodes) -> frozenset[int]:
     for call in nodes.of(ast.Call):
         if isinstance(call.func, ast.Name) and call.func.id in _WHOLE_CALLS and len(call.args) == 1:
             whole.add(id(call.args[0]))
-    for literal in nodes.of(ast.Dict):
-        whole.update(id(value) for value in literal.values)  # a template's context
-    for assign in nodes.of(ast.Assign):
-        if any(isinstance(target, ast.Subscript) for target in assign.targets):
-            whole.add(id(assign.value))  # `context["grants"] = ...`
     for function in [*nodes.of(ast.FunctionDef), *nodes.of(ast.AsyncFunctionDef)]:
         whole.update(_names_read_whole(function, whole))
     return frozenset(whole)
