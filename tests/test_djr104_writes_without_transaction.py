@@ -1250,3 +1250,53 @@ def test_a_queryset_held_in_a_name_updated_around_a_send_is_a_checkpoint(review)
     """
     findings = writes(review, code)
     assert [(f.code, f.line) for f in findings] == [("DJR104", 16)]
+
+
+def test_a_plain_form_whose_save_writes_nothing_and_a_form_s_row_saved_again(review):
+    # django-timepiece: YearMonthForm(forms.Form).save() returns two dates; patchman:
+    # `host = form.save()` then `host.save()` writes the same row twice. The twins: a plain
+    # form whose save() creates a row, and a second row saved after the form's
+    forms = """
+import datetime
+
+from django import forms
+
+from shop.models import Order
+
+
+class MonthForm(forms.Form):
+    year = forms.IntegerField()
+
+    def save(self):
+        start = datetime.date(self.cleaned_data["year"], 1, 1)
+        return start, start.replace(month=12)
+
+
+class OrderForm(forms.ModelForm):
+    class Meta:
+        model = Order
+        fields = ["total"]
+"""
+    views = """
+from shop.forms import MonthForm, OrderForm
+from shop.models import Item, Order
+
+
+def reject(request):
+    form = MonthForm(request.POST)
+    if form.is_valid():
+        start, end = form.save()
+        Order.objects.filter(total__gte=0).update(total=0)
+
+
+def edit(request, order):
+    form = OrderForm(request.POST, instance=order)
+    if form.is_valid():
+        order = form.save()
+        order.save()
+"""
+    assert writes(review, views, "shop/views.py", **{"shop/forms.py": forms}) == []
+    writing = forms.replace("        return start, start.replace(month=12)", "        Order.objects.create(total=1)")
+    twin = views.replace("        order.save()", "        Item.objects.create(order=order, price=1)")
+    found = writes(review, twin, "shop/views.py", **{"shop/forms.py": writing})
+    assert [(f.path, f.line) for f in found] == [("shop/views.py", 10), ("shop/views.py", 17)]

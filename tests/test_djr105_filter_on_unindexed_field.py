@@ -730,6 +730,7 @@ class Checkout(models.Model):
     views = """
 from datetime import timedelta
 
+from django.db.models import Q
 from django.utils.timezone import now
 
 from shop.models import Checkout
@@ -745,7 +746,8 @@ def recent(since):
 
 
 def purge(cutoff):
-    Checkout.objects.filter(closed__lt=cutoff).delete()
+    # pretix's mail purge: `closed IS NULL` is on the cutoff's own column, it narrows nothing
+    Checkout.objects.filter(Q(closed__lt=cutoff) | Q(closed__isnull=True, created__lt=cutoff)).delete()
 
 
 def due():

@@ -819,6 +819,22 @@ class ProjectIndex:
         """What a custom manager's get_queryset() already selects."""
         return self.queryset_method(model, manager, "get_queryset")
 
+    @query
+    def saves_nothing(self, ref: str | None) -> bool:
+        """Is `ref` a project class that is no model, ModelForm or serializer and whose
+        nearest `save()` (its own or a project base's) writes no row? django-timepiece's
+        `YearMonthForm(forms.Form).save()` returns two dates."""
+        qual = self.resolve(ref)
+        if qual not in self.classes or self.class_kind(qual) is not None:
+            return False
+        for owner in self._class_mro(qual):
+            summary = self.classes[owner].summaries.get("save")
+            if summary is not None:
+                return not summary.writes and not summary.calls
+            if "save" in self.classes[owner].methods:
+                return False  # a save() the summaries did not read
+        return False
+
     def _class_mro(self, qual: str | None, depth: int = 0) -> list[str]:
         if qual is None or qual not in self.classes or depth > 10:
             return []
@@ -1857,7 +1873,10 @@ class ProjectIndex:
         ranges: list[bool] = []  # for each reached: a range lookup (`__gt`, `__year`...)
         beside: list[tuple[str, str, str]] = []  # the same, for `field=None` and constants
         filters = any(not key.startswith("^") for key, _ in keys)
-        conditions = sum(not key.startswith("^") for key, _ in keys)
+        # the columns of conditions that are no ordering and no cutoff: one of them narrows
+        narrowing = {
+            key.lstrip("!^=~@").split("__")[0] for key, _ in keys if not key.lstrip("!").startswith(("^", "@"))
+        }
         for key, line in keys:
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
@@ -1878,7 +1897,7 @@ class ProjectIndex:
                 # starting with it serves the fields filtered beside it
                 beside.append(target)
             elif target is not None:
-                if conditions > 1 and isinstance(target, tuple) and self._cutoff(target, key):
+                if narrowing - {head} and isinstance(target, tuple) and self._cutoff(target, key):
                     continue  # "older than a cutoff" beside another condition: that one narrows
                 reached.append((*target, line))
                 ranges.append(key.rsplit("__", 1)[-1] in _RANGE_LOOKUPS)
@@ -1902,8 +1921,9 @@ class ProjectIndex:
     def _cutoff(self, target: tuple[str, str, str], key: str) -> bool:
         """`created__lt=now() - timedelta(days=3)` (or `=cutoff`): an upper bound in the past matches
         every row older than the cutoff, most of a table that keeps its history; where the
-        query also filters on another column (`status__lt=PAID`, `exclude(state=...)`), that
-        column narrows the rows and an index on the date would not be chosen."""
+        query also filters on another column (`status__lt=PAID`, `exclude(state=...)`; not
+        another cutoff, nor `sent__isnull=True` beside `sent__lt=cutoff`), that column narrows
+        the rows and an index on the date would not be chosen."""
         if not key.startswith("@") or key.rsplit("__", 1)[-1] not in ("lt", "lte"):
             return False  # `schedule_next_run__lt=now()`: the rows that are due, a few
         return self._selectivity(target[0], target[2]) == 3

@@ -36,7 +36,7 @@ often commit progress on purpose) are not reviewed, nor functions only commands 
 from __future__ import annotations
 
 import ast
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import libcst as cst
 
@@ -148,6 +148,7 @@ class _Function:
     atomic: bool  # decorated, or covered by its callers / ATOMIC_REQUESTS / the admin
     writes: list[_Write]
     blocks: list[int]  # ids of the open atomic `with` blocks, outermost first
+    built: dict[str, str | None] = field(default_factory=dict)  # `form = YearMonthForm(...)`: name -> class
 
 
 def _is_atomic(expr: cst.BaseExpression) -> bool:
@@ -232,6 +233,8 @@ class WritesWithoutTransaction(Rule):
             target = target.elements[0].value  # obj, created = get_or_create(...)
         if isinstance(target, cst.Name):
             self.assigned[id(node.value)] = target.value
+            if self.functions and node.targets[0].target is target:
+                self.functions[-1].built[target.value] = self.ctx.flow.qualify(node.value.func)
 
     def visit_With(self, node: cst.With) -> None:
         if self.functions and any(_is_atomic(item.item) for item in node.items):
@@ -299,7 +302,8 @@ class WritesWithoutTransaction(Rule):
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
         row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
         if method in ("save", "delete") and isinstance(func, cst.Attribute):
-            row = self.ctx.module.code_for_node(func.value)
+            # `host = form.save()`: the row is `host`, saved again by `host.save()`
+            row = row if method == "save" and row else self.ctx.module.code_for_node(func.value)
         elif method == "update" and isinstance(func, cst.Attribute):
             row = self._one_row(func.value) or row
         transaction = function.blocks[0] if function.blocks else None
@@ -359,6 +363,10 @@ class WritesWithoutTransaction(Rule):
                 return None
             if method == "save" and self._commit_false_in_kwargs(call):
                 return None  # `kwargs["commit"] = False` then `super().save(*args, **kwargs)`
+            if method == "save" and isinstance(receiver, cst.Name) and self.functions:
+                built = self.functions[-1].built.get(receiver.value)
+                if self.ctx.index.saves_nothing(built):
+                    return None  # a plain Form whose save() returns dates: no row
             if isinstance(value, (Instance, FormInstance, Queryset, RelatedManager)):
                 return written
             if isinstance(value, ModelClass) or (method == "save" and isinstance(value, Queryset)):
