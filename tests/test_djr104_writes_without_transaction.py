@@ -1300,3 +1300,24 @@ def edit(request, order):
     twin = views.replace("        order.save()", "        Item.objects.create(order=order, price=1)")
     found = writes(review, twin, "shop/views.py", **{"shop/forms.py": writing})
     assert [(f.path, f.line) for f in found] == [("shop/views.py", 10), ("shop/views.py", 17)]
+    # given more values before the second save, the form's row is half-written if it fails
+    changed = views.replace("        order.save()", "        order.total = 2\n        order.save()")
+    found = writes(review, changed, "shop/views.py", **{"shop/forms.py": forms})
+    assert [(f.path, f.line) for f in found] == [("shop/views.py", 18)]
+
+
+def test_a_save_and_delete_on_a_redis_pipeline_are_no_rows(review):
+    # django-tasks-scheduler queues `job.save(connection=pipe)` and a registry's
+    # `delete(connection=pipe, ...)` on one Redis pipeline; the twin passes `using=`, Django's
+    code = """
+from shop.models import Order
+
+
+def enqueue(job, registry, pipe, order_id):
+    job.save(connection=pipe)
+    registry.delete(connection=pipe, job_name=job.name)
+    Order.objects.filter(pk=order_id).update(total=1)
+"""
+    assert writes(review, code) == []
+    twin = code.replace("save(connection=pipe)", 'save(using="default")')
+    assert [f.line for f in writes(review, twin)] == [8]

@@ -159,3 +159,32 @@ def test_the_module_manage_py_names_is_production_and_a_build_settings_module_is
 def test_frameworks_default_settings_are_not_production(review):
     files = {"fw/__init__.py": "", "fw/global_settings.py": "DEBUG = False\nSESSION_COOKIE_SECURE = False\n"}
     assert insecure(review, files) == []
+
+
+def test_an_example_under_docs_and_a_variant_of_local_settings_are_development(review):
+    # django-tastypie's docs/code/myproject/settings.py; django-huey-monitor's settings/docker.py
+    # star-imports settings/local.py for docker-compose. The twins: the same files out of docs/,
+    # and docker.py on a base module
+    local = 'SECRET_KEY = "only-for-local"\nDEBUG = True\nINSTALLED_APPS = ["monitor"]\n'
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "mon.settings.local")\n',
+        "mon/__init__.py": "",
+        "mon/settings/__init__.py": "",
+        "mon/settings/local.py": local,
+        "mon/settings/docker.py": "from mon.settings.local import *  # noqa\nDATABASES = {}\n",
+        "docs/code/myproject/__init__.py": "",
+        "docs/code/myproject/settings.py": local,
+    }
+    assert insecure(review, files) == []
+    twin = dict(files)
+    del twin["docs/code/myproject/settings.py"], twin["mon/settings/local.py"]
+    twin["code/myproject/settings.py"] = local
+    twin["mon/settings/base.py"] = local
+    twin["mon/settings/docker.py"] = files["mon/settings/docker.py"].replace(".local", ".base")
+    found = codes_lines(insecure(review, twin))
+    assert found == [
+        ("DJR404", "code/myproject/settings.py", 1),
+        ("DJR404", "code/myproject/settings.py", 2),
+        ("DJR404", "mon/settings/base.py", 1),
+        ("DJR404", "mon/settings/base.py", 2),
+    ]

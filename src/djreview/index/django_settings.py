@@ -101,7 +101,11 @@ class ProjectSettings:
                 self.modules[m.module], self.paths[m.module] = m.settings, m.path
         named = {self.find(name) for m in modules if not m.external for name in m.settings_modules}
         imported = {self.find(s.name) for facts in self.modules.values() for s in facts.steps if s.kind == "star"}
-        candidates = [name for name, facts in self.modules.items() if facts.steps and not is_development(name)]
+        candidates = [
+            name
+            for name, facts in self.modules.items()
+            if facts.steps and not is_development(name) and not self._development_too(name)
+        ]
         # When manage.py/wsgi.py/asgi.py name a production module, production is what they
         # name (pretix's _build_settings.py only runs at build time); otherwise every module
         # nobody star-imports (a settings/prod.py chosen by an environment variable).
@@ -121,6 +125,16 @@ class ProjectSettings:
                 if self.modules[n].looks_like_settings and n not in imported and self._configures_a_project(n)
             ]
         )
+
+    def _development_too(self, module: str) -> bool:
+        """A module under a `docs/` folder (an example in the documentation, whatever its
+        dotted name), or one that star-imports development settings (huey-monitor's
+        `settings/docker.py` on `settings/local.py`, for docker-compose): a variant of them; not
+        a production module that overlays `local.py` inside `try:` when it exists."""
+        if "docs" in self.paths[module].replace("\\", "/").split("/")[:-1]:
+            return True
+        stars = (self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional)
+        return any(star is not None and is_development(star) for star in stars)
 
     @staticmethod
     def _test_project(module: str) -> bool:

@@ -54,6 +54,8 @@ _M2M = frozenset({"add", "set", "remove", "clear"})
 _QUERYSET_STEPS = frozenset({"objects", "filter", "exclude", "all", "select_for_update"})
 # Receivers of save()/delete() that are not rows: a session, a cache, a file store.
 _NOT_ROWS = ("session", "cache", "storage", "redis", "client", "bucket", "file", "image", "thumbnail", "zip")
+# Keywords of a save()/delete() that is not Django's (which takes `using`): a Redis pipeline.
+_STORE_KEYWORDS = frozenset({"connection", "pipeline", "pipe"})
 # ModelAdmin methods Django's admin runs inside its own transaction.atomic() (changeform_view,
 # delete_view).
 _ADMIN_ATOMIC = frozenset(
@@ -140,6 +142,7 @@ class _Write:
     row: str | None = None  # save()/delete() of a name: the row it writes (`payment`)
     delete: bool = False
     fetch_or_create: bool = False  # get_or_create(): a retry finds the row, nothing is half-done
+    returned: bool = False  # `host = form.save()`: the row is the name its result is bound to
 
 
 @dataclass
@@ -149,6 +152,7 @@ class _Function:
     writes: list[_Write]
     blocks: list[int]  # ids of the open atomic `with` blocks, outermost first
     built: dict[str, str | None] = field(default_factory=dict)  # `form = YearMonthForm(...)`: name -> class
+    changes: list[tuple[int, str]] = field(default_factory=list)  # `host.owner = u`: (writes so far, "host")
 
 
 def _is_atomic(expr: cst.BaseExpression) -> bool:
@@ -226,6 +230,10 @@ class WritesWithoutTransaction(Rule):
             self._judge(function)
 
     def visit_Assign(self, node: cst.Assign) -> None:
+        for assigned in node.targets:
+            if self.functions and isinstance(assigned.target, cst.Attribute):
+                owner = self.ctx.module.code_for_node(assigned.target.value)
+                self.functions[-1].changes.append((len(self.functions[-1].writes), owner))
         if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
             return
         target: cst.BaseExpression = node.targets[0].target
@@ -301,13 +309,16 @@ class WritesWithoutTransaction(Rule):
         func = node.func
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
         row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
+        returned = method == "save" and row is not None
         if method in ("save", "delete") and isinstance(func, cst.Attribute):
             # `host = form.save()`: the row is `host`, saved again by `host.save()`
-            row = row if method == "save" and row else self.ctx.module.code_for_node(func.value)
+            row = row if returned else self.ctx.module.code_for_node(func.value)
         elif method == "update" and isinstance(func, cst.Attribute):
             row = self._one_row(func.value) or row
         transaction = function.blocks[0] if function.blocks else None
-        function.writes.append(_Write(node, text, transaction, row, method == "delete", method == "get_or_create"))
+        function.writes.append(
+            _Write(node, text, transaction, row, method == "delete", method == "get_or_create", returned)
+        )
 
     def _one_row(self, receiver: cst.BaseExpression) -> str | None:
         """`Process.objects.filter(pk=self.process_id)`: the one row a queryset `update()`
@@ -361,6 +372,8 @@ class WritesWithoutTransaction(Rule):
                 a.keyword is not None and a.keyword.value == "commit" and _false(a.value) for a in call.args
             ):
                 return None
+            if any(a.keyword is not None and a.keyword.value in _STORE_KEYWORDS for a in call.args):
+                return None  # `job.save(connection=pipe)`: a Redis-backed object, no row
             if method == "save" and self._commit_false_in_kwargs(call):
                 return None  # `kwargs["commit"] = False` then `super().save(*args, **kwargs)`
             if method == "save" and isinstance(receiver, cst.Name) and self.functions:
@@ -441,7 +454,8 @@ class WritesWithoutTransaction(Rule):
                 if _may_precede(paths, w.call, write.call)
                 and not w.fetch_or_create
                 and id(w.call) not in optional
-                and not (w.row is not None and w.row == write.row)  # the same row again: a checkpoint
+                # the same row again: a checkpoint
+                and not (w.row is not None and w.row == write.row and not self._changed(function, w, write))
                 and not (_batch(w.call) and self._same_code(w.call, write.call))  # a batch flushed again
                 and not (
                     w.transaction is not None and write.transaction is not None and w.transaction != write.transaction
@@ -456,6 +470,16 @@ class WritesWithoutTransaction(Rule):
             first = earlier[0]
             self._report(function, paths, first, write)
             return
+
+    @staticmethod
+    def _changed(function: _Function, first: _Write, second: _Write) -> bool:
+        """The same row again is a checkpoint; but a form's row given more values before it
+        is saved again (`obj = form.save(); obj.owner = u; obj.save()`) is half-written when
+        the second save fails: `save(commit=False)` makes it one write."""
+        if not first.returned:
+            return False
+        start, end = function.writes.index(first), function.writes.index(second)
+        return any(start < at <= end and owner == first.row for at, owner in function.changes)
 
     def _same_code(self, one: cst.Call, two: cst.Call) -> bool:
         code = self.ctx.module.code_for_node
