@@ -756,3 +756,29 @@ def due():
     return Checkout.objects.filter(status=10, expires__lte=now())
 """
     assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [8, 9, 10]
+
+
+def test_of_the_columns_one_query_filters_the_identifier_is_reported(review):
+    # django-incident-response filters `display_name=..., external_id=...`; salebox
+    # `event=..., transaction_guid=...`: one row per external id or guid, so that index
+    # narrows most. The twin: two plain names, the first written is reported
+    models = """
+from django.db import models
+
+
+class Person(models.Model):
+    display_name = models.CharField(max_length=50)
+    external_id = models.CharField(max_length=50)
+"""
+    views = """
+from shop.models import Person
+
+
+def lookup(name, ident):
+    return Person.objects.get(display_name=name, external_id=ident)
+"""
+    assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [7]
+    plain = models.replace("external_id", "nickname")
+    assert [line for _, _, line in codes_lines(unindexed(review, views.replace("external_id", "nickname"), plain))] == [
+        6
+    ]

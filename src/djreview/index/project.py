@@ -1929,11 +1929,14 @@ class ProjectIndex:
         return self._selectivity(target[0], target[2]) == 3
 
     def _selectivity(self, model: str, name: str) -> int:
-        """How little an index on the field narrows an equality (lower narrows more): a long
+        """How little an index on the field narrows an equality (lower narrows more): an
+        identifier by its name (-1; not `app_id`, which may name one of a few apps), a long
         text, key or address (0), a short code such as a language or currency (1), a number
         (2), a date or time (3)."""
         declared = next((f for f in self.models[model].fields if f.name == name), None)
         kind = (self.resolve(declared.kind) or declared.kind).rsplit(".", 1)[-1] if declared else ""
+        if _IDENTIFIER.search(name) and not kind.endswith(("DateTimeField", "DateField", "TimeField")):
+            return -1  # one row per value: `external_id`, `transaction_guid`, `token`, `email`
         if kind.endswith(("DateTimeField", "DateField", "TimeField")):
             return 3
         if kind.endswith(("IntegerField", "DecimalField", "FloatField")):
@@ -2024,6 +2027,8 @@ class ProjectIndex:
 _INDEXED_LOOKUPS = frozenset({"exact", "in", "gt", "gte", "lt", "lte", "range", "startswith", "year"})
 _RANGE_LOOKUPS = frozenset({"gt", "gte", "lt", "lte", "range", "startswith", "year"})
 _SHORT_CODE = 12  # max_length of a code with few values: a language, a currency, a country
+# Names of columns that hold one value per row: external ids, uuids, tokens, hashes, e-mails.
+_IDENTIFIER = re.compile(r"(?i)(^|_)(external_id|uuid|guid|token|hash|digest|email|key)$")
 # Field classes DJR105 leaves alone: indexed already (slugs, relations), a few values (booleans,
 # django-enumfields' EnumField/EnumIntegerField), or files (their paths are compared to find
 # duplicates in small tables).
