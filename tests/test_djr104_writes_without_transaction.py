@@ -1301,9 +1301,10 @@ def edit(request, order):
     found = writes(review, twin, "shop/views.py", **{"shop/forms.py": writing})
     assert [(f.path, f.line) for f in found] == [("shop/views.py", 10), ("shop/views.py", 17)]
     # given more values before the second save, the form's row is half-written if it fails
-    changed = views.replace("        order.save()", "        order.total = 2\n        order.save()")
-    found = writes(review, changed, "shop/views.py", **{"shop/forms.py": forms})
-    assert [(f.path, f.line) for f in found] == [("shop/views.py", 18)]
+    for change in ("order.total = 2", "order.approve()", 'order.data["state"] = 2'):
+        changed = views.replace("        order.save()", f"        {change}\n        order.save()")
+        found = writes(review, changed, "shop/views.py", **{"shop/forms.py": forms})
+        assert [(f.path, f.line) for f in found] == [("shop/views.py", 18)]
 
 
 def test_a_save_and_delete_on_a_redis_pipeline_are_no_rows(review):

@@ -898,3 +898,36 @@ def profile(settings):
     return mark_safe(f"<b>{settings.owner}</b>")
 """
     assert lines(html(review, body)) == [16]
+
+
+def test_a_method_returning_marked_html_is_judged_where_it_marks_it(review):
+    # easy-thumbnails: `thumb.tag()` returns `mark_safe("<img %s />" % attrs)` built from escaped
+    # attributes; the widget puts it in its own `mark_safe()`. The twin: `tag()` returns the
+    # text unmarked, so the widget marks an unescaped value
+    files = """
+from django.utils.safestring import mark_safe
+
+
+class Thumb:
+    def __init__(self, url):
+        self.url = url
+
+    def tag(self, **attrs):
+        parts = " ".join(f"{k}={v}" for k, v in attrs.items())
+        return mark_safe(f"<img {parts} />")
+"""
+    widget = """
+from django.utils.safestring import mark_safe
+
+from shop.files import Thumb
+
+
+def render(value):
+    thumb = Thumb(value.url)
+    return mark_safe("<p>%s</p>" % thumb.tag(id=value.name))
+"""
+    found = review({"shop/files.py": files, "shop/widgets.py": widget}, select=("DJR402",))
+    assert [(f.path, f.line) for f in found] == []
+    unmarked = files.replace('return mark_safe(f"<img {parts} />")', 'return f"<img {parts} />"')
+    found = review({"shop/files.py": unmarked, "shop/widgets.py": widget}, select=("DJR402",))
+    assert [(f.path, f.line) for f in found] == [("shop/widgets.py", 9)]

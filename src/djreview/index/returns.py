@@ -7,8 +7,8 @@ Those definitions usually live in another module than the text being built, so t
 an index fact, read from the stdlib tree when the file is indexed:
 
     "safe"    escaped or code-made text: format_html(), escape(), render_to_string(), a
-              template's render(), reverse(), static(), flatatt(), mark_safe() of a literal or
-              of an f-string of such values, a literal
+              template's render(), reverse(), static(), flatatt(), mark_safe() of anything
+              (DJR402 judges that call where it is), a literal
     "number"  len(), int(), a .count(), arithmetic and comparisons of numbers, a bool
     (absent)  anything else: unknown
 
@@ -194,10 +194,9 @@ class _Function:
         if name is None:
             return None
         if name in _MARKING:
-            if not node.args:
-                return {SAFE}
-            kinds = self.kind(node.args[0], depth + 1, busy)
-            return {SAFE} if kinds is not None else None
+            # marked safe where it is built: DJR402 judges that call there, so its callers
+            # take the result as the HTML it says it is (easy-thumbnails' `thumb.tag()`)
+            return {SAFE}
         if name in _SAFE_CALLS:
             return {SAFE}
         if name in _NUMBER_CALLS or name in _BOOL_CALLS:

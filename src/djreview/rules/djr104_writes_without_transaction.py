@@ -231,9 +231,9 @@ class WritesWithoutTransaction(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for assigned in node.targets:
-            if self.functions and isinstance(assigned.target, cst.Attribute):
-                owner = self.ctx.module.code_for_node(assigned.target.value)
-                self.functions[-1].changes.append((len(self.functions[-1].writes), owner))
+            root = _root(assigned.target) if isinstance(assigned.target, (cst.Attribute, cst.Subscript)) else None
+            if self.functions and root is not None:
+                self.functions[-1].changes.append((len(self.functions[-1].writes), root))
         if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
             return
         target: cst.BaseExpression = node.targets[0].target
@@ -301,6 +301,10 @@ class WritesWithoutTransaction(Rule):
         if not self.functions:
             return
         function = self.functions[-1]
+        if isinstance(node.func, cst.Attribute) and node.func.attr.value != "save":
+            root = _root(node.func.value)  # `row.pend()`, `row.data["nodes"].append(x)`: it may change
+            if root is not None:
+                function.changes.append((len(function.writes), root))
         if function.atomic:
             return
         text = self._write(node)
@@ -474,8 +478,9 @@ class WritesWithoutTransaction(Rule):
     @staticmethod
     def _changed(function: _Function, first: _Write, second: _Write) -> bool:
         """The same row again is a checkpoint; but a form's row given more values before it
-        is saved again (`obj = form.save(); obj.owner = u; obj.save()`) is half-written when
-        the second save fails: `save(commit=False)` makes it one write."""
+        is saved again (`obj = form.save(); obj.owner = u; obj.save()`, or a method of it
+        called: `obj.pend()`) is half-written when the second save fails: `save(commit=False)`
+        makes it one write."""
         if not first.returned:
             return False
         start, end = function.writes.index(first), function.writes.index(second)
@@ -545,6 +550,13 @@ class WritesWithoutTransaction(Rule):
             "unsafe",
             (edit,),
         )
+
+
+def _root(node: cst.BaseExpression) -> str | None:
+    """The name an attribute, item or method chain starts at (`cluster.data["nodes"]`: cluster)."""
+    while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+        node = node.func if isinstance(node, cst.Call) else node.value
+    return node.value if isinstance(node, cst.Name) else None
 
 
 def _false(value: cst.BaseExpression) -> bool:
