@@ -188,3 +188,23 @@ def test_an_example_under_docs_and_a_variant_of_local_settings_are_development(r
         ("DJR404", "mon/settings/base.py", 1),
         ("DJR404", "mon/settings/base.py", 2),
     ]
+
+
+def test_settings_a_file_run_over_them_may_change_are_unknown(review):
+    # patchman ends its settings by exec()ing /etc/patchman/local_settings.py, which the
+    # package ships with DEBUG = False. The twin reads the file without running it
+    settings = """
+import os
+
+DEBUG = True
+INSTALLED_APPS = ["patch"]
+
+local_settings = os.path.join("/etc/patch", "local_settings.py")
+if os.path.exists(local_settings):
+    with open(local_settings, encoding="utf-8") as f:
+        exec(compile(f.read(), local_settings, "exec"))
+"""
+    files = {"patch/__init__.py": "", "patch/settings.py": settings}
+    assert insecure(review, files) == []
+    files["patch/settings.py"] = settings.replace('exec(compile(f.read(), local_settings, "exec"))', "print(f.read())")
+    assert codes_lines(insecure(review, files)) == [("DJR404", "patch/settings.py", 4)]

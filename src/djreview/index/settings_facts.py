@@ -349,13 +349,16 @@ ANY = "*"  # the name of an "unknown" step after which any setting may have any 
 
 def _rewrites_the_module(stmt: ast.stmt) -> bool:
     """A call that may set any setting: it is handed the module (`__name__`, `locals()`,
-    `globals()`: dynaconf's `DjangoDynaconf(__name__)`, `django_heroku.settings(locals())`) or
-    loads more settings (`import_local_settings(path)`)."""
+    `globals()`: dynaconf's `DjangoDynaconf(__name__)`, `django_heroku.settings(locals())`),
+    loads more settings (`import_local_settings(path)`) or runs a file's code in the module
+    (`exec(compile(open(path).read(), path, "exec"))`)."""
     for node in all_nodes(stmt):
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
+        if called in ("exec", "execfile"):
+            return True  # patchman runs /etc/patchman/local_settings.py over its own values
         if node is getattr(stmt, "value", None) and isinstance(stmt, ast.Expr) and "settings" in called.lower():
             return True  # called for its effect alone
         for arg in [*node.args, *(k.value for k in node.keywords)]:
