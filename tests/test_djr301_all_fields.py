@@ -495,3 +495,18 @@ class CountrySerializer(serializers.ModelSerializer):
     twin = source.replace("model = Country", "model = Book").replace("import get_models", "import Book, get_models")
     found = review({"shop/models.py": models, SERIALIZERS: twin}, select=("DJR301",))
     assert codes_lines(found) == [("DJR301", SERIALIZERS, 12)]
+
+
+def test_a_subclass_of_an_admin_form_only_rendered_unbound_writes_nothing(review):
+    # tomtoolkit: the admin's form is subclassed by a form an inclusion tag only renders
+    # (`ShareForm(initial=...)`); the page posts to an API with its own serializer. The twin
+    # binds the subclass to request data
+    forms = MODEL_FORM + "\n\nclass ShareForm(BookForm):\n    pass\n"
+    tag = (
+        "from shop.forms import ShareForm\n\n\ndef share_form(book):\n"
+        '    return {"form": ShareForm(initial={"title": book.title})}\n'
+    )
+    files = {FORMS: forms, "shop/admin.py": ADMIN_USE, "shop/templatetags/tags.py": tag}
+    assert all_fields(review, files) == []
+    bound = tag.replace('ShareForm(initial={"title": book.title})', "ShareForm(book.data)")
+    assert codes_lines(all_fields(review, {**files, "shop/templatetags/tags.py": bound})) == [("DJR301", FORMS, 9)]

@@ -12,6 +12,9 @@ serializers (the index resolves the references, project.py `class_audience`):
               through `.data`
       output  a call whose result may be written out, or a reference we cannot follow
       read    a call given no `data` (`S(obj).data`): written out, never saved
+      unbound a call given no positional argument, `data`, `files` or `instance`
+              (`ShareForm(initial=...)`): a form only rendered (the index counts it as
+              output for serializers)
       base    the class is a base of the owner (its uses count for this class too)
       field   a call in the owner's class body (a nested serializer or form field)
       doc     a schema annotation's `request=`/`request_body=` (documents input)
@@ -171,6 +174,8 @@ class _Walker:
             elif self.input_call(parent, parents, func, updates=True):
                 # `X(data=...)`, or `X(obj, data=...)` saved and never read through `.data`
                 self.add(node, "input", owner)
+            elif _unbound(parent):
+                self.add(node, "unbound", owner)  # `ShareForm(initial=...)`: rendered, never bound
             else:
                 self.add(node, "output" if _may_save(parent) else "read", owner)
         elif (
@@ -223,6 +228,12 @@ class _Walker:
             if isinstance(target, ast.Name):
                 return _only_validated(func, target.id, parent)
         return False
+
+
+def _unbound(call: ast.Call) -> bool:
+    """A call given no positional argument and no `data`/`files` (nor `**kwargs` that may
+    hold them): a form made so is only rendered, it can save nothing."""
+    return not call.args and not any(k.arg in ("data", "files", "instance", None) for k in call.keywords)
 
 
 def _may_save(call: ast.Call) -> bool:

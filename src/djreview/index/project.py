@@ -1374,8 +1374,18 @@ class ProjectIndex:
             found.add("admin")  # defined in the back office, used there through code we cannot follow
         return tuple(sorted(found))
 
-    def _audience(self, qual: str, seen: set[str]) -> set[tuple[str, str]]:
-        """(kind, owner) of every use, through subclasses and nesting serializers."""
+    @query
+    def form_never_bound(self, qual: str) -> bool:
+        """Is the form used, and only by ModelAdmin classes (staff) or made with no data
+        (`ShareForm(initial=...)` in an inclusion tag: rendered, it saves nothing), through
+        its subclasses? tomtoolkit's PersistentShareForm."""
+        self.class_audience(qual)  # builds the uses
+        found = {kind for kind, _ in self._audience(self.resolve(qual) or qual, set(), unbound=True)}
+        return bool(found) and found <= {"admin", "unbound"}
+
+    def _audience(self, qual: str, seen: set[str], unbound: bool = False) -> set[tuple[str, str]]:
+        """(kind, owner) of every use, through subclasses and nesting serializers; a call
+        with no data is "unbound" when asked (forms), else "output" (a serializer's)."""
         if qual in seen:
             return set()
         seen.add(qual)
@@ -1383,8 +1393,10 @@ class ProjectIndex:
         for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
             if how == "doc" or owner == qual:
                 continue  # a schema annotation, or the class naming itself (`super(Form, self)`)
-            if how in ("base", "field") and owner:
-                found |= self._audience(owner, seen)
+            if how == "unbound" and unbound and not (owner and self._is_admin(owner)):
+                found.add(("unbound", owner))
+            elif how in ("base", "field") and owner:
+                found |= self._audience(owner, seen, unbound)
             elif how == "admin" or (owner and self._is_admin(owner)):
                 found.add(("admin", owner))
             elif how == "view-input":

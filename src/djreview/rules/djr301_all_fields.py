@@ -38,8 +38,10 @@ class AllFields(Rule):
         kind = self.ctx.index.class_kind(owner.qualname)
         if kind not in ("modelform", *_SERIALIZERS):
             return
-        if kind == "modelform" and self.ctx.index.class_audience(owner.qualname) == ("admin",):
-            return  # only ModelAdmin classes use it: the admin's own form has every field too (as DJR302)
+        if kind == "modelform" and self.ctx.index.form_never_bound(owner.qualname):
+            # only ModelAdmin classes use it (the admin's own form has every field too, as
+            # DJR302), or it is only rendered with no data: nothing is written through it
+            return
         model = self._model(meta.attrs.get("model"))
         if model is None and runtime_model(self.ctx, meta.attrs.get("model")):
             return  # `model = OrderModel`, bound to a call's result: no field list to write

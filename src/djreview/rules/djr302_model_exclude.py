@@ -61,8 +61,8 @@ class ModelExclude(Rule):
         kind = model_form_kind(index, owner.qualname)
         if kind not in ("modelform", *_SERIALIZERS):
             return
-        if kind == "modelform" and index.class_audience(owner.qualname) == ("admin",):
-            return  # only ModelAdmin classes use it: staff edit it, as they edit the model
+        if kind == "modelform" and index.form_never_bound(owner.qualname):
+            return  # only ModelAdmin classes use it (staff edit it, as they edit the model), or unbound
         model = self._model(meta.attrs.get("model"))
         given = meta.attrs.get("model")
         if given is None and not meta.node.bases and not index.has_subclasses(owner.qualname):
