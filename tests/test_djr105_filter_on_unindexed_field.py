@@ -782,3 +782,22 @@ def lookup(name, ident):
     assert [line for _, _, line in codes_lines(unindexed(review, views.replace("external_id", "nickname"), plain))] == [
         6
     ]
+
+
+def test_a_lowercase_class_constant_finds_a_fixed_row(review):
+    # a selector fetches its storage device by `short_name=self.dname`, with `dname = "calc"`
+    # bound once in the class body: one fixed row, as `status=Tag.SUGGESTED`. The twin assigns
+    # `self.dname` elsewhere, so it is a value like any other
+    views = """
+from shop.models import Book
+
+
+class Selector:
+    dname = "for_calculated_variables"
+
+    def device(self):
+        return Book.objects.get(code=self.dname)
+"""
+    assert unindexed(review, views) == []
+    changed = views + "\n    def rename(self, name):\n        self.dname = name\n"
+    assert [line for _, _, line in codes_lines(unindexed(review, changed))] == [13]

@@ -86,24 +86,32 @@ def wanted(text: str) -> bool:
     return "objects" in text or "_or_404" in text or _STATUS_ASSIGN.search(text) is not None
 
 
-def _q_keys(node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0) -> None:
+def _q_keys(
+    node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0, constants: frozenset[str] = frozenset()
+) -> None:
     """The keywords of `Q(...)`, `Q(a) | Q(b)`, `~Q(...)` (nested Q too)."""
     if depth > 20:
         return
     if isinstance(node, ast.BinOp):
-        _q_keys(node.left, line, out, depth + 1)
-        _q_keys(node.right, line, out, depth + 1)
+        _q_keys(node.left, line, out, depth + 1, constants)
+        _q_keys(node.right, line, out, depth + 1, constants)
     elif isinstance(node, ast.UnaryOp):
-        _q_keys(node.operand, line, out, depth + 1)
+        _q_keys(node.operand, line, out, depth + 1, constants)
     elif isinstance(node, ast.Call) and called_name(node.func) == "Q":
         if any(k.arg is None for k in node.keywords):
             out.append(("<unknown>", line))
-        out += [(_marked(k.arg, k.value), k.value.lineno) for k in node.keywords if k.arg and _comparable(k.value)]
+        out += [
+            (_marked(k.arg, k.value, constants), k.value.lineno)
+            for k in node.keywords
+            if k.arg and _comparable(k.value)
+        ]
         for arg in node.args:
-            _q_keys(arg, line, out, depth + 1)
+            _q_keys(arg, line, out, depth + 1, constants)
 
 
-def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0) -> None:
+def _call_keys(
+    call: ast.Call, method: str, out: list[tuple[str, int]], skip: int = 0, constants: frozenset[str] = frozenset()
+) -> None:
     if method == "order_by":
         # "^": it orders, it does not filter. Only the first key: an index on a later one
         # cannot give the order (`order_by("group__name", "name")` sorts by another table first)
@@ -122,13 +130,13 @@ def _call_keys(call: ast.Call, method: str, out: list[tuple[str, int]], skip: in
     # "!": an `exclude()` keeps the rows that do not match (most of them): no index serves it
     negated = "!" if method == "exclude" else ""
     out += [
-        (negated + _marked(k.arg, k.value), k.value.lineno)
+        (negated + _marked(k.arg, k.value, constants), k.value.lineno)
         for k in call.keywords
         if k.arg and k.arg != "defaults" and _comparable(k.value)
     ]
     for arg in call.args[skip:]:
         if _is_q(arg):
-            _q_keys(arg, call.lineno, out)
+            _q_keys(arg, call.lineno, out, 0, constants)
         else:
             out.append(("<unknown>", call.lineno))  # `filter(conditions)`: a Q built elsewhere
 
@@ -144,7 +152,24 @@ def _is_q(node: ast.AST) -> bool:
 _TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
 
 
-def _marked(key: str, value: ast.AST) -> str:
+def _class_constants(nodes: Nodes) -> frozenset[str]:
+    """Names a class body binds to a literal (`dname = "for_calculated_variables"`) and that
+    no statement of the module assigns as an attribute (`self.dname = ...`): constants,
+    whatever the case of their names."""
+    bound: dict[str, int] = {}
+    for cls in nodes.of(ast.ClassDef):
+        for stmt in cls.body:
+            if isinstance(stmt, ast.Assign) and isinstance(stmt.value, ast.Constant):
+                for target in stmt.targets:
+                    if isinstance(target, ast.Name):
+                        bound[target.id] = bound.get(target.id, 0) + 1
+    if not bound:
+        return frozenset()
+    changed = {n.attr for n in nodes.of(ast.Attribute) if isinstance(n.ctx, ast.Store)}
+    return frozenset(name for name, count in bound.items() if count == 1 and name not in changed)
+
+
+def _marked(key: str, value: ast.AST, constants: frozenset[str] = frozenset()) -> str:
     """A lookup against a constant (`special_role="authenticated"`, `weight=0`, a translated
     name, a class constant) is marked "=": it finds a fixed row, the way code reads a lookup
     table."""
@@ -153,8 +178,8 @@ def _marked(key: str, value: ast.AST) -> str:
     constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
     if isinstance(value, ast.Call) and called_name(value.func) in _TRANSLATIONS:
         constant = True
-    if isinstance(value, ast.Attribute) and value.attr.isupper():
-        constant = True  # a class constant, `status=Tag.SUGGESTED`: as the literal it holds
+    if isinstance(value, ast.Attribute) and (value.attr.isupper() or value.attr in constants):
+        constant = True  # a class constant, `status=Tag.SUGGESTED`, `self.dname`: the literal it holds
     if isinstance(value, ast.Name) and value.id.isupper() and len(value.id) > 1:
         constant = True  # a module constant, `method=PAYPAL`
     if not constant and _past_cutoff(value):
@@ -273,6 +298,7 @@ def lookup_facts(
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
     }
     narrowed = False
+    constants = _class_constants(nodes)
     whole: frozenset[int] | None = None  # chains read whole (whole_reads), computed when needed
     for assign in nodes.of(ast.Assign):
         if any(isinstance(t, ast.Attribute) and t.attr == "queryset" for t in assign.targets):
@@ -318,14 +344,14 @@ def lookup_facts(
             continue
         if method in _SHORTCUTS and node.args:
             keys: list[tuple[str, int]] = []
-            _call_keys(node, "get", keys, skip=1)  # the model or queryset comes first
+            _call_keys(node, "get", keys, 1, constants)  # the model or queryset comes first
             first = node.args[0]
             if isinstance(first, ast.Call):
                 calls, root = _chain(first)
                 inner.update(map(id, calls))
                 for call in calls:
                     if call.func.attr in _LOOKUP_METHODS:  # type: ignore[attr-defined]
-                        _call_keys(call, call.func.attr, keys)  # type: ignore[attr-defined]
+                        _call_keys(call, call.func.attr, keys, 0, constants)  # type: ignore[attr-defined]
                 model = _model_root(root, ref)
             elif isinstance(first, (ast.Name, ast.Attribute)):
                 model = _model_root(ast.Attribute(value=first, attr="objects"), ref)
@@ -344,7 +370,7 @@ def lookup_facts(
         for call in calls:
             method = call.func.attr  # type: ignore[attr-defined]
             if method in _LOOKUP_METHODS:
-                _call_keys(call, method, keys)
+                _call_keys(call, method, keys, 0, constants)
             elif method not in QUERYSET_METHODS:
                 keys.append(("<unknown>", call.lineno))  # a custom queryset method may filter
         annotated = {
