@@ -1363,7 +1363,7 @@ class ProjectIndex:
                     resolved = self.resolve(ref) or ref
                     for use in uses:
                         how, _, owner = use.partition("@")
-                        if back_office and how in ("input", "output", "read"):
+                        if back_office and how in ("input", "output", "read", "unbound"):
                             how = "admin"  # shuup's `admin/modules/*/views`, an app's admin.py
                         owner_qual = f"{module.module}.{owner}" if owner else ""
                         self._class_uses.setdefault(resolved, set()).add((how, owner_qual))
@@ -1379,7 +1379,8 @@ class ProjectIndex:
         """Is the form used, and only by ModelAdmin classes (staff) or made with no data
         (`ShareForm(initial=...)` in an inclusion tag: rendered, it saves nothing), through
         its subclasses? tomtoolkit's PersistentShareForm."""
-        self.class_audience(qual)  # builds the uses
+        if self.class_audience(qual) == ("admin",):  # builds the uses
+            return True
         found = {kind for kind, _ in self._audience(self.resolve(qual) or qual, set(), unbound=True)}
         return bool(found) and found <= {"admin", "unbound"}
 
@@ -1614,7 +1615,7 @@ class ProjectIndex:
         self.class_audience(qual)  # reads every module's class uses once
         views: set[str] = set()
         for how, owner in self._class_uses.get(qual, ()):  # type: ignore[union-attr]
-            if how in ("doc", "field", "read") or owner == qual:
+            if how in ("doc", "field", "read", "unbound") or owner == qual:
                 continue  # a schema annotation, a nested field, an instance given no data, itself
             if how == "base" or owner not in self.classes or self.class_kind(owner) != "drf-view":
                 return False  # a subclass, a function or another class: saves we do not see
