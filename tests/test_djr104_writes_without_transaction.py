@@ -1322,3 +1322,24 @@ def enqueue(job, registry, pipe, order_id):
     assert writes(review, code) == []
     twin = code.replace("save(connection=pipe)", 'save(using="default")')
     assert [f.line for f in writes(review, twin)] == [8]
+
+
+def test_a_row_cached_on_the_class_when_missing_only_makes_a_missing_row(review):
+    # RapidSMS's test helper creates a mock backend once per class (`if not hasattr(cls, ...)`),
+    # then get_or_create()s a connection. The twin creates the backend on every call
+    code = """
+from shop.models import Item, Order
+
+
+class Handler:
+    @classmethod
+    def run(cls, price):
+        if not hasattr(cls, "_order"):
+            cls._order = Order.objects.create(total=0)
+        Item.objects.create(order=cls._order, price=price)
+"""
+    assert writes(review, code) == []
+    getattr_form = code.replace('not hasattr(cls, "_order")', 'getattr(cls, "_order", None) is None')
+    assert writes(review, getattr_form) == []
+    twin = code.replace('        if not hasattr(cls, "_order"):\n    ', "")
+    assert [f.line for f in writes(review, twin)] == [9]

@@ -243,6 +243,8 @@ class WritesWithoutTransaction(Rule):
             self.assigned[id(node.value)] = target.value
             if self.functions and node.targets[0].target is target:
                 self.functions[-1].built[target.value] = self.ctx.flow.qualify(node.value.func)
+        elif isinstance(target, cst.Attribute) and dotted(target):
+            self.assigned[id(node.value)] = ".".join(dotted(target) or [])  # `cls._backend = create()`
 
     def visit_With(self, node: cst.With) -> None:
         if self.functions and any(_is_atomic(item.item) for item in node.items):
@@ -685,7 +687,18 @@ def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:
 
 
 def _tests_missing(test: cst.BaseExpression, row: list[str]) -> bool:
-    """`not row`, `row is None`, `not row.pk`, `row.id is None`, `row._state.adding`."""
+    """`not row`, `row is None`, `not row.pk`, `row.id is None`, `row._state.adding`, and
+    for an attribute `cls.backend`: `not hasattr(cls, "backend")`, `getattr(cls, "backend",
+    None) is None` (rapidsms caches a mock backend on the class)."""
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and _asks_attr(test.expression):
+        return _asks_attr(test.expression) == row
+    if (
+        isinstance(test, cst.Comparison)
+        and len(test.comparisons) == 1
+        and isinstance(test.comparisons[0].operator, cst.Is)
+        and _asks_attr(test.left)
+    ):
+        return _asks_attr(test.left) == row
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         tested = dotted(test.expression)
     elif (
@@ -699,6 +712,16 @@ def _tests_missing(test: cst.BaseExpression, row: list[str]) -> bool:
     else:
         return dotted(test) == [*row, "_state", "adding"]
     return tested in (row, [*row, "pk"], [*row, "id"])
+
+
+def _asks_attr(node: cst.BaseExpression) -> list[str] | None:
+    """`hasattr(cls, "backend")` or `getattr(cls, "backend", None)` -> ["cls", "backend"]."""
+    if not (isinstance(node, cst.Call) and isinstance(node.func, cst.Name)):
+        return None
+    if node.func.value not in ("hasattr", "getattr") or len(node.args) < 2:
+        return None
+    owner, name = dotted(node.args[0].value), literal_string(node.args[1].value)
+    return [*owner, name] if owner and name else None
 
 
 def _may_precede(paths: _Paths, first: cst.Call, second: cst.Call) -> bool:
