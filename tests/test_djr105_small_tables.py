@@ -291,3 +291,22 @@ def offer_choices():
     assert unindexed(review, choices) == []
     some = choices.replace("Offer.objects.all()]", "Offer.objects.all() if o.name]")
     assert codes_lines(unindexed(review, some)) == [("DJR105", MODELS, 9)]
+
+
+def test_quiet_when_a_django_filter_lists_every_row(review):
+    # django-filter's ModelChoiceFilter offers every row in a select box, as a form field does
+    filters = """
+import django_filters
+from shop.models import Offer, Order
+
+
+class OrderFilter(django_filters.FilterSet):
+    offer = django_filters.ModelChoiceFilter(queryset=Offer.objects.all())
+
+    class Meta:
+        model = Order
+        fields = ["offer"]
+"""
+    assert unindexed(review, filters) == []
+    narrowed = filters.replace("Offer.objects.all()", "Offer.objects.filter(name=NAME)")
+    assert codes_lines(unindexed(review, narrowed)) == [("DJR105", MODELS, 9)]

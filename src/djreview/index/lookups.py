@@ -331,7 +331,7 @@ def lookup_facts(
                     values.setdefault(k.arg, set()).add(value)  # type: ignore[arg-type]
         if id(node) in inner:
             continue
-        if method and method.endswith("ChoiceField"):
+        if method and method.endswith(("ChoiceField", "ChoiceFilter")):
             listed = _listed_model(node, ref)
             if listed is not None:
                 lookups.append(Lookup(listed, ((LISTED, node.lineno),)))
