@@ -308,3 +308,19 @@ def test_a_paginator_instance_on_the_class_paginates_with_its_page_size(review):
         views = views_with(name).replace(f"pagination_class = {name}\n", f"paginator = {name}()\n")
         files = project(views, **{"core/__init__.py": "", "core/pagination.py": PAGINATORS})
         assert len(pagination(review, files)) == reported, name
+
+
+def test_a_list_that_answers_only_in_debug_is_no_production_endpoint(review):
+    # a trading app's list() returns 404 unless settings.DEBUG ("for test and debug purposes")
+    debug_only = VIEWSET_LISTS.replace(
+        "    def list(self, request):\n        return Response(BookSerializer(",
+        '    def list(self, request):\n        """Debug only."""\n        if not settings.DEBUG:\n'
+        "            return Response(status=404)\n        return Response(BookSerializer(",
+    ).replace(
+        "from rest_framework import viewsets\n",
+        "from django.conf import settings\nfrom rest_framework import viewsets\n",
+    )
+    assert debug_only != VIEWSET_LISTS
+    assert codes_lines(pagination(review, project(debug_only, PAGINATED))) == []
+    twin = debug_only.replace("if not settings.DEBUG:", "if not request.user.is_staff:")
+    assert codes_lines(pagination(review, project(twin, PAGINATED))) == [("DJR304", "shop/views.py", 13)]

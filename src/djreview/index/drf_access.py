@@ -314,6 +314,8 @@ def _checks_user(func) -> bool:
 def _list_mode(func, resolver) -> tuple[str, str | None]:
     """How a view's own list() answers (its body only: decorators are schema, not code), and
     for "all" the root of the queryset it serializes."""
+    if _debug_only(func):
+        return "other", None  # `if not settings.DEBUG: return Response(status=404)`: no production list
     nodes = [n for stmt in func.body for n in all_nodes(stmt)]
     names = {n.attr for n in nodes if isinstance(n, ast.Attribute)} | {n.id for n in nodes if isinstance(n, ast.Name)}
     if names & {"paginate_queryset", "get_paginated_response", "paginator"}:
@@ -335,6 +337,21 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
             if rows is not None:
                 return "all", rows.root  # the index decides whether the root is a model
     return "other", None
+
+
+def _debug_only(func) -> bool:
+    """Does the method start by returning unless `settings.DEBUG` (a docstring aside)?"""
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    first = body[0] if body else None
+    if not (isinstance(first, ast.If) and first.body and isinstance(first.body[-1], (ast.Return, ast.Raise))):
+        return False
+    test = first.test
+    return (
+        isinstance(test, ast.UnaryOp)
+        and isinstance(test.op, ast.Not)
+        and isinstance(test.operand, ast.Attribute)
+        and test.operand.attr == "DEBUG"
+    )
 
 
 _QUERYSET_METHODS = frozenset({"filter_queryset", "get_queryset", "paginate_queryset"})
