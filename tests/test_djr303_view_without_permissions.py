@@ -760,3 +760,39 @@ def test_a_passwordless_login_s_token_views(review):
     urls = OTP_URLS.replace("OTPCodeSend", "ObtainEmailCallbackToken")
     findings = permissions(review, project(views, **{"shop/urls.py": urls}))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 28)]
+
+
+def test_a_gateway_callback_that_verifies_the_payment_with_the_gateway(review):
+    # a payment callback is AllowAny (the gateway, or the payer sent back by it, calls it) and
+    # confirms the payment server to server before it writes. The twins: a callback that
+    # writes unverified, and a view of another name that calls a verifier
+    views = """
+import requests
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Book
+
+
+def verify_at_gateway(reference):
+    return requests.post("https://gateway.example/verify", json={"ref": reference}, timeout=10).ok
+
+
+class PaymentCallback(APIView):
+    permission_classes = (AllowAny,)
+
+    def post(self, request):
+        book = Book.objects.get(title=request.data["reference"])
+        if verify_at_gateway(book.title):
+            book.save()
+        return Response({})
+"""
+    urls = URLS.replace("views.BookList", "views.PaymentCallback")
+    assert permissions(review, project(views, **{"shop/urls.py": urls})) == []
+    unverified = views.replace("if verify_at_gateway(book.title):", "if book.title:")
+    found = permissions(review, project(unverified, **{"shop/urls.py": urls}))
+    assert codes_lines(found) == [("DJR303", "shop/views.py", 14)]
+    other = views.replace("PaymentCallback", "BookTitles")
+    found = permissions(review, project(other, **{"shop/urls.py": urls.replace("PaymentCallback", "BookTitles")}))
+    assert codes_lines(found) == [("DJR303", "shop/views.py", 14)]

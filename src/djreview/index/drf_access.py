@@ -144,7 +144,28 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     facts.actions = tuple(actions)
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
+    if handlers and not facts.decides_access and _verified_callback(node):
+        facts.decides_access = True  # a gateway's callback confirmed with the gateway before it writes
     return None if facts == AccessFacts() else facts
+
+
+# A view a payment gateway (or the payer's browser, sent back by it) calls: `PaymentCallback`,
+# `PaypalIPN`, `StripeReturn`, `OrderNotify`.
+_CALLBACK_NAME = re.compile(r"(?i)callback|ipn|notif|return|webhook")
+
+
+def _verified_callback(node: ast.ClassDef) -> bool:
+    """A gateway's callback whose handler calls a verifier (`verify_at_gateway(authority,
+    amount)`, `verify_payment(...)`): the payment is confirmed with the provider, server to
+    server, before anything is written; who calls the view decides nothing."""
+    if not _CALLBACK_NAME.search(node.name):
+        return False
+    return any(
+        isinstance(n, ast.Call) and "verif" in (_call_name(n) or "").lower()
+        for stmt in node.body
+        if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _HANDLERS
+        for n in all_nodes(stmt)
+    )
 
 
 _LOGIN_CALLS = frozenset({"login", "auth_login", "for_user"})
