@@ -1343,3 +1343,23 @@ class Handler:
     assert writes(review, getattr_form) == []
     twin = code.replace('        if not hasattr(cls, "_order"):\n    ', "")
     assert [f.line for f in writes(review, twin)] == [9]
+
+
+def test_a_batch_upsert_of_one_table_is_no_unit(review):
+    # a mapping sync bulk_create()s the missing rows and bulk_update()s the existing ones:
+    # disjoint rows of one table, each valid alone, the next sync writes what is left. The
+    # twin writes a second table's rows too
+    code = """
+from shop.models import Item, Order
+
+
+def sync(prices, order):
+    existing = dict(Item.objects.values_list("price", "id"))
+    create = [Item(order=order, price=p) for p in prices if p not in existing]
+    update = [Item(id=existing[p], order=order, price=p) for p in prices if p in existing]
+    Item.objects.bulk_create(create)
+    Item.objects.bulk_update(update, ["order"])
+"""
+    assert writes(review, code) == []
+    twin = code + '    Order.objects.bulk_update([order], ["total"])\n'
+    assert [f.line for f in writes(review, twin)] == [10]

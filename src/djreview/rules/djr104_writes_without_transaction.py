@@ -442,6 +442,8 @@ class WritesWithoutTransaction(Rule):
             # nothing half-written, a retry ends it; not a delete before the rows that replace
             # what it deleted (hyperkitty's tags)
             return
+        if self._bulk_upsert(writes):
+            return
         body = self.ctx.module.code_for_node(function.node.body)
         if "in_atomic_block" in body:
             return  # checks that its caller opened a transaction
@@ -487,6 +489,19 @@ class WritesWithoutTransaction(Rule):
             return False
         start, end = function.writes.index(first), function.writes.index(second)
         return any(start < at <= end and owner == first.row for at, owner in function.changes)
+
+    def _bulk_upsert(self, writes: list[_Write]) -> bool:
+        """`Mapping.objects.bulk_create(missing)` and `Mapping.objects.bulk_update(existing, ...)`:
+        one table's rows created or updated in batches, disjoint rows each valid alone; a
+        failure between them leaves rows the next sync writes (not a delete: rows replaced)."""
+        receivers, methods = set(), set()
+        for write in writes:
+            func = write.call.func
+            if not (isinstance(func, cst.Attribute) and func.attr.value in _BULK):
+                return False
+            receivers.add(self.ctx.module.code_for_node(func.value))
+            methods.add(func.attr.value)
+        return len(receivers) == 1 and methods == _BULK  # two batches created: two kinds of rows
 
     def _same_code(self, one: cst.Call, two: cst.Call) -> bool:
         code = self.ctx.module.code_for_node
