@@ -1363,3 +1363,18 @@ def sync(prices, order):
     assert writes(review, code) == []
     twin = code + '    Order.objects.bulk_update([order], ["total"])\n'
     assert [f.line for f in writes(review, twin)] == [10]
+
+
+def test_a_form_s_row_kept_on_self_and_changed_before_its_second_save(review):
+    # shuup: `self.object = form.save()`, then `self.object.modified_by = user`, then
+    # `self.object.save()`: half-written if the second save fails. The twin saves it again unchanged
+    code = """
+class Edit:
+    def form_valid(self, form):
+        self.object = form.save()
+        self.object.modified_by = self.request.user
+        self.object.save()
+"""
+    assert [f.line for f in writes(review, code, "shop/views.py")] == [6]
+    unchanged = code.replace("        self.object.modified_by = self.request.user\n", "")
+    assert writes(review, unchanged, "shop/views.py") == []

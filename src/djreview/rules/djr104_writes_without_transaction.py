@@ -231,9 +231,10 @@ class WritesWithoutTransaction(Rule):
 
     def visit_Assign(self, node: cst.Assign) -> None:
         for assigned in node.targets:
-            root = _root(assigned.target) if isinstance(assigned.target, (cst.Attribute, cst.Subscript)) else None
-            if self.functions and root is not None:
-                self.functions[-1].changes.append((len(self.functions[-1].writes), root))
+            changed = assigned.target
+            owner = _owner(changed.value) if isinstance(changed, (cst.Attribute, cst.Subscript)) else None
+            if self.functions and owner is not None:
+                self.functions[-1].changes.append((len(self.functions[-1].writes), owner))
         if len(node.targets) != 1 or not isinstance(node.value, cst.Call):
             return
         target: cst.BaseExpression = node.targets[0].target
@@ -304,9 +305,9 @@ class WritesWithoutTransaction(Rule):
             return
         function = self.functions[-1]
         if isinstance(node.func, cst.Attribute) and node.func.attr.value != "save":
-            root = _root(node.func.value)  # `row.pend()`, `row.data["nodes"].append(x)`: it may change
-            if root is not None:
-                function.changes.append((len(function.writes), root))
+            owner = _owner(node.func.value)  # `row.pend()`, `row.data["nodes"].append(x)`: it may change
+            if owner is not None:
+                function.changes.append((len(function.writes), owner))
         if function.atomic:
             return
         text = self._write(node)
@@ -488,7 +489,10 @@ class WritesWithoutTransaction(Rule):
         if not first.returned:
             return False
         start, end = function.writes.index(first), function.writes.index(second)
-        return any(start < at <= end and owner == first.row for at, owner in function.changes)
+        row = first.row or ""
+        return any(
+            start < at <= end and (owner == row or owner.startswith(row + ".")) for at, owner in function.changes
+        )
 
     def _bulk_upsert(self, writes: list[_Write]) -> bool:
         """`Mapping.objects.bulk_create(missing)` and `Mapping.objects.bulk_update(existing, ...)`:
@@ -569,11 +573,13 @@ class WritesWithoutTransaction(Rule):
         )
 
 
-def _root(node: cst.BaseExpression) -> str | None:
-    """The name an attribute, item or method chain starts at (`cluster.data["nodes"]`: cluster)."""
-    while isinstance(node, (cst.Attribute, cst.Subscript, cst.Call)):
+def _owner(node: cst.BaseExpression) -> str | None:
+    """The dotted name an item or call chain is on (`self.object.data["nodes"]`:
+    "self.object.data"), None when it does not start at a name."""
+    while isinstance(node, (cst.Subscript, cst.Call)):
         node = node.func if isinstance(node, cst.Call) else node.value
-    return node.value if isinstance(node, cst.Name) else None
+    parts = dotted(node)
+    return ".".join(parts) if parts else None
 
 
 def _false(value: cst.BaseExpression) -> bool:
