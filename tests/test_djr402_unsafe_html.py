@@ -931,3 +931,22 @@ def render(value):
     unmarked = files.replace('return mark_safe(f"<img {parts} />")', 'return f"<img {parts} />"')
     found = review({"shop/files.py": unmarked, "shop/widgets.py": widget}, select=("DJR402",))
     assert [(f.path, f.line) for f in found] == [("shop/widgets.py", 9)]
+
+
+def test_a_value_marked_safe_for_a_plain_text_mail(review):
+    # django-chroniker renders a job's error e-mail from a text template and marks the job's
+    # URL safe so that `&` stays `&`; the body goes to send_mail(message=...). The twin sends
+    # it as the HTML part too
+    body = """
+from django.core.mail import send_mail
+from django.template import Context, Template
+
+
+def notify(job, recipients):
+    ctx = Context({"url": mark_safe("https://%s%s" % (job.domain, job.monitor_url))})
+    text = Template(job.error_template).render(ctx)
+    send_mail(subject="Job failed", message=text, from_email=None, recipient_list=recipients)
+"""
+    assert html(review, body) == []
+    as_html = body.replace("recipient_list=recipients)", "recipient_list=recipients, html_message=text)")
+    assert lines(html(review, as_html)) == [13]

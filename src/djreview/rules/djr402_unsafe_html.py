@@ -21,6 +21,7 @@ the function (a parameter, a call's result) is left alone: where it is built dec
 from __future__ import annotations
 
 import ast
+import re
 
 import libcst as cst
 
@@ -30,6 +31,7 @@ from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
 from djreview.syntax import dotted, literal_string
+from djreview.walk import children
 
 _ESCAPING = frozenset(
     {
@@ -152,6 +154,19 @@ _ENCODINGS = frozenset(
     {"b64encode", "urlsafe_b64encode", "b32encode", "b16encode", "hexdigest", "hexlify", "b2a_hex", "b2a_base64"}
 )
 _CALLEES = ("mark_safe", "SafeString", "format_html")
+_SENDS_MAIL = re.compile(r"\b(send_mail|send_mass_mail|mail_admins|mail_managers|EmailMessage)\(")
+
+
+def _statements(node: cst.CSTNode):
+    """The nodes of a function body, nested functions and classes left out."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if not isinstance(current, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
+            stack.extend(children(current))
+
+
 # Calls whose result is escaped (or a literal's translation): text made of one is never reported
 _ESCAPED = frozenset({"format_html", "format_html_join", "escape", "conditional_escape", "render_to_string"})
 
@@ -234,6 +249,8 @@ class UnsafeHtml(FunctionStack, Rule):
             p.name.value == "autoescape" for p in [*function.params.params, *function.params.kwonly_params]
         ):
             return  # a filter that escapes when the template autoescapes: its choice, by design
+        if callee == "mark_safe" and function is not None and self._plain_text_mail(function):
+            return  # the marked text only reaches a plain-text e-mail: no HTML to inject into
         frame = self.ctx.flow.enclosing_class()
         analysis = self.analysis(frame.attrs if frame else None)
         analysis.site = node
@@ -261,6 +278,15 @@ class UnsafeHtml(FunctionStack, Rule):
             )
             hint = 'Build it with `format_html("<b>{}</b>", value)`, which escapes each value.'
         self.report(node, message, self._fix(node, callee, first.value, module, len(node.args)), hint=hint)
+
+    def _plain_text_mail(self, function: cst.FunctionDef) -> bool:
+        """A function that sends a plain-text e-mail (`send_mail(message=body)`, no
+        `html_message`, no HTML alternative) and returns nothing: django-chroniker marks a
+        job's URL safe so that the text template keeps its `&`, then mails the text."""
+        code = self.ctx.module.code_for_node(function)
+        if not _SENDS_MAIL.search(code) or "html" in code.lower():
+            return False
+        return not any(isinstance(node, cst.Return) and node.value is not None for node in _statements(function.body))
 
     def _in_widget(self) -> bool:
         """Is the enclosing class a form widget (a base from `django.forms`, not a form)?"""
