@@ -396,3 +396,23 @@ def parents(books):
     findings = sql(review, body)
     assert lines(findings) == [16]
     assert "built from titles with" in findings[0].message
+
+
+def test_a_helper_returning_a_row_s_key_formats_a_number(review):
+    # a permissions helper formats `permission_id = {perm_id}` with the id a helper of the
+    # module returns (`Permission.objects.get(...).id`). The twin's helper returns a title
+    body = """
+def book_id(title):
+    return Book.objects.get(title=title).id
+
+
+def has_book(user, title):
+    query = "SELECT id FROM shop_book WHERE id = {book} AND owner_id = {user}"
+    query = query.format(book=book_id(title), user=user.id)
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return cursor.fetchone() is not None
+"""
+    assert sql(review, body) == []
+    titled = body.replace("return Book.objects.get(title=title).id", "return Book.objects.get(title=title).title")
+    assert lines(sql(review, titled)) == [17]

@@ -9,7 +9,8 @@ an index fact, read from the stdlib tree when the file is indexed:
     "safe"    escaped or code-made text: format_html(), escape(), render_to_string(), a
               template's render(), reverse(), static(), flatatt(), mark_safe() of anything
               (DJR402 judges that call where it is), a literal
-    "number"  len(), int(), a .count(), arithmetic and comparisons of numbers, a bool
+    "number"  len(), int(), a .count(), arithmetic and comparisons of numbers, a bool, a
+              row's `.id`/`.pk`
     (absent)  anything else: unknown
 
 A return of another project function's call (`return helper(x)`, `return self.other()`) is
@@ -145,6 +146,8 @@ class _Function:
             return self.name(node.id, depth, busy)
         if isinstance(node, ast.Compare):
             return {NUMBER}  # a bool
+        if isinstance(node, ast.Attribute) and node.attr in ("id", "pk"):
+            return {NUMBER}  # a row's key: `Permission.objects.get(...).id` (a UUID has no quote either)
         if isinstance(node, ast.BoolOp):
             return self.all_of(node.values, depth, busy)
         if isinstance(node, ast.UnaryOp):

@@ -1363,3 +1363,27 @@ class FunctionStack:
             found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {}, self.known_safe())
             self._analyses[key] = found
         return found
+
+
+def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | None:
+    """What the project index knows a call or attribute returns (index/returns.py): "safe"
+    (escaped or code-made text), "number", or None. A function by its reference (`helper()`,
+    `utils.helper()`; a function of this module too when `local`), a method or property of
+    another object by its name, when every project member of that name agrees
+    (`file.canonical_url`, `rendition.img_tag()`)."""
+    index, facts = ctx.index, ctx.facts
+    if isinstance(node, cst.Call):
+        func = node.func
+        if isinstance(func, cst.Name):
+            known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
+            if known or (local and func.value in facts.returns):
+                return index.returns_kind(facts.qualify(func.value))
+            return None
+        if isinstance(func, cst.Attribute):
+            base = func.value
+            if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.aliases):
+                return index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}")
+            return index.member_returns_kind(func.attr.value, False)
+    elif isinstance(node, cst.Attribute):
+        return index.member_returns_kind(node.attr.value, True)
+    return None

@@ -23,7 +23,7 @@ from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
-from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
+from djreview.rules._built_text import BuiltText, FunctionStack, Policy, indexed_return_kind, shown
 from djreview.syntax import dotted
 from djreview.values import Queryset
 from djreview.walk import children
@@ -133,6 +133,15 @@ class RawSqlInterpolation(FunctionStack, Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
+
+    def known_safe(self):
+        return self._returns_number
+
+    def _returns_number(self, node: cst.CSTNode) -> bool:
+        """A project function, method or property the index knows returns a number (a row's
+        `.id`, a `count()`): `perm_id = get_permission_id(name)`, formatted into the SQL. Text
+        the index calls safe is HTML-safe, not SQL-safe, so only numbers count."""
+        return indexed_return_kind(self.ctx, node, local=True) == "number"
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func

@@ -29,7 +29,7 @@ from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
-from djreview.rules._built_text import BuiltText, FunctionStack, Policy, shown
+from djreview.rules._built_text import BuiltText, FunctionStack, Policy, indexed_return_kind, shown
 from djreview.syntax import dotted, literal_string
 from djreview.walk import children
 
@@ -213,8 +213,6 @@ class UnsafeHtml(FunctionStack, Rule):
         text, or a number (index/returns.py)? A function by its reference (`helper()`,
         `utils.helper()`), a method or property of another object by its name, when every
         project member of that name agrees (`file.canonical_url`, `rendition.img_tag()`)."""
-        index, facts = self.ctx.index, self.ctx.facts
-        kind = None
         if isinstance(node, cst.Call):
             func = node.func
             if (
@@ -224,18 +222,7 @@ class UnsafeHtml(FunctionStack, Rule):
                 and self._in_widget()
             ):
                 return True  # a widget's own attrs: given where the form declares it (hyperkitty's button text)
-            if isinstance(func, cst.Name):
-                known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
-                kind = index.returns_kind(facts.qualify(func.value)) if known else None
-            elif isinstance(func, cst.Attribute):
-                base = func.value
-                if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.aliases):
-                    kind = index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}")
-                else:
-                    kind = index.member_returns_kind(func.attr.value, False)
-        elif isinstance(node, cst.Attribute):
-            kind = index.member_returns_kind(node.attr.value, True)
-        return kind is not None
+        return indexed_return_kind(self.ctx, node) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
         callee = (dotted(node.func) or [""])[-1]
