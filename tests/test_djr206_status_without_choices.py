@@ -191,3 +191,18 @@ def cancel(ticket):
 """
     findings = statuses(review, source, **{"shop/views.py": views})
     assert [line for _, _, line in codes_lines(findings)] == [6, 22]
+
+
+def test_default_none_is_no_value_of_the_project_s_own(review):
+    # peering-manager: `rir_status = CharField(null=True, default=None, max_length=255)` holds
+    # what a registry reports; `default=None` says only "unset". The twin's default is a status
+    source = """
+from django.db import models
+
+
+class Network(models.Model):
+    rir_status = models.CharField("RIR status", null=True, default=None, max_length=255)
+"""
+    assert statuses(review, source) == []
+    own = source.replace("default=None", 'default="ok"')
+    assert [line for _, _, line in codes_lines(statuses(review, own))] == [6]

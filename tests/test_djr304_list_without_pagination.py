@@ -324,3 +324,13 @@ def test_a_list_that_answers_only_in_debug_is_no_production_endpoint(review):
     assert codes_lines(pagination(review, project(debug_only, PAGINATED))) == []
     twin = debug_only.replace("if not settings.DEBUG:", "if not request.user.is_staff:")
     assert codes_lines(pagination(review, project(twin, PAGINATED))) == [("DJR304", "shop/views.py", 13)]
+
+
+def test_an_own_list_of_a_view_that_sets_pagination_class_none(review):
+    # argus: a viewset of one incident's tags sets `pagination_class = None` (a handful of
+    # rows) and serializes them in its own list(): a decision, as for DRF's own list
+    views = VIEWSET_LISTS.replace(
+        "class AllBooks(viewsets.ViewSet):\n", "class AllBooks(viewsets.ViewSet):\n    pagination_class = None\n\n"
+    )
+    assert views != VIEWSET_LISTS
+    assert codes_lines(pagination(review, project(views, PAGINATED))) == []

@@ -6,7 +6,7 @@ admin offer a free text box, and the set of values lives only in the code that h
 compare them. The suggestion lists the literal values the project gives the field (the index
 reads `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`).
 
-Not reported: an optional field (`blank=True` or `null=True`, no `default`) the project gives
+Not reported: an optional field (`blank=True` or `null=True`, no `default` but `None`) the project gives
 no value of its own (no constant, no literal; literals given a same-named field of several
 models are no model's own): it records what another system sends. Nor a copy of a status
 (`source_state`, `target_state`, `original_status`, `raw_`/`external_`/`provider_` names), nor
@@ -113,6 +113,9 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             # the values may be another model's (django-crm), so none is put in the message
             values = []
         optional = keyword_true(keywords.get("blank")) or keyword_true(keywords.get("null"))
+        default = keywords.get("default")
+        if default is not None and isinstance(default.value, cst.Name) and default.value.value == "None":
+            keywords = {k: v for k, v in keywords.items() if k != "default"}  # `default=None`: no value of its own
         if not values and "default" not in keywords and optional:
             # an optional field with no value of its own, given none by the project: a copy of
             # what another system reports (PayPal's IPN `payment_status`, a cluster's state),

@@ -56,6 +56,8 @@ def _why(index, view) -> str | None:
     if view is None or not view.routed or view.lists not in ("paginator", "all"):
         return None
     if view.lists == "all":
+        if view.pagination in ("none", "unsized"):
+            return None  # `pagination_class = None`: the whole list on purpose (one incident's tags)
         return "its own list() serializes the rows without the paginator"
     if view.pagination == "setting":
         return _page_size(index, f"{view.pagination_owner}.pagination_class has no page_size")
