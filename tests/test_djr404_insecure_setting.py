@@ -208,3 +208,21 @@ if os.path.exists(local_settings):
     assert insecure(review, files) == []
     files["patch/settings.py"] = settings.replace('exec(compile(f.read(), local_settings, "exec"))', "print(f.read())")
     assert codes_lines(insecure(review, files)) == [("DJR404", "patch/settings.py", 4)]
+
+
+def test_a_module_built_on_the_production_settings_is_a_variant_for_elsewhere(review):
+    # find-my-device's settings/docker.py (named by docker/common.env for local development)
+    # star-imports settings/prod.py and sets DEBUG = True. The twin builds it on base.py
+    prod = 'import os\nSECRET_KEY = os.environ["K"]\nDEBUG = False\nINSTALLED_APPS = ["fmd"]\n'
+    docker = "from fmd_project.settings.prod import *  # noqa\nDEBUG = True\n"
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "fmd_project.settings.local")\n',
+        "fmd_project/__init__.py": "",
+        "fmd_project/settings/__init__.py": "",
+        "fmd_project/settings/prod.py": prod,
+        "fmd_project/settings/docker.py": docker,
+        "fmd_project/settings/local.py": docker,
+    }
+    assert insecure(review, files) == []
+    twin = {k.replace("prod.py", "base.py"): v.replace("settings.prod ", "settings.base ") for k, v in files.items()}
+    assert codes_lines(insecure(review, twin)) == [("DJR404", "fmd_project/settings/docker.py", 2)]

@@ -28,6 +28,7 @@ if TYPE_CHECKING:
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
 _DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "runtests"})
 _DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)_?(?:app|apps|project|proj|site)$")
+_PRODUCTION_NAMES = frozenset({"prod", "production", "live", "settings_prod", "prod_settings"})
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
 )
@@ -130,11 +131,15 @@ class ProjectSettings:
         """A module under a `docs/` folder (an example in the documentation, whatever its
         dotted name), or one that star-imports development settings (huey-monitor's
         `settings/docker.py` on `settings/local.py`, for docker-compose): a variant of them; not
-        a production module that overlays `local.py` inside `try:` when it exists."""
+        a production module that overlays `local.py` inside `try:` when it exists. A module
+        built on the production module (`from .prod import *`) is a variant of production for
+        another place (a Docker development setup): production is `prod.py` itself."""
         if "docs" in self.paths[module].replace("\\", "/").split("/")[:-1]:
             return True
-        stars = (self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional)
-        return any(star is not None and is_development(star) for star in stars)
+        stars = [self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional]
+        if any(star.rpartition(".")[2] in _PRODUCTION_NAMES for star in stars):
+            return True  # `settings/docker.py` on `settings/prod.py`, DEBUG = True: a variant for development
+        return any(is_development(star) for star in stars)
 
     @staticmethod
     def _test_project(module: str) -> bool:
