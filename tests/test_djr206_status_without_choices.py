@@ -206,3 +206,27 @@ class Network(models.Model):
     assert statuses(review, source) == []
     own = source.replace("default=None", 'default="ok"')
     assert [line for _, _, line in codes_lines(statuses(review, own))] == [6]
+
+
+def test_a_status_stored_from_a_provider_s_data(review):
+    # a MercadoPago integration stores `status` as the provider reports it
+    # (`update_or_create(defaults={"status": raw["status"]})`): choices would reject the next
+    # status the provider adds. The twin stores a literal of its own
+    source = """
+from django.db import models
+
+
+class Payment(models.Model):
+    mp_id = models.BigIntegerField(unique=True)
+    status = models.CharField(max_length=16)
+"""
+    views = """
+from shop.models import Payment
+
+
+def store(raw):
+    return Payment.objects.update_or_create(mp_id=raw["id"], defaults={"status": raw["status"]})
+"""
+    assert statuses(review, source, **{"shop/views.py": views}) == []
+    own = views.replace('{"status": raw["status"]}', '{"status": "approved"}')
+    assert [line for _, _, line in codes_lines(statuses(review, source, **{"shop/views.py": own}))] == [7]

@@ -630,6 +630,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.lookups, facts.status_values = lookups.lookup_facts(nodes, resolver.ref)
+        facts.received_statuses = lookups.received_statuses(nodes)
     if seeded_tables.wanted(text):
         facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref)
     return facts

@@ -126,6 +126,7 @@ class ModuleFacts:
     migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
     lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)
     status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
+    received_statuses: frozenset[str] = frozenset()  # status-like names given received data (DJR206)
     seeded: tuple[str, ...] = ()  # models whose rows a loop over a fixed list creates (index/seeded_tables.py)
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)

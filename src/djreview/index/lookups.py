@@ -398,6 +398,42 @@ def lookup_facts(
     return tuple(lookups), {name: tuple(sorted(v, key=str)[:_MAX_VALUES]) for name, v in values.items()}
 
 
+def received_statuses(nodes: Nodes) -> frozenset[str]:
+    """Status-like names given a value read from received data: `payment.status =
+    data["status"]`, `update_or_create(defaults={"status": raw["status"]})`,
+    `create(state=payload.get("state"))`. A provider's statuses are its own (DJR206)."""
+    found: set[str] = set()
+    for assign in nodes.of(ast.Assign):
+        if _received(assign.value):
+            found.update(t.attr for t in assign.targets if isinstance(t, ast.Attribute) and status_name(t.attr))
+    for call in nodes.of(ast.Call):
+        if called_name(call.func) not in _VALUE_METHODS:
+            continue
+        for k in call.keywords:
+            if k.arg and status_name(k.arg) and _received(k.value):
+                found.add(k.arg)
+            elif k.arg == "defaults" and isinstance(k.value, ast.Dict):
+                for key, value in zip(k.value.keys, k.value.values):
+                    name = key.value if isinstance(key, ast.Constant) and isinstance(key.value, str) else ""
+                    if status_name(name) and _received(value):
+                        found.add(name)
+    return frozenset(found)
+
+
+def _received(value: ast.AST) -> bool:
+    """An item of received data: `data["status"]`, `payload.get("state")`."""
+    if isinstance(value, ast.Subscript):
+        return isinstance(value.slice, ast.Constant) and isinstance(value.slice.value, str)
+    return (
+        isinstance(value, ast.Call)
+        and isinstance(value.func, ast.Attribute)
+        and value.func.attr == "get"
+        and bool(value.args)
+        and isinstance(value.args[0], ast.Constant)
+        and isinstance(value.args[0].value, str)
+    )
+
+
 def _strings(node: ast.AST | None) -> list[str] | None:
     if not isinstance(node, (ast.List, ast.Tuple)):
         return None

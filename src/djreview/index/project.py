@@ -2005,6 +2005,16 @@ class ProjectIndex:
         return None
 
     @query
+    def status_received(self, name: str) -> bool:
+        """Does the project (not its tests or migrations) give the status-like name a value
+        read from received data (`payment.status = data["status"]`)?"""
+        return any(
+            name in module.received_statuses
+            for module in self._every_module
+            if not (module.external or _test_module(module.module) or "migrations" in module.module.split("."))
+        )
+
+    @query
     def status_values(self, name: str) -> tuple[str | int, ...]:
         """The literal values the project (not its tests or migrations) gives a status-like
         name: `obj.status = "paid"`, `filter(status="paid")`, `create(status="paid")`."""

@@ -121,6 +121,10 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
             # whose new values choices would reject
             return
+        if not values and index.status_received(field):
+            # `payment.status = data["status"]`: what a provider reports (MercadoPago's
+            # statuses), which choices would make a form reject when it adds one
+            return
         if not values and "default" not in keywords and not integer and _long_text(keywords.get("max_length")):
             return  # `state = CharField(max_length=200)` given no code: a progress message, free text
         holder = frame.node.name.value
