@@ -331,6 +331,7 @@ def books(request):
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def restock(request):
+    restock_all(request.data)
     return Response(request.data)
 
 
@@ -552,6 +553,7 @@ def beacon(request):
 @api_view(["POST"])
 @permission_classes([AllowAny])
 def restock(request):
+    restock_all(request.data)
     return Response(request.data)
 """
     assert [line for _, _, line in codes_lines(permissions(review, project(views)))] == [14]
@@ -796,3 +798,22 @@ class PaymentCallback(APIView):
     other = views.replace("PaymentCallback", "BookTitles")
     found = permissions(review, project(other, **{"shop/urls.py": urls.replace("PaymentCallback", "BookTitles")}))
     assert codes_lines(found) == [("DJR303", "shop/views.py", 14)]
+
+
+def test_an_open_function_view_that_only_answers_changes_nothing(review):
+    # a retired endpoint answers 410 to GET and POST, anyone may call it. The twin writes
+    views = """
+from rest_framework import status
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+
+@api_view(["GET", "POST"])
+@permission_classes([AllowAny])
+def api_gone(request, message="Gone"):
+    return Response({"status": message}, status=status.HTTP_410_GONE)
+"""
+    assert permissions(review, project(views)) == []
+    writing = views.replace("    return Response(", "    request.user.save()\n    return Response(")
+    assert [line for _, _, line in codes_lines(permissions(review, project(writing)))] == [8]

@@ -39,7 +39,7 @@ _ACCESS_WORDS = frozenset(
     }
 )
 # Calls a handler may make without writing anything: validating and answering.
-_READ_ONLY_CALLS = frozenset(
+READ_ONLY_CALLS = frozenset(
     {
         "Response",
         "JsonResponse",
@@ -306,7 +306,7 @@ def _writes(func, name: str) -> bool:
             called = _call_name(node)
             if called in _ACTIONS and isinstance(node.func, ast.Attribute) and _is_super_call(node.func.value):
                 return True
-            if called in _READ_ONLY_CALLS or (called in _UNSAFE_HANDLERS and _on_the_view(node.func)):
+            if called in READ_ONLY_CALLS or (called in _UNSAFE_HANDLERS and _on_the_view(node.func)):
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
             return True
     return False

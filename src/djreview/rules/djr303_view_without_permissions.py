@@ -20,7 +20,7 @@ from __future__ import annotations
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
-from djreview.index.drf_access import LOGIN_WORDS
+from djreview.index.drf_access import LOGIN_WORDS, READ_ONLY_CALLS
 from djreview.rule import Rule
 from djreview.rules._drf_access import (
     class_attribute,
@@ -30,7 +30,8 @@ from djreview.rules._drf_access import (
     imported_name,
     view_of,
 )
-from djreview.syntax import literal_string
+from djreview.syntax import dotted, literal_string
+from djreview.walk import children
 
 _ALLOW_ANY = "rest_framework.permissions.AllowAny"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -116,12 +117,27 @@ class ViewWithoutPermissions(Rule):
             methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
             message = f"DRF view {name}() sets no permission classes and {default}: anyone can call it{methods}."
             self.report(api_view, message, fix, hint=hint)
-        elif unsafe and all(p == _ALLOW_ANY for p in permissions):
+        elif unsafe and all(p == _ALLOW_ANY for p in permissions) and not _answers_only(node):
             message = (
                 f"DRF view {name}() allows anyone (@permission_classes is AllowAny or empty) and accepts "
                 f"{', '.join(unsafe)}: anonymous requests can change data."
             )
             self.report(api_view, message, fix, hint=hint)
+
+
+def _answers_only(node: cst.FunctionDef) -> bool:
+    """Does the function only build an answer (every call is a response or a read-only
+    serializer step, as drf_access reads a class's handlers)? An `api_gone()` view that
+    returns 410 to every method changes nothing, whoever calls it."""
+    stack: list[cst.CSTNode] = [node.body]
+    while stack:
+        current = stack.pop()
+        if isinstance(current, cst.Call):
+            name = (dotted(current.func) or [""])[-1]
+            if name not in READ_ONLY_CALLS:
+                return False
+        stack.extend(children(current))
+    return True
 
 
 def _empty_argument(expr: cst.BaseExpression) -> bool:
