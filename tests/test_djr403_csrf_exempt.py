@@ -1065,3 +1065,36 @@ def test_a_signature_compared_with_an_sdk_s_calculate_signature(review):
     assert exempt(review, {"shop/views.py": compared}) == []
     logged = SDK_HOOK.format(check='logging.info("signature %s, expected %s", header, expected)')
     assert codes_lines(exempt(review, {"shop/views.py": logged})) == [("DJR403", "shop/views.py", 10)]
+
+
+def test_a_class_view_whose_post_answers_as_get(review):
+    # dartcms's page tree: `csrf_exempt(GetTreeView.as_view())`, whose `post()` returns
+    # `self.get(...)` of a login-required ListView: a forged POST reads what a link would, and
+    # the answer stays with the other origin. The twin's post() deletes a page
+    views = """
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.http import JsonResponse
+from django.views.generic import ListView
+
+
+class TreeView(LoginRequiredMixin, ListView):
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+    def render_to_response(self, context, **kwargs):
+        return JsonResponse([p.pk for p in context["object_list"]], safe=False)
+"""
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.views import TreeView
+
+urlpatterns = [path("tree/", csrf_exempt(TreeView.as_view()))]
+"""
+    assert exempt(review, {"shop/views.py": views, "shop/urls.py": urls}) == []
+    deleting = views.replace(
+        "        return self.get(request, *args, **kwargs)",
+        "        self.get_queryset().filter(pk=request.POST['pk']).delete()\n        return self.get(request, *args, **kwargs)",
+    )
+    assert lines(exempt(review, {"shop/views.py": deleting, "shop/urls.py": urls})) == [("shop/urls.py", 7)]

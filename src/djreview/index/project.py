@@ -1310,6 +1310,11 @@ class ProjectIndex:
         return self._verifiers().cookie_authenticated(ref)
 
     @query
+    def post_answers_as_get(self, ref: str) -> bool:
+        """Is `ref` a class view whose `post()` only returns `self.get(...)`?"""
+        return self._verifiers().post_answers_as_get(ref)
+
+    @query
     def token_authenticated(self, ref: str) -> bool:
         """Does the project function `ref` (a view wrapper) read the Authorization header?"""
         return self._verifiers().token_authenticated(ref)

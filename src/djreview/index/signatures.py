@@ -442,6 +442,19 @@ class Verifiers:
         # view does as the user in get() alone it does for any link, exempt or not
         return any(facts.identity for facts in self._reach(ref, _SAFE_HANDLERS))
 
+    def post_answers_as_get(self, ref: str) -> bool:
+        """Is `ref` a class view whose `post()` only answers as `get()` does
+        (`return self.get(request, *args, **kwargs)`), and that `get()` (Django's, or the
+        project's) does not act as the user (log in, use the session)? A forged cross-site
+        POST then reads what a link would, and its answer stays on the other origin's side."""
+        cls = self.index.resolve(ref) or ref
+        if cls not in self.index.classes:
+            return False
+        facts = self._method(cls, "post")
+        if facts is None or not facts.calls or any(call != "self.get" for call in facts.calls):
+            return False
+        return not any(found.identity for found in self._reach(f"{cls}.get"))  # a get() that logs in acts as the user
+
     def token_authenticated(self, ref: str) -> bool:
         """Does the function `ref`, or a project function it calls, read the Authorization
         header (a wrapper answering 401 unless HTTP Basic or a token authenticates)?"""
