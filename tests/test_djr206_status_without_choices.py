@@ -230,3 +230,24 @@ def store(raw):
     assert statuses(review, source, **{"shop/views.py": views}) == []
     own = views.replace('{"status": raw["status"]}', '{"status": "approved"}')
     assert [line for _, _, line in codes_lines(statuses(review, source, **{"shop/views.py": own}))] == [7]
+
+
+def test_a_received_status_with_a_default_of_the_project_s_own_is_reported(review):
+    # oscar's offers: `status = CharField(max_length=64, default=OPEN)` is the project's own
+    # enumeration even where some code stores received data in a field named `status`
+    source = """
+from django.db import models
+
+
+class Offer(models.Model):
+    OPEN = "Open"
+    status = models.CharField(max_length=64, default=OPEN)
+    state = models.CharField(max_length=64, blank=True, default="")
+"""
+    views = """
+def store(offer, data):
+    offer.status = data["status"]
+    offer.state = data["state"]
+"""
+    found = statuses(review, source, **{"shop/views.py": views})
+    assert [line for _, _, line in codes_lines(found)] == [7]

@@ -114,14 +114,17 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             values = []
         optional = keyword_true(keywords.get("blank")) or keyword_true(keywords.get("null"))
         default = keywords.get("default")
-        if default is not None and isinstance(default.value, cst.Name) and default.value.value == "None":
-            keywords = {k: v for k, v in keywords.items() if k != "default"}  # `default=None`: no value of its own
+        if default is not None and (
+            (isinstance(default.value, cst.Name) and default.value.value == "None")
+            or (isinstance(default.value, cst.SimpleString) and default.value.evaluated_value == "")
+        ):
+            keywords = {k: v for k, v in keywords.items() if k != "default"}  # `None`, `""`: no value of its own
         if not values and "default" not in keywords and optional:
             # an optional field with no value of its own, given none by the project: a copy of
             # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
             # whose new values choices would reject
             return
-        if not values and index.status_received(field):
+        if not values and "default" not in keywords and index.status_received(field):
             # `payment.status = data["status"]`: what a provider reports (MercadoPago's
             # statuses), which choices would make a form reject when it adds one
             return
