@@ -650,3 +650,33 @@ def test_a_get_serializer_class_picking_per_action_hands_the_list_to_the_attribu
     assert "every Book that Plain (shop/views.py:" in findings[0].text
     assert "Users (shop/views.py:" in findings[0].text
     assert "ListOwn" not in findings[0].text
+
+
+def test_get_serializer_class_picking_by_the_request_s_method(review):
+    # argus: `if self.request.method in ("POST", "PUT", "PATCH"): return WriteSerializer`, then
+    # `return ReadSerializer`: a GET list gets the read serializer. The twin picks by the user
+    views = """
+    class ByMethod(generics.ListAPIView):
+        queryset = Book.objects.all()
+
+        def get_serializer_class(self):
+            if self.request.method in ("POST", "PUT", "PATCH"):
+                return serializers.Serializer
+            return BookSerializer
+
+
+    class Safe(generics.ListAPIView):
+        queryset = Book.objects.all()
+
+        def get_serializer_class(self):
+            if self.request.method not in permissions.SAFE_METHODS:
+                return serializers.Serializer
+            return BookSerializer
+    """
+    head = "from rest_framework import permissions\n"
+    findings = review_drf(review, METHOD_FIELD, head + textwrap.dedent(views))
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 13)]
+    assert "ByMethod (shop/views.py:" in findings[0].text and "Safe (shop/views.py:" in findings[0].text
+    by_user = views.replace('self.request.method in ("POST", "PUT", "PATCH")', "self.request.user.is_staff")
+    by_user = by_user.replace("self.request.method not in permissions.SAFE_METHODS", "self.request.user.is_staff")
+    assert review_drf(review, METHOD_FIELD, head + textwrap.dedent(by_user)) == []

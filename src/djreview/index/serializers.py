@@ -235,6 +235,8 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
             pass  # `return self.serializer_class`: the nearest attribute decides, as without it
         elif len(refs) == 1 and None not in refs:
             facts.serializer, facts.serializer_method = refs.pop(), True
+        elif (read := _read_serializer(methods["get_serializer_class"], resolver)) is not None:
+            facts.serializer, facts.serializer_method = read, True  # a GET's, picked by the request's method
         else:
             facts.serializer, facts.serializer_dynamic = None, True
             facts.serializer_actions, facts.serializer_action_suffix = _action_dispatch(methods["get_serializer_class"])
@@ -254,6 +256,60 @@ def _serializer_ref(value, resolver) -> str | None:
     if isinstance(value, ast.Attribute) and _is_self(value.value):
         return None
     return resolver.ref(value) if isinstance(value, (ast.Name, ast.Attribute)) else None
+
+
+def _read_serializer(func, resolver) -> str | None:
+    """The serializer a get_serializer_class() that picks by the request's method gives a
+    GET (a list): `if self.request.method in ("POST", "PUT"): return WriteS` then `return
+    ReadS`, or `if self.request.method in SAFE_METHODS: return ReadS` (argus's incidents)."""
+    body = [s for s in func.body if not (isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant))]
+    if len(body) not in (1, 2) or not isinstance(body[0], ast.If):
+        return None
+    test, then = body[0].test, body[0].body
+    otherwise = body[0].orelse or body[1:]
+    if not (len(then) == 1 and len(otherwise) == 1 and isinstance(then[0], ast.Return)):
+        return None
+    if not isinstance(otherwise[0], ast.Return):
+        return None
+    get = _get_matches(test)
+    if get is None:
+        return None
+    chosen = then[0] if get else otherwise[0]
+    return _serializer_ref(chosen.value, resolver)
+
+
+def _get_matches(test) -> bool | None:
+    """Does a GET pass `self.request.method in (...)` / `== "..."` (or their negations)?"""
+    if not (isinstance(test, ast.Compare) and len(test.ops) == 1):
+        return None
+    left = test.left
+    if not (isinstance(left, ast.Attribute) and left.attr == "method"):
+        return None
+    owner = left.value
+    if not (
+        isinstance(owner, ast.Name)
+        and owner.id == "request"
+        or isinstance(owner, ast.Attribute)
+        and owner.attr == "request"
+    ):
+        return None
+    op, right = test.ops[0], test.comparators[0]
+    if (
+        isinstance(right, (ast.Name, ast.Attribute))
+        and (getattr(right, "id", "") or getattr(right, "attr", "")) == "SAFE_METHODS"
+    ):
+        methods = {"GET", "HEAD", "OPTIONS"}
+    elif isinstance(right, (ast.Tuple, ast.List, ast.Set)):
+        methods = {v.upper() for v in map(_string, right.elts) if v}
+    elif _string(right):
+        methods = {(_string(right) or "").upper()}
+    else:
+        return None
+    if isinstance(op, (ast.In, ast.Eq)):
+        return "GET" in methods
+    if isinstance(op, (ast.NotIn, ast.NotEq)):
+        return "GET" not in methods
+    return None
 
 
 def _action_dispatch(func) -> tuple[tuple[str, ...], str]:
