@@ -950,3 +950,18 @@ def notify(job, recipients):
     assert html(review, body) == []
     as_html = body.replace("recipient_list=recipients)", "recipient_list=recipients, html_message=text)")
     assert lines(html(review, as_html)) == [13]
+
+
+def test_a_username_of_django_s_user_model_holds_no_markup(review):
+    # nsupdate's admin links `obj.created_by.username`: Django's UnicodeUsernameValidator
+    # allows letters, digits and @.+-_ only. The twin's project swaps in its own user model
+    body = """
+def creator(obj):
+    return mark_safe("<a href='/u/'>{}</a>".format(obj.created_by.username))
+"""
+    assert html(review, body) == []
+    files = {
+        "shop/html.py": HEAD + body,
+        "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\nINSTALLED_APPS = []\n',
+    }
+    assert [f.line for f in review(files, select=("DJR402",))] == [9]

@@ -107,6 +107,10 @@ def _html_formatter(value: cst.BaseExpression, analysis: BuiltText) -> bool:
 
 
 class HtmlPolicy(Policy):
+    def __init__(self, validated_usernames: bool = False):
+        # Django's own User: UnicodeUsernameValidator allows letters, digits and @.+-_ only
+        self.validated_usernames = validated_usernames
+
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         lowered = name.lower()
         if name in _ESCAPING or any(word in lowered for word in _HTML_MAKERS):
@@ -142,6 +146,8 @@ class HtmlPolicy(Policy):
             return True  # a ModelAdmin's option: field names and callables, written in code
         if parts[-1] in ("help_text", "verbose_name", "verbose_name_plural"):
             return True  # a field's text written by its developer (Django's forms print help_text as is)
+        if parts[-1] == "username" and self.validated_usernames:
+            return True  # `obj.created_by.username`: no character HTML gives meaning to
         return parts[-1] in _PLAIN_ATTRS or parts[-1] == "url" or self.safe_name(parts[-1])
 
     def safe_name(self, name: str) -> bool:
@@ -204,6 +210,7 @@ class UnsafeHtml(FunctionStack, Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
+        self.policy = HtmlPolicy(validated_usernames=self.ctx.index.auth_user_model == "auth.User")
 
     def known_safe(self):
         return self._returns_safe_text
