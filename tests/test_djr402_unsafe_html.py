@@ -965,3 +965,13 @@ def creator(obj):
         "proj/settings.py": 'AUTH_USER_MODEL = "accounts.User"\nINSTALLED_APPS = []\n',
     }
     assert [f.line for f in review(files, select=("DJR402",))] == [9]
+
+
+def test_a_class_name_is_written_in_code(review):
+    # fluent-contents renders `itemtype=item.__class__.__name__`. The twin reads the item's title
+    body = """
+def item_html(item):
+    return mark_safe("<div data-type='%s'>x</div>" % item.__class__.__name__)
+"""
+    assert html(review, body) == []
+    assert lines(html(review, body.replace("item.__class__.__name__", "item.title"))) == [9]

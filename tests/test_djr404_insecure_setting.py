@@ -174,10 +174,14 @@ def test_an_example_under_docs_and_a_variant_of_local_settings_are_development(r
         "mon/settings/docker.py": "from mon.settings.local import *  # noqa\nDATABASES = {}\n",
         "docs/code/myproject/__init__.py": "",
         "docs/code/myproject/settings.py": local,
+        # fluent-contents: examples/shop/manage.py names a bare `settings` beside it
+        "examples/shop/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
+        "examples/shop/settings.py": local,
     }
     assert insecure(review, files) == []
     twin = dict(files)
     del twin["docs/code/myproject/settings.py"], twin["mon/settings/local.py"]
+    del twin["examples/shop/manage.py"], twin["examples/shop/settings.py"]
     twin["code/myproject/settings.py"] = local
     twin["mon/settings/base.py"] = local
     twin["mon/settings/docker.py"] = files["mon/settings/docker.py"].replace(".local", ".base")

@@ -128,14 +128,15 @@ class ProjectSettings:
         )
 
     def _development_too(self, module: str) -> bool:
-        """A module under a `docs/` folder (an example in the documentation, whatever its
-        dotted name), or one that star-imports development settings (huey-monitor's
+        """A module under a `docs/`, `examples/`, `sandbox/`... folder (an example, whatever
+        its dotted name: `manage.py` beside it names a bare `settings`), or one that star-imports development settings (huey-monitor's
         `settings/docker.py` on `settings/local.py`, for docker-compose): a variant of them; not
         a production module that overlays `local.py` inside `try:` when it exists. A module
         built on the production module (`from .prod import *`) is a variant of production for
         another place (a Docker development setup): production is `prod.py` itself."""
-        if "docs" in self.paths[module].replace("\\", "/").split("/")[:-1]:
-            return True
+        folders = self.paths[module].replace("\\", "/").split("/")[:-1]
+        if any(folder in _DEV_PACKAGES for folder in folders):
+            return True  # `docs/`, `examples/shop/settings.py`: whatever its dotted name
         stars = [self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional]
         if any(star.rpartition(".")[2] in _PRODUCTION_NAMES for star in stars):
             return True  # `settings/docker.py` on `settings/prod.py`, DEBUG = True: a variant for development

@@ -140,6 +140,8 @@ class HtmlPolicy(Policy):
     def safe_attribute(self, parts: list[str]) -> bool:
         if len(parts) == 2 and parts[0] == "settings" and parts[1].isupper():
             return True  # `settings.STATIC_URL`: the deployment's, set by whoever runs the site
+        if parts[-1] == "__name__" and "__class__" in parts:
+            return True  # `item.__class__.__name__`: a class name written in code
         if "_meta" in parts[:-1]:
             return True  # the model's declaration (verbose_name, app_label): written by its developer
         if parts[-1] in _ADMIN_OPTIONS:
