@@ -230,3 +230,25 @@ def test_a_module_built_on_the_production_settings_is_a_variant_for_elsewhere(re
     assert insecure(review, files) == []
     twin = {k.replace("prod.py", "base.py"): v.replace("settings.prod ", "settings.base ") for k, v in files.items()}
     assert codes_lines(insecure(review, twin)) == [("DJR404", "fmd_project/settings/docker.py", 2)]
+
+
+def test_an_app_s_test_settings_named_only_by_a_wsgi_py_inside_the_app(review):
+    # django-csvimport ships csvimport/settings.py ("to be used when running unit tests") and
+    # a leftover csvimport/wsgi.py naming it, beside its models; no manage.py. A host project
+    # never runs on them. The twin's wsgi.py sits in a project package with no models
+    settings = 'SECRET_KEY = "abc-not-so-secret"\nDEBUG = True\nINSTALLED_APPS = ["csvapp"]\n'
+    wsgi = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "csvapp.settings")\n'
+    files = {
+        "csvapp/__init__.py": "",
+        "csvapp/models.py": "from django.db import models\n",
+        "csvapp/settings.py": settings,
+        "csvapp/wsgi.py": wsgi,
+    }
+    assert insecure(review, files) == []
+    twin = {k.replace("csvapp/", "site/"): v.replace("csvapp.settings", "site.settings") for k, v in files.items()}
+    del twin["site/models.py"]
+    found = codes_lines(insecure(review, twin))
+    assert [(path, line) for _, path, line in found if path.startswith("site/")] == [
+        ("site/settings.py", 1),
+        ("site/settings.py", 2),
+    ]

@@ -112,6 +112,18 @@ class ProjectSettings:
         # nobody star-imports (a settings/prod.py chosen by an environment variable).
         chosen = [name for name in candidates if name in named]
         self._namespaces: dict[str, dict[str, Entry]] = {}
+        by_manage = {
+            self.find(name)
+            for m in modules
+            if not m.external and m.path.replace("\\", "/").endswith("manage.py")
+            for name in m.settings_modules
+        }
+        apps = {m.module.rpartition(".")[0] for m in modules if not m.external and m.module.endswith(".models")}
+        if named and not by_manage and all(name.rpartition(".")[0] in apps for name in named):
+            # no manage.py, and only a wsgi.py inside an app package names its settings
+            # (django-csvimport's test settings beside models.py): a reusable app
+            self.production = []
+            return
         if named and all(self._test_project(name) for name in named):
             # manage.py runs a test or demo project (`tests.settings`): the repository is a
             # reusable app, whose production settings are its host's; the fragments it ships
