@@ -122,7 +122,7 @@ class ProjectSettings:
         if named and not by_manage and all(name.rpartition(".")[0] in apps for name in named):
             # no manage.py, and only a wsgi.py inside an app package names its settings
             # (django-csvimport's test settings beside models.py): a reusable app
-            self.production = []
+            self.production: list[str] = []
             return
         if named and all(self._test_project(name) for name in named):
             # manage.py runs a test or demo project (`tests.settings`): the repository is a
