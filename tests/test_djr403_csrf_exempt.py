@@ -1098,3 +1098,30 @@ urlpatterns = [path("tree/", csrf_exempt(TreeView.as_view()))]
         "        self.get_queryset().filter(pk=request.POST['pk']).delete()\n        return self.get(request, *args, **kwargs)",
     )
     assert lines(exempt(review, {"shop/views.py": deleting, "shop/urls.py": urls})) == [("shop/urls.py", 7)]
+
+
+def test_a_template_view_whose_post_answers_as_get_runs_hooks_that_may_write(review):
+    # dartcms's tree actions: `post()` returns `self.get()` of a TemplateView whose
+    # get_context_data() moves pages; only Django's display views (ListView, DetailView) read
+    views = """
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.views.generic import TemplateView
+
+
+class MoveView(LoginRequiredMixin, TemplateView):
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        move_page(self.request.GET["source"], self.request.GET["target"])
+        return {}
+"""
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.views import MoveView
+
+urlpatterns = [path("move/", csrf_exempt(MoveView.as_view()))]
+"""
+    assert lines(exempt(review, {"shop/views.py": views, "shop/urls.py": urls})) == [("shop/urls.py", 7)]

@@ -335,6 +335,10 @@ _SAFE_HANDLERS = frozenset({"get", "head", "options", "trace"})
 _AUTH_BASE = re.compile(r"^django\.contrib\.(auth|admin)\.|LoginRequired|Permission|UserPassesTest|AccessMixin")
 
 
+# Django's display views, whose get() only reads the object or the list it shows.
+_DISPLAY_VIEWS = ("ListView", "DetailView")
+
+
 class Verifiers:
     """Answers about request signatures over the whole index (calls followed across modules)."""
 
@@ -444,8 +448,8 @@ class Verifiers:
 
     def post_answers_as_get(self, ref: str) -> bool:
         """Is `ref` a class view whose `post()` only answers as `get()` does
-        (`return self.get(request, *args, **kwargs)`), and that `get()` (Django's, or the
-        project's) does not act as the user (log in, use the session)? A forged cross-site
+        (`return self.get(request, *args, **kwargs)`) of a Django `ListView` or `DetailView`,
+        and that `get()` does not act as the user (log in, use the session)? A forged cross-site
         POST then reads what a link would, and its answer stays on the other origin's side."""
         cls = self.index.resolve(ref) or ref
         if cls not in self.index.classes:
@@ -453,6 +457,10 @@ class Verifiers:
         facts = self._method(cls, "post")
         if facts is None or not facts.calls or any(call != "self.get" for call in facts.calls):
             return False
+        index = self.index
+        bases = {index.resolve(b) or b for qual in index._class_mro(cls) for b in index.classes[qual].bases}
+        if not any(b.startswith("django.views.generic.") and b.endswith(_DISPLAY_VIEWS) for b in bases):
+            return False  # a TemplateView's get() runs hooks that may write (dartcms moves pages there)
         return not any(found.identity for found in self._reach(f"{cls}.get"))  # a get() that logs in acts as the user
 
     def token_authenticated(self, ref: str) -> bool:
