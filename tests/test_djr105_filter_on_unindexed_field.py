@@ -801,3 +801,21 @@ class Selector:
     assert unindexed(review, views) == []
     changed = views + "\n    def rename(self, name):\n        self.dname = name\n"
     assert [line for _, _, line in codes_lines(unindexed(review, changed))] == [13]
+
+
+def test_a_prefetch_queryset_held_in_a_name(review):
+    # `qs = Book.objects.filter(code=c)` then `Prefetch("book_set", queryset=qs)`: the prefetch
+    # filters on the relation's key, an index. The twin runs the same queryset on its own
+    views = """
+from django.db.models import Prefetch
+
+from shop.models import Author, Book
+
+
+def authors(code):
+    books = Book.objects.filter(code=code)
+    return Author.objects.prefetch_related(Prefetch("book_set", queryset=books))
+"""
+    assert unindexed(review, views) == []
+    alone = views.replace('Prefetch("book_set", queryset=books)', '"book_set"') + "    return list(books)\n"
+    assert [line for _, _, line in codes_lines(unindexed(review, alone))] == [13]

@@ -416,3 +416,16 @@ def has_book(user, title):
     assert sql(review, body) == []
     titled = body.replace("return Book.objects.get(title=title).id", "return Book.objects.get(title=title).title")
     assert lines(sql(review, titled)) == [17]
+
+
+def test_a_row_s_key_read_through_a_call_is_a_number(review):
+    # django-tagging formats `ContentType.objects.get_for_model(model).pk` into its SQL. The
+    # twin formats the model's name
+    body = """
+def tagged(model):
+    query = "SELECT tag_id FROM tagged WHERE content_type_id = %s" % Book.objects.get(title=model).pk
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+"""
+    assert sql(review, body) == []
+    assert lines(sql(review, body.replace(".get(title=model).pk", ".get(title=model).title"))) == [12]

@@ -177,11 +177,15 @@ def test_an_example_under_docs_and_a_variant_of_local_settings_are_development(r
         # fluent-contents: examples/shop/manage.py names a bare `settings` beside it
         "examples/shop/manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "settings")\n',
         "examples/shop/settings.py": local,
+        # django-google-sso: its example project's package is `example_google_app`
+        "example_google_app/__init__.py": "",
+        "example_google_app/settings.py": local,
     }
     assert insecure(review, files) == []
     twin = dict(files)
     del twin["docs/code/myproject/settings.py"], twin["mon/settings/local.py"]
     del twin["examples/shop/manage.py"], twin["examples/shop/settings.py"]
+    del twin["example_google_app/__init__.py"], twin["example_google_app/settings.py"]
     twin["code/myproject/settings.py"] = local
     twin["mon/settings/base.py"] = local
     twin["mon/settings/docker.py"] = files["mon/settings/docker.py"].replace(".local", ".base")

@@ -27,7 +27,9 @@ if TYPE_CHECKING:
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
 _DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "runtests"})
-_DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)_?(?:app|apps|project|proj|site)$")
+_DEV_PROJECT = re.compile(
+    r"^(?:sandbox|examples?|demo|workbench)_(?:\w+_)?(?:app|apps|project|proj|site)$|^(?:sandbox|examples?|demo|workbench)(?:app|apps|project|proj|site)$"
+)
 _PRODUCTION_NAMES = frozenset({"prod", "production", "live", "settings_prod", "prod_settings"})
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
@@ -119,9 +121,15 @@ class ProjectSettings:
             for name in m.settings_modules
         }
         apps = {m.module.rpartition(".")[0] for m in modules if not m.external and m.module.endswith(".models")}
-        if named and not by_manage and all(name.rpartition(".")[0] in apps for name in named):
-            # no manage.py, and only a wsgi.py inside an app package names its settings
-            # (django-csvimport's test settings beside models.py): a reusable app
+        if (
+            named
+            and not by_manage
+            and all(name.rpartition(".")[0] in apps for name in named)
+            and not any("ROOT_URLCONF" in self.namespace(name) for name in named if name in self.modules)
+        ):
+            # no manage.py, and only a wsgi.py inside an app package names settings that route
+            # no URLs (django-csvimport's test settings beside models.py): a reusable app;
+            # umap's `umap.settings` sets ROOT_URLCONF and is deployed through its wsgi.py
             self.production: list[str] = []
             return
         if named and all(self._test_project(name) for name in named):

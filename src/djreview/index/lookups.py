@@ -314,6 +314,18 @@ def lookup_facts(
             for target in assign.targets:
                 if isinstance(target, ast.Attribute) and status_name(target.attr):
                     values.setdefault(target.attr, set()).add(value)
+    prefetched = {  # `Prefetch("books", queryset=qs)`: the names of querysets held for one
+        arg.id
+        for call in nodes.of(ast.Call)
+        if called_name(call.func) == "Prefetch"
+        for arg in [*call.args[1:], *(k.value for k in call.keywords if k.arg == "queryset")]
+        if isinstance(arg, ast.Name)
+    }
+    if prefetched:
+        for assign in nodes.of(ast.Assign):
+            names = {t.id for t in assign.targets if isinstance(t, ast.Name)}
+            if names & prefetched and isinstance(assign.value, ast.Call):
+                inner.update(map(id, _chain(assign.value)[0]))  # it filters on the relation's key too
     for comp in nodes.of(ast.ListComp):
         # `[(f.name, f.name) for f in Facility.objects.all()]`: a choices list of every row
         if isinstance(comp.elt, ast.Tuple) and len(comp.elt.elts) == 2 and len(comp.generators) == 1:

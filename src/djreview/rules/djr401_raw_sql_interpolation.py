@@ -111,6 +111,8 @@ class SqlPolicy(Policy):
             return True  # the object's own configuration (a backend's mode, a command's table)
         if parts[-1] == "operators" and "connection" in parts[-2:-1]:
             return True  # `connection.operators["iregex"]`: the backend's SQL for a lookup
+        if parts[-1] in ("pk", "id"):
+            return True  # a row's key: `ContentType.objects.get_for_model(m).pk`, `user.id` (a number or UUID)
         return "_meta" in parts or parts[-1] in _IDENTIFIER_ATTRS or "ops" in parts[:-1]
 
 
