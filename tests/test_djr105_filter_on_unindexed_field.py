@@ -819,3 +819,10 @@ def authors(code):
     assert unindexed(review, views) == []
     alone = views.replace('Prefetch("book_set", queryset=books)', '"book_set"') + "    return list(books)\n"
     assert [line for _, _, line in codes_lines(unindexed(review, alone))] == [13]
+
+
+def test_a_documentation_snippet_queries_no_production_table(review):
+    # django-mqueue's docsite/ holds example code for its documentation. The twin is the app's
+    snippet = "from shop.models import Book\n\n\ndef show(code):\n    return Book.objects.filter(code=code)\n"
+    assert unindexed(review, "", **{"docsite/src/assets/py/example.py": snippet}) == []
+    assert [line for _, _, line in codes_lines(unindexed(review, snippet))] == [13]

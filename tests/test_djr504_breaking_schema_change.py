@@ -373,3 +373,16 @@ def test_dropping_a_column_an_earlier_migration_made_nullable_is_the_recipe_s_la
     same = retire.replace("]\n", ', migrations.RemoveField("book", "isbn")]\n')
     empty = drop.replace('[migrations.RemoveField("book", "isbn")]', "[]")
     assert [line for _, _, line in codes_lines(migrate(review, same, {later: empty}))] == [7]
+
+
+def test_a_library_s_example_project_migrations_are_not_deployed(review):
+    # dj-payfast's example shop under `examples/` (not a package): nobody deploys it
+    operations = '    operations = [migrations.RemoveField(model_name="book", name="isbn")]\n'
+    files = {
+        "examples/store/shop/__init__.py": "",
+        "examples/store/shop/migrations/__init__.py": "",
+        "examples/store/shop/migrations/0001_initial.py": INITIAL,
+        "examples/store/shop/migrations/0002_change.py": HEAD + operations,
+    }
+    assert review(files, select=("DJR504",)) == []
+    assert codes_lines(migrate(review, operations)) == [("DJR504", PATH, 7)]

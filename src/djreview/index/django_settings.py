@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 # `example`/`sample`: a file to copy and edit (weblate's settings_example.py), never run as
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
-_DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "runtests"})
+_DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "docsite", "runtests"})
 _DEV_PROJECT = re.compile(
     r"^(?:sandbox|examples?|demo|workbench)_(?:\w+_)?(?:app|apps|project|proj|site)$|^(?:sandbox|examples?|demo|workbench)(?:app|apps|project|proj|site)$"
 )
@@ -85,6 +85,13 @@ def demo_module(module: str) -> bool:
     """A module of a library's demo or example project (`sandbox.demo.forms`, `exampleapp.views`),
     by the packages it sits in; test packages are the callers' to judge."""
     return any(p in _DEV_PACKAGES or _DEV_PROJECT.match(p) for p in module.split(".")[:-1])
+
+
+def demo_path(path: str) -> bool:
+    """A file under a library's docs or demo folder (`docs/`, `docsite/`, `examples/store/`),
+    by the folders of its path: they need not be packages (a `manage.py` beside the example)."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    return any(folder in _DEV_PACKAGES or _DEV_PROJECT.match(folder) for folder in folders)
 
 
 def _development_package(name: str) -> bool:
@@ -154,8 +161,7 @@ class ProjectSettings:
         a production module that overlays `local.py` inside `try:` when it exists. A module
         built on the production module (`from .prod import *`) is a variant of production for
         another place (a Docker development setup): production is `prod.py` itself."""
-        folders = self.paths[module].replace("\\", "/").split("/")[:-1]
-        if any(folder in _DEV_PACKAGES for folder in folders):
+        if demo_path(self.paths[module]):
             return True  # `docs/`, `examples/shop/settings.py`: whatever its dotted name
         stars = [self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional]
         if any(star.rpartition(".")[2] in _PRODUCTION_NAMES for star in stars):

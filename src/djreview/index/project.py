@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from djreview import orm
 from djreview.discovery import TEST_DIRS
-from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue, demo_module
+from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue, demo_module, demo_path
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import LISTED
 from djreview.index.migration_state import MigrationFacts, OpState, replay
@@ -1858,8 +1858,8 @@ class ProjectIndex:
                 continue
             if back_office_module(module.module):
                 continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
-            if demo_module(module.module):
-                continue  # a library's demo project (`sandbox/demo/`): a hundred rows, never production
+            if demo_module(module.module) or demo_path(module.path):
+                continue  # a library's demo project (`sandbox/demo/`), or its docs: never production
             for lookup in module.lookups:
                 model = self.model_for(lookup.model)
                 if model not in self.models:

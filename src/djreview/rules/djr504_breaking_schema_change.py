@@ -17,6 +17,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from djreview.fix_spec import FixSpec
+from djreview.index.django_settings import demo_path
 from djreview.index.migration_state import MigrationFacts, MigrationOp, OpState
 from djreview.rule import Rule
 
@@ -154,6 +155,8 @@ class BreakingSchemaChange(Rule):
 
     def wants(self, text: str, facts, index, prefilter) -> bool:
         # no CST either way: the judging is done once, in findings_from_index
+        if demo_path(facts.path):
+            return False  # a library's example shop under `examples/`: never deployed
         return facts.migration is not None and any(t in text for t in self.triggers)
 
     def findings_from_index(self, path, text, facts, index):
