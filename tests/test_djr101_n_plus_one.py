@@ -1371,3 +1371,25 @@ def test_exists_beside_all_of_the_same_relation_suggests_the_prefetch(review):
         'Add .prefetch_related("books") to the queryset built on line 5. '
         "Its .exists() in this loop then reads the prefetched rows too."
     )
+
+
+def test_one_row_keeps_what_its_queryset_prefetched(review):
+    # django-action-permissions: `Entry.objects.prefetch_related(Prefetch("group_rules",
+    # queryset=... .select_related("group"))).first()`, then a loop over its group rules reading
+    # each rule's group. The twin prefetches the rules but not their books
+    view = """
+    from django.db.models import Prefetch
+
+    from shop.models import Author, Book
+
+    def bibliography(pk):
+        author = Author.objects.prefetch_related(Prefetch("books", queryset=Book.objects.select_related("editor"))).get(pk=pk)
+        return [book.editor for book in author.books.all()]
+
+    def tags(pk):
+        author = Author.objects.prefetch_related("books__editor").first()
+        return [book.editor for book in author.books.all()]
+    """
+    assert n_plus_one(review, view) == []
+    twin = view.replace('.select_related("editor")', "").replace('"books__editor"', '"books"')
+    assert [line for _, _, line in codes_lines(n_plus_one(review, twin))] == [8, 12]

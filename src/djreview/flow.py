@@ -604,7 +604,10 @@ class Flow:
         if method in ("values", "values_list"):
             return qs.with_(values=True, origin=self._extend(qs, node))
         if method in orm.INSTANCE_RETURNING:
-            return Instance(qs.model, locked=qs.locked)
+            # `Entry.objects.prefetch_related("rules__group").get(...)`: the row keeps what its
+            # queryset loaded, so a loop over `entry.rules.all()` reads `rule.group` for free
+            loaded = qs.selected | qs.prefetched | qs.nulls
+            return Instance(qs.model, loaded=loaded, select_all=qs.select_all, opaque=qs.opaque, locked=qs.locked)
         info = self.index.model(qs.model)
         if info is None:
             return None
