@@ -27,9 +27,8 @@ if TYPE_CHECKING:
 # is; `global_settings`/`default_settings`: the defaults a framework or app ships (Django's own)
 # a project to try the code in, not to deploy (oscar's sandbox, shuup's workbench)
 _DEV_PACKAGES = frozenset({"sandbox", "example", "examples", "demo", "workbench", "docs", "docsite", "runtests"})
-_DEV_PROJECT = re.compile(
-    r"^(?:sandbox|examples?|demo|workbench)_(?:\w+_)?(?:app|apps|project|proj|site)$|^(?:sandbox|examples?|demo|workbench)(?:app|apps|project|proj|site)$"
-)
+# `exampleapp`, `demo_site`, `example_google_app`
+_DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)(?:_\w+)?_?(?:app|apps|project|proj|site)$")
 _PRODUCTION_NAMES = frozenset({"prod", "production", "live", "settings_prod", "prod_settings"})
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
@@ -156,11 +155,11 @@ class ProjectSettings:
 
     def _development_too(self, module: str) -> bool:
         """A module under a `docs/`, `examples/`, `sandbox/`... folder (an example, whatever
-        its dotted name: `manage.py` beside it names a bare `settings`), or one that star-imports development settings (huey-monitor's
-        `settings/docker.py` on `settings/local.py`, for docker-compose): a variant of them; not
-        a production module that overlays `local.py` inside `try:` when it exists. A module
-        built on the production module (`from .prod import *`) is a variant of production for
-        another place (a Docker development setup): production is `prod.py` itself."""
+        its dotted name: `manage.py` beside it names a bare `settings`); one that star-imports
+        development settings (huey-monitor's `settings/docker.py` on `settings/local.py`, for
+        docker-compose), but not a production module overlaying `local.py` inside `try:`; or
+        one built on the production module (`from .prod import *`): a variant for another
+        place (a Docker development setup), production being `prod.py` itself."""
         if demo_path(self.paths[module]):
             return True  # `docs/`, `examples/shop/settings.py`: whatever its dotted name
         stars = [self.find(s.name, module) for s in self.modules[module].steps if s.kind == "star" and not s.optional]

@@ -632,5 +632,5 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.lookups, facts.status_values = lookups.lookup_facts(nodes, resolver.ref)
         facts.received_statuses = lookups.received_statuses(nodes)
     if seeded_tables.wanted(text):
-        facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref)
+        facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref, lambda call: _loaded_class(call, resolver))
     return facts

@@ -149,7 +149,7 @@ def _is_q(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and called_name(node.func) == "Q"
 
 
-_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
+TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "pgettext", "pgettext_lazy", "ugettext", "ugettext_lazy"})
 
 
 def _class_constants(nodes: Nodes) -> frozenset[str]:
@@ -176,7 +176,7 @@ def _marked(key: str, value: ast.AST, constants: frozenset[str] = frozenset()) -
     if isinstance(value, ast.Constant) and value.value is None:
         return f"~{key}"  # IS NULL: no plain index finds it, but an index on a column beside it may
     constant = isinstance(value, ast.Constant) and not isinstance(value.value, bool)
-    if isinstance(value, ast.Call) and called_name(value.func) in _TRANSLATIONS:
+    if isinstance(value, ast.Call) and called_name(value.func) in TRANSLATIONS:
         constant = True
     if isinstance(value, ast.Attribute) and (value.attr.isupper() or value.attr in constants):
         constant = True  # a class constant, `status=Tag.SUGGESTED`, `self.dname`: the literal it holds
@@ -196,7 +196,7 @@ def _past_cutoff(value: ast.AST) -> bool:
     if isinstance(value, ast.BinOp) and isinstance(value.op, ast.Sub):
         return True
     name = value.id if isinstance(value, ast.Name) else value.attr if isinstance(value, ast.Attribute) else ""
-    return any(word in name.lower() for word in _CUTOFF_WORDS)
+    return any(word in _CUTOFF_WORDS for word in name.lower().split("_"))  # `week_ago`, not `chicago`
 
 
 def _comparable(value: ast.AST) -> bool:
@@ -297,6 +297,13 @@ def lookup_facts(
         for stmt in cls.body
         if isinstance(stmt, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "queryset" for t in stmt.targets)
     }
+    prefetched = {  # `Prefetch("books", queryset=qs)`: the names of querysets held for one
+        arg.id
+        for call in nodes.of(ast.Call)
+        if called_name(call.func) == "Prefetch"
+        for arg in [*call.args[1:], *(k.value for k in call.keywords if k.arg == "queryset")]
+        if isinstance(arg, ast.Name)
+    }
     narrowed = False
     constants = _class_constants(nodes)
     whole: frozenset[int] | None = None  # chains read whole (whole_reads), computed when needed
@@ -309,23 +316,15 @@ def lookup_facts(
             else:
                 lookups.append(Lookup(listed, ((LISTED, assign.lineno),)))
                 inner.update(map(id, _chain(assign.value)[0]))  # type: ignore[arg-type]
+        if isinstance(assign.value, ast.Call) and any(
+            isinstance(t, ast.Name) and t.id in prefetched for t in assign.targets
+        ):
+            inner.update(map(id, _chain(assign.value)[0]))  # a Prefetch's: it filters on the relation's key too
         value = _literal(assign.value)
         if value is not None:
             for target in assign.targets:
                 if isinstance(target, ast.Attribute) and status_name(target.attr):
                     values.setdefault(target.attr, set()).add(value)
-    prefetched = {  # `Prefetch("books", queryset=qs)`: the names of querysets held for one
-        arg.id
-        for call in nodes.of(ast.Call)
-        if called_name(call.func) == "Prefetch"
-        for arg in [*call.args[1:], *(k.value for k in call.keywords if k.arg == "queryset")]
-        if isinstance(arg, ast.Name)
-    }
-    if prefetched:
-        for assign in nodes.of(ast.Assign):
-            names = {t.id for t in assign.targets if isinstance(t, ast.Name)}
-            if names & prefetched and isinstance(assign.value, ast.Call):
-                inner.update(map(id, _chain(assign.value)[0]))  # it filters on the relation's key too
     for comp in nodes.of(ast.ListComp):
         # `[(f.name, f.name) for f in Facility.objects.all()]`: a choices list of every row
         if isinstance(comp.elt, ast.Tuple) and len(comp.elt.elts) == 2 and len(comp.generators) == 1:

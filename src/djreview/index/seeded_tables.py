@@ -15,7 +15,9 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from djreview.index.lookups import TRANSLATIONS
 from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.prefilter import called_name
 
 _CREATES = frozenset({"create", "get_or_create", "update_or_create", "bulk_create"})
 
@@ -24,9 +26,12 @@ def wanted(text: str) -> bool:
     return "create(" in text and "for " in text
 
 
-def seeded_models(nodes: Nodes, ref: Callable[[ast.AST], str | None]) -> tuple[str, ...]:
+def seeded_models(
+    nodes: Nodes, ref: Callable[[ast.AST], str | None], loaded: Callable[[ast.Call], list[str] | None]
+) -> tuple[str, ...]:
     """References of the models whose rows a loop over a literal collection creates: a
-    qualified name, or `<label:app.Model>` for a historical model."""
+    qualified name, or `<label:app.Model>` for a historical model (`loaded`: what a loader
+    call such as `apps.get_model(...)` returns, as extract.py reads it)."""
     tree = nodes.tree
     constants = {
         target.id
@@ -35,7 +40,7 @@ def seeded_models(nodes: Nodes, ref: Callable[[ast.AST], str | None]) -> tuple[s
         for target in stmt.targets
         if isinstance(target, ast.Name)
     }
-    historical = _historical_models(nodes)
+    historical = _historical_models(nodes, loaded)
     found: set[str] = set()
     for loop in nodes.of(ast.For):
         if not _fixed(loop.iter, constants):
@@ -48,19 +53,15 @@ def seeded_models(nodes: Nodes, ref: Callable[[ast.AST], str | None]) -> tuple[s
     return tuple(sorted(found))
 
 
-def _historical_models(nodes: Nodes) -> dict[str, str]:
+def _historical_models(nodes: Nodes, loaded: Callable[[ast.Call], list[str] | None]) -> dict[str, str]:
     """`X = apps.get_model("app", "Model")` (or `"app.Model"`) -> "<label:app.Model>"."""
     found = {}
     for assign in nodes.of(ast.Assign):
-        value = assign.value
-        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute)):
+        if len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
             continue
-        if value.func.attr != "get_model" or len(assign.targets) != 1 or not isinstance(assign.targets[0], ast.Name):
-            continue
-        texts = [a.value for a in value.args if isinstance(a, ast.Constant) and isinstance(a.value, str)]
-        label = ".".join(texts) if len(texts) == 2 else texts[0] if len(texts) == 1 and "." in texts[0] else None
-        if label:
-            found[assign.targets[0].id] = f"<label:{label}>"
+        classes = loaded(assign.value) if isinstance(assign.value, ast.Call) else None
+        if classes is not None and len(classes) == 1:
+            found[assign.targets[0].id] = classes[0]
     return found
 
 
@@ -114,4 +115,4 @@ def _literal_item(node: ast.AST) -> bool:
         return all(_literal_item(e) for e in node.elts)
     if isinstance(node, ast.Dict):
         return all(isinstance(k, ast.Constant) for k in node.keys) and all(_literal_item(v) for v in node.values)
-    return isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("_", "gettext_lazy", "gettext")
+    return isinstance(node, ast.Call) and called_name(node.func) in TRANSLATIONS

@@ -244,8 +244,8 @@ class WritesWithoutTransaction(Rule):
             self.assigned[id(node.value)] = target.value
             if self.functions and node.targets[0].target is target:
                 self.functions[-1].built[target.value] = self.ctx.flow.qualify(node.value.func)
-        elif isinstance(target, cst.Attribute) and dotted(target):
-            self.assigned[id(node.value)] = ".".join(dotted(target) or [])  # `cls._backend = create()`
+        elif isinstance(target, cst.Attribute) and (parts := dotted(target)):
+            self.assigned[id(node.value)] = ".".join(parts)  # `cls._backend = create()`
 
     def visit_With(self, node: cst.With) -> None:
         if self.functions and any(_is_atomic(item.item) for item in node.items):
@@ -711,15 +711,18 @@ def _tests_missing(test: cst.BaseExpression, row: list[str]) -> bool:
     """`not row`, `row is None`, `not row.pk`, `row.id is None`, `row._state.adding`, and
     for an attribute `cls.backend`: `not hasattr(cls, "backend")`, `getattr(cls, "backend",
     None) is None` (rapidsms caches a mock backend on the class)."""
-    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not) and _asks_attr(test.expression):
-        return _asks_attr(test.expression) == row
+    if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
+        asked = _asks_attr(test.expression)
+        if asked:
+            return asked == row
     if (
         isinstance(test, cst.Comparison)
         and len(test.comparisons) == 1
         and isinstance(test.comparisons[0].operator, cst.Is)
-        and _asks_attr(test.left)
     ):
-        return _asks_attr(test.left) == row
+        asked = _asks_attr(test.left)
+        if asked:
+            return asked == row
     if isinstance(test, cst.UnaryOperation) and isinstance(test.operator, cst.Not):
         tested = dotted(test.expression)
     elif (
