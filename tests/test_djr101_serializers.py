@@ -680,3 +680,43 @@ def test_get_serializer_class_picking_by_the_request_s_method(review):
     by_user = views.replace('self.request.method in ("POST", "PUT", "PATCH")', "self.request.user.is_staff")
     by_user = by_user.replace("self.request.method not in permissions.SAFE_METHODS", "self.request.user.is_staff")
     assert review_drf(review, METHOD_FIELD, head + textwrap.dedent(by_user)) == []
+
+
+def test_a_list_serializer_loading_the_rows_relation_serves_the_nested_field(review):
+    # django-formidable: `Meta.list_serializer_class = FieldListSerializer`, whose `get_attribute()`
+    # returns `super().get_attribute(instance).prefetch_related("items")`: one query for the
+    # items of a publisher's authors, not one per author. The twin's list serializer loads another relation
+    serializer = """
+
+    class AuthorListSerializer(serializers.ListSerializer):
+        def get_attribute(self, instance):
+            return super().get_attribute(instance).prefetch_related("publisher")
+
+
+    class AuthorSerializer(serializers.ModelSerializer):
+        publisher_name = serializers.CharField(source="publisher.name")
+
+        class Meta:
+            model = Author
+            list_serializer_class = AuthorListSerializer
+            fields = ["id", "publisher_name"]
+
+
+    class PublisherSerializer(serializers.ModelSerializer):
+        authors = AuthorSerializer(many=True, read_only=True)
+
+        class Meta:
+            model = Publisher
+            fields = ["id", "authors"]
+    """.replace("Author, Book, Tag", "Author, Book, Publisher, Tag")
+    views = """
+    class PublisherDetail(generics.RetrieveAPIView):
+        queryset = Publisher.objects.all()
+        serializer_class = PublisherSerializer
+    """
+    head = "from shop.models import Publisher\n"
+    assert review_drf(review, head + textwrap.dedent(serializer), head + textwrap.dedent(views)) == []
+    other = serializer.replace('prefetch_related("publisher")', 'prefetch_related("books")')
+    findings = review_drf(review, head + textwrap.dedent(other), head + textwrap.dedent(views))
+    assert codes_lines(findings) == [("DJR101", SERIALIZERS, 21)]
+    assert 'prefetch_related("authors__publisher")' in findings[0].text

@@ -303,11 +303,27 @@ class DrfReader:
             end = _end_model(self.index, model, f.source)
             if end is not None and nested != qual:
                 prefix = tuple(f.source)
+                loaded = self._list_prefetches(nested) if f.many else ()
                 for _, _, _, _, reach, _ in self.field_reads(nested, end, depth + 1):
+                    if any(reach.path[: len(p)] == p for p in loaded):
+                        continue  # its list serializer loads it for the rows it is handed
                     reaches.append(
                         Reach((*prefix, *reach.path), reach.how, reach.kind, reach.target, reach.method, reach.via)
                     )
         return _covering(reaches)
+
+    def _list_prefetches(self, serializer: str) -> list[tuple[str, ...]]:
+        """What the `Meta.list_serializer_class` of a nested `many=True` serializer loads for the
+        rows it is handed (django-formidable's `get_attribute()` returning
+        `qs.prefetch_related("items")`): one query per parent, not one per row."""
+        classes = self.index.classes
+        facts = [classes[q].serializer for q in self.index._class_mro(serializer)]
+        ref = next((f.list_serializer for f in facts if f is not None and f.list_serializer), None)
+        listing = self.index.resolve(ref) if ref else None
+        if listing is None:
+            return []
+        lists = [classes[q].serializer for q in self.index._class_mro(listing)]
+        return [tuple(path.split("__")) for f in lists if f is not None for path in f.row_prefetches]
 
     def _is_serializer(self, qual: str | None) -> bool:
         return any(self.index.classes[q].serializer is not None for q in self.index._class_mro(qual))

@@ -51,6 +51,10 @@ class SerializerFacts:
     write_only: tuple[str, ...] = ()  # declared fields that are never serialized out
     meta_fields_set: bool = False  # Meta assigns `fields` (literal or not)
     representation: str | None = None  # to_representation(): "super" when it calls super()'s, "own" else
+    list_serializer: str | None = None  # Meta.list_serializer_class, as referenced
+    # a ListSerializer's own get_attribute()/to_representation() loading relations of the rows
+    # it is handed: `return super().get_attribute(instance).prefetch_related("items")`
+    row_prefetches: tuple[str, ...] = ()
 
 
 @dataclass
@@ -121,8 +125,10 @@ def serializer_facts(node: ast.ClassDef, resolver) -> SerializerFacts | None:
     for stmt in node.body:
         if isinstance(stmt, ast.FunctionDef) and stmt.name == "to_representation":
             facts.representation = "super" if _calls_super(stmt, "to_representation") else "own"
-        elif isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
-            _meta(stmt, facts)
+        if isinstance(stmt, ast.FunctionDef) and stmt.name in ("get_attribute", "to_representation"):
+            facts.row_prefetches += _loaded_in(stmt)
+        if isinstance(stmt, ast.ClassDef) and stmt.name == "Meta":
+            _meta(stmt, facts, resolver)
         elif (
             isinstance(stmt, ast.Assign)
             and len(stmt.targets) == 1
@@ -135,12 +141,25 @@ def serializer_facts(node: ast.ClassDef, resolver) -> SerializerFacts | None:
     return facts
 
 
-def _meta(meta: ast.ClassDef, facts: SerializerFacts) -> None:
+def _loaded_in(func: ast.FunctionDef) -> tuple[str, ...]:
+    """The literal lookups of the prefetch_related()/select_related() calls in a method."""
+    return tuple(
+        path
+        for call in all_nodes(func)
+        if isinstance(call, ast.Call) and isinstance(call.func, ast.Attribute)
+        for path in _lookups(call.func.attr, call)
+        if path != "?"
+    )
+
+
+def _meta(meta: ast.ClassDef, facts: SerializerFacts, resolver) -> None:
     for stmt in meta.body:
         if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
             continue
         name, value = stmt.targets[0].id, stmt.value
-        if name == "fields":
+        if name == "list_serializer_class":
+            facts.list_serializer = resolver.ref(value)
+        elif name == "fields":
             facts.meta_fields, facts.meta_fields_set = _strings(value), True
         elif name == "exclude":
             facts.meta_exclude = _strings(value) or ()
