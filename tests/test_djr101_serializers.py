@@ -720,3 +720,29 @@ def test_a_list_serializer_loading_the_rows_relation_serves_the_nested_field(rev
     findings = review_drf(review, head + textwrap.dedent(other), head + textwrap.dedent(views))
     assert codes_lines(findings) == [("DJR101", SERIALIZERS, 21)]
     assert 'prefetch_related("authors__publisher")' in findings[0].text
+
+
+def test_a_to_representation_loop_over_a_relation_every_view_prefetches(review):
+    # argus-server: `to_representation(self, instance: Incident)` loops over
+    # `instance.incident_tag_relations.all()` reading `.tag`, and every view feeding the
+    # serializer prefetches "incident_tag_relations__tag". The twin's view does not
+    serializer = """
+
+    class TagSerializer(serializers.ModelSerializer):
+        class Meta:
+            model = Tag
+            fields = ["id", "name"]
+
+        def to_representation(self, instance: Tag):
+            data = super().to_representation(instance)
+            data["authors"] = [book.author.name for book in instance.books.all()]
+            return data
+    """
+    views = """
+    class TagList(generics.ListAPIView):
+        queryset = Tag.objects.prefetch_related("books__author")
+        serializer_class = TagSerializer
+    """
+    assert review_drf(review, serializer, views) == []
+    bare = views.replace('prefetch_related("books__author")', "all()")
+    assert codes_lines(review_drf(review, serializer, bare)) == [("DJR101", SERIALIZERS, 12)]

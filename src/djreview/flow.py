@@ -8,7 +8,7 @@ about None (a loop variable whose type is unknown is never reported).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import cast
 
 import libcst as cst
@@ -178,6 +178,25 @@ class Flow:
             isinstance(d.decorator, cst.Name) and d.decorator.value == "staticmethod" for d in node.decorators
         )
         self._enter_function(node.params, is_method)
+        if is_method and (node.name.value == "to_representation" or node.name.value.startswith("get_")):
+            self._serializer_row(node.params)
+
+    def _serializer_row(self, params: cst.Parameters) -> None:
+        """A serializer's `to_representation(self, instance: Incident)` (or a method field's
+        `get_x(self, obj: Incident)`) is handed the rows of the views that use the serializer:
+        what every one of them selects or prefetches is loaded on the row (argus-server's
+        `instance.incident_tag_relations.all()` under `prefetch_related("incident_tag_relations__tag")`)."""
+        every = [*params.posonly_params, *params.params]
+        if len(every) < 2:
+            return
+        name = every[1].name.value
+        row = self.scopes[-1].names.get(name)
+        frame = self.classes[-1]
+        if not isinstance(row, Instance) or row.loaded:
+            return
+        loaded = self.index.serializer_rows_loaded(frame.qualname, row.model)
+        if loaded:
+            self.scopes[-1].names[name] = replace(row, loaded=loaded)
 
     def leave_FunctionDef(self, node: cst.FunctionDef) -> None:
         self._memo.clear()

@@ -1051,6 +1051,28 @@ class ProjectIndex:
         return self._drf_answers[qual]
 
     @query
+    def serializer_rows_loaded(self, qual: str, model: str) -> frozenset[str] | None:
+        """The relation paths every view feeding the serializer `qual` rows of `model` selects or
+        prefetches on them; None when it is no serializer, no view is known to use it, or one
+        view's rows cannot be read (index/drf_reads.py)."""
+        from djreview.index import drf_reads
+
+        cls = self.classes.get(qual)
+        if cls is None or cls.serializer is None:
+            return None
+        if self._drf_users is None:
+            self._drf_users = drf_reads.DrfReader(self).users()
+        uses = self._drf_users.get(qual, ())
+        reader = drf_reads.DrfReader(self)
+        found: frozenset[str] | None = None
+        for view, what in uses:
+            rows = reader.rows(view, what)
+            if rows is None or rows.model != model:
+                return None
+            found = rows.loaded if found is None else found & rows.loaded
+        return found
+
+    @query
     def any_reader_named(self, names: str) -> bool:
         """Is one of these names a project function or method that reads its parameters
         ("helper()": a call), or a method or property of a model ("title": a row's attribute)?"""
