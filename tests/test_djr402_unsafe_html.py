@@ -975,3 +975,28 @@ def item_html(item):
 """
     assert html(review, body) == []
     assert lines(html(review, body.replace("item.__class__.__name__", "item.title"))) == [9]
+
+
+def test_a_slug_or_uuid_field_read_through_an_untyped_parameter(review):
+    # django-fluent-contents: `data-slot="{slot}"` from `placeholder.slot`, a SlugField wherever
+    # a model declares `slot`; `token` is a UUIDField. The twin: another model's `slot` is a CharField
+    models = """
+from django.db import models
+
+
+class Placeholder(models.Model):
+    slot = models.SlugField(max_length=50)
+    token = models.UUIDField()
+"""
+    body = """
+from django.utils.safestring import mark_safe
+
+
+def wrap(placeholder):
+    return mark_safe('<div data-slot="{}" id="{}"></div>'.format(placeholder.slot, placeholder.token))
+"""
+    assert review({"slots/models.py": models, "slots/html.py": body}, select=("DJR402",)) == []
+    other = models + "\n\nclass Region(models.Model):\n    slot = models.CharField(max_length=50)\n"
+    findings = review({"slots/models.py": other, "slots/html.py": body}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "slots/html.py", 6)]
+    assert "built from placeholder.slot as safe" in findings[0].message

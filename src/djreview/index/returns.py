@@ -258,6 +258,9 @@ class Returns:
         self.by_name: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # member -> (owner, kinds)
         self.field_names: set[str] = set()
         self.numeric_fields: dict[str, bool] = {}  # field name -> every model field of that name is a number
+        # field name -> every model field of that name holds a number, a slug or a UUID: no
+        # character HTML gives meaning to (`placeholder.slot`, a SlugField, read through an untyped parameter)
+        self.plain_fields: dict[str, bool] = {}
         self.annotations: dict[str, bool] = {}  # annotation name -> every value annotated so is a number
         for module in index._every_module:
             for name, numeric in module.annotations.items():
@@ -271,6 +274,8 @@ class Returns:
                 for f in cls.fields:
                     self.field_names.add(f.name)
                     self.numeric_fields[f.name] = self.numeric_fields.get(f.name, True) and numeric_field(f.kind)
+                    plain = numeric_field(f.kind) or f.kind.rsplit(".", 1)[-1] in _PLAIN_FIELDS
+                    self.plain_fields[f.name] = self.plain_fields.get(f.name, True) and plain
                 for method in cls.methods:
                     if f"{cls.name}.{method}" not in module.returns:
                         # a method of that name whose returns are unknown
@@ -293,7 +298,10 @@ class Returns:
         if attribute and not found and (name in self.field_names or name in self.annotations):
             # a model field or a queryset annotation: a number when every one of that name is
             numbers = [self.numeric_fields.get(name, True), self.annotations.get(name, True)]
-            return NUMBER if all(numbers) else None
+            if all(numbers):
+                return NUMBER
+            plain = self.plain_fields.get(name, True) and name not in self.annotations
+            return SAFE if plain else None
         if not found or (attribute and (name in self.field_names or name in self.annotations)):
             return None
         verdicts = set()
@@ -328,6 +336,8 @@ class Returns:
 _NUMERIC_AGGREGATES = frozenset({"Count", "Sum", "Avg", "StdDev", "Variance", "Length", "Round", "Abs"})
 _NUMERIC_WRAPPERS = frozenset({"Coalesce", "Greatest", "Least"})  # a number when every argument is
 _NUMERIC_FIELDS = ("IntegerField", "FloatField", "DecimalField", "BooleanField", "AutoField")
+# Django's fields whose form and model validation admit letters, digits, `-` and `_` only
+_PLAIN_FIELDS = frozenset({"SlugField", "UUIDField"})
 
 
 def numeric_field(kind: str) -> bool:
