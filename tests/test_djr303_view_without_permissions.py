@@ -817,3 +817,34 @@ def api_gone(request, message="Gone"):
     assert permissions(review, project(views)) == []
     writing = views.replace("    return Response(", "    request.user.save()\n    return Response(")
     assert [line for _, _, line in codes_lines(permissions(review, project(writing)))] == [8]
+
+
+def test_only_the_methods_a_viewset_s_routes_map_are_served(review):
+    # tabbycat routes a ModelViewSet only as `as_view({"get": "retrieve"})`: nothing it is
+    # routed to writes. The twin maps PUT to update as well; a router serves every method
+    views = OPEN_CREATE.replace("generics.ListCreateAPIView", "viewsets.ModelViewSet").replace(
+        "from rest_framework import generics", "from rest_framework import viewsets"
+    )
+    urls = URLS.replace("views.BookList.as_view()", 'views.BookList.as_view({"get": "retrieve"})')
+    assert permissions(review, project(views, LOCKED_SETTINGS, **{"shop/urls.py": urls})) == []
+    put = urls.replace('{"get": "retrieve"}', '{"get": "retrieve", "put": "update"}')
+    findings = permissions(review, project(views, LOCKED_SETTINGS, **{"shop/urls.py": put}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 9)]
+    assert "accepts PUT:" in findings[0].message
+    router = (
+        "from rest_framework.routers import DefaultRouter\nfrom . import views\n\n"
+        'router = DefaultRouter()\nrouter.register("books", views.BookList)\n'
+    )
+    findings = permissions(review, project(views, LOCKED_SETTINGS, **{"shop/urls.py": urls, "shop/api.py": router}))
+    assert "accepts POST, PUT, PATCH, DELETE" in findings[0].message
+
+
+def test_a_view_serving_the_caller_s_own_record_decides_access(review):
+    # tabbycat's participant view: `get_object()` returns `self.request.auth`, the person its URL
+    # key authenticated. The twin returns any row
+    views = OPEN_LIST.replace("generics.ListAPIView", "generics.RetrieveAPIView") + (
+        "\n    def get_object(self):\n        return self.request.user\n"
+    )
+    assert permissions(review, project(views)) == []
+    any_row = views.replace("return self.request.user", "return Book.objects.first()")
+    assert codes_lines(permissions(review, project(any_row))) == [("DJR303", "shop/views.py", 8)]

@@ -334,3 +334,16 @@ def test_an_own_list_of_a_view_that_sets_pagination_class_none(review):
     )
     assert views != VIEWSET_LISTS
     assert codes_lines(pagination(review, project(views, PAGINATED))) == []
+
+
+def test_a_viewset_whose_routes_map_no_list_has_no_list_endpoint(review):
+    # plane routes a ModelViewSet only as `as_view({"post": "create"})`. The twin maps GET to list
+    urls = (
+        "from django.urls import path\nfrom . import views\n\n"
+        'urlpatterns = [path("b/", views.BookViewSet.as_view({"post": "create"}))]\n'
+    )
+    found = pagination(review, project(LIST, **{"shop/urls.py": urls}))
+    assert codes_lines(found) == [("DJR304", "shop/views.py", 8)]
+    listed = urls.replace('{"post": "create"}', '{"get": "list", "post": "create"}')
+    found = pagination(review, project(LIST, **{"shop/urls.py": listed}))
+    assert codes_lines(found) == [("DJR304", "shop/views.py", 8), ("DJR304", "shop/views.py", 13)]

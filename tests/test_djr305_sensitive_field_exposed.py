@@ -662,3 +662,35 @@ class AppViewSet(viewsets.ReadOnlyModelViewSet):
     findings = review({"shop/models.py": models, SERIALIZERS: serializers, VIEWS: views}, select=("DJR305",))
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 21)]
     assert findings[0].message.startswith("OAuthAppSerializer writes ApiClient.client_secret out")
+
+
+def test_typed_generic_bases_are_the_classes_they_name(review):
+    # paperless-ngx writes `class PassUserMixin(GenericAPIView[Any])` and
+    # `serializers.Serializer[dict[str, list[int]]]`: the subscript is for type checkers, the
+    # class is DRF's. The twin hands the validated password back out
+    source = """
+from rest_framework import serializers
+
+
+class RemovePasswordSerializer(serializers.Serializer[dict[str, str]]):
+    password = serializers.CharField()
+"""
+    view = """
+from typing import Any
+
+from rest_framework.generics import GenericAPIView
+from rest_framework.response import Response
+from shop.serializers import RemovePasswordSerializer
+
+
+class RemovePasswordView(GenericAPIView[Any]):
+    serializer_class = RemovePasswordSerializer
+
+    def post(self, request):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"status": "OK"})
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    writes = view.replace('return Response({"status": "OK"})', "return Response(serializer.data)")
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 6)]

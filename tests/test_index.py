@@ -852,6 +852,17 @@ def test_module_names_from_files_on_disk(tmp_path):
     assert module_name(tmp_path / "manage.py") == "manage"
 
 
+def test_a_folder_without_init_inside_a_package_is_a_namespace_package(tmp_path):
+    # plane's `plane/authentication/views/app/check.py`: `views/` is a package, `app/` has no
+    # `__init__.py`, and `from .app.check import EmailCheckEndpoint` imports it. A top folder
+    # without `__init__.py` (a project root) is still not part of the name
+    for rel in ("plane/__init__.py", "plane/views/__init__.py", "plane/views/app/check.py", "scripts/tool.py"):
+        (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / rel).write_text("", encoding="utf-8")
+    assert module_name(tmp_path / "plane" / "views" / "app" / "check.py") == "plane.views.app.check"
+    assert module_name(tmp_path / "scripts" / "tool.py") == "tool"
+
+
 def test_index_from_files_on_disk(tmp_path):
     write_project(tmp_path, {"shop/models.py": SHOP, "shop/forms.py": FORMS})
     facts = []

@@ -131,6 +131,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.checks_token = True  # `default_token_generator.check_token(user, token)`
             if name == "filter_queryset" and _reads_request_user(stmt):
                 facts.filters_by_user = True
+            if name == "get_object" and _returns_caller(stmt):
+                facts.decides_access = True  # the caller's own record: the credentials pick the row
             if name == "list":
                 facts.list_mode, facts.list_rows = _list_mode(stmt, resolver)
             elif name in _QUERYSET_METHODS and _calls_own_paginator(stmt):
@@ -165,6 +167,19 @@ def _verified_callback(node: ast.ClassDef) -> bool:
         for stmt in node.body
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and stmt.name in _HANDLERS
         for n in all_nodes(stmt)
+    )
+
+
+def _returns_caller(func) -> bool:
+    """`def get_object(self): return self.request.auth` (tabbycat's URL-key participant) or
+    `self.request.user`: every return is whom the request authenticated."""
+    returns = [n for n in all_nodes(func) if isinstance(n, ast.Return)]
+    return bool(returns) and all(
+        isinstance(r.value, ast.Attribute)
+        and r.value.attr in ("user", "auth")
+        and isinstance(r.value.value, ast.Attribute)
+        and r.value.value.attr == "request"
+        for r in returns
     )
 
 
@@ -392,23 +407,44 @@ def _is_true(node) -> bool:
     return isinstance(node, ast.Constant) and node.value is True
 
 
-def routed_views(nodes: Nodes, resolver) -> tuple[str, ...]:
+def routed_views(nodes: Nodes, resolver) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """The classes a module routes: `X.as_view(...)` and `router.register(prefix, X, ...)`
-    (`viewset=X` too), as refs."""
+    (`viewset=X` too), as refs; and each route, with the actions a viewset's
+    `as_view({"get": "retrieve"})` maps (ProjectIndex.routed_actions)."""
     found: list[str] = []
+    routes: list[str] = []
     for node in nodes.of(ast.Call):
         if not isinstance(node.func, ast.Attribute):
             continue
         target = None
+        mapping = ""
         if node.func.attr == "as_view":
             target = node.func.value
+            actions = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "actions"), None)
+            mapping = _action_mapping(actions)
         elif node.func.attr == "register":
             keyword = next((k.value for k in node.keywords if k.arg == "viewset"), None)
             target = keyword if keyword is not None else (node.args[1] if len(node.args) > 1 else None)
         ref = resolver.ref(target) if target is not None else None
         if ref and ref not in found:
             found.append(ref)
-    return tuple(found)
+        if ref:
+            routes.append(f"{ref}|{mapping}" if mapping else ref)
+    return tuple(found), tuple(dict.fromkeys(routes))
+
+
+def _action_mapping(actions: ast.AST | None) -> str:
+    """`{"get": "list", "post": "create"}` -> "get:list,post:create"; "" for anything else."""
+    if not isinstance(actions, ast.Dict) or not actions.keys:
+        return ""
+    pairs = []
+    for key, value in zip(actions.keys, actions.values):
+        if not (isinstance(key, ast.Constant) and isinstance(value, ast.Constant)):
+            return ""
+        if not (isinstance(key.value, str) and isinstance(value.value, str)):
+            return ""
+        pairs.append(f"{key.value.lower()}:{value.value}")
+    return ",".join(pairs)
 
 
 # -- the project's view of a DRF class (ProjectIndex.drf_view) ---------------------------------
@@ -540,6 +576,12 @@ def drf_view(index, qual: str) -> DrfView | None:
         view = _replace(view, permissions=permissions, permission_owner=owner)
     pagination, owner, cls = _pagination(index, facts)
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
+    mapped = index.routed_methods(qual)
+    if mapped is not None:
+        # a viewset routed only as `as_view({"get": "retrieve"})`: the other methods are not served
+        view = _replace(view, unsafe=tuple(m for m in view.unsafe if m.lower() in mapped))
+        if not any("list" in actions for actions in mapped.values()):
+            view = _replace(view, lists="")
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
     view = _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
     return _replace(view, token_checked=_checks_token(index, mro))
@@ -743,3 +785,23 @@ def routed_and_extended(index) -> tuple[set[str], set[str]]:
         for b in cls.bases
     }
     return routed, extended
+
+
+def routed_actions(index) -> dict[str, dict[str, set[str]] | None]:
+    """view class -> HTTP method -> the actions its routes map (`as_view({"get": "retrieve"})`);
+    None for a class some route serves whole (a router, `as_view()` with no mapping)."""
+    found: dict[str, dict[str, set[str]] | None] = {}
+    for module in index.modules.values():
+        for route in module.routes:
+            ref, _, mapping = route.partition("|")
+            qual = index.resolve(ref) or ref
+            if not mapping:
+                found[qual] = None
+                continue
+            if qual in found and found[qual] is None:
+                continue
+            methods = found.setdefault(qual, {})
+            for pair in mapping.split(","):
+                method, _, action = pair.partition(":")
+                methods.setdefault(method, set()).add(action)  # type: ignore[union-attr]
+    return found

@@ -19,7 +19,7 @@ from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
-from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.nodes import Nodes, all_nodes, class_base
 from djreview.index.prefilter import called_name
 from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
@@ -39,11 +39,14 @@ def _is_package(directory: str) -> bool:
 
 
 def module_name(path: Path) -> str:
-    """Dotted module name: the file's parts up to the first folder that is not a package."""
+    """Dotted module name: the file's parts up to the first folder that is not a package. A
+    folder without `__init__.py` inside a package is a namespace package that Python imports
+    as part of it (plane's `plane/authentication/views/app/check.py` is
+    `plane.authentication.views.app.check`)."""
     resolved = path.resolve()
     parts = [resolved.stem] if resolved.name != "__init__.py" else []
     directory = resolved.parent
-    while _is_package(str(directory)):
+    while _is_package(str(directory)) or (directory.parent != directory and _is_package(str(directory.parent))):
         parts.append(directory.name)
         if directory.parent == directory:
             break
@@ -293,7 +296,7 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
         qualname=f"{facts.module}.{node.name}",
         line=node.lineno,
         column=node.col_offset,
-        bases=[b for b in (resolver.ref(base) for base in node.bases) if b],
+        bases=[b for b in (resolver.ref(class_base(base)) for base in node.bases) if b],
     )
     cls.dynamic_bases = len(node.bases) - len(cls.bases)
     for stmt in node.body:
@@ -613,7 +616,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     if worth_reading(text):
         facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements, nodes), True
     if "as_view" in text or "register(" in text:
-        facts.routed = routed_views(nodes, resolver)
+        facts.routed, facts.routes = routed_views(nodes, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]

@@ -117,6 +117,9 @@ class ModuleFacts:
     signatures: dict[str, SignatureFacts] = field(default_factory=dict)
     signatures_read: bool = False  # the file was read for them (else nothing is known of its views)
     routed: tuple[str, ...] = ()  # views it routes: `X.as_view()`, `router.register(p, X)` (drf_access.py)
+    # for each route of a view: "ref" (every method its class answers: a router, `as_view()`)
+    # or "ref|get:retrieve,post:create" (a viewset's `as_view({...})` mapping)
+    routes: tuple[str, ...] = ()
     class_uses: dict[str, tuple[str, ...]] = field(default_factory=dict)  # ref -> "how@owner" (class_uses.py)
     # names of functions called inside a transaction.atomic block; (name, caller) of each call
     # outside one, the caller being the function whose body holds it, "" none (atomic_calls.py)

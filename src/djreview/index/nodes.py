@@ -96,3 +96,9 @@ def all_nodes(node: ast.AST) -> Iterator[ast.AST]:
             elif isinstance(value, ast.AST):
                 queue.append(value)
         yield current
+
+
+def class_base(node: ast.expr) -> ast.expr:
+    """A base as the class it names: `GenericAPIView[Any]` (paperless-ngx's typed views) is
+    `GenericAPIView`, for the subscript only parametrises it for type checkers."""
+    return node.value if isinstance(node, ast.Subscript) else node

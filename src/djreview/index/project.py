@@ -1363,6 +1363,15 @@ class ProjectIndex:
 
         return drf_access.pagination_size(self, ref)
 
+    def routed_methods(self, qual: str) -> dict[str, set[str]] | None:
+        """HTTP method -> actions, when every route of the view class maps its actions
+        (`as_view({"get": "retrieve"})`); None when one serves it whole or none routes it."""
+        if not hasattr(self, "_drf_route_actions"):
+            from djreview.index import drf_access
+
+            self._drf_route_actions = drf_access.routed_actions(self)
+        return self._drf_route_actions.get(qual)
+
     def _drf_routed(self, qual: str) -> bool:
         """Routed by a urlconf, or extended by no project class (a base only subclassed is
         judged through its subclasses)."""

@@ -11,7 +11,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass, field
 
-from djreview.index.nodes import all_nodes
+from djreview.index.nodes import all_nodes, class_base
 
 # DRF fields that serialize a relation by its key alone (`use_pk_only_optimization`): a
 # forward FK costs nothing, the row holds `<fk>_id`. HyperlinkedRelatedField only when its
@@ -119,7 +119,7 @@ def _strings(node) -> tuple[str, ...] | None:
 
 def serializer_facts(node: ast.ClassDef, resolver) -> SerializerFacts | None:
     """The fields and Meta of a class that looks like a serializer (a base named so)."""
-    if not any("erializer" in (resolver.ref(b) or "") for b in node.bases):
+    if not any("erializer" in (resolver.ref(class_base(b)) or "") for b in node.bases):
         return None
     facts = SerializerFacts()
     for stmt in node.body:
