@@ -1378,3 +1378,30 @@ class Edit:
     assert [f.line for f in writes(review, code, "shop/views.py")] == [6]
     unchanged = code.replace("        self.object.modified_by = self.request.user\n", "")
     assert writes(review, unchanged, "shop/views.py") == []
+
+
+def test_a_receiver_of_a_signal_django_sends_inside_its_transaction(review):
+    # paperless-ngx cleans saved views up in `@receiver(post_delete, sender=CustomField)`:
+    # Collector.delete() sends pre_delete and post_delete inside its atomic block, and the
+    # related managers send m2m_changed inside theirs. post_save is sent after save() commits
+    code = """
+    from django.db.models.signals import m2m_changed, post_delete, post_save
+    from django.dispatch import receiver
+    from shop.models import Item, Order
+
+
+    @receiver(post_delete, sender=Item)
+    def recount(sender, instance, **kwargs):
+        Order.objects.filter(pk=instance.order_id).update(total=0)
+        Item.objects.filter(order_id=instance.order_id, price=0).delete()
+        Order.objects.create(total=1)
+
+
+    @receiver([m2m_changed], sender=Order.tags.through)
+    def retag(sender, instance, **kwargs):
+        instance.save()
+        Item.objects.create(order=instance, price=0)
+    """
+    assert writes(review, code) == []
+    saved = code.replace("@receiver(post_delete, sender=Item)", "@receiver(post_save, sender=Item)")
+    assert [(f.code, f.line) for f in writes(review, saved)] == [("DJR104", 10)]

@@ -826,3 +826,29 @@ def test_a_documentation_snippet_queries_no_production_table(review):
     snippet = "from shop.models import Book\n\n\ndef show(code):\n    return Book.objects.filter(code=code)\n"
     assert unindexed(review, "", **{"docsite/src/assets/py/example.py": snippet}) == []
     assert [line for _, _, line in codes_lines(unindexed(review, snippet))] == [13]
+
+
+def test_an_unmanaged_model_s_table_is_another_program_s(review):
+    # djangoproject.com reads Trac's `ticket_change` through `Meta.managed = False`: no migration
+    # of the project builds an index there. The twin's table is the project's own
+    models = """
+from django.db import models
+
+
+class TicketChange(models.Model):
+    author = models.TextField()
+
+    class Meta:
+        db_table = "ticket_change"
+        managed = False
+"""
+    views = """
+from shop.models import TicketChange
+
+
+def reviewed(username):
+    return TicketChange.objects.filter(author=username).count()
+"""
+    assert unindexed(review, views, models) == []
+    owned = models.replace("managed = False", "managed = True")
+    assert codes_lines(unindexed(review, views, owned)) == [("DJR105", MODELS, 6)]

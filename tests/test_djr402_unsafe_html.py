@@ -1000,3 +1000,13 @@ def wrap(placeholder):
     findings = review({"slots/models.py": other, "slots/html.py": body}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "slots/html.py", 6)]
     assert "built from placeholder.slot as safe" in findings[0].message
+
+
+def test_a_date_in_iso_format_holds_no_markup(review):
+    # tabbycat's `data-iso="{time.astimezone(timezone.utc).isoformat()}"`. The twin prints the label
+    body = """
+def relative_time(time, label):
+    return mark_safe(f'<span data-iso="{time.isoformat()}">{escape(label)}</span>')
+"""
+    assert html(review, body) == []
+    assert lines(html(review, body.replace("{escape(label)}", "{label.title}"))) == [9]

@@ -392,6 +392,8 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
             cls.abstract = _const(value) is True
         elif target.id == "proxy":
             cls.proxy = _const(value) is True
+        elif target.id == "managed":
+            cls.unmanaged = _const(value) is False
         elif target.id == "app_label":
             cls.app_label = _string(value)
         elif target.id == "model":

@@ -67,6 +67,7 @@ class ClassFacts:
     defines_str: bool = False
     abstract: bool = False
     proxy: bool = False
+    unmanaged: bool = False  # Meta.managed = False: the table is another program's (DJR105)
     app_label: str | None = None  # Meta.app_label
     meta_model: str | None = None  # Meta.model for forms/serializers
     meta_fields_all: bool = False

@@ -1795,12 +1795,24 @@ class ProjectIndex:
             (path, line, ordering)
             for model, cofiltered, path, line, ordering in self._field_lookups().get(name, ())
             if self.models[model].field_origin.get(name) == qual
+            and not self._unmanaged(model)
             and not self._index_serves(model, name, cofiltered)
             and not self.small_table(model)
         ]
         if all(ordering for *_, ordering in places):
             return 0, ()  # Meta.ordering alone: small tables (product classes, settings) sort cheaply
         return _shown(sorted({(path, line) for path, line, _ in places}), shown)
+
+    def _unmanaged(self, model: str) -> bool:
+        """`Meta.managed = False` (its own or an abstract base's): another program owns the table
+        (djangoproject.com's Trac tables), and no migration of the project would build an index."""
+        for qual in self._mro(model):
+            cls = self.classes[qual]
+            if cls.unmanaged:
+                return True
+            if qual != model and not cls.abstract:
+                break
+        return False
 
     def small_table(self, model: str) -> bool:
         """Does the code say the model's table stays small, so that a scan costs what an index

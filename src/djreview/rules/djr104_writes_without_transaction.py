@@ -164,6 +164,26 @@ def _is_atomic(expr: cst.BaseExpression) -> bool:
     return "atomic" in last or "transaction" in last
 
 
+# Model signals Django sends inside its own atomic block: Collector.delete() sends pre_delete and
+# post_delete in one, and the related managers' add()/remove()/set()/clear() send m2m_changed in one.
+_SENT_IN_TRANSACTION = frozenset({"pre_delete", "post_delete", "m2m_changed"})
+
+
+def _receives_in_transaction(node: cst.FunctionDef) -> bool:
+    """`@receiver(post_delete, sender=CustomField)`: its writes join the deletion's transaction
+    (paperless-ngx's cleanup of saved views when a custom field is deleted)."""
+    for decorator in node.decorators:
+        call = decorator.decorator
+        if not (isinstance(call, cst.Call) and (dotted(call.func) or [""])[-1] == "receiver" and call.args):
+            continue
+        signal = call.args[0].value
+        signals = [e.value for e in signal.elements] if isinstance(signal, (cst.List, cst.Tuple)) else [signal]
+        names = [(dotted(s) or [""])[-1] for s in signals]
+        if names and all(name in _SENT_IN_TRANSACTION for name in names):
+            return True
+    return False
+
+
 def _decorated(node: cst.FunctionDef | cst.ClassDef, name: str) -> bool:
     """A decorator that is `name` or mentions it (`method_decorator(transaction.atomic, ...)`)."""
     for decorator in node.decorators:
@@ -265,7 +285,7 @@ class WritesWithoutTransaction(Rule):
 
     def _covered(self, node: cst.FunctionDef) -> bool:
         """Does every write of this function run in one transaction opened outside it?"""
-        if _decorated(node, "atomic"):
+        if _decorated(node, "atomic") or _receives_in_transaction(node):
             return True
         cls = self._in_method(node)
         if cls is not None and _decorated(cls, "atomic"):
