@@ -852,3 +852,19 @@ def reviewed(username):
     assert unindexed(review, views, models) == []
     owned = models.replace("managed = False", "managed = True")
     assert codes_lines(unindexed(review, views, owned)) == [("DJR105", MODELS, 6)]
+
+
+def test_an_ordering_counted_with_len_is_read_whole(review):
+    # babybuddy's card: `instances = Timer.objects.order_by("-start")`, then `len(instances)` and
+    # `list(instances)`: every row is fetched. The twin slices it for the page
+    views = """
+from shop.models import Book
+
+
+def card():
+    books = Book.objects.order_by("code")
+    return {"empty": len(books) == 0, "books": list(books)}
+"""
+    assert unindexed(review, views) == []
+    sliced = views.replace("list(books)", "books[:5]")
+    assert codes_lines(unindexed(review, sliced)) == [("DJR105", MODELS, 13)]

@@ -429,3 +429,25 @@ def tagged(model):
 """
     assert sql(review, body) == []
     assert lines(sql(review, body.replace(".get(title=model).pk", ".get(title=model).title"))) == [12]
+
+
+def test_a_helper_formatting_literals_and_keys_the_call_passes_builds_code_made_sql(review):
+    # taiga's `_build_sql_for_type(for_user, "task", "tasks_task")` formats `for_user.id` and the
+    # literals each call passes; the request's values go as parameters. The twin passes the
+    # request's value to the helper
+    body = """
+
+def _part(user, kind, table):
+    sql = "SELECT {table}.id, '{kind}' AS type FROM {table} WHERE {table}.owner_id = {uid}"
+    return sql.format(table=table, kind=kind, uid=user.id)
+
+
+def watched(request):
+    sql = "SELECT * FROM ({a} UNION {b}) AS e WHERE e.type = %s".format(
+        a=_part(request.user, "task", "shop_task"), b=_part(request.user, kind="issue", table="shop_issue")
+    )
+    connection.cursor().execute(sql, [request.GET["type"]])
+"""
+    assert sql(review, body) == []
+    tainted = body.replace('_part(request.user, "task", "shop_task")', '_part(request.user, request.GET["t"], "t")')
+    assert lines(sql(review, tainted)) == [19]

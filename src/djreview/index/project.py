@@ -2082,10 +2082,12 @@ class ProjectIndex:
         return self._returns_facts
 
     @query
-    def returns_kind(self, ref: str) -> str | None:
+    def returns_kind(self, ref: str, bound: tuple[tuple[str, str], ...] = ()) -> str | None:
         """What the project function or method `ref` returns: "safe" (escaped or code-made
-        text), "number", or None (unknown, or not a project function)."""
-        return self._returns().kind_of_ref(ref)
+        text), "number", or None (unknown, or not a project function). `bound`: the kinds of
+        the literal arguments of the call, by position ("0") or keyword, for a function that
+        returns or formats its parameters (index/returns.py)."""
+        return self._returns().kind_of_ref(ref, bound)
 
     @query
     def member_returns_kind(self, name: str, attribute: bool) -> str | None:

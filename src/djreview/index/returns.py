@@ -9,13 +9,16 @@ an index fact, read from the stdlib tree when the file is indexed:
     "safe"    escaped or code-made text: format_html(), escape(), render_to_string(), a
               template's render(), reverse(), static(), flatatt(), mark_safe() of anything
               (DJR402 judges that call where it is), a literal
+    "literal" text made only of literals and numbers (joined, `%`, `.format()`, f-strings):
+              code-made and free of quotes a caller did not write, so safe in SQL too (DJR401)
     "number"  len(), int(), a .count(), arithmetic and comparisons of numbers, a bool, a
               row's `.id`/`.pk`
     (absent)  anything else: unknown
 
 A return of another project function's call (`return helper(x)`, `return self.other()`) is
 kept as a deferral ("call:<ref>", "self:<name>") that the index resolves across modules
-(`ProjectIndex.returns_kind`). Only statements are walked (if/try/with blocks, not loops or
+(`ProjectIndex.returns_kind`), and so is a module function's parameter ("param:<position>:<name>"),
+which a call that passes a literal there binds (taiga's `_build_sql_for_type(user, "task", "tasks_task")`). Only statements are walked (if/try/with blocks, not loops or
 nested functions) and only the returned expressions and the simple assignments of the names
 they return, so the pass costs little more than reading the return statements.
 """
@@ -31,6 +34,8 @@ from djreview.index.prefilter import called_name
 SAFE = "safe"
 NUMBER = "number"
 PROPERTY = "@"  # prefix of a property's entry: read as an attribute, not called
+PARAM = "param:"  # a module function's parameter returned (or formatted in) as it came
+LITERAL = "literal"  # text made of literals and numbers only: safe in HTML, and in SQL too (DJR401)
 
 # Calls whose result is escaped or built from code (by the callee's name).
 _SAFE_CALLS = frozenset(
@@ -83,9 +88,17 @@ def _blocks(body: list[ast.stmt]):
 
 
 class _Function:
-    def __init__(self, func: ast.FunctionDef | ast.AsyncFunctionDef, callee: Callable[[str, str | None], str | None]):
+    def __init__(
+        self,
+        func: ast.FunctionDef | ast.AsyncFunctionDef,
+        callee: Callable[[str, str | None], str | None],
+        binds: bool = False,
+    ):
         self.func = func
         self.callee = callee
+        # a module function's parameters are kept as "param:<position>:<name>", for a call that
+        # passes literals to bind (taiga's `_build_sql_for_type(user, "task", "tasks_task")`)
+        self.binds = binds
         self.returns: list[ast.expr | None] = []
         self.assigns: list[ast.stmt] = []
         self.loops: list[ast.stmt] = []
@@ -139,9 +152,9 @@ class _Function:
         if depth > _MAX_DEPTH:
             return None
         if node is None:
-            return {SAFE}
+            return {LITERAL}
         if isinstance(node, ast.Constant):
-            return {NUMBER} if isinstance(node.value, (int, float)) else {SAFE}
+            return {NUMBER} if isinstance(node.value, (int, float)) else {LITERAL}
         if isinstance(node, ast.Name):
             return self.name(node.id, depth, busy)
         if isinstance(node, ast.Compare):
@@ -160,11 +173,11 @@ class _Function:
             if kinds is None or kinds == {NUMBER}:
                 return kinds
             # text joined (+) or formatted (%) from safe parts is safe; other operators on text: unknown
-            return kinds | {SAFE} if isinstance(node.op, (ast.Add, ast.Mod)) else None
+            return _text_of(kinds) if isinstance(node.op, (ast.Add, ast.Mod)) else None
         if isinstance(node, ast.JoinedStr):
             values = [v.value for v in node.values if isinstance(v, ast.FormattedValue)]
             kinds = self.all_of(values, depth, busy)
-            return None if kinds is None else (kinds - {NUMBER}) | {SAFE}
+            return None if kinds is None else _text_of(kinds)
         if isinstance(node, ast.Call):
             return self.call(node, depth, busy)
         return None
@@ -180,8 +193,10 @@ class _Function:
 
     def name(self, name: str, depth: int, busy: set[str]) -> set[str] | None:
         if name in ("None", "True", "False"):
-            return {SAFE}
+            return {LITERAL}
         values = self.values()
+        if name in self.params and self.binds and name not in values and name not in self.other:
+            return {f"{PARAM}{self.position(name)}:{name}"}
         if name in busy or name in self.params or name in self.other or name not in values:
             return None
         busy.add(name)
@@ -191,11 +206,21 @@ class _Function:
         finally:
             busy.discard(name)
 
+    def position(self, name: str) -> int:
+        """The parameter's position (-1: keyword-only)."""
+        args = self.func.args
+        positional = [a.arg for a in (*args.posonlyargs, *args.args)]
+        return positional.index(name) if name in positional else -1
+
     def call(self, node: ast.Call, depth: int, busy: set[str]) -> set[str] | None:
         func = node.func
         name = called_name(func)
         if name is None:
             return None
+        if name == "format" and isinstance(func, ast.Attribute):
+            # `sql.format(table=table_name, id=user.id)`: text made of its template and its values
+            kinds = self.all_of([func.value, *node.args, *(k.value for k in node.keywords)], depth, busy)
+            return None if kinds is None else _text_of(kinds)
         if name in _MARKING:
             # marked safe where it is built: DJR402 judges that call there, so its callers
             # take the result as the HTML it says it is (easy-thumbnails' `thumb.tag()`)
@@ -218,6 +243,12 @@ class _Function:
         return None
 
 
+def _text_of(kinds: set[str]) -> set[str]:
+    """The kind of text joined or formatted from parts of these kinds (deferrals kept)."""
+    plain = {k for k in kinds if k not in (NUMBER, LITERAL, SAFE)}
+    return plain | ({SAFE} if SAFE in kinds else {LITERAL})
+
+
 def _decorators(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {n for n in (called_name(d.func if isinstance(d, ast.Call) else d) for d in func.decorator_list) if n}
 
@@ -230,7 +261,7 @@ def return_kinds(
     found: dict[str, tuple[str, ...]] = {}
 
     def read(key: str, func: ast.FunctionDef | ast.AsyncFunctionDef, in_class: bool) -> None:
-        kinds = _Function(func, callee).kinds()
+        kinds = _Function(func, callee, binds=not in_class).kinds()
         if not kinds:
             return
         ordered = tuple(sorted(kinds))
@@ -282,8 +313,13 @@ class Returns:
                         self.by_name.setdefault(method, []).append((cls.qualname, ()))
         self._memo: dict[str, str | None] = {}
 
-    def kind_of_ref(self, ref: str) -> str | None:
+    def kind_of_ref(self, ref: str, bound: tuple[tuple[str, str], ...] = ()) -> str | None:
+        """What the function `ref` returns; `bound`: (position or name, kind) of the literal
+        arguments a call passes, for a function that returns or formats its parameters."""
         ref = self.index.resolve(ref) or ref
+        if bound:
+            kinds = self.by_ref.get(ref)
+            return self._combine(kinds, ref.rpartition(".")[0], dict(bound)) if kinds else None
         if ref not in self._memo:
             self._memo[ref] = None  # a recursion is unknown
             kinds = self.by_ref.get(ref)
@@ -309,20 +345,30 @@ class Returns:
             if not kinds or attribute != kinds[0].startswith(PROPERTY):
                 return None
             verdicts.add(self._combine(kinds, owner))
-        return verdicts.pop() if len(verdicts) == 1 else (SAFE if verdicts <= {SAFE, NUMBER} else None)
+        if len(verdicts) == 1:
+            return verdicts.pop()
+        if verdicts <= {NUMBER, LITERAL}:
+            return LITERAL
+        return SAFE if verdicts <= {SAFE, NUMBER, LITERAL} else None
 
-    def _combine(self, kinds: tuple[str, ...], owner: str) -> str | None:
+    def _combine(self, kinds: tuple[str, ...], owner: str, bound: dict[str, str] | None = None) -> str | None:
         found = set()
         for kind in kinds:
             kind = kind.removeprefix(PROPERTY)
-            if kind.startswith("call:"):
+            if kind.startswith(PARAM):
+                position, _, name = kind[len(PARAM) :].partition(":")
+                given = bound or {}
+                kind = given.get(position) or given.get(name) or ""
+            elif kind.startswith("call:"):
                 kind = self.kind_of_ref(kind[5:]) or ""
             elif kind.startswith("self:"):
                 kind = self._self_kind(owner, kind[5:]) or ""
-            if kind not in (SAFE, NUMBER):
+            if kind not in (SAFE, NUMBER, LITERAL):
                 return None
             found.add(kind)
-        return NUMBER if found == {NUMBER} else SAFE
+        if found == {NUMBER}:
+            return NUMBER
+        return LITERAL if found <= {NUMBER, LITERAL} else SAFE
 
     def _self_kind(self, owner: str, name: str) -> str | None:
         """`self.name()` inside class `owner`: its own or a project base's method."""

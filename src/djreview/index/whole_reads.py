@@ -1,7 +1,7 @@
 """Querysets a module reads whole: every row, in order, with no LIMIT (DJR105).
 
 `for grant in Grant.objects.order_by("-amount")`, or the same queryset held in a name that is
-only looped over or converted with `list()`: the database reads the whole table whatever the
+only looped over, converted with `list()` or counted with `len()`: the database reads the whole table whatever the
 index, so an index on the ordering column saves nothing. Not a queryset handed to a template:
 tendenci's templates page theirs (`{% autopaginate entry_list 20 %}`).
 An ordering needs an index where the rows are paged or sliced (`[:10]`, `first()`, a
@@ -15,8 +15,8 @@ import ast
 
 from djreview.index.nodes import Nodes, all_nodes
 
-# Calls that read every row of the queryset they get.
-_WHOLE_CALLS = frozenset({"list", "tuple", "sorted", "set"})
+# Calls that read every row of the queryset they get (`len()` fetches them all into its cache).
+_WHOLE_CALLS = frozenset({"list", "tuple", "sorted", "set", "len"})
 # Methods that read one row, or a window: the ordering picks which.
 _ROW_METHODS = frozenset({"first", "last", "earliest", "latest", "get"})
 

@@ -20,7 +20,7 @@ from typing import TypeVar
 
 import libcst as cst
 
-from djreview.syntax import binding_targets, dotted
+from djreview.syntax import binding_targets, dotted, literal_string
 from djreview.walk import children
 
 T = TypeVar("T")
@@ -1367,7 +1367,7 @@ class FunctionStack:
 
 def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | None:
     """What the project index knows a call or attribute returns (index/returns.py): "safe"
-    (escaped or code-made text), "number", or None. A function by its reference (`helper()`,
+    (escaped or code-made text), "literal" (text of literals and numbers only), "number", or None. A function by its reference (`helper()`,
     `utils.helper()`; a function of this module too when `local`), a method or property of
     another object by its name, when every project member of that name agrees
     (`file.canonical_url`, `rendition.img_tag()`)."""
@@ -1377,13 +1377,40 @@ def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | No
         if isinstance(func, cst.Name):
             known = func.value in facts.imports or func.value in facts.aliases or func.value in facts.class_names
             if known or (local and func.value in facts.returns):
-                return index.returns_kind(facts.qualify(func.value))
+                return index.returns_kind(facts.qualify(func.value), _literal_arguments(node))
             return None
         if isinstance(func, cst.Attribute):
             base = func.value
             if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.aliases):
-                return index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}")
+                return index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}", _literal_arguments(node))
             return index.member_returns_kind(func.attr.value, False)
     elif isinstance(node, cst.Attribute):
         return index.member_returns_kind(node.attr.value, True)
+    return None
+
+
+def _literal_arguments(call: cst.Call) -> tuple[tuple[str, str], ...]:
+    """The call's literal arguments, by position ("0", "1"...) or keyword, as return kinds:
+    a function that formats its parameters into its result is judged with them bound."""
+    found = []
+    position = 0
+    for arg in call.args:
+        if arg.star:
+            break
+        kind = _literal_kind(arg.value)
+        if arg.keyword is not None:
+            if kind:
+                found.append((arg.keyword.value, kind))
+            continue
+        if kind:
+            found.append((str(position), kind))
+        position += 1
+    return tuple(found)
+
+
+def _literal_kind(value: cst.BaseExpression) -> str | None:
+    if isinstance(value, (cst.Integer, cst.Float)):
+        return "number"
+    if isinstance(value, (cst.SimpleString, cst.ConcatenatedString)) and literal_string(value) is not None:
+        return "literal"
     return None

@@ -137,13 +137,15 @@ class RawSqlInterpolation(FunctionStack, Rule):
         self._reset(node)
 
     def known_safe(self):
-        return self._returns_number
+        return self._returns_code_made_sql
 
-    def _returns_number(self, node: cst.CSTNode) -> bool:
+    def _returns_code_made_sql(self, node: cst.CSTNode) -> bool:
         """A project function, method or property the index knows returns a number (a row's
-        `.id`, a `count()`): `perm_id = get_permission_id(name)`, formatted into the SQL. Text
-        the index calls safe is HTML-safe, not SQL-safe, so only numbers count."""
-        return indexed_return_kind(self.ctx, node, local=True) == "number"
+        `.id`, a `count()`: `perm_id = get_permission_id(name)`) or text made of literals and
+        numbers only (taiga's `_build_sql_for_type(user, "task", "tasks_task")`, its parameters
+        bound to the call's literals), formatted into the SQL. Text the index calls safe is
+        HTML-safe, not SQL-safe, so it does not count."""
+        return indexed_return_kind(self.ctx, node, local=True) in ("number", "literal")
 
     def visit_Call(self, node: cst.Call) -> None:
         func = node.func
