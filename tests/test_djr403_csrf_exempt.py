@@ -1125,3 +1125,49 @@ from shop.views import MoveView
 urlpatterns = [path("move/", csrf_exempt(MoveView.as_view()))]
 """
     assert lines(exempt(review, {"shop/views.py": views, "shop/urls.py": urls})) == [("shop/urls.py", 7)]
+
+
+def test_a_view_that_turns_away_requests_without_the_ajax_header(review):
+    # tabbycat's `@require_AJAX` returns 400 unless `X-Requested-With: XMLHttpRequest` came with
+    # the request: a cross-site form cannot send that header. The twin only branches on it
+    decorators = """
+import functools
+
+from django.http import HttpResponseBadRequest
+
+
+def require_ajax(view):
+    @functools.wraps(view)
+    def wrap(request, *args, **kwargs):
+        if request.headers.get("x-requested-with") != "XMLHttpRequest":
+            return HttpResponseBadRequest("AJAX only")
+        return view(request, *args, **kwargs)
+
+    return wrap
+"""
+    views = (
+        IMPORTS
+        + """
+from shop.decorators import require_ajax
+
+
+@csrf_exempt
+@require_ajax
+def update_cart(request):
+    request.session["cart"] = request.POST["items"]
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def save_note(request):
+    if not request.is_ajax():
+        raise ValueError("AJAX only")
+    request.session["note"] = request.POST["note"]
+    return HttpResponse("ok")
+"""
+    )
+    assert exempt(review, {"shop/views.py": views, "shop/decorators.py": decorators}) == []
+    branching = decorators.replace('!= "XMLHttpRequest"', '== "XMLHttpRequest"')
+    twin = views.replace("if not request.is_ajax():", "if request.is_ajax():")
+    findings = exempt(review, {"shop/views.py": twin, "shop/decorators.py": branching})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 15), ("DJR403", "shop/views.py", 22)]

@@ -28,7 +28,7 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass
 
-from djreview.index.nodes import Nodes
+from djreview.index.nodes import Nodes, all_nodes
 
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
@@ -145,6 +145,8 @@ class _Function:
                 self.facts.identity = True
             elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
                 self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
+            elif isinstance(child, ast.If):
+                self.facts.verifies = True  # it turns away requests no script of the site sent
         if (
             self.hmac_digest
             and self.compares
@@ -325,7 +327,38 @@ def _nodes_by_function(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], 
     for constant in nodes.of(ast.Constant):
         if constant.value == "_notify-validate":
             place(constant)
+    for test in nodes.of(ast.If):
+        if _rejects_without_ajax_header(test):
+            place(test)
     return held
+
+
+# `X-Requested-With: XMLHttpRequest`: a header a cross-site form cannot send, and a script on
+# another origin cannot either without a CORS preflight the site would have to allow.
+_AJAX_HEADER = frozenset({"x-requested-with", "http_x_requested_with"})
+
+
+def _rejects_without_ajax_header(node: ast.If) -> bool:
+    """`if request.headers.get("x-requested-with") != "XMLHttpRequest": return HttpResponseBadRequest()`
+    (tabbycat's `require_AJAX`), or `if not request.is_ajax(): raise ...`: the request is turned
+    away unless a script of the site's own origin sent it."""
+    if not node.body or not isinstance(node.body[-1], (ast.Return, ast.Raise)):
+        return False
+    test = node.test
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        inner = test.operand
+        if isinstance(inner, ast.Call) and isinstance(inner.func, ast.Attribute) and inner.func.attr == "is_ajax":
+            return True
+        return isinstance(inner, ast.Compare) and _names_ajax_header(inner) and isinstance(inner.ops[0], ast.Eq)
+    return isinstance(test, ast.Compare) and _names_ajax_header(test) and isinstance(test.ops[0], ast.NotEq)
+
+
+def _names_ajax_header(compare: ast.Compare) -> bool:
+    return len(compare.ops) == 1 and any(
+        isinstance(n, ast.Constant) and isinstance(n.value, str) and n.value.lower() in _AJAX_HEADER
+        for side in (compare.left, *compare.comparators)
+        for n in all_nodes(side)
+    )
 
 
 # -- the project's answer (ProjectIndex.verifies_signature and friends) ----------------------
