@@ -1405,3 +1405,26 @@ def test_a_receiver_of_a_signal_django_sends_inside_its_transaction(review):
     assert writes(review, code) == []
     saved = code.replace("@receiver(post_delete, sender=Item)", "@receiver(post_save, sender=Item)")
     assert [(f.code, f.line) for f in writes(review, saved)] == [("DJR104", 10)]
+
+
+def test_a_row_written_again_through_a_filter_on_its_key(review):
+    # healthchecks saves a notification marked "Sending", sends it, then records the outcome
+    # with `Notification.objects.filter(id=n.id).update(error=error)`: the same row, a
+    # checkpoint. The twin updates another model's row that happens to share the number
+    code = """
+    from shop.models import Item, Order
+
+
+    def send(item):
+        return ""
+
+
+    def notify(order):
+        item = Item(order=order, price=0)
+        item.save()
+        error = send(item)
+        Item.objects.filter(id=item.id).update(price=len(error))
+    """
+    assert writes(review, code) == []
+    other = code.replace("Item.objects.filter(id=item.id)", "Order.objects.filter(id=item.id)")
+    assert [(f.code, f.line) for f in writes(review, other)] == [("DJR104", 13)]

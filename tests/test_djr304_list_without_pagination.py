@@ -347,3 +347,22 @@ def test_a_viewset_whose_routes_map_no_list_has_no_list_endpoint(review):
     listed = urls.replace('{"post": "create"}', '{"get": "list", "post": "create"}')
     found = pagination(review, project(LIST, **{"shop/urls.py": listed}))
     assert codes_lines(found) == [("DJR304", "shop/views.py", 8), ("DJR304", "shop/views.py", 13)]
+
+
+def test_a_list_mixin_on_a_view_with_no_rows_cannot_list(review):
+    # treeherder's `ClassificationViewSet(mixins.ListModelMixin, viewsets.ViewSet)` has no
+    # queryset, model or get_queryset(): DRF's list() cannot run there. The twin has a queryset
+    views = """
+from rest_framework import mixins, viewsets
+from rest_framework.response import Response
+
+from .models import Book
+
+
+class ClassificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
+    def destroy(self, request, pk=None):
+        return Response(status=204)
+"""
+    assert pagination(review, project(views)) == []
+    rows = views.replace("    def destroy", "    queryset = Book.objects.all()\n\n    def destroy")
+    assert codes_lines(pagination(review, project(rows))) == [("DJR304", "shop/views.py", 8)]

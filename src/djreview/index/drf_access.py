@@ -101,6 +101,9 @@ class AccessFacts:
     paginator: bool = False  # `paginator = X()`: an instance replaces GenericAPIView.paginator
     checks_token: bool = False  # a method calls a token generator's check_token() (a reset link)
     logs_in: bool = False  # a handler hands out credentials: login(), RefreshToken.for_user(), a new Token row
+    # it says where a list's rows come from: `queryset = ...`, `model = ...`, get_queryset()
+    # or get_object(); a ListModelMixin on a class without any of them cannot list
+    rows_source: bool = False
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -131,6 +134,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.checks_token = True  # `default_token_generator.check_token(user, token)`
             if name == "filter_queryset" and _reads_request_user(stmt):
                 facts.filters_by_user = True
+            if name in ("get_queryset", "get_object"):
+                facts.rows_source = True
             if name == "get_object" and _returns_caller(stmt):
                 facts.decides_access = True  # the caller's own record: the credentials pick the row
             if name == "list":
@@ -239,7 +244,9 @@ def _verifies_signatures(node: ast.ClassDef) -> bool:
 
 
 def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None:
-    if name == "permission_classes":
+    if name in ("queryset", "model"):
+        facts.rows_source = True
+    elif name == "permission_classes":
         refs = [resolver.ref(e) for e in value.elts] if isinstance(value, (ast.List, ast.Tuple)) else None
         if refs is not None and all(refs):
             facts.permissions = tuple(r for r in refs if r)
@@ -576,6 +583,9 @@ def drf_view(index, qual: str) -> DrfView | None:
         view = _replace(view, permissions=permissions, permission_owner=owner)
     pagination, owner, cls = _pagination(index, facts)
     view = _replace(view, pagination="unknown" if unreadable else pagination, pagination_owner=owner)
+    if view.lists == "paginator" and not unreadable and not any(a.rows_source for _, a in facts):
+        # treeherder's `ListModelMixin, ViewSet` with no queryset anywhere: list() cannot run
+        view = _replace(view, lists="")
     mapped = index.routed_methods(qual)
     if mapped is not None:
         # a viewset routed only as `as_view({"get": "retrieve"})`: the other methods are not served

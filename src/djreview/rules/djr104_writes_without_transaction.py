@@ -362,7 +362,15 @@ class WritesWithoutTransaction(Rule):
         if arg.keyword is None or arg.keyword.value not in ("pk", "id"):
             return None
         code = self.ctx.module.code_for_node
-        return f"{code(receiver.func.value)}[pk={code(arg.value)}]"
+        value = arg.value
+        if isinstance(value, cst.Attribute) and value.attr.value in ("pk", "id") and isinstance(value.value, cst.Name):
+            # healthchecks' `n.save()`, a send, `Notification.objects.filter(id=n.id).update(...)`:
+            # the row `n` written again, when `n` is a row of the manager's model
+            row = self.ctx.flow.infer(value.value)
+            manager = self.ctx.flow.infer(receiver.func.value)
+            if isinstance(row, Instance) and getattr(manager, "model", None) == row.model:
+                return value.value.value
+        return f"{code(receiver.func.value)}[pk={code(value)}]"
 
     def _write(self, call: cst.Call) -> str | None:
         """The write as written (`Order.objects.create()`), or None when `call` is no write."""
