@@ -1010,3 +1010,23 @@ def relative_time(time, label):
 """
     assert html(review, body) == []
     assert lines(html(review, body.replace("{escape(label)}", "{label.title}"))) == [9]
+
+
+def test_a_class_attribute_read_through_the_class_name(review):
+    # tabbycat: `CreateDrawView.instructions % {"url": reverse(...)}` where the class body says
+    # `instructions = _('<a href="%(url)s">here</a>')`. The twin reads another class's attribute
+    body = """
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+
+class DrawView:
+    instructions = _('<p>Fix the options <a href="%(url)s">here</a>.</p>')
+
+    def post(self, request):
+        instructions = DrawView.instructions % {"url": reverse("options")}
+        return mark_safe("<p>Draw failed.</p>" + instructions)
+"""
+    assert html(review, body) == []
+    twin = body.replace("instructions = DrawView.instructions", "instructions = Page.instructions")
+    assert lines(html(review, twin)) == [17]

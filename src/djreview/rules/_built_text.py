@@ -307,8 +307,12 @@ class BuiltText:
         module: _Bindings,
         class_attrs: dict,
         known_safe: Callable[[cst.CSTNode], bool] | None = None,
+        class_name: str | None = None,
     ):
         self.policy = policy
+        # the enclosing class: `self.x`, `cls.x` and `ClassName.x` read its body's `x = ...`
+        self.class_owners = frozenset({"self", "cls", *([class_name] if class_name else [])})
+        self.class_name = class_name
         self.scope = function
         self.local = bindings_of(function) if function is not None else _Bindings()
         # where the value asked about is used (the rule's call): a name assigned more than once
@@ -357,6 +361,13 @@ class BuiltText:
         if isinstance(node, cst.Attribute) and isinstance(node.value, cst.Name) and node.value.value == "self":
             value = self.class_attrs.get(node.attr.value)
             return self.text(value, depth + 1) if value is not None else None
+        if (
+            isinstance(node, cst.Attribute)
+            and isinstance(node.value, cst.Name)
+            and node.value.value in self.class_owners
+            and node.attr.value in self.class_attrs
+        ):
+            return self.text(self.class_attrs[node.attr.value], depth + 1)  # `CreateDrawView.instructions`
         if isinstance(node, cst.IfExp):
             body, orelse = self.text(node.body, depth + 1), self.text(node.orelse, depth + 1)
             if body is None or orelse is None:
@@ -777,7 +788,7 @@ class BuiltText:
                 return True  # a row's key: a number (or a UUID)
             if parts and self.policy.safe_attribute(parts):
                 return True
-            own = parts and len(parts) == 2 and parts[0] == "self" and parts[1] in self.class_attrs
+            own = parts and len(parts) == 2 and parts[0] in self.class_owners and parts[1] in self.class_attrs
             if own and self.safe(self.class_attrs[parts[1]], depth + 1):  # type: ignore[index]
                 return True  # `self.template` where the class says `template = "<b>{}</b>"`; a
                 # model's `stock = IntegerField()` is no value: the index's field kinds decide
@@ -968,7 +979,7 @@ class BuiltText:
         """Does each of these functions return, and only safe values, each judged in itself?"""
         for function in functions:
             returns = _returns(function)
-            inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
+            inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe, self.class_name)
             if not returns or any(value is None or not inner.safe(value) for value in returns):
                 return False
         return True
@@ -988,7 +999,9 @@ class BuiltText:
                 returns = _returns(function)
                 if not returns:
                     return False
-                inner = BuiltText(self.policy, function, self.module, self.class_attrs, self.known_safe)
+                inner = BuiltText(
+                    self.policy, function, self.module, self.class_attrs, self.known_safe, self.class_name
+                )
                 for value in returns:
                     if value is None:
                         return False
@@ -1355,12 +1368,14 @@ class FunctionStack:
         """The rule's question to the project index about a call or attribute, if it asks one."""
         return None
 
-    def analysis(self, class_attrs: dict | None = None) -> BuiltText:
+    def analysis(self, class_attrs: dict | None = None, class_name: str | None = None) -> BuiltText:
         function = self.function()
         key = id(function)
         found = self._analyses.get(key)
         if found is None:
-            found = BuiltText(self.policy, function, self._module_bindings, class_attrs or {}, self.known_safe())
+            found = BuiltText(
+                self.policy, function, self._module_bindings, class_attrs or {}, self.known_safe(), class_name
+            )
             self._analyses[key] = found
         return found
 

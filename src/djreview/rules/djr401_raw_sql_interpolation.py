@@ -223,7 +223,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
     # -- the finding ---------------------------------------------------------------------
     def _check(self, call: cst.Call | None, arg: cst.Arg, what: str, at: cst.CSTNode | None = None) -> None:
         frame = self.ctx.flow.enclosing_class()
-        analysis = self.analysis(frame.attrs if frame else None)
+        analysis = self.analysis(frame.attrs if frame else None, frame.node.name.value if frame else None)
         analysis.site = arg.value
         parts = analysis.text(arg.value)
         if parts is None or not parts.built or not parts.unsafe:

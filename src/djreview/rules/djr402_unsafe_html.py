@@ -250,7 +250,7 @@ class UnsafeHtml(FunctionStack, Rule):
         if callee == "mark_safe" and function is not None and self._plain_text_mail(function):
             return  # the marked text only reaches a plain-text e-mail: no HTML to inject into
         frame = self.ctx.flow.enclosing_class()
-        analysis = self.analysis(frame.attrs if frame else None)
+        analysis = self.analysis(frame.attrs if frame else None, frame.node.name.value if frame else None)
         analysis.site = node
         parts = analysis.text(first.value)
         if parts is None or not parts.built or not parts.unsafe:
