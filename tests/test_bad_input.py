@@ -18,6 +18,19 @@ def test_syntax_error_is_djr001_and_the_run_goes_on(review):
     assert findings[0].message.startswith("syntax error")
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 reads these f-strings")
+def test_an_f_string_only_python_3_12_reads_says_so(review):
+    # djangoproject.com's `f"<p>{re.sub(r'`([^`]+)`', r'<code>\\1</code>', line)}</p>"`: a backslash in
+    # the braces, valid from Python 3.12 (PEP 701). The twin is an error on every version
+    code = "def cve(line):\n    return f\"<p>{line.replace('\\n', ' ')}</p>\"\n"
+    (finding,) = review({"app/utils.py": code})
+    assert finding.code == "DJR001" and finding.line == 2
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"valid from Python 3.12; djreview runs on Python {running} here" in finding.message
+    (other,) = review({"app/utils.py": "def f(:\n    pass\n"})
+    assert "3.12" not in other.message
+
+
 def test_python2_file_is_djr001(review):
     findings = review({"legacy.py": 'print "hello"\n'})
     assert [f.code for f in findings] == ["DJR001"]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import io
 import re
+import sys
 import tokenize
 import warnings
 from dataclasses import dataclass
@@ -71,6 +72,11 @@ def _parsed(text: str, code: bytes | str) -> ast.Module | Source:
 
 def _syntax_error(text: str, exc: SyntaxError) -> Source:
     detail = exc.msg or "invalid syntax"
+    if sys.version_info < (3, 12) and detail.startswith("f-string"):
+        # PEP 701 (Python 3.12) lifted these limits: backslashes, comments and the same quotes
+        # inside an f-string's braces; the project may well target 3.12
+        running = f"{sys.version_info.major}.{sys.version_info.minor}"
+        detail += f" (valid from Python 3.12; djreview runs on Python {running} here: run it on 3.12 to read this file)"
     return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
 
 
