@@ -251,3 +251,27 @@ def store(offer, data):
 """
     found = statuses(review, source, **{"shop/views.py": views})
     assert [line for _, _, line in codes_lines(found)] == [7]
+
+
+def test_names_copied_from_a_response_in_a_loop_are_the_provider_s(review):
+    # django-fluent-contents caches an oEmbed answer: `for key in ("type", "title"):
+    # setattr(self, key, response[key])`; the model's TYPE_PHOTO/TYPE_VIDEO name some of the
+    # spec's values. The twin's project writes a literal type of its own
+    source = """
+from django.db import models
+
+
+class EmbedItem(models.Model):
+    TYPE_PHOTO = "photo"
+    TYPE_VIDEO = "video"
+
+    type = models.CharField(max_length=20)
+
+    def store_response(self, response):
+        for key in ("type", "title"):
+            if key in response:
+                setattr(self, key, response[key])
+"""
+    assert statuses(review, source) == []
+    own = source + "\n    def mark_link(self):\n        self.type = 'link'\n"
+    assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 9)]

@@ -856,11 +856,26 @@ def test_a_folder_without_init_inside_a_package_is_a_namespace_package(tmp_path)
     # plane's `plane/authentication/views/app/check.py`: `views/` is a package, `app/` has no
     # `__init__.py`, and `from .app.check import EmailCheckEndpoint` imports it. A top folder
     # without `__init__.py` (a project root) is still not part of the name
-    for rel in ("plane/__init__.py", "plane/views/__init__.py", "plane/views/app/check.py", "scripts/tool.py"):
+    # django-arctic ships a project template inside its package: above the folder holding
+    # manage.py, the namespace folder is not part of the project's names
+    files = (
+        "plane/__init__.py",
+        "plane/views/__init__.py",
+        "plane/views/app/check.py",
+        "scripts/tool.py",
+        "arctic/__init__.py",
+        "arctic/template/start/__init__.py",
+        "arctic/template/start/manage.py",
+        "arctic/template/start/config/__init__.py",
+        "arctic/template/start/config/settings.py",
+    )
+    for rel in files:
         (tmp_path / rel).parent.mkdir(parents=True, exist_ok=True)
         (tmp_path / rel).write_text("", encoding="utf-8")
     assert module_name(tmp_path / "plane" / "views" / "app" / "check.py") == "plane.views.app.check"
     assert module_name(tmp_path / "scripts" / "tool.py") == "tool"
+    settings = tmp_path / "arctic" / "template" / "start" / "config" / "settings.py"
+    assert module_name(settings) == "start.config.settings"
 
 
 def test_index_from_files_on_disk(tmp_path):

@@ -42,11 +42,17 @@ def module_name(path: Path) -> str:
     """Dotted module name: the file's parts up to the first folder that is not a package. A
     folder without `__init__.py` inside a package is a namespace package that Python imports
     as part of it (plane's `plane/authentication/views/app/check.py` is
-    `plane.authentication.views.app.check`)."""
+    `plane.authentication.views.app.check`); not above a folder holding manage.py, where a
+    project's path starts (django-arctic's `arctic/project_template/start/config/settings.py`
+    is `start.config.settings`)."""
     resolved = path.resolve()
     parts = [resolved.stem] if resolved.name != "__init__.py" else []
     directory = resolved.parent
-    while _is_package(str(directory)) or (directory.parent != directory and _is_package(str(directory.parent))):
+    rooted = False  # a folder on the way holds manage.py: Python's path starts there, not above
+    while _is_package(str(directory)) or (
+        not rooted and directory.parent != directory and _is_package(str(directory.parent))
+    ):
+        rooted = rooted or os.path.isfile(os.path.join(directory, "manage.py"))
         parts.append(directory.name)
         if directory.parent == directory:
             break
@@ -635,6 +641,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:
         facts.lookups, facts.status_values = lookups.lookup_facts(nodes, resolver.ref)
+    if (lookups.wanted(text) or "setattr(" in text) and "migrations" not in path.split("/")[:-1]:
         facts.received_statuses = lookups.received_statuses(nodes)
     if seeded_tables.wanted(text):
         facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref, lambda call: _loaded_class(call, resolver))

@@ -16,7 +16,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from djreview.index.nodes import Nodes
+from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.prefilter import called_name
 from djreview.index.whole_reads import read_whole
 
@@ -417,6 +417,8 @@ def received_statuses(nodes: Nodes) -> frozenset[str]:
     for assign in nodes.of(ast.Assign):
         if _received(assign.value):
             found.update(t.attr for t in assign.targets if isinstance(t, ast.Attribute) and status_name(t.attr))
+    for loop in nodes.of(ast.For):
+        found.update(_copied_keys(loop))
     for call in nodes.of(ast.Call):
         if called_name(call.func) not in _VALUE_METHODS:
             continue
@@ -429,6 +431,28 @@ def received_statuses(nodes: Nodes) -> frozenset[str]:
                     if status_name(name) and _received(value):
                         found.add(name)
     return frozenset(found)
+
+
+def _copied_keys(loop: ast.For) -> set[str]:
+    """`for key in ("type", "title"): setattr(self, key, response[key])` (django-fluent-contents'
+    oEmbed cache): each status-like name of the literal tuple is given the received item."""
+    if not (isinstance(loop.target, ast.Name) and isinstance(loop.iter, (ast.Tuple, ast.List))):
+        return set()
+    key = loop.target.id
+    names = [e.value for e in loop.iter.elts if isinstance(e, ast.Constant) and isinstance(e.value, str)]
+    for node in (n for stmt in loop.body for n in all_nodes(stmt)):
+        if not (isinstance(node, ast.Call) and called_name(node.func) == "setattr" and len(node.args) == 3):
+            continue
+        name, value = node.args[1], node.args[2]
+        if (
+            isinstance(name, ast.Name)
+            and name.id == key
+            and isinstance(value, ast.Subscript)
+            and isinstance(value.slice, ast.Name)
+            and value.slice.id == key
+        ):
+            return {n for n in names if status_name(n)}
+    return set()
 
 
 def _received(value: ast.AST) -> bool:

@@ -124,9 +124,12 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             # what another system reports (PayPal's IPN `payment_status`, a cluster's state),
             # whose new values choices would reject
             return
-        if not values and "default" not in keywords and index.status_received(field):
+        received = "default" not in keywords and index.status_received(field)
+        if received and (not values or not index.status_values(field)):
             # `payment.status = data["status"]`: what a provider reports (MercadoPago's
-            # statuses), which choices would make a form reject when it adds one
+            # statuses), which choices would make a form reject when it adds one; the model's
+            # constants then name some of the provider's values (oEmbed's TYPE_PHOTO), when
+            # the project itself never writes a literal there
             return
         if not values and "default" not in keywords and not integer and _long_text(keywords.get("max_length")):
             return  # `state = CharField(max_length=200)` given no code: a progress message, free text
