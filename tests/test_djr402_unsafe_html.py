@@ -1030,3 +1030,55 @@ class DrawView:
     assert html(review, body) == []
     twin = body.replace("instructions = DrawView.instructions", "instructions = Page.instructions")
     assert lines(html(review, twin)) == [17]
+
+
+def test_a_field_whose_validator_admits_no_markup(review):
+    # django-forms-builder's frame width: `validators=[validate_html_size]`, which raises unless
+    # `re.match(r"^\d+%?$", value)`; a RegexValidator of a slug pattern does the same. The twin's
+    # validator admits any character
+    validators = r"""
+import re
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+
+CODE = RegexValidator(r"^[A-Z0-9_-]+$")
+
+
+def validate_html_size(value):
+    if not re.match(r"^\d+%?$", value):
+        raise ValidationError("A number or a percentage.")
+"""
+    models = """
+from django.db import models
+
+from frame.validators import CODE, validate_html_size
+
+
+class Frame(models.Model):
+    width = models.CharField(max_length=10, validators=[validate_html_size])
+    code = models.CharField(max_length=10, validators=[CODE])
+"""
+    body = """
+from django.utils.safestring import mark_safe
+
+
+def render_frame(frame):
+    return mark_safe('<iframe width="{}" class="{}"></iframe>'.format(frame.width, frame.code))
+"""
+    files = {"frame/validators.py": validators, "frame/models.py": models, "frame/html.py": body}
+    assert review(files, select=("DJR402",)) == []
+    loose = validators.replace(r'r"^\d+%?$"', r'r"^.+$"')
+    findings = review({**files, "frame/validators.py": loose}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "frame/html.py", 6)]
+    assert "built from frame.width as safe" in findings[0].message
+
+
+def test_which_patterns_admit_no_markup():
+    from djreview.index.plain_values import plain_pattern
+
+    assert plain_pattern(r"^\d+%?$") and plain_pattern(r"^[a-z0-9_-]+$") and plain_pattern(r"\A[A-Z']+\Z")
+    # unanchored, any character, a negated class, a range over every printable character,
+    # `"`, both `'` and `=`, \S
+    for loose in (r"\d+", r"^.+$", r"^[^<]+$", r"^[ -~]+$", r'^[a-z"]+$', r"^[a-z'=]+$", r"^\S+$"):
+        assert not plain_pattern(loose), loose

@@ -20,6 +20,7 @@ from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.nodes import Nodes, all_nodes, class_base
+from djreview.index.plain_values import plain_validators, regex_validator_plain
 from djreview.index.prefilter import called_name
 from djreview.index.returns import annotation_kinds, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
@@ -293,6 +294,11 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     field.max_length = length if isinstance(length, int) and not isinstance(length, bool) else None
     if "symmetrical" in kwargs:
         field.symmetrical = _const(kwargs["symmetrical"]) is not False
+    validators = kwargs.get("validators")
+    if isinstance(validators, (ast.List, ast.Tuple)):
+        field.validators = tuple(
+            "<plain>" if regex_validator_plain(v) else resolver.ref(v) or "<other>" for v in validators.elts
+        )
     return field
 
 
@@ -610,6 +616,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             selector = _selector(stmt, resolver)
             if selector is not None:
                 facts.selectors[stmt.name] = selector
+    if "ValidationError" in text or "RegexValidator" in text:
+        facts.plain_validators = plain_validators(statements)
     if "migrations" not in path.split("/")[:-1]:
         facts.returns = return_kinds(statements, resolver.callee)
         facts.annotations = annotation_kinds(nodes, text)

@@ -31,6 +31,9 @@ class FieldFacts:
     indexed: bool = False  # db_index= or unique= given, and not literally False (DJR105)
     choices: bool = False  # choices= given: a few values, which a plain index rarely serves (DJR105)
     max_length: int | None = None  # a literal max_length: a short code holds few values (DJR105)
+    # `validators=[...]`: references as written, "<plain>" for a RegexValidator of a plain
+    # pattern (index/plain_values.py, DJR402)
+    validators: tuple[str, ...] = ()
 
 
 @dataclass
@@ -131,6 +134,7 @@ class ModuleFacts:
     lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)
     status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
     received_statuses: frozenset[str] = frozenset()  # status-like names given received data (DJR206)
+    plain_validators: tuple[str, ...] = ()  # validators admitting no HTML character (plain_values.py)
     seeded: tuple[str, ...] = ()  # models whose rows a loop over a fixed list creates (index/seeded_tables.py)
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)

@@ -289,10 +289,12 @@ class Returns:
         self.by_name: dict[str, list[tuple[str, tuple[str, ...]]]] = {}  # member -> (owner, kinds)
         self.field_names: set[str] = set()
         self.numeric_fields: dict[str, bool] = {}  # field name -> every model field of that name is a number
-        # field name -> every model field of that name holds a number, a slug or a UUID: no
-        # character HTML gives meaning to (`placeholder.slot`, a SlugField, read through an untyped parameter)
+        # field name -> every model field of that name holds a number, a slug, a UUID or what a
+        # plain validator admits (index/plain_values.py): no character HTML gives meaning to
+        # (`placeholder.slot`, a SlugField, read through an untyped parameter)
         self.plain_fields: dict[str, bool] = {}
         self.annotations: dict[str, bool] = {}  # annotation name -> every value annotated so is a number
+        plain_refs = {f"{m.module}.{name}" for m in index._every_module for name in m.plain_validators}
         for module in index._every_module:
             for name, numeric in module.annotations.items():
                 self.annotations[name] = self.annotations.get(name, True) and numeric
@@ -305,7 +307,11 @@ class Returns:
                 for f in cls.fields:
                     self.field_names.add(f.name)
                     self.numeric_fields[f.name] = self.numeric_fields.get(f.name, True) and numeric_field(f.kind)
-                    plain = numeric_field(f.kind) or f.kind.rsplit(".", 1)[-1] in _PLAIN_FIELDS
+                    plain = (
+                        numeric_field(f.kind)
+                        or f.kind.rsplit(".", 1)[-1] in _PLAIN_FIELDS
+                        or any(v == "<plain>" or (index.resolve(v) or v) in plain_refs for v in f.validators)
+                    )
                     self.plain_fields[f.name] = self.plain_fields.get(f.name, True) and plain
                 for method in cls.methods:
                     if f"{cls.name}.{method}" not in module.returns:
