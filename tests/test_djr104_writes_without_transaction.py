@@ -1428,3 +1428,24 @@ def test_a_row_written_again_through_a_filter_on_its_key(review):
     assert writes(review, code) == []
     other = code.replace("Item.objects.filter(id=item.id)", "Order.objects.filter(id=item.id)")
     assert [(f.code, f.line) for f in writes(review, other)] == [("DJR104", 13)]
+
+
+def test_atomic_requests_set_on_the_database_after_its_dict(review):
+    # Ghostwriter: `DATABASES["default"]["ATOMIC_REQUESTS"] = True` after the DATABASES dict.
+    # The twin sets it on an alias the dict lacks: nothing is known then
+    views = """
+    from shop.models import Item, Order
+
+
+    def place(request):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop"}}
+    DATABASES["default"]["ATOMIC_REQUESTS"] = True
+    """
+    assert writes(review, views, "shop/views.py", **{"config/settings.py": settings}) == []
+    other = settings.replace('DATABASES["default"]["ATOMIC', 'DATABASES["replica"]["ATOMIC')
+    assert [f.line for f in writes(review, views, "shop/views.py", **{"config/settings.py": other})] == [7]

@@ -310,3 +310,47 @@ class OrderFilter(django_filters.FilterSet):
     assert unindexed(review, filters) == []
     narrowed = filters.replace("Offer.objects.all()", "Offer.objects.filter(name=NAME)")
     assert codes_lines(unindexed(review, narrowed)) == [("DJR105", MODELS, 9)]
+
+
+def test_quiet_on_a_listed_lookup_table_other_rows_point_at(review):
+    # zds-site's `Licence` (a code and a title, about ten rows) is listed whole in a select box,
+    # and every content points at its licence: rows pointing at a table of plain values do not
+    # make it grow. The twins: a licence with an owner of its own, and one with a date
+    models = """
+from django.db import models
+
+
+class Licence(models.Model):
+    code = models.CharField(max_length=20, unique=True)
+    title = models.CharField(max_length=80)
+
+
+class Content(models.Model):
+    licence = models.ForeignKey(Licence, on_delete=models.PROTECT, related_name="contents")
+"""
+    forms = """
+from django import forms
+from shop.models import Licence
+
+
+class ContentForm(forms.Form):
+    licence = forms.ModelChoiceField(queryset=Licence.objects.order_by("title"))
+"""
+    views = """
+from shop.models import Licence
+
+
+def by_title(request):
+    return Licence.objects.get(title=request.GET["t"])
+"""
+    assert unindexed(review, forms, views, models) == []
+    owned = models.replace(
+        "    title = models.CharField(max_length=80)\n",
+        "    title = models.CharField(max_length=80)\n    author = models.ForeignKey('auth.User', on_delete=models.CASCADE)\n",
+    )
+    assert codes_lines(unindexed(review, forms, views, owned)) == [("DJR105", MODELS, 7)]
+    dated = models.replace(
+        "    title = models.CharField(max_length=80)\n",
+        "    title = models.CharField(max_length=80)\n    since = models.DateField()\n",
+    )
+    assert codes_lines(unindexed(review, forms, views, dated)) == [("DJR105", MODELS, 7)]

@@ -256,3 +256,12 @@ def test_an_app_s_test_settings_named_only_by_a_wsgi_py_inside_the_app(review):
         ("site/settings.py", 1),
         ("site/settings.py", 2),
     ]
+
+
+def test_browser_test_and_documentation_settings_are_not_production(review):
+    # oioioi's cypress_settings.py (the Cypress run's) and course-discovery's docs_settings.py
+    # (what Sphinx imports). The twin's module name says nothing of the kind
+    insecure = 'SECRET_KEY = "no_secret"\nDEBUG = True\n'
+    for name in ("cypress_settings", "docs_settings", "settings_e2e"):
+        assert review({f"site/{name}.py": insecure}, select=("DJR404",)) == [], name
+    assert [f.line for f in review({"site/site_settings.py": insecure}, select=("DJR404",))] == [1, 2]

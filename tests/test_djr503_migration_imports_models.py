@@ -254,3 +254,48 @@ class Migration(migrations.Migration):
     # the twin: the same class queried as well
     queried = source.replace("historical.objects.filter", "Product.objects.filter")
     assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]
+
+
+def test_a_standard_library_class_named_like_a_model_is_no_model(review):
+    # Geotrek-admin has a `Path` model, and its migrations use `from pathlib import Path` for
+    # file names. The twin imports the project's own `Product` under another module path
+    migration = """
+from pathlib import Product
+
+from django.db import migrations
+
+
+def name_products(apps, schema_editor):
+    return Product("a/b").name
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, migration) == []
+    unmapped = migration.replace("from pathlib import Product", "from catalog.shop.models import Product")
+    assert codes_lines(imports_models(review, unmapped)) == [("DJR503", PATH, 2)]
+
+
+def test_catching_a_model_s_exception_runs_no_query(review):
+    # zds-site's migration catches `User.DoesNotExist` around a helper that queries today's
+    # model, which raises exactly that. The twin queries through the imported class
+    migration = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def name_products(apps, schema_editor):
+    try:
+        apps.get_model("shop", "Product").objects.get(name="")
+    except (Product.DoesNotExist, Product.MultipleObjectsReturned):
+        pass
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(name_products, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, migration) == []
+    queried = migration.replace('apps.get_model("shop", "Product").objects', "Product.objects")
+    assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]

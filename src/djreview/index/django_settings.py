@@ -4,7 +4,8 @@ steps (settings_facts.py) without importing anything.
 Production settings are the non-development settings modules that `DJANGO_SETTINGS_MODULE`
 names in manage.py/wsgi.py/asgi.py, or when it names none, every non-development settings
 module that no other settings module star-imports. Development modules are named `dev`,
-`development`, `local`, `local_settings`, `ci`, `test*`, `example`, `sample` (also with a
+`development`, `local`, `local_settings`, `ci`, `test*`, `example`, `sample`, `cypress`, `e2e`,
+`selenium`, `playwright`, `docs`, `sphinx` (also with a
 `_settings` suffix or a `settings_` prefix) or live in a test package; `global_settings` and
 `default_settings` are a framework's or an app's defaults, not production either. A module
 star-imported by them (`base.py`) is judged through them: its values count where a production
@@ -13,6 +14,7 @@ module inherits them.
 
 from __future__ import annotations
 
+import copy
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -32,6 +34,9 @@ _DEV_PROJECT = re.compile(r"^(?:sandbox|examples?|demo|workbench)(?:_\w+)?_?(?:a
 _PRODUCTION_NAMES = frozenset({"prod", "production", "live", "settings_prod", "prod_settings"})
 _DEV_NAMES = frozenset(
     {"dev", "development", "local", "local_settings", "ci", "example", "sample", "global", "default", "defaults"}
+    # a browser test run's (oioioi's cypress_settings.py) or a documentation build's (course-discovery's
+    # docs_settings.py, which Sphinx imports to read the code's docstrings)
+    | {"cypress", "e2e", "selenium", "playwright", "docs", "sphinx"}
 )
 
 
@@ -220,6 +225,9 @@ class ProjectSettings:
                 names[step.name] = here
             elif step.kind == "extend":
                 names[step.name] = Entry(_extended(names.get(step.name), step.value), path, step.line)
+            elif step.kind == "key" and step.inner:
+                value = _with_path(names.get(step.name), (step.key, *step.inner), step.value)
+                names[step.name] = Entry(value, path, step.line)
             elif step.kind == "key":
                 names[step.name] = Entry(_with_key(names.get(step.name), step.key, step.value), path, step.line)
             else:
@@ -231,6 +239,18 @@ class ProjectSettings:
     def setting(self, name: str) -> SettingValue:
         answers = [self._one(self.namespace(m), name) for m in self.production]
         return _agreed(answers)
+
+    def atomic_requests(self) -> bool:
+        """Does every production settings module's DATABASES set ATOMIC_REQUESTS on an alias,
+        in the dict literal or by a key set after it (on an alias read from the environment too)?"""
+        if not self.production:
+            return False
+        for module in self.production:
+            entry = self._one(self.namespace(module), "DATABASES")
+            value = entry.value if entry.state == "set" else None
+            if not isinstance(value, Value) or not _sets_atomic_requests(value):
+                return False
+        return True
 
     def drf_setting(self, key: str) -> SettingValue:
         answers = []
@@ -305,6 +325,57 @@ def _extended(previous: Entry | None, added: Value) -> Value:
     old, new = previous.value.literal, added.literal
     if isinstance(old, (list, tuple)) and isinstance(new, (list, tuple)):
         return Value("literal", type(old)(list(old) + list(new)))
+    return UNKNOWN
+
+
+def _as_dict(value: Value) -> Value:
+    """A literal dict as a "dict" of literal values, so that a key can hold a value not known."""
+    literal = value.literal if isinstance(value.literal, dict) else {}
+    return Value("dict", items=tuple((str(k), Value("literal", v)) for k, v in literal.items()))
+
+
+def _sets_atomic_requests(databases: Value) -> bool:
+    if databases.kind == "literal" and isinstance(databases.literal, dict):
+        return any(isinstance(alias, dict) and alias.get("ATOMIC_REQUESTS") for alias in databases.literal.values())
+    if databases.kind != "dict":
+        return False
+    for _, alias in databases.items:
+        if alias.kind == "literal" and isinstance(alias.literal, dict) and alias.literal.get("ATOMIC_REQUESTS"):
+            return True
+        found = alias.key("ATOMIC_REQUESTS") if alias.kind == "dict" else None
+        if found is not None and found.kind == "literal" and found.literal:
+            return True
+    return False
+
+
+def _with_path(previous: Entry | None, keys: tuple[str, ...], value: Value) -> Value:
+    """`DATABASES["default"]["ATOMIC_REQUESTS"] = True` (Ghostwriter, cookiecutter-django) on a
+    literal dict: the dict with that key set, a literal still. On `{"default": env.db(...)}`, whose
+    alias is read from the environment, a "dict" whose alias holds only the keys set since."""
+    if previous is None:
+        return UNKNOWN
+    old = previous.value
+    if old.kind == "literal" and isinstance(old.literal, dict) and value.kind != "literal":
+        old = _as_dict(old)  # `DATABASES["default"]["CONN_MAX_AGE"] = env.int(...)`
+    if old.kind == "literal" and isinstance(old.literal, dict):
+        root = copy.deepcopy(old.literal)
+        holder: object = root
+        for key in keys[:-1]:
+            holder = holder.get(key) if isinstance(holder, dict) else None
+        if not isinstance(holder, dict):
+            return UNKNOWN
+        holder[keys[-1]] = value.literal
+        return Value("literal", root)
+    if old.kind == "dict" and len(keys) == 2:
+        alias, key = keys
+        inner = old.key(alias)
+        if inner is None:
+            return UNKNOWN
+        if inner.kind == "literal" and isinstance(inner.literal, dict):
+            inner = _as_dict(inner)
+        kept = inner.items if inner.kind == "dict" else ()
+        changed = Value("dict", items=tuple((k, v) for k, v in kept if k != key) + ((key, value),))
+        return Value("dict", items=tuple((k, changed if k == alias else v) for k, v in old.items))
     return UNKNOWN
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -700,6 +701,8 @@ class ProjectIndex:
             return self.model_for(resolved, context)  # an alias of a loader call or a setting
         module, _, name = (resolved or "").rpartition(".")
         candidates = self._by_name.get(name, [])
+        if module.split(".")[0] in _NOT_PROJECT_ROOTS:
+            return None  # `from pathlib import Path` names no model, whatever the project calls `Path`
         if module not in self.modules and len(candidates) == 1:
             return candidates[0]  # imported through a path we could not map to a module
         return None
@@ -1624,10 +1627,7 @@ class ProjectIndex:
     @query
     def atomic_requests(self) -> bool:
         """Do the production settings' DATABASES set ATOMIC_REQUESTS (each view in a transaction)?"""
-        databases = self.setting("DATABASES")
-        if databases.state != "set" or not isinstance(databases.value, dict):
-            return False
-        return any(isinstance(alias, dict) and alias.get("ATOMIC_REQUESTS") for alias in databases.value.values())
+        return self.django_settings.atomic_requests()
 
     @query
     def serializer_saved_in_transaction(self, qual: str, method: str) -> bool:
@@ -1847,7 +1847,18 @@ class ProjectIndex:
                 if rel.kind in ("fk", "o2o") and rel.target is not None and rel.target not in info.parents
             )
             self._fk_targets = owners
-        return not any(qual in owners for qual in self._mro(model))
+        return not any(qual in owners for qual in self._mro(model)) or self._lookup_table(model)
+
+    def _lookup_table(self, model: str) -> bool:
+        """A model that holds values other rows point at and nothing of its own: no relation
+        out of it, no date or time (zds-site's `Licence`, Geotrek's `POIType`: code, title).
+        Listed whole in a select box, it stays as small as its list, whatever points at it;
+        an event's table has a venue, an organiser or dates, and grows with use."""
+        info = self.models[model]
+        if any(rel.kind in ("fk", "o2o", "m2m") for rel in info.relations.values()):
+            return False
+        kinds = [(self.resolve(f.kind) or f.kind).rsplit(".", 1)[-1] for f in info.fields]
+        return not any(kind.endswith(("DateTimeField", "DateField", "TimeField")) for kind in kinds)
 
     def _indexable_plain_field(self, declared: FieldFacts) -> bool:
         """A plain column no index comes with: not indexed, unique or a key, not a relation,
@@ -2095,6 +2106,10 @@ class ProjectIndex:
         returns: "safe", "number", or None (unknown, none, or they differ)."""
         return self._returns().kind_of_member(name, attribute)
 
+
+# Packages no project model comes from: the standard library's, Django's and DRF's (Geotrek's
+# `from pathlib import Path` beside its `Path` model).
+_NOT_PROJECT_ROOTS = frozenset(sys.stdlib_module_names) | {"django", "rest_framework"}
 
 # Comparisons a b-tree index on the column serves (`year` becomes a range of dates).
 _INDEXED_LOOKUPS = frozenset({"exact", "in", "gt", "gte", "lt", "lte", "range", "startswith", "year"})

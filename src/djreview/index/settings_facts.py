@@ -73,6 +73,7 @@ class Step:
     value: Value = UNKNOWN
     key: str = ""
     optional: bool = False  # a star import inside `try:` (a local override that may be absent)
+    inner: tuple[str, ...] = ()  # keys below `key`: `DATABASES["default"]["ATOMIC_REQUESTS"] = True`
 
 
 @dataclass
@@ -211,12 +212,18 @@ class _Reader:
     def _assigned(self, target: ast.expr, value: Value, line: int):
         if isinstance(target, ast.Name):
             yield Step("set", target.id, line, value)
-        elif isinstance(target, ast.Subscript) and isinstance(target.value, ast.Name):
-            key = _constant(target.slice)
-            if isinstance(key, str):
-                yield Step("key", target.value.id, line, value, key=key)
+        elif isinstance(target, ast.Subscript):
+            keys: list[object] = []
+            node: ast.expr = target
+            while isinstance(node, ast.Subscript):
+                keys.insert(0, _constant(node.slice))
+                node = node.value
+            if not isinstance(node, ast.Name):
+                return
+            if all(isinstance(k, str) for k in keys):
+                yield Step("key", node.id, line, value, key=str(keys[0]), inner=tuple(str(k) for k in keys[1:]))
             else:
-                yield Step("unknown", target.value.id, line)
+                yield Step("unknown", node.id, line)
         elif isinstance(target, (ast.Tuple, ast.List)):
             for element in target.elts:
                 yield from self._assigned(element, UNKNOWN, line)

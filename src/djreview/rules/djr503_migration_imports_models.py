@@ -25,6 +25,9 @@ from djreview.rules._migration_ops import ModuleFunctions, argument, operation
 from djreview.syntax import dotted
 from djreview.walk import descendants
 
+# A model's exception classes: naming one runs no query.
+_EXCEPTIONS = frozenset({"DoesNotExist", "MultipleObjectsReturned"})
+
 
 def _model(index, ref: str) -> tuple[str, str] | None:
     """(app label, model name) when `ref` is a concrete model of the project or Django."""
@@ -137,7 +140,8 @@ class MigrationImportsModels(ModuleFunctions, Rule):
                 used = imported[node.value]
             elif isinstance(node, cst.Attribute):
                 attributes.add(id(node.attr))
-                if node.attr.value.isupper():
+                if node.attr.value.isupper() or node.attr.value in _EXCEPTIONS:
+                    # `except User.DoesNotExist:` catches what a helper querying today's model raises
                     inner = node.value.value if isinstance(node.value, cst.Attribute) else node.value
                     constants.add(id(inner))
                 used = self._dotted_use(node)
