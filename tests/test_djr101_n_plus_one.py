@@ -1393,3 +1393,18 @@ def test_one_row_keeps_what_its_queryset_prefetched(review):
     assert n_plus_one(review, view) == []
     twin = view.replace('.select_related("editor")', "").replace('"books__editor"', '"books"')
     assert [line for _, _, line in codes_lines(n_plus_one(review, twin))] == [8, 12]
+
+
+def test_a_row_taken_by_index_keeps_what_its_queryset_prefetched(review):
+    # librephotos: `Person.objects.prefetch_related("faces__photo__faces__person").filter(id=pk)[0]`,
+    # then loops over the person's faces. The twin prefetches nothing
+    view = """
+    from shop.models import Author
+
+    def bibliography(pk):
+        author = Author.objects.prefetch_related("books__editor").filter(pk=pk)[0]
+        return [book.editor for book in author.books.all()]
+    """
+    assert n_plus_one(review, view) == []
+    twin = view.replace('.prefetch_related("books__editor")', "")
+    assert [line for _, _, line in codes_lines(n_plus_one(review, twin))] == [6]

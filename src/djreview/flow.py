@@ -387,7 +387,12 @@ class Flow:
             base = self.infer(node.value)
             if isinstance(base, Queryset):
                 is_slice = any(isinstance(e.slice, cst.Slice) for e in node.slice)
-                return base if is_slice else Instance(base.model)
+                if is_slice:
+                    return base
+                # `Person.objects.prefetch_related("faces__photo").filter(id=x)[0]`: one row, which
+                # keeps what its queryset loaded, as get() and first() do (librephotos)
+                loaded = base.selected | base.prefetched | base.nulls
+                return Instance(base.model, loaded=loaded, select_all=base.select_all, opaque=base.opaque)
             return None
         return None
 
