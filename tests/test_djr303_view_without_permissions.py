@@ -848,3 +848,39 @@ def test_a_view_serving_the_caller_s_own_record_decides_access(review):
     assert permissions(review, project(views)) == []
     any_row = views.replace("return self.request.user", "return Book.objects.first()")
     assert codes_lines(permissions(review, project(any_row))) == [("DJR303", "shop/views.py", 8)]
+
+
+def test_an_open_post_that_validates_and_renders_an_answer_writes_nothing(review):
+    # Ghostwriter's markdown preview: `RenderParams(data=request.data)`, `is_valid()`, then
+    # `Response({"html": render_markdown(...)})`. The twin saves what it renders
+    views = """
+from rest_framework import serializers
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from .models import Book
+
+
+class Params(serializers.Serializer):
+    text = serializers.CharField()
+
+
+def render_markdown(text):
+    return "<p>" + text + "</p>"
+
+
+class BookList(APIView):
+    permission_classes = [AllowAny]
+
+    def post(self, request):
+        params = Params(data=request.data)
+        params.is_valid(raise_exception=True)
+        return Response({"html": render_markdown(params.validated_data["text"])})
+"""
+    assert permissions(review, project(views, LOCKED_SETTINGS, **{"shop/urls.py": URLS})) == []
+    saves = views.replace(
+        "        return Response(", '        Book.objects.create(title="x")\n        return Response('
+    )
+    findings = permissions(review, project(saves, LOCKED_SETTINGS, **{"shop/urls.py": URLS}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 18)]

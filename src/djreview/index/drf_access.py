@@ -330,8 +330,19 @@ def _writes(func, name: str) -> bool:
                 return True
             if called in READ_ONLY_CALLS or (called in _UNSAFE_HANDLERS and _on_the_view(node.func)):
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
+            if _answers(node, called):
+                continue
             return True
     return False
+
+
+def _answers(call: ast.Call, called: str | None) -> bool:
+    """A call that computes an answer and writes nothing: a serializer or form bound to the
+    request's data (`Params(data=request.data)`: nothing is saved until `save()`), or a
+    function that renders text (Ghostwriter's `render_markdown(...)`, `format_html(...)`)."""
+    if any(k.arg == "data" for k in call.keywords) and (called or "")[:1].isupper():
+        return True
+    return (called or "").startswith(("render", "format_", "markdown"))
 
 
 def _on_the_view(func) -> bool:
