@@ -1171,3 +1171,27 @@ def save_note(request):
     twin = views.replace("if not request.is_ajax():", "if request.is_ajax():")
     findings = exempt(review, {"shop/views.py": twin, "shop/decorators.py": branching})
     assert codes_lines(findings) == [("DJR403", "shop/views.py", 15), ("DJR403", "shop/views.py", 22)]
+
+
+def test_a_view_that_sets_the_user_from_its_own_token_does_not_act_as_the_cookies(review):
+    # recipes' Telegram hook finds its bot by the URL's token and sets `request.user` to the
+    # bot's owner before writing. The twin writes as the cookies' user
+    views = (
+        IMPORTS
+        + """
+from django.shortcuts import get_object_or_404
+
+from shop.models import Bot
+
+
+@csrf_exempt
+def hook(request, token):
+    bot = get_object_or_404(Bot, token=token)
+    request.user = bot.owner
+    request.user.notes.create(text=request.body.decode())
+    return HttpResponse("ok")
+"""
+    )
+    assert exempt(review, {"shop/views.py": views}) == []
+    cookies = views.replace("    request.user = bot.owner\n", "")
+    assert codes_lines(exempt(review, {"shop/views.py": cookies})) == [("DJR403", "shop/views.py", 17)]

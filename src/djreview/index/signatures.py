@@ -117,6 +117,7 @@ class _Function:
         self.oauth_state = self.fetches_token = False  # requests-oauthlib checks `state` on fetch_token()
         self.lti_launch = self.lti_validated = False  # pylti1p3: the launch's JWT against the platform's keys
         self.saml_auth = self.saml_processed = False  # python3-saml: the IdP's signed response
+        self.user_read = self.user_set = False  # `request.user` read; assigned by the view itself
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -142,7 +143,12 @@ class _Function:
             elif isinstance(child, ast.Subscript):
                 self._header(child.slice)
             elif isinstance(child, ast.Attribute) and child.attr in _COOKIE_STATE and _is_request(child.value):
-                self.facts.identity = True
+                if child.attr == "user" and isinstance(child.ctx, ast.Store):
+                    self.user_set = True  # `request.user = bot.created_by`: the view picks the user itself
+                elif child.attr == "user":
+                    self.user_read = True
+                else:
+                    self.facts.identity = True
             elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
                 self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
             elif isinstance(child, ast.If):
@@ -162,6 +168,8 @@ class _Function:
             self.facts.verifies = True
         elif self.hmac_digest:
             self.facts.signs = True
+        if self.user_read and not self.user_set:
+            self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
         self.facts.compared = tuple(dict.fromkeys(self.compared))
         return self.facts
