@@ -694,3 +694,36 @@ class RemovePasswordView(GenericAPIView[Any]):
     assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
     writes = view.replace('return Response({"status": "OK"})', "return Response(serializer.data)")
     assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 6)]
+
+
+def test_a_serializer_that_only_documents_a_response_writes_nothing_out(review):
+    # Thunderstore validates with `CreateServiceAccountSerializer(data=...)` and names it in
+    # `@swagger_auto_schema(responses={201: ...})`, but answers with a dict it builds. The twin
+    # answers with the serializer's data
+    source = """
+from rest_framework import serializers
+
+
+class CreateAccountSerializer(serializers.Serializer):
+    nickname = serializers.CharField()
+    api_token = serializers.CharField(read_only=True)
+"""
+    view = """
+from drf_yasg.utils import swagger_auto_schema
+from rest_framework.response import Response
+from rest_framework.views import APIView
+from shop.serializers import CreateAccountSerializer
+
+
+class CreateAccountView(APIView):
+    @swagger_auto_schema(request_body=CreateAccountSerializer, responses={201: CreateAccountSerializer})
+    def post(self, request):
+        serializer = CreateAccountSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response({"nickname": serializer.validated_data["nickname"]}, status=201)
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    writes = view.replace(
+        'Response({"nickname": serializer.validated_data["nickname"]}, ', "Response(serializer.data, "
+    )
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]

@@ -17,7 +17,8 @@ serializers (the index resolves the references, project.py `class_audience`):
               output for serializers)
       base    the class is a base of the owner (its uses count for this class too)
       field   a call in the owner's class body (a nested serializer or form field)
-      doc     a schema annotation's `request=`/`request_body=` (documents input)
+      doc     a schema annotation's `request=`/`request_body=` (documents input) or
+              `responses=` (documents what the view answers, which it builds itself)
       view-input  a view's `serializer_class` that the view's own methods only call with `data=`
               (input if DRF's bases write nothing out: APIView, GenericAPIView, ViewSet)
       view-dropped:<handlers>  a view's `serializer_class` whose handlers (`post`, ...) drop
@@ -52,6 +53,15 @@ def class_uses(tree: ast.Module, ref) -> dict[str, tuple[str, ...]]:
     found: dict[str, set[str]] = {}
     _Walker(ref, found).walk_body(tree.body, "", None)
     return {name: tuple(sorted(uses)) for name, uses in found.items()}
+
+
+def _documents_a_response(parent, parents) -> bool:
+    """`@swagger_auto_schema(responses={201: S})` or `@extend_schema(responses=S)`: a schema
+    annotation documenting the answer, which the view writes itself (Thunderstore's service
+    account view returns a dict); the view's own use of `S` is judged where it is."""
+    if isinstance(parent, ast.Dict):
+        parent = parents.get(parent)
+    return isinstance(parent, ast.keyword) and parent.arg == "responses"
 
 
 def _capitalised(node: ast.AST) -> bool:
@@ -154,7 +164,7 @@ class _Walker:
             node = stack.pop()
             children = list(child_nodes(node))
             for child in children:
-                if isinstance(child, (ast.Name, ast.Attribute, ast.Call)):
+                if isinstance(child, (ast.Name, ast.Attribute, ast.Call, ast.Dict)):
                     parents[child] = node  # the only nodes whose parent is asked
             if isinstance(node, (ast.Name, ast.Attribute)) and _capitalised(node) and isinstance(node.ctx, ast.Load):
                 parent = parents.get(node)
@@ -168,6 +178,8 @@ class _Walker:
     def reference(self, node, parent, parents, owner: str, func, in_class_body: bool) -> None:
         if isinstance(parent, ast.keyword) and parent.arg in _DOC_KEYWORDS:
             self.add(node, "doc", owner)
+        elif _documents_a_response(parent, parents):
+            self.add(node, "doc", owner)  # drf-yasg's `responses={201: S}`: the view builds the answer
         elif isinstance(parent, ast.Call) and parent.func is node:
             if in_class_body and parents.get(parent) is not None and _assigned_in_body(parent, parents):
                 self.add(node, "field", owner)
