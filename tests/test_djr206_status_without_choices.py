@@ -275,3 +275,17 @@ class EmbedItem(models.Model):
     assert statuses(review, source) == []
     own = source + "\n    def mark_link(self):\n        self.type = 'link'\n"
     assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 9)]
+
+
+def test_a_unique_status_is_the_label_of_a_lookup_table(review):
+    # Ghostwriter's `ObjectiveStatus.objective_status` is unique: each row is one status, and
+    # objectives point at the rows. The twin's status repeats over rows
+    source = """
+from django.db import models
+
+
+class ObjectiveStatus(models.Model):
+    objective_status = models.CharField(max_length=20, unique=True)
+"""
+    assert statuses(review, source) == []
+    assert codes_lines(statuses(review, source.replace(", unique=True", ""))) == [("DJR206", PATH, 6)]

@@ -84,6 +84,8 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
         keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
         if "choices" in keywords:
             return
+        if keyword_true(keywords.get("unique")) or keyword_true(keywords.get("primary_key")):
+            return  # a value per row: the label column of a lookup table of statuses (Ghostwriter's ObjectiveStatus)
         index = self.ctx.index
         info = index.model(frame.qualname)
         if info is None:
