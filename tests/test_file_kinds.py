@@ -18,6 +18,7 @@ from tests.helpers import SHOP_MODELS_FK, djreview, write_project
         "shop/test_models.py",
         "shop/tests_vector.py",
         "shop/models_tests.py",
+        "shop/api_test.py",  # pytest's *_test.py (micromasters)
         "conftest.py",
         "shop/factories.py",
         "shop/tests/helpers.py",
@@ -40,6 +41,7 @@ def test_test_support_modules_are_tests(path):
         "shop/testsuite.py",
         "shop/factory.py",
         "shop/latest/views.py",
+        "shop/latest.py",
         "contest/models.py",
     ],
 )
@@ -77,3 +79,10 @@ def test_an_n_plus_one_in_test_support_code_is_reported_only_with_include_tests(
 
     assert reported() == ["shop/views.py"]
     assert reported("--include-tests") == ["shop/factories.py", "shop/testing/helpers.py", "shop/views.py"]
+
+
+def test_the_index_reads_pytest_s_test_suffix_as_a_test_module():
+    # micromasters' `dashboard/api_test.py`: its queries are no production lookups (DJR105)
+    from djreview.index.project import _test_module
+
+    assert _test_module("dashboard.api_test") and not _test_module("dashboard.latest")

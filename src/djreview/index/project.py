@@ -220,6 +220,7 @@ def _test_module(name: str) -> bool:
     return (
         any(p in TEST_DIRS or p.startswith(("test_", "tests_")) or p.endswith("_tests") for p in parts)
         or parts[-1] == "conftest"
+        or parts[-1].endswith("_test")  # pytest's `*_test.py` (micromasters' `api_test.py`)
     )
 
 
