@@ -884,3 +884,15 @@ class BookList(APIView):
     )
     findings = permissions(review, project(saves, LOCKED_SETTINGS, **{"shop/urls.py": URLS}))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 18)]
+
+
+def test_a_login_required_middleware_keeps_anonymous_requests_out(review):
+    # rengine's MIDDLEWARE ends with django-login-required's LoginRequiredMiddleware (Django 5.1
+    # ships one of that name): no view runs for an anonymous request. The twin has none
+    middleware = (
+        'MIDDLEWARE = ["django.contrib.auth.middleware.AuthenticationMiddleware", '
+        '"login_required.middleware.LoginRequiredMiddleware"]\n'
+    )
+    assert permissions(review, project(OPEN_LIST, SETTINGS + middleware)) == []
+    plain = middleware.replace(', "login_required.middleware.LoginRequiredMiddleware"', "")
+    assert codes_lines(permissions(review, project(OPEN_LIST, SETTINGS + plain))) == [("DJR303", "shop/views.py", 8)]

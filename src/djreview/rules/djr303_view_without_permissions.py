@@ -110,6 +110,8 @@ class ViewWithoutPermissions(Rule):
         hint = "Add @permission_classes([IsAuthenticated]) (or the permission it needs) below @api_view, or " + (
             'a DEFAULT_PERMISSION_CLASSES in the REST_FRAMEWORK setting (["rest_framework.permissions.IsAuthenticated"]).'
         )
+        if _login_required_everywhere(self.ctx.index):
+            return
         if permissions is None:
             default = _default(self.ctx.index)
             if default is None:
@@ -154,6 +156,8 @@ def _message(index, view, qual: str) -> str | None:
     """What is wrong with a DRF view class, or None when nothing is (or the index cannot tell)."""
     if view is None or not view.routed or view.login or view.anonymous:
         return None  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
+    if _login_required_everywhere(index):
+        return None
     if view.permissions == "default":
         default = _default(index)
         if default is None:
@@ -172,6 +176,16 @@ def _message(index, view, qual: str) -> str | None:
         f"DRF view {view.name} allows anyone (permission_classes{where} is AllowAny or empty) and accepts "
         f"{', '.join(view.unsafe)}: anonymous requests can change data."
     )
+
+
+def _login_required_everywhere(index) -> bool:
+    """Does production's MIDDLEWARE hold a login-required middleware (Django 5.1's
+    `LoginRequiredMiddleware`, django-login-required's, rengine's)? Anonymous requests are then
+    sent to the login page before any view runs, DRF's included."""
+    middleware = index.setting("MIDDLEWARE")
+    if middleware.state != "set" or not isinstance(middleware.value, (list, tuple)):
+        return False
+    return any(isinstance(m, str) and m.rsplit(".", 1)[-1] == "LoginRequiredMiddleware" for m in middleware.value)
 
 
 def _default(index) -> str | None:
