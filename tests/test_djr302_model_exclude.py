@@ -388,3 +388,25 @@ class BookForm(AddressBaseForm):
     # the twin: a base whose Meta a subclass inherits with a model (django-lfs's address forms)
     found = model_exclude(review, {FORMS: source, VIEWS: VIEW})
     assert codes_lines(found) == [("DJR302", FORMS, 12)]
+
+
+def test_a_factory_given_a_form_that_lists_its_fields_only_narrows_them(review):
+    # EvaP: `inlineformset_factory(..., form=QuestionAssignmentForm, exclude=(...))`, whose Meta
+    # lists `fields`: the factory's Meta inherits them. The twin's form lists none
+    source = """
+from django import forms
+from django.forms import modelform_factory
+from shop.models import Book
+
+
+class TitleForm(forms.ModelForm):
+    class Meta:
+        model = Book
+        fields = ["title", "price"]
+
+
+BookForm = modelform_factory(Book, form=TitleForm, exclude=["price"])
+"""
+    assert model_exclude(review, {FORMS: source}) == []
+    bare = source.replace('        fields = ["title", "price"]\n', '        labels = {"title": "Title"}\n')
+    assert codes_lines(model_exclude(review, {FORMS: bare})) == [("DJR302", FORMS, 13)]

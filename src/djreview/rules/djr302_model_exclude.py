@@ -9,7 +9,8 @@ The fix writes out the `fields` list `exclude` means today, read from the index.
 Not reported: a Meta that also lists its `fields` (`exclude` only narrows that list), a form
 only ModelAdmin classes or back-office modules use (staff edit it; index/class_uses.py),
 `ModelAdmin.exclude`, a plain Form or Serializer (their Meta.exclude does nothing), a factory
-called in a ModelAdmin or a back-office module.
+called in a ModelAdmin or a back-office module, or given a `form=` whose Meta lists its
+`fields` (the factory's Meta inherits them).
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class ModelExclude(Rule):
             keywords.get("fields", cst.Arg(cst.Name("None"))).value, (cst.List, cst.Tuple)
         ):
             return
+        if self._form_lists_fields(keywords.get("form")):
+            return  # `form=F` whose Meta lists `fields`: the factory's Meta inherits them, exclude narrows
         classes = self.ctx.flow.classes
         if back_office_module(self.ctx.facts.module) or (
             classes and self.ctx.index.is_admin_class(classes[0].qualname)
@@ -107,6 +110,15 @@ class ModelExclude(Rule):
         self._report(
             exclude, exclude.keyword, exclude.value, model, name, "writable through the form", fields, complete
         )
+
+    def _form_lists_fields(self, form: cst.Arg | None) -> bool:
+        """EvaP's `inlineformset_factory(..., form=QuestionAssignmentForm, exclude=(...))`, whose
+        form's Meta says `fields = ("order", "questionnaire", "question")`."""
+        if form is None:
+            return False
+        index = self.ctx.index
+        qual = index.resolve(self.ctx.flow.qualify(form.value))
+        return any(index.classes[q].meta_fields_listed for q in index._class_mro(qual) if q in index.classes)
 
     def _model(self, node) -> ModelInfo | None:
         value = self.ctx.flow.infer(node)
