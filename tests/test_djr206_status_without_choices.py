@@ -289,3 +289,19 @@ class ObjectiveStatus(models.Model):
 """
     assert statuses(review, source) == []
     assert codes_lines(statuses(review, source.replace(", unique=True", ""))) == [("DJR206", PATH, 6)]
+
+
+def test_a_protocol_s_status_codes_are_not_the_project_s_states(review):
+    # rengine's `Subdomain.http_status` holds the HTTP code a scanned server answered; a
+    # process's `exit_status` is the OS's. The twin's `review_status` is the project's own
+    source = """
+from django.db import models
+
+
+class Subdomain(models.Model):
+    http_status = models.IntegerField(default=0)
+    exit_status = models.IntegerField(default=0)
+"""
+    assert statuses(review, source) == []
+    own = source.replace("    exit_status", "    review_status")
+    assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 7)]

@@ -51,6 +51,9 @@ _MEMBER = re.compile(r"[^A-Za-z0-9]+")
 # (`source_state`, `target_state`), a provider's raw value beside the normalised one.
 _COPIES = ("source_", "target_", "previous_", "old_", "new_", "original_", "raw_", "external_", "provider_", "remote_")
 _CODE_LENGTH = 64  # longer than any status code: a CharField this long holds text
+# A protocol's codes, not the project's states: rengine's `http_status` of a scanned server, a
+# process's `exit_status`; the protocol defines them, and choices would reject the next one
+_PROTOCOL_CODES = ("http_", "response_", "exit_", "return_")
 
 
 def _long_text(max_length: cst.Arg | None) -> bool:
@@ -83,6 +86,8 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             return  # `**kwargs` may hold choices
         keywords = {a.keyword.value: a for a in value.args if a.keyword is not None}
         if "choices" in keywords:
+            return
+        if field.startswith(_PROTOCOL_CODES):
             return
         if keyword_true(keywords.get("unique")) or keyword_true(keywords.get("primary_key")):
             return  # a value per row: the label column of a lookup table of statuses (Ghostwriter's ObjectiveStatus)
