@@ -1195,3 +1195,74 @@ def hook(request, token):
     assert exempt(review, {"shop/views.py": views}) == []
     cookies = views.replace("    request.user = bot.owner\n", "")
     assert codes_lines(exempt(review, {"shop/views.py": cookies})) == [("DJR403", "shop/views.py", 17)]
+
+
+def test_an_oauth2_token_endpoint_is_for_clients_not_browsers(review):
+    # lookit-api routes `csrf_exempt(views.TokenView.as_view())` from django-oauth-toolkit: OAuth2
+    # clients post there with their own credentials. graphene's GraphQLView stays reported
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+from graphene_django.views import GraphQLView
+from oauth2_provider import views
+
+urlpatterns = [
+    path("token/", csrf_exempt(views.TokenView.as_view())),
+    path("revoke/", csrf_exempt(views.RevokeTokenView.as_view())),
+    path("graphql/", csrf_exempt(GraphQLView.as_view())),
+]
+"""
+    assert lines(exempt(review, {"shop/urls.py": urls})) == [("shop/urls.py", 10)]
+
+
+def test_a_class_view_whose_post_only_redirects_changes_nothing(review):
+    # mediacms's React pages: `post()` returns `redirect(request.build_absolute_uri())`, "there
+    # is never a reason to POST here"; a project decorator on dispatch reads the user's profile.
+    # The twin's post stores what it is sent in the session first
+    decorators = """
+from functools import wraps
+
+from django.shortcuts import redirect
+
+
+def profile_filled(func):
+    @wraps(func)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_anonymous and not request.user.profile.filled_out:
+            return redirect("/profile/")
+        return func(request, *args, **kwargs)
+
+    return wrapper
+"""
+    views = (
+        IMPORTS
+        + """
+from django.shortcuts import redirect, render
+
+from shop.decorators import profile_filled
+
+
+class ReactView(View):
+    def get_context(self, request):
+        return {"user": request.user.username}
+
+    def get(self, request):
+        return render(request, "dashboard.html", self.get_context(request))
+
+    def post(self, request):
+        return redirect(request.build_absolute_uri())
+
+
+@method_decorator(profile_filled, name="dispatch")
+@method_decorator(csrf_exempt, name="dispatch")
+class DashboardView(ReactView):
+    pass
+"""
+    )
+    files = {"shop/views.py": views, "shop/decorators.py": decorators}
+    assert exempt(review, files) == []
+    acts = views.replace(
+        "        return redirect(request.build_absolute_uri())",
+        '        request.session["last"] = request.POST["q"]\n        return redirect(request.build_absolute_uri())',
+    )
+    assert codes_lines(exempt(review, {**files, "shop/views.py": acts})) == [("DJR403", "shop/views.py", 30)]

@@ -1337,8 +1337,9 @@ class ProjectIndex:
 
     @query
     def post_answers_as_get(self, ref: str) -> bool:
-        """Is `ref` a class view whose `post()` only returns `self.get(...)`?"""
-        return self._verifiers().post_answers_as_get(ref)
+        """Is `ref` a class view whose `post()` only returns `self.get(...)`, or only redirects?"""
+        verifiers = self._verifiers()
+        return verifiers.post_answers_as_get(ref) or verifiers.post_only_redirects(ref)
 
     @query
     def token_authenticated(self, ref: str) -> bool:

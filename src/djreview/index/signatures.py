@@ -376,6 +376,9 @@ _SAFE_HANDLERS = frozenset({"get", "head", "options", "trace"})
 _AUTH_BASE = re.compile(r"^django\.contrib\.(auth|admin)\.|LoginRequired|Permission|UserPassesTest|AccessMixin")
 
 
+# Calls that only send the browser elsewhere.
+_REDIRECTS = frozenset({"redirect", "HttpResponseRedirect", "HttpResponsePermanentRedirect", "reverse", "resolve_url"})
+
 # Django's display views, whose get() only reads the object or the list it shows.
 _DISPLAY_VIEWS = ("ListView", "DetailView")
 
@@ -503,6 +506,17 @@ class Verifiers:
         if not any(b.startswith("django.views.generic.") and b.endswith(_DISPLAY_VIEWS) for b in bases):
             return False  # a TemplateView's get() runs hooks that may write (dartcms moves pages there)
         return not any(found.identity for found in self._reach(f"{cls}.get"))  # a get() that logs in acts as the user
+
+    def post_only_redirects(self, ref: str) -> bool:
+        """Is `ref` a class view whose `post()` only redirects (`return redirect(request.build_absolute_uri())`,
+        mediacms's React pages: "there is never a reason to POST here")? A forged POST changes nothing."""
+        cls = self.index.resolve(ref) or ref
+        if cls not in self.index.classes:
+            return False
+        facts = self._method(cls, "post")
+        if facts is None or facts.identity or not facts.calls:
+            return False
+        return all(call.rsplit(".", 1)[-1] in _REDIRECTS for call in facts.calls)
 
     def token_authenticated(self, ref: str) -> bool:
         """Does the function `ref`, or a project function it calls, read the Authorization
