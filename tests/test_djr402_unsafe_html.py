@@ -1082,3 +1082,22 @@ def test_which_patterns_admit_no_markup():
     # `"`, both `'` and `=`, \S
     for loose in (r"\d+", r"^.+$", r"^[^<]+$", r"^[ -~]+$", r'^[a-z"]+$', r"^[a-z'=]+$", r"^\S+$"):
         assert not plain_pattern(loose), loose
+
+
+def test_an_item_of_a_constant_mapping_is_code_made_whatever_its_key(review):
+    # peering-manager: `status = TASK_STATUSES.get(value)`, then `status.colour` and
+    # `status.label` of `Status("Queued", "info")`. The twin's mapping holds a row's value
+    body = """
+from collections import namedtuple
+
+Status = namedtuple("Status", ["label", "colour"])
+TASK_STATUSES = {"queued": Status("Queued", "info"), "failed": Status("Failed", "danger")}
+
+
+def render_status(value):
+    status = TASK_STATUSES.get(value)
+    return mark_safe(f'<span class="badge-{status.colour}">{status.label}</span>')
+"""
+    assert html(review, body) == []
+    twin = body.replace('Status("Failed", "danger")', 'Status(Page.objects.first().title, "danger")')
+    assert lines(html(review, twin)) == [16]

@@ -799,6 +799,8 @@ class BuiltText:
                 return True  # `(Page if page else obj)._meta.verbose_name`
             if self.known_safe is not None and self.known_safe(node):
                 return True  # a property of the project returning escaped text or a number
+            if isinstance(node.value, cst.Name) and self._constant_item(node.value.value, depth):
+                return True  # `status.colour` of `status = TASK_STATUSES.get(value)`: the constant's
         if isinstance(node, cst.Call):
             name = _name(node.func) or ""
             if name in _NUMBERS:
@@ -831,7 +833,8 @@ class BuiltText:
                 # returns what an administrator typed)
                 return True
             if isinstance(func, cst.Attribute) and name == "get" and self.safe(func.value, depth + 1):
-                return all(self.safe(a.value, depth + 1) for a in node.args)  # an item of a safe mapping
+                # an item of a safe mapping, whatever its key (`TASK_STATUSES.get(value)`), or the default
+                return all(self.safe(a.value, depth + 1) for a in node.args[1:])
             if isinstance(func, cst.Attribute) and name in _STR_METHODS and self.safe(func.value, depth + 1):
                 return all(self.safe(a.value, depth + 1) for a in node.args)
             if isinstance(func, cst.Attribute) and name == "join" and len(node.args) == 1:
@@ -840,6 +843,26 @@ class BuiltText:
                 return not joined.unsafe and not joined.opaque and self.safe(func.value, depth + 1)
         found = self.text(node, depth + 1)
         return found is not None and not found.unsafe and not found.opaque
+
+    def _constant_item(self, name: str, depth: int) -> bool:
+        """Is the local `name` only ever an item of a module constant (`CONST.get(key)`,
+        `CONST[key]`) that is safe through and through? peering-manager's
+        `status = TASK_STATUSES.get(value)`, whose values are `Status("Queued", "info")`."""
+        if name in self.local.opaque:
+            return False
+        bound = self.local.values.get(name, ())
+        if not bound:
+            return False
+        for value in bound:
+            if isinstance(value, cst.Call) and isinstance(value.func, cst.Attribute) and value.func.attr.value == "get":
+                mapping = value.func.value
+            elif isinstance(value, cst.Subscript):
+                mapping = value.value
+            else:
+                return False
+            if not (isinstance(mapping, cst.Name) and mapping.value.isupper() and self.safe(mapping, depth + 1)):
+                return False
+        return True
 
     def _number(self, node: cst.BaseExpression, depth: int) -> bool:
         """Is this value sure to be a number? A numeric literal, a call that counts or converts
