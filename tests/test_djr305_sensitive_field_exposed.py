@@ -727,3 +727,36 @@ class CreateAccountView(APIView):
         'Response({"nickname": serializer.validated_data["nickname"]}, ', "Response(serializer.data, "
     )
     assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_a_token_the_urls_look_rows_up_by_is_the_row_s_public_id(review):
+    # mediacms's `friendly_token` is the id in every media URL: its viewset says
+    # `lookup_field = "friendly_token"`. The twin's viewset looks rows up by pk
+    models = """
+from django.db import models
+
+
+class Media(models.Model):
+    title = models.CharField(max_length=100)
+    friendly_token = models.CharField(max_length=12, unique=True)
+"""
+    views = """
+from rest_framework import serializers, viewsets
+from shop.models import Media
+
+
+class MediaSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Media
+        fields = ("friendly_token", "title")
+
+
+class MediaViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Media.objects.all()
+    serializer_class = MediaSerializer
+    lookup_field = "friendly_token"
+"""
+    files = {"shop/models.py": models, VIEWS: views}
+    assert review(files, select=("DJR305",)) == []
+    by_pk = views.replace('    lookup_field = "friendly_token"\n', "")
+    assert codes_lines(review({**files, VIEWS: by_pk}, select=("DJR305",))) == [("DJR305", VIEWS, 9)]

@@ -1055,6 +1055,16 @@ class ProjectIndex:
         return self._drf_answers[qual]
 
     @query
+    def url_lookup_fields(self) -> frozenset[str]:
+        """The fields DRF views look rows up by in their URLs (`lookup_field = "friendly_token"`):
+        identifiers every link to the row shows, not secrets."""
+        return frozenset(
+            cls.view.lookup_field
+            for qual, cls in self.classes.items()
+            if cls.view is not None and cls.view.lookup_field and not self.class_module[qual].external
+        )
+
+    @query
     def serializer_rows_loaded(self, qual: str, model: str) -> frozenset[str] | None:
         """The relation paths every view feeding the serializer `qual` rows of `model` selects or
         prefetches on them; None when it is no serializer, no view is known to use it, or one

@@ -96,6 +96,7 @@ class ViewFacts:
     uses: list[SerializerUse] = field(default_factory=list)
     no_get: bool = False  # http_method_names leaves out "get": it never lists
     list_override: str | None = None  # "super": its list() returns super().list(); "own": anything else
+    lookup_field: str | None = None  # `lookup_field = "friendly_token"`: the field its URLs carry
 
 
 def _string(node) -> str | None:
@@ -222,7 +223,7 @@ def _field(target: ast.Name, call: ast.Call, resolver, facts: SerializerFacts) -
 
 
 # -- views -------------------------------------------------------------------------------------
-_VIEW_ATTRS = frozenset({"serializer_class", "queryset"})
+_VIEW_ATTRS = frozenset({"serializer_class", "queryset", "lookup_field"})
 _VIEW_METHODS = frozenset({"get_queryset", "get_serializer_class"})
 
 
@@ -238,6 +239,7 @@ def view_facts(node: ast.ClassDef, resolver, serializes: bool) -> ViewFacts | No
     if not (_VIEW_ATTRS & assigned.keys() or _VIEW_METHODS & methods.keys() or serializes):
         return None  # a class only setting `create_serializer_class` is no view of its own
     facts = ViewFacts()
+    facts.lookup_field = _string(assigned.get("lookup_field"))
     allowed = _strings(assigned.get("http_method_names"))
     facts.no_get = allowed is not None and "get" not in allowed
     if "list" in methods:

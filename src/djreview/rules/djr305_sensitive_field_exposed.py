@@ -152,11 +152,13 @@ class SensitiveFieldExposed(Rule):
 
     # -- fields from the model -------------------------------------------------------------------
     def _model_fields(self, name, model: ModelInfo, meta_attrs, declared, hidden, issues_tokens) -> None:
+        in_urls = self.ctx.index.url_lookup_fields()  # mediacms's `friendly_token`: the row's public id
         secrets = {
             f.name: f
             for f in model.fields
             if _string_kind(f.kind)
             and secret_name(f.name)
+            and f.name not in in_urls
             and f.name not in declared
             and f.name not in hidden
             and not (issues_tokens and "token" in f.name.lower())
