@@ -86,3 +86,6 @@ def test_the_index_reads_pytest_s_test_suffix_as_a_test_module():
     from djreview.index.project import _test_module
 
     assert _test_module("dashboard.api_test") and not _test_module("dashboard.latest")
+    # zds-site's migration `munin/migrations/0002_test.py` is a migration, reviewed as one
+    assert not _test_module("munin.migrations.0002_test")
+    assert file_kinds("munin/migrations/0002_test.py") == {"migrations"}

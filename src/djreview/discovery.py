@@ -153,7 +153,8 @@ def file_kinds(display: str) -> frozenset[str]:
         kinds.add("migrations")
     if (
         name.startswith(("test_", "tests_"))  # `tests_vector.py` (geonode), as `test_views.py`
-        or name.endswith(("_tests.py", "_test.py"))  # pytest's default patterns: test_*.py and *_test.py
+        or name.endswith("_tests.py")
+        or (name.endswith("_test.py") and "migrations" not in parts[:-1])  # pytest's *_test.py; not `0002_test.py`
         or name in TEST_MODULES
         or any(p in TEST_DIRS for p in parts[:-1])
     ):

@@ -220,7 +220,7 @@ def _test_module(name: str) -> bool:
     return (
         any(p in TEST_DIRS or p.startswith(("test_", "tests_")) or p.endswith("_tests") for p in parts)
         or parts[-1] == "conftest"
-        or parts[-1].endswith("_test")  # pytest's `*_test.py` (micromasters' `api_test.py`)
+        or (parts[-1].endswith("_test") and "migrations" not in parts)  # pytest's `*_test.py`, not `0002_test`
     )
 
 
