@@ -1101,3 +1101,29 @@ def render_status(value):
     assert html(review, body) == []
     twin = body.replace('Status("Failed", "danger")', 'Status(Page.objects.first().title, "danger")')
     assert lines(html(review, twin)) == [16]
+
+
+def test_an_imported_constant_mapping_of_literals_is_code_made(review):
+    # peering-manager imports `TASK_STATUSES` from its constants module. The twin's constants
+    # module computes the mapping from the database
+    constants = """
+from collections import namedtuple
+
+Status = namedtuple("Status", ["label", "colour"])
+TASK_STATUSES = {"queued": Status("Queued", "info"), "failed": Status("Failed", "danger")}
+"""
+    body = """
+from django.utils.safestring import mark_safe
+
+from shop.constants import TASK_STATUSES
+
+
+def render_status(value):
+    status = TASK_STATUSES.get(value)
+    return mark_safe(f'<span class="badge-{status.colour}">{status.label}</span>')
+"""
+    files = {"shop/constants.py": constants, "shop/badges.py": body}
+    assert review(files, select=("DJR402",)) == []
+    computed = constants.replace('Status("Failed", "danger")', "Status(load_label(), 'danger')")
+    findings = review({**files, "shop/constants.py": computed}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/badges.py", 9)]

@@ -22,7 +22,7 @@ from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.nodes import Nodes, all_nodes, class_base
 from djreview.index.plain_values import plain_validators, regex_validator_plain
 from djreview.index.prefilter import called_name
-from djreview.index.returns import annotation_kinds, return_kinds
+from djreview.index.returns import annotation_kinds, literal_constants, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
 from djreview.index.signatures import signature_facts, worth_reading
@@ -620,6 +620,7 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.plain_validators = plain_validators(statements)
     if "migrations" not in path.split("/")[:-1]:
         facts.returns = return_kinds(statements, resolver.callee)
+        facts.literal_constants = literal_constants(statements)
         facts.annotations = annotation_kinds(nodes, text)
     if "migrations" not in path.split("/")[:-1]:
         # old migrations run on historical models: renaming an accessor does not touch them

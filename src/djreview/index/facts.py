@@ -135,6 +135,8 @@ class ModuleFacts:
     status_values: dict[str, tuple[str | int, ...]] = field(default_factory=dict)  # "status" -> literals (DJR206)
     received_statuses: frozenset[str] = frozenset()  # status-like names given received data (DJR206)
     plain_validators: tuple[str, ...] = ()  # validators admitting no HTML character (plain_values.py)
+    # module-level names bound once to literals only (`TASK_STATUSES = {"queued": Status("Queued", "info")}`)
+    literal_constants: tuple[str, ...] = ()
     seeded: tuple[str, ...] = ()  # models whose rows a loop over a fixed list creates (index/seeded_tables.py)
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)

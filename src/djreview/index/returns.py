@@ -28,6 +28,7 @@ from __future__ import annotations
 import ast
 from collections.abc import Callable
 
+from djreview.index.lookups import TRANSLATIONS
 from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.prefilter import called_name
 
@@ -249,6 +250,51 @@ def _text_of(kinds: set[str]) -> set[str]:
     return plain | ({SAFE} if SAFE in kinds else {LITERAL})
 
 
+def literal_constants(statements: list[ast.stmt]) -> tuple[str, ...]:
+    """Module-level names bound once, to a value made only of literals: strings, numbers,
+    collections of them, and calls of a name given only literals (a namedtuple's
+    `Status("Queued", "info")`, a translation). peering-manager's `TASK_STATUSES` mapping."""
+    bound: dict[str, int] = {}
+    literal: set[str] = set()
+    for stmt in statements:
+        targets = (
+            stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
+        )
+        for target in targets:
+            if isinstance(target, ast.Name):
+                bound[target.id] = bound.get(target.id, 0) + 1
+                value = stmt.value  # type: ignore[attr-defined]
+                if value is not None and _literal_only(value, 0):
+                    literal.add(target.id)
+    return tuple(sorted(name for name in literal if bound[name] == 1))
+
+
+def _literal_only(node: ast.expr, depth: int) -> bool:
+    if depth > 6:
+        return False
+    if isinstance(node, ast.Constant):
+        return True
+    if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
+        return all(_literal_only(e, depth + 1) for e in node.elts)
+    if isinstance(node, ast.Dict):
+        return all(k is not None and _literal_only(k, depth + 1) for k in node.keys) and all(
+            _literal_only(v, depth + 1) for v in node.values
+        )
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and _record_or_translation(node.func.id):
+        return (
+            bool(node.args or node.keywords)
+            and all(_literal_only(a, depth + 1) for a in node.args)
+            and all(k.arg is not None and _literal_only(k.value, depth + 1) for k in node.keywords)
+        )
+    return False
+
+
+def _record_or_translation(name: str) -> bool:
+    """`Status(...)` (a namedtuple or another class: capitalised) or `_(...)`/`gettext(...)`; not
+    `load_label()`, which may read anything."""
+    return name[:1].isupper() or name in TRANSLATIONS
+
+
 def _decorators(func: ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
     return {n for n in (called_name(d.func if isinstance(d, ast.Call) else d) for d in func.decorator_list) if n}
 
@@ -298,6 +344,8 @@ class Returns:
         for module in index._every_module:
             for name, numeric in module.annotations.items():
                 self.annotations[name] = self.annotations.get(name, True) and numeric
+            for name in module.literal_constants:
+                self.by_ref.setdefault(f"{module.module}.{name}", (LITERAL,))
             for key, kinds in module.returns.items():
                 self.by_ref.setdefault(f"{module.module}.{key}", kinds)
                 owner, _, member = key.rpartition(".")

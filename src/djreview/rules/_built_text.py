@@ -937,7 +937,8 @@ class BuiltText:
             values = self.module.values.get(name)
             if values is not None and name not in self.module.opaque:
                 return all(self.safe(v, depth + 1) for v in values)
-            return False
+            # an imported constant of literals (`from .constants import TASK_STATUSES`)
+            return self.known_safe is not None and self.known_safe(cst.Name(name))
         finally:
             self._busy.discard(name)
 
@@ -1424,6 +1425,8 @@ def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | No
             return index.member_returns_kind(func.attr.value, False)
     elif isinstance(node, cst.Attribute):
         return index.member_returns_kind(node.attr.value, True)
+    elif isinstance(node, cst.Name) and node.value in facts.imports:
+        return index.returns_kind(facts.qualify(node.value))  # a module constant of literals: "literal"
     return None
 
 
