@@ -344,6 +344,7 @@ class ProjectIndex:
         self._querier_names: set[str] | None = None
         self._queryset_method_names: set[str] | None = None  # flow_values()
         self._drf_users: dict | None = None  # serializer -> the views that use it (drf_reads.py)
+        self._url_lookups: frozenset[str] | None = None  # url_lookup_fields()
         self._drf_answers: dict[str, tuple] = {}
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
@@ -1048,21 +1049,29 @@ class ProjectIndex:
         feeding it rows does not load, each with those views (index/drf_reads.py)."""
         from djreview.index import drf_reads
 
+        if qual not in self._drf_answers:  # asked by `wants` and again by the walk
+            self._drf_answers[qual] = drf_reads.serializer_reads(self, qual, self._serializer_users())
+        return self._drf_answers[qual]
+
+    def _serializer_users(self) -> dict:
+        """serializer -> the views that use it (drf_reads.DrfReader.users), read once."""
+        from djreview.index import drf_reads
+
         if self._drf_users is None:
             self._drf_users = drf_reads.DrfReader(self).users()
-        if qual not in self._drf_answers:  # asked by `wants` and again by the walk
-            self._drf_answers[qual] = drf_reads.serializer_reads(self, qual, self._drf_users)
-        return self._drf_answers[qual]
+        return self._drf_users
 
     @query
     def url_lookup_fields(self) -> frozenset[str]:
         """The fields DRF views look rows up by in their URLs (`lookup_field = "friendly_token"`):
         identifiers every link to the row shows, not secrets."""
-        return frozenset(
-            cls.view.lookup_field
-            for qual, cls in self.classes.items()
-            if cls.view is not None and cls.view.lookup_field and not self.class_module[qual].external
-        )
+        if self._url_lookups is None:
+            self._url_lookups = frozenset(
+                cls.view.lookup_field
+                for qual, cls in self.classes.items()
+                if cls.view is not None and cls.view.lookup_field and not self.class_module[qual].external
+            )
+        return self._url_lookups
 
     @query
     def serializer_rows_loaded(self, qual: str, model: str) -> frozenset[str] | None:
@@ -1074,9 +1083,7 @@ class ProjectIndex:
         cls = self.classes.get(qual)
         if cls is None or cls.serializer is None:
             return None
-        if self._drf_users is None:
-            self._drf_users = drf_reads.DrfReader(self).users()
-        uses = self._drf_users.get(qual, ())
+        uses = self._serializer_users().get(qual, ())
         reader = drf_reads.DrfReader(self)
         found: frozenset[str] | None = None
         for view, what in uses:

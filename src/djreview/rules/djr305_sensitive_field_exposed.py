@@ -152,18 +152,19 @@ class SensitiveFieldExposed(Rule):
 
     # -- fields from the model -------------------------------------------------------------------
     def _model_fields(self, name, model: ModelInfo, meta_attrs, declared, hidden, issues_tokens) -> None:
-        in_urls = self.ctx.index.url_lookup_fields()  # mediacms's `friendly_token`: the row's public id
         secrets = {
             f.name: f
             for f in model.fields
             if _string_kind(f.kind)
             and secret_name(f.name)
-            and f.name not in in_urls
             and f.name not in declared
             and f.name not in hidden
             and not (issues_tokens and "token" in f.name.lower())
             and not (f.name.lower() == "client_secret" and _payment_intent(model))
         }
+        if secrets:  # mediacms's `friendly_token`, the lookup_field of its views: the row's public id
+            in_urls = self.ctx.index.url_lookup_fields()
+            secrets = {n: f for n, f in secrets.items() if n not in in_urls}
         if not secrets:
             return
         fields = meta_attrs.get("fields")

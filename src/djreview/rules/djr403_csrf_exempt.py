@@ -195,7 +195,7 @@ class CsrfExempt(Rule):
             return  # a parameter or a local: a helper wrapping whatever view its caller gives it
         self._judge(node, self._text(view), ref)
 
-    def _package_view(self, ref: str) -> bool:
+    def _oauth_token_endpoint(self, ref: str) -> bool:
         """django-oauth-toolkit's token endpoints (`oauth2_provider.views.TokenView`): OAuth2
         clients post there from their servers, authenticated by their own credentials, never by
         a browser's cookies. Other packages' views stay reported: graphene's `GraphQLView`
@@ -216,7 +216,7 @@ class CsrfExempt(Rule):
         index = self.ctx.index
         if ref is not None and index.verifies_signature(ref):
             return
-        if ref is not None and self._package_view(ref):
+        if ref is not None and self._oauth_token_endpoint(ref):
             return  # django-oauth-toolkit's `TokenView`: the package's code, which the index does not read
         if ref is not None and index.post_answers_as_get(ref):
             return  # `post()` returns `self.get(...)`: a forged POST changes nothing
