@@ -98,11 +98,85 @@ def test_fix_uses_the_permissions_module_already_imported_and_keeps_the_docstrin
     )
 
 
-def test_reports_a_read_only_view_too_when_the_default_is_allow_any(review):
-    settings = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}\n'
-    findings = permissions(review, project(OPEN_LIST, settings))
+CHOSEN_ALLOW_ANY = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"]}\n'
+
+
+def test_a_read_only_view_is_public_by_choice_when_the_settings_write_allow_any_out(review):
+    # safe-transaction-service: a public blockchain index sets AllowAny as its default on purpose
+    assert permissions(review, project(OPEN_LIST, CHOSEN_ALLOW_ANY)) == []
+    assert (
+        permissions(review, project(OPEN_LIST, CHOSEN_ALLOW_ANY.replace('"rest_framework.permissions.AllowAny"', "")))
+        == []
+    )
+
+
+def test_a_view_that_writes_is_reported_under_a_chosen_allow_any_default(review):
+    views = OPEN_LIST.replace("ListAPIView", "ListCreateAPIView")
+    findings = permissions(review, project(views, CHOSEN_ALLOW_ANY))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
-    assert "DEFAULT_PERMISSION_CLASSES is AllowAny" in findings[0].message
+    assert findings[0].message == (
+        "DRF view BookList sets no permission classes, DEFAULT_PERMISSION_CLASSES is AllowAny, and it "
+        "accepts POST: anonymous requests can change data."
+    )
+
+
+SIGNED_SERIALIZER = """
+from eth_account import Account
+from rest_framework import serializers
+
+from .models import Book
+
+
+class ConfirmSerializer(serializers.Serializer):
+    message = serializers.CharField()
+    signature = serializers.CharField()
+
+    def validate(self, attrs):
+        signer = Account.recover_message(attrs["message"], signature=attrs["signature"])
+        if not Book.objects.filter(title=signer).exists():
+            raise serializers.ValidationError("not an owner")
+        return attrs
+"""
+SIGNED_VIEW = """
+from rest_framework import generics
+
+from .signed import ConfirmSerializer
+
+
+class BookList(generics.CreateAPIView):
+    serializer_class = ConfirmSerializer
+"""
+
+
+def test_a_post_whose_serializer_recovers_the_signer_is_not_reported(review):
+    # safe-transaction-service: a confirmation is accepted only with an owner's signature
+    assert permissions(review, project(SIGNED_VIEW, CHOSEN_ALLOW_ANY, **{"shop/signed.py": SIGNED_SERIALIZER})) == []
+    unsigned = SIGNED_SERIALIZER.replace("Account.recover_message(", "str(")
+    findings = permissions(review, project(SIGNED_VIEW, CHOSEN_ALLOW_ANY, **{"shop/signed.py": unsigned}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 7)]
+
+
+def test_an_api_view_is_judged_by_its_methods_under_a_chosen_allow_any_default(review):
+    views = """
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+
+from .models import Book
+
+
+@api_view(["GET"])
+def titles(request):
+    return Response([b.title for b in Book.objects.all()[:20]])
+
+
+@api_view(["POST"])
+def restock(request):
+    Book.objects.create(title=request.data["title"])
+    return Response(status=201)
+"""
+    findings = permissions(review, project(views, CHOSEN_ALLOW_ANY))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 13)]
+    assert "restock()" in findings[0].message
 
 
 def test_not_reported_when_the_settings_require_authentication(review):

@@ -556,6 +556,7 @@ class DrfView:
     # it, or its serializer, checks a token generator's token (a password-reset link): the
     # link's token decides who may call it
     token_checked: bool = False
+    serializer: str = ""  # the serializer class it names (resolved), when it names one
 
 
 def drf_view(index, qual: str) -> DrfView | None:
@@ -605,15 +606,14 @@ def drf_view(index, qual: str) -> DrfView | None:
             view = _replace(view, lists="")
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
     view = _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
-    return _replace(view, token_checked=_checks_token(index, mro))
-
-
-def _checks_token(index, mro) -> bool:
-    """Does the view, or the serializer it names, call `check_token()` in a method?"""
-    classes = list(mro)
     serializer = next((index.classes[q].view.serializer for q in mro if index.classes[q].view is not None), None)
-    if serializer:
-        classes += index._class_mro(index.resolve(serializer) or serializer)
+    serializer = index.resolve(serializer) or serializer if serializer else ""
+    return _replace(view, token_checked=_checks_token(index, mro, serializer), serializer=serializer)
+
+
+def _checks_token(index, mro, serializer: str) -> bool:
+    """Does the view, or the serializer it names, call `check_token()` in a method?"""
+    classes = list(mro) + (index._class_mro(serializer) if serializer else [])
     return any(index.classes[c].access is not None and index.classes[c].access.checks_token for c in classes)
 
 

@@ -32,7 +32,7 @@ from djreview.index.nodes import Nodes, all_nodes
 
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
-    r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view"
+    r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view|recover_message|recover_hash"
 )
 # A name that says it verifies a signature: verify_signature, check_hmac, is_valid_signature,
 # validate_twilio_request, signature_is_valid...
@@ -42,7 +42,19 @@ _VERIFYING_NAME = re.compile(
     r"|^twilio_view$"
 )
 _COMPARISONS = frozenset({"compare_digest", "constant_time_compare"})
-_PROVIDER_METHODS = frozenset({"construct_event", "verify_header", "is_valid_request", "unsign", "unsign_object"})
+# eth-account's `Account.recover_message`/`recover_hash`: the signer's address, recovered from
+# the signature (safe-transaction-service checks it against the Safe's owners)
+_PROVIDER_METHODS = frozenset(
+    {
+        "construct_event",
+        "verify_header",
+        "is_valid_request",
+        "unsign",
+        "unsign_object",
+        "recover_message",
+        "recover_hash",
+    }
+)
 _SIGNING = frozenset({"django.core.signing.loads", "django.core.signing.unsign"})
 _JWT_DECODE = frozenset({"jwt.decode", "jose.jwt.decode", "jwt.api_jwt.decode"})
 _SIGNATURE_HEADER = re.compile(r"(?i)signature|hmac")

@@ -2,15 +2,16 @@
 
 DRF's default `DEFAULT_PERMISSION_CLASSES` is `AllowAny`: a view that sets no permission
 classes (itself, its project bases, `get_permissions()`, `@permission_classes`) in a project
-whose settings set no other default serves every anonymous request, GET-only views included.
-`permission_classes = [AllowAny]` (or `[]`, `()`) is a decision on a read-only view, but on a
-view that accepts POST/PUT/PATCH/DELETE it lets anyone change data.
+whose settings set no default serves every anonymous request, GET-only views included.
+`permission_classes = [AllowAny]` (or `[]`, `()`), on the view or written out as the settings'
+default, is a decision on a read-only view, but on a view that accepts POST/PUT/PATCH/DELETE
+it lets anyone change data.
 
 Not reported: login, signup and token views (open by design: ObtainAuthToken and simplejwt
 bases, create-only views of the user model, *Login*/*Signup*/*Register*/*PasswordReset*/token
 names, views of an authentication app); a base view the project only subclasses (its
 subclasses are judged); views whose access is decided in code (get_permissions, checks of
-request.user, a signature check, login_required) or through a base the index cannot read;
+request.user, a signature check in the view or its serializer, login_required) or through a base the index cannot read;
 views that turn authentication off (webhooks, device pairing); settings whose default the
 index cannot read. The decisions are the index's (index/drf_access.py).
 """
@@ -113,9 +114,9 @@ class ViewWithoutPermissions(Rule):
         if _login_required_everywhere(self.ctx.index):
             return
         if permissions is None:
-            default = _default(self.ctx.index)
-            if default is None:
-                return
+            default, chosen = _default(self.ctx.index)
+            if default is None or chosen and (not unsafe or _answers_only(node)):
+                return  # an AllowAny the settings chose: judged as the view's own AllowAny is
             methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
             message = f"DRF view {name}() sets no permission classes and {default}: anyone can call it{methods}."
             self.report(api_view, message, fix, hint=hint)
@@ -158,18 +159,24 @@ def _message(index, view, qual: str) -> str | None:
         return None  # anonymous: authentication turned off on purpose (a webhook, a device pairing)
     if _login_required_everywhere(index):
         return None
-    if view.permissions == "default":
-        default = _default(index)
-        if default is None:
-            return None
+    default, chosen = _default(index) if view.permissions == "default" else (None, False)
+    if view.permissions == "default" and default is None:
+        return None
+    if view.permissions == "default" and not chosen:
         methods = f" (it accepts {', '.join(view.unsafe)})" if view.unsafe else ""
         return f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
-    if view.permissions != "open" or not view.unsafe:
+    # AllowAny chosen, by the view or by the settings (a public data API): only writes matter
+    if view.permissions not in ("open", "default") or not view.unsafe:
         return None
-    if index.verifies_signature(qual) or view.token_checked:
-        return None  # a webhook's signature, a reset link's token: checked, they decide
+    if view.token_checked or any(index.verifies_signature(ref) for ref in (qual, view.serializer) if ref):
+        return None  # a webhook's signature (in the view or its serializer), a reset link's token: they decide
     if view.unsafe == ("POST",) and view.model and view.model == index.model_for("<user-model>"):
         return None  # a create-only view of the user model: a signup
+    if default is not None:
+        return (
+            f"DRF view {view.name} sets no permission classes, {default}, and it accepts "
+            f"{', '.join(view.unsafe)}: anonymous requests can change data."
+        )
     owner = view.permission_owner
     where = "" if owner == view.name else f" (from {owner})"
     return (
@@ -188,19 +195,22 @@ def _login_required_everywhere(index) -> bool:
     return any(isinstance(m, str) and m.rsplit(".", 1)[-1] == "LoginRequiredMiddleware" for m in middleware.value)
 
 
-def _default(index) -> str | None:
-    """Why the settings' default lets anyone in, or None when it does not (or is unknown)."""
+def _default(index) -> tuple[str | None, bool]:
+    """Why the settings' default lets anyone in (None when it does not, or is unknown), and
+    whether the settings chose that: `DEFAULT_PERMISSION_CLASSES = [AllowAny]` written out is
+    a public API's decision, judged as a view's own `AllowAny` is (only views that write are
+    reported); a missing key is an omission, and every view is reported."""
     default = drf_default(index, "DEFAULT_PERMISSION_CLASSES")
     if default is None:
-        return None
+        return None, False
     if default.state == "absent":
-        return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)"
+        return "the REST_FRAMEWORK setting has no DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny)", False
     value = default.value
     if default.state != "set" or not isinstance(value, (list, tuple)):
-        return None
+        return None, False
     if all(isinstance(v, str) and v.rsplit(".", 1)[-1] == "AllowAny" for v in value):
-        return "DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"
-    return None
+        return ("DEFAULT_PERMISSION_CLASSES is AllowAny" if value else "DEFAULT_PERMISSION_CLASSES is empty"), True
+    return None, False
 
 
 def _permission_refs(flow, call: cst.BaseExpression) -> list[str | None]:
