@@ -451,3 +451,46 @@ def watched(request):
     assert sql(review, body) == []
     tainted = body.replace('_part(request.user, "task", "shop_task")', '_part(request.user, request.GET["t"], "t")')
     assert lines(sql(review, tainted)) == [19]
+
+
+def test_rows_of_a_select_of_keys_or_server_names_are_code_made(review):
+    # peering-manager: `SELECT current_database()`; Geotrek: the ids a parameterised SELECT returned
+    body = """
+def size(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        name = cursor.fetchone()[0]
+        cursor.execute(f"SELECT pg_database_size('{name}')")
+        return cursor.fetchone()[0]
+
+
+def ordered(ids):
+    query = "SELECT id FROM shop_book WHERE id IN (%s)" % ", ".join(["%s"] * len(ids))
+    cursor = connection.cursor()
+    cursor.execute(query, ids)
+    pks = [row[0] for row in cursor.fetchall()]
+    order = " ".join(f"WHEN id={pk} THEN {i}" for i, pk in enumerate(pks))
+    return Book.objects.extra(select={"o": f"CASE {order} END"})
+"""
+    assert sql(review, body) == []
+
+
+def test_rows_of_a_select_of_stored_text_are_not(review):
+    body = """
+def size(request):
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT current_database()")
+        cursor.execute("SELECT title FROM shop_book LIMIT 1")
+        name = cursor.fetchone()[0]
+        cursor.execute(f"SELECT * FROM shop_book WHERE title = '{name}'")
+
+
+def ordered(ids):
+    query = "SELECT title FROM shop_book WHERE id IN (%s)" % ", ".join(["%s"] * len(ids))
+    cursor = connection.cursor()
+    cursor.execute(query, ids)
+    titles = [row[0] for row in cursor.fetchall()]
+    order = " ".join(f"WHEN title='{t}' THEN {i}" for i, t in enumerate(titles))
+    return Book.objects.extra(select={"o": f"CASE {order} END"})
+"""
+    assert lines(sql(review, body)) == [14, 23]

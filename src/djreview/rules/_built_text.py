@@ -624,8 +624,8 @@ class BuiltText:
             finally:
                 self.site = saved
                 self._busy.discard(node.value)
-        elif isinstance(node, cst.Attribute) and self.safe(node, depth + 1):
-            pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`)
+        elif isinstance(node, (cst.Attribute, cst.Call)) and self.safe(node, depth + 1):
+            pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`, rows of keys)
         else:
             # A parameter, a call's result: joined as it was built elsewhere. The text is not
             # reported for it (like a text passed on as is), but a value made from it is unknown.
@@ -757,7 +757,7 @@ class BuiltText:
         if isinstance(node, cst.Subscript) and self._keys_name_numbers(node):
             return True  # `counts["insert_count"]`, `counts[attr] for attr in ("insert_count", ...)`
         if isinstance(node, cst.Subscript) and isinstance(
-            node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name, cst.Attribute, cst.Subscript)
+            node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name, cst.Attribute, cst.Subscript, cst.Call)
         ):
             # {True: "yes", False: "no"}[value], `colors[op]` of a local dict of literals, an item
             # of what the policy calls safe (`settings.DATABASES["default"]["NAME"]` for SQL)

@@ -66,6 +66,16 @@ _VALUE_SLOT = re.compile(
     re.IGNORECASE,
 )
 _VALUE_AFTER = re.compile(r"^'?(?:\s|\)|;|,|$)")
+_FETCHES = frozenset({"fetchone", "fetchall", "fetchmany"})
+# What a literal `SELECT` may return for its rows to be code-made: keys (`id`, `t.pk`,
+# `author_id`), counts, and functions of nothing (`current_database()`, `version()`): numbers,
+# or the server's own names, never text a request stored.
+_SELECT_LIST = re.compile(r"^\s*SELECT\s+(?:DISTINCT\s+)?(?P<items>.+?)(?:\s+FROM\b.*)?;?\s*$", re.I | re.S)
+_KEY_ITEM = re.compile(
+    r"^(?:(?:\w+\.)?(?:id|pk|\w+_id)|count\s*\([^()]*\)|(?:min|max)\s*\((?:\w+\.)?(?:id|\w+_id)\)|\w+\(\s*\))"
+    r"(?:\s+(?:AS\s+)?\w+)?$",
+    re.I,
+)
 
 
 def _candidate(node: ast.AST) -> bool:
@@ -91,6 +101,8 @@ class SqlPolicy(Policy):
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         if name in _SAFE_SQL_CALLS:
             return True
+        if name in _FETCHES and analysis.scope is not None:
+            return _fetches_keys(analysis, call)
         parts = dotted(call.func) or []
         return "ops" in parts[:-1] or "_meta" in parts[:-1]  # connection.ops.date_trunc_sql(...)
 
@@ -365,3 +377,41 @@ def _assemble(pieces, start: str, end: str, keep_prefix: str) -> tuple[str, list
         return None
     start_quote = start[len(start) - len(quote) :] if start.endswith(quote) else quote
     return f"{keep_prefix}{start_quote}{''.join(out)}{quote}", values
+
+
+def _fetches_keys(analysis: BuiltText, fetch: cst.Call) -> bool:
+    """Do the rows `cursor.fetchone()`/`fetchall()` returns hold only keys, counts or the
+    server's own names? So when the cursor's last `execute()` before it ran a SELECT of those
+    whose select list is literal (Geotrek's `SELECT id FROM ... WHERE id IN (%s, ...)` with the
+    placeholders formatted in, peering-manager's `SELECT current_database()`): numbers and
+    names the database made, not stored text."""
+    if not isinstance(fetch.func, cst.Attribute) or analysis.scope is None:
+        return False
+    cursor = dotted(fetch.func.value)
+    last: cst.Call | None = None
+    stack: list[cst.CSTNode] = [analysis.scope]
+    while stack:  # depth first, children in source order: the executes before the fetch
+        node = stack.pop()
+        if node is fetch:
+            break
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "execute"
+            and dotted(node.func.value) == cursor
+        ):
+            last = node
+        stack.extend(reversed(list(children(node))))
+    else:
+        return False
+    if last is None or not last.args:
+        return False
+    sql = last.args[0].value
+    if isinstance(sql, cst.Name):
+        values = analysis.local.values.get(sql.value, [])
+        sql = values[0] if len(values) == 1 else sql
+    if isinstance(sql, cst.BinaryOperation) and isinstance(sql.operator, cst.Modulo):
+        sql = sql.left  # the template: what fills its placeholders comes after the select list
+    text = sql.evaluated_value if isinstance(sql, (cst.SimpleString, cst.ConcatenatedString)) else None
+    match = _SELECT_LIST.match(text) if isinstance(text, str) else None
+    return match is not None and all(_KEY_ITEM.match(item.strip()) for item in match["items"].split(","))
