@@ -494,3 +494,21 @@ def ordered(ids):
     return Book.objects.extra(select={"o": f"CASE {order} END"})
 """
     assert lines(sql(review, body)) == [14, 23]
+
+
+def test_the_values_of_a_settings_mapping_joined_into_the_sql_are_the_deployment_s(review):
+    # Geotrek: `SET search_path=` the schemas its settings name
+    body = """
+from django.conf import settings
+
+
+def set_search_path():
+    path = ", ".join(("public", *tuple(set(settings.DATABASE_SCHEMAS.values()))))
+    connection.cursor().execute(f"ALTER ROLE app SET search_path={path}")
+
+
+def set_search_path_from(request):
+    path = ", ".join(("public", *tuple(set(request.GET.values()))))
+    connection.cursor().execute(f"ALTER ROLE app SET search_path={path}")
+"""
+    assert lines(sql(review, body)) == [19]

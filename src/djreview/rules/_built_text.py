@@ -605,6 +605,15 @@ class BuiltText:
                 self.local.values, self.local.opaque, self.local.loop_iters = saved
         elif isinstance(node, cst.Call) and _name(node.func) in ("list", "tuple", "sorted", "set") and node.args:
             self._elements(node.args[0].value, parts, depth + 1)
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "values"
+            and not node.args
+        ):
+            # `settings.DATABASE_SCHEMAS.values()`: a safe mapping's values (a dict's keys are not judged)
+            if not self.safe(node.func.value, depth + 1):
+                parts.opaque.append(node)
         elif isinstance(node, cst.Call) and isinstance(node.func, cst.Attribute) and node.func.attr.value in _SPLITS:
             # "a\nb".split("\n"): the pieces of a text are as safe as the text
             if not self.safe(node.func.value, depth + 1):
