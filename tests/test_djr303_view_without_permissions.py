@@ -61,7 +61,7 @@ from .models import Book
 from .serializers import BookSerializer
 
 
-class BookList(generics.ListAPIView):
+class BookList(generics.ListCreateAPIView):
     queryset = Book.objects.all()
     serializer_class = BookSerializer
 """
@@ -72,7 +72,7 @@ def test_reports_a_view_without_permissions_when_the_settings_have_no_default(re
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
     assert findings[0].message == (
         "DRF view BookList sets no permission classes and the REST_FRAMEWORK setting has no "
-        "DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny): anyone can call it."
+        "DEFAULT_PERMISSION_CLASSES (DRF's default is AllowAny): anyone can call it (it accepts POST)."
     )
     assert findings[0].fix.applicability == "unsafe"
 
@@ -90,7 +90,7 @@ def test_fix_adds_is_authenticated_and_its_import(review):
 
 def test_fix_uses_the_permissions_module_already_imported_and_keeps_the_docstring(review):
     views = OPEN_LIST.replace("import generics", "import generics, permissions").replace(
-        "(generics.ListAPIView):\n", '(generics.ListAPIView):\n    """Books."""\n\n'
+        "(generics.ListCreateAPIView):\n", '(generics.ListCreateAPIView):\n    """Books."""\n\n'
     )
     findings = permissions(review, project(views))
     assert fixed(views, findings, "shop/views.py") == views.replace(
@@ -103,16 +103,29 @@ CHOSEN_ALLOW_ANY = 'REST_FRAMEWORK = {"DEFAULT_PERMISSION_CLASSES": ["rest_frame
 
 def test_a_read_only_view_is_public_by_choice_when_the_settings_write_allow_any_out(review):
     # safe-transaction-service: a public blockchain index sets AllowAny as its default on purpose
-    assert permissions(review, project(OPEN_LIST, CHOSEN_ALLOW_ANY)) == []
+    read_only = OPEN_LIST.replace("ListCreateAPIView", "ListAPIView")
+    assert permissions(review, project(read_only, CHOSEN_ALLOW_ANY)) == []
     assert (
-        permissions(review, project(OPEN_LIST, CHOSEN_ALLOW_ANY.replace('"rest_framework.permissions.AllowAny"', "")))
+        permissions(review, project(read_only, CHOSEN_ALLOW_ANY.replace('"rest_framework.permissions.AllowAny"', "")))
         == []
     )
 
 
+def test_a_view_that_only_reads_is_not_reported_unless_it_serves_the_user_model(review):
+    # djangopackages' and lutris's public catalogue APIs: no DRF default, GET-only viewsets of
+    # what the site's HTML pages show anyone. The user model's rows are another matter
+    read_only = OPEN_LIST.replace("ListCreateAPIView", "ListAPIView")
+    assert permissions(review, project(read_only)) == []
+    users = read_only.replace("queryset = Book.objects.all()", "queryset = User.objects.all()").replace(
+        "from .models import Book", "from django.contrib.auth.models import User"
+    )
+    findings = permissions(review, project(users))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
+    assert findings[0].message.endswith("anyone can call it.")
+
+
 def test_a_view_that_writes_is_reported_under_a_chosen_allow_any_default(review):
-    views = OPEN_LIST.replace("ListAPIView", "ListCreateAPIView")
-    findings = permissions(review, project(views, CHOSEN_ALLOW_ANY))
+    findings = permissions(review, project(OPEN_LIST, CHOSEN_ALLOW_ANY))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)]
     assert findings[0].message == (
         "DRF view BookList sets no permission classes, DEFAULT_PERMISSION_CLASSES is AllowAny, and it "
@@ -174,9 +187,10 @@ def restock(request):
     Book.objects.create(title=request.data["title"])
     return Response(status=201)
 """
-    findings = permissions(review, project(views, CHOSEN_ALLOW_ANY))
-    assert codes_lines(findings) == [("DJR303", "shop/views.py", 13)]
-    assert "restock()" in findings[0].message
+    for settings in (CHOSEN_ALLOW_ANY, SETTINGS):  # chosen, or no default at all
+        findings = permissions(review, project(views, settings))
+        assert codes_lines(findings) == [("DJR303", "shop/views.py", 13)]
+        assert "restock()" in findings[0].message
 
 
 def test_not_reported_when_the_settings_require_authentication(review):
@@ -304,7 +318,7 @@ class StaffView(generics.GenericAPIView):
 
 def test_not_reported_when_permissions_come_from_a_base_in_another_module(review):
     views = OPEN_LIST.replace("from rest_framework import generics", "from core.base import StaffView")
-    views = views.replace("generics.ListAPIView", "StaffView")
+    views = views.replace("generics.ListCreateAPIView", "StaffView")
     files = project(views, **{"core/__init__.py": "", "core/base.py": PROTECTED_BASE})
     assert permissions(review, files) == []
 
@@ -315,7 +329,8 @@ from rest_framework import generics
 
 
 class ShopView(generics.GenericAPIView):
-    pass
+    def post(self, request):
+        self.perform_create(None)
 """
     views = """
 from rest_framework.permissions import IsAuthenticated
@@ -715,11 +730,12 @@ def test_a_viewset_routing_only_actions_that_set_their_own_permissions(review):
 
 def test_an_action_without_permissions_or_a_list_handler_still_falls_back_to_the_default(review):
     unguarded = ACTION_ONLY.replace(
-        '@action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])', "@action(detail=False)"
+        '@action(detail=False, methods=["get"], permission_classes=[IsAuthenticated])',
+        '@action(detail=False, methods=["post"])',
     )
     listing = ACTION_ONLY.replace(
         "    @action(detail=True",
-        "    def list(self, request):\n        return Response([])\n\n    @action(detail=True",
+        "    def create(self, request):\n        Book.objects.create(title='x')\n\n    @action(detail=True",
     )
     assert codes_lines(permissions(review, project(unguarded, **{"shop/urls.py": ACTION_URLS}))) == [
         ("DJR303", "shop/views.py", 18)
@@ -916,7 +932,7 @@ def test_only_the_methods_a_viewset_s_routes_map_are_served(review):
 def test_a_view_serving_the_caller_s_own_record_decides_access(review):
     # tabbycat's participant view: `get_object()` returns `self.request.auth`, the person its URL
     # key authenticated. The twin returns any row
-    views = OPEN_LIST.replace("generics.ListAPIView", "generics.RetrieveAPIView") + (
+    views = OPEN_LIST.replace("generics.ListCreateAPIView", "generics.RetrieveUpdateAPIView") + (
         "\n    def get_object(self):\n        return self.request.user\n"
     )
     assert permissions(review, project(views)) == []

@@ -2,10 +2,10 @@
 
 DRF's default `DEFAULT_PERMISSION_CLASSES` is `AllowAny`: a view that sets no permission
 classes (itself, its project bases, `get_permissions()`, `@permission_classes`) in a project
-whose settings set no default serves every anonymous request, GET-only views included.
-`permission_classes = [AllowAny]` (or `[]`, `()`), on the view or written out as the settings'
-default, is a decision on a read-only view, but on a view that accepts POST/PUT/PATCH/DELETE
-it lets anyone change data.
+whose settings set no default serves every anonymous request. On a view that only reads that
+is mostly a public catalogue (reported only for the user model's rows); on a view that
+accepts POST/PUT/PATCH/DELETE, as with `permission_classes = [AllowAny]` (or `[]`, `()`) on
+the view or written out as the settings' default, it lets anyone change data.
 
 Not reported: login, signup and token views (open by design: ObtainAuthToken and simplejwt
 bases, create-only views of the user model, *Login*/*Signup*/*Register*/*PasswordReset*/token
@@ -115,8 +115,8 @@ class ViewWithoutPermissions(Rule):
             return
         if permissions is None:
             default, chosen = _default(self.ctx.index)
-            if default is None or chosen and (not unsafe or _answers_only(node)):
-                return  # an AllowAny the settings chose: judged as the view's own AllowAny is
+            if default is None or not unsafe or chosen and _answers_only(node):
+                return  # it only reads, or the settings chose AllowAny: judged as the view's own AllowAny is
             methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
             message = f"DRF view {name}() sets no permission classes and {default}: anyone can call it{methods}."
             self.report(api_view, message, fix, hint=hint)
@@ -162,15 +162,17 @@ def _message(index, view, qual: str) -> str | None:
     default, chosen = _default(index) if view.permissions == "default" else (None, False)
     if view.permissions == "default" and default is None:
         return None
-    if view.permissions == "default" and not chosen:
+    user_model = index.model_for("<user-model>")
+    if view.permissions == "default" and not chosen and (view.unsafe or view.model and view.model == user_model):
         methods = f" (it accepts {', '.join(view.unsafe)})" if view.unsafe else ""
         return f"DRF view {view.name} sets no permission classes and {default}: anyone can call it{methods}."
-    # AllowAny chosen, by the view or by the settings (a public data API): only writes matter
+    # a view that only reads (a public catalogue), or AllowAny chosen by the view or by the
+    # settings (a public data API): only views that write are reported
     if view.permissions not in ("open", "default") or not view.unsafe:
         return None
     if view.token_checked or any(index.verifies_signature(ref) for ref in (qual, view.serializer) if ref):
         return None  # a webhook's signature (in the view or its serializer), a reset link's token: they decide
-    if view.unsafe == ("POST",) and view.model and view.model == index.model_for("<user-model>"):
+    if view.unsafe == ("POST",) and view.model and view.model == user_model:
         return None  # a create-only view of the user model: a signup
     if default is not None:
         return (
