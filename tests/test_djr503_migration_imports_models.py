@@ -299,3 +299,46 @@ class Migration(migrations.Migration):
     assert imports_models(review, migration) == []
     queried = migration.replace('apps.get_model("shop", "Product").objects', "Product.objects")
     assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]
+
+
+def test_a_model_named_only_in_an_annotation_is_not_used(review):
+    # pydis-site: `rows: site.models.X = apps.get_model(...)`; the annotation is never evaluated
+    source = """
+from django.db import migrations
+
+import shop.models
+
+
+def rename(apps, schema_editor):
+    rows: shop.models.Product = apps.get_model("shop", "Product")
+    rows.objects.filter(name="").update(name="unnamed")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(rename, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    used = source.replace('rows.objects.filter(name="")', 'shop.models.Product.objects.filter(name="")')
+    assert codes_lines(imports_models(review, used)) == [("DJR503", PATH, 4)]
+
+
+def test_an_alias_imported_in_the_function_for_a_constant_is_no_query(review):
+    # akvo-rsr: `from rsr.models import Partnership as ps` read only as `ps.TYPES_TO_ROLES[...]`
+    source = """
+from django.db import migrations
+
+
+def fill(apps, schema_editor):
+    from shop.models import Product as p
+    Product = apps.get_model("shop", "Product")
+    for row in Product.objects.all():
+        row.name = p.KINDS_TO_NAMES[row.kind]
+        row.save()
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    queried = source.replace("row.name = p.KINDS_TO_NAMES[row.kind]", "row.name = p.objects.count()")
+    assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 6)]

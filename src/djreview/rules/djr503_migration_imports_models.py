@@ -132,7 +132,17 @@ class MigrationImportsModels(ModuleFunctions, Rule):
         seen: set[int] = set()
         attributes: set[int] = set()  # `x.Product`: the attribute is not the imported name
         constants: set[int] = set()  # `Survey.BY_QUESTION`, `Survey.Status.DRAFT`: a class constant, no query
+        # no use: an annotation (`rows: shop.models.Product = apps.get_model(...)` is never
+        # evaluated) and the import statement itself (`from shop.models import Product as P`)
+        unused = {
+            id(inner)
+            for node in descendants(function)
+            if isinstance(node, (cst.Annotation, cst.Import, cst.ImportFrom))
+            for inner in descendants(node)
+        }
         for node in descendants(function):
+            if id(node) in unused:
+                continue
             used = None
             if isinstance(node, cst.Name) and node.value in imported and id(node) not in attributes:
                 if id(node) in constants:
