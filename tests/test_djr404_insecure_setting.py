@@ -218,6 +218,40 @@ if os.path.exists(local_settings):
     assert codes_lines(insecure(review, files)) == [("DJR404", "patch/settings.py", 4)]
 
 
+def test_settings_a_yaml_file_writes_into_the_module_namespace_are_unknown(review):
+    # edX's registrar and ecommerce: production.py loads a YAML file and runs
+    # `vars().update(config)`, so its keys (SECRET_KEY, ALLOWED_HOSTS) replace the values above.
+    # The twin reads the file into a dict of its own
+    production = """
+import os
+
+import yaml
+
+from app.settings.base import *
+
+ALLOWED_HOSTS = ["*"]
+
+with open(os.environ["APP_CFG"], encoding="utf-8") as f:
+    config = yaml.safe_load(f)
+    vars().update(config)
+"""
+    files = {
+        "app/__init__.py": "",
+        "app/settings/__init__.py": "",
+        "app/settings/base.py": 'SECRET_KEY = "not-secret"\nINSTALLED_APPS = ["app"]\n',
+        "app/settings/production.py": production,
+    }
+    assert insecure(review, files) == []
+    for shape in ("globals().update(config)", "for k, v in config.items():\n        globals()[k] = v"):
+        files["app/settings/production.py"] = production.replace("vars().update(config)", shape)
+        assert insecure(review, files) == []
+    files["app/settings/production.py"] = production.replace("vars().update(config)", "extra = dict(config)")
+    assert codes_lines(insecure(review, files)) == [
+        ("DJR404", "app/settings/base.py", 1),
+        ("DJR404", "app/settings/production.py", 8),
+    ]
+
+
 def test_a_module_built_on_the_production_settings_is_a_variant_for_elsewhere(review):
     # find-my-device's settings/docker.py (named by docker/common.env for local development)
     # star-imports settings/prod.py and sets DEBUG = True. The twin builds it on base.py

@@ -360,12 +360,16 @@ def _rewrites_the_module(stmt: ast.stmt) -> bool:
     loads more settings (`import_local_settings(path)`) or runs a file's code in the module
     (`exec(compile(open(path).read(), path, "exec"))`)."""
     for node in all_nodes(stmt):
+        if isinstance(node, ast.Subscript) and isinstance(node.ctx, ast.Store) and _namespace(node.value):
+            return True  # `globals()[name] = value`
         if not isinstance(node, ast.Call):
             continue
         func = node.func
         called = func.attr if isinstance(func, ast.Attribute) else getattr(func, "id", "")
         if called in ("exec", "execfile"):
             return True  # patchman runs /etc/patchman/local_settings.py over its own values
+        if isinstance(func, ast.Attribute) and called in ("update", "setdefault") and _namespace(func.value):
+            return True  # edX's `vars().update(yaml.safe_load(f))`: the YAML's keys become settings
         if node is getattr(stmt, "value", None) and isinstance(stmt, ast.Expr) and "settings" in called.lower():
             return True  # called for its effect alone
         for arg in [*node.args, *(k.value for k in node.keywords)]:
@@ -374,6 +378,13 @@ def _rewrites_the_module(stmt: ast.stmt) -> bool:
             if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("locals", "globals", "vars"):
                 return True
     return False
+
+
+def _namespace(node: ast.expr) -> bool:
+    """`globals()`, `locals()`, `vars()`: the settings module's own names, at its top level."""
+    return (
+        isinstance(node, ast.Call) and getattr(node.func, "id", "") in ("locals", "globals", "vars") and not node.args
+    )
 
 
 def _literal(node: ast.expr | None):
