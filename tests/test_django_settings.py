@@ -280,3 +280,30 @@ def test_a_reusable_app_whose_manage_py_runs_its_test_project_has_no_production_
     }
     assert settings_of(cookiecutter).production == ["config.settings.production"]
     assert is_development("userena.runtests.settings")
+
+
+def test_keys_a_loop_sets_from_a_dict_of_literal_keys_are_only_those_keys():
+    # edX ecommerce: `for override, value in DB_OVERRIDES.items(): DATABASES["default"][override] = value`
+    # over `dict(USER=..., HOST=...)` cannot unset ATOMIC_REQUESTS. The twins: a dict whose keys
+    # a later line may change, and a loop over keys not known
+    base = """
+        DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "ATOMIC_REQUESTS": True}}
+        INSTALLED_APPS = ["shop"]
+    """
+    prod = """
+        import os
+        from .base import *
+        DB_OVERRIDES = dict(USER=os.environ.get("DB_USER"), HOST=os.environ.get("DB_HOST"))
+        for override, value in DB_OVERRIDES.items():
+            DATABASES["default"][override] = value
+    """
+    files = {"proj/settings/__init__.py": "", "proj/settings/base.py": base, "proj/settings/prod.py": prod}
+    project = settings_of(files)
+    assert project.atomic_requests()
+    assert project.setting("DATABASES").state == "unknown"  # USER and HOST hold values not known
+    changed = prod.replace(
+        "        for override", '        DB_OVERRIDES["ATOMIC_REQUESTS"] = False\n        for override'
+    )
+    assert not settings_of({**files, "proj/settings/prod.py": changed}).atomic_requests()
+    unknown = prod.replace("DB_OVERRIDES.items()", "os.environ.items()")
+    assert not settings_of({**files, "proj/settings/prod.py": unknown}).atomic_requests()

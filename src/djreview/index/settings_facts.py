@@ -169,9 +169,13 @@ class _Reader:
     def __init__(self, module: str, is_init: bool, env_objects: frozenset[str]):
         self.package = module.split(".") if is_init else module.split(".")[:-1]
         self.env_objects = env_objects
+        self.dict_keys: dict[str, tuple[str, ...]] = {}  # module dicts of literal keys: `OVERRIDES = dict(USER=...)`
+        self.loop_keys: dict[str, tuple[str, ...]] = {}  # `for key, value in OVERRIDES.items():` -> key: its keys
 
     def steps(self, stmt: ast.stmt, conditional: bool, in_try: bool):
         line = stmt.lineno
+        if self.dict_keys:
+            self._forget_changed_keys(stmt)
         if isinstance(stmt, ast.ImportFrom):
             source = self._absolute(stmt)
             for alias in stmt.names:
@@ -181,6 +185,10 @@ class _Reader:
                     yield Step("unknown", alias.asname or alias.name, line)
         elif isinstance(stmt, (ast.Assign, ast.AnnAssign)) and stmt.value is not None:
             targets = stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target]
+            keys = _literal_keys(stmt.value)
+            for target in targets:
+                if isinstance(target, ast.Name) and not conditional:
+                    self._remember_keys(target.id, keys)
             value = UNKNOWN if conditional else self.value(stmt.value)
             for target in targets:
                 yield from self._assigned(target, value, line)
@@ -191,8 +199,51 @@ class _Reader:
             yield from self._method_call(stmt.value, conditional, line)
         if isinstance(stmt, (ast.Expr, ast.Assign)) and _rewrites_the_module(stmt):
             yield Step("unknown", ANY, line)
-        elif isinstance(stmt, (ast.If, ast.For, ast.While, ast.With, ast.Try)):
+        elif isinstance(stmt, ast.For):
+            bound = self._loop_keys(stmt)
+            self.loop_keys.update(bound)
+            try:
+                yield from self._block(stmt, in_try)
+            finally:
+                for name in bound:
+                    self.loop_keys.pop(name, None)
+        elif isinstance(stmt, (ast.If, ast.While, ast.With, ast.Try)):
             yield from self._block(stmt, in_try)
+
+    def _forget_changed_keys(self, stmt: ast.stmt) -> None:
+        """A dict whose keys may change (`OVERRIDES[name] = x`, `OVERRIDES.update(...)`) no longer
+        has known keys."""
+        for node in all_nodes(stmt):
+            if (
+                isinstance(node, ast.Subscript)
+                and isinstance(node.ctx, ast.Store)
+                or isinstance(node, ast.Attribute)
+                and node.attr not in ("items", "keys", "values", "get")
+            ):
+                changed = node.value
+            else:
+                continue
+            if isinstance(changed, ast.Name):
+                self.dict_keys.pop(changed.id, None)
+
+    def _remember_keys(self, name: str, keys: tuple[str, ...] | None) -> None:
+        if keys is None:
+            self.dict_keys.pop(name, None)
+        else:
+            self.dict_keys[name] = keys
+
+    def _loop_keys(self, loop: ast.For) -> dict[str, tuple[str, ...]]:
+        """`for key, value in OVERRIDES.items():` (or `for key in OVERRIDES:`) over a module dict
+        whose keys are literals: the loop's key takes only those values (edX's DB_OVERRIDES
+        sets USER, HOST...: never ATOMIC_REQUESTS)."""
+        source = loop.iter
+        if isinstance(source, ast.Call) and isinstance(source.func, ast.Attribute) and not source.args:
+            source = source.func.value if source.func.attr in ("items", "keys") else source
+        keys = self.dict_keys.get(source.id) if isinstance(source, ast.Name) else None
+        target = loop.target.elts[0] if isinstance(loop.target, ast.Tuple) and loop.target.elts else loop.target
+        if keys is None or not isinstance(target, ast.Name):
+            return {}
+        return {target.id: keys}
 
     def _block(self, stmt: ast.stmt, in_try: bool):
         """Statements under a condition: what they bind is unknown (either branch may run),
@@ -220,7 +271,13 @@ class _Reader:
                 node = node.value
             if not isinstance(node, ast.Name):
                 return
-            if all(isinstance(k, str) for k in keys):
+            last = target.slice
+            choices = self.loop_keys.get(last.id) if isinstance(last, ast.Name) and len(keys) > 1 else None
+            if choices is not None and all(isinstance(k, str) for k in keys[:-1]):
+                # `DATABASES["default"][key] = value` with `key` one of a dict's literal keys
+                for choice in choices:
+                    yield Step("key", node.id, line, UNKNOWN, key=str(keys[0]), inner=(*map(str, keys[1:-1]), choice))
+            elif all(isinstance(k, str) for k in keys):
                 yield Step("key", node.id, line, value, key=str(keys[0]), inner=tuple(str(k) for k in keys[1:]))
             else:
                 yield Step("unknown", node.id, line)
@@ -378,6 +435,20 @@ def _rewrites_the_module(stmt: ast.stmt) -> bool:
             if isinstance(arg, ast.Call) and getattr(arg.func, "id", "") in ("locals", "globals", "vars"):
                 return True
     return False
+
+
+def _literal_keys(node: ast.expr) -> tuple[str, ...] | None:
+    """The keys of `{"USER": ..., "HOST": ...}` or `dict(USER=..., HOST=...)` when all are literal."""
+    if isinstance(node, ast.Dict) and all(isinstance(_constant(k), str) for k in node.keys):
+        return tuple(str(_constant(k)) for k in node.keys)
+    if (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "id", "") == "dict"
+        and not node.args
+        and all(k.arg is not None for k in node.keywords)
+    ):
+        return tuple(str(k.arg) for k in node.keywords)
+    return None
 
 
 def _namespace(node: ast.expr) -> bool:
