@@ -305,3 +305,17 @@ class Subdomain(models.Model):
     assert statuses(review, source) == []
     own = source.replace("    exit_status", "    review_status")
     assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 7)]
+
+
+def test_an_integer_status_that_holds_http_codes_by_its_help_text_or_default(review):
+    # readthedocs' PageView.status: `PositiveIntegerField(default=200, help_text="HTTP status code")`
+    source = """
+from django.db import models
+
+
+class PageView(models.Model):
+    status = models.PositiveIntegerField(default=200)
+    state = models.PositiveIntegerField(default=1, help_text="HTTP status code")
+    review_status = models.PositiveIntegerField(default=1, help_text="where the review is")
+"""
+    assert codes_lines(statuses(review, source)) == [("DJR206", PATH, 8)]

@@ -26,6 +26,7 @@ from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.index.lookups import status_name
 from djreview.rule import Rule
 from djreview.rules._class_body_fields import ClassBodyFields, keyword_true
+from djreview.syntax import literal_string
 
 _CHAR = frozenset({"django.db.models.CharField", "django.db.models.fields.CharField"})
 _INTEGERS = frozenset(
@@ -54,6 +55,7 @@ _CODE_LENGTH = 64  # longer than any status code: a CharField this long holds te
 # A protocol's codes, not the project's states: rengine's `http_status` of a scanned server, a
 # process's `exit_status`; the protocol defines them, and choices would reject the next one
 _PROTOCOL_CODES = ("http_", "response_", "exit_", "return_")
+_HTTP_WORDS = re.compile(r"\bHTTP\b|(?i:\bstatus code\b|\bresponse code\b)")
 
 
 def _long_text(max_length: cst.Arg | None) -> bool:
@@ -62,6 +64,17 @@ def _long_text(max_length: cst.Arg | None) -> bool:
         and isinstance(max_length.value, cst.Integer)
         and int(max_length.value.value) > _CODE_LENGTH
     )
+
+
+def _http_code(keywords: dict[str, cst.Arg]) -> bool:
+    """An integer column of HTTP response codes: its help text or label says so, or its default
+    is 200 (OK). The protocol defines the values, and the next one would fail choices."""
+    for name in ("help_text", "verbose_name"):
+        text = literal_string(keywords[name].value) if name in keywords else None
+        if text and _HTTP_WORDS.search(text):
+            return True
+    default = keywords.get("default")
+    return default is not None and isinstance(default.value, cst.Integer) and default.value.value == "200"
 
 
 def _member(value: str | int) -> str:
@@ -104,6 +117,8 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             return
         if integer and "editable" in keywords or "validators" in keywords and self._bounded(keywords["validators"]):
             return
+        if integer and _http_code(keywords):
+            return  # readthedocs' `status = PositiveIntegerField(default=200, help_text="HTTP status code")`
         if "state" in field and any(f.name == a or f.name.endswith(f"_{a}") for f in info.fields for a in _ADDRESS):
             return  # a region of an address
         constants = self._constants(frame.node, field)
