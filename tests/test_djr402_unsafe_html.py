@@ -1127,3 +1127,73 @@ def render_status(value):
     computed = constants.replace('Status("Failed", "danger")', "Status(load_label(), 'danger')")
     findings = review({**files, "shop/constants.py": computed}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "shop/badges.py", 9)]
+
+
+def test_class_constants_of_literals_and_tallies_are_code_made(review):
+    # patchwork's check badges: `dict(Check.STATE_CHOICES).get(state)`, `str(counts.get(state, 0))`
+    # and `SubmitterFilter.param = "submitter"`. The twins: a class attribute computed, a tally
+    # whose default is text
+    models = """
+from django.db import models
+
+
+class Check(models.Model):
+    STATE_OK = 0
+    STATE_FAIL = 1
+    STATE_CHOICES = ((STATE_OK, "success"), (STATE_FAIL, "fail"))
+    state = models.SmallIntegerField(choices=STATE_CHOICES, default=STATE_OK)
+
+
+class OwnerFilter:
+    param = "submitter"
+"""
+    body = """
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from shop.models import Check, OwnerFilter
+
+
+def check_badges(counts):
+    elements = []
+    for state in (Check.STATE_FAIL, Check.STATE_OK):
+        colour = dict(Check.STATE_CHOICES).get(state)
+        shown = str(counts.get(state, 0))
+        elements.append(f'<span class="check {colour}">{shown}</span>')
+    return mark_safe("".join(elements))
+
+
+def person_link(person):
+    return mark_safe('<a href="?%s=%s">%s</a>' % (OwnerFilter.param, person.pk, escape(person.email)))
+"""
+    files = {"shop/models.py": models, "shop/badges.py": body}
+    assert review(files, select=("DJR402",)) == []
+    computed = models.replace('param = "submitter"', "param = load_param()").replace(
+        '(STATE_FAIL, "fail")', "(STATE_FAIL, load_label())"
+    )
+    findings = review({**files, "shop/models.py": computed}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/badges.py", 14), ("DJR402", "shop/badges.py", 18)]
+    text = body.replace("counts.get(state, 0)", "counts.get(state, counts.label)")
+    assert codes_lines(review({**files, "shop/badges.py": text}, select=("DJR402",))) == [
+        ("DJR402", "shop/badges.py", 14)
+    ]
+
+
+def test_pygments_style_definitions_are_the_formatter_s_css(review):
+    # readthedocs' admin: `"<style>" + formatter.get_style_defs() + "</style>" + highlight(...)`
+    body = """
+from pygments import highlight
+from pygments.formatters import HtmlFormatter
+from pygments.lexers import JsonLexer
+
+
+def pretty(text):
+    formatter = HtmlFormatter()
+    style = "<style>" + formatter.get_style_defs() + "</style>"
+    return mark_safe(style + highlight(text, JsonLexer(), formatter))
+
+
+def plain(text, theme):
+    return mark_safe("<style>" + theme.get_style_defs() + "</style>" + text)
+"""
+    assert lines(html(review, body)) == [20]

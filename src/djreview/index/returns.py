@@ -250,12 +250,18 @@ def _text_of(kinds: set[str]) -> set[str]:
     return plain | ({SAFE} if SAFE in kinds else {LITERAL})
 
 
-def literal_constants(statements: list[ast.stmt]) -> tuple[str, ...]:
+def literal_constants(statements: list[ast.stmt], prefix: str = "") -> tuple[str, ...]:
     """Module-level names bound once, to a value made only of literals: strings, numbers,
     collections of them, and calls of a name given only literals (a namedtuple's
-    `Status("Queued", "info")`, a translation). peering-manager's `TASK_STATUSES` mapping."""
+    `Status("Queued", "info")`, a translation). peering-manager's `TASK_STATUSES` mapping.
+    Class attributes likewise, as "Class.NAME" (top-level classes; patchwork's
+    `SubmitterFilter.param = "submitter"`, a model's `STATE_CHOICES`)."""
     bound: dict[str, int] = {}
     literal: set[str] = set()
+    found: list[str] = []
+    for stmt in statements:
+        if isinstance(stmt, ast.ClassDef) and not prefix:
+            found += literal_constants(stmt.body, f"{stmt.name}.")
     for stmt in statements:
         targets = (
             stmt.targets if isinstance(stmt, ast.Assign) else [stmt.target] if isinstance(stmt, ast.AnnAssign) else []
@@ -264,27 +270,30 @@ def literal_constants(statements: list[ast.stmt]) -> tuple[str, ...]:
             if isinstance(target, ast.Name):
                 bound[target.id] = bound.get(target.id, 0) + 1
                 value = stmt.value  # type: ignore[attr-defined]
-                if value is not None and _literal_only(value, 0):
+                if value is not None and _literal_only(value, 0, literal):
                     literal.add(target.id)
-    return tuple(sorted(name for name in literal if bound[name] == 1))
+    return tuple(sorted(found + [prefix + name for name in literal if bound[name] == 1]))
 
 
-def _literal_only(node: ast.expr, depth: int) -> bool:
+def _literal_only(node: ast.expr, depth: int, known: set[str] | frozenset[str] = frozenset()) -> bool:
+    """`known`: names bound to literals before (`STATE_OK = 0` above `((STATE_OK, "ok"),)`)."""
     if depth > 6:
         return False
     if isinstance(node, ast.Constant):
         return True
+    if isinstance(node, ast.Name):
+        return node.id in known
     if isinstance(node, (ast.List, ast.Tuple, ast.Set)):
-        return all(_literal_only(e, depth + 1) for e in node.elts)
+        return all(_literal_only(e, depth + 1, known) for e in node.elts)
     if isinstance(node, ast.Dict):
-        return all(k is not None and _literal_only(k, depth + 1) for k in node.keys) and all(
-            _literal_only(v, depth + 1) for v in node.values
+        return all(k is not None and _literal_only(k, depth + 1, known) for k in node.keys) and all(
+            _literal_only(v, depth + 1, known) for v in node.values
         )
     if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and _record_or_translation(node.func.id):
         return (
             bool(node.args or node.keywords)
-            and all(_literal_only(a, depth + 1) for a in node.args)
-            and all(k.arg is not None and _literal_only(k.value, depth + 1) for k in node.keywords)
+            and all(_literal_only(a, depth + 1, known) for a in node.args)
+            and all(k.arg is not None and _literal_only(k.value, depth + 1, known) for k in node.keywords)
         )
     return False
 

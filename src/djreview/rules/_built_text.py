@@ -812,7 +812,7 @@ class BuiltText:
                 return True  # `status.colour` of `status = TASK_STATUSES.get(value)`: the constant's
         if isinstance(node, cst.Call):
             name = _name(node.func) or ""
-            if name in _NUMBERS:
+            if name in _NUMBERS or name in ("get", "getattr") and self._number(node, depth + 1):
                 return True
             if name == "str" and node.args:
                 return self.safe(node.args[0].value, depth + 1)
@@ -889,6 +889,8 @@ class BuiltText:
             name = _name(node.func) or ""
             if name in _NUMBERS and name not in ("min", "max"):
                 return True
+            if name == "get" and isinstance(node.func, cst.Attribute) and len(node.args) == 2:
+                return self._number(node.args[1].value, depth + 1)  # `counts.get(state, 0)`: a tally
             return name == "getattr" and len(node.args) == 3 and self._number(node.args[2].value, depth + 1)
         if isinstance(node, cst.Name):
             if node.value in self._busy:
@@ -1433,6 +1435,12 @@ def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | No
                 return index.returns_kind(f"{facts.qualify(base.value)}.{func.attr.value}", _literal_arguments(node))
             return index.member_returns_kind(func.attr.value, False)
     elif isinstance(node, cst.Attribute):
+        base = node.value
+        if isinstance(base, cst.Name) and (base.value in facts.imports or base.value in facts.class_names):
+            # `SubmitterFilter.param`, `Check.STATE_CHOICES`: a class constant of literals
+            kind = index.returns_kind(f"{facts.qualify(base.value)}.{node.attr.value}")
+            if kind is not None:
+                return kind
         return index.member_returns_kind(node.attr.value, True)
     elif isinstance(node, cst.Name) and node.value in facts.imports:
         return index.returns_kind(facts.qualify(node.value))  # a module constant of literals: "literal"

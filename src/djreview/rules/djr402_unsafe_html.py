@@ -127,6 +127,8 @@ class HtmlPolicy(Policy):
             return True  # `2026-12-07T13:54:31+00:00`: digits and `-:+.T`
         if name == "highlight" and any(_html_formatter(a.value, analysis) for a in call.args):
             return True  # pygments' HtmlFormatter escapes the code it colours
+        if name == "get_style_defs" and isinstance(call.func, cst.Attribute):
+            return _html_formatter(call.func.value, analysis)  # the formatter's own CSS
         if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
             return True  # a YAML document: text for a configuration file, not HTML
         if dotted(call.func) == ["re", "sub"] and len(call.args) >= 3:
