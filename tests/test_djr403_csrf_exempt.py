@@ -1266,3 +1266,61 @@ class DashboardView(ReactView):
         '        request.session["last"] = request.POST["q"]\n        return redirect(request.build_absolute_uri())',
     )
     assert codes_lines(exempt(review, {**files, "shop/views.py": acts})) == [("DJR403", "shop/views.py", 30)]
+
+
+def test_a_view_a_package_s_decorator_answers_is_out_of_sight(review):
+    # socialhome: `@method_decorator(activitypub_object_view, name="dispatch")` on an empty
+    # `View`: federation serves the object and takes signed inbox POSTs from other servers.
+    # The twins: the same shape with the project's own decorator, and a view with a handler of
+    # its own
+    views = """
+from django.utils.decorators import method_decorator
+from django.views import View
+from federation.entities.activitypub.django.views import activitypub_object_view
+
+from shop.wrappers import own_view
+
+
+@method_decorator(activitypub_object_view, name="dispatch")
+class ProfileView(View):
+    pass
+
+
+@method_decorator(own_view, name="dispatch")
+class OwnView(View):
+    pass
+
+"""
+    posting = """
+from django.utils.decorators import method_decorator
+from django.views import View
+from federation.entities.activitypub.django.views import activitypub_object_view
+
+
+@method_decorator(activitypub_object_view, name="dispatch")
+class PostingView(View):
+    def post(self, request):
+        request.user.profile.save()
+"""
+    wrappers = """
+def own_view(func):
+    def inner(request, *args, **kwargs):
+        request.session["seen"] = True
+        return func(request, *args, **kwargs)
+
+    return inner
+"""
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop import posting, views
+
+urlpatterns = [
+    path("u/", csrf_exempt(views.ProfileView.as_view())),
+    path("o/", csrf_exempt(views.OwnView.as_view())),
+    path("p/", csrf_exempt(posting.PostingView.as_view())),
+]
+"""
+    files = {"shop/views.py": views, "shop/posting.py": posting, "shop/wrappers.py": wrappers, "shop/urls.py": urls}
+    assert lines(exempt(review, files)) == [("shop/urls.py", 9), ("shop/urls.py", 10)]

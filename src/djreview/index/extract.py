@@ -302,6 +302,25 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     return field
 
 
+def _dispatch_decorators(node: ast.ClassDef, resolver: _Resolver) -> tuple[str, ...]:
+    """The refs of `@method_decorator(X, name="dispatch")` class decorators (`X` given by name)."""
+    found = []
+    for decorator in node.decorator_list:
+        if not (isinstance(decorator, ast.Call) and decorator.args):
+            continue
+        if (resolver.ref(decorator.func) or "").rpartition(".")[2] != "method_decorator":
+            continue
+        if not any(
+            k.arg == "name" and isinstance(k.value, ast.Constant) and k.value.value == "dispatch"
+            for k in decorator.keywords
+        ):
+            continue
+        ref = resolver.ref(decorator.args[0])
+        if ref:
+            found.append(ref)
+    return tuple(found)
+
+
 def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) -> ClassFacts:
     cls = ClassFacts(
         name=node.name,
@@ -311,6 +330,7 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
         bases=[b for b in (resolver.ref(class_base(base)) for base in node.bases) if b],
     )
     cls.dynamic_bases = len(node.bases) - len(cls.bases)
+    cls.dispatch_decorators = _dispatch_decorators(node, resolver)
     for stmt in node.body:
         if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
             if stmt.name == "__str__":

@@ -86,6 +86,8 @@ class ClassFacts:
     atomic_methods: tuple[str, ...] = ()  # methods decorated `@transaction.atomic` (DJR104)
     sets_choices: bool = False  # a field class whose __init__ passes `choices` (dj-stripe's StripeEnumField)
     own_dispatch: bool = False  # a dispatch() that never calls super().dispatch(): it answers itself (DJR403)
+    # `@method_decorator(X, name="dispatch")`: the decorators wrapping its dispatch (DJR403)
+    dispatch_decorators: tuple[str, ...] = ()
     # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
     # Meta.ordering's fields ("-" dropped) and its line (0: no literal ordering)
     indexes: tuple[tuple[str, ...], ...] = ()

@@ -1716,6 +1716,27 @@ class ProjectIndex:
                     return True
         return False
 
+    @query
+    def dispatch_out_of_sight(self, qual: str) -> bool:
+        """Is this class-based view's every answer given by a third-party decorator wrapping its
+        dispatch (`@method_decorator(activitypub_object_view, name="dispatch")` on a `View`
+        with no handler of its own: federation's ActivityPub object and inbox view)? What the
+        view does with a POST is then the package's, which the index does not read."""
+        qual = self.resolve(qual) or qual
+        if qual not in self.classes:
+            return False
+        wrapped = False
+        for cls in self._class_mro(qual):
+            facts = self.classes[cls]
+            if any(name in facts.methods for name in ("get", "post", "put", "patch", "delete", "dispatch")):
+                return False
+            for ref in facts.dispatch_decorators:
+                resolved = self.resolve(ref) or ref
+                module = resolved.rpartition(".")[0]
+                if not resolved.startswith("django.") and (module not in self.modules or self.modules[module].external):
+                    wrapped = True
+        return wrapped
+
     def _saving_outside_transactions(self) -> frozenset[str]:
         """The functions (`Class.method` for methods) that call some `.save()` outside a
         transaction."""

@@ -220,6 +220,8 @@ class CsrfExempt(Rule):
             return  # django-oauth-toolkit's `TokenView`: the package's code, which the index does not read
         if ref is not None and index.post_answers_as_get(ref):
             return  # `post()` returns `self.get(...)`: a forged POST changes nothing
+        if ref is not None and index.dispatch_out_of_sight(ref):
+            return  # a package's decorator answers every request (an ActivityPub inbox): not the project's code
         headers = index.signature_headers(ref) if ref is not None else ()
         if not headers and ref is not None and not index.cookie_authenticated(ref):
             return  # it never acts as the cookies' user: a forged POST gains nothing a direct one does not
