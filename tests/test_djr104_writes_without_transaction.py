@@ -1449,3 +1449,27 @@ def test_atomic_requests_set_on_the_database_after_its_dict(review):
     assert writes(review, views, "shop/views.py", **{"config/settings.py": settings}) == []
     other = settings.replace('DATABASES["default"]["ATOMIC', 'DATABASES["replica"]["ATOMIC')
     assert [f.line for f in writes(review, views, "shop/views.py", **{"config/settings.py": other})] == [7]
+
+
+def test_a_create_whose_integrity_error_fetches_the_row_is_a_get_or_create(review):
+    # socialhome's preview cache: create the URL's row, or get the one another worker made,
+    # then link it. The twin's handler fetches another model's row
+    code = """
+    from django.db import IntegrityError, transaction
+    from shop.models import Item, Order, Tag
+
+
+    def tag_order(order, name):
+        try:
+            with transaction.atomic():
+                tag = Tag.objects.create(name=name)
+        except IntegrityError:
+            tag = Tag.objects.get(name=name)
+            Order.objects.filter(pk=order.pk).update(total=tag.pk)
+            return tag
+        Order.objects.filter(pk=order.pk).update(total=tag.pk)
+        return tag
+    """
+    assert writes(review, code) == []
+    other = code.replace("tag = Tag.objects.get(name=name)", "tag = Item.objects.get(price=0)")
+    assert [(f.code, f.line) for f in writes(review, other)] == [("DJR104", 14)]

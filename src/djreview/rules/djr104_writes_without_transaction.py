@@ -499,6 +499,7 @@ class WritesWithoutTransaction(Rule):
                 )
                 and not self._upsert(paths, w, write)
                 and not _ensures_row(paths, w, write)
+                and not _created_or_fetched(paths, w)
             ]
             if not earlier:
                 continue
@@ -714,6 +715,44 @@ def _goes_on(handler: cst.ExceptHandler) -> bool:
         if not isinstance(node, (cst.FunctionDef, cst.ClassDef, cst.Lambda)):
             stack.extend(children(node))
     return True
+
+
+def _created_or_fetched(paths: _Paths, write: _Write) -> bool:
+    """`try: row = Model.objects.create(...)` whose `except IntegrityError:` fetches the row
+    another worker made (`Model.objects.get(...)`): a `get_or_create()` written by hand
+    (socialhome's preview cache). A retry finds the row; nothing is half-done without the rest."""
+    func = write.call.func
+    if not (isinstance(func, cst.Attribute) and func.attr.value == "create"):
+        return False
+    for node in paths.path(write.call):
+        if isinstance(node, cst.Try) and paths.holds(node.body, write.call):
+            manager = dotted(func.value)
+            return manager is not None and any(
+                _catches_integrity(h) and _fetches(h.body, manager) for h in node.handlers
+            )
+    return False
+
+
+def _catches_integrity(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    return caught is not None and any((dotted(item) or [""])[-1] == "IntegrityError" for item in items)
+
+
+def _fetches(block: cst.CSTNode, manager: list[str]) -> bool:
+    """Does the block `get()` a row through the manager that created it (`PreviewCache.objects`)?"""
+    stack: list[cst.CSTNode] = [block]
+    while stack:
+        node = stack.pop()
+        if (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "get"
+            and dotted(node.func.value) == manager
+        ):
+            return True
+        stack.extend(children(node))
+    return False
 
 
 def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:
