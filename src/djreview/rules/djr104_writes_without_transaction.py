@@ -735,8 +735,10 @@ def _created_or_fetched(paths: _Paths, write: _Write) -> bool:
 
 def _catches_integrity(handler: cst.ExceptHandler) -> bool:
     caught = handler.type
+    if caught is None:
+        return False
     items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
-    return caught is not None and any((dotted(item) or [""])[-1] == "IntegrityError" for item in items)
+    return any((dotted(item) or [""])[-1] == "IntegrityError" for item in items)
 
 
 def _fetches(block: cst.CSTNode, manager: list[str]) -> bool:
