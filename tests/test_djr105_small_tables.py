@@ -354,3 +354,80 @@ def by_title(request):
         "    title = models.CharField(max_length=80)\n    since = models.DateField()\n",
     )
     assert codes_lines(unindexed(review, forms, views, dated)) == [("DJR105", MODELS, 7)]
+
+
+ADMIN = """
+from django.contrib import admin
+
+from shop.models import Offer
+
+admin.site.register(Offer)
+"""
+
+
+def test_quiet_on_a_table_only_staff_fill_in_the_admin(review):
+    # freesound's License, open-humans' GrantProject: registered in the admin, created by no
+    # code of the project. The twins below are each still reported
+    assert unindexed(review, "", **{"shop/admin.py": ADMIN}) == []
+    decorated = ADMIN.replace(
+        "admin.site.register(Offer)", "@admin.register(Offer)\nclass OfferAdmin(admin.ModelAdmin):\n    pass"
+    )
+    assert unindexed(review, "", **{"shop/admin.py": decorated}) == []
+    # a data migration writing its rows one by one is curation too
+    migration = """
+from django.db import migrations
+
+
+def add(apps, schema_editor):
+    Offer = apps.get_model("shop", "Offer")
+    Offer.objects.create(name="Spring", kind="Site", ends="2026-06-01")
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(add, migrations.RunPython.noop)]
+"""
+    assert (
+        unindexed(review, "", **{"shop/migrations/0002_offers.py": migration, "shop/migrations/__init__.py": ""}) == []
+    )
+
+
+def test_reported_when_code_creates_the_rows_however_it_does(review):
+    ways = {
+        "a manager": "Offer.objects.create(name=name)",
+        "a queryset chain": "Offer.objects.using('default').get_or_create(name=name)",
+        "the constructor": "Offer(name=name).save()",
+        "a relation's manager": "order.offers.create(name=name)",
+        "a class imported in the function": "from shop import models\n    models.Offer.objects.create(name=name)",
+        "a helper handed the class": "make_rows({'offer': Offer}, name)",
+    }
+    for way, code in ways.items():
+        top = "" if "import" in code else "from shop.models import Offer\n"
+        writes = f"{top}\n\ndef add(order, name):\n    {code}\n"
+        found = unindexed(review, "", **{"shop/admin.py": ADMIN, "shop/services.py": writes})
+        assert codes_lines(found) == [("DJR105", MODELS, 9)], way
+    form = "from django import forms\nfrom shop.models import Offer\n\n\nclass OfferForm(forms.ModelForm):\n    class Meta:\n        model = Offer\n        fields = ['name']\n"
+    assert codes_lines(unindexed(review, "", **{"shop/admin.py": ADMIN, "shop/offer_forms.py": form})) == [
+        ("DJR105", MODELS, 9)
+    ]
+
+
+def test_reported_without_a_sign_of_curation_or_when_a_migration_loads_a_file(review):
+    assert codes_lines(unindexed(review, "")) == [("DJR105", MODELS, 9)]
+    migration = """
+import csv
+
+from django.db import migrations
+
+
+def load(apps, schema_editor):
+    Offer = apps.get_model("shop", "Offer")
+    with open("offers.csv") as f:
+        for row in csv.reader(f):
+            Offer.objects.create(name=row[0], kind="Site", ends=row[1])
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(load, migrations.RunPython.noop)]
+"""
+    files = {"shop/admin.py": ADMIN, "shop/migrations/0002_offers.py": migration, "shop/migrations/__init__.py": ""}
+    assert codes_lines(unindexed(review, "", **files)) == [("DJR105", MODELS, 9)]

@@ -13,7 +13,7 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index import class_uses, lookups, seeded_tables
+from djreview.index import class_uses, created_rows, lookups, seeded_tables
 from djreview.index.atomic_calls import atomic_calls, decorated_atomic
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
@@ -674,4 +674,9 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.received_statuses = lookups.received_statuses(nodes)
     if seeded_tables.wanted(text):
         facts.seeded = seeded_tables.seeded_models(nodes, resolver.ref, lambda call: _loaded_class(call, resolver))
+    folders = path.split("/")
+    admin = folders[-1] == "admin.py" or "admin" in folders[:-1]
+    migration = "migrations" in folders[:-1]
+    historical = seeded_tables.historical_models(nodes, lambda call: _loaded_class(call, resolver)) if migration else {}
+    facts.creates = created_rows.creation_refs(nodes, resolver.ref, migration, admin, historical)
     return facts

@@ -140,6 +140,7 @@ class ModuleFacts:
     # module-level names bound once to literals only (`TASK_STATUSES = {"queued": Status("Queued", "info")}`)
     literal_constants: tuple[str, ...] = ()
     seeded: tuple[str, ...] = ()  # models whose rows a loop over a fixed list creates (index/seeded_tables.py)
+    creates: tuple[str, ...] = ()  # what its code may create rows of (index/created_rows.py)
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     annotations: dict[str, bool] = field(default_factory=dict)  # queryset annotation -> a number? (returns.py)

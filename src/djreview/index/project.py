@@ -357,6 +357,10 @@ class ProjectIndex:
         self._listed_models: frozenset[str] = frozenset()
         self._fk_targets: frozenset[str] | None = None  # small_table(): models a ForeignKey points at
         self._seeded_models: frozenset[str] | None = None  # small_table(): lookup tables (index/seeded_tables.py)
+        self._creations: (
+            tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None
+        ) = None
+        self._hand_filled_memo: dict[str, bool] = {}
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
         if models:
@@ -1875,6 +1879,8 @@ class ProjectIndex:
             )
         if model in self._seeded_models:
             return True  # a lookup table: the code creates its rows from a fixed list
+        if self._hand_filled(model):
+            return True  # only staff (the admin), fixtures and data migrations write its rows
         self._field_lookups()
         if model not in self._listed_models:
             return False
@@ -1888,6 +1894,86 @@ class ProjectIndex:
             )
             self._fk_targets = owners
         return not any(qual in owners for qual in self._mro(model)) or self._lookup_table(model)
+
+    def _created_rows(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+        """What the project's code (not its tests) may create rows of (index/created_rows.py):
+        models, classes whose own methods create ("self:"), relation accessors and labels; and
+        the models staff curate (registered in the admin, written by hand in a data migration)."""
+        if self._creations is None:
+            models: set[str] = set()
+            selves: set[str] = set()
+            accessors: set[str] = set()
+            labels: set[str] = set()
+            curated: set[str] = set()
+            for module in self._every_module:
+                if module.external or _test_module(module.module):
+                    continue
+                for entry in module.creates:
+                    kind, _, name = entry.partition(":") if entry.startswith(_CREATION_KINDS) else ("", "", entry)
+                    if kind == "self":
+                        selves.add(self.resolve(name) or name)
+                    elif kind == "accessor":
+                        accessors.add(name)
+                    elif kind == "label":
+                        labels.add(name)
+                    elif kind == "curated":
+                        found = self.model_for(name)
+                        if found:
+                            curated.add(found)
+                    else:
+                        found = self.model_for(name)
+                        if found:
+                            models.add(found)
+            self._creations = (
+                frozenset(models),
+                frozenset(selves),
+                frozenset(accessors),
+                frozenset(labels),
+                frozenset(curated),
+            )
+        return self._creations
+
+    def _hand_filled(self, model: str) -> bool:
+        """Does no code of the project create the model's rows (index/created_rows.py), while
+        the admin registers it (or a data migration writes its rows one by one), so that only
+        staff fill it: a table curated by hand (licences, exam types), small by how it is
+        filled? Not the user model, nor a model
+        with a base from outside the project or Django (a package may create its rows), nor
+        one whose family (parents, children, proxies) or managers the code creates through."""
+        if model in self._hand_filled_memo:
+            return self._hand_filled_memo[model]
+        verdict = self._hand_filled_memo[model] = self._judge_hand_filled(model)
+        return verdict
+
+    def _judge_hand_filled(self, model: str) -> bool:
+        info = self.models.get(model)
+        if info is None or info.abstract or info.assumed or not info.bases_known:
+            return False
+        if model not in self.classes or self.class_module[model].external:
+            return False  # Django's or a package's model: its code creates rows the index does not read
+        if model == self.model_for("<user-model>"):
+            return False
+        mro = self._class_mro(model)
+        for cls in mro:
+            for base in self.classes[cls].bases:
+                ref = self.resolve(base) or base
+                if ref not in self.classes and ref not in _PLAIN_MODEL_BASES:
+                    return False  # a package's model base: the package may create its rows
+        models, selves, accessors, labels, curated = self._created_rows()
+        family = {model, *info.parents} | {q for q, other in self.models.items() if model in self._class_mro(q)}
+        if not family & curated:
+            return False  # no sign of staff curating it either: the code may not show how it fills
+        if family & models or any(self.models[q].name in labels for q in family if q in self.models):
+            return False
+        owners = set(mro) | {m for q in family if q in self.models for m in self.models[q].managers.values() if m}
+        if any(o in selves or any(c in selves for c in self._class_mro(o)) for o in owners):
+            return False
+        return not any(
+            rel.name in accessors
+            for other in self.models.values()
+            for rel in other.relations.values()
+            if rel.target in family and rel.kind in ("reverse_fk", "m2m", "reverse_m2m", "generic_relation")
+        )
 
     def _lookup_table(self, model: str) -> bool:
         """A model that holds values other rows point at and nothing of its own: no relation
@@ -2146,6 +2232,10 @@ class ProjectIndex:
         returns: "safe", "number", or None (unknown, none, or they differ)."""
         return self._returns().kind_of_member(name, attribute)
 
+
+# The bases a model written against Django alone has.
+_PLAIN_MODEL_BASES = frozenset({"django.db.models.Model", "django.db.models.base.Model"})
+_CREATION_KINDS = ("self:", "accessor:", "label:", "curated:")
 
 # Packages no project model comes from: the standard library's, Django's and DRF's (Geotrek's
 # `from pathlib import Path` beside its `Path` model).

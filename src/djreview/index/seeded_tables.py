@@ -40,7 +40,7 @@ def seeded_models(
         for target in stmt.targets
         if isinstance(target, ast.Name)
     }
-    historical = _historical_models(nodes, loaded)
+    historical = historical_models(nodes, loaded)
     found: set[str] = set()
     for loop in nodes.of(ast.For):
         if not _fixed(loop.iter, constants):
@@ -53,7 +53,7 @@ def seeded_models(
     return tuple(sorted(found))
 
 
-def _historical_models(nodes: Nodes, loaded: Callable[[ast.Call], list[str] | None]) -> dict[str, str]:
+def historical_models(nodes: Nodes, loaded: Callable[[ast.Call], list[str] | None]) -> dict[str, str]:
     """`X = apps.get_model("app", "Model")` (or `"app.Model"`) -> "<label:app.Model>"."""
     found = {}
     for assign in nodes.of(ast.Assign):

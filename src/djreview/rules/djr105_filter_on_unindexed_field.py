@@ -15,7 +15,8 @@ it, and lookups no plain index serves (`icontains`, `iexact`, transforms, JSON k
 model whose rows a form lists in a select box (`ModelChoiceField(queryset=Model.objects.all())`):
 the project renders every row on a page, so the table is small and a scan costs what an index
 lookup would; unless a ForeignKey points at the model (rows that own other rows grow with use;
-ProjectIndex.small_table). A project can name its other small tables (configuration,
+ProjectIndex.small_table). Nor a model the admin registers that no project code creates rows
+of (index/created_rows.py): staff curate it by hand. A project can name its other small tables (configuration,
 schedules) in `djr105-small-models` of `[tool.djreview]` (config.apply, with `model_of`).
 """
 
