@@ -1324,3 +1324,40 @@ urlpatterns = [
 """
     files = {"shop/views.py": views, "shop/posting.py": posting, "shop/wrappers.py": wrappers, "shop/urls.py": urls}
     assert lines(exempt(review, files)) == [("shop/urls.py", 9), ("shop/urls.py", 10)]
+
+
+def test_a_saml_logout_whose_auth_object_a_project_helper_builds_verifies(review):
+    # mediacms: `auth = build_auth(request, provider)` (returns OneLogin_Saml2_Auth(...)), then
+    # `auth.process_slo(...)`. The twin's helper builds some other object
+    helpers = """
+from onelogin.saml2.auth import OneLogin_Saml2_Auth
+
+
+def build_auth(request, settings):
+    return OneLogin_Saml2_Auth({"post_data": request.POST.copy()}, settings)
+
+
+def build_other(request, settings):
+    return settings.get(request.path)
+"""
+    views = """
+from django.contrib.auth import logout
+from django.http import HttpResponseRedirect
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.saml import build_auth, build_other
+
+
+@csrf_exempt
+def single_logout(request):
+    auth = build_auth(request, {})
+    return HttpResponseRedirect(auth.process_slo(delete_session_cb=lambda: logout(request)) or "/")
+
+
+@csrf_exempt
+def other_logout(request):
+    auth = build_other(request, {})
+    return HttpResponseRedirect(auth.process_slo(delete_session_cb=lambda: logout(request)) or "/")
+"""
+    findings = exempt(review, {"shop/saml.py": helpers, "shop/views.py": views})
+    assert lines(findings) == [("shop/views.py", 15)]

@@ -105,6 +105,10 @@ class SignatureFacts:
     signs: bool = False  # computes an HMAC digest it does not compare: a signer whose result callers compare
     compared: tuple[str, ...] = ()  # functions whose result it compares with `==`/`!=` (a signer's, maybe)
     decorators: tuple[str, ...] = ()  # the project functions decorating it (a wrapper may authenticate)
+    makes_saml_auth: bool = False  # builds python3-saml's OneLogin_Saml2_Auth (a helper the view calls)
+    # it calls process_response()/process_slo() on an object it did not build: the functions it
+    # calls, one of which may build it (mediacms's `auth = build_auth(request, provider)`)
+    saml_from: tuple[str, ...] = ()
 
 
 def worth_reading(text: str) -> bool:
@@ -180,6 +184,9 @@ class _Function:
             self.facts.verifies = True
         elif self.hmac_digest:
             self.facts.signs = True
+        self.facts.makes_saml_auth = self.saml_auth
+        if self.saml_processed and not self.saml_auth:
+            self.facts.saml_from = tuple(c for c in self.calls if not c.startswith("self."))
         if self.user_read and not self.user_set:
             self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
@@ -307,6 +314,7 @@ def signature_facts(qualify, statements, nodes: Nodes) -> dict[str, SignatureFac
             or facts.identity
             or facts.token_auth
             or facts.signs
+            or facts.makes_saml_auth
         ):
             found[key] = facts
     return found
@@ -466,7 +474,14 @@ class Verifiers:
     def verifies(self, ref: str) -> bool:
         """It verifies, or compares a request's value with the result of a project function that
         computes an HMAC (djadyen: `signature == get_signature(item)`)."""
-        return any(facts.verifies or any(map(self._signs, facts.compared)) for facts in self._reach(ref))
+        return any(
+            facts.verifies or any(map(self._signs, facts.compared)) or any(map(self._makes_saml, facts.saml_from))
+            for facts in self._reach(ref)
+        )
+
+    def _makes_saml(self, ref: str) -> bool:
+        facts = self._function(ref)[0]
+        return facts is not None and facts.makes_saml_auth
 
     def _signs(self, ref: str) -> bool:
         facts = self._function(ref)[0]
