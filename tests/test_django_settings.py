@@ -155,6 +155,9 @@ def test_environment_fallbacks_of_common_libraries():
 def test_development_names():
     for name in ("proj.settings.dev", "proj.settings.local", "proj.local_settings", "proj.test_settings", "ci"):
         assert is_development(name), name
+    # Nitrate's `devel`; pythondotorg's `static`, for collectstatic while the image is built
+    for name in ("tcms.settings.devel", "pydotorg.settings.static", "proj.collectstatic_settings"):
+        assert is_development(name), name
     for name in ("proj.settings", "proj.settings.prod", "proj.settings.base", "proj.settings.production"):
         assert not is_development(name), name
     assert is_development("tests.proj.settings") and is_development("auth_tests.settings")

@@ -15,6 +15,7 @@ from tests.helpers import SHOP_MODELS_FK, djreview, write_project
     "path",
     [
         "shop/tests.py",
+        "shop/test.py",  # helios-server's test-data helpers
         "shop/test_models.py",
         "shop/tests_vector.py",
         "shop/models_tests.py",

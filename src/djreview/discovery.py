@@ -38,7 +38,7 @@ class MissingPath(Exception):
 # Folders whose modules only hold tests and their support code (factories, fixtures,
 # helpers), and modules that do: rules that skip tests skip them too (see file_kinds).
 TEST_DIRS = frozenset({"tests", "test", "testing", "test_utils", "factories", "fixtures"})
-TEST_MODULES = frozenset({"tests.py", "conftest.py", "factories.py"})
+TEST_MODULES = frozenset({"tests.py", "test.py", "conftest.py", "factories.py"})  # helios-server's `test.py`
 # Folders whose modules only ever hold tests or migrations.
 KIND_DIRS = TEST_DIRS | {"migrations"}
 

@@ -37,6 +37,9 @@ _DEV_NAMES = frozenset(
     # a browser test run's (oioioi's cypress_settings.py) or a documentation build's (course-discovery's
     # docs_settings.py, which Sphinx imports to read the code's docstrings)
     | {"cypress", "e2e", "selenium", "playwright", "docs", "sphinx"}
+    # Nitrate's `devel` (its wsgi.py names `product`); pythondotorg's `static`, run only for
+    # `collectstatic` while the image is built
+    | {"devel", "develop", "static", "collectstatic"}
 )
 
 
