@@ -77,7 +77,7 @@ def test_every_kind_of_write_counts(review):
 
     def deletes(order: Order):
         order.items.all().delete()
-        order.tags.clear()
+        order.save()
 
     def bulk(items):
         Order.objects.get_or_create(total=1)
@@ -1473,3 +1473,37 @@ def test_a_create_whose_integrity_error_fetches_the_row_is_a_get_or_create(revie
     assert writes(review, code) == []
     other = code.replace("tag = Tag.objects.get(name=name)", "tag = Item.objects.get(price=0)")
     assert [(f.code, f.line) for f in writes(review, other)] == [("DJR104", 14)]
+
+
+def test_a_create_where_the_get_found_nothing_is_a_get_or_create(review):
+    # joanie's course sync: `try: get() except DoesNotExist: create()`, then a row that points at it
+    code = """
+    from shop.models import Item, Order
+
+
+    def add_item(number, price):
+        try:
+            order = Order.objects.get(total=number)
+        except Order.DoesNotExist:
+            order = Order.objects.create(total=number)
+        Item.objects.create(order=order, price=price)
+    """
+    assert writes(review, code) == []
+    other = code.replace("except Order.DoesNotExist:", "except ValueError:")
+    assert [(f.code, f.line) for f in writes(review, other)] == [("DJR104", 10)]
+
+
+def test_clearing_links_and_deleting_rows_is_a_clean_up(review):
+    # Nitrate's run deletion: `run.tags.clear()`, then the run's rows deleted. The twin links anew
+    code = """
+    from shop.models import Order
+
+
+    def drop(order):
+        order.tags.clear()
+        order.items.all().delete()
+        order.delete()
+    """
+    assert writes(review, code) == []
+    relinked = code.replace("order.delete()", "Order.objects.create(total=order.total)")
+    assert [(f.code, f.line) for f in writes(review, relinked)] == [("DJR104", 8)]

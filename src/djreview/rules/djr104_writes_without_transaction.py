@@ -49,6 +49,7 @@ from djreview.values import FormInstance, Instance, ModelClass, Queryset, Relate
 from djreview.walk import children
 
 _MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
+_DELETES = frozenset({"delete", "clear", "remove"})
 _BULK = frozenset({"bulk_create", "bulk_update"})
 _M2M = frozenset({"add", "set", "remove", "clear"})
 _QUERYSET_STEPS = frozenset({"objects", "filter", "exclude", "all", "select_for_update"})
@@ -344,7 +345,8 @@ class WritesWithoutTransaction(Rule):
             row = self._one_row(func.value) or row
         transaction = function.blocks[0] if function.blocks else None
         function.writes.append(
-            _Write(node, text, transaction, row, method == "delete", method == "get_or_create", returned)
+            # a many-to-many `clear()`/`remove()` deletes link rows: with deletes, a clean-up
+            _Write(node, text, transaction, row, method in _DELETES, method == "get_or_create", returned)
         )
 
     def _one_row(self, receiver: cst.BaseExpression) -> str | None:
@@ -719,18 +721,33 @@ def _goes_on(handler: cst.ExceptHandler) -> bool:
 
 def _created_or_fetched(paths: _Paths, write: _Write) -> bool:
     """`try: row = Model.objects.create(...)` whose `except IntegrityError:` fetches the row
-    another worker made (`Model.objects.get(...)`): a `get_or_create()` written by hand
-    (socialhome's preview cache). A retry finds the row; nothing is half-done without the rest."""
+    another worker made (`Model.objects.get(...)`), or a `create()` in the `except
+    Model.DoesNotExist:` of a `get()` through the same manager: a `get_or_create()` written by
+    hand (socialhome's preview cache, joanie's course sync). A retry finds the row; nothing is
+    half-done without the rest."""
     func = write.call.func
     if not (isinstance(func, cst.Attribute) and func.attr.value == "create"):
         return False
+    manager = dotted(func.value)
+    if manager is None:
+        return False
     for node in paths.path(write.call):
         if isinstance(node, cst.Try) and paths.holds(node.body, write.call):
-            manager = dotted(func.value)
-            return manager is not None and any(
-                _catches_integrity(h) and _fetches(h.body, manager) for h in node.handlers
-            )
+            return any(_catches_integrity(h) and _fetches(h.body, manager) for h in node.handlers)
+        if isinstance(node, cst.Try):
+            # `try: row = M.objects.get(...) except M.DoesNotExist: row = M.objects.create(...)`
+            handler = next((h for h in node.handlers if paths.holds(h, write.call)), None)
+            if handler is not None and _catches_missing(handler) and _fetches(node.body, manager):
+                return True
     return False
+
+
+def _catches_missing(handler: cst.ExceptHandler) -> bool:
+    caught = handler.type
+    if caught is None:
+        return False
+    items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
+    return any((dotted(item) or [""])[-1] in ("DoesNotExist", "ObjectDoesNotExist") for item in items)
 
 
 def _catches_integrity(handler: cst.ExceptHandler) -> bool:
