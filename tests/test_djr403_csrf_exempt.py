@@ -1361,3 +1361,43 @@ def other_logout(request):
 """
     findings = exempt(review, {"shop/saml.py": helpers, "shop/views.py": views})
     assert lines(findings) == [("shop/views.py", 15)]
+
+
+def test_an_lti_launch_whose_oauth_signature_oauthlib_validates(review):
+    # marsha's LTI 1.1 launch: oauthlib's `SignatureOnlyEndpoint(...).validate_request(...)`.
+    # The twin only reads the consumer key
+    helper = """
+from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+
+
+def check_launch(request):
+    endpoint = SignatureOnlyEndpoint(RequestValidator())
+    valid, _ = endpoint.validate_request(request.build_absolute_uri(), request.method, body=request.body)
+    if not valid:
+        raise PermissionError("bad LTI signature")
+
+
+def read_launch(request):
+    return request.POST.get("oauth_consumer_key")
+"""
+    views = """
+from django.http import HttpResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.lti import check_launch, read_launch
+
+
+@csrf_exempt
+def launch(request):
+    check_launch(request)
+    request.session["lti_user"] = request.POST.get("user_id")
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def unsigned_launch(request):
+    read_launch(request)
+    request.session["lti_user"] = request.POST.get("user_id")
+    return HttpResponse("ok")
+"""
+    assert lines(exempt(review, {"shop/lti.py": helper, "shop/views.py": views})) == [("shop/views.py", 15)]

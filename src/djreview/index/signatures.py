@@ -229,6 +229,8 @@ class _Function:
             self.facts.verifies = True
         elif name == "verify" and (call.args or call.keywords):
             self.facts.verifies = True  # svix Webhook(...).verify, nacl VerifyKey(...).verify, cryptography
+        elif name == "validate_request" and len(call.args) + len(call.keywords) >= 2:
+            self.facts.verifies = True  # oauthlib's `SignatureOnlyEndpoint(...).validate_request(uri, method, ...)`
         elif name == "validate" and len(call.args) + len(call.keywords) >= 3:
             self.validates = True  # twilio's RequestValidator(token).validate(url, params, signature)
         elif ref.startswith(_ORIGIN_CHECKED_REFS) or ref in _JWT_DECODE and _decodes_with_key(call):

@@ -151,9 +151,15 @@ class MigrationImportsModels(ModuleFunctions, Rule):
             elif isinstance(node, cst.Attribute):
                 attributes.add(id(node.attr))
                 if node.attr.value.isupper() or node.attr.value in _EXCEPTIONS:
-                    # `except User.DoesNotExist:` catches what a helper querying today's model raises
-                    inner = node.value.value if isinstance(node.value, cst.Attribute) else node.value
+                    # `except User.DoesNotExist:` catches what a helper querying today's model
+                    # raises; `Order.Status.PAID`, `shop.models.Order.PAID`: the class's constants
+                    inner: cst.BaseExpression = node.value
+                    while isinstance(inner, cst.Attribute):
+                        constants.add(id(inner))
+                        inner = inner.value
                     constants.add(id(inner))
+                if id(node) in constants:
+                    continue
                 used = self._dotted_use(node)
             if used is not None and id(used) not in seen:
                 seen.add(id(used))
