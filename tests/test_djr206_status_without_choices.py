@@ -319,3 +319,34 @@ class PageView(models.Model):
     review_status = models.PositiveIntegerField(default=1, help_text="where the review is")
 """
     assert codes_lines(statuses(review, source)) == [("DJR206", PATH, 8)]
+
+
+def test_a_field_class_that_takes_its_choices_from_the_model_in_contribute_to_class(review):
+    # adhocracy-plus's feedback field: `self.choices = cls.feedback_status_choices`. The twin's
+    # contribute_to_class sets something else
+    fields = """
+from django.db import models
+
+
+class FeedbackField(models.CharField):
+    def __init__(self, *args, **kwargs):
+        kwargs["max_length"] = 50
+        super().__init__(*args, **kwargs)
+
+    def contribute_to_class(self, cls, name, **kwargs):
+        self.choices = getattr(cls, "feedback_status_choices", None)
+        super().contribute_to_class(cls, name, **kwargs)
+"""
+    source = """
+from django.db import models
+
+from shop.fields import FeedbackField
+
+
+class Idea(models.Model):
+    feedback_status_choices = (("new", "New"), ("done", "Done"))
+    feedback_status = FeedbackField(default="new")
+"""
+    assert statuses(review, source, **{"shop/fields.py": fields}) == []
+    other = fields.replace("self.choices = ", "self.help_text = ")
+    assert codes_lines(statuses(review, source, **{"shop/fields.py": other})) == [("DJR206", PATH, 9)]

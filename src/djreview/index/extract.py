@@ -340,6 +340,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 cls.atomic_methods += (stmt.name,)
             if stmt.name == "__init__" and _passes_choices(stmt):
                 cls.sets_choices = True
+            if stmt.name == "contribute_to_class" and _assigns_choices(stmt):
+                cls.sets_choices = True  # adhocracy's field taking its choices from the model class
             if stmt.name == "dispatch" and not _hands_on_to_super(stmt):
                 cls.own_dispatch = True  # it answers every HTTP method itself (allauth's SAML ACS)
             summary = summarize(stmt, True, resolver.callee, resolver.thread_decorators)
@@ -372,6 +374,18 @@ def _passes_choices(init: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         (isinstance(node, ast.Constant) and node.value == "choices")
         or (isinstance(node, ast.keyword) and node.arg == "choices")
         for node in all_nodes(init)
+    )
+
+
+def _assigns_choices(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does the method set `self.choices = ...`?"""
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "choices"
+        and isinstance(node.ctx, ast.Store)
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "self"
+        for node in ast.walk(method)
     )
 
 
