@@ -431,3 +431,29 @@ class Migration(migrations.Migration):
 """
     files = {"shop/admin.py": ADMIN, "shop/migrations/0002_offers.py": migration, "shop/migrations/__init__.py": ""}
     assert codes_lines(unindexed(review, "", **files)) == [("DJR105", MODELS, 9)]
+
+
+def test_quiet_on_a_lookup_table_bulk_created_from_a_fixed_list(review):
+    # Nitrate's case statuses: `bulk_create([Status(name=n) for n in NAMES])` in a data
+    # migration. The twin builds the rows from what it reads
+    models = SHOP + "\n\nclass Status(models.Model):\n    name = models.CharField(max_length=50)\n"
+    views = "from shop.models import Status\n\n\ndef view(request, name):\n    return Status.objects.get(name=name)\n"
+    migration = """
+from django.db import migrations
+
+NAMES = ["PROPOSED", "CONFIRMED", "DISABLED"]
+
+
+def seed(apps, schema_editor):
+    Status = apps.get_model("shop", "Status")
+    Status.objects.bulk_create([Status(name=name) for name in NAMES])
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+"""
+    extra = {"shop/migrations/0002_seed.py": migration, "shop/migrations/__init__.py": ""}
+    assert unindexed(review, "", views, models, **extra) == []
+    read = migration.replace("for name in NAMES", "for name in open('names.txt')")
+    extra["shop/migrations/0002_seed.py"] = read
+    assert codes_lines(unindexed(review, "", views, models, **extra)) == [("DJR105", MODELS, 18)]

@@ -50,7 +50,31 @@ def seeded_models(
             model = _created(node, names, historical, ref)
             if model is not None:
                 found.add(model)
+    comprehensions: list[ast.ListComp | ast.GeneratorExp] = [*nodes.of(ast.ListComp), *nodes.of(ast.GeneratorExp)]
+    for comp in comprehensions:  # `bulk_create([Status(name=n) for n in NAMES])` (Nitrate's case statuses)
+        if not all(_fixed(g.iter, constants) for g in comp.generators):
+            continue
+        names = {n.id for g in comp.generators for n in all_nodes(g.target) if isinstance(n, ast.Name)}
+        model = _constructed(comp.elt, names, historical, ref)
+        if model is not None:
+            found.add(model)
     return tuple(sorted(found))
+
+
+def _constructed(
+    node: ast.AST, names: set[str], historical: dict[str, str], ref: Callable[[ast.AST], str | None]
+) -> str | None:
+    """The model `Model(name=choice)` makes a row of, when a value comes from the loop's names."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))):
+        return None
+    values = [*node.args, *(k.value for k in node.keywords)]
+    if not any(isinstance(n, ast.Name) and n.id in names for v in values for n in all_nodes(v)):
+        return None
+    owner = node.func
+    if isinstance(owner, ast.Name) and owner.id in historical:
+        return historical[owner.id]
+    name = owner.id if isinstance(owner, ast.Name) else owner.attr
+    return ref(owner) if name[:1].isupper() else None
 
 
 def historical_models(nodes: Nodes, loaded: Callable[[ast.Call], list[str] | None]) -> dict[str, str]:
