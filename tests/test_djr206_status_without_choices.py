@@ -350,3 +350,24 @@ class Idea(models.Model):
     assert statuses(review, source, **{"shop/fields.py": fields}) == []
     other = fields.replace("self.choices = ", "self.help_text = ")
     assert codes_lines(statuses(review, source, **{"shop/fields.py": other})) == [("DJR206", PATH, 9)]
+
+
+def test_a_status_created_from_a_local_holding_posted_data_is_received(review):
+    # astrobin's agent log: `stage = request.POST.get("stage")`, then `create(stage=stage)`.
+    # The twin's local holds a literal of the project's own
+    source = """
+from django.db import models
+
+
+class AgentLog(models.Model):
+    serial = models.CharField(max_length=32, db_index=True)
+    stage = models.CharField(max_length=32, editable=False)
+
+
+def log(request):
+    stage = request.POST.get("stage")
+    AgentLog.objects.create(serial=request.POST.get("serial"), stage=stage)
+"""
+    assert statuses(review, source) == []
+    own = source.replace('stage = request.POST.get("stage")', 'stage = "booting"')
+    assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 7)]

@@ -412,8 +412,17 @@ def lookup_facts(
 def received_statuses(nodes: Nodes) -> frozenset[str]:
     """Status-like names given a value read from received data: `payment.status =
     data["status"]`, `update_or_create(defaults={"status": raw["status"]})`,
-    `create(state=payload.get("state"))`. A provider's statuses are its own (DJR206)."""
+    `create(state=payload.get("state"))`, or a local holding such an item (`stage =
+    request.POST.get("stage")`, then `create(stage=stage)`). A provider's statuses are its own (DJR206)."""
     found: set[str] = set()
+    # locals holding a received item (`stage = request.POST.get("stage")`), by name in the module
+    held = {
+        t.id
+        for assign in nodes.of(ast.Assign)
+        if _received(assign.value)
+        for t in assign.targets
+        if isinstance(t, ast.Name)
+    }
     for assign in nodes.of(ast.Assign):
         if _received(assign.value):
             found.update(t.attr for t in assign.targets if isinstance(t, ast.Attribute) and status_name(t.attr))
@@ -423,7 +432,8 @@ def received_statuses(nodes: Nodes) -> frozenset[str]:
         if called_name(call.func) not in _VALUE_METHODS:
             continue
         for k in call.keywords:
-            if k.arg and status_name(k.arg) and _received(k.value):
+            passed = isinstance(k.value, ast.Name) and k.value.id in held
+            if k.arg and status_name(k.arg) and (_received(k.value) or passed):
                 found.add(k.arg)
             elif k.arg == "defaults" and isinstance(k.value, ast.Dict):
                 for key, value in zip(k.value.keys, k.value.values):
