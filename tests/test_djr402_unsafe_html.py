@@ -1197,3 +1197,22 @@ def plain(text, theme):
     return mark_safe("<style>" + theme.get_style_defs() + "</style>" + text)
 """
     assert lines(html(review, body)) == [20]
+
+
+def test_django_s_date_filter_formats_a_date(review):
+    # adhocracy-plus's html_date tag: `defaultfilters.date(local, fmt)` inside a <time> tag.
+    # The twin formats with a format read from a stored object
+    body = """
+from django.template import defaultfilters
+
+
+def html_date(value, fmt="DATE_FORMAT"):
+    shown = defaultfilters.date(value, fmt)
+    machine = defaultfilters.date(value, "c")
+    return mark_safe('<time datetime="%s">%s</time>' % (machine, shown))
+
+
+def stored_format(value, profile):
+    return mark_safe("<b>%s</b>" % defaultfilters.date(value, profile.date_format))
+"""
+    assert lines(html(review, body)) == [18]

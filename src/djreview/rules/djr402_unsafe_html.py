@@ -123,6 +123,10 @@ class HtmlPolicy(Policy):
             return True  # `text.replace("<", "&lt;")`: no tag can open in the text any more
         if name == "strftime" and call.args and analysis.safe(call.args[0].value):
             return True  # a date in a format written in code: digits, names of months and days
+        if dotted(call.func) in (["defaultfilters", "date"], ["defaultfilters", "time"]) and not any(
+            analysis.reads_data(a.value) for a in call.args[1:]
+        ):
+            return True  # Django's `date` filter in a format from code or the caller: a date, as `date_format()`
         if name == "isoformat" and all(analysis.safe(a.value) for a in call.args):
             return True  # `2026-12-07T13:54:31+00:00`: digits and `-:+.T`
         if name == "highlight" and any(_html_formatter(a.value, analysis) for a in call.args):
