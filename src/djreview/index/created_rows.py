@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import ast
 import re
+from bisect import bisect_right
 from collections.abc import Callable
 
 from djreview.index.nodes import Nodes, all_nodes
@@ -80,8 +81,18 @@ def creation_refs(
         if admin and called_name(call.func) == "register":
             _registered(call, ref, found)
         _call(call, ref, found)
-    for cls in (n for n in getattr(tree, "body", ()) if isinstance(n, ast.ClassDef)):
-        _class_body(cls, ref, found, admin)
+    classes = _Classes(tree, ref)
+    if classes.spans:
+        for assign in nodes.of(ast.Assign):
+            if any(isinstance(t, ast.Name) and t.id == "model" for t in assign.targets):
+                owner = classes.owner(assign)
+                target = ref(assign.value) if owner is not None else None
+                if owner is not None and target:  # a Meta's or a view's `model = X`; an admin inline's is curation
+                    found.add(f"curated:{target}" if admin or owner[1] else target)
+        for call in nodes.of(ast.Call):
+            owner = classes.owner(call)
+            if owner is not None and owner[0] and _makes_own(call.func):
+                found.add(f"self:{owner[0]}")
     if not migration and not admin:  # the admin's `register([A, B])` lists what staff curate
         for kind in (ast.Dict, ast.List, ast.Tuple, ast.Set):
             for collection in nodes.of(kind):
@@ -144,27 +155,40 @@ def _handed(node: ast.AST, found: set[str]) -> None:
         found.add(f"label:{node.attr}")
 
 
-def _class_body(cls: ast.ClassDef, ref: Callable[[ast.AST], str | None], found: set[str], admin: bool) -> None:
-    qual = ref(ast.Name(cls.name))
-    inline = any((called_name(b) or "").endswith("Inline") for b in cls.bases)
-    for node in all_nodes(cls):
-        if isinstance(node, ast.Assign) and any(isinstance(t, ast.Name) and t.id == "model" for t in node.targets):
-            target = ref(node.value)
-            if target:
-                found.add(f"curated:{target}" if admin or inline else target)
-        if not isinstance(node, ast.Call) or not qual:
-            continue
-        func = node.func
-        if isinstance(func, ast.Name) and func.id == "cls":
-            found.add(f"self:{qual}")
-        elif isinstance(func, ast.Attribute) and _own(func.value) and (func.attr in _CREATES or func.attr == "model"):
-            found.add(f"self:{qual}")  # a manager's `self.create()`, `self.model(...)`
-        elif isinstance(func, ast.Attribute) and func.attr == "__class__":
-            found.add(f"self:{qual}")
-        elif isinstance(func, ast.Attribute) and func.attr in _CREATES:
-            root = func.value
-            if isinstance(root, ast.Attribute) and _own(root.value):
-                found.add(f"self:{qual}")  # `cls.objects.create(...)`
+class _Classes:
+    """The module's top-level classes by line span: which one a node sits in (one bisection,
+    not a walk of every class body)."""
+
+    def __init__(self, tree: ast.AST, ref: Callable[[ast.AST], str | None]):
+        classes = sorted(
+            (n.lineno, n.end_lineno or n.lineno, n) for n in getattr(tree, "body", ()) if isinstance(n, ast.ClassDef)
+        )
+        self.spans = [(start, end) for start, end, _ in classes]
+        self.starts = [start for start, _ in self.spans]
+        # (qualified name, an admin inline?) per class
+        self.info = [
+            (ref(ast.Name(c.name)), any((called_name(b) or "").endswith("Inline") for b in c.bases))
+            for _, _, c in classes
+        ]
+
+    def owner(self, node: ast.AST) -> tuple[str | None, bool] | None:
+        line = getattr(node, "lineno", 0)
+        i = bisect_right(self.starts, line) - 1
+        return self.info[i] if i >= 0 and line <= self.spans[i][1] else None
+
+
+def _makes_own(func: ast.AST) -> bool:
+    """`cls(...)`, `self.create(...)`, `self.model(...)`, `super().create(...)`,
+    `self.__class__(...)`, `cls.objects.create(...)`: a class (or its manager) making rows of itself."""
+    if isinstance(func, ast.Name):
+        return func.id == "cls"
+    if not isinstance(func, ast.Attribute):
+        return False
+    if _own(func.value) and (func.attr in _CREATES or func.attr == "model"):
+        return True
+    if func.attr == "__class__":
+        return True
+    return func.attr in _CREATES and isinstance(func.value, ast.Attribute) and _own(func.value.value)
 
 
 def _registered(call: ast.Call, ref: Callable[[ast.AST], str | None], found: set[str]) -> None:
