@@ -67,14 +67,7 @@ def _constructed(
     """The model `Model(name=choice)` makes a row of, when a value comes from the loop's names."""
     if not (isinstance(node, ast.Call) and isinstance(node.func, (ast.Name, ast.Attribute))):
         return None
-    values = [*node.args, *(k.value for k in node.keywords)]
-    if not any(isinstance(n, ast.Name) and n.id in names for v in values for n in all_nodes(v)):
-        return None
-    owner = node.func
-    if isinstance(owner, ast.Name) and owner.id in historical:
-        return historical[owner.id]
-    name = owner.id if isinstance(owner, ast.Name) else owner.attr
-    return ref(owner) if name[:1].isupper() else None
+    return _model_given(node.func, node, names, historical, ref)
 
 
 def historical_models(nodes: Nodes, loaded: Callable[[ast.Call], list[str] | None]) -> dict[str, str]:
@@ -99,10 +92,20 @@ def _created(
     manager = node.func.value
     if not (isinstance(manager, ast.Attribute) and isinstance(manager.value, (ast.Name, ast.Attribute))):
         return None
-    values = [*node.args, *(k.value for k in node.keywords)]
+    return _model_given(manager.value, node, names, historical, ref)
+
+
+def _model_given(
+    owner: ast.Name | ast.Attribute,
+    call: ast.Call,
+    names: set[str],
+    historical: dict[str, str],
+    ref: Callable[[ast.AST], str | None],
+) -> str | None:
+    """The model class `owner` names, when the call is given a value from the loop's names."""
+    values = [*call.args, *(k.value for k in call.keywords)]
     if not any(isinstance(n, ast.Name) and n.id in names for v in values for n in all_nodes(v)):
         return None
-    owner = manager.value
     if isinstance(owner, ast.Name) and owner.id in historical:
         return historical[owner.id]
     name = owner.id if isinstance(owner, ast.Name) else owner.attr
