@@ -72,7 +72,14 @@ def creation_refs(
                 return historical[node.id]
             return plain(node)
 
-    for call in nodes.of(ast.Call):
+    classes = _Classes(tree, ref)
+    pointing: set[int] = set()  # the first argument of a relation field: a model it points at
+    for call in nodes.of(ast.Call):  # one pass over the calls, for every kind of entry
+        owner = classes.owner(call) if classes.spans else None
+        if owner is not None and owner[0] and _makes_own(call.func):
+            found.add(f"self:{owner[0]}")
+        if call.args and (called_name(call.func) or "") in _RELATION_FIELDS:
+            pointing.add(id(call.args[0]))
         if looped is not None and id(call) not in looped:
             made: set[str] = set()
             _call(call, ref, made)  # a row written by hand in a data migration: curated
@@ -81,7 +88,6 @@ def creation_refs(
         if admin and called_name(call.func) == "register":
             _registered(call, ref, found)
         _call(call, ref, found)
-    classes = _Classes(tree, ref)
     if classes.spans:
         for assign in nodes.of(ast.Assign):
             if any(isinstance(t, ast.Name) and t.id == "model" for t in assign.targets):
@@ -89,17 +95,13 @@ def creation_refs(
                 target = ref(assign.value) if owner is not None else None
                 if owner is not None and target:  # a Meta's or a view's `model = X`; an admin inline's is curation
                     found.add(f"curated:{target}" if admin or owner[1] else target)
-        for call in nodes.of(ast.Call):
-            owner = classes.owner(call)
-            if owner is not None and owner[0] and _makes_own(call.func):
-                found.add(f"self:{owner[0]}")
     if not migration and not admin:  # the admin's `register([A, B])` lists what staff curate
         for kind in (ast.Dict, ast.List, ast.Tuple, ast.Set):
             for collection in nodes.of(kind):
                 for item in collection.values if isinstance(collection, ast.Dict) else collection.elts:  # type: ignore[attr-defined]
                     _handed(item, found)
     if not migration:
-        _labels(nodes, found)
+        _labels(nodes, pointing, found)
     return tuple(sorted(found))
 
 
@@ -109,10 +111,11 @@ def _call(call: ast.Call, ref: Callable[[ast.AST], str | None], found: set[str])
     for keyword in call.keywords:
         if keyword.arg == "through":  # a many-to-many's `add()` creates the through model's rows
             value = keyword.value
+            target = ref(value)
             if isinstance(value, ast.Constant) and isinstance(value.value, str):
                 found.add(f"label:{value.value.rpartition('.')[2]}")
-            elif ref(value):
-                found.add(ref(value) or "")
+            elif target:
+                found.add(target)
     if name in _FACTORIES:
         for arg in call.args[:2]:
             target = ref(arg)
@@ -208,12 +211,8 @@ def _own(node: ast.AST) -> bool:
     return isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "super"
 
 
-def _labels(nodes: Nodes, found: set[str]) -> None:
-    pointing = {
-        id(call.args[0])
-        for call in nodes.of(ast.Call)
-        if call.args and (called_name(call.func) or "") in _RELATION_FIELDS
-    }
+def _labels(nodes: Nodes, pointing: set[int], found: set[str]) -> None:
+    """Models named by label in a string (`"shop.Offer"`), not where a relation field points."""
     for node in nodes.of(ast.Constant):
         if isinstance(node.value, str) and id(node) not in pointing and len(node.value) < 200:
             for match in _LABEL.finditer(node.value):

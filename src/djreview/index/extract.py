@@ -385,7 +385,7 @@ def _assigns_choices(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         and isinstance(node.ctx, ast.Store)
         and isinstance(node.value, ast.Name)
         and node.value.id == "self"
-        for node in ast.walk(method)
+        for node in all_nodes(method)
     )
 
 

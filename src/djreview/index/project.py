@@ -15,7 +15,7 @@ import sys
 import types
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from djreview import orm
 from djreview.discovery import TEST_DIRS
@@ -357,9 +357,7 @@ class ProjectIndex:
         self._listed_models: frozenset[str] = frozenset()
         self._fk_targets: frozenset[str] | None = None  # small_table(): models a ForeignKey points at
         self._seeded_models: frozenset[str] | None = None  # small_table(): lookup tables (index/seeded_tables.py)
-        self._creations: (
-            tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]] | None
-        ) = None
+        self._creations: _Creations | None = None  # small_table(): where code creates rows
         self._hand_filled_memo: dict[str, bool] = {}
         self._django_settings: ProjectSettings | None = None
         self._words: tuple[str | None, str] = (None, "")  # the last text mentions_models() scanned
@@ -1895,7 +1893,7 @@ class ProjectIndex:
             self._fk_targets = owners
         return not any(qual in owners for qual in self._mro(model)) or self._lookup_table(model)
 
-    def _created_rows(self) -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
+    def _created_rows(self) -> _Creations:
         """What the project's code (not its tests) may create rows of (index/created_rows.py):
         models, classes whose own methods create ("self:"), relation accessors and labels; and
         the models staff curate (registered in the admin, written by hand in a data migration)."""
@@ -1924,12 +1922,8 @@ class ProjectIndex:
                         found = self.model_for(name)
                         if found:
                             models.add(found)
-            self._creations = (
-                frozenset(models),
-                frozenset(selves),
-                frozenset(accessors),
-                frozenset(labels),
-                frozenset(curated),
+            self._creations = _Creations(
+                frozenset(models), frozenset(selves), frozenset(accessors), frozenset(labels), frozenset(curated)
             )
         return self._creations
 
@@ -1959,17 +1953,17 @@ class ProjectIndex:
                 ref = self.resolve(base) or base
                 if ref not in self.classes and ref not in _PLAIN_MODEL_BASES:
                     return False  # a package's model base: the package may create its rows
-        models, selves, accessors, labels, curated = self._created_rows()
-        family = {model, *info.parents} | {q for q, other in self.models.items() if model in self._class_mro(q)}
-        if not family & curated:
+        created = self._created_rows()
+        family = {model, *info.parents} | {q for q in self.models if model in self._class_mro(q)}
+        if not family & created.curated:
             return False  # no sign of staff curating it either: the code may not show how it fills
-        if family & models or any(self.models[q].name in labels for q in family if q in self.models):
+        if family & created.models or any(self.models[q].name in created.labels for q in family if q in self.models):
             return False
         owners = set(mro) | {m for q in family if q in self.models for m in self.models[q].managers.values() if m}
-        if any(o in selves or any(c in selves for c in self._class_mro(o)) for o in owners):
+        if any(o in created.selves or any(c in created.selves for c in self._class_mro(o)) for o in owners):
             return False
         return not any(
-            rel.name in accessors
+            rel.name in created.accessors
             for other in self.models.values()
             for rel in other.relations.values()
             if rel.target in family and rel.kind in ("reverse_fk", "m2m", "reverse_m2m", "generic_relation")
@@ -2231,6 +2225,16 @@ class ProjectIndex:
         """What every project method (`attribute` False) or property (True) named `name`
         returns: "safe", "number", or None (unknown, none, or they differ)."""
         return self._returns().kind_of_member(name, attribute)
+
+
+class _Creations(NamedTuple):
+    """Where the project's code may create rows (index/created_rows.py), and what staff curate."""
+
+    models: frozenset[str]  # models created by reference
+    selves: frozenset[str]  # classes (models, managers) whose own methods create rows
+    accessors: frozenset[str]  # relation accessors created through (`order.items.create()`)
+    labels: frozenset[str]  # class names handed on, named in strings, or created by name
+    curated: frozenset[str]  # models the admin registers or a data migration writes by hand
 
 
 # The bases a model written against Django alone has.

@@ -106,9 +106,12 @@ class SignatureFacts:
     compared: tuple[str, ...] = ()  # functions whose result it compares with `==`/`!=` (a signer's, maybe)
     decorators: tuple[str, ...] = ()  # the project functions decorating it (a wrapper may authenticate)
     makes_saml_auth: bool = False  # builds python3-saml's OneLogin_Saml2_Auth (a helper the view calls)
-    # it calls process_response()/process_slo() on an object it did not build: the functions it
-    # calls, one of which may build it (mediacms's `auth = build_auth(request, provider)`)
-    saml_from: tuple[str, ...] = ()
+    # it calls process_response()/process_slo() on an object it did not build: one of the
+    # functions it calls may build it (mediacms's `auth = build_auth(request, provider)`)
+    processes_saml: bool = False
+
+
+_NOTHING = SignatureFacts()
 
 
 def worth_reading(text: str) -> bool:
@@ -185,8 +188,7 @@ class _Function:
         elif self.hmac_digest:
             self.facts.signs = True
         self.facts.makes_saml_auth = self.saml_auth
-        if self.saml_processed and not self.saml_auth:
-            self.facts.saml_from = tuple(c for c in self.calls if not c.startswith("self."))
+        self.facts.processes_saml = self.saml_processed and not self.saml_auth
         if self.user_read and not self.user_set:
             self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
@@ -477,17 +479,16 @@ class Verifiers:
         """It verifies, or compares a request's value with the result of a project function that
         computes an HMAC (djadyen: `signature == get_signature(item)`)."""
         return any(
-            facts.verifies or any(map(self._signs, facts.compared)) or any(map(self._makes_saml, facts.saml_from))
+            facts.verifies
+            or any(self._known(r).signs for r in facts.compared)
+            or facts.processes_saml
+            and any(self._known(r).makes_saml_auth for r in facts.calls if not r.startswith("self."))
             for facts in self._reach(ref)
         )
 
-    def _makes_saml(self, ref: str) -> bool:
-        facts = self._function(ref)[0]
-        return facts is not None and facts.makes_saml_auth
-
-    def _signs(self, ref: str) -> bool:
-        facts = self._function(ref)[0]
-        return facts is not None and facts.signs
+    def _known(self, ref: str) -> SignatureFacts:
+        """What the project function `ref` does (nothing, for a function the index does not know)."""
+        return self._function(ref)[0] or _NOTHING
 
     def cookie_authenticated(self, ref: str) -> bool:
         """Can the view act as the user its cookies name? True when it (or a project function

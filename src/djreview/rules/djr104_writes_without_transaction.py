@@ -46,7 +46,7 @@ from djreview.index.prefilter import dotted_names
 from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted, literal_string
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
-from djreview.walk import children
+from djreview.walk import children, descendants
 
 _MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
 _DELETES = frozenset({"delete", "clear", "remove"})
@@ -700,12 +700,19 @@ def _best_effort(paths: _Paths, write: _Write, writes: list[_Write]) -> bool:
 _WRITE_ERRORS = frozenset({"Exception", "BaseException", "DatabaseError", "IntegrityError", "OperationalError"})
 
 
-def _catches_write_errors(handler: cst.ExceptHandler) -> bool:
+def _caught(handler: cst.ExceptHandler) -> list[str] | None:
+    """The last names of the exceptions a handler catches (`IntegrityError`, `DoesNotExist`);
+    None for a bare `except:`, which catches everything."""
     caught = handler.type
     if caught is None:
-        return True  # a bare `except:`
+        return None
     items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
-    return any((dotted(item) or [""])[-1] in _WRITE_ERRORS for item in items)
+    return [(dotted(item) or [""])[-1] for item in items]
+
+
+def _catches_write_errors(handler: cst.ExceptHandler) -> bool:
+    names = _caught(handler)
+    return names is None or any(name in _WRITE_ERRORS for name in names)
 
 
 def _goes_on(handler: cst.ExceptHandler) -> bool:
@@ -733,45 +740,25 @@ def _created_or_fetched(paths: _Paths, write: _Write) -> bool:
         return False
     for node in paths.path(write.call):
         if isinstance(node, cst.Try) and paths.holds(node.body, write.call):
-            return any(_catches_integrity(h) and _fetches(h.body, manager) for h in node.handlers)
+            return any("IntegrityError" in (_caught(h) or ()) and _fetches(h.body, manager) for h in node.handlers)
         if isinstance(node, cst.Try):
             # `try: row = M.objects.get(...) except M.DoesNotExist: row = M.objects.create(...)`
             handler = next((h for h in node.handlers if paths.holds(h, write.call)), None)
-            if handler is not None and _catches_missing(handler) and _fetches(node.body, manager):
+            missing = handler is not None and bool({"DoesNotExist", "ObjectDoesNotExist"} & set(_caught(handler) or ()))
+            if missing and _fetches(node.body, manager):
                 return True
     return False
 
 
-def _catches_missing(handler: cst.ExceptHandler) -> bool:
-    caught = handler.type
-    if caught is None:
-        return False
-    items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
-    return any((dotted(item) or [""])[-1] in ("DoesNotExist", "ObjectDoesNotExist") for item in items)
-
-
-def _catches_integrity(handler: cst.ExceptHandler) -> bool:
-    caught = handler.type
-    if caught is None:
-        return False
-    items = [e.value for e in caught.elements] if isinstance(caught, cst.Tuple) else [caught]
-    return any((dotted(item) or [""])[-1] == "IntegrityError" for item in items)
-
-
 def _fetches(block: cst.CSTNode, manager: list[str]) -> bool:
     """Does the block `get()` a row through the manager that created it (`PreviewCache.objects`)?"""
-    stack: list[cst.CSTNode] = [block]
-    while stack:
-        node = stack.pop()
-        if (
-            isinstance(node, cst.Call)
-            and isinstance(node.func, cst.Attribute)
-            and node.func.attr.value == "get"
-            and dotted(node.func.value) == manager
-        ):
-            return True
-        stack.extend(children(node))
-    return False
+    return any(
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and node.func.attr.value == "get"
+        and dotted(node.func.value) == manager
+        for node in descendants(block)
+    )
 
 
 def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:

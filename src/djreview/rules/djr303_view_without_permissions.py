@@ -200,8 +200,9 @@ def _login_required_everywhere(index) -> bool:
 def _default(index) -> tuple[str | None, bool]:
     """Why the settings' default lets anyone in (None when it does not, or is unknown), and
     whether the settings chose that: `DEFAULT_PERMISSION_CLASSES = [AllowAny]` written out is
-    a public API's decision, judged as a view's own `AllowAny` is (only views that write are
-    reported); a missing key is an omission, and every view is reported."""
+    a public API's decision, judged as a view's own `AllowAny` is (a view that writes is
+    reported, unless it only answers or checks a signature); a missing key is an omission
+    (views that write are reported, and a read-only view of the user model)."""
     default = drf_default(index, "DEFAULT_PERMISSION_CLASSES")
     if default is None:
         return None, False

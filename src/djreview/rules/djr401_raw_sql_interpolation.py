@@ -26,7 +26,7 @@ from djreview.rule import Rule, stdlib_tree
 from djreview.rules._built_text import BuiltText, FunctionStack, Policy, indexed_return_kind, shown
 from djreview.syntax import dotted
 from djreview.values import Queryset
-from djreview.walk import children
+from djreview.walk import children, descendants
 
 _CURSOR_NAMES = frozenset({"cursor", "c", "cur", "curs"})
 # Attributes that name tables and columns (identifiers Django or the code defines).
@@ -389,9 +389,7 @@ def _fetches_keys(analysis: BuiltText, fetch: cst.Call) -> bool:
         return False
     cursor = dotted(fetch.func.value)
     last: cst.Call | None = None
-    stack: list[cst.CSTNode] = [analysis.scope]
-    while stack:  # depth first, children in source order: the executes before the fetch
-        node = stack.pop()
+    for node in descendants(analysis.scope):  # in source order: the executes before the fetch
         if node is fetch:
             break
         if (
@@ -401,7 +399,6 @@ def _fetches_keys(analysis: BuiltText, fetch: cst.Call) -> bool:
             and dotted(node.func.value) == cursor
         ):
             last = node
-        stack.extend(reversed(list(children(node))))
     else:
         return False
     if last is None or not last.args:
