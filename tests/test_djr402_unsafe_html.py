@@ -1216,3 +1216,83 @@ def stored_format(value, profile):
     return mark_safe("<b>%s</b>" % defaultfilters.date(value, profile.date_format))
 """
     assert lines(html(review, body)) == [18]
+
+
+def test_a_static_method_of_a_class_re_exported_by_its_package(review):
+    # astrobin's timestamp tag: `DateTimeService.epoch(dt)`, imported from the `services`
+    # package that re-exports it, returns `int(...)` or "". The twin returns a stored name
+    service = """
+import time
+
+
+class Clock:
+    @staticmethod
+    def epoch(dt):
+        try:
+            return int(time.mktime(dt.timetuple()) * 1000)
+        except AttributeError:
+            return ""
+
+    @staticmethod
+    def zone(dt):
+        return dt.tzinfo.name
+"""
+    tags = """
+from django.utils.safestring import mark_safe
+
+from shop.services import Clock
+
+
+def timestamp(dt):
+    return mark_safe('<abbr data-epoch="%s">...</abbr>' % Clock.epoch(dt))
+
+
+def zone(dt):
+    return mark_safe('<abbr data-zone="%s">...</abbr>' % Clock.zone(dt))
+"""
+    files = {
+        "shop/__init__.py": "",
+        "shop/services/__init__.py": "from .clock import Clock\n",
+        "shop/services/clock.py": service,
+        "shop/tags.py": tags,
+    }
+    assert codes_lines(review(files, select=("DJR402",))) == [("DJR402", "shop/tags.py", 12)]
+
+
+def test_a_widget_s_media_and_its_id_attribute_are_code_made(review):
+    # helios' DateTimeWidget: `'<input%s />%s%s' % (flatatt(attrs), self.media, script)` where
+    # the script names `attrs["id"]`. The twins: the widget's `value` item, and `self.media` of
+    # a class that is no widget, form or admin
+    body = """
+from django import forms
+from django.conf import settings
+from django.forms.utils import flatatt
+
+SCRIPT = '<script>Calendar.setup({input: "%s", trigger: "%s_btn", images: "%s"});</script>'
+
+
+class DateTimeWidget(forms.TextInput):
+    class Media:
+        js = ("/static/calendar.js",)
+
+    def render(self, name, value, attrs=None, renderer=None):
+        final_attrs = self.build_attrs(attrs or {}, {"type": self.input_type, "name": name})
+        if value:
+            final_attrs["value"] = str(value)
+        field_id = final_attrs["id"]
+        script = SCRIPT % (field_id, field_id, settings.STATIC_URL)
+        return mark_safe("<input%s />%s%s" % (flatatt(final_attrs), self.media, script))
+
+    def echo(self, name, value, attrs=None):
+        final_attrs = self.build_attrs(attrs or {}, {"value": value})
+        return mark_safe("<em>%s</em>" % final_attrs["value"])
+
+
+class Gallery:
+    def __init__(self, album):
+        self.media = album.cover_caption
+
+    def render(self):
+        return mark_safe("<figure>%s</figure>" % self.media)
+"""
+    assert lines(html(review, body)) == [29, 37]

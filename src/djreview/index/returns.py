@@ -380,6 +380,12 @@ class Returns:
         """What the function `ref` returns; `bound`: (position or name, kind) of the literal
         arguments a call passes, for a function that returns or formats its parameters."""
         ref = self.index.resolve(ref) or ref
+        if ref not in self.by_ref:
+            # `Clock.epoch` of a class its package re-exports: the class's home, then the member
+            owner, _, member = ref.rpartition(".")
+            home = self.index.resolve(owner) if owner else None
+            if home and home != owner:
+                ref = f"{home}.{member}"
         if bound:
             kinds = self.by_ref.get(ref)
             return self._combine(kinds, ref.rpartition(".")[0], dict(bound)) if kinds else None

@@ -765,6 +765,8 @@ class BuiltText:
             return all(isinstance(e, cst.DictElement) and self.safe(e.value, depth + 1) for e in node.elements)
         if isinstance(node, cst.Subscript) and self._keys_name_numbers(node):
             return True  # `counts["insert_count"]`, `counts[attr] for attr in ("insert_count", ...)`
+        if isinstance(node, cst.Subscript) and self.known_safe is not None and self.known_safe(node):
+            return True  # an item the rule knows code made (a widget's `final_attrs["id"]`)
         if isinstance(node, cst.Subscript) and isinstance(
             node.value, (cst.Dict, cst.List, cst.Tuple, cst.Name, cst.Attribute, cst.Subscript, cst.Call)
         ):

@@ -239,6 +239,13 @@ class UnsafeHtml(FunctionStack, Rule):
                 and self._in_widget()
             ):
                 return True  # a widget's own attrs: given where the form declares it (hyperkitty's button text)
+        if isinstance(node, cst.Subscript):
+            # `final_attrs["id"]` in a widget: the bound field's auto_id, made from the form's
+            # prefix and the field's name in code (the `value` item is the user's)
+            key = node.slice[0].slice if len(node.slice) == 1 else None
+            return isinstance(key, cst.Index) and literal_string(key.value) == "id" and self._in_widget()
+        if dotted(node) == ["self", "media"] and self._in_forms_class():
+            return True  # a widget's or form's Media: <script>/<link> tags of paths its class declares
         return indexed_return_kind(self.ctx, node) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
@@ -294,11 +301,15 @@ class UnsafeHtml(FunctionStack, Rule):
 
     def _in_widget(self) -> bool:
         """Is the enclosing class a form widget (a base from `django.forms`, not a form)?"""
+        return any(b.startswith("django.forms.") and not b.endswith(("Form", "FormSet")) for b in self._bases())
+
+    def _in_forms_class(self) -> bool:
+        """Is the enclosing class a widget, a form or a ModelAdmin (each has a `media`)?"""
+        return any(b.startswith(("django.forms.", "django.contrib.admin.")) for b in self._bases())
+
+    def _bases(self) -> list[str]:
         frame = self.ctx.flow.enclosing_class()
-        if frame is None:
-            return False
-        bases = self.ctx.index.base_refs(frame.qualname)
-        return any(b.startswith("django.forms.") and not b.endswith(("Form", "FormSet")) for b in bases)
+        return [] if frame is None else list(self.ctx.index.base_refs(frame.qualname))
 
     def _fix(self, node: cst.Call, callee: str, text: cst.BaseExpression, module: cst.Module, args: int) -> FixSpec:
         suggestion = FixSpec("build the HTML with format_html(), which escapes each value", "suggestion")
