@@ -1507,3 +1507,74 @@ def test_clearing_links_and_deleting_rows_is_a_clean_up(review):
     assert writes(review, code) == []
     relinked = code.replace("order.delete()", "Order.objects.create(total=order.total)")
     assert [(f.code, f.line) for f in writes(review, relinked)] == [("DJR104", 8)]
+
+
+def test_atomic_requests_of_the_base_kept_through_a_configuration_file_loaded_over_it(review):
+    # edX's ecommerce: base.py sets ATOMIC_REQUESTS, production.py star-imports it, then
+    # `vars().update(yaml.safe_load(f))` and overrides some keys of DATABASES["default"] in a
+    # loop. The file may replace anything, but the code's own statement is the base's: trusted.
+    # The twin's base never sets it, and another's production module sets it False after the load
+    views = """
+    from shop.models import Item, Order
+
+
+    def place(request):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+    """
+    base = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    production = """
+    import os
+
+    import yaml
+
+    from .base import *
+
+    with open(os.environ["SHOP_CFG"]) as f:
+        vars().update(yaml.safe_load(f))
+
+    DB_OVERRIDES = dict(PASSWORD=os.environ.get("DB_PASS", DATABASES["default"].get("PASSWORD")))
+    for override, value in DB_OVERRIDES.items():
+        DATABASES["default"][override] = value
+    """
+    files = {"config/settings/__init__.py": "", "config/settings/base.py": base}
+    assert writes(review, views, "shop/views.py", **files, **{"config/settings/production.py": production}) == []
+    plain = base.replace(', "ATOMIC_REQUESTS": True', "")
+    changed = {**files, "config/settings/base.py": plain, "config/settings/production.py": production}
+    found = writes(review, views, "shop/views.py", **changed)
+    assert [f.line for f in found] == [7]
+    turned_off = production + '    DATABASES["default"]["ATOMIC_REQUESTS"] = False\n'
+    found = writes(review, views, "shop/views.py", **files, **{"config/settings/production.py": turned_off})
+    assert [f.line for f in found] == [7]
+
+
+def test_a_save_signal_receiver_under_atomic_requests_joins_the_saving_request(review):
+    # lookit's post_save receiver adds a new user to the default labs: the user is saved in a
+    # request, one transaction under ATOMIC_REQUESTS. The twins: the same receiver without
+    # ATOMIC_REQUESTS, and a post_migrate receiver (sent by the migrate command) with it
+    code = """
+    from django.db.models.signals import post_migrate, post_save
+    from django.dispatch import receiver
+    from shop.models import Item, Order
+
+
+    @receiver(post_save, sender=Order)
+    def first_item(sender, instance, created, **kwargs):
+        if created:
+            Item.objects.create(order=instance, price=0)
+            Order.objects.filter(pk=instance.pk).update(total=0)
+
+
+    @receiver(post_migrate)
+    def seed(sender, **kwargs):
+        order = Order.objects.create(total=0)
+        Item.objects.create(order=order, price=0)
+    """
+    atomic = 'DEBUG = False\nDATABASES = {"default": {"ENGINE": "x", "ATOMIC_REQUESTS": True}}\n'
+    found = writes(review, code, **{"config/settings.py": atomic, "manage.py": ""})
+    assert [f.line for f in found] == [17]
+    found = writes(review, code, **{"config/settings.py": "DEBUG = False\n", "manage.py": ""})
+    assert [f.line for f in found] == [11, 17]

@@ -299,3 +299,16 @@ def test_browser_test_and_documentation_settings_are_not_production(review):
     for name in ("cypress_settings", "docs_settings", "settings_e2e"):
         assert review({f"site/{name}.py": insecure}, select=("DJR404",)) == [], name
     assert [f.line for f in review({"site/site_settings.py": insecure}, select=("DJR404",))] == [1, 2]
+
+
+def test_a_production_module_a_development_variant_builds_on_is_still_production(review):
+    # edX's ecommerce: `devstack.py` does `from .production import *` for a local Docker setup.
+    # production.py is still what production runs; the variant's DEBUG = True is not reported
+    variant = "from .prod import *\n\nDEBUG = True\n"
+    files = {**split(), "proj/settings/devstack.py": variant}
+    del files["proj/settings/dev.py"]
+    assert codes_lines(insecure(review, files)) == [
+        ("DJR404", "proj/settings/base.py", 5),
+        ("DJR404", "proj/settings/base.py", 7),
+        ("DJR404", "proj/settings/prod.py", 8),
+    ]

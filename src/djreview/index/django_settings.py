@@ -61,6 +61,10 @@ class Entry:
     value: Value
     path: str
     line: int
+    # what the code had set before a step that may set anything made the value unknown
+    # (`vars().update(yaml.safe_load(f))`): the code's own statement, for questions where a
+    # doubt must not raise a finding (ATOMIC_REQUESTS)
+    earlier: Value | None = None
 
 
 @dataclass(frozen=True)
@@ -123,6 +127,12 @@ class ProjectSettings:
             for name, facts in self.modules.items()
             if facts.steps and not is_development(name) and not self._development_too(name)
         ]
+        # `production.py` that only a development variant builds on (ecommerce's `devstack.py`:
+        # `from .production import *`) is still what production runs
+        imported_by_production = {
+            self.find(s.name) for name in candidates for s in self.modules[name].steps if s.kind == "star"
+        }
+        imported -= {n for n in candidates if n.rpartition(".")[2] in _PRODUCTION_NAMES} - imported_by_production
         # When manage.py/wsgi.py/asgi.py name a production module, production is what they
         # name (pretix's _build_settings.py only runs at build time); otherwise every module
         # nobody star-imports (a settings/prod.py chosen by an environment variable).
@@ -229,8 +239,13 @@ class ProjectSettings:
             elif step.kind == "extend":
                 names[step.name] = Entry(_extended(names.get(step.name), step.value), path, step.line)
             elif step.kind == "key" and step.inner:
-                value = _with_path(names.get(step.name), (step.key, *step.inner), step.value)
-                names[step.name] = Entry(value, path, step.line)
+                previous = names.get(step.name)
+                keys = (step.key, *step.inner)
+                value = _with_path(previous, keys, step.value)
+                earlier = previous.earlier if previous is not None else None
+                if earlier is not None:
+                    earlier = _with_path(Entry(earlier, path, step.line), keys, step.value)
+                names[step.name] = Entry(value, path, step.line, earlier)
             elif step.kind == "key":
                 names[step.name] = Entry(_with_key(names.get(step.name), step.key, step.value), path, step.line)
             else:
@@ -249,9 +264,11 @@ class ProjectSettings:
         if not self.production:
             return False
         for module in self.production:
-            entry = self._one(self.namespace(module), "DATABASES")
-            value = entry.value if entry.state == "set" else None
-            if not isinstance(value, Value) or not _sets_atomic_requests(value):
+            entry = self.namespace(module).get("DATABASES")
+            if entry is None:
+                return False
+            value = entry.earlier if entry.value.kind == "unknown" and entry.earlier is not None else entry.value
+            if not _sets_atomic_requests(value):
                 return False
         return True
 
@@ -299,7 +316,10 @@ _ABSENT = object()
 def _all_unknown(names: dict[str, Entry], here: Entry) -> dict[str, Entry]:
     """After a step that may set any setting: every name so far is unknown, and so is any
     name not set yet."""
-    unknown = {name: Entry(UNKNOWN, entry.path, entry.line) for name, entry in names.items()}
+    unknown = {
+        name: Entry(UNKNOWN, entry.path, entry.line, entry.earlier if entry.value.kind == "unknown" else entry.value)
+        for name, entry in names.items()
+    }
     unknown[ANY] = here
     return unknown
 

@@ -168,9 +168,11 @@ def _is_atomic(expr: cst.BaseExpression) -> bool:
 # Model signals Django sends inside its own atomic block: Collector.delete() sends pre_delete and
 # post_delete in one, and the related managers' add()/remove()/set()/clear() send m2m_changed in one.
 _SENT_IN_TRANSACTION = frozenset({"pre_delete", "post_delete", "m2m_changed"})
+# Sent by the save itself, in whatever transaction the saving code runs: a view's, under ATOMIC_REQUESTS
+_SENT_BY_SAVE = frozenset({"pre_save", "post_save"})
 
 
-def _receives_in_transaction(node: cst.FunctionDef) -> bool:
+def _receives(node: cst.FunctionDef, sent: frozenset[str] = _SENT_IN_TRANSACTION) -> bool:
     """`@receiver(post_delete, sender=CustomField)`: its writes join the deletion's transaction
     (paperless-ngx's cleanup of saved views when a custom field is deleted)."""
     for decorator in node.decorators:
@@ -180,7 +182,7 @@ def _receives_in_transaction(node: cst.FunctionDef) -> bool:
         signal = call.args[0].value
         signals = [e.value for e in signal.elements] if isinstance(signal, (cst.List, cst.Tuple)) else [signal]
         names = [(dotted(s) or [""])[-1] for s in signals]
-        if names and all(name in _SENT_IN_TRANSACTION for name in names):
+        if names and all(name in sent for name in names):
             return True
     return False
 
@@ -286,7 +288,7 @@ class WritesWithoutTransaction(Rule):
 
     def _covered(self, node: cst.FunctionDef) -> bool:
         """Does every write of this function run in one transaction opened outside it?"""
-        if _decorated(node, "atomic") or _receives_in_transaction(node):
+        if _decorated(node, "atomic") or _receives(node):
             return True
         cls = self._in_method(node)
         if cls is not None and _decorated(cls, "atomic"):
@@ -309,6 +311,8 @@ class WritesWithoutTransaction(Rule):
             and index.is_admin_class(self.ctx.flow.class_qualname(cls.name.value))
         ):
             return True
+        if _receives(node, _SENT_BY_SAVE) and index.atomic_requests():
+            return True  # lookit's post_save receiver of a new user: users are saved in requests
         qual = self.ctx.flow.class_qualname(cls.name.value) if cls is not None else ""
         is_view = (
             cls is not None and (any(b.startswith(_VIEW_BASES) for b in bases) or index.class_kind(qual) == "drf-view")
