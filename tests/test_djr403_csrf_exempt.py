@@ -1401,3 +1401,85 @@ def unsigned_launch(request):
     return HttpResponse("ok")
 """
     assert lines(exempt(review, {"shop/lti.py": helper, "shop/views.py": views})) == [("shop/views.py", 15)]
+
+
+def test_a_verifier_object_made_in_the_view_and_a_simplejwt_token_from_the_form(review):
+    # marsha: `self.lti = LTI(request)` then `self.lti.verify()`, whose method runs oauthlib's
+    # check; and `FormToken(request.POST["jwt"])`, a simplejwt AccessToken subclass, which checks
+    # the token's signature when made from a string. The twins call another method of the LTI
+    # object, and make a token class of their own
+    lti = """
+from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
+
+
+class Launch:
+    def __init__(self, request):
+        self.request = request
+
+    def verify(self):
+        endpoint = SignatureOnlyEndpoint(RequestValidator())
+        valid, _ = endpoint.validate_request(self.request.build_absolute_uri(), "POST", body=self.request.body)
+        if not valid:
+            raise PermissionError("bad LTI signature")
+
+    def describe(self):
+        return self.request.POST.get("oauth_consumer_key")
+"""
+    tokens = """
+from rest_framework_simplejwt.tokens import AccessToken
+
+
+class FormToken(AccessToken):
+    token_type = "form"
+
+
+class PlainToken:
+    def __init__(self, text):
+        self.text = text
+"""
+    views = """
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.lti import Launch
+from shop.tokens import FormToken, PlainToken
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class LaunchView(View):
+    def post(self, request):
+        self._start()
+        request.session["lti_user"] = request.POST.get("user_id")
+        return HttpResponse("ok")
+
+    def _start(self):
+        self.launch = Launch(self.request)
+        self.launch.verify()
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class PeekView(View):
+    def post(self, request):
+        launch = Launch(request)
+        launch.describe()
+        request.session["lti_user"] = request.POST.get("user_id")
+        return HttpResponse("ok")
+
+
+@csrf_exempt
+def respond(request):
+    token = FormToken(request.POST.get("jwt", ""))
+    request.session["picked"] = token.payload.get("item")
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def respond_plain(request):
+    token = PlainToken(request.POST.get("jwt", ""))
+    request.session["picked"] = token.text
+    return HttpResponse("ok")
+"""
+    files = {"shop/lti.py": lti, "shop/tokens.py": tokens, "shop/views.py": views}
+    assert lines(exempt(review, files)) == [("shop/views.py", 23), ("shop/views.py", 39)]

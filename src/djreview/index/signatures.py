@@ -109,6 +109,9 @@ class SignatureFacts:
     # it calls process_response()/process_slo() on an object it did not build: one of the
     # functions it calls may build it (mediacms's `auth = build_auth(request, provider)`)
     processes_saml: bool = False
+    # classes it instantiates with a value (`LTISelectFormAccessToken(request.POST["jwt"])`): a
+    # simplejwt token made from a string checks its signature (the index knows the bases)
+    tokens: tuple[str, ...] = ()
 
 
 _NOTHING = SignatureFacts()
@@ -137,6 +140,9 @@ class _Function:
         self.lti_launch = self.lti_validated = False  # pylti1p3: the launch's JWT against the platform's keys
         self.saml_auth = self.saml_processed = False  # python3-saml: the IdP's signed response
         self.user_read = self.user_set = False  # `request.user` read; assigned by the view itself
+        # local names and `self` attributes bound to a project object made here: `self.lti = LTI(request)`
+        self.instances: dict[str, str] = {}
+        self.tokens: list[str] = []
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -150,6 +156,9 @@ class _Function:
             elif ref and not ref.startswith("self."):
                 self.facts.decorators += (ref,)
             self._callee(target)
+        for child in inner:
+            if isinstance(child, ast.Assign):
+                self._instance(child)
         for child in inner:
             if isinstance(child, ast.Call):
                 self._call(child)
@@ -193,7 +202,17 @@ class _Function:
             self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
         self.facts.compared = tuple(dict.fromkeys(self.compared))
+        self.facts.tokens = tuple(dict.fromkeys(self.tokens))
         return self.facts
+
+    def _instance(self, assign: ast.Assign) -> None:
+        """`lti = LTI(request)`, `self.lti = LTI(request)`: its methods called later are followed."""
+        if len(assign.targets) != 1 or not isinstance(assign.value, ast.Call):
+            return
+        made = self._ref(assign.value.func)
+        name = _bound_name(assign.targets[0])
+        if made and name and not made.startswith("self."):
+            self.instances[name] = made
 
     def _ref(self, node: ast.AST) -> str | None:
         parts: list[str] = []
@@ -212,6 +231,9 @@ class _Function:
         if name and verifying_name(name):
             self.facts.verifies = True
         ref = self._ref(func)
+        if ref is None and isinstance(func, ast.Attribute):
+            made = self.instances.get(_bound_name(func.value) or "")
+            ref = f"{made}.{func.attr}" if made else None  # `self.lti.verify()`: LTI.verify
         if ref:
             self.calls.append(ref)
 
@@ -220,6 +242,8 @@ class _Function:
         self._callee(func)
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         ref = self._ref(func) or ""
+        if name.endswith("Token") and call.args and ref and not ref.startswith("self."):
+            self.tokens.append(ref)  # a token class made from a value: simplejwt's verify it
         if name in _SESSION_CALLS:
             self.facts.identity = True
         if name == "get_authorization_header":
@@ -264,6 +288,15 @@ class _Function:
         text = node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else ""
         if _SIGNATURE_HEADER.search(text) and text not in self.facts.headers and len(text) < 80:
             self.facts.headers += (text,)
+
+
+def _bound_name(node: ast.AST) -> str | None:
+    """`lti` or `self.lti`: a name an object can be bound to and read back from."""
+    if isinstance(node, ast.Name):
+        return node.id
+    if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
+        return f"self.{node.attr}"
+    return None
 
 
 def _made_by(func: ast.AST, cls: str) -> bool:
@@ -319,6 +352,7 @@ def signature_facts(qualify, statements, nodes: Nodes) -> dict[str, SignatureFac
             or facts.token_auth
             or facts.signs
             or facts.makes_saml_auth
+            or facts.tokens
         ):
             found[key] = facts
     return found
@@ -359,6 +393,9 @@ def _nodes_by_function(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], 
     for constant in nodes.of(ast.Constant):
         if constant.value == "_notify-validate":
             place(constant)
+    for assign in nodes.of(ast.Assign):
+        if isinstance(assign.value, ast.Call):
+            place(assign)
     for test in nodes.of(ast.If):
         if _rejects_without_ajax_header(test):
             place(test)
@@ -481,10 +518,18 @@ class Verifiers:
         return any(
             facts.verifies
             or any(self._known(r).signs for r in facts.compared)
+            or any(map(self._jwt_token, facts.tokens))
             or facts.processes_saml
             and any(self._known(r).makes_saml_auth for r in facts.calls if not r.startswith("self."))
             for facts in self._reach(ref)
         )
+
+    def _jwt_token(self, ref: str) -> bool:
+        """A simplejwt token class, or a project class built on one: made from a string, it
+        checks the token's signature and expiry (marsha's `LTISelectFormAccessToken(jwt)`)."""
+        qual = self.index.resolve(ref) or ref
+        bases = self.index.base_refs(qual) if qual in self.index.classes else (qual,)
+        return any(b.startswith("rest_framework_simplejwt.tokens.") for b in bases)
 
     def _known(self, ref: str) -> SignatureFacts:
         """What the project function `ref` does (nothing, for a function the index does not know)."""
