@@ -290,6 +290,12 @@ def _field(name: str, call: ast.Call, kind: str, resolver: _Resolver) -> FieldFa
     # run time may index the column, and one of the two surely does; only False/None do not
     field.indexed = any(key in kwargs and _maybe_true(kwargs[key]) for key in ("db_index", "unique"))
     field.choices = "choices" in kwargs
+    default = resolver.ref(kwargs["default"]) if "default" in kwargs else None
+    field.stamped = (
+        _const(kwargs.get("auto_now_add")) is True
+        or (default or "").rsplit(".", 1)[-1] == "now"  # `default=timezone.now`
+        or "CreationDate" in kind  # django-extensions' CreationDateTimeField
+    )
     length = _const(kwargs.get("max_length"))
     field.max_length = length if isinstance(length, int) and not isinstance(length, bool) else None
     if "symmetrical" in kwargs:

@@ -31,6 +31,7 @@ class FieldFacts:
     indexed: bool = False  # db_index= or unique= given, and not literally False (DJR105)
     choices: bool = False  # choices= given: a few values, which a plain index rarely serves (DJR105)
     max_length: int | None = None  # a literal max_length: a short code holds few values (DJR105)
+    stamped: bool = False  # auto_now_add=True or default=now: the row's creation time (DJR105)
     # `validators=[...]`: references as written, "<plain>" for a RegexValidator of a plain
     # pattern (index/plain_values.py, DJR402)
     validators: tuple[str, ...] = ()

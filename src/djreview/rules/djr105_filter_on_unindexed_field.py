@@ -16,7 +16,10 @@ model whose rows a form lists in a select box (`ModelChoiceField(queryset=Model.
 the project renders every row on a page, so the table is small and a scan costs what an index
 lookup would; unless a ForeignKey points at the model (rows that own other rows grow with use;
 ProjectIndex.small_table). Nor a model the admin registers that no project code creates rows
-of (index/created_rows.py): staff curate it by hand. A project can name its other small tables (configuration,
+of (index/created_rows.py): staff curate it by hand. Nor a reference table queried by a
+descriptive column: no sign of growing with use (a relation to the user model, two relations,
+a creation time stamp, ten fields), and the column holds no row's key (ProjectIndex._reference_table).
+A project can name its other small tables (configuration,
 schedules) in `djr105-small-models` of `[tool.djreview]` (config.apply, with `model_of`).
 """
 
