@@ -986,3 +986,74 @@ def test_a_login_required_middleware_keeps_anonymous_requests_out(review):
     assert permissions(review, project(OPEN_LIST, SETTINGS + middleware)) == []
     plain = middleware.replace(', "login_required.middleware.LoginRequiredMiddleware"', "")
     assert codes_lines(permissions(review, project(OPEN_LIST, SETTINGS + plain))) == [("DJR303", "shop/views.py", 8)]
+
+
+def test_an_api_view_function_whose_signature_check_decides_access(review):
+    # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
+    # helper that checks X-Twilio-Signature with a validator another helper hands over; and an
+    # inline `hmac.compare_digest`. The twins read the header and only log it
+    hooks = """
+import hashlib
+import hmac
+import logging
+
+from django.conf import settings
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.exceptions import ValidationError
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from .models import Book
+from .twilio import check_twilio
+
+log = logging.getLogger(__name__)
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def inbound_sms(request):
+    check_twilio(request)
+    Book.objects.create(title=request.data["title"])
+    return Response(status=204)
+
+
+@api_view(["POST"])
+def signed(request):
+    expected = hmac.new(settings.HOOK_KEY, request.body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, request.headers.get("X-Signature", "")):
+        raise ValidationError("bad signature")
+    Book.objects.create(title=request.data["title"])
+    return Response(status=204)
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def logged(request):
+    log.info("signature %s", request.headers.get("X-Signature"))
+    Book.objects.create(title=request.data["title"])
+    return Response(status=204)
+"""
+    twilio = """
+from django.apps import apps
+from rest_framework.exceptions import ValidationError
+
+
+def twilio_validator():
+    return apps.get_app_config("shop").twilio_validator
+
+
+def check_twilio(request):
+    signature = request._request.headers["X-Twilio-Signature"]
+    params = {key: request.data.get(key) for key in sorted(request.data)}
+    if not twilio_validator().validate(request._request.build_absolute_uri(), params, signature):
+        raise ValidationError("bad signature")
+
+
+def log_twilio(request):
+    return request._request.headers["X-Twilio-Signature"]
+"""
+    findings = permissions(review, project(hooks, **{"shop/twilio.py": twilio}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 35)]
+    unchecked = hooks.replace("check_twilio", "log_twilio")
+    findings = permissions(review, project(unchecked, **{"shop/twilio.py": twilio}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 18), ("DJR303", "shop/views.py", 35)]
