@@ -1296,3 +1296,66 @@ class Gallery:
         return mark_safe("<figure>%s</figure>" % self.media)
 """
     assert lines(html(review, body)) == [29, 37]
+
+
+def test_a_stored_file_s_name_and_json_of_settings_are_code_made(review):
+    # yournextrepresentative's admin preview: `obj.image.image.name`, a stored file's name that
+    # the storage's get_valid_name() cut to [-\w.]; mitxpro's JS settings: `json.dumps()` of a
+    # dict of settings and `request.is_secure()`. The twins: `.name` through a relation (the
+    # related row's name), JSON of what a renderer returned beside its HTML (zds-site's error
+    # messages), and JSON holding the user's name (`</script>` in it closes the tag)
+    models = """
+from django.db import models
+
+
+class Picture(models.Model):
+    image = models.ImageField(upload_to="pictures/")
+    source = models.URLField("image source")
+
+
+class Person(models.Model):
+    picture = models.ForeignKey(Picture, on_delete=models.CASCADE)
+    team = models.ForeignKey("Team", on_delete=models.CASCADE)
+
+
+class Team(models.Model):
+    name = models.CharField(max_length=50)
+"""
+    body = """
+import json
+
+from django.conf import settings
+
+
+def preview(obj):
+    return mark_safe('<img src="/media/{}">'.format(obj.picture.image.name))
+
+
+def team_badge(obj):
+    return mark_safe("<b>{}</b>".format(obj.person.team.name))
+
+
+def config_tag(request):
+    payload = json.dumps({"release": settings.RELEASE, "secure": request.is_secure()})
+    return mark_safe(f"<script>var CONFIG = {payload};</script>")
+
+
+def render_page(text, **options):
+    return text, {}, [{"message": options.get("error", text)}]
+
+
+def failed(text, **options):
+    content, metadata, messages = render_page(text, **options)
+    return mark_safe(f"<p>{json.dumps(messages)}</p>")
+
+
+def user_tag(request):
+    payload = json.dumps({"release": settings.RELEASE, "user": request.user.first_name})
+    return mark_safe(f"<script>var CONFIG = {payload};</script>")
+"""
+    files = {"shop/models.py": models, "shop/html.py": HEAD + body}
+    assert codes_lines(review(files, select=("DJR402",))) == [
+        ("DJR402", "shop/html.py", 18),
+        ("DJR402", "shop/html.py", 32),
+        ("DJR402", "shop/html.py", 37),
+    ]

@@ -2247,6 +2247,12 @@ class ProjectIndex:
         return self._returns().kind_of_ref(ref, bound)
 
     @query
+    def file_field(self, name: str) -> bool:
+        """Is a project model field named `name` a FileField or ImageField, and none a relation
+        (whose target's `.name` could be anything)?"""
+        return all(self._returns().file_fields.get(name, (False, False)))
+
+    @query
     def member_returns_kind(self, name: str, attribute: bool) -> str | None:
         """What every project method (`attribute` False) or property (True) named `name`
         returns: "safe", "number", or None (unknown, none, or they differ)."""

@@ -349,6 +349,9 @@ class Returns:
         # (`placeholder.slot`, a SlugField, read through an untyped parameter)
         self.plain_fields: dict[str, bool] = {}
         self.annotations: dict[str, bool] = {}  # annotation name -> every value annotated so is a number
+        # field name -> (some model field of that name holds a file, none is a relation): its
+        # `.name` is then a stored file's (a str field has no `.name`; a relation's target might)
+        self.file_fields: dict[str, tuple[bool, bool]] = {}
         plain_refs = {f"{m.module}.{name}" for m in index._every_module for name in m.plain_validators}
         for module in index._every_module:
             for name, numeric in module.annotations.items():
@@ -370,6 +373,12 @@ class Returns:
                         or any(v == "<plain>" or (index.resolve(v) or v) in plain_refs for v in f.validators)
                     )
                     self.plain_fields[f.name] = self.plain_fields.get(f.name, True) and plain
+                    file, plain = self.file_fields.get(f.name, (False, True))
+                    relation = f.kind.endswith(("ForeignKey", "OneToOneField", "ManyToManyField", "Key"))
+                    self.file_fields[f.name] = (
+                        file or f.kind.endswith(("FileField", "ImageField")),
+                        plain and not relation,
+                    )
                 for method in cls.methods:
                     if f"{cls.name}.{method}" not in module.returns:
                         # a method of that name whose returns are unknown

@@ -52,6 +52,8 @@ _STR_METHODS = frozenset(
 )
 # str methods that cut a text into pieces (each as safe as the text).
 _SPLITS = frozenset({"split", "rsplit", "splitlines", "partition", "rpartition"})
+# Methods named for a yes-or-no answer: `is_secure()`, `has_perm()`, `can_edit()`
+_PREDICATE = re.compile(r"^(is|has|can)_[a-z0-9_]+$")
 _NUMBERS = frozenset(
     {"int", "float", "len", "bool", "abs", "round", "min", "max", "sum", "count", "Decimal", "ord", "hex", "oct"}
     | {"time", "monotonic", "perf_counter", "timestamp"}  # `time.time()`, `moment.timestamp()`
@@ -816,6 +818,8 @@ class BuiltText:
             name = _name(node.func) or ""
             if name in _NUMBERS or name in ("get", "getattr") and self._number(node, depth + 1):
                 return True
+            if isinstance(node.func, cst.Attribute) and _PREDICATE.match(name):
+                return True  # `request.is_secure()`, `user.has_perm(p)`: a method named for a bool
             if name == "str" and node.args:
                 return self.safe(node.args[0].value, depth + 1)
             if self.policy.safe_call(name, node, self):

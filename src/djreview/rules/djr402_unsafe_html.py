@@ -106,6 +106,23 @@ def _html_formatter(value: cst.BaseExpression, analysis: BuiltText) -> bool:
     return isinstance(value, cst.Call) and (dotted(value.func) or [""])[-1] == "HtmlFormatter"
 
 
+def _plain_json(value: cst.BaseExpression, analysis: BuiltText, depth: int = 0) -> bool:
+    """A dict or list of safe values, written here, held in a local or returned by a function
+    (not one named for HTML: its result may be a tuple of other things, zds-site's
+    `content, metadata, messages = _render_markdown_once(...)`)."""
+    if depth > 4:
+        return False
+    if isinstance(value, cst.Name):
+        bound = None if value.value in analysis.local.opaque else analysis.local.values.get(value.value)
+        return bool(bound) and all(_plain_json(v, analysis, depth + 1) for v in bound or ())
+    if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
+        return analysis.safe(value)
+    if isinstance(value, cst.Call):
+        name = (dotted(value.func) or [""])[-1].lower()
+        return not any(word in name for word in _HTML_MAKERS) and analysis.safe(value)
+    return False
+
+
 class HtmlPolicy(Policy):
     def __init__(self, validated_usernames: bool = False):
         # Django's own User: UnicodeUsernameValidator allows letters, digits and @.+-_ only
@@ -133,6 +150,8 @@ class HtmlPolicy(Policy):
             return True  # pygments' HtmlFormatter escapes the code it colours
         if name == "get_style_defs" and isinstance(call.func, cst.Attribute):
             return _html_formatter(call.func.value, analysis)  # the formatter's own CSS
+        if dotted(call.func) == ["json", "dumps"] and call.args and _plain_json(call.args[0].value, analysis):
+            return True  # JSON of code-made values (settings, flags): no `</script>` a user wrote
         if dotted(call.func) in (["yaml", "dump"], ["yaml", "safe_dump"]):
             return True  # a YAML document: text for a configuration file, not HTML
         if dotted(call.func) == ["re", "sub"] and len(call.args) >= 3:
@@ -246,6 +265,13 @@ class UnsafeHtml(FunctionStack, Rule):
             return isinstance(key, cst.Index) and literal_string(key.value) == "id" and self._in_widget()
         if dotted(node) == ["self", "media"] and self._in_forms_class():
             return True  # a widget's or form's Media: <script>/<link> tags of paths its class declares
+        if (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "name"
+            and isinstance(node.value, cst.Attribute)
+            and self.ctx.index.file_field(node.value.attr.value)
+        ):
+            return True  # a stored file's name: the storage's get_valid_name() keeps only [-\w.] (and /)
         return indexed_return_kind(self.ctx, node) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
