@@ -366,3 +366,116 @@ class ClassificationViewSet(mixins.ListModelMixin, viewsets.GenericViewSet):
     assert pagination(review, project(views)) == []
     rows = views.replace("    def destroy", "    queryset = Book.objects.all()\n\n    def destroy")
     assert codes_lines(pagination(review, project(rows))) == [("DJR304", "shop/views.py", 8)]
+
+
+def test_a_list_of_the_caller_s_one_row_is_not_reported(review):
+    # fx-private-relay's ProfileViewSet and UserViewSet: `filter(user=request.user)` on a
+    # OneToOne and `filter(id=request.user.id)` (`none()` for an anonymous caller) list one row.
+    # The twins: a ForeignKey to the user (many rows each), and an `__in` lookup
+    models = """
+from django.conf import settings
+from django.db import models
+
+
+class Profile(models.Model):
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    plan = models.CharField(max_length=20)
+
+
+class Alias(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE)
+    address = models.CharField(max_length=200)
+"""
+    serializers = """
+from django.contrib.auth.models import User
+from rest_framework import serializers
+
+from .models import Alias, Profile
+
+
+class ProfileSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Profile
+        fields = ["id", "plan"]
+
+
+class AliasSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Alias
+        fields = ["id", "address"]
+
+
+class UserSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = User
+        fields = ["id", "email"]
+"""
+    views = """
+from django.contrib.auth.models import User
+from rest_framework import viewsets
+
+from .models import Alias, Profile
+from .serializers import AliasSerializer, ProfileSerializer, UserSerializer
+
+
+class ProfileViewSet(viewsets.ModelViewSet):
+    serializer_class = ProfileSerializer
+
+    def get_queryset(self):
+        if self.request.user.is_authenticated:
+            return Profile.objects.filter(user=self.request.user).select_related("user")
+        return Profile.objects.none()
+
+
+class UserViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return User.objects.filter(id=self.request.user.id)
+
+
+class AliasViewSet(viewsets.ModelViewSet):
+    serializer_class = AliasSerializer
+
+    def get_queryset(self):
+        return Alias.objects.filter(user=self.request.user)
+
+
+class TeamViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return User.objects.filter(id__in=self.request.user.team_ids)
+"""
+    files = project(views, **{"shop/models.py": models, "shop/serializers.py": serializers})
+    assert codes_lines(pagination(review, files)) == [("DJR304", "shop/views.py", 25), ("DJR304", "shop/views.py", 32)]
+
+
+def test_a_list_kept_whole_in_the_cache_is_a_decision(review):
+    # a4-meinberlin's map lists: list() serializes every public row once, keeps the answer in
+    # the cache and serves it from there, as `pagination_class = None` decides the whole list.
+    # The twin serializes every row on each request
+    views = """
+from django.core.cache import cache
+from rest_framework import viewsets
+from rest_framework.response import Response
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookMapViewSet(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    def list(self, request, *args, **kwargs):
+        data = cache.get("book-map")
+        if data is None:
+            data = self.get_serializer(self.filter_queryset(self.get_queryset()), many=True).data
+            cache.set("book-map", data)
+        return Response(data)
+"""
+    assert pagination(review, project(views)) == []
+    uncached = views.replace('        data = cache.get("book-map")\n        if data is None:\n', "        if True:\n")
+    uncached = uncached.replace('            cache.set("book-map", data)\n', "")
+    assert codes_lines(pagination(review, project(uncached))) == [("DJR304", "shop/views.py", 10)]

@@ -104,6 +104,45 @@ class AccessFacts:
     # it says where a list's rows come from: `queryset = ...`, `model = ...`, get_queryset()
     # or get_object(); a ListModelMixin on a class without any of them cannot list
     rows_source: bool = False
+    # get_queryset() returns `Model.objects.filter(key=value)` on one key and one value:
+    # (model ref, key); a list of at most one row when the key is unique (pk, a OneToOne)
+    one_row: tuple[str, str] | None = None
+
+
+# Queryset steps that keep the rows a filter chose.
+_KEEPING = frozenset({"select_related", "prefetch_related", "order_by", "only", "defer", "all", "distinct"})
+
+
+def _one_row(node: ast.FunctionDef | ast.AsyncFunctionDef, resolver) -> tuple[str, str] | None:
+    """`return Account.objects.filter(user=self.request.user)`: every return filters one model
+    on one key with one value (not a list, not a lookup such as `__in`)."""
+    found = set()
+    for stmt in all_nodes(node):
+        if not isinstance(stmt, ast.Return):
+            continue
+        value = stmt.value
+        while (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr in _KEEPING
+            and isinstance(value.func.value, ast.Call)
+        ):
+            value = value.func.value
+        if isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "none":
+            continue  # `Profile.objects.none()` for an anonymous caller: no row
+        if not (isinstance(value, ast.Call) and isinstance(value.func, ast.Attribute) and value.func.attr == "filter"):
+            return None
+        manager = value.func.value
+        if value.args or len(value.keywords) != 1 or not isinstance(manager, ast.Attribute):
+            return None
+        key = value.keywords[0]
+        if key.arg is None or "__" in key.arg or isinstance(key.value, (ast.List, ast.Tuple, ast.Set, ast.ListComp)):
+            return None
+        model = resolver.ref(manager.value) if manager.attr == "objects" else None
+        if model is None:
+            return None
+        found.add((model, key.arg))
+    return found.pop() if len(found) == 1 else None
 
 
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
@@ -136,6 +175,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.filters_by_user = True
             if name in ("get_queryset", "get_object"):
                 facts.rows_source = True
+            if name == "get_queryset":
+                facts.one_row = _one_row(stmt, resolver)
             if name == "get_object" and _returns_caller(stmt):
                 facts.decides_access = True  # the caller's own record: the credentials pick the row
             if name == "list":
@@ -385,12 +426,29 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
         for n in nodes
     ):
         return "super", None
+    if any(_caches(n) for n in nodes):
+        # a4-meinberlin's map lists: the whole serialized list kept in the cache and served from
+        # there, a decision about the answer's size as `pagination_class = None` is
+        return "other", None
     for n in nodes:
         if isinstance(n, ast.Call) and n.args and any(k.arg == "many" and _is_true(k.value) for k in n.keywords):
             rows = source_of(n.args[0], resolver, _assignments(func))
             if rows is not None:
                 return "all", rows.root  # the index decides whether the root is a model
     return "other", None
+
+
+def _caches(node: ast.AST) -> bool:
+    """`cache.set(key, data)`, `cache.get_or_set(...)`, `caches["lists"].set(...)`."""
+    if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+        return False
+    if node.func.attr not in ("set", "get_or_set", "set_many"):
+        return False
+    owner = node.func.value
+    if isinstance(owner, ast.Subscript):
+        owner = owner.value
+    name = owner.id if isinstance(owner, ast.Name) else owner.attr if isinstance(owner, ast.Attribute) else ""
+    return name in ("cache", "caches") or name.endswith("_cache")
 
 
 def _debug_only(func) -> bool:
@@ -598,6 +656,9 @@ def drf_view(index, qual: str) -> DrfView | None:
     if view.lists == "paginator" and not unreadable and not any(a.rows_source for _, a in facts):
         # treeherder's `ListModelMixin, ViewSet` with no queryset anywhere: list() cannot run
         view = _replace(view, lists="")
+    one_row = next((a.one_row for _, a in facts if a.one_row is not None), None)
+    if view.lists and one_row is not None and _unique_key(index, *one_row):
+        view = _replace(view, lists="")  # `filter(user=request.user)` on a OneToOne: the caller's one row
     mapped = index.routed_methods(qual)
     if mapped is not None:
         # a viewset routed only as `as_view({"get": "retrieve"})`: the other methods are not served
@@ -609,6 +670,16 @@ def drf_view(index, qual: str) -> DrfView | None:
     serializer = next((index.classes[q].view.serializer for q in mro if index.classes[q].view is not None), None)
     serializer = index.resolve(serializer) or serializer if serializer else ""
     return _replace(view, token_checked=_checks_token(index, mro, serializer), serializer=serializer)
+
+
+def _unique_key(index, ref: str, key: str) -> bool:
+    """Does `key` name at most one row of the model `ref`: its pk, or a OneToOne relation?"""
+    if key in ("pk", "id"):
+        return True
+    model = index.model_for(ref)
+    info = index.models.get(model) if model else None
+    relation = info.relations.get(key.removesuffix("_id")) if info else None
+    return relation is not None and relation.kind == "o2o"
 
 
 def _checks_token(index, mro, serializer: str) -> bool:
