@@ -1407,7 +1407,8 @@ def test_a_verifier_object_made_in_the_view_and_a_simplejwt_token_from_the_form(
     # marsha: `self.lti = LTI(request)` then `self.lti.verify()`, whose method runs oauthlib's
     # check; and `FormToken(request.POST["jwt"])`, a simplejwt AccessToken subclass, which checks
     # the token's signature when made from a string. The twins call another method of the LTI
-    # object, and make a token class of their own
+    # object, make the token from a cookie (librephotos: the browser sends it with a forged
+    # request), and make a token class of their own
     lti = """
 from oauthlib.oauth1 import RequestValidator, SignatureOnlyEndpoint
 
@@ -1476,10 +1477,64 @@ def respond(request):
 
 
 @csrf_exempt
+def respond_cookie(request):
+    token = FormToken(request.COOKIES.get("jwt", ""))
+    request.session["picked"] = token.payload.get("item")
+    return HttpResponse("ok")
+
+
+@csrf_exempt
 def respond_plain(request):
     token = PlainToken(request.POST.get("jwt", ""))
     request.session["picked"] = token.text
     return HttpResponse("ok")
 """
     files = {"shop/lti.py": lti, "shop/tokens.py": tokens, "shop/views.py": views}
-    assert lines(exempt(review, files)) == [("shop/views.py", 23), ("shop/views.py", 39)]
+    assert lines(exempt(review, files)) == [("shop/views.py", 23), ("shop/views.py", 39), ("shop/views.py", 46)]
+
+
+def test_a_project_mixin_that_never_names_the_user_does_not_hide_the_django_view(review):
+    # yournextrepresentative's postcode search: `HomePageView(ContributorsMixin, FormView)`,
+    # the mixin building leaderboards in a module that imports the User model and names no
+    # request, session or login. The twin's mixin keeps the search in the session
+    mixins = """
+from django.contrib.auth.models import User
+
+
+class SidebarMixin:
+    def leaders(self):
+        return User.objects.order_by("-date_joined")[:5]
+"""
+    session_mixins = """
+class SidebarMixin:
+    def leaders(self):
+        return self.request.session.get("recent", [])
+"""
+    views = """
+from django import forms
+from django.http import HttpResponseRedirect
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from django.views.generic import FormView
+
+from shop.mixins import SidebarMixin
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField()
+
+
+class FinderView(SidebarMixin, FormView):
+    form_class = SearchForm
+    template_name = "finder.html"
+
+    @method_decorator(csrf_exempt)
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+    def form_valid(self, form):
+        return HttpResponseRedirect("/area/" + form.cleaned_data["q"])
+"""
+    assert exempt(review, {"shop/mixins.py": mixins, "shop/views.py": views}) == []
+    findings = exempt(review, {"shop/mixins.py": session_mixins, "shop/views.py": views})
+    assert lines(findings) == [("shop/views.py", 19)]

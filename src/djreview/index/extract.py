@@ -25,7 +25,7 @@ from djreview.index.prefilter import called_name
 from djreview.index.returns import annotation_kinds, literal_constants, return_kinds
 from djreview.index.serializers import serializer_facts, view_facts
 from djreview.index.settings_facts import named_settings_modules, settings_facts
-from djreview.index.signatures import signature_facts, worth_reading
+from djreview.index.signatures import says_nothing, signature_facts, worth_reading
 from djreview.index.summaries import summarize, thread_wrappers
 from djreview.index.uses import accessor_uses, query_uses
 from djreview.orm import QUERYSET_RETURNING, VALUES_METHODS
@@ -672,6 +672,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
     facts.settings_modules = named_settings_modules(path, text)
     if worth_reading(text):
         facts.signatures, facts.signatures_read = signature_facts(resolver.known, statements, nodes), True
+    elif says_nothing(text):
+        facts.signatures_read = True  # read by its words: no function of it verifies or acts as the user
     if "as_view" in text or "register(" in text:
         facts.routed, facts.routes = routed_views(nodes, resolver)
     if class_uses.wanted(text) and "migrations" not in path.split("/")[:-1]:

@@ -121,6 +121,19 @@ def worth_reading(text: str) -> bool:
     return _WORDS.search(text) is not None
 
 
+# Words without which a module cannot act as the request's user: a project mixin naming none
+# of them (yournextrepresentative's ContributorsMixin, building leaderboards) is known to add
+# nothing, and does not hide the Django view it is mixed into.
+# (`request` is one of _WORDS; a `user__username` lookup is not the request's user; a
+# decorator given by name may be a project function that does, read where it is defined)
+_USER_WORDS = re.compile(r"session|COOKIES|login|logout|contrib\.auth\.(decorators|mixins|views)|\breq\b|decorator")
+
+
+def says_nothing(text: str) -> bool:
+    """Can nothing in the module verify a signature or act as the user (no word for either)?"""
+    return _USER_WORDS.search(text) is None and not worth_reading(text)
+
+
 def verifying_name(name: str) -> bool:
     return _VERIFYING_NAME.search(name) is not None
 
@@ -143,6 +156,7 @@ class _Function:
         # local names and `self` attributes bound to a project object made here: `self.lti = LTI(request)`
         self.instances: dict[str, str] = {}
         self.tokens: list[str] = []
+        self.cookies_read = False  # a token read from a cookie rides along with a forged request
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -177,6 +191,7 @@ class _Function:
                     self.user_read = True
                 else:
                     self.facts.identity = True
+                    self.cookies_read = self.cookies_read or child.attr == "COOKIES"
             elif isinstance(child, ast.Constant) and child.value == "_notify-validate":
                 self.facts.verifies = True  # PayPal IPN: the message is posted back to be validated
             elif isinstance(child, ast.If):
@@ -202,7 +217,7 @@ class _Function:
             self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
         self.facts.compared = tuple(dict.fromkeys(self.compared))
-        self.facts.tokens = tuple(dict.fromkeys(self.tokens))
+        self.facts.tokens = () if self.cookies_read else tuple(dict.fromkeys(self.tokens))
         return self.facts
 
     def _instance(self, assign: ast.Assign) -> None:
