@@ -8,7 +8,7 @@ import json
 import pytest
 
 from djreview.discovery import file_kinds
-from tests.helpers import SHOP_MODELS_FK, djreview, write_project
+from tests.helpers import SHOP_MODELS_FK, codes_lines, djreview, write_project
 
 
 @pytest.mark.parametrize(
@@ -90,3 +90,60 @@ def test_the_index_reads_pytest_s_test_suffix_as_a_test_module():
     # zds-site's migration `munin/migrations/0002_test.py` is a migration, reviewed as one
     assert not _test_module("munin.migrations.0002_test")
     assert file_kinds("munin/migrations/0002_test.py") == {"migrations"}
+
+
+DEV_APP_SETTINGS = """
+import os
+
+SECRET_KEY = os.environ["SECRET_KEY"]
+INSTALLED_APPS = ["rest_framework", "shop"]
+ENVIRONMENT = os.environ.get("ENVIRONMENT", "production")
+if ENVIRONMENT not in ("production", "prod"):
+    INSTALLED_APPS += ("devseed",)
+"""
+DEV_APP_FILES = {
+    "shop/models.py": """
+from django.db import models
+
+
+class Course(models.Model):
+    title = models.CharField(max_length=100)
+    created = models.DateTimeField(auto_now_add=True)
+""",
+    "devseed/serializers.py": """
+from rest_framework import serializers
+
+from shop.models import Course
+
+
+class CourseSeed(serializers.ModelSerializer):
+    class Meta:
+        model = Course
+        fields = "__all__"
+""",
+    "devseed/api.py": """
+from shop.models import Course
+
+
+def seeded(title):
+    return Course.objects.filter(title=title).first()
+""",
+}
+
+
+def test_an_app_only_development_installs_is_reviewed_as_tests_are(review):
+    # mitxpro's `localdev.seed`: seed data for local development, added to INSTALLED_APPS only
+    # when ENVIRONMENT is not production. Its "__all__" serializer answers no request, and its
+    # queries never run in production. The twins: the app installed always, or only in production
+    files = {**DEV_APP_FILES, "proj/settings.py": DEV_APP_SETTINGS}
+    assert review(files, select=("DJR301", "DJR105")) == []
+    debug = DEV_APP_SETTINGS.replace('if ENVIRONMENT not in ("production", "prod"):', "if DEBUG:")
+    assert review({**files, "proj/settings.py": "DEBUG = False\n" + debug}, select=("DJR301", "DJR105")) == []
+    expected = [("DJR301", "devseed/serializers.py", 10), ("DJR105", "shop/models.py", 6)]
+    always = DEV_APP_SETTINGS.replace('if ENVIRONMENT not in ("production", "prod"):\n    ', "")
+    assert sorted(codes_lines(review({**files, "proj/settings.py": always}, select=("DJR301", "DJR105")))) == sorted(
+        expected
+    )
+    production = DEV_APP_SETTINGS.replace('not in ("production", "prod")', '== "production"')
+    found = review({**files, "proj/settings.py": production}, select=("DJR301", "DJR105"))
+    assert sorted(codes_lines(found)) == sorted(expected)

@@ -109,6 +109,8 @@ class Reviewer:
 
     def active_rules(self, prefilter: _LazyPrefilter, kinds: frozenset[str], facts: ModuleFacts, index) -> list:
         active, text = [], prefilter.text
+        if "tests" not in kinds and index.development_module(facts.module):
+            kinds = kinds | {"tests"}  # an app only development installs: reviewed as its tests are
         for rule in self.rules:
             skip = rule.skip_kinds
             if rule.code.startswith("DJR1") and self.settings.query_rules_everywhere:

@@ -339,6 +339,7 @@ class ProjectIndex:
         self._by_name: dict[str, list[str]] = {}
         self._relation_names: set[str] | None = None
         self._fields_by_name: dict[str, list[tuple[ModelInfo, FieldFacts]]] | None = None
+        self._development_apps: frozenset[str] | None = None
         self._reader_names: set[str] | None = None
         self._selector_names: set[str] | None = None
         self._querier_names: set[str] | None = None
@@ -1646,6 +1647,21 @@ class ProjectIndex:
         return frozenset(covered)
 
     @query
+    def development_module(self, module: str) -> bool:
+        """Is the module part of an app the settings install only outside production (`if DEBUG:`,
+        `if ENVIRONMENT not in ("production", "prod"): INSTALLED_APPS += ("localdev.seed",)`)?
+        Its code never runs in production: rules leave it as they leave tests."""
+        if self._development_apps is None:
+            apps = set()
+            for facts in self._every_module:
+                if facts.settings is not None and not facts.external:
+                    for app in facts.settings.development_apps:
+                        # `seed.apps.SeedConfig` names the app's config: the package is `seed`
+                        apps.add(app.split(".apps.")[0] if ".apps." in app else app)
+            self._development_apps = frozenset(apps)
+        return any(module == app or module.startswith(app + ".") for app in self._development_apps)
+
+    @query
     def atomic_requests(self) -> bool:
         """Do the production settings' DATABASES set ATOMIC_REQUESTS (each view in a transaction)?"""
         return self.django_settings.atomic_requests()
@@ -2058,8 +2074,8 @@ class ProjectIndex:
                 continue
             if back_office_module(module.module):
                 continue  # staff pages over configuration tables (roles, ranks, menus): small and rare
-            if demo_module(module.module) or demo_path(module.path):
-                continue  # a library's demo project (`sandbox/demo/`), or its docs: never production
+            if demo_module(module.module) or demo_path(module.path) or self.development_module(module.module):
+                continue  # a library's demo project (`sandbox/demo/`), its docs, an app only development installs
             for lookup in module.lookups:
                 model = self.model_for(lookup.model)
                 if model not in self.models:

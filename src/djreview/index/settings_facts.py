@@ -83,6 +83,9 @@ class SettingsFacts:
     # settings (star import + upper-case names) and is one only when another names it
     looks_like_settings: bool = False
     defines_functions: bool = False  # a top-level `def`: presets for others to call, maybe
+    # apps added to INSTALLED_APPS only under a test that production fails (`if DEBUG:`,
+    # mitxpro's `if ENVIRONMENT not in ("production", "prod"): INSTALLED_APPS += ("localdev.seed",)`)
+    development_apps: tuple[str, ...] = ()
 
 
 _ENTRY_POINTS = frozenset({"manage.py", "wsgi.py", "asgi.py"})
@@ -118,7 +121,59 @@ def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> S
     for stmt in tree.body:
         steps.extend(reader.steps(stmt, conditional=False, in_try=False))
     functions = any(isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) for stmt in tree.body)
-    return SettingsFacts(tuple(steps), looks, functions)
+    return SettingsFacts(tuple(steps), looks, functions, _development_apps(tree.body))
+
+
+_PRODUCTION_WORDS = frozenset({"prod", "production", "live"})
+_DEVELOPMENT_WORDS = frozenset({"dev", "development", "local", "test", "testing", "ci"})
+
+
+def _development_apps(body: list[ast.stmt]) -> tuple[str, ...]:
+    """The app labels a top-level `if` that production fails adds to INSTALLED_APPS
+    (`+=`, `.append()`, `.extend()`, `.insert()` of literal strings)."""
+    found: list[str] = []
+    for stmt in body:
+        if not (isinstance(stmt, ast.If) and _not_in_production(stmt.test)):
+            continue
+        for inner in stmt.body:
+            added = None
+            if isinstance(inner, ast.AugAssign) and isinstance(inner.target, ast.Name):
+                if inner.target.id == "INSTALLED_APPS":
+                    added = inner.value
+            elif isinstance(inner, ast.Expr) and isinstance(inner.value, ast.Call):
+                func = inner.value.func
+                if (
+                    isinstance(func, ast.Attribute)
+                    and isinstance(func.value, ast.Name)
+                    and func.value.id == "INSTALLED_APPS"
+                    and inner.value.args
+                ):
+                    added = inner.value.args[-1]
+            if added is not None:
+                found += [n.value for n in all_nodes(added) if isinstance(n, ast.Constant) and isinstance(n.value, str)]
+    return tuple(dict.fromkeys(found))
+
+
+def _not_in_production(test: ast.expr) -> bool:
+    """`DEBUG`, `settings.DEBUG`, `ENVIRONMENT not in ("production", "prod")`,
+    `ENV != "production"`, `ENV == "dev"`, `not IS_PRODUCTION`: production takes the other branch."""
+    if isinstance(test, (ast.Name, ast.Attribute)):
+        name = test.id if isinstance(test, ast.Name) else test.attr
+        return name == "DEBUG"
+    if isinstance(test, ast.UnaryOp) and isinstance(test.op, ast.Not):
+        operand = test.operand
+        name = (
+            operand.id if isinstance(operand, ast.Name) else operand.attr if isinstance(operand, ast.Attribute) else ""
+        )
+        return "PROD" in name.upper()
+    if isinstance(test, ast.Compare) and len(test.ops) == 1:
+        op, right = test.ops[0], test.comparators[0]
+        words = {n.value.lower() for n in all_nodes(right) if isinstance(n, ast.Constant) and isinstance(n.value, str)}
+        if isinstance(op, (ast.NotIn, ast.NotEq)):
+            return bool(words & _PRODUCTION_WORDS)
+        if isinstance(op, (ast.In, ast.Eq)):
+            return bool(words) and words <= _DEVELOPMENT_WORDS
+    return False
 
 
 def _reads_django_settings(body: list[ast.stmt]) -> bool:
