@@ -760,3 +760,40 @@ class MediaViewSet(viewsets.ReadOnlyModelViewSet):
     assert review(files, select=("DJR305",)) == []
     by_pk = views.replace('    lookup_field = "friendly_token"\n', "")
     assert codes_lines(review({**files, VIEWS: by_pk}, select=("DJR305",))) == [("DJR305", VIEWS, 9)]
+
+
+def test_values_made_for_the_browser_are_not_secrets(review):
+    # enterprise-access: a Stripe Checkout Session's client secret ("pass this to the frontend
+    # stripe component") and Algolia's secured search key (scoped to the user, expiring). The
+    # twins: an OAuth application's client secret and an admin API key
+    serializers = """
+from rest_framework import serializers
+
+
+class CheckoutStarted(serializers.Serializer):
+    checkout_session_client_secret = serializers.CharField()
+    stripe_publishable_key = serializers.CharField()
+
+
+class SearchKey(serializers.Serializer):
+    secured_algolia_api_key = serializers.CharField()
+    valid_until = serializers.DateTimeField()
+
+
+class OAuthApp(serializers.Serializer):
+    oauth_client_secret = serializers.CharField()
+    admin_api_key = serializers.CharField()
+"""
+    views = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.serializers import CheckoutStarted, OAuthApp, SearchKey
+
+
+class Start(APIView):
+    def get(self, request):
+        return Response([CheckoutStarted({}).data, SearchKey({}).data, OAuthApp({}).data])
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16), ("DJR305", SERIALIZERS, 17)]

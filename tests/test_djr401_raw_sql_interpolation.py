@@ -512,3 +512,26 @@ def set_search_path_from(request):
     connection.cursor().execute(f"ALTER ROLE app SET search_path={path}")
 """
     assert lines(sql(review, body)) == [19]
+
+
+def test_a_date_s_iso_format_is_no_injection(review):
+    # opencraft's daily log purge: `cutoff = timezone.now() - timedelta(days=settings.X)`, then
+    # `'{cutoff}'` filled with `cutoff.isoformat()` (digits and `-:+.T`). The twin fills in the
+    # cutoff's text as a caller gave it
+    body = """
+from django.utils import timezone
+
+
+def purge(days):
+    cutoff = timezone.now() - timezone.timedelta(days=days)
+    query = "DELETE FROM shop_log WHERE created < '{cutoff}'".format(cutoff=cutoff.isoformat())
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+
+
+def purge_given(request):
+    query = "DELETE FROM shop_log WHERE created < '{cutoff}'".format(cutoff=request.GET["cutoff"])
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+"""
+    assert lines(sql(review, body)) == [22]

@@ -46,6 +46,13 @@ _MODEL_SERIALIZERS = ("serializer", "hyperlinked-serializer")
 _LOGS_IN = re.compile(r"log_?in|obtain|sign_?in", re.IGNORECASE)
 
 
+# Values made for the browser: Stripe's client secret of a Checkout Session or PaymentIntent
+# (named so), a publishable or public key, Algolia's secured (scoped, expiring) search key.
+_FOR_THE_BROWSER = re.compile(
+    r"publishable|public|(checkout_session|payment_intent|setup_intent)_client_secret|^secured_|search_(api_)?key"
+)
+
+
 def secret_name(name: str) -> bool:
     """`password`, `api_token`, `client_secret`; not `is_secret`, `next_page_token`, `password_changed_at`,
     nor `encrypted_client_secret`/`hashed_token` (ciphertext or a digest: only the server's key
@@ -53,6 +60,8 @@ def secret_name(name: str) -> bool:
     lowered = name.lower()
     if lowered.startswith(("is_", "has_", "encrypted_", "hashed_")) or lowered.endswith("page_token"):
         return False
+    if _FOR_THE_BROWSER.search(lowered):
+        return False  # enterprise-access's checkout_session_client_secret, secured_algolia_api_key
     return lowered in _SECRET_WORDS or lowered.endswith(tuple(f"_{word}" for word in _SECRET_WORDS))
 
 

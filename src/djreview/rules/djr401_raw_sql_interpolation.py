@@ -101,6 +101,8 @@ class SqlPolicy(Policy):
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         if name in _SAFE_SQL_CALLS:
             return True
+        if name == "isoformat" and isinstance(call.func, cst.Attribute) and not call.args:
+            return True  # a date's or time's `2026-12-07T13:54:31+00:00`: no quote can reach the SQL
         if name in _FETCHES and analysis.scope is not None:
             return _fetches_keys(analysis, call)
         parts = dotted(call.func) or []
