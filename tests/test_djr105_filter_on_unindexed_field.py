@@ -878,3 +878,42 @@ def card():
     assert unindexed(review, views) == []
     sliced = views.replace("list(books)", "books[:5]")
     assert codes_lines(unindexed(review, sliced)) == [("DJR105", MODELS, 14)]
+
+
+def test_a_join_through_a_forward_relation_serves_the_model_s_other_columns(review):
+    # pressfreedomtracker's city lookup: `filter(name__iexact=c, regcode=r, isocode__iso3=i)`.
+    # The relation's indexed column finds the places; the country's column is judged on its own
+    # table. The twin filters the places alone
+    models = """
+from django.db import models
+
+
+class Country(models.Model):
+    iso3 = models.CharField(max_length=3)
+    added = models.DateTimeField(auto_now_add=True)
+
+
+class Place(models.Model):
+    name = models.TextField()
+    regcode = models.TextField()
+    country = models.ForeignKey(Country, on_delete=models.PROTECT)
+    added = models.DateTimeField(auto_now_add=True)
+"""
+    views = """
+from shop.models import Place
+
+
+def coords(city, region, iso3):
+    return Place.objects.filter(name__iexact=city, regcode=region, country__iso3=iso3).first()
+"""
+    assert codes_lines(unindexed(review, views, models)) == [("DJR105", MODELS, 6)]
+    alone = views.replace(", country__iso3=iso3", "")
+    assert codes_lines(unindexed(review, alone, models)) == [("DJR105", MODELS, 12)]
+    # orchestra's `Q(user__username=n) | Q(slack_username=n)`: one branch of an OR narrows nothing
+    # the other finds, through a relation or on an indexed column
+    either = views.replace(
+        "filter(name__iexact=city, regcode=region, country__iso3=iso3)",
+        "filter(Q(country__iso3=iso3) | Q(regcode=region), Q(country=city) | Q(name=city))",
+    ).replace("from shop.models import Place", "from django.db.models import Q\nfrom shop.models import Place")
+    found = codes_lines(unindexed(review, either, models))
+    assert found == [("DJR105", MODELS, 6), ("DJR105", MODELS, 12)]  # regcode: the more selective of the two

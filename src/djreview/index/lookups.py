@@ -87,26 +87,33 @@ def wanted(text: str) -> bool:
 
 
 def _q_keys(
-    node: ast.AST, line: int, out: list[tuple[str, int]], depth: int = 0, constants: frozenset[str] = frozenset()
+    node: ast.AST,
+    line: int,
+    out: list[tuple[str, int]],
+    depth: int = 0,
+    constants: frozenset[str] = frozenset(),
+    alternative: str = "",
 ) -> None:
-    """The keywords of `Q(...)`, `Q(a) | Q(b)`, `~Q(...)` (nested Q too)."""
+    """The keywords of `Q(...)`, `Q(a) | Q(b)`, `~Q(...)` (nested Q too). A keyword under an
+    OR is marked "|": one branch of it does not narrow the rows the other branch finds."""
     if depth > 20:
         return
     if isinstance(node, ast.BinOp):
-        _q_keys(node.left, line, out, depth + 1, constants)
-        _q_keys(node.right, line, out, depth + 1, constants)
+        either = "|" if isinstance(node.op, ast.BitOr) else alternative
+        _q_keys(node.left, line, out, depth + 1, constants, either)
+        _q_keys(node.right, line, out, depth + 1, constants, either)
     elif isinstance(node, ast.UnaryOp):
-        _q_keys(node.operand, line, out, depth + 1, constants)
+        _q_keys(node.operand, line, out, depth + 1, constants, alternative)
     elif isinstance(node, ast.Call) and called_name(node.func) == "Q":
         if any(k.arg is None for k in node.keywords):
             out.append(("<unknown>", line))
         out += [
-            (_marked(k.arg, k.value, constants), k.value.lineno)
+            (alternative + _marked(k.arg, k.value, constants), k.value.lineno)
             for k in node.keywords
             if k.arg and _comparable(k.value)
         ]
         for arg in node.args:
-            _q_keys(arg, line, out, depth + 1, constants)
+            _q_keys(arg, line, out, depth + 1, constants, alternative)
 
 
 def _call_keys(
@@ -392,7 +399,7 @@ def lookup_facts(
             if k.arg
         }
         if annotated:  # `annotate(n=...).filter(n__gt=1)`: a computed value, no column to index
-            keys = [(key, line) for key, line in keys if key.lstrip("^=~@").split("__")[0] not in annotated]
+            keys = [(key, line) for key, line in keys if key.lstrip("|!^=~@").split("__")[0] not in annotated]
         if id(node) in view_querysets:
             keys.append(("<unknown>", node.lineno))  # narrowed by the view (get_queryset, filters)
         if keys and all(key.startswith("^") for key, _ in keys):

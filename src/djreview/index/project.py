@@ -2109,9 +2109,11 @@ class ProjectIndex:
         filters = any(not key.startswith("^") for key, _ in keys)
         # the columns of conditions that are no ordering and no cutoff: one of them narrows
         narrowing = {
-            key.lstrip("!^=~@").split("__")[0] for key, _ in keys if not key.lstrip("!").startswith(("^", "@"))
+            key.lstrip("|!^=~@").split("__")[0] for key, _ in keys if not key.lstrip("|!").startswith(("^", "@"))
         }
         for key, line in keys:
+            alternative = key.startswith("|")  # one branch of an OR: it narrows nothing beside it
+            key = key.lstrip("|")
             if key.startswith("^") and filters:
                 continue  # the filter decides which index serves the query; it sorts what it finds
             if key.startswith("!"):
@@ -2119,17 +2121,20 @@ class ProjectIndex:
             if key.startswith("~") and "__" in key:
                 continue  # IS NULL across a join (`component__parent=None`, often excluded): no help
             head = key.lstrip("^=~@").split("__")[0]
-            if "__" in key and not key.startswith("^") and head in self.models[model].relations:
+            if "__" in key and not key.startswith("^") and head in self.models[model].relations and not alternative:
                 # `registration__uuid=u` joins on this model's `registration_id`: an index starting
                 # with that column serves the fields filtered beside it
                 beside.append((model, "", head))
             target = self._lookup_field(model, key.lstrip("^=~@"))
-            if target == "indexed":
+            if target == "indexed" and not alternative:
                 return  # `session_key=None` on the first column of an index: it finds the rows
+            if target == "indexed":
+                continue  # `Q(user=u) | Q(name=n)`: the other branch still needs its own index
             if isinstance(target, tuple) and key.startswith(("~", "=")):
                 # not held against the field itself (IS NULL, a constant's row), but an index
-                # starting with it serves the fields filtered beside it
-                beside.append(target)
+                # starting with it serves the fields filtered beside it (not another OR branch's)
+                if not alternative:
+                    beside.append(target)
             elif target is not None:
                 if narrowing - {head} and isinstance(target, tuple) and self._cutoff(target, key):
                     continue  # "older than a cutoff" beside another condition: that one narrows
@@ -2144,8 +2149,14 @@ class ProjectIndex:
             if (target_model, prefix) not in best or rank < best[(target_model, prefix)][0]:
                 best[(target_model, prefix)] = (rank, at)
         chosen = {at for _, at in best.values()}
+        relations = self.models[model].relations
+        # `isocode__iso3=x` beside `regcode=r`: the join on the forward relation's indexed column
+        # finds this model's rows, whatever the other table's column (judged on its own)
+        joined = any(
+            m == model and not p and relations[h].kind in ("fk", "o2o") for m, p, h in beside if h in relations
+        )
         for at, (target_model, prefix, name, line) in enumerate(reached):
-            if at not in chosen:
+            if at not in chosen or joined and target_model == model and not prefix:
                 continue
             together = frozenset(n for m, p, n, _ in reached if (m, p) == (target_model, prefix)) | frozenset(
                 n for m, p, n in beside if (m, p) == (target_model, prefix)
