@@ -479,3 +479,37 @@ class BookMapViewSet(viewsets.ReadOnlyModelViewSet):
     uncached = views.replace('        data = cache.get("book-map")\n        if data is None:\n', "        if True:\n")
     uncached = uncached.replace('            cache.set("book-map", data)\n', "")
     assert codes_lines(pagination(review, project(uncached))) == [("DJR304", "shop/views.py", 10)]
+
+
+def test_a_mixin_caching_what_super_list_answers_is_a_decision(review):
+    # experimenter's CachedListMixin: `response = super().list(...)`, rendered and kept in the
+    # cache for ten minutes. The twin's mixin only times the call
+    mixins = """
+from django.core.cache import cache
+
+
+class CachedListMixin:
+    def list(self, request, *args, **kwargs):
+        cached = cache.get("books")
+        if cached is not None:
+            return cached
+        response = super().list(request, *args, **kwargs)
+        cache.set("books", response, timeout=600)
+        return response
+"""
+    views = """
+from rest_framework import mixins, viewsets
+
+from .mixins import CachedListMixin
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+    assert pagination(review, project(views, **{"shop/mixins.py": mixins})) == []
+    timed = mixins.replace('        cache.set("books", response, timeout=600)\n', "        log(response)\n")
+    findings = pagination(review, project(views, **{"shop/mixins.py": timed}))
+    assert codes_lines(findings) == [("DJR304", "shop/views.py", 9)]

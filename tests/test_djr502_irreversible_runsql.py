@@ -77,3 +77,27 @@ class Migration(migrations.Migration):
 """
     assert review({"shop/migrations/0002_index.py": code, "shop/__init__.py": ""}, select=("DJR502",)) == []
     assert parses == []  # ruled out by the index's migration facts: no CST
+
+
+def test_a_runsql_made_inside_a_runpython_function_is_no_operation(review):
+    # mygpo: `migrations.RunSQL(...)` built inside the RunPython function is an object that
+    # nothing runs (the index is never made): not an irreversible operation. The twin, a helper
+    # without a schema editor that returns the operation for the list, is one
+    source = """
+from django.db import migrations
+
+
+def forwards(apps, schema_editor):
+    migrations.RunSQL("CREATE INDEX shop_book_title ON shop_book (title)")
+
+
+def index_operation():
+    return migrations.RunSQL("CREATE INDEX shop_book_year ON shop_book (year)")
+
+
+class Migration(migrations.Migration):
+    dependencies = [("shop", "0002_backfill")]
+    operations = [migrations.RunPython(forwards, migrations.RunPython.noop), index_operation()]
+"""
+    findings = review({PATH: source, "shop/__init__.py": ""}, select=("DJR502",))
+    assert codes_lines(findings) == [("DJR502", PATH, 10)]

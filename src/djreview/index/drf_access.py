@@ -417,6 +417,11 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
         return "pages", None  # DRF's paginator: the pagination class decides
     if any("paginat" in name.lower() for name in names):
         return "other", None  # Django's Paginator, or the project's own paginate(): paged its own way
+    if any(_caches(n) for n in nodes):
+        # a4-meinberlin's map lists, experimenter's CachedListMixin around `super().list()`: the
+        # whole answer kept in the cache and served from there, a decision about its size as
+        # `pagination_class = None` is
+        return "other", None
     if any(
         isinstance(n, ast.Call)
         and isinstance(n.func, ast.Attribute)
@@ -426,10 +431,6 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
         for n in nodes
     ):
         return "super", None
-    if any(_caches(n) for n in nodes):
-        # a4-meinberlin's map lists: the whole serialized list kept in the cache and served from
-        # there, a decision about the answer's size as `pagination_class = None` is
-        return "other", None
     for n in nodes:
         if isinstance(n, ast.Call) and n.args and any(k.arg == "many" and _is_true(k.value) for k in n.keywords):
             rows = source_of(n.args[0], resolver, _assignments(func))

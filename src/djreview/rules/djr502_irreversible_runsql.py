@@ -47,9 +47,22 @@ class IrreversibleRunSQL(Rule):
             return False
         return without_reverse(facts, prefilter, "RunSQL")
 
+    def visit_Module(self, node: cst.Module) -> None:
+        self._in_runpython = 0
+
+    def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
+        if any(p.name.value == "schema_editor" for p in node.params.params):
+            self._in_runpython += 1
+
+    def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
+        if any(p.name.value == "schema_editor" for p in original_node.params.params):
+            self._in_runpython -= 1
+
     def visit_Call(self, node: cst.Call) -> None:
         if operation(self.ctx.flow.qualify(node.func)) != "RunSQL":
             return
+        if self._in_runpython:
+            return  # made inside a RunPython function: an object, no operation of the migration (mygpo's)
         reverse = argument(node, "reverse_sql", 1)
         if reverse.state in ("given", "unknown"):
             return
