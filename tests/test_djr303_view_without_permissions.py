@@ -586,7 +586,9 @@ def _event(request):
 
 
 def handle_unsigned(request):
-    return request.data
+    from shop.models import Book
+
+    return Book.objects.create(title=request.data["title"])
 """
     views = """
 from rest_framework import permissions
@@ -1057,3 +1059,48 @@ def log_twilio(request):
     unchecked = hooks.replace("check_twilio", "log_twilio")
     findings = permissions(review, project(unchecked, **{"shop/twilio.py": twilio}))
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 18), ("DJR303", "shop/views.py", 35)]
+
+
+def test_a_post_handing_its_body_to_a_project_function_that_writes_nothing(review):
+    # open-discussions' SearchView: `post()` hands the JSON body to `execute_search()`, which
+    # only queries the search server ("despite being POST this should not modify any data").
+    # The twins hand it to a function that saves a row, directly or through another helper
+    search = """
+import requests
+
+from shop.models import Book
+
+
+def execute_search(user, query):
+    index = "books" if user.is_authenticated else "public"
+    response = requests.post(f"http://search:9200/{index}/_search", json=query, timeout=5)
+    return response.json()
+
+
+def save_search(user, query):
+    Book.objects.create(title=str(query))
+    return []
+
+
+def logged_search(user, query):
+    return save_search(user, query)
+"""
+    views = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.search import execute_search
+
+
+class SearchView(APIView):
+    permission_classes = ()
+
+    def post(self, request):
+        return Response(execute_search(request.user, request.data))
+"""
+    files = project(views, **{"shop/search.py": search})
+    assert permissions(review, files) == []
+    for helper in ("save_search", "logged_search"):
+        writing = views.replace("execute_search", helper)
+        findings = permissions(review, project(writing, **{"shop/search.py": search}))
+        assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)], helper

@@ -1359,3 +1359,67 @@ def user_tag(request):
         ("DJR402", "shop/html.py", 32),
         ("DJR402", "shop/html.py", 37),
     ]
+
+
+def test_json_of_a_project_function_s_dict_of_settings_is_code_made(review):
+    # mitxonline's `json.dumps(get_refine_oidc_settings())`, a function of another module
+    # returning a dict of settings. The twin's function puts the user's name in the dict
+    frontend = """
+from django.conf import settings
+
+
+def oidc_settings(request):
+    return {"issuer": settings.OIDC_ISSUER, "client_id": settings.OIDC_CLIENT_ID, "debug": False}
+
+
+def user_settings(request):
+    return {"issuer": settings.OIDC_ISSUER, "name": request.user.first_name}
+"""
+    tags = """
+import json
+
+from django.utils.html import format_html
+
+from shop.frontend import oidc_settings, user_settings
+
+
+def oidc_tag(request):
+    return format_html(f"<script>var OIDC = {json.dumps(oidc_settings(request))};</script>")
+
+
+def user_tag(request):
+    return format_html(f"<script>var USER = {json.dumps(user_settings(request))};</script>")
+"""
+    files = {"shop/__init__.py": "", "shop/frontend.py": frontend, "shop/tags.py": tags}
+    assert codes_lines(review(files, select=("DJR402",))) == [("DJR402", "shop/tags.py", 14)]
+
+
+def test_a_function_imported_by_its_path_below_the_indexed_root(review):
+    # mitxonline's repository holds its code one folder down, beside an `__init__.py`, so the
+    # index names `main.utils` as `mitxonline.main.utils`; the tag imports `main.utils`. The
+    # function's dict of settings is still known. The twin's function is not the project's
+    utils = """
+from django.conf import settings
+
+
+def oidc_settings(request):
+    return {"issuer": settings.OIDC_ISSUER}
+"""
+    tags = """
+import json
+
+from django.utils.html import format_html
+
+from main.utils import oidc_settings
+from vendor.utils import other_settings
+
+
+def oidc_tag(request):
+    return format_html(f"<script>var OIDC = {json.dumps(oidc_settings(request))};</script>")
+
+
+def other_tag(request):
+    return format_html(f"<script>var OTHER = {json.dumps(other_settings(request))};</script>")
+"""
+    files = {"site/main/utils.py": utils, "site/main/tags.py": tags}
+    assert codes_lines(review(files, select=("DJR402",))) == [("DJR402", "site/main/tags.py", 15)]

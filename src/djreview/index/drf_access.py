@@ -85,6 +85,9 @@ class AccessFacts:
     page_size: bool | None = None  # page_size/default_limit: True set, False set to None
     sizes_pages: bool = False  # overrides get_page_size/get_limit/paginate_queryset
     handlers: tuple[tuple[str, bool], ...] = ()  # (handler method, writes) it defines
+    # (handler, project functions it calls by name) for a handler that writes only if one of
+    # them does: the index judges them (a POST search handing the body to `run_search()`)
+    handler_calls: tuple[tuple[str, tuple[str, ...]], ...] = ()
     unsafe_actions: bool = False  # an @action accepting POST/PUT/PATCH/DELETE
     # its own list(): "pages" (calls DRF's paginator), "super" (returns super().list()), "all"
     # (serializes many=True rows), "other"; None: it defines no list()
@@ -149,6 +152,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     """The access facts of a class with bases, or None when it has none of them."""
     facts = AccessFacts()
     handlers = []
+    handler_calls: list[tuple[str, tuple[str, ...]]] = []
     actions = []
     if node.decorator_list and any(_decides(d) for d in node.decorator_list):
         facts.decides_access = True
@@ -161,7 +165,10 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.sizes_pages = True
             if name in _HANDLERS or _is_action(stmt):
                 if name in _HANDLERS:
-                    handlers.append((name, _writes(stmt, name)))
+                    deferred: list[str] = []
+                    handlers.append((name, _writes(stmt, name, resolver, deferred)))
+                    if deferred:
+                        handler_calls.append((name, tuple(deferred)))
                 if _checks_user(stmt):
                     facts.decides_access = True
                 if not facts.logs_in and _issues_credentials(stmt):
@@ -189,6 +196,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 continue
             _attribute(facts, targets[0].id, stmt.value, resolver)
     facts.handlers = tuple(handlers)
+    facts.handler_calls = tuple(handler_calls)
     facts.actions = tuple(actions)
     if (handlers or facts.unsafe_actions) and not facts.decides_access and _verifies_signatures(node):
         facts.decides_access = True  # a webhook: the payload's signature decides who may call
@@ -358,12 +366,15 @@ def _call_name(node) -> str | None:
     return None
 
 
-def _writes(func, name: str) -> bool:
+def _writes(func, name: str, resolver=None, deferred: list[str] | None = None) -> bool:
     """Could the handler change anything? A handler that only validates and answers (every
     call is a serializer check, a response or a delegation to another handler) does not;
-    one that hands over to DRF's own action (`super().create(...)`) does."""
+    one that hands over to DRF's own action (`super().create(...)`) does. A plain call of a
+    function imported from the project (`run_search(request.data)`) is put in `deferred`
+    for the index to judge, when nothing else in the handler writes."""
     if name not in _UNSAFE_HANDLERS:
         return False
+    calls: list[str] = []
     for node in all_nodes(func):
         if isinstance(node, ast.Call):
             called = _call_name(node)
@@ -373,7 +384,13 @@ def _writes(func, name: str) -> bool:
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
             if _answers(node, called):
                 continue
+            ref = resolver.ref(node.func) if resolver is not None and isinstance(node.func, ast.Name) else None
+            if ref and "." in ref and not ref.startswith(("django.", "rest_framework.", "builtins.")):
+                calls.append(ref)
+                continue
             return True
+    if calls and deferred is not None:
+        deferred.extend(dict.fromkeys(calls))
     return False
 
 
@@ -753,7 +770,10 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
         if access is None:
             continue
         unsafe_action = unsafe_action or access.unsafe_actions
+        calls = dict(access.handler_calls)
         for handler, writes in access.handlers:
+            if not writes and handler in calls:
+                writes = not all(_writes_nothing(index, ref) for ref in calls[handler])
             defined.setdefault(handler, writes)
     found = []
     for method, chain in _CHAINS.items():
@@ -769,6 +789,24 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
     if unsafe_action and not found:
         found.append("an @action")
     return tuple(found)
+
+
+def _writes_nothing(index, ref: str, depth: int = 0) -> bool:
+    """Is `ref` a project function the index read whose body writes no row, nor the project
+    functions it hands its arguments to (three calls deep; a package's, such as
+    `requests.post()`, writes none of the project's rows)? An unknown function may write."""
+    from djreview.index.reads import Reader
+
+    reader = Reader(index)
+    found = reader.callee(ref, 0, None)
+    if found is None or found[0].writes or depth > 2:
+        return False
+    for call in found[0].calls:
+        if call.callee.startswith("self."):
+            return False  # a method of an object the index does not type
+        if reader.callee(call.callee, 0, None) is not None and not _writes_nothing(index, call.callee, depth + 1):
+            return False
+    return True
 
 
 def _lists(index, mro, drf_names) -> str:

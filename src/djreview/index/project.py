@@ -375,12 +375,14 @@ class ProjectIndex:
             return ref
         module, _, name = ref.rpartition(".")
         facts = self.modules.get(module)
+        home = ref
         if facts is None and module:
             found = self._by_suffix.get(module, [])
             if len(found) == 1:
                 module, facts = found[0], self.modules[found[0]]
-                if f"{module}.{name}" in self.classes:
-                    return f"{module}.{name}"
+                home = f"{module}.{name}"  # `main.utils.f` of a project indexed one folder up
+                if home in self.classes:
+                    return home
         if facts is not None:
             target = facts.imports.get(name) or facts.aliases.get(name)
             if target and target != ref:
@@ -395,7 +397,7 @@ class ProjectIndex:
                     return star
             if star is not None:
                 return star
-        return ref
+        return home
 
     def _module_named(self, name: str) -> ModuleFacts | None:
         """A project module by its dotted name, or by the unique module it is a suffix of."""

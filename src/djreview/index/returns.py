@@ -162,6 +162,17 @@ class _Function:
             return {NUMBER}  # a bool
         if isinstance(node, ast.Attribute) and node.attr in ("id", "pk"):
             return {NUMBER}  # a row's key: `Permission.objects.get(...).id` (a UUID has no quote either)
+        if (
+            isinstance(node, ast.Attribute)
+            and isinstance(node.value, ast.Name)
+            and node.value.id == "settings"
+            and node.attr.isupper()
+        ):
+            return {SAFE}  # `settings.SENTRY_DSN`: the deployment's own value, no visitor's
+        if isinstance(node, ast.Dict) and all(k is None or isinstance(k, ast.Constant) for k in node.keys):
+            # mitxonline's `get_refine_oidc_settings()`: a dict of settings, as JSON for a page
+            kinds = self.all_of(node.values, depth, busy)
+            return None if kinds is None else {SAFE if kinds - {NUMBER, LITERAL} else LITERAL}
         if isinstance(node, ast.BoolOp):
             return self.all_of(node.values, depth, busy)
         if isinstance(node, ast.UnaryOp):
