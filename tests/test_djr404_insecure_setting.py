@@ -312,3 +312,25 @@ def test_a_production_module_a_development_variant_builds_on_is_still_production
         ("DJR404", "proj/settings/base.py", 7),
         ("DJR404", "proj/settings/prod.py", 8),
     ]
+
+
+def test_a_development_module_imported_under_a_condition_inside_a_with_block(review):
+    # experimenter's base.py: `if os.environ.get("CIRCLECI"):` then
+    # `with contextlib.suppress(ImportError): from .ci import *`: the CI module is imported only
+    # on CI, and is development settings. The twin imports a module that is no development one
+    # the same way: production may get it
+    base = BASE.replace('SECRET_KEY = "django-insecure-abc123"\n', "SECRET_KEY = os.environ['KEY']\n") + (
+        "\nimport contextlib\n\n"
+        'if os.environ.get("CIRCLECI"):\n'
+        "    with contextlib.suppress(ImportError):\n"
+        "        from .ci import *\n"
+    )
+    files = {**split(base=base), "proj/settings/ci.py": 'SECRET_KEY = "only-for-ci"\n'}
+    found = [line for _, path, line in codes_lines(insecure(review, files)) if path == "proj/settings/ci.py"]
+    assert found == []
+    extra = {
+        **split(base=base.replace(".ci import", ".extra import")),
+        "proj/settings/extra.py": files["proj/settings/ci.py"],
+    }
+    found = [line for _, path, line in codes_lines(insecure(review, extra)) if path == "proj/settings/extra.py"]
+    assert found == [1]

@@ -258,12 +258,12 @@ class _Reader:
             bound = self._loop_keys(stmt)
             self.loop_keys.update(bound)
             try:
-                yield from self._block(stmt, in_try)
+                yield from self._block(stmt, in_try, conditional)
             finally:
                 for name in bound:
                     self.loop_keys.pop(name, None)
         elif isinstance(stmt, (ast.If, ast.While, ast.With, ast.Try)):
-            yield from self._block(stmt, in_try)
+            yield from self._block(stmt, in_try, conditional)
 
     def _forget_changed_keys(self, stmt: ast.stmt) -> None:
         """A dict whose keys may change (`OVERRIDES[name] = x`, `OVERRIDES.update(...)`) no longer
@@ -300,9 +300,10 @@ class _Reader:
             return {}
         return {target.id: keys}
 
-    def _block(self, stmt: ast.stmt, in_try: bool):
+    def _block(self, stmt: ast.stmt, in_try: bool, conditional: bool = False):
         """Statements under a condition: what they bind is unknown (either branch may run),
-        except a star import, which is replayed as optional."""
+        except a star import, which is replayed as optional. A block inside a condition
+        (`if CIRCLECI:` then `with suppress(ImportError):`) stays conditional."""
         is_try = isinstance(stmt, ast.Try)
         blocks: list[list[ast.stmt]] = [stmt.body]  # type: ignore[attr-defined]
         if isinstance(stmt, ast.Try):
@@ -313,7 +314,7 @@ class _Reader:
             for inner in block:
                 # a try body's assignments run (when nothing raises): only an if/loop is uncertain
                 sure = is_try and block is stmt.body or isinstance(stmt, ast.With)  # type: ignore[attr-defined]
-                yield from self.steps(inner, conditional=not sure, in_try=in_try or is_try)
+                yield from self.steps(inner, conditional=conditional or not sure, in_try=in_try or is_try)
 
     def _assigned(self, target: ast.expr, value: Value, line: int):
         if isinstance(target, ast.Name):
