@@ -510,3 +510,31 @@ def test_a_subclass_of_an_admin_form_only_rendered_unbound_writes_nothing(review
     assert all_fields(review, files) == []
     bound = tag.replace('ShareForm(initial={"title": book.title})', "ShareForm(book.data)")
     assert codes_lines(all_fields(review, {**files, "shop/templatetags/tags.py": bound})) == [("DJR301", FORMS, 9)]
+
+
+def test_a_form_whose_init_replaces_its_fields_keeps_only_those(review):
+    # crt-portal's contacts form: `fields = "__all__"` "to satisfy Django", then `__init__` sets
+    # `self.fields` to the few it keeps. The twin's `__init__` only changes one field
+    form = (
+        MODEL_FORM
+        + """
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields = {name: self.fields[name] for name in ("title", "author")}
+"""
+    )
+    views = """
+from shop.forms import BookForm
+
+
+def edit(request):
+    form = BookForm(request.POST)
+    form.save()
+"""
+    assert all_fields(review, {FORMS: form, "shop/views.py": views}) == []
+    tweaked = form.replace(
+        '        self.fields = {name: self.fields[name] for name in ("title", "author")}\n',
+        '        self.fields["title"].required = False\n',
+    )
+    findings = all_fields(review, {FORMS: tweaked, "shop/views.py": views})
+    assert codes_lines(findings) == [("DJR301", FORMS, 9)]

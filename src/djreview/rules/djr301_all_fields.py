@@ -14,9 +14,27 @@ from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.project import ModelInfo
 from djreview.rule import Rule
 from djreview.rules._model_fields import excluded_names, form_fields, runtime_model, serializer_fields
-from djreview.syntax import literal_string
+from djreview.syntax import dotted, literal_string
+from djreview.walk import children
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
+
+
+def _replaces_its_fields(cls: cst.ClassDef) -> bool:
+    """Does the form's `__init__` assign `self.fields` a whole new mapping (the names it keeps)?
+    Then no model field reaches the form unless that code names it."""
+    body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
+    for stmt in body:
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
+            stack: list[cst.CSTNode] = [stmt.body]
+            while stack:
+                current = stack.pop()
+                if isinstance(current, cst.Assign) and any(
+                    dotted(t.target) == ["self", "fields"] for t in current.targets
+                ):
+                    return True
+                stack.extend(children(current))
+    return False
 
 
 class AllFields(Rule):
@@ -42,6 +60,8 @@ class AllFields(Rule):
             # only ModelAdmin classes use it (the admin's own form has every field too, as
             # DJR302), or it is only rendered with no data: nothing is written through it
             return
+        if kind == "modelform" and _replaces_its_fields(owner.node):
+            return  # `self.fields = kept` in __init__: "__all__" only satisfies Django (crt-portal)
         model = self._model(meta.attrs.get("model"))
         if model is None and runtime_model(self.ctx, meta.attrs.get("model")):
             return  # `model = OrderModel`, bound to a call's result: no field list to write
