@@ -513,3 +513,34 @@ class BookViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     timed = mixins.replace('        cache.set("books", response, timeout=600)\n', "        log(response)\n")
     findings = pagination(review, project(views, **{"shop/mixins.py": timed}))
     assert codes_lines(findings) == [("DJR304", "shop/views.py", 9)]
+
+
+def test_a_list_of_a_library_s_fixed_rows_is_no_table(review):
+    # mitxonline's countries: `get_queryset()` returns `sorted(pycountry.countries, ...)`, which
+    # its own list() serializes: about 250 rows a library holds. The twin sorts a queryset
+    views = """
+import pycountry
+from rest_framework import serializers, viewsets
+from rest_framework.response import Response
+
+from .models import Book
+
+
+class CountrySerializer(serializers.Serializer):
+    name = serializers.CharField()
+
+
+class CountryViewSet(viewsets.GenericViewSet):
+    serializer_class = CountrySerializer
+
+    def get_queryset(self):
+        return sorted(pycountry.countries, key=lambda country: country.name)
+
+    def list(self, request):
+        return Response(self.get_serializer(self.get_queryset(), many=True).data)
+"""
+    assert pagination(review, project(views)) == []
+    books = views.replace(
+        "sorted(pycountry.countries, key=lambda country: country.name)", "sorted(Book.objects.all(), key=str)"
+    )
+    assert codes_lines(pagination(review, project(books))) == [("DJR304", "shop/views.py", 13)]

@@ -110,6 +110,9 @@ class AccessFacts:
     # get_queryset() returns `Model.objects.filter(key=value)` on one key and one value:
     # (model ref, key); a list of at most one row when the key is unique (pk, a OneToOne)
     one_row: tuple[str, str] | None = None
+    # get_queryset() returns a sorted or listed copy of something that is no queryset
+    # (mitxonline's `sorted(pycountry.countries, ...)`): a fixed list in memory, not a table
+    rows_in_memory: bool = False
 
 
 # Queryset steps that keep the rows a filter chose.
@@ -148,6 +151,30 @@ def _one_row(node: ast.FunctionDef | ast.AsyncFunctionDef, resolver) -> tuple[st
     return found.pop() if len(found) == 1 else None
 
 
+def _rows_in_memory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
+    """Does every return give `sorted(x)`/`list(x)` of a value that names no queryset step
+    (`objects`, `filter`, `all`...)? Rows a library or the code holds, not a table's."""
+    returns = [n for n in all_nodes(node) if isinstance(n, ast.Return)]
+    if not returns:
+        return False
+    for ret in returns:
+        value = ret.value
+        if not (
+            isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("sorted", "list")
+        ):
+            return False
+        if not value.args or any(
+            isinstance(n, ast.Attribute) and n.attr in _QUERYSET_WORDS for n in all_nodes(value.args[0])
+        ):
+            return False
+        if any(isinstance(n, ast.Call) for n in all_nodes(value.args[0])):
+            return False  # a call may return a queryset (`get_rows()`)
+    return True
+
+
+_QUERYSET_WORDS = frozenset({"objects", "filter", "all", "exclude", "order_by", "select_related", "queryset"})
+
+
 def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
     """The access facts of a class with bases, or None when it has none of them."""
     facts = AccessFacts()
@@ -184,6 +211,7 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.rows_source = True
             if name == "get_queryset":
                 facts.one_row = _one_row(stmt, resolver)
+                facts.rows_in_memory = _rows_in_memory(stmt)
             if name == "get_object" and _returns_caller(stmt):
                 facts.decides_access = True  # the caller's own record: the credentials pick the row
             if name == "list":
@@ -827,6 +855,12 @@ def _lists(index, mro, drf_names) -> str:
             return ""  # list() of an APIView is no endpoint of its own
         if mode == "all" and not _rows_of_a_model(index, access.list_rows):
             return "other"  # plugins, choices, objects built in code: not a table
+        if (
+            mode == "all"
+            and access.list_rows == "view"
+            and any((index.classes[q].access or AccessFacts()).rows_in_memory for q in mro)
+        ):
+            return "other"  # get_queryset() sorts a library's fixed list (countries): not a table
         return "paginator" if mode == "pages" else mode
     return "paginator" if is_list else ""
 
