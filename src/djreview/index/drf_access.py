@@ -163,12 +163,12 @@ def _rows_in_memory(node: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             isinstance(value, ast.Call) and isinstance(value.func, ast.Name) and value.func.id in ("sorted", "list")
         ):
             return False
+        # a queryset step, or a call that may return one (`get_rows()`): rows of a table maybe
         if not value.args or any(
-            isinstance(n, ast.Attribute) and n.attr in _QUERYSET_WORDS for n in all_nodes(value.args[0])
+            isinstance(n, ast.Call) or isinstance(n, ast.Attribute) and n.attr in _QUERYSET_WORDS
+            for n in all_nodes(value.args[0])
         ):
             return False
-        if any(isinstance(n, ast.Call) for n in all_nodes(value.args[0])):
-            return False  # a call may return a queryset (`get_rows()`)
     return True
 
 
@@ -801,7 +801,10 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
         calls = dict(access.handler_calls)
         for handler, writes in access.handlers:
             if not writes and handler in calls:
-                writes = not all(_writes_nothing(index, ref) for ref in calls[handler])
+                from djreview.index.reads import Reader
+
+                reader = Reader(index)
+                writes = not all(_writes_nothing(reader, ref) for ref in calls[handler])
             defined.setdefault(handler, writes)
     found = []
     for method, chain in _CHAINS.items():
@@ -819,20 +822,17 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
     return tuple(found)
 
 
-def _writes_nothing(index, ref: str, depth: int = 0) -> bool:
+def _writes_nothing(reader, ref: str, depth: int = 0) -> bool:
     """Is `ref` a project function the index read whose body writes no row, nor the project
     functions it hands its arguments to (three calls deep; a package's, such as
     `requests.post()`, writes none of the project's rows)? An unknown function may write."""
-    from djreview.index.reads import Reader
-
-    reader = Reader(index)
     found = reader.callee(ref, 0, None)
     if found is None or found[0].writes or depth > 2:
         return False
     for call in found[0].calls:
         if call.callee.startswith("self."):
             return False  # a method of an object the index does not type
-        if reader.callee(call.callee, 0, None) is not None and not _writes_nothing(index, call.callee, depth + 1):
+        if reader.callee(call.callee, 0, None) is not None and not _writes_nothing(reader, call.callee, depth + 1):
             return False
     return True
 

@@ -48,20 +48,18 @@ class IrreversibleRunSQL(Rule):
         return without_reverse(facts, prefilter, "RunSQL")
 
     def visit_Module(self, node: cst.Module) -> None:
-        self._in_runpython = 0
+        self._runpython: list[bool] = []  # per enclosing function: does it take `schema_editor`?
 
     def visit_FunctionDef(self, node: cst.FunctionDef) -> None:
-        if any(p.name.value == "schema_editor" for p in node.params.params):
-            self._in_runpython += 1
+        self._runpython.append(any(p.name.value == "schema_editor" for p in node.params.params))
 
     def leave_FunctionDef(self, original_node: cst.FunctionDef) -> None:
-        if any(p.name.value == "schema_editor" for p in original_node.params.params):
-            self._in_runpython -= 1
+        self._runpython.pop()
 
     def visit_Call(self, node: cst.Call) -> None:
         if operation(self.ctx.flow.qualify(node.func)) != "RunSQL":
             return
-        if self._in_runpython:
+        if any(self._runpython):
             return  # made inside a RunPython function: an object, no operation of the migration (mygpo's)
         reverse = argument(node, "reverse_sql", 1)
         if reverse.state in ("given", "unknown"):
