@@ -626,6 +626,76 @@ class OtherWebhook(APIView):
     assert [line for _, _, line in codes_lines(permissions(review, files))] == [17]
 
 
+def test_an_open_webhook_that_queues_its_payload_to_a_task_that_verifies_it(review):
+    # mitxonline's Mailgun webhook: post() only queues the payload; the Celery task hands it to
+    # a function (imported inside the task) that checks Mailgun's HMAC before writing. The
+    # twin queues to a task that writes without a check
+    mail = """
+import hashlib
+import hmac
+
+from django.conf import settings
+
+from shop.models import Book
+
+
+def handle_event(payload):
+    expected = hmac.new(settings.MAIL_KEY, payload["token"].encode(), hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(expected, payload["signature"]):
+        return
+    Book.objects.filter(title=payload["title"]).delete()
+
+
+def handle_unchecked(payload):
+    Book.objects.filter(title=payload["title"]).delete()
+"""
+    tasks = """
+from celery import shared_task
+
+
+@shared_task(ignore_result=True)
+def process_event(payload):
+    from shop.mail import handle_event
+
+    handle_event(payload)
+
+
+@shared_task
+def process_unchecked(payload):
+    from shop.mail import handle_unchecked
+
+    handle_unchecked(payload)
+"""
+    views = """
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shop.tasks import process_event, process_unchecked
+
+
+class MailWebhook(APIView):
+    permission_classes = []
+
+    def post(self, request):
+        process_event.delay(request.data)
+        return Response(status=200)
+
+
+class OtherWebhook(APIView):
+    permission_classes = []
+
+    def post(self, request):
+        process_unchecked.apply_async(args=[request.data])
+        return Response(status=200)
+"""
+    urls = (
+        "from django.urls import path\nfrom shop import views\n\n"
+        'urlpatterns = [path("a/", views.MailWebhook.as_view()), path("b/", views.OtherWebhook.as_view())]\n'
+    )
+    files = project(views, **{"shop/mail.py": mail, "shop/tasks.py": tasks, "shop/urls.py": urls})
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 16)]
+
+
 def test_a_function_view_that_turns_authentication_off_is_anonymous_on_purpose(review):
     # set D: `@authentication_classes([])` on a public beacon, as `authentication_classes = []`
     views = """
@@ -988,6 +1058,48 @@ def test_a_login_required_middleware_keeps_anonymous_requests_out(review):
     assert permissions(review, project(OPEN_LIST, SETTINGS + middleware)) == []
     plain = middleware.replace(', "login_required.middleware.LoginRequiredMiddleware"', "")
     assert codes_lines(permissions(review, project(OPEN_LIST, SETTINGS + plain))) == [("DJR303", "shop/views.py", 8)]
+
+
+def test_a_project_middleware_refusing_anonymous_requests_keeps_them_out(review):
+    # experimenter's OpenIDCAuthMiddleware answers 401 to any request without the SSO proxy's
+    # header (an allow-list of URL names aside): no DRF view runs for an anonymous caller. The
+    # twins: a middleware answering 403 to blocked addresses (everyone alike, no caller check),
+    # and the gate defined but not installed in MIDDLEWARE
+    gates = """
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseForbidden
+from django.urls import resolve
+
+
+class HeaderAuthMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if resolve(request.path).url_name in settings.AUTH_ALLOWLIST:
+            return self.get_response(request)
+        email = request.META.get("HTTP_X_FORWARDED_EMAIL")
+        if email is None:
+            return HttpResponse("Please log in through the proxy", status=401)
+        return self.get_response(request)
+
+
+class BlockListMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if request.META.get("REMOTE_ADDR") in settings.BLOCKED_ADDRESSES:
+            return HttpResponseForbidden()
+        return self.get_response(request)
+"""
+    installed = 'MIDDLEWARE = ["django.contrib.auth.middleware.AuthenticationMiddleware", "shop.gates.{}"]\n'
+    gated = project(OPEN_LIST, SETTINGS + installed.format("HeaderAuthMiddleware"), **{"shop/gates.py": gates})
+    assert permissions(review, gated) == []
+    blocked = project(OPEN_LIST, SETTINGS + installed.format("BlockListMiddleware"), **{"shop/gates.py": gates})
+    assert codes_lines(permissions(review, blocked)) == [("DJR303", "shop/views.py", 8)]
+    unused = project(OPEN_LIST, SETTINGS, **{"shop/gates.py": gates})
+    assert codes_lines(permissions(review, unused)) == [("DJR303", "shop/views.py", 8)]
 
 
 def test_an_api_view_function_whose_signature_check_decides_access(review):

@@ -13,10 +13,11 @@ import re
 from functools import lru_cache
 from pathlib import Path
 
-from djreview.index import class_uses, created_rows, lookups, seeded_tables
+from djreview.index import class_uses, created_rows, gate_middleware, lookups, seeded_tables
 from djreview.index.atomic_calls import atomic_calls, decorated_atomic
 from djreview.index.drf_access import access_facts, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
+from djreview.index.gate_middleware import refuses_anonymous
 from djreview.index.lookups import meta_indexes
 from djreview.index.migration_state import is_migration_file, migration_facts
 from djreview.index.nodes import Nodes, all_nodes, class_base
@@ -350,6 +351,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 cls.sets_choices = True  # adhocracy's field taking its choices from the model class
             if stmt.name == "dispatch" and not _hands_on_to_super(stmt):
                 cls.own_dispatch = True  # it answers every HTTP method itself (allauth's SAML ACS)
+            if stmt.name in gate_middleware.HOOKS and refuses_anonymous(stmt):
+                cls.refuses_anonymous = True
             summary = summarize(stmt, True, resolver.callee, resolver.thread_decorators)
             if summary is not None:
                 cls.summaries[stmt.name] = summary

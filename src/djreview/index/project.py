@@ -1135,6 +1135,12 @@ class ProjectIndex:
         return any(method in self.classes[c].methods for c in self._class_mro(qual))
 
     @query
+    def refuses_anonymous(self, ref: str) -> bool:
+        """Is `ref` (a MIDDLEWARE entry) a project middleware, or a subclass of one, that turns
+        anonymous requests away before any view runs (index/gate_middleware.py)?"""
+        return any(self.classes[c].refuses_anonymous for c in self._class_mro(self.resolve(ref) or ref))
+
+    @query
     def accessor_uses(self, name: str, shown: int = 3) -> tuple[int, tuple[str, ...]]:
         """Where the project reads the attribute `name` (a default `book_set`), in code, in
         strings ("book_set__title", DRF `source=`), in templates or in test modules the run

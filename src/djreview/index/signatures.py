@@ -33,6 +33,7 @@ from djreview.index.nodes import Nodes, all_nodes
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
     r"|is_valid_request|RequestValidator|_notify-validate|[Ss]ignature|twilio_view|recover_message|recover_hash"
+    r"|shared_task|\.task\b"  # a Celery task a webhook queues its payload to may verify it
 )
 # A name that says it verifies a signature: verify_signature, check_hmac, is_valid_signature,
 # validate_twilio_request, signature_is_valid...
@@ -90,6 +91,9 @@ _CHALLENGE_VERIFIERS = frozenset(
     }
 )
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
+# Celery's ways of queueing a task: a webhook that queues its payload is verified when the task
+# verifies it (mitxonline's Mailgun webhook checks the signature in the worker)
+_QUEUEING = frozenset({"delay", "apply_async"})
 
 
 @dataclass
@@ -157,9 +161,14 @@ class _Function:
         self.instances: dict[str, str] = {}
         self.tokens: list[str] = []
         self.cookies_read = False  # a token read from a cookie rides along with a forged request
+        self.local_imports: dict[str, str] = {}  # names a function-level `from x import y` binds
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
+        for stmt in node.body:  # `from b2b.api import process` inside a Celery task (no cycle at import)
+            if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
+                for alias in stmt.names:
+                    self.local_imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             ref = self._ref(target) or ""
@@ -238,7 +247,7 @@ class _Function:
             return None
         if node.id in ("self", "cls"):
             return f"self.{parts[-1]}" if len(parts) == 1 else None
-        base = self.qualify(node.id)
+        base = self.local_imports.get(node.id) or self.qualify(node.id)
         return ".".join([base, *reversed(parts)]) if base else None
 
     def _callee(self, func: ast.AST) -> None:
@@ -251,6 +260,9 @@ class _Function:
             ref = f"{made}.{func.attr}" if made else None  # `self.lti.verify()`: LTI.verify
         if ref:
             self.calls.append(ref)
+            task, dot, queued = ref.rpartition(".")
+            if dot and queued in _QUEUEING and not task.startswith("self"):
+                self.calls.append(task)  # `process_event.delay(payload)`: the task runs the function
 
     def _call(self, call: ast.Call) -> None:
         func = call.func

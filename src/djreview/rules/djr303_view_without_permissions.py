@@ -191,12 +191,14 @@ def _message(index, view, qual: str) -> str | None:
 
 def _login_required_everywhere(index) -> bool:
     """Does production's MIDDLEWARE hold a login-required middleware (Django 5.1's
-    `LoginRequiredMiddleware`, django-login-required's, rengine's)? Anonymous requests are then
-    sent to the login page before any view runs, DRF's included."""
+    `LoginRequiredMiddleware`, django-login-required's, rengine's), or a project middleware
+    that turns anonymous requests away (experimenter's SSO header check answering 401)?
+    Anonymous requests are then refused before any view runs, DRF's included."""
     middleware = index.setting("MIDDLEWARE")
     if middleware.state != "set" or not isinstance(middleware.value, (list, tuple)):
         return False
-    return any(isinstance(m, str) and m.rsplit(".", 1)[-1] == "LoginRequiredMiddleware" for m in middleware.value)
+    entries = [m for m in middleware.value if isinstance(m, str)]
+    return any(m.rsplit(".", 1)[-1] == "LoginRequiredMiddleware" or index.refuses_anonymous(m) for m in entries)
 
 
 def _default(index) -> tuple[str | None, bool]:
