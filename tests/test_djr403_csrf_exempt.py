@@ -166,6 +166,7 @@ def test_reports_csrf_exempt_calls_in_a_urlconf(review):
         + """
 
 def hook(request):
+    request.session["hooked"] = True
     return HttpResponse(request.user.pk)
 
 
@@ -300,7 +301,12 @@ def hook(request):
     signature = request.META["HTTP_X_HUB_SIGNATURE"]
     if not signature:
         return HttpResponse(status=400)
+    mark_paid(request.body)
     return HttpResponse("ok")
+
+
+def mark_paid(payload):
+    pass
 """
     )
     (found,) = exempt(review, {"shop/views.py": views})
@@ -1538,3 +1544,50 @@ class FinderView(SidebarMixin, FormView):
     assert exempt(review, {"shop/mixins.py": mixins, "shop/views.py": views}) == []
     findings = exempt(review, {"shop/mixins.py": session_mixins, "shop/views.py": views})
     assert lines(findings) == [("shop/views.py", 19)]
+
+
+def test_a_function_view_that_only_renders_or_redirects_changes_nothing_when_forged(review):
+    # bootcamp-ecommerce's landing page is exempt because the payment processor posts back to
+    # it, and it only redirects a logged-in user or renders the page: a forged POST gets what
+    # a link would. The twins read the posted form, store in the session, or call a function
+    # of the project (which may write)
+    views = """
+from django.shortcuts import redirect, render
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.orders import record_visit
+
+
+@csrf_exempt
+def landing(request):
+    if request.user.is_authenticated:
+        target = "/dashboard/"
+        if request.GET:
+            target = "{}?{}".format(target, request.GET.urlencode())
+        return redirect(target)
+    return render(request, "landing.html")
+
+
+@csrf_exempt
+def posted(request):
+    return render(request, "landing.html", {"name": request.POST.get("name", ""), "user": request.user})
+
+
+@csrf_exempt
+def remembered(request):
+    request.session["seen_landing"] = True
+    return render(request, "landing.html")
+
+
+@csrf_exempt
+def counted(request):
+    record_visit(request.user)
+    return render(request, "landing.html")
+"""
+    orders = "def record_visit(user):\n    user.visits += 1\n    user.save()\n"
+    findings = exempt(review, {"shop/views.py": views, "shop/orders.py": orders})
+    assert codes_lines(findings) == [
+        ("DJR403", "shop/views.py", 18),
+        ("DJR403", "shop/views.py", 23),
+        ("DJR403", "shop/views.py", 29),
+    ]

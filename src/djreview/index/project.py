@@ -1366,9 +1366,14 @@ class ProjectIndex:
 
     @query
     def post_answers_as_get(self, ref: str) -> bool:
-        """Is `ref` a class view whose `post()` only returns `self.get(...)`, or only redirects?"""
+        """Is `ref` a class view whose `post()` only returns `self.get(...)`, or only redirects,
+        or a function view that only renders or redirects?"""
         verifiers = self._verifiers()
-        return verifiers.post_answers_as_get(ref) or verifiers.post_only_redirects(ref)
+        return (
+            verifiers.post_answers_as_get(ref)
+            or verifiers.post_only_redirects(ref)
+            or verifiers.function_only_answers(ref)
+        )
 
     @query
     def token_authenticated(self, ref: str) -> bool:

@@ -91,6 +91,52 @@ _CHALLENGE_VERIFIERS = frozenset(
     }
 )
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
+# Calls that only build an answer, and plain value calls on locals and builtins.
+_ANSWERS = frozenset(
+    {
+        "django.shortcuts.render",
+        "django.shortcuts.redirect",
+        "django.shortcuts.resolve_url",
+        "django.urls.reverse",
+        "django.template.loader.render_to_string",
+        "django.template.response.TemplateResponse",
+        "django.http.HttpResponse",
+        "django.http.HttpResponseRedirect",
+        "django.http.HttpResponsePermanentRedirect",
+        "django.http.JsonResponse",
+        "django.http.HttpResponseBadRequest",
+        "django.http.HttpResponseForbidden",
+        "django.http.HttpResponseNotFound",
+        "django.http.HttpResponseNotAllowed",
+        "django.http.Http404",
+    }
+)
+_PLAIN_CALLS = frozenset(
+    {
+        "format",
+        "urlencode",
+        "get",
+        "getlist",
+        "join",
+        "strip",
+        "lower",
+        "upper",
+        "replace",
+        "split",
+        "startswith",
+        "endswith",
+        "get_full_path",
+        "build_absolute_uri",
+        "str",
+        "int",
+        "len",
+        "bool",
+        "dict",
+        "list",
+    }
+)
+# What a request carries that a forged POST would choose: its body, its method, its files.
+_POSTED = frozenset({"POST", "body", "FILES", "data", "method", "read"})
 # Celery's ways of queueing a task: a webhook that queues its payload is verified when the task
 # verifies it (mitxonline's Mailgun webhook checks the signature in the worker)
 _QUEUEING = frozenset({"delay", "apply_async"})
@@ -116,6 +162,9 @@ class SignatureFacts:
     # classes it instantiates with a value (`LTISelectFormAccessToken(request.POST["jwt"])`): a
     # simplejwt token made from a string checks its signature (the index knows the bases)
     tokens: tuple[str, ...] = ()
+    # every call only builds an answer (render, redirect, a response) and it reads nothing the
+    # request posts, nor the session: a forged cross-site POST gets what a link would
+    answers_only: bool = False
 
 
 _NOTHING = SignatureFacts()
@@ -162,6 +211,7 @@ class _Function:
         self.tokens: list[str] = []
         self.cookies_read = False  # a token read from a cookie rides along with a forged request
         self.local_imports: dict[str, str] = {}  # names a function-level `from x import y` binds
+        self.answers = True  # every call builds an answer, nothing posted or stored is read
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -183,6 +233,8 @@ class _Function:
             if isinstance(child, ast.Assign):
                 self._instance(child)
         for child in inner:
+            if isinstance(child, ast.Attribute) and child.attr in _POSTED | {"session", "COOKIES"}:
+                self.answers = self.answers and not _is_request(child.value)
             if isinstance(child, ast.Call):
                 self._call(child)
             elif isinstance(child, ast.Compare):
@@ -225,6 +277,7 @@ class _Function:
         if self.user_read and not self.user_set:
             self.facts.identity = True  # recipes' Telegram hook sets request.user from its URL token first
         self.facts.calls = tuple(dict.fromkeys(self.calls))
+        self.facts.answers_only = self.answers
         self.facts.compared = tuple(dict.fromkeys(self.compared))
         self.facts.tokens = () if self.cookies_read else tuple(dict.fromkeys(self.tokens))
         return self.facts
@@ -269,6 +322,8 @@ class _Function:
         self._callee(func)
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         ref = self._ref(func) or ""
+        if ref not in _ANSWERS and (ref or name not in _PLAIN_CALLS):
+            self.answers = False
         if name.endswith("Token") and call.args and ref and not ref.startswith("self."):
             self.tokens.append(ref)  # a token class made from a value: simplejwt's verify it
         if name in _SESSION_CALLS:
@@ -418,7 +473,7 @@ def _nodes_by_function(functions: list[ast.FunctionDef | ast.AsyncFunctionDef], 
         if isinstance(subscript.slice, ast.Constant):
             place(subscript)
     for attribute in nodes.of(ast.Attribute):
-        if attribute.attr in _COOKIE_STATE:
+        if attribute.attr in _COOKIE_STATE or attribute.attr in _POSTED:
             place(attribute)
     for constant in nodes.of(ast.Constant):
         if constant.value == "_notify-validate":
@@ -611,6 +666,16 @@ class Verifiers:
         if not any(b.startswith("django.views.generic.") and b.endswith(_DISPLAY_VIEWS) for b in bases):
             return False  # a TemplateView's get() runs hooks that may write (dartcms moves pages there)
         return not any(found.identity for found in self._reach(f"{cls}.get"))  # a get() that logs in acts as the user
+
+    def function_only_answers(self, ref: str) -> bool:
+        """Is `ref` a function view that only builds its answer (renders, redirects: bootcamp's
+        landing page, exempt because a payment processor posts back to it), reading nothing the
+        request posts and not the session, under Django's decorators alone? A forged POST then
+        gets what a link would."""
+        facts, owner, _ = self._function(ref)
+        if facts is None or owner is not None:
+            return False
+        return facts.answers_only and all(d.startswith("django.") for d in facts.decorators)
 
     def post_only_redirects(self, ref: str) -> bool:
         """Is `ref` a class view whose `post()` only redirects (`return redirect(request.build_absolute_uri())`,
