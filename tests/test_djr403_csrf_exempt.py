@@ -1591,3 +1591,35 @@ def counted(request):
         ("DJR403", "shop/views.py", 23),
         ("DJR403", "shop/views.py", 29),
     ]
+
+
+def test_a_payment_return_view_that_validates_the_processor_response(review):
+    # mitxonline's checkout callback: mitol's `PaymentGateway.validate_processor_response()`
+    # checks CyberSource's signed fields and the view answers 403 when it fails. The twin
+    # processes the response without validating it
+    views = """
+from django.http import HttpResponse, HttpResponseForbidden
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from paygate.api import PaymentGateway
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class CheckoutCallback(View):
+    def post(self, request):
+        if not PaymentGateway.validate_processor_response("cybersource", request):
+            return HttpResponseForbidden()
+        request.user.orders.filter(ref=request.POST["ref"]).update(paid=True)
+        return HttpResponse("ok")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class UncheckedCallback(View):
+    def post(self, request):
+        PaymentGateway.get_formatted_response("cybersource", request)
+        request.user.orders.filter(ref=request.POST["ref"]).update(paid=True)
+        return HttpResponse("ok")
+"""
+    findings = exempt(review, {"shop/views.py": views})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 18)]

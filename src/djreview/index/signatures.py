@@ -40,6 +40,8 @@ _WORDS = re.compile(
 _VERIFYING_NAME = re.compile(
     r"(?i)(verif|check|valid|authenticat)\w*(signature|_sig\b|_sig_|hmac|digest|twilio_request)"
     r"|(signature|hmac)\w*_(is_)?(valid|verif|match|ok)"
+    # a payment processor's signed post-back checked (mitol's `validate_processor_response`)
+    r"|(verif|validat)\w*_(processor|gateway)_(response|request|callback)"
     r"|^twilio_view$"
 )
 _COMPARISONS = frozenset({"compare_digest", "constant_time_compare"})
