@@ -1221,6 +1221,35 @@ urlpatterns = [
     assert lines(exempt(review, {"shop/urls.py": urls})) == [("shop/urls.py", 10)]
 
 
+def test_a_project_subclass_of_an_oauth2_token_endpoint(review):
+    # cla_backend routes `csrf_exempt(views.AccessTokenView.as_view())`, its own throttled
+    # subclass of django-oauth-toolkit's TokenView. The twin subclasses GraphQLView
+    views = """
+from graphene_django.views import GraphQLView
+from oauth2_provider.views import TokenView
+
+
+class ThrottledTokenView(TokenView):
+    max_attempts = 5
+
+
+class ShopGraphQLView(GraphQLView):
+    graphiql = True
+"""
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop import views
+
+urlpatterns = [
+    path("token/", csrf_exempt(views.ThrottledTokenView.as_view())),
+    path("graphql/", csrf_exempt(views.ShopGraphQLView.as_view())),
+]
+"""
+    assert lines(exempt(review, {"shop/views.py": views, "shop/urls.py": urls})) == [("shop/urls.py", 9)]
+
+
 def test_a_class_view_whose_post_only_redirects_changes_nothing(review):
     # mediacms's React pages: `post()` returns `redirect(request.build_absolute_uri())`, "there
     # is never a reason to POST here"; a project decorator on dispatch reads the user's profile.
@@ -1549,10 +1578,14 @@ class FinderView(SidebarMixin, FormView):
 def test_a_function_view_that_only_renders_or_redirects_changes_nothing_when_forged(review):
     # bootcamp-ecommerce's landing page is exempt because the payment processor posts back to
     # it, and it only redirects a logged-in user or renders the page: a forged POST gets what
-    # a link would. The twins read the posted form, store in the session, or call a function
-    # of the project (which may write)
+    # a link would; so does concordia's JSON session status under Django's cache_control. The
+    # twins read the posted form, store in the session, consume the flash messages, or call a
+    # function of the project (which may write)
     views = """
+from django.contrib.messages import get_messages
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
 from shop.orders import record_visit
@@ -1579,6 +1612,19 @@ def remembered(request):
     return render(request, "landing.html")
 
 
+@cache_control(private=True, max_age=60)
+@csrf_exempt
+def session_status(request):
+    if not request.user.is_authenticated:
+        return JsonResponse({})
+    return JsonResponse({"username": request.user.get_username()[:15], "staff": request.user.is_staff})
+
+
+@csrf_exempt
+def flashes(request):
+    return JsonResponse({"messages": [str(m) for m in get_messages(request)], "user": request.user.pk})
+
+
 @csrf_exempt
 def counted(request):
     record_visit(request.user)
@@ -1587,9 +1633,10 @@ def counted(request):
     orders = "def record_visit(user):\n    user.visits += 1\n    user.save()\n"
     findings = exempt(review, {"shop/views.py": views, "shop/orders.py": orders})
     assert codes_lines(findings) == [
-        ("DJR403", "shop/views.py", 18),
-        ("DJR403", "shop/views.py", 23),
-        ("DJR403", "shop/views.py", 29),
+        ("DJR403", "shop/views.py", 21),
+        ("DJR403", "shop/views.py", 26),
+        ("DJR403", "shop/views.py", 40),
+        ("DJR403", "shop/views.py", 45),
     ]
 
 

@@ -129,6 +129,10 @@ _PLAIN_CALLS = frozenset(
         "endswith",
         "get_full_path",
         "build_absolute_uri",
+        "get_username",
+        "get_full_name",
+        "get_short_name",
+        "has_perm",
         "str",
         "int",
         "len",
@@ -214,6 +218,7 @@ class _Function:
         self.cookies_read = False  # a token read from a cookie rides along with a forged request
         self.local_imports: dict[str, str] = {}  # names a function-level `from x import y` binds
         self.answers = True  # every call builds an answer, nothing posted or stored is read
+        self.decorating: set[int] = set()
 
     def read(self, node: ast.FunctionDef | ast.AsyncFunctionDef, inner: list[ast.AST]) -> SignatureFacts:
         """`inner`: the nodes of the function (decorators included) that may matter."""
@@ -221,6 +226,7 @@ class _Function:
             if isinstance(stmt, ast.ImportFrom) and stmt.module and not stmt.level:
                 for alias in stmt.names:
                     self.local_imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
+        self.decorating = {id(d) for d in node.decorator_list}  # `@cache_control(...)` builds no answer
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             ref = self._ref(target) or ""
@@ -324,7 +330,7 @@ class _Function:
         self._callee(func)
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         ref = self._ref(func) or ""
-        if ref not in _ANSWERS and (ref or name not in _PLAIN_CALLS):
+        if ref not in _ANSWERS and (ref or name not in _PLAIN_CALLS) and id(call) not in self.decorating:
             self.answers = False
         if name.endswith("Token") and call.args and ref and not ref.startswith("self."):
             self.tokens.append(ref)  # a token class made from a value: simplejwt's verify it
