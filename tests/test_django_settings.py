@@ -160,6 +160,11 @@ def test_development_names():
         assert is_development(name), name
     for name in ("proj.settings", "proj.settings.prod", "proj.settings.base", "proj.settings.production"):
         assert not is_development(name), name
+    # DefectDojo's `unittests` (its production module is built by django-split-settings)
+    for name in ("dojo.settings.unittests", "proj.settings.unit_tests", "proj.settings.integration_test"):
+        assert is_development(name), name
+    for name in ("proj.settings.contest", "proj.settings.latest", "proj.settings.attestation"):
+        assert not is_development(name), name
     assert is_development("tests.proj.settings") and is_development("auth_tests.settings")
     assert is_development("testproject.settings")
     # a library's demo project beside it (django-defender's exampleapp)

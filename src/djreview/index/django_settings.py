@@ -43,6 +43,11 @@ _DEV_NAMES = frozenset(
 )
 
 
+# `test`, `tests_postgres`, `unit_tests`, DefectDojo's `unittests`, `integration_test`
+# (not `contest`, `latest`)
+_TEST_NAME = re.compile(r"(^|_|unit)tests?($|_)|^test")
+
+
 @dataclass(frozen=True)
 class SettingValue:
     """A setting in production. state "set": `value` is the Python literal every production
@@ -87,7 +92,7 @@ def is_development(module: str) -> bool:
     *packages, name = module.split(".")
     for affix in ("_settings", "settings_"):
         name = name.removesuffix(affix) if affix.startswith("_") else name.removeprefix(affix)
-    if name in _DEV_NAMES or name.startswith("test") or "migration" in name:
+    if name in _DEV_NAMES or _TEST_NAME.search(name) or "migration" in name:
         return True  # `make_migrations_settings`: a script's settings for makemigrations
     return any(_development_package(p) for p in packages)
 
