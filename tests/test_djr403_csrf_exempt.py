@@ -1584,7 +1584,7 @@ def test_a_function_view_that_only_renders_or_redirects_changes_nothing_when_for
     views = """
 from django.contrib.messages import get_messages
 from django.http import JsonResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import redirect, render, reverse
 from django.views.decorators.cache import cache_control
 from django.views.decorators.csrf import csrf_exempt
 
@@ -1594,7 +1594,7 @@ from shop.orders import record_visit
 @csrf_exempt
 def landing(request):
     if request.user.is_authenticated:
-        target = "/dashboard/"
+        target = reverse("dashboard")
         if request.GET:
             target = "{}?{}".format(target, request.GET.urlencode())
         return redirect(target)

@@ -93,24 +93,27 @@ _CHALLENGE_VERIFIERS = frozenset(
     }
 )
 _ORIGIN_CHECKED_REFS = ("social_django.views.complete",)
-# Calls that only build an answer, and plain value calls on locals and builtins.
+# Django's calls that only build an answer (`django.shortcuts.reverse` re-exports
+# `django.urls.reverse`: read by name within django), and plain value calls on locals and builtins.
 _ANSWERS = frozenset(
     {
-        "django.shortcuts.render",
-        "django.shortcuts.redirect",
-        "django.shortcuts.resolve_url",
-        "django.urls.reverse",
-        "django.template.loader.render_to_string",
-        "django.template.response.TemplateResponse",
-        "django.http.HttpResponse",
-        "django.http.HttpResponseRedirect",
-        "django.http.HttpResponsePermanentRedirect",
-        "django.http.JsonResponse",
-        "django.http.HttpResponseBadRequest",
-        "django.http.HttpResponseForbidden",
-        "django.http.HttpResponseNotFound",
-        "django.http.HttpResponseNotAllowed",
-        "django.http.Http404",
+        "render",
+        "redirect",
+        "resolve_url",
+        "reverse",
+        "reverse_lazy",
+        "redirect_to_login",
+        "render_to_string",
+        "TemplateResponse",
+        "HttpResponse",
+        "HttpResponseRedirect",
+        "HttpResponsePermanentRedirect",
+        "JsonResponse",
+        "HttpResponseBadRequest",
+        "HttpResponseForbidden",
+        "HttpResponseNotFound",
+        "HttpResponseNotAllowed",
+        "Http404",
     }
 )
 _PLAIN_CALLS = frozenset(
@@ -330,7 +333,8 @@ class _Function:
         self._callee(func)
         name = func.attr if isinstance(func, ast.Attribute) else func.id if isinstance(func, ast.Name) else ""
         ref = self._ref(func) or ""
-        if ref not in _ANSWERS and (ref or name not in _PLAIN_CALLS) and id(call) not in self.decorating:
+        answer = ref.startswith("django.") and name in _ANSWERS
+        if not answer and (ref or name not in _PLAIN_CALLS) and id(call) not in self.decorating:
             self.answers = False
         if name.endswith("Token") and call.args and ref and not ref.startswith("self."):
             self.tokens.append(ref)  # a token class made from a value: simplejwt's verify it
