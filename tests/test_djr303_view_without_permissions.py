@@ -1102,6 +1102,65 @@ class BlockListMiddleware:
     assert codes_lines(permissions(review, unused)) == [("DJR303", "shop/views.py", 8)]
 
 
+def test_a_view_whose_rows_are_looked_up_by_the_caller(review):
+    # data-hub's reminder viewsets set `permission_classes = ()`, but get_object() is
+    # `get_or_create(adviser=self.request.user)` and get_queryset() filters on the caller: an
+    # anonymous request reaches no one's rows. The twins look rows up by a URL value, and
+    # create (a POST looks nothing up)
+    views = """
+from rest_framework import mixins, viewsets
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class MyShelf(viewsets.GenericViewSet, mixins.RetrieveModelMixin, mixins.UpdateModelMixin):
+    permission_classes = ()
+    serializer_class = BookSerializer
+    queryset = Book.objects.all()
+
+    def get_object(self):
+        shelf, _ = self.queryset.get_or_create(owner=self.request.user)
+        return shelf
+
+
+class MyBooks(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.DestroyModelMixin):
+    permission_classes = ()
+    serializer_class = BookSerializer
+
+    def get_queryset(self):
+        return Book.objects.filter(owner=self.request.user).order_by("title")
+
+
+class TheirBooks(viewsets.GenericViewSet, mixins.ListModelMixin, mixins.DestroyModelMixin):
+    permission_classes = ()
+    serializer_class = BookSerializer
+
+    def get_queryset(self):
+        return Book.objects.filter(owner=self.kwargs["owner"])
+
+
+class AddMyBooks(viewsets.GenericViewSet, mixins.CreateModelMixin, mixins.DestroyModelMixin):
+    permission_classes = ()
+    serializer_class = BookSerializer
+
+    def get_queryset(self):
+        return Book.objects.filter(owner=self.request.user)
+"""
+    urls = """
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+for prefix, view in (("a", views.MyShelf), ("b", views.MyBooks), ("c", views.TheirBooks), ("d", views.AddMyBooks)):
+    router.register(prefix, view, basename=prefix)
+urlpatterns = router.urls
+"""
+    findings = permissions(review, project(views, **{"shop/urls.py": urls}))
+    assert codes_lines(findings) == [("DJR303", "shop/views.py", 26), ("DJR303", "shop/views.py", 34)]
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

@@ -113,6 +113,9 @@ class AccessFacts:
     # get_queryset() returns a sorted or listed copy of something that is no queryset
     # (mitxonline's `sorted(pycountry.countries, ...)`): a fixed list in memory, not a table
     rows_in_memory: bool = False
+    # get_queryset()/get_object() defined here whose every return is looked up by the caller
+    # (`filter(adviser=self.request.user)`): the caller reaches only their own rows
+    callers_rows: tuple[str, ...] = ()
 
 
 # Queryset steps that keep the rows a filter chose.
@@ -209,6 +212,8 @@ def access_facts(node: ast.ClassDef, resolver) -> AccessFacts | None:
                 facts.filters_by_user = True
             if name in ("get_queryset", "get_object"):
                 facts.rows_source = True
+                if _rows_of_caller(stmt):
+                    facts.callers_rows += (name,)
             if name == "get_queryset":
                 facts.one_row = _one_row(stmt, resolver)
                 facts.rows_in_memory = _rows_in_memory(stmt)
@@ -295,6 +300,44 @@ _OTP_NAME = re.compile(r"(?:^|[a-z_])(?:OTP|Otp)(?:[A-Z_]|$)|(?:^|_)otp(?:_|$)")
 
 def _calls(func, method: str) -> bool:
     return any(isinstance(n, ast.Call) and _call_name(n) == method for n in all_nodes(func))
+
+
+def _rows_of_caller(func) -> bool:
+    """Does every `return` of `get_queryset()`/`get_object()` hand back rows looked up by the
+    caller: `filter(adviser=self.request.user)`, or a name bound from
+    `get_or_create(adviser=self.request.user)` (data-hub's reminders)? An anonymous caller
+    then reaches no other user's row."""
+    keyed: set[str] = set()
+    returns = []
+    for node in all_nodes(func):
+        if isinstance(node, ast.Assign) and _looks_up_by_caller(node.value):
+            for target in node.targets:
+                names = target.elts if isinstance(target, ast.Tuple) else [target]
+                keyed.update(n.id for n in names if isinstance(n, ast.Name))
+        elif isinstance(node, ast.Return):
+            returns.append(node.value)
+    return bool(returns) and all(
+        value is not None and (_looks_up_by_caller(value) or isinstance(value, ast.Name) and value.id in keyed)
+        for value in returns
+    )
+
+
+def _looks_up_by_caller(expr: ast.expr) -> bool:
+    return any(
+        isinstance(n, ast.Call) and any(k.arg and _is_request_user(k.value) for k in n.keywords)
+        for n in all_nodes(expr)
+    )
+
+
+def _is_request_user(n: ast.expr) -> bool:
+    return (
+        isinstance(n, ast.Attribute)
+        and n.attr == "user"
+        and (
+            (isinstance(n.value, ast.Name) and n.value.id == "request")
+            or (isinstance(n.value, ast.Attribute) and n.value.attr == "request")
+        )
+    )
 
 
 def _reads_request_user(func) -> bool:
@@ -695,6 +738,10 @@ def drf_view(index, qual: str) -> DrfView | None:
         # every object it serves or changes is looked up through the backend's queryset: a
         # user who may not see a row gets a 404 (a POST creates without any lookup)
         permissions = "custom"
+    if permissions in ("default", "open") and "POST" not in view.unsafe and _caller_rows_only(index, mro):
+        # every row it serves or changes is looked up by the caller: an anonymous request
+        # reaches no one's rows (a POST creates without a lookup and is still judged)
+        permissions = "custom"
     if not unreadable:
         view = _replace(view, permissions=permissions, permission_owner=owner)
     pagination, owner, cls = _pagination(index, facts)
@@ -751,6 +798,18 @@ def _actions_guard_every_route(facts, drf_names) -> bool:
         state == "set" or any(word in name.lower().replace("_", "") for word in LOGIN_WORDS)
         for name, state in actions.items()
     )
+
+
+def _caller_rows_only(index, mro) -> bool:
+    """Is the nearest `get_queryset()` along the MRO one that looks rows up by the caller, and
+    the nearest `get_object()` (when any) too? A get_object() of DRF's reads get_queryset()."""
+    found: dict[str, bool] = {}
+    for qual in mro:
+        cls = index.classes[qual]
+        for method in ("get_queryset", "get_object"):
+            if method in cls.methods and method not in found:
+                found[method] = cls.access is not None and method in cls.access.callers_rows
+    return bool(found) and all(found.values())
 
 
 def _filters_by_user(index, facts) -> bool:
