@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 from djreview.cache.listings import ListingCache
@@ -41,6 +42,9 @@ TEST_DIRS = frozenset({"tests", "test", "testing", "test_utils", "factories", "f
 TEST_MODULES = frozenset({"tests.py", "test.py", "conftest.py", "factories.py"})  # helios-server's `test.py`
 # Folders whose modules only ever hold tests or migrations.
 KIND_DIRS = TEST_DIRS | {"migrations"}
+# A suite's folder or module named for its kind, in one word: ESP-Website's `seltests/seltests.py`
+# (Selenium), `unittests`, `functests`, `e2etests` (not `contests`, `latest`).
+_TEST_SUITE = re.compile(r"^(sel|unit|func|functional|e2e|integration|selenium|browser|acceptance|smoke)tests?$")
 
 
 class _Skips:
@@ -156,7 +160,8 @@ def file_kinds(display: str) -> frozenset[str]:
         or name.endswith("_tests.py")
         or (name.endswith("_test.py") and "migrations" not in parts[:-1])  # pytest's *_test.py; not `0002_test.py`
         or name in TEST_MODULES
-        or any(p in TEST_DIRS for p in parts[:-1])
+        or _TEST_SUITE.match(name.removesuffix(".py"))
+        or any(p in TEST_DIRS or _TEST_SUITE.match(p) for p in parts[:-1])
     ):
         kinds.add("tests")
     if "commands" in parts[:-1] and "management" in parts[:-2]:
