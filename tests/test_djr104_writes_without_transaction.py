@@ -1153,6 +1153,48 @@ def test_the_same_row_updated_again_through_its_key_is_a_checkpoint(review):
     assert [(f.code, f.line) for f in findings] == [("DJR104", 13)]
 
 
+def test_super_save_twice_in_save_writes_the_same_row(review):
+    """MetaDeploy's ScratchOrg.save(): `ret = super().save()`, then a job is queued and its id
+    stored by a second `super().save()`: self's row twice, a checkpoint. The twin writes a
+    second row after saving its own."""
+    code = """
+    from django.db import models
+
+    from shop.models import Order
+
+
+    class Sandbox(models.Model):
+        job_id = models.CharField(max_length=64, blank=True)
+
+        def __str__(self):
+            return self.job_id
+
+        def save(self, *args, **kwargs):
+            ret = super().save(*args, **kwargs)
+            if not self.job_id:
+                self.job_id = start_job(self.pk)
+                super(Sandbox, self).save()
+            return ret
+
+
+    class Till(models.Model):
+        total = models.IntegerField(default=0)
+
+        def __str__(self):
+            return str(self.total)
+
+        def save(self, *args, **kwargs):
+            super().save(*args, **kwargs)
+            Order.objects.create(total=self.total)
+
+
+    def start_job(pk):
+        return str(pk)
+    """
+    findings = writes(review, code, path="shop/sandbox.py")
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 29)]
+
+
 def test_an_atomic_caller_calling_through_an_import_alias(review):
     """`from shop.services import fill as fill_order` then `fill_order()` in atomic(): a call
     of `fill`. The twin: the alias called outside a transaction."""

@@ -342,7 +342,9 @@ class WritesWithoutTransaction(Rule):
         method = func.attr.value if isinstance(func, cst.Attribute) else ""
         row = self.assigned.get(id(node))  # order = Order.objects.create(): the row `order`
         returned = method == "save" and row is not None
-        if method in ("save", "delete") and isinstance(func, cst.Attribute):
+        if method in ("save", "delete") and _is_super(func):
+            row, returned = "self", False  # `ret = super().save()` in save(): self's row, whatever it returns
+        elif method in ("save", "delete") and isinstance(func, cst.Attribute):
             # `host = form.save()`: the row is `host`, saved again by `host.save()`
             row = row if returned else self.ctx.module.code_for_node(func.value)
         elif method == "update" and isinstance(func, cst.Attribute):
@@ -782,6 +784,16 @@ def _ensures_row(paths: _Paths, write: _Write, later: _Write) -> bool:
         ):
             return True
     return False
+
+
+def _is_super(func: cst.BaseExpression) -> bool:
+    """`super().save` or `super(Job, self).save`: the method of the row `self`."""
+    return (
+        isinstance(func, cst.Attribute)
+        and isinstance(func.value, cst.Call)
+        and isinstance(func.value.func, cst.Name)
+        and func.value.func.value == "super"
+    )
 
 
 def _tests_missing(test: cst.BaseExpression, row: list[str]) -> bool:
