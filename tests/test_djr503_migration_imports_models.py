@@ -259,6 +259,33 @@ class Migration(migrations.Migration):
     assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]
 
 
+def test_a_method_handed_the_historical_registry_is_no_query_through_today_s_model(review):
+    # manage.get.gov: `UserGroup.create_cisa_analyst_group(apps, schema_editor)`, a static
+    # method that takes every model from `apps.get_model`: the class is only a namespace.
+    # The twins call a method given no registry, or query through the class as well
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def seed(registry, schema_editor):
+    Product.create_defaults(registry, schema_editor)
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(seed, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    unhanded = source.replace("Product.create_defaults(registry, schema_editor)", "Product.create_defaults()")
+    assert codes_lines(imports_models(review, unhanded)) == [("DJR503", PATH, 4)]
+    queried = source.replace(
+        "    Product.create_defaults(registry, schema_editor)\n",
+        "    Product.create_defaults(registry, schema_editor)\n    Product.objects.filter(name='').delete()\n",
+    )
+    assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]
+
+
 def test_a_standard_library_class_named_like_a_model_is_no_model(review):
     # Geotrek-admin has a `Path` model, and its migrations use `from pathlib import Path` for
     # file names. The twin imports the project's own `Product` under another module path

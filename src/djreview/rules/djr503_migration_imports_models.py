@@ -140,9 +140,14 @@ class MigrationImportsModels(ModuleFunctions, Rule):
             if isinstance(node, (cst.Annotation, cst.Import, cst.ImportFrom))
             for inner in descendants(node)
         }
+        registry = _registry_parameter(function)
         for node in descendants(function):
             if id(node) in unused:
                 continue
+            if registry and _hands_on_registry(node, registry):
+                # `StaffGroup.create_reviewers(apps, schema_editor)`: a helper handed the
+                # historical registry takes its models from it (manage.get.gov's UserGroup)
+                constants.add(id(node.func.value))  # type: ignore[attr-defined]
             used = None
             if isinstance(node, cst.Name) and node.value in imported and id(node) not in attributes:
                 if id(node) in constants:
@@ -257,4 +262,20 @@ def _is_docstring(statement: cst.CSTNode) -> bool:
         and len(statement.body) == 1
         and isinstance(statement.body[0], cst.Expr)
         and isinstance(statement.body[0].value, (cst.SimpleString, cst.ConcatenatedString))
+    )
+
+
+def _registry_parameter(function: cst.FunctionDef) -> str | None:
+    """The name RunPython's first argument (the historical app registry) has in `function`."""
+    params = function.params.params
+    return params[0].name.value if params else None
+
+
+def _hands_on_registry(node: cst.CSTNode, registry: str) -> bool:
+    """`Model.method(apps, ...)`: a method of the imported class called with the registry."""
+    return (
+        isinstance(node, cst.Call)
+        and isinstance(node.func, cst.Attribute)
+        and isinstance(node.func.value, cst.Name)
+        and any(isinstance(arg.value, cst.Name) and arg.value.value == registry for arg in node.args)
     )
