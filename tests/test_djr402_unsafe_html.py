@@ -1361,6 +1361,41 @@ def user_tag(request):
     ]
 
 
+def test_a_file_field_as_text_and_the_validated_host_are_code_made(review):
+    # courtlistener's admin link `f"{obj.disclosure.filepath}"` (str() of a FieldFile is its
+    # stored name) and its template tag's `request.get_host()` (checked against ALLOWED_HOSTS
+    # and a host pattern). The twins: the uploader's own label, and a Host header read raw
+    models = """
+from django.db import models
+
+
+class Disclosure(models.Model):
+    filepath = models.FileField(upload_to="pdf/")
+    label = models.CharField(max_length=100)
+"""
+    body = """
+def pdf_link(obj):
+    return mark_safe(f'<a href="/media/{obj.disclosure.filepath}">pdf</a>')
+
+
+def pdf_label(obj):
+    return mark_safe(f"<b>{obj.disclosure.label}</b>")
+
+
+def site_link(request):
+    return mark_safe("<a href='https://{}/'>home</a>".format(request.get_host()))
+
+
+def raw_host(request):
+    return mark_safe("<a href='https://{}/'>home</a>".format(request.META["HTTP_HOST"]))
+"""
+    files = {"shop/models.py": models, "shop/html.py": HEAD + body}
+    assert codes_lines(review(files, select=("DJR402",))) == [
+        ("DJR402", "shop/html.py", 13),
+        ("DJR402", "shop/html.py", 21),
+    ]
+
+
 def test_json_of_a_project_function_s_dict_of_settings_is_code_made(review):
     # mitxonline's `json.dumps(get_refine_oidc_settings())`, a function of another module
     # returning a dict of settings. The twin's function puts the user's name in the dict

@@ -72,6 +72,8 @@ _ESCAPING = frozenset(
         "build_absolute_uri",
         "get_full_path",  # percent-encoded by Django: no quote or bracket survives
         "get_full_path_info",
+        "get_host",  # validated against ALLOWED_HOSTS and a host pattern ([a-z0-9.-], a port)
+        "get_port",
         "get_query_string",  # the admin ChangeList's: "?" + urlencode(...)
         "clean",
     }
@@ -272,6 +274,8 @@ class UnsafeHtml(FunctionStack, Rule):
             and self.ctx.index.file_field(node.value.attr.value)
         ):
             return True  # a stored file's name: the storage's get_valid_name() keeps only [-\w.] (and /)
+        if isinstance(node, cst.Attribute) and self.ctx.index.file_field(node.attr.value):
+            return True  # a FieldFile as text is its name (courtlistener's `{obj.disclosure.filepath}`)
         return indexed_return_kind(self.ctx, node) is not None
 
     def visit_Call(self, node: cst.Call) -> None:
