@@ -535,3 +535,24 @@ def purge_given(request):
         cursor.execute(query)
 """
     assert lines(sql(review, body)) == [22]
+
+
+def test_an_attribute_the_view_puts_on_the_request_from_code_is_not_input(review):
+    # cla_backend's search: `self.request.temp_view_name` is a literal plus get_random_string(),
+    # set by the view itself, then quoted into CREATE/DROP VIEW. The twin stores a query
+    # parameter on the request first
+    body = """
+from django.utils.crypto import get_random_string
+
+
+class Search:
+    def prepare(self):
+        self.request.tmp_view = "search_{}".format(get_random_string(12))
+        self.request.sort_column = self.request.GET.get("sort", "title")
+
+    def run(self):
+        with connection.cursor() as cursor:
+            cursor.execute('CREATE TEMPORARY VIEW "{}" AS SELECT id FROM shop_book'.format(self.request.tmp_view))
+            cursor.execute("SELECT id FROM shop_book ORDER BY {}".format(self.request.sort_column))
+"""
+    assert lines(sql(review, body)) == [20]

@@ -98,6 +98,11 @@ def _candidate(node: ast.AST) -> bool:
 class SqlPolicy(Policy):
     """Identifiers made by code and SQL Django compiled are no injection."""
 
+    def __init__(self, code_set: frozenset[str] = frozenset()):
+        # attributes the module's code puts on the request itself, from no request input
+        # (cla_backend's `self.request.temp_view_name = self.get_temporary_view_name()`)
+        self.code_set = code_set
+
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         if name in _SAFE_SQL_CALLS:
             return True
@@ -119,6 +124,8 @@ class SqlPolicy(Policy):
         return not _VALUE_SLOT.search(before)
 
     def safe_attribute(self, parts: list[str]) -> bool:
+        if _request_attribute(parts) in self.code_set:
+            return True  # `self.request.tmp_view`, set by the view from a random name
         if parts[0] == "settings":
             return True  # `settings.DATABASES["default"]["NAME"]`: the deployment's, not a request's
         if len(parts) == 2 and parts[0] == "self" and parts[1] not in _REQUEST_ATTRS:
@@ -149,6 +156,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
+        self.policy = SqlPolicy(_set_by_code(node))
 
     def known_safe(self):
         return self._returns_code_made_sql
@@ -414,3 +422,35 @@ def _fetches_keys(analysis: BuiltText, fetch: cst.Call) -> bool:
     text = sql.evaluated_value if isinstance(sql, (cst.SimpleString, cst.ConcatenatedString)) else None
     match = _SELECT_LIST.match(text) if isinstance(text, str) else None
     return match is not None and all(_KEY_ITEM.match(item.strip()) for item in match["items"].split(","))
+
+
+# What Django and DRF put on a request from what the client sent.
+_REQUEST_INPUT = frozenset(
+    {"GET", "POST", "data", "query_params", "body", "headers", "META", "COOKIES", "FILES", "path", "path_info"}
+    | {"method", "content_type", "session", "user", "resolver_match", "kwargs", "args"}
+)
+
+
+def _request_attribute(parts: list[str]) -> str | None:
+    """`X` of `request.X` or `self.request.X` (nothing further), else None."""
+    if len(parts) == 2 and parts[0] == "request":
+        return parts[1]
+    if len(parts) == 3 and parts[:2] == ["self", "request"]:
+        return parts[2]
+    return None
+
+
+def _set_by_code(module: cst.Module) -> frozenset[str]:
+    """Attributes the module assigns on the request (`self.request.tmp_view = ...`) whose
+    every assignment names nothing the client sent: the view's own values, not input."""
+    clean: set[str] = set()
+    tainted: set[str] = set()
+    for node in descendants(module):
+        if not isinstance(node, cst.Assign) or len(node.targets) != 1:
+            continue
+        name = _request_attribute(dotted(node.targets[0].target) or [])
+        if name is None or name in _REQUEST_INPUT:
+            continue
+        words = {n.value for n in descendants(node.value) if isinstance(n, cst.Name)}
+        (tainted if words & (_REQUEST_INPUT | {"request"}) else clean).add(name)
+    return frozenset(clean - tainted)
