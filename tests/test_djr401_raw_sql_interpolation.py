@@ -556,3 +556,25 @@ class Search:
             cursor.execute("SELECT id FROM shop_book ORDER BY {}".format(self.request.sort_column))
 """
     assert lines(sql(review, body)) == [20]
+
+
+def test_the_items_of_a_module_mapping_of_literals_are_literals(review):
+    # capstone's setup script formats `(k, v) for k, v in nsmap.items()`, a module dict of
+    # namespace URLs, into a CREATE FUNCTION. The twin's mapping is built from the request
+    body = """
+NAMESPACES = {"inv": "http://example.org/inventory", "ord": "http://example.org/orders"}
+
+
+def install():
+    arrays = ", ".join("ARRAY['%s', '%s']" % (k, v) for k, v in NAMESPACES.items())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xpath($1, $2, ARRAY[%s])" % arrays)
+
+
+def install_given(request):
+    given = {request.GET["prefix"]: request.GET["uri"]}
+    arrays = ", ".join("ARRAY['%s', '%s']" % (k, v) for k, v in given.items())
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT xpath($1, $2, ARRAY[%s])" % arrays)
+"""
+    assert lines(sql(review, body)) == [22]

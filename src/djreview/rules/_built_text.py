@@ -217,7 +217,25 @@ def _bind_loop(found: _Bindings, target: cst.BaseExpression, iterable: cst.BaseE
         _bind(found, number, cst.Integer("0"))
         _bind_loop(found, element, iterable.args[0].value)
         return
+    if _items_pair(target, iterable):
+        for element in target.elements:  # type: ignore[attr-defined]
+            found.loop_iters.setdefault(element.value.value, []).append(iterable)
+        return
     _bind(found, target, None)
+
+
+def _items_pair(target: cst.BaseExpression, iterable: cst.BaseExpression) -> bool:
+    """`k, v` over `MAPPING.items()`: each is a key or a value of a named mapping."""
+    return (
+        isinstance(target, cst.Tuple)
+        and len(target.elements) == 2
+        and all(isinstance(e.value, cst.Name) for e in target.elements)
+        and isinstance(iterable, cst.Call)
+        and isinstance(iterable.func, cst.Attribute)
+        and iterable.func.attr.value == "items"
+        and isinstance(iterable.func.value, cst.Name)
+        and not iterable.args
+    )
 
 
 def bindings_of(scope: cst.CSTNode) -> _Bindings:
@@ -610,6 +628,19 @@ class BuiltText:
         elif (
             isinstance(node, cst.Call)
             and isinstance(node.func, cst.Attribute)
+            and node.func.attr.value == "items"
+            and isinstance(node.func.value, cst.Name)
+            and not node.args
+        ):
+            # `NAMESPACES.items()` of a module's mapping of literals (capstone's XML namespaces),
+            # not a local one: its keys count too, and only a constant's are known literals
+            name = node.func.value.value
+            local = name in self.local.values or name in self.local.opaque or name in self.local.loop_iters
+            if local or not self.safe(node.func.value, depth + 1):
+                parts.opaque.append(node)
+        elif (
+            isinstance(node, cst.Call)
+            and isinstance(node.func, cst.Attribute)
             and node.func.attr.value == "values"
             and not node.args
         ):
@@ -676,6 +707,9 @@ class BuiltText:
                 elif counted is not None and target == counted[1]:
                     self.local.opaque.discard(target)
                     self.local.loop_iters[target] = [counted[2]]
+                elif _items_pair(comp.target, comp.iter):
+                    self.local.opaque.discard(target)
+                    self.local.loop_iters[target] = [comp.iter]  # `for k, v in NAMESPACES.items()`
                 else:
                     self.local.opaque.add(target)
             comp = comp.inner_for_in
