@@ -1458,3 +1458,29 @@ def other_tag(request):
 """
     files = {"site/main/utils.py": utils, "site/main/tags.py": tags}
     assert codes_lines(review(files, select=("DJR402",))) == [("DJR402", "site/main/tags.py", 15)]
+
+
+def test_a_syndication_feed_s_title_is_escaped_by_the_feed_writer(review):
+    # courtlistener's feed: `item_title()` returns mark_safe(f"{preface} in {docket_title}");
+    # the feed writer escapes it as XML text. The twins: the item's description (readers
+    # render it as HTML) and the same title method on a class that is no Feed
+    body = """
+from django.contrib.syndication.views import Feed
+
+
+class LatestEntries(Feed):
+    title = "Latest entries"
+    link = "/entries/"
+
+    def item_title(self, item):
+        return mark_safe(f"Entry {item.number} in {item.case_name}")
+
+    def item_description(self, item):
+        return mark_safe(f"<p>{item.summary}</p>")
+
+
+class EntryCard:
+    def item_title(self, item):
+        return mark_safe(f"Entry {item.number} in {item.case_name}")
+"""
+    assert lines(html(review, body)) == [19, 24]

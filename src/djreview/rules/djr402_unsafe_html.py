@@ -78,6 +78,8 @@ _ESCAPING = frozenset(
         "clean",
     }
 )
+# A syndication Feed's methods whose text the feed writer escapes as XML text.
+_FEED_TITLES = frozenset({"title", "item_title", "subtitle"})
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
 _PLAIN_ATTRS = frozenset(
     {"pk", "id", "count", "level", "depth", "position", "order", "priority", "slug"}
@@ -292,6 +294,8 @@ class UnsafeHtml(FunctionStack, Rule):
             return  # a filter that escapes when the template autoescapes: its choice, by design
         if callee == "mark_safe" and function is not None and self._plain_text_mail(function):
             return  # the marked text only reaches a plain-text e-mail: no HTML to inject into
+        if callee == "mark_safe" and function is not None and self._feed_title(function):
+            return  # a feed's title is written as XML text, escaped by the feed writer
         frame = self.ctx.flow.enclosing_class()
         analysis = self.analysis(frame.attrs if frame else None, frame.node.name.value if frame else None)
         analysis.site = node
@@ -328,6 +332,12 @@ class UnsafeHtml(FunctionStack, Rule):
         if not _SENDS_MAIL.search(code) or "html" in code.lower():
             return False
         return not any(isinstance(node, cst.Return) and node.value is not None for node in _statements(function.body))
+
+    def _feed_title(self, function: cst.FunctionDef) -> bool:
+        """`item_title()`/`title()` of a syndication `Feed`: Django's feed writer escapes it as
+        XML text (courtlistener marks it safe only to stop Django's default `escape()` from
+        escaping twice). Not `item_description()`, which readers render as HTML."""
+        return function.name.value in _FEED_TITLES and "django.contrib.syndication.views.Feed" in self._bases()
 
     def _in_widget(self) -> bool:
         """Is the enclosing class a form widget (a base from `django.forms`, not a form)?"""
