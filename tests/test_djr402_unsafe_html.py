@@ -1484,3 +1484,34 @@ class EntryCard:
         return mark_safe(f"Entry {item.number} in {item.case_name}")
 """
     assert lines(html(review, body)) == [19, 24]
+
+
+def test_json_of_a_property_returning_a_list_of_literals_is_code_made(review):
+    # money-to-prisoners' credit report: json.dumps(self.columns), a property returning a list
+    # of literal dicts whose labels are gettext() of literals. The twin's property puts a
+    # row's name in the list
+    body = """
+import json
+
+from django.utils.translation import gettext
+
+
+class DailyChart:
+    def __init__(self, rows):
+        self.rows = rows
+
+    @property
+    def columns(self):
+        return [{"type": "date", "label": gettext("Date")}, {"type": "number", "label": gettext("Orders")}]
+
+    @property
+    def named_columns(self):
+        return [{"type": "string", "label": self.rows[0].name}]
+
+    def options(self):
+        return mark_safe("{columns: %s, max: %d}" % (json.dumps(self.columns), len(self.rows)))
+
+    def named_options(self):
+        return mark_safe("{columns: %s}" % json.dumps(self.named_columns))
+"""
+    assert lines(html(review, body)) == [29]

@@ -68,6 +68,8 @@ _SAFE_CALLS = frozenset(
     }
 )
 _MARKING = frozenset({"mark_safe", "SafeString", "SafeText"})
+# Translations: given a literal, the developers' text in another language.
+_TRANSLATIONS = frozenset({"_", "gettext", "gettext_lazy", "ugettext", "ugettext_lazy", "pgettext", "pgettext_lazy"})
 _NUMBER_CALLS = frozenset({"len", "int", "float", "round", "abs", "sum", "count", "Decimal", "ord", "bool"})
 _BOOL_CALLS = frozenset({"hasattr", "isinstance", "issubclass", "callable", "exists"})
 _PROPERTY_DECORATORS = frozenset({"property", "cached_property"})
@@ -173,6 +175,10 @@ class _Function:
             # mitxonline's `get_refine_oidc_settings()`: a dict of settings, as JSON for a page
             kinds = self.all_of(node.values, depth, busy)
             return None if kinds is None else {SAFE if kinds - {NUMBER, LITERAL} else LITERAL}
+        if isinstance(node, (ast.List, ast.Tuple)) and not any(isinstance(e, ast.Starred) for e in node.elts):
+            # money-to-prisoners' chart `columns` property: a list of literal dicts, as JSON
+            kinds = self.all_of(node.elts, depth, busy)
+            return None if kinds is None else {SAFE if kinds - {NUMBER, LITERAL} else LITERAL}
         if isinstance(node, ast.BoolOp):
             return self.all_of(node.values, depth, busy)
         if isinstance(node, ast.UnaryOp):
@@ -239,6 +245,8 @@ class _Function:
             return {SAFE}
         if name in _SAFE_CALLS:
             return {SAFE}
+        if name in _TRANSLATIONS and node.args and all(isinstance(a, ast.Constant) for a in node.args):
+            return {LITERAL}  # `gettext("Date")`: the developers' text, translated
         if name in _NUMBER_CALLS or name in _BOOL_CALLS:
             return {NUMBER}
         if name == "str" and node.args:

@@ -121,6 +121,8 @@ def _plain_json(value: cst.BaseExpression, analysis: BuiltText, depth: int = 0) 
         return bool(bound) and all(_plain_json(v, analysis, depth + 1) for v in bound or ())
     if isinstance(value, (cst.Dict, cst.List, cst.Tuple)):
         return analysis.safe(value)
+    if isinstance(value, cst.Attribute):
+        return analysis.safe(value)  # a property the index knows returns literals (a chart's `self.columns`)
     if isinstance(value, cst.Call):
         name = (dotted(value.func) or [""])[-1].lower()
         return not any(word in name for word in _HTML_MAKERS) and analysis.safe(value)
