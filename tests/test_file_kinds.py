@@ -59,6 +59,17 @@ def test_migrations_are_migrations():
     assert file_kinds("shop/migrations/0001_initial.py") == {"migrations"}
 
 
+def test_scripts_run_by_hand_are_commands():
+    # ESP-Website's `useful_scripts/change-capacities-move-rooms-june-2013.py`: no import can
+    # name it; a `scripts/` folder's files likewise run from the shell, as management commands
+    assert file_kinds("shop/management/commands/sync.py") == {"commands"}
+    assert file_kinds("esp/useful_scripts/change-capacities-move-rooms-june-2013.py") == {"commands"}
+    assert file_kinds("tools/move-rooms.py") == {"commands"}
+    assert file_kinds("scripts/set_up_postgres.py") == {"commands"}
+    assert file_kinds("shop/views.py") == frozenset()
+    assert file_kinds("shop/transcripts/views.py") == frozenset()
+
+
 N_PLUS_ONE = """
 from shop.models import Book
 

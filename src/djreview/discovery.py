@@ -42,6 +42,8 @@ TEST_DIRS = frozenset({"tests", "test", "testing", "test_utils", "factories", "f
 TEST_MODULES = frozenset({"tests.py", "test.py", "conftest.py", "factories.py"})  # helios-server's `test.py`
 # Folders whose modules only ever hold tests or migrations.
 KIND_DIRS = TEST_DIRS | {"migrations"}
+# Folders of scripts an operator runs by hand.
+_SCRIPT_DIRS = frozenset({"scripts", "useful_scripts", "one_off_scripts", "oneoff"})
 # A suite's folder or module named for its kind, in one word: ESP-Website's `seltests/seltests.py`
 # (Selenium), `unittests`, `functests`, `e2etests` (not `contests`, `latest`).
 _TEST_SUITE = re.compile(r"^(sel|unit|func|functional|e2e|integration|selenium|browser|acceptance|smoke)tests?$")
@@ -166,6 +168,12 @@ def file_kinds(display: str) -> frozenset[str]:
         kinds.add("tests")
     if "commands" in parts[:-1] and "management" in parts[:-2]:
         kinds.add("commands")  # management commands: one-off scripts, reviewed by some rules only
+    elif "migrations" not in kinds and (
+        not name.removesuffix(".py").isidentifier() or any(p in _SCRIPT_DIRS for p in parts[:-1])
+    ):
+        # a file no import can name (ESP-Website's `change-capacities-move-rooms-june-2013.py`)
+        # or one kept with scripts: run by hand from the shell, as a management command is
+        kinds.add("commands")
     return frozenset(kinds)
 
 
