@@ -515,6 +515,40 @@ class BookViewSet(CachedListMixin, mixins.ListModelMixin, viewsets.GenericViewSe
     assert codes_lines(findings) == [("DJR304", "shop/views.py", 9)]
 
 
+def test_a_list_cached_whole_by_cache_page_is_a_decision(review):
+    # MetaDeploy's product categories: `@method_decorator(cache_page(60 * 60 * 2))` on list(),
+    # the whole answer served from the cache for two hours. The twin's list() has another
+    # decorator
+    views = """
+from django.utils.decorators import method_decorator
+from django.views.decorators.cache import cache_page
+from django.views.decorators.vary import vary_on_cookie
+from rest_framework import viewsets
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class CachedBooks(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    @method_decorator(cache_page(60 * 60 * 2))
+    def list(self, *args, **kwargs):
+        return super().list(*args, **kwargs)
+
+
+class VariedBooks(viewsets.ReadOnlyModelViewSet):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    @method_decorator(vary_on_cookie)
+    def list(self, *args, **kwargs):
+        return super().list(*args, **kwargs)
+"""
+    assert codes_lines(pagination(review, project(views))) == [("DJR304", "shop/views.py", 20)]
+
+
 def test_a_list_of_a_library_s_fixed_rows_is_no_table(review):
     # mitxonline's countries: `get_queryset()` returns `sorted(pycountry.countries, ...)`, which
     # its own list() serializes: about 250 rows a library holds. The twin sorts a queryset

@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.prefilter import called_name
 from djreview.index.serializers import _assignments, source_of
 
 # Handlers of a request: HTTP methods of an APIView, actions of a viewset.
@@ -505,10 +506,11 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
         return "pages", None  # DRF's paginator: the pagination class decides
     if any("paginat" in name.lower() for name in names):
         return "other", None  # Django's Paginator, or the project's own paginate(): paged its own way
-    if any(_caches(n) for n in nodes):
+    if any(_caches(n) for n in nodes) or _cache_paged(func):
         # a4-meinberlin's map lists, experimenter's CachedListMixin around `super().list()`: the
         # whole answer kept in the cache and served from there, a decision about its size as
-        # `pagination_class = None` is
+        # `pagination_class = None` is; also `@method_decorator(cache_page(7200))` on list()
+        # (MetaDeploy's product categories)
         return "other", None
     if any(
         isinstance(n, ast.Call)
@@ -525,6 +527,15 @@ def _list_mode(func, resolver) -> tuple[str, str | None]:
             if rows is not None:
                 return "all", rows.root  # the index decides whether the root is a model
     return "other", None
+
+
+def _cache_paged(func) -> bool:
+    """`@method_decorator(cache_page(...))` or `@cache_page(...)` on the method."""
+    return any(
+        isinstance(n, ast.Call) and called_name(n.func) == "cache_page"
+        for decorator in func.decorator_list
+        for n in all_nodes(decorator)
+    )
 
 
 def _caches(node: ast.AST) -> bool:
