@@ -90,6 +90,20 @@ def test_reports_an_unselected_relation_of_an_awaited_row(review):
     assert "Book.author relation" in findings[0].text
 
 
+def test_a_relation_prefetched_with_the_awaited_row_is_cached(review):
+    # courtlistener's redirect: `prefetch_related("docket_entry")`, then `await qs.afirst()`
+    # runs the prefetch with the row; the twin prefetches another relation
+    body = """async def detail(request, pk):
+    books = Book.objects.filter(pk=pk).prefetch_related("author")
+    book = await books.afirst()
+    other = await Book.objects.prefetch_related("tags").afirst()
+    return book.author.name, other.author.name
+"""
+    findings = orm_in_async(review, body)
+    assert [(code, line) for code, _, line in codes_lines(findings)] == [("DJR601", 10)]
+    assert "other.author" in findings[0].text
+
+
 def test_reports_a_call_of_a_project_function_that_looks_a_row_up(review):
     helper = "from shop.models import Book\n\n\ndef book_by_pk(pk):\n    return Book.objects.get(pk=pk)\n"
     body = "from shop.lookup import book_by_pk\n\n\nasync def detail(request, pk):\n    return book_by_pk(pk)\n"

@@ -199,7 +199,9 @@ class SyncOrmInAsync(AsyncScope, Rule):
         owner = self.ctx.flow.infer(func.value)
         if not isinstance(owner, Queryset) or owner.opaque or owner.select_all or owner.values:
             return None
-        return owner.model, owner.selected
+        # `prefetch_related("entry")` runs with `afirst()`/`aget()`: the relation is cached on
+        # the row too (courtlistener's document redirect)
+        return owner.model, owner.selected | owner.prefetched
 
     # -- the queries ---------------------------------------------------------------------
     def visit_Call(self, node: cst.Call) -> None:
