@@ -1161,6 +1161,43 @@ urlpatterns = router.urls
     assert codes_lines(findings) == [("DJR303", "shop/views.py", 26), ("DJR303", "shop/views.py", 34)]
 
 
+def test_an_api_view_function_that_only_computes_with_its_own_functions(review):
+    # cla_backend's eligibility check: anonymous POSTs of cases, each graded pass/fail by a
+    # project function that reads nothing but its argument. The twin's function records
+    # each case
+    views = """
+from decimal import Decimal
+
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from .models import Book
+
+
+@api_view(["POST"])
+@permission_classes((AllowAny,))
+def grade_batch(request):
+    return Response([grade(row) for row in request.data])
+
+
+@api_view(["POST"])
+@permission_classes((AllowAny,))
+def record_batch(request):
+    return Response([record(row) for row in request.data])
+
+
+def grade(row):
+    return "P" if Decimal(row.get("income", "0")) < Decimal("2000") else "F"
+
+
+def record(row):
+    Book.objects.create(title=row["title"])
+    return "ok"
+"""
+    assert codes_lines(permissions(review, project(views))) == [("DJR303", "shop/views.py", 17)]
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

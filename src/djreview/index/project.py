@@ -1135,6 +1135,15 @@ class ProjectIndex:
         return any(method in self.classes[c].methods for c in self._class_mro(qual))
 
     @query
+    def writes_nothing(self, ref: str) -> bool:
+        """Is `ref` a project function the index read whose body writes no row, nor the project
+        functions it hands its arguments to (index/drf_access.py)?"""
+        from djreview.index.drf_access import _writes_nothing
+        from djreview.index.reads import Reader
+
+        return _writes_nothing(Reader(self), ref)
+
+    @query
     def refuses_anonymous(self, ref: str) -> bool:
         """Is `ref` (a MIDDLEWARE entry) a project middleware, or a subclass of one, that turns
         anonymous requests away before any view runs (index/gate_middleware.py)?"""

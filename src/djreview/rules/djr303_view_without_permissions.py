@@ -117,12 +117,12 @@ class ViewWithoutPermissions(Rule):
             return
         if permissions is None:
             default, chosen = _default(self.ctx.index)
-            if default is None or not unsafe or chosen and _answers_only(node):
+            if default is None or not unsafe or chosen and _answers_only(node, flow, self.ctx.index):
                 return  # it only reads, or the settings chose AllowAny: judged as the view's own AllowAny is
             methods = f" (it accepts {', '.join(unsafe)})" if unsafe else ""
             message = f"DRF view {name}() sets no permission classes and {default}: anyone can call it{methods}."
             self.report(api_view, message, fix, hint=hint)
-        elif unsafe and all(p == _ALLOW_ANY for p in permissions) and not _answers_only(node):
+        elif unsafe and all(p == _ALLOW_ANY for p in permissions) and not _answers_only(node, flow, self.ctx.index):
             message = (
                 f"DRF view {name}() allows anyone (@permission_classes is AllowAny or empty) and accepts "
                 f"{', '.join(unsafe)}: anonymous requests can change data."
@@ -130,16 +130,19 @@ class ViewWithoutPermissions(Rule):
             self.report(api_view, message, fix, hint=hint)
 
 
-def _answers_only(node: cst.FunctionDef) -> bool:
-    """Does the function only build an answer (every call is a response or a read-only
-    serializer step, as drf_access reads a class's handlers)? An `api_gone()` view that
-    returns 410 to every method changes nothing, whoever calls it."""
+def _answers_only(node: cst.FunctionDef, flow, index) -> bool:
+    """Does the function only build an answer (every call is a response, a read-only
+    serializer step, as drf_access reads a class's handlers, or a project function called by
+    name that writes nothing)? An `api_gone()` view that returns 410 to every method changes
+    nothing, whoever calls it; nor does cla_backend's eligibility check grading each posted
+    case with a function of its own."""
     stack: list[cst.CSTNode] = [node.body]
     while stack:
         current = stack.pop()
         if isinstance(current, cst.Call):
             name = (dotted(current.func) or [""])[-1]
-            if name not in READ_ONLY_CALLS:
+            ref = flow.qualify(current.func) if isinstance(current.func, cst.Name) else None
+            if name not in READ_ONLY_CALLS and not (ref and index.writes_nothing(ref)):
                 return False
         stack.extend(children(current))
     return True
