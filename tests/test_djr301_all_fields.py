@@ -538,3 +538,47 @@ def edit(request):
     )
     findings = all_fields(review, {FORMS: tweaked, "shop/views.py": views})
     assert codes_lines(findings) == [("DJR301", FORMS, 9)]
+
+
+def test_a_serializer_a_deployed_project_never_uses_is_dead_code(review):
+    # DefectDojo's SonarqubeIssueTransitionSerializer is named nowhere, and another only in
+    # `extend_schema(request=...)`: no data goes through either. The twins: the same class
+    # used by a view, and the unused one in a library (no production settings): its users
+    # may take it
+    serializers = """
+from rest_framework import serializers
+
+from shop.models import Book
+
+
+class BookUploadSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = "__all__"
+
+
+class BookSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Book
+        fields = "__all__"
+"""
+    views = """
+from drf_spectacular.utils import extend_schema
+from rest_framework import generics
+
+from shop.models import Book
+from shop.serializers import BookSerializer, BookUploadSerializer
+
+
+class BookList(generics.ListCreateAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+    @extend_schema(request=BookUploadSerializer)
+    def post(self, request, *args, **kwargs):
+        return super().post(request, *args, **kwargs)
+"""
+    site = {"proj/__init__.py": "", "proj/settings.py": 'INSTALLED_APPS = ["shop"]\nSECRET_KEY = "x"\n'}
+    files = {SERIALIZERS: serializers, "shop/views.py": views}
+    assert codes_lines(all_fields(review, files)) == [("DJR301", SERIALIZERS, 10), ("DJR301", SERIALIZERS, 16)]
+    assert codes_lines(all_fields(review, {**site, **files})) == [("DJR301", SERIALIZERS, 16)]
