@@ -1195,6 +1195,27 @@ def test_super_save_twice_in_save_writes_the_same_row(review):
     assert [(f.code, f.line) for f in findings] == [("DJR104", 29)]
 
 
+def test_updates_each_selecting_the_rows_not_yet_done_converge(review):
+    """MetaDeploy's daily scrub: `filter(..., error__isnull=False).update(error=None)` on two
+    tables; stopped half-way, the next run picks up exactly what is left. The twin's second
+    update sets a field its filter does not look at."""
+    code = """
+    from shop.models import Item, Order
+
+
+    def scrub(cutoff):
+        Order.objects.filter(pk__lte=cutoff, total__gt=0).update(total=0)
+        Item.objects.filter(pk__lte=cutoff).exclude(price=0).update(price=0)
+
+
+    def close(cutoff):
+        Order.objects.filter(pk__lte=cutoff, total__gt=0).update(total=0)
+        Item.objects.filter(pk__lte=cutoff).update(price=0)
+    """
+    findings = writes(review, code)
+    assert [(f.code, f.line) for f in findings] == [("DJR104", 12)]
+
+
 def test_an_atomic_caller_calling_through_an_import_alias(review):
     """`from shop.services import fill as fill_order` then `fill_order()` in atomic(): a call
     of `fill`. The twin: the alias called outside a transaction."""
