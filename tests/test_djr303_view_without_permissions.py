@@ -1198,6 +1198,80 @@ def record(row):
     assert codes_lines(permissions(review, project(views))) == [("DJR303", "shop/views.py", 17)]
 
 
+def test_authentication_classes_that_refuse_a_request_without_credentials(review):
+    # lite-api's views name their own authentication classes, whose authenticate() raises
+    # PermissionDenied when the token header is missing, or always ends with a (user, auth)
+    # pair its helpers check: no anonymous request reaches a handler. The twins: DRF's
+    # contract kept (None when there is no header: the next class, or anonymous), and the
+    # settings' default naming the refusing class
+    auth = """
+from rest_framework import authentication
+from rest_framework.exceptions import PermissionDenied
+
+
+class StaffToken(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        token = request.META.get("HTTP_STAFF_TOKEN")
+        if not token:
+            raise PermissionDenied("You must supply the staff token")
+        return token_user(token), token
+
+
+class HawkExporter(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        receiver = check_hawk(request)
+        return token_user(receiver), receiver
+
+
+class OptionalToken(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        token = request.META.get("HTTP_STAFF_TOKEN")
+        if not token:
+            return None
+        return token_user(token), token
+
+
+def token_user(token):
+    return token
+
+
+def check_hawk(request):
+    return request
+"""
+    views = """
+from rest_framework import generics
+
+from .auth import HawkExporter, OptionalToken, StaffToken
+from .models import Book
+from .serializers import BookSerializer
+
+
+class StaffBooks(generics.ListCreateAPIView):
+    authentication_classes = (StaffToken,)
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class ExporterBooks(generics.ListCreateAPIView):
+    authentication_classes = [HawkExporter, StaffToken]
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class MaybeBooks(generics.ListCreateAPIView):
+    authentication_classes = (StaffToken, OptionalToken)
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+"""
+    files = project(views, **{"shop/auth.py": auth})
+    assert codes_lines(permissions(review, files)) == [("DJR303", "shop/views.py", 21)]
+    settings = SETTINGS.replace(
+        "REST_FRAMEWORK = {", 'REST_FRAMEWORK = {"DEFAULT_AUTHENTICATION_CLASSES": ["shop.auth.StaffToken"], '
+    )
+    by_default = project(OPEN_LIST, settings, **{"shop/auth.py": auth})
+    assert permissions(review, by_default) == []
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

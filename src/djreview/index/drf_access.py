@@ -95,6 +95,7 @@ class AccessFacts:
     list_mode: str | None = None
     list_rows: str | None = None  # "all": the root of the rows it serializes ("view", "model:<ref>.<manager>")
     authentication: bool | None = None  # `authentication_classes`: False when [] or (), else True
+    authenticators: tuple[str, ...] | None = None  # a literal, non-empty `authentication_classes`, refs as written
     pages_itself: bool = False  # a method (filter_queryset...) calls a paginator of the project's own
     filter_backends: tuple[str, ...] | None = None  # a literal `filter_backends`, refs as written
     # a filter backend's `filter_queryset()` that reads `request.user`: it narrows every
@@ -385,6 +386,8 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
         facts.filter_backends = tuple(r for r in refs if r) if refs is not None and all(refs) else None
     elif name == "authentication_classes":
         facts.authentication = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
+        refs = [resolver.ref(e) for e in value.elts] if isinstance(value, (ast.List, ast.Tuple)) else None
+        facts.authenticators = tuple(r for r in refs if r) if refs and all(refs) else None
     elif name in _PAGE_SIZE_ATTRS:
         is_none = isinstance(value, ast.Constant) and value.value is None
         if facts.page_size is not True:
@@ -749,6 +752,10 @@ def drf_view(index, qual: str) -> DrfView | None:
         # every object it serves or changes is looked up through the backend's queryset: a
         # user who may not see a row gets a 404 (a POST creates without any lookup)
         permissions = "custom"
+    if permissions in ("default", "open") and _credentials_demanded(index, facts):
+        # every authentication class refuses a request without credentials (lite-api's
+        # token headers raise PermissionDenied): no anonymous request reaches a handler
+        permissions = "custom"
     if permissions in ("default", "open") and "POST" not in view.unsafe and _caller_rows_only(index, mro):
         # every row it serves or changes is looked up by the caller: an anonymous request
         # reaches no one's rows (a POST creates without a lookup and is still judged)
@@ -809,6 +816,20 @@ def _actions_guard_every_route(facts, drf_names) -> bool:
         state == "set" or any(word in name.lower().replace("_", "") for word in LOGIN_WORDS)
         for name, state in actions.items()
     )
+
+
+def _credentials_demanded(index, facts) -> bool:
+    """Are the view's authentication classes (its own or its nearest base's literal list, else
+    the settings' DEFAULT_AUTHENTICATION_CLASSES) all project classes whose `authenticate()`
+    raises rather than answering None for a request without credentials?"""
+    refs = next((a.authenticators for _, a in facts if a.authentication is not None), None)
+    if refs is None and not any(a.authentication is not None for _, a in facts):
+        default = index.drf_setting("DEFAULT_AUTHENTICATION_CLASSES")
+        if default.state == "set" and isinstance(default.value, (list, tuple)):
+            refs = tuple(v for v in default.value if isinstance(v, str)) or None
+    if not refs:
+        return False
+    return all(any(index.classes[c].demands_credentials for c in index._class_mro(index.resolve(r) or r)) for r in refs)
 
 
 def _caller_rows_only(index, mro) -> bool:
@@ -1040,3 +1061,29 @@ def routed_actions(index) -> dict[str, dict[str, set[str]] | None]:
                 method, _, action = pair.partition(":")
                 methods.setdefault(method, set()).add(action)  # type: ignore[union-attr]
     return found
+
+
+_REFUSALS = frozenset({"AuthenticationFailed", "NotAuthenticated", "PermissionDenied"})
+
+
+def demands_credentials(func) -> bool:
+    """A DRF authentication class's `authenticate()` that never answers None: it raises
+    (AuthenticationFailed, NotAuthenticated, PermissionDenied), or it always ends with a
+    `(user, auth)` pair (its helpers raise). DRF's contract is None for "no credentials here,
+    try the next class"; never answering so turns every anonymous request away."""
+    raises = returns_none = False
+    for node in all_nodes(func):
+        if isinstance(node, ast.Raise) and node.exc is not None:
+            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
+            name = exc.attr if isinstance(exc, ast.Attribute) else exc.id if isinstance(exc, ast.Name) else ""
+            raises = raises or name in _REFUSALS
+        elif isinstance(node, ast.Return) and (
+            node.value is None or isinstance(node.value, ast.Constant) and node.value.value is None
+        ):
+            returns_none = True
+    last = func.body[-1] if func.body else None
+    if returns_none or not isinstance(last, (ast.Raise, ast.Return)):
+        return False
+    # it raises itself, or it ends handing back DRF's (user, auth) pair with no way to answer
+    # None: a helper it calls raises instead (lite-api's hawk and token header checks)
+    return raises or isinstance(last, ast.Return) and isinstance(last.value, ast.Tuple)

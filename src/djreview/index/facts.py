@@ -88,6 +88,7 @@ class ClassFacts:
     sets_choices: bool = False  # a field class whose __init__ passes `choices` (dj-stripe's StripeEnumField)
     own_dispatch: bool = False  # a dispatch() that never calls super().dispatch(): it answers itself (DJR403)
     refuses_anonymous: bool = False  # a middleware hook turning anonymous requests away (gate_middleware.py)
+    demands_credentials: bool = False  # a DRF authentication class raising when credentials are missing
     # `@method_decorator(X, name="dispatch")`: the decorators wrapping its dispatch (DJR403)
     dispatch_decorators: tuple[str, ...] = ()
     # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;
