@@ -1514,6 +1514,33 @@ def test_atomic_requests_set_on_the_database_after_its_dict(review):
     assert [f.line for f in writes(review, views, "shop/views.py", **{"config/settings.py": other})] == [7]
 
 
+def test_atomic_requests_in_every_settings_module_when_none_is_production(review):
+    # les-emplois: base.py sets ATOMIC_REQUESTS; manage.py names `dev`, which star-imports
+    # `test`, which star-imports `base`; production's module comes from the environment. Every
+    # settings module the repository has agrees. The twin's dev module drops it
+    views = """
+    from shop.models import Item, Order
+
+
+    def place(request):
+        order = Order.objects.create(total=1)
+        Item.objects.create(order=order, price=1)
+    """
+    base = 'DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "ATOMIC_REQUESTS": True}}\n'
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")\n',
+        "config/__init__.py": "",
+        "config/settings/__init__.py": "",
+        "config/settings/base.py": base + 'SECRET_KEY = "x"\nINSTALLED_APPS = ["shop"]\n',
+        "config/settings/test.py": "from config.settings.base import *\n",
+        "config/settings/dev.py": "from config.settings.test import *\nDEBUG = True\n",
+    }
+    assert writes(review, views, "shop/views.py", **files) == []
+    dropped = "from config.settings.test import *\nDEBUG = True\nDATABASES = {}\n"
+    found = writes(review, views, "shop/views.py", **{**files, "config/settings/dev.py": dropped})
+    assert [f.line for f in found] == [7]
+
+
 def test_a_create_whose_integrity_error_fetches_the_row_is_a_get_or_create(review):
     # socialhome's preview cache: create the URL's row, or get the one another worker made,
     # then link it. The twin's handler fetches another model's row

@@ -266,9 +266,12 @@ class ProjectSettings:
     def atomic_requests(self) -> bool:
         """Does every production settings module's DATABASES set ATOMIC_REQUESTS on an alias,
         in the dict literal or by a key set after it (on an alias read from the environment too)?"""
-        if not self.production:
+        # no production module in the repository (les-emplois deploys one named by the
+        # environment; manage.py names `dev`): every settings module that has DATABASES agrees
+        modules = self.production or [m for m in self.modules if "DATABASES" in self.namespace(m)]
+        if not modules:
             return False
-        for module in self.production:
+        for module in modules:
             entry = self.namespace(module).get("DATABASES")
             if entry is None:
                 return False
