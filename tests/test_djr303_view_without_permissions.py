@@ -1272,6 +1272,37 @@ class MaybeBooks(generics.ListCreateAPIView):
     assert permissions(review, by_default) == []
 
 
+def test_an_api_view_function_that_logs_the_caller_in_is_a_login_view(review):
+    # consult's `validate_token`: checks an SSO token, then `login(request, user)` and
+    # `AccessToken.for_user(user)`, as the rule spares a class's handler doing so. The twin
+    # records the token instead
+    views = """
+from django.contrib.auth import get_user_model, login
+from rest_framework.decorators import api_view, permission_classes
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+from rest_framework_simplejwt.tokens import AccessToken
+
+from .models import Book
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def validate_token(request):
+    user = get_user_model().objects.get(email=request.data["email"])
+    login(request, user)
+    return Response({"access": str(AccessToken.for_user(user))})
+
+
+@api_view(["POST"])
+@permission_classes([AllowAny])
+def record_token(request):
+    Book.objects.create(title=request.data["email"])
+    return Response({"ok": True})
+"""
+    assert codes_lines(permissions(review, project(views))) == [("DJR303", "shop/views.py", 19)]
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

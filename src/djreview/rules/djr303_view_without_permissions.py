@@ -18,6 +18,8 @@ index cannot read. The decisions are the index's (index/drf_access.py).
 
 from __future__ import annotations
 
+import re
+
 import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit
@@ -38,6 +40,9 @@ _ALLOW_ANY = "rest_framework.permissions.AllowAny"
 _SAFE = frozenset({"GET", "HEAD", "OPTIONS"})
 _ACCESS_DECORATORS = ("login_required", "permission_required", "staff_member_required", "user_passes_test")
 _ACCESS_WORDS = ("is_authenticated", "is_anonymous", "is_staff", "is_superuser", "has_perm", "PermissionDenied")
+# `login(request, user)`, `logout(request)`, simplejwt's `AccessToken.for_user(user)`, as the
+# index reads a class's handlers (drf_access._issues_credentials).
+_ISSUES_CREDENTIALS = re.compile(r"(?<![\w.])(auth_)?log(in|out)\(|\.for_user\(")
 _HINT = (
     "Set permission_classes = [IsAuthenticated] (or the permission the view needs), or a "
     'DEFAULT_PERMISSION_CLASSES in the REST_FRAMEWORK setting (["rest_framework.permissions.IsAuthenticated"]).'
@@ -105,6 +110,8 @@ class ViewWithoutPermissions(Rule):
         code = self.ctx.module.code_for_node(node.body)
         if any(word in code for word in _ACCESS_WORDS):
             return  # the function checks who calls it
+        if _ISSUES_CREDENTIALS.search(code):
+            return  # it logs the caller in or mints their token: a login view, open by design
         if self.ctx.index.verifies_signature(f"{self.ctx.facts.module}.{name}"):
             return  # a webhook: the payload's signature decides who may call (as for a class)
         fix = FixSpec(
