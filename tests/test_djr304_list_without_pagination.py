@@ -446,9 +446,29 @@ class TeamViewSet(viewsets.ReadOnlyModelViewSet):
 
     def get_queryset(self):
         return User.objects.filter(id__in=self.request.user.team_ids)
+
+
+class MeViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return get_user_model().objects.filter(pk=self.request.user.pk)
+
+
+class ActiveViewSet(viewsets.ReadOnlyModelViewSet):
+    serializer_class = UserSerializer
+
+    def get_queryset(self):
+        return get_user_model().objects.filter(is_active=True)
 """
+    views = "from django.contrib.auth import get_user_model\n" + views
     files = project(views, **{"shop/models.py": models, "shop/serializers.py": serializers})
-    assert codes_lines(pagination(review, files)) == [("DJR304", "shop/views.py", 25), ("DJR304", "shop/views.py", 32)]
+    # kerrokantasi's MeViewSet spells the user model `get_user_model()`: one row too
+    assert codes_lines(pagination(review, files)) == [
+        ("DJR304", "shop/views.py", 26),
+        ("DJR304", "shop/views.py", 33),
+        ("DJR304", "shop/views.py", 47),
+    ]
 
 
 def test_a_list_kept_whole_in_the_cache_is_a_decision(review):

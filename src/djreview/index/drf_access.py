@@ -150,6 +150,9 @@ def _one_row(node: ast.FunctionDef | ast.AsyncFunctionDef, resolver) -> tuple[st
         if key.arg is None or "__" in key.arg or isinstance(key.value, (ast.List, ast.Tuple, ast.Set, ast.ListComp)):
             return None
         model = resolver.ref(manager.value) if manager.attr == "objects" else None
+        made = manager.value
+        if manager.attr == "objects" and isinstance(made, ast.Call) and called_name(made.func) == "get_user_model":
+            model = "<user-model>"  # kerrokantasi's `get_user_model().objects.filter(pk=request.user.pk)`
         if model is None:
             return None
         found.add((model, key.arg))
