@@ -410,15 +410,3 @@ BookForm = modelform_factory(Book, form=TitleForm, exclude=["price"])
     assert model_exclude(review, {FORMS: source}) == []
     bare = source.replace('        fields = ["title", "price"]\n', '        labels = {"title": "Title"}\n')
     assert codes_lines(model_exclude(review, {FORMS: bare})) == [("DJR302", FORMS, 13)]
-
-
-def test_a_model_form_a_deployed_project_never_uses_is_dead_code(review):
-    # openstax-cms's ErrataModelForm is defined and used nowhere (the admin uses another form):
-    # no data goes through it. The twins: the form used by a view, and the unused form in a
-    # library (no production settings), whose users may take it
-    files = {"shop/models.py": MODELS, FORMS: MODEL_FORM}
-    library = review(files, select=("DJR302",))
-    assert codes_lines(library) == [("DJR302", FORMS, 9)]
-    site = {**files, "proj/__init__.py": "", "proj/settings.py": 'INSTALLED_APPS = ["shop"]\nSECRET_KEY = "x"\n'}
-    assert review(site, select=("DJR302",)) == []
-    assert codes_lines(review({**site, VIEWS: VIEW}, select=("DJR302",))) == [("DJR302", FORMS, 9)]

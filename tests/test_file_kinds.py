@@ -138,16 +138,11 @@ class CourseSeed(serializers.ModelSerializer):
         fields = "__all__"
 """,
     "devseed/api.py": """
-from devseed.serializers import CourseSeed
 from shop.models import Course
 
 
 def seeded(title):
     return Course.objects.filter(title=title).first()
-
-
-def seed_data(title):
-    return CourseSeed(seeded(title)).data
 """,
 }
 

@@ -1459,18 +1459,6 @@ class ProjectIndex:
         return tuple(sorted(found))
 
     @query
-    def unused_in_site(self, qual: str) -> bool:
-        """Is `qual` a class a deployed project (one with production settings) never uses: no
-        call, base, nesting or view names it, a schema annotation aside (DefectDojo's
-        serializer named only in `extend_schema(request=...)`, openstax's unused ModelForm)?
-        Dead code, not an input; a library's classes are for its users and stay judged."""
-        if not self.django_settings.production:
-            return False
-        self.class_audience(qual)  # builds the uses
-        qual = self.resolve(qual) or qual
-        return not self._audience(qual, set()) and not self.has_subclasses(qual)
-
-    @query
     def form_never_bound(self, qual: str) -> bool:
         """Is the form used, and only by ModelAdmin classes (staff) or made with no data
         (`ShareForm(initial=...)` in an inclusion tag: rendered, it saves nothing), through

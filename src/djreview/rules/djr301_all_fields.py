@@ -60,8 +60,6 @@ class AllFields(Rule):
             # only ModelAdmin classes use it (the admin's own form has every field too, as
             # DJR302), or it is only rendered with no data: nothing is written through it
             return
-        if self.ctx.index.unused_in_site(owner.qualname):
-            return  # dead code in a deployed project: no data goes through it
         if kind == "modelform" and _replaces_its_fields(owner.node):
             return  # `self.fields = kept` in __init__: "__all__" only satisfies Django (crt-portal)
         model = self._model(meta.attrs.get("model"))

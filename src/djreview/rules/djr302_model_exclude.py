@@ -64,8 +64,6 @@ class ModelExclude(Rule):
             return
         if kind == "modelform" and index.form_never_bound(owner.qualname):
             return  # only ModelAdmin classes use it (staff edit it, as they edit the model), or unbound
-        if index.unused_in_site(owner.qualname):
-            return  # dead code in a deployed project: no data goes through it
         model = self._model(meta.attrs.get("model"))
         given = meta.attrs.get("model")
         if given is None and not meta.node.bases and not index.has_subclasses(owner.qualname):
