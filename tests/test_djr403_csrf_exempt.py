@@ -1670,3 +1670,52 @@ class UncheckedCallback(View):
 """
     findings = exempt(review, {"shop/views.py": views})
     assert codes_lines(findings) == [("DJR403", "shop/views.py", 18)]
+
+
+def test_a_signature_compared_with_a_signer_s_result_held_in_a_local(review):
+    # foundation.mozilla.org's Tito webhook: `signed = sign_ticket_request(secret, body)`, a
+    # base64 HMAC, then `return signature == signed`. The twin compares with a stored token
+    # looked up by a plain function
+    views = """
+import base64
+import hashlib
+import hmac
+
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.views.decorators.csrf import csrf_exempt
+
+
+def sign(secret, content):
+    return base64.b64encode(hmac.new(secret, content, digestmod=hashlib.sha256).digest()).decode()
+
+
+def stored_token(request):
+    return request.user.profile.token
+
+
+def valid(request):
+    signed = sign(b"key", request.body)
+    return request.headers.get("ticket-signature", "") == signed
+
+
+def known(request):
+    expected = stored_token(request)
+    return request.headers.get("ticket-token", "") == expected
+
+
+@csrf_exempt
+def signed_hook(request):
+    if not valid(request):
+        return HttpResponseBadRequest()
+    request.user.orders.create(reference=request.POST["reference"])
+    return HttpResponse(status=204)
+
+
+@csrf_exempt
+def token_hook(request):
+    if not known(request):
+        return HttpResponseBadRequest()
+    request.user.orders.create(reference=request.POST["reference"])
+    return HttpResponse(status=204)
+"""
+    assert codes_lines(exempt(review, {"shop/views.py": views})) == [("DJR403", "shop/views.py", 36)]

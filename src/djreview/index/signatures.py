@@ -252,6 +252,8 @@ class _Function:
                 self.compares = self.compares or any(isinstance(op, (ast.Eq, ast.NotEq)) for op in child.ops)
                 for side in (child.left, *child.comparators):
                     called = self._ref(side.func) if isinstance(side, ast.Call) else None
+                    if isinstance(side, ast.Name):
+                        called = self.instances.get(side.id)  # `signed = sign(...)`, then `sig == signed`
                     if called and not called.startswith("self."):
                         self.compared.append(called)
             elif isinstance(child, ast.Subscript):
