@@ -1408,3 +1408,30 @@ def test_a_row_taken_by_index_keeps_what_its_queryset_prefetched(review):
     assert n_plus_one(review, view) == []
     twin = view.replace('.prefetch_related("books__editor")', "")
     assert [line for _, _, line in codes_lines(n_plus_one(review, twin))] == [6]
+
+
+def test_a_row_from_get_object_or_404_keeps_what_its_queryset_prefetched(review):
+    # les-emplois: `get_object_or_404(qs.prefetch_related(Prefetch("lines",
+    # queryset=Line.objects.prefetch_related("checks"))), pk=pk)`, then every line's checks:
+    # loaded with the row, as `.get()` keeps them. The twin's Prefetch loads no tags
+    findings = n_plus_one(
+        review,
+        """
+        from django.db.models import Prefetch
+        from django.shortcuts import get_object_or_404
+
+        from shop.models import Author, Book
+
+        def shelf(request, pk):
+            author = get_object_or_404(
+                Author.objects.prefetch_related(Prefetch("books", queryset=Book.objects.prefetch_related("tags"))),
+                pk=pk,
+            )
+            return [tag.name for book in author.books.all() for tag in book.tags.all()]
+
+        def bare_shelf(request, pk):
+            author = get_object_or_404(Author.objects.prefetch_related(Prefetch("books")), pk=pk)
+            return [tag.name for book in author.books.all() for tag in book.tags.all()]
+    """,
+    )
+    assert [line for _, _, line in codes_lines(findings)] == [16]

@@ -554,7 +554,18 @@ class Flow:
                 return rows.with_(paginator=True) if isinstance(rows, Queryset) else None
             if qual.endswith(("get_object_or_404", "aget_object_or_404")) and node.args:
                 first = self.infer(node.args[0].value)
-                if isinstance(first, (ModelClass, Queryset)):
+                if isinstance(first, Queryset):
+                    # the row keeps what its queryset loaded, as `.get()` does (les-emplois's
+                    # `get_object_or_404(qs.prefetch_related(Prefetch(...)), pk=pk)`)
+                    loaded = first.selected | first.prefetched | first.nulls
+                    return Instance(
+                        first.model,
+                        loaded=loaded,
+                        select_all=first.select_all,
+                        opaque=first.opaque,
+                        locked=first.locked,
+                    )
+                if isinstance(first, ModelClass):
                     return Instance(first.model)
             selected = self._selector(qual)
             if selected is not None:
