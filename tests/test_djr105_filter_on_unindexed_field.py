@@ -917,3 +917,30 @@ def coords(city, region, iso3):
     ).replace("from shop.models import Place", "from django.db.models import Q\nfrom shop.models import Place")
     found = codes_lines(unindexed(review, either, models))
     assert found == [("DJR105", MODELS, 6), ("DJR105", MODELS, 12)]  # regcode: the more selective of the two
+
+
+def test_an_index_or_constraint_given_its_columns_as_expressions(review):
+    # les-emplois: `UniqueConstraint("nir", condition=~Q(nir=""), name=...)`, the column given
+    # as an expression (a string, or `F("x")`); `Lower("email")` indexes a function, which
+    # a lookup of the plain column does not use
+    views = """
+from shop.models import Book
+
+
+def by_code(request):
+    return Book.objects.filter(code=request.code)
+
+
+def by_sku(request):
+    return Book.objects.filter(sku=request.sku)
+
+
+def by_title(request):
+    return Book.objects.filter(title=request.title)
+"""
+    models = SHOP.replace(
+        '        constraints = [models.UniqueConstraint(fields=["sku"], name="sku")]',
+        '        constraints = [models.UniqueConstraint("code", name="code", condition=~models.Q(code=""))]\n'
+        '        indexes = [models.Index(models.F("sku"), name="sku"), models.Index(Lower("title"), name="t")]',
+    )
+    assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [12]

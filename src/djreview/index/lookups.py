@@ -519,4 +519,23 @@ def meta_indexes(name: str, value: ast.AST) -> list[tuple[str, ...]]:
                 columns = _strings(k.value) if k.arg == "fields" else None
                 if columns:
                     found.append(tuple(c.lstrip("-") for c in columns))
+            # expressions: `UniqueConstraint("nir", condition=...)` (les-emplois), `Index(F("x"))`;
+            # a string or F() names the column itself (not `Lower("email")`, a function's index)
+            named = [_expression_column(arg) for arg in item.args]
+            if named and all(named):
+                found.append(tuple(c.lstrip("-") for c in named if c))
     return found
+
+
+def _expression_column(node: ast.AST) -> str | None:
+    if isinstance(node, ast.Constant) and isinstance(node.value, str):
+        return node.value
+    if (
+        isinstance(node, ast.Call)
+        and getattr(node.func, "attr", getattr(node.func, "id", None)) == "F"
+        and len(node.args) == 1
+        and isinstance(node.args[0], ast.Constant)
+        and isinstance(node.args[0].value, str)
+    ):
+        return node.args[0].value
+    return None
