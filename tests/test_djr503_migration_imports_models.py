@@ -286,6 +286,31 @@ class Migration(migrations.Migration):
     assert codes_lines(imports_models(review, queried)) == [("DJR503", PATH, 4)]
 
 
+def test_a_model_used_only_after_the_function_returned_is_dead_code(review):
+    # acceslibre: the RunPython function returns at once ("too slow for the deploy"), its old
+    # loop over today's model kept below. The twin returns only after the loop
+    source = """
+from django.db import migrations
+
+from shop.models import Product
+
+
+def fill(apps, schema_editor):
+    return
+    for product in Product.objects.all():
+        product.save()
+
+
+class Migration(migrations.Migration):
+    operations = [migrations.RunPython(fill, migrations.RunPython.noop)]
+"""
+    assert imports_models(review, source) == []
+    late = source.replace("    return\n    for product", "    for product").replace(
+        "        product.save()\n", "        product.save()\n    return\n"
+    )
+    assert codes_lines(imports_models(review, late)) == [("DJR503", PATH, 4)]
+
+
 def test_a_standard_library_class_named_like_a_model_is_no_model(review):
     # Geotrek-admin has a `Path` model, and its migrations use `from pathlib import Path` for
     # file names. The twin imports the project's own `Product` under another module path

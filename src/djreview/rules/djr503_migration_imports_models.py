@@ -140,6 +140,7 @@ class MigrationImportsModels(ModuleFunctions, Rule):
             if isinstance(node, (cst.Annotation, cst.Import, cst.ImportFrom))
             for inner in descendants(node)
         }
+        unused |= {id(inner) for stmt in _after_return(function) for inner in descendants(stmt)}
         registry = _registry_parameter(function)
         for node in descendants(function):
             if id(node) in unused:
@@ -279,3 +280,13 @@ def _hands_on_registry(node: cst.CSTNode, registry: str) -> bool:
         and isinstance(node.func.value, cst.Name)
         and any(isinstance(arg.value, cst.Name) and arg.value.value == registry for arg in node.args)
     )
+
+
+def _after_return(function: cst.FunctionDef) -> list[cst.CSTNode]:
+    """The statements of the function's body after a `return` of its own (acceslibre's
+    migration that returns at once, its loop kept as dead code): they never run."""
+    body = function.body.body if isinstance(function.body, cst.IndentedBlock) else ()
+    for i, stmt in enumerate(body):
+        if isinstance(stmt, cst.SimpleStatementLine) and any(isinstance(s, cst.Return) for s in stmt.body):
+            return list(body[i + 1 :])
+    return []
