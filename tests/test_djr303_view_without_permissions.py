@@ -1303,6 +1303,53 @@ def record_token(request):
     assert codes_lines(permissions(review, project(views))) == [("DJR303", "shop/views.py", 19)]
 
 
+def test_an_open_post_that_only_searches_the_table_writes_nothing(review):
+    # lego's and acceslibre's search POSTs: validate the body, filter the table, answer the
+    # matches. The twin's handler updates the rows it found
+    views = """
+from rest_framework import permissions, serializers, viewsets
+from rest_framework.response import Response
+
+from .models import Book
+
+
+class Query(serializers.Serializer):
+    text = serializers.CharField(max_length=100)
+
+
+class SearchViewSet(viewsets.ViewSet):
+    permission_classes = [permissions.AllowAny]
+
+    def create(self, request):
+        query = Query(data=request.data)
+        query.is_valid(raise_exception=True)
+        found = Book.objects.filter(title__icontains=query.validated_data["text"]).values_list("title", flat=True)
+        return Response(list(found[:20]))
+
+
+class RetitleViewSet(viewsets.ViewSet):
+    permission_classes = [permissions.AllowAny]
+
+    def create(self, request):
+        query = Query(data=request.data)
+        query.is_valid(raise_exception=True)
+        Book.objects.filter(title__icontains=query.validated_data["text"]).update(title="")
+        return Response({})
+"""
+    urls = """
+from rest_framework.routers import DefaultRouter
+
+from . import views
+
+router = DefaultRouter()
+router.register("search", views.SearchViewSet, basename="search")
+router.register("retitle", views.RetitleViewSet, basename="retitle")
+urlpatterns = router.urls
+"""
+    found = permissions(review, project(views, **{"shop/urls.py": urls}))
+    assert codes_lines(found) == [("DJR303", "shop/views.py", 22)]
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

@@ -14,6 +14,7 @@ import ast
 import re
 from dataclasses import dataclass
 
+from djreview import orm
 from djreview.index.nodes import Nodes, all_nodes
 from djreview.index.prefilter import called_name
 from djreview.index.serializers import _assignments, source_of
@@ -462,6 +463,8 @@ def _writes(func, name: str, resolver=None, deferred: list[str] | None = None) -
                 continue  # a delegation (`super().post()`, `self.create()`) is judged where it lands
             if _answers(node, called):
                 continue
+            if called in _ORM_READS and isinstance(node.func, ast.Attribute):
+                continue  # `Order.objects.filter(...).values_list(...)`: a lookup, no row written
             ref = resolver.ref(node.func) if resolver is not None and isinstance(node.func, ast.Name) else None
             if ref and "." in ref and not ref.startswith(("django.", "rest_framework.", "builtins.")):
                 calls.append(ref)
@@ -470,6 +473,20 @@ def _writes(func, name: str, resolver=None, deferred: list[str] | None = None) -
     if calls and deferred is not None:
         deferred.extend(dict.fromkeys(calls))
     return False
+
+
+# Queryset methods that read: a handler searching the table writes nothing (lego's search POST).
+_ORM_READS = (
+    (orm.QUERYSET_RETURNING - {"select_for_update", "extra"})
+    | orm.VALUES_METHODS
+    | {
+        "get",
+        "first",
+        "last",
+        "earliest",
+        "latest",
+    }
+)
 
 
 def _answers(call: ast.Call, called: str | None) -> bool:
