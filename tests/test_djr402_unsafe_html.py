@@ -1515,3 +1515,35 @@ class DailyChart:
         return mark_safe("{columns: %s}" % json.dumps(self.named_columns))
 """
     assert lines(html(review, body)) == [29]
+
+
+def test_a_choices_member_s_label_is_written_in_code(review):
+    # les-emplois's badges: `Status(order.status).label` of a TextChoices class, a label
+    # written in code. The twins: the label of a plain class made from the row, and a model
+    # field named label
+    body = """
+from django.db import models
+
+
+class Status(models.TextChoices):
+    PENDING = "pending", "En attente"
+    DONE = "done", "Terminé"
+
+
+class Badge:
+    def __init__(self, value):
+        self.label = value
+
+
+def status_badge(order):
+    return mark_safe(f'<span class="badge">{Status(order.status).label} {Status.DONE.label}</span>')
+
+
+def plain_badge(order):
+    return mark_safe(f'<span class="badge">{Badge(order.note).label}</span>')
+
+
+def row_badge(order):
+    return mark_safe(f'<span class="badge">{order.kind.label}</span>')
+"""
+    assert lines(html(review, body)) == [26, 30]

@@ -78,6 +78,8 @@ _ESCAPING = frozenset(
         "clean",
     }
 )
+# Django's enumeration types: a member's label is text written in code.
+_CHOICES_BASES = ("TextChoices", "IntegerChoices", "Choices")
 # A syndication Feed's methods whose text the feed writer escapes as XML text.
 _FEED_TITLES = frozenset({"title", "item_title", "subtitle"})
 # Attributes whose values cannot hold markup: numbers, and slugs (letters, digits, - and _).
@@ -269,6 +271,8 @@ class UnsafeHtml(FunctionStack, Rule):
             # prefix and the field's name in code (the `value` item is the user's)
             key = node.slice[0].slice if len(node.slice) == 1 else None
             return isinstance(key, cst.Index) and literal_string(key.value) == "id" and self._in_widget()
+        if isinstance(node, cst.Attribute) and node.attr.value == "label" and self._choices_member(node.value):
+            return True  # `Status(order.status).label`: a choice's label, written in code
         if dotted(node) == ["self", "media"] and self._in_forms_class():
             return True  # a widget's or form's Media: <script>/<link> tags of paths its class declares
         if (
@@ -334,6 +338,17 @@ class UnsafeHtml(FunctionStack, Rule):
         if not _SENDS_MAIL.search(code) or "html" in code.lower():
             return False
         return not any(isinstance(node, cst.Return) and node.value is not None for node in _statements(function.body))
+
+    def _choices_member(self, node: cst.BaseExpression) -> bool:
+        """`Status(value)` or `Status.DONE` of a project `TextChoices`/`IntegerChoices` class."""
+        base = node.func if isinstance(node, cst.Call) else node.value if isinstance(node, cst.Attribute) else None
+        ref = self.ctx.flow.qualify(base) if isinstance(base, (cst.Name, cst.Attribute)) else None
+        if not ref:
+            return False
+        index = self.ctx.index
+        qual = index.resolve(ref) or ref
+        bases = index.base_refs(qual) if qual in index.classes else ()
+        return any(b.startswith("django.db.models") and b.endswith(_CHOICES_BASES) for b in bases)
 
     def _feed_title(self, function: cst.FunctionDef) -> bool:
         """`item_title()`/`title()` of a syndication `Feed`: Django's feed writer escapes it as
