@@ -323,3 +323,42 @@ def test_a_count_test_of_a_queryset_whose_rows_are_read_after_it(review):
         return True
     """
     assert [f.line for f in hygiene(review, view)] == [12]
+
+
+def test_the_count_a_project_update_override_returns_is_no_queryset(review):
+    # mit-learn's QuerySet overrides update() to stamp `updated_on`, returning super().update():
+    # `if qs.update(published=False):` tests a row count. The twin tests the queryset itself
+    models = (
+        MODELS
+        + """
+
+class StampedQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        kwargs.setdefault("title", "")
+        return super().update(**kwargs)
+
+
+class Listing(models.Model):
+    code = models.CharField(max_length=20)
+    objects = StampedQuerySet.as_manager()
+"""
+    )
+    view = """
+from shop.models import Listing
+
+
+def retire(prefix):
+    orphans = Listing.objects.filter(code__startswith=prefix)
+    if orphans.update(code=""):
+        return "retired"
+    return "none"
+
+
+def check(prefix):
+    orphans = Listing.objects.filter(code__startswith=prefix)
+    if orphans:
+        return "some"
+    return "none"
+"""
+    findings = review({"shop/models.py": models, VIEWS: view}, select=("DJR103",))
+    assert lines(findings) == [(14, "Testing")]

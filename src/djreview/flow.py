@@ -643,6 +643,8 @@ class Flow:
             # queryset loaded, so a loop over `entry.rules.all()` reads `rule.group` for free
             loaded = qs.selected | qs.prefetched | qs.nulls
             return Instance(qs.model, loaded=loaded, select_all=qs.select_all, opaque=qs.opaque, locked=qs.locked)
+        if method in _NO_ROWS:
+            return None  # a project `update()` overriding Django's returns its count (mit-learn's)
         info = self.index.model(qs.model)
         if info is None:
             return None
@@ -715,6 +717,13 @@ class Flow:
         # and a select_related for them belongs on this inner queryset.
         base = base.with_(prefix="", outer=None, origin=node.func.value)  # type: ignore[attr-defined]
         return self._queryset_method(base, method, node)
+
+
+# Django's queryset methods that return no rows: a project override keeps their result.
+_NO_ROWS = frozenset(
+    {"update", "delete", "count", "exists", "aggregate", "bulk_create", "bulk_update", "in_bulk", "explain"}
+    | {"get_or_create", "update_or_create", "contains"}
+)
 
 
 def _count_returns(func: cst.FunctionDef) -> int:
