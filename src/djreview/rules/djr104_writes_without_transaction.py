@@ -481,7 +481,7 @@ class WritesWithoutTransaction(Rule):
             return
         if self._bulk_upsert(writes):
             return
-        if all(_self_selecting(w.call) for w in writes):
+        if all(_self_selecting(w.call) for w in writes) and not _linked(writes):
             # each `update()` picks the rows not yet in the state it sets (MetaDeploy's scrub:
             # `filter(error__isnull=False).update(error=None)` on two tables): stopped half-way,
             # the next run picks up exactly what is left
@@ -807,6 +807,27 @@ def _self_selecting(call: cst.Call) -> bool:
             looked_up |= {a.keyword.value.split("__")[0] for a in chain.args if a.keyword is not None}
         chain = chain.func.value
     return updated <= looked_up
+
+
+def _linked(writes: list[_Write]) -> bool:
+    """Does one update's filter name the rows another updates (concordia's unpublish action:
+    `queryset.filter(published=True).update(...)`, then its assets `filter(item__in=queryset)`)?
+    Then the two are one change, parent and children, not independent scrubs."""
+    roots = set()
+    for write in writes:
+        node = write.call.func
+        while isinstance(node, (cst.Attribute, cst.Call)):
+            node = node.value if isinstance(node, cst.Attribute) else node.func
+        if isinstance(node, cst.Name):
+            roots.add(node.value)
+    for write in writes:
+        chain = write.call.func.value  # type: ignore[attr-defined]
+        while isinstance(chain, cst.Call) and isinstance(chain.func, cst.Attribute):
+            names = {n.value for a in chain.args for n in descendants(a.value) if isinstance(n, cst.Name)}
+            if names & roots:
+                return True
+            chain = chain.func.value
+    return False
 
 
 def _is_super(func: cst.BaseExpression) -> bool:
