@@ -729,6 +729,37 @@ class CreateAccountView(APIView):
     assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]
 
 
+def test_a_serializer_instance_that_only_documents_the_request_writes_nothing_out(review):
+    # mit-learn's contact form: `@extend_schema(request=ContactSerializer())`, an instance, then
+    # `ContactSerializer(data=request.data)` validated and forwarded. The twin answers with the
+    # serializer's data
+    source = """
+from rest_framework import serializers
+
+
+class ContactSerializer(serializers.Serializer):
+    email = serializers.EmailField()
+    captcha_token = serializers.CharField(required=False)
+"""
+    view = """
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from shop.serializers import ContactSerializer
+
+
+@extend_schema(request=ContactSerializer())
+@api_view(["POST"])
+def contact(request):
+    serializer = ContactSerializer(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return Response({"ok": True})
+"""
+    assert exposed(review, {SERIALIZERS: source, VIEWS: view}) == []
+    writes = view.replace('Response({"ok": True})', "Response(ContactSerializer(serializer.validated_data).data)")
+    assert codes_lines(exposed(review, {SERIALIZERS: source, VIEWS: writes})) == [("DJR305", SERIALIZERS, 7)]
+
+
 def test_a_token_the_urls_look_rows_up_by_is_the_row_s_public_id(review):
     # mediacms's `friendly_token` is the id in every media URL: its viewset says
     # `lookup_field = "friendly_token"`. The twin's viewset looks rows up by pk

@@ -178,6 +178,13 @@ class _Walker:
     def reference(self, node, parent, parents, owner: str, func, in_class_body: bool) -> None:
         if isinstance(parent, ast.keyword) and parent.arg in _DOC_KEYWORDS:
             self.add(node, "doc", owner)
+        elif (
+            isinstance(parent, ast.Call)
+            and parent.func is node
+            and isinstance(parents.get(parent), ast.keyword)
+            and parents[parent].arg in _DOC_KEYWORDS
+        ):
+            self.add(node, "doc", owner)  # `extend_schema(request=S())`: an instance documents it too
         elif _documents_a_response(parent, parents):
             self.add(node, "doc", owner)  # drf-yasg's `responses={201: S}`: the view builds the answer
         elif isinstance(parent, ast.Call) and parent.func is node:
