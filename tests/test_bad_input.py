@@ -31,6 +31,22 @@ def test_an_f_string_only_python_3_12_reads_says_so(review):
     assert "3.12" not in other.message
 
 
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 reads PEP 695 syntax")
+def test_a_type_alias_or_generic_function_only_python_3_12_reads_says_so(review):
+    # courtlistener's and DefectDojo's `type X = ...` and `def f[T](...)` (PEP 695). The twin
+    # is a subscript where no statement can start, an error on every version
+    for code, line in (
+        ("type Pair = tuple[int, int]\n", 1),
+        ("def first[T](items: list[T]) -> T:\n    return items[0]\n", 1),
+        ("class Box[T]:\n    item: T\n", 1),
+    ):
+        (finding,) = review({"app/utils.py": code})
+        assert finding.code == "DJR001" and finding.line == line, code
+        assert "valid from Python 3.12" in finding.message, code
+    (other,) = review({"app/utils.py": "def first(items) -> T:\n    return items[0] [\n"})
+    assert "3.12" not in other.message
+
+
 def test_python2_file_is_djr001(review):
     findings = review({"legacy.py": 'print "hello"\n'})
     assert [f.code for f in findings] == ["DJR001"]

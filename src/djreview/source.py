@@ -72,12 +72,19 @@ def _parsed(text: str, code: bytes | str) -> ast.Module | Source:
 
 def _syntax_error(text: str, exc: SyntaxError) -> Source:
     detail = exc.msg or "invalid syntax"
-    if sys.version_info < (3, 12) and detail.startswith("f-string"):
-        # PEP 701 (Python 3.12) lifted these limits: backslashes, comments and the same quotes
-        # inside an f-string's braces; the project may well target 3.12
+    lines = split_lines(text)
+    line = lines[exc.lineno - 1] if exc.lineno and 0 < exc.lineno <= len(lines) else ""
+    # PEP 701 (Python 3.12) lifted the f-string limits (backslashes, comments and the same
+    # quotes inside the braces); PEP 695 added `type X = ...` and `def f[T]()`, `class C[T]`:
+    # the project may well target 3.12
+    if sys.version_info < (3, 12) and (detail.startswith("f-string") or _PEP_695.match(line)):
         running = f"{sys.version_info.major}.{sys.version_info.minor}"
         detail += f" (valid from Python 3.12; djreview runs on Python {running} here: run it on 3.12 to read this file)"
     return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
+
+
+# A type alias statement or a generic function or class (PEP 695, Python 3.12).
+_PEP_695 = re.compile(r"\s*(?:type\s+\w+\s*(?:\[[^=]*\])?\s*=|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")
 
 
 # Where Python's parser ends a line. str.splitlines() also splits on \f, \v, \x1c-\x1e, \x85,
