@@ -1350,6 +1350,82 @@ urlpatterns = router.urls
     assert codes_lines(found) == [("DJR303", "shop/views.py", 22)]
 
 
+def test_an_authentication_class_handing_the_request_to_refusing_ones(review):
+    # lite-api's SharedAuthentication: `return ExporterAuthentication().authenticate(request)`
+    # or the government one, by header, both refusing a request without credentials; its
+    # HMRC hooks are `@api_view` functions under `@authentication_classes([...])`. The twins
+    # hand over to a class that answers None, or name it on a function view
+    auth = """
+from rest_framework import authentication
+from rest_framework.exceptions import PermissionDenied
+
+
+class StaffToken(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        token = request.META.get("HTTP_STAFF_TOKEN")
+        if not token:
+            raise PermissionDenied("missing")
+        return token, token
+
+
+class Optional(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        return None
+
+
+class Shared(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        if request.META.get("HTTP_EXPORTER"):
+            return StaffToken().authenticate(request)
+        else:
+            return StaffToken().authenticate(request)
+
+
+class Lenient(authentication.BaseAuthentication):
+    def authenticate(self, request):
+        if request.META.get("HTTP_EXPORTER"):
+            return StaffToken().authenticate(request)
+        return Optional().authenticate(request)
+"""
+    views = """
+from rest_framework import generics
+from rest_framework.decorators import api_view, authentication_classes
+from rest_framework.response import Response
+
+from .auth import Lenient, Optional, Shared
+from .models import Book
+from .serializers import BookSerializer
+
+
+class SharedBooks(generics.ListCreateAPIView):
+    authentication_classes = (Shared,)
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+class LenientBooks(generics.ListCreateAPIView):
+    authentication_classes = (Lenient,)
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+
+
+@api_view(["POST"])
+@authentication_classes([Shared])
+def push(request):
+    Book.objects.create(title="pushed")
+    return Response()
+
+
+@api_view(["POST"])
+@authentication_classes([Optional])
+def open_push(request):
+    Book.objects.create(title="pushed")
+    return Response()
+"""
+    found = permissions(review, project(views, **{"shop/auth.py": auth}))
+    assert codes_lines(found) == [("DJR303", "shop/views.py", 17), ("DJR303", "shop/views.py", 30)]
+
+
 def test_an_api_view_function_whose_signature_check_decides_access(review):
     # fx-private-relay's Twilio webhooks: `@api_view(["POST"])` with AllowAny, each calling a
     # helper that checks X-Twilio-Signature with a validator another helper hands over; and an

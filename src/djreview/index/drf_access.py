@@ -849,7 +849,19 @@ def _credentials_demanded(index, facts) -> bool:
             refs = tuple(v for v in default.value if isinstance(v, str)) or None
     if not refs:
         return False
-    return all(any(index.classes[c].demands_credentials for c in index._class_mro(index.resolve(r) or r)) for r in refs)
+    return all(_demands(index, r, 0) for r in refs)
+
+
+def _demands(index, ref: str, depth: int) -> bool:
+    """Does the authentication class `ref` (or a project base) never answer None, itself or
+    through every class it hands the request to (lite-api's SharedAuthentication)?"""
+    for cls in index._class_mro(index.resolve(ref) or ref):
+        info = index.classes[cls]
+        if info.demands_credentials:
+            return True
+        if info.auth_delegates and depth < 3:
+            return all(_demands(index, d, depth + 1) for d in info.auth_delegates)
+    return False
 
 
 def _caller_rows_only(index, mro) -> bool:
@@ -1107,3 +1119,39 @@ def demands_credentials(func) -> bool:
     # it raises itself, or it ends handing back DRF's (user, auth) pair with no way to answer
     # None: a helper it calls raises instead (lite-api's hawk and token header checks)
     return raises or isinstance(last, ast.Return) and isinstance(last.value, ast.Tuple)
+
+
+def delegated_authenticators(func) -> list[ast.expr]:
+    """`return ExporterAuthentication().authenticate(request)` on every path (and no path
+    answering None): the classes made, whose `authenticate()` decides."""
+    made: list[ast.expr] = []
+    for node in all_nodes(func):
+        if not isinstance(node, ast.Return):
+            continue
+        value = node.value
+        if not (
+            isinstance(value, ast.Call)
+            and isinstance(value.func, ast.Attribute)
+            and value.func.attr == "authenticate"
+            and isinstance(value.func.value, ast.Call)
+            and isinstance(value.func.value.func, (ast.Name, ast.Attribute))
+        ):
+            return []
+        made.append(value.func.value.func)
+    last = func.body[-1] if func.body else None
+    ends = isinstance(last, (ast.Return, ast.Raise)) or (isinstance(last, ast.If) and _all_paths_end(last))
+    return made if ends else []
+
+
+def _all_paths_end(node: ast.If) -> bool:
+    """Do both branches of the `if` end in a return or a raise (an `elif` chain too)?"""
+    for branch in (node.body, node.orelse):
+        if not branch:
+            return False
+        tail = branch[-1]
+        if isinstance(tail, ast.If):
+            if not _all_paths_end(tail):
+                return False
+        elif not isinstance(tail, (ast.Return, ast.Raise)):
+            return False
+    return True

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from djreview.index import class_uses, created_rows, gate_middleware, lookups, seeded_tables
 from djreview.index.atomic_calls import atomic_calls, decorated_atomic
-from djreview.index.drf_access import access_facts, demands_credentials, routed_views
+from djreview.index.drf_access import access_facts, delegated_authenticators, demands_credentials, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.gate_middleware import refuses_anonymous
 from djreview.index.lookups import meta_indexes
@@ -355,6 +355,8 @@ def _class_facts(node: ast.ClassDef, facts: ModuleFacts, resolver: _Resolver) ->
                 cls.refuses_anonymous = True
             if stmt.name == "authenticate" and demands_credentials(stmt):
                 cls.demands_credentials = True
+            elif stmt.name == "authenticate":
+                cls.auth_delegates = tuple(r for r in (resolver.ref(x) for x in delegated_authenticators(stmt)) if r)
             summary = summarize(stmt, True, resolver.callee, resolver.thread_decorators)
             if summary is not None:
                 cls.summaries[stmt.name] = summary

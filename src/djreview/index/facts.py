@@ -89,6 +89,8 @@ class ClassFacts:
     own_dispatch: bool = False  # a dispatch() that never calls super().dispatch(): it answers itself (DJR403)
     refuses_anonymous: bool = False  # a middleware hook turning anonymous requests away (gate_middleware.py)
     demands_credentials: bool = False  # a DRF authentication class raising when credentials are missing
+    # `return Other().authenticate(request)` on every path: the classes it hands the request to
+    auth_delegates: tuple[str, ...] = ()
     # `@method_decorator(X, name="dispatch")`: the decorators wrapping its dispatch (DJR403)
     dispatch_decorators: tuple[str, ...] = ()
     # DJR105: the column lists of Meta.indexes, constraints, unique_together, index_together;

@@ -1144,6 +1144,14 @@ class ProjectIndex:
         return _writes_nothing(Reader(self), ref)
 
     @query
+    def demands_credentials(self, ref: str) -> bool:
+        """Is `ref` a project DRF authentication class whose `authenticate()` never answers None,
+        itself or through the classes it hands the request to (index/drf_access.py)?"""
+        from djreview.index.drf_access import _demands
+
+        return _demands(self, ref, 0)
+
+    @query
     def refuses_anonymous(self, ref: str) -> bool:
         """Is `ref` (a MIDDLEWARE entry) a project middleware, or a subclass of one, that turns
         anonymous requests away before any view runs (index/gate_middleware.py)?"""

@@ -99,6 +99,10 @@ class ViewWithoutPermissions(Rule):
                 permissions = _permission_refs(flow, expr)
             elif qual == "rest_framework.decorators.authentication_classes" and _empty_argument(expr):
                 return  # `@authentication_classes([])`: no user on purpose (a beacon, a webhook)
+            elif qual == "rest_framework.decorators.authentication_classes":
+                refs = _permission_refs(flow, expr)  # the same literal list shape
+                if refs and all(r and self.ctx.index.demands_credentials(r) for r in refs):
+                    return  # each class refuses a request without credentials (lite-api's HMRC hooks)
             elif any(word in qual for word in _ACCESS_DECORATORS):
                 return
         if api_view is None:
