@@ -1298,48 +1298,6 @@ def test_a_helper_only_management_commands_call(review):
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 12)]
 
 
-def test_a_helper_only_commands_reach_through_another_function(review):
-    # foundation.mozilla.org's fake data: the command calls `load_all()`, which calls each
-    # factory. The twin's factory is also called from a view
-    helper = """
-    from shop.models import Item, Order
-
-
-    def load_all():
-        make_orders([1, 2])
-        make_more([3])
-
-
-    def make_orders(rows):
-        order = Order.objects.create(total=len(rows))
-        Item.objects.bulk_create([Item(order=order, price=p) for p in rows])
-
-
-    def make_more(rows):
-        order = Order.objects.create(total=len(rows))
-        Item.objects.bulk_create([Item(order=order, price=p) for p in rows])
-    """
-    command = """
-    from django.core.management.base import BaseCommand
-    from shop.services import load_all
-
-
-    class Command(BaseCommand):
-        def handle(self, *args, **options):
-            load_all()
-    """
-    view = """
-    from shop.services import make_more
-
-
-    def checkout(request):
-        make_more([4])
-    """
-    files = {"shop/management/__init__.py": "", "shop/management/commands/load.py": command, "shop/views.py": view}
-    findings = writes(review, helper, **files)
-    assert [(f.path, f.line) for f in findings] == [(SERVICES, 17)]
-
-
 def test_a_queryset_held_in_a_name_updated_around_a_send_is_a_checkpoint(review):
     """`batch.update(total=1)`, a send, `batch.update(total=2)`: the same rows marked twice, a
     status checkpoint. Two querysets are two sets of rows."""

@@ -1604,31 +1604,17 @@ class ProjectIndex:
         runs offline, now and then, where committing progress is often the point (DJR104
         leaves commands out). A name also called anywhere else, or by a string, is not."""
         if self._command_callees is None:
-            # name -> its call sites: (in a command module, the calling function's name)
-            sites: dict[str, list[tuple[bool, str]]] = {}
+            found: dict[str, bool] = {}
             for module in self._every_module:
                 if module.external or _test_module(module.module):
                     continue
                 parts = module.path.replace("\\", "/").split("/")
                 command = "commands" in parts[:-1] and "management" in parts[:-2]
-                pairs = [(key, "") for key in module.calls_in_atomic] + list(module.callers_outside_atomic)
-                for key, caller in pairs:
+                keys = {*module.calls_in_atomic, *(key for key, _ in module.callers_outside_atomic)}
+                for key in keys:
                     for called in {key, key.rpartition(".")[2]}:
-                        sites.setdefault(called, []).append((command, caller.rpartition(".")[2]))
-
-            def only_commands(called: str, seen: frozenset[str]) -> bool:
-                # every site is in a command, or in a function only commands call (foundation's
-                # fake-data factories: the command calls `generate()`, which calls each factory)
-                return called in sites and all(
-                    command
-                    or bool(caller)
-                    and caller not in seen
-                    and len(seen) < 3
-                    and only_commands(caller, seen | {caller})
-                    for command, caller in sites[called]
-                )
-
-            self._command_callees = frozenset(k for k in sites if only_commands(k, frozenset({k})))
+                        found[called] = found.get(called, True) and command
+            self._command_callees = frozenset(k for k, only in found.items() if only)
         return name in self._command_callees
 
     @query
