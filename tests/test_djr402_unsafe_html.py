@@ -1547,3 +1547,22 @@ def row_badge(order):
     return mark_safe(f'<span class="badge">{order.kind.label}</span>')
 """
     assert lines(html(review, body)) == [26, 30]
+
+
+def test_a_form_s_errors_render_escaped(review):
+    # crt-portal: `mark_safe(f"...{form.errors}...")`, a form's ErrorDict, whose str() renders
+    # the messages through Django's templates with autoescape (`non_field_errors()` too). The
+    # twins: `as_text()` (plain text, not escaped), and `errors` in a project whose model has
+    # a text field of that name
+    body = """
+def failed(request, form):
+    return mark_safe(f"<p>Could not save:</p>{form.errors}{form.non_field_errors()}")
+
+
+def failed_text(request, form):
+    return mark_safe(f"<p>Could not save: {form.errors.as_text()}</p>")
+"""
+    assert lines(html(review, body)) == [13]
+    model = "from django.db import models\n\n\nclass Job(models.Model):\n    errors = models.TextField()\n"
+    found = review({"shop/html.py": HEAD + body, "shop/models.py": model}, select=("DJR402",))
+    assert lines(found) == [9, 13]

@@ -72,6 +72,7 @@ _ESCAPING = frozenset(
         "build_absolute_uri",
         "get_full_path",  # percent-encoded by Django: no quote or bracket survives
         "get_full_path_info",
+        "non_field_errors",  # a form's ErrorList, rendered escaped
         "get_host",  # validated against ALLOWED_HOSTS and a host pattern ([a-z0-9.-], a port)
         "get_port",
         "get_query_string",  # the admin ChangeList's: "?" + urlencode(...)
@@ -271,6 +272,12 @@ class UnsafeHtml(FunctionStack, Rule):
             # prefix and the field's name in code (the `value` item is the user's)
             key = node.slice[0].slice if len(node.slice) == 1 else None
             return isinstance(key, cst.Index) and literal_string(key.value) == "id" and self._in_widget()
+        if (
+            isinstance(node, cst.Attribute)
+            and node.attr.value == "errors"
+            and not self.ctx.index.models_with_field("errors")
+        ):
+            return True  # a form's ErrorDict: its str() renders the list through Django's escaping templates
         if isinstance(node, cst.Attribute) and node.attr.value == "label" and self._choices_member(node.value):
             return True  # `Status(order.status).label`: a choice's label, written in code
         if dotted(node) == ["self", "media"] and self._in_forms_class():
