@@ -335,7 +335,8 @@ def _looks_up_by_caller(expr: ast.expr) -> bool:
     )
 
 
-def _is_request_user(n: ast.expr) -> bool:
+def _is_request_user(n: ast.AST) -> bool:
+    """`request.user` or `self.request.user`."""
     return (
         isinstance(n, ast.Attribute)
         and n.attr == "user"
@@ -348,15 +349,7 @@ def _is_request_user(n: ast.expr) -> bool:
 
 def _reads_request_user(func) -> bool:
     """`request.user` (or `self.request.user`) anywhere in the function."""
-    return any(
-        isinstance(n, ast.Attribute)
-        and n.attr == "user"
-        and (
-            (isinstance(n.value, ast.Name) and n.value.id == "request")
-            or (isinstance(n.value, ast.Attribute) and n.value.attr == "request")
-        )
-        for n in all_nodes(func)
-    )
+    return any(_is_request_user(n) for n in all_nodes(func))
 
 
 def _verifies_signatures(node: ast.ClassDef) -> bool:
@@ -924,10 +917,7 @@ def _unsafe(index, mro, drf_names) -> tuple[str, ...]:
         calls = dict(access.handler_calls)
         for handler, writes in access.handlers:
             if not writes and handler in calls:
-                from djreview.index.reads import Reader
-
-                reader = Reader(index)
-                writes = not all(_writes_nothing(reader, ref) for ref in calls[handler])
+                writes = not all(index.writes_nothing(ref) for ref in calls[handler])
             defined.setdefault(handler, writes)
     found = []
     for method, chain in _CHAINS.items():
@@ -1106,9 +1096,7 @@ def demands_credentials(func) -> bool:
     raises = returns_none = False
     for node in all_nodes(func):
         if isinstance(node, ast.Raise) and node.exc is not None:
-            exc = node.exc.func if isinstance(node.exc, ast.Call) else node.exc
-            name = exc.attr if isinstance(exc, ast.Attribute) else exc.id if isinstance(exc, ast.Name) else ""
-            raises = raises or name in _REFUSALS
+            raises = raises or _call_name(node.exc) in _REFUSALS
         elif isinstance(node, ast.Return) and (
             node.value is None or isinstance(node.value, ast.Constant) and node.value.value is None
         ):

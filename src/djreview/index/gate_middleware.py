@@ -14,6 +14,7 @@ from __future__ import annotations
 import ast
 
 from djreview.index.nodes import all_nodes
+from djreview.index.prefilter import called_name
 
 HOOKS = frozenset({"__call__", "process_request", "process_view"})
 _WHO_WORDS = frozenset({"user", "is_authenticated", "is_anonymous", "authenticate", "auth"})
@@ -29,10 +30,10 @@ def refuses_anonymous(hook: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
             and node.id in _WHO_WORDS
         ):
             looks_at_caller = True
-        elif isinstance(node, ast.Raise) and node.exc is not None and _name(node.exc) == "PermissionDenied":
+        elif isinstance(node, ast.Raise) and node.exc is not None and _called(node.exc) == "PermissionDenied":
             forbidden = True
         elif isinstance(node, ast.Call):
-            name = _name(node.func)
+            name = called_name(node.func)
             status = _status(node)
             if name == "redirect_to_login" or status == 401 or name == "HttpResponseNotAuthorized":
                 unauthenticated = True
@@ -46,17 +47,14 @@ def refuses_anonymous(hook: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     return unauthenticated or (forbidden and looks_at_caller)
 
 
-def _name(node: ast.expr) -> str:
-    if isinstance(node, ast.Call):
-        node = node.func
-    if isinstance(node, ast.Attribute):
-        return node.attr
-    return node.id if isinstance(node, ast.Name) else ""
-
-
 def _status(call: ast.Call) -> int | None:
     for keyword in call.keywords:
         if keyword.arg == "status" and isinstance(keyword.value, ast.Constant):
             value = keyword.value.value
             return value if isinstance(value, int) else None
     return None
+
+
+def _called(node: ast.expr) -> str | None:
+    """`PermissionDenied` of `raise PermissionDenied(...)` or `raise PermissionDenied`."""
+    return called_name(node.func if isinstance(node, ast.Call) else node)

@@ -15,7 +15,7 @@ from djreview.index.project import ModelInfo
 from djreview.rule import Rule
 from djreview.rules._model_fields import excluded_names, form_fields, runtime_model, serializer_fields
 from djreview.syntax import dotted, literal_string
-from djreview.walk import children
+from djreview.walk import descendants
 
 _SERIALIZERS = ("serializer", "hyperlinked-serializer")
 
@@ -24,17 +24,12 @@ def _replaces_its_fields(cls: cst.ClassDef) -> bool:
     """Does the form's `__init__` assign `self.fields` a whole new mapping (the names it keeps)?
     Then no model field reaches the form unless that code names it."""
     body = cls.body.body if isinstance(cls.body, cst.IndentedBlock) else ()
-    for stmt in body:
-        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__":
-            stack: list[cst.CSTNode] = [stmt.body]
-            while stack:
-                current = stack.pop()
-                if isinstance(current, cst.Assign) and any(
-                    dotted(t.target) == ["self", "fields"] for t in current.targets
-                ):
-                    return True
-                stack.extend(children(current))
-    return False
+    return any(
+        isinstance(node, cst.Assign) and any(dotted(t.target) == ["self", "fields"] for t in node.targets)
+        for stmt in body
+        if isinstance(stmt, cst.FunctionDef) and stmt.name.value == "__init__"
+        for node in descendants(stmt.body)
+    )
 
 
 class AllFields(Rule):

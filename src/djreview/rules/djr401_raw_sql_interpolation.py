@@ -98,10 +98,17 @@ def _candidate(node: ast.AST) -> bool:
 class SqlPolicy(Policy):
     """Identifiers made by code and SQL Django compiled are no injection."""
 
-    def __init__(self, code_set: frozenset[str] = frozenset()):
-        # attributes the module's code puts on the request itself, from no request input
-        # (cla_backend's `self.request.temp_view_name = self.get_temporary_view_name()`)
-        self.code_set = code_set
+    def __init__(self, module: cst.Module | None = None):
+        self._module = module
+        self._code_set: frozenset[str] | None = None
+
+    def _set_by_code(self, name: str) -> bool:
+        """Does the module's own code put `request.<name>` on the request, from no request
+        input (cla_backend's `self.request.temp_view_name = self.get_temporary_view_name()`)?
+        Read once, when a request attribute first reaches the SQL."""
+        if self._code_set is None:
+            self._code_set = _set_by_code(self._module) if self._module is not None else frozenset()
+        return name in self._code_set
 
     def safe_call(self, name: str, call: cst.Call, analysis: BuiltText) -> bool:
         if name in _SAFE_SQL_CALLS:
@@ -124,7 +131,8 @@ class SqlPolicy(Policy):
         return not _VALUE_SLOT.search(before)
 
     def safe_attribute(self, parts: list[str]) -> bool:
-        if _request_attribute(parts) in self.code_set:
+        attribute = _request_attribute(parts)
+        if attribute is not None and self._set_by_code(attribute):
             return True  # `self.request.tmp_view`, set by the view from a random name
         if parts[0] == "settings":
             return True  # `settings.DATABASES["default"]["NAME"]`: the deployment's, not a request's
@@ -156,7 +164,7 @@ class RawSqlInterpolation(FunctionStack, Rule):
 
     def visit_Module(self, node: cst.Module) -> None:
         self._reset(node)
-        self.policy = SqlPolicy(_set_by_code(node))
+        self.policy = SqlPolicy(node)
 
     def known_safe(self):
         return self._returns_code_made_sql
