@@ -828,3 +828,42 @@ class Start(APIView):
 """
     findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16), ("DJR305", SERIALIZERS, 17)]
+
+
+def test_a_payment_intent_serializers_client_secret_is_for_the_browser(review):
+    # lego: the websocket message to the paying user carries the PaymentIntent's client secret,
+    # which Stripe.js needs to confirm the payment; an OAuth app's client secret is still reported
+    serializers = """
+from rest_framework import serializers
+
+
+class MetaSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+
+
+class PaymentIntentMetaSerializer(MetaSerializer):
+    client_secret = serializers.CharField()
+
+
+class OAuthAppSerializer(serializers.Serializer):
+    client_id = serializers.CharField()
+    client_secret = serializers.CharField()
+"""
+    view = """
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
+from shop.serializers import OAuthAppSerializer, PaymentIntentMetaSerializer
+
+
+@api_view(["GET"])
+def payment(request):
+    return Response(PaymentIntentMetaSerializer(request.data).data)
+
+
+@api_view(["GET"])
+def app(request):
+    return Response(OAuthAppSerializer(request.data).data)
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: view})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 15)]
+    assert findings[0].text.startswith("OAuthAppSerializer.client_secret is written out")
