@@ -1540,3 +1540,32 @@ class SearchView(APIView):
         writing = views.replace("execute_search", helper)
         findings = permissions(review, project(writing, **{"shop/search.py": search}))
         assert codes_lines(findings) == [("DJR303", "shop/views.py", 8)], helper
+
+
+def test_a_throttled_create_only_view_chosen_open_is_a_public_form(review):
+    # mit-learn's ContentFeedbackView: AllowAny on purpose (learners have no session) and a
+    # rate limit; the twins without the throttle, with an empty one, or accepting PUT are reported
+    views = """
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+from rest_framework.throttling import AnonRateThrottle
+
+from .models import Book
+from .serializers import BookSerializer
+
+
+class BookList(generics.CreateAPIView):
+    queryset = Book.objects.all()
+    serializer_class = BookSerializer
+    permission_classes = [AllowAny]
+    throttle_classes = [AnonRateThrottle]
+"""
+    files = project(views, LOCKED_SETTINGS, **{"shop/urls.py": URLS})
+    assert permissions(review, files) == []
+    for twin in (
+        views.replace("    throttle_classes = [AnonRateThrottle]\n", ""),
+        views.replace("[AnonRateThrottle]", "[]"),
+        views.replace("generics.CreateAPIView", "generics.CreateAPIView, generics.UpdateAPIView"),
+    ):
+        findings = permissions(review, project(twin, LOCKED_SETTINGS, **{"shop/urls.py": URLS}))
+        assert codes_lines(findings) == [("DJR303", "shop/views.py", 10)], twin

@@ -119,6 +119,9 @@ class AccessFacts:
     # get_queryset()/get_object() defined here whose every return is looked up by the caller
     # (`filter(adviser=self.request.user)`): the caller reaches only their own rows
     callers_rows: tuple[str, ...] = ()
+    # a non-empty `throttle_classes` or a `throttle_scope`: the view limits how often anyone
+    # may call it (mit-learn's open feedback form)
+    throttled: bool | None = None  # None: it sets neither
 
 
 # Queryset steps that keep the rows a filter chose.
@@ -385,6 +388,10 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
         facts.authentication = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
         refs = [resolver.ref(e) for e in value.elts] if isinstance(value, (ast.List, ast.Tuple)) else None
         facts.authenticators = tuple(r for r in refs if r) if refs and all(refs) else None
+    elif name == "throttle_classes":
+        facts.throttled = not (isinstance(value, (ast.List, ast.Tuple)) and not value.elts)
+    elif name == "throttle_scope":
+        facts.throttled = isinstance(value, ast.Constant) and isinstance(value.value, str)
     elif name in _PAGE_SIZE_ATTRS:
         is_none = isinstance(value, ast.Constant) and value.value is None
         if facts.page_size is not True:
@@ -731,6 +738,7 @@ class DrfView:
     # link's token decides who may call it
     token_checked: bool = False
     serializer: str = ""  # the serializer class it names (resolved), when it names one
+    throttled: bool = False  # it, or a base, sets throttle_classes or a throttle_scope
 
 
 def drf_view(index, qual: str) -> DrfView | None:
@@ -790,7 +798,8 @@ def drf_view(index, qual: str) -> DrfView | None:
         if not any("list" in actions for actions in mapped.values()):
             view = _replace(view, lists="")
     anonymous = next((a.authentication is False for _, a in facts if a.authentication is not None), False)
-    view = _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous)
+    throttled = next((a.throttled for _, a in facts if a.throttled is not None), False)
+    view = _replace(view, pagination_class=cls, model=_model(index, mro), anonymous=anonymous, throttled=throttled)
     serializer = next((index.classes[q].view.serializer for q in mro if index.classes[q].view is not None), None)
     serializer = index.resolve(serializer) or serializer if serializer else ""
     return _replace(view, token_checked=_checks_token(index, mro, serializer), serializer=serializer)

@@ -190,6 +190,8 @@ def _message(index, view, qual: str) -> str | None:
         return None  # a webhook's signature (in the view or its serializer), a reset link's token: they decide
     if view.unsafe == ("POST",) and view.model and view.model == user_model:
         return None  # a create-only view of the user model: a signup
+    if view.unsafe == ("POST",) and view.permissions == "open" and view.throttled:
+        return None  # AllowAny chosen on a throttled create-only view: a public form (feedback, contact)
     if default is not None:
         return (
             f"DRF view {view.name} sets no permission classes, {default}, and it accepts "
