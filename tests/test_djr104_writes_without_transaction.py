@@ -1675,3 +1675,70 @@ def test_a_save_signal_receiver_under_atomic_requests_joins_the_saving_request(r
     assert [f.line for f in found] == [17]
     found = writes(review, code, **{"config/settings.py": "DEBUG = False\n", "manage.py": ""})
     assert [f.line for f in found] == [11, 17]
+
+
+def test_a_helper_reached_from_commands_through_other_helpers(review):
+    """foundation.mozilla.org's fake data: the command calls the package's `generate()`, which
+    hands on to each module's `generate()`, which writes several rows: all run offline, as the
+    command does. The twin, also reached from a view through `refresh()`, is reported; so is a
+    helper only calling itself."""
+    helper = """
+    from shop.models import Item, Order
+
+
+    def generate(seed):
+        order = Order.objects.create(total=seed)
+        Item.objects.create(order=order, price=seed)
+
+
+    def restock(seed):
+        order = Order.objects.create(total=seed)
+        Item.objects.create(order=order, price=seed)
+
+
+    def cascade(seed):
+        order = Order.objects.create(total=seed)
+        Item.objects.create(order=order, price=seed)
+        if seed:
+            cascade(seed - 1)
+    """
+    package = """
+    from shop import services
+
+
+    def generate(seed):
+        services.generate(seed)
+
+
+    def refill(seed):
+        services.restock(seed)
+
+
+    def refresh(seed):
+        services.restock(seed)
+    """
+    command = """
+    from django.core.management.base import BaseCommand
+    from shop.fake import generate, refill
+
+
+    class Command(BaseCommand):
+        def handle(self, *args, **options):
+            generate(1)
+            refill(2)
+    """
+    view = """
+    from shop.fake import refresh
+
+
+    def restock_view(request):
+        refresh(3)
+    """
+    files = {
+        "shop/fake.py": package,
+        "shop/management/__init__.py": "",
+        "shop/management/commands/load.py": command,
+        "shop/views.py": view,
+    }
+    findings = writes(review, helper, **files)
+    assert [(f.path, f.line) for f in findings] == [(SERVICES, 12), (SERVICES, 17)]

@@ -1604,17 +1604,31 @@ class ProjectIndex:
         runs offline, now and then, where committing progress is often the point (DJR104
         leaves commands out). A name also called anywhere else, or by a string, is not."""
         if self._command_callees is None:
-            found: dict[str, bool] = {}
+            # each called name's call sites: (in a command module, the calling function's name)
+            sites: dict[str, list[tuple[bool, str]]] = {}
             for module in self._every_module:
                 if module.external or _test_module(module.module):
                     continue
                 parts = module.path.replace("\\", "/").split("/")
                 command = "commands" in parts[:-1] and "management" in parts[:-2]
-                keys = {*module.calls_in_atomic, *(key for key, _ in module.callers_outside_atomic)}
-                for key in keys:
+                calls = [(key, "") for key in module.calls_in_atomic] + list(module.callers_outside_atomic)
+                for key, caller in calls:
                     for called in {key, key.rpartition(".")[2]}:
-                        found[called] = found.get(called, True) and command
-            self._command_callees = frozenset(k for k, only in found.items() if only)
+                        sites.setdefault(called, []).append((command, caller.rpartition(".")[2]))
+            # a call from a function only commands reach counts as a command's (foundation's
+            # fake-data `generate()`s, two calls below the command), grown from the names only
+            # commands call; a call from a function of the same name (recursion, or a package's
+            # `generate()` handing on to its modules') neither counts for nor against it
+            only: set[str] = set()
+            changed = True
+            while changed:
+                changed = False
+                for called, found in sites.items():
+                    others = [(command, caller) for command, caller in found if caller != called]
+                    if called not in only and others and all(c or caller in only for c, caller in others):
+                        only.add(called)
+                        changed = True
+            self._command_callees = frozenset(only)
         return name in self._command_callees
 
     @query
