@@ -116,3 +116,47 @@ def test_statistics_with_a_machine_format_go_to_stderr(project, fmt):
     if fmt != "github":
         json.loads(result.stdout)
     assert result.stderr.splitlines()[-2:] == ["1      DJR201 missing-related-name", "1      DJR202 missing-str"]
+
+
+OPEN_VIEW = """
+from rest_framework import generics
+from rest_framework.permissions import AllowAny
+
+from shop.models import Author
+
+
+class AuthorCreate(generics.CreateAPIView):
+    queryset = Author.objects.all()
+    permission_classes = [AllowAny]
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "body", "reported"),
+    [
+        ((), "", False),
+        (("--select", "DJR3"), "", False),
+        (("--select", "DJR"), "", False),
+        (("--extend-select", "DJR303"), "", True),
+        (("--select", "DJR303"), "", True),
+        ((), 'extend-select = ["DJR303"]\n', True),
+        (("--extend-ignore", "DJR303"), 'extend-select = ["DJR303"]\n', False),
+    ],
+    ids=["default", "prefix-DJR3", "prefix-DJR", "cli-extend", "cli-select", "pyproject", "ignored"],
+)
+def test_an_opt_in_rule_runs_only_when_its_code_is_named_in_full(project, args, body, reported):
+    """DJR303 is opt-in (rule.OPT_IN_CODES): no prefix and no default turns it on."""
+    (project / "shop" / "views.py").write_text(OPEN_VIEW, encoding="utf-8")
+    if body:
+        _pyproject(project, body)
+    result = djreview("--format", "json", *args, cwd=project)
+    assert result.returncode in (0, 1), result.stderr
+    codes = [code for code, _, _ in _codes(result)]
+    assert ("DJR303" in codes) is reported
+
+
+def test_the_rule_list_marks_opt_in_rules(project):
+    listing = djreview("rules", cwd=project).stdout.splitlines()
+    marked = [line.split()[0] for line in listing if "opt-in" in line]
+    assert marked == ["DJR303"]
+    assert "--extend-select DJR303" in next(line for line in listing if line.startswith("DJR303"))

@@ -232,3 +232,20 @@ def test_max_file_size_from_pyproject_skips_the_file_as_the_cli_does(tmp_path):
     assert flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout == ""
     write_project(tmp_path, {"pyproject.toml": "[tool.djreview]\nmax-file-size = 0\n"})
     assert [c for *_, c in _found(flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout)] == ["DJR201"]
+
+
+def test_flake8_runs_the_opt_in_rule_only_when_its_selection_names_it(tmp_path):
+    open_view = (
+        "from rest_framework import generics\n"
+        "from rest_framework.permissions import AllowAny\n\n"
+        "from shop.models import Author\n\n\n"
+        "class AuthorCreate(generics.CreateAPIView):\n"
+        "    queryset = Author.objects.all()\n"
+        "    permission_classes = [AllowAny]\n"
+    )
+    write_project(tmp_path, {"shop/models.py": AUTHOR_AND_BOOK, "shop/api.py": open_view})
+    codes = {code for *_, code in _found(flake8("--isolated", "--select", "DJR", ".", cwd=tmp_path).stdout)}
+    assert "DJR201" in codes and "DJR303" not in codes
+    for selection in (("--select", "DJR303"), ("--select", "DJR2", "--extend-select", "DJR303")):
+        found = _found(flake8("--isolated", *selection, ".", cwd=tmp_path).stdout)
+        assert ("shop/api.py", 7, "DJR303") in [(p, line, c) for p, line, _, c in found], selection

@@ -669,10 +669,11 @@ def list_models(paths, fmt: str, no_cache: bool, cache_dir: str | None, python: 
 
 @main.command("rules")
 def list_rules() -> None:
-    """List every code: code, name, category, fixable (DJR001, the tool's own, first)."""
-    from djreview.rule import CATEGORIES, PARSE_ERROR, all_rules
+    """List every code: code, name, category, fixable, opt-in (DJR001, the tool's own, first)."""
+    from djreview.rule import CATEGORIES, OPT_IN_CODES, PARSE_ERROR, all_rules
 
     rows = [(*PARSE_ERROR, CATEGORIES[PARSE_ERROR[0][3]], False)]
     rows += [(code, rule.name, rule.category(), rule.fixable) for code, rule in all_rules().items()]
     for code, name, category, fixable in rows:
-        click.echo(f"{code}  {name:<22} {category:<18} {'fixable' if fixable else ''}".rstrip())
+        opt_in = "opt-in (--extend-select " + code + ")" if code in OPT_IN_CODES else ""
+        click.echo(f"{code}  {name:<22} {category:<18} {'fixable' if fixable else '':<8} {opt_in}".rstrip())

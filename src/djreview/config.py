@@ -204,8 +204,13 @@ def check_codes(config: Config, known: list[str]) -> None:
 
 
 def enabled_codes(config: Config, known: list[str]) -> tuple[str, ...]:
-    chosen = [k for k in known if not config.select or any(k.startswith(s) for s in config.select)]
-    chosen += [k for k in known if k not in chosen and any(k.startswith(s) for s in config.extend_select)]
+    from djreview.rule import OPT_IN_CODES
+
+    # an opt-in rule only when named in full (rule.OPT_IN_CODES)
+    named = {*config.select, *config.extend_select}
+    allowed = [k for k in known if k not in OPT_IN_CODES or k in named]
+    chosen = [k for k in allowed if not config.select or any(k.startswith(s) for s in config.select)]
+    chosen += [k for k in allowed if k not in chosen and any(k.startswith(s) for s in config.extend_select)]
     ignored = config.ignore + config.extend_ignore
     return tuple(k for k in known if k in chosen and not any(k.startswith(i) for i in ignored))
 

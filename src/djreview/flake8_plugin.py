@@ -45,7 +45,7 @@ class Plugin:
     def parse_options(cls, options: argparse.Namespace) -> None:
         from flake8.style_guide import Decision, DecisionEngine
 
-        from djreview.rule import PARSE_ERROR, rule_codes
+        from djreview.rule import OPT_IN_CODES, PARSE_ERROR, rule_codes
 
         engine = DecisionEngine(options)
         shown = frozenset(
@@ -55,7 +55,9 @@ class Plugin:
         if not shown:
             return
         paths = [_named(name, options) for name in (options.filenames or ["."])]
-        cls._settings = _settings_for(paths[0], shown)
+        # `flake8 --extend-select DJR303` names an opt-in rule in full, as the CLI's would
+        named = {c.strip().upper() for key in ("select", "extend_select") for c in getattr(options, key, None) or ()}
+        cls._settings = _settings_for(paths[0], shown, frozenset(named & OPT_IN_CODES))
         if cls._settings is not None:
             _prepare(paths, cls._settings)
 
@@ -87,16 +89,18 @@ def _named(name: str, options) -> Path:
     return Path(name)
 
 
-def _settings_for(start: Path, shown: frozenset[str] | None) -> Settings | None:
+def _settings_for(start: Path, shown: frozenset[str] | None, opt_in: frozenset[str] = frozenset()) -> Settings | None:
     """The CLI's settings for a run on `start` (its pyproject.toml, its cache folder), keeping
-    only the codes flake8 shows; None when nothing is left or the configuration is wrong (one
-    line on stderr: flake8's other checks still run)."""
+    only the codes flake8 shows, plus the opt-in codes flake8's selection names in full; None
+    when nothing is left or the configuration is wrong (one line on stderr: flake8's other
+    checks still run)."""
     from djreview import config as cfg
     from djreview.discovery import default_cache_folder
     from djreview.settings import settings_from
 
     try:
         config = cfg.config_for(start)
+        config.extend_select = [*config.extend_select, *sorted(opt_in)]
         settings = settings_from(
             config,
             cache_dir=default_cache_folder(start),
