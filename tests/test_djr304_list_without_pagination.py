@@ -134,6 +134,16 @@ def test_not_reported_with_pagination_class_none_a_decision(review):
     assert pagination(review, project(views)) == []
 
 
+def test_not_reported_with_paginator_none_the_same_decision(review):
+    # amy's CSV export sets DRF's `paginator` property to None: unlimited on purpose; any
+    # other value the index cannot read as a paginator (`paginator = 5`) is no such decision
+    views = LIST.replace(
+        "    queryset = Book.objects.all()\n", "    paginator = None\n    queryset = Book.objects.all()\n"
+    )
+    assert pagination(review, project(views)) == []
+    assert len(pagination(review, project(views.replace("paginator = None", "paginator = 5")))) == 2
+
+
 def test_not_reported_with_a_pagination_class_the_index_cannot_read(review):
     views = LIST.replace("from .models import Book\n", "from somewhere.paging import Pages\nfrom .models import Book\n")
     views = views.replace(

@@ -376,6 +376,8 @@ def _attribute(facts: AccessFacts, name: str, value: ast.expr, resolver) -> None
             facts.permissions_dynamic = True
     elif name == "paginator" and isinstance(value, ast.Call) and not value.args and not value.keywords:
         facts.pagination, facts.paginator = resolver.ref(value.func) or "<dynamic>", True
+    elif name == "paginator" and isinstance(value, ast.Constant) and value.value is None:
+        facts.pagination, facts.paginator = "<none>", True  # amy's CSV export: no pages, as pagination_class = None
     elif name == "pagination_class" and not facts.paginator:
         if isinstance(value, ast.Constant) and value.value is None:
             facts.pagination = "<none>"
