@@ -1742,3 +1742,97 @@ def test_a_helper_reached_from_commands_through_other_helpers(review):
     }
     findings = writes(review, helper, **files)
     assert [(f.path, f.line) for f in findings] == [(SERVICES, 12), (SERVICES, 17)]
+
+
+def test_a_model_method_only_views_call_joins_the_request_s_transaction(review):
+    """amy's `Person.archive()` is called only from a DeleteView's method: under ATOMIC_REQUESTS
+    its writes share the request's transaction. Its twin `Order.reset()`, also called from a
+    Celery-like task function, is reported; without ATOMIC_REQUESTS both are."""
+    models = MODELS.replace(
+        """    def __str__(self):
+        return str(self.pk)
+""",
+        """    def __str__(self):
+        return str(self.pk)
+
+    def archive(self):
+        Item.objects.filter(order=self).delete()
+        self.total = 0
+        self.save()
+
+    def reset(self):
+        Item.objects.filter(order=self).delete()
+        self.total = 0
+        self.save()
+""",
+        1,
+    )
+    views = """
+    from django.views.generic import DeleteView
+    from shop.models import Order
+
+
+    class OrderArchive(DeleteView):
+        model = Order
+
+        def form_valid(self, form):
+            self.object.archive()
+            self.object.reset()
+    """
+    tasks = """
+    from shop.models import Order
+
+
+    def nightly_reset(order_id):
+        Order.objects.get(pk=order_id).reset()
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    files = {"shop/models.py": models, "shop/views.py": views, "shop/tasks.py": tasks, "manage.py": ""}
+    findings = review({**files, "config/settings.py": settings}, select=("DJR104",))
+    assert [(f.path, f.line) for f in findings] == [("shop/models.py", 20)]
+    assert findings[0].text.startswith("reset()")
+    without = review({**files, "config/settings.py": "DEBUG = False\n"}, select=("DJR104",))
+    assert [(f.path, f.line) for f in without] == [("shop/models.py", 15), ("shop/models.py", 20)]
+
+
+def test_a_class_over_a_project_base_the_index_cannot_read_is_maybe_a_view(review):
+    """amy on Python 3.11: its views' bases sit in files using PEP 695 generics, which do not
+    parse; under ATOMIC_REQUESTS such a class may be a view, and a doubt raises nothing. The
+    twin over a readable project base that is no view is reported, and so is the class when
+    the settings do not set ATOMIC_REQUESTS."""
+    base_views = """
+    from django.views.generic import CreateView
+
+
+    class AppCreateView[FormT](CreateView):
+        pass
+    """
+    views = """
+    from shop.base_views import AppCreateView
+    from shop.plain import Plain
+    from shop.models import Item, Order
+
+
+    class OrderCreate(AppCreateView):
+        def form_valid(self, form):
+            order = Order.objects.create(total=1)
+            Item.objects.create(order=order, price=1)
+
+
+    class OrderService(Plain):
+        def place(self):
+            order = Order.objects.create(total=1)
+            Item.objects.create(order=order, price=1)
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    files = {"shop/base_views.py": base_views, "shop/plain.py": "class Plain:\n    pass\n", "manage.py": ""}
+    findings = writes(review, views, "shop/views.py", **files, **{"config/settings.py": settings})
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [("shop/views.py", 16)]
+    without = writes(review, views, "shop/views.py", **files, **{"config/settings.py": "DEBUG = False\n"})
+    assert [(f.path, f.line) for f in without if f.code == "DJR104"] == [("shop/views.py", 10), ("shop/views.py", 16)]

@@ -832,7 +832,8 @@ class Start(APIView):
 
 def test_a_payment_intent_serializers_client_secret_is_for_the_browser(review):
     # lego: the websocket message to the paying user carries the PaymentIntent's client secret,
-    # which Stripe.js needs to confirm the payment; an OAuth app's client secret is still reported
+    # which Stripe.js needs to confirm the payment (bluebottle: and a Connect AccountSession's,
+    # for the embedded onboarding); an OAuth app's client secret is still reported
     serializers = """
 from rest_framework import serializers
 
@@ -848,16 +849,25 @@ class PaymentIntentMetaSerializer(MetaSerializer):
 class OAuthAppSerializer(serializers.Serializer):
     client_id = serializers.CharField()
     client_secret = serializers.CharField()
+
+
+class ConnectAccountSessionSerializer(serializers.Serializer):
+    client_secret = serializers.CharField(read_only=True)
 """
     view = """
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
-from shop.serializers import OAuthAppSerializer, PaymentIntentMetaSerializer
+from shop.serializers import ConnectAccountSessionSerializer, OAuthAppSerializer, PaymentIntentMetaSerializer
 
 
 @api_view(["GET"])
 def payment(request):
     return Response(PaymentIntentMetaSerializer(request.data).data)
+
+
+@api_view(["POST"])
+def onboarding(request):
+    return Response(ConnectAccountSessionSerializer(request.data).data)
 
 
 @api_view(["GET"])
@@ -867,3 +877,43 @@ def app(request):
     findings = exposed(review, {SERIALIZERS: serializers, VIEWS: view})
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 15)]
     assert findings[0].text.startswith("OAuthAppSerializer.client_secret is written out")
+
+
+def test_a_create_only_view_of_the_user_model_is_a_sign_up_returning_its_token(review):
+    # bluebottle's UserCreate(CreateAPIView) over the user model answers with the new member's
+    # JWT; the same serializer behind a view that also updates users is reported
+    models = """
+from django.contrib.auth.models import AbstractUser
+
+
+class Member(AbstractUser):
+    pass
+"""
+    serializers = """
+from rest_framework import serializers
+from shop.models import Member
+
+
+class MemberCreateSerializer(serializers.ModelSerializer):
+    jwt_token = serializers.CharField(source="get_jwt_token", read_only=True)
+
+    class Meta:
+        model = Member
+        fields = ["username", "jwt_token"]
+"""
+    view = """
+from rest_framework import generics
+from shop.models import Member
+from shop.serializers import MemberCreateSerializer
+
+
+class MemberCreate(generics.CreateAPIView):
+    queryset = Member.objects.all()
+    serializer_class = MemberCreateSerializer
+"""
+    settings = 'AUTH_USER_MODEL = "shop.Member"\n'
+    files = {"shop/models.py": models, SERIALIZERS: serializers, VIEWS: view, "proj/settings.py": settings}
+    assert review(files, select=("DJR305",)) == []
+    updates = view.replace("generics.CreateAPIView", "generics.ListCreateAPIView, generics.UpdateAPIView")
+    findings = review({**files, VIEWS: updates}, select=("DJR305",))
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]

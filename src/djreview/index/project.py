@@ -59,6 +59,7 @@ _KNOWN_NAMES = frozenset().union(
 
 # How many callers up DJR104 follows a function's calls to find the `atomic()` around them.
 _CALL_CHAIN = 3
+VIEW_BASES = ("django.views.", "django.contrib.auth.views.")  # a class-based view's (DJR104's too)
 # Django's class-based views and mixins that define no post() (FormView, the edit views,
 # RedirectView and DeletionMixin do)
 _VIEWS_WITHOUT_POST = frozenset(
@@ -350,6 +351,7 @@ class ProjectIndex:
         self._class_uses: dict[str, set[tuple[str, str]]] | None = None  # class_audience()
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._atomic_callees: frozenset[str] | None = None  # only_called_in_transaction()
+        self._project_packages: frozenset[str] | None = None  # unread_project_bases()
         self._command_callees: frozenset[str] | None = None  # only_called_from_commands()
         self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
@@ -508,6 +510,15 @@ class ProjectIndex:
             elif not _known_outside(resolved) and resolved not in out:
                 out.append(resolved)
         return out
+
+    @query
+    def unread_project_bases(self, qual: str) -> tuple[str, ...]:
+        """The unfollowed bases of a project class that name a module of the project's own
+        packages: a file the index could not read (a syntax error, Python 3.12 syntax on 3.11),
+        so what the class is stays unknown (amy's views over PEP 695 generic bases)."""
+        if self._project_packages is None:
+            self._project_packages = frozenset(m.module.split(".")[0] for m in self._every_module if not m.external)
+        return tuple(b for b in self.unfollowed_bases(qual) if b.split(".")[0] in self._project_packages)
 
     def looks_like_model(self, cls: ClassFacts) -> bool:
         """Model fields declared in the body (a `*Field`, ForeignKey, ... from a module named
@@ -1502,6 +1513,20 @@ class ProjectIndex:
         return found
 
     @query
+    def signs_up_with(self, qual: str) -> bool:
+        """Does a create-only DRF view of the user model (a sign-up, whatever its name:
+        bluebottle's `UserCreate`) write the class's output?"""
+        from djreview.index.drf_access import drf_view
+
+        self.class_audience(qual)  # builds the uses
+        user_model = self.model_for("<user-model>")
+        for kind, owner in self._audience(self.resolve(qual) or qual, set()):
+            view = drf_view(self, owner) if kind == "output" and owner in self.classes else None
+            if view is not None and view.unsafe == ("POST",) and user_model and view.model == user_model:
+                return True
+        return False
+
+    @query
     def output_users(self, qual: str) -> tuple[str, ...]:
         """The classes and functions (by name) that may write the class's output: its uses
         that are not input-only (class_audience); "" for one at module level."""
@@ -1682,14 +1707,37 @@ class ProjectIndex:
             ]
 
         candidates = {t: r for t in targets if (r := reaching(t))}
-        covered = {t for t, r in candidates.items() if all(p for p, _ in r)}
+        # under ATOMIC_REQUESTS a method of a view class runs in the request's transaction
+        # (amy's `Person.archive()`, called only from a DeleteView's perform_destroy)
+        views = self._view_methods({c for _, c in outside if "." in c}) if self.atomic_requests() else set()
+        covered = {t for t, r in candidates.items() if all(p or c in views for p, c in r)}
         for _ in range(_CALL_CHAIN):
             # "" (no function) is never covered; nor is a name still being decided (a cycle)
-            more = {t for t, r in candidates.items() if t not in covered and all(p or c in covered for p, c in r)}
+            more = {
+                t
+                for t, r in candidates.items()
+                if t not in covered and all(p or c in covered or c in views for p, c in r)
+            }
             if not more:
                 break
             covered |= more
         return frozenset(covered)
+
+    def _view_methods(self, callers: set[str]) -> set[str]:
+        """The callers (`Class.method`) whose every project class of that name is a Django or
+        DRF view (through its bases)."""
+        by_name: dict[str, list[str]] = {}
+        for qual, info in self.classes.items():
+            by_name.setdefault(info.name, []).append(qual)
+        found = set()
+        for caller in callers:
+            quals = by_name.get(caller.rpartition(".")[0])
+            if quals and all(self._is_view_class(q) for q in quals):
+                found.add(caller)
+        return found
+
+    def _is_view_class(self, qual: str) -> bool:
+        return self.class_kind(qual) == "drf-view" or any(b.startswith(VIEW_BASES) for b in self.base_refs(qual))
 
     @query
     def development_module(self, module: str) -> bool:

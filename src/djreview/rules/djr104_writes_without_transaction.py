@@ -20,7 +20,8 @@ In one transaction, so not reported:
   a method's calls through ``self`` in an unrelated class are not its calls (two managers'
   ``commit()``);
 - a view (a function taking ``request``, a method of a Django or DRF view class) when the
-  production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``;
+  production ``DATABASES`` set ``ATOMIC_REQUESTS``, unless it is ``@non_atomic_requests``; then
+  a call from a view class's method also counts as inside a transaction for the callers rule;
 - the ModelAdmin methods Django's admin calls inside its own ``atomic()`` (``save_model``,
   ``save_related``, ``save_formset``, ``delete_model``...).
 An earlier ``get_or_create()`` does not count (a retry finds its row), nor the same row saved
@@ -43,6 +44,7 @@ import libcst as cst
 from djreview.fix_spec import INDENT, FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes, child_nodes
 from djreview.index.prefilter import dotted_names
+from djreview.index.project import VIEW_BASES
 from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted, literal_string
 from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
@@ -65,7 +67,6 @@ _ADMIN_ATOMIC = frozenset(
 # Calls that manage a transaction by hand (savepoints, autocommit off, commit/rollback).
 _MANUAL_TRANSACTIONS = ("savepoint", "savepoint_commit", "savepoint_rollback", "set_autocommit", "set_rollback")
 # Django's view classes (DRF's are asked of the index: a serializer's bases are DRF's too)
-_VIEW_BASES = ("django.views.", "django.contrib.auth.views.")
 
 
 _FUNCTIONS = (ast.FunctionDef, ast.AsyncFunctionDef)
@@ -315,13 +316,15 @@ class WritesWithoutTransaction(Rule):
             return True  # lookit's post_save receiver of a new user: users are saved in requests
         qual = self.ctx.flow.class_qualname(cls.name.value) if cls is not None else ""
         is_view = (
-            cls is not None and (any(b.startswith(_VIEW_BASES) for b in bases) or index.class_kind(qual) == "drf-view")
+            cls is not None and (any(b.startswith(VIEW_BASES) for b in bases) or index.class_kind(qual) == "drf-view")
         ) or (
             cls is None
             and bool(node.params.params)
             and node.params.params[0].name.value == "request"
             and len(self.functions) == 0
         )
+        if cls is not None and not is_view and index.atomic_requests() and index.unread_project_bases(qual):
+            return True  # a base in a file the index cannot read: maybe a view, and a doubt raises nothing
         return is_view and not _decorated(node, "non_atomic_requests") and index.atomic_requests()
 
     # -- writes --------------------------------------------------------------------------------

@@ -73,11 +73,12 @@ def _payment_intent(model: ModelInfo) -> bool:
 
 
 def _names_an_intent(name: str, bases) -> bool:
-    """A serializer of a Stripe PaymentIntent/SetupIntent, by its own or a base's name."""
+    """A serializer of a Stripe PaymentIntent/SetupIntent or Connect AccountSession (whose
+    client secret the embedded onboarding component uses), by its own or a base's name."""
     return any(_INTENT_NAME.search(n.rsplit(".", 1)[-1]) for n in (name, *bases))
 
 
-_INTENT_NAME = re.compile(r"(Payment|Setup)_?Intent", re.IGNORECASE)
+_INTENT_NAME = re.compile(r"(Payment|Setup)_?Intent|Account_?Session", re.IGNORECASE)
 
 
 def _string_kind(kind: str) -> bool:
@@ -130,6 +131,7 @@ class SensitiveFieldExposed(Rule):
             bool(_ISSUES_TOKENS.search(node.name.value))
             or any(_ISSUES_TOKENS.search(base.rsplit(".", 1)[-1]) for base in facts.bases)
             or any(_ISSUES_TOKENS.search(user) for user in users)
+            or index.signs_up_with(qual)
         )
         if any(_ROLLS_KEYS.search(n) for n in [node.name.value, *users]):
             return  # a key-rolling response: handing out the new secret is its purpose
