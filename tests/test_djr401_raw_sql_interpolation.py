@@ -578,3 +578,64 @@ def install_given(request):
         cursor.execute("SELECT xpath($1, $2, ARRAY[%s])" % arrays)
 """
     assert lines(sql(review, body)) == [22]
+
+
+def test_a_parameter_every_caller_gives_a_literal_or_a_setting(review):
+    """capstone's statement_timeout(timeout), called with settings only; bluebottle's
+    update_sequence(table), called with literal table names. The twins are reported: a
+    helper one caller gives a request value, one handed on as a value (its callers unknown),
+    and one whose default is not code-made."""
+    db = """
+from django.db import connection
+
+
+def statement_timeout(timeout):
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL statement_timeout = '%ss'" % timeout)
+
+
+def update_sequence(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), 1)")
+
+
+def lock_rows(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM shop_lock WHERE name = '{table}'")
+
+
+def vacuum(table):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM shop_queue WHERE name = '{table}'")
+
+
+def analyze(table=DEFAULT_TABLE):
+    with connection.cursor() as cursor:
+        cursor.execute(f"DELETE FROM shop_stats WHERE name = '{table}'")
+"""
+    callers = """
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+
+from shop import db
+
+
+def count(request):
+    db.statement_timeout(settings.LIVE_COUNT_TIME_LIMIT)
+    db.update_sequence("shop_book")
+    db.update_sequence(table="shop_author")
+    db.lock_rows("shop_book")
+    db.lock_rows(request.GET["table"])
+    db.analyze()
+    db.analyze("shop_book")
+    with ThreadPoolExecutor() as pool:
+        pool.submit(db.vacuum, request.GET["table"])
+    db.vacuum("shop_book")
+
+
+def nightly():
+    db.statement_timeout(settings.TASK_COUNT_TIME_LIMIT)
+"""
+    findings = review({"shop/db.py": db, "shop/views.py": callers}, select=("DJR401",))
+    assert codes_lines(findings) == [("DJR401", "shop/db.py", n) for n in (17, 22, 27)]

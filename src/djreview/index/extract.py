@@ -15,6 +15,7 @@ from pathlib import Path
 
 from djreview.index import class_uses, created_rows, gate_middleware, lookups, seeded_tables
 from djreview.index.atomic_calls import atomic_calls, decorated_atomic
+from djreview.index.call_arguments import call_arguments
 from djreview.index.drf_access import access_facts, delegated_authenticators, demands_credentials, routed_views
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.gate_middleware import refuses_anonymous
@@ -687,6 +688,8 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
         facts.class_uses = class_uses.class_uses(tree, resolver.ref)
     migration = "migrations" in path.split("/")[:-1]
     facts.calls_in_atomic, facts.callers_outside_atomic = atomic_calls(tree, nodes, text, migration)
+    if not migration:
+        facts.call_arguments, facts.passed_names = call_arguments(nodes)
     if "async_to_sync" in text:
         facts.sync_wrapped = frozenset(
             name

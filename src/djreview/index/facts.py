@@ -149,6 +149,9 @@ class ModuleFacts:
     # "func" / "Class.method" -> what it returns: "safe", "number", deferrals (index/returns.py)
     returns: dict[str, tuple[str, ...]] = field(default_factory=dict)
     annotations: dict[str, bool] = field(default_factory=dict)  # queryset annotation -> a number? (returns.py)
+    # called name -> what each call passes, slot by slot; names handed on as arguments (call_arguments.py)
+    call_arguments: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    passed_names: frozenset[str] = frozenset()
 
     def qualify(self, name: str) -> str:
         """The dotted reference a module-level name stands for: an import, an alias, or a

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from djreview import orm
 from djreview.discovery import TEST_DIRS
+from djreview.index.call_arguments import site_gives_code
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue, demo_module, demo_path
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
 from djreview.index.lookups import LISTED
@@ -510,6 +511,21 @@ class ProjectIndex:
             elif not _known_outside(resolved) and resolved not in out:
                 out.append(resolved)
         return out
+
+    @query
+    def arguments_code_made(self, function: str, position: int | None, keyword: str) -> bool:
+        """Does every call of `function` (by name, tests included) that gives this parameter a
+        value (by `position` among the positional ones, or by `keyword`) give a code-made one
+        (a literal, a number, a setting), with at least one such call, and is the name never
+        handed on as an argument? (index/call_arguments.py; the default is the caller's to judge)"""
+        given: list[bool | None] = []
+        for module in self._every_module:
+            if module.external:
+                continue
+            if function in module.passed_names:
+                return False
+            given += [site_gives_code(text, position, keyword) for text in module.call_arguments.get(function, ())]
+        return True in given and False not in given
 
     @query
     def unread_project_bases(self, qual: str) -> tuple[str, ...]:

@@ -348,6 +348,10 @@ class BuiltText:
         self._in_value = False
         # what the project index knows a call or attribute returns (a function of another module)
         self.known_safe = known_safe
+        # the rule's question to the index about a parameter of this function: does every
+        # call in the project give it a code-made value? (the analysis of the rule's own
+        # function only: a helper judged inside it is asked nothing)
+        self.given_by_callers: Callable[[cst.FunctionDef, str], bool] | None = None
 
     # -- texts ---------------------------------------------------------------------------
     def text(self, node: cst.CSTNode, depth: int = 0) -> Parts | None:
@@ -963,7 +967,7 @@ class BuiltText:
         if any(self._made_safe(v, name) for v in local.values.get(name, ())):
             return True  # `name = escape(name)`: the function makes it safe itself
         if name in local.opaque:
-            return False
+            return self._given_by_callers(name)
         reached = self._reaching(name)
         if reached is not None:
             return self._at(reached[1], lambda: self.safe(reached[0], depth + 1))
@@ -992,6 +996,20 @@ class BuiltText:
             return self.known_safe is not None and self.known_safe(cst.Name(name))
         finally:
             self._busy.discard(name)
+
+    def _given_by_callers(self, name: str) -> bool:
+        """Is `name` a parameter of this function, never rebound in its body, that every call
+        in the project gives a literal or a setting (capstone's `statement_timeout(timeout)`)?"""
+        scope = self.scope
+        if self.given_by_callers is None or not isinstance(scope, cst.FunctionDef):
+            return False
+        if not any(p.name.value == name for p in _params(scope)):
+            return False
+        body = _Bindings()
+        _collect(scope.body, body)
+        if any(name in bound for bound in (body.values, body.opaque, body.appended, body.loop_iters, body.unpacked)):
+            return False
+        return self.given_by_callers(scope, name)
 
     def reads_data(self, node: cst.CSTNode, depth: int = 0) -> bool:
         """Does the value read an object's data (an attribute, an item of one, a method's
@@ -1443,6 +1461,10 @@ class FunctionStack:
         """The rule's question to the project index about a call or attribute, if it asks one."""
         return None
 
+    def given_by_callers(self) -> Callable[[cst.FunctionDef, str], bool] | None:
+        """The rule's question to the project index about a parameter, if it asks one."""
+        return None
+
     def analysis(self, class_attrs: dict | None = None, class_name: str | None = None) -> BuiltText:
         function = self.function()
         key = id(function)
@@ -1451,8 +1473,32 @@ class FunctionStack:
             found = BuiltText(
                 self.policy, function, self._module_bindings, class_attrs or {}, self.known_safe(), class_name
             )
+            found.given_by_callers = self.given_by_callers()
             self._analyses[key] = found
         return found
+
+
+def parameter_given_code(index, function: cst.FunctionDef, name: str) -> bool:
+    """Does every call of the function in the project give the parameter `name` a literal, a
+    number or a setting, with a default (if any) of the same kind? A method's calls through an
+    object do not pass `self`/`cls`."""
+    params = function.params
+    positional = [*params.posonly_params, *params.params]
+    if positional and positional[0].name.value in ("self", "cls"):
+        positional = positional[1:]
+    param = next((p for p in _params(function) if p.name.value == name), None)
+    if param is None or (param.default is not None and not _code_made_default(param.default)):
+        return False
+    position = next((i for i, p in enumerate(positional) if p.name.value == name), None)
+    return index.arguments_code_made(function.name.value, position, name)
+
+
+def _code_made_default(node: cst.BaseExpression) -> bool:
+    if isinstance(node, (cst.Integer, cst.Float)) or literal_string(node) is not None:
+        return True
+    if isinstance(node, cst.Name):
+        return node.value in ("None", "True", "False")
+    return dotted(node) is not None and (dotted(node) or [""])[0] == "settings" and len(dotted(node) or []) == 2
 
 
 def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | None:

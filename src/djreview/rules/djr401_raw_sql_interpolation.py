@@ -23,7 +23,14 @@ from djreview.fix_spec import FixSpec, NodeEdit
 from djreview.index.nodes import all_nodes
 from djreview.index.prefilter import called_name
 from djreview.rule import Rule, stdlib_tree
-from djreview.rules._built_text import BuiltText, FunctionStack, Policy, indexed_return_kind, shown
+from djreview.rules._built_text import (
+    BuiltText,
+    FunctionStack,
+    Policy,
+    indexed_return_kind,
+    parameter_given_code,
+    shown,
+)
 from djreview.syntax import dotted
 from djreview.values import Queryset
 from djreview.walk import children, descendants
@@ -168,6 +175,10 @@ class RawSqlInterpolation(FunctionStack, Rule):
 
     def known_safe(self):
         return self._returns_code_made_sql
+
+    def given_by_callers(self):
+        index = self.ctx.index
+        return lambda function, name: parameter_given_code(index, function, name)
 
     def _returns_code_made_sql(self, node: cst.CSTNode) -> bool:
         """A project function, method or property the index knows returns a number (a row's
