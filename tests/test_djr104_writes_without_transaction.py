@@ -1836,3 +1836,31 @@ def test_a_class_over_a_project_base_the_index_cannot_read_is_maybe_a_view(revie
     assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [("shop/views.py", 16)]
     without = writes(review, views, "shop/views.py", **files, **{"config/settings.py": "DEBUG = False\n"})
     assert [(f.path, f.line) for f in without if f.code == "DJR104"] == [("shop/views.py", 10), ("shop/views.py", 16)]
+
+
+def test_a_model_method_saving_itself_then_updating_its_own_row_by_key(review):
+    """WebODM's Task.handle_import(): `self.save()`, then `Task.objects.filter(pk=self.id)
+    .update(...)` while a download runs: its own row again, a checkpoint. The twin updates
+    another model's row after saving its own, and is reported."""
+    models = MODELS.replace(
+        """    def __str__(self):
+        return str(self.pk)
+""",
+        """    def __str__(self):
+        return str(self.pk)
+
+    def download(self, chunks):
+        self.total = 0
+        self.save()
+        for chunk in chunks:
+            Order.objects.filter(pk=self.id).update(total=chunk)
+
+    def hand_over(self):
+        self.total = 0
+        self.save()
+        Item.objects.filter(pk=self.id).update(price=0)
+""",
+        1,
+    )
+    findings = review({"shop/models.py": models}, select=("DJR104",))
+    assert [(f.path, f.line) for f in findings] == [("shop/models.py", 21)]

@@ -47,7 +47,7 @@ from djreview.index.prefilter import dotted_names
 from djreview.index.project import VIEW_BASES
 from djreview.rule import Rule, stdlib_tree
 from djreview.syntax import dotted, literal_string
-from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager
+from djreview.values import FormInstance, Instance, ModelClass, Queryset, RelatedManager, SelfRef
 from djreview.walk import children, descendants
 
 _MANAGER_WRITES = frozenset({"create", "get_or_create", "update_or_create"})
@@ -381,6 +381,8 @@ class WritesWithoutTransaction(Rule):
             manager = self.ctx.flow.infer(receiver.func.value)
             if isinstance(row, Instance) and getattr(manager, "model", None) == row.model:
                 return value.value.value
+            if isinstance(row, SelfRef) and getattr(manager, "model", None) == row.frame.qualname:
+                return value.value.value  # WebODM's `self.save()`, then `Task.objects.filter(pk=self.id).update()`
         return f"{code(receiver.func.value)}[pk={code(value)}]"
 
     def _write(self, call: cst.Call) -> str | None:
