@@ -1566,3 +1566,36 @@ def failed_text(request, form):
     model = "from django.db import models\n\n\nclass Job(models.Model):\n    errors = models.TextField()\n"
     found = review({"shop/html.py": HEAD + body, "shop/models.py": model}, select=("DJR402",))
     assert lines(found) == [9, 13]
+
+
+def test_self_attribute_judged_by_its_own_class_not_by_another_class_of_the_module(review):
+    """geniza: a facet field's `self.label` (given as a translated literal) wrapped in markup,
+    beside an unrelated `ChoiceLabel` that stores a parameter as its `label`. The twin whose
+    own subclass stores a parameter in `label` is reported."""
+    forms = """
+from django import forms
+from django.utils.safestring import mark_safe
+
+
+class ChoiceLabel:
+    def __init__(self, label):
+        self.label = label
+
+
+class FacetField(forms.BooleanField):
+    def populate(self, count):
+        self.label = mark_safe(f'<span>{self.label}</span><span>{count:,}</span>')
+
+
+class TagField(forms.BooleanField):
+    def populate(self, count):
+        self.title = mark_safe(f'<span>{self.title}</span><span>{count:,}</span>')
+
+
+class NamedTagField(TagField):
+    def __init__(self, title, **kwargs):
+        super().__init__(**kwargs)
+        self.title = title
+"""
+    findings = review({"shop/forms.py": forms}, select=("DJR402",))
+    assert codes_lines(findings) == [("DJR402", "shop/forms.py", 18)]

@@ -125,6 +125,9 @@ class _Bindings:
     # functions whose results are being judged for a call (a recursion is no proof)
     top_level: set[int] = field(default_factory=set)
     deciding: set[str] = field(default_factory=set)
+    # module only: the class (by name) each method belongs to, and each class's bases as written
+    owners: dict[int, str] = field(default_factory=dict)
+    bases: dict[str, list[str]] = field(default_factory=dict)
 
     def every_value(self, name: str) -> list[cst.BaseExpression]:
         """Everything `name` is given: assignments, additions, what a loop or an unpacking binds."""
@@ -252,19 +255,41 @@ def bindings_of(scope: cst.CSTNode) -> _Bindings:
         for statement in scope.body:
             if isinstance(statement, cst.SimpleStatementLine):
                 _collect(statement, found)
-        _collect_functions(scope, found.functions)
+        _collect_functions(scope, found.functions, found)
         found.top_level = {id(s) for s in scope.body if isinstance(s, cst.FunctionDef)}
     return found
 
 
-def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]]) -> None:
+def _collect_functions(node: cst.CSTNode, found: dict[str, list[cst.FunctionDef]], module: _Bindings) -> None:
     """Functions and methods at module and class level (not nested in functions)."""
     body = node.body if isinstance(node, cst.Module) else getattr(getattr(node, "body", None), "body", ())
     for statement in body:
         if isinstance(statement, cst.FunctionDef):
             found.setdefault(statement.name.value, []).append(statement)
+            if isinstance(node, cst.ClassDef):
+                module.owners[id(statement)] = node.name.value
         elif isinstance(statement, cst.ClassDef):
-            _collect_functions(statement, found)
+            module.bases[statement.name.value] = [(dotted(b.value) or [""])[-1] for b in statement.bases]
+            _collect_functions(statement, found, module)
+
+
+def _family(module: _Bindings, name: str) -> set[str] | None:
+    """The module's classes related to `name` by inheritance (its bases and subclasses, and
+    theirs, among the module's classes): an instance's `self.x` may be set by any of them.
+    None when the module does not define `name` at its top level or in a class."""
+    if name not in module.bases:
+        return None
+    family = {name}
+    grown = True
+    while grown:
+        grown = False
+        for cls, bases in module.bases.items():
+            related = cls in family or any(b in family for b in bases)
+            new = ({cls} | {b for b in bases if b in module.bases}) - family
+            if related and new:
+                family |= new
+                grown = True
+    return family
 
 
 def _attr_chain(node: cst.BaseExpression) -> list[str]:
@@ -1164,6 +1189,11 @@ class BuiltText:
                 for function in functions:
                     _self_assignments(function, module.self_attrs)
         values = module.self_attrs.get(name)
+        family = _family(module, self.class_name) if self.class_name else None
+        if values and family:
+            # geniza: a form field's `self.label`, judged by its own class's (and related
+            # classes') assignments, not by an unrelated class of the module that sets a `label`
+            values = [(v, f) for v, f in values if module.owners.get(id(f)) in family]
         if not values or name in module.self_attrs_busy:
             return False
         module.self_attrs_busy.add(name)
