@@ -1719,3 +1719,39 @@ def token_hook(request):
     return HttpResponse(status=204)
 """
     assert codes_lines(exempt(review, {"shop/views.py": views})) == [("DJR403", "shop/views.py", 36)]
+
+
+def test_a_view_running_a_csrf_protected_inner_view_on_the_request_checks_csrf_itself(review):
+    """froide's MakeRequestView: `@csrf_protect def fake_view(request)` (their csrf_protect is
+    `decorator_from_middleware(CsrfViewMiddleware)`, the class configurable) run on the
+    request decides whether the form goes on. The twin without the check is reported."""
+    views = """
+from django.http import HttpResponse
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt, csrf_protect
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class MakeRequest(View):
+    def csrf_valid(self):
+        @csrf_protect
+        def fake_view(request):
+            return None
+
+        return not bool(fake_view(self.request))
+
+    def post(self, request):
+        if not self.csrf_valid():
+            return HttpResponse("Please confirm your form submission", status=400)
+        request.user.requests.create(title=request.POST["title"])
+        return HttpResponse("ok")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class QuickRequest(View):
+    def post(self, request):
+        request.user.requests.create(title=request.POST["title"])
+        return HttpResponse("ok")
+"""
+    assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 24)]

@@ -29,6 +29,7 @@ from bisect import bisect_right
 from dataclasses import dataclass
 
 from djreview.index.nodes import Nodes, all_nodes
+from djreview.index.prefilter import called_name
 
 _WORDS = re.compile(
     r"csrf_exempt|request|compare_digest|constant_time_compare|hmac|construct_event|verify|signing|unsign|jwt"
@@ -230,6 +231,13 @@ class _Function:
                 for alias in stmt.names:
                     self.local_imports[alias.asname or alias.name] = f"{stmt.module}.{alias.name}"
         self.decorating = {id(d) for d in node.decorator_list}  # `@cache_control(...)` builds no answer
+        for stmt in node.body:
+            if isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)) and any(
+                called_name(d) == "csrf_protect" for d in stmt.decorator_list
+            ):
+                # froide's `@csrf_protect def fake_view(request)` run on the request: Django's
+                # own CSRF check (csrf_protect, or decorator_from_middleware(CsrfViewMiddleware) so named)
+                self.facts.verifies = True
         for decorator in node.decorator_list:
             target = decorator.func if isinstance(decorator, ast.Call) else decorator
             ref = self._ref(target) or ""
