@@ -1435,3 +1435,46 @@ def test_a_row_from_get_object_or_404_keeps_what_its_queryset_prefetched(review)
     """,
     )
     assert [line for _, _, line in codes_lines(findings)] == [16]
+
+
+def test_first_on_a_prefetched_manager_of_an_ordered_model_reads_the_cache(review):
+    """geniza: `doc.textblock_set.first()` over documents that prefetch it. An ordered queryset's
+    first() is `[:1]` of the cached rows; an unordered one's is `order_by("pk")`, a new query.
+    The twin without Meta.ordering, or without the prefetch, is reported."""
+    ordered = N_PLUS_ONE_MODELS.replace(
+        """    def __str__(self):
+        return self.title""",
+        """    class Meta:
+        ordering = ["title"]
+
+    def __str__(self):
+        return self.title""",
+    )
+    view = """
+    from shop.models import Author
+
+    def first_titles():
+        for author in Author.objects.prefetch_related("books"):
+            print(author.books.first())
+    """
+    files = {"shop/models.py": ordered, VIEWS: textwrap.dedent(view)}
+    assert review(files, select=("DJR101",)) == []
+    assert codes_lines(n_plus_one(review, view)) == [("DJR101", VIEWS, 6)]
+    unprefetched = view.replace('.prefetch_related("books")', ".all()")
+    findings = review({"shop/models.py": ordered, VIEWS: textwrap.dedent(unprefetched)}, select=("DJR101",))
+    assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+
+
+def test_a_generator_that_next_consumes_runs_its_body_once(review):
+    """turnout: `next((a.full_address for a in addresses), None)` reads the first row's relation
+    once; the same expression handed to join() runs per row and is reported."""
+    view = """
+    from shop.models import Book
+
+    def first_author_name():
+        return next((book.author.name for book in Book.objects.all()), None)
+
+    def author_names():
+        return ", ".join(book.author.name for book in Book.objects.all())
+    """
+    assert codes_lines(n_plus_one(review, view)) == [("DJR101", VIEWS, 8)]

@@ -944,3 +944,68 @@ def by_title(request):
         '        indexes = [models.Index(models.F("sku"), name="sku"), models.Index(Lower("title"), name="t")]',
     )
     assert [line for _, _, line in codes_lines(unindexed(review, views, models))] == [12]
+
+
+def test_equality_on_a_whole_json_document_wants_no_plain_index(review):
+    """seqr: `VariantSearch.objects.filter(search=search_dict)` on a JSONField: a B-tree index
+    fails on a document over about 2.7 kB (a hash column is the fix); its text twin is reported."""
+    models = SHOP.replace(
+        "    cover = models.FileField()\n", "    cover = models.FileField()\n    search = models.JSONField()\n"
+    )
+    views = """
+from shop.models import Book
+
+
+def view(request, query):
+    return Book.objects.filter(search=query), Book.objects.filter(code=query)
+"""
+    findings = unindexed(review, views, models)
+    assert [f.text.split(" has no index")[0] for f in findings] == ["Book.code"]
+
+
+def test_a_model_no_migration_of_its_app_creates_belongs_to_another_program(review):
+    """rnacentral: `GoAnnotation` is missing from every migration of its app; the import
+    pipeline builds and indexes the table, as for `managed = False`. Book, which 0001 creates,
+    is still reported; so is every model of an app without migrations."""
+    models = (
+        SHOP
+        + """
+
+class Annotation(models.Model):
+    rna_id = models.CharField(max_length=20)
+"""
+    )
+    migration = """
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    initial = True
+    dependencies = []
+    operations = [
+        migrations.CreateModel(name="Author", fields=[("id", models.AutoField(primary_key=True))]),
+        migrations.CreateModel(name="Book", fields=[("id", models.AutoField(primary_key=True))]),
+    ]
+"""
+    views = """
+from shop.models import Annotation, Book
+
+
+def view(request, query):
+    return Annotation.objects.filter(rna_id=query), Book.objects.filter(code=query)
+"""
+    without = unindexed(review, views, models)  # first: the review's folder keeps what it wrote
+    assert [f.text.split(" has no index")[0] for f in without] == ["Book.code", "Annotation.rna_id"]
+    files = {"shop/migrations/__init__.py": "", "shop/migrations/0001_initial.py": migration}
+    findings = unindexed(review, views, models, **files)
+    assert [f.text.split(" has no index")[0] for f in findings] == ["Book.code"]
+    # a custom operation (bluebottle's RenameModel subclass) may make any model: unknown again
+    custom = migration.replace("initial = True", "initial = False").replace(
+        "operations = [", "operations = [\n        RenameWithBase('Note', 'Annotation'),"
+    )
+    custom = "from shop.migration_tools import RenameWithBase\n" + custom.replace(
+        "dependencies = []", 'dependencies = [("shop", "0001_initial")]'
+    )
+    files["shop/migrations/0002_rename.py"] = custom
+    again = unindexed(review, views, models, **files)
+    assert [f.text.split(" has no index")[0] for f in again] == ["Book.code", "Annotation.rna_id"]

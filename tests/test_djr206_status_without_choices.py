@@ -279,12 +279,13 @@ class EmbedItem(models.Model):
 
 def test_a_unique_status_is_the_label_of_a_lookup_table(review):
     # Ghostwriter's `ObjectiveStatus.objective_status` is unique: each row is one status, and
-    # objectives point at the rows. The twin's status repeats over rows
+    # objectives point at the rows (a unique label on a model of another name is one too). The
+    # twin's status repeats over the rows of a model that is no status
     source = """
 from django.db import models
 
 
-class ObjectiveStatus(models.Model):
+class Stage(models.Model):
     objective_status = models.CharField(max_length=20, unique=True)
 """
     assert statuses(review, source) == []
@@ -371,3 +372,50 @@ def log(request):
     assert statuses(review, source) == []
     own = source.replace('stage = request.POST.get("stage")', 'stage = "booting"')
     assert codes_lines(statuses(review, own)) == [("DJR206", PATH, 7)]
+
+
+def test_a_table_another_system_owns_keeps_its_values(review):
+    """emgapi's `managed = False` view of ENA's assemblies: the statuses are the other system's;
+    choices would change only forms and an admin the model does not have. Its managed twin
+    is reported."""
+    source = """
+from django.db import models
+
+
+class Assembly(models.Model):
+    status = models.CharField(max_length=20)
+
+    class Meta:
+        managed = False
+        db_table = "GCS_ASSEMBLY"
+
+
+class Run(models.Model):
+    status = models.CharField(max_length=20)
+"""
+    assert codes_lines(statuses(review, source)) == [("DJR206", PATH, 14)]
+
+
+def test_the_label_column_of_a_model_that_is_the_status(review):
+    """emgapi's `AnalysisStatus.analysis_status` and `Status.status`: each row is one status,
+    other models point at it; the column is the row's label, not an enumeration. A status on
+    a model that merely has one is reported."""
+    source = """
+from django.db import models
+
+
+class AnalysisStatus(models.Model):
+    SCHEDULED = 1
+    RUNNING = 2
+    analysis_status = models.CharField(max_length=25)
+
+
+class Status(models.Model):
+    status = models.CharField(max_length=25)
+
+
+class Analysis(models.Model):
+    analysis_status = models.ForeignKey(AnalysisStatus, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(max_length=25)
+"""
+    assert codes_lines(statuses(review, source)) == [("DJR206", PATH, 17)]

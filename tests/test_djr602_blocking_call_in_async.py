@@ -185,3 +185,34 @@ async def consume(worker):
     await worker.poll(1)
 """
     assert codes_lines(blocking(review, body)) == [("DJR602", VIEWS, 25)]
+
+
+def test_a_coroutine_under_the_async_to_sync_decorator_and_those_it_awaits_run_alone(review):
+    """venueless's command: `@async_to_sync` on `_force_reload`, which awaits a staggered send
+    that sleeps between groups on purpose: both run on a loop of their own. The twin helper,
+    also awaited by an async consumer, shares that consumer's loop and is reported."""
+    body = """
+from asgiref.sync import async_to_sync
+
+
+class Reloader:
+    def handle(self):
+        self._force_reload(5)
+
+    @async_to_sync
+    async def _force_reload(self, dt):
+        time.sleep(dt)
+        await self._staggered_send(dt)
+        await self._pause(dt)
+
+    async def _staggered_send(self, dt):
+        time.sleep(dt)
+
+    async def _pause(self, dt):
+        time.sleep(dt)
+
+
+async def consume(reloader):
+    await reloader._pause(1)
+"""
+    assert codes_lines(blocking(review, body)) == [("DJR602", VIEWS, 30)]

@@ -698,6 +698,13 @@ def extract(tree: ast.Module, path: str, module: str, text: str = "") -> ModuleF
             for name in [called_name(call.args[0])]
             if name
         )
+        functions: list[ast.FunctionDef | ast.AsyncFunctionDef] = [*nodes.of(ast.FunctionDef)]
+        functions += nodes.of(ast.AsyncFunctionDef)
+        facts.sync_decorated = frozenset(
+            function.name
+            for function in functions
+            if any(called_name(d) == "async_to_sync" for d in function.decorator_list)
+        )
     if is_migration_file(path) and "Migration" in text:
         facts.migration = migration_facts(nodes, path, facts.imports, text)
     if lookups.wanted(text) and "migrations" not in path.split("/")[:-1]:

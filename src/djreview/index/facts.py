@@ -136,6 +136,7 @@ class ModuleFacts:
     # outside one, the caller being the function whose body holds it, "" none (atomic_calls.py)
     calls_in_atomic: frozenset[str] = frozenset()
     sync_wrapped: frozenset[str] = frozenset()  # names handed to `async_to_sync(f)` (DJR602)
+    sync_decorated: frozenset[str] = frozenset()  # functions defined under `@async_to_sync` (DJR602)
     callers_outside_atomic: frozenset[tuple[str, str]] = frozenset()
     migration: MigrationFacts | None = None  # a migration file's operations (migration_state.py, DJR504)
     lookups: tuple[Lookup, ...] = ()  # queries on known models (index/lookups.py, DJR105)

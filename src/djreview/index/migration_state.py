@@ -72,6 +72,9 @@ class MigrationFacts:
     replaces: tuple[tuple[str, str], ...] = ()
     operations: tuple[MigrationOp, ...] = ()
     opaque: bool = False  # `operations` is not a literal list: the state after it is unknown
+    # an operation of the list is none the reader knows (a project's RenameModel subclass,
+    # bluebottle's RenameModelAndBaseOperation): what it made is unknown
+    custom: bool = False
     initial: bool = False  # `initial = True`
     # "RunPython"/"RunSQL" when some call of that name anywhere in the file (an alias hides
     # nothing) leaves its reverse out or gives None: DJR501/DJR502 need no tree elsewhere
@@ -138,6 +141,13 @@ def _operation(node: ast.AST, imports: dict[str, str]) -> str | None:
     if name in OPERATIONS and (module in _OPERATION_MODULES or module.startswith("django.db.migrations.operations.")):
         return name
     return None
+
+
+def _django_operation(node: ast.AST, imports: dict[str, str]) -> bool:
+    """An operation of Django's own (`AddIndex`, `AlterModelOptions`, postgres' `CreateExtension`):
+    none makes a model the reader does not see."""
+    module = (_qualify(node, imports) or "").rpartition(".")[0]
+    return module in _OPERATION_MODULES or module.startswith(("django.db.migrations.", "django.contrib."))
 
 
 def _str(node: ast.AST | None) -> str | None:
@@ -302,6 +312,7 @@ class _Reader:
         calls = list(nodes.of(ast.Call))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
         self.ordinals: dict[int, int] = {}
+        self.custom = False  # an operation of the list that is none of Django's
         seen: dict[str, int] = {}
         without_reverse: set[str] = set()
         for call in calls:
@@ -319,8 +330,11 @@ class _Reader:
         out: list[MigrationOp] = []
         for item in node.elts:
             if not isinstance(item, ast.Call):
+                self.custom = True
                 continue
             kind = _operation(item.func, self.imports)
+            if kind is None:
+                self.custom = self.custom or not _django_operation(item.func, self.imports)
             if kind is None or id(item) not in self.ordinals:
                 continue
             op = self._op(kind, item, where)
@@ -443,6 +457,7 @@ def migration_facts(nodes: Nodes, path: str, imports: dict[str, str], text: str)
                 facts.initial = isinstance(value, ast.Constant) and value.value is True
     facts.operations = tuple(operations or ())
     facts.opaque = operations is None
+    facts.custom = reader.custom
     facts.without_reverse = reader.without_reverse
     facts.imported = reader.imported
     return facts

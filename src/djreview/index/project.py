@@ -353,7 +353,9 @@ class ProjectIndex:
         self._returns_facts: Returns | None = None  # what functions return (index/returns.py), built when first asked
         self._atomic_callees: frozenset[str] | None = None  # only_called_in_transaction()
         self._project_packages: frozenset[str] | None = None  # unread_project_bases()
+        self._created_models: dict[str, set[str]] | None = None  # app label -> models its migrations create
         self._command_callees: frozenset[str] | None = None  # only_called_from_commands()
+        self._alone_on_loops: frozenset[str] | None = None  # runs_alone_on_its_loop()
         self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
         # _field_lookups(): field name -> its lookups, and the models a form lists whole
@@ -526,6 +528,16 @@ class ProjectIndex:
                 return False
             given += [site_gives_code(text, position, keyword) for text in module.call_arguments.get(function, ())]
         return True in given and False not in given
+
+    @query
+    def model_ordered(self, ref: str | None) -> bool:
+        """Does the model (or a project base) give its Meta a non-empty `ordering`? A query of
+        it is then ordered, and `first()` on its prefetched rows slices the cache (DJR101)."""
+        qual = self.model_for(ref) if ref else None
+        if qual is None or qual not in self.classes:
+            return False
+        owner = next((q for q in self._mro(qual) if self.classes[q].ordering_line), None)
+        return owner is not None and bool(self.classes[owner].ordering)
 
     @query
     def unread_project_bases(self, qual: str) -> tuple[str, ...]:
@@ -1674,20 +1686,37 @@ class ProjectIndex:
 
     @query
     def runs_alone_on_its_loop(self, name: str) -> bool:
-        """Is the coroutine function `name` handed to `async_to_sync(f)` somewhere in the project
-        and never called otherwise (no `await f()`, no call by name)? `async_to_sync` runs it
-        on an event loop of its own in a sync worker: a blocking call there blocks only it."""
-        wrapped = any(name in m.sync_wrapped for m in self._every_module if not m.external)
-        if not wrapped:
-            return False
+        """Does the coroutine function `name` only ever run on an event loop of its own, in a
+        sync worker? So it does when it is defined under `@async_to_sync` (every call goes
+        through the wrapper), or handed to `async_to_sync(f)` and never called otherwise, or
+        awaited only from functions of which that holds (venueless's command awaiting a
+        staggered send from its `@async_to_sync` method): a blocking call there blocks only it."""
+        if self._alone_on_loops is None:
+            self._alone_on_loops = self._loops_of_their_own()
+        return name in self._alone_on_loops
+
+    def _loops_of_their_own(self) -> frozenset[str]:
+        wrapped: set[str] = set()
+        alone: set[str] = set()
+        callers: dict[str, list[str]] = {}  # called name -> the names of its callers ("" unknown)
         for module in self._every_module:
             if module.external:
                 continue
-            called = {key.rpartition(".")[2] for key in module.calls_in_atomic}
-            called |= {key.rpartition(".")[2] for key, _ in module.callers_outside_atomic}
-            if name in called:
-                return False
-        return True
+            wrapped |= module.sync_wrapped
+            alone |= module.sync_decorated
+            for key in module.calls_in_atomic:
+                callers.setdefault(key.rpartition(".")[2], []).append("")
+            for key, caller in module.callers_outside_atomic:
+                callers.setdefault(key.rpartition(".")[2], []).append(caller.rpartition(".")[2])
+        alone |= {name for name in wrapped if name not in callers}
+        grown = True
+        while grown:
+            grown = False
+            for name, found in callers.items():
+                if name not in alone and found and all(c in alone for c in found):
+                    alone.add(name)
+                    grown = True
+        return frozenset(alone)
 
     def _covered_by_transactions(self) -> frozenset[str]:
         """Every function key (`name`, or `Class.name` for a method) all of whose calls run
@@ -1964,6 +1993,7 @@ class ProjectIndex:
             for model, cofiltered, path, line, ordering in self._field_lookups().get(name, ())
             if self.models[model].field_origin.get(name) == qual
             and not self._unmanaged(model)
+            and not self._never_migrated(model)
             and not self._index_serves(model, name, cofiltered)
             and not self.small_table(model)
             and not (descriptive and self._reference_table(model))
@@ -1971,6 +2001,31 @@ class ProjectIndex:
         if all(ordering for *_, ordering in places):
             return 0, ()  # Meta.ordering alone: small tables (product classes, settings) sort cheaply
         return _shown(sorted({(path, line) for path, line, _ in places}), shown)
+
+    def _never_migrated(self, model: str) -> bool:
+        """Does the model's app have migrations of which none creates it (`CreateModel`, or a
+        `RenameModel` to it)? Then another program builds and indexes its table, as for
+        `managed = False` (rnacentral's annotation tables, filled by its import pipeline)."""
+        info = self.models.get(model)
+        if info is None or info.abstract or info.proxy:
+            return False
+        if self._created_models is None:
+            created: dict[str, set[str]] = {}
+            for facts in self._every_module:
+                if facts.migration is None or facts.external:
+                    continue
+                label = self.app_label_of(facts.module) or ""
+                names = created.setdefault(label, set())
+                if facts.migration.opaque or facts.migration.custom:
+                    names.add("<any>")  # operations built in code, or a custom one: any model may be made there
+                for op in facts.migration.operations:
+                    if op.kind == "CreateModel":
+                        names.add(op.model)
+                    elif op.kind == "RenameModel":
+                        names.add(op.new_name)
+            self._created_models = created
+        made = self._created_models.get(info.app_label) or set()
+        return bool(made) and "<any>" not in made and info.name.lower() not in made
 
     def _holds_row_key(self, field: FieldFacts) -> bool:
         """A column that holds one row's key (an id, code, token, hash, URL, path, address,
@@ -2005,9 +2060,14 @@ class ProjectIndex:
         user = self.model_for(self.auth_user_model, is_string=True)
         return user is not None and self.model_for(target, is_string=field.target_is_string) == user
 
-    def _unmanaged(self, model: str) -> bool:
+    @query
+    def unmanaged(self, model: str) -> bool:
         """`Meta.managed = False` (its own or an abstract base's): another program owns the table
         (djangoproject.com's Trac tables), and no migration of the project would build an index."""
+        return self._unmanaged(model)
+
+    def _unmanaged(self, model: str) -> bool:
+        """See unmanaged()."""
         for qual in self._mro(model):
             cls = self.classes[qual]
             if cls.unmanaged:
@@ -2436,8 +2496,10 @@ _ROW_KEY = re.compile(
 _ROW_KEY_KINDS = frozenset({"UUIDField", "EmailField", "URLField"})
 _MANY_FIELDS = 10  # a model this wide records something about each row: it grows with use
 # Field classes DJR105 leaves alone: indexed already (slugs, relations), a few values (booleans,
-# django-enumfields' EnumField/EnumIntegerField), or files (their paths are compared to find
-# duplicates in small tables).
+# django-enumfields' EnumField/EnumIntegerField), files (their paths are compared to find
+# duplicates in small tables), or whole JSON documents (a B-tree index fails on a row over
+# about 2.7 kB: a hash column or an expression index is the fix, not db_index; seqr's
+# `filter(search=search_dict)`).
 _NOT_INDEXED_KINDS = (
     "SlugField",
     "BooleanField",
@@ -2446,6 +2508,7 @@ _NOT_INDEXED_KINDS = (
     "ManyToManyField",
     "FileField",
     "ImageField",
+    "JSONField",
 )
 # A relation followed by one of these compares its key column (indexed with the relation).
 _RELATION_LOOKUPS = frozenset(

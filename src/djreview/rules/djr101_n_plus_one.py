@@ -128,6 +128,9 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         self.pending: dict[int, list[_Candidate]] = {}
         self.written: set[int] = set()  # attribute nodes that are assignment targets
         self.writes: set[int] = set()  # calls inside a chain that ends in update()/delete()
+        # generators that `next()` consumes: their body runs once, for the first row (turnout's
+        # `next((a.full_address for a in addresses), None)`): no loop
+        self.once: set[int] = set()
         self.evaluated: set[int] = set()  # expressions whose value is iterated, indexed, tested...
         self.assigned: set[tuple[int, str]] = set()  # (loop, path) set by the loop body itself
         self.compared: set[int] = set()  # operands of a comparison (`row.owner == user`)
@@ -224,8 +227,15 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         self._evaluate(node.right)
 
     def visit_Call(self, node: cst.Call) -> None:
-        self._template_call(node)
         func = node.func
+        if (
+            isinstance(func, cst.Name)
+            and func.value == "next"
+            and node.args
+            and isinstance(node.args[0].value, cst.GeneratorExp)
+        ):
+            self.once.add(id(node.args[0].value))
+        self._template_call(node)
         for arg in node.args:  # list(qs), len(qs), print(qs), render(..., qs): evaluated, or as good as
             self._evaluate(arg.value)
         self._calls_per_row(node, self.ctx.flow.in_loop() is not None)
@@ -272,6 +282,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         elif method in orm.QUERYING_ON_RELATED or self._custom_method(manager, method):
             if not self._runs(node, method):
                 return  # built and handed on (to a task, a template): no query on this line
+            if method == "first" and manager.prefetched and self.ctx.index.model_ordered(manager.target):
+                return  # an ordered queryset's first() slices the prefetched rows: no query (geniza)
             how = "query"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
@@ -364,6 +376,8 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         return True
 
     def _add(self, candidate: _Candidate) -> None:
+        if id(candidate.row.loop) in self.once:
+            return
         self.pending.setdefault(id(candidate.row.loop), []).append(candidate)
 
     # -- reporting at the end of each loop -------------------------------------------------

@@ -104,10 +104,14 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             return
         if keyword_true(keywords.get("unique")) or keyword_true(keywords.get("primary_key")):
             return  # a value per row: the label column of a lookup table of statuses (Ghostwriter's ObjectiveStatus)
+        if frame.node.name.value.lower().endswith(field.replace("_", "").lower()):
+            return  # the model is the status (emgapi's AnalysisStatus.analysis_status): its rows are the values
         index = self.ctx.index
         info = index.model(frame.qualname)
         if info is None:
             return
+        if index.unmanaged(info.qualname):
+            return  # another system owns the table and its values (emgapi's view of ENA's assemblies)
         ref = flow.qualify(value.func)
         kind = index.resolve(ref) or ref
         if index.field_sets_choices(kind):
