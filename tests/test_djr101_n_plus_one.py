@@ -1463,6 +1463,21 @@ def test_first_on_a_prefetched_manager_of_an_ordered_model_reads_the_cache(revie
     unprefetched = view.replace('.prefetch_related("books")', ".all()")
     findings = review({"shop/models.py": ordered, VIEWS: textwrap.dedent(unprefetched)}, select=("DJR101",))
     assert codes_lines(findings) == [("DJR101", VIEWS, 6)]
+    assert 'prefetch_related("books")' in findings[0].text  # a prefetch serves it, unlike unordered rows
+    # the same read in a helper the loop's queryset is handed to (geniza's tabulate function)
+    helper = """
+    from shop.models import Author
+
+    def first_titles(authors):
+        for author in authors:
+            print(author.books.first())
+
+    def report():
+        first_titles(Author.objects.prefetch_related("books"))
+        first_titles(Author.objects.all())
+    """
+    findings = review({"shop/models.py": ordered, VIEWS: textwrap.dedent(helper)}, select=("DJR101",))
+    assert codes_lines(findings) == [("DJR101", VIEWS, 10)]
 
 
 def test_a_generator_that_next_consumes_runs_its_body_once(review):

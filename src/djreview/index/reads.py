@@ -188,7 +188,7 @@ class Reader:
                 out.append(Reach(path, how, rel.kind, rel.target, via=via, nullable=rel.null))
                 current = rel.target
                 continue
-            reach = _manager_read(chain[i + 1 : i + 3], path, rel.kind, rel.target, via)
+            reach = _manager_read(chain[i + 1 : i + 3], path, rel.kind, rel.target, via, self.index.model_ordered)
             if reach is not None:
                 out.append(reach)
             break
@@ -206,8 +206,9 @@ class Reader:
         return current, chain
 
 
-def _manager_read(calls: tuple[str, ...], path, kind: str, target, via) -> Reach | None:
-    """`row.tags.<calls>`: what the calls on a many-valued relation cost per row."""
+def _manager_read(calls: tuple[str, ...], path, kind: str, target, via, ordered) -> Reach | None:
+    """`row.tags.<calls>`: what the calls on a many-valued relation cost per row. `first()` on
+    a model with Meta.ordering (`ordered(target)`) is `all()[:1]`: a prefetch serves it."""
     if not calls or not calls[0].endswith("()"):
         return None  # the manager itself, not read
     first = calls[0][:-2]
@@ -216,6 +217,8 @@ def _manager_read(calls: tuple[str, ...], path, kind: str, target, via) -> Reach
         first, after = after, None
     if first == "all":
         return Reach(path, "prefetch", kind, target, "all", via)
+    if first == "first" and after is None and ordered(target):
+        return Reach(path, "prefetch", kind, target, "first", via)  # geniza's `doc.textblock_set.first()`
     if first in ("count", "exists"):
         return Reach(path, "annotate", kind, target, first, via)
     if first in orm.QUERYING_ON_RELATED:

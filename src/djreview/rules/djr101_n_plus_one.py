@@ -282,9 +282,12 @@ class NPlusOne(TemplateLoops, SerializerReads, Rule):
         elif method in orm.QUERYING_ON_RELATED or self._custom_method(manager, method):
             if not self._runs(node, method):
                 return  # built and handed on (to a task, a template): no query on this line
-            if method == "first" and manager.prefetched and self.ctx.index.model_ordered(manager.target):
-                return  # an ordered queryset's first() slices the prefetched rows: no query (geniza)
             how = "query"
+            if method == "first" and self.ctx.index.model_ordered(manager.target):
+                # an ordered queryset's first() is `[:1]` of the rows: a prefetch serves it (geniza)
+                if manager.prefetched:
+                    return
+                how = "prefetch"
         else:
             return  # add(), remove(), create(): writes are not N+1 reads
         self._add(
