@@ -1864,3 +1864,42 @@ def test_a_model_method_saving_itself_then_updating_its_own_row_by_key(review):
     )
     findings = review({"shop/models.py": models}, select=("DJR104",))
     assert [(f.path, f.line) for f in findings] == [("shop/models.py", 21)]
+
+
+def test_a_helper_called_only_from_a_class_over_an_unreadable_project_base(review):
+    """Under ATOMIC_REQUESTS a class over a project base the index cannot read may be a view
+    (amy on Python 3.11), so a helper only it calls joins the request's transaction too; the
+    same helper under a readable non-view base is reported."""
+    base_views = """
+    from django.views.generic import DeleteView
+
+
+    class AppDeleteView[ModelT](DeleteView):
+        pass
+    """
+    services = """
+    from shop.models import Item, Order
+
+
+    def archive(order):
+        Item.objects.filter(order=order).delete()
+        order.total = 0
+        order.save()
+    """
+    views = """
+    from shop.base_views import AppDeleteView
+    from shop.services import archive
+
+
+    class OrderArchive(AppDeleteView):
+        def form_valid(self, form):
+            archive(self.object)
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    files = {"shop/base_views.py": base_views, "shop/views.py": views, "manage.py": "", "config/settings.py": settings}
+    assert [f for f in writes(review, services, **files) if f.code == "DJR104"] == []
+    plain = {**files, "shop/base_views.py": "class AppDeleteView:\n    pass\n"}
+    assert [(f.path, f.line) for f in writes(review, services, **plain) if f.code == "DJR104"] == [(SERVICES, 8)]

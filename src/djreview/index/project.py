@@ -1777,8 +1777,8 @@ class ProjectIndex:
         found = set()
         for caller in callers:
             quals = by_name.get(caller.rpartition(".")[0])
-            if quals and all(self._is_view_class(q) for q in quals):
-                found.add(caller)
+            if quals and all(self._is_view_class(q) or self.unread_project_bases(q) for q in quals):
+                found.add(caller)  # a class over a base the index cannot read may be a view too
         return found
 
     def _is_view_class(self, qual: str) -> bool:
