@@ -1903,3 +1903,48 @@ def test_a_helper_called_only_from_a_class_over_an_unreadable_project_base(revie
     assert [f for f in writes(review, services, **files) if f.code == "DJR104"] == []
     plain = {**files, "shop/base_views.py": "class AppDeleteView:\n    pass\n"}
     assert [(f.path, f.line) for f in writes(review, services, **plain) if f.code == "DJR104"] == [(SERVICES, 8)]
+
+
+def test_a_queryset_s_update_elsewhere_is_no_call_of_a_project_method_named_update(review):
+    """parking-permits: `CustomerPermit.update()` is called only inside an atomic resolver; a
+    `Permit.objects.filter(...).update(...)` in a task is Django's update(), not a call of it.
+    The twin whose `update()` is also called from the task is reported."""
+    permits = """
+    from shop.models import Item, Order
+
+
+    class OrderEditor:
+        def __init__(self, order_id):
+            self.order_id = order_id
+
+        def update(self, data):
+            return self._reprice(data)
+
+        def _reprice(self, data):
+            order = Order.objects.get(pk=self.order_id)
+            order.total = data["total"]
+            order.save()
+            Item.objects.filter(order=order).update(price=0)
+    """
+    views = """
+    from django.db import transaction
+
+    from shop.services import OrderEditor
+
+
+    @transaction.atomic
+    def edit(request):
+        OrderEditor(request.POST["id"]).update(request.POST)
+    """
+    tasks = """
+    from shop.models import Order
+
+
+    def expire():
+        Order.objects.filter(total=0).update(total=1)
+    """
+    files = {"shop/views.py": views, "shop/tasks.py": tasks}
+    assert [f for f in writes(review, permits, **files) if f.code == "DJR104"] == []
+    called = tasks + "\n\n    def reprice(editor):\n        editor.update({'total': 1})\n"
+    findings = writes(review, permits, **{**files, "shop/tasks.py": called})
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 16)]

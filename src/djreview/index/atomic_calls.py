@@ -49,6 +49,37 @@ def _atomic(node: ast.AST) -> bool:
     return "atomic" in name.lower() or "transaction" in name.lower()
 
 
+# Queryset methods that return a queryset: a call on their result (`X.objects.filter(...)
+# .update(...)`) is the ORM's, never a call of a project function of that name.
+_QUERYSET_STEPS = frozenset(
+    {"filter", "exclude", "all", "select_related", "prefetch_related", "order_by", "annotate", "distinct"}
+    | {"select_for_update", "using", "only", "defer", "none", "values", "values_list"}
+)
+
+
+# Django's own QuerySet methods, by name: called on a queryset or a manager, they are the ORM's
+# (a project's custom queryset or manager method keeps its calls).
+_QUERYSET_METHODS = _QUERYSET_STEPS | frozenset(
+    {"update", "delete", "create", "get_or_create", "update_or_create", "bulk_create", "bulk_update"}
+    | {"get", "first", "last", "count", "exists", "aggregate", "iterator", "in_bulk", "latest", "earliest"}
+)
+
+
+def _orm_receiver(func: ast.expr) -> bool:
+    """`Permit.objects.filter(...).update(...)`, `Permit.objects.update(...)`: a method called on
+    a queryset or a manager (parking-permits' `CustomerPermit.update()` is no such call)."""
+    if not isinstance(func, ast.Attribute):
+        return False
+    receiver = func.value
+    if isinstance(receiver, ast.Attribute) and receiver.attr == "objects":
+        return True
+    return (
+        isinstance(receiver, ast.Call)
+        and isinstance(receiver.func, ast.Attribute)
+        and receiver.func.attr in _QUERYSET_STEPS
+    )
+
+
 def decorated_atomic(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
     """`@transaction.atomic`, `@atomic()`: the function's body runs in a transaction."""
     return any(_atomic(d) for d in function.decorator_list)
@@ -147,8 +178,8 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
     outside: set[tuple[str, str]] = set()
     for call in nodes.of(ast.Call):
         name = called_name(call.func)
-        if not name:
-            continue
+        if not name or (name in _QUERYSET_METHODS and _orm_receiver(call.func)):
+            continue  # `X.objects.filter(...).update()`: Django's update(), not a project method's
         if isinstance(call.func, ast.Name):
             name = renamed.get(name, name)
         position = (call.lineno, call.col_offset)
