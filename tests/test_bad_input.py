@@ -225,3 +225,14 @@ def test_too_deep_for_the_flow_tracker_is_a_note(tmp_path, monkeypatch):
     report = _deep_chain_run(tmp_path, monkeypatch, 700)
     assert codes_lines(report.findings) == [("DJR202", "app/models.py", 3)]
     assert report.notes == ["app/chain.py: nested too deeply to review on this Python; skipped"]
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 14), reason="Python 3.14 reads except without parentheses")
+def test_an_except_of_several_types_without_parentheses_says_python_3_14(review):
+    # ocw-studio (requires Python 3.14): `except ValueError, TypeError:` (PEP 758). The twin,
+    # `except ValueError TypeError:`, is an error on every version
+    (finding,) = review({"app/utils.py": "try:\n    pass\nexcept ValueError, TypeError:\n    pass\n"})
+    assert finding.code == "DJR001" and finding.line == 3
+    assert "valid from Python 3.14" in finding.message
+    (other,) = review({"app/utils.py": "try:\n    pass\nexcept ValueError TypeError:\n    pass\n"})
+    assert "3.14" not in other.message

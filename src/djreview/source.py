@@ -77,9 +77,16 @@ def _syntax_error(text: str, exc: SyntaxError) -> Source:
     # PEP 701 (Python 3.12) lifted the f-string limits (backslashes, comments and the same
     # quotes inside the braces); PEP 695 added `type X = ...` and `def f[T]()`, `class C[T]`:
     # the project may well target 3.12
+    newer = None
     if sys.version_info < (3, 12) and (detail.startswith("f-string") or _PEP_695.match(line)):
+        newer = "3.12"
+    elif sys.version_info < (3, 14) and detail.startswith("multiple exception types must be parenthesized"):
+        newer = "3.14"  # PEP 758: `except A, B:` (ocw-studio, which requires 3.14)
+    if newer is not None:
         running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        detail += f" (valid from Python 3.12; djreview runs on Python {running} here: run it on 3.12 to read this file)"
+        detail += (
+            f" (valid from Python {newer}; djreview runs on Python {running} here: run it on {newer} to read this file)"
+        )
     return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
 
 
