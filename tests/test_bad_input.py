@@ -8,7 +8,7 @@ import sys
 import pytest
 
 from djreview.engine import Settings, run
-from tests.helpers import TAG_WITHOUT_STR, codes_lines, write_project
+from tests.helpers import TAG_WITHOUT_STR, codes_lines, djreview, write_project
 
 
 def test_syntax_error_is_djr001_and_the_run_goes_on(review):
@@ -236,3 +236,21 @@ def test_an_except_of_several_types_without_parentheses_says_python_3_14(review)
     assert "valid from Python 3.14" in finding.message
     (other,) = review({"app/utils.py": "try:\n    pass\nexcept ValueError TypeError:\n    pass\n"})
     assert "3.14" not in other.message
+
+
+@pytest.mark.skipif(sys.version_info >= (3, 12), reason="Python 3.12 reads PEP 695 syntax")
+def test_files_in_newer_syntax_are_counted_in_a_note(tmp_path):
+    """Silence in a file the index could not read is no clean bill (amy's base views on 3.11):
+    the summary says how many such files there are and what to do. A plain syntax error is
+    not counted there."""
+    write_project(
+        tmp_path,
+        {
+            "app/types.py": "type Pair = tuple[int, int]\n",
+            "app/views.py": "class Box[T]:\n    item: T\n",
+            "app/broken.py": "def f(:\n    pass\n",
+        },
+    )
+    result = djreview(".", cwd=tmp_path)
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    assert f"2 file(s) use syntax newer than Python {running}" in result.stdout + result.stderr

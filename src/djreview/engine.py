@@ -9,6 +9,7 @@ the caches hold (cache/), and run the per-file work in worker.py.
 from __future__ import annotations
 
 import os
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -264,11 +265,15 @@ def _run(paths: list[str], settings: Settings, on_progress: OnProgress | None) -
     results, index = _review_all(reviewable, facts, settings, known, on_progress, project_files)
     report.models, report.unresolved = understood(facts, fingerprint(known), index, summary)
     codes = set(settings.codes)
+    newer = 0  # files in syntax a newer Python reads (source.py's hint)
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
             report.errors += 1
+            newer += "(valid from Python 3." in error.message
             if error.code in codes:
                 report.findings.append(error)
+    if newer:
+        report.notes.append(_newer_syntax_note(newer))
     for result in results:
         report.findings.extend(result.findings)
         report.notes.extend(result.notes)
@@ -282,6 +287,15 @@ def _run(paths: list[str], settings: Settings, on_progress: OnProgress | None) -
     report.findings.sort(key=Finding.sort_key)
     report.seconds = time.perf_counter() - start
     return report
+
+
+def _newer_syntax_note(count: int) -> str:
+    """Silence in those files is no clean bill: say why, and what to do."""
+    running = f"{sys.version_info.major}.{sys.version_info.minor}"
+    return (
+        f"{count} file(s) use syntax newer than Python {running} (DJR001 says which version reads each): "
+        "their models, views and calls are unknown to every rule; run djreview on the Python the project targets"
+    )
 
 
 def _project_files(
