@@ -27,6 +27,7 @@ from djreview.index.project import ProjectIndex
 from djreview.index.project_files import ProjectFiles, scan
 from djreview.rule import reads_migration_history, reads_project_files
 from djreview.settings import Settings
+from djreview.source import NEWER_SYNTAX
 
 if TYPE_CHECKING:
     from djreview.cache.index import IndexCache
@@ -269,7 +270,7 @@ def _run(paths: list[str], settings: Settings, on_progress: OnProgress | None) -
     for _, _, error in indexed[: len(files)]:  # parse errors only for the files asked for
         if error is not None:
             report.errors += 1
-            newer += "(valid from Python 3." in error.message
+            newer += NEWER_SYNTAX in error.message
             if error.code in codes:
                 report.findings.append(error)
     if newer:

@@ -84,11 +84,13 @@ def _syntax_error(text: str, exc: SyntaxError) -> Source:
         newer = "3.14"  # PEP 758: `except A, B:` (ocw-studio, which requires 3.14)
     if newer is not None:
         running = f"{sys.version_info.major}.{sys.version_info.minor}"
-        detail += (
-            f" (valid from Python {newer}; djreview runs on Python {running} here: run it on {newer} to read this file)"
-        )
+        detail += f"{NEWER_SYNTAX}{newer}; djreview runs on Python {running} here: run it on {newer} to read this file)"
     return Source(text=text, error=f"syntax error: {detail}", line=exc.lineno or 1, column=exc.offset or 1)
 
+
+# How a parse error's message begins the hint that a newer Python reads the file (the run's
+# summary counts those files, engine.py).
+NEWER_SYNTAX = " (valid from Python "
 
 # A type alias statement or a generic function or class (PEP 695, Python 3.12).
 _PEP_695 = re.compile(r"\s*(?:type\s+\w+\s*(?:\[[^=]*\])?\s*=|(?:async\s+)?def\s+\w+\s*\[|class\s+\w+\s*\[)")

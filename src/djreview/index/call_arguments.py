@@ -1,6 +1,6 @@
-"""What each call of a module gives its callee, slot by slot: code-made or not (DJR401, DJR402).
+"""What each call of a module gives its callee, slot by slot: code-made or not (DJR401).
 
-A function that formats a parameter into SQL or HTML is safe when every call of it in the
+A function that formats a parameter into SQL is safe when every call of it in the
 project passes code-made values there: capstone's `statement_timeout(timeout)`, called only
 with `settings.LIVE_COUNT_TIME_LIMIT` and `settings.TASK_COUNT_TIME_LIMIT`; bluebottle's
 `update_sequence(table)`, called eleven times with a literal table name. Code-made here is a

@@ -1992,7 +1992,7 @@ class ProjectIndex:
             (path, line, ordering)
             for model, cofiltered, path, line, ordering in self._field_lookups().get(name, ())
             if self.models[model].field_origin.get(name) == qual
-            and not self._unmanaged(model)
+            and not self.unmanaged(model)
             and not self._never_migrated(model)
             and not self._index_serves(model, name, cofiltered)
             and not self.small_table(model)
@@ -2064,10 +2064,6 @@ class ProjectIndex:
     def unmanaged(self, model: str) -> bool:
         """`Meta.managed = False` (its own or an abstract base's): another program owns the table
         (djangoproject.com's Trac tables), and no migration of the project would build an index."""
-        return self._unmanaged(model)
-
-    def _unmanaged(self, model: str) -> bool:
-        """See unmanaged()."""
         for qual in self._mro(model):
             cls = self.classes[qual]
             if cls.unmanaged:

@@ -128,6 +128,9 @@ class _Bindings:
     # module only: the class (by name) each method belongs to, and each class's bases as written
     owners: dict[int, str] = field(default_factory=dict)
     bases: dict[str, list[str]] = field(default_factory=dict)
+    # function only: names its body binds to an unknown value (`with ... as x`, `x *= 2`): a
+    # parameter among them is not the value its callers gave
+    rebound: frozenset[str] = frozenset()
 
     def every_value(self, name: str) -> list[cst.BaseExpression]:
         """Everything `name` is given: assignments, additions, what a loop or an unpacking binds."""
@@ -244,13 +247,14 @@ def _items_pair(target: cst.BaseExpression, iterable: cst.BaseExpression) -> boo
 def bindings_of(scope: cst.CSTNode) -> _Bindings:
     found = _Bindings()
     if isinstance(scope, cst.FunctionDef):
+        _collect(scope.body, found)
+        found.rebound = frozenset(found.opaque)
         params = scope.params
         for param in [*params.posonly_params, *params.params, *params.kwonly_params]:
             found.opaque.add(param.name.value)
         for star in (params.star_arg, params.star_kwarg):
             if isinstance(star, cst.Param):
                 found.opaque.add(star.name.value)
-        _collect(scope.body, found)
     elif isinstance(scope, cst.Module):
         for statement in scope.body:
             if isinstance(statement, cst.SimpleStatementLine):
@@ -1028,11 +1032,7 @@ class BuiltText:
         scope = self.scope
         if self.given_by_callers is None or not isinstance(scope, cst.FunctionDef):
             return False
-        if not any(p.name.value == name for p in _params(scope)):
-            return False
-        body = _Bindings()
-        _collect(scope.body, body)
-        if any(name in bound for bound in (body.values, body.opaque, body.appended, body.loop_iters, body.unpacked)):
+        if not _passed_as_is(name, scope, self) or name in self.local.rebound:
             return False
         return self.given_by_callers(scope, name)
 
@@ -1528,7 +1528,8 @@ def _code_made_default(node: cst.BaseExpression) -> bool:
         return True
     if isinstance(node, cst.Name):
         return node.value in ("None", "True", "False")
-    return dotted(node) is not None and (dotted(node) or [""])[0] == "settings" and len(dotted(node) or []) == 2
+    parts = dotted(node) or []
+    return len(parts) == 2 and parts[0] == "settings"  # `timeout=settings.DEFAULT_TIMEOUT`
 
 
 def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | None:

@@ -24,6 +24,7 @@ import libcst as cst
 
 from djreview.fix_spec import FixSpec, NodeEdit, append_arguments
 from djreview.index.lookups import status_name
+from djreview.naming import snake
 from djreview.rule import Rule
 from djreview.rules._class_body_fields import ClassBodyFields, keyword_true
 from djreview.syntax import literal_string
@@ -104,7 +105,8 @@ class StatusWithoutChoices(ClassBodyFields, Rule):
             return
         if keyword_true(keywords.get("unique")) or keyword_true(keywords.get("primary_key")):
             return  # a value per row: the label column of a lookup table of statuses (Ghostwriter's ObjectiveStatus)
-        if frame.node.name.value.lower().endswith(field.replace("_", "").lower()):
+        model = snake(frame.node.name.value)
+        if model == field or model.endswith(f"_{field}"):
             return  # the model is the status (emgapi's AnalysisStatus.analysis_status): its rows are the values
         index = self.ctx.index
         info = index.model(frame.qualname)
