@@ -334,3 +334,46 @@ def test_a_development_module_imported_under_a_condition_inside_a_with_block(rev
     }
     found = [line for _, path, line in codes_lines(insecure(review, extra)) if path == "proj/settings/extra.py"]
     assert found == [1]
+
+
+def test_django_split_settings_include_is_read_as_star_imports_in_order(review):
+    # geniza's settings package: `include("components/base.py", optional(f"environments/{ENV}.py"),
+    # "local_settings.py")`. base.py's DEBUG = True is overridden by files the repository does not
+    # hold (the environment's, the deployment's local_settings.py), so nothing is known after them.
+    # The twin includes only files it holds, the last one production's: base.py's values are
+    # what production gets, and they are reported where they are set
+    component = 'DEBUG = True\nSECRET_KEY = "django-insecure-abc"\nINSTALLED_APPS = ["shop"]\nROOT_URLCONF = "x"\n'
+    package = (
+        "from os import environ\n\n"
+        "from split_settings.tools import include, optional\n\n"
+        'ENV = environ.get("DJANGO_ENV") or "development"\n\n'
+        "include(\n"
+        '    "components/base.py",\n'
+        '    optional("environments/{0}.py".format(ENV)),\n'
+        '    "local_settings.py",\n'
+        ")\n"
+    )
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+        "proj/__init__.py": "",
+        "proj/settings/__init__.py": package,
+        "proj/settings/components/__init__.py": "",
+        "proj/settings/components/base.py": component,
+        "proj/settings/environments/development.py": "DEBUG = True\n",
+    }
+    assert insecure(review, files) == []
+    held = package.replace('    optional("environments/{0}.py".format(ENV)),\n', "").replace(
+        '"local_settings.py"', '"components/security.py", optional("local.py")'
+    )
+    security = 'SESSION_COOKIE_SECURE = False\nALLOWED_HOSTS = ["shop.example.org"]\nCSRF_COOKIE_SECURE = True\n'
+    twin = {
+        **files,
+        "proj/settings/__init__.py": held,
+        "proj/settings/components/security.py": security,
+        "proj/settings/local.py": "DEBUG = False\n",
+    }
+    assert codes_lines(insecure(review, twin)) == [
+        ("DJR404", "proj/settings/components/base.py", 1),
+        ("DJR404", "proj/settings/components/base.py", 2),
+        ("DJR404", "proj/settings/components/security.py", 1),
+    ]

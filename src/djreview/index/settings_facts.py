@@ -102,7 +102,8 @@ def named_settings_modules(path: str, text: str) -> tuple[str, ...]:
 def is_settings_path(path: str) -> bool:
     parts = path.split("/")
     name = parts[-1]
-    return name == "settings.py" or name.endswith("_settings.py") or (len(parts) > 1 and parts[-2] == "settings")
+    # a module anywhere below a `settings/` package: split-settings' `settings/components/*.py`
+    return name == "settings.py" or name.endswith("_settings.py") or "settings" in parts[:-1]
 
 
 def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> SettingsFacts | None:
@@ -110,13 +111,14 @@ def settings_facts(tree: ast.Module, path: str, module: str, is_init: bool) -> S
     if _reads_django_settings(tree.body):
         return None  # an app's `settings.py` of defaults read from the project's (djaodjin-survey)
     assigned = _assigned_names(tree.body)
-    star = _star_import(tree.body)
+    includes = _split_settings_names(tree.body)
+    star = _star_import(tree.body) or bool(includes[0])
     looks = len(assigned & _SETTINGS_ONLY) >= 2 or (
         is_settings_path(path) and (star or bool(assigned & _DJANGO_SETTINGS))
     )
     if not looks and not (star and any(name.isupper() for name in assigned)):
         return None
-    reader = _Reader(module, is_init, _env_objects(tree.body))
+    reader = _Reader(module, is_init, _env_objects(tree.body), includes)
     steps: list[Step] = []
     for stmt in tree.body:
         steps.extend(reader.steps(stmt, conditional=False, in_try=False))
@@ -208,6 +210,19 @@ def _star_import(body: list[ast.stmt]) -> bool:
     return any(isinstance(s, ast.ImportFrom) and any(a.name == "*" for a in s.names) for s in body)
 
 
+def _split_settings_names(body: list[ast.stmt]) -> tuple[frozenset[str], frozenset[str]]:
+    """The names django-split-settings' `include` and `optional` are imported as: `include(
+    "components/base.py", optional("local.py"))` runs those files in the module, in order,
+    as star imports would (geniza's settings package)."""
+    found: dict[str, set[str]] = {"include": set(), "optional": set()}
+    for stmt in body:
+        if isinstance(stmt, ast.ImportFrom) and (stmt.module or "").startswith("split_settings"):
+            for alias in stmt.names:
+                if alias.name in found:
+                    found[alias.name].add(alias.asname or alias.name)
+    return frozenset(found["include"]), frozenset(found["optional"])
+
+
 def _env_objects(body: list[ast.stmt]) -> frozenset[str]:
     """Module names bound to `environ.Env(...)` (django-environ) or `AutoConfig(...)`."""
     names: set[str] = set()
@@ -221,14 +236,27 @@ def _env_objects(body: list[ast.stmt]) -> frozenset[str]:
 
 
 class _Reader:
-    def __init__(self, module: str, is_init: bool, env_objects: frozenset[str]):
+    def __init__(
+        self,
+        module: str,
+        is_init: bool,
+        env_objects: frozenset[str],
+        includes: tuple[frozenset[str], frozenset[str]] = (frozenset(), frozenset()),
+    ):
         self.package = module.split(".") if is_init else module.split(".")[:-1]
         self.env_objects = env_objects
+        self.include, self.optional = includes
         self.dict_keys: dict[str, tuple[str, ...]] = {}  # module dicts of literal keys: `OVERRIDES = dict(USER=...)`
         self.loop_keys: dict[str, tuple[str, ...]] = {}  # `for key, value in OVERRIDES.items():` -> key: its keys
 
     def steps(self, stmt: ast.stmt, conditional: bool, in_try: bool):
         line = stmt.lineno
+        # `include(...)` (its `scope=globals()` is this module: no rewrite of unknown names)
+        included = (
+            isinstance(stmt, ast.Expr)
+            and isinstance(stmt.value, ast.Call)
+            and getattr(stmt.value.func, "id", None) in self.include
+        )
         if self.dict_keys:
             self._forget_changed_keys(stmt)
         if isinstance(stmt, ast.ImportFrom):
@@ -250,9 +278,11 @@ class _Reader:
         elif isinstance(stmt, ast.AugAssign) and isinstance(stmt.target, ast.Name):
             value = UNKNOWN if conditional else self.value(stmt.value)
             yield Step("extend" if isinstance(stmt.op, ast.Add) else "unknown", stmt.target.id, line, value)
+        elif included:
+            yield from self._included(stmt.value, conditional or in_try, line)  # type: ignore[attr-defined]
         elif isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Call):
             yield from self._method_call(stmt.value, conditional, line)
-        if isinstance(stmt, (ast.Expr, ast.Assign)) and _rewrites_the_module(stmt):
+        if isinstance(stmt, (ast.Expr, ast.Assign)) and not included and _rewrites_the_module(stmt):
             yield Step("unknown", ANY, line)
         elif isinstance(stmt, ast.For):
             bound = self._loop_keys(stmt)
@@ -362,6 +392,22 @@ class _Reader:
                     yield Step("unknown", name, line)
         elif method in ("remove", "pop", "clear", "setdefault", "update"):
             yield Step("unknown", name, line)
+
+    def _included(self, call: ast.Call, optional: bool, line: int):
+        """split-settings' `include(...)`: each file named by a literal path is a star import of
+        the module it holds, `optional(...)` ones as a star import in `try:`; a path built at
+        run time (`optional(f"environments/{ENV}.py")`) or a pattern (`components/*.py`) may
+        load anything."""
+        for arg in call.args:
+            optional_file = isinstance(arg, ast.Call) and getattr(arg.func, "id", None) in self.optional
+            path = (
+                _constant(arg.args[0]) if isinstance(arg, ast.Call) and optional_file and arg.args else _constant(arg)
+            )
+            parts = path.removesuffix(".py").split("/") if isinstance(path, str) and path.endswith(".py") else []
+            if not parts or any(not p.isidentifier() for p in parts):
+                yield Step("unknown", ANY, line)
+                continue
+            yield Step("star", ".".join(self.package + parts), line, optional=optional or optional_file)
 
     def _absolute(self, stmt: ast.ImportFrom) -> str:
         if not stmt.level:
