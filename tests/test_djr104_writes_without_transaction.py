@@ -1945,6 +1945,71 @@ def test_a_queryset_s_update_elsewhere_is_no_call_of_a_project_method_named_upda
     """
     files = {"shop/views.py": views, "shop/tasks.py": tasks}
     assert [f for f in writes(review, permits, **files) if f.code == "DJR104"] == []
-    called = tasks + "\n\n    def reprice(editor):\n        editor.update({'total': 1})\n"
+    called = tasks + "\n\n    def reprice():\n        OrderEditor(1).update({'total': 1})\n"
     findings = writes(review, permits, **{**files, "shop/tasks.py": called})
     assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 16)]
+
+
+def test_a_dict_update_elsewhere_is_no_call_of_a_plain_class_s_update(review):
+    """parking-permits: `form_data.update(order_by)` on a dict, and `service.update()` of
+    another class (`service = Parkkihubi(permit)`), are no calls of `CustomerPermit.update()`,
+    whose one call runs in an atomic resolver. A call on a name bound to the class, or a
+    parameter annotated with it, outside a transaction is still one, and it is reported."""
+    editor = """
+    from shop.models import Order
+
+
+    class OrderEditor:
+        def __init__(self, order_id):
+            self.order_id = order_id
+
+        def update(self, data):
+            order = Order.objects.get(pk=self.order_id)
+            order.total = data["total"]
+            order.save()
+            order.tags.clear()
+
+
+    class Mailer:
+        def update(self):
+            return None
+    """
+    views = """
+    from django.db import transaction
+
+    from shop.services import OrderEditor
+
+
+    @transaction.atomic
+    def edit(request):
+        OrderEditor(request.POST["id"]).update(request.POST)
+    """
+    tasks = """
+    from shop.services import Mailer, OrderEditor
+
+
+    def merge(data, extra):
+        form_data = {**data}
+        form_data.update(extra)
+        return form_data
+
+
+    def notify():
+        service = Mailer()
+        service.update()
+    """
+    files = {"shop/views.py": views, "shop/tasks.py": tasks}
+    assert [f for f in writes(review, editor, **files) if f.code == "DJR104"] == []
+    bound = tasks + "\n\n    def reprice():\n        editor = OrderEditor(1)\n        editor.update({'total': 1})\n"
+    findings = writes(review, editor, **{**files, "shop/tasks.py": bound})
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 13)]
+    annotated = tasks + "\n\n    def reprice(editor: OrderEditor):\n        editor.update({'total': 1})\n"
+    findings = writes(review, editor, **{**files, "shop/tasks.py": annotated})
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 13)]
+    # a class built on one the index cannot read (a model over model_utils' TimeStampedModel)
+    # may be anything: every `update()` is taken for a call of it
+    unread = editor.replace("class OrderEditor:", "class OrderEditor(Editor):").replace(
+        "from shop.models import Order", "from shop.models import Order\n    from vendor.editing import Editor"
+    )
+    findings = writes(review, unread, **files)
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 14)]

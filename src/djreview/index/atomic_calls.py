@@ -65,6 +65,13 @@ _QUERYSET_METHODS = _QUERYSET_STEPS | frozenset(
 )
 
 
+# Method names that dicts, sets, lists, querysets, managers and model instances have too: a
+# call of one on an object of unknown class is more likely theirs than a plain project class's
+SHARED_METHODS = _QUERYSET_METHODS | frozenset(
+    {"save", "add", "remove", "clear", "set", "pop", "setdefault", "append", "extend", "insert", "discard", "copy"}
+)
+
+
 def _orm_receiver(func: ast.expr) -> bool:
     """`Permit.objects.filter(...).update(...)`, `Permit.objects.update(...)`: a method called on
     a queryset or a manager (parking-permits' `CustomerPermit.update()` is no such call)."""
@@ -78,6 +85,42 @@ def _orm_receiver(func: ast.expr) -> bool:
         and isinstance(receiver.func, ast.Attribute)
         and receiver.func.attr in _QUERYSET_STEPS
     )
+
+
+def _instance_classes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, str]:
+    """The local names of the function that can only hold an instance of one class, named as
+    written: the parameter is annotated with a capitalised name (`consent: Consent`), or every
+    binding of the name is `Name(...)` or `module.Name(...)` of one (`service =
+    Parkkihubi(permit)`). `service.update()` is then a call of `Parkkihubi.update`, not of
+    every `update()` in the project."""
+    found: dict[str, str] = {}
+    own = function.args
+    params = [*own.posonlyargs, *own.args, *own.kwonlyargs]
+    for arg in params:
+        if (cls := _class_name(arg.annotation)) is not None:
+            found[arg.arg] = cls
+    typed: set[int] = set()  # the target of each `name = Name(...)`
+    for node in ast.walk(function):
+        if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
+            cls = _class_name(node.value.func) if isinstance(node.value, ast.Call) else None
+            if cls is not None and found.setdefault(node.targets[0].id, cls) == cls:
+                typed.add(id(node.targets[0]))
+    unknown = {  # any other binding: a loop target, a second class, a nested function's parameter
+        node.id if isinstance(node, ast.Name) else node.arg
+        for node in ast.walk(function)
+        if isinstance(node, ast.Name)
+        and isinstance(node.ctx, ast.Store)
+        and id(node) not in typed
+        or isinstance(node, ast.arg)
+        and node not in params
+    }
+    return {name: cls for name, cls in found.items() if name not in unknown}
+
+
+def _class_name(node: ast.expr | None) -> str | None:
+    """`Parkkihubi`, `services.Parkkihubi`: a capitalised name, not a CONSTANT."""
+    name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else ""
+    return name if name[:1].isupper() and not name.isupper() else None
 
 
 def decorated_atomic(function: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
@@ -132,39 +175,41 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
     function's body is inside a transaction when it is decorated with `atomic`, a `with
     atomic()` body always is, and its caller is the function around it."""
     Position = tuple[int, int]
-    # (start, end, caller, protected) of each region
-    regions: list[tuple[Position, Position, str, bool]] = []
+    # (start, end, caller, protected, the caller's names of known class) of each region
+    regions: list[tuple[Position, Position, str, bool, dict[str, str]]] = []
 
-    def region(first: ast.AST, last: ast.AST, caller: str, protected: bool) -> None:
+    def region(first: ast.AST, last: ast.AST, caller: str, protected: bool, classes: dict[str, str]) -> None:
         start = (first.lineno, first.col_offset)  # type: ignore[attr-defined]
         end = (last.end_lineno, last.end_col_offset)  # type: ignore[attr-defined]
-        regions.append((start, end, caller, protected))
+        regions.append((start, end, caller, protected, classes))
 
-    # (node, caller, the class whose body holds node directly: its functions are methods)
-    stack: list[tuple[ast.AST, str, str]] = [(tree, "", "")]
+    # (node, caller, the class whose body holds node directly: its functions are methods,
+    # the caller's names of known class)
+    stack: list[tuple[ast.AST, str, str, dict[str, str]]] = [(tree, "", "", {})]
     while stack:
-        node, caller, owner = stack.pop()
+        node, caller, owner, classes = stack.pop()
         if isinstance(node, _FUNCTIONS):
             caller = f"{owner}.{node.name}" if owner else node.name
-            region(node.body[0], node, caller, any(_atomic(d) for d in node.decorator_list))
+            classes = _instance_classes(node)
+            region(node.body[0], node, caller, any(_atomic(d) for d in node.decorator_list), classes)
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
-            region(node.body[0], node, caller, True)  # its items run outside it
+            region(node.body[0], node, caller, True, classes)  # its items run outside it
         inner = node.name if isinstance(node, ast.ClassDef) else ""
         for block in _blocks_of(type(node)):
             for child in getattr(node, block):
                 if isinstance(child, ast.match_case):
-                    stack.extend((s, caller, "") for s in child.body)
+                    stack.extend((s, caller, "", classes) for s in child.body)
                 elif isinstance(child, (ast.stmt, ast.ExceptHandler)):
-                    stack.append((child, caller, inner))
+                    stack.append((child, caller, inner, classes))
     for lam in nodes.of(ast.Lambda):
-        region(lam.body, lam, "", False)
+        region(lam.body, lam, "", False, {})
     regions.sort(key=lambda r: (r[0], (-r[1][0], -r[1][1])))  # outer before inner at one start
 
     # the region around each one (regions nest or are apart): a call climbs to the innermost
     # region that still holds it
     parent: list[int] = []
     open_regions: list[int] = []
-    for i, (start, _, _, _) in enumerate(regions):
+    for i, (start, *_) in enumerate(regions):
         while open_regions and regions[open_regions[-1]][1] <= start:
             open_regions.pop()
         parent.append(open_regions[-1] if open_regions else -1)
@@ -186,10 +231,14 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         at = bisect_right(starts, position) - 1
         while at >= 0 and not position < regions[at][1]:
             at = parent[at]
-        caller, protected = (regions[at][2], regions[at][3]) if at >= 0 else ("", False)
+        caller, protected, classes = regions[at][2:] if at >= 0 else ("", False, {})
         receiver = call.func.value if isinstance(call.func, ast.Attribute) else None
         if isinstance(receiver, ast.Name) and receiver.id in _OWN and "." in caller:
             name = f"{caller.partition('.')[0]}.{name}"  # self.commit() in a method of Cart
+        elif isinstance(receiver, ast.Name) and receiver.id in classes:
+            name = f"{classes[receiver.id]}.{name}"  # service.update(), service = Parkkihubi(...)
+        elif isinstance(receiver, ast.Call) and (cls := _class_name(receiver.func)) is not None:
+            name = f"{cls}.{name}"  # CustomerPermit(customer_id).update(data)
         if protected:
             inside.add(name)
         else:

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from djreview import orm
 from djreview.discovery import TEST_DIRS
+from djreview.index.atomic_calls import SHARED_METHODS
 from djreview.index.call_arguments import site_gives_code
 from djreview.index.django_settings import Inherited, ProjectSettings, SettingValue, demo_module, demo_path
 from djreview.index.facts import ANY_SENDER, ClassFacts, FieldFacts, ModuleFacts, QuerysetChain, Selector
@@ -356,6 +357,7 @@ class ProjectIndex:
         self._created_models: dict[str, set[str]] | None = None  # app label -> models its migrations create
         self._command_callees: frozenset[str] | None = None  # only_called_from_commands()
         self._alone_on_loops: frozenset[str] | None = None  # runs_alone_on_its_loop()
+        self._sites: list[_CallSite] | None = None  # _call_sites()
         self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
         # _field_lookups(): field name -> its lookups, and the models a form lists whole
@@ -1659,15 +1661,10 @@ class ProjectIndex:
         if self._command_callees is None:
             # each called name's call sites: (in a command module, the calling function's name)
             sites: dict[str, list[tuple[bool, str]]] = {}
-            for module in self._every_module:
-                if module.external or _test_module(module.module):
-                    continue
-                parts = module.path.replace("\\", "/").split("/")
-                command = "commands" in parts[:-1] and "management" in parts[:-2]
-                calls = [(key, "") for key in module.calls_in_atomic] + list(module.callers_outside_atomic)
-                for key, caller in calls:
-                    for called in {key, key.rpartition(".")[2]}:
-                        sites.setdefault(called, []).append((command, caller.rpartition(".")[2]))
+            for site in self._call_sites():
+                if not site.test:
+                    for called in {site.key, site.name}:
+                        sites.setdefault(called, []).append((site.command, site.caller.rpartition(".")[2]))
             # a call from a function only commands reach counts as a command's (foundation's
             # fake-data `generate()`s, two calls below the command), grown from the names only
             # commands call; a call from a function of the same name (recursion, or a package's
@@ -1700,14 +1697,11 @@ class ProjectIndex:
         alone: set[str] = set()
         callers: dict[str, list[str]] = {}  # called name -> the names of its callers ("" unknown)
         for module in self._every_module:
-            if module.external:
-                continue
-            wrapped |= module.sync_wrapped
-            alone |= module.sync_decorated
-            for key in module.calls_in_atomic:
-                callers.setdefault(key.rpartition(".")[2], []).append("")
-            for key, caller in module.callers_outside_atomic:
-                callers.setdefault(key.rpartition(".")[2], []).append(caller.rpartition(".")[2])
+            if not module.external:
+                wrapped |= module.sync_wrapped
+                alone |= module.sync_decorated
+        for site in self._call_sites():  # tests too: a test awaiting it runs it on the test's loop
+            callers.setdefault(site.name, []).append(site.caller.rpartition(".")[2])
         alone |= {name for name in wrapped if name not in callers}
         grown = True
         while grown:
@@ -1721,13 +1715,9 @@ class ProjectIndex:
     def _covered_by_transactions(self) -> frozenset[str]:
         """Every function key (`name`, or `Class.name` for a method) all of whose calls run
         in a transaction (only_called_in_transaction)."""
-        inside: set[str] = set()
-        outside: set[tuple[str, str]] = set()
-        for module in self._every_module:
-            if module.external or _test_module(module.module):
-                continue
-            inside |= module.calls_in_atomic
-            outside |= module.callers_outside_atomic
+        sites = [site for site in self._call_sites() if not site.test]
+        inside = {site.key for site in sites if site.protected}
+        outside = {(site.key, site.caller) for site in sites if not site.protected}
         # each call by the name it calls: (class of a `self` call or "", protected, caller)
         calls: dict[str, list[tuple[str, bool, str]]] = {}
         for key in inside:
@@ -1742,13 +1732,19 @@ class ProjectIndex:
         targets = {name for name in calls} | {key for key in inside} | {key for key, _ in outside}
         targets |= {caller for _, caller in outside if caller}
 
+        plain = self._plain_classes()
+
         def reaching(target: str) -> list[tuple[bool, str]]:
             owner, _, name = target.rpartition(".")
             family = families.get(owner) if owner else None
+            # `form_data.update(...)`, `qs.update(...)`: a call of a name that dicts, sets and
+            # querysets have too, on an object of unknown class, is not taken for a call of a
+            # plain class's method (parking-permits' `CustomerPermit.update()`)
+            typed_only = owner in plain and name in SHARED_METHODS
             return [
                 (protected, caller)
                 for by, protected, caller in calls.get(name, ())
-                if not by or family is None or by in family
+                if (by or not typed_only) and (not by or family is None or by in family)
             ]
 
         candidates = {t: r for t in targets if (r := reaching(t))}
@@ -1767,6 +1763,35 @@ class ProjectIndex:
                 break
             covered |= more
         return frozenset(covered)
+
+    def _call_sites(self) -> list[_CallSite]:
+        """Every call of the project's modules (installed packages aside) by the name it calls
+        (index/atomic_calls.py), read once for the three questions asked of them: is a function
+        only called in a transaction, only from management commands, only on a loop of its own."""
+        if self._sites is None:
+            self._sites = []
+            for module in self._every_module:
+                if module.external:
+                    continue
+                test = _test_module(module.module)
+                parts = module.path.replace("\\", "/").split("/")
+                command = "commands" in parts[:-1] and "management" in parts[:-2]
+                for key in module.calls_in_atomic:
+                    self._sites.append(_CallSite(key, "", True, command, test))
+                for key, caller in module.callers_outside_atomic:
+                    self._sites.append(_CallSite(key, caller, False, command, test))
+        return self._sites
+
+    def _plain_classes(self) -> frozenset[str]:
+        """The names of the project classes that are neither models, managers, querysets,
+        forms, serializers nor views (class_kind), nor built on a class the index cannot read
+        (cla_backend's `Operator(TimeStampedModel)` from model_utils is a model), under every
+        class of that name: their methods are called only on their own instances."""
+        kinds: dict[str, set[str | None]] = {}
+        for qual, info in self.classes.items():
+            kind = "unread" if self.unfollowed_bases(qual) else self.class_kind(qual)
+            kinds.setdefault(info.name, set()).add(kind)
+        return frozenset(name for name, found in kinds.items() if found == {None})
 
     def _view_methods(self, callers: set[str]) -> set[str]:
         """The callers (`Class.method`) whose every project class of that name is a Django or
@@ -1898,11 +1923,7 @@ class ProjectIndex:
         transaction."""
         if self._unprotected_savers is None:
             self._unprotected_savers = frozenset(
-                caller
-                for module in self._every_module
-                if not module.external
-                for key, caller in module.callers_outside_atomic
-                if key.rpartition(".")[2] == "save"
+                site.caller for site in self._call_sites() if not site.protected and site.name == "save"
             )
         return self._unprotected_savers
 
@@ -2458,6 +2479,22 @@ class ProjectIndex:
         """What every project method (`attribute` False) or property (True) named `name`
         returns: "safe", "number", or None (unknown, none, or they differ)."""
         return self._returns().kind_of_member(name, attribute)
+
+
+class _CallSite(NamedTuple):
+    """A call: `key` is the called name, or `Class.name` for a call on a `self` or an instance
+    of known class; `caller` the function whose body holds it (`Class.method`; "" at module
+    level, in a lambda, or not recorded for a call inside a transaction)."""
+
+    key: str
+    caller: str
+    protected: bool  # inside `transaction.atomic` (or a migration)
+    command: bool  # in a management command's module
+    test: bool  # in a test module
+
+    @property
+    def name(self) -> str:
+        return self.key.rpartition(".")[2]
 
 
 class _Creations(NamedTuple):
