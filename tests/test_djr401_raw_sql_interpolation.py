@@ -639,3 +639,30 @@ def nightly():
 """
     findings = review({"shop/db.py": db, "shop/views.py": callers}, select=("DJR401",))
     assert codes_lines(findings) == [("DJR401", "shop/db.py", n) for n in (17, 22, 27)]
+
+
+def test_keys_from_values_list_joined_into_the_sql_are_numbers(review):
+    # QGIS-Django's plugin list: `list(zip(*User.objects.filter(...).values_list("id")))[0]`,
+    # each `str(id)` joined into `RawSQL("... in (%s)" % ...)`: primary keys, no text. The twin
+    # joins a column of text the same ways
+    body = """
+def trusted(request):
+    ids = list(zip(*Book.objects.filter(title="x").values_list("id")))[0]
+    return Book.objects.annotate(t=RawSQL("id in (%s)" % ",".join([str(i) for i in ids]), ()))
+
+
+def flat(request):
+    ids = Book.objects.values_list("pk", flat=True)
+    return Book.objects.raw("SELECT * FROM shop_book WHERE id IN (%s)" % ",".join(str(i) for i in ids))
+
+
+def titles(request):
+    ids = list(zip(*Book.objects.filter(title="x").values_list("title")))[0]
+    return Book.objects.annotate(t=RawSQL("id in (%s)" % ",".join([str(i) for i in ids]), ()))
+
+
+def titles_flat(request):
+    ids = Book.objects.values_list("title", flat=True)
+    return Book.objects.raw("SELECT * FROM shop_book WHERE id IN (%s)" % ",".join(str(i) for i in ids))
+"""
+    assert lines(sql(review, body)) == [21, 26]

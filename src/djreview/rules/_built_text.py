@@ -699,6 +699,20 @@ class BuiltText:
             finally:
                 self.site = saved
                 self._busy.discard(node.value)
+        elif isinstance(node, cst.Name) and node.value not in self._busy and self._is_local_collection(node.value):
+            # `ids = User.objects.values_list("id", flat=True)`: the elements of what it holds
+            self._busy.add(node.value)
+            try:
+                for value in self.local.values[node.value]:
+                    self._elements(value, parts, depth + 1)
+            finally:
+                self._busy.discard(node.value)
+        elif isinstance(node, cst.Call) and _name(node.func) == "zip" and node.args:
+            for arg in node.args:  # `zip(*rows)`: tuples of the rows' items
+                self._elements(arg.value, parts, depth + 1)
+        elif isinstance(node, cst.Subscript) and len(node.slice) == 1 and isinstance(node.slice[0].slice, cst.Index):
+            # `list(zip(*rows))[0]`: one of the collection's items, itself made of its items
+            self._elements(node.value, parts, depth + 1)
         elif isinstance(node, (cst.Attribute, cst.Call)) and self.safe(node, depth + 1):
             pass  # a collection the policy knows to be code's (a ModelAdmin's `list_display`, rows of keys)
         else:
@@ -714,6 +728,14 @@ class BuiltText:
             parts.add(found)
         elif not self.safe(node, depth + 1):
             parts.opaque.append(node)
+
+    def _is_local_collection(self, name: str) -> bool:
+        """A local bound only by plain assignments of calls (`list(qs.values_list("id"))`) or
+        items (`rows[0]`), never added to nor rebound otherwise."""
+        values = self.local.values.get(name)
+        if not values or name in self.local.opaque or name in self.local.appended or name in self.local.loop_iters:
+            return False
+        return all(isinstance(v, (cst.Call, cst.Subscript)) for v in values)
 
     def _is_local_list(self, name: str) -> bool:
         values = self.local.values.get(name)

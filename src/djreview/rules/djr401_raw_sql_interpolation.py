@@ -85,6 +85,14 @@ _KEY_ITEM = re.compile(
 )
 
 
+def _key_column(arg: cst.Arg) -> bool:
+    """`"id"`, `"pk"`, `"author_id"` among `values_list()`'s fields (a `flat=True` aside)."""
+    if arg.keyword is not None:
+        return arg.keyword.value in ("flat", "named")
+    field = arg.value.evaluated_value if isinstance(arg.value, cst.SimpleString) else None
+    return isinstance(field, str) and (field in ("id", "pk") or field.endswith("_id"))
+
+
 def _candidate(node: ast.AST) -> bool:
     """Before the CST: a call that takes SQL (`.execute()`, `.executemany()`, `.raw()`,
     `RawSQL()`, `.extra(where=/select=/tables=)`) given something other than a string literal."""
@@ -124,6 +132,8 @@ class SqlPolicy(Policy):
             return True  # a date's or time's `2026-12-07T13:54:31+00:00`: no quote can reach the SQL
         if name in _FETCHES and analysis.scope is not None:
             return _fetches_keys(analysis, call)
+        if name == "values_list" and call.args and all(_key_column(a) for a in call.args):
+            return True  # `User.objects.filter(...).values_list("id")`: keys, even through `zip(*...)`
         parts = dotted(call.func) or []
         return "ops" in parts[:-1] or "_meta" in parts[:-1]  # connection.ops.date_trunc_sql(...)
 
