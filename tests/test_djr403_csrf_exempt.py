@@ -1755,3 +1755,35 @@ class QuickRequest(View):
         return HttpResponse("ok")
 """
     assert lines(exempt(review, {"shop/views.py": views})) == [("shop/views.py", 24)]
+
+
+def test_a_function_named_for_checking_a_signed_payload_verifies(review):
+    # zentral's MDM views: `verify_signed_payload(request.body, signature)` checks the CMS
+    # signature of the `Mdm-Signature` header before anything is done. The twin only asks
+    # whether the user is signed in
+    views = """
+from django.http import HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+from mdm.crypto import verify_signed_payload
+from mdm.session import check_signed_in
+
+
+@csrf_exempt
+def checkin(request):
+    try:
+        verify_signed_payload(request.body, request.headers["Mdm-Signature"])
+    except ValueError:
+        return HttpResponseForbidden()
+    request.user.devices.filter(udid=request.POST["udid"]).update(seen=True)
+    return HttpResponse("ok")
+
+
+@csrf_exempt
+def connect(request):
+    if not check_signed_in(request):
+        return HttpResponseForbidden()
+    request.user.devices.filter(udid=request.POST["udid"]).update(seen=True)
+    return HttpResponse("ok")
+"""
+    findings = exempt(review, {"shop/views.py": views})
+    assert codes_lines(findings) == [("DJR403", "shop/views.py", 18)]

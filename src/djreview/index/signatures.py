@@ -37,9 +37,11 @@ _WORDS = re.compile(
     r"|shared_task|\.task\b"  # a Celery task a webhook queues its payload to may verify it
 )
 # A name that says it verifies a signature: verify_signature, check_hmac, is_valid_signature,
-# validate_twilio_request, signature_is_valid...
+# validate_twilio_request, signature_is_valid, verify_signed_payload (zentral's MDM check of a
+# CMS signature)...
 _VERIFYING_NAME = re.compile(
-    r"(?i)(verif|check|valid|authenticat)\w*(signature|_sig\b|_sig_|hmac|digest|twilio_request)"
+    r"(?i)(verif|check|valid|authenticat)\w*(signature|_sig\b|_sig_|hmac|digest|twilio_request"
+    r"|signed_(payload|request|data|message|body))"
     r"|(signature|hmac)\w*_(is_)?(valid|verif|match|ok)"
     # a payment processor's signed post-back checked (mitol's `validate_processor_response`)
     r"|(verif|validat)\w*_(processor|gateway)_(response|request|callback)"
