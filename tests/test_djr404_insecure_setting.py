@@ -377,3 +377,29 @@ def test_django_split_settings_include_is_read_as_star_imports_in_order(review):
         ("DJR404", "proj/settings/components/base.py", 2),
         ("DJR404", "proj/settings/components/security.py", 1),
     ]
+
+
+def test_a_settings_module_manage_py_names_that_the_repository_does_not_hold(review):
+    # ureport: manage.py names `ureport.settings`, git-ignored and copied at deploy from
+    # `settings.py.prod`, which star-imports `settings_common.py` and sets DEBUG = False: what
+    # production gets is unknown. The twin holds the named module, which keeps the common values
+    common = 'DEBUG = True\nSECRET_KEY = "django-insecure-abc"\nINSTALLED_APPS = ["shop"]\nROOT_URLCONF = "proj.urls"\n'
+    files = {
+        "manage.py": 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "proj.settings")\n',
+        "proj/__init__.py": "",
+        "proj/settings_common.py": common,
+    }
+    assert insecure(review, files) == []
+    held = {**files, "proj/settings.py": "from proj.settings_common import *\n\nALLOWED_HOSTS = ['shop.example.org']\n"}
+    assert codes_lines(insecure(review, held)) == [
+        ("DJR404", "proj/settings_common.py", 1),
+        ("DJR404", "proj/settings_common.py", 2),
+    ]
+    # MetaDeploy's manage.py names `config.settings`, an empty package: production is chosen by
+    # the environment among the settings modules, as when nothing is named
+    manage = 'import os\nos.environ.setdefault("DJANGO_SETTINGS_MODULE", "conf.settings")\n'
+    empty = {**held, "manage.py": manage, "conf/__init__.py": "", "conf/settings/__init__.py": ""}
+    assert codes_lines(insecure(review, empty)) == [
+        ("DJR404", "proj/settings_common.py", 1),
+        ("DJR404", "proj/settings_common.py", 2),
+    ]

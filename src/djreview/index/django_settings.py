@@ -118,6 +118,15 @@ def _development_package(name: str) -> bool:
     return any(name == d or name.endswith("_" + d) for d in _DEV_PACKAGES)
 
 
+def _holds(module: str, paths: list[str]) -> bool:
+    """Is there a file for the dotted module among the paths (`config/settings/__init__.py`
+    for `config.settings`, whatever the folders above it)?"""
+    stem = module.replace(".", "/")
+    return any(p.endswith(end) for p in paths for end in (f"/{stem}.py", f"/{stem}/__init__.py")) or any(
+        p in (f"{stem}.py", f"{stem}/__init__.py") for p in paths
+    )
+
+
 class ProjectSettings:
     def __init__(self, modules: list[ModuleFacts]):
         self.modules: dict[str, SettingsFacts] = {}
@@ -165,6 +174,15 @@ class ProjectSettings:
             # manage.py runs a test or demo project (`tests.settings`): the repository is a
             # reusable app, whose production settings are its host's; the fragments it ships
             # for hosts (`app/core/settings/common.py`) are not a project's
+            self.production = []
+            return
+        paths = [m.path.replace("\\", "/") for m in modules if not m.external]
+        if named and not any(name in self.modules or _holds(name, paths) for name in named):
+            # manage.py names a module the repository does not hold (ureport's git-ignored
+            # `settings.py`, copied at deploy from `settings.py.prod` over `settings_common`):
+            # what production sets is unknown, and the modules it builds on are no production
+            # (an empty `config/settings/__init__.py` is there: MetaDeploy's environment names
+            # `config.settings.production`)
             self.production = []
             return
         self.production = sorted(
