@@ -666,3 +666,24 @@ def titles_flat(request):
     return Book.objects.raw("SELECT * FROM shop_book WHERE id IN (%s)" % ",".join(str(i) for i in ids))
 """
     assert lines(sql(review, body)) == [21, 26]
+
+
+def test_a_class_s_upper_case_constant_is_code_made(review):
+    # zentral's santa rule query: `wheres.append(f"pr.policy != {Rule.Policy.CEL}")`, an
+    # IntegerChoices member, joined into the WHERE clause. The twin formats a value the
+    # request sent
+    body = """
+def rules(request):
+    wheres = ["r.enabled"]
+    wheres.append(f"r.policy != {Book.Policy.CEL}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM r WHERE " + " and ".join(wheres))
+
+
+def rules_given(request):
+    wheres = ["r.enabled"]
+    wheres.append(f"r.policy != {request.GET['policy']}")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT * FROM r WHERE " + " and ".join(wheres))
+"""
+    assert lines(sql(review, body)) == [20]

@@ -1599,3 +1599,22 @@ class NamedTagField(TagField):
 """
     findings = review({"shop/forms.py": forms}, select=("DJR402",))
     assert codes_lines(findings) == [("DJR402", "shop/forms.py", 18)]
+
+
+def test_a_class_s_upper_case_constant_is_code_made(review):
+    # snippets-service's job links: `url + "&status__exact={}".format(models.Job.DRAFT)`, an
+    # integer constant of a model class read through its module. The twin formats the object's
+    # own lower-case attribute, text its users typed
+    body = """
+from shop import models
+
+
+def job_links(obj, url):
+    draft = url.__class__.__name__ + "&status__exact={}".format(models.Job.DRAFT)
+    return mark_safe('<a href="?s={}">{}</a>'.format(models.Job.Status.PUBLISHED, draft))
+
+
+def job_title(obj):
+    return mark_safe('<a href="?s={}">{}</a>'.format(models.Job.DRAFT, obj.job.title))
+"""
+    assert lines(html(review, body)) == [17]

@@ -1252,6 +1252,20 @@ class BuiltText:
         return not parts.unsafe and not parts.opaque
 
 
+def _class_constant(parts: list[str]) -> bool:
+    """An UPPER_CASE attribute of a class (a CapWords name on the way: `Job.DRAFT`,
+    `models.Job.DRAFT`, an `IntegerChoices` member `Rule.Policy.CEL`), not of an object
+    (`request.META`, `self.request.GET`)."""
+    return (
+        len(parts) >= 2
+        and _UPPER.match(parts[-1]) is not None
+        and any(p[:1].isupper() and not p.isupper() for p in parts[:-1])
+    )
+
+
+_UPPER = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
 def _is_block(node: cst.CSTNode) -> bool:
     """A node whose `body` is a sequence of statements run in order (not at import: naming a
     libcst node class loads libcst, which a run that builds no CST never needs)."""
@@ -1580,6 +1594,16 @@ def indexed_return_kind(ctx, node: cst.CSTNode, local: bool = False) -> str | No
             kind = index.returns_kind(f"{facts.qualify(base.value)}.{node.attr.value}")
             if kind is not None:
                 return kind
+        parts = dotted(node)
+        if parts and _class_constant(parts) and (parts[0] in facts.imports or parts[0] in facts.class_names):
+            # `models.Job.DRAFT` through the module, `Rule.Policy.CEL` of an inner IntegerChoices:
+            # what the index knows of the class, or, for a class it does not hold, a constant
+            # the code wrote (a computed one of a known class stays unknown)
+            owner = index.resolve(".".join([facts.qualify(parts[0]), *parts[1:-1]]))
+            kind = index.returns_kind(f"{owner}.{parts[-1]}")
+            if kind is not None or owner in index.classes:
+                return kind
+            return "literal"
         return index.member_returns_kind(node.attr.value, True)
     elif isinstance(node, cst.Name) and node.value in facts.imports:
         return index.returns_kind(facts.qualify(node.value))  # a module constant of literals: "literal"
