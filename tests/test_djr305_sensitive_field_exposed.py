@@ -809,6 +809,7 @@ class CheckoutStarted(serializers.Serializer):
 class SearchKey(serializers.Serializer):
     secured_algolia_api_key = serializers.CharField()
     valid_until = serializers.DateTimeField()
+    csrf_token = serializers.CharField()
 
 
 class OAuthApp(serializers.Serializer):
@@ -827,7 +828,63 @@ class Start(APIView):
         return Response([CheckoutStarted({}).data, SearchKey({}).data, OAuthApp({}).data])
 """
     findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
-    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16), ("DJR305", SERIALIZERS, 17)]
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 17), ("DJR305", SERIALIZERS, 18)]
+
+
+def test_extra_kwargs_options_from_a_module_constant_may_be_write_only(review):
+    # quipucords' credential serializers: `extra_kwargs = {"password": ENCRYPTED_FIELD_KWARGS}`
+    # and `{"api_token": {"required": True, **ENCRYPTED_FIELD_KWARGS}}`, a module dict saying
+    # write_only. The twin's options are spelled out and do not hide the field
+    serializers = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+ENCRYPTED_FIELD_KWARGS = {"style": {"input_type": "password"}, "write_only": True}
+
+
+class Named(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "client_secret"]
+        extra_kwargs = {"client_secret": ENCRYPTED_FIELD_KWARGS}
+
+
+class Unpacked(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "api_token"]
+        extra_kwargs = {"api_token": {"required": True, **ENCRYPTED_FIELD_KWARGS}}
+
+
+class Spelled(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "api_token"]
+        extra_kwargs = {"api_token": {"required": True, "write_only": False, **ENCRYPTED_FIELD_KWARGS}}
+"""
+    views = """
+from rest_framework import generics
+
+from shop.models import ApiClient
+from shop.serializers import Named, Spelled, Unpacked
+
+
+class A(generics.ListAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = Named
+
+
+class B(generics.ListAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = Unpacked
+
+
+class C(generics.ListAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = Spelled
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 25)]
 
 
 def test_a_payment_intent_serializers_client_secret_is_for_the_browser(review):
@@ -917,3 +974,89 @@ class MemberCreate(generics.CreateAPIView):
     updates = view.replace("generics.CreateAPIView", "generics.ListCreateAPIView, generics.UpdateAPIView")
     findings = review({**files, VIEWS: updates}, select=("DJR305",))
     assert codes_lines(findings) == [("DJR305", SERIALIZERS, 7)]
+
+
+def test_a_registration_serializer_shows_the_new_client_secret_once(review):
+    # toolhub's OAuth `RegisterApplicationSerializer.client_secret`: the secret of the client
+    # just registered, returned once by the POST that makes it. A sign-up serializer that
+    # echoes the password back, and a plain application serializer with the secret, are reported
+    serializers = """
+from rest_framework import serializers
+from shop.models import ApiClient
+
+
+class RegisterApplicationSerializer(serializers.ModelSerializer):
+    client_secret = serializers.CharField(read_only=True)
+
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "client_secret"]
+
+
+class SignupSerializer(serializers.Serializer):
+    username = serializers.CharField()
+    password = serializers.CharField()
+
+
+class ApplicationSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ApiClient
+        fields = ["id", "name", "client_secret"]
+"""
+    views = """
+from rest_framework import generics
+
+from shop.models import ApiClient
+from shop.serializers import ApplicationSerializer, RegisterApplicationSerializer, SignupSerializer
+
+
+class Register(generics.CreateAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = RegisterApplicationSerializer
+
+
+class Signup(generics.CreateAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = SignupSerializer
+
+
+class Applications(generics.ListAPIView):
+    queryset = ApiClient.objects.all()
+    serializer_class = ApplicationSerializer
+"""
+    findings = exposed(review, {SERIALIZERS: serializers, VIEWS: views})
+    assert codes_lines(findings) == [("DJR305", SERIALIZERS, 16), ("DJR305", SERIALIZERS, 22)]
+
+
+def test_a_create_view_whose_create_answers_no_data_writes_nothing_out(review):
+    # jumpserver's FaceMonitorContextApi(CreateAPIView): `create()` validates, stores the
+    # token and answers `Response(status=201)`. The twins answer the serializer's data, or
+    # drop it in create() only while the viewset also lists
+    serializers = """
+from rest_framework import serializers
+
+
+class MonitorContext(serializers.Serializer):
+    session_id = serializers.CharField()
+    monitor_token = serializers.CharField()
+"""
+    views = """
+from rest_framework import generics, viewsets
+from rest_framework.response import Response
+
+from shop.serializers import MonitorContext
+
+
+class Store(generics.CreateAPIView):
+    serializer_class = MonitorContext
+
+    def create(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        return Response(status=201)
+"""
+    assert exposed(review, {SERIALIZERS: serializers, VIEWS: views}) == []
+    echoed = views.replace("return Response(status=201)", "return Response(serializer.data, status=201)")
+    assert codes_lines(exposed(review, {SERIALIZERS: serializers, VIEWS: echoed})) == [("DJR305", SERIALIZERS, 7)]
+    listed = views.replace("generics.CreateAPIView", "viewsets.ModelViewSet")
+    assert codes_lines(exposed(review, {SERIALIZERS: serializers, VIEWS: listed})) == [("DJR305", SERIALIZERS, 7)]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import ast
 
 from djreview.index.nodes import all_nodes, child_nodes
+from djreview.index.prefilter import called_name
 
 # What writes a serializer's fields out; any other attribute of a data-only serializer
 # (`.is_valid()`, `.validated_data`, `.save()`, `.errors`, a method of its own) does not.
@@ -123,9 +124,7 @@ class _Walker:
                 saved = self.view_input, self.dropped, self.methods
                 self.view_input = self.serializes_input_only(stmt)
                 self.methods = {m.name: m for m in stmt.body if isinstance(m, (ast.FunctionDef, ast.AsyncFunctionDef))}
-                self.dropped = ",".join(
-                    sorted(h for h in _HANDLERS if h in self.methods and _drops_data(self.methods[h]))
-                )
+                self.dropped = ",".join(sorted(h for h in _HANDLERS if _handler_drops(h, self.methods)))
                 self.walk_body(stmt.body, inner, None)
                 self.view_input, self.dropped, self.methods = saved
             elif isinstance(stmt, (ast.FunctionDef, ast.AsyncFunctionDef)):
@@ -199,6 +198,7 @@ class _Walker:
                 self.add(node, "output" if _may_save(parent) else "read", owner)
         elif (
             self.view_input
+            and not self.dropped  # handlers that drop their data: judged by which (view-dropped)
             and in_class_body
             and isinstance(parent, ast.Assign)
             and any(isinstance(t, ast.Name) and t.id == "serializer_class" for t in parent.targets)
@@ -268,9 +268,27 @@ def _may_save(call: ast.Call) -> bool:
 _HANDLERS = ("get", "post", "put", "patch", "delete")
 
 
+# The generic views' action each handler runs (`post()` calls `self.create()`): overriding the
+# action overrides what the handler answers
+_ACTIONS = {"post": "create", "put": "update", "patch": "partial_update", "delete": "destroy"}
+_METHODS = dict[str, "ast.FunctionDef | ast.AsyncFunctionDef"]
+
+
+def _handler_drops(handler: str, methods: _METHODS) -> bool:
+    """Does the class's `handler` (or, not overridden, the action it runs: `create()` for
+    `post`, `update()` for `patch` too when `partial_update()` is DRF's) drop its data?"""
+    if handler in methods:
+        return _drops_data(methods[handler])
+    action = _ACTIONS.get(handler)
+    if action == "partial_update" and action not in methods:
+        action = "update"  # DRF's partial_update() calls self.update()
+    return action in methods and _drops_data(methods[action])
+
+
 def _drops_data(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
-    """A handler that sets its response's data to None and returns that response (or a
-    `Response()` with no data): nothing a serializer made is written out."""
+    """A handler that sets its response's data to None and returns that response, or returns
+    only `Response()`s with no data (jumpserver's `create()` answering `Response(status=201)`):
+    nothing a serializer made is written out."""
     dropped = {
         t.value.id
         for stmt in all_nodes(method)
@@ -278,15 +296,18 @@ def _drops_data(method: ast.FunctionDef | ast.AsyncFunctionDef) -> bool:
         for t in stmt.targets
         if isinstance(t, ast.Attribute) and t.attr == "data" and isinstance(t.value, ast.Name)
     }
-    if not dropped:
-        return False
     returns = [n for n in all_nodes(method) if isinstance(n, ast.Return)]
     for ret in returns:
         value = ret.value
         if isinstance(value, ast.Name) and value.id in dropped:
             continue
-        if isinstance(value, ast.Call) and not value.args and all(k.arg != "data" for k in value.keywords):
-            continue  # `Response(status=200)`
+        if (
+            isinstance(value, ast.Call)
+            and (called_name(value.func) or "").endswith("Response")
+            and not value.args
+            and all(k.arg not in ("data", None) for k in value.keywords)
+        ):
+            continue  # `Response(status=201)`
         return False
     return bool(returns)
 

@@ -50,6 +50,7 @@ _LOGS_IN = re.compile(r"log_?in|obtain|sign_?in", re.IGNORECASE)
 # (named so), a publishable or public key, Algolia's secured (scoped, expiring) search key.
 _FOR_THE_BROWSER = re.compile(
     r"publishable|public|(checkout_session|payment_intent|setup_intent)_client_secret|^secured_|search_(api_)?key"
+    r"|csrf_?(middleware)?token"  # Django's CSRF token of the caller's own session (toolhub's current user)
 )
 
 
@@ -154,6 +155,9 @@ class SensitiveFieldExposed(Rule):
             declared.add(target.value)
             if not secret_name(target.value) or (issues_tokens and "token" in target.value.lower()):
                 continue
+            if target.value.lower().endswith("secret") and _ISSUES_TOKENS.search(name):
+                continue  # toolhub's RegisterApplicationSerializer: the new client's secret, shown once
+            # (a password is not issued: a sign-up serializer echoing it back is still reported)
             if target.value.lower() in _ACCESS_CODES:
                 continue  # declared by name: returning the object's own code is a decision
             if target.value.lower() == "client_secret" and _names_an_intent(name, facts.bases):
@@ -182,6 +186,7 @@ class SensitiveFieldExposed(Rule):
             and f.name not in hidden
             and not (issues_tokens and "token" in f.name.lower())
             and not (f.name.lower() == "client_secret" and _payment_intent(model))
+            and not (f.name.lower().endswith("secret") and _ISSUES_TOKENS.search(name))
         }
         if secrets:  # mediacms's `friendly_token`, the lookup_field of its views: the row's public id
             in_urls = self.ctx.index.url_lookup_fields()
@@ -308,7 +313,9 @@ def _write_only(assign: cst.Assign | None) -> set[str]:
         if not isinstance(element, cst.DictElement):
             continue
         key = literal_string(element.key)
-        if key and isinstance(element.value, cst.Dict):
+        if key and _options_unread(element.value):
+            found.add(key)  # quipucords' `{"password": ENCRYPTED_FIELD_KWARGS}`, a module constant
+        elif key and isinstance(element.value, cst.Dict):
             for option in element.value.elements:
                 if (
                     isinstance(option, cst.DictElement)
@@ -318,6 +325,16 @@ def _write_only(assign: cst.Assign | None) -> set[str]:
                 ):
                     found.add(key)
     return found
+
+
+def _options_unread(value: cst.BaseExpression) -> bool:
+    """A field's `extra_kwargs` options that the text does not spell out: a name
+    (`ENCRYPTED_FIELD_KWARGS`), a call, or a dict that unpacks one (`{"required": True,
+    **ENCRYPTED_FIELD_KWARGS}`) with no `"write_only"` of its own. They may say write-only."""
+    if not isinstance(value, cst.Dict):
+        return True
+    spelled = any(isinstance(o, cst.DictElement) and literal_string(o.key) == "write_only" for o in value.elements)
+    return not spelled and any(isinstance(o, cst.StarredDictElement) for o in value.elements)
 
 
 def _changed_in_code(meta: cst.ClassDef, name: str) -> bool:
