@@ -878,6 +878,42 @@ def test_a_folder_without_init_inside_a_package_is_a_namespace_package(tmp_path)
     assert module_name(settings) == "start.config.settings"
 
 
+def test_an_import_through_namespace_packages_above_the_top_package_resolves(tmp_path):
+    # zentral: `zentral/` and `zentral/contrib/` have no `__init__.py` (PEP 420), so
+    # `zentral/contrib/inventory/models.py` is indexed as `inventory.models`, while the code
+    # imports it as `zentral.contrib.inventory.models`: its classes are still found
+    files = {
+        "zen/contrib/core/__init__.py": "",
+        "zen/contrib/core/models.py": (
+            "from django.db import models\n\n\n"
+            "class Stamped(models.Model):\n"
+            "    created = models.DateTimeField()\n\n"
+            "    class Meta:\n"
+            "        abstract = True\n"
+        ),
+        "zen/contrib/inventory/__init__.py": "",
+        "zen/contrib/inventory/models.py": (
+            "from django.db import models\n\n"
+            "from zen.contrib.core.models import Stamped\n\n\n"
+            "class Machine(Stamped):\n"
+            "    name = models.CharField(max_length=9)\n"
+        ),
+    }
+    facts = []
+    for rel, source in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(source, encoding="utf-8")
+    for rel, source in files.items():
+        path = tmp_path / rel
+        facts.append(extract(ast.parse(source), f"{tmp_path.name}/{rel}", module_name(path), source))
+    index = ProjectIndex(facts)
+    assert module_name(tmp_path / "zen/contrib/inventory/models.py") == "inventory.models"
+    assert index.resolve("zen.contrib.core.models.Stamped") == "core.models.Stamped"
+    assert {f.name for f in index.models["inventory.models.Machine"].fields} == {"created", "name"}
+    assert index.resolve("other.contrib.core.models.Stamped") == "other.contrib.core.models.Stamped"
+
+
 def test_index_from_files_on_disk(tmp_path):
     write_project(tmp_path, {"shop/models.py": SHOP, "shop/forms.py": FORMS})
     facts = []

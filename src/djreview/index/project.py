@@ -315,6 +315,8 @@ class ProjectIndex:
             parts = name.split(".")
             for i in range(1, len(parts)):
                 self._by_suffix.setdefault(".".join(parts[i:]), []).append(name)
+            for longer in _namespace_names(facts.path, name):
+                self._by_suffix.setdefault(longer, []).append(name)
         self.classes: dict[str, ClassFacts] = {}
         self.class_module: dict[str, ModuleFacts] = {}
         alternatives: dict[str, list[ClassFacts]] = {}
@@ -2479,6 +2481,17 @@ class ProjectIndex:
         """What every project method (`attribute` False) or property (True) named `name`
         returns: "safe", "number", or None (unknown, none, or they differ)."""
         return self._returns().kind_of_member(name, attribute)
+
+
+def _namespace_names(path: str, module: str) -> list[str]:
+    """The longer names a module may be imported by when the folders above its top package
+    have no `__init__.py` (PEP 420 namespace packages): zentral's
+    `zentral/contrib/inventory/public_views.py`, indexed as `inventory.public_views`, is
+    imported as `zentral.contrib.inventory.public_views`. Up to three folders up."""
+    folders = path.replace("\\", "/").split("/")[:-1]
+    inside = module.count(".") + (1 if path.endswith("__init__.py") else 0)
+    above = folders[: len(folders) - inside] if inside else folders
+    return [".".join([*above[-k:], module]) for k in range(1, min(3, len(above)) + 1)]
 
 
 class _CallSite(NamedTuple):
