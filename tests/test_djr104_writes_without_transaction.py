@@ -2013,3 +2013,45 @@ def test_a_dict_update_elsewhere_is_no_call_of_a_plain_class_s_update(review):
     )
     findings = writes(review, unread, **files)
     assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 14)]
+
+
+def test_a_helper_called_from_function_views_under_atomic_requests(review):
+    """zentral: a manager method is called from a `View.post()` and from
+    `dep_web_enroll_callback(request, ...)`, a function view; with ATOMIC_REQUESTS both run in
+    the request's transaction. The twin's second caller takes no request: a task, reported."""
+    services = """
+    from shop.models import Item, Order
+
+
+    def enroll(order_id):
+        order = Order.objects.get(pk=order_id)
+        order.total = 1
+        order.save()
+        Item.objects.create(order=order, price=1)
+    """
+    views = """
+    from django.http import HttpResponse
+    from django.views import View
+
+    from shop.services import enroll
+
+
+    class EnrollView(View):
+        def post(self, request):
+            enroll(request.POST["id"])
+            return HttpResponse(status=201)
+
+
+    def enroll_callback(request, order_id):
+        enroll(order_id)
+        return HttpResponse(status=201)
+    """
+    settings = """
+    DEBUG = False
+    DATABASES = {"default": {"ENGINE": "django.db.backends.postgresql", "NAME": "shop", "ATOMIC_REQUESTS": True}}
+    """
+    files = {"shop/views.py": views, "manage.py": "", "config/settings.py": settings}
+    assert [f for f in writes(review, services, **files) if f.code == "DJR104"] == []
+    task = views.replace("def enroll_callback(request, order_id):", "def enroll_callback(order_id):")
+    findings = writes(review, services, **{**files, "shop/views.py": task})
+    assert [(f.path, f.line) for f in findings if f.code == "DJR104"] == [(SERVICES, 9)]

@@ -1752,7 +1752,10 @@ class ProjectIndex:
         candidates = {t: r for t in targets if (r := reaching(t))}
         # under ATOMIC_REQUESTS a method of a view class runs in the request's transaction
         # (amy's `Person.archive()`, called only from a DeleteView's perform_destroy)
-        views = self._view_methods({c for _, c in outside if "." in c}) if self.atomic_requests() else set()
+        views: set[str] = set()
+        if self.atomic_requests():
+            views = self._view_methods({c for _, c in outside if "." in c})
+            views |= self._request_functions({c for _, c in outside if c and "." not in c})
         covered = {t for t, r in candidates.items() if all(p or c in views for p, c in r)}
         for _ in range(_CALL_CHAIN):
             # "" (no function) is never covered; nor is a name still being decided (a cycle)
@@ -1794,6 +1797,16 @@ class ProjectIndex:
             kind = "unread" if self.unfollowed_bases(qual) else self.class_kind(qual)
             kinds.setdefault(info.name, set()).add(kind)
         return frozenset(name for name, found in kinds.items() if found == {None})
+
+    def _request_functions(self, callers: set[str]) -> set[str]:
+        """The callers (module functions by name) every project function of that name takes
+        `request` first: function views (zentral's `dep_web_enroll_callback(request, ...)`)."""
+        first: dict[str, set[str]] = {}
+        for module in self._every_module:
+            if not module.external:
+                for name, summary in module.functions.items():
+                    first.setdefault(name, set()).add(summary.params[0] if summary.params else "")
+        return {caller for caller in callers if first.get(caller) == {"request"}}
 
     def _view_methods(self, callers: set[str]) -> set[str]:
         """The callers (`Class.method`) whose every project class of that name is a Django or
