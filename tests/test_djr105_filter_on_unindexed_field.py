@@ -860,6 +860,11 @@ def reviewed(username):
     return TicketChange.objects.filter(author=username).count()
 """
     assert unindexed(review, views, models) == []
+    # varfish's materialized view: `managed = settings.IS_TESTING`, a table only tests migrate
+    testing = models.replace("managed = False", "managed = settings.IS_TESTING").replace(
+        "from django.db import models", "from django.conf import settings\nfrom django.db import models"
+    )
+    assert unindexed(review, views, testing) == []
     owned = models.replace("managed = False", "managed = True")
     assert codes_lines(unindexed(review, views, owned)) == [("DJR105", MODELS, 6)]
 
@@ -1009,3 +1014,74 @@ def view(request, query):
     files["shop/migrations/0002_rename.py"] = custom
     again = unindexed(review, views, models, **files)
     assert [f.text.split(" has no index")[0] for f in again] == ["Book.code", "Annotation.rna_id"]
+
+
+def test_a_column_a_migration_indexes_with_create_index_sql(review):
+    """ureport: `polls/0046` runs `RunSQL(INDEX_SQL)`, a module constant holding
+    `CREATE INDEX polls_pollresult_contact ON polls_pollresult (contact)`; varfish's index on
+    `(release, chromosome, ...)` serves a query on both. An index of another table, or one on
+    an expression, serves nothing."""
+    views = """
+from shop.models import Author, Book
+
+
+def view(request, query):
+    return Author.objects.filter(email=query), Book.objects.filter(code=query), Author.objects.filter(name=query)
+"""
+    migration = '''
+from django.db import migrations
+
+INDEX_SQL = """
+CREATE INDEX shop_author_email
+ON shop_author (email);
+"""
+
+
+class Migration(migrations.Migration):
+    dependencies = []
+    operations = [
+        migrations.RunSQL(INDEX_SQL),
+        migrations.RunSQL(["CREATE INDEX IF NOT EXISTS b ON shop_other (code)", "CREATE INDEX n ON shop_author (lower(name))"]),
+    ]
+'''
+    without = unindexed(review, views)  # first: the review's folder keeps what it wrote
+    assert [f.text.split(" has no index")[0] for f in without] == ["Author.name", "Author.email", "Book.code"]
+    files = {"shop/migrations/__init__.py": "", "shop/migrations/0001_initial.py": migration}
+    findings = unindexed(review, views, **files)
+    assert [f.text.split(" has no index")[0] for f in findings] == ["Author.name", "Book.code"]
+
+
+def test_a_queryset_narrowed_later_in_the_function_is_one_query(review):
+    """jumpserver's report mixin: `qs = Execution.objects.filter(type__in=types)`, then
+    `qs = qs.filter(automation_id__in=ids)`: one query that also filters on an indexed
+    relation. The twin narrows on a column no index leads (`month`, second in `(year, month)`):
+    still reported."""
+    views = """
+from shop.models import Book
+
+
+def view(request, codes, ids):
+    books = Book.objects.filter(code__in=codes)
+    books = books.filter(author_id__in=ids)
+    return list(books)
+"""
+    assert unindexed(review, views) == []
+    other = views.replace("books.filter(author_id__in=ids)", "books.filter(month=ids)")
+    assert [f.text.split(" has no index")[0] for f in unindexed(review, other)] == ["Book.code"]
+
+
+def test_a_queryset_narrowed_only_under_a_condition_is_judged_without_it(review):
+    """zentral's user search: `qs = RealmUser.objects.order_by("username")`, then
+    `if realm: qs = qs.filter(realm=realm)`: without a realm the list is ordered on an
+    unindexed column, so it is still reported."""
+    views = """
+from shop.models import Book
+
+
+def view(request, codes, ids):
+    books = Book.objects.filter(code__in=codes)
+    if ids:
+        books = books.filter(author_id__in=ids)
+    return list(books)
+"""
+    assert [f.text.split(" has no index")[0] for f in unindexed(review, views)] == ["Book.code"]

@@ -453,9 +453,12 @@ def _read_meta(meta: ast.ClassDef, cls: ClassFacts, resolver: _Resolver) -> None
         elif target.id == "proxy":
             cls.proxy = _const(value) is True
         elif target.id == "managed":
-            cls.unmanaged = _const(value) is False
+            # `managed = settings.IS_TESTING` (varfish's materialized view): only tests migrate it
+            cls.unmanaged = _const(value) is not True
         elif target.id == "app_label":
             cls.app_label = _string(value)
+        elif target.id == "db_table":
+            cls.db_table = _string(value)
         elif target.id == "model":
             cls.meta_model = resolver.ref(value)
         elif target.id in ("indexes", "constraints", "unique_together", "index_together"):

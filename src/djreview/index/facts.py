@@ -71,8 +71,9 @@ class ClassFacts:
     defines_str: bool = False
     abstract: bool = False
     proxy: bool = False
-    unmanaged: bool = False  # Meta.managed = False: the table is another program's (DJR105)
+    unmanaged: bool = False  # Meta.managed = False (or not True): the table is another program's (DJR105)
     app_label: str | None = None  # Meta.app_label
+    db_table: str | None = None  # Meta.db_table
     meta_model: str | None = None  # Meta.model for forms/serializers
     meta_fields_all: bool = False
     app_name: str | None = None  # an AppConfig's `name` (the app's package)

@@ -312,6 +312,7 @@ def lookup_facts(
         if isinstance(arg, ast.Name)
     }
     narrowed = False
+    held: dict[int, int] = {}  # a chain's outer call -> its Lookup's position
     constants = _class_constants(nodes)
     whole: frozenset[int] | None = None  # chains read whole (whole_reads), computed when needed
     for assign in nodes.of(ast.Assign):
@@ -410,10 +411,58 @@ def lookup_facts(
         if keys:
             model = _model_root(root, ref)
             if model:
+                held[id(node)] = len(lookups)
                 lookups.append(Lookup(model, tuple(keys)))
+    _join_narrowing(nodes, lookups, held, constants)
     if narrowed:  # `self.fields["offer"].queryset = ...`: a listing may be replaced in __init__
         lookups = [lookup for lookup in lookups if lookup.keys[0][0] != LISTED]
     return tuple(lookups), {name: tuple(sorted(v, key=str)[:_MAX_VALUES]) for name, v in values.items()}
+
+
+def _join_narrowing(nodes: Nodes, lookups: list[Lookup], held: dict[int, int], constants: frozenset[str]) -> None:
+    """`qs = Execution.objects.filter(type__in=...)`, then `qs = qs.filter(automation_id__in=ids)`
+    as a later statement of the same block: one query, filtered on both (jumpserver's report
+    mixin). The later lookups join the first one's, so an indexed column there serves it. A
+    narrowing under a condition (`if realm: qs = qs.filter(realm=realm)`) may not happen: the
+    query without it is judged alone."""
+    if not held:
+        return
+    for block in _blocks(nodes):
+        bound: dict[str, int] = {}  # name -> the Lookup of the chain last assigned to it here
+        for stmt in block:
+            if not (isinstance(stmt, ast.Assign) and len(stmt.targets) == 1 and isinstance(stmt.targets[0], ast.Name)):
+                continue
+            name = stmt.targets[0].id
+            if id(stmt.value) in held:
+                bound[name] = held[id(stmt.value)]
+                continue
+            position = bound.pop(name, None)
+            if position is None or not isinstance(stmt.value, ast.Call):
+                continue
+            calls, root = _chain(stmt.value)
+            if not (isinstance(root, ast.Name) and root.id == name):
+                continue  # rebound to something else
+            keys: list[tuple[str, int]] = []
+            for link in calls:
+                method = link.func.attr  # type: ignore[attr-defined]
+                if method in ("filter", "exclude", "get"):
+                    _call_keys(link, method, keys, 0, constants)
+            earlier = lookups[position]
+            lookups[position] = Lookup(earlier.model, earlier.keys + tuple(keys))
+            bound[name] = position  # `qs = qs.filter(...)` again, further down
+
+
+def _blocks(nodes: Nodes):
+    """The statement lists of the module's functions, each run in order (each once: a nested
+    function's are inside its outer one's too)."""
+    seen: set[int] = set()
+    for function in nodes.of(ast.FunctionDef) + nodes.of(ast.AsyncFunctionDef):
+        for node in all_nodes(function):
+            for name in ("body", "orelse", "finalbody"):
+                block = getattr(node, name, None)
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt) and id(block) not in seen:
+                    seen.add(id(block))
+                    yield block
 
 
 def received_statuses(nodes: Nodes) -> frozenset[str]:

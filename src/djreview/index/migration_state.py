@@ -60,6 +60,7 @@ class MigrationOp:
     where: str = ""  # "state" / "database" inside SeparateDatabaseAndState, "" for both
     drops: tuple[tuple[str, str, str], ...] = ()  # RunSQL: (what, table, column) it drops or renames
     touches: tuple[str, ...] | None = ()  # RunPython/RunSQL: models (or tables) it may write; None: any
+    indexes: tuple[tuple[str, tuple[str, ...]], ...] = ()  # RunSQL: (table, columns) of each CREATE INDEX
     # Where the call is, as a finding gives it: (line, column, end line, end column), columns
     # 1-based in characters, end exclusive. A rule judging from the index reports here with no CST.
     span: tuple[int, int, int, int] = (0, 0, 0, 0)
@@ -248,6 +249,32 @@ _NOT_COLUMNS = {"constraint", "index", "default", "not", "primary", "foreign", "
 _UPDATES = re.compile(r"\b(?:UPDATE|INSERT\s+INTO|DELETE\s+FROM)\s+(?:ONLY\s+)?([\w\".`]+)", re.IGNORECASE)
 
 
+# `CREATE [UNIQUE] INDEX [CONCURRENTLY] [IF NOT EXISTS] name ON [ONLY] table [USING m] (a, b)`
+_CREATE_INDEX = re.compile(
+    r"\bCREATE\s+(?:UNIQUE\s+)?INDEX\s+(?:CONCURRENTLY\s+)?(?:IF\s+NOT\s+EXISTS\s+)?(?:[\w\".`]+\s+)?"
+    r"ON\s+(?:ONLY\s+)?(?P<table>[\w\".`]+)\s*(?:USING\s+\w+\s*)?\((?P<columns>[^()]*)\)",
+    re.IGNORECASE,
+)
+
+
+def _sql_indexes(sql: list[str] | tuple[str, ...]) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """(table, columns) of each literal `CREATE INDEX` (ureport's index on
+    `polls_pollresult (contact)`); the columns up to the first that is an expression."""
+    found = []
+    for text in sql:
+        for match in _CREATE_INDEX.finditer(text):
+            columns: list[str] = []
+            for part in match["columns"].split(","):
+                words = part.split()
+                name = _bare(words[0]) if words else ""
+                if not name.isidentifier():
+                    break
+                columns.append(name)
+            if columns:
+                found.append((_bare(match["table"]), tuple(columns)))
+    return tuple(found)
+
+
 def _bare(name: str) -> str:
     return name.replace('"', "").replace("`", "").rpartition(".")[2].lower()
 
@@ -308,6 +335,13 @@ class _Reader:
         self.imports, self.text = imports, text
         self._lines: list[str] | None = None
         self.functions = {s.name: s for s in tree.body if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef))}
+        # module constants of literal text: ureport's `INDEX_SQL = """CREATE INDEX ..."""`
+        self.texts = {
+            s.targets[0].id: s.value
+            for s in tree.body
+            if isinstance(s, ast.Assign) and len(s.targets) == 1 and isinstance(s.targets[0], ast.Name)
+            if _str(s.value) is not None
+        }
         self.imported = imported_names(nodes)
         calls = list(nodes.of(ast.Call))
         calls.sort(key=lambda n: (n.lineno, n.col_offset))
@@ -405,7 +439,10 @@ class _Reader:
         elif kind == "AlterModelTable":
             op.db_table = _str(_arg(call, "table", 1)) is not None
         elif kind == "RunSQL":
-            op.drops, op.touches = _sql_facts(_sql_texts(_arg(call, "sql", 0)))
+            sql = _arg(call, "sql", 0)
+            texts = _sql_texts(self.texts.get(sql.id, sql) if isinstance(sql, ast.Name) else sql)
+            op.drops, op.touches = _sql_facts(texts)
+            op.indexes = _sql_indexes(texts or ())
         elif kind == "RunPython":
             code = _arg(call, "code", 0)
             function = self.functions.get(code.id) if isinstance(code, ast.Name) else None

@@ -360,6 +360,7 @@ class ProjectIndex:
         self._command_callees: frozenset[str] | None = None  # only_called_from_commands()
         self._alone_on_loops: frozenset[str] | None = None  # runs_alone_on_its_loop()
         self._sites: list[_CallSite] | None = None  # _call_sites()
+        self._indexes_by_table: dict[str, list[tuple[str, ...]]] | None = None  # _sql_indexes()
         self._unprotected_savers: frozenset[str] | None = None  # serializer_saved_in_transaction()
         self._migration_answers: dict[str, dict[str, tuple[OpState, ...]]] | None = None  # _schema_answers()
         # _field_lookups(): field name -> its lookups, and the models a form lists whole
@@ -2260,13 +2261,30 @@ class ProjectIndex:
         """An index with the field in it, after columns the query also filters on; or one
         that starts with a column the query filters on beside it (that index finds the rows,
         the field is checked on those)."""
-        for qual in self._mro(model):
-            for columns in self.classes[qual].indexes:
-                if name in columns and set(columns[: columns.index(name)]) <= cofiltered:
-                    return True
-                if columns and columns[0] != name and columns[0] in cofiltered:
-                    return True
+        indexes = [columns for qual in self._mro(model) for columns in self.classes[qual].indexes]
+        indexes += self._sql_indexes().get(self._table(model), [])
+        for columns in indexes:
+            if name in columns and set(columns[: columns.index(name)]) <= cofiltered:
+                return True
+            if columns and columns[0] != name and columns[0] in cofiltered:
+                return True
         return False
+
+    def _table(self, model: str) -> str:
+        """The model's table: its `Meta.db_table`, or Django's `<app_label>_<model name>`."""
+        info = self.models[model]
+        return (self.classes[model].db_table or f"{info.app_label}_{info.name}").lower()
+
+    def _sql_indexes(self) -> dict[str, list[tuple[str, ...]]]:
+        """table -> the columns of each index a migration's `RunSQL("CREATE INDEX ...")` makes."""
+        if self._indexes_by_table is None:
+            self._indexes_by_table = {}
+            for module in self._every_module:
+                if module.migration is not None and not module.external:
+                    for op in module.migration.operations:
+                        for table, columns in op.indexes:
+                            self._indexes_by_table.setdefault(table, []).append(columns)
+        return self._indexes_by_table
 
     def _field_lookups(self) -> dict[str, list[tuple[str, frozenset[str], str, int, bool]]]:
         """field name -> (concrete model, the fields filtered with it, path, line, from
