@@ -1787,3 +1787,94 @@ def connect(request):
 """
     findings = exempt(review, {"shop/views.py": views})
     assert codes_lines(findings) == [("DJR403", "shop/views.py", 18)]
+
+
+def test_a_saml_callback_whose_auth_object_a_mixin_method_builds_verifies(review):
+    # jumpserver's Saml2AuthCallbackView: `saml_instance = self.init_saml_auth(request)`, a
+    # method of its PrepareRequestMixin returning OneLogin_Saml2_Auth(...), then
+    # `saml_instance.process_response(...)`. The twin's mixin method builds some other object
+    views = """
+from django.http import HttpResponseRedirect
+from django.utils.decorators import method_decorator
+from django.views import View
+from django.views.decorators.csrf import csrf_exempt
+from onelogin.saml2.auth import OneLogin_Saml2_Auth
+
+
+class SamlMixin:
+    def init_saml_auth(self, request):
+        return OneLogin_Saml2_Auth({"post_data": request.POST.copy()}, custom_base_path="/etc/saml")
+
+
+class OtherMixin:
+    def init_saml_auth(self, request):
+        return request.session.get("auth")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class SamlCallback(View, SamlMixin):
+    def post(self, request):
+        auth = self.init_saml_auth(request)
+        auth.process_response(request_id=request.session.get("id"))
+        return HttpResponseRedirect("/")
+
+
+@method_decorator(csrf_exempt, name="dispatch")
+class OtherCallback(View, OtherMixin):
+    def post(self, request):
+        auth = self.init_saml_auth(request)
+        auth.process_response(request_id=request.session.get("id"))
+        return HttpResponseRedirect("/")
+"""
+    findings = exempt(review, {"shop/views.py": views})
+    assert lines(findings) == [("shop/views.py", 27)]
+
+
+def test_csrf_exempt_read_views_of_smartmin_take_no_post(review):
+    # ureport: `csrf_exempt(PollQuestionResultsView.as_view())` of a smartmin `SmartReadView`,
+    # and `@method_decorator(csrf_exempt)` on the dispatch of a `SmartTemplateView` with only
+    # `get()`: neither base has a post(), nor the project's `RedirectConfigMixin(object)`, so a
+    # POST gets 405. The twin is a smartmin form view
+    views = """
+from django.http import JsonResponse
+from django.utils.decorators import method_decorator
+from django.views.decorators.csrf import csrf_exempt
+from smartmin.views import SmartFormView, SmartReadView, SmartTemplateView
+
+
+class OrgMixin(object):
+    def has_permission(self, request, *args, **kwargs):
+        return request.org is not None
+
+
+class Results(OrgMixin, SmartReadView):
+    def render_to_response(self, context, **kwargs):
+        return JsonResponse({"title": self.object.title})
+
+
+class Count(SmartTemplateView):
+    @method_decorator(csrf_exempt)
+    def dispatch(self, *args, **kwargs):
+        return super().dispatch(*args, **kwargs)
+
+    def get(self, request, *args, **kwargs):
+        return JsonResponse({"count": request.user.pk})
+
+
+class Vote(SmartFormView):
+    pass
+"""
+    urls = """
+from django.urls import path
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.views import Count, Results, Vote
+
+urlpatterns = [
+    path("r/", csrf_exempt(Results.as_view())),
+    path("c/", Count.as_view()),
+    path("v/", csrf_exempt(Vote.as_view())),
+]
+"""
+    findings = exempt(review, {"shop/views.py": views, "shop/urls.py": urls})
+    assert lines(findings) == [("shop/urls.py", 10)]

@@ -93,6 +93,11 @@ _VIEWS_WITHOUT_POST = frozenset(
 )
 
 
+# Packages' class-based views with no post() of their own or from a base (read in their
+# source): smartmin's read views, SmartView over Django's DetailView and TemplateView (ureport)
+_PACKAGE_VIEWS_WITHOUT_POST = frozenset({"smartmin.views.SmartReadView", "smartmin.views.SmartTemplateView"})
+
+
 def query(method):
     """Mark a question rules may ask: a `Recorder` keeps its arguments and answer."""
     method.is_query = True
@@ -1905,10 +1910,15 @@ class ProjectIndex:
             facts = self.classes[cls]
             if "post" in facts.methods or facts.own_dispatch or facts.dynamic_bases:
                 return True
+            if any(not (self.resolve(d) or d).startswith("django.") for d in facts.dispatch_decorators):
+                return True  # a project's or package's wrapper of dispatch runs on a POST too
             for base in facts.bases:
                 ref = self.resolve(base) or base
-                if ref not in self.classes and not (
-                    ref.startswith("django.") and ref.rpartition(".")[2] in _VIEWS_WITHOUT_POST
+                if (
+                    ref not in self.classes
+                    and ref not in _PACKAGE_VIEWS_WITHOUT_POST
+                    and ref.rpartition(".")[2] != "object"  # `class RedirectConfigMixin(object)`
+                    and not (ref.startswith("django.") and ref.rpartition(".")[2] in _VIEWS_WITHOUT_POST)
                 ):
                     return True
         return False

@@ -624,13 +624,17 @@ class Verifiers:
     def verifies(self, ref: str) -> bool:
         """It verifies, or compares a request's value with the result of a project function that
         computes an HMAC (djadyen: `signature == get_signature(item)`)."""
+        reached = list(self._reach(ref))
+        # the SAML object a method of the view's reach builds (jumpserver's mixin method
+        # `self.init_saml_auth(request)`), or a project function a processing one calls
+        builds_saml = any(facts.makes_saml_auth for facts in reached)
         return any(
             facts.verifies
             or any(self._known(r).signs for r in facts.compared)
             or any(map(self._jwt_token, facts.tokens))
             or facts.processes_saml
-            and any(self._known(r).makes_saml_auth for r in facts.calls if not r.startswith("self."))
-            for facts in self._reach(ref)
+            and (builds_saml or any(self._known(r).makes_saml_auth for r in facts.calls if not r.startswith("self.")))
+            for facts in reached
         )
 
     def _jwt_token(self, ref: str) -> bool:

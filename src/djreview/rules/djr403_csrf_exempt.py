@@ -221,6 +221,8 @@ class CsrfExempt(Rule):
             return
         if ref is not None and self._oauth_token_endpoint(ref):
             return  # django-oauth-toolkit's `TokenView`: the package's code, which the index does not read
+        if ref is not None and not index.may_handle_post(ref):
+            return  # `csrf_exempt(ReadView.as_view())` of a view with no post(): a POST gets 405
         if ref is not None and index.post_answers_as_get(ref):
             return  # `post()` returns `self.get(...)`: a forged POST changes nothing
         if ref is not None and index.dispatch_out_of_sight(ref):
