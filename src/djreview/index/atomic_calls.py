@@ -183,6 +183,13 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         end = (last.end_lineno, last.end_col_offset)  # type: ignore[attr-defined]
         regions.append((start, end, caller, protected, classes))
 
+    # the lines of `name = Name(...)`: a function holding none, and no parameter annotated with
+    # a class, has no name of known class (most functions: their bodies are not walked again)
+    constructed = sorted(
+        a.lineno
+        for a in nodes.of(ast.Assign)
+        if isinstance(a.value, ast.Call) and len(a.targets) == 1 and _class_name(a.value.func) is not None
+    )
     # (node, caller, the class whose body holds node directly: its functions are methods,
     # the caller's names of known class)
     stack: list[tuple[ast.AST, str, str, dict[str, str]]] = [(tree, "", "", {})]
@@ -190,7 +197,11 @@ def _calls_by_region(tree: ast.Module, nodes: Nodes) -> tuple[frozenset[str], fr
         node, caller, owner, classes = stack.pop()
         if isinstance(node, _FUNCTIONS):
             caller = f"{owner}.{node.name}" if owner else node.name
-            classes = _instance_classes(node)
+            first = bisect_right(constructed, node.lineno - 1)
+            holds = first < len(constructed) and constructed[first] <= (node.end_lineno or node.lineno)
+            params = (*node.args.posonlyargs, *node.args.args, *node.args.kwonlyargs)
+            annotated = any(_class_name(a.annotation) is not None for a in params)
+            classes = _instance_classes(node) if holds or annotated else {}
             region(node.body[0], node, caller, any(_atomic(d) for d in node.decorator_list), classes)
         elif isinstance(node, (ast.With, ast.AsyncWith)) and any(_atomic(i.context_expr) for i in node.items):
             region(node.body[0], node, caller, True, classes)  # its items run outside it
