@@ -1878,3 +1878,49 @@ urlpatterns = [
 """
     findings = exempt(review, {"shop/views.py": views, "shop/urls.py": urls})
     assert lines(findings) == [("shop/urls.py", 10)]
+
+
+def test_a_view_that_only_accepts_a_user_class_no_session_loads(review):
+    # openhexa's Airflow webhooks: `if not isinstance(request.user, DAGRunUser): return 401`,
+    # a plain class only its middleware makes from a signed Bearer token; a session's cookie
+    # loads the user model, which never passes. The twin requires the user model's subclass
+    auth = """
+from django.contrib.auth.models import AbstractUser
+
+
+class RunUser:
+    is_authenticated = True
+
+    def __init__(self, run):
+        self.run = run
+
+
+class Member(AbstractUser):
+    pass
+"""
+    views = """
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+
+from shop.auth import Member, RunUser
+
+
+@csrf_exempt
+def run_progress(request):
+    if not isinstance(request.user, RunUser):
+        return JsonResponse({}, status=401)
+    request.user.run.progress = int(request.POST["progress"])
+    request.user.run.save()
+    return JsonResponse({})
+
+
+@csrf_exempt
+def member_progress(request):
+    if not isinstance(request.user, Member):
+        return JsonResponse({}, status=401)
+    request.user.progress = int(request.POST["progress"])
+    request.user.save()
+    return JsonResponse({})
+"""
+    findings = exempt(review, {"shop/auth.py": auth, "shop/views.py": views})
+    assert lines(findings) == [("shop/views.py", 17)]

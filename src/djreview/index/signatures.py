@@ -174,6 +174,8 @@ class SignatureFacts:
     # classes it instantiates with a value (`LTISelectFormAccessToken(request.POST["jwt"])`): a
     # simplejwt token made from a string checks its signature (the index knows the bases)
     tokens: tuple[str, ...] = ()
+    # classes it requires request.user to be (`isinstance(request.user, DAGRunUser)`)
+    user_classes: tuple[str, ...] = ()
     # every call only builds an answer (render, redirect, a response) and it reads nothing the
     # request posts, nor the session: a forged cross-site POST gets what a link would
     answers_only: bool = False
@@ -221,6 +223,7 @@ class _Function:
         # local names and `self` attributes bound to a project object made here: `self.lti = LTI(request)`
         self.instances: dict[str, str] = {}
         self.tokens: list[str] = []
+        self.user_classes: list[str] = []
         self.cookies_read = False  # a token read from a cookie rides along with a forged request
         self.local_imports: dict[str, str] = {}  # names a function-level `from x import y` binds
         self.answers = True  # every call builds an answer, nothing posted or stored is read
@@ -303,6 +306,7 @@ class _Function:
         self.facts.answers_only = self.answers
         self.facts.compared = tuple(dict.fromkeys(self.compared))
         self.facts.tokens = () if self.cookies_read else tuple(dict.fromkeys(self.tokens))
+        self.facts.user_classes = tuple(dict.fromkeys(self.user_classes))
         return self.facts
 
     def _instance(self, assign: ast.Assign) -> None:
@@ -348,6 +352,10 @@ class _Function:
         answer = ref.startswith("django.") and name in _ANSWERS
         if not answer and (ref or name not in _PLAIN_CALLS) and id(call) not in self.decorating:
             self.answers = False
+        if name == "isinstance" and len(call.args) == 2 and _request_user(call.args[0]):
+            required = self._ref(call.args[1])
+            if required:
+                self.user_classes.append(required)  # openhexa's webhook: only a DAGRunUser passes
         if name.endswith("Token") and call.args and ref and not ref.startswith("self."):
             self.tokens.append(ref)  # a token class made from a value: simplejwt's verify it
         if name in _SESSION_CALLS:
@@ -406,6 +414,20 @@ def _bound_name(node: ast.AST) -> str | None:
     if isinstance(node, ast.Attribute) and isinstance(node.value, ast.Name) and node.value.id == "self":
         return f"self.{node.attr}"
     return None
+
+
+def _request_user(node: ast.AST) -> bool:
+    """`request.user`, `self.request.user`."""
+    return (
+        isinstance(node, ast.Attribute)
+        and node.attr == "user"
+        and (
+            isinstance(node.value, ast.Name)
+            and node.value.id == "request"
+            or isinstance(node.value, ast.Attribute)
+            and node.value.attr == "request"
+        )
+    )
 
 
 def _made_by(func: ast.AST, cls: str) -> bool:
@@ -656,7 +678,7 @@ class Verifiers:
         index = self.index
         qual = index.resolve(ref) or ref
         if qual in index.classes:
-            if any(facts.token_auth for facts in self._methods(qual)):
+            if any(facts.token_auth or self._other_user(facts) for facts in self._methods(qual)):
                 return False
             for cls in index._class_mro(qual):
                 info = index.classes[cls]
@@ -672,11 +694,23 @@ class Verifiers:
             facts, _, read = self._function(ref)
             if not read:
                 return True
-            if facts is not None and (facts.token_auth or any(map(self.token_authenticated, facts.decorators))):
+            if facts is not None and (
+                facts.token_auth or self._other_user(facts) or any(map(self.token_authenticated, facts.decorators))
+            ):
                 return False  # it, or a wrapper around it, authenticates by a header
         # a forged cross-site request is a POST (or a GET, which CSRF never guards): what the
         # view does as the user in get() alone it does for any link, exempt or not
         return any(facts.identity for facts in self._reach(ref, _SAFE_HANDLERS))
+
+    def _other_user(self, facts: SignatureFacts) -> bool:
+        """Does the view require `request.user` to be a project class that is no model (not
+        the user model a session's cookie loads): openhexa's webhooks accept only the
+        `DAGRunUser` its middleware makes from a signed Bearer token?"""
+        index = self.index
+        found = [index.resolve(ref) or ref for ref in facts.user_classes]
+        return bool(found) and all(
+            q in index.classes and index.class_kind(q) is None and not index.unfollowed_bases(q) for q in found
+        )
 
     def post_answers_as_get(self, ref: str) -> bool:
         """Is `ref` a class view whose `post()` only answers as `get()` does
