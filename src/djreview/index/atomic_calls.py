@@ -100,20 +100,19 @@ def _instance_classes(function: ast.FunctionDef | ast.AsyncFunctionDef) -> dict[
         if (cls := _class_name(arg.annotation)) is not None:
             found[arg.arg] = cls
     typed: set[int] = set()  # the target of each `name = Name(...)`
+    stores: list[ast.Name] = []
+    # any other binding: a loop target, a second class, a nested function's parameter
+    unknown: set[str] = set()
     for node in ast.walk(function):
         if isinstance(node, ast.Assign) and len(node.targets) == 1 and isinstance(node.targets[0], ast.Name):
             cls = _class_name(node.value.func) if isinstance(node.value, ast.Call) else None
             if cls is not None and found.setdefault(node.targets[0].id, cls) == cls:
                 typed.add(id(node.targets[0]))
-    unknown = {  # any other binding: a loop target, a second class, a nested function's parameter
-        node.id if isinstance(node, ast.Name) else node.arg
-        for node in ast.walk(function)
-        if isinstance(node, ast.Name)
-        and isinstance(node.ctx, ast.Store)
-        and id(node) not in typed
-        or isinstance(node, ast.arg)
-        and node not in params
-    }
+        elif isinstance(node, ast.Name) and isinstance(node.ctx, ast.Store):
+            stores.append(node)
+        elif isinstance(node, ast.arg) and node not in params:
+            unknown.add(node.arg)
+    unknown.update(node.id for node in stores if id(node) not in typed)
     return {name: cls for name, cls in found.items() if name not in unknown}
 
 

@@ -452,17 +452,21 @@ def _join_narrowing(nodes: Nodes, lookups: list[Lookup], held: dict[int, int], c
             bound[name] = position  # `qs = qs.filter(...)` again, further down
 
 
+_FUNCTION_NODES = (ast.FunctionDef, ast.AsyncFunctionDef)
+
+
 def _blocks(nodes: Nodes):
-    """The statement lists of the module's functions, each run in order (each once: a nested
-    function's are inside its outer one's too)."""
-    seen: set[int] = set()
+    """The statement lists of the module's functions, each run in order: every function's
+    own, a nested function's read as its own function, not again inside its outer one."""
     for function in nodes.of(ast.FunctionDef) + nodes.of(ast.AsyncFunctionDef):
-        for node in all_nodes(function):
+        stack: list[ast.AST] = [function]
+        while stack:
+            node = stack.pop()
             for name in ("body", "orelse", "finalbody"):
                 block = getattr(node, name, None)
-                if isinstance(block, list) and block and isinstance(block[0], ast.stmt) and id(block) not in seen:
-                    seen.add(id(block))
+                if isinstance(block, list) and block and isinstance(block[0], ast.stmt):
                     yield block
+            stack.extend(c for c in ast.iter_child_nodes(node) if not isinstance(c, _FUNCTION_NODES))
 
 
 def received_statuses(nodes: Nodes) -> frozenset[str]:

@@ -1777,8 +1777,9 @@ class ProjectIndex:
 
     def _call_sites(self) -> list[_CallSite]:
         """Every call of the project's modules (installed packages aside) by the name it calls
-        (index/atomic_calls.py), read once for the three questions asked of them: is a function
-        only called in a transaction, only from management commands, only on a loop of its own."""
+        (index/atomic_calls.py), read once for the questions asked of them: is a function only
+        called in a transaction, only from management commands, only on a loop of its own, and
+        which functions save outside a transaction."""
         if self._sites is None:
             self._sites = []
             for module in self._every_module:

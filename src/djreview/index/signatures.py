@@ -417,17 +417,8 @@ def _bound_name(node: ast.AST) -> str | None:
 
 
 def _request_user(node: ast.AST) -> bool:
-    """`request.user`, `self.request.user`."""
-    return (
-        isinstance(node, ast.Attribute)
-        and node.attr == "user"
-        and (
-            isinstance(node.value, ast.Name)
-            and node.value.id == "request"
-            or isinstance(node.value, ast.Attribute)
-            and node.value.attr == "request"
-        )
-    )
+    """`request.user`, `self.request.user` (the request as `_is_request` knows it)."""
+    return isinstance(node, ast.Attribute) and node.attr == "user" and _is_request(node.value)
 
 
 def _made_by(func: ast.AST, cls: str) -> bool:

@@ -153,11 +153,8 @@ class SensitiveFieldExposed(Rule):
         name = node.name.value
         for target, call in _declared(body):
             declared.add(target.value)
-            if not secret_name(target.value) or (issues_tokens and "token" in target.value.lower()):
+            if not secret_name(target.value) or _issued(target.value, name, issues_tokens):
                 continue
-            if target.value.lower().endswith("secret") and _ISSUES_TOKENS.search(name):
-                continue  # toolhub's RegisterApplicationSerializer: the new client's secret, shown once
-            # (a password is not issued: a sign-up serializer echoing it back is still reported)
             if target.value.lower() in _ACCESS_CODES:
                 continue  # declared by name: returning the object's own code is a decision
             if target.value.lower() == "client_secret" and _names_an_intent(name, facts.bases):
@@ -184,9 +181,8 @@ class SensitiveFieldExposed(Rule):
             and secret_name(f.name)
             and f.name not in declared
             and f.name not in hidden
-            and not (issues_tokens and "token" in f.name.lower())
+            and not _issued(f.name, name, issues_tokens)
             and not (f.name.lower() == "client_secret" and _payment_intent(model))
-            and not (f.name.lower().endswith("secret") and _ISSUES_TOKENS.search(name))
         }
         if secrets:  # mediacms's `friendly_token`, the lookup_field of its views: the row's public id
             in_urls = self.ctx.index.url_lookup_fields()
@@ -325,6 +321,17 @@ def _write_only(assign: cst.Assign | None) -> set[str]:
                 ):
                     found.add(key)
     return found
+
+
+def _issued(field: str, serializer: str, issues_tokens: bool) -> bool:
+    """A credential the response hands out on purpose: the token of a login, sign-up or
+    key-rolling answer, or a `*secret` of a serializer itself named so (toolhub's
+    `RegisterApplicationSerializer.client_secret`, the new client's secret shown once). A
+    password is never issued: a sign-up serializer echoing it back is still reported."""
+    lowered = field.lower()
+    return (
+        issues_tokens and "token" in lowered or lowered.endswith("secret") and bool(_ISSUES_TOKENS.search(serializer))
+    )
 
 
 def _options_unread(value: cst.BaseExpression) -> bool:
